@@ -1,0 +1,36 @@
+# A thin wrapper around CMake for the two everyday commands (see README.md):
+#   make run    install what is missing, build (Release) and start Fanout on the demo plan
+#   make test   install what is missing, build and run every test through ctest
+# Everything else is plain CMake; these variables pass through:
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= 2
+CMAKE_FLAGS ?=
+
+FANOUT := $(BUILD_DIR)/app/fanout
+
+.PHONY: all deps configure build run test bench clean
+
+all: build
+
+deps:
+	@./packaging/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# The demo plan fails one resource on purpose (exit status 1): that is the demo, not a failure.
+run: build
+	$(FANOUT) run demo || [ $$? -eq 1 ]
+
+test: build
+	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j$(JOBS)
+
+bench: build
+	@for b in $(BUILD_DIR)/tests/bench/bench_*; do echo "== $$b"; $$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,64 @@
+#include "closestmatch.h"
+#include "console.h"
+#include "plancommands.h"
+#include "runcommand.h"
+
+#include <QCoreApplication>
+
+namespace {
+
+const char kUsage[] = R"(Usage: fanout <command> [options]
+
+Deploy a plan of resources in parallel, and see it happen.
+
+Commands:
+  run PLAN        Provision every resource of PLAN, in parallel, with live progress
+  validate PLAN   Check PLAN and print every problem found
+  graph PLAN      Print PLAN's dependency graph as Graphviz DOT or Mermaid
+
+PLAN is a plan file (see docs/plan-format.md) or "demo" for the built-in demo plan.
+Run "fanout <command> --help" for a command's options.
+
+Options:
+  -h, --help      Show this help
+  -v, --version   Show the version
+)";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("fanout"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Fanout"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FANOUT_VERSION));
+
+    using namespace fanout;
+    const Console out(stdout);
+    const Console err(stderr);
+    const QStringList arguments = QCoreApplication::arguments().mid(1);
+    if (arguments.isEmpty()) {
+        out.write(QString::fromUtf8(kUsage));
+        return RunCommand::Succeeded;
+    }
+    const QString command = arguments.constFirst();
+    const QStringList rest = arguments.mid(1);
+    if (command == QLatin1String("run"))
+        return RunCommand::exec(rest);
+    if (command == QLatin1String("validate"))
+        return PlanCommands::validate(rest);
+    if (command == QLatin1String("graph"))
+        return PlanCommands::graph(rest);
+    if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
+        out.write(QString::fromUtf8(kUsage));
+        return RunCommand::Succeeded;
+    }
+    if (command == QLatin1String("-v") || command == QLatin1String("--version")) {
+        out.writeLine(QStringLiteral("fanout %1").arg(QCoreApplication::applicationVersion()));
+        return RunCommand::Succeeded;
+    }
+    const QStringList commands = {QStringLiteral("run"), QStringLiteral("validate"), QStringLiteral("graph")};
+    err.writeLine(QStringLiteral("fanout: unknown command \"%1\"%2\nRun \"fanout --help\" for the commands.")
+                      .arg(command, didYouMean(command, commands)));
+    return RunCommand::InvalidInput;
+}

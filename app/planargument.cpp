@@ -1,0 +1,49 @@
+#include "planargument.h"
+
+#include "console.h"
+#include "executorregistry.h"
+
+#include <QFileInfo>
+
+namespace fanout {
+
+QString PlanArgument::resolve(const QString &argument)
+{
+    if (argument == QLatin1String("demo") && !QFileInfo::exists(argument))
+        return QStringLiteral(":/plans/demo.json");
+    return argument;
+}
+
+QString PlanArgument::displayName(const QString &argument)
+{
+    return resolve(argument).startsWith(QLatin1Char(':')) ? QStringLiteral("demo (built in)") : argument;
+}
+
+PlanReadResult PlanArgument::load(const QString &argument, const Console &console)
+{
+    PlanReadResult result = PlanReader::readFile(resolve(argument), ExecutorRegistry::builtIn());
+    print(result.diagnostics, displayName(argument), console);
+    return result;
+}
+
+void PlanArgument::print(const Diagnostics &diagnostics, const QString &file, const Console &console)
+{
+    for (const Diagnostic &d : diagnostics) {
+        QString line = d.toString(file);
+        const QString label = d.isError() ? QStringLiteral("error:") : QStringLiteral("warning:");
+        const qsizetype at = line.indexOf(label);
+        if (at >= 0)
+            line.replace(at, label.size(), console.paint(label, d.isError() ? Console::Colour::Red : Console::Colour::Yellow));
+        console.writeLine(line);
+    }
+    const int errors = errorCount(diagnostics);
+    const int warnings = warningCount(diagnostics);
+    if (errors > 0) {
+        console.writeLine(QStringLiteral("%1: %2 error%3%4; the plan cannot run until %5 fixed")
+                              .arg(file).arg(errors).arg(errors == 1 ? QString() : QStringLiteral("s"))
+                              .arg(warnings ? QStringLiteral(", %1 warning%2").arg(warnings).arg(warnings == 1 ? QString() : QStringLiteral("s")) : QString())
+                              .arg(errors == 1 ? QStringLiteral("it is") : QStringLiteral("they are")));
+    }
+}
+
+} // namespace fanout

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "planreader.h"
+
+namespace fanout {
+
+class Console;
+
+// The PLAN argument of a command: a plan file, or "demo" for the built-in demo plan. Reads and
+// validates it, printing every problem found to `console` (stderr).
+class PlanArgument
+{
+public:
+    static QString resolve(const QString &argument);       // "demo" -> ":/plans/demo.json"
+    static QString displayName(const QString &argument);   // what messages call it
+    static PlanReadResult load(const QString &argument, const Console &console);
+    static void print(const Diagnostics &diagnostics, const QString &file, const Console &console);
+};
+
+} // namespace fanout

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "console.h"
+#include "runevent.h"
+
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <vector>
+
+namespace fanout {
+
+class Scheduler;
+
+// Shows a run in the terminal. Every event that matters gets a line (time, progress, resource,
+// what happened) and, on a terminal, a status line at the bottom keeps the counts per state, what
+// is running and the elapsed time up to date. Piped into a file or a CI log, it is lines only.
+class TerminalProgress : public QObject
+{
+    Q_OBJECT
+
+public:
+    TerminalProgress(const Scheduler &scheduler, const Console &console, bool showLogs, QObject *parent = nullptr);
+
+    void onEvents(const QList<fanout::RunEvent> &events);
+    void message(const QString &text);  // a line of our own, such as "Cancelling..."
+    void printSummary(const QString &planName);
+
+private:
+    QString describe(const RunEvent &event);
+    QString statusLine() const;
+    void redrawStatus();
+    void clearStatus();
+
+    const Scheduler &m_scheduler;
+    const Console &m_console;
+    const bool m_showLogs;
+    const bool m_live;
+    std::vector<ResourceState> m_states; // as the events so far tell it
+    int m_done = 0;                      // resources in a final state, as of the current event
+    int m_idWidth = 8;
+    int m_spinner = 0;
+    bool m_statusShown = false;
+    QTimer m_tick;
+};
+
+} // namespace fanout

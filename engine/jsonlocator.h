@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QHash>
+#include <QString>
+
+#include <optional>
+#include <string>
+
+namespace fanout {
+
+// Paths name a place in a JSON document the way messages show it: resources[3].depends_on[1],
+// groups["rds-api"].limit. An empty path is the document itself.
+QString jsonMemberPath(const QString &base, const QString &key);
+QString jsonIndexPath(const QString &base, qsizetype index);
+
+// Finds where in a JSON text a path is, so that messages can say "plan.json:12:7". nlohmann/json
+// keeps no positions, so the text is scanned once, on the first question; valid plans never pay.
+class JsonLocator
+{
+public:
+    struct Location
+    {
+        int line = 0;   // 1-based
+        int column = 0; // 1-based, in characters
+    };
+
+    explicit JsonLocator(std::string text);
+
+    const std::string &text() const { return m_text; }
+
+    // Where the value at `path` starts; for an object member, where its key starts.
+    std::optional<Location> locate(const QString &path);
+
+    // Line and column of a 0-based byte offset into the text.
+    Location locationOfOffset(std::size_t offset) const;
+
+private:
+    void index();
+
+    std::string m_text;
+    bool m_indexed = false;
+    QHash<QString, Location> m_locations;
+};
+
+} // namespace fanout

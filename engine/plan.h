@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace fanout {
+
+// How often, and how patiently, a failed attempt is tried again.
+struct RetryPolicy
+{
+    int maxAttempts = 1;            // 1 = no automatic retry
+    qint64 initialBackoffMs = 1000; // delay before the 2nd attempt
+    qint64 maxBackoffMs = 60'000;   // the delay doubles (multiplier) up to this
+    double multiplier = 2.0;
+    double jitter = 0.0;            // 0..1: each delay varies by up to this fraction either way
+
+    // The delay before attempt number `nextAttempt` (2, 3, ...) of a series, before jitter.
+    qint64 backoffBefore(int nextAttempt) const;
+};
+
+// A named set of resources, such as a Terraform module or everything behind one API's rate limit.
+struct Group
+{
+    QString name;
+    QString label;  // shown on the graph; the name when empty
+    int limit = 0;  // most resources of this group running at once; 0 = no limit of its own
+};
+
+// One thing to provision: a VPC, a database, a DNS record...
+struct Resource
+{
+    QString id;
+    QString name;       // display name; the id when empty
+    QString type;       // the executor: "sim", "command", "http"
+    QString group;      // empty = none
+    QStringList dependsOn;
+    qint64 timeoutMs = 0;                 // per attempt; 0 = none
+    RetryPolicy retry;
+    std::optional<qint64> estimateMs;     // how long an attempt is expected to take
+    nlohmann::ordered_json params = nlohmann::ordered_json::object(); // the executor's own parameters
+
+    QString displayName() const { return name.isEmpty() ? id : name; }
+};
+
+// A deployment plan: resources, their dependencies and how much may run at once.
+struct Plan
+{
+    QString name;
+    int parallelism = 10;
+    bool failFast = false;
+    std::optional<quint64> seed;   // base seed for simulated resources without their own
+    QList<Group> groups;
+    QList<Resource> resources;
+
+    int indexOf(const QString &resourceId) const;  // -1 when absent
+    int groupIndex(const QString &groupName) const; // -1 when absent
+};
+
+} // namespace fanout

@@ -1,0 +1,432 @@
+#include "planreader.h"
+
+#include "closestmatch.h"
+#include "duration.h"
+#include "executorregistry.h"
+#include "jsonlocator.h"
+#include "planvalidator.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QStringDecoder>
+
+#include <cctype>
+#include <limits>
+
+namespace fanout {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr int kMaxParallelism = 10'000;
+
+const QStringList kPlanFields = {
+    QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("parallelism"),
+    QStringLiteral("fail_fast"), QStringLiteral("seed"), QStringLiteral("defaults"),
+    QStringLiteral("groups"), QStringLiteral("resources")};
+const QStringList kDefaultsFields = {QStringLiteral("timeout"), QStringLiteral("retry")};
+const QStringList kGroupFields = {QStringLiteral("label"), QStringLiteral("limit")};
+const QStringList kRetryFields = {QStringLiteral("max_attempts"), QStringLiteral("backoff"), QStringLiteral("jitter")};
+const QStringList kBackoffFields = {QStringLiteral("initial"), QStringLiteral("max"), QStringLiteral("multiplier")};
+
+QString typeName(const json &value)
+{
+    return QString::fromLatin1(value.type_name());
+}
+
+// Reads the JSON document into a Plan, checking the type and range of every field it knows. What
+// it reads wrongly it reports and leaves at its default, so that one pass finds every problem.
+class Reader
+{
+public:
+    Diagnostics diagnostics;
+    QList<int> unreadableResources; // array elements that are not objects
+
+    Plan read(const json &document)
+    {
+        Plan plan;
+        if (!document.is_object()) {
+            error(QString(), QStringLiteral("a plan is a JSON object with \"name\" and \"resources\", not %1").arg(typeName(document)));
+            return plan;
+        }
+        warnUnknown(document, QString(), kPlanFields, QStringLiteral("plan"));
+        if (const auto it = document.find("name"); it == document.end())
+            error(QString(), QStringLiteral("the plan has no \"name\"; add one, such as \"name\": \"web\""));
+        else
+            plan.name = string(*it, QStringLiteral("name"));
+        if (const auto it = document.find("description"); it != document.end())
+            string(*it, QStringLiteral("description"));
+        if (const auto it = document.find("parallelism"); it != document.end())
+            plan.parallelism = integer(*it, QStringLiteral("parallelism"), 1, kMaxParallelism, plan.parallelism);
+        if (const auto it = document.find("fail_fast"); it != document.end())
+            plan.failFast = boolean(*it, QStringLiteral("fail_fast"), false);
+        if (const auto it = document.find("seed"); it != document.end()) {
+            if (it->is_number_unsigned())
+                plan.seed = it->get<quint64>();
+            else
+                error(QStringLiteral("seed"), QStringLiteral("must be a whole number, 0 or more, not %1").arg(show(*it)));
+        }
+
+        Resource defaults;
+        if (const auto it = document.find("defaults"); it != document.end()) {
+            if (it->is_object()) {
+                warnUnknown(*it, QStringLiteral("defaults"), kDefaultsFields, QStringLiteral("defaults"));
+                if (const auto t = it->find("timeout"); t != it->end())
+                    defaults.timeoutMs = duration(*t, QStringLiteral("defaults.timeout")).value_or(0);
+                if (const auto r = it->find("retry"); r != it->end())
+                    defaults.retry = retry(*r, QStringLiteral("defaults.retry"), defaults.retry);
+            } else {
+                error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(typeName(*it)));
+            }
+        }
+
+        if (const auto it = document.find("groups"); it != document.end()) {
+            if (it->is_object()) {
+                for (const auto &[key, value] : it->items()) {
+                    Group group;
+                    group.name = QString::fromStdString(key);
+                    const QString path = jsonMemberPath(QStringLiteral("groups"), group.name);
+                    if (value.is_object()) {
+                        warnUnknown(value, path, kGroupFields, QStringLiteral("group"));
+                        if (const auto l = value.find("label"); l != value.end())
+                            group.label = string(*l, jsonMemberPath(path, QStringLiteral("label")));
+                        if (const auto l = value.find("limit"); l != value.end())
+                            group.limit = integer(*l, jsonMemberPath(path, QStringLiteral("limit")), 0, kMaxParallelism, 0);
+                    } else {
+                        error(path, QStringLiteral("a group is an object such as {\"limit\": 2}, not %1").arg(typeName(value)));
+                    }
+                    plan.groups.append(group);
+                }
+            } else {
+                error(QStringLiteral("groups"), QStringLiteral("must be an object of named groups, such as {\"rds-api\": {\"limit\": 2}}, not %1").arg(typeName(*it)));
+            }
+        }
+
+        const auto resources = document.find("resources");
+        if (resources == document.end()) {
+            error(QString(), QStringLiteral("the plan has no \"resources\"; add a list of resources, such as [{\"id\": \"vpc\", \"type\": \"sim\"}]"));
+        } else if (!resources->is_array()) {
+            error(QStringLiteral("resources"), QStringLiteral("must be a list of resources, not %1").arg(typeName(*resources)));
+        } else {
+            plan.resources.reserve(qsizetype(resources->size()));
+            for (std::size_t i = 0; i < resources->size(); ++i)
+                plan.resources.append(resource((*resources)[i], int(i), defaults));
+        }
+        return plan;
+    }
+
+private:
+    Resource resource(const json &value, int index, const Resource &defaults)
+    {
+        const QString path = jsonIndexPath(QStringLiteral("resources"), index);
+        Resource r;
+        r.timeoutMs = defaults.timeoutMs;
+        r.retry = defaults.retry;
+        if (!value.is_object()) {
+            error(path, QStringLiteral("a resource is an object such as {\"id\": \"vpc\", \"type\": \"sim\"}, not %1").arg(typeName(value)));
+            unreadableResources.append(index);
+            return r;
+        }
+        auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
+        for (const auto &[key, member] : value.items()) {
+            if (key == "id") {
+                r.id = string(member, field("id"));
+            } else if (key == "name") {
+                r.name = string(member, field("name"));
+            } else if (key == "type") {
+                r.type = string(member, field("type"));
+            } else if (key == "group") {
+                r.group = string(member, field("group"));
+            } else if (key == "depends_on") {
+                if (!member.is_array()) {
+                    error(field("depends_on"), QStringLiteral("must be a list of resource ids, such as [\"vpc\"], not %1").arg(show(member)));
+                    continue;
+                }
+                for (std::size_t j = 0; j < member.size(); ++j)
+                    r.dependsOn.append(string(member[j], jsonIndexPath(field("depends_on"), qsizetype(j))));
+            } else if (key == "timeout") {
+                r.timeoutMs = duration(member, field("timeout")).value_or(r.timeoutMs);
+            } else if (key == "retry") {
+                r.retry = retry(member, field("retry"), r.retry);
+            } else if (key == "estimate") {
+                r.estimateMs = duration(member, field("estimate"));
+            } else {
+                r.params[key] = member; // the executor's own; PlanValidator checks them
+            }
+        }
+        return r;
+    }
+
+    RetryPolicy retry(const json &value, const QString &path, RetryPolicy policy)
+    {
+        if (!value.is_object()) {
+            error(path, QStringLiteral("must be an object such as {\"max_attempts\": 3, \"backoff\": {\"initial\": \"1s\", \"max\": \"30s\"}, \"jitter\": 0.2}, not %1").arg(typeName(value)));
+            return policy;
+        }
+        warnUnknown(value, path, kRetryFields, QStringLiteral("retry"));
+        if (const auto it = value.find("max_attempts"); it != value.end())
+            policy.maxAttempts = integer(*it, jsonMemberPath(path, QStringLiteral("max_attempts")), 1, 1000, policy.maxAttempts);
+        if (const auto it = value.find("jitter"); it != value.end()) {
+            if (it->is_number() && it->get<double>() >= 0 && it->get<double>() <= 1)
+                policy.jitter = it->get<double>();
+            else
+                error(jsonMemberPath(path, QStringLiteral("jitter")), QStringLiteral("must be a fraction from 0 to 1 (0.2 varies each delay by up to 20%), not %1").arg(show(*it)));
+        }
+        if (const auto it = value.find("backoff"); it != value.end()) {
+            const QString backoffPath = jsonMemberPath(path, QStringLiteral("backoff"));
+            if (it->is_object()) {
+                warnUnknown(*it, backoffPath, kBackoffFields, QStringLiteral("backoff"));
+                if (const auto b = it->find("initial"); b != it->end())
+                    policy.initialBackoffMs = duration(*b, jsonMemberPath(backoffPath, QStringLiteral("initial"))).value_or(policy.initialBackoffMs);
+                if (const auto b = it->find("max"); b != it->end())
+                    policy.maxBackoffMs = duration(*b, jsonMemberPath(backoffPath, QStringLiteral("max"))).value_or(policy.maxBackoffMs);
+                if (const auto b = it->find("multiplier"); b != it->end()) {
+                    if (b->is_number() && b->get<double>() >= 1 && b->get<double>() <= 100)
+                        policy.multiplier = b->get<double>();
+                    else
+                        error(jsonMemberPath(backoffPath, QStringLiteral("multiplier")), QStringLiteral("must be a number from 1 to 100, not %1").arg(show(*b)));
+                }
+                if (policy.initialBackoffMs > policy.maxBackoffMs)
+                    warning(backoffPath, QStringLiteral("\"initial\" (%1) is longer than \"max\" (%2), so every delay is %2").arg(formatDuration(policy.initialBackoffMs), formatDuration(policy.maxBackoffMs)));
+            } else {
+                error(backoffPath, QStringLiteral("must be an object such as {\"initial\": \"1s\", \"max\": \"30s\"}, not %1").arg(typeName(*it)));
+            }
+        }
+        return policy;
+    }
+
+    QString string(const json &value, const QString &path)
+    {
+        if (value.is_string())
+            return QString::fromStdString(value.get<std::string>());
+        error(path, QStringLiteral("must be a string, not %1").arg(show(value)));
+        return QString();
+    }
+
+    int integer(const json &value, const QString &path, int min, int max, int fallback)
+    {
+        if (value.is_number_integer()) {
+            const auto number = value.get<qint64>();
+            if (number >= min && number <= max)
+                return int(number);
+        }
+        error(path, QStringLiteral("must be a whole number from %1 to %2, not %3").arg(min).arg(max).arg(show(value)));
+        return fallback;
+    }
+
+    bool boolean(const json &value, const QString &path, bool fallback)
+    {
+        if (value.is_boolean())
+            return value.get<bool>();
+        error(path, QStringLiteral("must be true or false, not %1").arg(show(value)));
+        return fallback;
+    }
+
+    std::optional<qint64> duration(const json &value, const QString &path)
+    {
+        QString problem;
+        const auto ms = parseDuration(value, &problem);
+        if (!ms)
+            error(path, problem);
+        return ms;
+    }
+
+    void warnUnknown(const json &object, const QString &path, const QStringList &known, const QString &what)
+    {
+        for (const auto &[key, value] : object.items()) {
+            const QString name = QString::fromStdString(key);
+            if (!known.contains(name))
+                warning(jsonMemberPath(path, name), QStringLiteral("unknown %1 field \"%2\" is ignored%3").arg(what, name, didYouMean(name, known)));
+        }
+    }
+
+    // A short rendering of a JSON value for messages: "3", "\"abc\"", "an object".
+    static QString show(const json &value)
+    {
+        if (value.is_object())
+            return QStringLiteral("an object");
+        if (value.is_array())
+            return QStringLiteral("a list");
+        QString text = QString::fromStdString(value.dump());
+        if (text.size() > 40)
+            text = text.left(37) + QStringLiteral("...");
+        return text;
+    }
+
+    void error(const QString &path, const QString &message)
+    {
+        diagnostics.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+    }
+    void warning(const QString &path, const QString &message)
+    {
+        diagnostics.append(Diagnostic{Diagnostic::Severity::Warning, path, 0, 0, message});
+    }
+};
+
+// Plan files are UTF-8; a UTF-16 file (as Windows tools write them) is recognised by its byte
+// order mark and converted.
+std::string toUtf8(const QByteArray &bytes)
+{
+    if (bytes.startsWith("\xFF\xFE") || bytes.startsWith("\xFE\xFF")) {
+        auto decoder = QStringDecoder(bytes.startsWith("\xFF\xFE") ? QStringConverter::Utf16LE : QStringConverter::Utf16BE);
+        const QString text = decoder(bytes.mid(2));
+        return text.toStdString();
+    }
+    return bytes.toStdString();
+}
+
+// Where a JSON text nests deeper than `limit`, if it does. Copying and destroying such a value
+// recurses in nlohmann/json, so a hostile file could otherwise exhaust the stack.
+std::optional<std::size_t> nestedTooDeep(const std::string &text, int limit)
+{
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit)
+                return i;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+// nlohmann/json reports the last byte it read (1-based), which for an unexpected token is its end;
+// a person looks for the token's start.
+std::size_t tokenStart(const std::string &text, std::size_t byte, const QString &message)
+{
+    if (text.empty())
+        return 0;
+    std::size_t at = std::min(byte > 0 ? byte - 1 : 0, text.size() - 1);
+    auto partOfLiteral = [&](std::size_t i) {
+        const char c = text[i];
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.' || (c & 0x80);
+    };
+    if (byte > text.size())
+        return text.size(); // the end of the input
+    if (text[at] == '"' && message.contains(QLatin1String("unexpected string literal"))) {
+        while (at > 0) {
+            --at;
+            if (text[at] == '"' && (at == 0 || text[at - 1] != '\\'))
+                break;
+        }
+        return at;
+    }
+    if (!partOfLiteral(at) && at > 0 && partOfLiteral(at - 1) && message.contains(QLatin1String("invalid literal")))
+        --at;
+    if (partOfLiteral(at)) {
+        while (at > 0 && partOfLiteral(at - 1))
+            --at;
+    }
+    return at;
+}
+
+PlanReadResult finish(Reader &reader, Plan plan, const ExecutorRegistry &registry)
+{
+    PlanReadResult result;
+    result.diagnostics = reader.diagnostics;
+    // Entries that are not objects were reported once already; checking their (empty) id and type
+    // again would only repeat it.
+    for (Diagnostic &d : PlanValidator::validate(plan, registry)) {
+        const bool aboutUnreadable = std::any_of(reader.unreadableResources.cbegin(), reader.unreadableResources.cend(), [&](int i) {
+            const QString prefix = jsonIndexPath(QStringLiteral("resources"), i);
+            return d.path == prefix || d.path.startsWith(prefix + QLatin1Char('.')) || d.path.startsWith(prefix + QLatin1Char('['));
+        });
+        // A value the reader could not read was left at its default; what the validator says of
+        // that default is not news.
+        const bool alreadyReported = std::any_of(reader.diagnostics.cbegin(), reader.diagnostics.cend(), [&](const Diagnostic &r) {
+            return r.isError() && r.path == d.path;
+        });
+        if (!aboutUnreadable && !alreadyReported)
+            result.diagnostics.append(d);
+    }
+    result.plan = std::move(plan);
+    return result;
+}
+
+} // namespace
+
+PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, const ExecutorRegistry &registry)
+{
+    Reader reader;
+    Plan plan = reader.read(document);
+    return finish(reader, std::move(plan), registry);
+}
+
+PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &fileName, const ExecutorRegistry &registry)
+{
+    PlanReadResult result;
+    JsonLocator locator(toUtf8(bytes));
+    constexpr int kMaxDepth = 64;
+    if (const auto at = nestedTooDeep(locator.text(), kMaxDepth)) {
+        const auto where = locator.locationOfOffset(*at);
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
+                                             QStringLiteral("nested more than %1 levels deep; a plan never needs that, so this is not read").arg(kMaxDepth)});
+        result.file = fileName;
+        return result;
+    }
+    json document;
+    try {
+        document = json::parse(locator.text());
+    } catch (const json::parse_error &e) {
+        // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
+        // error while parsing ..."; keep the explanation and give the place our own way.
+        QString what = QString::fromUtf8(e.what());
+        const qsizetype colon = what.indexOf(QStringLiteral(": "));
+        if (colon >= 0)
+            what = what.mid(colon + 2);
+        const auto where = locator.locationOfOffset(tokenStart(locator.text(), e.byte, what));
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
+                                             QStringLiteral("not valid JSON: %1").arg(what)});
+        result.file = fileName;
+        return result;
+    }
+    result = readJson(document, registry);
+    result.file = fileName;
+    for (Diagnostic &d : result.diagnostics) {
+        if (d.path.isEmpty())
+            continue; // about the whole file
+        if (const auto where = locator.locate(d.path)) {
+            d.line = where->line;
+            d.column = where->column;
+        }
+    }
+    // In the order a person reads the file.
+    std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic &a, const Diagnostic &b) {
+        return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+    });
+    return result;
+}
+
+PlanReadResult PlanReader::readFile(const QString &path, const ExecutorRegistry &registry)
+{
+    QFile file(path);
+    auto failed = [&](const QString &message) {
+        PlanReadResult result;
+        result.file = path;
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0, message});
+        return result;
+    };
+    if (QFileInfo(path).isDir())
+        return failed(QStringLiteral("is a directory; give the path of a plan file"));
+    if (!file.open(QIODevice::ReadOnly))
+        return failed(QStringLiteral("cannot open the plan: %1").arg(file.errorString()));
+    if (file.size() > kMaxFileSize)
+        return failed(QStringLiteral("the file is %1 MiB; plans larger than %2 MiB are not read").arg(file.size() >> 20).arg(kMaxFileSize >> 20));
+    const QByteArray bytes = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return failed(QStringLiteral("cannot read the plan: %1").arg(file.errorString()));
+    return readText(bytes, path, registry);
+}
+
+} // namespace fanout
