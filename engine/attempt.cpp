@@ -7,12 +7,13 @@
 namespace fanout {
 
 Attempt::Attempt(std::shared_ptr<const Plan> plan, int resourceIndex, int number, quint64 runSeed,
-                 std::shared_ptr<AttemptMailbox> mailbox)
+                 std::shared_ptr<AttemptMailbox> mailbox, WorkerPool *workers)
     : m_plan(std::move(plan))
     , m_resourceIndex(resourceIndex)
     , m_number(number)
     , m_runSeed(runSeed)
     , m_mailbox(std::move(mailbox))
+    , m_workers(workers)
 {
     Q_ASSERT(m_resourceIndex >= 0 && m_resourceIndex < m_plan->resources.size());
 }

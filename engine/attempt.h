@@ -11,14 +11,18 @@
 
 namespace fanout {
 
+class WorkerPool;
+
 // One try at provisioning one resource, as an executor sees it. Thread-safe: an executor may log
 // and finish from any thread. It must finish exactly once, and should stop soon after a stop is
 // requested (cancel, or the attempt's timeout).
 class Attempt
 {
 public:
+    // `workers` (may be null) is the pool blocking waits borrow a thread from; it outlives every
+    // attempt's work.
     Attempt(std::shared_ptr<const Plan> plan, int resourceIndex, int number, quint64 runSeed,
-            std::shared_ptr<AttemptMailbox> mailbox);
+            std::shared_ptr<AttemptMailbox> mailbox, WorkerPool *workers = nullptr);
 
     const Resource &resource() const { return m_plan->resources[m_resourceIndex]; }
     int resourceIndex() const { return m_resourceIndex; }
@@ -34,6 +38,9 @@ public:
     bool isStopRequested() const { return m_stopRequested.load(std::memory_order_relaxed); }
     // Sleeps up to `ms`, returning early (true) as soon as a stop is requested.
     bool waitForStop(qint64 ms);
+    // The pool an attempt that blocks borrows a thread from, with a WorkerPool::Blocking around
+    // its waiting (null for attempts that do not run on the pool).
+    WorkerPool *workers() const { return m_workers; }
 
 private:
     void finish(bool succeeded, const QString &error);
@@ -44,6 +51,7 @@ private:
     const int m_number;
     const quint64 m_runSeed;
     const std::shared_ptr<AttemptMailbox> m_mailbox;
+    WorkerPool *const m_workers;
     std::atomic<bool> m_stopRequested{false};
     std::atomic<bool> m_finished{false};
     std::mutex m_mutex;

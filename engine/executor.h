@@ -35,8 +35,10 @@ public:
     // How long an attempt is expected to take when the plan gives no estimate.
     virtual std::optional<qint64> defaultEstimateMs(const Resource &) const { return std::nullopt; }
 
-    // Starts an attempt. Blocking work goes to `pool` (QtConcurrent); asynchronous work holds no
-    // pool thread. Called on the scheduler's thread; must not block it.
+    // Starts an attempt. Blocking work goes to `pool` (QtConcurrent) and holds a
+    // WorkerPool::Blocking (from attempt->workers()) while it waits, or it keeps one of the pool's
+    // few threads from quick attempts; asynchronous work holds no pool thread. Called on the
+    // scheduler's thread; must not block it.
     virtual void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const = 0;
 };
 

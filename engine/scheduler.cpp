@@ -13,14 +13,6 @@
 
 namespace fanout {
 
-namespace {
-
-// Attempts of the built-in executors need little stack; 200 pool threads should not cost 1.6 GB
-// of address space.
-constexpr uint kPoolStackSize = 512 * 1024;
-
-} // namespace
-
 QString outcomeName(AttemptRecord::Outcome outcome)
 {
     switch (outcome) {
@@ -39,7 +31,6 @@ Scheduler::Scheduler(const ExecutorRegistry &registry, QObject *parent)
 {
     qRegisterMetaType<fanout::RunEvent>();
     qRegisterMetaType<QList<fanout::RunEvent>>();
-    m_pool.setStackSize(kPoolStackSize);
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
     connect(&m_timer, &QTimer::timeout, this, &Scheduler::onTimer);
@@ -53,7 +44,7 @@ Scheduler::~Scheduler()
         if (inFlight.attempt)
             inFlight.attempt->requestStop();
     }
-    m_pool.waitForDone();
+    m_workers.threads().waitForDone();
 }
 
 const Plan &Scheduler::plan() const
@@ -98,7 +89,6 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
     const int limit = std::max(1, options.parallelism.value_or(m_plan->parallelism));
     m_dispatcher = std::make_unique<Dispatcher>(*m_graph, estimates, std::move(groupOf), std::move(groupLimits),
                                                 limit, options.order);
-    m_pool.setMaxThreadCount(limit);
 
     m_failFast = options.failFast.value_or(m_plan->failFast);
     m_seed = options.seed ? *options.seed : m_plan->seed ? *m_plan->seed : QRandomGenerator::global()->generate64();
@@ -238,7 +228,6 @@ void Scheduler::setParallelism(int limit)
     if (!m_dispatcher || limit < 1 || limit == m_dispatcher->limit())
         return;
     m_dispatcher->setLimit(limit);
-    m_pool.setMaxThreadCount(limit);
     RunEvent event;
     event.timeMs = elapsedMs();
     event.kind = RunEvent::Kind::ParallelismChanged;
@@ -433,14 +422,14 @@ void Scheduler::startAttempt(int r)
     ++m_runningAttempts;
     setState(r, ResourceState::Running, QString(), entry.number, entry.startMs);
 
-    auto attempt = std::make_shared<Attempt>(m_plan, r, entry.number, m_seed, m_mailbox);
+    auto attempt = std::make_shared<Attempt>(m_plan, r, entry.number, m_seed, m_mailbox, &m_workers);
     inFlight.attempt = attempt;
     inFlight.stopReason = StopReason::None;
     if (resource.timeoutMs > 0)
         inFlight.timeout = addWakeup(entry.startMs + resource.timeoutMs, Wakeup{Wakeup::Kind::Timeout, r, entry.number});
     const Executor *executor = m_registry.find(resource.type);
     Q_ASSERT_X(executor, "Scheduler::startAttempt", "the plan must be validated first");
-    executor->start(std::move(attempt), m_pool);
+    executor->start(std::move(attempt), m_workers.threads());
 }
 
 void Scheduler::checkFinished()

@@ -3,12 +3,12 @@
 #include "dispatcher.h"
 #include "plan.h"
 #include "runevent.h"
+#include "workerpool.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <map>
@@ -142,7 +142,7 @@ private:
     void armTimer();
 
     const ExecutorRegistry &m_registry;
-    QThreadPool m_pool;
+    WorkerPool m_workers;
     QTimer m_timer;
     QElapsedTimer m_clock;
     QDateTime m_startedAt;

@@ -3,12 +3,12 @@
 #include "attempt.h"
 #include "duration.h"
 #include "jsonlocator.h"
+#include "workerpool.h"
 
 #include <QElapsedTimer>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <random>
 
 namespace fanout {
 
@@ -42,17 +42,30 @@ quint64 mix(quint64 x)
     return x ^ (x >> 31);
 }
 
+// A SplitMix64 stream: two numbers per attempt need no heavier generator, and this one costs
+// nothing to seed.
+class Random
+{
+public:
+    explicit Random(quint64 seed) : m_state(seed) {}
+    double unit() { return double(mix(m_state++) >> 11) * 0x1.0p-53; } // [0, 1)
+
+private:
+    quint64 m_state;
+};
+
 void simulate(const std::shared_ptr<Attempt> &attempt, const SimExecutor::Spec &spec)
 {
     const Resource &resource = attempt->resource();
     const quint64 base = spec.seed.value_or(attempt->runSeed());
-    std::mt19937_64 random(mix(base ^ mix(stableHash(resource.id) ^ (quint64(attempt->number()) << 32))));
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    Random random(mix(base ^ mix(stableHash(resource.id) ^ (quint64(attempt->number()) << 32))));
 
     const qint64 durationMs = spec.minDurationMs
-        + qint64(unit(random) * double(spec.maxDurationMs - spec.minDurationMs));
+        + qint64(random.unit() * double(spec.maxDurationMs - spec.minDurationMs));
     const bool fails = attempt->number() <= spec.failAttempts
-        || (spec.failureRate > 0 && unit(random) < spec.failureRate);
+        || (spec.failureRate > 0 && random.unit() < spec.failureRate);
+    // While it waits, this attempt lends its pool a thread for others.
+    const WorkerPool::Blocking blocking(durationMs > 0 ? attempt->workers() : nullptr);
 
     // A failing attempt with lines of its own stops before the last, which tells of success.
     const int lineCount = spec.logLines.isEmpty() ? spec.logLineCount

@@ -182,6 +182,7 @@ private slots:
     void runsEverythingInDependencyOrder();
     void neverExceedsTheLimit();
     void neverExceedsGroupLimits();
+    void blockingAttemptsRunTogether();
     void startsReadyWorkLongestPathFirst();
     void failureSkipsDependentsAndKeepsBranchesGoing();
     void retriesWithBackoff();
@@ -255,6 +256,31 @@ void tst_Scheduler::neverExceedsGroupLimits()
     const Concurrency peak = maxConcurrency(s);
     QCOMPARE(peak.byGroup.value(QStringLiteral("rds-api")), 2);
     QCOMPARE(peak.overall, 6);
+}
+
+void tst_Scheduler::blockingAttemptsRunTogether()
+{
+    // The worker pool has a thread per core but one; attempts that wait must still all run at once.
+    Fixture f;
+    std::vector<json> resources;
+    for (int i = 0; i < 8; ++i)
+        resources.push_back(resource(idOf("wait", i), "sim", {}, {{"duration", "300ms"}, {"log_lines", 2}}));
+    Scheduler s(f.registry);
+    QVERIFY(s.start(f.plan(planOf(resources, {{"parallelism", 8}}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.count(ResourceState::Succeeded), 8);
+    qint64 lastFirstLine = 0;
+    qint64 firstEnd = std::numeric_limits<qint64>::max();
+    for (int r = 0; r < 8; ++r) {
+        for (const RunEvent &e : s.journal()) {
+            if (e.kind == RunEvent::Kind::Log && e.resource == r) {
+                lastFirstLine = std::max(lastFirstLine, e.timeMs); // its first line: it really runs
+                break;
+            }
+        }
+        firstEnd = std::min(firstEnd, s.status(r).attempts.constFirst().endMs);
+    }
+    QVERIFY2(lastFirstLine < firstEnd, qPrintable(QStringLiteral("the last started at %1 ms, after the first ended at %2 ms").arg(lastFirstLine).arg(firstEnd)));
 }
 
 void tst_Scheduler::startsReadyWorkLongestPathFirst()

@@ -1,0 +1,119 @@
+// Engine overhead: how much time the scheduler itself costs per resource. A 10,000-resource random
+// DAG of zero-duration sim resources runs at -j 8; everything measured is bookkeeping (ready queue,
+// journal, mailbox, thread pool hand-offs). For reference, the same machine's cost of a bare
+// QtConcurrent loop (run an empty task, hear back on the owning thread, start the next) is
+// measured first.
+
+#include "executorregistry.h"
+#include "plangraph.h"
+#include "randomdag.h"
+#include "scheduler.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFutureWatcher>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <nlohmann/json.hpp>
+
+#include <sys/resource.h>
+
+#include <cstdio>
+
+using namespace fanout;
+
+namespace {
+
+long contextSwitches()
+{
+    rusage usage = {};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_nvcsw + usage.ru_nivcsw;
+}
+
+long peakRssMiB()
+{
+    rusage usage = {};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024;
+}
+
+// N empty tasks, `inFlight` at a time, each completion heard on this thread through a queued
+// call, the way the scheduler hears from its attempts.
+double bareQtConcurrentMicroseconds(int tasks, int inFlight)
+{
+    QThreadPool pool;
+    pool.setMaxThreadCount(inFlight);
+    QEventLoop loop;
+    QObject receiver;
+    int started = 0;
+    int done = 0;
+    std::function<void()> startOne = [&] {
+        ++started;
+        (void)QtConcurrent::run(&pool, [&receiver, &done, &started, &startOne, &loop, tasks] {
+            QMetaObject::invokeMethod(&receiver, [&done, &started, &startOne, &loop, tasks] {
+                ++done;
+                if (started < tasks)
+                    startOne();
+                if (done == tasks)
+                    loop.quit();
+            }, Qt::QueuedConnection);
+        });
+    };
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < inFlight; ++i)
+        startOne();
+    loop.exec();
+    return double(clock.nsecsElapsed()) / 1000.0 / tasks;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const int resources = argc > 1 ? std::atoi(argv[1]) : 10'000;
+    const int parallelism = 8;
+    const int rounds = 5;
+
+    std::printf("Engine overhead: %d zero-duration sim resources, random DAG, -j %d, %d rounds\n", resources, parallelism, rounds);
+    double bare = 1e9;
+    const long bareSwitchesBefore = contextSwitches();
+    for (int round = 0; round < rounds; ++round)
+        bare = std::min(bare, bareQtConcurrentMicroseconds(resources, parallelism));
+    std::printf("  bare QtConcurrent loop (reference):   %6.2f us per task (best of %d), %.2f context switches per task\n", bare, rounds,
+                double(contextSwitches() - bareSwitchesBefore) / resources / rounds);
+
+    const Plan plan = bench::randomDag({resources, 3, 50}, 42, QStringLiteral("sim"), [](Resource &r, QRandomGenerator &) {
+        r.params["duration"] = 0;
+    });
+    const long rssBefore = peakRssMiB();
+    std::vector<double> perResource;
+    for (int round = 0; round < rounds; ++round) {
+        Scheduler scheduler(ExecutorRegistry::builtIn());
+        QEventLoop loop;
+        QObject::connect(&scheduler, &Scheduler::finished, &loop, &QEventLoop::quit);
+        const long switchesBefore = contextSwitches();
+        QElapsedTimer clock;
+        clock.start();
+        scheduler.start(plan, RunOptions{parallelism, {}, 1, {}});
+        if (scheduler.isRunning())
+            loop.exec();
+        const double us = double(clock.nsecsElapsed()) / 1000.0 / resources;
+        if (scheduler.count(ResourceState::Succeeded) != resources) {
+            std::printf("  run %d: only %d of %d succeeded\n", round, scheduler.count(ResourceState::Succeeded), resources);
+            return 1;
+        }
+        perResource.push_back(us);
+        std::printf("  round %d: %6.2f us per resource, %.2f context switches per resource, journal of %zu events\n", round + 1, us,
+                    double(contextSwitches() - switchesBefore) / resources, scheduler.journal().size());
+    }
+    std::sort(perResource.begin(), perResource.end());
+    std::printf("  scheduler, start to finished():       %6.2f us per resource (median), %6.2f best (target: under 10)\n",
+                perResource[perResource.size() / 2], perResource.front());
+    std::printf("  peak memory: %ld MiB (%ld MiB before the runs)\n", peakRssMiB(), rssBefore);
+    return 0;
+}
