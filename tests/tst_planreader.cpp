@@ -3,6 +3,7 @@
 
 #include <QFile>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QStringDecoder>
 #include <QTemporaryDir>
 #include <QTest>
@@ -46,6 +47,7 @@ private slots:
     void readsEveryField();
     void defaultsApplyAndResourcesOverride();
     void demoPlanIsValid();
+    void documentedExamplesHold();
     void fileProblems();
     void utf16File();
     void neverCrashesOnTruncatedInput();
@@ -305,6 +307,32 @@ void tst_PlanReader::demoPlanIsValid()
     }
     QCOMPARE(retriedAutomatically, 1);
     QCOMPARE(failsForGood, 1);
+}
+
+// docs/plan-format.md shows a full example plan and what `fanout validate` prints for a broken one:
+// both must stay true as the format changes.
+void tst_PlanReader::documentedExamplesHold()
+{
+    QFile doc(QStringLiteral(FANOUT_DOCS "/plan-format.md"));
+    QVERIFY(doc.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(doc.readAll());
+    QStringList jsonBlocks;
+    QStringList plainBlocks;
+    static const QRegularExpression fence(QStringLiteral("```(\\w*)\\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption);
+    for (const QRegularExpressionMatch &m : fence.globalMatch(text))
+        (m.captured(1) == QLatin1String("json") ? jsonBlocks : plainBlocks).append(m.captured(2));
+    QCOMPARE(jsonBlocks.size(), 2);
+    QCOMPARE(plainBlocks.size(), 1);
+
+    const PlanReadResult full = read(jsonBlocks[0]);
+    QVERIFY2(full.diagnostics.isEmpty(), qPrintable(dump(full.diagnostics)));
+    QVERIFY(full.plan.resources.size() >= 5);
+    QVERIFY(!full.plan.groups.isEmpty());
+
+    const PlanReadResult broken = read(jsonBlocks[1]);
+    QStringList printed = plainBlocks[0].split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    printed.removeLast(); // the summary line comes from the command line, not the reader
+    QCOMPARE(dump(broken.diagnostics), printed.join(QLatin1Char('\n')));
 }
 
 void tst_PlanReader::fileProblems()
