@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QList>
+#include <QMetaType>
+#include <QPointF>
+#include <QRectF>
+#include <QSizeF>
+#include <QString>
+
+namespace fanout {
+
+struct Plan;
+
+// What the graph pane asks to have laid out: a copy of the plan's shape, with the size each node
+// and each group label needs on screen (in points, which are scene units), so that the layout can
+// be computed on another thread while the plan and the fonts stay where they are.
+struct GraphLayoutInput
+{
+    struct Node
+    {
+        QString id;
+        QSizeF size;    // room for the node's text
+        int group = -1; // index into groups; -1 = none
+    };
+    struct Group
+    {
+        QString label;
+        QSizeF labelSize; // room for the label above the group's members
+    };
+
+    QList<Node> nodes;
+    QList<Group> groups;
+    // From a dependency to what depends on it, by node index, so that dependencies are drawn above.
+    // Edges naming a node that does not exist are left out of the layout.
+    QList<QPair<int, int>> edges;
+
+    // Nodes in plan order (resource index = node index) with edges for every known dependency;
+    // dependencies on unknown ids are left out. Sizes are placeholders for whoever has no fonts.
+    static GraphLayoutInput fromPlan(const Plan &plan, QSizeF nodeSize = QSizeF(160, 48),
+                                     QSizeF labelSize = QSizeF(120, 18));
+};
+
+// Where everything goes: a layered ("dot") drawing of a GraphLayoutInput in Qt's coordinates
+// (y grows downwards, the bounding box starts at 0,0).
+struct GraphLayout
+{
+    struct Edge
+    {
+        int from = -1;
+        int to = -1;
+        // A cubic Bézier spline: the start point, then (control, control, end) triples. It ends
+        // where the arrowhead starts; arrowTip is where the arrowhead points.
+        QList<QPointF> path;
+        QPointF arrowTip;
+    };
+    struct Cluster
+    {
+        int group = -1;   // index into GraphLayoutInput::groups
+        QRectF rect;      // encloses the label and every member
+        QRectF labelRect; // where the label goes, inside rect
+    };
+
+    QList<QRectF> nodes; // by node index
+    QList<Edge> edges;   // in the order of GraphLayoutInput::edges, invalid ones left out
+    QList<Cluster> clusters;
+    QRectF bounds;
+    QString error;       // why there is no layout; empty when it worked
+    qint64 elapsedMs = 0; // how long Graphviz took, for the benchmark
+
+    bool isValid() const { return error.isEmpty(); }
+};
+
+} // namespace fanout
+
+Q_DECLARE_METATYPE(fanout::GraphLayout)

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "graphlayout.h"
+
+struct GVC_s;
+
+namespace fanout {
+
+// Graphviz's "dot" layout of a GraphLayoutInput. Graphviz (libgvc and libcgraph) keeps global
+// state, so this class is not thread-safe, not even across instances: use it only through
+// GraphLayouter, which runs every layout on one thread of its own.
+class GraphLayoutEngine
+{
+public:
+    GraphLayoutEngine();
+    ~GraphLayoutEngine();
+    GraphLayoutEngine(const GraphLayoutEngine &) = delete;
+    GraphLayoutEngine &operator=(const GraphLayoutEngine &) = delete;
+
+    // Never fails silently: a plan Graphviz cannot lay out comes back with GraphLayout::error set.
+    GraphLayout layout(const GraphLayoutInput &input);
+
+    // Above this many nodes dot is told to trade some beauty for speed (see the .cpp).
+    static constexpr int kLargeGraph = 300;
+
+private:
+    GVC_s *m_context = nullptr;
+    QString m_contextError; // why there is no context or no dot plugin
+};
+
+} // namespace fanout

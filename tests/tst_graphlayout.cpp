@@ -1,0 +1,292 @@
+// The plan graph's layout: what the Graph pane places where, computed by Graphviz on its own thread.
+#include "bench/randomdag.h"
+#include "executorregistry.h"
+#include "graphlayout.h"
+#include "graphlayouter.h"
+#include "plangraph.h"
+#include "planreader.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+#include <algorithm>
+#include <numeric>
+
+using namespace fanout;
+
+class tst_graphlayout : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void demoPlan();
+    void groupLabelsHaveRoom();
+    void emptyPlan();
+    void cycleAndUnknownDependency();
+    void invalidIndicesAreLeftOut();
+    void newestRequestWins();
+    void requestsFromAnotherThread();
+    void twoLayoutersAtOnce();
+    void largeRandomPlan();
+
+private:
+    // Requests a layout and waits for it (or for `timeoutMs` to pass: an invalid layout).
+    static GraphLayout layOut(GraphLayouter &layouter, const GraphLayoutInput &input, int timeoutMs = 60'000);
+    static void verifyNoOverlap(const GraphLayout &layout);
+
+    Plan m_demo;
+};
+
+GraphLayout tst_graphlayout::layOut(GraphLayouter &layouter, const GraphLayoutInput &input, int timeoutMs)
+{
+    QSignalSpy spy(&layouter, &GraphLayouter::laidOut);
+    const quint64 generation = layouter.request(input);
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        for (const QList<QVariant> &arguments : std::as_const(spy)) {
+            if (arguments.at(0).value<quint64>() == generation)
+                return arguments.at(1).value<GraphLayout>();
+        }
+        spy.wait(100);
+    }
+    GraphLayout timedOut;
+    timedOut.error = QStringLiteral("no layout within %1 ms").arg(timeoutMs);
+    return timedOut;
+}
+
+void tst_graphlayout::verifyNoOverlap(const GraphLayout &layout)
+{
+    // Sorted by left edge, each rect need only be compared with those starting before it ends.
+    QList<int> order(layout.nodes.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) { return layout.nodes[a].left() < layout.nodes[b].left(); });
+    for (int i = 0; i < order.size(); ++i) {
+        const QRectF a = layout.nodes[order[i]];
+        for (int j = i + 1; j < order.size() && layout.nodes[order[j]].left() < a.right(); ++j) {
+            const QRectF overlap = a.intersected(layout.nodes[order[j]]);
+            QVERIFY2(overlap.width() < 0.5 || overlap.height() < 0.5,
+                     qPrintable(QStringLiteral("nodes %1 and %2 overlap").arg(order[i]).arg(order[j])));
+        }
+    }
+}
+
+void tst_graphlayout::initTestCase()
+{
+    const PlanReadResult read = PlanReader::readFile(QStringLiteral(":/plans/demo.json"), ExecutorRegistry::builtIn());
+    QVERIFY(!read.hasErrors());
+    m_demo = read.plan;
+    QCOMPARE(m_demo.resources.size(), 30);
+}
+
+void tst_graphlayout::demoPlan()
+{
+    GraphLayouter layouter;
+    const GraphLayoutInput input = GraphLayoutInput::fromPlan(m_demo, QSizeF(180, 52));
+    const GraphLayout layout = layOut(layouter, input);
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+
+    // Every node has its rect, of the size asked for, inside the bounding box.
+    QCOMPARE(layout.nodes.size(), m_demo.resources.size());
+    const QRectF bounds = layout.bounds.adjusted(-0.5, -0.5, 0.5, 0.5);
+    QCOMPARE(layout.bounds.topLeft(), QPointF(0, 0));
+    for (const QRectF &rect : layout.nodes) {
+        QVERIFY(qAbs(rect.width() - 180) < 1 && qAbs(rect.height() - 52) < 1);
+        QVERIFY(bounds.contains(rect));
+    }
+    verifyNoOverlap(layout);
+    if (QTest::currentTestFailed())
+        return;
+
+    // Dependencies above their dependents (y grows downwards), one edge per dependency, routed
+    // from the dependency's box to the dependent's, the arrow touching the dependent.
+    const PlanGraph graph(m_demo);
+    int dependencies = 0;
+    for (int r = 0; r < graph.size(); ++r) {
+        for (int dependency : graph.dependencies(r)) {
+            ++dependencies;
+            const QRectF above = layout.nodes[dependency];
+            const QRectF below = layout.nodes[r];
+            QVERIFY2(above.bottom() < below.top(), qPrintable(m_demo.resources[dependency].id + QStringLiteral(" is not above ")
+                                                              + m_demo.resources[r].id));
+            const auto edge = std::find_if(layout.edges.cbegin(), layout.edges.cend(), [&](const GraphLayout::Edge &e) {
+                return e.from == dependency && e.to == r;
+            });
+            QVERIFY(edge != layout.edges.cend());
+            QVERIFY(edge->path.size() >= 4);
+            QCOMPARE((edge->path.size() - 1) % 3, 0);
+            QVERIFY(above.adjusted(-2, -2, 2, 2).contains(edge->path.first()));
+            QVERIFY(below.adjusted(-2, -2, 2, 2).contains(edge->arrowTip));
+            QVERIFY(edge->path.last().y() < edge->arrowTip.y()); // the arrowhead points down
+        }
+    }
+    QCOMPARE(layout.edges.size(), dependencies);
+
+    // Every group is a cluster that holds its members, and only those.
+    QCOMPARE(layout.clusters.size(), m_demo.groups.size());
+    for (const GraphLayout::Cluster &cluster : layout.clusters) {
+        QVERIFY(cluster.group >= 0 && cluster.group < m_demo.groups.size());
+        for (int r = 0; r < m_demo.resources.size(); ++r) {
+            const bool member = m_demo.resources[r].group == m_demo.groups[cluster.group].name;
+            QCOMPARE(cluster.rect.contains(layout.nodes[r]), member);
+        }
+    }
+}
+
+void tst_graphlayout::groupLabelsHaveRoom()
+{
+    GraphLayouter layouter;
+    GraphLayoutInput input = GraphLayoutInput::fromPlan(m_demo);
+    input.groups[0].labelSize = QSizeF(400, 30); // wider than any member
+    const GraphLayout layout = layOut(layouter, input);
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    for (const GraphLayout::Cluster &cluster : layout.clusters) {
+        const QSizeF wanted = input.groups[cluster.group].labelSize;
+        QVERIFY(cluster.labelRect.width() >= wanted.width() - 1);
+        QVERIFY(cluster.labelRect.height() >= wanted.height() - 1);
+        QVERIFY(cluster.rect.adjusted(-1, -1, 1, 1).contains(cluster.labelRect));
+        for (int r = 0; r < input.nodes.size(); ++r) {
+            if (input.nodes[r].group == cluster.group)
+                QVERIFY(cluster.labelRect.bottom() <= layout.nodes[r].top()); // above its members
+        }
+    }
+}
+
+void tst_graphlayout::emptyPlan()
+{
+    GraphLayouter layouter;
+    const GraphLayout layout = layOut(layouter, GraphLayoutInput::fromPlan(Plan()));
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QVERIFY(layout.nodes.isEmpty());
+    QVERIFY(layout.edges.isEmpty());
+}
+
+void tst_graphlayout::cycleAndUnknownDependency()
+{
+    Plan plan;
+    plan.groups.append({QStringLiteral("g"), QStringLiteral("Group"), 0});
+    const auto add = [&plan](const QString &id, const QStringList &dependsOn, const QString &group = QString()) {
+        Resource r;
+        r.id = id;
+        r.type = QStringLiteral("sim");
+        r.dependsOn = dependsOn;
+        r.group = group;
+        plan.resources.append(r);
+    };
+    add(QStringLiteral("a"), {QStringLiteral("c")}, QStringLiteral("g"));
+    add(QStringLiteral("b"), {QStringLiteral("a")}, QStringLiteral("g"));
+    add(QStringLiteral("c"), {QStringLiteral("b"), QStringLiteral("nowhere")});
+    add(QStringLiteral("self"), {QStringLiteral("self")}, QStringLiteral("undeclared-group"));
+
+    const GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    QCOMPARE(input.edges.size(), 4); // the unknown id is left out; the loop on "self" is kept
+    GraphLayouter layouter;
+    const GraphLayout layout = layOut(layouter, input);
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QCOMPARE(layout.nodes.size(), 4);
+    QCOMPARE(layout.edges.size(), 4);
+    for (const GraphLayout::Edge &edge : layout.edges)
+        QVERIFY(!edge.path.isEmpty());
+    verifyNoOverlap(layout);
+}
+
+void tst_graphlayout::invalidIndicesAreLeftOut()
+{
+    GraphLayoutInput input;
+    input.nodes = {{QStringLiteral("a"), QSizeF(100, 40), 7}, {QStringLiteral("b"), QSizeF(0, -5), -1}};
+    input.edges = {{0, 1}, {1, 5}, {-1, 0}};
+    GraphLayouter layouter;
+    const GraphLayout layout = layOut(layouter, input);
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QCOMPARE(layout.nodes.size(), 2);
+    QCOMPARE(layout.edges.size(), 1);
+    QVERIFY(layout.clusters.isEmpty());
+}
+
+void tst_graphlayout::newestRequestWins()
+{
+    GraphLayouter layouter;
+    QSignalSpy spy(&layouter, &GraphLayouter::laidOut);
+    // Plans of 10, 20, ... resources, so that each result tells which request it answers.
+    QList<quint64> generations;
+    for (int size = 10; size <= 60; size += 10)
+        generations.append(layouter.request(GraphLayoutInput::fromPlan(
+            bench::randomDag({size, 3, 10}, quint32(size), QStringLiteral("sim"), [](Resource &, QRandomGenerator &) {}))));
+    QVERIFY(std::is_sorted(generations.cbegin(), generations.cend()));
+    QCOMPARE(layouter.latestGeneration(), generations.last());
+    QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty() && spy.last().at(0).value<quint64>() == generations.last(), 30'000);
+    QTest::qWait(50); // nothing older may follow
+    QCOMPARE(spy.last().at(0).value<quint64>(), generations.last());
+    QCOMPARE(spy.last().at(1).value<GraphLayout>().nodes.size(), 60);
+    quint64 previous = 0;
+    for (const QList<QVariant> &arguments : std::as_const(spy)) {
+        const quint64 generation = arguments.at(0).value<quint64>();
+        QVERIFY(generation > previous);
+        previous = generation;
+    }
+    QVERIFY(spy.size() < generations.size()); // superseded requests were skipped
+}
+
+void tst_graphlayout::requestsFromAnotherThread()
+{
+    GraphLayouter layouter;
+    QSignalSpy spy(&layouter, &GraphLayouter::laidOut);
+    const GraphLayoutInput input = GraphLayoutInput::fromPlan(m_demo);
+    QList<quint64> fromWorker;
+    QList<quint64> fromHere;
+    std::unique_ptr<QThread> worker(QThread::create([&] {
+        for (int i = 0; i < 20; ++i)
+            fromWorker.append(layouter.request(input));
+    }));
+    worker->start();
+    for (int i = 0; i < 20; ++i)
+        fromHere.append(layouter.request(input));
+    QVERIFY(worker->wait(10'000));
+
+    QList<quint64> all = fromWorker + fromHere;
+    std::sort(all.begin(), all.end());
+    QVERIFY(std::adjacent_find(all.cbegin(), all.cend()) == all.cend()); // every generation once
+    QCOMPARE(layouter.latestGeneration(), all.last());
+    QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty() && spy.last().at(0).value<quint64>() == all.last(), 30'000);
+    const GraphLayout layout = spy.last().at(1).value<GraphLayout>();
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QCOMPARE(layout.nodes.size(), m_demo.resources.size());
+}
+
+void tst_graphlayout::twoLayoutersAtOnce()
+{
+    // Both share the one Graphviz thread; each gets its own answer.
+    GraphLayouter first;
+    auto second = std::make_unique<GraphLayouter>();
+    QSignalSpy firstSpy(&first, &GraphLayouter::laidOut);
+    QSignalSpy secondSpy(second.get(), &GraphLayouter::laidOut);
+    first.request(GraphLayoutInput::fromPlan(m_demo));
+    second->request(GraphLayoutInput::fromPlan(
+        bench::randomDag({200, 3, 20}, 1, QStringLiteral("sim"), [](Resource &, QRandomGenerator &) {})));
+    QTRY_COMPARE_WITH_TIMEOUT(firstSpy.size(), 1, 30'000);
+    QTRY_COMPARE_WITH_TIMEOUT(secondSpy.size(), 1, 30'000);
+    QCOMPARE(firstSpy.first().at(1).value<GraphLayout>().nodes.size(), 30);
+    QCOMPARE(secondSpy.first().at(1).value<GraphLayout>().nodes.size(), 200);
+
+    // A layouter deleted while its request is queued or running is simply not answered.
+    second->request(GraphLayoutInput::fromPlan(m_demo));
+    second.reset();
+    const GraphLayout after = layOut(first, GraphLayoutInput::fromPlan(m_demo));
+    QVERIFY2(after.isValid(), qPrintable(after.error));
+}
+
+void tst_graphlayout::largeRandomPlan()
+{
+    const Plan plan = bench::randomDag({1000, 3, 50}, 42, QStringLiteral("sim"), [](Resource &, QRandomGenerator &) {});
+    GraphLayouter layouter;
+    const GraphLayout layout = layOut(layouter, GraphLayoutInput::fromPlan(plan));
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QCOMPARE(layout.nodes.size(), 1000);
+    verifyNoOverlap(layout);
+    for (const GraphLayout::Edge &edge : layout.edges)
+        QVERIFY(layout.nodes[edge.from].bottom() < layout.nodes[edge.to].top());
+}
+
+QTEST_GUILESS_MAIN(tst_graphlayout)
+#include "tst_graphlayout.moc"
