@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QList>
+#include <QTimer>
+
+#include <vector>
+
+namespace fanout {
+
+class RunSession;
+struct RunEvent;
+
+// The Resources pane's table: one row per resource of the session's plan, with its state, attempts
+// and how long it has run. Follows the run through the session's event batches, announcing the
+// rows that changed as few dataChanged ranges as possible; running rows' durations tick on a timer.
+class ResourceTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+
+public:
+    enum Column { IdColumn, TypeColumn, GroupColumn, StateColumn, AttemptsColumn, DurationColumn, ColumnCount };
+    enum Roles {
+        ResourceRole = Qt::UserRole, // int: index in the plan
+        StateRole,                   // int: ResourceState
+        SortRole,                    // what the column sorts by (numbers for numbers)
+    };
+
+    explicit ResourceTableModel(RunSession &session, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    void onEvents(const QList<RunEvent> &events);
+    void announceRows(std::vector<int> rows, int firstColumn, int lastColumn);
+    void tick();
+    qint64 durationMs(int resource) const;
+
+    RunSession &m_session;
+    QTimer m_tick;
+};
+
+} // namespace fanout
