@@ -1,5 +1,6 @@
 #include "closestmatch.h"
 #include "console.h"
+#include "guicommand.h"
 #include "plancommands.h"
 #include "runcommand.h"
 
@@ -12,6 +13,7 @@ const char kUsage[] = R"(Usage: fanout <command> [options]
 Deploy a plan of resources in parallel, and see it happen.
 
 Commands:
+  gui [PLAN]      Open the dashboard on PLAN (the demo when none is given); the default
   run PLAN        Provision every resource of PLAN, in parallel, with live progress
   validate PLAN   Check PLAN and print every problem found
   graph PLAN      Print PLAN's dependency graph as Graphviz DOT or Mermaid
@@ -28,6 +30,10 @@ Options:
 
 int main(int argc, char *argv[])
 {
+    // No command, or "gui": the dashboard, which needs a QApplication; the rest is headless.
+    if (argc < 2 || qstrcmp(argv[1], "gui") == 0)
+        return fanout::GuiCommand::exec(argc, argv);
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("fanout"));
     QCoreApplication::setOrganizationName(QStringLiteral("Fanout"));
@@ -37,10 +43,6 @@ int main(int argc, char *argv[])
     const Console out(stdout);
     const Console err(stderr);
     const QStringList arguments = QCoreApplication::arguments().mid(1);
-    if (arguments.isEmpty()) {
-        out.write(QString::fromUtf8(kUsage));
-        return RunCommand::Succeeded;
-    }
     const QString command = arguments.constFirst();
     const QStringList rest = arguments.mid(1);
     if (command == QLatin1String("run"))
@@ -57,7 +59,7 @@ int main(int argc, char *argv[])
         out.writeLine(QStringLiteral("fanout %1").arg(QCoreApplication::applicationVersion()));
         return RunCommand::Succeeded;
     }
-    const QStringList commands = {QStringLiteral("run"), QStringLiteral("validate"), QStringLiteral("graph")};
+    const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("validate"), QStringLiteral("graph")};
     err.writeLine(QStringLiteral("fanout: unknown command \"%1\"%2\nRun \"fanout --help\" for the commands.")
                       .arg(command, didYouMean(command, commands)));
     return RunCommand::InvalidInput;

@@ -1,5 +1,7 @@
 #include <QFile>
+#include <QImage>
 #include <QProcess>
+#include <QSet>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -131,6 +133,7 @@ private slots:
     void secondInterruptStopsAtOnce();
     void graphFormats();
     void demoFailsNamingTheResource();
+    void guiScreenshot();
 };
 
 void tst_Cli::versionAndHelp()
@@ -394,6 +397,31 @@ void tst_Cli::demoFailsNamingTheResource()
     QCOMPARE(num(r["counts"]["failed"]), 1);
     QVERIFY(r["counts"]["skipped"].get<int>() >= 1);
     QCOMPARE(r["counts"]["succeeded"].get<int>() + 1 + r["counts"]["skipped"].get<int>(), r["plan"]["resources"].get<int>());
+}
+
+// `fanout gui PLAN --screenshot FILE.png [--run --at SECONDS]` renders the dashboard offscreen.
+void tst_Cli::guiScreenshot()
+{
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("window.png"));
+    const Result shot = fanout({QStringLiteral("gui"), fixture("quick-fail.json"), QStringLiteral("--screenshot"), png,
+                                QStringLiteral("--run"), QStringLiteral("--at"), QStringLiteral("1")});
+    QVERIFY2(shot.exitCode == 0, qPrintable(shot.err));
+    QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY2(image.width() >= 1280 && image.height() >= 800, qPrintable(QStringLiteral("%1x%2").arg(image.width()).arg(image.height())));
+    // Not a blank picture: many colours (graph nodes, bars, text).
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+
+    const Result invalid = fanout({QStringLiteral("gui"), fixture("invalid.json"), QStringLiteral("--screenshot"), png});
+    QCOMPARE(invalid.exitCode, 2);
+    QVERIFY2(invalid.err.contains(QStringLiteral("invalid.json:")), qPrintable(invalid.err));
+    const Result badAt = fanout({QStringLiteral("gui"), QStringLiteral("--screenshot"), png, QStringLiteral("--at"), QStringLiteral("soon")});
+    QCOMPARE(badAt.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

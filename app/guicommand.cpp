@@ -1,0 +1,125 @@
+#include "guicommand.h"
+
+#include "console.h"
+#include "graphpane.h"
+#include "graphview.h"
+#include "mainwindow.h"
+#include "runcommand.h"
+#include "runsession.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QIcon>
+#include <QImageWriter>
+#include <QTimer>
+
+namespace fanout {
+
+namespace {
+
+// Renders `window` to `path` once its graph is laid out; returns the exit status.
+int saveScreenshot(MainWindow &window, const QString &path, const Console &err)
+{
+    // The graph is laid out on its own thread: wait for it (bounded) so the picture shows it.
+    QElapsedTimer waited;
+    waited.start();
+    while (window.graphPane()->view()->isLayingOut() && waited.elapsed() < 30'000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    QCoreApplication::processEvents();
+    const QImage image = window.grab().toImage();
+    QImageWriter writer(path, "png");
+    if (!writer.write(image)) {
+        err.writeLine(QStringLiteral("fanout gui: cannot write the screenshot %1: %2").arg(path, writer.errorString()));
+        return RunCommand::InvalidInput;
+    }
+    Console(stdout).writeLine(QStringLiteral("Saved a %1x%2 screenshot to %3").arg(image.width()).arg(image.height()).arg(path));
+    return RunCommand::Succeeded;
+}
+
+} // namespace
+
+int GuiCommand::exec(int &argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("fanout"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Fanout"));
+    QApplication::setOrganizationName(QStringLiteral("Fanout"));
+    QApplication::setApplicationVersion(QStringLiteral(FANOUT_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("fanout"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/fanout.svg")));
+
+    const Console err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Open the Fanout dashboard on PLAN (the built-in demo when none is given)."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The plan file, or \"demo\"."), QStringLiteral("[PLAN]"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Render the window to FILE.png and exit, without showing it."), QStringLiteral("FILE.png"));
+    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start a run first (with --screenshot)."));
+    const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Take the screenshot SECONDS after starting (default 0)."),
+                                QStringLiteral("SECONDS"), QStringLiteral("0"));
+    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the resource ID (with --screenshot)."), QStringLiteral("ID"));
+    parser.addOptions({screenshot, run, at, select});
+
+    QStringList arguments = QApplication::arguments();
+    if (arguments.size() > 1 && arguments[1] == QLatin1String("gui"))
+        arguments.removeAt(1);
+    if (!parser.parse(arguments)) {
+        err.writeLine(QStringLiteral("fanout gui: %1\nRun \"fanout gui --help\" for the options.").arg(parser.errorText()));
+        return RunCommand::InvalidInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        Console(stdout).write(parser.helpText());
+        return RunCommand::Succeeded;
+    }
+    if (parser.positionalArguments().size() > 1) {
+        err.writeLine(QStringLiteral("fanout gui: give at most one PLAN."));
+        return RunCommand::InvalidInput;
+    }
+    bool secondsOk = false;
+    const double seconds = parser.value(at).toDouble(&secondsOk);
+    if (!secondsOk || seconds < 0) {
+        err.writeLine(QStringLiteral("fanout gui: --at wants a number of seconds, not \"%1\".").arg(parser.value(at)));
+        return RunCommand::InvalidInput;
+    }
+    const QString plan = parser.positionalArguments().value(0, QStringLiteral("demo"));
+    const bool capture = parser.isSet(screenshot);
+
+    // A screenshot shows the default layout, whatever the user's saved one is.
+    MainWindow window(capture ? MainWindow::Layout::Default : MainWindow::Layout::Restore);
+    QString problems;
+    if (!window.openPlan(plan, &problems)) {
+        err.writeLine(problems);
+        if (capture)
+            return RunCommand::InvalidInput;
+        window.openPlan(QStringLiteral("demo")); // show the problems over something useful
+    }
+    if (!capture) {
+        window.show();
+        return app.exec();
+    }
+
+    window.setAttribute(Qt::WA_DontShowOnScreen);
+    window.show();
+    if (parser.isSet(select)) {
+        const int resource = window.session().plan().indexOf(parser.value(select));
+        if (resource < 0) {
+            err.writeLine(QStringLiteral("fanout gui: --select: the plan has no resource \"%1\".").arg(parser.value(select)));
+            return RunCommand::InvalidInput;
+        }
+        window.session().select(resource);
+    }
+    if (parser.isSet(run))
+        window.runAction()->trigger();
+    int status = RunCommand::Succeeded;
+    QTimer::singleShot(qint64(seconds * 1000), &window, [&] {
+        status = saveScreenshot(window, parser.value(screenshot), err);
+        window.session().cancel();
+        app.quit();
+    });
+    app.exec();
+    return status;
+}
+
+} // namespace fanout

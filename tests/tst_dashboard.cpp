@@ -1,0 +1,321 @@
+// The dashboard as a user drives it: open the demo, run it, find what failed, retry it with the
+// same controls a user clicks, and see the run carry on. Runs offscreen.
+#include "graphpane.h"
+#include "graphview.h"
+#include "inspectorpane.h"
+#include "logpanes.h"
+#include "mainwindow.h"
+#include "resourcefiltermodel.h"
+#include "resourcespane.h"
+#include "resourcetablemodel.h"
+#include "runsession.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace fanout;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 60'000;
+
+QString fixture(const char *name)
+{
+    return QStringLiteral(FANOUT_FIXTURES "/plans/") + QLatin1String(name);
+}
+
+int indexOf(const RunSession &session, const char *id)
+{
+    return session.plan().indexOf(QLatin1String(id));
+}
+
+// The row of the Resources table that shows `resource`, as the user sees it (after filter and sort).
+QModelIndex tableRow(ResourcesPane *pane, int resource)
+{
+    return pane->filter()->mapFromSource(pane->model()->index(resource, 0));
+}
+
+} // namespace
+
+class tst_Dashboard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void opensTheDemo();
+    void demoRunFailedResourceRetriedFromTheInspector();
+    void retryFailedFromTheToolbar();
+    void retryFromTheResourcesTableMenu();
+    void selectionIsSharedByEveryPane();
+    void resourcesTableFiltersByTextAndState();
+    void parallelismChangesTheRunningLimit();
+    void cancelStopsTheRun();
+    void invalidPlanIsNotOpened();
+    void layoutIsRestored();
+};
+
+void tst_Dashboard::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // settings go to a test location, not the user's
+    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_dashboard"));
+}
+
+void tst_Dashboard::init()
+{
+    QSettings().clear();
+}
+
+void tst_Dashboard::opensTheDemo()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    QCOMPARE(window.session().resourceCount(), 30);
+    QVERIFY2(window.windowTitle().contains(QLatin1String("demo")), qPrintable(window.windowTitle()));
+    QVERIFY(window.runAction()->isEnabled());
+    QVERIFY(!window.cancelAction()->isEnabled());
+    QVERIFY(!window.retryFailedAction()->isEnabled());
+    QCOMPARE(window.resourcesPane()->view()->model()->rowCount(), 30);
+    QTRY_VERIFY_WITH_TIMEOUT(!window.graphPane()->view()->isLayingOut(), 30'000);
+    QVERIFY2(window.statusText().contains(QLatin1String("30 resources")), qPrintable(window.statusText()));
+    QCOMPARE(window.runAction()->shortcut(), QKeySequence(Qt::Key_F5));
+}
+
+void tst_Dashboard::demoRunFailedResourceRetriedFromTheInspector()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    RunSession &session = window.session();
+    QAbstractItemModelTester tableTester(window.resourcesPane()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester filterTester(window.resourcesPane()->filter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    QSignalSpy finished(&session, &RunSession::runFinished);
+    window.runAction()->trigger();
+    QVERIFY(session.isRunning());
+    QVERIFY(window.cancelAction()->isEnabled());
+    QVERIFY(!window.runAction()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+
+    // The demo's CDN fails with no automatic retry; its two dependents are skipped.
+    QCOMPARE(session.failedIds(), QStringList{QStringLiteral("cdn")});
+    const int cdn = indexOf(session, "cdn");
+    const int dns = indexOf(session, "dns-www");
+    const int alarm = indexOf(session, "alarm-cdn-5xx");
+    QCOMPARE(session.state(dns), ResourceState::Skipped);
+    QCOMPARE(session.state(alarm), ResourceState::Skipped);
+    QVERIFY(window.retryFailedAction()->isEnabled());
+    QVERIFY2(window.statusText().contains(QLatin1String("1 failed")), qPrintable(window.statusText()));
+
+    // Find it as a user would: filter the table to failed resources, click the row.
+    ResourcesPane *table = window.resourcesPane();
+    table->stateFilter()->setCurrentIndex(table->stateFilter()->findText(QStringLiteral("Failed")));
+    QCOMPARE(table->view()->model()->rowCount(), 1);
+    const QModelIndex row = table->view()->model()->index(0, 0);
+    QCOMPARE(row.data().toString(), QStringLiteral("cdn"));
+    QTest::mouseClick(table->view()->viewport(), Qt::LeftButton, {}, table->view()->visualRect(row).center());
+    QCOMPARE(session.selected(), cdn);
+
+    // The Inspector now shows it, with Retry enabled; click it.
+    QPushButton *retry = window.inspectorPane()->retryButton();
+    QVERIFY(retry->isEnabled());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QVERIFY(session.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+
+    QCOMPARE(session.state(cdn), ResourceState::Succeeded);
+    QCOMPARE(session.status(cdn).attempts.size(), 2);
+    QCOMPARE(session.state(dns), ResourceState::Succeeded);
+    QCOMPARE(session.state(alarm), ResourceState::Succeeded);
+    QCOMPARE(session.count(ResourceState::Succeeded), 30);
+    QVERIFY(!window.retryFailedAction()->isEnabled());
+    QVERIFY(!retry->isEnabled());
+    // The table's failed filter is now empty; every row is still there without it.
+    QCOMPARE(table->view()->model()->rowCount(), 0);
+    table->stateFilter()->setCurrentIndex(0);
+    QCOMPARE(table->view()->model()->rowCount(), 30);
+}
+
+void tst_Dashboard::retryFailedFromTheToolbar()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.openPlan(fixture("quick-fail.json")));
+    RunSession &session = window.session();
+    QSignalSpy finished(&session, &RunSession::runFinished);
+    QVERIFY(QTest::qWaitForWindowActive(&window)); // shortcuts go to the active window
+    QTest::keyClick(&window, Qt::Key_F5); // Run's shortcut
+    QVERIFY(session.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    QCOMPARE(session.failedIds(), QStringList{QStringLiteral("cdn")});
+    QCOMPARE(session.state(indexOf(session, "alarm")), ResourceState::Skipped);
+
+    window.retryFailedAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+    QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
+}
+
+void tst_Dashboard::retryFromTheResourcesTableMenu()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.openPlan(fixture("quick-fail.json")));
+    RunSession &session = window.session();
+    QSignalSpy finished(&session, &RunSession::runFinished);
+    window.runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+
+    // Right-click the failed row: the menu's Retry is enabled; pick it.
+    QTableView *view = window.resourcesPane()->view();
+    const QModelIndex row = tableRow(window.resourcesPane(), indexOf(session, "cdn"));
+    bool menuSeen = false;
+    QTimer::singleShot(0, this, [&] {
+        auto *menu = qobject_cast<QMenu *>(QApplication::activePopupWidget());
+        QVERIFY(menu);
+        menuSeen = true;
+        for (QAction *action : menu->actions()) {
+            if (action->text() == QLatin1String("Retry")) {
+                QVERIFY(action->isEnabled());
+                action->trigger();
+            }
+        }
+        menu->close();
+    });
+    emit view->customContextMenuRequested(view->visualRect(row).center());
+    QVERIFY(menuSeen);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+    QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
+}
+
+void tst_Dashboard::selectionIsSharedByEveryPane()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    RunSession &session = window.session();
+    const int db = indexOf(session, "db");
+
+    session.select(db);
+    QTableView *view = window.resourcesPane()->view();
+    QCOMPARE(view->currentIndex().data(ResourceTableModel::ResourceRole).toInt(), db);
+    QVERIFY(window.inspectorPane()->retryButton()->isVisible());
+    QVERIFY(!window.inspectorPane()->retryButton()->isEnabled()); // nothing has failed yet
+
+    // Clicking another row selects that resource everywhere.
+    const int vpc = indexOf(session, "vpc");
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(tableRow(window.resourcesPane(), vpc)).center());
+    QCOMPARE(session.selected(), vpc);
+
+    // Show logs from the table opens that resource's log pane.
+    window.showLogs(db);
+    QCOMPARE(session.selected(), db);
+}
+
+void tst_Dashboard::resourcesTableFiltersByTextAndState()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    ResourcesPane *pane = window.resourcesPane();
+    QTest::keyClicks(pane->filterEdit(), QStringLiteral("subnet"));
+    const int subnets = pane->view()->model()->rowCount();
+    QVERIFY2(subnets == 5, qPrintable(QString::number(subnets))); // four subnets and the DB subnet group
+    for (int row = 0; row < subnets; ++row)
+        QVERIFY(pane->view()->model()->index(row, 0).data().toString().contains(QLatin1String("subnet")));
+    pane->filterEdit()->clear();
+    pane->stateFilter()->setCurrentIndex(pane->stateFilter()->findText(QStringLiteral("Waiting")));
+    QCOMPARE(pane->view()->model()->rowCount(), 30); // before a run everything waits
+    pane->stateFilter()->setCurrentIndex(pane->stateFilter()->findText(QStringLiteral("Succeeded")));
+    QCOMPARE(pane->view()->model()->rowCount(), 0);
+
+    // Sorting by state puts rows of the same state together; by id, alphabetically.
+    pane->stateFilter()->setCurrentIndex(0);
+    pane->view()->sortByColumn(ResourceTableModel::IdColumn, Qt::AscendingOrder);
+    QCOMPARE(pane->view()->model()->index(0, 0).data().toString(), QStringLiteral("acm-cert"));
+}
+
+void tst_Dashboard::parallelismChangesTheRunningLimit()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.openPlan(fixture("slow.json")));
+    RunSession &session = window.session();
+    QCOMPARE(window.parallelismBox()->value(), session.plan().parallelism);
+    window.runAction()->trigger();
+    QVERIFY(session.isRunning());
+    window.parallelismBox()->setValue(1);
+    QCOMPARE(session.scheduler().parallelism(), 1);
+    window.parallelismBox()->setValue(7);
+    QCOMPARE(session.scheduler().parallelism(), 7);
+    bool recorded = false;
+    for (const RunEvent &event : session.journal())
+        recorded = recorded || (event.kind == RunEvent::Kind::ParallelismChanged && event.number == 7);
+    QVERIFY(recorded);
+    window.cancelAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isRunning(), kRunTimeoutMs);
+}
+
+void tst_Dashboard::cancelStopsTheRun()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.openPlan(fixture("slow.json")));
+    RunSession &session = window.session();
+    window.runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(session.count(ResourceState::Running) > 0, kRunTimeoutMs);
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_F5, Qt::ShiftModifier); // Cancel's shortcut
+    QVERIFY(session.scheduler().isCancelling() || !session.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(!session.isRunning(), kRunTimeoutMs);
+    QVERIFY(session.count(ResourceState::Cancelled) > 0);
+    QVERIFY(window.runAction()->isEnabled());
+    QVERIFY(!window.cancelAction()->isEnabled());
+}
+
+void tst_Dashboard::invalidPlanIsNotOpened()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    QString problems;
+    QVERIFY(!window.openPlan(fixture("invalid.json"), &problems));
+    QVERIFY2(problems.contains(QLatin1String("invalid.json:")) && problems.contains(QLatin1String("error")), qPrintable(problems));
+    QCOMPARE(window.session().resourceCount(), 30); // the demo stays open
+    QVERIFY(!window.openPlan(QStringLiteral("/nonexistent/plan.json"), &problems));
+    QVERIFY2(problems.contains(QLatin1String("cannot open")), qPrintable(problems));
+}
+
+void tst_Dashboard::layoutIsRestored()
+{
+    {
+        MainWindow window(MainWindow::Layout::Restore);
+        window.show();
+        auto *logs = window.findChild<QDockWidget *>(QStringLiteral("LogsDock"));
+        QVERIFY(logs && logs->isVisible());
+        logs->toggleViewAction()->trigger(); // View > Logs: hide it
+        QVERIFY(!logs->isVisible());
+        QVERIFY(window.close());
+    }
+    MainWindow window(MainWindow::Layout::Restore);
+    window.show();
+    auto *logs = window.findChild<QDockWidget *>(QStringLiteral("LogsDock"));
+    QVERIFY(!logs->isVisible());
+    auto *timeline = window.findChild<QDockWidget *>(QStringLiteral("TimelineDock"));
+    QVERIFY(timeline->isVisible());
+}
+
+QTEST_MAIN(tst_Dashboard)
+#include "tst_dashboard.moc"

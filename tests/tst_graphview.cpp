@@ -1,0 +1,399 @@
+// The Graph pane: one node per resource, live states, the shared selection, the context menu's
+// retry, zoom keys and export, driven through the real widgets (offscreen).
+#include "executorregistry.h"
+#include "graphedgeitem.h"
+#include "graphgroupitem.h"
+#include "graphnodeitem.h"
+#include "graphpane.h"
+#include "graphscene.h"
+#include "graphview.h"
+#include "planreader.h"
+#include "runsession.h"
+
+#include <QImage>
+#include <QLineEdit>
+#include <QMenu>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace fanout;
+
+namespace {
+
+constexpr int kLayoutTimeoutMs = 30'000;
+
+// "base" succeeds; "flaky" fails its only attempt (no automatic retry), so "after" is skipped
+// until flaky is retried by hand; "slow" takes long enough to be seen running.
+const char *kRetryPlan = R"({
+  "name": "graph-retry",
+  "parallelism": 4,
+  "resources": [
+    {"id": "base", "type": "sim", "duration": "50ms"},
+    {"id": "flaky", "name": "Flaky thing", "type": "sim", "depends_on": ["base"], "duration": "50ms",
+     "fail_attempts": 1, "failure_message": "simulated outage"},
+    {"id": "after", "type": "sim", "depends_on": ["flaky"], "duration": "50ms"},
+    {"id": "lonely", "type": "sim", "duration": "50ms"}
+  ]
+})";
+
+const char *kSlowPlan = R"({
+  "name": "graph-slow",
+  "resources": [
+    {"id": "slow", "type": "sim", "duration": "30s", "estimate": "30s"}
+  ]
+})";
+
+Plan readPlan(const QByteArray &text)
+{
+    const PlanReadResult read = PlanReader::readText(text, QStringLiteral("test.json"), ExecutorRegistry::builtIn());
+    Q_ASSERT(!read.hasErrors());
+    return read.plan;
+}
+
+QAction *actionNamed(QMenu *menu, const QString &text)
+{
+    const QList<QAction *> actions = menu->actions();
+    for (QAction *action : actions) {
+        if (action->text() == text)
+            return action;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class tst_graphview : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void oneNodePerResource();
+    void selectionFadesUnrelated();
+    void clickSelects();
+    void doubleClickAsksForLogs();
+    void findSelectsAndCentres();
+    void contextMenuRetry();
+    void runningNodeShowsProgress();
+    void zoomKeys();
+    void exportPngAndSvg();
+    void newPlanReplacesGraph();
+
+private:
+    void showDemo();
+
+    std::unique_ptr<RunSession> m_session;
+    std::unique_ptr<GraphPane> m_pane;
+    Plan m_demo;
+};
+
+void tst_graphview::init()
+{
+    m_session = std::make_unique<RunSession>(ExecutorRegistry::builtIn());
+    m_pane = std::make_unique<GraphPane>(*m_session);
+    m_pane->resize(1280, 800);
+    m_pane->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_pane.get()));
+    const PlanReadResult read = PlanReader::readFile(QStringLiteral(":/plans/demo.json"), ExecutorRegistry::builtIn());
+    QVERIFY(!read.hasErrors());
+    m_demo = read.plan;
+}
+
+void tst_graphview::cleanup()
+{
+    if (m_session->isRunning()) {
+        m_session->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_session->isRunning(), 10'000);
+    }
+    m_pane.reset();
+    m_session.reset();
+}
+
+void tst_graphview::showDemo()
+{
+    m_session->setPlan(m_demo, QString());
+    QVERIFY(m_pane->view()->isLayingOut());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_pane->view()->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY2(m_pane->view()->layoutError().isEmpty(), qPrintable(m_pane->view()->layoutError()));
+}
+
+void tst_graphview::oneNodePerResource()
+{
+    showDemo();
+    GraphScene *scene = m_pane->view()->graphScene();
+    QCOMPARE(scene->nodeItems().size(), m_demo.resources.size());
+    int nodes = 0;
+    int edges = 0;
+    int groups = 0;
+    const QList<QGraphicsItem *> items = scene->items();
+    for (const QGraphicsItem *item : items) {
+        nodes += item->type() == GraphNodeItem::Type;
+        edges += item->type() == GraphEdgeItem::Type;
+        groups += item->type() == GraphGroupItem::Type;
+    }
+    QCOMPARE(nodes, m_demo.resources.size());
+    QCOMPARE(groups, m_demo.groups.size());
+    int dependencies = 0;
+    for (const Resource &resource : std::as_const(m_demo.resources))
+        dependencies += int(resource.dependsOn.size());
+    QCOMPARE(edges, dependencies);
+    for (int r = 0; r < m_demo.resources.size(); ++r) {
+        const GraphNodeItem *node = m_pane->view()->nodeItem(r);
+        QVERIFY(node);
+        QCOMPARE(node->resource(), r);
+        QCOMPARE(node->state(), ResourceState::Pending);
+        QVERIFY(!m_pane->view()->isFaded(r));
+    }
+    // Opened readable: at least 80% or the whole graph.
+    QVERIFY(m_pane->view()->zoom() >= 0.8 - 1e-9
+            || m_pane->view()->mapFromScene(scene->sceneRect()).boundingRect().width() <= m_pane->view()->viewport()->width());
+}
+
+void tst_graphview::selectionFadesUnrelated()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    const int db = m_demo.indexOf(QStringLiteral("db"));
+    const int vpc = m_demo.indexOf(QStringLiteral("vpc"));           // upstream of db
+    const int appA = m_demo.indexOf(QStringLiteral("app-a"));        // downstream of db
+    const int dnsApi = m_demo.indexOf(QStringLiteral("dns-api"));    // further downstream
+    const int s3 = m_demo.indexOf(QStringLiteral("s3-assets"));      // unrelated
+    const int cert = m_demo.indexOf(QStringLiteral("acm-cert"));     // unrelated
+    m_session->select(db);
+    QVERIFY(view->nodeItem(db)->isSelected());
+    QVERIFY(!view->isFaded(db));
+    QVERIFY(!view->isFaded(vpc));
+    QVERIFY(!view->isFaded(appA));
+    QVERIFY(!view->isFaded(dnsApi));
+    QVERIFY(view->isFaded(s3));
+    QVERIFY(view->isFaded(cert));
+    QVERIFY(!view->nodeItem(vpc)->isSelected());
+    // Edges on db's paths stand out; others fade.
+    for (const GraphEdgeItem *edge : view->graphScene()->edgeItems()) {
+        if (edge->from() == db || edge->to() == db)
+            QVERIFY(edge->isEmphasised() && edge->opacity() == 1.0);
+        if (edge->from() == cert || edge->to() == s3)
+            QVERIFY(!edge->isEmphasised() && edge->opacity() < 1.0);
+    }
+    // The selected node is scrolled into view.
+    QVERIFY(view->viewport()->rect().intersects(view->mapFromScene(view->nodeItem(db)->rect()).boundingRect()));
+
+    m_session->select(-1);
+    for (int r = 0; r < m_demo.resources.size(); ++r) {
+        QVERIFY(!view->isFaded(r));
+        QVERIFY(!view->nodeItem(r)->isSelected());
+    }
+}
+
+void tst_graphview::clickSelects()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    const int cache = m_demo.indexOf(QStringLiteral("cache"));
+    view->showResource(cache);
+    const QPoint at = view->mapFromScene(view->nodeItem(cache)->rect().center());
+    QVERIFY(view->viewport()->rect().contains(at));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    QCOMPARE(m_session->selected(), cache);
+    QVERIFY(view->nodeItem(cache)->isSelected());
+
+    // A click on the background clears the selection.
+    QPoint empty;
+    bool found = false;
+    for (int y = 5; y < view->viewport()->height() && !found; y += 10) {
+        for (int x = 5; x < view->viewport()->width() && !found; x += 10) {
+            if (view->items(QPoint(x, y)).isEmpty()) {
+                empty = QPoint(x, y);
+                found = true;
+            }
+        }
+    }
+    QVERIFY(found);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, empty);
+    QCOMPARE(m_session->selected(), -1);
+    QVERIFY(!view->nodeItem(cache)->isSelected());
+}
+
+void tst_graphview::doubleClickAsksForLogs()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    QSignalSpy spy(m_pane.get(), &GraphPane::showLogsRequested);
+    const int igw = m_demo.indexOf(QStringLiteral("igw"));
+    view->showResource(igw);
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(view->nodeItem(igw)->rect().center()));
+    QVERIFY(!spy.isEmpty());
+    QCOMPARE(spy.last().at(0).toInt(), igw);
+}
+
+void tst_graphview::findSelectsAndCentres()
+{
+    showDemo();
+    QLineEdit *search = m_pane->searchField();
+    QCOMPARE(search->placeholderText(), QStringLiteral("Find resource…"));
+    search->setFocus();
+    QTest::keyClicks(search, QStringLiteral("elasticache")); // part of the name, any case
+    QTest::keyClick(search, Qt::Key_Return);
+    const int cache = m_demo.indexOf(QStringLiteral("cache"));
+    QCOMPARE(m_session->selected(), cache);
+    GraphView *view = m_pane->view();
+    const QPoint centre = view->mapFromScene(view->nodeItem(cache)->rect().center());
+    QVERIFY(view->viewport()->rect().contains(centre));
+
+    // Enter again steps to the next match; ids match too.
+    QCOMPARE(m_pane->find(QStringLiteral("subnet-public")), m_demo.indexOf(QStringLiteral("subnet-public-a")));
+    QCOMPARE(m_pane->find(QStringLiteral("subnet-public")), m_demo.indexOf(QStringLiteral("subnet-public-b")));
+    QCOMPARE(m_pane->find(QStringLiteral("no such thing")), -1);
+    QCOMPARE(m_session->selected(), m_demo.indexOf(QStringLiteral("subnet-public-b")));
+}
+
+void tst_graphview::contextMenuRetry()
+{
+    const Plan plan = readPlan(kRetryPlan);
+    m_session->setPlan(plan, QString());
+    GraphView *view = m_pane->view();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    const int base = plan.indexOf(QStringLiteral("base"));
+    const int flaky = plan.indexOf(QStringLiteral("flaky"));
+    const int after = plan.indexOf(QStringLiteral("after"));
+
+    // Before a run there is nothing to retry.
+    std::unique_ptr<QMenu> before(view->createContextMenu(flaky));
+    QVERIFY(actionNamed(before.get(), QStringLiteral("Retry")));
+    QVERIFY(!actionNamed(before.get(), QStringLiteral("Retry"))->isEnabled());
+
+    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
+    QVERIFY(m_session->start());
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 20'000);
+    QCOMPARE(m_session->state(flaky), ResourceState::Failed);
+    QCOMPARE(m_session->state(after), ResourceState::Skipped);
+    // The nodes show it.
+    QTRY_COMPARE(view->nodeItem(flaky)->state(), ResourceState::Failed);
+    QTRY_COMPARE(view->nodeItem(after)->state(), ResourceState::Skipped);
+    QCOMPARE(view->nodeItem(base)->state(), ResourceState::Succeeded);
+    QVERIFY(view->nodeItem(flaky)->toolTip().contains(QStringLiteral("simulated outage")));
+
+    std::unique_ptr<QMenu> onBase(view->createContextMenu(base));
+    QVERIFY(!actionNamed(onBase.get(), QStringLiteral("Retry"))->isEnabled()); // it succeeded
+    std::unique_ptr<QMenu> menu(view->createContextMenu(flaky));
+    QAction *retry = actionNamed(menu.get(), QStringLiteral("Retry"));
+    QVERIFY(retry);
+    QVERIFY(retry->isEnabled());
+    QVERIFY(actionNamed(menu.get(), QStringLiteral("Retry with dependents")));
+    QVERIFY(actionNamed(menu.get(), QStringLiteral("Show logs")));
+    retry->trigger();
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(flaky), ResourceState::Succeeded, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(after), ResourceState::Succeeded, 20'000);
+    QTRY_COMPARE(view->nodeItem(flaky)->state(), ResourceState::Succeeded);
+    QTRY_COMPARE(view->nodeItem(after)->state(), ResourceState::Succeeded);
+    QCOMPARE(view->nodeItem(flaky)->attempt(), 2); // shown as "attempt 2"
+
+    QSignalSpy logs(view, &GraphView::showLogsRequested);
+    std::unique_ptr<QMenu> again(view->createContextMenu(after));
+    actionNamed(again.get(), QStringLiteral("Show logs"))->trigger();
+    QCOMPARE(logs.size(), 1);
+    QCOMPARE(logs.first().at(0).toInt(), after);
+}
+
+void tst_graphview::runningNodeShowsProgress()
+{
+    const Plan plan = readPlan(kSlowPlan);
+    m_session->setPlan(plan, QString());
+    GraphView *view = m_pane->view();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY(view->nodeItem(0)->progressText().isEmpty());
+    QVERIFY(m_session->start());
+    QTRY_COMPARE_WITH_TIMEOUT(view->nodeItem(0)->state(), ResourceState::Running, 10'000);
+    QVERIFY(view->nodeItem(0)->progressText().endsWith(QStringLiteral(" / 30s")));
+    m_session->cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_session->isRunning(), 10'000);
+    QTRY_VERIFY(view->nodeItem(0)->progressText().isEmpty());
+    QCOMPARE(view->nodeItem(0)->state(), ResourceState::Cancelled);
+}
+
+void tst_graphview::zoomKeys()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    view->setFocus();
+    const qreal start = view->zoom();
+    QTest::keyClick(view, Qt::Key_Plus, Qt::ControlModifier);
+    QVERIFY(view->zoom() > start);
+    QTest::keyClick(view, Qt::Key_Minus, Qt::ControlModifier);
+    QTest::keyClick(view, Qt::Key_Minus, Qt::ControlModifier);
+    QVERIFY(view->zoom() < start);
+    QTest::keyClick(view, Qt::Key_0, Qt::ControlModifier); // fit: all of it in view
+    const QRect shown = view->mapFromScene(view->sceneRect()).boundingRect();
+    QVERIFY(shown.width() <= view->viewport()->width() + 2);
+    QVERIFY(shown.height() <= view->viewport()->height() + 2);
+
+    // The wheel zooms around the cursor: the point under it stays put.
+    view->setZoom(1.0);
+    const QPoint cursor(300, 200);
+    const QPointF before = view->mapToScene(cursor);
+    QWheelEvent wheel(cursor, view->viewport()->mapToGlobal(cursor), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(view->viewport(), &wheel);
+    QVERIFY(view->zoom() > 1.0);
+    QVERIFY(QLineF(view->mapToScene(cursor), before).length() < 2 / view->zoom());
+}
+
+void tst_graphview::exportPngAndSvg()
+{
+    QString error;
+    QTemporaryDir dir;
+    QVERIFY(!m_pane->exportTo(dir.filePath(QStringLiteral("none.png")), &error)); // nothing laid out yet
+    QVERIFY(!error.isEmpty());
+
+    showDemo();
+    m_session->select(m_demo.indexOf(QStringLiteral("db")));
+    const QString png = dir.filePath(QStringLiteral("graph.png"));
+    QVERIFY2(m_pane->exportTo(png, &error), qPrintable(error));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    const QSizeF scene = m_pane->view()->sceneRect().size();
+    QVERIFY(image.width() >= scene.width() * 2 - 2); // twice the size, for sharp text
+    QVERIFY(image.height() >= scene.height() * 2 - 2);
+
+    const QString svg = dir.filePath(QStringLiteral("graph.svg"));
+    QVERIFY2(m_pane->exportTo(svg, &error), qPrintable(error));
+    QSvgRenderer renderer(svg);
+    QVERIFY(renderer.isValid());
+    QVERIFY(renderer.defaultSize().width() > 0);
+    QFile file(svg);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.contains("PostgreSQL")); // text stays text, not a bitmap
+    QVERIFY(!text.contains("<image"));
+
+    QVERIFY(!m_pane->exportTo(dir.filePath(QStringLiteral("graph.txt")), &error));
+    QVERIFY(error.contains(QStringLiteral(".svg")));
+}
+
+void tst_graphview::newPlanReplacesGraph()
+{
+    showDemo();
+    m_session->select(3);
+    const Plan small = readPlan(kRetryPlan);
+    m_session->setPlan(small, QString());
+    QVERIFY(m_pane->view()->nodeItem(20) == nullptr); // the old graph is gone at once
+    QTRY_VERIFY_WITH_TIMEOUT(!m_pane->view()->isLayingOut(), kLayoutTimeoutMs);
+    QCOMPARE(m_pane->view()->graphScene()->nodeItems().size(), small.resources.size());
+    for (int r = 0; r < small.resources.size(); ++r)
+        QVERIFY(!m_pane->view()->isFaded(r));
+
+    // An empty plan says so instead of drawing nothing.
+    m_session->setPlan(Plan(), QString());
+    QVERIFY(!m_pane->view()->isLayingOut());
+    QVERIFY(m_pane->view()->graphScene()->nodeItems().isEmpty());
+}
+
+QTEST_MAIN(tst_graphview)
+#include "tst_graphview.moc"

@@ -1,0 +1,71 @@
+#include "graphedgeitem.h"
+
+#include <QLineF>
+#include <QPainter>
+
+namespace fanout {
+
+namespace {
+
+const QColor kEdge(0x80, 0x86, 0x8b);
+const QColor kEmphasisedEdge(0x20, 0x21, 0x24);
+constexpr qreal kWidth = 1.3;
+constexpr qreal kEmphasisedWidth = 2.2;
+
+} // namespace
+
+GraphEdgeItem::GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPointF arrowTip)
+    : m_from(from)
+    , m_to(to)
+{
+    setAcceptedMouseButtons(Qt::NoButton);
+    if (!path.isEmpty()) {
+        m_path.moveTo(path.first());
+        for (int i = 1; i + 2 < path.size(); i += 3)
+            m_path.cubicTo(path[i], path[i + 1], path[i + 2]);
+        if ((path.size() - 1) % 3 != 0) // not a whole spline: join the points
+            m_path.lineTo(path.last());
+    }
+    // The arrowhead spans from the end of the spline to the tip; without room for one, it points
+    // along the spline's last direction.
+    const QPointF base = m_path.currentPosition();
+    QLineF axis(base, arrowTip);
+    if (axis.length() < 1) {
+        QLineF direction(m_path.pointAtPercent(0.95), base);
+        direction.setLength(8);
+        axis = QLineF(base, base + (direction.p2() - direction.p1()));
+    }
+    const QLineF normal = axis.normalVector().unitVector();
+    const QPointF side = (normal.p2() - normal.p1()) * axis.length() * 0.42;
+    m_arrow = QPolygonF({axis.p2(), axis.p1() + side, axis.p1() - side});
+    m_bounds = m_path.boundingRect().united(m_arrow.boundingRect()).adjusted(-2, -2, 2, 2);
+}
+
+void GraphEdgeItem::setEmphasised(bool emphasised)
+{
+    if (emphasised == m_emphasised)
+        return;
+    m_emphasised = emphasised;
+    update();
+}
+
+QRectF GraphEdgeItem::boundingRect() const
+{
+    return m_bounds;
+}
+
+void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
+{
+    Q_UNUSED(option)
+    Q_UNUSED(widget)
+    const QColor color = m_emphasised ? kEmphasisedEdge : kEdge;
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(QPen(color, m_emphasised ? kEmphasisedWidth : kWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    painter->setBrush(Qt::NoBrush);
+    painter->drawPath(m_path);
+    painter->setPen(QPen(color, 1, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    painter->setBrush(color);
+    painter->drawPolygon(m_arrow);
+}
+
+} // namespace fanout

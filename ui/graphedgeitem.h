@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QGraphicsItem>
+#include <QPainterPath>
+#include <QPolygonF>
+
+namespace fanout {
+
+// A dependency on the graph: the spline the layout routed from a dependency to what depends on
+// it, with an arrowhead at the dependent's end. Emphasised while it lies on the selected
+// resource's paths.
+class GraphEdgeItem : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 2 };
+
+    // `path` is a cubic Bézier spline (start, then control, control, end triples) ending where the
+    // arrowhead starts; `arrowTip` is where the arrowhead points.
+    GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPointF arrowTip);
+
+    int from() const { return m_from; }
+    int to() const { return m_to; }
+    bool isEmphasised() const { return m_emphasised; }
+    void setEmphasised(bool emphasised);
+
+    int type() const override { return Type; }
+    QRectF boundingRect() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    int m_from;
+    int m_to;
+    QPainterPath m_path;
+    QPolygonF m_arrow;
+    QRectF m_bounds;
+    bool m_emphasised = false;
+};
+
+} // namespace fanout

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "runevent.h"
+
+#include <QFont>
+#include <QGraphicsItem>
+
+namespace fanout {
+
+// One resource on the graph: a rounded box in its state's colours with the state's glyph (so that
+// state is never colour alone), its name and type, the attempt number after a retry and, while it
+// runs, its elapsed time against its estimate. Far out it is just the coloured box.
+class GraphNodeItem : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 1 };
+
+    GraphNodeItem(int resource, const QString &name, const QString &type, const QRectF &rect);
+
+    // The size a node needs for this text, in scene units; the layout makes every node this big.
+    static QSizeF sizeFor(const QString &name, const QString &type);
+
+    int resource() const { return m_resource; }
+    ResourceState state() const { return m_state; }
+    int attempt() const { return m_attempt; }
+    QRectF rect() const { return m_rect; }
+
+    void setStatus(ResourceState state, int attempt);
+    // Running time of the current attempt against the estimate; elapsedMs < 0 hides the progress.
+    void setProgress(qint64 elapsedMs, qint64 estimateMs);
+    QString progressText() const; // "12s / 30s", empty when hidden
+
+    int type() const override { return Type; }
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    static QFont nameFont();
+    static QFont detailFont();
+
+    int m_resource;
+    QString m_name;
+    QString m_type;
+    QRectF m_rect;
+    ResourceState m_state = ResourceState::Pending;
+    int m_attempt = 0;
+    qint64 m_elapsedMs = -1;
+    qint64 m_estimateMs = 0;
+};
+
+} // namespace fanout

@@ -1,0 +1,114 @@
+#include "graphscene.h"
+
+#include "graphedgeitem.h"
+#include "graphgroupitem.h"
+#include "graphnodeitem.h"
+#include "plan.h"
+#include "plangraph.h"
+
+#include <vector>
+
+namespace fanout {
+
+namespace {
+
+constexpr qreal kMargin = 24;
+
+} // namespace
+
+GraphScene::GraphScene(QObject *parent)
+    : QGraphicsScene(parent)
+{
+    setBackgroundBrush(Qt::white);
+}
+
+GraphLayoutInput GraphScene::layoutInput(const Plan &plan)
+{
+    GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    for (int r = 0; r < input.nodes.size(); ++r) {
+        const Resource &resource = plan.resources[r];
+        input.nodes[r].size = GraphNodeItem::sizeFor(resource.displayName(), resource.type);
+    }
+    for (GraphLayoutInput::Group &group : input.groups)
+        group.labelSize = GraphGroupItem::labelSizeFor(group.label);
+    return input;
+}
+
+void GraphScene::clearGraph()
+{
+    clear();
+    m_nodes.clear();
+    m_edges.clear();
+    m_groups.clear();
+    m_highlighted = -1;
+    setSceneRect(QRectF());
+}
+
+void GraphScene::build(const Plan &plan, const GraphLayout &layout)
+{
+    clearGraph();
+    if (layout.nodes.size() != plan.resources.size())
+        return; // not a layout of this plan (or no layout at all)
+
+    for (const GraphLayout::Cluster &cluster : layout.clusters) {
+        const QString label = cluster.group < plan.groups.size()
+            ? (plan.groups[cluster.group].label.isEmpty() ? plan.groups[cluster.group].name : plan.groups[cluster.group].label)
+            : QString();
+        auto *item = new GraphGroupItem(cluster.group, label, cluster.rect, cluster.labelRect);
+        item->setZValue(-2);
+        addItem(item);
+        m_groups.append(item);
+    }
+    m_edges.reserve(layout.edges.size());
+    for (const GraphLayout::Edge &edge : layout.edges) {
+        auto *item = new GraphEdgeItem(edge.from, edge.to, edge.path, edge.arrowTip);
+        item->setZValue(-1);
+        addItem(item);
+        m_edges.append(item);
+    }
+    m_nodes.reserve(plan.resources.size());
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        const Resource &resource = plan.resources[r];
+        auto *item = new GraphNodeItem(r, resource.displayName(), resource.type, layout.nodes[r]);
+        addItem(item);
+        m_nodes.append(item);
+    }
+    setSceneRect(layout.bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin));
+}
+
+GraphNodeItem *GraphScene::nodeItem(int resource) const
+{
+    return resource >= 0 && resource < m_nodes.size() ? m_nodes[resource] : nullptr;
+}
+
+void GraphScene::highlight(int resource, const PlanGraph &graph)
+{
+    if (resource >= m_nodes.size() || resource >= graph.size())
+        resource = -1;
+    m_highlighted = resource;
+    std::vector<bool> lit(m_nodes.size(), resource < 0);
+    if (resource >= 0) {
+        lit[resource] = true;
+        for (int r : graph.upstream(resource))
+            lit[r] = true;
+        for (int r : graph.downstream(resource))
+            lit[r] = true;
+    }
+    for (GraphNodeItem *node : std::as_const(m_nodes)) {
+        node->setSelected(node->resource() == resource);
+        node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
+    }
+    for (GraphEdgeItem *edge : std::as_const(m_edges)) {
+        const bool onPath = resource >= 0 && lit[edge->from()] && lit[edge->to()];
+        edge->setEmphasised(onPath);
+        edge->setOpacity(resource < 0 || onPath ? 1.0 : kFadedOpacity);
+    }
+}
+
+void GraphScene::setItemCaching(bool enabled)
+{
+    for (GraphNodeItem *node : std::as_const(m_nodes))
+        node->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
+}
+
+} // namespace fanout

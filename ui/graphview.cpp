@@ -1,0 +1,470 @@
+#include "graphview.h"
+
+#include "graphedgeitem.h"
+#include "graphlayouter.h"
+#include "graphnodeitem.h"
+#include "graphscene.h"
+#include "runsession.h"
+#include "statestyle.h"
+
+#include <QApplication>
+#include <QContextMenuEvent>
+#include <QFileInfo>
+#include <QImage>
+#include <QMenu>
+#include <QPainter>
+#include <QScopeGuard>
+#include <QScrollBar>
+#include <QSvgGenerator>
+#include <QTimer>
+#include <QWheelEvent>
+
+#include <cmath>
+#include <memory>
+
+namespace fanout {
+
+namespace {
+
+constexpr int kTickMs = 250;
+constexpr qreal kZoomStep = 1.25;
+// A small plan that would need less than this to fit is opened at this zoom, at its top left
+// (where a run starts), so that the first thing one sees is readable; Fit (Ctrl+0) shows it all.
+// A large plan opens fitted: an overview of coloured boxes is what helps there.
+constexpr qreal kReadableZoom = 0.8;
+constexpr int kOverviewNodes = 150;
+// PNG export: twice the on-screen size, unless that makes an image no one can open.
+constexpr qreal kExportScale = 2.0;
+constexpr qreal kMaxExportSide = 16'000;
+constexpr qreal kMaxExportPixels = 120e6;
+
+} // namespace
+
+GraphView::GraphView(RunSession &session, QWidget *parent)
+    : QGraphicsView(parent)
+    , m_session(session)
+    , m_scene(new GraphScene(this))
+    , m_layouter(new GraphLayouter(this))
+    , m_ticker(new QTimer(this))
+{
+    setScene(m_scene);
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    setDragMode(ScrollHandDrag);
+    setTransformationAnchor(NoAnchor); // scaleBy() anchors zooming itself
+    setResizeAnchor(AnchorViewCenter);
+    setFrameShape(QFrame::NoFrame);
+    setFocusPolicy(Qt::StrongFocus);
+
+    m_ticker->setInterval(kTickMs);
+    connect(m_ticker, &QTimer::timeout, this, &GraphView::tick);
+    connect(m_layouter, &GraphLayouter::laidOut, this, &GraphView::onLaidOut);
+    connect(&m_session, &RunSession::planChanged, this, &GraphView::onPlanChanged);
+    connect(&m_session, &RunSession::eventsRecorded, this, &GraphView::onEvents);
+    connect(&m_session, &RunSession::selectionChanged, this, &GraphView::onSelectionChanged);
+    // A new run (or a retry) starts from fresh states; a finished one stops the clock.
+    connect(&m_session, &RunSession::runStarted, this, &GraphView::refreshAll);
+    connect(&m_session, &RunSession::runFinished, this, &GraphView::refreshAll);
+    onPlanChanged();
+}
+
+GraphView::~GraphView() = default;
+
+GraphNodeItem *GraphView::nodeItem(int resource) const
+{
+    return m_scene->nodeItem(resource);
+}
+
+bool GraphView::isFaded(int resource) const
+{
+    const GraphNodeItem *node = nodeItem(resource);
+    return node && node->opacity() < 1.0;
+}
+
+qreal GraphView::zoom() const
+{
+    return transform().m11();
+}
+
+void GraphView::onPlanChanged()
+{
+    m_scene->clearGraph();
+    m_running.clear();
+    m_layoutError.clear();
+    m_generation = 0; // any layout still on its way is of another plan
+    m_layingOut = m_session.resourceCount() > 0;
+    if (m_layingOut)
+        m_generation = m_layouter->request(GraphScene::layoutInput(m_session.plan()));
+    updateTicking();
+    viewport()->update();
+}
+
+void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
+{
+    if (generation != m_generation)
+        return;
+    m_layingOut = false;
+    if (!layout.isValid()) {
+        m_layoutError = layout.error;
+    } else {
+        m_scene->build(m_session.plan(), layout);
+        refreshAll();
+        m_scene->highlight(m_session.selected(), m_session.graph());
+        // A view that is not on screen yet has no size to fit to: place it when it has one.
+        m_placementPending = true;
+        if (isVisible())
+            placeInitially();
+    }
+    viewport()->update();
+    emit layoutFinished();
+}
+
+void GraphView::placeInitially()
+{
+    m_placementPending = false;
+    // Open at a readable size: all of it when it fits, else its top (where a run starts).
+    fit();
+    if (zoom() < kReadableZoom && m_scene->nodeItems().size() <= kOverviewNodes) {
+        setZoom(kReadableZoom);
+        horizontalScrollBar()->setValue(horizontalScrollBar()->minimum());
+        verticalScrollBar()->setValue(verticalScrollBar()->minimum());
+    }
+    if (GraphNodeItem *selected = nodeItem(m_session.selected()))
+        ensureVisible(selected, 40, 40);
+}
+
+void GraphView::showEvent(QShowEvent *event)
+{
+    QGraphicsView::showEvent(event);
+    if (m_placementPending)
+        placeInitially();
+}
+
+void GraphView::onEvents(const QList<RunEvent> &events)
+{
+    if (m_scene->nodeItems().isEmpty())
+        return; // the layout is not there yet; it shows the states as they are when it arrives
+    QSet<int> changed;
+    for (const RunEvent &event : events) {
+        if (event.kind == RunEvent::Kind::StateChanged && event.resource >= 0)
+            changed.insert(event.resource);
+    }
+    for (int resource : std::as_const(changed))
+        refreshNode(resource);
+    updateTicking();
+}
+
+void GraphView::refreshNode(int resource)
+{
+    GraphNodeItem *node = nodeItem(resource);
+    if (!node)
+        return;
+    const ResourceStatus status = m_session.status(resource);
+    const int attempt = status.attempts.isEmpty() ? 0 : status.attempts.constLast().number;
+    node->setStatus(status.state, attempt);
+    if (status.state == ResourceState::Running && !status.attempts.isEmpty()) {
+        node->setProgress(m_session.elapsedMs() - status.attempts.constLast().startMs, m_session.estimateMs(resource));
+        m_running.insert(resource);
+    } else {
+        node->setProgress(-1, 0);
+        m_running.remove(resource);
+    }
+    const Resource &r = m_session.plan().resources[resource];
+    QString tip = QStringLiteral("<b>%1</b><br>%2 · %3<br>%4").arg(r.displayName().toHtmlEscaped(), r.id.toHtmlEscaped(),
+                                                                 r.type.toHtmlEscaped(), StateStyle::label(status.state));
+    if (attempt > 1)
+        tip += tr(", attempt %1").arg(attempt);
+    if (!status.reason.isEmpty())
+        tip += QStringLiteral("<br>") + status.reason.toHtmlEscaped();
+    node->setToolTip(tip);
+}
+
+void GraphView::refreshAll()
+{
+    for (int r = 0; r < m_scene->nodeItems().size(); ++r)
+        refreshNode(r);
+    updateTicking();
+}
+
+void GraphView::tick()
+{
+    const qint64 now = m_session.elapsedMs();
+    for (int resource : std::as_const(m_running)) {
+        const ResourceStatus status = m_session.status(resource);
+        if (GraphNodeItem *node = nodeItem(resource); node && !status.attempts.isEmpty())
+            node->setProgress(now - status.attempts.constLast().startMs, m_session.estimateMs(resource));
+    }
+}
+
+void GraphView::updateTicking()
+{
+    if (m_session.isRunning() && !m_running.isEmpty())
+        m_ticker->start();
+    else
+        m_ticker->stop();
+}
+
+void GraphView::onSelectionChanged(int resource)
+{
+    if (m_scene->nodeItems().isEmpty())
+        return;
+    m_scene->highlight(resource, m_session.graph());
+    if (GraphNodeItem *node = nodeItem(resource))
+        ensureVisible(node, 40, 40);
+}
+
+void GraphView::showResource(int resource)
+{
+    if (GraphNodeItem *node = nodeItem(resource))
+        centerOn(node);
+}
+
+void GraphView::scaleBy(qreal factor, QPoint anchor)
+{
+    const qreal target = std::clamp(zoom() * factor, kMinZoom, kMaxZoom);
+    if (qFuzzyCompare(target, zoom()))
+        return;
+    // Keep the scene point under `anchor` where it is (as far as the scroll bars allow). Done by
+    // hand: QGraphicsView's AnchorUnderMouse uses the cursor position, not the event's.
+    const QPointF fixed = mapToScene(anchor);
+    scale(target / zoom(), target / zoom());
+    const QPointF moved = mapToScene(anchor) - fixed;
+    horizontalScrollBar()->setValue(horizontalScrollBar()->value() - qRound(moved.x() * zoom()));
+    verticalScrollBar()->setValue(verticalScrollBar()->value() - qRound(moved.y() * zoom()));
+    emit zoomChanged(zoom());
+}
+
+void GraphView::setZoom(qreal value)
+{
+    scaleBy(value / zoom(), viewport()->rect().center());
+}
+
+void GraphView::zoomIn()
+{
+    setZoom(zoom() * kZoomStep);
+}
+
+void GraphView::zoomOut()
+{
+    setZoom(zoom() / kZoomStep);
+}
+
+void GraphView::fit()
+{
+    const QRectF bounds = m_scene->sceneRect();
+    if (m_scene->nodeItems().isEmpty() || bounds.isEmpty())
+        return;
+    const QSizeF room = viewport()->size();
+    const qreal fitting = std::clamp(std::min(room.width() / bounds.width(), room.height() / bounds.height()),
+                                     kMinZoom, 1.0);
+    setTransform(QTransform::fromScale(fitting, fitting));
+    centerOn(bounds.center());
+    emit zoomChanged(zoom());
+}
+
+void GraphView::wheelEvent(QWheelEvent *event)
+{
+    // Like most graph tools: the wheel zooms around the cursor, dragging pans.
+    const int delta = event->angleDelta().y();
+    if (delta == 0) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    scaleBy(std::pow(1.0015, delta), event->position().toPoint()); // one notch (120) is about 20%
+    event->accept();
+}
+
+void GraphView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        m_pressed = true;
+        m_pressPos = event->position().toPoint();
+    }
+    QGraphicsView::mousePressEvent(event);
+}
+
+void GraphView::mouseReleaseEvent(QMouseEvent *event)
+{
+    QGraphicsView::mouseReleaseEvent(event);
+    if (event->button() != Qt::LeftButton || !m_pressed)
+        return;
+    m_pressed = false;
+    // A press and release in place is a click; anything further was a pan.
+    if ((event->position().toPoint() - m_pressPos).manhattanLength() >= QApplication::startDragDistance())
+        return;
+    const GraphNodeItem *node = nodeAt(event->position().toPoint());
+    m_session.select(node ? node->resource() : -1);
+}
+
+void GraphView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (const GraphNodeItem *node = nodeAt(event->position().toPoint()); node && event->button() == Qt::LeftButton) {
+        emit showLogsRequested(node->resource());
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseDoubleClickEvent(event);
+}
+
+void GraphView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const GraphNodeItem *node = nodeAt(event->pos());
+    if (!node) {
+        QGraphicsView::contextMenuEvent(event);
+        return;
+    }
+    m_session.select(node->resource());
+    std::unique_ptr<QMenu> menu(createContextMenu(node->resource(), this));
+    menu->exec(event->globalPos());
+}
+
+bool GraphView::handleZoomKey(QKeyEvent *event, GraphView *view)
+{
+    if (!(event->modifiers() & Qt::ControlModifier))
+        return false;
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: // the + key without Shift on many layouts
+        view->zoomIn();
+        break;
+    case Qt::Key_Minus:
+        view->zoomOut();
+        break;
+    case Qt::Key_0:
+        view->fit();
+        break;
+    default:
+        return false;
+    }
+    event->accept();
+    return true;
+}
+
+void GraphView::keyPressEvent(QKeyEvent *event)
+{
+    if (handleZoomKey(event, this))
+        return;
+    if (event->key() == Qt::Key_Escape && m_session.selected() >= 0) {
+        m_session.select(-1);
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+QMenu *GraphView::createContextMenu(int resource, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    const bool valid = resource >= 0 && resource < m_session.resourceCount();
+    const QString id = valid ? m_session.plan().resources[resource].id : QString();
+    // The plan may change while the menu is open: act only on the resource it was made for.
+    const auto stillThere = [this, resource, id] {
+        return resource < m_session.resourceCount() && m_session.plan().resources[resource].id == id;
+    };
+    QAction *retry = menu->addAction(tr("Retry"));
+    retry->setEnabled(valid && m_session.canRetry(resource));
+    connect(retry, &QAction::triggered, this, [this, id, stillThere] {
+        if (stillThere())
+            m_session.retry({id});
+    });
+    QAction *withDependents = menu->addAction(tr("Retry with dependents"));
+    withDependents->setEnabled(valid && m_session.canRetry(resource));
+    connect(withDependents, &QAction::triggered, this, [this, resource, stillThere] {
+        if (stillThere())
+            m_session.retryWithDependents(resource);
+    });
+    menu->addSeparator();
+    QAction *logs = menu->addAction(tr("Show logs"));
+    logs->setEnabled(valid);
+    connect(logs, &QAction::triggered, this, [this, resource, stillThere] {
+        if (stillThere())
+            emit showLogsRequested(resource);
+    });
+    return menu;
+}
+
+GraphNodeItem *GraphView::nodeAt(const QPoint &viewportPos) const
+{
+    const QList<QGraphicsItem *> hits = items(viewportPos);
+    for (QGraphicsItem *item : hits) {
+        if (item->type() == GraphNodeItem::Type)
+            return static_cast<GraphNodeItem *>(item);
+    }
+    return nullptr;
+}
+
+void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QGraphicsView::drawForeground(painter, rect);
+    QString message;
+    QColor color(0x5f, 0x63, 0x68);
+    if (m_layingOut) {
+        message = tr("Laying out…");
+    } else if (!m_layoutError.isEmpty()) {
+        message = tr("The graph could not be drawn.\n%1").arg(m_layoutError);
+        color = StateStyle::stroke(ResourceState::Failed);
+    } else if (m_session.resourceCount() == 0) {
+        message = tr("This plan has no resources.");
+    }
+    if (message.isEmpty())
+        return;
+    painter->save();
+    painter->resetTransform(); // viewport coordinates: the message stays put while one pans
+    painter->setPen(color);
+    QFont font = this->font();
+    font.setPointSizeF(font.pointSizeF() * 1.2);
+    painter->setFont(font);
+    painter->drawText(QRectF(viewport()->rect()).adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, message);
+    painter->restore();
+}
+
+bool GraphView::exportTo(const QString &path, QString *error)
+{
+    const auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (m_scene->nodeItems().isEmpty())
+        return fail(tr("There is no graph to export yet."));
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
+        return fail(tr("Choose a file name ending in .png or .svg."));
+
+    const QRectF source = m_scene->sceneRect();
+    m_scene->setItemCaching(false);
+    const auto restoreCaching = qScopeGuard([this] { m_scene->setItemCaching(true); });
+
+    if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(source.size().toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
+        svg.setTitle(m_session.plan().name);
+        svg.setDescription(tr("Dependency graph of %1, drawn by Fanout").arg(m_session.plan().name));
+        QPainter painter;
+        if (!painter.begin(&svg))
+            return fail(tr("Could not write %1.").arg(path));
+        m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+        painter.end();
+        if (QFileInfo(path).size() <= 0)
+            return fail(tr("Could not write %1.").arg(path));
+        return true;
+    }
+
+    const qreal scale = std::min({kExportScale, kMaxExportSide / std::max(source.width(), source.height()),
+                                  std::sqrt(kMaxExportPixels / (source.width() * source.height()))});
+    QImage image(QSize(int(std::ceil(source.width() * scale)), int(std::ceil(source.height() * scale))),
+                 QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return fail(tr("The graph is too large to export as an image; export it as SVG instead."));
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+    m_scene->render(&painter, QRectF(image.rect()), source);
+    painter.end();
+    if (!image.save(path, "PNG"))
+        return fail(tr("Could not write %1.").arg(path));
+    return true;
+}
+
+} // namespace fanout

@@ -1,0 +1,229 @@
+#include "inspectorpane.h"
+
+#include "duration.h"
+#include "runsession.h"
+#include "statestyle.h"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace fanout {
+
+namespace {
+
+QString ms(qint64 value)
+{
+    return formatDuration(value);
+}
+
+QLabel *heading(const QString &text)
+{
+    auto *label = new QLabel(text);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
+}
+
+} // namespace
+
+InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+{
+    m_title = new QLabel;
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_state = new QLabel;
+    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_state->setWordWrap(true);
+    m_properties = new QLabel;
+    m_properties->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_properties->setWordWrap(true);
+
+    m_retry = new QPushButton(tr("Retry"));
+    m_retry->setToolTip(tr("Run this resource again; what was skipped because of it continues when it succeeds"));
+    m_logs = new QPushButton(tr("Show logs"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_retry);
+    buttons->addWidget(m_logs);
+    buttons->addStretch();
+
+    m_dependencies = new QListWidget;
+    m_dependents = new QListWidget;
+    for (QListWidget *list : {m_dependencies, m_dependents}) {
+        list->setMaximumHeight(90);
+        list->setToolTip(tr("Click to select"));
+        connect(list, &QListWidget::itemClicked, this, &InspectorPane::onLinkActivated);
+        connect(list, &QListWidget::itemActivated, this, &InspectorPane::onLinkActivated);
+    }
+
+    m_attempts = new QTableWidget(0, 4);
+    m_attempts->setHorizontalHeaderLabels({tr("#"), tr("Started"), tr("Took"), tr("Outcome")});
+    m_attempts->verticalHeader()->hide();
+    m_attempts->horizontalHeader()->setStretchLastSection(true);
+    m_attempts->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_attempts->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_attempts->setSelectionMode(QAbstractItemView::NoSelection);
+    m_attempts->setMaximumHeight(120);
+
+    m_error = new QPlainTextEdit;
+    m_error->setReadOnly(true);
+    m_error->setMaximumHeight(70);
+    m_parameters = new QPlainTextEdit;
+    m_parameters->setReadOnly(true);
+    m_parameters->setFont(QFont(QStringLiteral("monospace")));
+    m_parameters->setMaximumHeight(110);
+
+    m_details = new QWidget;
+    auto *layout = new QVBoxLayout(m_details);
+    layout->addWidget(m_title);
+    layout->addWidget(m_state);
+    layout->addLayout(buttons);
+    layout->addWidget(m_properties);
+    layout->addWidget(heading(tr("Depends on")));
+    layout->addWidget(m_dependencies);
+    layout->addWidget(heading(tr("Needed by")));
+    layout->addWidget(m_dependents);
+    layout->addWidget(heading(tr("Attempts")));
+    layout->addWidget(m_attempts);
+    layout->addWidget(heading(tr("Last error")));
+    layout->addWidget(m_error);
+    layout->addWidget(heading(tr("Parameters")));
+    layout->addWidget(m_parameters);
+    layout->addStretch();
+
+    m_empty = new QLabel(tr("Select a resource in the graph, the table or the timeline to see its details here."));
+    m_empty->setWordWrap(true);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setMargin(12);
+
+    auto *scroll = new QScrollArea;
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *inner = new QWidget;
+    auto *innerLayout = new QVBoxLayout(inner);
+    innerLayout->setContentsMargins(0, 0, 0, 0);
+    innerLayout->addWidget(m_empty);
+    innerLayout->addWidget(m_details);
+    scroll->setWidget(inner);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
+
+    connect(m_retry, &QPushButton::clicked, this, [this] {
+        const int r = m_session.selected();
+        if (m_session.canRetry(r))
+            m_session.retry({m_session.plan().resources[r].id});
+    });
+    connect(m_logs, &QPushButton::clicked, this, [this] {
+        if (m_session.selected() >= 0)
+            emit showLogsRequested(m_session.selected());
+    });
+    connect(&session, &RunSession::selectionChanged, this, &InspectorPane::refresh);
+    connect(&session, &RunSession::planChanged, this, &InspectorPane::refresh);
+    connect(&session, &RunSession::runStarted, this, &InspectorPane::refresh);
+    connect(&session, &RunSession::eventsRecorded, this, &InspectorPane::onEvents);
+    refresh();
+}
+
+void InspectorPane::onEvents(const QList<RunEvent> &events)
+{
+    const int r = m_session.selected();
+    if (r < 0)
+        return;
+    for (const RunEvent &event : events) {
+        if (event.resource == r && event.kind == RunEvent::Kind::StateChanged) {
+            refresh();
+            return;
+        }
+    }
+}
+
+void InspectorPane::fillLinks(QListWidget *list, const std::vector<int> &resources)
+{
+    list->clear();
+    for (int r : resources) {
+        auto *item = new QListWidgetItem(StateStyle::icon(m_session.state(r)), m_session.plan().resources[r].id, list);
+        item->setData(Qt::UserRole, r);
+    }
+    if (resources.empty()) {
+        auto *item = new QListWidgetItem(tr("(none)"), list);
+        item->setFlags(Qt::NoItemFlags);
+    }
+}
+
+void InspectorPane::onLinkActivated(QListWidgetItem *item)
+{
+    const QVariant r = item->data(Qt::UserRole);
+    if (r.isValid())
+        m_session.select(r.toInt());
+}
+
+void InspectorPane::refresh()
+{
+    const int r = m_session.selected();
+    m_empty->setVisible(r < 0);
+    m_details->setVisible(r >= 0);
+    if (r < 0)
+        return;
+    const Resource &resource = m_session.plan().resources[r];
+    const ResourceStatus status = m_session.status(r);
+
+    m_title->setText(resource.displayName());
+    QString state = QStringLiteral("<b>%1</b>").arg(StateStyle::label(status.state).toHtmlEscaped());
+    if (!status.reason.isEmpty())
+        state += QStringLiteral(" — ") + status.reason.toHtmlEscaped();
+    m_state->setText(state);
+    m_retry->setEnabled(m_session.canRetry(r));
+
+    QStringList rows;
+    const auto row = [&rows](const QString &name, const QString &value) {
+        rows.append(QStringLiteral("<tr><td style='color:#5f6368;padding-right:8px'>%1</td><td>%2</td></tr>").arg(name, value.toHtmlEscaped()));
+    };
+    row(tr("Id"), resource.id);
+    row(tr("Type"), resource.type);
+    if (!resource.group.isEmpty())
+        row(tr("Group"), resource.group);
+    row(tr("Estimate"), ms(m_session.estimateMs(r)) + (resource.estimateMs ? QString() : tr(" (guessed)")));
+    row(tr("Timeout"), resource.timeoutMs > 0 ? ms(resource.timeoutMs) : tr("none"));
+    row(tr("Retry"), resource.retry.maxAttempts <= 1
+                         ? tr("no automatic retry")
+                         : tr("up to %1 attempts, backoff %2 to %3").arg(resource.retry.maxAttempts).arg(ms(resource.retry.initialBackoffMs), ms(resource.retry.maxBackoffMs)));
+    m_properties->setText(QStringLiteral("<table>") + rows.join(QString()) + QStringLiteral("</table>"));
+
+    fillLinks(m_dependencies, m_session.graph().dependencies(r));
+    fillLinks(m_dependents, m_session.graph().dependents(r));
+
+    m_attempts->setRowCount(int(status.attempts.size()));
+    for (int i = 0; i < status.attempts.size(); ++i) {
+        const AttemptRecord &a = status.attempts[i];
+        const qint64 end = a.endMs >= 0 ? a.endMs : m_session.elapsedMs();
+        const QStringList cells = {QString::number(a.number), QStringLiteral("+") + ms(a.startMs), ms(end - a.startMs),
+                                   outcomeName(a.outcome) + (a.error.isEmpty() ? QString() : QStringLiteral(": ") + a.error)};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto *item = new QTableWidgetItem(cells[c]);
+            item->setToolTip(cells[c]);
+            m_attempts->setItem(i, c, item);
+        }
+    }
+
+    QString lastError;
+    for (auto it = status.attempts.crbegin(); it != status.attempts.crend() && lastError.isEmpty(); ++it)
+        lastError = it->error;
+    m_error->setPlainText(lastError.isEmpty() ? tr("(none)") : lastError);
+    m_parameters->setPlainText(QString::fromStdString(resource.params.dump(2)));
+}
+
+} // namespace fanout

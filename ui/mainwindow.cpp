@@ -1,0 +1,516 @@
+#include "mainwindow.h"
+
+#include "duration.h"
+#include "executorregistry.h"
+#include "graphpane.h"
+#include "inspectorpane.h"
+#include "logpanes.h"
+#include "planreader.h"
+#include "resourcespane.h"
+#include "runreport.h"
+#include "runsession.h"
+#include "statestyle.h"
+#include "timelinepane.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+namespace fanout {
+
+namespace {
+
+const char kDemo[] = "demo";
+const char kDemoPath[] = ":/plans/demo.json";
+constexpr int kMaxRecentFiles = 8;
+constexpr int kLayoutVersion = 1;
+
+// The states the status bar counts, and the label for each; waiting covers pending and ready.
+struct StatusCount
+{
+    QString label;
+    QList<ResourceState> states;
+};
+
+QList<StatusCount> statusCounts()
+{
+    return {{QObject::tr("running"), {ResourceState::Running, ResourceState::RetryWait}},
+            {QObject::tr("succeeded"), {ResourceState::Succeeded}},
+            {QObject::tr("failed"), {ResourceState::Failed}},
+            {QObject::tr("skipped"), {ResourceState::Skipped}},
+            {QObject::tr("cancelled"), {ResourceState::Cancelled}},
+            {QObject::tr("waiting"), {ResourceState::Pending, ResourceState::Ready}}};
+}
+
+} // namespace
+
+MainWindow::MainWindow(Layout layout, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(new RunSession(ExecutorRegistry::builtIn(), this))
+{
+    setObjectName(QStringLiteral("MainWindow"));
+    setAcceptDrops(true);
+    setDockNestingEnabled(true);
+    resize(defaultSize());
+
+    createPanes();
+    createActions();
+    createStatusBar();
+    if (layout == Layout::Restore)
+        restoreLayout();
+
+    connect(m_session, &RunSession::runStarted, this, [this] {
+        m_clock->start();
+        updateActions();
+        updateStatus();
+    });
+    connect(m_session, &RunSession::runFinished, this, [this] {
+        m_clock->stop();
+        updateActions();
+        updateStatus();
+        const QStringList failed = m_session->failedIds();
+        if (!failed.isEmpty())
+            statusBar()->showMessage(tr("Finished: %1 failed (%2). Right-click it, or press Retry failed.")
+                                         .arg(failed.size()).arg(failed.join(QStringLiteral(", "))), 15000);
+    });
+    connect(m_session, &RunSession::eventsRecorded, this, &MainWindow::onEvents);
+    connect(m_session, &RunSession::planChanged, this, [this] {
+        updateTitle();
+        updateActions();
+        updateStatus();
+    });
+    connect(m_session, &RunSession::parallelismChanged, m_parallelism, &QSpinBox::setValue);
+    connect(m_session, &RunSession::failFastChanged, m_failFast, &QAction::setChecked);
+    updateActions();
+    updateStatus();
+    updateTitle();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addPane(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // saveState() restores docks by object name
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::createPanes()
+{
+    m_graph = new GraphPane(*m_session);
+    setCentralWidget(m_graph);
+
+    m_timeline = new TimelinePane(*m_session);
+    m_logs = new LogPanes(*m_session);
+    m_resources = new ResourcesPane(*m_session);
+    m_inspector = new InspectorPane(*m_session);
+
+    m_resourcesDock = addPane(tr("Resources"), QStringLiteral("ResourcesDock"), m_resources, Qt::RightDockWidgetArea);
+    m_inspectorDock = addPane(tr("Inspector"), QStringLiteral("InspectorDock"), m_inspector, Qt::RightDockWidgetArea);
+    m_timelineDock = addPane(tr("Timeline"), QStringLiteral("TimelineDock"), m_timeline, Qt::BottomDockWidgetArea);
+    m_logsDock = addPane(tr("Logs"), QStringLiteral("LogsDock"), m_logs, Qt::BottomDockWidgetArea);
+    splitDockWidget(m_resourcesDock, m_inspectorDock, Qt::Vertical);
+    splitDockWidget(m_timelineDock, m_logsDock, Qt::Horizontal);
+    // The bottom row spans the whole width; the right column stops above it.
+    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+    resizeDocks({m_resourcesDock}, {470}, Qt::Horizontal);
+    resizeDocks({m_timelineDock}, {330}, Qt::Vertical);
+    resizeDocks({m_timelineDock, m_logsDock}, {760, 680}, Qt::Horizontal);
+    resizeDocks({m_resourcesDock, m_inspectorDock}, {260, 300}, Qt::Vertical);
+
+    for (auto *pane : std::initializer_list<QObject *>{m_graph, m_timeline, m_resources, m_inspector})
+        connect(pane, SIGNAL(showLogsRequested(int)), this, SLOT(showLogs(int)));
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), this, &MainWindow::open);
+    m_open->setShortcut(QKeySequence::Open);
+    m_open->setToolTip(tr("Open a plan file (%1)").arg(m_open->shortcut().toString(QKeySequence::NativeText)));
+    file->addAction(tr("Open the &Demo Plan"), this, [this] { openPlan(QString::fromLatin1(kDemo)); });
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
+    m_import = file->addAction(tr("&Import…"));
+    m_import->setEnabled(false);
+    m_import->setToolTip(tr("Importing Terraform, CloudFormation and Compose files is not available yet"));
+    file->addSeparator();
+    m_save = file->addAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Save"), this, &MainWindow::saveAs);
+    m_save->setShortcut(QKeySequence::Save);
+    m_saveAs = file->addAction(tr("Save &As…"), this, &MainWindow::saveAs);
+    m_saveAs->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    m_exportGraph = file->addAction(tr("&Export Graph…"), this, &MainWindow::exportGraph);
+    m_exportGraph->setToolTip(tr("Save the dependency graph as PNG or SVG"));
+    m_saveReport = file->addAction(tr("Save Run &Report…"), this, &MainWindow::saveReport);
+    m_saveReport->setToolTip(tr("Save the run as a JSON report or JUnit XML"));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    m_run = run->addAction(tr("&Run"), this, [this] { m_session->start(); });
+    m_run->setShortcut(Qt::Key_F5);
+    m_run->setIcon(StateStyle::icon(ResourceState::Running));
+    m_run->setToolTip(tr("Provision every resource, in parallel (F5)"));
+    m_cancel = run->addAction(tr("&Cancel"), this, [this] { m_session->cancel(); });
+    m_cancel->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_cancel->setIcon(StateStyle::icon(ResourceState::Cancelled));
+    m_cancel->setToolTip(tr("Start nothing new and stop what is running (Shift+F5)"));
+    m_retryFailed = run->addAction(tr("Retry &Failed"), this, [this] { m_session->retryFailed(); });
+    m_retryFailed->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_retryFailed->setIcon(StateStyle::icon(ResourceState::RetryWait));
+    m_retryFailed->setToolTip(tr("Run every failed resource again; what was skipped because of them continues (Ctrl+Shift+R)"));
+    run->addSeparator();
+    m_failFast = run->addAction(tr("Stop at First &Failure"));
+    m_failFast->setCheckable(true);
+    m_failFast->setToolTip(tr("Fail fast: once a resource has failed, start nothing new"));
+    connect(m_failFast, &QAction::toggled, m_session, &RunSession::setFailFast);
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    for (QDockWidget *dock : {m_resourcesDock, m_inspectorDock, m_timelineDock, m_logsDock})
+        m_viewMenu->addAction(dock->toggleViewAction());
+    m_viewMenu->addSeparator();
+    QAction *fit = m_viewMenu->addAction(tr("&Fit Graph to Window"), m_graph, &GraphPane::fitToWindow);
+    fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    QAction *zoomIn = m_viewMenu->addAction(tr("Zoom &In"), m_graph, &GraphPane::zoomIn);
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    QAction *zoomOut = m_viewMenu->addAction(tr("Zoom &Out"), m_graph, &GraphPane::zoomOut);
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    m_viewMenu->addSeparator();
+    m_viewMenu->addAction(tr("&Reset Layout"), this, [this] {
+        for (QDockWidget *dock : {m_resourcesDock, m_inspectorDock, m_timelineDock, m_logsDock}) {
+            dock->setFloating(false);
+            dock->show();
+        }
+        addDockWidget(Qt::RightDockWidgetArea, m_resourcesDock);
+        addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+        addDockWidget(Qt::BottomDockWidgetArea, m_timelineDock);
+        addDockWidget(Qt::BottomDockWidgetArea, m_logsDock);
+        splitDockWidget(m_resourcesDock, m_inspectorDock, Qt::Vertical);
+        splitDockWidget(m_timelineDock, m_logsDock, Qt::Horizontal);
+    });
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Fanout"), this, &MainWindow::about);
+
+    QToolBar *bar = addToolBar(tr("Run"));
+    bar->setObjectName(QStringLiteral("RunToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->addAction(m_open);
+    bar->addAction(m_save);
+    bar->addSeparator();
+    bar->addAction(m_run);
+    bar->addAction(m_cancel);
+    bar->addAction(m_retryFailed);
+    bar->addSeparator();
+    auto *limitLabel = new QLabel(tr("Parallelism "));
+    m_parallelism = new QSpinBox;
+    m_parallelism->setRange(1, 1000);
+    m_parallelism->setValue(m_session->parallelism());
+    m_parallelism->setToolTip(tr("How many resources may run at once; a change takes effect at once, also during a run"));
+    limitLabel->setBuddy(m_parallelism);
+    bar->addWidget(limitLabel);
+    bar->addWidget(m_parallelism);
+    connect(m_parallelism, &QSpinBox::valueChanged, m_session, &RunSession::setParallelism);
+    bar->addSeparator();
+    bar->addAction(m_failFast);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_counts = new QLabel;
+    m_counts->setTextFormat(Qt::RichText);
+    m_elapsed = new QLabel;
+    m_remaining = new QLabel;
+    statusBar()->addPermanentWidget(m_counts);
+    statusBar()->addPermanentWidget(m_elapsed);
+    statusBar()->addPermanentWidget(m_remaining);
+    m_clock = new QTimer(this);
+    m_clock->setInterval(500);
+    connect(m_clock, &QTimer::timeout, this, &MainWindow::updateStatus);
+}
+
+QString MainWindow::statusText() const
+{
+    return m_counts->text().remove(QRegularExpression(QStringLiteral("<[^>]*>"))) + QLatin1Char(' ') + m_elapsed->text()
+        + QLatin1Char(' ') + m_remaining->text();
+}
+
+void MainWindow::updateStatus()
+{
+    QStringList parts;
+    for (const StatusCount &count : statusCounts()) {
+        int n = 0;
+        for (ResourceState s : count.states)
+            n += m_session->count(s);
+        if (n == 0 && count.states.constFirst() != ResourceState::Succeeded)
+            continue;
+        // Colour and word together: the state is never told by colour alone.
+        parts.append(QStringLiteral("<span style='color:%1'>&#9632;</span> %2 %3")
+                         .arg(StateStyle::stroke(count.states.constFirst()).name()).arg(n).arg(count.label));
+    }
+    m_counts->setText(parts.join(QStringLiteral("&nbsp;&nbsp; ")));
+    if (!m_session->hasRun()) {
+        m_elapsed->setText(tr("%1 resources, press Run (F5) to start").arg(m_session->resourceCount()));
+        m_remaining->clear();
+        return;
+    }
+    m_elapsed->setText(tr("Elapsed %1").arg(formatDuration(m_session->elapsedMs() / 1000 * 1000)));
+    const qint64 left = m_session->estimatedRemainingMs();
+    if (m_session->isRunning() && left >= 0)
+        m_remaining->setText(tr("About %1 left").arg(formatDuration(std::max<qint64>(1000, (left + 999) / 1000 * 1000))));
+    else
+        m_remaining->setText(m_session->isRunning() ? QString() : tr("Done"));
+}
+
+void MainWindow::updateActions()
+{
+    const bool running = m_session->isRunning();
+    const bool hasPlan = m_session->resourceCount() > 0;
+    m_run->setEnabled(hasPlan && !running);
+    m_run->setToolTip(running ? tr("A run is in progress") : tr("Provision every resource, in parallel (F5)"));
+    m_cancel->setEnabled(running && !m_session->scheduler().isCancelling());
+    m_retryFailed->setEnabled(!m_session->failedIds().isEmpty());
+    m_open->setEnabled(!running);
+    m_recentMenu->setEnabled(!running);
+    m_saveReport->setEnabled(m_session->hasRun() && !running);
+    m_save->setEnabled(m_planFile.isEmpty() && hasPlan);
+    m_save->setToolTip(m_planFile.isEmpty() ? tr("Save the plan to a file") : tr("The plan has no unsaved changes"));
+}
+
+void MainWindow::updateTitle()
+{
+    const QString name = m_session->plan().name;
+    const QString where = m_planFile.isEmpty() ? tr("built-in demo") : QFileInfo(m_planFile).fileName();
+    setWindowTitle(name.isEmpty() ? tr("Fanout") : tr("%1 (%2) — Fanout").arg(name, where));
+}
+
+void MainWindow::onEvents(const QList<RunEvent> &events)
+{
+    bool stateChanged = false;
+    for (const RunEvent &event : events) {
+        if (event.kind != RunEvent::Kind::Log) {
+            stateChanged = true;
+            break;
+        }
+    }
+    if (stateChanged) {
+        updateActions();
+        updateStatus();
+    }
+}
+
+bool MainWindow::openPlan(const QString &path, QString *problems)
+{
+    if (m_session->isRunning()) {
+        if (problems)
+            *problems = tr("A run is in progress");
+        return false;
+    }
+    const bool demo = path == QLatin1String(kDemo);
+    const QString file = demo ? QString::fromLatin1(kDemoPath) : path;
+    const PlanReadResult read = PlanReader::readFile(file, ExecutorRegistry::builtIn());
+    if (read.hasErrors()) {
+        QStringList lines;
+        for (const Diagnostic &d : read.diagnostics)
+            lines.append(d.toString(QFileInfo(path).fileName()));
+        const QString text = lines.join(QLatin1Char('\n'));
+        if (problems)
+            *problems = text;
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the plan"),
+                                    tr("%1 has %2 and cannot be opened. Fix them and open it again.")
+                                        .arg(QFileInfo(path).fileName())
+                                        .arg(tr("%n error(s)", nullptr, errorCount(read.diagnostics))),
+                                    QMessageBox::Ok, this);
+        box->setDetailedText(text);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open(); // not exec(): the window keeps working (and tests never block)
+        return false;
+    }
+    QFile source(file);
+    m_planText = source.open(QIODevice::ReadOnly) ? source.readAll() : QByteArray();
+    m_planFile = demo ? QString() : QFileInfo(path).absoluteFilePath();
+    m_session->setPlan(read.plan, demo ? QStringLiteral("demo (built in)") : m_planFile);
+    if (!demo)
+        addRecentFile(m_planFile);
+    const int warnings = warningCount(read.diagnostics);
+    statusBar()->showMessage(warnings ? tr("Opened %1 with %n warning(s)", nullptr, warnings).arg(read.plan.name)
+                                      : tr("Opened %1").arg(read.plan.name),
+                             5000);
+    return true;
+}
+
+void MainWindow::open()
+{
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Plan"), dir, tr("Fanout plans (*.json);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(path).absolutePath());
+    openPlan(path);
+}
+
+void MainWindow::saveAs()
+{
+    const QString suggested = m_session->plan().name.isEmpty() ? QStringLiteral("plan.json") : m_session->plan().name + QStringLiteral(".json");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Plan"), suggested, tr("Fanout plans (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!RunReport::writeFile(path, m_planText, &error)) {
+        QMessageBox::warning(this, tr("Cannot save the plan"), tr("%1: %2").arg(path, error));
+        return;
+    }
+    m_planFile = QFileInfo(path).absoluteFilePath();
+    addRecentFile(m_planFile);
+    updateTitle();
+    updateActions();
+}
+
+void MainWindow::exportGraph()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Graph"), m_session->plan().name + QStringLiteral(".svg"),
+                                                      tr("SVG image (*.svg);;PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!m_graph->exportTo(path, &error))
+        QMessageBox::warning(this, tr("Cannot export the graph"), tr("%1: %2").arg(path, error));
+}
+
+void MainWindow::saveReport()
+{
+    QString chosenFormat;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Run Report"), m_session->plan().name + QStringLiteral("-run.json"),
+                                                      tr("JSON report (*.json);;JUnit XML (*.xml)"), &chosenFormat);
+    if (path.isEmpty())
+        return;
+    const bool junit = path.endsWith(QLatin1String(".xml"), Qt::CaseInsensitive) || chosenFormat.contains(QLatin1String("JUnit"));
+    const QByteArray report = junit ? RunReport::toJUnit(m_session->scheduler())
+                                    : QByteArray::fromStdString(RunReport::toJson(m_session->scheduler(), m_session->file()).dump(2) + '\n');
+    QString error;
+    if (!RunReport::writeFile(path, report, &error))
+        QMessageBox::warning(this, tr("Cannot save the report"), tr("%1: %2").arg(path, error));
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(this, tr("About Fanout"),
+                       tr("<h3>Fanout %1</h3><p>Deploy cloud infrastructure in parallel, and see it happen.</p>"
+                          "<p>Press <b>Run</b> (F5) to provision every resource; right-click a failed one to retry it.</p>")
+                           .arg(QApplication::applicationVersion()));
+}
+
+void MainWindow::showLogs(int resource)
+{
+    if (resource < 0)
+        return;
+    m_session->select(resource);
+    m_logsDock->show();
+    m_logsDock->raise();
+    m_logs->showResource(resource);
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QSettings settings;
+    QStringList files = settings.value(QStringLiteral("recentFiles")).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    settings.setValue(QStringLiteral("recentFiles"), files);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = QSettings().value(QStringLiteral("recentFiles")).toStringList();
+    for (int i = 0; i < files.size(); ++i) {
+        const QString path = files[i];
+        QAction *action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()), this,
+                                                  [this, path] { openPlan(path); });
+        action->setToolTip(path);
+        action->setStatusTip(path);
+    }
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("(none)"))->setEnabled(false);
+    else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("&Clear Recent Files"), this, [this] {
+            QSettings().remove(QStringLiteral("recentFiles"));
+            updateRecentMenu();
+        });
+    }
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    if (settings.value(QStringLiteral("window/layoutVersion")).toInt() != kLayoutVersion)
+        return;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/layoutVersion"), kLayoutVersion);
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_session->isRunning()) {
+        const auto answer = QMessageBox::question(this, tr("A run is in progress"),
+                                                  tr("Resources are still being provisioned. Cancel the run and quit?"),
+                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_session->cancel();
+    }
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.constFirst().isLocalFile() && !m_session->isRunning())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.constFirst().isLocalFile()) {
+        event->acceptProposedAction();
+        openPlan(urls.constFirst().toLocalFile());
+    }
+}
+
+} // namespace fanout

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QTableView;
+
+namespace fanout {
+
+class ResourceFilterModel;
+class ResourceTableModel;
+class RunSession;
+
+// The Resources pane: a sortable table of every resource with its state, attempts and duration,
+// filtered by text and by state, kept in step with the shared selection. Right-click to retry.
+class ResourcesPane : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ResourcesPane(RunSession &session, QWidget *parent = nullptr);
+
+    QTableView *view() const { return m_view; }
+    ResourceTableModel *model() const { return m_model; }
+    ResourceFilterModel *filter() const { return m_filter; }
+    QLineEdit *filterEdit() const { return m_text; }
+    QComboBox *stateFilter() const { return m_states; }
+
+signals:
+    void showLogsRequested(int resource);
+
+private:
+    void onSelectionChanged(int resource);
+    void showContextMenu(const QPoint &pos);
+    int resourceAt(const QModelIndex &proxyIndex) const;
+
+    RunSession &m_session;
+    ResourceTableModel *m_model;
+    ResourceFilterModel *m_filter;
+    QTableView *m_view;
+    QLineEdit *m_text;
+    QComboBox *m_states;
+};
+
+} // namespace fanout
