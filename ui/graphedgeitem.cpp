@@ -2,6 +2,7 @@
 
 #include <QLineF>
 #include <QPainter>
+#include <QStyleOptionGraphicsItem>
 
 namespace fanout {
 
@@ -11,6 +12,9 @@ const QColor kEdge(0x80, 0x86, 0x8b);
 const QColor kEmphasisedEdge(0x20, 0x21, 0x24);
 constexpr qreal kWidth = 1.3;
 constexpr qreal kEmphasisedWidth = 2.2;
+// Below this zoom edges are drawn as plain hairlines (see paint()); below the next, without arrowheads.
+constexpr qreal kDetailedLevelOfDetail = 0.45;
+constexpr qreal kArrowLevelOfDetail = 0.2;
 
 } // namespace
 
@@ -56,9 +60,23 @@ QRectF GraphEdgeItem::boundingRect() const
 
 void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
 {
-    Q_UNUSED(option)
     Q_UNUSED(widget)
     const QColor color = m_emphasised ? kEmphasisedEdge : kEdge;
+    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
+    if (lod < kDetailedLevelOfDetail && !m_emphasised) {
+        // Zoomed out, a large plan has thousands of edges, and every repaint strokes them all:
+        // hairlines without antialiasing cost a fraction of smooth curves, and look the same there.
+        painter->setRenderHint(QPainter::Antialiasing, false);
+        painter->setPen(QPen(color, 0));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawPath(m_path);
+        if (lod >= kArrowLevelOfDetail) { // direction still matters while nodes can be told apart
+            painter->setPen(Qt::NoPen);
+            painter->setBrush(color);
+            painter->drawPolygon(m_arrow);
+        }
+        return;
+    }
     painter->setRenderHint(QPainter::Antialiasing);
     painter->setPen(QPen(color, m_emphasised ? kEmphasisedWidth : kWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     painter->setBrush(Qt::NoBrush);

@@ -7,19 +7,22 @@
 #include "logmodel.h"
 #include "logpanes.h"
 #include "mainwindow.h"
-#include "randomdag.h"
 #include "runsession.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTimer>
+
+#include <nlohmann/json.hpp>
 
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 using namespace fanout;
@@ -33,22 +36,25 @@ long peakRssMiB()
     return usage.ru_maxrss / 1024;
 }
 
-// A plan file for the run: each resource runs 1 s and writes 100 lines, so 200 running at once
-// write 20,000 lines a second.
+// A plan file for the run: layers of `parallelism` resources, each depending on two of the layer
+// before, so that 200 run at once; each runs 1 s and writes 100 lines, so together they write
+// 20,000 lines a second.
 QString writePlan(const QString &dir, int resources, int parallelism)
 {
-    bench::DagShape shape;
-    shape.resources = resources;
-    shape.maxDependencies = 2;
-    shape.window = 600; // wide: enough ready work to keep 200 slots busy
-    const Plan plan = bench::randomDag(shape, 42, QStringLiteral("sim"), [](Resource &, QRandomGenerator &) {});
+    QRandomGenerator random(42);
     nlohmann::ordered_json doc = {{"name", "bench-dashboard"}, {"parallelism", parallelism}, {"seed", 1}};
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
-    for (const Resource &r : plan.resources) {
+    const auto id = [](int i) { return QStringLiteral("r%1").arg(i).toStdString(); };
+    for (int i = 0; i < resources; ++i) {
         nlohmann::ordered_json deps = nlohmann::ordered_json::array();
-        for (const QString &d : r.dependsOn)
-            deps.push_back(d.toStdString());
-        list.push_back({{"id", r.id.toStdString()}, {"type", "sim"}, {"depends_on", deps}, {"duration", "1s"}, {"log_lines", 100}});
+        const int layerStart = i / parallelism * parallelism;
+        if (layerStart > 0) {
+            for (int k = 0; k < 2; ++k)
+                deps.push_back(id(layerStart - parallelism + int(random.bounded(parallelism))));
+        }
+        if (deps.size() == 2 && deps[0] == deps[1])
+            deps.erase(1);
+        list.push_back({{"id", id(i)}, {"type", "sim"}, {"depends_on", deps}, {"duration", "1s"}, {"log_lines", 100}});
     }
     doc["resources"] = list;
     const QString path = dir + QStringLiteral("/bench-dashboard.json");
@@ -79,6 +85,11 @@ int main(int argc, char *argv[])
 
     MainWindow window(MainWindow::Layout::Default);
     window.show();
+    // FANOUT_BENCH_HIDE=graph,LogsDock,... hides panes, to find which one costs the time.
+    for (const QString &name : qEnvironmentVariable("FANOUT_BENCH_HIDE").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (name == QLatin1String("graph")) window.graphPane()->hide();
+        else if (auto *w = window.findChild<QWidget *>(name)) w->hide();
+    }
     QElapsedTimer clock;
     clock.start();
     if (!window.openPlan(planFile))
