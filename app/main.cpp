@@ -1,5 +1,6 @@
 #include "closestmatch.h"
 #include "console.h"
+#include "destroycommand.h"
 #include "guicommand.h"
 #include "plancommands.h"
 #include "runcommand.h"
@@ -14,7 +15,9 @@ Deploy a plan of resources in parallel, and see it happen.
 
 Commands:
   gui [PLAN]      Open the dashboard on PLAN (the demo when none is given); the default
-  run PLAN        Provision every resource of PLAN, in parallel, with live progress
+  run PLAN        Provision what PLAN's state file says is new or changed, in parallel,
+                  with live progress
+  destroy PLAN    Tear down what PLAN's state file says exists, dependents first
   validate PLAN   Check PLAN and print every problem found
   graph PLAN      Print PLAN's dependency graph as Graphviz DOT or Mermaid
 
@@ -47,6 +50,8 @@ int main(int argc, char *argv[])
     const QStringList rest = arguments.mid(1);
     if (command == QLatin1String("run"))
         return RunCommand::exec(rest);
+    if (command == QLatin1String("destroy"))
+        return DestroyCommand::exec(rest);
     if (command == QLatin1String("validate"))
         return PlanCommands::validate(rest);
     if (command == QLatin1String("graph"))
@@ -59,7 +64,7 @@ int main(int argc, char *argv[])
         out.writeLine(QStringLiteral("fanout %1").arg(QCoreApplication::applicationVersion()));
         return RunCommand::Succeeded;
     }
-    const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("validate"), QStringLiteral("graph")};
+    const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("destroy"), QStringLiteral("validate"), QStringLiteral("graph")};
     err.writeLine(QStringLiteral("fanout: unknown command \"%1\"%2\nRun \"fanout --help\" for the commands.")
                       .arg(command, didYouMean(command, commands)));
     return RunCommand::InvalidInput;

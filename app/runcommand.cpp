@@ -1,10 +1,10 @@
 #include "runcommand.h"
 
+#include "closestmatch.h"
 #include "console.h"
 #include "executorregistry.h"
 #include "planargument.h"
 #include "runreport.h"
-#include "scheduler.h"
 #include "signalwatcher.h"
 #include "terminalprogress.h"
 
@@ -18,12 +18,14 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <memory>
 
 namespace fanout {
 
 namespace {
 
-// A report that cannot be written should be known before a long deployment, not after it.
+// A report or state file that cannot be written should be known before a long deployment, not
+// after it.
 QString checkWritable(const QString &path)
 {
     const QFileInfo info(path);
@@ -37,35 +39,36 @@ QString checkWritable(const QString &path)
     return QString();
 }
 
+QString plural(int count, const QString &one, const QString &many)
+{
+    return QStringLiteral("%1 %2").arg(count).arg(count == 1 ? one : many);
+}
+
 } // namespace
 
-int RunCommand::exec(const QStringList &arguments)
+void RunCommand::addSharedOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {{QStringLiteral("j"), QStringLiteral("parallelism")},
+         QStringLiteral("Run at most N resources at once (default: the plan's, else 10)."), QStringLiteral("N")},
+        {QStringLiteral("fail-fast"), QStringLiteral("Start nothing new once a resource has failed.")},
+        {QStringLiteral("report"), QStringLiteral("Write a JSON report of the run (docs/report-format.md)."), QStringLiteral("FILE.json")},
+        {QStringLiteral("junit"), QStringLiteral("Write a JUnit XML report, one test case per resource."), QStringLiteral("FILE.xml")},
+        {QStringLiteral("state"),
+         QStringLiteral("The state file: what exists, and how to tear it down (default: NAME.fanout-state.json "
+                        "beside the plan file NAME.json; the demo keeps none unless given)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("var"), QStringLiteral("Give the plan's variable NAME this value for this run (repeatable)."), QStringLiteral("NAME=VALUE")},
+        {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Show state changes and warnings, not every log line.")},
+    });
+}
+
+std::optional<int> RunCommand::parse(QCommandLineParser &parser, const QString &command, const QStringList &arguments)
 {
     const Console out(stdout);
     const Console err(stderr);
-
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Provision every resource of PLAN, in parallel: each starts as soon as its dependencies have\n"
-        "succeeded, longest remaining path first, up to the parallelism limit.\n\n"
-        "PLAN is a plan file (docs/plan-format.md) or \"demo\" for the built-in demo plan.\n\n"
-        "Exit status: 0 when every resource succeeded, 1 when any failed or was skipped,\n"
-        "2 for an invalid plan or command line, 130 when interrupted (Ctrl+C, SIGTERM).\n"
-        "Ctrl+C once cancels the run cleanly (running attempts are asked to stop and the reports\n"
-        "are written); twice stops at once."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The plan file, or \"demo\"."), QStringLiteral("run PLAN"));
-    const QCommandLineOption parallelism({QStringLiteral("j"), QStringLiteral("parallelism")},
-                                         QStringLiteral("Run at most N resources at once (default: the plan's, else 10)."), QStringLiteral("N"));
-    const QCommandLineOption failFast(QStringLiteral("fail-fast"), QStringLiteral("Start nothing new once a resource has failed."));
-    const QCommandLineOption report(QStringLiteral("report"), QStringLiteral("Write a JSON report of the run (docs/report-format.md)."), QStringLiteral("FILE.json"));
-    const QCommandLineOption junit(QStringLiteral("junit"), QStringLiteral("Write a JUnit XML report, one test case per resource."), QStringLiteral("FILE.xml"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed for simulated resources, to repeat a run exactly."), QStringLiteral("N"));
-    const QCommandLineOption quiet({QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Show state changes and warnings, not every log line."));
-    parser.addOptions({parallelism, failFast, report, junit, seed, quiet});
-
-    if (!parser.parse(QStringList{QStringLiteral("fanout run")} + arguments)) {
-        err.writeLine(QStringLiteral("fanout run: %1\nRun \"fanout run --help\" for the options.").arg(parser.errorText()));
+    if (!parser.parse(QStringList{QStringLiteral("fanout ") + command} + arguments)) {
+        err.writeLine(QStringLiteral("fanout %1: %2\nRun \"fanout %1 --help\" for the options.").arg(command, parser.errorText()));
         return InvalidInput;
     }
     if (parser.isSet(QStringLiteral("help"))) {
@@ -73,58 +76,127 @@ int RunCommand::exec(const QStringList &arguments)
         return Succeeded;
     }
     if (parser.positionalArguments().size() != 1) {
-        err.writeLine(QStringLiteral("fanout run: give one PLAN (a plan file, or \"demo\").\nRun \"fanout run --help\" for the options."));
+        err.writeLine(QStringLiteral("fanout %1: give one PLAN (a plan file, or \"demo\").\nRun \"fanout %1 --help\" for the options.").arg(command));
         return InvalidInput;
     }
+    return std::nullopt;
+}
 
-    RunOptions options;
-    if (parser.isSet(parallelism)) {
+std::optional<RunCommand::Settings> RunCommand::readSharedOptions(const QCommandLineParser &parser, const QString &command)
+{
+    const Console err(stderr);
+    Settings settings;
+    settings.command = command;
+    if (parser.isSet(QStringLiteral("parallelism"))) {
+        const QString value = parser.value(QStringLiteral("parallelism"));
         bool ok = false;
-        const int limit = parser.value(parallelism).toInt(&ok);
+        const int limit = value.toInt(&ok);
         if (!ok || limit < 1 || limit > 10000) {
-            err.writeLine(QStringLiteral("fanout run: -j needs a whole number from 1 to 10000, not \"%1\"").arg(parser.value(parallelism)));
-            return InvalidInput;
+            err.writeLine(QStringLiteral("fanout %1: -j needs a whole number from 1 to 10000, not \"%2\"").arg(command, value));
+            return std::nullopt;
         }
-        options.parallelism = limit;
+        settings.options.parallelism = limit;
     }
-    if (parser.isSet(failFast))
-        options.failFast = true;
-    if (parser.isSet(seed)) {
-        bool ok = false;
-        options.seed = parser.value(seed).toULongLong(&ok);
-        if (!ok) {
-            err.writeLine(QStringLiteral("fanout run: --seed needs a whole number, 0 or more, not \"%1\"").arg(parser.value(seed)));
-            return InvalidInput;
-        }
-    }
-    for (const QCommandLineOption *option : {&report, &junit}) {
-        if (!parser.isSet(*option))
+    if (parser.isSet(QStringLiteral("fail-fast")))
+        settings.options.failFast = true;
+    for (const QString &option : {QStringLiteral("report"), QStringLiteral("junit"), QStringLiteral("state")}) {
+        if (!parser.isSet(option))
             continue;
-        if (const QString problem = checkWritable(parser.value(*option)); !problem.isEmpty()) {
-            err.writeLine(QStringLiteral("fanout run: cannot write --%1: %2").arg(option->names().constLast(), problem));
-            return InvalidInput;
+        if (const QString problem = checkWritable(parser.value(option)); !problem.isEmpty()) {
+            err.writeLine(QStringLiteral("fanout %1: cannot write --%2: %3").arg(command, option, problem));
+            return std::nullopt;
         }
     }
+    settings.reportFile = parser.value(QStringLiteral("report"));
+    settings.junitFile = parser.value(QStringLiteral("junit"));
+    settings.stateFile = parser.value(QStringLiteral("state"));
+    settings.variables = parser.values(QStringLiteral("var"));
+    for (const QString &assignment : std::as_const(settings.variables)) {
+        if (assignment.indexOf(QLatin1Char('=')) < 1) {
+            err.writeLine(QStringLiteral("fanout %1: --var needs NAME=VALUE, such as --var region=eu-west-1, not \"%2\"").arg(command, assignment));
+            return std::nullopt;
+        }
+    }
+    settings.quiet = parser.isSet(QStringLiteral("quiet"));
+    return settings;
+}
 
-    const QString planArgument = parser.positionalArguments().constFirst();
-    const PlanReadResult read = PlanArgument::load(planArgument, err);
-    if (read.hasErrors())
-        return InvalidInput;
+bool RunCommand::applyVariables(Plan &plan, const Settings &settings)
+{
+    const Console err(stderr);
+    QStringList names;
+    for (const Variable &variable : std::as_const(plan.variables))
+        names.append(variable.name);
+    for (const QString &assignment : settings.variables) {
+        const qsizetype equals = assignment.indexOf(QLatin1Char('='));
+        Q_ASSERT(equals > 0); // readSharedOptions() checked
+        const QString name = assignment.left(equals);
+        const int v = plan.variableIndex(name);
+        if (v < 0) {
+            err.writeLine(QStringLiteral("fanout %1: --var %2: the plan has no variable \"%2\"%3")
+                              .arg(settings.command, name,
+                                   names.isEmpty() ? QStringLiteral("; it declares none under \"variables\"")
+                                                   : didYouMean(name, names) + QStringLiteral("; its variables are: ") + names.join(QStringLiteral(", "))));
+            return false;
+        }
+        plan.variables[v].value = assignment.mid(equals + 1);
+    }
+    return true;
+}
+
+std::optional<RunCommand::StateFile> RunCommand::loadState(const QString &planArgument, const Settings &settings)
+{
+    const Console err(stderr);
+    StateFile file;
+    if (!settings.stateFile.isEmpty())
+        file.path = settings.stateFile;
+    else if (!PlanArgument::resolve(planArgument).startsWith(QLatin1Char(':')))
+        file.path = DeploymentState::defaultPath(planArgument);
+    if (file.path.isEmpty())
+        return file; // the built-in demo: in memory only
+
+    const DeploymentState::ReadResult read = DeploymentState::read(file.path);
+    if (read.hasErrors()) {
+        for (const Diagnostic &d : read.diagnostics) {
+            QString line = d.toString(file.path);
+            const QString label = QStringLiteral("error:");
+            if (const qsizetype at = line.indexOf(label); at >= 0)
+                line.replace(at, label.size(), err.paint(label, Console::Colour::Red));
+            err.writeLine(line);
+        }
+        err.writeLine(QStringLiteral("fanout %1: cannot read the state file %2, so nothing was started; it was left as it is "
+                                     "(give another with --state FILE)").arg(settings.command, file.path));
+        return std::nullopt;
+    }
+    if (const QString problem = checkWritable(file.path); !problem.isEmpty()) {
+        err.writeLine(QStringLiteral("fanout %1: cannot write the state file %2: %3; give another with --state FILE")
+                          .arg(settings.command, file.path, problem));
+        return std::nullopt;
+    }
+    file.state = read.state;
+    return file;
+}
+
+int RunCommand::runPlan(const Plan &plan, const Settings &settings, const QString &planFile, const QString &headline,
+                        const QString &summary, StateFile *stateFile, StateRecorder::Mode mode)
+{
+    const Console out(stdout);
+    const Console err(stderr);
+    const QString command = settings.command;
 
     Scheduler scheduler(ExecutorRegistry::builtIn());
-    const QString planFile = PlanArgument::displayName(planArgument);
     auto writeReports = [&] {
         bool ok = true;
         QString error;
-        if (parser.isSet(report)) {
+        if (!settings.reportFile.isEmpty()) {
             const std::string json = RunReport::toJson(scheduler, planFile).dump(2) + "\n";
-            if (!RunReport::writeFile(parser.value(report), QByteArray::fromStdString(json), &error)) {
-                err.writeLine(QStringLiteral("fanout run: cannot write the report %1: %2").arg(parser.value(report), error));
+            if (!RunReport::writeFile(settings.reportFile, QByteArray::fromStdString(json), &error)) {
+                err.writeLine(QStringLiteral("fanout %1: cannot write the report %2: %3").arg(command, settings.reportFile, error));
                 ok = false;
             }
         }
-        if (parser.isSet(junit) && !RunReport::writeFile(parser.value(junit), RunReport::toJUnit(scheduler), &error)) {
-            err.writeLine(QStringLiteral("fanout run: cannot write the JUnit report %1: %2").arg(parser.value(junit), error));
+        if (!settings.junitFile.isEmpty() && !RunReport::writeFile(settings.junitFile, RunReport::toJUnit(scheduler), &error)) {
+            err.writeLine(QStringLiteral("fanout %1: cannot write the JUnit report %2: %3").arg(command, settings.junitFile, error));
             ok = false;
         }
         return ok;
@@ -132,7 +204,22 @@ int RunCommand::exec(const QStringList &arguments)
 
     bool interrupted = false;
     QEventLoop loop;
-    TerminalProgress progress(scheduler, out, !parser.isSet(quiet));
+    TerminalProgress progress(scheduler, out, !settings.quiet);
+    // The state first: it is what a crash right after this burst must not lose.
+    std::unique_ptr<StateRecorder> recorder;
+    bool warned = false;
+    if (stateFile) {
+        stateFile->state.setPlanName(plan.name);
+        recorder = std::make_unique<StateRecorder>(scheduler, stateFile->state, stateFile->path, mode);
+        QObject::connect(&scheduler, &Scheduler::eventsRecorded, recorder.get(), &StateRecorder::onEvents);
+        QObject::connect(recorder.get(), &StateRecorder::saveFailed, &progress, [&](const QString &error) {
+            if (warned)
+                return; // once is enough; it is tried again after every resource, and said at the end
+            warned = true;
+            progress.message(out.paint(QStringLiteral("warning: cannot write the state file %1: %2").arg(stateFile->path, error),
+                                       Console::Colour::Yellow));
+        });
+    }
     QObject::connect(&scheduler, &Scheduler::eventsRecorded, &progress, &TerminalProgress::onEvents);
     QObject::connect(&scheduler, &Scheduler::finished, &loop, &QEventLoop::quit);
 
@@ -145,27 +232,144 @@ int RunCommand::exec(const QStringList &arguments)
             return;
         }
         progress.message(QStringLiteral("Stopping at once."));
-        progress.printSummary(read.plan.name);
+        progress.printSummary(plan.name);
         writeReports();
-        std::_Exit(Interrupted); // attempts still running are abandoned, as asked
+        std::_Exit(Interrupted); // attempts still running are abandoned, as asked; the state has what finished
     });
 
-    out.writeLine(out.paint(QStringLiteral("Running \"%1\" from %2: %3 resources, parallelism %4%5")
-                                .arg(read.plan.name, planFile).arg(read.plan.resources.size())
-                                .arg(options.parallelism.value_or(read.plan.parallelism))
-                                .arg(options.failFast.value_or(read.plan.failFast) ? QStringLiteral(", fail-fast") : QString()),
-                            Console::Colour::Bold));
-    scheduler.start(read.plan, options);
+    out.writeLine(out.paint(headline, Console::Colour::Bold));
+    if (!summary.isEmpty())
+        out.writeLine(summary);
+    scheduler.start(plan, settings.options);
     if (scheduler.isRunning())
         loop.exec();
 
-    progress.printSummary(read.plan.name);
+    progress.printSummary(plan.name);
     const bool reportsWritten = writeReports();
+    bool stateWritten = true;
+    if (recorder && !recorder->lastError().isEmpty() && !recorder->save()) {
+        err.writeLine(QStringLiteral("fanout %1: cannot write the state file %2: %3; what this run %4 is not recorded in it, "
+                                     "so make it writable and run \"fanout %1\" again")
+                          .arg(command, stateFile->path, recorder->lastError(),
+                               mode == StateRecorder::Mode::Create ? QStringLiteral("created") : QStringLiteral("destroyed")));
+        stateWritten = false;
+    } else if (stateFile && !stateFile->path.isEmpty() && recorder->recorded() > 0) {
+        out.writeLine(QStringLiteral("State: %1 in %2").arg(plural(stateFile->state.size(), QStringLiteral("resource"), QStringLiteral("resources")),
+                                                             stateFile->path));
+    }
     if (interrupted)
         return Interrupted;
-    if (!reportsWritten)
+    if (!reportsWritten || !stateWritten)
         return Failed;
     return RunReport::outcome(scheduler) == QLatin1String("succeeded") ? Succeeded : Failed;
+}
+
+int RunCommand::exec(const QStringList &arguments)
+{
+    const Console out(stdout);
+    const Console err(stderr);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Provision the resources of PLAN, in parallel: each starts as soon as its dependencies have\n"
+        "succeeded, longest remaining path first, up to the parallelism limit.\n\n"
+        "PLAN is a plan file (docs/plan-format.md) or \"demo\" for the built-in demo plan.\n\n"
+        "What exists is kept in a state file (NAME.fanout-state.json beside PLAN, or --state): a resource\n"
+        "that succeeded is recorded at once, with its outputs. The next run starts only what is new, or\n"
+        "changed since (its type, parameters, destroy action or dependencies); the rest is up to date\n"
+        "and its recorded outputs are used. --replace and --all run resources again anyway.\n"
+        "\"fanout destroy PLAN\" tears down what the state file records.\n\n"
+        "Exit status: 0 when every resource succeeded or was up to date, 1 when any failed or was\n"
+        "skipped (or the state could not be saved), 2 for an invalid plan, state file or command\n"
+        "line, 130 when interrupted (Ctrl+C, SIGTERM).\n"
+        "Ctrl+C once cancels the run cleanly (running attempts are asked to stop and the reports\n"
+        "are written); twice stops at once. Either way the state file has every resource that finished."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The plan file, or \"demo\"."), QStringLiteral("run PLAN"));
+    addSharedOptions(parser);
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed for simulated resources, to repeat a run exactly."), QStringLiteral("N"));
+    const QCommandLineOption replace(QStringLiteral("replace"), QStringLiteral("Run resource ID again even if it is up to date (repeatable)."), QStringLiteral("ID"));
+    const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Run every resource again, up to date or not."));
+    parser.addOptions({seed, replace, all});
+
+    if (const std::optional<int> done = parse(parser, QStringLiteral("run"), arguments))
+        return *done;
+    std::optional<Settings> settings = readSharedOptions(parser, QStringLiteral("run"));
+    if (!settings)
+        return InvalidInput;
+    if (parser.isSet(seed)) {
+        bool ok = false;
+        settings->options.seed = parser.value(seed).toULongLong(&ok);
+        if (!ok) {
+            err.writeLine(QStringLiteral("fanout run: --seed needs a whole number, 0 or more, not \"%1\"").arg(parser.value(seed)));
+            return InvalidInput;
+        }
+    }
+
+    const QString planArgument = parser.positionalArguments().constFirst();
+    PlanReadResult read = PlanArgument::load(planArgument, err);
+    if (read.hasErrors())
+        return InvalidInput;
+    Plan &plan = read.plan;
+    if (!applyVariables(plan, *settings))
+        return InvalidInput;
+    QStringList ids;
+    for (const Resource &resource : std::as_const(plan.resources))
+        ids.append(resource.id);
+    const QStringList replaced = parser.values(replace);
+    for (const QString &id : replaced) {
+        if (plan.indexOf(id) < 0) {
+            err.writeLine(QStringLiteral("fanout run: --replace %1: the plan has no resource \"%1\"%2").arg(id, didYouMean(id, ids)));
+            return InvalidInput;
+        }
+    }
+    std::optional<StateFile> stateFile = loadState(planArgument, *settings);
+    if (!stateFile)
+        return InvalidInput;
+    if (!stateFile->state.planName().isEmpty() && stateFile->state.planName() != plan.name) {
+        err.writeLine(err.paint(QStringLiteral("warning:"), Console::Colour::Yellow)
+                      + QStringLiteral(" the state file %1 was written for the plan \"%2\", not \"%3\"; resources with the same ids "
+                                       "count as created (give another file with --state FILE if that is wrong)")
+                            .arg(stateFile->path, stateFile->state.planName(), plan.name));
+    }
+
+    // Like `terraform apply`: what exists with the same definition is not run again, but its
+    // recorded outputs are there for what depends on it.
+    const QList<DeploymentState::Change> changes = stateFile->state.compare(plan);
+    int toCreate = 0;
+    int changed = 0;
+    int forced = 0;
+    int upToDate = 0;
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        if (changes[r] == DeploymentState::Change::Create) {
+            ++toCreate;
+        } else if (changes[r] == DeploymentState::Change::Replace) {
+            ++changed;
+        } else if (parser.isSet(all) || replaced.contains(plan.resources[r].id)) {
+            ++forced;
+        } else {
+            ++upToDate;
+            settings->options.provisioned.insert(r, stateFile->state.find(plan.resources[r].id)->outputs);
+        }
+    }
+
+    const QString planFile = PlanArgument::displayName(planArgument);
+    // One arg() for all, so that a "%1" in a plan's name stays as it is.
+    const QString headline = QStringLiteral("Running \"%1\" from %2: %3, parallelism %4%5")
+                                 .arg(plan.name, planFile, plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
+                                      QString::number(settings->options.parallelism.value_or(plan.parallelism)),
+                                      settings->options.failFast.value_or(plan.failFast) ? QStringLiteral(", fail-fast") : QString());
+    QString summary = QStringLiteral("%1 to create, %2 to replace (definition changed), ").arg(toCreate).arg(changed);
+    if (forced > 0)
+        summary += QStringLiteral("%1 to replace (%2), ").arg(forced).arg(parser.isSet(all) ? QStringLiteral("--all") : QStringLiteral("--replace"));
+    summary += QStringLiteral("%1 up to date").arg(upToDate);
+    summary += stateFile->path.isEmpty() ? QStringLiteral(" (the demo keeps no state file)") : QStringLiteral(" (state: %1)").arg(stateFile->path);
+    if (const QStringList orphans = stateFile->state.orphans(plan); !orphans.isEmpty()) {
+        summary += QStringLiteral("\n%1 in the state but no longer in the plan (%2): kept; \"fanout destroy\" tears %3 down")
+                       .arg(plural(int(orphans.size()), QStringLiteral("resource"), QStringLiteral("resources")), orphans.join(QStringLiteral(", ")),
+                            orphans.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
+    }
+    return runPlan(plan, *settings, planFile, headline, summary, &*stateFile, StateRecorder::Mode::Create);
 }
 
 } // namespace fanout

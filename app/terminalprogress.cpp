@@ -112,6 +112,8 @@ QString TerminalProgress::describe(const RunEvent &event)
         return resourceLine(event.attempt > 1 ? QStringLiteral("started attempt %1").arg(event.attempt) : QStringLiteral("started"),
                             Console::Colour::Cyan);
     case ResourceState::Succeeded: {
+        if (status.attempts.isEmpty()) // provisioned by an earlier run, per the state file
+            return resourceLine(m_console.paint(event.text, Console::Colour::Green), Console::Colour::Green);
         qint64 took = 0;
         for (const AttemptRecord &attempt : status.attempts) {
             if (attempt.number == event.attempt)

@@ -38,6 +38,23 @@ void Attempt::log(LogLevel level, const QString &line)
     m_mailbox->post(std::move(message));
 }
 
+void Attempt::setParams(nlohmann::ordered_json params)
+{
+    m_params = std::move(params);
+}
+
+void Attempt::setOutput(const QString &key, const QString &value)
+{
+    const std::lock_guard lock(m_mutex);
+    m_outputs.insert(key, value);
+}
+
+QMap<QString, QString> Attempt::outputs() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_outputs;
+}
+
 void Attempt::succeed()
 {
     finish(true, QString());
@@ -58,16 +75,36 @@ void Attempt::finish(bool succeeded, const QString &error)
     AttemptMessage message = newMessage(AttemptMessage::Kind::Finished);
     message.succeeded = succeeded;
     message.text = error;
+    if (succeeded)
+        message.outputs = outputs();
     m_mailbox->post(std::move(message));
 }
 
 void Attempt::requestStop()
 {
+    std::function<void()> handler;
     {
         const std::lock_guard lock(m_mutex);
-        m_stopRequested.store(true);
+        if (m_stopRequested.exchange(true))
+            return;
+        handler = m_stopHandler;
     }
     m_stopped.notify_all();
+    if (handler)
+        handler();
+}
+
+void Attempt::setStopHandler(std::function<void()> handler)
+{
+    {
+        const std::lock_guard lock(m_mutex);
+        if (!m_stopRequested.load()) {
+            m_stopHandler = std::move(handler);
+            return;
+        }
+    }
+    if (handler)
+        handler();
 }
 
 bool Attempt::waitForStop(qint64 ms)

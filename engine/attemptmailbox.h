@@ -3,6 +3,7 @@
 #include "runevent.h"
 
 #include <QElapsedTimer>
+#include <QMap>
 #include <QString>
 
 #include <functional>
@@ -23,6 +24,7 @@ struct AttemptMessage
     int attempt = 0;
     qint64 timeMs = 0;        // run time when the message was posted
     QString text;             // Log: the line; Finished: the error, if it failed
+    QMap<QString, QString> outputs; // Finished: what the attempt produced (an id, an address...)
 };
 
 // The thread-safe way from attempts (on pool threads, or wherever an asynchronous executor runs)

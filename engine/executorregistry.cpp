@@ -1,5 +1,7 @@
 #include "executorregistry.h"
 
+#include "commandexecutor.h"
+#include "httpexecutor.h"
 #include "simexecutor.h"
 
 namespace fanout {
@@ -9,6 +11,8 @@ const ExecutorRegistry &ExecutorRegistry::builtIn()
     static const ExecutorRegistry *const registry = [] {
         auto *r = new ExecutorRegistry; // lives as long as the process
         r->add(std::make_unique<SimExecutor>());
+        r->add(std::make_unique<CommandExecutor>());
+        r->add(std::make_unique<HttpExecutor>());
         return r;
     }();
     return *registry;

@@ -13,6 +13,10 @@ namespace fanout {
 QString jsonMemberPath(const QString &base, const QString &key);
 QString jsonIndexPath(const QString &base, qsizetype index);
 
+// Where a JSON text nests deeper than `limit`, if it does. Copying and destroying such a value
+// recurses in nlohmann/json, so a hostile file could otherwise exhaust the stack: check first.
+std::optional<std::size_t> jsonNestedTooDeep(const std::string &text, int limit);
+
 // Finds where in a JSON text a path is, so that messages can say "plan.json:12:7". nlohmann/json
 // keeps no positions, so the text is scanned once, on the first question; valid plans never pay.
 class JsonLocator

@@ -31,4 +31,13 @@ int Plan::groupIndex(const QString &groupName) const
     return -1;
 }
 
+int Plan::variableIndex(const QString &variableName) const
+{
+    for (int i = 0; i < variables.size(); ++i) {
+        if (variables[i].name == variableName)
+            return i;
+    }
+    return -1;
+}
+
 } // namespace fanout

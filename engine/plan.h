@@ -44,8 +44,19 @@ struct Resource
     RetryPolicy retry;
     std::optional<qint64> estimateMs;     // how long an attempt is expected to take
     nlohmann::ordered_json params = nlohmann::ordered_json::object(); // the executor's own parameters
+    // How to tear it down: an action of the same executor type ({"type": ..., its parameters}),
+    // which may use ${self.outputs.KEY}. Empty (null) when the resource declares none.
+    nlohmann::ordered_json destroy;
 
     QString displayName() const { return name.isEmpty() ? id : name; }
+};
+
+// A value a plan's resources refer to as ${var.NAME}; `fanout run --var NAME=VALUE` overrides it.
+struct Variable
+{
+    QString name;
+    QString value;
+    bool secret = false; // masked as **** in logs, reports and the GUI
 };
 
 // A deployment plan: resources, their dependencies and how much may run at once.
@@ -56,10 +67,12 @@ struct Plan
     bool failFast = false;
     std::optional<quint64> seed;   // base seed for simulated resources without their own
     QList<Group> groups;
+    QList<Variable> variables;
     QList<Resource> resources;
 
     int indexOf(const QString &resourceId) const;  // -1 when absent
     int groupIndex(const QString &groupName) const; // -1 when absent
+    int variableIndex(const QString &variableName) const; // -1 when absent
 };
 
 } // namespace fanout

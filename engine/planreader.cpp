@@ -5,6 +5,7 @@
 #include "executorregistry.h"
 #include "jsonlocator.h"
 #include "planvalidator.h"
+#include "references.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -24,7 +25,8 @@ constexpr int kMaxParallelism = 10'000;
 const QStringList kPlanFields = {
     QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("parallelism"),
     QStringLiteral("fail_fast"), QStringLiteral("seed"), QStringLiteral("defaults"),
-    QStringLiteral("groups"), QStringLiteral("resources")};
+    QStringLiteral("groups"), QStringLiteral("variables"), QStringLiteral("resources")};
+const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("secret"), QStringLiteral("description")};
 const QStringList kDefaultsFields = {QStringLiteral("timeout"), QStringLiteral("retry")};
 const QStringList kGroupFields = {QStringLiteral("label"), QStringLiteral("limit")};
 const QStringList kRetryFields = {QStringLiteral("max_attempts"), QStringLiteral("backoff"), QStringLiteral("jitter")};
@@ -103,6 +105,9 @@ public:
             }
         }
 
+        if (const auto it = document.find("variables"); it != document.end())
+            plan.variables = variables(*it);
+
         const auto resources = document.find("resources");
         if (resources == document.end()) {
             error(QString(), QStringLiteral("the plan has no \"resources\"; add a list of resources, such as [{\"id\": \"vpc\", \"type\": \"sim\"}]"));
@@ -117,6 +122,44 @@ public:
     }
 
 private:
+    // "variables": {"api": "http://localhost:8080", "token": {"value": "...", "secret": true}}
+    QList<Variable> variables(const json &value)
+    {
+        QList<Variable> result;
+        if (!value.is_object()) {
+            error(QStringLiteral("variables"), QStringLiteral("must be an object of named values, such as {\"api\": \"http://localhost:8080\"}, not %1").arg(typeName(value)));
+            return result;
+        }
+        for (const auto &[key, member] : value.items()) {
+            Variable variable;
+            variable.name = QString::fromStdString(key);
+            const QString path = jsonMemberPath(QStringLiteral("variables"), variable.name);
+            const json *text = &member;
+            if (member.is_object()) {
+                warnUnknown(member, path, kVariableFields, QStringLiteral("variable"));
+                if (const auto s = member.find("secret"); s != member.end())
+                    variable.secret = boolean(*s, jsonMemberPath(path, QStringLiteral("secret")), false);
+                if (const auto d = member.find("description"); d != member.end())
+                    string(*d, jsonMemberPath(path, QStringLiteral("description")));
+                const auto v = member.find("value");
+                text = v == member.end() ? nullptr : &*v;
+                if (!text)
+                    variable.value.clear(); // no default: `fanout run --var` must give it
+            }
+            if (text) {
+                if (text->is_string())
+                    variable.value = QString::fromStdString(text->get<std::string>());
+                else if (text->is_number() || text->is_boolean())
+                    variable.value = QString::fromStdString(text->dump());
+                else
+                    error(member.is_object() ? jsonMemberPath(path, QStringLiteral("value")) : path,
+                          QStringLiteral("a variable's value is a string, number or true/false, not %1").arg(typeName(*text)));
+            }
+            result.append(variable);
+        }
+        return result;
+    }
+
     Resource resource(const json &value, int index, const Resource &defaults)
     {
         const QString path = jsonIndexPath(QStringLiteral("resources"), index);
@@ -151,6 +194,11 @@ private:
                 r.retry = retry(member, field("retry"), r.retry);
             } else if (key == "estimate") {
                 r.estimateMs = duration(member, field("estimate"));
+            } else if (key == "destroy") {
+                if (member.is_object())
+                    r.destroy = member; // PlanValidator checks it like a resource of its type
+                else
+                    error(field("destroy"), QStringLiteral("must be an object such as {\"type\": \"command\", \"command\": [\"rm\", \"-r\", \"data\"]}, not %1").arg(typeName(member)));
             } else {
                 r.params[key] = member; // the executor's own; PlanValidator checks them
             }
@@ -276,30 +324,6 @@ std::string toUtf8(const QByteArray &bytes)
     return bytes.toStdString();
 }
 
-// Where a JSON text nests deeper than `limit`, if it does. Copying and destroying such a value
-// recurses in nlohmann/json, so a hostile file could otherwise exhaust the stack.
-std::optional<std::size_t> nestedTooDeep(const std::string &text, int limit)
-{
-    int depth = 0;
-    bool inString = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (inString) {
-            if (c == '\\')
-                ++i;
-            else if (c == '"')
-                inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit)
-                return i;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return std::nullopt;
-}
 
 // nlohmann/json reports the last byte it read (1-based), which for an unexpected token is its end;
 // a person looks for the token's start.
@@ -333,6 +357,8 @@ std::size_t tokenStart(const std::string &text, std::size_t byte, const QString 
 
 PlanReadResult finish(Reader &reader, Plan plan, const ExecutorRegistry &registry)
 {
+    // A resource that uses another's output waits for it, whether or not depends_on says so.
+    References::addImpliedDependencies(plan);
     PlanReadResult result;
     result.diagnostics = reader.diagnostics;
     // Entries that are not objects were reported once already; checking their (empty) id and type
@@ -368,7 +394,7 @@ PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &file
     PlanReadResult result;
     JsonLocator locator(toUtf8(bytes));
     constexpr int kMaxDepth = 64;
-    if (const auto at = nestedTooDeep(locator.text(), kMaxDepth)) {
+    if (const auto at = jsonNestedTooDeep(locator.text(), kMaxDepth)) {
         const auto where = locator.locationOfOffset(*at);
         result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
                                              QStringLiteral("nested more than %1 levels deep; a plan never needs that, so this is not read").arg(kMaxDepth)});

@@ -5,6 +5,7 @@
 #include "jsonlocator.h"
 #include "plan.h"
 #include "plangraph.h"
+#include "references.h"
 
 #include <QHash>
 #include <QSet>
@@ -88,6 +89,11 @@ private:
             }
         }
 
+        checkDestroy(i);
+        checkReferences(i, r.params, path, false, ids);
+        if (r.destroy.is_object())
+            checkReferences(i, r.destroy, field(i, "destroy"), true, ids);
+
         if (!r.group.isEmpty() && !groupNames.contains(r.group)) {
             error(field(i, "group"), QStringLiteral("unknown group \"%1\"%2; declare it under \"groups\" first")
                                          .arg(r.group, didYouMean(r.group, groupNames)));
@@ -111,6 +117,79 @@ private:
             }
             listed.insert(dep);
         }
+    }
+
+    // A destroy action is checked like a resource of its type: {"type": ..., its parameters}.
+    void checkDestroy(int i)
+    {
+        const Resource &r = m_plan.resources[i];
+        if (!r.destroy.is_object())
+            return;
+        const QString path = field(i, "destroy");
+        QString type = r.type;
+        nlohmann::ordered_json params = r.destroy;
+        if (const auto t = params.find("type"); t != params.end()) {
+            if (!t->is_string()) {
+                error(jsonMemberPath(path, QStringLiteral("type")), QStringLiteral("must be a string naming an executor"));
+                return;
+            }
+            type = QString::fromStdString(t->get<std::string>());
+            params.erase(t);
+        }
+        const Executor *executor = m_registry.find(type);
+        if (!executor) {
+            if (!type.isEmpty())
+                error(jsonMemberPath(path, QStringLiteral("type")), QStringLiteral("unknown type \"%1\"%2; the types are: %3")
+                                                                     .arg(type, didYouMean(type, m_registry.types()), m_registry.types().join(QStringLiteral(", "))));
+            return;
+        }
+        executor->validate(params, path, m_diagnostics);
+        const QStringList known = executor->parameterNames();
+        for (const auto &[key, value] : params.items()) {
+            const QString name = QString::fromStdString(key);
+            if (!known.contains(name))
+                warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" of a %2 action is ignored%3").arg(name, type, didYouMean(name, known)));
+        }
+    }
+
+    // Every ${...} must stand for something: a resource's output, a variable, an environment
+    // variable that is set; ${self.outputs.KEY} only where the resource's own outputs are known.
+    void checkReferences(int i, const nlohmann::ordered_json &params, const QString &base, bool destroy, const QStringList &ids)
+    {
+        const Resource &r = m_plan.resources[i];
+        References::find(params, base, [&](const QString &path, const Reference *reference, const QString &problem) {
+            if (!reference) {
+                error(path, problem);
+                return;
+            }
+            switch (reference->kind) {
+            case Reference::Kind::Output:
+                if (destroy)
+                    error(path, QStringLiteral("%1: a destroy action may use ${self.outputs.KEY}, ${var.NAME} and ${env:NAME}, not other resources' outputs").arg(reference->text));
+                else if (reference->resource == r.id)
+                    error(path, QStringLiteral("%1 refers to the resource itself; use ${self.outputs.%2} (in \"wait\" or \"destroy\")").arg(reference->text, reference->name));
+                else if (!ids.contains(reference->resource))
+                    error(path, QStringLiteral("%1: no resource has the id \"%2\"%3").arg(reference->text, reference->resource, didYouMean(reference->resource, ids)));
+                break;
+            case Reference::Kind::Variable:
+                if (m_plan.variableIndex(reference->name) < 0) {
+                    QStringList names;
+                    for (const Variable &v : m_plan.variables)
+                        names.append(v.name);
+                    error(path, QStringLiteral("%1: the plan has no variable \"%2\"%3; declare it under \"variables\"").arg(reference->text, reference->name, didYouMean(reference->name, names)));
+                }
+                break;
+            case Reference::Kind::Environment:
+                if (!qEnvironmentVariableIsSet(reference->name.toLocal8Bit().constData()))
+                    error(path, QStringLiteral("%1: the environment variable %2 is not set; set it before running Fanout").arg(reference->text, reference->name));
+                break;
+            case Reference::Kind::SelfOutput:
+                if (const QString wait = jsonMemberPath(base, QStringLiteral("wait"));
+                    !destroy && path != wait && !path.startsWith(wait + QLatin1Char('.')))
+                    error(path, QStringLiteral("%1: a resource's own outputs are known only in \"wait\" and \"destroy\"").arg(reference->text));
+                break;
+            }
+        });
     }
 
     void checkCycles(const QHash<QString, int> &firstWithId)
@@ -149,7 +228,8 @@ private:
 
     inline static const QStringList kCommonFields = {
         QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("type"), QStringLiteral("group"),
-        QStringLiteral("depends_on"), QStringLiteral("timeout"), QStringLiteral("retry"), QStringLiteral("estimate")};
+        QStringLiteral("depends_on"), QStringLiteral("timeout"), QStringLiteral("retry"), QStringLiteral("estimate"),
+        QStringLiteral("destroy")};
 
     const Plan &m_plan;
     const ExecutorRegistry &m_registry;

@@ -5,6 +5,7 @@
 #include "duration.h"
 #include "executorregistry.h"
 #include "plangraph.h"
+#include "references.h"
 
 #include <QRandomGenerator>
 #include <QThread>
@@ -116,8 +117,21 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
     started.number = limit;
     started.text = m_plan->name;
     record(started);
+    m_knownOutputs = options.knownOutputs;
+    m_secrets.clear();
+    for (const Variable &variable : m_plan->variables) {
+        if (variable.secret)
+            addSecret(variable.value);
+    }
+    for (auto it = options.provisioned.cbegin(); it != options.provisioned.cend(); ++it) {
+        if (it.key() < 0 || it.key() >= n)
+            continue;
+        m_status[it.key()].outputs = it.value();
+        setState(it.key(), ResourceState::Succeeded, QStringLiteral("up to date: provisioned by an earlier run"));
+        m_dispatcher->satisfy(it.key());
+    }
     for (int r = 0; r < n; ++r) {
-        if (m_dispatcher->unmetDependencies(r) == 0)
+        if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
             makeReady(r);
     }
     dispatch();
@@ -249,7 +263,9 @@ void Scheduler::drainMailbox()
         return;
     for (const AttemptMessage &message : m_mailbox->takeAll()) {
         if (message.kind == AttemptMessage::Kind::Finished) {
-            onAttemptFinished(message);
+            AttemptMessage masked = message;
+            masked.text = References::mask(message.text, m_secrets);
+            onAttemptFinished(masked);
             continue;
         }
         RunEvent event;
@@ -258,7 +274,7 @@ void Scheduler::drainMailbox()
         event.level = message.level;
         event.resource = message.resource;
         event.attempt = message.attempt;
-        event.text = message.text;
+        event.text = References::mask(message.text, m_secrets);
         record(event);
     }
     dispatch();
@@ -288,6 +304,7 @@ void Scheduler::onAttemptFinished(const AttemptMessage &message)
 
     if (message.succeeded) {
         attempt.outcome = AttemptRecord::Outcome::Succeeded;
+        m_status[r].outputs = message.outputs;
         setState(r, ResourceState::Succeeded, QString(), message.attempt, message.timeMs);
         for (const int d : m_dispatcher->satisfy(r)) {
             if (m_status[d].state != ResourceState::Pending)
@@ -423,13 +440,77 @@ void Scheduler::startAttempt(int r)
     setState(r, ResourceState::Running, QString(), entry.number, entry.startMs);
 
     auto attempt = std::make_shared<Attempt>(m_plan, r, entry.number, m_seed, m_mailbox, &m_workers);
+    QStringList problems;
+    attempt->setParams(resolveParams(r, &problems));
+    if (const auto known = m_knownOutputs.constFind(r); known != m_knownOutputs.cend())
+        attempt->setKnownOutputs(*known);
     inFlight.attempt = attempt;
     inFlight.stopReason = StopReason::None;
+    if (!problems.isEmpty()) {
+        // Reported through the mailbox like any failure, so the attempt ends the usual way.
+        attempt->fail(problems.join(QStringLiteral("; ")));
+        return;
+    }
     if (resource.timeoutMs > 0)
         inFlight.timeout = addWakeup(entry.startMs + resource.timeoutMs, Wakeup{Wakeup::Kind::Timeout, r, entry.number});
     const Executor *executor = m_registry.find(resource.type);
     Q_ASSERT_X(executor, "Scheduler::startAttempt", "the plan must be validated first");
     executor->start(std::move(attempt), m_workers.threads());
+}
+
+nlohmann::ordered_json Scheduler::resolveParams(int r, QStringList *errors)
+{
+    const Resource &resource = m_plan->resources[r];
+    const auto lookup = [&](const Reference &reference, QString *error) -> std::optional<QString> {
+        switch (reference.kind) {
+        case Reference::Kind::Output: {
+            const int from = m_plan->indexOf(reference.resource);
+            if (from < 0) {
+                *error = QStringLiteral("%1: no resource has the id \"%2\"").arg(reference.text, reference.resource);
+                return std::nullopt;
+            }
+            const QMap<QString, QString> &outputs = m_status[from].outputs;
+            if (const auto it = outputs.constFind(reference.name); it != outputs.cend())
+                return *it;
+            *error = QStringLiteral("%1: \"%2\" has no output \"%3\" (%4)")
+                         .arg(reference.text, reference.resource, reference.name,
+                              outputs.isEmpty() ? QStringLiteral("it has none") : QStringLiteral("it has: ") + outputs.keys().join(QStringLiteral(", ")));
+            return std::nullopt;
+        }
+        case Reference::Kind::Variable: {
+            const int v = m_plan->variableIndex(reference.name);
+            if (v < 0) {
+                *error = QStringLiteral("%1: the plan has no variable \"%2\"").arg(reference.text, reference.name);
+                return std::nullopt;
+            }
+            return m_plan->variables[v].value;
+        }
+        case Reference::Kind::Environment: {
+            const QByteArray name = reference.name.toLocal8Bit();
+            if (!qEnvironmentVariableIsSet(name.constData())) {
+                *error = QStringLiteral("%1: the environment variable %2 is not set").arg(reference.text, reference.name);
+                return std::nullopt;
+            }
+            // What comes from the environment is often a credential: it never shows.
+            const QString value = qEnvironmentVariable(name.constData());
+            addSecret(value);
+            return value;
+        }
+        case Reference::Kind::SelfOutput:
+            return reference.text; // the executor fills it in once it knows its outputs
+        }
+        return std::nullopt;
+    };
+    return References::substitute(resource.params, lookup, errors);
+}
+
+void Scheduler::addSecret(const QString &secret)
+{
+    if (secret.isEmpty() || m_secrets.contains(secret))
+        return;
+    m_secrets.append(secret);
+    // Longest first, so that a secret containing another is masked whole.
+    std::sort(m_secrets.begin(), m_secrets.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
 }
 
 void Scheduler::checkFinished()

@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QList>
+#include <QMap>
 #include <QObject>
 #include <QTimer>
 
@@ -32,6 +33,11 @@ struct RunOptions
     std::optional<bool> failFast;
     std::optional<quint64> seed;     // the plan's, else random
     Dispatcher::Order order = Dispatcher::Order::CriticalPath;
+    // Resources provisioned by an earlier run and unchanged since (by index, with the outputs
+    // recorded then): not run again, they start as succeeded ("up to date") with those outputs.
+    QMap<int, QMap<QString, QString>> provisioned;
+    // For teardown runs: each resource's outputs from when it was created, for ${self.outputs.KEY}.
+    QMap<int, QMap<QString, QString>> knownOutputs;
 };
 
 // One try of one resource, as the run remembers it.
@@ -55,6 +61,7 @@ struct ResourceStatus
     QList<AttemptRecord> attempts;
     QString reason;        // failed: the error; skipped/cancelled: why; retry-wait: when and why
     int blockedBy = -1;    // skipped: the failed upstream resource
+    QMap<QString, QString> outputs; // succeeded: what it produced, for ${resources.ID.outputs.KEY}
 };
 
 // Runs a plan: starts every resource whose dependencies have succeeded, up to the parallelism
@@ -131,6 +138,9 @@ private:
     void makeReady(int resource);
     void dispatch();
     void startAttempt(int resource);
+    // The resource's parameters with its references substituted; problems go to `errors`.
+    nlohmann::ordered_json resolveParams(int resource, QStringList *errors);
+    void addSecret(const QString &secret);
     void failFinally(int resource, const QString &error, qint64 timeMs);
     void stopStartingNew(const QString &reason);
     void checkFinished();
@@ -154,6 +164,8 @@ private:
     std::vector<InFlight> m_inFlight;
     Wakeups m_wakeups;
     std::vector<RunEvent> m_journal;
+    QMap<int, QMap<QString, QString>> m_knownOutputs;
+    QStringList m_secrets; // masked as **** in everything the run records
     QList<RunEvent> m_batch;
     std::mt19937_64 m_random;
     int m_counts[kResourceStateCount] = {};

@@ -102,6 +102,8 @@ void simulate(const std::shared_ptr<Attempt> &attempt, const SimExecutor::Spec &
         attempt->log(LogLevel::Error, error);
         return attempt->fail(error);
     }
+    for (auto it = spec.outputs.cbegin(); it != spec.outputs.cend(); ++it)
+        attempt->setOutput(it.key(), it.value());
     attempt->succeed();
 }
 
@@ -178,6 +180,20 @@ SimExecutor::Spec SimExecutor::readSpec(const nlohmann::ordered_json &params, co
         else
             report(QStringLiteral("failure_message"), QStringLiteral("must be a string"));
     }
+    if (const auto it = params.find("outputs"); it != params.end()) {
+        if (it->is_object()) {
+            for (const auto &[key, value] : it->items()) {
+                if (value.is_string())
+                    spec.outputs.insert(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
+                else if (value.is_number() || value.is_boolean())
+                    spec.outputs.insert(QString::fromStdString(key), QString::fromStdString(value.dump()));
+                else
+                    report(QStringLiteral("outputs"), QStringLiteral("\"%1\" must be a string or a number").arg(QString::fromStdString(key)));
+            }
+        } else {
+            report(QStringLiteral("outputs"), QStringLiteral("must be an object of outputs, such as {\"endpoint\": \"db.internal:5432\"}"));
+        }
+    }
     return spec;
 }
 
@@ -189,7 +205,7 @@ QString SimExecutor::type() const
 QStringList SimExecutor::parameterNames() const
 {
     return {QStringLiteral("duration"), QStringLiteral("failure_rate"), QStringLiteral("fail_attempts"),
-            QStringLiteral("log_lines"), QStringLiteral("seed"), QStringLiteral("failure_message")};
+            QStringLiteral("log_lines"), QStringLiteral("seed"), QStringLiteral("failure_message"), QStringLiteral("outputs")};
 }
 
 void SimExecutor::validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const
@@ -205,7 +221,7 @@ std::optional<qint64> SimExecutor::defaultEstimateMs(const Resource &resource) c
 
 void SimExecutor::start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const
 {
-    Spec spec = readSpec(attempt->resource().params, QString(), nullptr);
+    Spec spec = readSpec(attempt->params(), QString(), nullptr);
     // The attempt reports its end through its mailbox; nobody waits on the future.
     (void)QtConcurrent::run(&pool, [attempt = std::move(attempt), spec = std::move(spec)] { simulate(attempt, spec); });
 }

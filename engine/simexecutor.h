@@ -2,6 +2,8 @@
 
 #include "executor.h"
 
+#include <QMap>
+
 namespace fanout {
 
 // Pretends to provision: waits for a (possibly random) duration, writes log lines, and fails when
@@ -20,6 +22,7 @@ public:
         QStringList logLines;              // when given as text; otherwise generated
         std::optional<quint64> seed;
         QString failureMessage;
+        QMap<QString, QString> outputs;    // what a successful attempt produces
     };
 
     // Reads a sim resource's parameters; problems go to `out` (when given) and are replaced by

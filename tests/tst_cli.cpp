@@ -103,10 +103,55 @@ JUnit readJUnit(const QString &path)
     return junit;
 }
 
+// A state file in `dir`, so that runs of the shared fixtures neither read nor leave one beside them.
+QStringList stateIn(const QTemporaryDir &dir)
+{
+    return {QStringLiteral("--state"), dir.filePath(QStringLiteral("state.json"))};
+}
+
+// A copy of a fixture in `dir`: its state file goes beside it, and the test may edit it.
+QString copyFixture(const QTemporaryDir &dir, const char *name)
+{
+    const QString path = dir.filePath(QString::fromLatin1(name));
+    QFile::copy(fixture(name), path);
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    return path;
+}
+
+void replaceInFile(const QString &path, const QByteArray &before, const QByteArray &after)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray text = file.readAll();
+    file.close();
+    QVERIFY2(text.contains(before), before.constData());
+    text.replace(before, after);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(text);
+}
+
+// How many attempts each resource of a --report made, by id.
+QMap<QString, int> attemptsById(const json &report)
+{
+    QMap<QString, int> attempts;
+    for (const json &r : report["resources"])
+        attempts.insert(str(r["id"]), int(r["attempts"].size()));
+    return attempts;
+}
+
+QStringList stateIds(const json &state)
+{
+    QStringList ids;
+    for (const auto &[id, entry] : state["resources"].items())
+        ids.append(QString::fromStdString(id));
+    return ids;
+}
+
 // Starts fixtures/plans/slow.json (60 s attempts, two at a time) and waits until both run.
 void startSlowRun(QProcess &process, const QString &report, QByteArray &out)
 {
-    process.start(QStringLiteral(FANOUT_BINARY), {QStringLiteral("run"), fixture("slow.json"), QStringLiteral("--report"), report});
+    process.start(QStringLiteral(FANOUT_BINARY), {QStringLiteral("run"), fixture("slow.json"), QStringLiteral("--report"), report,
+                                                  QStringLiteral("--state"), report + QStringLiteral(".state.json")});
     QVERIFY(process.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT((out += process.readAllStandardOutput()).count("started") == 2, 10'000);
 }
@@ -134,6 +179,15 @@ private slots:
     void graphFormats();
     void demoFailsNamingTheResource();
     void guiScreenshot();
+    void destroyHelp();
+    void runRecordsStateAndSkipsWhatIsUpToDate();
+    void changedResourceRunsAgain();
+    void replaceAndAll();
+    void failedResourcesAreNotRecorded();
+    void destroyEmptiesTheState();
+    void unreadableStateStopsEverything_data();
+    void unreadableStateStopsEverything();
+    void variablesFromTheCommandLine();
 };
 
 void tst_Cli::versionAndHelp()
@@ -177,6 +231,12 @@ void tst_Cli::badArguments_data()
     QTest::newRow("missing file") << QStringList{"run", "/nonexistent/plan.json"} << "/nonexistent/plan.json: error: cannot open the plan";
     QTest::newRow("graph format") << QStringList{"graph", ok, "--format", "png"} << "unknown format \"png\"; use dot or mermaid";
     QTest::newRow("validate without plan") << QStringList{"validate"} << "give one PLAN";
+    QTest::newRow("destroy without plan") << QStringList{"destroy"} << "fanout destroy: give one PLAN";
+    QTest::newRow("state is a directory") << QStringList{"run", ok, "--state", "/tmp"} << "cannot write --state: /tmp is a directory";
+    QTest::newRow("var without value") << QStringList{"run", ok, "--var", "region"} << "--var needs NAME=VALUE, such as --var region=eu-west-1, not \"region\"";
+    QTest::newRow("var of a plan without variables") << QStringList{"run", ok, "--var", "region=x"} << "the plan has no variable \"region\"; it declares none";
+    QTest::newRow("replace unknown") << QStringList{"run", ok, "--replace", "dbb", "--state", "/tmp/unused.json"} << "--replace dbb: the plan has no resource \"dbb\" (did you mean \"db\"?)";
+    QTest::newRow("destroy unknown option") << QStringList{"destroy", ok, "--seed", "1"} << "Unknown option 'seed'";
 }
 
 void tst_Cli::badArguments()
@@ -207,7 +267,7 @@ void tst_Cli::validateReportsEveryProblemWithItsPlace()
         file + QStringLiteral(":3:3: error: parallelism: must be a whole number from 1 to 10000, not 0"),
         file + QStringLiteral(":6:48: error: resources[1].depends_on[0]: unknown dependency \"vcp\"; did you mean \"vpc\"?"),
         file + QStringLiteral(":6:56: error: resources[1].timeout: bad duration \"5 minutes\": unknown unit \"minutes\"; write it as \"250ms\", \"30s\", \"5m\", \"1h\", \"1m30s\" or a number of seconds"),
-        file + QStringLiteral(":7:19: error: resources[2].type: unknown type \"bogus\"; the types are: sim"),
+        file + QStringLiteral(":7:19: error: resources[2].type: unknown type \"bogus\"; the types are: sim, command, http"),
         file + QStringLiteral(":7:58: warning: resources[2].dependson: unknown field \"dependson\" is ignored (did you mean \"depends_on\"?)"),
         file + QStringLiteral(": 4 errors, 1 warning; the plan cannot run until they are fixed"),
     };
@@ -219,8 +279,8 @@ void tst_Cli::runThatSucceeds()
     QTemporaryDir dir;
     const QString report = dir.filePath(QStringLiteral("report.json"));
     const QString junit = dir.filePath(QStringLiteral("junit.xml"));
-    const Result result = fanout({QStringLiteral("run"), fixture("quick-ok.json"), QStringLiteral("--report"), report,
-                                  QStringLiteral("--junit"), junit, QStringLiteral("-j"), QStringLiteral("2")});
+    const Result result = fanout(QStringList{QStringLiteral("run"), fixture("quick-ok.json"), QStringLiteral("--report"), report,
+                                             QStringLiteral("--junit"), junit, QStringLiteral("-j"), QStringLiteral("2")} + stateIn(dir));
     QCOMPARE(result.exitCode, 0);
     QVERIFY2(result.out.contains(QStringLiteral("6 succeeded")), qPrintable(result.out));
 
@@ -256,8 +316,8 @@ void tst_Cli::runWithFailures()
     QTemporaryDir dir;
     const QString report = dir.filePath(QStringLiteral("report.json"));
     const QString junit = dir.filePath(QStringLiteral("junit.xml"));
-    const Result result = fanout({QStringLiteral("run"), fixture("quick-fail.json"), QStringLiteral("--report"), report,
-                                  QStringLiteral("--junit"), junit});
+    const Result result = fanout(QStringList{QStringLiteral("run"), fixture("quick-fail.json"), QStringLiteral("--report"), report,
+                                             QStringLiteral("--junit"), junit} + stateIn(dir));
     QCOMPARE(result.exitCode, 1);
     for (const char *pattern : {R"(\] cdn +FAILED on attempt 1: ThrottlingException: Rate exceeded\n)",
                                 R"(\] dns +skipped: upstream "cdn" failed\n)",
@@ -306,7 +366,8 @@ void tst_Cli::invalidPlanNeverStarts()
 
 void tst_Cli::outputIsPlainWhenNotATerminal()
 {
-    const Result result = fanout({QStringLiteral("run"), fixture("quick-ok.json")});
+    QTemporaryDir dir;
+    const Result result = fanout(QStringList{QStringLiteral("run"), fixture("quick-ok.json")} + stateIn(dir));
     QCOMPARE(result.exitCode, 0);
     QVERIFY(!result.out.contains(QLatin1Char('\r')));
     QVERIFY(!result.out.contains(QLatin1Char('\x1b')));
@@ -314,7 +375,7 @@ void tst_Cli::outputIsPlainWhenNotATerminal()
     QCOMPARE(result.out.count(QStringLiteral(" started\n")), 6);
     QCOMPARE(result.out.count(QStringLiteral(" succeeded in ")), 6);
     QVERIFY(result.out.contains(QRegularExpression(QStringLiteral("\\] db +\\| available\n"))));
-    const Result quiet = fanout({QStringLiteral("run"), fixture("quick-ok.json"), QStringLiteral("--quiet")});
+    const Result quiet = fanout(QStringList{QStringLiteral("run"), fixture("quick-ok.json"), QStringLiteral("--quiet"), QStringLiteral("--all")} + stateIn(dir));
     QVERIFY(!quiet.out.contains(QStringLiteral("| available")));
 }
 
@@ -422,6 +483,234 @@ void tst_Cli::guiScreenshot()
     QVERIFY2(invalid.err.contains(QStringLiteral("invalid.json:")), qPrintable(invalid.err));
     const Result badAt = fanout({QStringLiteral("gui"), QStringLiteral("--screenshot"), png, QStringLiteral("--at"), QStringLiteral("soon")});
     QCOMPARE(badAt.exitCode, 2);
+}
+
+void tst_Cli::destroyHelp()
+{
+    const Result help = fanout({QStringLiteral("--help")});
+    QVERIFY2(help.out.contains(QLatin1String("destroy PLAN")), qPrintable(help.out));
+    const Result destroyHelp = fanout({QStringLiteral("destroy"), QStringLiteral("--help")});
+    QCOMPARE(destroyHelp.exitCode, 0);
+    for (const char *option : {"--state", "--parallelism", "--fail-fast", "--report", "--junit", "--var", "--quiet", "Exit status: 0", "130"})
+        QVERIFY2(destroyHelp.out.contains(QLatin1String(option)), qPrintable(destroyHelp.out));
+    const Result runHelp = fanout({QStringLiteral("run"), QStringLiteral("--help")});
+    for (const char *option : {"--state", "--replace", "--all", "--var", "up to date"})
+        QVERIFY2(runHelp.out.contains(QLatin1String(option)), qPrintable(runHelp.out));
+    const Result typo = fanout({QStringLiteral("destory"), QStringLiteral("demo")});
+    QCOMPARE(typo.exitCode, 2);
+    QVERIFY2(typo.err.contains(QStringLiteral("(did you mean \"destroy\"?)")), qPrintable(typo.err));
+}
+
+// Like `terraform apply`: the first run creates everything and records it beside the plan; the
+// next finds everything up to date and runs nothing.
+void tst_Cli::runRecordsStateAndSkipsWhatIsUpToDate()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString state = dir.filePath(QStringLiteral("state-sim.fanout-state.json"));
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const Result first = fanout({QStringLiteral("run"), plan, QStringLiteral("--report"), report});
+    QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
+    QVERIFY2(first.out.contains(QStringLiteral("5 to create, 0 to replace (definition changed), 0 up to date")), qPrintable(first.out));
+    const json s = readJson(state);
+    QCOMPARE(num(s["fanout_state"]), 1);
+    QCOMPARE(str(s["plan"]), QStringLiteral("state-sim"));
+    QCOMPARE(stateIds(s), (QStringList{"db", "dns", "subnet-a", "subnet-b", "vpc"}));
+    for (const auto &[id, entry] : s["resources"].items()) {
+        QVERIFY2(str(entry["definition_hash"]).startsWith(QStringLiteral("sha256:")), id.c_str());
+        QVERIFY2(entry["created_at"].is_string(), id.c_str());
+    }
+    QCOMPARE(str(s["resources"]["db"]["destroy"]["duration"]), QStringLiteral("30ms"));
+    QCOMPARE(str(s["resources"]["subnet-a"]["destroy"]["type"]), QStringLiteral("sim")); // the resource's own type, spelt out
+    QVERIFY(s["resources"]["dns"]["destroy"].is_null());
+    QCOMPARE(attemptsById(readJson(report)), (QMap<QString, int>{{"vpc", 1}, {"subnet-a", 1}, {"subnet-b", 1}, {"db", 1}, {"dns", 1}}));
+
+    const Result second = fanout({QStringLiteral("run"), plan, QStringLiteral("--report"), report});
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY2(second.out.contains(QStringLiteral("0 to create, 0 to replace (definition changed), 5 up to date")), qPrintable(second.out));
+    QVERIFY2(!second.out.contains(QStringLiteral(" started")), qPrintable(second.out));
+    const json r = readJson(report);
+    QCOMPARE(str(r["outcome"]), QStringLiteral("succeeded"));
+    QCOMPARE(num(r["counts"]["succeeded"]), 5);
+    QCOMPARE(attemptsById(r), (QMap<QString, int>{{"vpc", 0}, {"subnet-a", 0}, {"subnet-b", 0}, {"db", 0}, {"dns", 0}}));
+    QVERIFY(readJson(state)["resources"] == s["resources"]); // untouched, creation times included
+}
+
+void tst_Cli::changedResourceRunsAgain()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString state = dir.filePath(QStringLiteral("state-sim.fanout-state.json"));
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    QCOMPARE(fanout({QStringLiteral("run"), plan}).exitCode, 0);
+    const json before = readJson(state);
+
+    replaceInFile(plan, R"("duration": "80ms")", R"("duration": "90ms")"); // db's
+    const Result result = fanout({QStringLiteral("run"), plan, QStringLiteral("--report"), report});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.out.contains(QStringLiteral("0 to create, 1 to replace (definition changed), 4 up to date")), qPrintable(result.out));
+    QCOMPARE(attemptsById(readJson(report)), (QMap<QString, int>{{"vpc", 0}, {"subnet-a", 0}, {"subnet-b", 0}, {"db", 1}, {"dns", 0}}));
+    const json after = readJson(state);
+    QVERIFY(after["resources"]["db"]["definition_hash"] != before["resources"]["db"]["definition_hash"]);
+    QVERIFY(after["resources"]["db"]["created_at"] != before["resources"]["db"]["created_at"]);
+    QVERIFY(after["resources"]["vpc"] == before["resources"]["vpc"]);
+
+    // A new resource is created; a name (display only) changes nothing.
+    replaceInFile(plan, R"({"id": "dns", "type": "sim")", R"({"id": "cdn", "type": "sim", "duration": "10ms"}, {"id": "dns", "name": "DNS", "type": "sim")");
+    const Result added = fanout({QStringLiteral("run"), plan, QStringLiteral("--report"), report});
+    QCOMPARE(added.exitCode, 0);
+    QVERIFY2(added.out.contains(QStringLiteral("1 to create, 0 to replace (definition changed), 5 up to date")), qPrintable(added.out));
+    QCOMPARE(attemptsById(readJson(report)).value(QStringLiteral("cdn")), 1);
+    QVERIFY(stateIds(readJson(state)).contains(QStringLiteral("cdn")));
+}
+
+void tst_Cli::replaceAndAll()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    QCOMPARE(fanout({QStringLiteral("run"), plan}).exitCode, 0);
+
+    const Result replaced = fanout({QStringLiteral("run"), plan, QStringLiteral("--replace"), QStringLiteral("db"), QStringLiteral("--replace"),
+                                    QStringLiteral("vpc"), QStringLiteral("--report"), report});
+    QCOMPARE(replaced.exitCode, 0);
+    QVERIFY2(replaced.out.contains(QStringLiteral("0 to create, 0 to replace (definition changed), 2 to replace (--replace), 3 up to date")),
+             qPrintable(replaced.out));
+    QCOMPARE(attemptsById(readJson(report)), (QMap<QString, int>{{"vpc", 1}, {"subnet-a", 0}, {"subnet-b", 0}, {"db", 1}, {"dns", 0}}));
+
+    const Result all = fanout({QStringLiteral("run"), plan, QStringLiteral("--all"), QStringLiteral("--report"), report});
+    QCOMPARE(all.exitCode, 0);
+    QVERIFY2(all.out.contains(QStringLiteral("5 to replace (--all), 0 up to date")), qPrintable(all.out));
+    QCOMPARE(attemptsById(readJson(report)), (QMap<QString, int>{{"vpc", 1}, {"subnet-a", 1}, {"subnet-b", 1}, {"db", 1}, {"dns", 1}}));
+}
+
+// Only what succeeded exists; the rest is tried again by the next run.
+void tst_Cli::failedResourcesAreNotRecorded()
+{
+    QTemporaryDir dir;
+    const QStringList state = stateIn(dir);
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const Result result = fanout(QStringList{QStringLiteral("run"), fixture("quick-fail.json"), QStringLiteral("--report"), report} + state);
+    QCOMPARE(result.exitCode, 1);
+    const json r = readJson(report);
+    QStringList succeeded;
+    for (const json &resource : r["resources"]) {
+        if (resource["state"] == "succeeded")
+            succeeded.append(str(resource["id"]));
+    }
+    succeeded.sort();
+    QCOMPARE(succeeded.size(), 3);
+    QCOMPARE(stateIds(readJson(state.constLast())), succeeded);
+
+    const Result again = fanout(QStringList{QStringLiteral("run"), fixture("quick-fail.json")} + state);
+    QVERIFY2(again.out.contains(QStringLiteral("3 to create, 0 to replace (definition changed), 3 up to date")), qPrintable(again.out));
+}
+
+void tst_Cli::destroyEmptiesTheState()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString state = dir.filePath(QStringLiteral("state-sim.fanout-state.json"));
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const QString junit = dir.filePath(QStringLiteral("junit.xml"));
+    QCOMPARE(fanout({QStringLiteral("run"), plan}).exitCode, 0);
+
+    // vpc leaves the plan, but the state still knows how to tear it down (and that it goes last).
+    replaceInFile(plan, R"({"id": "vpc", "type": "sim", "duration": "50ms", "destroy": {"type": "sim", "duration": "20ms"}},)", "");
+    replaceInFile(plan, R"("depends_on": ["vpc"], )", "");
+    const Result result = fanout({QStringLiteral("destroy"), plan, QStringLiteral("--report"), report, QStringLiteral("--junit"), junit});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.out + result.err));
+    QVERIFY2(result.out.contains(QStringLiteral("nothing to run to destroy dns; removed from the state\n")), qPrintable(result.out));
+    QVERIFY2(result.out.contains(QStringLiteral("Destroying \"state-sim\" from ") + plan + QStringLiteral(": 4 resources")), qPrintable(result.out));
+    QVERIFY2(result.out.contains(QRegularExpression(QStringLiteral("\\] db +\\| Deleting db\n"))), qPrintable(result.out));
+    const json s = readJson(state);
+    QVERIFY(s["resources"].is_object());
+    QVERIFY(s["resources"].empty());
+
+    // Dependents first: db, then both subnets, then vpc.
+    const json r = readJson(report);
+    QCOMPARE(str(r["outcome"]), QStringLiteral("succeeded"));
+    QCOMPARE(attemptsById(r), (QMap<QString, int>{{"vpc", 1}, {"subnet-a", 1}, {"subnet-b", 1}, {"db", 1}}));
+    auto startOf = [&](const char *id) { return (*findResource(r, id))["attempts"][0]["start_ms"].get<qint64>(); };
+    auto endOf = [&](const char *id) { return (*findResource(r, id))["attempts"][0]["end_ms"].get<qint64>(); };
+    for (const char *subnet : {"subnet-a", "subnet-b"}) {
+        QVERIFY(endOf("db") <= startOf(subnet));
+        QVERIFY(endOf(subnet) <= startOf("vpc"));
+    }
+    QCOMPARE(readJUnit(junit).suite.value(QStringLiteral("tests")), QStringLiteral("4"));
+
+    const Result again = fanout({QStringLiteral("destroy"), plan});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(again.out.contains(QStringLiteral("Nothing to destroy")), qPrintable(again.out));
+    // The built-in demo keeps no state, so there is never anything to destroy.
+    const Result demo = fanout({QStringLiteral("destroy"), QStringLiteral("demo")});
+    QCOMPARE(demo.exitCode, 0);
+    QVERIFY2(demo.out.contains(QStringLiteral("Nothing to destroy")), qPrintable(demo.out));
+}
+
+void tst_Cli::unreadableStateStopsEverything_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("where");
+    QTest::addColumn<QString>("message");
+    const QByteArray cut = "{\n  \"fanout_state\": 1,\n  \"resources\": {\"vpc\": {\"definition_hash\": \"sha";
+    QTest::newRow("run, cut short") << "run" << cut << ":3:48: error:" << "ends too soon";
+    QTest::newRow("destroy, cut short") << "destroy" << cut << ":3:48: error:" << "ends too soon";
+    QTest::newRow("run, not a state file") << "run" << QByteArray("{\n  \"name\": \"web\"\n}\n") << ": error:" << "not a Fanout state file";
+    QTest::newRow("destroy, wrong type") << "destroy" << QByteArray("{\"fanout_state\": 1,\n \"resources\": {\"vpc\": {\"definition_hash\": 7}}}")
+                                         << ":2:24: error:" << "resources.vpc.definition_hash: must be a string, not number";
+}
+
+// A state file that cannot be read is never acted on, nor overwritten.
+void tst_Cli::unreadableStateStopsEverything()
+{
+    QFETCH(QString, command);
+    QFETCH(QByteArray, text);
+    QFETCH(QString, where);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString state = dir.filePath(QStringLiteral("state-sim.fanout-state.json"));
+    {
+        QFile file(state);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(text);
+    }
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const Result result = fanout({command, plan, QStringLiteral("--report"), report});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(state + where), qPrintable(result.err));
+    QVERIFY2(result.err.contains(message), qPrintable(result.err));
+    QVERIFY2(result.err.contains(QStringLiteral("fanout %1: cannot read the state file %2, so nothing was started").arg(command, state)), qPrintable(result.err));
+    QVERIFY2(!result.out.contains(QStringLiteral("started")), qPrintable(result.out));
+    QVERIFY(!QFile::exists(report));
+    QFile file(state);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), text);
+}
+
+void tst_Cli::variablesFromTheCommandLine()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-vars.json");
+    const Result plain = fanout({QStringLiteral("run"), plan});
+    QCOMPARE(plain.exitCode, 0);
+    QVERIFY2(plain.out.contains(QStringLiteral("| Creating VPC in eu-west-1-a\n")), qPrintable(plain.out));
+
+    const Result overridden = fanout({QStringLiteral("run"), plan, QStringLiteral("--all"), QStringLiteral("--var"), QStringLiteral("region=us-east-2"),
+                                      QStringLiteral("--var"), QStringLiteral("zone=c=d")});
+    QCOMPARE(overridden.exitCode, 0);
+    QVERIFY2(overridden.out.contains(QStringLiteral("| Creating VPC in us-east-2-c=d\n")), qPrintable(overridden.out));
+
+    const Result unknown = fanout({QStringLiteral("run"), plan, QStringLiteral("--var"), QStringLiteral("regoin=us-east-2")});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY2(unknown.err.contains(QStringLiteral("fanout run: --var regoin: the plan has no variable \"regoin\" (did you mean \"region\"?)")),
+             qPrintable(unknown.err));
+    QVERIFY(!unknown.out.contains(QStringLiteral("started")));
+    const Result destroyUnknown = fanout({QStringLiteral("destroy"), plan, QStringLiteral("--var"), QStringLiteral("zon=b")});
+    QCOMPARE(destroyUnknown.exitCode, 2);
+    QVERIFY2(destroyUnknown.err.contains(QStringLiteral("(did you mean \"zone\"?)")), qPrintable(destroyUnknown.err));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

@@ -79,8 +79,8 @@ void tst_PlanReader::badPlans_data()
     QTest::newRow("missing id") << withResources(QStringLiteral(R"({"type": "sim"})")) << true << "resources[0]" << "the resource has no \"id\"";
     QTest::newRow("id not a string") << withResources(QStringLiteral(R"({"id": 7, "type": "sim"})")) << true << "resources[0].id" << "must be a string, not 7";
     QTest::newRow("duplicate id") << withResources(a + QStringLiteral(",") + a) << true << "resources[1].id" << "duplicate id \"a\": resources[0] has it already";
-    QTest::newRow("missing type") << withResources(QStringLiteral(R"({"id": "a"})")) << true << "resources[0]" << "the resource has no \"type\"; say which executor provisions it: sim";
-    QTest::newRow("unknown type") << withResources(QStringLiteral(R"({"id": "a", "type": "simm"})")) << true << "resources[0].type" << "unknown type \"simm\" (did you mean \"sim\"?); the types are: sim";
+    QTest::newRow("missing type") << withResources(QStringLiteral(R"({"id": "a"})")) << true << "resources[0]" << "the resource has no \"type\"; say which executor provisions it: sim, command, http";
+    QTest::newRow("unknown type") << withResources(QStringLiteral(R"({"id": "a", "type": "simm"})")) << true << "resources[0].type" << "unknown type \"simm\" (did you mean \"sim\"?); the types are: sim, command, http";
     QTest::newRow("unknown dependency, did you mean") << withResources(QStringLiteral(R"({"id": "vpc", "type": "sim"}, {"id": "b", "type": "sim", "depends_on": ["vcp"]})"))
                                                       << true << "resources[1].depends_on[0]" << "unknown dependency \"vcp\"; did you mean \"vpc\"?";
     QTest::newRow("unknown dependency") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "depends_on": ["database"]})"))

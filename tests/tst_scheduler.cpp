@@ -204,7 +204,7 @@ void tst_Scheduler::runsEverythingInDependencyOrder()
 {
     Fixture f;
     Scheduler s(f.registry);
-    QVERIFY(s.start(f.plan(randomDag(60, 3, 7, "sim")), RunOptions{4, {}, {}, {}}));
+    QVERIFY(s.start(f.plan(randomDag(60, 3, 7, "sim")), RunOptions{4, {}, {}, {}, {}, {}}));
     QVERIFY(waitFinished(s));
     QCOMPARE(s.count(ResourceState::Succeeded), 60);
     for (int r = 0; r < 60; ++r) {
@@ -222,7 +222,7 @@ void tst_Scheduler::neverExceedsTheLimit()
 {
     Fixture f;
     Scheduler s(f.registry);
-    QVERIFY(s.start(f.plan(randomDag(80, 2, 11, "sim")), RunOptions{5, {}, {}, {}}));
+    QVERIFY(s.start(f.plan(randomDag(80, 2, 11, "sim")), RunOptions{5, {}, {}, {}, {}, {}}));
     QVERIFY(waitFinished(s));
     QCOMPARE(s.count(ResourceState::Succeeded), 80);
     QCOMPARE(maxConcurrency(s).overall, 5); // reached, never exceeded
@@ -555,7 +555,7 @@ void tst_Scheduler::aSeedRepeatsARun()
         r["duration"] = json::array({"1ms", "8ms"});
     auto outcome = [&](quint64 seed) {
         Scheduler s(f.registry);
-        s.start(f.plan(plan), RunOptions{8, {}, seed, {}});
+        s.start(f.plan(plan), RunOptions{8, {}, seed, {}, {}, {}});
         waitFinished(s);
         QStringList states;
         for (int r = 0; r < 40; ++r)
@@ -582,7 +582,7 @@ void tst_Scheduler::manyZeroDurationResources()
 {
     Fixture f;
     Scheduler s(f.registry);
-    QVERIFY(s.start(f.plan(randomDag(3000, 4, 5, "sim", {{"duration", 0}})), RunOptions{8, {}, {}, {}}));
+    QVERIFY(s.start(f.plan(randomDag(3000, 4, 5, "sim", {{"duration", 0}})), RunOptions{8, {}, {}, {}, {}, {}}));
     QVERIFY(!s.start(f.plan(planOf({}))));  // one run at a time
     QVERIFY(waitFinished(s));
     QCOMPARE(s.count(ResourceState::Succeeded), 3000);

@@ -1,0 +1,491 @@
+#include "attempt.h"
+#include "deploymentstate.h"
+#include "staterecorder.h"
+#include "destroyplan.h"
+#include "executorregistry.h"
+#include "planvalidator.h"
+#include "scheduler.h"
+#include "simexecutor.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace fanout;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+// Succeeds at once with outputs {"id": "<resource id>-<attempt>"} plus the params' "outputs", and
+// remembers the known outputs each attempt was given (what ${self.outputs.K} would see).
+class OutputExecutor final : public Executor
+{
+public:
+    QString type() const override { return QStringLiteral("output"); }
+    QStringList parameterNames() const override { return {QStringLiteral("outputs")}; }
+    void validate(const json &, const QString &, Diagnostics &) const override {}
+    void start(std::shared_ptr<Attempt> attempt, QThreadPool &) const override
+    {
+        attempt->setOutput(QStringLiteral("id"), attempt->resource().id + QLatin1Char('-') + QString::number(attempt->number()));
+        if (const auto it = attempt->resource().params.find("outputs"); it != attempt->resource().params.end()) {
+            for (const auto &[key, value] : it->items())
+                attempt->setOutput(QString::fromStdString(key), QString::fromStdString(value.get<std::string>()));
+        }
+        m_known[attempt->resource().id] = attempt->knownOutputs();
+        attempt->succeed();
+    }
+    QMap<QString, QString> knownOutputsOf(const QString &id) const { return m_known.value(id); }
+
+private:
+    mutable QHash<QString, QMap<QString, QString>> m_known;
+};
+
+struct Fixture
+{
+    ExecutorRegistry registry;
+    OutputExecutor *output;
+    Fixture()
+    {
+        registry.add(std::make_unique<SimExecutor>());
+        auto executor = std::make_unique<OutputExecutor>();
+        output = executor.get();
+        registry.add(std::move(executor));
+    }
+};
+
+Resource resource(const QString &id, const QString &type, const QStringList &dependsOn = {}, const json &params = json::object(),
+                  const json &destroy = json())
+{
+    Resource r;
+    r.id = id;
+    r.type = type;
+    r.dependsOn = dependsOn;
+    r.params = params;
+    r.destroy = destroy;
+    return r;
+}
+
+Plan plan(const QList<Resource> &resources)
+{
+    Plan p;
+    p.name = QStringLiteral("web");
+    p.resources = resources;
+    return p;
+}
+
+// Runs `plan` to its end; false when it did not end within 10 s.
+bool runToEnd(Scheduler &scheduler, const Plan &plan, const RunOptions &options = {})
+{
+    QSignalSpy finished(&scheduler, &Scheduler::finished);
+    if (!scheduler.start(plan, options))
+        return false;
+    return !scheduler.isRunning() || finished.wait(10'000);
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void writeAll(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(data), data.size());
+}
+
+} // namespace
+
+class tst_DeploymentState : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void hashIgnoresKeyOrder();
+    void hashChangesWithDefinition_data();
+    void hashChangesWithDefinition();
+    void defaultPathIsBesideThePlan();
+    void missingFileIsEmpty();
+    void saveAndReadBack();
+    void compareWithPlan();
+    void failedSaveKeepsTheOldFile_data();
+    void failedSaveKeepsTheOldFile();
+    void unreadableFileSaysWhere_data();
+    void unreadableFileSaysWhere();
+    void destroyPlanTearsDownInReverseOrder();
+    void destroyPlanForgetsWhatHasNoAction();
+    void destroyPlanKeepsRemovedResources();
+    void recorderKeepsTheFileUpToDate();
+};
+
+void tst_DeploymentState::hashIgnoresKeyOrder()
+{
+    const Resource a = resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("subnet-a"), QStringLiteral("subnet-b")},
+                                json::parse(R"({"duration": "2s", "log_lines": ["a", "b"], "nested": {"x": 1, "y": [1, {"p": 1, "q": 2}]}})"),
+                                json::parse(R"({"type": "sim", "duration": "1s", "failure_rate": 0})"));
+    const Resource b = resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("subnet-b"), QStringLiteral("subnet-a")},
+                                json::parse(R"({"nested": {"y": [1, {"q": 2, "p": 1}], "x": 1}, "log_lines": ["a", "b"], "duration": "2s"})"),
+                                json::parse(R"({"failure_rate": 0, "duration": "1s", "type": "sim"})"));
+    const QString hash = DeploymentState::definitionHash(a);
+    QVERIFY2(hash.startsWith(QLatin1String("sha256:")) && hash.size() == 7 + 64, qPrintable(hash));
+    QCOMPARE(DeploymentState::definitionHash(b), hash);
+    QCOMPARE(DeploymentState::definitionHash(a), hash); // and the same every time
+
+    // What only shapes a run replaces nothing.
+    Resource c = a;
+    c.name = QStringLiteral("PostgreSQL");
+    c.group = QStringLiteral("rds-api");
+    c.timeoutMs = 60'000;
+    c.retry.maxAttempts = 5;
+    QCOMPARE(DeploymentState::definitionHash(c), hash);
+}
+
+void tst_DeploymentState::hashChangesWithDefinition_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::newRow("a parameter's value") << "param";
+    QTest::newRow("a new parameter") << "new param";
+    QTest::newRow("the type") << "type";
+    QTest::newRow("the destroy action") << "destroy";
+    QTest::newRow("no destroy action") << "no destroy";
+    QTest::newRow("a dependency") << "depends_on";
+    QTest::newRow("array order") << "array order";
+}
+
+void tst_DeploymentState::hashChangesWithDefinition()
+{
+    QFETCH(QString, field);
+    const Resource a = resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")},
+                                json::parse(R"({"duration": "2s", "log_lines": ["a", "b"]})"), json::parse(R"({"type": "sim"})"));
+    Resource b = a;
+    if (field == QLatin1String("param"))
+        b.params["duration"] = "3s";
+    else if (field == QLatin1String("new param"))
+        b.params["failure_rate"] = 0.5;
+    else if (field == QLatin1String("type"))
+        b.type = QStringLiteral("command");
+    else if (field == QLatin1String("destroy"))
+        b.destroy["duration"] = "1s";
+    else if (field == QLatin1String("no destroy"))
+        b.destroy = json();
+    else if (field == QLatin1String("depends_on"))
+        b.dependsOn.append(QStringLiteral("subnet"));
+    else if (field == QLatin1String("array order"))
+        b.params["log_lines"] = {"b", "a"}; // lines in another order are another definition
+    QVERIFY(DeploymentState::definitionHash(a) != DeploymentState::definitionHash(b));
+}
+
+void tst_DeploymentState::defaultPathIsBesideThePlan()
+{
+    QCOMPARE(DeploymentState::defaultPath(QStringLiteral("/srv/deploy/web.json")), QStringLiteral("/srv/deploy/web.fanout-state.json"));
+    QCOMPARE(DeploymentState::defaultPath(QStringLiteral("web.prod.json")), QStringLiteral("web.prod.fanout-state.json"));
+}
+
+void tst_DeploymentState::missingFileIsEmpty()
+{
+    QTemporaryDir dir;
+    const DeploymentState::ReadResult read = DeploymentState::read(dir.filePath(QStringLiteral("none.fanout-state.json")));
+    QVERIFY(!read.hasErrors());
+    QVERIFY(!read.existed);
+    QVERIFY(read.state.isEmpty());
+}
+
+void tst_DeploymentState::saveAndReadBack()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    const Resource vpc = resource(QStringLiteral("vpc"), QStringLiteral("sim"), {}, json::parse(R"({"duration": "1s"})"),
+                                  json::parse(R"({"type": "command", "run": "delete-vpc ${self.outputs.id}"})"));
+    const Resource db = resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")});
+    DeploymentState state;
+    state.setPlanName(QStringLiteral("web"));
+    state.recordCreated(vpc, {{QStringLiteral("id"), QStringLiteral("vpc-123")}, {QStringLiteral("cidr"), QStringLiteral("10.0.0.0/16")}});
+    state.recordCreated(db, {});
+    QString error;
+    QVERIFY2(state.save(path, &error), qPrintable(error));
+
+    const json file = json::parse(readAll(path).toStdString());
+    QCOMPARE(file["fanout_state"].get<int>(), 1);
+    QCOMPARE(file["plan"].get<std::string>(), "web");
+    QVERIFY(QDateTime::fromString(QString::fromStdString(file["updated_at"].get<std::string>()), Qt::ISODateWithMs).isValid());
+    QCOMPARE(file["resources"]["vpc"]["outputs"]["id"].get<std::string>(), "vpc-123");
+    QCOMPARE(file["resources"]["vpc"]["destroy"]["run"].get<std::string>(), "delete-vpc ${self.outputs.id}");
+    QCOMPARE(QString::fromStdString(file["resources"]["vpc"]["definition_hash"].get<std::string>()), DeploymentState::definitionHash(vpc));
+    QVERIFY(file["resources"]["db"]["destroy"].is_null());
+
+    const DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(read.diagnostics.isEmpty());
+    QVERIFY(read.existed);
+    QCOMPARE(read.state.planName(), QStringLiteral("web"));
+    QCOMPARE(read.state.ids(), (QStringList{QStringLiteral("db"), QStringLiteral("vpc")}));
+    const DeploymentState::Entry *entry = read.state.find(QStringLiteral("vpc"));
+    QVERIFY(entry);
+    QCOMPARE(entry->definitionHash, DeploymentState::definitionHash(vpc));
+    QCOMPARE(entry->outputs.value(QStringLiteral("cidr")), QStringLiteral("10.0.0.0/16"));
+    QVERIFY(entry->destroy == vpc.destroy);
+    QCOMPARE(entry->createdAt, state.find(QStringLiteral("vpc"))->createdAt);
+    QCOMPARE(read.state.find(QStringLiteral("db"))->dependsOn, QStringList{QStringLiteral("vpc")});
+    // What it reads it writes back the same.
+    QCOMPARE(read.state.toJson().dump(), state.toJson().dump());
+}
+
+void tst_DeploymentState::compareWithPlan()
+{
+    const Resource vpc = resource(QStringLiteral("vpc"), QStringLiteral("sim"), {}, json::parse(R"({"duration": "1s"})"));
+    const Resource db = resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")});
+    DeploymentState state;
+    state.recordCreated(vpc, {});
+    state.recordCreated(db, {});
+    state.recordCreated(resource(QStringLiteral("old"), QStringLiteral("sim")), {});
+
+    Resource changed = vpc;
+    changed.params["duration"] = "2s";
+    const Plan p = plan({changed, db, resource(QStringLiteral("app"), QStringLiteral("sim"), {QStringLiteral("db")})});
+    using C = DeploymentState::Change;
+    QCOMPARE(state.compare(p), (QList<C>{C::Replace, C::UpToDate, C::Create}));
+    QCOMPARE(state.orphans(p), QStringList{QStringLiteral("old")});
+}
+
+void tst_DeploymentState::failedSaveKeepsTheOldFile_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::newRow("read-only directory") << "read-only";
+    QTest::newRow("disk full (file size limit)") << "size limit";
+}
+
+// A state file is replaced all at once or not at all: a failed save says why, keeps the old file
+// as it was and leaves no temporary file behind.
+void tst_DeploymentState::failedSaveKeepsTheOldFile()
+{
+    QFETCH(QString, how);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    DeploymentState state;
+    state.setPlanName(QStringLiteral("web"));
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {{QStringLiteral("id"), QStringLiteral("vpc-1")}});
+    QString error;
+    QVERIFY2(state.save(path, &error), qPrintable(error));
+    const QByteArray before = readAll(path);
+
+    // Much larger than before, so that a write cut short would show.
+    for (int i = 0; i < 200; ++i)
+        state.recordCreated(resource(QStringLiteral("subnet-%1").arg(i), QStringLiteral("sim")), {{QStringLiteral("id"), QString(100, QLatin1Char('x'))}});
+
+    bool saved = true;
+    if (how == QLatin1String("read-only")) {
+        if (::geteuid() == 0)
+            QSKIP("root writes into read-only directories; the size-limit row covers a failing write");
+        QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner));
+        saved = state.save(path, &error);
+        QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    } else {
+        // Like a full disk: writes past the limit fail (EFBIG), for root too.
+        struct rlimit old = {};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &old), 0);
+        struct rlimit limit = old;
+        limit.rlim_cur = rlim_t(before.size() + 100);
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+        saved = state.save(path, &error);
+        ::setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
+    }
+    QVERIFY(!saved);
+    QVERIFY(!error.isEmpty());
+    QCOMPARE(readAll(path), before);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("web.fanout-state.json")});
+    QVERIFY(!DeploymentState::read(path).hasErrors());
+}
+
+void tst_DeploymentState::unreadableFileSaysWhere_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<int>("line");
+    QTest::addColumn<int>("column");
+    QTest::addColumn<QString>("message");
+    const QByteArray good = "{\n  \"fanout_state\": 1,\n  \"plan\": \"web\",\n  \"resources\": {\n    \"vpc\": {\"definition_hash\": \"sha256:00\", \"outputs\": {\"id\": \"vpc-1\"}}\n  }\n}\n";
+    QTest::newRow("cut short") << good.left(good.indexOf("\"outputs\"") + 12) << 5 << 57 << "ends too soon, as if cut short";
+    QTest::newRow("syntax error") << QByteArray("{\n  \"fanout_state\": 1,\n  \"resources\": {,}\n}\n") << 3 << 17 << "not valid JSON";
+    QTest::newRow("empty file") << QByteArray() << 1 << 1 << "not valid JSON";
+    QTest::newRow("not an object") << QByteArray("[1, 2]") << 0 << 0 << "not a Fanout state file";
+    QTest::newRow("no version") << QByteArray("{\"resources\": {}}") << 0 << 0 << "has no \"fanout_state\" version";
+    QTest::newRow("newer version") << QByteArray("{\n\"fanout_state\": 2, \"resources\": {}}") << 2 << 1 << "written by a newer Fanout";
+    QTest::newRow("output not a string") << QByteArray(good).replace("\"vpc-1\"", "7") << 5 << 57 << "resources.vpc.outputs.id: must be a string, not number";
+    QTest::newRow("destroy without type") << QByteArray(good).replace("\"outputs\"", "\"destroy\": {\"run\": \"x\"}, \"outputs\"")
+                                          << 5 << 45 << "resources.vpc.destroy: the action has no \"type\"";
+    QTest::newRow("bad time") << QByteArray(good).replace("\"outputs\"", "\"created_at\": \"yesterday\", \"outputs\"") << 5 << 45
+                              << "\"yesterday\" is not a time";
+    QTest::newRow("too deep") << QByteArray(100, '[') << 1 << 65 << "nested more than 64 levels deep";
+}
+
+void tst_DeploymentState::unreadableFileSaysWhere()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(int, line);
+    QFETCH(int, column);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    writeAll(path, text);
+    const DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(read.hasErrors());
+    QVERIFY(read.state.isEmpty()); // nothing half-read to act on
+    const Diagnostic &d = read.diagnostics.constFirst();
+    const QString shown = d.toString(path);
+    QVERIFY2(shown.contains(message), qPrintable(shown));
+    QCOMPARE(d.line, line);
+    QCOMPARE(d.column, column);
+    if (line > 0)
+        QVERIFY2(shown.startsWith(QStringLiteral("%1:%2:%3: error: ").arg(path).arg(line).arg(column)), qPrintable(shown));
+    QCOMPARE(readAll(path), text); // reading never writes
+}
+
+void tst_DeploymentState::destroyPlanTearsDownInReverseOrder()
+{
+    Fixture f;
+    const json destroy = json::parse(R"({"type": "sim", "duration": "50ms"})");
+    Plan p = plan({resource(QStringLiteral("a"), QStringLiteral("sim"), {}, json::object(), destroy),
+                   resource(QStringLiteral("b"), QStringLiteral("sim"), {QStringLiteral("a")}, json::object(), destroy),
+                   resource(QStringLiteral("c"), QStringLiteral("sim"), {QStringLiteral("b")}, json::object(), destroy)});
+    p.parallelism = 7;
+    p.resources[1].name = QStringLiteral("Bee");
+    p.resources[1].timeoutMs = 30'000;
+    p.resources[1].retry.maxAttempts = 3;
+    DeploymentState state;
+    for (const Resource &r : std::as_const(p.resources))
+        state.recordCreated(r, {});
+
+    const DestroyPlan teardown = DestroyPlan::build(p, state);
+    QVERIFY(teardown.forgotten.isEmpty());
+    QCOMPARE(teardown.plan.parallelism, 7);
+    QCOMPARE(teardown.plan.resources.size(), 3);
+    const Plan &t = teardown.plan;
+    QCOMPARE(t.resources[t.indexOf(QStringLiteral("c"))].dependsOn, QStringList());
+    QCOMPARE(t.resources[t.indexOf(QStringLiteral("b"))].dependsOn, QStringList{QStringLiteral("c")});
+    QCOMPARE(t.resources[t.indexOf(QStringLiteral("a"))].dependsOn, QStringList{QStringLiteral("b")});
+    const Resource &b = t.resources[t.indexOf(QStringLiteral("b"))];
+    QCOMPARE(b.type, QStringLiteral("sim"));
+    QVERIFY(b.params == json::parse(R"({"duration": "50ms"})"));
+    QCOMPARE(b.name, QStringLiteral("Bee"));
+    QCOMPARE(b.timeoutMs, 30'000);
+    QCOMPARE(b.retry.maxAttempts, 3);
+    const Diagnostics problems = teardown.check(f.registry);
+    QVERIFY(problems.isEmpty());
+    QCOMPARE(errorCount(PlanValidator::validate(t, f.registry)), 0);
+
+    Scheduler scheduler(f.registry);
+    QVERIFY(runToEnd(scheduler, t));
+    QCOMPARE(scheduler.count(ResourceState::Succeeded), 3);
+    auto attempt = [&](const char *id) { return scheduler.status(t.indexOf(QLatin1String(id))).attempts.constFirst(); };
+    QVERIFY(attempt("c").endMs <= attempt("b").startMs);
+    QVERIFY(attempt("b").endMs <= attempt("a").startMs);
+    QVERIFY(attempt("c").startMs < attempt("a").startMs);
+}
+
+void tst_DeploymentState::destroyPlanForgetsWhatHasNoAction()
+{
+    const json destroy = json::parse(R"({"type": "sim", "duration": "10ms"})");
+    // b has nothing to run; c, which depended on it, still goes before a.
+    const Plan p = plan({resource(QStringLiteral("a"), QStringLiteral("sim"), {}, json::object(), destroy),
+                         resource(QStringLiteral("b"), QStringLiteral("sim"), {QStringLiteral("a")}),
+                         resource(QStringLiteral("c"), QStringLiteral("sim"), {QStringLiteral("b")}, json::object(), destroy),
+                         resource(QStringLiteral("never-created"), QStringLiteral("sim"), {}, json::object(), destroy)});
+    DeploymentState state;
+    for (int r = 0; r < 3; ++r)
+        state.recordCreated(p.resources[r], {});
+    const DestroyPlan teardown = DestroyPlan::build(p, state);
+    QCOMPARE(teardown.forgotten, QStringList{QStringLiteral("b")});
+    QCOMPARE(teardown.plan.resources.size(), 2);
+    QCOMPARE(teardown.plan.indexOf(QStringLiteral("never-created")), -1);
+    QCOMPARE(teardown.plan.resources[teardown.plan.indexOf(QStringLiteral("a"))].dependsOn, QStringList{QStringLiteral("c")});
+
+    // An empty state: nothing to run, nothing to forget.
+    const DestroyPlan none = DestroyPlan::build(p, DeploymentState());
+    QVERIFY(none.plan.resources.isEmpty());
+    QVERIFY(none.forgotten.isEmpty());
+}
+
+void tst_DeploymentState::destroyPlanKeepsRemovedResources()
+{
+    // "old" was created, and depended on "vpc", then removed from the plan; its recorded action
+    // and dependencies still tear it down, before vpc. The state's action wins over the plan's.
+    const Resource old = resource(QStringLiteral("old"), QStringLiteral("sim"), {QStringLiteral("vpc")}, json::object(),
+                                  json::parse(R"({"type": "output", "outputs": {"by": "state"}})"));
+    Resource vpc = resource(QStringLiteral("vpc"), QStringLiteral("sim"), {}, json::object(), json::parse(R"({"type": "output"})"));
+    DeploymentState state;
+    state.recordCreated(vpc, {{QStringLiteral("id"), QStringLiteral("vpc-9")}});
+    state.recordCreated(old, {{QStringLiteral("id"), QStringLiteral("old-1")}});
+    vpc.destroy = json::parse(R"({"type": "sim"})");
+    const DestroyPlan teardown = DestroyPlan::build(plan({vpc}), state);
+    const Plan &t = teardown.plan;
+    QCOMPARE(t.resources.size(), 2);
+    const int o = t.indexOf(QStringLiteral("old"));
+    const int v = t.indexOf(QStringLiteral("vpc"));
+    QVERIFY(o >= 0 && v >= 0);
+    QCOMPARE(t.resources[o].type, QStringLiteral("output"));
+    QCOMPARE(t.resources[v].type, QStringLiteral("output")); // as recorded, not the plan's sim
+    QCOMPARE(t.resources[v].dependsOn, QStringList{QStringLiteral("old")});
+    QCOMPARE(teardown.knownOutputs.value(o).value(QStringLiteral("id")), QStringLiteral("old-1"));
+    QCOMPARE(teardown.knownOutputs.value(v).value(QStringLiteral("id")), QStringLiteral("vpc-9"));
+}
+
+// Run, then destroy, through a scheduler, with the recorder keeping the file up to date.
+void tst_DeploymentState::recorderKeepsTheFileUpToDate()
+{
+    Fixture f;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    const json destroy = json::parse(R"({"type": "output"})");
+    const Plan p = plan({resource(QStringLiteral("vpc"), QStringLiteral("output"), {}, json::parse(R"({"outputs": {"cidr": "10.0.0.0/16"}})"), destroy),
+                         resource(QStringLiteral("db"), QStringLiteral("output"), {QStringLiteral("vpc")}, json::object(), destroy),
+                         resource(QStringLiteral("dns"), QStringLiteral("sim"), {QStringLiteral("db")}, json::parse(R"({"duration": "10ms"})"))});
+
+    DeploymentState state;
+    {
+        Scheduler scheduler(f.registry);
+        StateRecorder recorder(scheduler, state, path, StateRecorder::Mode::Create);
+        connect(&scheduler, &Scheduler::eventsRecorded, &recorder, &StateRecorder::onEvents);
+        QVERIFY(runToEnd(scheduler, p));
+        QCOMPARE(recorder.recorded(), 3);
+        QVERIFY(recorder.lastError().isEmpty());
+    }
+    DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(read.state.size(), 3);
+    QCOMPARE(read.state.find(QStringLiteral("vpc"))->outputs.value(QStringLiteral("cidr")), QStringLiteral("10.0.0.0/16"));
+    QCOMPARE(read.state.find(QStringLiteral("vpc"))->outputs.value(QStringLiteral("id")), QStringLiteral("vpc-1"));
+    using C = DeploymentState::Change;
+    QCOMPARE(read.state.compare(p), (QList<C>{C::UpToDate, C::UpToDate, C::UpToDate}));
+
+    // Tearing down: dns has no action and is only forgotten; db and vpc leave as they succeed.
+    DestroyPlan teardown = DestroyPlan::build(p, read.state);
+    QCOMPARE(teardown.forgotten, QStringList{QStringLiteral("dns")});
+    read.state.remove(QStringLiteral("dns"));
+    {
+        Scheduler scheduler(f.registry);
+        StateRecorder recorder(scheduler, read.state, path, StateRecorder::Mode::Destroy);
+        connect(&scheduler, &Scheduler::eventsRecorded, &recorder, &StateRecorder::onEvents);
+        RunOptions options;
+        options.knownOutputs = teardown.knownOutputs;
+        QVERIFY(runToEnd(scheduler, teardown.plan, options));
+        QCOMPARE(scheduler.count(ResourceState::Succeeded), 2);
+    }
+    // The destroy actions saw what their resources had produced.
+    QCOMPARE(f.output->knownOutputsOf(QStringLiteral("vpc")).value(QStringLiteral("cidr")), QStringLiteral("10.0.0.0/16"));
+    QCOMPARE(f.output->knownOutputsOf(QStringLiteral("db")).value(QStringLiteral("id")), QStringLiteral("db-1"));
+    read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QVERIFY(read.state.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_DeploymentState)
+#include "tst_deploymentstate.moc"

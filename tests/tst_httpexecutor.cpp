@@ -1,0 +1,543 @@
+#include "attempt.h"
+#include "attemptmailbox.h"
+#include "executorregistry.h"
+#include "httpattempt.h"
+#include "httpexecutor.h"
+#include "planreader.h"
+#include "scheduler.h"
+#include "testhttpserver.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+#include <QThreadPool>
+
+#include <nlohmann/json.hpp>
+
+using namespace fanout;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+using Response = TestHttpServer::Response;
+
+Response reply(int status, const QByteArray &reason, const json &body)
+{
+    return TestHttpServer::json(status, reason, QByteArray::fromStdString(body.dump()));
+}
+
+Response held()
+{
+    Response response;
+    response.hold = true;
+    return response;
+}
+
+std::string str(const QString &text)
+{
+    return text.toStdString();
+}
+
+json httpResource(const std::string &id, json fields)
+{
+    json r = {{"id", id}, {"type", "http"}};
+    r.update(fields);
+    return r;
+}
+
+json planOf(std::vector<json> resources, json extra = json::object())
+{
+    json p = extra;
+    p["name"] = "http-test";
+    p["resources"] = resources;
+    return p;
+}
+
+// Through the plan reader, as `fanout run` reads a file.
+PlanReadResult read(const json &document)
+{
+    return PlanReader::readText(QByteArray::fromStdString(document.dump(2)), QStringLiteral("plan.json"), ExecutorRegistry::builtIn());
+}
+
+Plan validPlan(const json &document)
+{
+    const PlanReadResult result = read(document);
+    for (const Diagnostic &d : result.diagnostics)
+        qWarning("%s", qPrintable(d.toString()));
+    Q_ASSERT(!result.hasErrors());
+    return result.plan;
+}
+
+bool waitFinished(Scheduler &s, int timeoutMs = 20'000)
+{
+    if (!s.isRunning())
+        return true;
+    QSignalSpy finished(&s, &Scheduler::finished);
+    return finished.wait(timeoutMs);
+}
+
+QString errorOf(const Scheduler &s, int resource = 0)
+{
+    const ResourceStatus &status = s.status(resource);
+    return status.attempts.isEmpty() ? QString() : status.attempts.constLast().error;
+}
+
+QStringList logOf(const Scheduler &s, int resource = 0)
+{
+    QStringList lines;
+    for (const RunEvent &e : s.journal()) {
+        if (e.kind == RunEvent::Kind::Log && e.resource == resource)
+            lines.append(e.text);
+    }
+    return lines;
+}
+
+bool logHas(const Scheduler &s, const QString &text)
+{
+    const QStringList lines = logOf(s);
+    return std::any_of(lines.begin(), lines.end(), [&](const QString &line) { return line.contains(text); });
+}
+
+// An attempt outside any scheduler, to see exactly what the executor does with it.
+struct LoneAttempt
+{
+    std::shared_ptr<Plan> plan;
+    std::shared_ptr<AttemptMailbox> mailbox;
+    std::shared_ptr<Attempt> attempt;
+
+    // `params` are what the scheduler would set: for a destroy action, its request.
+    explicit LoneAttempt(const json &params)
+    {
+        plan = std::make_shared<Plan>(validPlan(planOf({httpResource("bucket", {{"request", {{"url", "https://example.com"}}}})})));
+        QElapsedTimer clock;
+        clock.start();
+        mailbox = std::make_shared<AttemptMailbox>(clock, [] {});
+        attempt = std::make_shared<Attempt>(plan, 0, 1, 0, mailbox);
+        attempt->setParams(params);
+    }
+    // The error it finished with; empty if it succeeded.
+    QString error() const
+    {
+        for (const AttemptMessage &m : mailbox->takeAll()) {
+            if (m.kind == AttemptMessage::Kind::Finished)
+                return m.succeeded ? QString() : m.text;
+        }
+        return QStringLiteral("(no finish message)");
+    }
+};
+
+} // namespace
+
+class tst_HttpExecutor : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void validation_data();
+    void validation();
+    void validPlansHaveNoProblems();
+    void postSendsHeadersAndBodyAsGiven();
+    void stringBodyIsSentAsIs();
+    void unexpectedStatusFailsWithExcerpt();
+    void responseProblems_data();
+    void responseProblems();
+    void pollsUntilReadyAndReadsOutputsAgain();
+    void failIfEndsTheWait();
+    void pollErrorsAreToleratedUpToALimit();
+    void connectionRefusedFailsClearly();
+    void timeoutStopsAPollThatNeverAnswers();
+    void cancelAbortsAnInFlightRequest();
+    void destroyUsesKnownOutputs();
+    void unknownSelfOutputIsNamed();
+    void attemptsHoldNoPoolThread();
+    void manyRequestsToOneHostRunAtOnce();
+
+private:
+    std::unique_ptr<TestHttpServer> m_server;
+};
+
+void tst_HttpExecutor::init()
+{
+    m_server = std::make_unique<TestHttpServer>();
+    QVERIFY(m_server->listen());
+}
+
+void tst_HttpExecutor::validation_data()
+{
+    QTest::addColumn<QByteArray>("fields"); // the resource's fields besides id and type, as JSON
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("message");
+
+    const json request = {{"url", "https://api.example.com/buckets"}};
+    const json until = {{"pointer", "/status"}, {"equals", "available"}};
+    auto row = [](const char *name, const json &fields, const char *path, const char *message) {
+        QTest::newRow(name) << QByteArray::fromStdString(fields.dump()) << QString::fromLatin1(path) << QString::fromLatin1(message);
+    };
+    row("missing request", json::object(), "resources[0]", "needs a \"request\"");
+    row("request not an object", {{"request", "https://x"}}, "resources[0].request", "must be an object");
+    row("missing url", {{"request", {{"method", "POST"}}}}, "resources[0].request", "has no \"url\"");
+    row("url not http", {{"request", {{"url", "ftp://files.example.com/x"}}}}, "resources[0].request.url", "not an http:// or https://");
+    row("url without scheme", {{"request", {{"url", "api.example.com/x"}}}}, "resources[0].request.url", "must start with http://");
+    row("url without host", {{"request", {{"url", "http:///x"}}}}, "resources[0].request.url", "");
+    row("bad method", {{"request", {{"method", "FETCH"}, {"url", "https://a.example.com"}}}}, "resources[0].request.method", "unknown method \"FETCH\"");
+    row("expect not numbers", {{"request", {{"url", "https://a.example.com"}, {"expect", {"200"}}}}}, "resources[0].request.expect[0]", "HTTP status codes");
+    row("expect out of range", {{"request", {{"url", "https://a.example.com"}, {"expect", {200, 42}}}}}, "resources[0].request.expect[1]", "100 to 599");
+    row("header not a string", {{"request", {{"url", "https://a.example.com"}, {"headers", {{"X-Count", 3}}}}}}, "resources[0].request.headers[\"X-Count\"]", "must be a string");
+    row("header line break", {{"request", {{"url", "https://a.example.com"}, {"headers", {{"X-A", "a\r\nX-B: b"}}}}}}, "resources[0].request.headers[\"X-A\"]", "line break");
+    row("until without pointer", {{"request", request}, {"wait", {{"until", {{"equals", "available"}}}}}}, "resources[0].wait.until", "no \"pointer\"");
+    row("until without equals", {{"request", request}, {"wait", {{"until", {{"pointer", "/status"}}}}}}, "resources[0].wait.until", "no \"equals\"");
+    row("wait without until", {{"request", request}, {"wait", {{"interval", "1s"}}}}, "resources[0].wait", "no \"until\"");
+    row("interval bad", {{"request", request}, {"wait", {{"interval", "soon"}, {"until", until}}}}, "resources[0].wait.interval", "bad duration");
+    row("interval zero", {{"request", request}, {"wait", {{"interval", "0s"}, {"until", until}}}}, "resources[0].wait.interval", "more than 0");
+    row("pointer without slash", {{"request", request}, {"wait", {{"until", {{"pointer", "status"}, {"equals", 1}}}}}}, "resources[0].wait.until.pointer", "not a JSON pointer");
+    row("outputs not pointers", {{"request", request}, {"outputs", {{"id", 7}}}}, "resources[0].outputs.id", "JSON pointer");
+    row("outputs not an object", {{"request", request}, {"outputs", {"/id"}}}, "resources[0].outputs", "must be an object");
+}
+
+void tst_HttpExecutor::validation()
+{
+    QFETCH(QByteArray, fields);
+    QFETCH(QString, path);
+    QFETCH(QString, message);
+    const PlanReadResult result = read(planOf({httpResource("r", json::parse(fields.toStdString()))}));
+    QStringList errors;
+    bool found = false;
+    for (const Diagnostic &d : result.diagnostics) {
+        if (!d.isError())
+            continue;
+        errors.append(d.toString());
+        found |= d.path == path && d.message.contains(message);
+    }
+    if (!found)
+        qWarning("errors: %s", qPrintable(errors.join(QStringLiteral("\n"))));
+    QVERIFY(found);
+}
+
+void tst_HttpExecutor::validPlansHaveNoProblems()
+{
+    // The example of the docs, references unresolved as a plan holds them.
+    const json example = {
+        {"request", {{"method", "POST"}, {"url", "${var.api}/buckets"},
+                     {"headers", {{"Authorization", "Bearer ${env:API_TOKEN}"}}},
+                     {"body", {{"name", "logs"}}}, {"expect", {200, 201}}}},
+        {"wait", {{"url", "${var.api}/buckets/${self.outputs.bucket_id}"}, {"interval", "2s"},
+                  {"until", {{"pointer", "/status"}, {"equals", "available"}}},
+                  {"fail_if", {{"pointer", "/status"}, {"equals", "failed"}}}}},
+        {"outputs", {{"bucket_id", "/id"}}}};
+    Diagnostics problems;
+    const HttpExecutor::Spec spec = HttpExecutor::readSpec(example, QStringLiteral("resources[0]"), &problems);
+    for (const Diagnostic &d : problems)
+        qWarning("%s", qPrintable(d.toString()));
+    QVERIFY(problems.isEmpty());
+    QCOMPARE(spec.request.method, QByteArray("POST"));
+    QCOMPARE(spec.request.expect, QList<int>({200, 201}));
+    QVERIFY(spec.wait);
+    QCOMPARE(spec.wait->intervalMs, 2000);
+    QCOMPARE(spec.wait->method, QByteArray("GET"));
+    QCOMPARE(spec.outputs.size(), 1);
+
+    // Defaults: GET, any 2xx, the wait polls the request's url.
+    Diagnostics none;
+    const HttpExecutor::Spec small = HttpExecutor::readSpec(
+        {{"request", {{"url", "https://api.example.com/x"}}}, {"wait", {{"until", {{"pointer", ""}, {"equals", nullptr}}}}}},
+        QString(), &none);
+    QVERIFY(none.isEmpty());
+    QCOMPARE(small.request.method, QByteArray("GET"));
+    QVERIFY(small.request.expect.isEmpty());
+    QCOMPARE(small.wait->url, QStringLiteral("https://api.example.com/x"));
+    QCOMPARE(small.wait->intervalMs, 2000);
+
+    QVERIFY(HttpAttempt::urlProblem(QStringLiteral("${var.api}/buckets"), false).isEmpty());
+    QVERIFY(HttpAttempt::urlProblem(QStringLiteral("https://${var.host}/x"), false).isEmpty());
+    QVERIFY(!HttpAttempt::urlProblem(QStringLiteral("ftp://${var.host}/x"), false).isEmpty());
+    QVERIFY(!HttpAttempt::urlProblem(QStringLiteral("${var.api}/buckets"), true).isEmpty());
+}
+
+void tst_HttpExecutor::postSendsHeadersAndBodyAsGiven()
+{
+    m_server->script("/buckets", {reply(201, "Created", {{"id", "b-1"}, {"status", "available"}})});
+    const json body = {{"name", "logs"}, {"tags", {"a", "b"}}, {"size", 3}};
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("bucket", {
+        {"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/buckets")))},
+                     {"headers", {{"Authorization", "Bearer t0k3n"}, {"X-Trace", "abc"}}},
+                     {"body", body}, {"expect", {200, 201}}}},
+        {"outputs", {{"bucket_id", "/id"}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(errorOf(s), QString());
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+    QCOMPARE(s.status(0).outputs.value(QStringLiteral("bucket_id")), QStringLiteral("b-1"));
+
+    QCOMPARE(m_server->requests().size(), 1);
+    const TestHttpServer::Request &request = m_server->requests().constFirst();
+    QCOMPARE(request.method, QByteArray("POST"));
+    QCOMPARE(request.path, QByteArray("/buckets"));
+    QCOMPARE(request.headers.value("authorization"), QByteArray("Bearer t0k3n"));
+    QCOMPARE(request.headers.value("x-trace"), QByteArray("abc"));
+    QCOMPARE(request.headers.value("content-type"), QByteArray("application/json"));
+    QVERIFY(request.headers.value("user-agent").startsWith("fanout/"));
+    QVERIFY(json::parse(request.body.toStdString()) == body);
+
+    const QString line = QStringLiteral("POST %1 → 201 Created (").arg(m_server->url(QStringLiteral("/buckets")));
+    QVERIFY2(logHas(s, line), qPrintable(logOf(s).join(QLatin1Char('\n'))));
+    QVERIFY(!logOf(s).join(QLatin1Char('\n')).contains(QStringLiteral("t0k3n"))); // no secrets in the log
+}
+
+void tst_HttpExecutor::stringBodyIsSentAsIs()
+{
+    m_server->script("/form", {reply(200, "OK", json::object())});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("form", {
+        {"request", {{"method", "put"}, {"url", str(m_server->url(QStringLiteral("/form")))},
+                     {"headers", {{"content-type", "application/x-www-form-urlencoded"}}},
+                     {"body", "a=1&b=two"}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+    QCOMPARE(m_server->requests().size(), 1);
+    QCOMPARE(m_server->requests()[0].method, QByteArray("PUT"));
+    QCOMPARE(m_server->requests()[0].body, QByteArray("a=1&b=two"));
+    QCOMPARE(m_server->requests()[0].headers.value("content-type"), QByteArray("application/x-www-form-urlencoded"));
+}
+
+void tst_HttpExecutor::unexpectedStatusFailsWithExcerpt()
+{
+    m_server->script("/buckets", {reply(500, "Internal Server Error", {{"message", "disk full"}})});
+    Scheduler s(ExecutorRegistry::builtIn());
+    const QString url = m_server->url(QStringLiteral("/buckets"));
+    QVERIFY(s.start(validPlan(planOf({httpResource("bucket", {
+        {"request", {{"method", "POST"}, {"url", str(url)}, {"body", {{"name", "logs"}}}, {"expect", {200, 201}}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QCOMPARE(errorOf(s), QStringLiteral("POST %1: status 500 Internal Server Error, expected 200 or 201: {\"message\":\"disk full\"}").arg(url));
+}
+
+void tst_HttpExecutor::responseProblems_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("pointer missing") << QByteArray::fromStdString(json{{"name", "x"}}.dump())
+                                     << QStringLiteral("outputs.bucket_id: /id not found in the response to POST ");
+    QTest::newRow("not JSON") << QByteArray("<html>hello</html>")
+                              << QStringLiteral("the response (18 bytes) is not JSON: syntax error at byte 1, but the outputs are read from it");
+    QTest::newRow("no body") << QByteArray() << QStringLiteral("the response has no body");
+}
+
+void tst_HttpExecutor::responseProblems()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, error);
+    m_server->script("/buckets", {TestHttpServer::json(201, "Created", body)});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("bucket", {
+        {"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/buckets")))}}},
+        {"outputs", {{"bucket_id", "/id"}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QVERIFY2(errorOf(s).contains(error), qPrintable(errorOf(s)));
+    QVERIFY(!errorOf(s).contains(QStringLiteral("hello"))); // a successful body is never shown
+}
+
+void tst_HttpExecutor::pollsUntilReadyAndReadsOutputsAgain()
+{
+    m_server->script("/buckets", {reply(201, "Created", {{"id", "b-7"}, {"status", "creating"}, {"region", "eu"}})});
+    m_server->script("/buckets/b-7", {reply(200, "OK", {{"status", "creating"}}),
+                                      reply(200, "OK", {{"status", "creating"}}),
+                                      reply(200, "OK", {{"id", "b-7"}, {"status", "available"}, {"arn", "arn:b-7"}})});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("bucket", {
+        {"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/buckets")))},
+                     {"headers", {{"Authorization", "Bearer t0k3n"}}}}},
+        {"wait", {{"url", str(m_server->url(QStringLiteral("/buckets/${self.outputs.bucket_id}")))}, {"interval", "10ms"},
+                  {"until", {{"pointer", "/status"}, {"equals", "available"}}},
+                  {"fail_if", {{"pointer", "/status"}, {"equals", "failed"}}}}},
+        {"outputs", {{"bucket_id", "/id"}, {"status", "/status"}, {"region", "/region"}, {"arn", "/arn"}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(errorOf(s), QString());
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+    QCOMPARE(m_server->count("/buckets"), 1);
+    QCOMPARE(m_server->count("/buckets/b-7"), 3); // ${self.outputs.bucket_id} was substituted
+    for (const TestHttpServer::Request &poll : m_server->requests().mid(1)) {
+        QCOMPARE(poll.method, QByteArray("GET"));
+        QCOMPARE(poll.headers.value("authorization"), QByteArray("Bearer t0k3n")); // polls carry the request's headers
+    }
+    const QMap<QString, QString> outputs = s.status(0).outputs;
+    QCOMPARE(outputs.value(QStringLiteral("bucket_id")), QStringLiteral("b-7"));
+    QCOMPARE(outputs.value(QStringLiteral("status")), QStringLiteral("available")); // the last poll's wins
+    QCOMPARE(outputs.value(QStringLiteral("region")), QStringLiteral("eu"));        // kept from the request
+    QCOMPARE(outputs.value(QStringLiteral("arn")), QStringLiteral("arn:b-7"));      // only in the last poll
+    QVERIFY2(logHas(s, QStringLiteral("waiting: /status is \"creating\", want \"available\"")), qPrintable(logOf(s).join(QLatin1Char('\n'))));
+    QVERIFY(logHas(s, QStringLiteral("wait: /status is \"available\" after 3 polls")));
+}
+
+void tst_HttpExecutor::failIfEndsTheWait()
+{
+    m_server->script("/buckets", {reply(201, "Created", {{"id", "b-8"}})});
+    m_server->script("/buckets/b-8", {reply(200, "OK", {{"status", "creating"}}), reply(200, "OK", {{"status", "failed"}})});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("bucket", {
+        {"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/buckets")))}}},
+        {"wait", {{"url", str(m_server->url(QStringLiteral("/buckets/${self.outputs.bucket_id}")))}, {"interval", "10ms"},
+                  {"until", {{"pointer", "/status"}, {"equals", "available"}}},
+                  {"fail_if", {{"pointer", "/status"}, {"equals", "failed"}}}}},
+        {"outputs", {{"bucket_id", "/id"}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QCOMPARE(errorOf(s), QStringLiteral("wait: /status is \"failed\" (fail_if)"));
+    QCOMPARE(m_server->count("/buckets/b-8"), 2);
+}
+
+void tst_HttpExecutor::pollErrorsAreToleratedUpToALimit()
+{
+    const Response unavailable = reply(503, "Service Unavailable", {{"message", "try later"}});
+    const Response notJson = TestHttpServer::json(200, "OK", "<html>");
+    const json wait = {{"interval", "10ms"}, {"until", {{"pointer", "/status"}, {"equals", "available"}}}};
+
+    // Fewer errors in a row than the limit: logged, and polling goes on.
+    m_server->script("/a", {reply(202, "Accepted", json::object())});
+    m_server->script("/a/status", {unavailable, notJson, unavailable, unavailable, reply(200, "OK", {{"status", "creating"}}),
+                                   unavailable, unavailable, unavailable, unavailable, reply(200, "OK", {{"status", "available"}})});
+    // As many as the limit: the attempt fails with the last error.
+    m_server->script("/b", {reply(202, "Accepted", json::object())});
+    m_server->script("/b/status", {unavailable});
+    json waitA = wait;
+    waitA["url"] = str(m_server->url(QStringLiteral("/a/status")));
+    json waitB = wait;
+    waitB["url"] = str(m_server->url(QStringLiteral("/b/status")));
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({
+        httpResource("a", {{"request", {{"url", str(m_server->url(QStringLiteral("/a")))}}}, {"wait", waitA}}),
+        httpResource("b", {{"request", {{"url", str(m_server->url(QStringLiteral("/b")))}}}, {"wait", waitB}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(errorOf(s, 0), QString());
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+    QCOMPARE(m_server->count("/a/status"), 10);
+    QCOMPARE(s.status(1).state, ResourceState::Failed);
+    QCOMPARE(m_server->count("/b/status"), HttpExecutor::kMaxPollErrorsInARow);
+    QCOMPARE(errorOf(s, 1), QStringLiteral("wait: GET %1: status 503 Service Unavailable, expected 2xx: {\"message\":\"try later\"} (5 failed polls in a row)")
+                                .arg(m_server->url(QStringLiteral("/b/status"))));
+}
+
+void tst_HttpExecutor::connectionRefusedFailsClearly()
+{
+    quint16 port = 0;
+    {
+        QTcpServer closed; // a port that was free a moment ago and has nobody listening now
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        port = closed.serverPort();
+    }
+    const QString url = QStringLiteral("http://127.0.0.1:%1/buckets").arg(port);
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("bucket", {{"request", {{"method", "POST"}, {"url", str(url)}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QVERIFY2(errorOf(s).startsWith(QStringLiteral("POST %1: connection refused").arg(url)), qPrintable(errorOf(s)));
+}
+
+void tst_HttpExecutor::timeoutStopsAPollThatNeverAnswers()
+{
+    m_server->script("/buckets", {reply(201, "Created", {{"id", "b-1"}})});
+    m_server->script("/buckets/b-1", {held()});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("bucket", {
+        {"timeout", "300ms"},
+        {"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/buckets")))}}},
+        {"wait", {{"url", str(m_server->url(QStringLiteral("/buckets/${self.outputs.bucket_id}")))},
+                  {"until", {{"pointer", "/status"}, {"equals", "available"}}}}},
+        {"outputs", {{"bucket_id", "/id"}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QCOMPARE(s.status(0).attempts.constLast().outcome, AttemptRecord::Outcome::TimedOut);
+    QCOMPARE(errorOf(s), QStringLiteral("timed out after 300ms"));
+    QCOMPARE(m_server->heldCount(), 1);     // the poll was in flight...
+    QTRY_COMPARE(m_server->openHeldCount(), 0); // ...and was aborted, closing its connection
+}
+
+void tst_HttpExecutor::cancelAbortsAnInFlightRequest()
+{
+    m_server->script("/slow", {held()});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("slow", {{"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/slow")))}}}})}))));
+    QTRY_COMPARE(m_server->openHeldCount(), 1);
+    QSignalSpy finished(&s, &Scheduler::finished);
+    s.cancel();
+    QVERIFY(finished.count() == 1 || finished.wait(5000));
+    QCOMPARE(s.status(0).state, ResourceState::Cancelled);
+    QCOMPARE(s.status(0).attempts.constLast().outcome, AttemptRecord::Outcome::Cancelled);
+    QTRY_COMPARE(m_server->openHeldCount(), 0);
+}
+
+void tst_HttpExecutor::destroyUsesKnownOutputs()
+{
+    m_server->script("/buckets/b-9", {Response{204, "No Content", {}, {}, false}});
+    LoneAttempt lone(json{{"request", {{"method", "DELETE"}, {"url", str(m_server->url(QStringLiteral("/buckets/${self.outputs.bucket_id}")))}}}});
+    lone.attempt->setKnownOutputs({{QStringLiteral("bucket_id"), QStringLiteral("b-9")}});
+    QThreadPool pool;
+    HttpExecutor().start(lone.attempt, pool);
+    QTRY_VERIFY(lone.attempt->isFinished());
+    QCOMPARE(lone.error(), QString());
+    QCOMPARE(m_server->requests().size(), 1);
+    QCOMPARE(m_server->requests()[0].method, QByteArray("DELETE"));
+    QCOMPARE(m_server->requests()[0].path, QByteArray("/buckets/b-9"));
+}
+
+void tst_HttpExecutor::unknownSelfOutputIsNamed()
+{
+    LoneAttempt lone(json{{"request", {{"method", "DELETE"}, {"url", str(m_server->url(QStringLiteral("/buckets/${self.outputs.bucket}")))}}}});
+    lone.attempt->setKnownOutputs({{QStringLiteral("bucket_id"), QStringLiteral("b-9")}});
+    QThreadPool pool;
+    HttpExecutor().start(lone.attempt, pool);
+    QTRY_VERIFY(lone.attempt->isFinished());
+    QCOMPARE(lone.error(), QStringLiteral("request.url: ${self.outputs.bucket} is unknown: no output \"bucket\" has been read (known: bucket_id)"));
+    QVERIFY(m_server->requests().isEmpty());
+}
+
+void tst_HttpExecutor::attemptsHoldNoPoolThread()
+{
+    m_server->script("/slow", {held()});
+    QElapsedTimer clock;
+    clock.start();
+    auto mailbox = std::make_shared<AttemptMailbox>(clock, [] {});
+    std::vector<json> resources;
+    for (int i = 0; i < 20; ++i)
+        resources.push_back(httpResource(QStringLiteral("r%1").arg(i).toStdString(), {{"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/slow")))}}}}));
+    const auto plan = std::make_shared<Plan>(validPlan(planOf(resources)));
+    QThreadPool pool;
+    pool.setMaxThreadCount(1);
+    std::vector<std::shared_ptr<Attempt>> attempts;
+    const HttpExecutor executor;
+    for (int i = 0; i < 20; ++i) {
+        attempts.push_back(std::make_shared<Attempt>(plan, i, 1, 0, mailbox));
+        executor.start(attempts.back(), pool); // returns at once: nothing waits here
+        QCOMPARE(pool.activeThreadCount(), 0);
+    }
+    QTRY_COMPARE(m_server->heldCount(), 20); // all in flight together...
+    QCOMPARE(pool.activeThreadCount(), 0);   // ...and none on the pool
+    m_server->release(reply(201, "Created", json::object()));
+    QTRY_VERIFY(std::all_of(attempts.begin(), attempts.end(), [](const auto &a) { return a->isFinished(); }));
+    int succeeded = 0;
+    for (const AttemptMessage &m : mailbox->takeAll())
+        succeeded += m.kind == AttemptMessage::Kind::Finished && m.succeeded;
+    QCOMPARE(succeeded, 20);
+}
+
+void tst_HttpExecutor::manyRequestsToOneHostRunAtOnce()
+{
+    // More than the 6 connections Qt opens to one host per QNetworkAccessManager.
+    m_server->script("/slow", {held()});
+    std::vector<json> resources;
+    for (int i = 0; i < 20; ++i)
+        resources.push_back(httpResource(QStringLiteral("r%1").arg(i).toStdString(), {{"request", {{"method", "POST"}, {"url", str(m_server->url(QStringLiteral("/slow")))}}}}));
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf(resources, {{"parallelism", 20}}))));
+    QCOMPARE(s.count(ResourceState::Running), 20);
+    QTRY_COMPARE(m_server->heldCount(), 20);
+    QCOMPARE(s.count(ResourceState::Running), 20);
+    m_server->release(reply(201, "Created", json::object()));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.count(ResourceState::Succeeded), 20);
+}
+
+QTEST_GUILESS_MAIN(tst_HttpExecutor)
+
+#include "tst_httpexecutor.moc"
