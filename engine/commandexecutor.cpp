@@ -359,7 +359,11 @@ bool CommandRun::prepare(QProcess &process)
     QStringList shown;
     for (const QString &argument : m_spec.command)
         shown.append(quoted(argument));
-    m_attempt->log(LogLevel::Info, QStringLiteral("$ ") + shown.join(QLatin1Char(' ')));
+    // A script written inline (a heredoc, say) would flood the log: its first line says enough.
+    QString line = shown.join(QLatin1Char(' '));
+    if (const qsizetype newline = line.indexOf(QLatin1Char('\n')); newline >= 0)
+        line = line.left(newline) + QStringLiteral(" … (%1 more lines)").arg(line.count(QLatin1Char('\n')));
+    m_attempt->log(LogLevel::Info, QStringLiteral("$ ") + line);
     return true;
 }
 

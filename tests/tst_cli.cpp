@@ -179,6 +179,7 @@ private slots:
     void graphFormats();
     void demoFailsNamingTheResource();
     void guiScreenshot();
+    void localStackProvisionsAndTearsDown();
     void destroyHelp();
     void runRecordsStateAndSkipsWhatIsUpToDate();
     void changedResourceRunsAgain();
@@ -711,6 +712,45 @@ void tst_Cli::variablesFromTheCommandLine()
     const Result destroyUnknown = fanout({QStringLiteral("destroy"), plan, QStringLiteral("--var"), QStringLiteral("zon=b")});
     QCOMPARE(destroyUnknown.exitCode, 2);
     QVERIFY2(destroyUnknown.err.contains(QStringLiteral("(did you mean \"zone\"?)")), qPrintable(destroyUnknown.err));
+}
+
+// The example that runs offline: real folders and files, a web server process, an http health
+// check that waits for it, a config file that uses the server's port; destroy removes it all.
+void tst_Cli::localStackProvisionsAndTearsDown()
+{
+    QTemporaryDir dir;
+    const QString plan = dir.filePath(QStringLiteral("local-stack.json"));
+    QVERIFY(QFile::copy(QStringLiteral(FANOUT_FIXTURES "/../../resources/plans/local-stack.json"), plan));
+    const QString root = dir.filePath(QStringLiteral("stack"));
+    const QString var = QStringLiteral("root=") + root;
+
+    const Result run = fanout({QStringLiteral("run"), plan, QStringLiteral("--var"), var, QStringLiteral("-q")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
+    QFile config(root + QStringLiteral("/conf/app.conf"));
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(config.readAll());
+    QFile portFile(root + QStringLiteral("/run/port"));
+    QVERIFY(portFile.open(QIODevice::ReadOnly));
+    const QString port = QString::fromUtf8(portFile.readAll()).trimmed();
+    QVERIFY2(text.contains(QStringLiteral("endpoint=http://127.0.0.1:%1/").arg(port)) && text.contains(QLatin1String("health=ok")), qPrintable(text));
+    QFile pidFile(root + QStringLiteral("/run/server.pid"));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const pid_t server = pid_t(QString::fromUtf8(pidFile.readAll()).trimmed().toInt());
+    QVERIFY(server > 0 && ::kill(server, 0) == 0); // the web server keeps running after the run
+
+    const Result again = fanout({QStringLiteral("run"), plan, QStringLiteral("--var"), var, QStringLiteral("-q")});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(again.out.contains(QLatin1String("0 to create, 0 to replace (definition changed), 6 up to date")), qPrintable(again.out));
+
+    const Result destroy = fanout({QStringLiteral("destroy"), plan, QStringLiteral("--var"), var, QStringLiteral("-q")});
+    QVERIFY2(destroy.exitCode == 0, qPrintable(destroy.out + destroy.err));
+    QVERIFY(!QFile::exists(root));
+    // The server got SIGTERM; it is gone (or a zombie waiting for init to reap it).
+    const auto gone = [server] {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(server));
+        return ::kill(server, 0) != 0 || !stat.open(QIODevice::ReadOnly) || stat.readAll().contains(") Z ");
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(gone(), 10'000);
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
