@@ -99,9 +99,10 @@ void scan(const QString &text, OnText onText, OnReference onReference)
 void References::find(const nlohmann::ordered_json &value, const QString &path, const Visitor &visit)
 {
     if (value.is_string()) {
-        const QString text = QString::fromStdString(value.get<std::string>());
-        if (!text.contains(kOpen))
+        const std::string &utf8 = value.get_ref<const std::string &>();
+        if (utf8.find("${") == std::string::npos)
             return;
+        const QString text = QString::fromStdString(utf8);
         scan(text, [](const QString &) {}, [&](const Reference *reference, const QString &problem) { visit(path, reference, problem); });
     } else if (value.is_object()) {
         for (const auto &[key, member] : value.items())

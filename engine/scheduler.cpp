@@ -118,6 +118,13 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
     started.text = m_plan->name;
     record(started);
     m_knownOutputs = options.knownOutputs;
+    // Most resources refer to nothing: they skip substitution (and the copy of their parameters).
+    m_usesReferences.assign(n, false);
+    for (int r = 0; r < n; ++r) {
+        References::find(m_plan->resources[r].params, QString(), [&](const QString &, const Reference *, const QString &) {
+            m_usesReferences[r] = true;
+        });
+    }
     m_secrets.clear();
     for (const Variable &variable : m_plan->variables) {
         if (variable.secret)
@@ -441,7 +448,8 @@ void Scheduler::startAttempt(int r)
 
     auto attempt = std::make_shared<Attempt>(m_plan, r, entry.number, m_seed, m_mailbox, &m_workers);
     QStringList problems;
-    attempt->setParams(resolveParams(r, &problems));
+    if (m_usesReferences[r])
+        attempt->setParams(resolveParams(r, &problems));
     if (const auto known = m_knownOutputs.constFind(r); known != m_knownOutputs.cend())
         attempt->setKnownOutputs(*known);
     inFlight.attempt = attempt;

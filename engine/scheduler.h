@@ -165,6 +165,7 @@ private:
     Wakeups m_wakeups;
     std::vector<RunEvent> m_journal;
     QMap<int, QMap<QString, QString>> m_knownOutputs;
+    std::vector<bool> m_usesReferences; // whose parameters have a ${...} to substitute
     QStringList m_secrets; // masked as **** in everything the run records
     QList<RunEvent> m_batch;
     std::mt19937_64 m_random;

@@ -203,8 +203,11 @@ std::optional<LogLine> LogModel::lineFor(const RunEvent &event)
         line.text = event.attempt > 1 ? QStringLiteral("attempt %1 started").arg(event.attempt) : QStringLiteral("started");
         return line;
     case ResourceState::Succeeded:
-        line.text = event.attempt > 1 ? QStringLiteral("succeeded on attempt %1").arg(event.attempt)
-                                      : QStringLiteral("succeeded");
+        if (event.attempt == 0) // did not run: up to date per the state file
+            line.text = reason.isEmpty() ? QStringLiteral("succeeded") : reason;
+        else
+            line.text = event.attempt > 1 ? QStringLiteral("succeeded on attempt %1").arg(event.attempt)
+                                          : QStringLiteral("succeeded");
         return line;
     case ResourceState::RetryWait:
         // The scheduler's reason tells it all: "attempt 1 of 3 failed: ...; retrying in 1.2s".
