@@ -4,6 +4,7 @@
 #include "console.h"
 #include "executorregistry.h"
 #include "planargument.h"
+#include "provisioningplan.h"
 #include "runreport.h"
 #include "signalwatcher.h"
 #include "terminalprogress.h"
@@ -335,23 +336,12 @@ int RunCommand::exec(const QStringList &arguments)
 
     // Like `terraform apply`: what exists with the same definition is not run again, but its
     // recorded outputs are there for what depends on it.
-    const QList<DeploymentState::Change> changes = stateFile->state.compare(plan);
-    int toCreate = 0;
-    int changed = 0;
-    int forced = 0;
-    int upToDate = 0;
-    for (int r = 0; r < plan.resources.size(); ++r) {
-        if (changes[r] == DeploymentState::Change::Create) {
-            ++toCreate;
-        } else if (changes[r] == DeploymentState::Change::Replace) {
-            ++changed;
-        } else if (parser.isSet(all) || replaced.contains(plan.resources[r].id)) {
-            ++forced;
-        } else {
-            ++upToDate;
-            settings->options.provisioned.insert(r, stateFile->state.find(plan.resources[r].id)->outputs);
-        }
-    }
+    const ProvisioningPlan provisioning = ProvisioningPlan::build(plan, stateFile->state, replaced, parser.isSet(all));
+    settings->options.provisioned = provisioning.provisioned;
+    const int toCreate = provisioning.toCreate;
+    const int changed = provisioning.changed;
+    const int forced = provisioning.forced;
+    const int upToDate = provisioning.upToDate;
 
     const QString planFile = PlanArgument::displayName(planArgument);
     // One arg() for all, so that a "%1" in a plan's name stays as it is.

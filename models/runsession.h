@@ -1,7 +1,9 @@
 #pragma once
 
+#include "deploymentstate.h"
 #include "plan.h"
 #include "plangraph.h"
+#include "provisioningplan.h"
 #include "runevent.h"
 #include "scheduler.h"
 
@@ -14,10 +16,14 @@
 namespace fanout {
 
 class ExecutorRegistry;
+class StateRecorder;
 
 // The plan on screen and its run: what every pane of the dashboard shows and every action acts on.
-// Before a run every resource is pending; a run goes through the engine's Scheduler, whose events
-// are forwarded (already batched) to the panes. Also holds the selection all panes share, so
+// Before a run every resource is pending, except what the deployment state says was provisioned
+// by an earlier run with the same definition: that shows as succeeded ("up to date"), as the
+// scheduler will start it. A run goes through the engine's Scheduler, whose events are forwarded
+// (already batched) to the panes, and is recorded in the state as it goes (like `fanout run`).
+// Destroying switches to the teardown plan of what the state says exists (like `fanout destroy`). Also holds the selection all panes share, so
 // selecting a resource in one selects it in all of them. Lives on the GUI thread.
 class RunSession : public QObject
 {
@@ -28,7 +34,9 @@ public:
     ~RunSession() override;
 
     // Shows `plan` (free of validation errors); any run of the previous plan must be over.
-    void setPlan(const Plan &plan, const QString &file);
+    // `statePath`: its deployment state file (DeploymentState::defaultPath()), read now; empty to
+    // keep the state in memory only (the built-in demo).
+    void setPlan(const Plan &plan, const QString &file, const QString &statePath = QString());
     const Plan &plan() const { return m_plan; }
     QString file() const { return m_file; }
     const PlanGraph &graph() const { return *m_graph; }
@@ -51,8 +59,32 @@ public:
     // -1 when unknown.
     qint64 estimatedRemainingMs() const;
 
+    // The deployment state, and what a run would do given it.
+    const DeploymentState &deploymentState() const { return m_state; }
+    QString statePath() const { return m_statePath; }    // empty: in memory only
+    bool isStateReadable() const { return m_stateError.isEmpty(); }
+    QString stateError() const { return m_stateError; }  // "FILE:LINE:COL: error: ..." lines
+    const ProvisioningPlan &provisioning() const { return m_provisioning; } // of the plan as opened
+    bool isProvisioned(int resource) const;             // in the state with the same definition
+    // "3 to create, 1 to replace, 26 up to date"
+    QString provisioningSummary() const;
+    // Showing (or running) the teardown of what the state says exists, rather than the plan.
+    bool isTeardown() const { return m_teardown; }
+    // What destroy() would tear down: with destroy actions to run, and only to forget.
+    int destroyCount() const;
+    // Set when a state file cannot be written during a run; empty once a save succeeds again.
+    QString stateSaveError() const;
+
     // Actions, as the toolbar, menus and context menus call them.
+    // Runs what is new or changed; false (nothing started) when all is up to date or running.
     bool start();
+    bool startAll();                        // every resource again (fanout run --all)
+    bool replace(const QStringList &ids);   // these again, up to date or not (--replace ID)
+    // Tears down what the state records, in reverse dependency order: forgets the entries with
+    // no destroy action, switches to the teardown plan and runs it. False (and `message`) when
+    // there is nothing to run or the destroy actions are invalid; `message` also tells what was
+    // only forgotten.
+    bool destroy(QString *message = nullptr);
     void cancel();
     int retry(const QStringList &ids);
     int retryFailed();                 // every failed resource
@@ -75,8 +107,14 @@ signals:
     void selectionChanged(int resource);
     void parallelismChanged(int limit);
     void failFastChanged(bool failFast);
+    void stateSaveFailed(const QString &error);
 
 private:
+    void showPlan(const Plan &plan, bool teardown);
+    bool provision(const QStringList &replace, bool all);
+    bool startRun(RunOptions options, bool teardown);
+    void updateProvisioning();
+
     const ExecutorRegistry &m_registry;
     std::unique_ptr<Scheduler> m_scheduler;
     Plan m_plan;
@@ -84,6 +122,13 @@ private:
     std::unique_ptr<PlanGraph> m_graph;
     std::vector<qint64> m_estimates;
     std::vector<RunEvent> m_noEvents;
+    Plan m_originalPlan;          // the plan as opened, while the teardown is shown
+    DeploymentState m_state;
+    QString m_statePath;
+    QString m_stateError;
+    ProvisioningPlan m_provisioning;
+    std::unique_ptr<StateRecorder> m_recorder;
+    bool m_teardown = false;
     int m_parallelism = 10;
     bool m_failFast = false;
     bool m_hasRun = false;

@@ -466,7 +466,10 @@ void tst_Cli::guiScreenshot()
 {
     QTemporaryDir dir;
     const QString png = dir.filePath(QStringLiteral("window.png"));
-    const Result shot = fanout({QStringLiteral("gui"), fixture("quick-fail.json"), QStringLiteral("--screenshot"), png,
+    // A copy: the dashboard records what it provisions in a state file beside the plan.
+    const QString plan = dir.filePath(QStringLiteral("quick-fail.json"));
+    QVERIFY(QFile::copy(fixture("quick-fail.json"), plan));
+    const Result shot = fanout({QStringLiteral("gui"), plan, QStringLiteral("--screenshot"), png,
                                 QStringLiteral("--run"), QStringLiteral("--at"), QStringLiteral("1")});
     QVERIFY2(shot.exitCode == 0, qPrintable(shot.err));
     QImage image(png);

@@ -1,5 +1,6 @@
 // The dashboard as a user drives it: open the demo, run it, find what failed, retry it with the
 // same controls a user clicks, and see the run carry on. Runs offscreen.
+#include "deploymentstate.h"
 #include "graphpane.h"
 #include "graphview.h"
 #include "inspectorpane.h"
@@ -14,16 +15,21 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <memory>
 
 using namespace fanout;
 
@@ -31,9 +37,29 @@ namespace {
 
 constexpr int kRunTimeoutMs = 60'000;
 
-QString fixture(const char *name)
+QString fixtureSource(const char *name)
 {
     return QStringLiteral(FANOUT_FIXTURES "/plans/") + QLatin1String(name);
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+bool writeAll(const QString &path, const QByteArray &text)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
+}
+
+int attemptCount(const RunSession &session)
+{
+    int n = 0;
+    for (int r = 0; r < session.resourceCount(); ++r)
+        n += int(session.status(r).attempts.size());
+    return n;
 }
 
 int indexOf(const RunSession &session, const char *id)
@@ -66,7 +92,40 @@ private slots:
     void cancelStopsTheRun();
     void invalidPlanIsNotOpened();
     void layoutIsRestored();
+    void runRecordsTheStateAndReopenShowsItUpToDate();
+    void changedResourceIsTheOnlyOneRun();
+    void replaceSelectedAndRunAllAgain();
+    void destroyTearsDownInReverseOrder();
+    void unreadableStateFileDisablesRunAndDestroy();
+    void demoDestroyForgetsEverything();
+
+private:
+    // A copy of a fixture plan in this test's own directory: runs write a state file beside it.
+    QString fixture(const char *name);
+    // Opens `path` in `window` and runs it to the end.
+    void runToTheEnd(MainWindow &window, const QString &path);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
 };
+
+QString tst_Dashboard::fixture(const char *name)
+{
+    const QString path = m_dir->filePath(QLatin1String(name));
+    if (!QFile::exists(path)) {
+        QFile::copy(fixtureSource(name), path);
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+    }
+    return path;
+}
+
+void tst_Dashboard::runToTheEnd(MainWindow &window, const QString &path)
+{
+    QVERIFY(window.openPlan(path));
+    QSignalSpy finished(&window.session(), &RunSession::runFinished);
+    window.runAction()->trigger();
+    QVERIFY(window.session().isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+}
 
 void tst_Dashboard::initTestCase()
 {
@@ -78,6 +137,8 @@ void tst_Dashboard::initTestCase()
 void tst_Dashboard::init()
 {
     QSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
 }
 
 void tst_Dashboard::opensTheDemo()
@@ -315,6 +376,190 @@ void tst_Dashboard::layoutIsRestored()
     QVERIFY(!logs->isVisible());
     auto *timeline = window.findChild<QDockWidget *>(QStringLiteral("TimelineDock"));
     QVERIFY(timeline->isVisible());
+}
+
+void tst_Dashboard::runRecordsTheStateAndReopenShowsItUpToDate()
+{
+    const QString plan = fixture("state-sim.json");
+    const QString statePath = DeploymentState::defaultPath(plan);
+    QVERIFY(statePath.endsWith(QLatin1String("state-sim.fanout-state.json")));
+    {
+        MainWindow window(MainWindow::Layout::Default);
+        QVERIFY(window.openPlan(plan));
+        QVERIFY2(window.statusText().contains(QLatin1String("5 to create, 0 to replace, 0 up to date")), qPrintable(window.statusText()));
+        QVERIFY(!window.destroyAction()->isEnabled()); // nothing recorded yet
+        runToTheEnd(window, plan);
+        QCOMPARE(window.session().count(ResourceState::Succeeded), 5);
+        QVERIFY(window.destroyAction()->isEnabled());
+    }
+    const DeploymentState::ReadResult read = DeploymentState::read(statePath);
+    QVERIFY(read.existed && !read.hasErrors());
+    QCOMPARE(read.state.ids(), (QStringList{"db", "dns", "subnet-a", "subnet-b", "vpc"}));
+
+    // Opened again: every pane sees them provisioned before any run.
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(plan));
+    RunSession &session = window.session();
+    QVERIFY(!session.hasRun());
+    for (int r = 0; r < session.resourceCount(); ++r) {
+        QCOMPARE(session.state(r), ResourceState::Succeeded);
+        QVERIFY2(session.status(r).reason.startsWith(QLatin1String("up to date")), qPrintable(session.status(r).reason));
+    }
+    QCOMPARE(session.count(ResourceState::Succeeded), 5);
+    QCOMPARE(session.count(ResourceState::Pending), 0);
+    QVERIFY2(window.statusText().contains(QLatin1String("0 to create, 0 to replace, 5 up to date")), qPrintable(window.statusText()));
+    const QModelIndex row = tableRow(window.resourcesPane(), indexOf(session, "db"));
+    QCOMPARE(row.data(ResourceTableModel::StateRole).toInt(), int(ResourceState::Succeeded));
+
+    // Nothing to do: Run says so instead of starting.
+    window.runAction()->trigger();
+    QVERIFY(!session.isRunning());
+    QVERIFY(!session.hasRun());
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("up to date")), qPrintable(window.statusBar()->currentMessage()));
+}
+
+void tst_Dashboard::changedResourceIsTheOnlyOneRun()
+{
+    const QString plan = fixture("state-sim.json");
+    {
+        MainWindow window(MainWindow::Layout::Default);
+        runToTheEnd(window, plan);
+    }
+    QByteArray text = readAll(plan);
+    QVERIFY(text.contains("\"duration\": \"80ms\""));
+    text.replace("\"duration\": \"80ms\"", "\"duration\": \"90ms\""); // db's
+    QVERIFY(writeAll(plan, text));
+
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(plan));
+    RunSession &session = window.session();
+    const int db = indexOf(session, "db");
+    for (int r = 0; r < session.resourceCount(); ++r)
+        QCOMPARE(session.state(r), r == db ? ResourceState::Pending : ResourceState::Succeeded);
+    QVERIFY2(window.statusText().contains(QLatin1String("0 to create, 1 to replace, 4 up to date")), qPrintable(window.statusText()));
+
+    QSignalSpy finished(&session, &RunSession::runFinished);
+    window.runAction()->trigger();
+    QVERIFY(session.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    QCOMPARE(session.count(ResourceState::Succeeded), 5);
+    QCOMPARE(session.status(db).attempts.size(), 1);
+    QCOMPARE(attemptCount(session), 1); // the others were up to date
+    // The state now has db's new definition: nothing left to do.
+    QCOMPARE(session.provisioning().toRun(), 0);
+}
+
+void tst_Dashboard::replaceSelectedAndRunAllAgain()
+{
+    const QString plan = fixture("state-sim.json");
+    {
+        MainWindow window(MainWindow::Layout::Default);
+        runToTheEnd(window, plan);
+    }
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(plan));
+    RunSession &session = window.session();
+    QVERIFY(!window.replaceSelectedAction()->isEnabled()); // nothing selected
+    const int subnet = indexOf(session, "subnet-a");
+    session.select(subnet);
+    QVERIFY(window.replaceSelectedAction()->isEnabled());
+
+    QSignalSpy finished(&session, &RunSession::runFinished);
+    window.replaceSelectedAction()->trigger();
+    QVERIFY(session.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    QCOMPARE(session.status(subnet).attempts.size(), 1);
+    QCOMPARE(attemptCount(session), 1);
+
+    window.runAllAction()->trigger();
+    QVERIFY(session.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+    QCOMPARE(attemptCount(session), session.resourceCount());
+}
+
+void tst_Dashboard::destroyTearsDownInReverseOrder()
+{
+    const QString plan = fixture("state-sim.json");
+    const QString statePath = DeploymentState::defaultPath(plan);
+    {
+        MainWindow window(MainWindow::Layout::Default);
+        runToTheEnd(window, plan);
+    }
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(plan));
+    RunSession &session = window.session();
+    QSignalSpy finished(&session, &RunSession::runFinished);
+    QVERIFY(window.destroyAction()->isEnabled());
+    QVERIFY(window.destroyDeployment(false));
+    QVERIFY(session.isTeardown());
+    QVERIFY2(window.windowTitle().contains(QLatin1String("(teardown)")), qPrintable(window.windowTitle()));
+    // dns has no destroy action: only forgotten, and said so.
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("dns")), qPrintable(window.statusBar()->currentMessage()));
+    QCOMPARE(session.resourceCount(), 4);
+    QCOMPARE(indexOf(session, "dns"), -1);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    QCOMPARE(session.count(ResourceState::Succeeded), 4);
+
+    // Reverse dependency order: nothing is torn down before what depended on it is gone.
+    auto attempt = [&](const char *id) { return session.status(indexOf(session, id)).attempts.constFirst(); };
+    QVERIFY(attempt("subnet-a").startMs >= attempt("db").endMs);
+    QVERIFY(attempt("subnet-b").startMs >= attempt("db").endMs);
+    QVERIFY(attempt("vpc").startMs >= attempt("subnet-a").endMs);
+    QVERIFY(attempt("vpc").startMs >= attempt("subnet-b").endMs);
+
+    const DeploymentState::ReadResult read = DeploymentState::read(statePath);
+    QVERIFY(!read.hasErrors());
+    QVERIFY(read.state.isEmpty());
+    QVERIFY(!window.destroyAction()->isEnabled());
+
+    // Run brings the plan back, everything to create.
+    window.runAction()->trigger();
+    QVERIFY(!session.isTeardown());
+    QVERIFY(session.isRunning());
+    QCOMPARE(session.resourceCount(), 5);
+    QVERIFY(!window.windowTitle().contains(QLatin1String("(teardown)")));
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+    QCOMPARE(attemptCount(session), 5);
+}
+
+void tst_Dashboard::unreadableStateFileDisablesRunAndDestroy()
+{
+    const QString plan = fixture("state-sim.json");
+    QVERIFY(writeAll(DeploymentState::defaultPath(plan), "{\n  \"format_version\": 1,\n  oops\n}\n"));
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(plan));
+    QCOMPARE(window.session().resourceCount(), 5);
+    QVERIFY(!window.session().isStateReadable());
+    QVERIFY(!window.runAction()->isEnabled());
+    QVERIFY(!window.runAllAction()->isEnabled());
+    QVERIFY(!window.destroyAction()->isEnabled());
+    QVERIFY(!window.destroyDeployment(false));
+    const QRegularExpression place(QStringLiteral("state-sim\\.fanout-state\\.json:\\d+:\\d+"));
+    QVERIFY2(window.runAction()->toolTip().contains(place), qPrintable(window.runAction()->toolTip()));
+    QVERIFY2(window.statusBar()->currentMessage().contains(place), qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY(!window.session().start());
+}
+
+void tst_Dashboard::demoDestroyForgetsEverything()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    RunSession &session = window.session();
+    QVERIFY(session.statePath().isEmpty());
+    QSignalSpy finished(&session, &RunSession::runFinished);
+    window.runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    // What succeeded is recorded, in memory only.
+    QVERIFY(session.count(ResourceState::Succeeded) > 0);
+    QCOMPARE(session.deploymentState().size(), session.count(ResourceState::Succeeded));
+    QVERIFY(window.destroyAction()->isEnabled());
+    // The demo's resources have no destroy actions: they are only forgotten.
+    QVERIFY(!window.destroyDeployment(false));
+    QVERIFY(session.deploymentState().isEmpty());
+    QVERIFY(!session.isTeardown());
+    QCOMPARE(session.count(ResourceState::Pending), 30);
+    QVERIFY(!window.destroyAction()->isEnabled());
+    QVERIFY(window.runAction()->isEnabled());
 }
 
 QTEST_MAIN(tst_Dashboard)

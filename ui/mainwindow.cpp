@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "deploymentstate.h"
 #include "duration.h"
 #include "executorregistry.h"
 #include "graphpane.h"
@@ -84,7 +85,13 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
         updateActions();
         updateStatus();
         const QStringList failed = m_session->failedIds();
-        if (!failed.isEmpty())
+        if (!m_session->stateSaveError().isEmpty())
+            statusBar()->showMessage(tr("Finished, but the state file %1 cannot be written: %2")
+                                         .arg(m_session->statePath(), m_session->stateSaveError()), 30000);
+        else if (m_session->isTeardown() && failed.isEmpty())
+            statusBar()->showMessage(tr("Teardown finished: %1 destroyed, %2 still recorded in the state")
+                                         .arg(m_session->count(ResourceState::Succeeded)).arg(m_session->deploymentState().size()), 15000);
+        else if (!failed.isEmpty())
             statusBar()->showMessage(tr("Finished: %1 failed (%2). Right-click it, or press Retry failed.")
                                          .arg(failed.size()).arg(failed.join(QStringLiteral(", "))), 15000);
     });
@@ -93,6 +100,11 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
         updateTitle();
         updateActions();
         updateStatus();
+    });
+    connect(m_session, &RunSession::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_session, &RunSession::stateSaveFailed, this, [this](const QString &error) {
+        statusBar()->showMessage(tr("Cannot write the state file %1: %2 (tried again after every resource)")
+                                     .arg(m_session->statePath(), error), 15000);
     });
     connect(m_session, &RunSession::parallelismChanged, m_parallelism, &QSpinBox::setValue);
     connect(m_session, &RunSession::failFastChanged, m_failFast, &QAction::setChecked);
@@ -166,7 +178,7 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
-    m_run = run->addAction(tr("&Run"), this, [this] { m_session->start(); });
+    m_run = run->addAction(tr("&Run"), this, &MainWindow::runChanged);
     m_run->setShortcut(Qt::Key_F5);
     m_run->setIcon(StateStyle::icon(ResourceState::Running));
     m_run->setToolTip(tr("Provision every resource, in parallel (F5)"));
@@ -178,6 +190,13 @@ void MainWindow::createActions()
     m_retryFailed->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
     m_retryFailed->setIcon(StateStyle::icon(ResourceState::RetryWait));
     m_retryFailed->setToolTip(tr("Run every failed resource again; what was skipped because of them continues (Ctrl+Shift+R)"));
+    run->addSeparator();
+    m_runAll = run->addAction(tr("Run &All Again"), this, [this] { m_session->startAll(); });
+    m_runAll->setToolTip(tr("Run every resource again, up to date or not"));
+    m_replaceSelected = run->addAction(tr("Re&place Selected"), this, &MainWindow::replaceSelected);
+    m_replaceSelected->setToolTip(tr("Run the selected resource again although it is up to date"));
+    m_destroy = run->addAction(tr("&Destroy…"), this, [this] { destroyDeployment(); });
+    m_destroy->setIcon(StateStyle::icon(ResourceState::Failed));
     run->addSeparator();
     m_failFast = run->addAction(tr("Stop at First &Failure"));
     m_failFast->setCheckable(true);
@@ -220,6 +239,7 @@ void MainWindow::createActions()
     bar->addAction(m_run);
     bar->addAction(m_cancel);
     bar->addAction(m_retryFailed);
+    bar->addAction(m_destroy);
     bar->addSeparator();
     auto *limitLabel = new QLabel(tr("Parallelism "));
     m_parallelism = new QSpinBox;
@@ -269,7 +289,13 @@ void MainWindow::updateStatus()
     }
     m_counts->setText(parts.join(QStringLiteral("&nbsp;&nbsp; ")));
     if (!m_session->hasRun()) {
-        m_elapsed->setText(tr("%1 resources, press Run (F5) to start").arg(m_session->resourceCount()));
+        if (!m_session->isStateReadable())
+            m_elapsed->setText(tr("%1 resources; the state file cannot be read").arg(m_session->resourceCount()));
+        else if (m_session->provisioning().toRun() == 0 && m_session->resourceCount() > 0)
+            m_elapsed->setText(tr("%1 resources: %2, nothing to run").arg(m_session->resourceCount()).arg(m_session->provisioningSummary()));
+        else
+            m_elapsed->setText(tr("%1 resources: %2, press Run (F5) to start")
+                                   .arg(m_session->resourceCount()).arg(m_session->provisioningSummary()));
         m_remaining->clear();
         return;
     }
@@ -285,8 +311,25 @@ void MainWindow::updateActions()
 {
     const bool running = m_session->isRunning();
     const bool hasPlan = m_session->resourceCount() > 0;
-    m_run->setEnabled(hasPlan && !running);
-    m_run->setToolTip(running ? tr("A run is in progress") : tr("Provision every resource, in parallel (F5)"));
+    const bool readable = m_session->isStateReadable();
+    const QString unreadable = tr("The state file cannot be read, so nothing can run:\n%1").arg(m_session->stateError());
+    m_run->setEnabled(hasPlan && !running && readable);
+    m_run->setToolTip(running     ? tr("A run is in progress")
+                      : !readable ? unreadable
+                                  : tr("Provision what is new or changed, in parallel (F5)"));
+    m_runAll->setEnabled(hasPlan && !running && readable);
+    m_runAll->setToolTip(readable ? tr("Run every resource again, up to date or not") : unreadable);
+    const int selected = m_session->selected();
+    m_replaceSelected->setEnabled(!running && readable && m_session->isProvisioned(selected));
+    m_replaceSelected->setToolTip(!readable ? unreadable
+                                  : selected < 0 ? tr("Select a provisioned resource to run it again")
+                                                 : tr("Run the selected resource again although it is up to date"));
+    m_destroy->setEnabled(!running && readable && m_session->destroyCount() > 0);
+    m_destroy->setToolTip(!readable ? unreadable
+                          : m_session->destroyCount() > 0
+                              ? tr("Tear down the %n resource(s) the state records, in reverse dependency order", nullptr,
+                                   m_session->destroyCount())
+                              : tr("Nothing is recorded as provisioned"));
     m_cancel->setEnabled(running && !m_session->scheduler().isCancelling());
     m_retryFailed->setEnabled(!m_session->failedIds().isEmpty());
     m_open->setEnabled(!running);
@@ -296,11 +339,60 @@ void MainWindow::updateActions()
     m_save->setToolTip(m_planFile.isEmpty() ? tr("Save the plan to a file") : tr("The plan has no unsaved changes"));
 }
 
+void MainWindow::runChanged()
+{
+    if (m_session->start() || m_session->isRunning() || !m_session->isStateReadable() || m_session->resourceCount() == 0)
+        return;
+    statusBar()->showMessage(tr("Nothing to run: all %n resource(s) are up to date. Run All Again or Replace Selected runs them anyway.",
+                                nullptr, m_session->resourceCount()),
+                             15000);
+}
+
+void MainWindow::replaceSelected()
+{
+    const int selected = m_session->selected();
+    if (m_session->isProvisioned(selected))
+        m_session->replace({m_session->plan().resources[selected].id});
+}
+
+bool MainWindow::destroyDeployment(bool confirm)
+{
+    if (m_session->isRunning() || !m_session->isStateReadable())
+        return false;
+    const int count = m_session->destroyCount();
+    if (count == 0) {
+        statusBar()->showMessage(tr("Nothing to destroy: no resources are recorded as provisioned."), 15000);
+        return false;
+    }
+    if (confirm) {
+        const QString where = m_session->statePath().isEmpty() ? tr("for the built-in demo")
+                                                                : tr("in %1").arg(QFileInfo(m_session->statePath()).fileName());
+        const auto answer = QMessageBox::question(
+            this, tr("Destroy"),
+            tr("Tear down the %n resource(s) recorded %1? Each runs its destroy action, in reverse dependency order. "
+               "This cannot be undone.", nullptr, count).arg(where),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes)
+            return false;
+    }
+    QString message;
+    const bool started = m_session->destroy(&message);
+    if (!message.isEmpty())
+        statusBar()->showMessage(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')), 30000);
+    if (!started && message.contains(QLatin1String("error"))) {
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot destroy"), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open(); // not exec(): the window keeps working (and tests never block)
+    }
+    return started;
+}
+
 void MainWindow::updateTitle()
 {
     const QString name = m_session->plan().name;
     const QString where = m_planFile.isEmpty() ? tr("built-in demo") : QFileInfo(m_planFile).fileName();
-    setWindowTitle(name.isEmpty() ? tr("Fanout") : tr("%1 (%2) — Fanout").arg(name, where));
+    const QString teardown = m_session->isTeardown() ? tr(" (teardown)") : QString();
+    setWindowTitle(name.isEmpty() ? tr("Fanout") : tr("%1 (%2)%3 — Fanout").arg(name, where, teardown));
 }
 
 void MainWindow::onEvents(const QList<RunEvent> &events)
@@ -348,9 +440,16 @@ bool MainWindow::openPlan(const QString &path, QString *problems)
     QFile source(file);
     m_planText = source.open(QIODevice::ReadOnly) ? source.readAll() : QByteArray();
     m_planFile = demo ? QString() : QFileInfo(path).absoluteFilePath();
-    m_session->setPlan(read.plan, demo ? QStringLiteral("demo (built in)") : m_planFile);
+    // The demo's state is kept in memory only, as `fanout run demo` does.
+    m_session->setPlan(read.plan, demo ? QStringLiteral("demo (built in)") : m_planFile,
+                       demo ? QString() : DeploymentState::defaultPath(m_planFile));
     if (!demo)
         addRecentFile(m_planFile);
+    if (!m_session->isStateReadable()) {
+        statusBar()->showMessage(tr("Opened %1, but its state file cannot be read, so Run and Destroy are off: %2")
+                                     .arg(read.plan.name, QString(m_session->stateError()).replace(QLatin1Char('\n'), QLatin1Char(' '))));
+        return true;
+    }
     const int warnings = warningCount(read.diagnostics);
     statusBar()->showMessage(warnings ? tr("Opened %1 with %n warning(s)", nullptr, warnings).arg(read.plan.name)
                                       : tr("Opened %1").arg(read.plan.name),

@@ -38,12 +38,19 @@ public:
     // problems are shown (and returned in `problems`).
     bool openPlan(const QString &path, QString *problems = nullptr);
 
+    // Destroy…: tears down what the plan's state says exists (like `fanout destroy`), after asking
+    // when `confirm`. True when the teardown run started.
+    bool destroyDeployment(bool confirm = true);
+
     // The window's default size: room for the graph, timeline and logs at once.
     static QSize defaultSize() { return QSize(1440, 900); }
 
     QAction *runAction() const { return m_run; }
     QAction *cancelAction() const { return m_cancel; }
     QAction *retryFailedAction() const { return m_retryFailed; }
+    QAction *runAllAction() const { return m_runAll; }
+    QAction *replaceSelectedAction() const { return m_replaceSelected; }
+    QAction *destroyAction() const { return m_destroy; }
     QAction *failFastAction() const { return m_failFast; }
     QSpinBox *parallelismBox() const { return m_parallelism; }
     GraphPane *graphPane() const { return m_graph; }
@@ -73,6 +80,8 @@ private:
     void addRecentFile(const QString &path);
     void updateRecentMenu();
     void onEvents(const QList<RunEvent> &events);
+    void runChanged();
+    void replaceSelected();
     void open();
     void saveAs();
     void exportGraph();
@@ -103,6 +112,9 @@ private:
     QAction *m_run = nullptr;
     QAction *m_cancel = nullptr;
     QAction *m_retryFailed = nullptr;
+    QAction *m_runAll = nullptr;
+    QAction *m_replaceSelected = nullptr;
+    QAction *m_destroy = nullptr;
     QAction *m_failFast = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
