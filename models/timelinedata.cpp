@@ -17,7 +17,10 @@ void TimelineData::reset()
 {
     const std::size_t n = std::size_t(m_session.resourceCount());
     m_attempts.assign(n, QList<AttemptRecord>());
-    m_states.assign(n, ResourceState::Pending);
+    // Before a run, resources that are up to date per the state file already show as succeeded.
+    m_states.resize(n);
+    for (std::size_t r = 0; r < n; ++r)
+        m_states[r] = m_session.state(int(r));
     m_running.assign(n, false);
     m_readySince.assign(n, -1);
     m_changed.assign(n, false);

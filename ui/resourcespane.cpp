@@ -58,9 +58,9 @@ ResourcesPane::ResourcesPane(RunSession &session, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
     // Narrow enough that every column fits the pane's default width; the id column stretches.
-    m_view->setColumnWidth(ResourceTableModel::TypeColumn, 44);
-    m_view->setColumnWidth(ResourceTableModel::GroupColumn, 70);
-    m_view->setColumnWidth(ResourceTableModel::StateColumn, 96);
+    m_view->setColumnWidth(ResourceTableModel::TypeColumn, 66);
+    m_view->setColumnWidth(ResourceTableModel::GroupColumn, 58);
+    m_view->setColumnWidth(ResourceTableModel::StateColumn, 104);
     m_view->setColumnWidth(ResourceTableModel::AttemptsColumn, 62);
     m_view->setColumnWidth(ResourceTableModel::DurationColumn, 64);
     m_view->horizontalHeader()->setStretchLastSection(false);

@@ -938,7 +938,8 @@ void TimelineView::paintHint(QPainter &painter)
         QString detail = QStringLiteral("Each attempt becomes a bar as it happens: waiting for a slot, running, and how it ended.");
         if (m_planEstimateMs > 0)
             detail += QStringLiteral("\nIts longest chain of dependencies is expected to take about %1.").arg(formatDuration(m_planEstimateMs));
-        painter.drawText(QRect(area.left(), y + titleHeight + 4, area.width(), 40), Qt::AlignHCenter | Qt::AlignTop, detail);
+        // Word-wrapped and inset, so that a narrow dock shows all of it rather than its middle.
+        painter.drawText(QRect(area.left() + 8, y + titleHeight + 4, area.width() - 16, 44), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, detail);
     }
 }
 
