@@ -1,0 +1,5 @@
+#include "planimporter.h"
+
+namespace fanout {
+
+} // namespace fanout

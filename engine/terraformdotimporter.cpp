@@ -1,0 +1,13 @@
+#include "terraformdotimporter.h"
+
+namespace fanout {
+
+ImportedPlan TerraformDotImporter::read(const std::string &text)
+{
+    Q_UNUSED(text);
+    ImportedPlan plan;
+    plan.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0, QStringLiteral("not implemented yet")});
+    return plan;
+}
+
+} // namespace fanout
