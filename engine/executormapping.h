@@ -11,8 +11,6 @@
 
 namespace fanout {
 
-struct Resource;
-
 // How an imported resource is provisioned: which executor runs it, with what parameters. A plan's
 // "mapping" is a list of rules tried in order; the first whose `match` (a glob on the source type,
 // such as "aws_db_*" or "AWS::RDS::*") and optional `address` (a glob on the source address) fit
@@ -47,8 +45,15 @@ public:
     // type `type` at `address`. Always a rule: the built-in table ends with a catch-all.
     const Rule &ruleFor(const QString &type, const QString &address) const;
 
-    // The resource's plan entry fields from `rule`, placeholders replaced.
-    static nlohmann::ordered_json fieldsFor(const Rule &rule, const Resource &resource);
+    // The first of this mapping's own rules that fits; nullptr when none does.
+    const Rule *ownRuleFor(const QString &type, const QString &address) const;
+
+    // The plan entry fields `rule` gives a resource (its "source" says what it was), with the
+    // placeholders replaced.
+    static nlohmann::ordered_json fieldsFor(const Rule &rule, const QString &id, const nlohmann::ordered_json &source,
+                                            const QString &name, const QString &group);
+
+    static ExecutorMapping withRules(QList<Rule> rules);
 
 private:
     QList<Rule> m_rules;

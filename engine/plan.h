@@ -47,6 +47,15 @@ struct Resource
     // How to tear it down: an action of the same executor type ({"type": ..., its parameters}),
     // which may use ${self.outputs.KEY}. Empty (null) when the resource declares none.
     nlohmann::ordered_json destroy;
+    // Where an imported resource came from: {"format", "address", "type", ...} as the importer
+    // found them (null for resources written by hand). A resource with a source and no "type" of
+    // its own is provisioned as the plan's mapping says; `mappedBy` then names the rule.
+    nlohmann::ordered_json source;
+    QString mappedBy;
+    // false: on the graph, never provisioned (a Terraform data source, a no-op change); it counts
+    // as done for what depends on it. `note` says why, for the user.
+    bool run = true;
+    QString note;
 
     QString displayName() const { return name.isEmpty() ? id : name; }
 };
@@ -69,6 +78,9 @@ struct Plan
     QList<Group> groups;
     QList<Variable> variables;
     QList<Resource> resources;
+    // How imported resources without a type of their own are provisioned (see ExecutorMapping):
+    // the plan's "mapping" list as written.
+    nlohmann::ordered_json mapping;
 
     int indexOf(const QString &resourceId) const;  // -1 when absent
     int groupIndex(const QString &groupName) const; // -1 when absent

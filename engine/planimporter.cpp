@@ -1,5 +1,184 @@
 #include "planimporter.h"
 
+#include "cloudformationimporter.h"
+#include "composeimporter.h"
+#include "terraformdotimporter.h"
+#include "terraformplanimporter.h"
+#include "textdecoder.h"
+
+#include <QFileInfo>
+
 namespace fanout {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+Diagnostic wholeFileError(const QString &message)
+{
+    return Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0, message};
+}
+
+ImportedPlan readAs(ImportFormat format, const std::string &text)
+{
+    switch (format) {
+    case ImportFormat::TerraformPlan:
+        return TerraformPlanImporter::read(text);
+    case ImportFormat::TerraformDot:
+        return TerraformDotImporter::read(text);
+    case ImportFormat::CloudFormation:
+        return CloudFormationImporter::read(text);
+    case ImportFormat::Compose:
+        return ComposeImporter::read(text);
+    case ImportFormat::FanoutPlan:
+        break;
+    }
+    Q_ASSERT_X(false, "PlanImporter", "a Fanout plan is read, not imported");
+    return {};
+}
+
+// A mapping given as a list of rules, or as a file's {"mapping": [...]}.
+json mappingRules(const json &mapping)
+{
+    if (mapping.is_object()) {
+        const auto it = mapping.find("mapping");
+        return it == mapping.end() ? json::array() : *it;
+    }
+    return mapping.is_null() ? json::array() : mapping;
+}
+
+QString unknownFormatMessage()
+{
+    return QStringLiteral("cannot tell what kind of file this is; Fanout reads its own plans, Terraform JSON plans "
+                          "(terraform show -json), terraform graph output, CloudFormation templates and Compose files. "
+                          "Say which with --format %1").arg(formatNames().join(QLatin1Char('|')));
+}
+
+} // namespace
+
+json PlanImporter::toDocument(const ImportedPlan &imported, const QString &planName, ImportFormat format, const json &mapping)
+{
+    json document = json::object();
+    document["name"] = planName.toStdString();
+    document["import"] = json{{"format", formatName(format).toStdString()}};
+    document["parallelism"] = 10; // terraform apply's default
+    document["mapping"] = mappingRules(mapping);
+    if (!imported.groups.isEmpty()) {
+        json groups = json::object();
+        for (const ImportedGroup &group : imported.groups) {
+            json entry = json::object();
+            if (!group.label.isEmpty() && group.label != group.name)
+                entry["label"] = group.label.toStdString();
+            groups[group.name.toStdString()] = std::move(entry);
+        }
+        document["groups"] = std::move(groups);
+    }
+    json resources = json::array();
+    for (const ImportedResource &r : imported.resources) {
+        json entry = json::object();
+        entry["id"] = r.address.toStdString();
+        if (!r.name.isEmpty() && r.name != r.address)
+            entry["name"] = r.name.toStdString();
+        if (!r.group.isEmpty())
+            entry["group"] = r.group.toStdString();
+        if (!r.dependsOn.isEmpty()) {
+            json dependsOn = json::array();
+            for (const QString &d : r.dependsOn)
+                dependsOn.push_back(d.toStdString());
+            entry["depends_on"] = std::move(dependsOn);
+        }
+        if (!r.run)
+            entry["run"] = false;
+        if (!r.note.isEmpty())
+            entry["note"] = r.note.toStdString();
+        json source = json::object();
+        source["address"] = r.address.toStdString();
+        source["type"] = r.type.toStdString();
+        for (const auto &[key, value] : r.source.items()) {
+            if (key != "address" && key != "type")
+                source[key] = value;
+        }
+        entry["source"] = std::move(source);
+        resources.push_back(std::move(entry));
+    }
+    document["resources"] = std::move(resources);
+    return document;
+}
+
+ImportResult PlanImporter::importText(const QByteArray &bytes, const QString &fileName, std::optional<ImportFormat> format, const json &mapping)
+{
+    ImportResult result;
+    result.file = fileName;
+    const std::string text = TextDecoder::toUtf8(bytes);
+    const std::optional<ImportFormat> detected = format ? format : detectFormat(text, fileName);
+    if (!detected) {
+        result.diagnostics.append(wholeFileError(unknownFormatMessage()));
+        return result;
+    }
+    result.format = *detected;
+    if (*detected == ImportFormat::FanoutPlan) {
+        result.diagnostics.append(wholeFileError(QStringLiteral("is a Fanout plan already; open or run it as it is")));
+        return result;
+    }
+    ImportedPlan imported = readAs(*detected, text);
+    result.diagnostics = imported.diagnostics;
+    if (imported.hasErrors())
+        return result;
+    const QString name = imported.name.isEmpty() ? QFileInfo(fileName).completeBaseName() : imported.name;
+    result.document = toDocument(imported, name.isEmpty() ? QStringLiteral("imported") : name, *detected, mapping);
+    if (!fileName.isEmpty())
+        result.document["import"]["file"] = QFileInfo(fileName).fileName().toStdString();
+    result.resourceCount = int(imported.resources.size());
+    for (const ImportedResource &r : imported.resources)
+        result.dependencyCount += int(r.dependsOn.size());
+    return result;
+}
+
+ImportResult PlanImporter::importFile(const QString &path, std::optional<ImportFormat> format, const json &mapping)
+{
+    QByteArray bytes;
+    if (const auto problem = PlanReader::loadFile(path, &bytes)) {
+        ImportResult result;
+        result.file = path;
+        result.diagnostics.append(wholeFileError(*problem));
+        return result;
+    }
+    return importText(bytes, path, format, mapping);
+}
+
+PlanReadResult PlanImporter::readFile(const QString &path, const ExecutorRegistry &registry, std::optional<ImportFormat> format)
+{
+    QByteArray bytes;
+    if (const auto problem = PlanReader::loadFile(path, &bytes)) {
+        PlanReadResult result;
+        result.file = path;
+        result.diagnostics.append(wholeFileError(*problem));
+        return result;
+    }
+    if (!format) {
+        const std::string text = TextDecoder::toUtf8(bytes);
+        // Resources (":/plans/demo.json") and files named .json that say nothing else are plans.
+        format = detectFormat(text, path);
+        if (!format) {
+            PlanReadResult result;
+            result.file = path;
+            result.diagnostics.append(wholeFileError(unknownFormatMessage()));
+            return result;
+        }
+    }
+    if (*format == ImportFormat::FanoutPlan)
+        return PlanReader::readText(bytes, path, registry);
+    const ImportResult imported = importText(bytes, path, format);
+    if (imported.hasErrors()) {
+        PlanReadResult result;
+        result.file = path;
+        result.diagnostics = imported.diagnostics;
+        return result;
+    }
+    PlanReadResult result = PlanReader::readJson(imported.document, registry);
+    result.file = path;
+    result.diagnostics = imported.diagnostics + result.diagnostics;
+    return result;
+}
 
 } // namespace fanout

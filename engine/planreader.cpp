@@ -2,14 +2,16 @@
 
 #include "closestmatch.h"
 #include "duration.h"
+#include "executormapping.h"
 #include "executorregistry.h"
 #include "jsonlocator.h"
 #include "planvalidator.h"
 #include "references.h"
+#include "structuredtext.h"
+#include "textdecoder.h"
 
 #include <QFile>
 #include <QFileInfo>
-#include <QStringDecoder>
 
 #include <cctype>
 #include <limits>
@@ -25,7 +27,8 @@ constexpr int kMaxParallelism = 10'000;
 const QStringList kPlanFields = {
     QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("parallelism"),
     QStringLiteral("fail_fast"), QStringLiteral("seed"), QStringLiteral("defaults"),
-    QStringLiteral("groups"), QStringLiteral("variables"), QStringLiteral("resources")};
+    QStringLiteral("groups"), QStringLiteral("variables"), QStringLiteral("resources"),
+    QStringLiteral("mapping"), QStringLiteral("import")};
 const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("secret"), QStringLiteral("description")};
 const QStringList kDefaultsFields = {QStringLiteral("timeout"), QStringLiteral("retry")};
 const QStringList kGroupFields = {QStringLiteral("label"), QStringLiteral("limit")};
@@ -44,6 +47,7 @@ class Reader
 public:
     Diagnostics diagnostics;
     QList<int> unreadableResources; // array elements that are not objects
+    ExecutorMapping m_mapping;
 
     Plan read(const json &document)
     {
@@ -108,6 +112,13 @@ public:
         if (const auto it = document.find("variables"); it != document.end())
             plan.variables = variables(*it);
 
+        if (const auto it = document.find("mapping"); it != document.end()) {
+            plan.mapping = *it;
+            m_mapping = ExecutorMapping::fromJson(*it, diagnostics);
+        }
+        if (const auto it = document.find("import"); it != document.end() && !it->is_object())
+            error(QStringLiteral("import"), QStringLiteral("must be an object that says where the plan was imported from, such as {\"format\": \"terraform-plan\", \"file\": \"plan.json\"}, not %1").arg(typeName(*it)));
+
         const auto resources = document.find("resources");
         if (resources == document.end()) {
             error(QString(), QStringLiteral("the plan has no \"resources\"; add a list of resources, such as [{\"id\": \"vpc\", \"type\": \"sim\"}]"));
@@ -171,39 +182,69 @@ private:
             unreadableResources.append(index);
             return r;
         }
-        auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
-        for (const auto &[key, member] : value.items()) {
-            if (key == "id") {
-                r.id = string(member, field("id"));
-            } else if (key == "name") {
-                r.name = string(member, field("name"));
-            } else if (key == "type") {
-                r.type = string(member, field("type"));
-            } else if (key == "group") {
-                r.group = string(member, field("group"));
-            } else if (key == "depends_on") {
-                if (!member.is_array()) {
-                    error(field("depends_on"), QStringLiteral("must be a list of resource ids, such as [\"vpc\"], not %1").arg(show(member)));
-                    continue;
+        for (const auto &[key, member] : value.items())
+            readField(r, key, member, path);
+        // An imported resource without a type of its own runs as the plan's mapping says.
+        if (r.type.isEmpty() && r.source.is_object() && value.find("type") == value.end()) {
+            const auto sourceType = r.source.find("type");
+            const auto address = r.source.find("address");
+            if (sourceType != r.source.end() && sourceType->is_string()) {
+                const QString type = QString::fromStdString(sourceType->get<std::string>());
+                const QString at = address != r.source.end() && address->is_string() ? QString::fromStdString(address->get<std::string>()) : r.id;
+                const ExecutorMapping::Rule &rule = m_mapping.ruleFor(type, at);
+                r.mappedBy = rule.builtIn ? QStringLiteral("built-in mapping (%1)").arg(rule.match) : rule.path;
+                const json fields = ExecutorMapping::fieldsFor(rule, r.id, r.source, r.name, r.group);
+                for (const auto &[key, member] : fields.items()) {
+                    if (value.find(key) == value.end())
+                        readField(r, key, member, rule.builtIn ? path : rule.path);
                 }
-                for (std::size_t j = 0; j < member.size(); ++j)
-                    r.dependsOn.append(string(member[j], jsonIndexPath(field("depends_on"), qsizetype(j))));
-            } else if (key == "timeout") {
-                r.timeoutMs = duration(member, field("timeout")).value_or(r.timeoutMs);
-            } else if (key == "retry") {
-                r.retry = retry(member, field("retry"), r.retry);
-            } else if (key == "estimate") {
-                r.estimateMs = duration(member, field("estimate"));
-            } else if (key == "destroy") {
-                if (member.is_object())
-                    r.destroy = member; // PlanValidator checks it like a resource of its type
-                else
-                    error(field("destroy"), QStringLiteral("must be an object such as {\"type\": \"command\", \"command\": [\"rm\", \"-r\", \"data\"]}, not %1").arg(typeName(member)));
-            } else {
-                r.params[key] = member; // the executor's own; PlanValidator checks them
             }
         }
         return r;
+    }
+
+    // One field of a resource entry; `path` is where it is written (the resource, or a mapping rule).
+    void readField(Resource &r, const std::string &key, const json &member, const QString &path)
+    {
+        auto field = [&](const char *name) { return jsonMemberPath(path, QString::fromLatin1(name)); };
+        if (key == "id") {
+            r.id = string(member, field("id"));
+        } else if (key == "name") {
+            r.name = string(member, field("name"));
+        } else if (key == "type") {
+            r.type = string(member, field("type"));
+        } else if (key == "group") {
+            r.group = string(member, field("group"));
+        } else if (key == "depends_on") {
+            if (!member.is_array()) {
+                error(field("depends_on"), QStringLiteral("must be a list of resource ids, such as [\"vpc\"], not %1").arg(show(member)));
+                return;
+            }
+            for (std::size_t j = 0; j < member.size(); ++j)
+                r.dependsOn.append(string(member[j], jsonIndexPath(field("depends_on"), qsizetype(j))));
+        } else if (key == "timeout") {
+            r.timeoutMs = duration(member, field("timeout")).value_or(r.timeoutMs);
+        } else if (key == "retry") {
+            r.retry = retry(member, field("retry"), r.retry);
+        } else if (key == "estimate") {
+            r.estimateMs = duration(member, field("estimate"));
+        } else if (key == "destroy") {
+            if (member.is_object())
+                r.destroy = member; // PlanValidator checks it like a resource of its type
+            else
+                error(field("destroy"), QStringLiteral("must be an object such as {\"type\": \"command\", \"command\": [\"rm\", \"-r\", \"data\"]}, not %1").arg(typeName(member)));
+        } else if (key == "source") {
+            if (member.is_object())
+                r.source = member;
+            else
+                error(field("source"), QStringLiteral("must be an object that says where the resource was imported from, such as {\"type\": \"aws_vpc\", \"address\": \"aws_vpc.main\"}, not %1").arg(typeName(member)));
+        } else if (key == "run") {
+            r.run = boolean(member, field("run"), true);
+        } else if (key == "note") {
+            r.note = string(member, field("note"));
+        } else {
+            r.params[key] = member; // the executor's own; PlanValidator checks them
+        }
     }
 
     RetryPolicy retry(const json &value, const QString &path, RetryPolicy policy)
@@ -312,49 +353,6 @@ private:
     }
 };
 
-// Plan files are UTF-8; a UTF-16 file (as Windows tools write them) is recognised by its byte
-// order mark and converted.
-std::string toUtf8(const QByteArray &bytes)
-{
-    if (bytes.startsWith("\xFF\xFE") || bytes.startsWith("\xFE\xFF")) {
-        auto decoder = QStringDecoder(bytes.startsWith("\xFF\xFE") ? QStringConverter::Utf16LE : QStringConverter::Utf16BE);
-        const QString text = decoder(bytes.mid(2));
-        return text.toStdString();
-    }
-    return bytes.toStdString();
-}
-
-
-// nlohmann/json reports the last byte it read (1-based), which for an unexpected token is its end;
-// a person looks for the token's start.
-std::size_t tokenStart(const std::string &text, std::size_t byte, const QString &message)
-{
-    if (text.empty())
-        return 0;
-    std::size_t at = std::min(byte > 0 ? byte - 1 : 0, text.size() - 1);
-    auto partOfLiteral = [&](std::size_t i) {
-        const char c = text[i];
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.' || (c & 0x80);
-    };
-    if (byte > text.size())
-        return text.size(); // the end of the input
-    if (text[at] == '"' && message.contains(QLatin1String("unexpected string literal"))) {
-        while (at > 0) {
-            --at;
-            if (text[at] == '"' && (at == 0 || text[at - 1] != '\\'))
-                break;
-        }
-        return at;
-    }
-    if (!partOfLiteral(at) && at > 0 && partOfLiteral(at - 1) && message.contains(QLatin1String("invalid literal")))
-        --at;
-    if (partOfLiteral(at)) {
-        while (at > 0 && partOfLiteral(at - 1))
-            --at;
-    }
-    return at;
-}
-
 PlanReadResult finish(Reader &reader, Plan plan, const ExecutorRegistry &registry)
 {
     // A resource that uses another's output waits for it, whether or not depends_on says so.
@@ -391,42 +389,16 @@ PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, cons
 
 PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &fileName, const ExecutorRegistry &registry)
 {
+    const StructuredText text = StructuredText::parseJson(TextDecoder::toUtf8(bytes));
     PlanReadResult result;
-    JsonLocator locator(toUtf8(bytes));
-    constexpr int kMaxDepth = 64;
-    if (const auto at = jsonNestedTooDeep(locator.text(), kMaxDepth)) {
-        const auto where = locator.locationOfOffset(*at);
-        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
-                                             QStringLiteral("nested more than %1 levels deep; a plan never needs that, so this is not read").arg(kMaxDepth)});
+    if (!text.ok()) {
+        result.diagnostics = text.diagnostics();
         result.file = fileName;
         return result;
     }
-    json document;
-    try {
-        document = json::parse(locator.text());
-    } catch (const json::parse_error &e) {
-        // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
-        // error while parsing ..."; keep the explanation and give the place our own way.
-        QString what = QString::fromUtf8(e.what());
-        const qsizetype colon = what.indexOf(QStringLiteral(": "));
-        if (colon >= 0)
-            what = what.mid(colon + 2);
-        const auto where = locator.locationOfOffset(tokenStart(locator.text(), e.byte, what));
-        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
-                                             QStringLiteral("not valid JSON: %1").arg(what)});
-        result.file = fileName;
-        return result;
-    }
-    result = readJson(document, registry);
+    result = readJson(text.document(), registry);
     result.file = fileName;
-    for (Diagnostic &d : result.diagnostics) {
-        if (d.path.isEmpty())
-            continue; // about the whole file
-        if (const auto where = locator.locate(d.path)) {
-            d.line = where->line;
-            d.column = where->column;
-        }
-    }
+    text.place(result.diagnostics);
     // In the order a person reads the file.
     std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic &a, const Diagnostic &b) {
         return std::pair(a.line, a.column) < std::pair(b.line, b.column);
@@ -434,24 +406,30 @@ PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &file
     return result;
 }
 
-PlanReadResult PlanReader::readFile(const QString &path, const ExecutorRegistry &registry)
+std::optional<QString> PlanReader::loadFile(const QString &path, QByteArray *bytes)
 {
     QFile file(path);
-    auto failed = [&](const QString &message) {
+    if (QFileInfo(path).isDir())
+        return QStringLiteral("is a directory; give the path of a plan file");
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("cannot open the plan: %1").arg(file.errorString());
+    if (file.size() > kMaxFileSize)
+        return QStringLiteral("the file is %1 MiB; plans larger than %2 MiB are not read").arg(file.size() >> 20).arg(kMaxFileSize >> 20);
+    *bytes = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return QStringLiteral("cannot read the plan: %1").arg(file.errorString());
+    return std::nullopt;
+}
+
+PlanReadResult PlanReader::readFile(const QString &path, const ExecutorRegistry &registry)
+{
+    QByteArray bytes;
+    if (const auto problem = loadFile(path, &bytes)) {
         PlanReadResult result;
         result.file = path;
-        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0, message});
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0, *problem});
         return result;
-    };
-    if (QFileInfo(path).isDir())
-        return failed(QStringLiteral("is a directory; give the path of a plan file"));
-    if (!file.open(QIODevice::ReadOnly))
-        return failed(QStringLiteral("cannot open the plan: %1").arg(file.errorString()));
-    if (file.size() > kMaxFileSize)
-        return failed(QStringLiteral("the file is %1 MiB; plans larger than %2 MiB are not read").arg(file.size() >> 20).arg(kMaxFileSize >> 20));
-    const QByteArray bytes = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        return failed(QStringLiteral("cannot read the plan: %1").arg(file.errorString()));
+    }
     return readText(bytes, path, registry);
 }
 

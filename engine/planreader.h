@@ -30,6 +30,9 @@ public:
     // For plans built in memory, such as by an importer; diagnostics carry paths but no lines.
     static PlanReadResult readJson(const nlohmann::ordered_json &document, const ExecutorRegistry &registry);
 
+    // Reads a whole file for a reader; nullopt on success, else what went wrong, for the user.
+    static std::optional<QString> loadFile(const QString &path, QByteArray *bytes);
+
     // The largest plan file Fanout reads.
     static constexpr qint64 kMaxFileSize = 512ll * 1024 * 1024;
 };

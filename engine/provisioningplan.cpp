@@ -9,6 +9,10 @@ ProvisioningPlan ProvisioningPlan::build(const Plan &plan, const DeploymentState
     ProvisioningPlan result;
     result.changes = state.compare(plan);
     for (int r = 0; r < plan.resources.size(); ++r) {
+        if (!plan.resources[r].run) {
+            ++result.notRun; // the scheduler passes it by
+            continue;
+        }
         switch (result.changes[r]) {
         case DeploymentState::Change::Create:
             ++result.toCreate;

@@ -25,6 +25,7 @@ struct ProvisioningPlan
     int changed = 0;   // in the state, definition changed
     int forced = 0;    // up to date, but run again as asked (replace ids, or all)
     int upToDate = 0;  // == provisioned.size()
+    int notRun = 0;    // "run": false (data sources, no-ops of an imported plan)
 
     // `replace`: ids to run again even if up to date (--replace); `all`: run everything again.
     static ProvisioningPlan build(const Plan &plan, const DeploymentState &state, const QStringList &replace = {},

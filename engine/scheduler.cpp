@@ -137,6 +137,15 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
         setState(it.key(), ResourceState::Succeeded, QStringLiteral("up to date: provisioned by an earlier run"));
         m_dispatcher->satisfy(it.key());
     }
+    // Kept on the graph for what depends on them, never provisioned: a Terraform data source, a
+    // no-op change. They count as done.
+    for (int r = 0; r < n; ++r) {
+        const Resource &resource = m_plan->resources[r];
+        if (resource.run || m_status[r].state != ResourceState::Pending)
+            continue;
+        setState(r, ResourceState::Succeeded, QStringLiteral("not run: %1").arg(resource.note.isEmpty() ? QStringLiteral("the plan says \"run\": false") : resource.note));
+        m_dispatcher->satisfy(r);
+    }
     for (int r = 0; r < n; ++r) {
         if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
             makeReady(r);
