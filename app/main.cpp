@@ -20,8 +20,11 @@ Commands:
   destroy PLAN    Tear down what PLAN's state file says exists, dependents first
   validate PLAN   Check PLAN and print every problem found
   graph PLAN      Print PLAN's dependency graph as Graphviz DOT or Mermaid
+  import FILE     Turn a Terraform plan or graph, a CloudFormation template or a Compose
+                  file into a Fanout plan
 
-PLAN is a plan file (see docs/plan-format.md) or "demo" for the built-in demo plan.
+PLAN is a plan file (see docs/plan-format.md), "demo" for the built-in demo plan, or any
+file `import` reads, imported on the way.
 Run "fanout <command> --help" for a command's options.
 
 Options:
@@ -56,6 +59,8 @@ int main(int argc, char *argv[])
         return PlanCommands::validate(rest);
     if (command == QLatin1String("graph"))
         return PlanCommands::graph(rest);
+    if (command == QLatin1String("import"))
+        return PlanCommands::import(rest);
     if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
         out.write(QString::fromUtf8(kUsage));
         return RunCommand::Succeeded;
@@ -64,7 +69,7 @@ int main(int argc, char *argv[])
         out.writeLine(QStringLiteral("fanout %1").arg(QCoreApplication::applicationVersion()));
         return RunCommand::Succeeded;
     }
-    const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("destroy"), QStringLiteral("validate"), QStringLiteral("graph")};
+    const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("destroy"), QStringLiteral("validate"), QStringLiteral("graph"), QStringLiteral("import")};
     err.writeLine(QStringLiteral("fanout: unknown command \"%1\"%2\nRun \"fanout --help\" for the commands.")
                       .arg(command, didYouMean(command, commands)));
     return RunCommand::InvalidInput;

@@ -2,6 +2,7 @@
 
 #include "console.h"
 #include "executorregistry.h"
+#include "planimporter.h"
 
 #include <QFileInfo>
 
@@ -21,7 +22,8 @@ QString PlanArgument::displayName(const QString &argument)
 
 PlanReadResult PlanArgument::load(const QString &argument, const Console &console)
 {
-    PlanReadResult result = PlanReader::readFile(resolve(argument), ExecutorRegistry::builtIn());
+    // Terraform plans and graphs, CloudFormation templates and Compose files are imported on the way.
+    PlanReadResult result = PlanImporter::readFile(resolve(argument), ExecutorRegistry::builtIn());
     print(result.diagnostics, displayName(argument), console);
     return result;
 }

@@ -1,11 +1,16 @@
 #include "plancommands.h"
 
 #include "console.h"
+#include "executorregistry.h"
 #include "graphwriter.h"
+#include "planimporter.h"
 #include "planargument.h"
 #include "runcommand.h"
 
 #include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
 
 namespace fanout {
 
@@ -83,6 +88,114 @@ int PlanCommands::graph(const QStringList &arguments)
     if (read.hasErrors())
         return RunCommand::InvalidInput;
     Console(stdout).write(chosen == QLatin1String("dot") ? GraphWriter::toDot(read.plan) : GraphWriter::toMermaid(read.plan));
+    return RunCommand::Succeeded;
+}
+
+int PlanCommands::import(const QStringList &arguments)
+{
+    const Console out(stdout);
+    const Console err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Import FILE, another tool's plan, as a Fanout plan: a Terraform JSON plan (terraform show\n"
+        "-json PLANFILE), terraform graph output, a CloudFormation template (JSON or YAML) or a\n"
+        "Compose file. Every resource keeps its dependencies; modules become groups. How each\n"
+        "resource is provisioned comes from the plan's \"mapping\" (docs/importing.md): by default a\n"
+        "simulation with an estimate per resource type, for a forecast.\n"
+        "fanout run, validate and graph also take these files directly.\n"
+        "Exit status: 0 when imported, 2 when FILE cannot be imported."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The file to import."), QStringLiteral("import FILE"));
+    const QCommandLineOption formatOption({QStringLiteral("f"), QStringLiteral("format")},
+                                          QStringLiteral("What FILE is: %1. Detected from its content when not given.")
+                                              .arg(formatNames().mid(1).join(QStringLiteral(", "))),
+                                          QStringLiteral("FORMAT"));
+    const QCommandLineOption mappingOption({QStringLiteral("m"), QStringLiteral("mapping")},
+                                           QStringLiteral("A JSON file of mapping rules ({\"mapping\": [...]}) that say which executor provisions which resource types."),
+                                           QStringLiteral("MAPPING"));
+    const QCommandLineOption outputOption({QStringLiteral("o"), QStringLiteral("output")},
+                                          QStringLiteral("Where to write the plan; standard output when not given."), QStringLiteral("PLAN"));
+    parser.addOption(formatOption);
+    parser.addOption(mappingOption);
+    parser.addOption(outputOption);
+    if (!parser.parse(QStringList{QStringLiteral("fanout import")} + arguments)) {
+        err.writeLine(QStringLiteral("fanout import: %1\nRun \"fanout import --help\" for the options.").arg(parser.errorText()));
+        return RunCommand::InvalidInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out.write(parser.helpText());
+        return RunCommand::Succeeded;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        err.writeLine(QStringLiteral("fanout import: give one FILE to import."));
+        return RunCommand::InvalidInput;
+    }
+    const QString file = parser.positionalArguments().constFirst();
+
+    std::optional<ImportFormat> format;
+    if (parser.isSet(formatOption)) {
+        format = formatFromName(parser.value(formatOption).toLower());
+        if (!format || *format == ImportFormat::FanoutPlan) {
+            err.writeLine(QStringLiteral("fanout import: unknown format \"%1\"; use one of %2")
+                              .arg(parser.value(formatOption), formatNames().mid(1).join(QStringLiteral(", "))));
+            return RunCommand::InvalidInput;
+        }
+    }
+
+    nlohmann::ordered_json mapping;
+    if (parser.isSet(mappingOption)) {
+        const QString mappingFile = parser.value(mappingOption);
+        const Diagnostics problems = PlanImporter::readMapping(mappingFile, &mapping);
+        PlanArgument::print(problems, mappingFile, err);
+        if (errorCount(problems) > 0)
+            return RunCommand::InvalidInput;
+    }
+
+    const QString output = parser.value(outputOption);
+    if (!output.isEmpty() && QFileInfo(output).absoluteFilePath() == QFileInfo(file).absoluteFilePath()) {
+        err.writeLine(QStringLiteral("fanout import: the output would overwrite %1; give another -o").arg(file));
+        return RunCommand::InvalidInput;
+    }
+
+    const ImportResult imported = PlanImporter::importFile(file, format, mapping);
+    PlanArgument::print(imported.diagnostics, file, err);
+    if (imported.hasErrors()) {
+        err.writeLine(QStringLiteral("%1: not imported").arg(file));
+        return RunCommand::InvalidInput;
+    }
+    // What the plan would say when read: an error here (a mapping rule naming an unknown executor,
+    // say) is worth knowing before the plan is saved.
+    const PlanReadResult read = PlanReader::readJson(imported.document, ExecutorRegistry::builtIn());
+    PlanArgument::print(read.diagnostics, output.isEmpty() ? QStringLiteral("(imported plan)") : output, err);
+    if (read.hasErrors())
+        return RunCommand::InvalidInput;
+
+    const QByteArray text = QByteArray::fromStdString(imported.document.dump(2)) + '\n';
+    if (output.isEmpty()) {
+        out.write(QString::fromUtf8(text));
+    } else {
+        QSaveFile saved(output);
+        if (!saved.open(QIODevice::WriteOnly) || saved.write(text) != text.size() || !saved.commit()) {
+            err.writeLine(QStringLiteral("fanout import: cannot write %1: %2").arg(output, saved.errorString()));
+            return RunCommand::Failed;
+        }
+    }
+    int notRun = 0;
+    QMap<QString, int> mappedBy;
+    for (const Resource &r : read.plan.resources) {
+        notRun += r.run ? 0 : 1;
+        if (r.run)
+            ++mappedBy[r.mappedBy.startsWith(QLatin1String("built-in")) ? QStringLiteral("built-in estimates (sim)") : r.mappedBy];
+    }
+    QStringList how;
+    for (auto it = mappedBy.cbegin(); it != mappedBy.cend(); ++it)
+        how.append(QStringLiteral("%1 by %2").arg(it.value()).arg(it.key()));
+    err.writeLine(QStringLiteral("%1 (%2): %3 resources, %4 dependencies, %5 groups%6%7%8")
+                      .arg(file, formatDescription(imported.format))
+                      .arg(imported.resourceCount).arg(imported.dependencyCount).arg(read.plan.groups.size())
+                      .arg(notRun ? QStringLiteral(", %1 not to run (data sources, no-ops)").arg(notRun) : QString())
+                      .arg(how.isEmpty() ? QString() : QStringLiteral("; provisioned: %1").arg(how.join(QStringLiteral(", "))))
+                      .arg(output.isEmpty() ? QString() : QStringLiteral("; written to %1").arg(output)));
     return RunCommand::Succeeded;
 }
 

@@ -1,8 +1,11 @@
 #include "importformat.h"
 
 #include <QFileInfo>
+#include <QSet>
 
 #include <cctype>
+#include <cstring>
+#include <vector>
 
 namespace fanout {
 
@@ -23,9 +26,34 @@ constexpr Entry kFormats[] = {
     {ImportFormat::Compose, "compose", "Compose file"},
 };
 
-bool containsKey(const std::string &head, const char *key)
+// The keys of a JSON text's top-level object, found by a scan that skips strings and nested
+// values: which keys a file has at the top tells the formats apart, whatever their values say.
+QSet<QByteArray> topLevelKeys(const std::string &text)
 {
-    return head.find(key) != std::string::npos;
+    QSet<QByteArray> keys;
+    int depth = 0;
+    bool expectKey = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            const std::size_t start = i + 1;
+            for (++i; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '\\')
+                    ++i;
+            }
+            if (depth == 1 && expectKey)
+                keys.insert(QByteArray(text.data() + start, qsizetype(std::min(i, text.size()) - start)));
+            expectKey = false;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            expectKey = c == '{' && depth == 1;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == ',' && depth == 1) {
+            expectKey = true;
+        }
+    }
+    return keys;
 }
 
 } // namespace
@@ -76,32 +104,45 @@ std::optional<ImportFormat> detectFormat(const std::string &text, const QString 
     if (head.rfind("digraph", 0) == 0 || head.rfind("strict digraph", 0) == 0 || suffix == QLatin1String("dot") || suffix == QLatin1String("gv"))
         return ImportFormat::TerraformDot;
     if (!head.empty() && head[0] == '{') {
-        // Terraform's plan says what it is near the top; so do CloudFormation templates, though
-        // their "Resources" may come after long Parameters and Mappings.
-        if (containsKey(head, "\"format_version\"") && (containsKey(head, "\"resource_changes\"") || containsKey(head, "\"planned_values\"") || containsKey(head, "\"terraform_version\"")))
+        const QSet<QByteArray> keys = topLevelKeys(text);
+        if (keys.contains("format_version") && (keys.contains("resource_changes") || keys.contains("planned_values") || keys.contains("terraform_version")))
             return ImportFormat::TerraformPlan;
-        if (containsKey(head, "\"AWSTemplateFormatVersion\"") || containsKey(head, "\"AWS::"))
+        if (keys.contains("AWSTemplateFormatVersion") || keys.contains("Resources"))
             return ImportFormat::CloudFormation;
-        if (containsKey(head, "\"services\""))
+        if (keys.contains("services"))
             return ImportFormat::Compose;
-        if (containsKey(head, "\"resources\""))
+        // A Fanout plan, or a JSON file that is none of these: PlanReader says what is wrong with it.
+        if (keys.contains("resources") || suffix == QLatin1String("json"))
             return ImportFormat::FanoutPlan;
-        if (containsKey(head, "\"Resources\""))
-            return ImportFormat::CloudFormation;
-        return suffix == QLatin1String("json") ? std::optional(ImportFormat::FanoutPlan) : std::nullopt;
+        return std::nullopt;
     }
-    // YAML: look for top-level keys.
+    // YAML: look for top-level keys, at the indentation of the document's first line of content
+    // (some templates indent everything).
+    std::vector<std::pair<std::size_t, std::size_t>> lines; // (indentation, start of content)
+    std::size_t topIndent = std::string::npos;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        std::size_t content = start;
+        while (content < end && text[content] == ' ')
+            ++content;
+        const bool meta = content == end || text[content] == '#' || text[content] == '%' || text.compare(content, 3, "---") == 0 || text.compare(content, 3, "...") == 0;
+        if (!meta) {
+            lines.emplace_back(content - start, content);
+            topIndent = std::min(topIndent, content - start);
+        }
+        start = end + 1;
+    }
     auto topLevelKey = [&](const char *key) {
-        const std::string k(key);
-        std::size_t at = 0;
-        while ((at = head.find(k, at)) != std::string::npos) {
-            if ((at == 0 || head[at - 1] == '\n') && at + k.size() < head.size() && (head[at + k.size()] == ':' || head[at + k.size()] == ' '))
+        const std::size_t n = std::strlen(key);
+        for (const auto &[indent, at] : lines) {
+            if (indent == topIndent && text.compare(at, n, key) == 0 && at + n < text.size() && (text[at + n] == ':' || text[at + n] == ' '))
                 return true;
-            at += k.size();
         }
         return false;
     };
-    if (topLevelKey("AWSTemplateFormatVersion") || topLevelKey("Resources") || containsKey(head, "AWS::"))
+    if (topLevelKey("AWSTemplateFormatVersion") || topLevelKey("Resources"))
         return ImportFormat::CloudFormation;
     if (topLevelKey("services"))
         return ImportFormat::Compose;
