@@ -241,6 +241,7 @@ ExecutorMapping ExecutorMapping::fromJson(const nlohmann::ordered_json &rules, D
             if (key != "match" && key != "address")
                 rule.fields[key] = value;
         }
+        rule.hasPlaceholders = entry.dump().find("${") != std::string::npos;
         mapping.m_rules.append(rule);
     }
     return mapping;
@@ -279,6 +280,8 @@ const ExecutorMapping::Rule &ExecutorMapping::ruleFor(const QString &type, const
 nlohmann::ordered_json ExecutorMapping::fieldsFor(const Rule &rule, const QString &id, const nlohmann::ordered_json &source,
                                                   const QString &name, const QString &group)
 {
+    if (!rule.hasPlaceholders)
+        return rule.fields;
     auto text = [&](const char *key) {
         const auto it = source.find(key);
         return it != source.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();

@@ -31,6 +31,7 @@ public:
         QString address;        // glob on the source address; empty = any
         nlohmann::ordered_json fields = nlohmann::ordered_json::object(); // type, params, estimate...
         bool builtIn = false;
+        bool hasPlaceholders = false; // any "${" in its fields: most rules have none, and are copied as they are
         QString path;           // where it is: "mapping[2]", or "built-in" for the shipped table
     };
 

@@ -1,5 +1,7 @@
 #include "graphlayoutengine.h"
 
+#include "graphvizlock.h"
+
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QFile>
@@ -37,21 +39,15 @@ QByteArray number(double value)
 }
 
 // Graphviz's error messages during one layout. agseterrf() takes a plain function, hence a global;
-// only the layout thread (and only under graphvizMutex) touches it.
+// only the layout thread (and only under graphvizMutex(), see graphvizlock.h) touches it. GraphLayouter
+// keeps all layouts on one thread; the mutex makes that hold even for the moment one layout thread is
+// finishing as another starts, and keeps importers that parse DOT from running Graphviz meanwhile.
 QString g_messages;
 
 int collectMessage(char *message)
 {
     g_messages += QString::fromLocal8Bit(message).trimmed() + QLatin1Char(' ');
     return 0;
-}
-
-// Every use of Graphviz goes through here. GraphLayouter keeps all layouts on one thread; the
-// mutex makes that hold even for the moment one layout thread is finishing as another starts.
-QMutex &graphvizMutex()
-{
-    static QMutex mutex;
-    return mutex;
 }
 
 // The dot layout plugin, loaded directly rather than through Graphviz's plugin configuration

@@ -33,8 +33,11 @@ public:
             warning(QStringLiteral("resources"), QStringLiteral("the plan has no resources, so a run does nothing"));
 
         QStringList groupNames;
-        for (const Group &group : m_plan.groups)
+        QSet<QString> groupSet; // thousands of module instances make thousands of groups
+        for (const Group &group : m_plan.groups) {
             groupNames.append(group.name);
+            groupSet.insert(group.name);
+        }
 
         QHash<QString, int> firstWithId;
         QStringList ids;
@@ -52,14 +55,15 @@ public:
         }
 
         for (int i = 0; i < m_plan.resources.size(); ++i)
-            checkResource(i, firstWithId, ids, groupNames);
+            checkResource(i, firstWithId, ids, groupNames, groupSet);
 
         checkCycles(firstWithId);
         return m_diagnostics;
     }
 
 private:
-    void checkResource(int i, const QHash<QString, int> &firstWithId, const QStringList &ids, const QStringList &groupNames)
+    void checkResource(int i, const QHash<QString, int> &firstWithId, const QStringList &ids, const QStringList &groupNames,
+                       const QSet<QString> &groupSet)
     {
         const Resource &r = m_plan.resources[i];
         const QString path = jsonIndexPath(QStringLiteral("resources"), i);
@@ -94,7 +98,7 @@ private:
         if (r.destroy.is_object())
             checkReferences(i, r.destroy, field(i, "destroy"), true, ids);
 
-        if (!r.group.isEmpty() && !groupNames.contains(r.group)) {
+        if (!r.group.isEmpty() && !groupSet.contains(r.group)) {
             error(field(i, "group"), QStringLiteral("unknown group \"%1\"%2; declare it under \"groups\" first")
                                          .arg(r.group, didYouMean(r.group, groupNames)));
         }

@@ -52,8 +52,8 @@ std::size_t tokenStart(const std::string &text, std::size_t byte, const QString 
     return at;
 }
 
-// YAML 1.2's core schema for plain (unquoted, untagged) scalars, plus the yes/no/on/off that
-// YAML 1.1 files (most Compose files) still use as booleans.
+// YAML 1.2's core schema for plain (unquoted, untagged) scalars. yes/no/on/off stay strings, as
+// YAML 1.2 and the tools that read Compose files and CloudFormation templates have them.
 json plainScalar(const std::string &s)
 {
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
@@ -107,18 +107,20 @@ public:
         const YAML::Mark mark = node.Mark();
         if (!m_places.contains(path))
             m_places.insert(path, {mark.line + 1, mark.column + 1});
-        json value = plain(node, path, depth);
         const std::string &tag = node.Tag();
         if (m_tags == StructuredText::YamlTags::CloudFormation && tag.size() > 1 && tag[0] == '!' && tag[1] != '!') {
             const std::string name = tag.substr(1);
+            const std::string key = name == "Ref" || name == "Condition" ? name : "Fn::" + name;
+            // The value lives under the long form's key: `!GetAtt [A, B]` at X is {"Fn::GetAtt": [A, B]},
+            // so A is at X["Fn::GetAtt"][0], which is where importers look for it.
+            const QString inner = jsonMemberPath(path, QString::fromStdString(key));
+            if (!m_places.contains(inner))
+                m_places.insert(inner, {mark.line + 1, mark.column + 1});
             json wrapped = json::object();
-            if (name == "Ref" || name == "Condition")
-                wrapped[name] = std::move(value);
-            else
-                wrapped["Fn::" + name] = std::move(value);
+            wrapped[key] = plain(node, inner, depth + 1);
             return wrapped;
         }
-        return value;
+        return plain(node, path, depth);
     }
 
 private:
@@ -231,6 +233,13 @@ StructuredText StructuredText::parseJson(std::string text)
             what = what.mid(colon + 2);
         const auto where = result.m_json->locationOfOffset(tokenStart(t, e.byte, what));
         result.m_diagnostics.append(errorAt(where.line, where.column, QStringLiteral("not valid JSON: %1").arg(what)));
+        return result;
+    } catch (const json::exception &e) {
+        // Not a syntax error but a value nlohmann/json cannot hold, such as 1e400 (out_of_range).
+        QString what = QString::fromUtf8(e.what());
+        if (const qsizetype close = what.indexOf(QLatin1String("] ")); close >= 0)
+            what = what.mid(close + 2);
+        result.m_diagnostics.append(errorAt(1, 1, QStringLiteral("not valid JSON: %1").arg(what)));
         return result;
     }
     result.m_ok = true;
