@@ -189,6 +189,13 @@ private slots:
     void unreadableStateStopsEverything_data();
     void unreadableStateStopsEverything();
     void variablesFromTheCommandLine();
+    void importWritesAPlanThatRuns();
+    void importProblemsSayWhere_data();
+    void importProblemsSayWhere();
+    void otherToolsFilesWorkDirectly();
+
+private:
+    QTemporaryDir m_importFiles;
 };
 
 void tst_Cli::versionAndHelp()
@@ -754,6 +761,102 @@ void tst_Cli::localStackProvisionsAndTearsDown()
         return ::kill(server, 0) != 0 || !stat.open(QIODevice::ReadOnly) || stat.readAll().contains(") Z ");
     };
     QTRY_VERIFY_WITH_TIMEOUT(gone(), 10'000);
+}
+
+
+void tst_Cli::importWritesAPlanThatRuns()
+{
+    QTemporaryDir dir;
+    const QString source = QStringLiteral(FANOUT_CORPUS "/compose/voting_app_docker-compose.yml");
+    const QString mapping = dir.filePath(QStringLiteral("mapping.json"));
+    {
+        QFile file(mapping);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        // Every service a quick simulation, so that the test runs the whole plan in a moment.
+        file.write("{\"mapping\": [{\"match\": \"service\", \"type\": \"sim\", \"duration\": \"20ms\"}]}\n");
+    }
+    const QString plan = dir.filePath(QStringLiteral("voting.json"));
+    const Result imported = fanout({QStringLiteral("import"), source, QStringLiteral("--mapping"), mapping, QStringLiteral("-o"), plan});
+    QCOMPARE(imported.exitCode, 0);
+    QVERIFY2(imported.err.contains(QStringLiteral("(Compose file): 6 resources, 5 dependencies, 0 groups; provisioned: 6 by mapping[0]; written to ")),
+             qPrintable(imported.err));
+    QVERIFY(imported.out.isEmpty());
+    const json document = readJson(plan);
+    QCOMPARE(str(document["import"]["format"]), QStringLiteral("compose"));
+    QCOMPARE(document["mapping"].size(), 1u);
+    QCOMPARE(document["resources"].size(), 6u);
+
+    const Result validated = fanout({QStringLiteral("validate"), plan});
+    QCOMPARE(validated.exitCode, 0);
+    const Result ran = fanout({QStringLiteral("run"), plan, QStringLiteral("-q"), QStringLiteral("--report"), dir.filePath(QStringLiteral("run.json"))});
+    QVERIFY2(ran.exitCode == 0, qPrintable(ran.err));
+    const json report = readJson(dir.filePath(QStringLiteral("run.json")));
+    QCOMPARE(str(report["outcome"]), QStringLiteral("succeeded"));
+    // seed (a profile's service) ran after vote, which it depends on.
+    QVERIFY(num((*findResource(report, "seed"))["attempts"][0]["start_ms"]) >= num((*findResource(report, "vote"))["attempts"][0]["end_ms"]));
+
+    // Without -o the plan goes to standard output, the summary to standard error.
+    const Result toStdout = fanout({QStringLiteral("import"), source});
+    QCOMPARE(toStdout.exitCode, 0);
+    QVERIFY(json::parse(toStdout.out.toStdString(), nullptr, false).is_object());
+}
+
+void tst_Cli::importProblemsSayWhere_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expected");
+    QTemporaryDir *dir = &m_importFiles; // the rows' files live as long as the test object
+    // The first half of a real template: cut in the middle of a string.
+    const QString cut = dir->filePath(QStringLiteral("vpc.json"));
+    {
+        QFile in(QStringLiteral(FANOUT_CORPUS "/cloudformation/cfnlint_quickstart_vpc_77res.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(cut);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.readAll().left(3000));
+    }
+    const QString badMapping = dir->filePath(QStringLiteral("rules.json"));
+    {
+        QFile out(badMapping);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write("{\"mapping\": [\n  {\"type\": \"sim\"}\n]}\n");
+    }
+    const QString compose = QStringLiteral(FANOUT_CORPUS "/compose/voting_app_docker-compose.yml");
+    QTest::newRow("truncated") << QStringList{QStringLiteral("import"), cut} << cut + QStringLiteral(":68:35: error: not valid JSON: ");
+    QTest::newRow("unknown format") << QStringList{QStringLiteral("import"), compose, QStringLiteral("--format"), QStringLiteral("helm")}
+                                    << QStringLiteral("unknown format \"helm\"; use one of terraform-plan, terraform-dot, cloudformation, compose");
+    QTest::newRow("wrong format") << QStringList{QStringLiteral("import"), compose, QStringLiteral("--format"), QStringLiteral("terraform-plan")}
+                                  << compose + QStringLiteral(": not imported");
+    QTest::newRow("bad mapping") << QStringList{QStringLiteral("import"), compose, QStringLiteral("--mapping"), badMapping}
+                                 << badMapping + QStringLiteral(":2:3: error: mapping[0]: a rule needs \"match\"");
+    QTest::newRow("overwrite the source") << QStringList{QStringLiteral("import"), compose, QStringLiteral("-o"), compose}
+                                          << QStringLiteral("the output would overwrite");
+    QTest::newRow("no file") << QStringList{QStringLiteral("import")} << QStringLiteral("give one FILE to import");
+    QTest::newRow("run an unknown kind") << QStringList{QStringLiteral("run"), QStringLiteral(FANOUT_CORPUS "/SOURCES.md")}
+                                         << QStringLiteral("cannot tell what kind of file this is");
+}
+
+void tst_Cli::importProblemsSayWhere()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expected);
+    const Result result = fanout(arguments);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(expected), qPrintable(result.err));
+    QVERIFY(result.out.isEmpty());
+}
+
+void tst_Cli::otherToolsFilesWorkDirectly()
+{
+    // validate and graph take a terraform graph (UTF-16, as PowerShell writes it) as they are.
+    const QString dot = QStringLiteral(FANOUT_CORPUS "/terraform-dot/bervproject_lambda_sharp_utf16le.dot");
+    const Result validated = fanout({QStringLiteral("validate"), dot});
+    QCOMPARE(validated.exitCode, 0);
+    QVERIFY2(validated.out.contains(QStringLiteral("valid: 4 resources")), qPrintable(validated.out));
+    const Result graph = fanout({QStringLiteral("graph"), dot, QStringLiteral("--format"), QStringLiteral("mermaid")});
+    QCOMPARE(graph.exitCode, 0);
+    QVERIFY2(graph.out.startsWith(QStringLiteral("flowchart")), qPrintable(graph.out));
+    QVERIFY2(graph.out.contains(QStringLiteral("aws_lambda_function_url.")), qPrintable(graph.out));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)
