@@ -2,6 +2,8 @@
 
 #include "cloudformationimporter.h"
 #include "composeimporter.h"
+#include "executormapping.h"
+#include "structuredtext.h"
 #include "terraformdotimporter.h"
 #include "terraformplanimporter.h"
 #include "textdecoder.h"
@@ -51,7 +53,7 @@ QString unknownFormatMessage()
 {
     return QStringLiteral("cannot tell what kind of file this is; Fanout reads its own plans, Terraform JSON plans "
                           "(terraform show -json), terraform graph output, CloudFormation templates and Compose files. "
-                          "Say which with --format %1").arg(formatNames().join(QLatin1Char('|')));
+                          "Say which with fanout import --format %1").arg(formatNames().mid(1).join(QLatin1Char('|')));
 }
 
 } // namespace
@@ -103,6 +105,33 @@ json PlanImporter::toDocument(const ImportedPlan &imported, const QString &planN
     }
     document["resources"] = std::move(resources);
     return document;
+}
+
+Diagnostics PlanImporter::readMapping(const QString &path, json *rules)
+{
+    QByteArray bytes;
+    if (const auto problem = PlanReader::loadFile(path, &bytes))
+        return {wholeFileError(*problem)};
+    const StructuredText text = StructuredText::parseJson(TextDecoder::toUtf8(bytes));
+    if (!text.ok())
+        return text.diagnostics();
+    Diagnostics problems;
+    const json &document = text.document();
+    if (document.is_object() && !document.contains("mapping")) {
+        problems.append(wholeFileError(QStringLiteral("has no \"mapping\"; write {\"mapping\": [{\"match\": \"aws_*\", \"type\": \"command\", ...}]}")));
+        return problems;
+    }
+    const json list = mappingRules(document);
+    ExecutorMapping::fromJson(list, problems);
+    // Paths are "mapping[1].type"; in a bare list the rule is at "[1]".
+    if (!document.is_object()) {
+        for (Diagnostic &d : problems)
+            d.path.remove(0, qsizetype(sizeof("mapping") - 1));
+    }
+    text.place(problems);
+    if (errorCount(problems) == 0)
+        *rules = list;
+    return problems;
 }
 
 ImportResult PlanImporter::importText(const QByteArray &bytes, const QString &fileName, std::optional<ImportFormat> format, const json &mapping)

@@ -34,6 +34,10 @@ public:
     static ImportResult importText(const QByteArray &bytes, const QString &fileName, std::optional<ImportFormat> format = std::nullopt,
                                    const nlohmann::ordered_json &mapping = nullptr);
 
+    // Reads a file of mapping rules: a JSON list, or an object with a "mapping" list (a plan's own
+    // mapping section will do). Problems carry their line and column.
+    static Diagnostics readMapping(const QString &path, nlohmann::ordered_json *rules);
+
     // A Fanout plan document from what an importer read.
     static nlohmann::ordered_json toDocument(const ImportedPlan &imported, const QString &planName,
                                              ImportFormat format, const nlohmann::ordered_json &mapping);
