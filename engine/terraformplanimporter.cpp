@@ -7,12 +7,9 @@
 #include <QSet>
 
 #include <algorithm>
-#include <charconv>
-#include <cstdint>
 #include <exception>
 #include <initializer_list>
 #include <memory>
-#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -201,7 +198,7 @@ private:
 };
 
 // What the importer reads of a plan. A plan is mostly values (before and after each change,
-// planned_values, the state's values) that the importer never looks at: PlanParser leaves them
+// planned_values, the state's values) that the importer never looks at: PlanBuilder leaves them
 // out, so that a large plan is read quickly.
 namespace planparts {
 
@@ -268,381 +265,111 @@ bool wanted(Part part, std::string_view name)
 
 using planparts::Part;
 
-// Parses a plan into the JSON values the importer reads, and only those: a plan is mostly values
-// before and after each change, planned_values and the state's values, which are checked as JSON
-// but never built. nlohmann/json's parser spends some fifty instructions on every byte and builds
-// everything (then takes as long again to destroy it); this one checks what it skips at a few
-// instructions a byte. It is as strict as RFC 8259 and nlohmann/json (tests compare the two);
-// what it refuses, StructuredText then parses, to report the error in the same words as every
-// importer.
-class PlanParser
+// Builds, as nlohmann/json's SAX parser (json::sax_parse) reads a plan, the values the importer
+// reads and only those, as planparts decides: the rest, mostly values before and after each
+// change, is checked as JSON and dropped as it is read. Building a large plan whole and then
+// destroying it took over a second. A SAX handler rather than json::parse with a
+// parser_callback_t, which is shorter by little: that parser, after each object it keeps, scans
+// the whole container around it for a discarded member (quadratic in resource_changes: a tenth
+// of the time with 10,000 changes, and growing), and allocates every key of the document to pass
+// it to the callback. Together the two made it a quarter slower than this.
+class PlanBuilder
 {
 public:
-    // Values nested deeper are not built (and reported): nlohmann/json destroys values recursively.
-    static constexpr int kMaxDepth = 64;
+    json document;
 
-    bool tooDeep = false;
-
-    explicit PlanParser(const std::string &text)
-        : m_text(text)
-    {
-    }
-
-    // nullopt when the text is not valid JSON, or nests deeper than this recursive parser goes.
-    std::optional<json> parse()
-    {
-        json root;
-        space();
-        if (!value(Part::Root, 0, &root))
-            return std::nullopt;
-        space();
-        if (m_at != m_text.size())
-            return std::nullopt;
-        return root;
-    }
+    // Deeper text is refused, as StructuredText refuses it (see jsonNestedTooDeep): copying and
+    // destroying such a value recurses in nlohmann/json, and so does Importer::expressions.
+    static constexpr std::size_t kMaxDepth = 64;
 
     // "values" but no "planned_values" at the top: what terraform show -json shows without a plan file.
     bool looksLikeState() const { return m_sawValues && !m_sawPlannedValues; }
 
-    // Where the value that parse() refused starts: a byte offset.
-    std::size_t failedAt() const { return m_valueStart; }
+    // nlohmann/json's SAX interface. Returning false stops the parse: then StructuredText, which
+    // stops at the same place, says why.
+    bool null() { return value(nullptr); }
+    bool boolean(bool b) { return value(b); }
+    bool number_integer(json::number_integer_t n) { return value(n); }
+    bool number_unsigned(json::number_unsigned_t n) { return value(n); }
+    bool number_float(json::number_float_t n, const std::string &) { return value(n); }
+    bool string(std::string &s) { return value(s); }
+    bool binary(json::binary_t &) { return false; } // not in JSON text
+    bool start_object(std::size_t) { return open(json::value_t::object); }
+    bool start_array(std::size_t) { return open(json::value_t::array); }
+    bool end_object() { return close(); }
+    bool end_array() { return close(); }
+    bool parse_error(std::size_t, const std::string &, const json::exception &) { return false; }
+
+    bool key(std::string &name)
+    {
+        const Container &object = m_open.back();
+        if (m_open.size() == 1) {
+            m_sawValues = m_sawValues || name == "values";
+            m_sawPlannedValues = m_sawPlannedValues || name == "planned_values";
+        }
+        m_member = object.value && planparts::wanted(object.part, name) ? &(*object.value)[name] : nullptr;
+        if (m_member)
+            m_memberPart = planparts::partOf(object.part, name);
+        return true;
+    }
 
 private:
-    // Deeper text is refused (StructuredText then says it is nested too deep): this parser
-    // recurses, and a hostile file must not exhaust the stack.
-    static constexpr int kMaxRecursion = 200;
-
-    // The value at m_at, built into `into` (unless null: then only checked).
-    bool value(Part part, int depth, json *into)
+    struct Container
     {
-        m_valueStart = m_at;
-        if (m_at >= m_text.size())
-            return false;
-        switch (m_text[m_at]) {
-        case '{':
-            return object(part, depth + 1, into);
-        case '[':
-            return array(part, depth + 1, into);
-        case '"': {
-            if (!into)
-                return string(nullptr);
-            std::string text;
-            if (!string(&text))
-                return false;
-            *into = std::move(text);
-            return true;
+        json *value = nullptr; // null when left out
+        Part part = Part::Other;
+        bool array = false;
+    };
+
+    // Where the value that comes next goes, if it is built, and what part of the plan it is.
+    json *place(Part *part)
+    {
+        if (m_open.empty()) {
+            *part = Part::Root;
+            return &document;
         }
-        case 't':
-            return literal("true", into, json(true));
-        case 'f':
-            return literal("false", into, json(false));
-        case 'n':
-            return literal("null", into, json(nullptr));
-        default:
-            return number(into);
+        const Container &parent = m_open.back();
+        if (parent.array) {
+            if (!parent.value)
+                return nullptr;
+            *part = planparts::partOf(parent.part, std::string_view());
+            return &parent.value->emplace_back();
         }
+        *part = m_memberPart;
+        return std::exchange(m_member, nullptr);
     }
 
-    bool object(Part part, int depth, json *into)
+    template<typename Scalar>
+    bool value(const Scalar &v)
     {
-        if (depth > kMaxRecursion)
-            return false;
-        if (into && depth > kMaxDepth) {
-            tooDeep = true;
-            into = nullptr;
-        }
-        if (into)
-            *into = json::object();
-        ++m_at;
-        space();
-        if (at('}'))
-            return true;
-        std::string name;
-        for (;;) {
-            name.clear();
-            if (!at('"', false) || !string(into ? &name : nullptr))
-                return false;
-            if (depth == 1) {
-                m_sawValues = m_sawValues || name == "values";
-                m_sawPlannedValues = m_sawPlannedValues || name == "planned_values";
-            }
-            space();
-            if (!at(':'))
-                return false;
-            space();
-            json *member = into && planparts::wanted(part, name) ? &(*into)[name] : nullptr;
-            if (!value(member ? planparts::partOf(part, name) : Part::Other, depth, member))
-                return false;
-            space();
-            if (at(','))
-                space();
-            else
-                return at('}');
-        }
-    }
-
-    bool array(Part part, int depth, json *into)
-    {
-        if (depth > kMaxRecursion)
-            return false;
-        if (into && depth > kMaxDepth) {
-            tooDeep = true;
-            into = nullptr;
-        }
-        if (into)
-            *into = json::array();
-        ++m_at;
-        space();
-        if (at(']'))
-            return true;
-        const Part elements = planparts::partOf(part, std::string_view());
-        for (;;) {
-            json *element = nullptr;
-            if (into) {
-                // Only the last element is being filled while the array grows.
-                into->push_back(json());
-                element = &into->back();
-            }
-            if (!value(elements, depth, element))
-                return false;
-            space();
-            if (at(','))
-                space();
-            else
-                return at(']');
-        }
-    }
-
-    // A string: its escapes and UTF-8 checked, and decoded into `into` unless that is null.
-    bool string(std::string *into)
-    {
-        ++m_at;
-        const std::size_t size = m_text.size();
-        std::size_t run = m_at; // plain bytes not yet copied
-        for (;;) {
-            if (m_at >= size)
-                return false;
-            const auto c = static_cast<unsigned char>(m_text[m_at]);
-            if (c == '"')
-                break;
-            if (c < 0x20)
-                return false;
-            if (c == '\\') {
-                if (into)
-                    into->append(m_text, run, m_at - run);
-                if (!escape(into))
-                    return false;
-                run = m_at;
-            } else if (c < 0x80) {
-                ++m_at;
-            } else if (!utf8()) {
-                return false;
-            }
-        }
-        if (into)
-            into->append(m_text, run, m_at - run);
-        ++m_at;
+        Part part = Part::Other;
+        if (json *into = place(&part))
+            *into = v;
         return true;
     }
 
-    bool escape(std::string *into)
+    bool open(json::value_t type)
     {
-        if (++m_at >= m_text.size())
+        if (m_open.size() >= kMaxDepth)
             return false;
-        const char c = m_text[m_at++];
-        char plain = 0;
-        switch (c) {
-        case '"': case '\\': case '/': plain = c; break;
-        case 'b': plain = '\b'; break;
-        case 'f': plain = '\f'; break;
-        case 'n': plain = '\n'; break;
-        case 'r': plain = '\r'; break;
-        case 't': plain = '\t'; break;
-        case 'u': {
-            int codePoint = hex4(m_at);
-            m_at += 4;
-            if (codePoint < 0 || (codePoint >= 0xDC00 && codePoint <= 0xDFFF))
-                return false;
-            if (codePoint >= 0xD800 && codePoint <= 0xDBFF) { // a high surrogate, which a low one must follow
-                if (m_at + 1 >= m_text.size() || m_text[m_at] != '\\' || m_text[m_at + 1] != 'u')
-                    return false;
-                const int low = hex4(m_at + 2);
-                m_at += 6;
-                if (low < 0xDC00 || low > 0xDFFF)
-                    return false;
-                codePoint = 0x10000 + ((codePoint - 0xD800) << 10) + (low - 0xDC00);
-            }
-            if (into)
-                appendUtf8(*into, codePoint);
-            return true;
-        }
-        default:
-            return false;
-        }
-        if (into)
-            into->push_back(plain);
+        Container container;
+        container.value = place(&container.part);
+        container.array = type == json::value_t::array;
+        if (container.value)
+            *container.value = json(type);
+        m_open.push_back(container);
         return true;
     }
 
-    static void appendUtf8(std::string &into, int codePoint)
+    bool close()
     {
-        if (codePoint < 0x80) {
-            into.push_back(char(codePoint));
-        } else if (codePoint < 0x800) {
-            into.push_back(char(0xC0 | (codePoint >> 6)));
-            into.push_back(char(0x80 | (codePoint & 0x3F)));
-        } else if (codePoint < 0x10000) {
-            into.push_back(char(0xE0 | (codePoint >> 12)));
-            into.push_back(char(0x80 | ((codePoint >> 6) & 0x3F)));
-            into.push_back(char(0x80 | (codePoint & 0x3F)));
-        } else {
-            into.push_back(char(0xF0 | (codePoint >> 18)));
-            into.push_back(char(0x80 | ((codePoint >> 12) & 0x3F)));
-            into.push_back(char(0x80 | ((codePoint >> 6) & 0x3F)));
-            into.push_back(char(0x80 | (codePoint & 0x3F)));
-        }
-    }
-
-    int hex4(std::size_t from) const
-    {
-        if (from + 4 > m_text.size())
-            return -1;
-        int unit = 0;
-        for (std::size_t i = from; i < from + 4; ++i) {
-            const char c = m_text[i];
-            const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-            if (digit < 0)
-                return -1;
-            unit = unit * 16 + digit;
-        }
-        return unit;
-    }
-
-    // One multi-byte UTF-8 character: no overlong forms, no surrogates, nothing above U+10FFFF.
-    bool utf8()
-    {
-        auto byte = [&](std::size_t i) { return i < m_text.size() ? static_cast<unsigned char>(m_text[i]) : 0u; };
-        const unsigned lead = byte(m_at);
-        unsigned low = 0x80;
-        unsigned high = 0xBF;
-        int continuation = 0;
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            continuation = 1;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            continuation = 2;
-            low = lead == 0xE0 ? 0xA0 : 0x80;
-            high = lead == 0xED ? 0x9F : 0xBF;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            continuation = 3;
-            low = lead == 0xF0 ? 0x90 : 0x80;
-            high = lead == 0xF4 ? 0x8F : 0xBF;
-        } else {
-            return false;
-        }
-        const unsigned second = byte(m_at + 1);
-        if (second < low || second > high)
-            return false;
-        for (int k = 2; k <= continuation; ++k) {
-            const unsigned next = byte(m_at + std::size_t(k));
-            if (next < 0x80 || next > 0xBF)
-                return false;
-        }
-        m_at += std::size_t(continuation) + 1;
+        m_open.pop_back();
         return true;
     }
 
-    // As nlohmann/json reads numbers: whole ones as signed (negative) or unsigned 64-bit integers
-    // when they fit, anything else as a double, and one too large for a double is an error.
-    bool number(json *into)
-    {
-        const std::size_t start = m_at;
-        auto digits = [&] {
-            const std::size_t from = m_at;
-            while (m_at < m_text.size() && m_text[m_at] >= '0' && m_text[m_at] <= '9')
-                ++m_at;
-            return m_at > from;
-        };
-        const bool negative = at('-');
-        if (!at('0') && !(m_at < m_text.size() && m_text[m_at] >= '1' && m_text[m_at] <= '9' && digits()))
-            return false;
-        bool whole = true;
-        if (at('.')) {
-            whole = false;
-            if (!digits())
-                return false;
-        }
-        if (at('e') || at('E')) {
-            whole = false;
-            if (!at('-'))
-                at('+');
-            if (!digits())
-                return false;
-        }
-        const char *first = m_text.data() + start;
-        const char *last = m_text.data() + m_at;
-        if (whole) {
-            if (negative) {
-                std::int64_t n = 0;
-                if (std::from_chars(first, last, n).ec == std::errc()) {
-                    if (into)
-                        *into = n;
-                    return true;
-                }
-            } else {
-                std::uint64_t n = 0;
-                if (std::from_chars(first, last, n).ec == std::errc()) {
-                    if (into)
-                        *into = n;
-                    return true;
-                }
-            }
-        }
-        double d = 0;
-        const auto result = std::from_chars(first, last, d);
-        if (result.ec == std::errc::result_out_of_range) {
-            // Too small is 0, as strtod has it; too large is an error.
-            const std::string_view text(first, std::size_t(last - first));
-            const std::size_t e = text.find_first_of("eE");
-            if (e == std::string_view::npos || text[e + 1] != '-')
-                return false;
-            d = 0;
-        } else if (result.ec != std::errc()) {
-            return false;
-        }
-        if (into)
-            *into = d;
-        return true;
-    }
-
-    bool literal(std::string_view word, json *into, json value)
-    {
-        if (std::string_view(m_text).substr(m_at, word.size()) != word)
-            return false;
-        m_at += word.size();
-        if (into)
-            *into = std::move(value);
-        return true;
-    }
-
-    void space()
-    {
-        while (m_at < m_text.size() && (m_text[m_at] == ' ' || m_text[m_at] == '\n' || m_text[m_at] == '\r' || m_text[m_at] == '\t'))
-            ++m_at;
-    }
-
-    // Whether the next character is `c`; if so, and `consume`, moves past it.
-    bool at(char c, bool consume = true)
-    {
-        if (m_at >= m_text.size() || m_text[m_at] != c)
-            return false;
-        if (consume)
-            ++m_at;
-        return true;
-    }
-
-    const std::string &m_text;
-    std::size_t m_at = 0;
-    std::size_t m_valueStart = 0;
+    std::vector<Container> m_open; // the containers being read, outermost first
+    json *m_member = nullptr;      // where the value of the member whose key came last goes, if it is built
+    Part m_memberPart = Part::Other;
     bool m_sawValues = false;
     bool m_sawPlannedValues = false;
 };
@@ -1336,32 +1063,32 @@ private:
 
 ImportedPlan TerraformPlanImporter::read(const std::string &text)
 {
-    PlanParser parser(text);
-    std::optional<json> document;
+    PlanBuilder builder;
+    bool parsed = false;
     try {
-        document = parser.parse();
+        // Syntax errors, and numbers too large for a double (1e400), come to the builder's
+        // parse_error rather than as exceptions; so does text left after the plan.
+        parsed = json::sax_parse(text, &builder);
     } catch (const std::exception &) { // memory, at worst
-        document.reset();
     }
-    if (!document) {
-        // StructuredText words syntax errors and finds their place the way every importer does.
+    json document = std::move(builder.document);
+    if (!parsed) {
+        // StructuredText words syntax errors and text nested too deep, and finds their place, the
+        // way every importer does.
         Diagnostics syntax;
         try {
-            const StructuredText parsed = StructuredText::parseJson(text);
-            if (parsed.ok())
-                document = json(parsed.document()); // not expected: PlanParser is as strict as nlohmann/json
-            else
-                syntax = parsed.diagnostics();
-        } catch (const std::exception &e) {
-            // nlohmann/json throws out_of_range, not parse_error, for a number too large for a
-            // double (1e400), and StructuredText lets it through.
-            QString what = QString::fromUtf8(e.what());
-            if (what.startsWith(QLatin1String("[json.exception.")) && what.contains(QLatin1String("] ")))
-                what = what.mid(what.indexOf(QLatin1String("] ")) + 2);
-            const JsonLocator::Location where = JsonLocator(text).locationOfOffset(parser.failedAt());
-            syntax.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column, QStringLiteral("not valid JSON: %1").arg(what)});
+            const StructuredText checked = StructuredText::parseJson(text);
+            if (checked.ok()) {
+                document = json(checked.document()); // only after running out of memory: the same parser, the same limit
+                parsed = true;
+            } else {
+                syntax = checked.diagnostics();
+            }
+        } catch (const std::exception &e) { // memory again
+            syntax.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
+                                     QStringLiteral("could not read the plan: %1").arg(QString::fromUtf8(e.what()))});
         }
-        if (!document) {
+        if (!parsed) {
             ImportedPlan plan;
             plan.diagnostics = syntax;
             // A plan cut short (a copy or download that stopped) is the commonest broken one: the
@@ -1369,7 +1096,7 @@ ImportedPlan TerraformPlanImporter::read(const std::string &text)
             const std::size_t end = text.find_last_not_of(" \t\r\n");
             const int lastLine = end == std::string::npos ? 0 : int(std::count(text.begin(), text.begin() + std::ptrdiff_t(end), '\n')) + 1;
             for (Diagnostic &d : plan.diagnostics) {
-                if (d.isError() && lastLine > 0 && d.line >= lastLine)
+                if (d.isError() && lastLine > 0 && d.line >= lastLine && d.message.startsWith(QLatin1String("not valid JSON")))
                     d.message += d.message.contains(QLatin1String("expected"))
                                      ? QStringLiteral(" (is the file cut short?)")
                                      : QStringLiteral("; the text ends there: expected the rest of the plan (is the file cut short?)");
@@ -1380,17 +1107,13 @@ ImportedPlan TerraformPlanImporter::read(const std::string &text)
 
     Importer importer;
     try {
-        importer.read(*document, parser.looksLikeState());
+        importer.read(document, builder.looksLikeState());
     } catch (const std::exception &e) {
         // Every type is checked before it is read; this is the last guard, never the plan.
         importer.plan.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
                                                     QStringLiteral("could not read the plan: %1").arg(QString::fromUtf8(e.what()))});
     }
     ImportedPlan plan = std::move(importer.plan);
-    if (parser.tooDeep) {
-        plan.diagnostics.append(Diagnostic{Diagnostic::Severity::Warning, QString(), 0, 0,
-                                           QStringLiteral("parts of the plan are nested more than %1 levels deep and were not read").arg(PlanParser::kMaxDepth)});
-    }
     // Lines and columns cost a scan of the whole text: only for plans with something to say.
     if (std::any_of(plan.diagnostics.cbegin(), plan.diagnostics.cend(), [](const Diagnostic &d) { return !d.path.isEmpty(); })) {
         JsonLocator locator(text);
