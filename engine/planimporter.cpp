@@ -134,27 +134,44 @@ Diagnostics PlanImporter::readMapping(const QString &path, json *rules)
     return problems;
 }
 
+namespace {
+
+// A result that is only the problems with a file.
+template <typename Result>
+Result problemsWith(const QString &path, const Diagnostics &diagnostics)
+{
+    Result result;
+    result.file = path;
+    result.diagnostics = diagnostics;
+    return result;
+}
+
+} // namespace
+
 ImportResult PlanImporter::importText(const QByteArray &bytes, const QString &fileName, std::optional<ImportFormat> format, const json &mapping)
+{
+    const std::string text = TextDecoder::toUtf8(bytes);
+    const std::optional<ImportFormat> detected = format ? format : detectFormat(text, fileName);
+    if (!detected)
+        return problemsWith<ImportResult>(fileName, {wholeFileError(unknownFormatMessage())});
+    return importUtf8(text, fileName, *detected, mapping);
+}
+
+ImportResult PlanImporter::importUtf8(const std::string &text, const QString &fileName, ImportFormat format, const json &mapping)
 {
     ImportResult result;
     result.file = fileName;
-    const std::string text = TextDecoder::toUtf8(bytes);
-    const std::optional<ImportFormat> detected = format ? format : detectFormat(text, fileName);
-    if (!detected) {
-        result.diagnostics.append(wholeFileError(unknownFormatMessage()));
-        return result;
-    }
-    result.format = *detected;
-    if (*detected == ImportFormat::FanoutPlan) {
+    result.format = format;
+    if (format == ImportFormat::FanoutPlan) {
         result.diagnostics.append(wholeFileError(QStringLiteral("is a Fanout plan already; open or run it as it is")));
         return result;
     }
-    ImportedPlan imported = readAs(*detected, text);
+    ImportedPlan imported = readAs(format, text);
     result.diagnostics = imported.diagnostics;
     if (imported.hasErrors())
         return result;
     const QString name = imported.name.isEmpty() ? QFileInfo(fileName).completeBaseName() : imported.name;
-    result.document = toDocument(imported, name.isEmpty() ? QStringLiteral("imported") : name, *detected, mapping);
+    result.document = toDocument(imported, name.isEmpty() ? QStringLiteral("imported") : name, format, mapping);
     if (!fileName.isEmpty())
         result.document["import"]["file"] = QFileInfo(fileName).fileName().toStdString();
     result.resourceCount = int(imported.resources.size());
@@ -166,44 +183,29 @@ ImportResult PlanImporter::importText(const QByteArray &bytes, const QString &fi
 ImportResult PlanImporter::importFile(const QString &path, std::optional<ImportFormat> format, const json &mapping)
 {
     QByteArray bytes;
-    if (const auto problem = PlanReader::loadFile(path, &bytes)) {
-        ImportResult result;
-        result.file = path;
-        result.diagnostics.append(wholeFileError(*problem));
-        return result;
-    }
+    if (const auto problem = PlanReader::loadFile(path, &bytes))
+        return problemsWith<ImportResult>(path, {wholeFileError(*problem)});
     return importText(bytes, path, format, mapping);
 }
 
 PlanReadResult PlanImporter::readFile(const QString &path, const ExecutorRegistry &registry, std::optional<ImportFormat> format)
 {
     QByteArray bytes;
-    if (const auto problem = PlanReader::loadFile(path, &bytes)) {
-        PlanReadResult result;
-        result.file = path;
-        result.diagnostics.append(wholeFileError(*problem));
-        return result;
-    }
-    if (!format) {
-        const std::string text = TextDecoder::toUtf8(bytes);
-        // Resources (":/plans/demo.json") and files named .json that say nothing else are plans.
+    if (const auto problem = PlanReader::loadFile(path, &bytes))
+        return problemsWith<PlanReadResult>(path, {wholeFileError(*problem)});
+    if (format == ImportFormat::FanoutPlan)
+        return PlanReader::readText(bytes, path, registry);
+    const std::string text = TextDecoder::toUtf8(bytes);
+    // Resources (":/plans/demo.json") and files named .json that say nothing else are plans.
+    if (!format)
         format = detectFormat(text, path);
-        if (!format) {
-            PlanReadResult result;
-            result.file = path;
-            result.diagnostics.append(wholeFileError(unknownFormatMessage()));
-            return result;
-        }
-    }
+    if (!format)
+        return problemsWith<PlanReadResult>(path, {wholeFileError(unknownFormatMessage())});
     if (*format == ImportFormat::FanoutPlan)
         return PlanReader::readText(bytes, path, registry);
-    const ImportResult imported = importText(bytes, path, format);
-    if (imported.hasErrors()) {
-        PlanReadResult result;
-        result.file = path;
-        result.diagnostics = imported.diagnostics;
-        return result;
-    }
+    const ImportResult imported = importUtf8(text, path, *format, nullptr);
+    if (imported.hasErrors())
+        return problemsWith<PlanReadResult>(path, imported.diagnostics);
     PlanReadResult result = PlanReader::readJson(imported.document, registry);
     result.file = path;
     result.diagnostics = imported.diagnostics + result.diagnostics;

@@ -46,6 +46,10 @@ public:
     // and then read. Diagnostics of an import carry the imported file's lines and columns.
     static PlanReadResult readFile(const QString &path, const ExecutorRegistry &registry,
                                    std::optional<ImportFormat> format = std::nullopt);
+
+private:
+    static ImportResult importUtf8(const std::string &text, const QString &fileName, ImportFormat format,
+                                   const nlohmann::ordered_json &mapping);
 };
 
 } // namespace fanout
