@@ -14,19 +14,25 @@
 #include <QImageWriter>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace fanout {
 
 namespace {
 
-// Renders `window` to `path` once its graph is laid out; returns the exit status.
-int saveScreenshot(MainWindow &window, const QString &path, const Console &err)
+// Waits (bounded) for the graph, laid out on its own thread, so that pictures show it.
+void waitForLayout(MainWindow &window)
 {
-    // The graph is laid out on its own thread: wait for it (bounded) so the picture shows it.
     QElapsedTimer waited;
     waited.start();
     while (window.graphPane()->view()->isLayingOut() && waited.elapsed() < 30'000)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     QCoreApplication::processEvents();
+}
+
+// Renders `window` to `path`; returns the exit status.
+int saveScreenshot(MainWindow &window, const QString &path, const Console &err)
+{
     const QImage image = window.grab().toImage();
     QImageWriter writer(path, "png");
     if (!writer.write(image)) {
@@ -34,6 +40,28 @@ int saveScreenshot(MainWindow &window, const QString &path, const Console &err)
         return RunCommand::InvalidInput;
     }
     Console(stdout).writeLine(QStringLiteral("Saved a %1x%2 screenshot to %3").arg(image.width()).arg(image.height()).arg(path));
+    return RunCommand::Succeeded;
+}
+
+int exportGraph(MainWindow &window, const QString &path, const Console &err)
+{
+    QString error;
+    if (!window.exportGraph(path, &error)) {
+        err.writeLine(QStringLiteral("fanout gui: cannot export the graph to %1: %2").arg(path, error));
+        return RunCommand::InvalidInput;
+    }
+    Console(stdout).writeLine(QStringLiteral("Saved the graph to %1").arg(path));
+    return RunCommand::Succeeded;
+}
+
+int exportTimeline(MainWindow &window, const QString &path, const Console &err)
+{
+    QString error;
+    if (!window.exportTimeline(path, &error)) {
+        err.writeLine(QStringLiteral("fanout gui: cannot export the timeline to %1: %2").arg(path, error));
+        return RunCommand::InvalidInput;
+    }
+    Console(stdout).writeLine(QStringLiteral("Saved the timeline to %1").arg(path));
     return RunCommand::Succeeded;
 }
 
@@ -56,11 +84,16 @@ int GuiCommand::exec(int &argc, char **argv)
     parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The plan file, or \"demo\"."), QStringLiteral("[PLAN]"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QStringLiteral("Render the window to FILE.png and exit, without showing it."), QStringLiteral("FILE.png"));
-    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start a run first (with --screenshot)."));
-    const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Take the screenshot SECONDS after starting (default 0)."),
+    const QCommandLineOption exportGraphOption(QStringLiteral("export-graph"),
+                                               QStringLiteral("Write the graph to FILE (.svg, .png, .dot/.gv or .mmd, by its extension) and exit."),
+                                               QStringLiteral("FILE"));
+    const QCommandLineOption exportTimelineOption(QStringLiteral("export-timeline"),
+                                                  QStringLiteral("Write the whole timeline to FILE.png and exit."), QStringLiteral("FILE.png"));
+    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start a run first (with --screenshot or an export)."));
+    const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Take the screenshot or exports SECONDS after starting (default 0)."),
                                 QStringLiteral("SECONDS"), QStringLiteral("0"));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the resource ID (with --screenshot)."), QStringLiteral("ID"));
-    parser.addOptions({screenshot, run, at, select});
+    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select});
 
     QStringList arguments = QApplication::arguments();
     if (arguments.size() > 1 && arguments[1] == QLatin1String("gui"))
@@ -84,7 +117,7 @@ int GuiCommand::exec(int &argc, char **argv)
         return RunCommand::InvalidInput;
     }
     const QString plan = parser.positionalArguments().value(0, QStringLiteral("demo"));
-    const bool capture = parser.isSet(screenshot);
+    const bool capture = parser.isSet(screenshot) || parser.isSet(exportGraphOption) || parser.isSet(exportTimelineOption);
 
     // A screenshot shows the default layout, whatever the user's saved one is.
     MainWindow window(capture ? MainWindow::Layout::Default : MainWindow::Layout::Restore);
@@ -114,7 +147,14 @@ int GuiCommand::exec(int &argc, char **argv)
         window.runAction()->trigger();
     int status = RunCommand::Succeeded;
     QTimer::singleShot(qint64(seconds * 1000), &window, [&] {
-        status = saveScreenshot(window, parser.value(screenshot), err);
+        waitForLayout(window);
+        // Every picture asked for is attempted; the status is the worst of them.
+        if (parser.isSet(screenshot))
+            status = std::max(status, saveScreenshot(window, parser.value(screenshot), err));
+        if (parser.isSet(exportGraphOption))
+            status = std::max(status, exportGraph(window, parser.value(exportGraphOption), err));
+        if (parser.isSet(exportTimelineOption))
+            status = std::max(status, exportTimeline(window, parser.value(exportTimelineOption), err));
         window.session().cancel();
         app.quit();
     });

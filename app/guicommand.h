@@ -2,9 +2,11 @@
 
 namespace fanout {
 
-// `fanout` with no arguments, or `fanout gui [PLAN] [--screenshot FILE.png [--run] [--at SECONDS] [--select ID]]`:
-// opens the dashboard on PLAN (the built-in demo when none is given). With --screenshot it renders
-// the window to a PNG instead of showing it (works with QT_QPA_PLATFORM=offscreen) and exits.
+// `fanout` with no arguments, or `fanout gui [PLAN] [--screenshot FILE.png] [--export-graph FILE]
+// [--export-timeline FILE.png] [--run] [--at SECONDS] [--select ID]`: opens the dashboard on PLAN
+// (the built-in demo when none is given; any file `fanout import` reads is imported). With
+// --screenshot or an export it writes the pictures instead of showing the window (works with
+// QT_QPA_PLATFORM=offscreen, for CI) and exits.
 class GuiCommand
 {
 public:

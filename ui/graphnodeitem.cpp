@@ -34,6 +34,8 @@ const QColor kText(0x20, 0x21, 0x24);
 const QColor kSecondaryText(0x3c, 0x40, 0x43);
 const QColor kSelectionRing(0x1a, 0x73, 0xe8);
 const QColor kOverrun(0xb0, 0x60, 0x00);
+const QColor kConditional(0x7b, 0x4d, 0xb8);
+constexpr qreal kTagHeight = 14;
 
 // Tenths of a second below 10 s, so a short attempt visibly moves; else "12s", "2m05s".
 QString shortDuration(qint64 ms)
@@ -43,9 +45,25 @@ QString shortDuration(qint64 ms)
     return formatDuration(ms);
 }
 
-QString detailText(const QString &type, int attempt)
+QString detailText(const QString &type, int attempt, bool runs = true)
 {
+    if (!runs) // first, so that a long type is what gets elided
+        return QStringLiteral("not run · %1").arg(type);
     return attempt > 1 ? QStringLiteral("%1 · attempt %2").arg(type).arg(attempt) : type;
+}
+
+// Never-run resources: the state's fill washed out towards white.
+QColor muted(const QColor &fill)
+{
+    return QColor::fromRgbF(fill.redF() * 0.4f + 0.6f, fill.greenF() * 0.4f + 0.6f, fill.blueF() * 0.4f + 0.6f);
+}
+
+QPen outline(const QColor &stroke, qreal width, bool runs)
+{
+    QPen pen(stroke, width);
+    if (!runs)
+        pen.setStyle(Qt::DashLine);
+    return pen;
 }
 
 // The name in one line if it fits in `width`, else broken at the last space that fits, the rest
@@ -109,6 +127,16 @@ QSizeF GraphNodeItem::sizeFor(const QString &name, const QString &type)
     return QSizeF(std::ceil(width), std::ceil(height));
 }
 
+void GraphNodeItem::setMarks(bool runs, bool conditional)
+{
+    if (runs == m_runs && conditional == m_conditional)
+        return;
+    prepareGeometryChange(); // the tag reaches above the box
+    m_runs = runs;
+    m_conditional = conditional;
+    update();
+}
+
 void GraphNodeItem::setStatus(ResourceState state, int attempt)
 {
     if (state == m_state && attempt == m_attempt)
@@ -140,7 +168,8 @@ QString GraphNodeItem::progressText() const
 
 QRectF GraphNodeItem::boundingRect() const
 {
-    return m_rect.adjusted(-5, -5, 5, 5); // room for the selection ring
+    // Room for the selection ring, and for the "if" tag on the top edge.
+    return m_rect.adjusted(-5, m_conditional ? -kTagHeight / 2 - 1 : -5, 5, 5);
 }
 
 QPainterPath GraphNodeItem::shape() const
@@ -153,12 +182,12 @@ QPainterPath GraphNodeItem::shape() const
 void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
 {
     Q_UNUSED(widget)
-    const QColor fill = StateStyle::fill(m_state);
+    const QColor fill = m_runs ? StateStyle::fill(m_state) : muted(StateStyle::fill(m_state));
     const QColor stroke = StateStyle::stroke(m_state);
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
 
     if (lod < kTextLevelOfDetail) {
-        painter->setPen(isSelected() ? QPen(kSelectionRing, 3 / lod) : QPen(stroke, 1.5));
+        painter->setPen(isSelected() ? QPen(kSelectionRing, 3 / lod) : outline(stroke, 1.5, m_runs));
         painter->setBrush(fill);
         painter->drawRect(m_rect);
         if (lod < kGlyphLevelOfDetail)
@@ -189,9 +218,22 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
         painter->setBrush(Qt::NoBrush);
         painter->drawRoundedRect(m_rect.adjusted(-3, -3, 3, 3), kRadius + 3, kRadius + 3);
     }
-    painter->setPen(QPen(stroke, 1.5));
+    painter->setPen(outline(stroke, 1.5, m_runs));
     painter->setBrush(fill);
     painter->drawRoundedRect(m_rect.adjusted(0.75, 0.75, -0.75, -0.75), kRadius, kRadius);
+    if (m_conditional) {
+        // "if" on the top edge, at the right: exists only when a condition (or profile) holds.
+        QFont font = detailFont();
+        font.setBold(true);
+        font.setPixelSize(10);
+        const qreal width = QFontMetricsF(font).horizontalAdvance(QStringLiteral("if")) + 10;
+        const QRectF tag(m_rect.right() - kPadding - width, m_rect.top() - kTagHeight / 2, width, kTagHeight);
+        painter->setPen(QPen(kConditional, 1));
+        painter->setBrush(Qt::white);
+        painter->drawRoundedRect(tag, kTagHeight / 2, kTagHeight / 2);
+        painter->setFont(font);
+        painter->drawText(tag, Qt::AlignCenter, QStringLiteral("if"));
+    }
 
     const QFont name = nameFont();
     const QFont detail = detailFont();
@@ -206,7 +248,7 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
                            m_state, stroke);
 
     painter->setFont(name);
-    painter->setPen(kText);
+    painter->setPen(m_runs ? kText : kSecondaryText);
     const QStringList lines = nameLines(m_name, nameMetrics, textWidth);
     for (int i = 0; i < lines.size(); ++i) {
         if (i > 0)
@@ -218,7 +260,7 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     painter->setFont(detail);
     painter->setPen(kSecondaryText);
     painter->drawText(detailLine, Qt::AlignLeft | Qt::AlignVCenter,
-                      detailMetrics.elidedText(detailText(m_type, m_attempt), Qt::ElideRight, textWidth));
+                      detailMetrics.elidedText(detailText(m_type, m_attempt, m_runs), Qt::ElideRight, textWidth));
 
     // While it runs: how long the attempt has taken against its estimate, as text and as a bar.
     const QString progress = progressText();

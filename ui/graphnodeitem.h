@@ -9,7 +9,9 @@ namespace fanout {
 
 // One resource on the graph: a rounded box in its state's colours with the state's glyph (so that
 // state is never colour alone), its name and type, the attempt number after a retry and, while it
-// runs, its elapsed time against its estimate. Far out it is just the coloured box.
+// runs, its elapsed time against its estimate. Far out it is just the coloured box. A resource that
+// is never run (a data source, a no-op) is drawn muted with a dashed outline; one that exists only
+// under a condition carries an "if" tag.
 class GraphNodeItem : public QGraphicsItem
 {
 public:
@@ -24,6 +26,11 @@ public:
     ResourceState state() const { return m_state; }
     int attempt() const { return m_attempt; }
     QRectF rect() const { return m_rect; }
+
+    // Marks of an imported resource: never run, or created only under a condition.
+    void setMarks(bool runs, bool conditional);
+    bool runs() const { return m_runs; }
+    bool isConditional() const { return m_conditional; }
 
     void setStatus(ResourceState state, int attempt);
     // Running time of the current attempt against the estimate; elapsedMs < 0 hides the progress.
@@ -47,6 +54,8 @@ private:
     int m_attempt = 0;
     qint64 m_elapsedMs = -1;
     qint64 m_estimateMs = 0;
+    bool m_runs = true;
+    bool m_conditional = false;
 };
 
 } // namespace fanout

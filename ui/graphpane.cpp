@@ -1,9 +1,12 @@
 #include "graphpane.h"
 
 #include "graphview.h"
+#include "graphwriter.h"
+#include "runreport.h"
 #include "runsession.h"
 
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
@@ -42,7 +45,7 @@ GraphPane::GraphPane(RunSession &session, QWidget *parent)
     QToolButton *zoomOutButton = button(QStringLiteral("−"), tr("Zoom out (Ctrl+-)"), &GraphPane::zoomOut);
     QToolButton *zoomInButton = button(QStringLiteral("+"), tr("Zoom in (Ctrl++)"), &GraphPane::zoomIn);
     QToolButton *fitButton = button(tr("Fit"), tr("Show the whole graph (Ctrl+0)"), &GraphPane::fitToWindow);
-    QToolButton *exportButton = button(tr("Export…"), tr("Save the graph as a PNG or SVG image"),
+    QToolButton *exportButton = button(tr("Export…"), tr("Save the graph as an SVG or PNG image, Graphviz DOT or Mermaid"),
                                        &GraphPane::exportWithDialog);
     m_zoomLabel->setMinimumWidth(QFontMetrics(m_zoomLabel->font()).horizontalAdvance(QStringLiteral("400%")) + 4);
     m_zoomLabel->setAlignment(Qt::AlignCenter);
@@ -96,7 +99,25 @@ int GraphPane::find(const QString &text)
 
 bool GraphPane::exportTo(const QString &path, QString *error)
 {
-    return m_view->exportTo(path, error);
+    // Text formats come from the plan, as `fanout graph` writes them; images from the view.
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool dot = suffix == QLatin1String("dot") || suffix == QLatin1String("gv");
+    const bool mermaid = suffix == QLatin1String("mmd") || suffix == QLatin1String("mermaid");
+    if (!dot && !mermaid) {
+        if (suffix != QLatin1String("png") && suffix != QLatin1String("svg")) {
+            if (error)
+                *error = tr("Choose a file name ending in .svg, .png, .dot or .mmd.");
+            return false;
+        }
+        return m_view->exportTo(path, error);
+    }
+    if (m_session.resourceCount() == 0) {
+        if (error)
+            *error = tr("There is no graph to export.");
+        return false;
+    }
+    const QString text = dot ? GraphWriter::toDot(m_session.plan()) : GraphWriter::toMermaid(m_session.plan());
+    return RunReport::writeFile(path, text.toUtf8(), error);
 }
 
 void GraphPane::fitToWindow()
@@ -117,10 +138,16 @@ void GraphPane::zoomOut()
 void GraphPane::exportWithDialog()
 {
     const QString name = m_session.plan().name.isEmpty() ? QStringLiteral("graph") : m_session.plan().name;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Graph"), name + QStringLiteral(".svg"),
-                                                      tr("SVG image (*.svg);;PNG image (*.png)"));
+    const QStringList filters = {tr("SVG image (*.svg)"), tr("PNG image (*.png)"), tr("Graphviz DOT (*.dot *.gv)"), tr("Mermaid (*.mmd)")};
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Graph"), name + QStringLiteral(".svg"), filters.join(QStringLiteral(";;")), &filter);
     if (path.isEmpty())
         return;
+    if (QFileInfo(path).suffix().isEmpty()) {
+        // No extension typed: the chosen filter's first one.
+        static const QStringList suffixes = {QStringLiteral(".svg"), QStringLiteral(".png"), QStringLiteral(".dot"), QStringLiteral(".mmd")};
+        path += suffixes.value(std::max<qsizetype>(0, filters.indexOf(filter)));
+    }
     QString error;
     if (!exportTo(path, &error))
         QMessageBox::warning(this, tr("Cannot export the graph"), tr("%1: %2").arg(path, error));

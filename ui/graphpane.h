@@ -12,7 +12,7 @@ class GraphView;
 class RunSession;
 
 // The Graph pane: the live dependency graph (GraphView) under a row of tools: find a resource by
-// id or name, zoom, fit, export as PNG or SVG.
+// id or name, zoom, fit, export as SVG, PNG, DOT or Mermaid.
 class GraphPane : public QWidget
 {
     Q_OBJECT
@@ -27,7 +27,8 @@ public:
     // name contains `text`, ignoring case. Returns it, or -1 when none matches.
     int find(const QString &text);
 
-    // See GraphView::exportTo.
+    // Writes the graph in the format the extension names: .svg and .png as drawn (GraphView::exportTo),
+    // .dot/.gv and .mmd as GraphWriter writes the plan. False and why in `error` when it cannot.
     bool exportTo(const QString &path, QString *error = nullptr);
 
 public slots:

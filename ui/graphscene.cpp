@@ -14,6 +14,35 @@ namespace {
 
 constexpr qreal kMargin = 24;
 
+// What a node's second line names: an imported resource's own kind ("aws_db_instance",
+// "AWS::RDS::DBInstance", "service"), which says more than the executor that provisions it.
+QString nodeType(const Resource &resource)
+{
+    if (resource.source.is_object()) {
+        const auto type = resource.source.find("type");
+        if (type != resource.source.end() && type->is_string() && !type->get<std::string>().empty())
+            return QString::fromStdString(type->get<std::string>());
+    }
+    return resource.type;
+}
+
+// What a node is called: its name, or within a group (drawn as a labelled box around it) its id
+// without the group's prefix, so that "module.vpc.aws_subnet.a[0]" reads "aws_subnet.a[0]" inside
+// the box labelled module.vpc. The tooltip and the inspector have the whole id.
+QString nodeName(const Resource &resource)
+{
+    if (resource.name.isEmpty() && !resource.group.isEmpty() && resource.id.size() > resource.group.size() + 1
+        && resource.id.startsWith(resource.group) && resource.id[resource.group.size()] == QLatin1Char('.'))
+        return resource.id.mid(resource.group.size() + 1);
+    return resource.displayName();
+}
+
+// Created only under a condition: a CloudFormation Condition, a Compose profile.
+bool isConditional(const Resource &resource)
+{
+    return resource.source.is_object() && (resource.source.contains("condition") || resource.source.contains("profiles"));
+}
+
 } // namespace
 
 GraphScene::GraphScene(QObject *parent)
@@ -27,7 +56,7 @@ GraphLayoutInput GraphScene::layoutInput(const Plan &plan)
     GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
     for (int r = 0; r < input.nodes.size(); ++r) {
         const Resource &resource = plan.resources[r];
-        input.nodes[r].size = GraphNodeItem::sizeFor(resource.displayName(), resource.type);
+        input.nodes[r].size = GraphNodeItem::sizeFor(nodeName(resource), nodeType(resource));
     }
     for (GraphLayoutInput::Group &group : input.groups)
         group.labelSize = GraphGroupItem::labelSizeFor(group.label);
@@ -69,7 +98,8 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
     m_nodes.reserve(plan.resources.size());
     for (int r = 0; r < plan.resources.size(); ++r) {
         const Resource &resource = plan.resources[r];
-        auto *item = new GraphNodeItem(r, resource.displayName(), resource.type, layout.nodes[r]);
+        auto *item = new GraphNodeItem(r, nodeName(resource), nodeType(resource), layout.nodes[r]);
+        item->setMarks(resource.run, isConditional(resource));
         addItem(item);
         m_nodes.append(item);
     }

@@ -175,6 +175,15 @@ void GraphView::refreshNode(int resource)
         tip += tr(", attempt %1").arg(attempt);
     if (!status.reason.isEmpty())
         tip += QStringLiteral("<br>") + status.reason.toHtmlEscaped();
+    else if (!r.run)
+        tip += QStringLiteral("<br>") + tr("Not run: %1").arg(r.note.isEmpty() ? tr("nothing to provision") : r.note).toHtmlEscaped();
+    if (r.source.is_object()) {
+        const auto type = r.source.find("type");
+        if (type != r.source.end() && type->is_string())
+            tip += QStringLiteral("<br>") + tr("Imported %1").arg(QString::fromStdString(type->get<std::string>())).toHtmlEscaped();
+        if (r.run && !r.note.isEmpty())
+            tip += QStringLiteral("<br><i>%1</i>").arg(r.note.toHtmlEscaped());
+    }
     node->setToolTip(tip);
 }
 

@@ -11,9 +11,12 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace fanout {
 
@@ -22,6 +25,45 @@ namespace {
 QString ms(qint64 value)
 {
     return formatDuration(value);
+}
+
+// A source fact compactly: strings as they are, lists of strings joined, anything else as JSON,
+// cut short when long (the plan file has it whole).
+QString factText(const nlohmann::ordered_json &value)
+{
+    QString text;
+    if (value.is_string()) {
+        text = QString::fromStdString(value.get<std::string>());
+    } else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const auto &v) { return v.is_string(); })) {
+        QStringList items;
+        for (const auto &v : value)
+            items.append(QString::fromStdString(v.get<std::string>()));
+        text = items.join(QStringLiteral(", "));
+    } else {
+        text = QString::fromStdString(value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    }
+    constexpr int kMaxFact = 160;
+    return text.size() > kMaxFact ? text.left(kMaxFact - 1) + QStringLiteral("…") : text;
+}
+
+// "mapping[0]: aws_* → command", "built-in estimate for aws_*".
+QString mappedByText(const Resource &resource, const Plan &plan)
+{
+    static const QRegularExpression rulePath(QStringLiteral("^mapping\\[(\\d+)\\]$"));
+    if (const auto match = rulePath.match(resource.mappedBy); match.hasMatch()) {
+        const std::size_t i = match.captured(1).toUInt();
+        if (plan.mapping.is_array() && i < plan.mapping.size() && plan.mapping[i].is_object()) {
+            const auto &rule = plan.mapping[i];
+            return QObject::tr("rule %1 of the plan (%2 → %3)")
+                .arg(i + 1)
+                .arg(factText(rule.value("match", nlohmann::ordered_json())), factText(rule.value("type", nlohmann::ordered_json())));
+        }
+        return resource.mappedBy;
+    }
+    static const QRegularExpression builtIn(QStringLiteral("^built-in mapping \\((.*)\\)$"));
+    if (const auto match = builtIn.match(resource.mappedBy); match.hasMatch())
+        return QObject::tr("built-in estimate for %1 (%2)").arg(match.captured(1), resource.type);
+    return resource.mappedBy;
 }
 
 QLabel *heading(const QString &text)
@@ -51,6 +93,11 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     m_properties = new QLabel;
     m_properties->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_properties->setWordWrap(true);
+    m_sourceHeading = heading(tr("Imported from"));
+    m_source = new QLabel;
+    m_source->setObjectName(QStringLiteral("InspectorSource"));
+    m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_source->setWordWrap(true);
 
     m_retry = new QPushButton(tr("Retry"));
     m_retry->setToolTip(tr("Run this resource again; what was skipped because of it continues when it succeeds"));
@@ -92,6 +139,8 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     layout->addWidget(m_state);
     layout->addLayout(buttons);
     layout->addWidget(m_properties);
+    layout->addWidget(m_sourceHeading);
+    layout->addWidget(m_source);
     layout->addWidget(heading(tr("Depends on")));
     layout->addWidget(m_dependencies);
     layout->addWidget(heading(tr("Needed by")));
@@ -185,6 +234,8 @@ void InspectorPane::refresh()
     QString state = QStringLiteral("<b>%1</b>").arg(StateStyle::label(status.state).toHtmlEscaped());
     if (!status.reason.isEmpty())
         state += QStringLiteral(" — ") + status.reason.toHtmlEscaped();
+    else if (!resource.run)
+        state += QStringLiteral(" — ") + tr("will not run: %1").arg(resource.note.isEmpty() ? tr("nothing to provision") : resource.note).toHtmlEscaped();
     m_state->setText(state);
     m_retry->setEnabled(m_session.canRetry(r));
 
@@ -202,6 +253,34 @@ void InspectorPane::refresh()
                          ? tr("no automatic retry")
                          : tr("up to %1 attempts, backoff %2 to %3").arg(resource.retry.maxAttempts).arg(ms(resource.retry.initialBackoffMs), ms(resource.retry.maxBackoffMs)));
     m_properties->setText(QStringLiteral("<table>") + rows.join(QString()) + QStringLiteral("</table>"));
+
+    // Where an imported resource came from, in the source's own words, and why it runs as it does.
+    const bool imported = resource.source.is_object() && !resource.source.empty();
+    m_sourceHeading->setVisible(imported);
+    m_source->setVisible(imported);
+    if (imported) {
+        rows.clear();
+        const auto fact = [&](const char *key) {
+            const auto it = resource.source.find(key);
+            return it == resource.source.end() ? QString() : factText(*it);
+        };
+        if (const QString address = fact("address"); !address.isEmpty())
+            row(tr("Address"), address);
+        if (const QString type = fact("type"); !type.isEmpty())
+            row(tr("Source type"), type);
+        for (const auto &[key, value] : resource.source.items()) {
+            if (key == "address" || key == "type" || value.is_null() || (value.is_object() && value.empty()))
+                continue;
+            row(QString::fromStdString(key).replace(QLatin1Char('_'), QLatin1Char(' ')), factText(value));
+        }
+        if (!resource.mappedBy.isEmpty())
+            row(tr("Executor from"), mappedByText(resource, m_session.plan()));
+        if (!resource.run)
+            row(tr("Runs"), tr("no: %1").arg(resource.note.isEmpty() ? tr("nothing to provision") : resource.note));
+        else if (!resource.note.isEmpty())
+            row(tr("Note"), resource.note);
+        m_source->setText(QStringLiteral("<table>") + rows.join(QString()) + QStringLiteral("</table>"));
+    }
 
     fillLinks(m_dependencies, m_session.graph().dependencies(r));
     fillLinks(m_dependents, m_session.graph().dependents(r));

@@ -14,8 +14,9 @@ namespace fanout {
 class RunSession;
 struct RunEvent;
 
-// The Inspector: everything about the selected resource — its properties, what it depends on and
-// what depends on it (click one to select it), every attempt, the last error, and Retry.
+// The Inspector: everything about the selected resource — its properties, where an imported one
+// came from (and which mapping rule chose its executor), what it depends on and what depends on it
+// (click one to select it), every attempt, the last error, and Retry.
 class InspectorPane : public QWidget
 {
     Q_OBJECT
@@ -24,6 +25,7 @@ public:
     explicit InspectorPane(RunSession &session, QWidget *parent = nullptr);
 
     QPushButton *retryButton() const { return m_retry; }
+    QLabel *sourceLabel() const { return m_source; } // the imported resource's facts; hidden for others
 
 signals:
     void showLogsRequested(int resource);
@@ -38,6 +40,8 @@ private:
     QLabel *m_title;
     QLabel *m_state;
     QLabel *m_properties;
+    QLabel *m_sourceHeading;
+    QLabel *m_source;
     QListWidget *m_dependencies;
     QListWidget *m_dependents;
     QTableWidget *m_attempts;

@@ -6,16 +6,21 @@
 #include "graphpane.h"
 #include "inspectorpane.h"
 #include "logpanes.h"
+#include "mappingdialog.h"
+#include "planimporter.h"
 #include "planreader.h"
 #include "resourcespane.h"
 #include "runreport.h"
 #include "runsession.h"
 #include "statestyle.h"
+#include "structuredtext.h"
+#include "textdecoder.h"
 #include "timelinepane.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -156,21 +161,24 @@ void MainWindow::createActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), this, &MainWindow::open);
     m_open->setShortcut(QKeySequence::Open);
-    m_open->setToolTip(tr("Open a plan file (%1)").arg(m_open->shortcut().toString(QKeySequence::NativeText)));
+    m_open->setToolTip(tr("Open a plan file, or import another tool's (%1)").arg(m_open->shortcut().toString(QKeySequence::NativeText)));
     file->addAction(tr("Open the &Demo Plan"), this, [this] { openPlan(QString::fromLatin1(kDemo)); });
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
-    m_import = file->addAction(tr("&Import…"));
-    m_import->setEnabled(false);
-    m_import->setToolTip(tr("Importing Terraform, CloudFormation and Compose files is not available yet"));
+    m_import = file->addAction(tr("&Import…"), this, &MainWindow::importFile);
+    m_import->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    m_import->setToolTip(tr("Import a Terraform plan or graph, a CloudFormation template or a Compose file as a plan (Ctrl+I)"));
     file->addSeparator();
-    m_save = file->addAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Save"), this, &MainWindow::saveAs);
+    m_save = file->addAction(QIcon::fromTheme(QStringLiteral("document-save")), tr("&Save"), this, &MainWindow::save);
     m_save->setShortcut(QKeySequence::Save);
     m_saveAs = file->addAction(tr("Save &As…"), this, &MainWindow::saveAs);
     m_saveAs->setShortcut(QKeySequence::SaveAs);
+    m_saveAs->setToolTip(tr("Save the plan as a Fanout plan file"));
     file->addSeparator();
-    m_exportGraph = file->addAction(tr("&Export Graph…"), this, &MainWindow::exportGraph);
-    m_exportGraph->setToolTip(tr("Save the dependency graph as PNG or SVG"));
+    m_exportGraph = file->addAction(tr("&Export Graph…"), this, &MainWindow::exportGraphWithDialog);
+    m_exportGraph->setToolTip(tr("Save the dependency graph as an SVG or PNG image, Graphviz DOT or Mermaid"));
+    m_exportTimeline = file->addAction(tr("Export &Timeline…"), this, &MainWindow::exportTimelineWithDialog);
+    m_exportTimeline->setToolTip(tr("Save the whole timeline of the run as a PNG image"));
     m_saveReport = file->addAction(tr("Save Run &Report…"), this, &MainWindow::saveReport);
     m_saveReport->setToolTip(tr("Save the run as a JSON report or JUnit XML"));
     file->addSeparator();
@@ -202,6 +210,9 @@ void MainWindow::createActions()
     m_failFast->setCheckable(true);
     m_failFast->setToolTip(tr("Fail fast: once a resource has failed, start nothing new"));
     connect(m_failFast, &QAction::toggled, m_session, &RunSession::setFailFast);
+    run->addSeparator();
+    m_mapping = run->addAction(tr("Executor &Mapping…"), this, &MainWindow::editMapping);
+    m_mapping->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : {m_resourcesDock, m_inspectorDock, m_timelineDock, m_logsDock})
@@ -234,6 +245,7 @@ void MainWindow::createActions()
     bar->setObjectName(QStringLiteral("RunToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(m_open);
+    bar->addAction(m_import);
     bar->addAction(m_save);
     bar->addSeparator();
     bar->addAction(m_run);
@@ -335,8 +347,16 @@ void MainWindow::updateActions()
     m_open->setEnabled(!running);
     m_recentMenu->setEnabled(!running);
     m_saveReport->setEnabled(m_session->hasRun() && !running);
-    m_save->setEnabled(m_planFile.isEmpty() && hasPlan);
-    m_save->setToolTip(m_planFile.isEmpty() ? tr("Save the plan to a file") : tr("The plan has no unsaved changes"));
+    m_save->setEnabled(hasPlan && hasUnsavedChanges());
+    m_save->setToolTip(!hasUnsavedChanges()         ? tr("The plan has no unsaved changes")
+                       : !m_importedFrom.isEmpty() ? tr("Save the imported plan as a Fanout plan file (its source is left as it is)")
+                                                   : tr("Save the plan to a file"));
+    m_import->setEnabled(!running);
+    m_mapping->setEnabled(hasPlan && !running && !m_session->isTeardown());
+    m_mapping->setToolTip(running ? tr("A run is in progress")
+                                  : tr("Choose which executor provisions each imported resource (Ctrl+Shift+M)"));
+    m_exportGraph->setEnabled(hasPlan);
+    m_exportTimeline->setEnabled(hasPlan);
 }
 
 void MainWindow::runChanged()
@@ -390,7 +410,11 @@ bool MainWindow::destroyDeployment(bool confirm)
 void MainWindow::updateTitle()
 {
     const QString name = m_session->plan().name;
-    const QString where = m_planFile.isEmpty() ? tr("built-in demo") : QFileInfo(m_planFile).fileName();
+    QString where = !m_importedFrom.isEmpty() ? tr("imported from %1, not saved").arg(QFileInfo(m_importedFrom).fileName())
+                    : m_planFile.isEmpty()    ? tr("built-in demo")
+                                              : QFileInfo(m_planFile).fileName();
+    if (m_modified && m_importedFrom.isEmpty())
+        where += tr(", changes not saved");
     const QString teardown = m_session->isTeardown() ? tr(" (teardown)") : QString();
     setWindowTitle(name.isEmpty() ? tr("Fanout") : tr("%1 (%2)%3 — Fanout").arg(name, where, teardown));
 }
@@ -410,6 +434,21 @@ void MainWindow::onEvents(const QList<RunEvent> &events)
     }
 }
 
+void MainWindow::showOpenError(const QString &path, const Diagnostics &diagnostics, bool import)
+{
+    QStringList lines;
+    for (const Diagnostic &d : diagnostics)
+        lines.append(d.toString(QFileInfo(path).fileName()));
+    auto *box = new QMessageBox(QMessageBox::Warning, import ? tr("Cannot import the file") : tr("Cannot open the plan"),
+                                tr("%1 has %2 and cannot be %3. Fix them and try again.")
+                                    .arg(QFileInfo(path).fileName(), tr("%n error(s)", nullptr, errorCount(diagnostics)),
+                                         import ? tr("imported") : tr("opened")),
+                                QMessageBox::Ok, this);
+    box->setDetailedText(lines.join(QLatin1Char('\n')));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // not exec(): the window keeps working (and tests never block)
+}
+
 bool MainWindow::openPlan(const QString &path, QString *problems)
 {
     if (m_session->isRunning()) {
@@ -419,81 +458,254 @@ bool MainWindow::openPlan(const QString &path, QString *problems)
     }
     const bool demo = path == QLatin1String(kDemo);
     const QString file = demo ? QString::fromLatin1(kDemoPath) : path;
-    const PlanReadResult read = PlanReader::readFile(file, ExecutorRegistry::builtIn());
+
+    // What the file is decides how it is read: a Fanout plan as it is, anything else through the
+    // importer, as `fanout import` does, keeping the plan it makes.
+    QByteArray bytes;
+    std::optional<ImportFormat> format;
+    if (!PlanReader::loadFile(file, &bytes))
+        format = detectFormat(TextDecoder::toUtf8(bytes), file);
+    const bool import = format && *format != ImportFormat::FanoutPlan;
+    ImportResult imported;
+    PlanReadResult read;
+    if (import) {
+        imported = PlanImporter::importText(bytes, file, format);
+        read.diagnostics = imported.diagnostics;
+        if (!imported.hasErrors()) {
+            read = PlanReader::readJson(imported.document, ExecutorRegistry::builtIn());
+            read.diagnostics = imported.diagnostics + read.diagnostics;
+        }
+    } else if (format) {
+        read = PlanReader::readText(bytes, file, ExecutorRegistry::builtIn());
+    } else {
+        read = PlanImporter::readFile(file, ExecutorRegistry::builtIn()); // says what is wrong with it
+    }
     if (read.hasErrors()) {
-        QStringList lines;
-        for (const Diagnostic &d : read.diagnostics)
-            lines.append(d.toString(QFileInfo(path).fileName()));
-        const QString text = lines.join(QLatin1Char('\n'));
-        if (problems)
-            *problems = text;
-        auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot open the plan"),
-                                    tr("%1 has %2 and cannot be opened. Fix them and open it again.")
-                                        .arg(QFileInfo(path).fileName())
-                                        .arg(tr("%n error(s)", nullptr, errorCount(read.diagnostics))),
-                                    QMessageBox::Ok, this);
-        box->setDetailedText(text);
-        box->setAttribute(Qt::WA_DeleteOnClose);
-        box->open(); // not exec(): the window keeps working (and tests never block)
+        if (problems) {
+            QStringList lines;
+            for (const Diagnostic &d : read.diagnostics)
+                lines.append(d.toString(QFileInfo(path).fileName()));
+            *problems = lines.join(QLatin1Char('\n'));
+        }
+        showOpenError(path, read.diagnostics, import);
         return false;
     }
-    QFile source(file);
-    m_planText = source.open(QIODevice::ReadOnly) ? source.readAll() : QByteArray();
-    m_planFile = demo ? QString() : QFileInfo(path).absoluteFilePath();
-    // The demo's state is kept in memory only, as `fanout run demo` does.
-    m_session->setPlan(read.plan, demo ? QStringLiteral("demo (built in)") : m_planFile,
-                       demo ? QString() : DeploymentState::defaultPath(m_planFile));
+    const QString absolute = demo ? QString() : QFileInfo(path).absoluteFilePath();
+    m_planText = import ? QByteArray::fromStdString(imported.document.dump(2)) + '\n' : bytes;
+    m_planFile = import ? QString() : absolute;
+    m_importedFrom = import ? absolute : QString();
+    m_modified = false;
+    // The demo's state is kept in memory only, as `fanout run demo` does; an imported file's is
+    // beside it, as `fanout run FILE` keeps it.
+    m_session->setPlan(read.plan, demo ? QStringLiteral("demo (built in)") : absolute,
+                       demo ? QString() : DeploymentState::defaultPath(absolute));
     if (!demo)
-        addRecentFile(m_planFile);
+        addRecentFile(absolute);
+    updateTitle();
+    updateActions();
     if (!m_session->isStateReadable()) {
         statusBar()->showMessage(tr("Opened %1, but its state file cannot be read, so Run and Destroy are off: %2")
                                      .arg(read.plan.name, QString(m_session->stateError()).replace(QLatin1Char('\n'), QLatin1Char(' '))));
         return true;
     }
     const int warnings = warningCount(read.diagnostics);
+    if (import) {
+        int notRun = 0;
+        for (const Resource &r : read.plan.resources)
+            notRun += r.run ? 0 : 1;
+        QString message = tr("Imported %1 resources, %2 dependencies from %3 (%4)")
+                              .arg(imported.resourceCount)
+                              .arg(imported.dependencyCount)
+                              .arg(QFileInfo(path).fileName(), formatDescription(imported.format));
+        if (notRun > 0)
+            message += tr("; %1 not run (data sources, no-ops)").arg(notRun);
+        if (warnings > 0)
+            message += tr("; %n warning(s)", nullptr, warnings);
+        statusBar()->showMessage(message, 30000);
+        return true;
+    }
     statusBar()->showMessage(warnings ? tr("Opened %1 with %n warning(s)", nullptr, warnings).arg(read.plan.name)
                                       : tr("Opened %1").arg(read.plan.name),
                              5000);
     return true;
 }
 
+nlohmann::ordered_json MainWindow::planDocument() const
+{
+    const StructuredText text = StructuredText::parseJson(TextDecoder::toUtf8(m_planText));
+    return text.ok() ? text.document() : nlohmann::ordered_json();
+}
+
+bool MainWindow::hasUnsavedChanges() const
+{
+    return m_planFile.isEmpty() || m_modified;
+}
+
 void MainWindow::open()
 {
     QSettings settings;
     const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Plan"), dir, tr("Fanout plans (*.json);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Plan"), dir,
+        tr("Plans and importable files (*.json *.yaml *.yml *.template *.dot *.gv);;Fanout plans (*.json);;All files (*)"));
     if (path.isEmpty())
         return;
     settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(path).absolutePath());
     openPlan(path);
 }
 
+void MainWindow::importFile()
+{
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Import"), dir,
+        tr("Importable files (*.json *.dot *.gv *.yaml *.yml *.template);;"
+           "Terraform JSON plan, from terraform show -json (*.json);;"
+           "Terraform graph, from terraform graph (*.dot *.gv);;"
+           "CloudFormation template (*.json *.yaml *.yml *.template);;"
+           "Compose file (*.yaml *.yml);;"
+           "All files (*)"));
+    if (path.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(path).absolutePath());
+    openPlan(path); // the format is told from the content, whichever filter was chosen
+}
+
+void MainWindow::save()
+{
+    // A plan file is saved where it is; anything else (the demo, an imported file) needs a name,
+    // so that a source file is never overwritten with a plan.
+    if (m_planFile.isEmpty() || !m_importedFrom.isEmpty()) {
+        saveAs();
+        return;
+    }
+    QString error;
+    if (!savePlanAs(m_planFile, &error))
+        QMessageBox::warning(this, tr("Cannot save the plan"), error);
+}
+
+bool MainWindow::savePlanAs(const QString &path, QString *error)
+{
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    QString why;
+    if (!m_importedFrom.isEmpty() && absolute == m_importedFrom)
+        why = tr("%1 is the file the plan was imported from; save the plan under another name").arg(path);
+    else if (!RunReport::writeFile(path, m_planText, &why))
+        why = tr("%1: %2").arg(path, why);
+    if (!why.isEmpty()) {
+        if (error)
+            *error = why;
+        return false;
+    }
+    m_planFile = absolute;
+    m_importedFrom.clear();
+    m_modified = false;
+    addRecentFile(m_planFile);
+    updateTitle();
+    updateActions();
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+    return true;
+}
+
 void MainWindow::saveAs()
 {
-    const QString suggested = m_session->plan().name.isEmpty() ? QStringLiteral("plan.json") : m_session->plan().name + QStringLiteral(".json");
+    QString suggested = m_session->plan().name.isEmpty() ? QStringLiteral("plan.json") : m_session->plan().name + QStringLiteral(".json");
+    if (!m_importedFrom.isEmpty()) {
+        // Beside the source, under a name that cannot be the source's own.
+        const QFileInfo source(m_importedFrom);
+        suggested = source.dir().filePath(source.completeBaseName() + QStringLiteral("-fanout.json"));
+    } else if (!m_planFile.isEmpty()) {
+        suggested = m_planFile;
+    }
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Plan"), suggested, tr("Fanout plans (*.json)"));
     if (path.isEmpty())
         return;
     QString error;
-    if (!RunReport::writeFile(path, m_planText, &error)) {
-        QMessageBox::warning(this, tr("Cannot save the plan"), tr("%1: %2").arg(path, error));
-        return;
-    }
-    m_planFile = QFileInfo(path).absoluteFilePath();
-    addRecentFile(m_planFile);
-    updateTitle();
-    updateActions();
+    if (!savePlanAs(path, &error))
+        QMessageBox::warning(this, tr("Cannot save the plan"), error);
 }
 
-void MainWindow::exportGraph()
+bool MainWindow::applyMapping(const nlohmann::ordered_json &rules, QString *problems)
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export Graph"), m_session->plan().name + QStringLiteral(".svg"),
-                                                      tr("SVG image (*.svg);;PNG image (*.png)"));
+    const auto fail = [problems](const QString &why) {
+        if (problems)
+            *problems = why;
+        return false;
+    };
+    if (m_session->isRunning())
+        return fail(tr("A run is in progress"));
+    nlohmann::ordered_json document = planDocument();
+    if (!document.is_object())
+        return fail(tr("The plan's text cannot be read again"));
+    document["mapping"] = rules;
+    const PlanReadResult read = PlanReader::readJson(document, ExecutorRegistry::builtIn());
+    if (read.hasErrors()) {
+        QStringList lines;
+        for (const Diagnostic &d : read.diagnostics) {
+            if (d.isError())
+                lines.append(d.toString());
+        }
+        return fail(lines.join(QLatin1Char('\n')));
+    }
+    const QString selectedId = m_session->selected() >= 0 ? m_session->plan().resources[m_session->selected()].id : QString();
+    m_planText = QByteArray::fromStdString(document.dump(2)) + '\n';
+    m_modified = true;
+    m_session->setPlan(read.plan, m_session->file(), m_session->statePath());
+    m_session->select(read.plan.indexOf(selectedId));
+    updateTitle();
+    updateActions();
+    int byRules = 0;
+    for (const Resource &r : read.plan.resources)
+        byRules += r.mappedBy.startsWith(QLatin1String("mapping[")) ? 1 : 0;
+    statusBar()->showMessage(tr("Mapping applied: the plan's rules provision %n resource(s); save the plan to keep it", nullptr, byRules), 15000);
+    return true;
+}
+
+void MainWindow::editMapping()
+{
+    if (m_session->isRunning() || m_session->resourceCount() == 0)
+        return;
+    auto *dialog = new MappingDialog(planDocument(), ExecutorRegistry::builtIn(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        QString problems;
+        if (!applyMapping(dialog->mapping(), &problems))
+            QMessageBox::warning(this, tr("Cannot apply the mapping"), problems);
+    });
+    // A run started meanwhile (from the toolbar) must not have its plan replaced under it.
+    connect(m_session, &RunSession::runStarted, dialog, &QDialog::reject);
+    dialog->open();
+}
+
+bool MainWindow::exportGraph(const QString &path, QString *error)
+{
+    return m_graph->exportTo(path, error);
+}
+
+void MainWindow::exportGraphWithDialog()
+{
+    m_graph->exportWithDialog();
+}
+
+bool MainWindow::exportTimeline(const QString &path, QString *error)
+{
+    return m_timeline->exportTo(path, error);
+}
+
+void MainWindow::exportTimelineWithDialog()
+{
+    const QString name = m_session->plan().name.isEmpty() ? QStringLiteral("timeline") : m_session->plan().name + QStringLiteral("-timeline");
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Timeline"), name + QStringLiteral(".png"), tr("PNG image (*.png)"));
     if (path.isEmpty())
         return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".png");
     QString error;
-    if (!m_graph->exportTo(path, &error))
-        QMessageBox::warning(this, tr("Cannot export the graph"), tr("%1: %2").arg(path, error));
+    if (!exportTimeline(path, &error))
+        QMessageBox::warning(this, tr("Cannot export the timeline"), tr("%1: %2").arg(path, error));
+    else
+        statusBar()->showMessage(tr("Saved the timeline to %1").arg(QFileInfo(path).fileName()), 5000);
 }
 
 void MainWindow::saveReport()

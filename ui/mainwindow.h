@@ -1,6 +1,10 @@
 #pragma once
 
+#include "diagnostic.h"
+
 #include <QMainWindow>
+
+#include <nlohmann/json.hpp>
 
 class QAction;
 class QCheckBox;
@@ -34,9 +38,31 @@ public:
 
     RunSession &session() const { return *m_session; }
 
-    // Opens a plan file, or the built-in demo for "demo". A plan with errors is not opened; the
+    // Opens a plan file, or the built-in demo for "demo". Other tools' files (a Terraform plan or
+    // graph, a CloudFormation template, a Compose file) are imported on the way, as `fanout import`
+    // does: the window then holds the imported plan, unsaved. A plan with errors is not opened; the
     // problems are shown (and returned in `problems`).
     bool openPlan(const QString &path, QString *problems = nullptr);
+
+    // The plan as its file says (for an imported plan: as `fanout import` writes it); what Save writes.
+    QByteArray planText() const { return m_planText; }
+    nlohmann::ordered_json planDocument() const;
+    QString planFile() const { return m_planFile; }         // the Fanout plan file; empty when not saved
+    QString importedFrom() const { return m_importedFrom; } // the file an unsaved imported plan came from
+    bool hasUnsavedChanges() const;
+
+    // Save As without the dialog: writes the plan to `path`, which then is the plan's file. Refuses
+    // to overwrite the file the plan was imported from.
+    bool savePlanAs(const QString &path, QString *error = nullptr);
+
+    // Replaces the plan's "mapping" with `rules` and reads the plan again, as Executor Mapping…'s OK
+    // does. False (and why, in `problems`) when the plan then has errors, or while a run is going.
+    bool applyMapping(const nlohmann::ordered_json &rules, QString *problems = nullptr);
+
+    // Export Graph… and Export Timeline… without their dialogs; the format follows the extension
+    // (graph: .svg, .png, .dot/.gv, .mmd; timeline: .png).
+    bool exportGraph(const QString &path, QString *error = nullptr);
+    bool exportTimeline(const QString &path, QString *error = nullptr);
 
     // Destroy…: tears down what the plan's state says exists (like `fanout destroy`), after asking
     // when `confirm`. True when the teardown run started.
@@ -45,6 +71,12 @@ public:
     // The window's default size: room for the graph, timeline and logs at once.
     static QSize defaultSize() { return QSize(1440, 900); }
 
+    QAction *openAction() const { return m_open; }
+    QAction *importAction() const { return m_import; }
+    QAction *saveAction() const { return m_save; }
+    QAction *mappingAction() const { return m_mapping; }
+    QAction *exportGraphAction() const { return m_exportGraph; }
+    QAction *exportTimelineAction() const { return m_exportTimeline; }
     QAction *runAction() const { return m_run; }
     QAction *cancelAction() const { return m_cancel; }
     QAction *retryFailedAction() const { return m_retryFailed; }
@@ -83,15 +115,22 @@ private:
     void runChanged();
     void replaceSelected();
     void open();
+    void importFile();
+    void save();
     void saveAs();
-    void exportGraph();
+    void editMapping();
+    void exportGraphWithDialog();
+    void exportTimelineWithDialog();
+    void showOpenError(const QString &path, const Diagnostics &diagnostics, bool import);
     void saveReport();
     void about();
     QDockWidget *addPane(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area);
 
     RunSession *m_session;
-    QString m_planFile;      // the file the plan came from; empty for the demo
-    QByteArray m_planText;   // its text, for Save As
+    QString m_planFile;      // the Fanout plan file the plan is saved in; empty for the demo and an unsaved import
+    QString m_importedFrom;  // the file an imported plan was read from, until it is saved as a plan
+    QByteArray m_planText;   // the plan's text, for Save
+    bool m_modified = false; // the plan has changed (its mapping) since it was opened or saved
 
     GraphPane *m_graph = nullptr;
     TimelinePane *m_timeline = nullptr;
@@ -108,6 +147,8 @@ private:
     QAction *m_saveAs = nullptr;
     QAction *m_import = nullptr;
     QAction *m_exportGraph = nullptr;
+    QAction *m_exportTimeline = nullptr;
+    QAction *m_mapping = nullptr;
     QAction *m_saveReport = nullptr;
     QAction *m_run = nullptr;
     QAction *m_cancel = nullptr;

@@ -1,10 +1,17 @@
 #include "timelinepane.h"
 
+#include "duration.h"
+#include "runsession.h"
+#include "statestyle.h"
 #include "timelinelegend.h"
 #include "timelineview.h"
 
 #include <QAction>
+#include <QFileInfo>
 #include <QHBoxLayout>
+#include <QImage>
+#include <QImageWriter>
+#include <QLabel>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -12,6 +19,7 @@ namespace fanout {
 
 TimelinePane::TimelinePane(RunSession &session, QWidget *parent)
     : QWidget(parent)
+    , m_session(session)
     , m_view(new TimelineView(session, this))
     , m_legend(new TimelineLegend(this))
 {
@@ -73,6 +81,102 @@ void TimelinePane::zoomIn()
 void TimelinePane::zoomOut()
 {
     m_view->zoomOut();
+}
+
+} // namespace fanout
+
+namespace fanout {
+
+namespace {
+
+// Taller than this, an image is more than most viewers open comfortably; the rows below are left out.
+constexpr int kMaxImageViewHeight = 16'000;
+
+} // namespace
+
+QImage TimelinePane::renderImage(int width) const
+{
+    QWidget canvas;
+    canvas.setAttribute(Qt::WA_DontShowOnScreen);
+    canvas.setAutoFillBackground(true);
+    QPalette palette = canvas.palette();
+    palette.setColor(QPalette::Window, Qt::white);
+    canvas.setPalette(palette);
+
+    auto *view = new TimelineView(m_session, &canvas);
+    view->setFrameShape(QFrame::NoFrame);
+    view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    const int wanted = view->heightForAllRows();
+    view->setFixedHeight(std::min(wanted, kMaxImageViewHeight));
+
+    // What the picture is of, since it travels without the window around it.
+    const Plan &plan = m_session.plan();
+    QString title = QStringLiteral("<b>%1</b>").arg(plan.name.toHtmlEscaped());
+    if (!m_session.hasRun()) {
+        title += tr(" — %n resource(s), not run yet", nullptr, int(plan.resources.size()));
+    } else {
+        const bool running = m_session.isRunning() || view->data().finishedMs() < 0;
+        QStringList counts;
+        for (ResourceState state : {ResourceState::Succeeded, ResourceState::Failed, ResourceState::Skipped, ResourceState::Cancelled,
+                                    ResourceState::Running, ResourceState::Pending}) {
+            if (const int n = m_session.count(state))
+                counts.append(QStringLiteral("%1 %2").arg(n).arg(StateStyle::label(state).toLower()));
+        }
+        title += tr(" — %n resource(s), ", nullptr, int(plan.resources.size()))
+                 + (running ? tr("%1 so far") : tr("took %1")).arg(formatDuration(running ? m_session.elapsedMs() : view->data().finishedMs()))
+                 + QStringLiteral(": ") + counts.join(QStringLiteral(", "));
+    }
+    if (wanted > kMaxImageViewHeight)
+        title += tr(" (the first rows only)");
+    auto *heading = new QLabel(title, &canvas);
+    heading->setTextFormat(Qt::RichText);
+    auto *legend = new TimelineLegend(&canvas);
+
+    constexpr int kMargin = 8;
+    constexpr int kSpacing = 6;
+    auto *layout = new QVBoxLayout(&canvas);
+    layout->setContentsMargins(kMargin, kMargin, kMargin, kMargin);
+    layout->setSpacing(kSpacing);
+    layout->addWidget(heading);
+    layout->addWidget(legend);
+    layout->addWidget(view);
+    // Exactly as tall as its parts. Fixed heights, since the window's minimum size would count the
+    // legend at its narrowest (one entry a line), and the layout share the difference out.
+    layout->setSizeConstraint(QLayout::SetNoConstraint);
+    const int inner = width - 2 * kMargin;
+    heading->setFixedHeight(heading->sizeHint().height());
+    legend->setFixedHeight(legend->heightForWidth(inner));
+    canvas.resize(width, 2 * kMargin + 2 * kSpacing + heading->height() + legend->height() + view->height());
+    canvas.show(); // not on screen: lays the children out, as render() alone would not
+    view->fit();
+    QImage image(canvas.size(), QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return image;
+    image.fill(Qt::white);
+    canvas.render(&image);
+    canvas.hide();
+    return image;
+}
+
+bool TimelinePane::exportTo(const QString &path, QString *error) const
+{
+    const auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (QFileInfo(path).suffix().toLower() != QLatin1String("png"))
+        return fail(tr("Choose a file name ending in .png."));
+    if (m_session.resourceCount() == 0)
+        return fail(tr("There is no plan to draw."));
+    const QImage image = renderImage();
+    if (image.isNull())
+        return fail(tr("The timeline is too large to draw as an image."));
+    QImageWriter writer(path, "png");
+    if (!writer.write(image))
+        return fail(writer.errorString());
+    return true;
 }
 
 } // namespace fanout

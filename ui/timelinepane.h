@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QAction;
+class QImage;
 
 namespace fanout {
 
@@ -10,7 +11,8 @@ class RunSession;
 class TimelineLegend;
 class TimelineView;
 
-// The Timeline dock's contents: zoom and Fit controls and the legend above the timeline itself.
+// The Timeline dock's contents: zoom and Fit controls and the legend above the timeline itself;
+// and the timeline as an image (File → Export Timeline…).
 class TimelinePane : public QWidget
 {
     Q_OBJECT
@@ -23,6 +25,13 @@ public:
     QAction *zoomInAction() const { return m_zoomIn; }
     QAction *zoomOutAction() const { return m_zoomOut; }
 
+    // The whole run as an image `width` pixels wide: a title, the legend and every row (up to
+    // about 16,000 pixels of them) with the time axis fitted to the run. Drawn by a view of its
+    // own, so that how the one on screen is scrolled or zoomed does not matter.
+    QImage renderImage(int width = 1600) const;
+    // Writes renderImage() as PNG; false and why in `error` when it cannot.
+    bool exportTo(const QString &path, QString *error = nullptr) const;
+
 public slots:
     void fit();
     void zoomIn();
@@ -33,6 +42,7 @@ signals:
     void showLogsRequested(int resource);
 
 private:
+    RunSession &m_session;
     TimelineView *m_view = nullptr;
     TimelineLegend *m_legend = nullptr;
     QAction *m_fit = nullptr;

@@ -348,6 +348,11 @@ QRect TimelineView::plotRect() const
     return QRect(m_labelWidth, rowsTop(), viewport()->width() - m_labelWidth, rowsBottom() - rowsTop());
 }
 
+int TimelineView::heightForAllRows() const
+{
+    return kHeaderHeight + m_data.rowCount() * kRowHeight + kStripHeight + 2 * frameWidth();
+}
+
 QRect TimelineView::stripRect() const
 {
     return QRect(0, rowsBottom(), viewport()->width(), viewport()->height() - rowsBottom());

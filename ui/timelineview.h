@@ -47,6 +47,8 @@ public:
     QRect waitRect(int resource, int attempt) const;    // its wait for a slot; empty when none
     QRect plotRect() const;                             // where the rows' bars are drawn
     QRect stripRect() const;                            // the running-resources strip
+    // The height at which every row shows at once, with the header and the strip, for an export.
+    int heightForAllRows() const;
     Hit hitTest(const QPoint &pos) const;
     QString toolTipText(int resource, int attempt) const;
     // Retry and Show logs for `resource`; the caller owns (and usually execs) the menu.
