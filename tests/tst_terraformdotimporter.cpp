@@ -245,23 +245,23 @@ void Tst_terraformdotimporter::importsGraph_data()
                        QStringLiteral("module.app.module.network.data.aws_availability_zones.available")};
 
     // 1.7+: plain addresses, one cluster per module.
-    QTest::newRow("tf17 composer module")
-        << fixture("tf17_composer_module.dot") << 9
-        << QStringList{QStringLiteral("google_project_iam_member.composer-member -> google_service_account.tbd-composer-sa")}
+    QTest::newRow("tf17 module data source")
+        << fixture("tf17_module_data_source.dot") << 9
+        << QStringList{QStringLiteral("aws_iam_role_policy_attachment.workers -> aws_iam_role.workers")}
         << QStringList()
         << QStringList{
-               QStringLiteral("module.composer.data.google_project.project = google_project_iam_member.composer-member, "
-                              "google_project_service.api"),
-               QStringLiteral("module.composer.google_composer_environment.composer_env = "
-                              "google_compute_subnetwork.composer-subnet, "
-                              "module.composer.google_project_iam_member.composer_agent_service_account"),
-               QStringLiteral("module.composer.google_project_iam_member.composer_agent_service_account = "
-                              "module.composer.data.google_project.project"),
-               QStringLiteral("google_service_account.tbd-composer-sa =")}
-        << QStringList{QStringLiteral("module.composer")}
-        << QStringList{QStringLiteral("module.composer.google_composer_environment.composer_env @ module.composer"),
-                       QStringLiteral("google_project_service.api @")}
-        << QStringList{QStringLiteral("module.composer.data.google_project.project")};
+               QStringLiteral("module.cluster.data.aws_caller_identity.current = aws_iam_role_policy_attachment.workers, "
+                              "aws_kms_key.cluster"),
+               QStringLiteral("module.cluster.aws_eks_cluster.this = "
+                              "aws_subnet.workers, "
+                              "module.cluster.aws_iam_role_policy_attachment.cluster"),
+               QStringLiteral("module.cluster.aws_iam_role_policy_attachment.cluster = "
+                              "module.cluster.data.aws_caller_identity.current"),
+               QStringLiteral("aws_iam_role.workers =")}
+        << QStringList{QStringLiteral("module.cluster")}
+        << QStringList{QStringLiteral("module.cluster.aws_eks_cluster.this @ module.cluster"),
+                       QStringLiteral("aws_kms_key.cluster @")}
+        << QStringList{QStringLiteral("module.cluster.data.aws_caller_identity.current")};
 
     QTest::newRow("tf17 nested module clusters")
         << fixture("tf17_nested_module_clusters.dot") << 7
@@ -473,7 +473,7 @@ void Tst_terraformdotimporter::truncatedFileReportsWhere_data()
     QTest::newRow("iuriikogan") << corpus("iuriikogan_multi_agent_cra_gcp_tf1x.dot");
     QTest::newRow("bervproject utf16le") << corpus("bervproject_lambda_sharp_utf16le.dot");
     QTest::newRow("tf05 module expanded") << fixture("tf05_module_expanded.dot");
-    QTest::newRow("tf17 composer module") << fixture("tf17_composer_module.dot");
+    QTest::newRow("tf17 module data source") << fixture("tf17_module_data_source.dot");
 }
 
 // The first half of a file is an error that says where the text stops making sense and why.
