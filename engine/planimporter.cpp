@@ -10,6 +10,8 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
+
 namespace fanout {
 
 namespace {
@@ -47,6 +49,23 @@ json mappingRules(const json &mapping)
         return it == mapping.end() ? json::array() : *it;
     }
     return mapping.is_null() ? json::array() : mapping;
+}
+
+// YAML has no closing bracket: a file cut at the end of a value can still be a valid, smaller
+// file. What does show is that it stops in the middle of a line, which editors and tools that
+// write these files never do. (JSON and DOT files that are cut short do not parse at all.)
+std::optional<Diagnostic> cutShortWarning(const std::string &text, ImportFormat format)
+{
+    const bool yaml = format == ImportFormat::CloudFormation || format == ImportFormat::Compose;
+    const std::size_t first = text.find_first_not_of(" \t\n");
+    if (!yaml || first == std::string::npos || text[first] == '{' || text.back() == '\n')
+        return std::nullopt;
+    const int line = int(std::count(text.begin(), text.end(), '\n')) + 1;
+    const std::size_t lineStart = text.rfind('\n');
+    const int column = int(QString::fromUtf8(text.data() + (lineStart == std::string::npos ? 0 : lineStart + 1)).size()) + 1;
+    return Diagnostic{Diagnostic::Severity::Warning, QString(), line, column,
+                      QStringLiteral("the file ends in the middle of a line; if it was cut short (a copy or download that "
+                                     "stopped), what came after is missing from the plan")};
 }
 
 QString unknownFormatMessage()
@@ -170,6 +189,8 @@ ImportResult PlanImporter::importUtf8(const std::string &text, const QString &fi
     result.diagnostics = imported.diagnostics;
     if (imported.hasErrors())
         return result;
+    if (const auto cut = cutShortWarning(text, format))
+        result.diagnostics.append(*cut);
     const QString name = imported.name.isEmpty() ? QFileInfo(fileName).completeBaseName() : imported.name;
     result.document = toDocument(imported, name.isEmpty() ? QStringLiteral("imported") : name, format, mapping);
     if (!fileName.isEmpty())

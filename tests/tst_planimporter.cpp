@@ -80,6 +80,8 @@ private slots:
     void notRunResourcesCountAsDone();
     void unknownFilesSayWhatIsRead();
     void theWrongFormatGivesTheImportersError();
+    void truncatedFilesSaySo_data();
+    void truncatedFilesSaySo();
 };
 
 void Tst_planimporter::detectsEveryCorpusFile_data()
@@ -352,6 +354,30 @@ void Tst_planimporter::theWrongFormatGivesTheImportersError()
     QVERIFY(result.hasErrors());
     QCOMPARE(int(result.format), int(ImportFormat::TerraformPlan));
     QVERIFY(!result.diagnostics[0].message.isEmpty());
+}
+
+void Tst_planimporter::truncatedFilesSaySo_data()
+{
+    detectsEveryCorpusFile_data();
+}
+
+void Tst_planimporter::truncatedFilesSaySo()
+{
+    // The first half of every corpus file: an error with its place, or, where the half is still a
+    // valid smaller file (YAML cut inside a value can be), a warning with its place that it ends
+    // in the middle of a line. Never silence.
+    QFETCH(QString, file);
+    QFETCH(int, format);
+    const std::string text = TextDecoder::toUtf8(readAll(file));
+    const std::string half = text.substr(0, text.size() / 2);
+    const ImportResult result = PlanImporter::importText(QByteArray::fromStdString(half), file, ImportFormat(format));
+    QVERIFY2(!result.diagnostics.isEmpty(), qPrintable(file));
+    const Diagnostic &first = result.hasErrors()
+        ? *std::find_if(result.diagnostics.cbegin(), result.diagnostics.cend(), [](const Diagnostic &d) { return d.isError(); })
+        : result.diagnostics.constLast();
+    QVERIFY2(first.line > 0, qPrintable(first.toString(file)));
+    if (!result.hasErrors())
+        QVERIFY2(first.message.contains(QLatin1String("ends in the middle of a line")), qPrintable(first.toString(file)));
 }
 
 QTEST_GUILESS_MAIN(Tst_planimporter)
