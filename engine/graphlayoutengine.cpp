@@ -14,8 +14,11 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
+#include <numeric>
 #include <vector>
 
 namespace fanout {
@@ -107,6 +110,68 @@ void readClusters(Agraph_t *graph, const PointMapper &map, int groupCount, QList
     }
 }
 
+// Parts of a plan that nothing connects: no dependency between them and no group in common.
+struct Components
+{
+    std::vector<int> of;                // component of each node
+    std::vector<std::vector<int>> nodes; // nodes of each component, in node order
+};
+
+Components components(const GraphLayoutInput &input)
+{
+    const int n = int(input.nodes.size());
+    std::vector<int> parent(n);
+    std::iota(parent.begin(), parent.end(), 0);
+    const std::function<int(int)> root = [&](int x) {
+        while (parent[x] != x)
+            x = parent[x] = parent[parent[x]];
+        return x;
+    };
+    auto join = [&](int a, int b) { parent[root(a)] = root(b); };
+    for (const auto &[from, to] : input.edges) {
+        if (from >= 0 && from < n && to >= 0 && to < n)
+            join(from, to);
+    }
+    std::vector<int> firstOfGroup(input.groups.size(), -1);
+    for (int i = 0; i < n; ++i) {
+        const int g = input.nodes[i].group;
+        if (g < 0 || g >= int(firstOfGroup.size()))
+            continue;
+        if (firstOfGroup[g] < 0)
+            firstOfGroup[g] = i;
+        else
+            join(i, firstOfGroup[g]);
+    }
+    Components result;
+    result.of.assign(n, -1);
+    std::vector<int> indexOfRoot(n, -1);
+    for (int i = 0; i < n; ++i) {
+        int &c = indexOfRoot[root(i)];
+        if (c < 0) {
+            c = int(result.nodes.size());
+            result.nodes.emplace_back();
+        }
+        result.of[i] = c;
+        result.nodes[c].push_back(i);
+    }
+    return result;
+}
+
+void translate(GraphLayout &layout, QPointF by)
+{
+    for (QRectF &r : layout.nodes)
+        r.translate(by);
+    for (GraphLayout::Edge &e : layout.edges) {
+        for (QPointF &p : e.path)
+            p += by;
+        e.arrowTip += by;
+    }
+    for (GraphLayout::Cluster &c : layout.clusters) {
+        c.rect.translate(by);
+        c.labelRect.translate(by);
+    }
+}
+
 } // namespace
 
 GraphLayoutEngine::GraphLayoutEngine()
@@ -135,7 +200,7 @@ GraphLayoutEngine::~GraphLayoutEngine()
         gvFreeContext(m_context);
 }
 
-GraphLayout GraphLayoutEngine::layout(const GraphLayoutInput &input)
+GraphLayout GraphLayoutEngine::layoutConnected(const GraphLayoutInput &input)
 {
     GraphLayout result;
     const int nodeCount = int(input.nodes.size());
@@ -272,6 +337,117 @@ GraphLayout GraphLayoutEngine::layout(const GraphLayoutInput &input)
     agclose(graph);
     agseterr(previousLevel);
     agseterrf(previousHandler);
+    return result;
+}
+
+GraphLayout GraphLayoutEngine::layout(const GraphLayoutInput &input)
+{
+    // dot puts parts that nothing connects side by side in one row: an imported Terraform plan
+    // of independent modules, or a Compose file of independent services, becomes a ribbon far
+    // wider than any window. Each part is laid out on its own and the parts are packed in rows,
+    // to about the shape of a window; resources alone take no Graphviz call at all.
+    const Components parts = components(input);
+    if (parts.nodes.size() <= 1)
+        return layoutConnected(input);
+
+    std::vector<GraphLayout> laidOut;
+    laidOut.reserve(parts.nodes.size());
+    std::vector<QList<int>> edgeIndexOf; // per part: the input index of each of its edges
+    std::vector<bool> hasEdge(input.nodes.size(), false); // a loop on itself, at least
+    for (const auto &[from, to] : input.edges) {
+        if (from >= 0 && from < int(hasEdge.size()) && to >= 0 && to < int(hasEdge.size()))
+            hasEdge[from] = hasEdge[to] = true;
+    }
+    GraphLayout result;
+    for (const std::vector<int> &members : parts.nodes) {
+        GraphLayout part;
+        const GraphLayoutInput::Node &only = input.nodes[members.front()];
+        if (members.size() == 1 && only.group < 0 && !hasEdge[members.front()]) {
+            part.nodes.append(QRectF(QPointF(0, 0), only.size));
+            part.bounds = part.nodes.constFirst();
+            edgeIndexOf.emplace_back();
+        } else {
+            GraphLayoutInput sub;
+            std::vector<int> local(input.nodes.size(), -1);
+            std::vector<int> groupIndex(input.groups.size(), -1);
+            QList<int> groupOf; // sub group -> input group
+            for (int i : members) {
+                GraphLayoutInput::Node node = input.nodes[i];
+                if (node.group >= 0 && node.group < int(groupIndex.size())) {
+                    int &g = groupIndex[node.group];
+                    if (g < 0) {
+                        g = int(sub.groups.size());
+                        sub.groups.append(input.groups[node.group]);
+                        groupOf.append(node.group);
+                    }
+                    node.group = g;
+                }
+                local[i] = int(sub.nodes.size());
+                sub.nodes.append(node);
+            }
+            QList<int> edgeOf; // sub edge -> input edge
+            for (int e = 0; e < input.edges.size(); ++e) {
+                const auto [from, to] = input.edges[e];
+                if (from >= 0 && from < int(local.size()) && local[from] >= 0 && to >= 0 && to < int(local.size()) && local[to] >= 0) {
+                    sub.edges.append({local[from], local[to]});
+                    edgeOf.append(e);
+                }
+            }
+            part = layoutConnected(sub);
+            if (!part.isValid())
+                return part;
+            result.elapsedMs += part.elapsedMs;
+            // Back to the input's numbering. Every edge of `sub` is valid, so they come back in its order.
+            Q_ASSERT(part.edges.size() == edgeOf.size());
+            for (GraphLayout::Edge &edge : part.edges) {
+                edge.from = members[std::size_t(edge.from)];
+                edge.to = members[std::size_t(edge.to)];
+            }
+            edgeIndexOf.push_back(edgeOf);
+            for (GraphLayout::Cluster &cluster : part.clusters)
+                cluster.group = groupOf[cluster.group];
+        }
+        laidOut.push_back(std::move(part));
+    }
+
+    // Rows as wide as a window of 16:10 holding everything would be, and never narrower than the
+    // widest part; parts keep plan order, left to right, top to bottom.
+    constexpr qreal kGap = 36;
+    qreal area = 0;
+    qreal widest = 0;
+    for (const GraphLayout &part : laidOut) {
+        area += (part.bounds.width() + kGap) * (part.bounds.height() + kGap);
+        widest = std::max(widest, part.bounds.width());
+    }
+    const qreal rowWidth = std::max(widest, std::sqrt(area * 1.6));
+    qreal x = 0;
+    qreal y = 0;
+    qreal rowHeight = 0;
+    result.nodes.resize(input.nodes.size());
+    std::vector<std::pair<int, GraphLayout::Edge>> edges; // by input edge index
+    for (std::size_t c = 0; c < laidOut.size(); ++c) {
+        GraphLayout &part = laidOut[c];
+        if (x > 0 && x + part.bounds.width() > rowWidth) {
+            x = 0;
+            y += rowHeight + kGap;
+            rowHeight = 0;
+        }
+        translate(part, QPointF(x, y) - part.bounds.topLeft());
+        const std::vector<int> &members = parts.nodes[c];
+        for (std::size_t i = 0; i < members.size(); ++i)
+            result.nodes[members[i]] = part.nodes[qsizetype(i)];
+        for (qsizetype k = 0; k < part.edges.size(); ++k)
+            edges.emplace_back(edgeIndexOf[c][k], part.edges[k]);
+        result.clusters.append(part.clusters);
+        result.bounds |= QRectF(QPointF(x, y), part.bounds.size());
+        x += part.bounds.width() + kGap;
+        rowHeight = std::max(rowHeight, part.bounds.height());
+    }
+    // In the order of the input's edges, as one layout gives them.
+    std::sort(edges.begin(), edges.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    result.edges.reserve(qsizetype(edges.size()));
+    for (auto &[index, edge] : edges)
+        result.edges.append(std::move(edge));
     return result;
 }
 

@@ -24,6 +24,9 @@ public:
     static constexpr int kLargeGraph = 300;
 
 private:
+    // One Graphviz layout of the whole input (layout() calls it for each connected part).
+    GraphLayout layoutConnected(const GraphLayoutInput &input);
+
     GVC_s *m_context = nullptr;
     QString m_contextError; // why there is no context or no dot plugin
 };

@@ -30,6 +30,7 @@ private slots:
     void requestsFromAnotherThread();
     void twoLayoutersAtOnce();
     void largeRandomPlan();
+    void unconnectedPartsArePackedInRows();
 
 private:
     // Requests a layout and waits for it (or for `timeoutMs` to pass: an invalid layout).
@@ -286,6 +287,62 @@ void tst_graphlayout::largeRandomPlan()
     verifyNoOverlap(layout);
     for (const GraphLayout::Edge &edge : layout.edges)
         QVERIFY(layout.nodes[edge.from].bottom() < layout.nodes[edge.to].top());
+}
+
+void tst_graphlayout::unconnectedPartsArePackedInRows()
+{
+    // Like an imported Compose file of independent services, or a Terraform plan of independent
+    // modules: 24 single resources, three groups of two, and one chain of three. dot alone would
+    // put them all in one row, far wider than a window.
+    Plan plan;
+    plan.name = QStringLiteral("parts");
+    for (const char *group : {"module.a", "module.b", "module.c"})
+        plan.groups.append(Group{QString::fromLatin1(group), QString(), 0});
+    auto add = [&](const QString &id, const QStringList &dependsOn = {}, const QString &group = QString()) {
+        Resource r;
+        r.id = id;
+        r.type = QStringLiteral("sim");
+        r.dependsOn = dependsOn;
+        r.group = group;
+        plan.resources.append(r);
+    };
+    for (int i = 0; i < 24; ++i)
+        add(QStringLiteral("single-%1").arg(i));
+    for (const Group &group : std::as_const(plan.groups)) {
+        add(group.name + QStringLiteral(".x"), {}, group.name);
+        add(group.name + QStringLiteral(".y"), {}, group.name); // no dependency: the group holds them together
+    }
+    add(QStringLiteral("vpc"));
+    add(QStringLiteral("subnet"), {QStringLiteral("vpc")});
+    add(QStringLiteral("db"), {QStringLiteral("subnet")});
+
+    GraphLayouter layouter;
+    const GraphLayout layout = layOut(layouter, GraphLayoutInput::fromPlan(plan));
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QCOMPARE(layout.nodes.size(), plan.resources.size());
+    QCOMPARE(layout.edges.size(), 2);
+    QCOMPARE(layout.clusters.size(), 3);
+    verifyNoOverlap(layout);
+    // About the shape of a window, not a ribbon.
+    QVERIFY2(layout.bounds.width() < 3 * layout.bounds.height(),
+             qPrintable(QStringLiteral("%1 x %2").arg(layout.bounds.width()).arg(layout.bounds.height())));
+    for (const QRectF &node : layout.nodes)
+        QVERIFY(layout.bounds.contains(node));
+    // Each group's box still holds its members, and the chain still reads downwards.
+    for (const GraphLayout::Cluster &cluster : layout.clusters) {
+        const QString group = plan.groups[cluster.group].name;
+        for (int i = 0; i < plan.resources.size(); ++i) {
+            if (plan.resources[i].group == group)
+                QVERIFY(cluster.rect.contains(layout.nodes[i]));
+        }
+    }
+    const int vpc = plan.indexOf(QStringLiteral("vpc"));
+    const int db = plan.indexOf(QStringLiteral("db"));
+    QVERIFY(layout.nodes[vpc].bottom() < layout.nodes[db].top());
+    for (const GraphLayout::Edge &edge : layout.edges) {
+        QVERIFY(!edge.path.isEmpty());
+        QVERIFY(layout.bounds.adjusted(-1, -1, 1, 1).contains(edge.arrowTip));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_graphlayout)
