@@ -7,6 +7,7 @@
 #include "inspectorpane.h"
 #include "logpanes.h"
 #include "mappingdialog.h"
+#include "plandocument.h"
 #include "planimporter.h"
 #include "planreader.h"
 #include "resourcespane.h"
@@ -21,6 +22,8 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -36,6 +39,9 @@
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolBar>
+#include <QUndoStack>
+#include <QUndoView>
+#include <QVBoxLayout>
 
 namespace fanout {
 
@@ -68,6 +74,7 @@ QList<StatusCount> statusCounts()
 MainWindow::MainWindow(Layout layout, QWidget *parent)
     : QMainWindow(parent)
     , m_session(new RunSession(ExecutorRegistry::builtIn(), this))
+    , m_document(new PlanDocument(ExecutorRegistry::builtIn(), this))
 {
     setObjectName(QStringLiteral("MainWindow"));
     setAcceptDrops(true);
@@ -87,6 +94,8 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     });
     connect(m_session, &RunSession::runFinished, this, [this] {
         m_clock->stop();
+        if (m_planPending)
+            documentChanged(); // edits made (through the API) while it ran
         updateActions();
         updateStatus();
         const QStringList failed = m_session->failedIds();
@@ -113,12 +122,27 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     });
     connect(m_session, &RunSession::parallelismChanged, m_parallelism, &QSpinBox::setValue);
     connect(m_session, &RunSession::failFastChanged, m_failFast, &QAction::setChecked);
+    connect(m_document, &PlanDocument::changed, this, &MainWindow::documentChanged);
+    connect(m_document, &PlanDocument::modifiedChanged, this, [this] {
+        updateTitle();
+        updateActions();
+    });
+    QUndoStack *stack = m_document->undoStack();
+    for (const auto signal : {&QUndoStack::canUndoChanged, &QUndoStack::canRedoChanged})
+        connect(stack, signal, this, &MainWindow::updateActions);
+    for (const auto signal : {&QUndoStack::undoTextChanged, &QUndoStack::redoTextChanged})
+        connect(stack, signal, this, &MainWindow::updateActions);
     updateActions();
     updateStatus();
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The document outlives the actions as a child: its stack's last signals must not reach them.
+    m_document->undoStack()->disconnect(this);
+    m_document->disconnect(this);
+}
 
 QDockWidget *MainWindow::addPane(const QString &title, const QString &objectName, QWidget *widget, Qt::DockWidgetArea area)
 {
@@ -159,6 +183,9 @@ void MainWindow::createPanes()
 void MainWindow::createActions()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_new = file->addAction(QIcon::fromTheme(QStringLiteral("document-new")), tr("&New Plan"), this, &MainWindow::newPlan);
+    m_new->setShortcut(QKeySequence::New);
+    m_new->setToolTip(tr("Start an empty plan and add resources to it (%1)").arg(m_new->shortcut().toString(QKeySequence::NativeText)));
     m_open = file->addAction(QIcon::fromTheme(QStringLiteral("document-open")), tr("&Open…"), this, &MainWindow::open);
     m_open->setShortcut(QKeySequence::Open);
     m_open->setToolTip(tr("Open a plan file, or import another tool's (%1)").arg(m_open->shortcut().toString(QKeySequence::NativeText)));
@@ -184,6 +211,27 @@ void MainWindow::createActions()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    // Edits go through the document's undo stack; these actions are off while a run is going.
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    m_undo = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-undo")), tr("&Undo"), m_document->undoStack(), &QUndoStack::undo);
+    m_undo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Z));
+    m_redo = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-redo")), tr("&Redo"), m_document->undoStack(), &QUndoStack::redo);
+    m_redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
+    edit->addSeparator();
+    m_addResourceMenu = edit->addMenu(tr("&Add Resource"));
+    for (const QString &type : ExecutorRegistry::builtIn().types()) {
+        QAction *add = m_addResourceMenu->addAction(type, this, [this, type] { addResource(type); });
+        add->setData(type);
+        if (type == QLatin1String("sim"))
+            add->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+        m_addResource.append(add);
+    }
+    m_delete = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this, &MainWindow::deleteSelected);
+    m_delete->setShortcut(QKeySequence::Delete);
+    edit->addSeparator();
+    m_historyAction = edit->addAction(tr("&History…"), this, &MainWindow::showHistory);
+    m_historyAction->setToolTip(tr("Every edit of the plan; click one to go back to it"));
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     m_run = run->addAction(tr("&Run"), this, &MainWindow::runChanged);
@@ -325,15 +373,27 @@ void MainWindow::updateActions()
     const bool hasPlan = m_session->resourceCount() > 0;
     const bool readable = m_session->isStateReadable();
     const QString unreadable = tr("The state file cannot be read, so nothing can run:\n%1").arg(m_session->stateError());
-    m_run->setEnabled(hasPlan && !running && readable);
-    m_run->setToolTip(running     ? tr("A run is in progress")
-                      : !readable ? unreadable
-                                  : tr("Provision what is new or changed, in parallel (F5)"));
-    m_runAll->setEnabled(hasPlan && !running && readable);
-    m_runAll->setToolTip(readable ? tr("Run every resource again, up to date or not") : unreadable);
+    // An edit that left errors: the panes still show the plan before it, which must not run.
+    const bool editErrors = !running && m_document->undoStack()->index() > 0 && m_document->hasErrors();
+    QString firstError;
+    for (const Diagnostic &d : m_document->diagnostics()) {
+        if (editErrors && d.isError()) {
+            firstError = tr("The plan has %n error(s); fix them or undo the edit:\n%1", nullptr, errorCount(m_document->diagnostics()))
+                             .arg(d.toString());
+            break;
+        }
+    }
+    m_run->setEnabled(hasPlan && !running && readable && !editErrors);
+    m_run->setToolTip(running       ? tr("A run is in progress")
+                      : !readable  ? unreadable
+                      : editErrors ? firstError
+                                   : tr("Provision what is new or changed, in parallel (F5)"));
+    m_runAll->setEnabled(hasPlan && !running && readable && !editErrors);
+    m_runAll->setToolTip(!readable ? unreadable : editErrors ? firstError : tr("Run every resource again, up to date or not"));
     const int selected = m_session->selected();
-    m_replaceSelected->setEnabled(!running && readable && m_session->isProvisioned(selected));
+    m_replaceSelected->setEnabled(!running && readable && !editErrors && m_session->isProvisioned(selected));
     m_replaceSelected->setToolTip(!readable ? unreadable
+                                  : editErrors ? firstError
                                   : selected < 0 ? tr("Select a provisioned resource to run it again")
                                                  : tr("Run the selected resource again although it is up to date"));
     m_destroy->setEnabled(!running && readable && m_session->destroyCount() > 0);
@@ -357,6 +417,31 @@ void MainWindow::updateActions()
                                   : tr("Choose which executor provisions each imported resource (Ctrl+Shift+M)"));
     m_exportGraph->setEnabled(hasPlan);
     m_exportTimeline->setEnabled(hasPlan);
+
+    // Edits: never during a run, which uses the plan as it was when it started.
+    const QString locked = tr("A run is in progress: the plan can be edited when it is over");
+    const QUndoStack *stack = m_document->undoStack();
+    m_new->setEnabled(!running);
+    m_undo->setEnabled(!running && stack->canUndo());
+    m_undo->setText(stack->canUndo() ? tr("&Undo %1").arg(stack->undoText()) : tr("&Undo"));
+    m_undo->setToolTip(running ? locked : m_undo->text().remove(QLatin1Char('&')));
+    m_redo->setEnabled(!running && stack->canRedo());
+    m_redo->setText(stack->canRedo() ? tr("&Redo %1").arg(stack->redoText()) : tr("&Redo"));
+    m_redo->setToolTip(running ? locked : m_redo->text().remove(QLatin1Char('&')));
+    const bool editable = !running && m_document->document().is_object();
+    m_addResourceMenu->setEnabled(editable);
+    m_addResourceMenu->setToolTip(running ? locked : QString());
+    for (QAction *add : std::as_const(m_addResource)) {
+        add->setEnabled(editable);
+        add->setToolTip(running ? locked : tr("Add a resource provisioned by the %1 executor").arg(add->data().toString()));
+    }
+    const bool canDelete = editable && !m_session->isTeardown() && m_session->selected() >= 0;
+    m_delete->setEnabled(canDelete);
+    m_delete->setToolTip(running       ? locked
+                         : !canDelete ? tr("Select a resource to delete it")
+                                      : tr("Delete the selected resource and every dependency on it"));
+    if (m_history)
+        m_history->setEnabled(!running);
 }
 
 void MainWindow::runChanged()
@@ -413,7 +498,9 @@ void MainWindow::updateTitle()
     QString where = !m_importedFrom.isEmpty() ? tr("imported from %1, not saved").arg(QFileInfo(m_importedFrom).fileName())
                     : m_planFile.isEmpty()    ? tr("built-in demo")
                                               : QFileInfo(m_planFile).fileName();
-    if (m_modified && m_importedFrom.isEmpty())
+    if (m_importedFrom.isEmpty() && m_planFile.isEmpty() && !m_demo)
+        where = tr("new plan, not saved");
+    else if (m_document->isModified() && m_importedFrom.isEmpty())
         where += tr(", changes not saved");
     const QString teardown = m_session->isTeardown() ? tr(" (teardown)") : QString();
     setWindowTitle(name.isEmpty() ? tr("Fanout") : tr("%1 (%2)%3 — Fanout").arg(name, where, teardown));
@@ -490,11 +577,25 @@ bool MainWindow::openPlan(const QString &path, QString *problems)
         showOpenError(path, read.diagnostics, import);
         return false;
     }
+    if (!maybeSave()) {
+        if (problems)
+            *problems = tr("The plan open has changes not saved; they are kept");
+        return false;
+    }
     const QString absolute = demo ? QString() : QFileInfo(path).absoluteFilePath();
-    m_planText = import ? QByteArray::fromStdString(imported.document.dump(2)) + '\n' : bytes;
+    m_loadedText = import ? QByteArray::fromStdString(imported.document.dump(2)) + '\n' : bytes;
     m_planFile = import ? QString() : absolute;
     m_importedFrom = import ? absolute : QString();
-    m_modified = false;
+    m_demo = demo;
+    m_loading = true;
+    if (import) {
+        m_document->load(imported.document, QString());
+    } else {
+        const StructuredText text = StructuredText::parseJson(TextDecoder::toUtf8(bytes));
+        m_document->load(text.ok() ? text.document() : nlohmann::ordered_json(), m_planFile);
+    }
+    m_loading = false;
+    m_planPending = false;
     // The demo's state is kept in memory only, as `fanout run demo` does; an imported file's is
     // beside it, as `fanout run FILE` keeps it.
     m_session->setPlan(read.plan, demo ? QStringLiteral("demo (built in)") : absolute,
@@ -530,15 +631,153 @@ bool MainWindow::openPlan(const QString &path, QString *problems)
     return true;
 }
 
+bool MainWindow::newPlan()
+{
+    if (m_session->isRunning() || !maybeSave())
+        return false;
+    m_planFile.clear();
+    m_importedFrom.clear();
+    m_demo = false;
+    m_loading = true;
+    m_document->load(PlanDocument::emptyDocument());
+    m_loading = false;
+    m_planPending = false;
+    m_loadedText = m_document->toText();
+    m_session->setPlan(m_document->plan(), tr("untitled (not saved)"));
+    updateTitle();
+    updateActions();
+    statusBar()->showMessage(tr("A new plan: add resources from Edit → Add Resource (Ctrl+Shift+A adds a simulated one)"), 15000);
+    return true;
+}
+
+QByteArray MainWindow::planText() const
+{
+    return m_document->undoStack()->count() == 0 ? m_loadedText : m_document->toText();
+}
+
 nlohmann::ordered_json MainWindow::planDocument() const
 {
-    const StructuredText text = StructuredText::parseJson(TextDecoder::toUtf8(m_planText));
-    return text.ok() ? text.document() : nlohmann::ordered_json();
+    return m_document->document();
 }
 
 bool MainWindow::hasUnsavedChanges() const
 {
-    return m_planFile.isEmpty() || m_modified;
+    return m_planFile.isEmpty() || m_document->isModified();
+}
+
+QAction *MainWindow::addResourceAction(const QString &type) const
+{
+    for (QAction *add : m_addResource) {
+        if (add->data().toString() == type)
+            return add;
+    }
+    return nullptr;
+}
+
+void MainWindow::documentChanged()
+{
+    if (m_loading)
+        return; // openPlan() and newPlan() show the plan themselves
+    if (m_session->isRunning()) {
+        m_planPending = true; // the run keeps the plan it started with
+        return;
+    }
+    m_planPending = false;
+    if (m_document->hasErrors()) {
+        // The panes keep the last plan without errors; a run must never start with errors.
+        for (const Diagnostic &d : m_document->diagnostics()) {
+            if (d.isError()) {
+                statusBar()->showMessage(tr("The plan has %n error(s), so the panes show it as it was before: %1", nullptr,
+                                            errorCount(m_document->diagnostics()))
+                                             .arg(d.toString()),
+                                         30000);
+                break;
+            }
+        }
+        updateTitle();
+        updateActions();
+        return;
+    }
+    const QString selectedId = m_session->selected() >= 0 && m_session->selected() < m_session->resourceCount()
+                                   ? m_session->plan().resources[m_session->selected()].id
+                                   : QString();
+    m_session->setPlan(m_document->plan(), m_session->file(), m_session->statePath());
+    m_session->select(m_document->plan().indexOf(selectedId));
+    updateTitle();
+    updateActions();
+}
+
+void MainWindow::addResource(const QString &type)
+{
+    if (m_session->isRunning())
+        return;
+    QString id;
+    QString error;
+    if (!m_document->addResource(type, &id, &error)) {
+        statusBar()->showMessage(error, 15000);
+        return;
+    }
+    m_session->select(m_session->plan().indexOf(id));
+    statusBar()->showMessage(tr("Added %1").arg(id), 5000);
+}
+
+void MainWindow::deleteSelected()
+{
+    const int selected = m_session->selected();
+    if (m_session->isRunning() || m_session->isTeardown() || selected < 0 || selected >= m_session->resourceCount())
+        return;
+    const QString id = m_session->plan().resources[selected].id;
+    QString error;
+    if (!m_document->removeResources({id}, &error))
+        statusBar()->showMessage(error, 15000);
+    else
+        statusBar()->showMessage(tr("Deleted %1; Undo (Ctrl+Z) brings it back").arg(id), 5000);
+}
+
+void MainWindow::showHistory()
+{
+    if (!m_history) {
+        m_history = new QDialog(this);
+        m_history->setObjectName(QStringLiteral("HistoryDialog"));
+        m_history->setWindowTitle(tr("History"));
+        auto *view = new QUndoView(m_document->undoStack());
+        view->setEmptyLabel(tr("<plan as opened>"));
+        view->setCleanIcon(QIcon::fromTheme(QStringLiteral("document-save")));
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+        connect(buttons, &QDialogButtonBox::rejected, m_history, &QDialog::hide);
+        auto *layout = new QVBoxLayout(m_history);
+        layout->addWidget(view);
+        layout->addWidget(buttons);
+        m_history->resize(360, 420);
+        m_history->setEnabled(!m_session->isRunning());
+    }
+    m_history->show();
+    m_history->raise();
+    m_history->activateWindow();
+}
+
+MainWindow::UnsavedAnswer MainWindow::askAboutUnsavedChanges()
+{
+    const QString name = m_session->plan().name.isEmpty() ? tr("The plan") : tr("The plan %1").arg(m_session->plan().name);
+    const auto answer = QMessageBox::question(this, tr("Changes not saved"), tr("%1 has changes that are not saved. Save them?").arg(name),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    return answer == QMessageBox::Save ? UnsavedAnswer::Save : answer == QMessageBox::Discard ? UnsavedAnswer::Discard : UnsavedAnswer::Cancel;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    switch (m_unsavedPrompt ? m_unsavedPrompt() : askAboutUnsavedChanges()) {
+    case UnsavedAnswer::Discard:
+        return true;
+    case UnsavedAnswer::Cancel:
+        return false;
+    case UnsavedAnswer::Save:
+        save();
+        return !m_document->isModified(); // the save failed, or its dialog was cancelled
+    }
+    return false;
 }
 
 void MainWindow::open()
@@ -591,7 +830,7 @@ bool MainWindow::savePlanAs(const QString &path, QString *error)
     QString why;
     if (!m_importedFrom.isEmpty() && absolute == m_importedFrom)
         why = tr("%1 is the file the plan was imported from; save the plan under another name").arg(path);
-    else if (!RunReport::writeFile(path, m_planText, &why))
+    else if (!RunReport::writeFile(path, planText(), &why))
         why = tr("%1: %2").arg(path, why);
     if (!why.isEmpty()) {
         if (error)
@@ -600,7 +839,9 @@ bool MainWindow::savePlanAs(const QString &path, QString *error)
     }
     m_planFile = absolute;
     m_importedFrom.clear();
-    m_modified = false;
+    m_demo = false;
+    m_document->setFile(absolute);
+    m_document->markSaved();
     addRecentFile(m_planFile);
     updateTitle();
     updateActions();
@@ -648,13 +889,12 @@ bool MainWindow::applyMapping(const nlohmann::ordered_json &rules, QString *prob
         }
         return fail(lines.join(QLatin1Char('\n')));
     }
-    const QString selectedId = m_session->selected() >= 0 ? m_session->plan().resources[m_session->selected()].id : QString();
-    m_planText = QByteArray::fromStdString(document.dump(2)) + '\n';
-    m_modified = true;
-    m_session->setPlan(read.plan, m_session->file(), m_session->statePath());
-    m_session->select(read.plan.indexOf(selectedId));
-    updateTitle();
-    updateActions();
+    // One undoable step; the plan is shown again through documentChanged().
+    if (document != m_document->document()) {
+        QString why;
+        if (!m_document->setMapping(rules, &why))
+            return fail(why);
+    }
     int byRules = 0;
     for (const Resource &r : read.plan.resources)
         byRules += r.mappedBy.startsWith(QLatin1String("mapping[")) ? 1 : 0;
@@ -803,6 +1043,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
             return;
         }
         m_session->cancel();
+    }
+    if (!maybeSave()) {
+        event->ignore();
+        return;
     }
     saveLayout();
     event->accept();

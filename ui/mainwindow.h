@@ -6,8 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 class QAction;
 class QCheckBox;
+class QDialog;
 class QDockWidget;
 class QLabel;
 class QMenu;
@@ -18,6 +21,7 @@ namespace fanout {
 
 class GraphPane;
 class InspectorPane;
+class PlanDocument;
 class LogPanes;
 class ResourcesPane;
 class RunSession;
@@ -37,6 +41,8 @@ public:
     ~MainWindow() override;
 
     RunSession &session() const { return *m_session; }
+    // The plan being edited: every edit (Edit menu, mapping dialog) is a step on its undo stack.
+    PlanDocument &document() const { return *m_document; }
 
     // Opens a plan file, or the built-in demo for "demo". Other tools' files (a Terraform plan or
     // graph, a CloudFormation template, a Compose file) are imported on the way, as `fanout import`
@@ -44,12 +50,21 @@ public:
     // problems are shown (and returned in `problems`).
     bool openPlan(const QString &path, QString *problems = nullptr);
 
-    // The plan as its file says (for an imported plan: as `fanout import` writes it); what Save writes.
-    QByteArray planText() const { return m_planText; }
+    // New Plan: an empty plan named "untitled", not saved. False when the user keeps the plan open.
+    bool newPlan();
+
+    // The plan as its file says until it is edited (for an imported plan: as `fanout import` writes
+    // it), then the edited document; what Save writes.
+    QByteArray planText() const;
     nlohmann::ordered_json planDocument() const;
     QString planFile() const { return m_planFile; }         // the Fanout plan file; empty when not saved
     QString importedFrom() const { return m_importedFrom; } // the file an unsaved imported plan came from
     bool hasUnsavedChanges() const;
+
+    // What to do with edits not saved, before closing the window or replacing the plan. A message
+    // box asks, unless a prompt is set (tests set one, so that nothing blocks).
+    enum class UnsavedAnswer { Save, Discard, Cancel };
+    void setUnsavedChangesPrompt(std::function<UnsavedAnswer()> prompt) { m_unsavedPrompt = std::move(prompt); }
 
     // Save As without the dialog: writes the plan to `path`, which then is the plan's file. Refuses
     // to overwrite the file the plan was imported from.
@@ -71,10 +86,16 @@ public:
     // The window's default size: room for the graph, timeline and logs at once.
     static QSize defaultSize() { return QSize(1440, 900); }
 
+    QAction *newAction() const { return m_new; }
     QAction *openAction() const { return m_open; }
     QAction *importAction() const { return m_import; }
     QAction *saveAction() const { return m_save; }
     QAction *mappingAction() const { return m_mapping; }
+    QAction *undoAction() const { return m_undo; }
+    QAction *redoAction() const { return m_redo; }
+    QAction *addResourceAction(const QString &type) const; // Edit → Add Resource → TYPE
+    QAction *deleteAction() const { return m_delete; }
+    QAction *historyAction() const { return m_historyAction; }
     QAction *exportGraphAction() const { return m_exportGraph; }
     QAction *exportTimelineAction() const { return m_exportTimeline; }
     QAction *runAction() const { return m_run; }
@@ -115,6 +136,12 @@ private:
     void runChanged();
     void replaceSelected();
     void open();
+    bool maybeSave();
+    UnsavedAnswer askAboutUnsavedChanges();
+    void documentChanged();
+    void addResource(const QString &type);
+    void deleteSelected();
+    void showHistory();
     void importFile();
     void save();
     void saveAs();
@@ -129,8 +156,12 @@ private:
     RunSession *m_session;
     QString m_planFile;      // the Fanout plan file the plan is saved in; empty for the demo and an unsaved import
     QString m_importedFrom;  // the file an imported plan was read from, until it is saved as a plan
-    QByteArray m_planText;   // the plan's text, for Save
-    bool m_modified = false; // the plan has changed (its mapping) since it was opened or saved
+    PlanDocument *m_document;
+    QByteArray m_loadedText; // the plan's text as opened: what Save writes until it is edited
+    bool m_demo = false;     // the plan is the built-in demo
+    bool m_loading = false;  // the document is being replaced, by openPlan() or newPlan()
+    bool m_planPending = false; // the document changed during a run: shown when the run is over
+    std::function<UnsavedAnswer()> m_unsavedPrompt;
 
     GraphPane *m_graph = nullptr;
     TimelinePane *m_timeline = nullptr;
@@ -142,6 +173,7 @@ private:
     QDockWidget *m_resourcesDock = nullptr;
     QDockWidget *m_inspectorDock = nullptr;
 
+    QAction *m_new = nullptr;
     QAction *m_open = nullptr;
     QAction *m_save = nullptr;
     QAction *m_saveAs = nullptr;
@@ -157,6 +189,13 @@ private:
     QAction *m_replaceSelected = nullptr;
     QAction *m_destroy = nullptr;
     QAction *m_failFast = nullptr;
+    QAction *m_undo = nullptr;
+    QAction *m_redo = nullptr;
+    QAction *m_delete = nullptr;
+    QAction *m_historyAction = nullptr;
+    QList<QAction *> m_addResource;
+    QMenu *m_addResourceMenu = nullptr;
+    QDialog *m_history = nullptr;
     QMenu *m_recentMenu = nullptr;
     QMenu *m_viewMenu = nullptr;
     QSpinBox *m_parallelism = nullptr;
