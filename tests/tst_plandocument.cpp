@@ -2,6 +2,8 @@
 // that would break the plan (a cycle, a taken id) are refused with the reason, and the window's Edit
 // menu, New Plan, Save As and the mapping dialog go through the same undo stack. Runs offscreen.
 #include "executorregistry.h"
+#include "graphpane.h"
+#include "graphview.h"
 #include "mainwindow.h"
 #include "mappingdialog.h"
 #include "plandocument.h"
@@ -11,6 +13,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QFile>
+#include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -77,6 +80,7 @@ private slots:
     void mappingDialogApplyIsUndoable();
     void editsAreLockedDuringARun();
     void runIsOffWhileAnEditLeftErrors();
+    void graphGesturesEditTheDocument();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -452,6 +456,41 @@ void tst_PlanDocument::runIsOffWhileAnEditLeftErrors()
     QVERIFY(!window.document().hasErrors());
     QVERIFY(window.runAction()->isEnabled());
     QVERIFY(!window.document().isModified());
+}
+
+void tst_PlanDocument::graphGesturesEditTheDocument()
+{
+    // What the graph asks for (tst_graphedit drives the gestures themselves) reaches the document,
+    // undoably; a cycle is refused over the graph with the cycle named.
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    window.newAction()->trigger();
+    for (int i = 0; i < 3; ++i)
+        window.addResourceAction(QStringLiteral("sim"))->trigger();
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
+    GraphPane *graph = window.graphPane();
+    QVERIFY(graph->view()->isEditable());
+
+    emit graph->dependencyRequested(QStringLiteral("sim-2"), QStringLiteral("sim-1"));
+    emit graph->dependencyRequested(QStringLiteral("sim-3"), QStringLiteral("sim-2"));
+    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-2"}));
+    emit graph->dependencyRequested(QStringLiteral("sim-1"), QStringLiteral("sim-3"));
+    QCOMPARE(window.session().plan().resources[0].dependsOn, QStringList());
+    QVERIFY(graph->editMessageLabel()->isVisible());
+    QVERIFY2(graph->editMessageLabel()->text().contains(QString::fromUtf8("sim-1 → sim-3 → sim-2 → sim-1")),
+             qPrintable(graph->editMessageLabel()->text()));
+
+    emit graph->dependencyRemovalRequested(QStringLiteral("sim-3"), QStringLiteral("sim-2"));
+    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList());
+    window.undoAction()->trigger();
+    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-2"}));
+
+    emit graph->resourcesRemovalRequested({QStringLiteral("sim-1"), QStringLiteral("sim-3")});
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-2"}));
+    QVERIFY(window.session().plan().resources[0].dependsOn.isEmpty());
+    window.undoAction()->trigger();
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
+    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
 }
 
 QTEST_MAIN(tst_PlanDocument)

@@ -2,6 +2,7 @@
 
 #include <QLineF>
 #include <QPainter>
+#include <QPainterPathStroker>
 #include <QStyleOptionGraphicsItem>
 
 namespace fanout {
@@ -12,6 +13,9 @@ const QColor kEdge(0x80, 0x86, 0x8b);
 const QColor kEmphasisedEdge(0x20, 0x21, 0x24);
 constexpr qreal kWidth = 1.3;
 constexpr qreal kEmphasisedWidth = 2.2;
+const QColor kSelectedEdge(0x1a, 0x73, 0xe8); // the nodes' selection ring
+constexpr qreal kSelectedWidth = 3.0;
+constexpr qreal kHitWidth = 8; // a click this close to the line selects it
 // Below this zoom edges are drawn as plain hairlines (see paint()); below the next, without arrowheads.
 constexpr qreal kDetailedLevelOfDetail = 0.45;
 constexpr qreal kArrowLevelOfDetail = 0.2;
@@ -22,6 +26,7 @@ GraphEdgeItem::GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPoin
     : m_from(from)
     , m_to(to)
 {
+    setFlag(ItemIsSelectable);
     setAcceptedMouseButtons(Qt::NoButton);
     if (!path.isEmpty()) {
         m_path.moveTo(path.first());
@@ -58,12 +63,22 @@ QRectF GraphEdgeItem::boundingRect() const
     return m_bounds;
 }
 
+QPainterPath GraphEdgeItem::shape() const
+{
+    QPainterPathStroker stroker;
+    stroker.setWidth(kHitWidth);
+    QPainterPath band = stroker.createStroke(m_path);
+    band.addPolygon(m_arrow);
+    return band;
+}
+
 void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
 {
     Q_UNUSED(widget)
-    const QColor color = m_emphasised ? kEmphasisedEdge : kEdge;
+    const bool selected = isSelected();
+    const QColor color = selected ? kSelectedEdge : m_emphasised ? kEmphasisedEdge : kEdge;
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    if (lod < kDetailedLevelOfDetail && !m_emphasised) {
+    if (lod < kDetailedLevelOfDetail && !m_emphasised && !selected) {
         // Zoomed out, a large plan has thousands of edges, and every repaint strokes them all:
         // hairlines without antialiasing cost a fraction of smooth curves, and look the same there.
         painter->setRenderHint(QPainter::Antialiasing, false);
@@ -78,7 +93,7 @@ void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(color, m_emphasised ? kEmphasisedWidth : kWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    painter->setPen(QPen(color, selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(m_path);
     painter->setPen(QPen(color, 1, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));

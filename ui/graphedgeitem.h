@@ -8,7 +8,9 @@ namespace fanout {
 
 // A dependency on the graph: the spline the layout routed from a dependency to what depends on
 // it, with an arrowhead at the dependent's end. Emphasised while it lies on the selected
-// resource's paths.
+// resource's paths; drawn in the selection colour while selected itself (to delete it). The view
+// handles clicks: the item takes no mouse buttons, and its shape is a band around the line so that
+// a click near it hits it.
 class GraphEdgeItem : public QGraphicsItem
 {
 public:
@@ -23,8 +25,11 @@ public:
     bool isEmphasised() const { return m_emphasised; }
     void setEmphasised(bool emphasised);
 
+    QPainterPath path() const { return m_path; }
+
     int type() const override { return Type; }
     QRectF boundingRect() const override;
+    QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 private:

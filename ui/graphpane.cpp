@@ -12,8 +12,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace fanout {
 
@@ -24,6 +27,8 @@ GraphPane::GraphPane(RunSession &session, QWidget *parent)
     , m_search(new QLineEdit(this))
     , m_noMatch(new QLabel(tr("No match"), this))
     , m_zoomLabel(new QLabel(this))
+    , m_editMessage(new QLabel(m_view))
+    , m_editMessageTimer(new QTimer(this))
 {
     m_search->setPlaceholderText(tr("Find resource…"));
     m_search->setClearButtonEnabled(true);
@@ -53,6 +58,18 @@ GraphPane::GraphPane(RunSession &session, QWidget *parent)
     updateZoomLabel(m_view->zoom());
     connect(m_view, &GraphView::zoomChanged, this, &GraphPane::updateZoomLabel);
     connect(m_view, &GraphView::showLogsRequested, this, &GraphPane::showLogsRequested);
+    connect(m_view, &GraphView::dependencyRequested, this, &GraphPane::dependencyRequested);
+    connect(m_view, &GraphView::dependencyRemovalRequested, this, &GraphPane::dependencyRemovalRequested);
+    connect(m_view, &GraphView::resourcesRemovalRequested, this, &GraphPane::resourcesRemovalRequested);
+
+    m_editMessage->setWordWrap(true);
+    m_editMessage->setTextFormat(Qt::PlainText);
+    m_editMessage->setStyleSheet(QStringLiteral(
+        "background: #fce8e6; color: #a50e0e; border: 1px solid #f28b82; border-radius: 4px; padding: 6px 10px;"));
+    m_editMessage->hide();
+    m_editMessageTimer->setSingleShot(true);
+    m_editMessageTimer->setInterval(8000); // long enough to read a cycle of a few ids
+    connect(m_editMessageTimer, &QTimer::timeout, m_editMessage, &QWidget::hide);
 
     auto *tools = new QHBoxLayout;
     tools->setContentsMargins(6, 4, 6, 4);
@@ -118,6 +135,37 @@ bool GraphPane::exportTo(const QString &path, QString *error)
     }
     const QString text = dot ? GraphWriter::toDot(m_session.plan()) : GraphWriter::toMermaid(m_session.plan());
     return RunReport::writeFile(path, text.toUtf8(), error);
+}
+
+void GraphPane::setEditable(bool editable)
+{
+    m_view->setEditable(editable);
+}
+
+bool GraphPane::isEditable() const
+{
+    return m_view->isEditable();
+}
+
+QStringList GraphPane::selectedIds() const
+{
+    return m_view->selectedIds();
+}
+
+void GraphPane::showEditMessage(const QString &message)
+{
+    if (message.isEmpty()) {
+        m_editMessage->hide();
+        return;
+    }
+    constexpr int kMargin = 12;
+    m_editMessage->setText(message);
+    m_editMessage->setMaximumWidth(std::max(120, m_view->width() - 2 * kMargin));
+    m_editMessage->adjustSize();
+    m_editMessage->move(kMargin, kMargin);
+    m_editMessage->raise();
+    m_editMessage->show();
+    m_editMessageTimer->start();
 }
 
 void GraphPane::fitToWindow()

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <QStringList>
 #include <QWidget>
 
 class QLabel;
 class QLineEdit;
+class QTimer;
 class QToolButton;
 
 namespace fanout {
@@ -12,7 +14,9 @@ class GraphView;
 class RunSession;
 
 // The Graph pane: the live dependency graph (GraphView) under a row of tools: find a resource by
-// id or name, zoom, fit, export as SVG, PNG, DOT or Mermaid.
+// id or name, zoom, fit, export as SVG, PNG, DOT or Mermaid. While editable, the graph's editing
+// gestures (see GraphView) ask for changes through the signals below, and a refused change is
+// explained in a message over the graph.
 class GraphPane : public QWidget
 {
     Q_OBJECT
@@ -22,6 +26,11 @@ public:
 
     GraphView *view() const { return m_view; }
     QLineEdit *searchField() const { return m_search; }
+    QLabel *editMessageLabel() const { return m_editMessage; }
+
+    void setEditable(bool editable); // GraphView::setEditable
+    bool isEditable() const;
+    QStringList selectedIds() const; // GraphView::selectedIds
 
     // Selects and centres the next resource (after the selected one, in plan order) whose id or
     // name contains `text`, ignoring case. Returns it, or -1 when none matches.
@@ -36,9 +45,15 @@ public slots:
     void zoomIn();
     void zoomOut();
     void exportWithDialog(); // the Export… button
+    // Shows `message` over the top of the graph for a few seconds, e.g. why a dependency was refused.
+    void showEditMessage(const QString &message);
 
 signals:
     void showLogsRequested(int resource);
+    // As GraphView's: (what depends, what it depends on); a drag goes from the latter to the former.
+    void dependencyRequested(const QString &dependentId, const QString &dependencyId);
+    void dependencyRemovalRequested(const QString &dependentId, const QString &dependencyId);
+    void resourcesRemovalRequested(const QStringList &ids);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
@@ -51,6 +66,8 @@ private:
     QLineEdit *m_search;
     QLabel *m_noMatch;
     QLabel *m_zoomLabel;
+    QLabel *m_editMessage; // over the graph's top left corner
+    QTimer *m_editMessageTimer;
 };
 
 } // namespace fanout

@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QContextMenuEvent>
 #include <QFileInfo>
+#include <QGraphicsLineItem>
 #include <QImage>
 #include <QMenu>
 #include <QPainter>
@@ -19,6 +20,7 @@
 #include <QTimer>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -37,6 +39,7 @@ constexpr int kOverviewNodes = 150;
 constexpr qreal kExportScale = 2.0;
 constexpr qreal kMaxExportSide = 16'000;
 constexpr qreal kMaxExportPixels = 120e6;
+const QColor kLinkColor(0x1a, 0x73, 0xe8); // the line a Shift+drag draws: the selection colour
 
 } // namespace
 
@@ -85,8 +88,49 @@ qreal GraphView::zoom() const
     return transform().m11();
 }
 
+void GraphView::setEditable(bool editable)
+{
+    if (editable == m_editable)
+        return;
+    m_editable = editable;
+    if (!editable)
+        cancelLink();
+    refreshAll(); // the tooltips say how to edit
+}
+
+bool GraphView::isEditable() const
+{
+    return m_editable && !m_session.isRunning();
+}
+
+QList<int> GraphView::selectedResources() const
+{
+    if (m_selection.size() > 1)
+        return m_selection;
+    return m_session.selected() >= 0 ? QList<int>{m_session.selected()} : QList<int>();
+}
+
+QStringList GraphView::selectedIds() const
+{
+    const QList<int> resources = selectedResources();
+    QStringList ids;
+    for (int r : resources) {
+        if (r >= 0 && r < m_session.resourceCount())
+            ids.append(m_session.plan().resources[r].id);
+    }
+    return ids;
+}
+
+void GraphView::forgetItems()
+{
+    cancelLink();
+    m_selectedEdge = nullptr;
+    m_selection.clear();
+}
+
 void GraphView::onPlanChanged()
 {
+    forgetItems();
     m_scene->clearGraph();
     m_running.clear();
     m_layoutError.clear();
@@ -106,6 +150,7 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
     if (!layout.isValid()) {
         m_layoutError = layout.error;
     } else {
+        forgetItems();
         m_scene->build(m_session.plan(), layout);
         refreshAll();
         m_scene->highlight(m_session.selected(), m_session.graph());
@@ -184,6 +229,9 @@ void GraphView::refreshNode(int resource)
         if (r.run && !r.note.isEmpty())
             tip += QStringLiteral("<br><i>%1</i>").arg(r.note.toHtmlEscaped());
     }
+    if (isEditable())
+        tip += QStringLiteral("<br><span style='color:#5f6368'>%1</span>")
+                   .arg(tr("Shift+drag to another resource to make it depend on this one").toHtmlEscaped());
     node->setToolTip(tip);
 }
 
@@ -191,6 +239,15 @@ void GraphView::refreshAll()
 {
     for (int r = 0; r < m_scene->nodeItems().size(); ++r)
         refreshNode(r);
+    const Plan &plan = m_session.plan();
+    for (GraphEdgeItem *edge : m_scene->edgeItems()) {
+        if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
+            continue;
+        QString tip = tr("%1 depends on %2").arg(plan.resources[edge->to()].id, plan.resources[edge->from()].id);
+        if (isEditable())
+            tip += QLatin1Char('\n') + tr("Click to select, Delete to remove this dependency");
+        edge->setToolTip(tip);
+    }
     updateTicking();
 }
 
@@ -214,11 +271,66 @@ void GraphView::updateTicking()
 
 void GraphView::onSelectionChanged(int resource)
 {
+    if (!m_selecting)
+        m_selection.clear();
+    if (resource >= 0)
+        selectEdge(nullptr);
     if (m_scene->nodeItems().isEmpty())
         return;
-    m_scene->highlight(resource, m_session.graph());
+    showSelection();
     if (GraphNodeItem *node = nodeItem(resource))
         ensureVisible(node, 40, 40);
+}
+
+void GraphView::showSelection()
+{
+    if (m_scene->nodeItems().isEmpty())
+        return;
+    if (m_selection.size() > 1) {
+        // No single resource's paths to show: every node plain, the chosen ones ringed.
+        m_scene->highlight(-1, m_session.graph());
+        for (int r : std::as_const(m_selection)) {
+            if (GraphNodeItem *node = nodeItem(r))
+                node->setSelected(true);
+        }
+    } else {
+        m_scene->highlight(m_session.selected(), m_session.graph());
+    }
+    // The scene clears selections on a press in empty space, and a rubber band selects edges too.
+    const QList<QGraphicsItem *> selected = m_scene->selectedItems();
+    for (QGraphicsItem *item : selected) {
+        if (item->type() == GraphEdgeItem::Type && item != m_selectedEdge)
+            item->setSelected(false);
+    }
+    if (m_selectedEdge)
+        m_selectedEdge->setSelected(true);
+}
+
+void GraphView::selectMany(QList<int> resources, int current)
+{
+    if (resources.size() <= 1) {
+        m_selection.clear();
+        m_session.select(resources.value(0, -1));
+        showSelection(); // also when the session's selection did not change
+        return;
+    }
+    std::sort(resources.begin(), resources.end());
+    resources.erase(std::unique(resources.begin(), resources.end()), resources.end());
+    m_selection = resources;
+    selectEdge(nullptr);
+    m_selecting = true;
+    m_session.select(current); // the inspector shows the one clicked last
+    m_selecting = false;
+    showSelection();
+}
+
+void GraphView::selectEdge(GraphEdgeItem *edge)
+{
+    if (m_selectedEdge)
+        m_selectedEdge->setSelected(false);
+    m_selectedEdge = edge;
+    if (edge)
+        edge->setSelected(true);
 }
 
 void GraphView::showResource(int resource)
@@ -284,24 +396,141 @@ void GraphView::wheelEvent(QWheelEvent *event)
 
 void GraphView::mousePressEvent(QMouseEvent *event)
 {
+    if (m_linkFrom >= 0) { // another button while drawing a dependency gives it up
+        cancelLink();
+        showSelection();
+    }
     if (event->button() == Qt::LeftButton) {
+        const QPoint pos = event->position().toPoint();
         m_pressed = true;
-        m_pressPos = event->position().toPoint();
+        m_pressPos = pos;
+        const GraphNodeItem *node = nodeAt(pos);
+        if (node && (event->modifiers() & Qt::ShiftModifier) && isEditable()) {
+            // Shift+drag from a node draws a dependency: a line follows the mouse until released.
+            cancelLink();
+            m_linkFrom = node->resource();
+            m_linkLine = new QGraphicsLineItem(QLineF(node->mapToScene(node->rect().center()), mapToScene(pos)));
+            QPen pen(kLinkColor, 2, Qt::DashLine, Qt::RoundCap);
+            pen.setCosmetic(true);
+            m_linkLine->setPen(pen);
+            m_linkLine->setZValue(10);
+            m_scene->addItem(m_linkLine);
+            viewport()->setCursor(Qt::CrossCursor);
+            event->accept();
+            return;
+        }
+        if (!node && (event->modifiers() & Qt::ControlModifier)) {
+            // Ctrl+drag on empty space selects with a rubber band; a plain drag still pans.
+            m_rubberBanding = true;
+            setDragMode(RubberBandDrag);
+        }
     }
     QGraphicsView::mousePressEvent(event);
 }
 
+void GraphView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (!m_linkLine) {
+        QGraphicsView::mouseMoveEvent(event);
+        return;
+    }
+    // The line snaps to the centre of a node it would connect to.
+    const QPoint pos = event->position().toPoint();
+    QPointF end = mapToScene(pos);
+    if (const GraphNodeItem *target = nodeAt(pos); target && target->resource() != m_linkFrom)
+        end = target->mapToScene(target->rect().center());
+    m_linkLine->setLine(QLineF(m_linkLine->line().p1(), end));
+    event->accept();
+}
+
 void GraphView::mouseReleaseEvent(QMouseEvent *event)
 {
+    const QPoint pos = event->position().toPoint();
+    if (m_linkFrom >= 0 && event->button() == Qt::LeftButton) {
+        m_pressed = false;
+        finishLink(pos);
+        event->accept();
+        return;
+    }
+    const bool rubberBand = m_rubberBanding;
     QGraphicsView::mouseReleaseEvent(event);
+    if (rubberBand) {
+        m_rubberBanding = false;
+        setDragMode(ScrollHandDrag);
+    }
     if (event->button() != Qt::LeftButton || !m_pressed)
         return;
     m_pressed = false;
-    // A press and release in place is a click; anything further was a pan.
-    if ((event->position().toPoint() - m_pressPos).manhattanLength() >= QApplication::startDragDistance())
+    // A press and release in place is a click; anything further was a pan or a rubber band.
+    if ((pos - m_pressPos).manhattanLength() < QApplication::startDragDistance()) {
+        clickAt(pos, event->modifiers());
         return;
-    const GraphNodeItem *node = nodeAt(event->position().toPoint());
-    m_session.select(node ? node->resource() : -1);
+    }
+    if (rubberBand) {
+        QList<int> chosen = selectedResources();
+        int current = chosen.value(0, -1);
+        const QList<QGraphicsItem *> hits = items(QRect(m_pressPos, pos).normalized(), Qt::IntersectsItemShape);
+        for (const QGraphicsItem *item : hits) {
+            if (item->type() == GraphNodeItem::Type) {
+                current = static_cast<const GraphNodeItem *>(item)->resource();
+                chosen.append(current);
+            }
+        }
+        selectMany(chosen, current);
+        return;
+    }
+    showSelection(); // a pan: the press may have cleared the marks
+}
+
+void GraphView::clickAt(QPoint viewportPos, Qt::KeyboardModifiers modifiers)
+{
+    const GraphNodeItem *node = nodeAt(viewportPos);
+    if (modifiers & Qt::ControlModifier) {
+        // Ctrl+click adds a node to the selection or takes it out.
+        if (!node) {
+            showSelection();
+            return;
+        }
+        QList<int> chosen = selectedResources();
+        const int resource = node->resource();
+        int current = resource;
+        if (chosen.removeAll(resource) > 0)
+            current = chosen.isEmpty() ? -1 : chosen.constLast();
+        else
+            chosen.append(resource);
+        selectMany(chosen, current);
+        return;
+    }
+    if (node) {
+        selectMany({node->resource()}, node->resource());
+        return;
+    }
+    GraphEdgeItem *edge = edgeAt(viewportPos);
+    selectMany({}, -1);
+    selectEdge(edge);
+}
+
+void GraphView::finishLink(QPoint viewportPos)
+{
+    const int from = m_linkFrom;
+    cancelLink();
+    const GraphNodeItem *target = nodeAt(viewportPos);
+    const int count = m_session.resourceCount();
+    showSelection();
+    if (!target || target->resource() == from || from >= count || target->resource() >= count || !isEditable())
+        return; // released on empty space or where it started: nothing drawn
+    const Plan &plan = m_session.plan();
+    emit dependencyRequested(plan.resources[target->resource()].id, plan.resources[from].id);
+}
+
+void GraphView::cancelLink()
+{
+    if (m_linkFrom < 0 && !m_linkLine)
+        return;
+    delete m_linkLine;
+    m_linkLine = nullptr;
+    m_linkFrom = -1;
+    viewport()->setCursor(Qt::OpenHandCursor); // what ScrollHandDrag shows
 }
 
 void GraphView::mouseDoubleClickEvent(QMouseEvent *event)
@@ -352,8 +581,29 @@ void GraphView::keyPressEvent(QKeyEvent *event)
 {
     if (handleZoomKey(event, this))
         return;
-    if (event->key() == Qt::Key_Escape && m_session.selected() >= 0) {
-        m_session.select(-1);
+    if ((event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) && isEditable()) {
+        const int count = m_session.resourceCount();
+        if (m_selectedEdge && m_selectedEdge->from() < count && m_selectedEdge->to() < count) {
+            const Plan &plan = m_session.plan();
+            emit dependencyRemovalRequested(plan.resources[m_selectedEdge->to()].id, plan.resources[m_selectedEdge->from()].id);
+            event->accept();
+            return;
+        }
+        if (const QStringList ids = selectedIds(); !ids.isEmpty()) {
+            emit resourcesRemovalRequested(ids);
+            event->accept();
+            return;
+        }
+    }
+    if (event->key() == Qt::Key_Escape && m_linkFrom >= 0) {
+        cancelLink();
+        showSelection();
+        event->accept();
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && (m_session.selected() >= 0 || !m_selection.isEmpty() || m_selectedEdge)) {
+        selectMany({}, -1);
+        selectEdge(nullptr);
         event->accept();
         return;
     }
@@ -397,6 +647,16 @@ GraphNodeItem *GraphView::nodeAt(const QPoint &viewportPos) const
     for (QGraphicsItem *item : hits) {
         if (item->type() == GraphNodeItem::Type)
             return static_cast<GraphNodeItem *>(item);
+    }
+    return nullptr;
+}
+
+GraphEdgeItem *GraphView::edgeAt(const QPoint &viewportPos) const
+{
+    const QList<QGraphicsItem *> hits = items(viewportPos);
+    for (QGraphicsItem *item : hits) {
+        if (item->type() == GraphEdgeItem::Type)
+            return static_cast<GraphEdgeItem *>(item);
     }
     return nullptr;
 }

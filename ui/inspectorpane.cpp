@@ -1,6 +1,7 @@
 #include "inspectorpane.h"
 
 #include "duration.h"
+#include "plandocument.h"
 #include "runsession.h"
 #include "statestyle.h"
 
@@ -8,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -90,6 +92,20 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     m_state = new QLabel;
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_state->setWordWrap(true);
+    m_id = new QLineEdit;
+    m_id->setObjectName(QStringLiteral("InspectorId"));
+    m_idError = new QLabel;
+    m_idError->setObjectName(QStringLiteral("InspectorIdError"));
+    m_idError->setWordWrap(true);
+    m_idError->setStyleSheet(QStringLiteral("color: #c5221f"));
+    m_idError->hide();
+    auto *idLabel = new QLabel(tr("Id"));
+    idLabel->setStyleSheet(QStringLiteral("color: #5f6368"));
+    idLabel->setBuddy(m_id);
+    auto *idForm = new QFormLayout;
+    idForm->setContentsMargins(0, 0, 0, 0);
+    idForm->addRow(idLabel, m_id);
+    idForm->addRow(QString(), m_idError);
     m_properties = new QLabel;
     m_properties->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_properties->setWordWrap(true);
@@ -138,6 +154,7 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_state);
     layout->addLayout(buttons);
+    layout->addLayout(idForm);
     layout->addWidget(m_properties);
     layout->addWidget(m_sourceHeading);
     layout->addWidget(m_source);
@@ -183,6 +200,9 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     connect(&session, &RunSession::selectionChanged, this, &InspectorPane::refresh);
     connect(&session, &RunSession::planChanged, this, &InspectorPane::refresh);
     connect(&session, &RunSession::runStarted, this, &InspectorPane::refresh);
+    connect(&session, &RunSession::runFinished, this, &InspectorPane::refresh);
+    connect(m_id, &QLineEdit::returnPressed, this, &InspectorPane::rename);
+    connect(m_id, &QLineEdit::textEdited, m_idError, &QWidget::hide);
     connect(&session, &RunSession::eventsRecorded, this, &InspectorPane::onEvents);
     refresh();
 }
@@ -220,6 +240,40 @@ void InspectorPane::onLinkActivated(QListWidgetItem *item)
         m_session.select(r.toInt());
 }
 
+void InspectorPane::setDocument(PlanDocument *document)
+{
+    m_document = document;
+    refresh();
+}
+
+bool InspectorPane::canEdit() const
+{
+    return m_document && !m_session.isRunning() && !m_session.isTeardown();
+}
+
+void InspectorPane::rename()
+{
+    const int r = m_session.selected();
+    if (!canEdit() || r < 0)
+        return;
+    const QString oldId = m_session.plan().resources[r].id;
+    const QString newId = m_id->text().trimmed();
+    if (newId == oldId)
+        return;
+    QString error;
+    if (!m_document->renameResource(oldId, newId, &error)) {
+        m_idErrorFor = oldId;
+        m_idError->setText(error);
+        m_idError->show();
+        m_id->setText(oldId);
+        m_id->selectAll();
+        return;
+    }
+    m_idError->hide();
+    if (const int renamed = m_session.plan().indexOf(newId); renamed >= 0)
+        m_session.select(renamed);
+}
+
 void InspectorPane::refresh()
 {
     const int r = m_session.selected();
@@ -231,6 +285,13 @@ void InspectorPane::refresh()
     const ResourceStatus status = m_session.status(r);
 
     m_title->setText(resource.displayName());
+    m_id->setText(resource.id);
+    m_id->setReadOnly(!canEdit());
+    m_id->setToolTip(canEdit() ? tr("Type a new id and press Enter; dependencies and references follow")
+                               : m_session.isRunning() ? tr("A run is in progress: the plan can be edited when it is over")
+                                                       : QString());
+    if (resource.id != m_idErrorFor)
+        m_idError->hide();
     QString state = QStringLiteral("<b>%1</b>").arg(StateStyle::label(status.state).toHtmlEscaped());
     if (!status.reason.isEmpty())
         state += QStringLiteral(" — ") + status.reason.toHtmlEscaped();
@@ -243,7 +304,6 @@ void InspectorPane::refresh()
     const auto row = [&rows](const QString &name, const QString &value) {
         rows.append(QStringLiteral("<tr><td style='color:#5f6368;padding-right:8px'>%1</td><td>%2</td></tr>").arg(name, value.toHtmlEscaped()));
     };
-    row(tr("Id"), resource.id);
     row(tr("Type"), resource.type);
     if (!resource.group.isEmpty())
         row(tr("Group"), resource.group);

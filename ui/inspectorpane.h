@@ -3,6 +3,7 @@
 #include <QWidget>
 
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
@@ -11,12 +12,14 @@ class QListWidgetItem;
 
 namespace fanout {
 
+class PlanDocument;
 class RunSession;
 struct RunEvent;
 
 // The Inspector: everything about the selected resource — its properties, where an imported one
 // came from (and which mapping rule chose its executor), what it depends on and what depends on it
-// (click one to select it), every attempt, the last error, and Retry.
+// (click one to select it), every attempt, the last error, and Retry. With a document to edit, the
+// id can be changed in place between runs (references follow).
 class InspectorPane : public QWidget
 {
     Q_OBJECT
@@ -26,6 +29,11 @@ public:
 
     QPushButton *retryButton() const { return m_retry; }
     QLabel *sourceLabel() const { return m_source; } // the imported resource's facts; hidden for others
+    QLineEdit *idEdit() const { return m_id; }
+    QLabel *idError() const { return m_idError; } // why a rename was refused; hidden otherwise
+
+    // The plan document renames go to; without one the id is read-only.
+    void setDocument(PlanDocument *document);
 
 signals:
     void showLogsRequested(int resource);
@@ -35,8 +43,14 @@ private:
     void onEvents(const QList<RunEvent> &events);
     void fillLinks(QListWidget *list, const std::vector<int> &resources);
     void onLinkActivated(QListWidgetItem *item);
+    void rename();
+    bool canEdit() const;
 
     RunSession &m_session;
+    PlanDocument *m_document = nullptr;
+    QLineEdit *m_id;
+    QLabel *m_idError;
+    QString m_idErrorFor; // the resource the refusal is about
     QLabel *m_title;
     QLabel *m_state;
     QLabel *m_properties;

@@ -3,7 +3,9 @@
 #include "deploymentstate.h"
 #include "duration.h"
 #include "executorregistry.h"
+#include "graphedgeitem.h"
 #include "graphpane.h"
+#include "graphview.h"
 #include "inspectorpane.h"
 #include "logpanes.h"
 #include "mappingdialog.h"
@@ -17,6 +19,7 @@
 #include "structuredtext.h"
 #include "textdecoder.h"
 #include "timelinepane.h"
+#include "validationpane.h"
 
 #include <QAction>
 #include <QApplication>
@@ -50,7 +53,7 @@ namespace {
 const char kDemo[] = "demo";
 const char kDemoPath[] = ":/plans/demo.json";
 constexpr int kMaxRecentFiles = 8;
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2; // 2: the Problems dock
 
 // The states the status bar counts, and the label for each; waiting covers pending and ready.
 struct StatusCount
@@ -123,6 +126,7 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     connect(m_session, &RunSession::parallelismChanged, m_parallelism, &QSpinBox::setValue);
     connect(m_session, &RunSession::failFastChanged, m_failFast, &QAction::setChecked);
     connect(m_document, &PlanDocument::changed, this, &MainWindow::documentChanged);
+    connect(m_document, &PlanDocument::changed, this, &MainWindow::updateProblems);
     connect(m_document, &PlanDocument::modifiedChanged, this, [this] {
         updateTitle();
         updateActions();
@@ -132,6 +136,7 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
         connect(stack, signal, this, &MainWindow::updateActions);
     for (const auto signal : {&QUndoStack::undoTextChanged, &QUndoStack::redoTextChanged})
         connect(stack, signal, this, &MainWindow::updateActions);
+    updateProblems();
     updateActions();
     updateStatus();
     updateTitle();
@@ -157,11 +162,24 @@ void MainWindow::createPanes()
 {
     m_graph = new GraphPane(*m_session);
     setCentralWidget(m_graph);
+    // Edits drawn on the graph go through the document, like every other edit; a refused one (a
+    // dependency that would close a cycle) says why over the graph.
+    connect(m_graph, &GraphPane::dependencyRequested, this, [this](const QString &dependent, const QString &dependency) {
+        QString error;
+        if (m_document->addDependency(dependent, dependency, &error))
+            statusBar()->showMessage(tr("%1 now depends on %2; Undo (Ctrl+Z) takes it back").arg(dependent, dependency), 5000);
+        else
+            m_graph->showEditMessage(error);
+    });
+    connect(m_graph, &GraphPane::dependencyRemovalRequested, this, &MainWindow::removeDependency);
+    connect(m_graph, &GraphPane::resourcesRemovalRequested, this, &MainWindow::removeResources);
 
     m_timeline = new TimelinePane(*m_session);
     m_logs = new LogPanes(*m_session);
     m_resources = new ResourcesPane(*m_session);
     m_inspector = new InspectorPane(*m_session);
+    m_inspector->setDocument(m_document);
+    m_problems = new ValidationPane;
 
     m_resourcesDock = addPane(tr("Resources"), QStringLiteral("ResourcesDock"), m_resources, Qt::RightDockWidgetArea);
     m_inspectorDock = addPane(tr("Inspector"), QStringLiteral("InspectorDock"), m_inspector, Qt::RightDockWidgetArea);
@@ -169,6 +187,10 @@ void MainWindow::createPanes()
     m_logsDock = addPane(tr("Logs"), QStringLiteral("LogsDock"), m_logs, Qt::BottomDockWidgetArea);
     splitDockWidget(m_resourcesDock, m_inspectorDock, Qt::Vertical);
     splitDockWidget(m_timelineDock, m_logsDock, Qt::Horizontal);
+    // Problems shares the logs' place: its tab title counts them, so they are seen without a pane of their own.
+    m_problemsDock = addPane(tr("Problems"), QStringLiteral("ProblemsDock"), m_problems, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_logsDock, m_problemsDock);
+    m_logsDock->raise();
     // The bottom row spans the whole width; the right column stops above it.
     setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
     resizeDocks({m_resourcesDock}, {470}, Qt::Horizontal);
@@ -178,6 +200,7 @@ void MainWindow::createPanes()
 
     for (auto *pane : std::initializer_list<QObject *>{m_graph, m_timeline, m_resources, m_inspector})
         connect(pane, SIGNAL(showLogsRequested(int)), this, SLOT(showLogs(int)));
+    connect(m_problems, &ValidationPane::resourceActivated, this, &MainWindow::showProblem);
 }
 
 void MainWindow::createActions()
@@ -263,7 +286,7 @@ void MainWindow::createActions()
     m_mapping->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
-    for (QDockWidget *dock : {m_resourcesDock, m_inspectorDock, m_timelineDock, m_logsDock})
+    for (QDockWidget *dock : {m_resourcesDock, m_inspectorDock, m_timelineDock, m_logsDock, m_problemsDock})
         m_viewMenu->addAction(dock->toggleViewAction());
     m_viewMenu->addSeparator();
     QAction *fit = m_viewMenu->addAction(tr("&Fit Graph to Window"), m_graph, &GraphPane::fitToWindow);
@@ -274,7 +297,7 @@ void MainWindow::createActions()
     zoomOut->setShortcut(QKeySequence::ZoomOut);
     m_viewMenu->addSeparator();
     m_viewMenu->addAction(tr("&Reset Layout"), this, [this] {
-        for (QDockWidget *dock : {m_resourcesDock, m_inspectorDock, m_timelineDock, m_logsDock}) {
+        for (QDockWidget *dock : {m_resourcesDock, m_inspectorDock, m_timelineDock, m_logsDock, m_problemsDock}) {
             dock->setFloating(false);
             dock->show();
         }
@@ -284,6 +307,9 @@ void MainWindow::createActions()
         addDockWidget(Qt::BottomDockWidgetArea, m_logsDock);
         splitDockWidget(m_resourcesDock, m_inspectorDock, Qt::Vertical);
         splitDockWidget(m_timelineDock, m_logsDock, Qt::Horizontal);
+        addDockWidget(Qt::BottomDockWidgetArea, m_problemsDock);
+        tabifyDockWidget(m_logsDock, m_problemsDock);
+        m_logsDock->raise();
     });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -378,7 +404,8 @@ void MainWindow::updateActions()
     QString firstError;
     for (const Diagnostic &d : m_document->diagnostics()) {
         if (editErrors && d.isError()) {
-            firstError = tr("The plan has %n error(s); fix them or undo the edit:\n%1", nullptr, errorCount(m_document->diagnostics()))
+            firstError = tr("The plan has %n error(s); fix them or undo the edit:\n%1\nView → Problems lists every one.", nullptr,
+                            errorCount(m_document->diagnostics()))
                              .arg(d.toString());
             break;
         }
@@ -435,6 +462,7 @@ void MainWindow::updateActions()
         add->setEnabled(editable);
         add->setToolTip(running ? locked : tr("Add a resource provisioned by the %1 executor").arg(add->data().toString()));
     }
+    m_graph->setEditable(editable && !m_session->isTeardown());
     const bool canDelete = editable && !m_session->isTeardown() && m_session->selected() >= 0;
     m_delete->setEnabled(canDelete);
     m_delete->setToolTip(running       ? locked
@@ -701,10 +729,34 @@ void MainWindow::documentChanged()
     const QString selectedId = m_session->selected() >= 0 && m_session->selected() < m_session->resourceCount()
                                    ? m_session->plan().resources[m_session->selected()].id
                                    : QString();
+    int select = m_document->plan().indexOf(selectedId);
+    // Renamed (or the rename undone): the resource is where it was.
+    if (select < 0 && !selectedId.isEmpty() && m_document->plan().resources.size() == m_session->resourceCount())
+        select = m_session->selected();
     m_session->setPlan(m_document->plan(), m_session->file(), m_session->statePath());
-    m_session->select(m_document->plan().indexOf(selectedId));
+    m_session->select(select);
     updateTitle();
     updateActions();
+}
+
+void MainWindow::updateProblems()
+{
+    const Diagnostics &diagnostics = m_document->diagnostics();
+    m_problems->setDiagnostics(diagnostics, m_document->document());
+    m_problemsDock->setWindowTitle(diagnostics.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(diagnostics.size()));
+}
+
+void MainWindow::showProblem(const QString &id)
+{
+    const int resource = m_session->plan().indexOf(id);
+    if (resource < 0) {
+        // Added by the edit that left the errors: the panes do not show it yet.
+        statusBar()->showMessage(tr("%1 is shown once the plan has no errors").arg(id), 10000);
+        return;
+    }
+    m_session->select(resource);
+    m_inspectorDock->show();
+    m_inspectorDock->raise();
 }
 
 void MainWindow::addResource(const QString &type)
@@ -723,15 +775,44 @@ void MainWindow::addResource(const QString &type)
 
 void MainWindow::deleteSelected()
 {
-    const int selected = m_session->selected();
-    if (m_session->isRunning() || m_session->isTeardown() || selected < 0 || selected >= m_session->resourceCount())
+    if (m_session->isRunning() || m_session->isTeardown())
         return;
-    const QString id = m_session->plan().resources[selected].id;
+    // What is selected on the graph: an edge, several resources, or else the one selected everywhere.
+    if (const GraphEdgeItem *edge = m_graph->view()->selectedEdge()) {
+        const Plan &plan = m_session->plan();
+        if (edge->from() >= 0 && edge->from() < plan.resources.size() && edge->to() >= 0 && edge->to() < plan.resources.size())
+            removeDependency(plan.resources[edge->to()].id, plan.resources[edge->from()].id);
+        return;
+    }
+    QStringList ids = m_graph->selectedIds();
+    const int selected = m_session->selected();
+    if (ids.isEmpty() && selected >= 0 && selected < m_session->resourceCount())
+        ids.append(m_session->plan().resources[selected].id);
+    removeResources(ids);
+}
+
+void MainWindow::removeResources(const QStringList &ids)
+{
+    if (ids.isEmpty() || m_session->isRunning() || m_session->isTeardown())
+        return;
     QString error;
-    if (!m_document->removeResources({id}, &error))
+    if (!m_document->removeResources(ids, &error))
         statusBar()->showMessage(error, 15000);
     else
-        statusBar()->showMessage(tr("Deleted %1; Undo (Ctrl+Z) brings it back").arg(id), 5000);
+        statusBar()->showMessage(tr("Deleted %1; Undo (Ctrl+Z) brings %2 back")
+                                     .arg(ids.join(QStringLiteral(", ")), ids.size() == 1 ? tr("it") : tr("them")),
+                                 5000);
+}
+
+void MainWindow::removeDependency(const QString &dependent, const QString &dependency)
+{
+    if (m_session->isRunning() || m_session->isTeardown())
+        return;
+    QString error;
+    if (!m_document->removeDependency(dependent, dependency, &error))
+        m_graph->showEditMessage(error);
+    else
+        statusBar()->showMessage(tr("%1 no longer depends on %2; Undo (Ctrl+Z) takes it back").arg(dependent, dependency), 5000);
 }
 
 void MainWindow::showHistory()

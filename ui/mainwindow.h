@@ -26,6 +26,7 @@ class LogPanes;
 class ResourcesPane;
 class RunSession;
 class TimelinePane;
+class ValidationPane;
 struct RunEvent;
 
 // The dashboard: the plan's dependency graph in the centre, the timeline and logs below, the
@@ -111,6 +112,9 @@ public:
     LogPanes *logPanes() const { return m_logs; }
     ResourcesPane *resourcesPane() const { return m_resources; }
     InspectorPane *inspectorPane() const { return m_inspector; }
+    ValidationPane *problemsPane() const { return m_problems; }
+    QDockWidget *problemsDock() const { return m_problemsDock; }
+    QDockWidget *inspectorDock() const { return m_inspectorDock; }
     QString statusText() const; // what the status bar says, for tests
 
 public slots:
@@ -139,8 +143,12 @@ private:
     bool maybeSave();
     UnsavedAnswer askAboutUnsavedChanges();
     void documentChanged();
+    void updateProblems();
+    void showProblem(const QString &id);
     void addResource(const QString &type);
     void deleteSelected();
+    void removeResources(const QStringList &ids);
+    void removeDependency(const QString &dependent, const QString &dependency);
     void showHistory();
     void importFile();
     void save();
@@ -168,10 +176,12 @@ private:
     LogPanes *m_logs = nullptr;
     ResourcesPane *m_resources = nullptr;
     InspectorPane *m_inspector = nullptr;
+    ValidationPane *m_problems = nullptr;
     QDockWidget *m_timelineDock = nullptr;
     QDockWidget *m_logsDock = nullptr;
     QDockWidget *m_resourcesDock = nullptr;
     QDockWidget *m_inspectorDock = nullptr;
+    QDockWidget *m_problemsDock = nullptr;
 
     QAction *m_new = nullptr;
     QAction *m_open = nullptr;

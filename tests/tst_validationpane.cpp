@@ -1,0 +1,328 @@
+// The Problems panel and renaming in the Inspector: every current problem of the plan being edited
+// is listed with the resource it is in, clicking one selects that resource, fixing the plan empties
+// the list and lets it run; the Inspector's id field renames a resource (references follow) and
+// shows why a rename is refused. Runs offscreen against the real window.
+#include "diagnosticsmodel.h"
+#include "inspectorpane.h"
+#include "mainwindow.h"
+#include "plandocument.h"
+#include "resourcespane.h"
+#include "resourcetablemodel.h"
+#include "runsession.h"
+#include "validationpane.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QDockWidget>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <QUndoStack>
+
+#include <memory>
+
+using namespace fanout;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+QStringList ids(const Plan &plan)
+{
+    QStringList list;
+    for (const Resource &r : plan.resources)
+        list.append(r.id);
+    return list;
+}
+
+// The rows of the Problems panel as "resource|field|message".
+QStringList rows(const DiagnosticsModel *model)
+{
+    QStringList list;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, DiagnosticsModel::MessageColumn);
+        list.append(QStringLiteral("%1|%2|%3").arg(index.data(DiagnosticsModel::ResourceIdRole).toString(),
+                                                   index.data(DiagnosticsModel::FieldRole).toString(), index.data().toString()));
+    }
+    return list;
+}
+
+} // namespace
+
+class tst_ValidationPane : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void pathsNameResourceAndField_data();
+    void pathsNameResourceAndField();
+    void modelListsEveryProblem();
+    void problemsFollowTheDocument();
+    void documentWithErrorsIsListed();
+    void inspectorRenames();
+    void inspectorShowsWhyARenameIsRefused();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void tst_ValidationPane::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_validationpane"));
+}
+
+void tst_ValidationPane::init()
+{
+    QSettings().clear();
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void tst_ValidationPane::pathsNameResourceAndField_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("index");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("field") << "resources[3].timeout" << 3 << "timeout";
+    QTest::newRow("list item") << "resources[3].depends_on[1]" << 3 << "depends_on[1]";
+    QTest::newRow("nested") << "resources[12].retry.backoff.max" << 12 << "retry.backoff.max";
+    QTest::newRow("whole resource") << "resources[0]" << 0 << "";
+    QTest::newRow("plan field") << "mapping[2].type" << -1 << "mapping[2].type";
+    QTest::newRow("whole file") << "" << -1 << "";
+}
+
+void tst_ValidationPane::pathsNameResourceAndField()
+{
+    QFETCH(QString, path);
+    QFETCH(int, index);
+    QFETCH(QString, field);
+    QString actual;
+    QCOMPARE(DiagnosticsModel::resourceIndex(path, &actual), index);
+    QCOMPARE(actual, field);
+}
+
+void tst_ValidationPane::modelListsEveryProblem()
+{
+    DiagnosticsModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QCOMPARE(model.rowCount(), 0);
+    const json document = json::parse(R"({"name": "p", "resources": [{"id": "web", "type": "sim"}, {"type": "sim"}]})");
+    const Diagnostics diagnostics = {
+        {Diagnostic::Severity::Error, QStringLiteral("resources[0].depends_on[0]"), 0, 0, QStringLiteral("unknown dependency")},
+        {Diagnostic::Severity::Warning, QStringLiteral("resources[0].colour"), 0, 0, QStringLiteral("unknown field")},
+        {Diagnostic::Severity::Error, QStringLiteral("resources[1]"), 0, 0, QStringLiteral("needs an id")},
+        {Diagnostic::Severity::Error, QStringLiteral("name"), 0, 0, QStringLiteral("bad name")},
+    };
+    model.setDiagnostics(diagnostics, document);
+    QCOMPARE(model.rowCount(), 4);
+    QCOMPARE(model.errorCount(), 3);
+    QCOMPARE(rows(&model), QStringList({"web|depends_on[0]|unknown dependency", "web|colour|unknown field",
+                                        "resource 2||needs an id", "|name|bad name"}));
+    QCOMPARE(model.index(3, DiagnosticsModel::ResourceColumn).data().toString(), QStringLiteral("(plan)"));
+    QCOMPARE(model.index(1, DiagnosticsModel::FieldColumn).data().toString(), QStringLiteral("colour"));
+    QVERIFY(model.index(0, 0).data(DiagnosticsModel::IsErrorRole).toBool());
+    QVERIFY(!model.index(1, 0).data(DiagnosticsModel::IsErrorRole).toBool());
+    // A glyph per severity, and they differ.
+    const auto icon = [&](int row) { return model.index(row, DiagnosticsModel::MessageColumn).data(Qt::DecorationRole).value<QIcon>(); };
+    QVERIFY(!icon(0).isNull() && !icon(1).isNull());
+    QVERIFY(icon(0).pixmap(16).toImage() != icon(1).pixmap(16).toImage());
+    QVERIFY(model.index(0, 0).data(Qt::ToolTipRole).toString().contains(QLatin1String("resources[0].depends_on[0]")));
+    model.setDiagnostics({}, document);
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void tst_ValidationPane::problemsFollowTheDocument()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.setUnsavedChangesPrompt([] { return MainWindow::UnsavedAnswer::Discard; });
+    ValidationPane *pane = window.problemsPane();
+    QVERIFY(pane);
+    QDockWidget *dock = window.problemsDock();
+    bool listed = false;
+    for (QObject *object : dock->toggleViewAction()->associatedObjects()) {
+        if (auto *menu = qobject_cast<QMenu *>(object); menu && menu->title() == QLatin1String("&View"))
+            listed = true;
+    }
+    QVERIFY2(listed, "View lists the Problems dock");
+
+    // New Plan, a simulated and a command resource through the Edit menu.
+    QVERIFY(window.newPlan());
+    window.addResourceAction(QStringLiteral("sim"))->trigger();
+    window.addResourceAction(QStringLiteral("command"))->trigger();
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(pane->model()->rowCount(), 0);
+    QCOMPARE(dock->windowTitle(), QStringLiteral("Problems"));
+    dock->show();
+    dock->raise();
+    QTRY_VERIFY(pane->emptyLabel()->isVisible());
+    QCOMPARE(pane->emptyLabel()->text(), QStringLiteral("No problems: the plan can run."));
+
+    // The command uses an output of sim-1; saved and opened again, as a user would have written it.
+    json document = window.planDocument();
+    document["resources"][1]["command"] = json::array({"echo", "${resources.sim-1.outputs.id}"});
+    const QString path = m_dir->filePath(QStringLiteral("uses.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray::fromStdString(document.dump(2)));
+    file.close();
+    QString problems;
+    QVERIFY2(window.openPlan(path, &problems), qPrintable(problems));
+    QVERIFY(window.runAction()->isEnabled());
+
+    // Deleting sim-1 leaves command-1's reference to nothing.
+    window.session().select(0);
+    window.deleteAction()->trigger();
+    QVERIFY(window.document().hasErrors());
+    QVERIFY(pane->model()->rowCount() >= 1);
+    const QModelIndex first = pane->model()->index(0, DiagnosticsModel::MessageColumn);
+    QCOMPARE(first.data(DiagnosticsModel::ResourceIdRole).toString(), QStringLiteral("command-1"));
+    QVERIFY2(first.data(DiagnosticsModel::FieldRole).toString().startsWith(QLatin1String("command")),
+             qPrintable(first.data(DiagnosticsModel::FieldRole).toString()));
+    QVERIFY2(first.data().toString().contains(QLatin1String("sim-1")), qPrintable(first.data().toString()));
+    QCOMPARE(pane->model()->rowCount(), window.document().diagnostics().size());
+    QCOMPARE(dock->windowTitle(), QStringLiteral("Problems (%1)").arg(pane->model()->rowCount()));
+    QVERIFY(!window.runAction()->isEnabled());
+    QVERIFY2(window.runAction()->toolTip().contains(QLatin1String("Problems")), qPrintable(window.runAction()->toolTip()));
+    QVERIFY2(window.runAction()->toolTip().contains(QLatin1String("sim-1")), qPrintable(window.runAction()->toolTip()));
+
+    // Clicking the problem selects command-1 everywhere and shows the Inspector.
+    window.session().select(-1);
+    window.inspectorDock()->hide();
+    QTreeView *view = pane->view();
+    QTRY_VERIFY(view->isVisible());
+    const QRect rect = view->visualRect(pane->model()->index(0, DiagnosticsModel::ResourceColumn));
+    QVERIFY(!rect.isEmpty());
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(window.session().selected(), window.session().plan().indexOf(QStringLiteral("command-1")));
+    QVERIFY(window.inspectorDock()->isVisible());
+
+    // Undo fixes it: the list empties and Run is back.
+    window.undoAction()->trigger();
+    QVERIFY(!window.document().hasErrors());
+    QCOMPARE(pane->model()->rowCount(), 0);
+    QCOMPARE(dock->windowTitle(), QStringLiteral("Problems"));
+    QTRY_VERIFY(pane->emptyLabel()->isVisible());
+    QVERIFY(window.runAction()->isEnabled());
+}
+
+void tst_ValidationPane::documentWithErrorsIsListed()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.newPlan());
+    window.document().load(json::parse(R"({"name": "broken", "resources": [
+        {"id": "web", "type": "sim", "duration": "1s", "colour": "red"},
+        {"id": "db", "type": "sim", "duration": "1s", "depends_on": ["nosuch"]}]})"));
+    const DiagnosticsModel *model = window.problemsPane()->model();
+    QCOMPARE(model->rowCount(), window.document().diagnostics().size());
+    bool error = false;
+    bool warning = false;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        if (index.data(DiagnosticsModel::IsErrorRole).toBool()) {
+            error = true;
+            QCOMPARE(index.data(DiagnosticsModel::ResourceIdRole).toString(), QStringLiteral("db"));
+            QCOMPARE(index.data(DiagnosticsModel::FieldRole).toString(), QStringLiteral("depends_on[0]"));
+        } else {
+            warning = true;
+            QCOMPARE(index.data(DiagnosticsModel::ResourceIdRole).toString(), QStringLiteral("web"));
+            QCOMPARE(index.data(DiagnosticsModel::FieldRole).toString(), QStringLiteral("colour"));
+        }
+    }
+    QVERIFY(error);
+    QVERIFY(warning);
+}
+
+void tst_ValidationPane::inspectorRenames()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.newPlan());
+    window.addResourceAction(QStringLiteral("sim"))->trigger();
+    window.addResourceAction(QStringLiteral("command"))->trigger();
+    QVERIFY(window.document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
+    window.session().select(0);
+    QLineEdit *edit = window.inspectorPane()->idEdit();
+    QCOMPARE(edit->text(), QStringLiteral("sim-1"));
+    QVERIFY(!edit->isReadOnly());
+    const int steps = window.document().undoStack()->count();
+
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, QStringLiteral("base"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(ids(window.session().plan()), QStringList({"base", "command-1"}));
+    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"base"}));
+    QCOMPARE(window.document().undoStack()->count(), steps + 1);
+    QCOMPARE(window.session().selected(), 0); // still the renamed one
+    QCOMPARE(edit->text(), QStringLiteral("base"));
+    const ResourceTableModel *table = window.resourcesPane()->model();
+    QCOMPARE(table->index(0, ResourceTableModel::IdColumn).data().toString(), QStringLiteral("base"));
+
+    window.undoAction()->trigger();
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(window.session().selected(), 0);
+    QCOMPARE(edit->text(), QStringLiteral("sim-1"));
+    QCOMPARE(table->index(0, ResourceTableModel::IdColumn).data().toString(), QStringLiteral("sim-1"));
+}
+
+void tst_ValidationPane::inspectorShowsWhyARenameIsRefused()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.newPlan());
+    window.addResourceAction(QStringLiteral("sim"))->trigger();
+    window.addResourceAction(QStringLiteral("sim"))->trigger();
+    window.session().select(0);
+    QLineEdit *edit = window.inspectorPane()->idEdit();
+    QLabel *why = window.inspectorPane()->idError();
+    QVERIFY(!why->isVisible());
+    const int steps = window.document().undoStack()->count();
+
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClicks(edit, QStringLiteral("sim-2"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QVERIFY(why->isVisible());
+    QVERIFY2(why->text().contains(QLatin1String("taken")), qPrintable(why->text()));
+    QCOMPARE(edit->text(), QStringLiteral("sim-1")); // the old id stays
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "sim-2"}));
+    QCOMPARE(window.document().undoStack()->count(), steps);
+
+    // Typing again clears the message (the old id is selected, ready to be typed over).
+    QCOMPARE(edit->selectedText(), QStringLiteral("sim-1"));
+    QTest::keyClick(edit, Qt::Key_End);
+    QTest::keyClick(edit, Qt::Key_X);
+    QVERIFY(!why->isVisible());
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClick(edit, Qt::Key_Return); // back to its own id: nothing to do
+    QVERIFY(!why->isVisible());
+    QCOMPARE(window.document().undoStack()->count(), steps);
+
+    // Not while a run is going: the run uses the plan as it was.
+    window.session().select(1);
+    QCOMPARE(edit->text(), QStringLiteral("sim-2"));
+    window.runAction()->trigger();
+    QVERIFY(window.session().isRunning());
+    QVERIFY(edit->isReadOnly());
+    window.session().cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session().isRunning(), 30000);
+    QVERIFY(!edit->isReadOnly());
+}
+
+QTEST_MAIN(tst_ValidationPane)
+#include "tst_validationpane.moc"
