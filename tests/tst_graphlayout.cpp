@@ -15,6 +15,21 @@
 
 using namespace fanout;
 
+namespace {
+
+// A sim resource at the end of `plan`.
+void addSim(Plan &plan, const QString &id, const QStringList &dependsOn, const QString &group)
+{
+    Resource r;
+    r.id = id;
+    r.type = QStringLiteral("sim");
+    r.dependsOn = dependsOn;
+    r.group = group;
+    plan.resources.append(r);
+}
+
+} // namespace
+
 class tst_graphlayout : public QObject
 {
     Q_OBJECT
@@ -168,12 +183,7 @@ void tst_graphlayout::cycleAndUnknownDependency()
     Plan plan;
     plan.groups.append({QStringLiteral("g"), QStringLiteral("Group"), 0});
     const auto add = [&plan](const QString &id, const QStringList &dependsOn, const QString &group = QString()) {
-        Resource r;
-        r.id = id;
-        r.type = QStringLiteral("sim");
-        r.dependsOn = dependsOn;
-        r.group = group;
-        plan.resources.append(r);
+        addSim(plan, id, dependsOn, group);
     };
     add(QStringLiteral("a"), {QStringLiteral("c")}, QStringLiteral("g"));
     add(QStringLiteral("b"), {QStringLiteral("a")}, QStringLiteral("g"));
@@ -298,13 +308,8 @@ void tst_graphlayout::unconnectedPartsArePackedInRows()
     plan.name = QStringLiteral("parts");
     for (const char *group : {"module.a", "module.b", "module.c"})
         plan.groups.append(Group{QString::fromLatin1(group), QString(), 0});
-    auto add = [&](const QString &id, const QStringList &dependsOn = {}, const QString &group = QString()) {
-        Resource r;
-        r.id = id;
-        r.type = QStringLiteral("sim");
-        r.dependsOn = dependsOn;
-        r.group = group;
-        plan.resources.append(r);
+    auto add = [&plan](const QString &id, const QStringList &dependsOn = {}, const QString &group = QString()) {
+        addSim(plan, id, dependsOn, group);
     };
     for (int i = 0; i < 24; ++i)
         add(QStringLiteral("single-%1").arg(i));
