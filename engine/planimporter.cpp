@@ -211,26 +211,42 @@ ImportResult PlanImporter::importFile(const QString &path, std::optional<ImportF
 
 PlanReadResult PlanImporter::readFile(const QString &path, const ExecutorRegistry &registry, std::optional<ImportFormat> format)
 {
-    QByteArray bytes;
-    if (const auto problem = PlanReader::loadFile(path, &bytes))
-        return problemsWith<PlanReadResult>(path, {wholeFileError(*problem)});
-    if (format == ImportFormat::FanoutPlan)
-        return PlanReader::readText(bytes, path, registry);
-    const std::string text = TextDecoder::toUtf8(bytes);
+    return load(path, registry, format).read;
+}
+
+LoadedPlan PlanImporter::load(const QString &path, const ExecutorRegistry &registry, std::optional<ImportFormat> format)
+{
+    LoadedPlan loaded;
+    if (const auto problem = PlanReader::loadFile(path, &loaded.bytes)) {
+        loaded.read = problemsWith<PlanReadResult>(path, {wholeFileError(*problem)});
+        return loaded;
+    }
+    std::string text = TextDecoder::toUtf8(loaded.bytes);
     // Resources (":/plans/demo.json") and files named .json that say nothing else are plans.
-    if (!format)
-        format = detectFormat(text, path);
-    if (!format)
-        return problemsWith<PlanReadResult>(path, {wholeFileError(unknownFormatMessage())});
-    if (*format == ImportFormat::FanoutPlan)
-        return PlanReader::readText(bytes, path, registry);
-    const ImportResult imported = importUtf8(text, path, *format, nullptr);
-    if (imported.hasErrors())
-        return problemsWith<PlanReadResult>(path, imported.diagnostics);
-    PlanReadResult result = PlanReader::readJson(imported.document, registry);
-    result.file = path;
-    result.diagnostics = imported.diagnostics + result.diagnostics;
-    return result;
+    loaded.format = format ? format : detectFormat(text, path);
+    if (!loaded.format) {
+        loaded.read = problemsWith<PlanReadResult>(path, {wholeFileError(unknownFormatMessage())});
+        return loaded;
+    }
+    if (!loaded.isImport()) {
+        const StructuredText parsed = StructuredText::parseJson(std::move(text));
+        loaded.read = PlanReader::readParsed(parsed, path, registry);
+        if (parsed.ok())
+            loaded.document = parsed.document();
+        return loaded;
+    }
+    ImportResult imported = importUtf8(text, path, *loaded.format, nullptr);
+    if (imported.hasErrors()) {
+        loaded.read = problemsWith<PlanReadResult>(path, imported.diagnostics);
+        return loaded;
+    }
+    loaded.read = PlanReader::readJson(imported.document, registry);
+    loaded.read.file = path;
+    loaded.read.diagnostics = imported.diagnostics + loaded.read.diagnostics;
+    loaded.document = std::move(imported.document);
+    loaded.importedResources = imported.resourceCount;
+    loaded.importedDependencies = imported.dependencyCount;
+    return loaded;
 }
 
 } // namespace fanout

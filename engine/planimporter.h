@@ -22,6 +22,20 @@ struct ImportResult
     bool hasErrors() const { return errorCount(diagnostics) > 0; }
 };
 
+// A plan file of any format as the dashboard opens it: the plan read, and the document to edit
+// and save (a Fanout plan as written, or the plan an import made).
+struct LoadedPlan
+{
+    PlanReadResult read;
+    nlohmann::ordered_json document; // null when the file could not be read
+    QByteArray bytes;                // the file as it is on disk
+    std::optional<ImportFormat> format; // what the file is; nullopt when unreadable or unknown
+    int importedResources = 0;       // for an import: what the importer found
+    int importedDependencies = 0;
+
+    bool isImport() const { return format && *format != ImportFormat::FanoutPlan; }
+};
+
 // Reads any file Fanout knows (its own plans, Terraform plans and graphs, CloudFormation templates,
 // Compose files) into a plan. `fanout import`, `fanout run FILE` and the GUI's Import all come here.
 class PlanImporter
@@ -46,6 +60,9 @@ public:
     // and then read. Diagnostics of an import carry the imported file's lines and columns.
     static PlanReadResult readFile(const QString &path, const ExecutorRegistry &registry,
                                    std::optional<ImportFormat> format = std::nullopt);
+    // The same, keeping the document and the bytes: the file is read, decoded and parsed once.
+    static LoadedPlan load(const QString &path, const ExecutorRegistry &registry,
+                           std::optional<ImportFormat> format = std::nullopt);
 
 private:
     static ImportResult importUtf8(const std::string &text, const QString &fileName, ImportFormat format,

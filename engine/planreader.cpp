@@ -401,7 +401,11 @@ PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, cons
 
 PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &fileName, const ExecutorRegistry &registry)
 {
-    const StructuredText text = StructuredText::parseJson(TextDecoder::toUtf8(bytes));
+    return readParsed(StructuredText::parseJson(TextDecoder::toUtf8(bytes)), fileName, registry);
+}
+
+PlanReadResult PlanReader::readParsed(const StructuredText &text, const QString &fileName, const ExecutorRegistry &registry)
+{
     PlanReadResult result;
     if (!text.ok()) {
         result.diagnostics = text.diagnostics();

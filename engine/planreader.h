@@ -8,6 +8,7 @@
 namespace fanout {
 
 class ExecutorRegistry;
+class StructuredText;
 
 // What reading a plan gave: the plan as far as it could be read, and every problem found, each with
 // its place in the file. A plan with errors must not run; an editor may still show it.
@@ -27,6 +28,8 @@ class PlanReader
 public:
     static PlanReadResult readFile(const QString &path, const ExecutorRegistry &registry);
     static PlanReadResult readText(const QByteArray &text, const QString &fileName, const ExecutorRegistry &registry);
+    // The same for text already parsed (PlanImporter keeps the document it parsed).
+    static PlanReadResult readParsed(const StructuredText &text, const QString &fileName, const ExecutorRegistry &registry);
     // For plans built in memory, such as by an importer; diagnostics carry paths but no lines.
     static PlanReadResult readJson(const nlohmann::ordered_json &document, const ExecutorRegistry &registry);
 

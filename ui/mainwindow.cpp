@@ -16,8 +16,6 @@
 #include "runreport.h"
 #include "runsession.h"
 #include "statestyle.h"
-#include "structuredtext.h"
-#include "textdecoder.h"
 #include "timelinepane.h"
 #include "validationpane.h"
 
@@ -576,25 +574,9 @@ bool MainWindow::openPlan(const QString &path, QString *problems)
 
     // What the file is decides how it is read: a Fanout plan as it is, anything else through the
     // importer, as `fanout import` does, keeping the plan it makes.
-    QByteArray bytes;
-    std::optional<ImportFormat> format;
-    if (!PlanReader::loadFile(file, &bytes))
-        format = detectFormat(TextDecoder::toUtf8(bytes), file);
-    const bool import = format && *format != ImportFormat::FanoutPlan;
-    ImportResult imported;
-    PlanReadResult read;
-    if (import) {
-        imported = PlanImporter::importText(bytes, file, format);
-        read.diagnostics = imported.diagnostics;
-        if (!imported.hasErrors()) {
-            read = PlanReader::readJson(imported.document, ExecutorRegistry::builtIn());
-            read.diagnostics = imported.diagnostics + read.diagnostics;
-        }
-    } else if (format) {
-        read = PlanReader::readText(bytes, file, ExecutorRegistry::builtIn());
-    } else {
-        read = PlanImporter::readFile(file, ExecutorRegistry::builtIn()); // says what is wrong with it
-    }
+    const LoadedPlan loaded = PlanImporter::load(file, ExecutorRegistry::builtIn());
+    const PlanReadResult &read = loaded.read;
+    const bool import = loaded.isImport();
     if (read.hasErrors()) {
         if (problems) {
             QStringList lines;
@@ -611,17 +593,12 @@ bool MainWindow::openPlan(const QString &path, QString *problems)
         return false;
     }
     const QString absolute = demo ? QString() : QFileInfo(path).absoluteFilePath();
-    m_loadedText = import ? QByteArray::fromStdString(imported.document.dump(2)) + '\n' : bytes;
+    m_loadedText = import ? QByteArray::fromStdString(loaded.document.dump(2)) + '\n' : loaded.bytes;
     m_planFile = import ? QString() : absolute;
     m_importedFrom = import ? absolute : QString();
     m_demo = demo;
     m_loading = true;
-    if (import) {
-        m_document->load(imported.document, QString());
-    } else {
-        const StructuredText text = StructuredText::parseJson(TextDecoder::toUtf8(bytes));
-        m_document->load(text.ok() ? text.document() : nlohmann::ordered_json(), m_planFile);
-    }
+    m_document->load(loaded.document, m_planFile);
     m_loading = false;
     m_planPending = false;
     // The demo's state is kept in memory only, as `fanout run demo` does; an imported file's is
@@ -643,9 +620,9 @@ bool MainWindow::openPlan(const QString &path, QString *problems)
         for (const Resource &r : read.plan.resources)
             notRun += r.run ? 0 : 1;
         QString message = tr("Imported %1 resources, %2 dependencies from %3 (%4)")
-                              .arg(imported.resourceCount)
-                              .arg(imported.dependencyCount)
-                              .arg(QFileInfo(path).fileName(), formatDescription(imported.format));
+                              .arg(loaded.importedResources)
+                              .arg(loaded.importedDependencies)
+                              .arg(QFileInfo(path).fileName(), formatDescription(*loaded.format));
         if (notRun > 0)
             message += tr("; %1 not run (data sources, no-ops)").arg(notRun);
         if (warnings > 0)
