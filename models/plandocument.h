@@ -4,11 +4,15 @@
 #include "plan.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QObject>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 class QUndoStack;
 
@@ -49,7 +53,32 @@ public:
     // The edits, each one undoable step. False (and why, in `error`) when refused; nothing is pushed.
     // A new resource of executor `type` with a unique id ("sim-1") and parameters that validate;
     // its id in `id`.
-    bool addResource(const QString &type, QString *id = nullptr, QString *error = nullptr);
+    // With `at`, it is pinned there (see moveResources).
+    bool addResource(const QString &type, QString *id = nullptr, QString *error = nullptr,
+                     std::optional<QPointF> at = std::nullopt);
+    // Replaces the object of resource `id` with `resource` (its id unchanged: renameResource changes
+    // ids), as one step named `text` ("Change the timeout of db").
+    bool changeResource(const QString &id, const nlohmann::ordered_json &resource, const QString &text,
+                        QString *error = nullptr);
+    // Adds copies of `resources` (resource objects, as copied to the clipboard): an id already taken
+    // becomes the next free "ID-N", and the copies' dependencies on each other follow their new ids;
+    // dependencies on resources this plan does not have are dropped (and listed in `dropped`).
+    // Positions the copies had (`positions`: id → centre) are kept, moved by `offset`. The new ids,
+    // in order, in `ids`. One step named `text`.
+    bool insertResources(const nlohmann::ordered_json &resources, const QHash<QString, QPointF> &positions,
+                         QPointF offset, const QString &text, QStringList *ids = nullptr,
+                         QStringList *dropped = nullptr, QString *error = nullptr);
+    // Pins resources where the user put them on the graph: centres in graph units, written to the
+    // plan's "layout": {"positions": {"ID": {"x": X, "y": Y}}}; the layout respects them.
+    bool moveResources(const QHash<QString, QPointF> &centres, QString *error = nullptr);
+    // Lets the layout place them again.
+    bool unpinResources(const QStringList &ids, QString *error = nullptr);
+    // What "layout.positions" pins, as written (entries that are not {x, y} numbers left out).
+    QHash<QString, QPointF> pinnedPositions() const;
+    // The resource objects of `ids` as the document has them, in plan order (for Copy).
+    nlohmann::ordered_json resourceObjects(const QStringList &ids) const;
+    // The ids of the resources an undo (or redo) of the step at `index` on the stack changes.
+    QStringList resourcesChangedBy(int index) const;
     // Also removes every dependency on them.
     bool removeResources(const QStringList &ids, QString *error = nullptr);
     // `from` waits for `to`.

@@ -15,36 +15,67 @@ PlanEdit::PlanEdit(PlanDocument &document, const QString &text)
 void PlanEdit::redo()
 {
     apply(m_document.m_document);
+    if (m_member)
+        setMember(m_document.m_document, m_member->after);
     m_document.edited();
 }
 
 void PlanEdit::undo()
 {
+    if (m_member)
+        setMember(m_document.m_document, m_member->before);
     revert(m_document.m_document);
     m_document.edited();
 }
 
-AddResourceEdit::AddResourceEdit(PlanDocument &document, nlohmann::ordered_json resource)
-    : PlanEdit(document, QObject::tr("Add resource %1").arg(QString::fromStdString(resource.value("id", std::string()))))
-    , m_resource(std::move(resource))
+void PlanEdit::setMember(nlohmann::ordered_json &document, const std::optional<nlohmann::ordered_json> &value)
+{
+    const std::string &key = m_member->key;
+    const auto it = document.find(key);
+    if (!value) {
+        if (it != document.end()) {
+            m_memberPosition = int(std::distance(document.begin(), it));
+            document.erase(it);
+        }
+        return;
+    }
+    if (it != document.end() || m_memberPosition < 0 || m_memberPosition >= int(document.size())) {
+        document[key] = *value; // in its place, or last
+        return;
+    }
+    // Back where it was taken out, so that undo gives the file back as it was.
+    nlohmann::ordered_json rebuilt = nlohmann::ordered_json::object();
+    int i = 0;
+    for (auto member = document.begin(); member != document.end(); ++member, ++i) {
+        if (i == m_memberPosition)
+            rebuilt[key] = *value;
+        rebuilt[member.key()] = std::move(member.value());
+    }
+    document = std::move(rebuilt);
+}
+
+AddResourcesEdit::AddResourcesEdit(PlanDocument &document, const QString &text, QList<nlohmann::ordered_json> resources)
+    : PlanEdit(document, text)
+    , m_resources(std::move(resources))
 {
 }
 
-void AddResourceEdit::apply(nlohmann::ordered_json &document)
+void AddResourcesEdit::apply(nlohmann::ordered_json &document)
 {
     m_created = !document.contains("resources");
     nlohmann::ordered_json &list = document["resources"];
     if (m_created)
         list = nlohmann::ordered_json::array();
     m_index = int(list.size());
-    list.push_back(m_resource);
+    for (const nlohmann::ordered_json &resource : std::as_const(m_resources))
+        list.push_back(resource);
 }
 
-void AddResourceEdit::revert(nlohmann::ordered_json &document)
+void AddResourcesEdit::revert(nlohmann::ordered_json &document)
 {
     nlohmann::ordered_json &list = document["resources"];
-    Q_ASSERT(m_index == int(list.size()) - 1);
-    list.erase(list.begin() + m_index);
+    Q_ASSERT(m_index + m_resources.size() == int(list.size()));
+    list.erase(list.begin() + m_index, list.end());
     if (m_created)
         document.erase("resources");
 }

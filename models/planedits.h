@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
+#include <string>
+
 namespace fanout {
 
 class PlanDocument;
@@ -15,11 +18,25 @@ class PlanDocument;
 // have it read again. Each edit keeps only what it changes, so undo restores the document exactly
 // (members, order and positions in lists included). Made by PlanDocument's edit functions, which
 // check first whether the edit can be made.
+// A top-level member of the document that an edit changes besides what it is about, such as the
+// "layout" positions of resources it adds, removes or renames. nullopt: absent.
+struct MemberChange
+{
+    std::string key;
+    std::optional<nlohmann::ordered_json> before;
+    std::optional<nlohmann::ordered_json> after;
+};
+
 class PlanEdit : public QUndoCommand
 {
 public:
     void redo() final;
     void undo() final;
+
+    // The ids of the resources it changes (old and new ids of a rename), for locking what runs.
+    QStringList resourceIds() const { return m_resourceIds; }
+    void setResourceIds(const QStringList &ids) { m_resourceIds = ids; }
+    void setMemberChange(std::optional<MemberChange> change) { m_member = std::move(change); }
 
 protected:
     PlanEdit(PlanDocument &document, const QString &text);
@@ -27,6 +44,13 @@ protected:
     virtual void revert(nlohmann::ordered_json &document) = 0;
 
     PlanDocument &m_document;
+
+private:
+    void setMember(nlohmann::ordered_json &document, const std::optional<nlohmann::ordered_json> &value);
+
+    QStringList m_resourceIds;
+    std::optional<MemberChange> m_member;
+    int m_memberPosition = -1; // where the member was when an edit took it out
 };
 
 // Resources whose objects an edit replaces: each one's index in "resources", before and after.
@@ -37,18 +61,18 @@ struct ResourceChange
     nlohmann::ordered_json after;
 };
 
-// Appends a resource to the plan.
-class AddResourceEdit final : public PlanEdit
+// Appends resources to the plan.
+class AddResourcesEdit final : public PlanEdit
 {
 public:
-    AddResourceEdit(PlanDocument &document, nlohmann::ordered_json resource);
+    AddResourcesEdit(PlanDocument &document, const QString &text, QList<nlohmann::ordered_json> resources);
 
 private:
     void apply(nlohmann::ordered_json &document) override;
     void revert(nlohmann::ordered_json &document) override;
 
-    nlohmann::ordered_json m_resource;
-    int m_index = -1;
+    QList<nlohmann::ordered_json> m_resources;
+    int m_index = -1;       // of the first
     bool m_created = false; // the document had no "resources" list before
 };
 
@@ -66,7 +90,8 @@ private:
     QList<ResourceChange> m_changed; // the others that lose a dependency (indices before removal)
 };
 
-// Replaces the objects of some resources: a dependency added or removed, a rename.
+// Replaces the objects of some resources: a dependency added or removed, a rename, a property
+// (or none, when only a member such as "layout" changes).
 class ChangeResourcesEdit final : public PlanEdit
 {
 public:

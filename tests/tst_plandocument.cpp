@@ -11,12 +11,14 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QFile>
 #include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -81,6 +83,12 @@ private slots:
     void editsAreLockedDuringARun();
     void runIsOffWhileAnEditLeftErrors();
     void graphGesturesEditTheDocument();
+    void changeResourceIsOneStep();
+    void pinnedPositionsFollowEdits();
+    void insertedCopiesGetFreeIdsAndKeepTheirLinks();
+    void copyAndPasteBetweenPlans();
+    void duplicateAndCut();
+    void undoDuringARunSparesRunningResources();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -491,6 +499,238 @@ void tst_PlanDocument::graphGesturesEditTheDocument()
     window.undoAction()->trigger();
     QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
     QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+}
+
+void tst_PlanDocument::changeResourceIsOneStep()
+{
+    PlanDocument document(ExecutorRegistry::builtIn());
+    document.load(sample());
+    const json before = document.document();
+    json db = before["resources"][2];
+    db["timeout"] = "2m";
+    QString error;
+    QVERIFY2(document.changeResource(QStringLiteral("db"), db, QStringLiteral("Change the timeout of db"), &error), qPrintable(error));
+    QCOMPARE(document.plan().resources[2].timeoutMs, qint64(120000));
+    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Change the timeout of db"));
+    QCOMPARE(document.resourcesChangedBy(0), QStringList({"db"}));
+    document.undoStack()->undo();
+    COMPARE_JSON(document.document(), before);
+
+    // The id changes only through a rename; an unchanged object is no step.
+    db["id"] = "database";
+    QVERIFY(!document.changeResource(QStringLiteral("db"), db, QStringLiteral("x"), &error));
+    QVERIFY2(error.contains(QLatin1String("Id field")), qPrintable(error));
+    QVERIFY(!document.changeResource(QStringLiteral("db"), before["resources"][2], QStringLiteral("x"), &error));
+    QVERIFY(!document.changeResource(QStringLiteral("nosuch"), before["resources"][2], QStringLiteral("x"), &error));
+    QVERIFY(!document.changeResource(QStringLiteral("db"), json::array(), QStringLiteral("x"), &error));
+    QCOMPARE(document.undoStack()->count(), 1);
+}
+
+void tst_PlanDocument::pinnedPositionsFollowEdits()
+{
+    PlanDocument document(ExecutorRegistry::builtIn());
+    document.load(sample());
+    const json original = document.document();
+    QVERIFY(document.pinnedPositions().isEmpty());
+
+    QVERIFY(document.moveResources({{QStringLiteral("db"), QPointF(100, 50.25)}, {QStringLiteral("vpc"), QPointF(-20, 0)}}));
+    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Move 2 resource(s)"));
+    // In plan order, rounded to a tenth, after the members that were there.
+    COMPARE_JSON(document.document()["layout"], json::parse(R"({"positions": {"vpc": {"x": -20.0, "y": 0.0}, "db": {"x": 100.0, "y": 50.3}}})"));
+    QVERIFY(document.document().begin().key() == "name");
+    QCOMPARE(document.pinnedPositions().value(QStringLiteral("db")), QPointF(100, 50.3));
+    QCOMPARE(document.resourcesChangedBy(0), QStringList({"vpc", "db"}));
+
+    // A rename keeps the position, in its place; a delete drops it, and undo brings it back.
+    QVERIFY(document.renameResource(QStringLiteral("vpc"), QStringLiteral("network")));
+    COMPARE_JSON(document.document()["layout"]["positions"], json::parse(R"({"network": {"x": -20.0, "y": 0.0}, "db": {"x": 100.0, "y": 50.3}})"));
+    const json renamed = document.document();
+    QVERIFY(document.removeResources({QStringLiteral("db")}));
+    COMPARE_JSON(document.document()["layout"]["positions"], json::parse(R"({"network": {"x": -20.0, "y": 0.0}})"));
+    document.undoStack()->undo();
+    COMPARE_JSON(document.document(), renamed);
+
+    // Unpinning the last one takes the layout section out; undo puts it back where it was.
+    QVERIFY(document.unpinResources({QStringLiteral("network"), QStringLiteral("db")}));
+    QVERIFY(!document.document().contains("layout"));
+    QString error;
+    QVERIFY(!document.unpinResources({QStringLiteral("network")}, &error));
+    QVERIFY2(error.contains(QLatin1String("no position")), qPrintable(error));
+    document.undoStack()->undo();
+    COMPARE_JSON(document.document(), renamed);
+    QCOMPARE(document.toText(), QByteArray::fromStdString(renamed.dump(2)) + '\n');
+
+    // A new resource placed by the user is pinned where it was put.
+    QString id;
+    QVERIFY(document.addResource(QStringLiteral("http"), &id, nullptr, QPointF(300, 200)));
+    QCOMPARE(document.pinnedPositions().value(id), QPointF(300, 200));
+    QVERIFY(!document.moveResources({{QStringLiteral("nosuch"), QPointF()}}, &error));
+    while (document.undoStack()->canUndo())
+        document.undoStack()->undo();
+    COMPARE_JSON(document.document(), original);
+}
+
+void tst_PlanDocument::insertedCopiesGetFreeIdsAndKeepTheirLinks()
+{
+    PlanDocument document(ExecutorRegistry::builtIn());
+    document.load(sample());
+    QVERIFY(document.moveResources({{QStringLiteral("db"), QPointF(10, 20)}}));
+    const json copied = document.resourceObjects({QStringLiteral("app"), QStringLiteral("db")});
+    QCOMPARE(copied.size(), size_t(2));
+    COMPARE_JSON(copied[0]["id"], json("db")); // plan order
+
+    // Into the same plan: new ids, the copy of app waits for the copy of db (and for vpc, which
+    // the plan has), and its reference to db's output follows.
+    QStringList added;
+    QStringList dropped;
+    QString error;
+    QVERIFY2(document.insertResources(copied, document.pinnedPositions(), QPointF(40, 40), QStringLiteral("Paste"), &added, &dropped, &error),
+             qPrintable(error));
+    QCOMPARE(added, QStringList({"db-2", "app-2"}));
+    QVERIFY(dropped.isEmpty());
+    QCOMPARE(errorCount(document.diagnostics()), 0);
+    const Resource &app2 = document.plan().resources[document.plan().indexOf(QStringLiteral("app-2"))];
+    QCOMPARE(app2.dependsOn, QStringList({"db-2", "vpc"}));
+    COMPARE_JSON(app2.params["command"], json::array({"echo", "${resources.db-2.outputs.url}"}));
+    QCOMPARE(document.pinnedPositions().value(QStringLiteral("db-2")), QPointF(50, 60));
+    QVERIFY(!document.pinnedPositions().contains(QStringLiteral("app-2")));
+    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Paste"));
+    QCOMPARE(document.resourcesChangedBy(document.undoStack()->index() - 1), QStringList({"db-2", "app-2"}));
+
+    // Once more: the next free numbers, never chained renames.
+    QVERIFY(document.insertResources(copied, {}, QPointF(), QStringLiteral("Paste"), &added));
+    QCOMPARE(added, QStringList({"db-3", "app-3"}));
+    QCOMPARE(document.plan().resources.constLast().dependsOn, QStringList({"db-3", "vpc"}));
+
+    // Into an empty plan: what the copies depended on outside is left out, and said.
+    PlanDocument other(ExecutorRegistry::builtIn());
+    QVERIFY(other.insertResources(copied, {}, QPointF(), QStringLiteral("Paste"), &added, &dropped));
+    QCOMPARE(added, QStringList({"db", "app"}));
+    QCOMPARE(dropped, QStringList({"db on subnet", "app on vpc"}));
+    QCOMPARE(other.plan().resources[1].dependsOn, QStringList({"db"}));
+
+    // Nothing that is not resources.
+    QVERIFY(!other.insertResources(json::array({json{{"type", "sim"}}}), {}, QPointF(), QStringLiteral("Paste"), &added, nullptr, &error));
+    QVERIFY2(error.contains(QLatin1String("with an id")), qPrintable(error));
+    QVERIFY(!other.insertResources(json::array({json{{"id", "a"}}, json{{"id", "a"}}}), {}, QPointF(), QStringLiteral("Paste"), &added, nullptr, &error));
+    QVERIFY(!other.insertResources(json::array(), {}, QPointF(), QStringLiteral("Paste"), &added, nullptr, &error));
+    QCOMPARE(other.undoStack()->count(), 1);
+}
+
+void tst_PlanDocument::copyAndPasteBetweenPlans()
+{
+    const QString path = m_dir->filePath(QStringLiteral("sample.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray::fromStdString(sample().dump(2)));
+    file.close();
+
+    MainWindow from(MainWindow::Layout::Default);
+    from.show();
+    QVERIFY(from.openPlan(path));
+    QCOMPARE(from.copyAction()->shortcut(), QKeySequence(QKeySequence::Copy));
+    QCOMPARE(from.pasteAction()->shortcut(), QKeySequence(QKeySequence::Paste));
+    from.session().select(from.session().plan().indexOf(QStringLiteral("app")));
+    QVERIFY(from.copySelected());
+    // The clipboard has the resource as JSON, readable anywhere.
+    const json clip = json::parse(QGuiApplication::clipboard()->text().toStdString());
+    COMPARE_JSON(clip["resources"][0], sample()["resources"][3]);
+
+    MainWindow to(MainWindow::Layout::Default);
+    to.setUnsavedChangesPrompt([] { return MainWindow::UnsavedAnswer::Discard; });
+    to.show();
+    QVERIFY(to.newPlan());
+    QVERIFY(to.addResourceAt(QStringLiteral("sim"), std::nullopt));
+    to.pasteAction()->trigger();
+    QCOMPARE(ids(to.document().plan()), QStringList({"sim-1", "app"}));
+    // app waited for db and vpc, which this plan lacks: left out, and said so. Its command still
+    // uses db's output, which the Problems panel shows, so the panes keep the plan without it.
+    QCOMPARE(to.document().plan().resources[1].dependsOn, QStringList());
+    QVERIFY2(to.statusBar()->currentMessage().contains(QLatin1String("app on db")), qPrintable(to.statusBar()->currentMessage()));
+    QVERIFY(to.document().hasErrors());
+    QVERIFY(!to.runAction()->isEnabled());
+    to.undoAction()->trigger();
+    QCOMPARE(ids(to.session().plan()), QStringList({"sim-1"}));
+
+    // A resource without references arrives on the graph and is selected.
+    from.session().select(from.session().plan().indexOf(QStringLiteral("subnet")));
+    from.copyAction()->trigger();
+    to.pasteAction()->trigger();
+    QCOMPARE(ids(to.session().plan()), QStringList({"sim-1", "subnet"}));
+    QCOMPARE(to.session().selected(), 1);
+    QVERIFY(to.runAction()->isEnabled());
+    to.undoAction()->trigger();
+
+    // Text that is not resources is refused with the reason.
+    QGuiApplication::clipboard()->setText(QStringLiteral("not json"));
+    QString error;
+    QVERIFY(!to.paste(&error));
+    QVERIFY2(error.contains(QLatin1String("not JSON")), qPrintable(error));
+    // One resource object, as typed by hand, is taken.
+    QGuiApplication::clipboard()->setText(QStringLiteral(R"({"id": "cache", "type": "sim", "duration": "2s"})"));
+    QVERIFY2(to.paste(&error), qPrintable(error));
+    QCOMPARE(ids(to.session().plan()), QStringList({"sim-1", "cache"}));
+}
+
+void tst_PlanDocument::duplicateAndCut()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.newPlan());
+    QVERIFY(window.addResourceAt(QStringLiteral("sim"), QPointF(0, 0)));
+    QVERIFY(window.addResourceAt(QStringLiteral("command"), QPointF(200, 0)));
+    QVERIFY(window.document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
+    QCOMPARE(window.duplicateAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_D));
+    window.session().select(1);
+    window.duplicateAction()->trigger();
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
+    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(window.document().pinnedPositions().value(QStringLiteral("command-2")), QPointF(240, 40));
+    QCOMPARE(window.session().selected(), 2);
+
+    window.cutAction()->trigger();
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    window.session().select(0);
+    window.pasteAction()->trigger();
+    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
+    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-1"}));
+    QVERIFY(window.unpinAllAction()->isEnabled());
+    window.unpinAllAction()->trigger();
+    QVERIFY(window.document().pinnedPositions().isEmpty());
+    QVERIFY(!window.unpinAllAction()->isEnabled());
+}
+
+void tst_PlanDocument::undoDuringARunSparesRunningResources()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.newPlan());
+    QVERIFY(window.addResourceAt(QStringLiteral("sim"), std::nullopt));   // sim-1: runs long
+    QVERIFY(window.addResourceAt(QStringLiteral("sim"), std::nullopt));   // sim-2: waits for sim-1
+    QVERIFY(window.document().addDependency(QStringLiteral("sim-2"), QStringLiteral("sim-1")));
+    json slow = window.document().document()["resources"][0];
+    slow["duration"] = "30s";
+    QVERIFY(window.document().changeResource(QStringLiteral("sim-1"), slow, QStringLiteral("Slow sim-1 down")));
+    QSignalSpy started(&window.session(), &RunSession::runStarted);
+    window.runAction()->trigger();
+    QTRY_COMPARE(window.session().state(0), ResourceState::Running);
+    // The last step changed sim-1, which runs: locked, and the tooltip says why.
+    QVERIFY(!window.undoAction()->isEnabled());
+    QVERIFY2(window.undoAction()->toolTip().contains(QLatin1String("running")), qPrintable(window.undoAction()->toolTip()));
+    // sim-2 only waits: it can be changed, for the next run, and that step can be undone.
+    json waiting = window.document().document()["resources"][1];
+    waiting["duration"] = "1s";
+    QVERIFY(window.document().changeResource(QStringLiteral("sim-2"), waiting, QStringLiteral("Speed sim-2 up")));
+    QVERIFY(window.undoAction()->isEnabled());
+    window.undoAction()->trigger();
+    COMPARE_JSON(window.document().document()["resources"][1]["duration"], json("5s"));
+    QVERIFY(!window.undoAction()->isEnabled()); // back at the step on sim-1
+    QVERIFY(window.redoAction()->isEnabled());
+    // The run keeps the plan it started with.
+    COMPARE_JSON(window.session().plan().resources[0].params["duration"], json("30s"));
+    window.cancelAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.session().isRunning(), kRunTimeoutMs);
+    QVERIFY(window.undoAction()->isEnabled());
 }
 
 QTEST_MAIN(tst_PlanDocument)

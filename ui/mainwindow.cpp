@@ -12,6 +12,7 @@
 #include "plandocument.h"
 #include "planimporter.h"
 #include "planreader.h"
+#include "resourcepalette.h"
 #include "resourcespane.h"
 #include "runreport.h"
 #include "runsession.h"
@@ -21,6 +22,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDialog>
@@ -251,6 +253,19 @@ void MainWindow::createActions()
     m_delete = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-delete")), tr("&Delete"), this, &MainWindow::deleteSelected);
     m_delete->setShortcut(QKeySequence::Delete);
     edit->addSeparator();
+    // Text fields and the logs keep these keys for their own text (Qt asks the focus widget first).
+    m_cut = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-cut")), tr("Cu&t"), this, &MainWindow::cutSelected);
+    m_cut->setShortcut(QKeySequence::Cut);
+    m_copy = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-copy")), tr("&Copy"), this, &MainWindow::copySelected);
+    m_copy->setShortcut(QKeySequence::Copy);
+    m_paste = edit->addAction(QIcon::fromTheme(QStringLiteral("edit-paste")), tr("&Paste"), this, [this] { paste(); });
+    m_paste->setShortcut(QKeySequence::Paste);
+    m_duplicate = edit->addAction(tr("D&uplicate"), this, &MainWindow::duplicateSelected);
+    m_duplicate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    edit->addSeparator();
+    m_unpinAll = edit->addAction(tr("Unpin All &Positions"), this, &MainWindow::unpinAll);
+    m_unpinAll->setToolTip(tr("Let the layout place every resource again, forgetting where they were dragged"));
+    edit->addSeparator();
     m_historyAction = edit->addAction(tr("&History…"), this, &MainWindow::showHistory);
     m_historyAction->setToolTip(tr("Every edit of the plan; click one to go back to it"));
 
@@ -313,6 +328,9 @@ void MainWindow::createActions()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Fanout"), this, &MainWindow::about);
 
+    m_palette = new ResourcePalette(ExecutorRegistry::builtIn().types(), this);
+    connect(m_palette, &ResourcePalette::addRequested, this, &MainWindow::addResource);
+
     QToolBar *bar = addToolBar(tr("Run"));
     bar->setObjectName(QStringLiteral("RunToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -336,6 +354,7 @@ void MainWindow::createActions()
     connect(m_parallelism, &QSpinBox::valueChanged, m_session, &RunSession::setParallelism);
     bar->addSeparator();
     bar->addAction(m_failFast);
+    addToolBar(m_palette); // beside the run tools: the plan is drawn with it
 }
 
 void MainWindow::createStatusBar()
@@ -443,29 +462,47 @@ void MainWindow::updateActions()
     m_exportGraph->setEnabled(hasPlan);
     m_exportTimeline->setEnabled(hasPlan);
 
-    // Edits: never during a run, which uses the plan as it was when it started.
-    const QString locked = tr("A run is in progress: the plan can be edited when it is over");
+    // During a run the graph shows the plan the run started with, so its shape waits for the run to
+    // end; the Inspector still edits every resource that is not running (for the next run), and
+    // undo and redo work for steps that change no running resource.
+    const QString locked = tr("A run is in progress: resources can be added, deleted and connected when it is over "
+                              "(the Inspector edits those not running now)");
+    const QString lockedStep = tr("This step changes a resource that is running: it can be undone when its attempt ends");
     const QUndoStack *stack = m_document->undoStack();
     m_new->setEnabled(!running);
-    m_undo->setEnabled(!running && stack->canUndo());
+    const bool undoFree = stack->canUndo() && stepIsFree(stack->index() - 1);
+    m_undo->setEnabled(undoFree);
     m_undo->setText(stack->canUndo() ? tr("&Undo %1").arg(stack->undoText()) : tr("&Undo"));
-    m_undo->setToolTip(running ? locked : m_undo->text().remove(QLatin1Char('&')));
-    m_redo->setEnabled(!running && stack->canRedo());
+    m_undo->setToolTip(stack->canUndo() && !undoFree ? lockedStep : m_undo->text().remove(QLatin1Char('&')));
+    const bool redoFree = stack->canRedo() && stepIsFree(stack->index());
+    m_redo->setEnabled(redoFree);
     m_redo->setText(stack->canRedo() ? tr("&Redo %1").arg(stack->redoText()) : tr("&Redo"));
-    m_redo->setToolTip(running ? locked : m_redo->text().remove(QLatin1Char('&')));
-    const bool editable = !running && m_document->document().is_object();
+    m_redo->setToolTip(stack->canRedo() && !redoFree ? lockedStep : m_redo->text().remove(QLatin1Char('&')));
+    const bool editable = !running && !m_session->isTeardown() && m_document->document().is_object();
     m_addResourceMenu->setEnabled(editable);
     m_addResourceMenu->setToolTip(running ? locked : QString());
     for (QAction *add : std::as_const(m_addResource)) {
         add->setEnabled(editable);
         add->setToolTip(running ? locked : tr("Add a resource provisioned by the %1 executor").arg(add->data().toString()));
     }
-    m_graph->setEditable(editable && !m_session->isTeardown());
-    const bool canDelete = editable && !m_session->isTeardown() && m_session->selected() >= 0;
+    m_palette->setEnabled(editable);
+    m_palette->setToolTip(running ? locked : QString());
+    m_graph->setEditable(editable);
+    const bool hasSelection = m_session->selected() >= 0 || !m_graph->selectedIds().isEmpty();
+    const bool canDelete = editable && hasSelection;
     m_delete->setEnabled(canDelete);
     m_delete->setToolTip(running       ? locked
                          : !canDelete ? tr("Select a resource to delete it")
                                       : tr("Delete the selected resource and every dependency on it"));
+    m_cut->setEnabled(canDelete);
+    m_cut->setToolTip(running ? locked : tr("Copy the selected resources to the clipboard as JSON and delete them"));
+    m_copy->setEnabled(hasSelection);
+    m_copy->setToolTip(tr("Copy the selected resources to the clipboard as JSON; Paste adds them to this plan or another"));
+    m_paste->setEnabled(editable);
+    m_paste->setToolTip(running ? locked : tr("Add the resources on the clipboard (JSON) to the plan"));
+    m_duplicate->setEnabled(canDelete);
+    m_duplicate->setToolTip(running ? locked : tr("Add copies of the selected resources, with new ids"));
+    m_unpinAll->setEnabled(editable && !m_document->pinnedPositions().isEmpty());
     if (m_history)
         m_history->setEnabled(!running);
 }
@@ -723,7 +760,7 @@ void MainWindow::updateProblems()
     m_problemsDock->setWindowTitle(diagnostics.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(diagnostics.size()));
 }
 
-void MainWindow::showProblem(const QString &id)
+void MainWindow::showProblem(const QString &id, const QString &field)
 {
     const int resource = m_session->plan().indexOf(id);
     if (resource < 0) {
@@ -738,16 +775,174 @@ void MainWindow::showProblem(const QString &id)
 
 void MainWindow::addResource(const QString &type)
 {
-    if (m_session->isRunning())
-        return;
-    QString id;
+    addResourceAt(type, std::nullopt);
+}
+
+bool MainWindow::addResourceAt(const QString &type, std::optional<QPointF> at, QString *id)
+{
+    if (m_session->isRunning() || m_session->isTeardown())
+        return false;
+    QString newId;
     QString error;
-    if (!m_document->addResource(type, &id, &error)) {
+    if (!m_document->addResource(type, &newId, &error, at)) {
         statusBar()->showMessage(error, 15000);
-        return;
+        return false;
     }
-    m_session->select(m_session->plan().indexOf(id));
-    statusBar()->showMessage(tr("Added %1").arg(id), 5000);
+    m_session->select(m_session->plan().indexOf(newId));
+    statusBar()->showMessage(tr("Added %1: edit it in the Inspector; Shift+drag from another resource to make it wait for that one").arg(newId), 8000);
+    if (id)
+        *id = newId;
+    return true;
+}
+
+QStringList MainWindow::selectedResourceIds() const
+{
+    QStringList ids = m_graph->selectedIds();
+    const int selected = m_session->selected();
+    if (ids.isEmpty() && selected >= 0 && selected < m_session->resourceCount())
+        ids.append(m_session->plan().resources[selected].id);
+    return ids;
+}
+
+bool MainWindow::copySelected()
+{
+    const QStringList ids = selectedResourceIds();
+    const nlohmann::ordered_json resources = m_document->resourceObjects(ids);
+    if (resources.empty()) {
+        statusBar()->showMessage(tr("Select the resources to copy first"), 5000);
+        return false;
+    }
+    nlohmann::ordered_json clip = {{"resources", resources}};
+    const QHash<QString, QPointF> pinned = m_document->pinnedPositions();
+    for (const QString &id : ids) {
+        if (pinned.contains(id))
+            clip["layout"]["positions"][id.toStdString()] = {{"x", pinned.value(id).x()}, {"y", pinned.value(id).y()}};
+    }
+    const QByteArray text = QByteArray::fromStdString(clip.dump(2)) + '\n';
+    auto *mime = new QMimeData;
+    mime->setText(QString::fromUtf8(text));
+    mime->setData(QStringLiteral("application/x-fanout-resources"), text);
+    QGuiApplication::clipboard()->setMimeData(mime);
+    statusBar()->showMessage(tr("Copied %1 as JSON; Paste (Ctrl+V) adds %2 to this plan or another").arg(ids.join(QStringLiteral(", ")), ids.size() == 1 ? tr("it") : tr("them")), 5000);
+    return true;
+}
+
+bool MainWindow::paste(QString *error)
+{
+    const auto fail = [&](const QString &why) {
+        statusBar()->showMessage(why, 15000);
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (m_session->isRunning() || m_session->isTeardown())
+        return fail(tr("A run is in progress: paste when it is over"));
+    const QMimeData *mime = QGuiApplication::clipboard()->mimeData();
+    QByteArray text;
+    if (mime && mime->hasFormat(QStringLiteral("application/x-fanout-resources")))
+        text = mime->data(QStringLiteral("application/x-fanout-resources"));
+    else if (mime && mime->hasText())
+        text = mime->text().toUtf8();
+    if (text.trimmed().isEmpty())
+        return fail(tr("The clipboard is empty: copy resources (Ctrl+C) or their JSON first"));
+    const nlohmann::ordered_json clip = nlohmann::ordered_json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
+    if (clip.is_discarded())
+        return fail(tr("The clipboard holds no resources: its text is not JSON"));
+    // As Copy puts them, a list of resource objects, or one resource.
+    nlohmann::ordered_json resources;
+    QHash<QString, QPointF> positions;
+    if (clip.is_object() && clip.contains("resources")) {
+        resources = clip["resources"];
+        if (const auto layout = clip.find("layout"); layout != clip.end() && layout->is_object() && layout->contains("positions")
+            && (*layout)["positions"].is_object()) {
+            for (const auto &[id, at] : (*layout)["positions"].items()) {
+                if (at.is_object() && at.contains("x") && at.contains("y") && at["x"].is_number() && at["y"].is_number())
+                    positions.insert(QString::fromStdString(id), QPointF(at["x"].get<double>(), at["y"].get<double>()));
+            }
+        }
+    } else if (clip.is_array()) {
+        resources = clip;
+    } else if (clip.is_object() && clip.contains("id")) {
+        resources = nlohmann::ordered_json::array({clip});
+    } else {
+        return fail(tr("The clipboard's JSON holds no resources: expected {\"resources\": [...]}, a list of resources or one resource"));
+    }
+    // Pasted into the plan they were copied from, the copies go beside the originals.
+    bool beside = false;
+    for (auto it = positions.cbegin(); it != positions.cend() && !beside; ++it)
+        beside = m_document->pinnedPositions().contains(it.key());
+    QStringList ids;
+    QStringList dropped;
+    QString why;
+    if (!m_document->insertResources(resources, positions, beside ? QPointF(40, 40) : QPointF(), tr("Paste %n resource(s)", nullptr, int(resources.size())),
+                                     &ids, &dropped, &why))
+        return fail(why);
+    m_session->select(m_session->plan().indexOf(ids.constLast()));
+    statusBar()->showMessage(dropped.isEmpty() ? tr("Pasted %1").arg(ids.join(QStringLiteral(", ")))
+                                               : tr("Pasted %1; dependencies on resources this plan does not have were left out: %2")
+                                                     .arg(ids.join(QStringLiteral(", ")), dropped.join(QStringLiteral(", "))),
+                             15000);
+    return true;
+}
+
+bool MainWindow::duplicateSelected()
+{
+    if (m_session->isRunning() || m_session->isTeardown())
+        return false;
+    const QStringList ids = selectedResourceIds();
+    const nlohmann::ordered_json resources = m_document->resourceObjects(ids);
+    if (resources.empty())
+        return false;
+    QStringList added;
+    QString error;
+    const QString text = ids.size() == 1 ? tr("Duplicate %1").arg(ids.constFirst()) : tr("Duplicate %n resource(s)", nullptr, int(ids.size()));
+    if (!m_document->insertResources(resources, m_document->pinnedPositions(), QPointF(40, 40), text, &added, nullptr, &error)) {
+        statusBar()->showMessage(error, 15000);
+        return false;
+    }
+    m_session->select(m_session->plan().indexOf(added.constLast()));
+    statusBar()->showMessage(tr("Added %1; Undo (Ctrl+Z) takes %2 back").arg(added.join(QStringLiteral(", ")), added.size() == 1 ? tr("it") : tr("them")), 5000);
+    return true;
+}
+
+void MainWindow::cutSelected()
+{
+    if (m_session->isRunning() || m_session->isTeardown())
+        return;
+    const QStringList ids = selectedResourceIds();
+    if (copySelected())
+        removeResources(ids);
+}
+
+void MainWindow::unpinAll()
+{
+    QString error;
+    if (!m_document->unpinResources(m_document->pinnedPositions().keys(), &error))
+        statusBar()->showMessage(error, 10000);
+}
+
+QStringList MainWindow::runningIds() const
+{
+    QStringList ids;
+    if (!m_session->isRunning())
+        return ids;
+    for (int r = 0; r < m_session->resourceCount(); ++r) {
+        const ResourceState state = m_session->state(r);
+        if (state == ResourceState::Running || state == ResourceState::RetryWait)
+            ids.append(m_session->plan().resources[r].id);
+    }
+    return ids;
+}
+
+bool MainWindow::stepIsFree(int index) const
+{
+    if (m_session->isTeardown())
+        return false;
+    if (!m_session->isRunning())
+        return true;
+    const QStringList running = runningIds();
+    const QStringList changed = m_document->resourcesChangedBy(index);
+    return std::none_of(changed.cbegin(), changed.cend(), [&](const QString &id) { return running.contains(id); });
 }
 
 void MainWindow::deleteSelected()
@@ -761,11 +956,7 @@ void MainWindow::deleteSelected()
             removeDependency(plan.resources[edge->to()].id, plan.resources[edge->from()].id);
         return;
     }
-    QStringList ids = m_graph->selectedIds();
-    const int selected = m_session->selected();
-    if (ids.isEmpty() && selected >= 0 && selected < m_session->resourceCount())
-        ids.append(m_session->plan().resources[selected].id);
-    removeResources(ids);
+    removeResources(selectedResourceIds());
 }
 
 void MainWindow::removeResources(const QStringList &ids)

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <optional>
 
 class QAction;
 class QCheckBox;
@@ -23,6 +24,7 @@ class GraphPane;
 class InspectorPane;
 class PlanDocument;
 class LogPanes;
+class ResourcePalette;
 class ResourcesPane;
 class RunSession;
 class TimelinePane;
@@ -80,6 +82,22 @@ public:
     bool exportGraph(const QString &path, QString *error = nullptr);
     bool exportTimeline(const QString &path, QString *error = nullptr);
 
+    // Adds a resource of executor `type` (Edit → Add Resource, the palette): pinned at `at` (graph
+    // coordinates) when given, else next to the selected resource on the graph. Selects it.
+    bool addResourceAt(const QString &type, std::optional<QPointF> at, QString *id = nullptr);
+    // The resources selected on the graph (several after Ctrl+click or a rubber band), else the one
+    // selected everywhere; in plan order.
+    QStringList selectedResourceIds() const;
+    // Edit → Copy: the selected resources (and their pinned positions) on the clipboard as JSON,
+    // {"resources": [...], "layout": {"positions": {...}}}, which Paste in any plan takes back.
+    bool copySelected();
+    // Edit → Paste: resources from the clipboard, as Copy puts them or as a list of resource
+    // objects, or one. Taken ids get the next free "ID-N"; dependencies among the pasted follow;
+    // dependencies on resources this plan lacks are dropped (the status bar lists them).
+    bool paste(QString *error = nullptr);
+    // Edit → Duplicate: copies of the selected resources next to them, in one step.
+    bool duplicateSelected();
+
     // Destroy…: tears down what the plan's state says exists (like `fanout destroy`), after asking
     // when `confirm`. True when the teardown run started.
     bool destroyDeployment(bool confirm = true);
@@ -96,6 +114,12 @@ public:
     QAction *redoAction() const { return m_redo; }
     QAction *addResourceAction(const QString &type) const; // Edit → Add Resource → TYPE
     QAction *deleteAction() const { return m_delete; }
+    QAction *cutAction() const { return m_cut; }
+    QAction *copyAction() const { return m_copy; }
+    QAction *pasteAction() const { return m_paste; }
+    QAction *duplicateAction() const { return m_duplicate; }
+    QAction *unpinAllAction() const { return m_unpinAll; }
+    ResourcePalette *resourcePalette() const { return m_palette; }
     QAction *historyAction() const { return m_historyAction; }
     QAction *exportGraphAction() const { return m_exportGraph; }
     QAction *exportTimelineAction() const { return m_exportTimeline; }
@@ -144,11 +168,17 @@ private:
     UnsavedAnswer askAboutUnsavedChanges();
     void documentChanged();
     void updateProblems();
-    void showProblem(const QString &id);
+    void showProblem(const QString &id, const QString &field);
     void addResource(const QString &type);
     void deleteSelected();
     void removeResources(const QStringList &ids);
     void removeDependency(const QString &dependent, const QString &dependency);
+    void cutSelected();
+    void unpinAll();
+    // Resources with an attempt running: their definitions are locked until it ends.
+    QStringList runningIds() const;
+    // Whether undoing (redoing) the step at `index` of the undo stack changes no running resource.
+    bool stepIsFree(int index) const;
     void showHistory();
     void importFile();
     void save();
@@ -203,6 +233,12 @@ private:
     QAction *m_redo = nullptr;
     QAction *m_delete = nullptr;
     QAction *m_historyAction = nullptr;
+    QAction *m_cut = nullptr;
+    QAction *m_copy = nullptr;
+    QAction *m_paste = nullptr;
+    QAction *m_duplicate = nullptr;
+    QAction *m_unpinAll = nullptr;
+    ResourcePalette *m_palette = nullptr;
     QList<QAction *> m_addResource;
     QMenu *m_addResourceMenu = nullptr;
     QDialog *m_history = nullptr;

@@ -24,7 +24,7 @@ ValidationPane::ValidationPane(QWidget *parent)
     m_view->setAlternatingRowColors(true);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setToolTip(tr("Click a problem to select its resource"));
+    m_view->setToolTip(tr("Click a problem to select its resource and show the field in the Inspector"));
     QHeaderView *header = m_view->header();
     header->setStretchLastSection(false);
     header->setSectionResizeMode(DiagnosticsModel::MessageColumn, QHeaderView::Stretch);
@@ -58,7 +58,7 @@ void ValidationPane::onActivated(const QModelIndex &index)
 {
     const QString id = index.data(DiagnosticsModel::ResourceIdRole).toString();
     if (!id.isEmpty())
-        emit resourceActivated(id);
+        emit resourceActivated(id, index.data(DiagnosticsModel::FieldRole).toString());
 }
 
 } // namespace fanout

@@ -17,7 +17,7 @@ class DiagnosticsModel;
 
 // The Problems panel: every current problem of the plan being edited, the same messages
 // `fanout validate` prints, each with the resource and field it is in. Clicking one asks for that
-// resource to be selected.
+// resource to be selected and the field to be shown.
 class ValidationPane : public QWidget
 {
     Q_OBJECT
@@ -32,7 +32,8 @@ public:
     QLabel *emptyLabel() const { return m_empty; }
 
 signals:
-    void resourceActivated(const QString &id);
+    // `field`: the path in the resource ("timeout", "depends_on[1]"); empty for the whole resource.
+    void resourceActivated(const QString &id, const QString &field);
 
 private:
     void onActivated(const QModelIndex &index);
