@@ -7,6 +7,8 @@
 #include <QSizeF>
 #include <QString>
 
+#include <optional>
+
 namespace fanout {
 
 struct Plan;
@@ -21,6 +23,7 @@ struct GraphLayoutInput
         QString id;
         QSizeF size;    // room for the node's text
         int group = -1; // index into groups; -1 = none
+        std::optional<QPointF> pinned = std::nullopt; // where the user put the node's centre; none = automatic
     };
     struct Group
     {
@@ -35,13 +38,15 @@ struct GraphLayoutInput
     QList<QPair<int, int>> edges;
 
     // Nodes in plan order (resource index = node index) with edges for every known dependency;
-    // dependencies on unknown ids are left out. Sizes are placeholders for whoever has no fonts.
+    // dependencies on unknown ids are left out; pins from the plan's positions. Sizes are
+    // placeholders for whoever has no fonts.
     static GraphLayoutInput fromPlan(const Plan &plan, QSizeF nodeSize = QSizeF(160, 48),
                                      QSizeF labelSize = QSizeF(120, 18));
 };
 
 // Where everything goes: a layered ("dot") drawing of a GraphLayoutInput in Qt's coordinates
-// (y grows downwards, the bounding box starts at 0,0).
+// (y grows downwards). Without pinned nodes the bounding box starts at 0,0; a pinned node may lie
+// anywhere, at negative coordinates too, and the bounds then grow to include it.
 struct GraphLayout
 {
     struct Edge
@@ -68,6 +73,22 @@ struct GraphLayout
     qint64 elapsedMs = 0; // how long Graphviz took, for the benchmark
 
     bool isValid() const { return error.isEmpty(); }
+
+    // Moves every pinned node of `input` (a layout of which this is) to its pin, and re-routes
+    // its edges, refits the clusters around their members and recomputes the bounds. The rest
+    // stays where the automatic layout put it.
+    void applyPins(const GraphLayoutInput &input);
+
+    // An edge between two boxes, for a node that was moved after the layout routed its edges:
+    // a cubic Bézier from the dependency's border to the dependent's, leaving and arriving on the
+    // sides that face each other (bottom to top when the dependent is below, as dot draws them).
+    static Edge route(int from, int to, const QRectF &fromRect, const QRectF &toRect);
+
+    // `cluster` refitted around its members after some moved: `membersBefore` is the box around
+    // them as laid out (whose margins and label placement are kept), `membersNow` as they are.
+    static Cluster refit(const Cluster &cluster, const QRectF &membersBefore, const QRectF &membersNow);
+
+    static constexpr qreal kArrowLength = 8; // dot's arrowhead at arrowsize 0.8
 };
 
 } // namespace fanout

@@ -342,6 +342,16 @@ GraphLayout GraphLayoutEngine::layoutConnected(const GraphLayoutInput &input)
 
 GraphLayout GraphLayoutEngine::layout(const GraphLayoutInput &input)
 {
+    // Pins play no part in the automatic layout, not even in packing the parts: dragging a node
+    // (which pins it) then moves nothing else.
+    GraphLayout result = layoutParts(input);
+    if (result.isValid())
+        result.applyPins(input);
+    return result;
+}
+
+GraphLayout GraphLayoutEngine::layoutParts(const GraphLayoutInput &input)
+{
     // dot puts parts that nothing connects side by side in one row: an imported Terraform plan
     // of independent modules, or a Compose file of independent services, becomes a ribbon far
     // wider than any window. Each part is laid out on its own and the parts are packed in rows,

@@ -18,12 +18,15 @@ public:
     GraphLayoutEngine &operator=(const GraphLayoutEngine &) = delete;
 
     // Never fails silently: a plan Graphviz cannot lay out comes back with GraphLayout::error set.
+    // Pinned nodes are laid out like the others, then moved to their pins (GraphLayout::applyPins).
     GraphLayout layout(const GraphLayoutInput &input);
 
     // Above this many nodes dot is told to trade some beauty for speed (see the .cpp).
     static constexpr int kLargeGraph = 300;
 
 private:
+    // The layout without pins: each connected part on its own, the parts packed in rows.
+    GraphLayout layoutParts(const GraphLayoutInput &input);
     // One Graphviz layout of the whole input (layout() calls it for each connected part).
     GraphLayout layoutConnected(const GraphLayoutInput &input);
 

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QHash>
 #include <QList>
+#include <QPointF>
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
@@ -81,6 +83,9 @@ struct Plan
     // How imported resources without a type of their own are provisioned (see ExecutorMapping):
     // the plan's "mapping" list as written.
     nlohmann::ordered_json mapping;
+    // Where the user pinned nodes on the graph (the "layout" section): node centres in graph units,
+    // by resource id. Resources without an entry go where the automatic layout puts them.
+    QHash<QString, QPointF> positions;
 
     int indexOf(const QString &resourceId) const;  // -1 when absent
     int groupIndex(const QString &groupName) const; // -1 when absent

@@ -12,6 +12,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 
 #include <cctype>
 #include <limits>
@@ -28,7 +29,9 @@ const QStringList kPlanFields = {
     QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("parallelism"),
     QStringLiteral("fail_fast"), QStringLiteral("seed"), QStringLiteral("defaults"),
     QStringLiteral("groups"), QStringLiteral("variables"), QStringLiteral("resources"),
-    QStringLiteral("mapping"), QStringLiteral("import")};
+    QStringLiteral("mapping"), QStringLiteral("import"), QStringLiteral("layout")};
+const QStringList kLayoutFields = {QStringLiteral("positions")};
+const QStringList kPositionFields = {QStringLiteral("x"), QStringLiteral("y")};
 const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("secret"), QStringLiteral("description")};
 const QStringList kDefaultsFields = {QStringLiteral("timeout"), QStringLiteral("retry")};
 const QStringList kGroupFields = {QStringLiteral("label"), QStringLiteral("limit")};
@@ -129,10 +132,67 @@ public:
             for (std::size_t i = 0; i < resources->size(); ++i)
                 plan.resources.append(resource((*resources)[i], int(i), defaults));
         }
+        if (const auto it = document.find("layout"); it != document.end())
+            plan.positions = positions(*it, plan);
         return plan;
     }
 
 private:
+    // "layout": {"positions": {"vpc": {"x": 120, "y": 40}}}: where the user pinned nodes on the graph.
+    QHash<QString, QPointF> positions(const json &value, const Plan &plan)
+    {
+        QHash<QString, QPointF> result;
+        const QString layoutPath = QStringLiteral("layout");
+        if (!value.is_object()) {
+            error(layoutPath, QStringLiteral("must be an object such as {\"positions\": {\"vpc\": {\"x\": 120, \"y\": 40}}}, not %1").arg(typeName(value)));
+            return result;
+        }
+        warnUnknown(value, layoutPath, kLayoutFields, QStringLiteral("layout"));
+        const auto positions = value.find("positions");
+        if (positions == value.end())
+            return result;
+        const QString positionsPath = jsonMemberPath(layoutPath, QStringLiteral("positions"));
+        if (!positions->is_object()) {
+            error(positionsPath, QStringLiteral("must be an object of node centres by resource id, such as {\"vpc\": {\"x\": 120, \"y\": 40}}, not %1").arg(typeName(*positions)));
+            return result;
+        }
+        QSet<QString> ids;
+        for (const Resource &r : plan.resources)
+            ids.insert(r.id);
+        for (const auto &[key, entry] : positions->items()) {
+            const QString id = QString::fromStdString(key);
+            const QString path = jsonMemberPath(positionsPath, id);
+            if (!entry.is_object()) {
+                error(path, QStringLiteral("a position is an object such as {\"x\": 120, \"y\": 40}, not %1").arg(show(entry)));
+                continue;
+            }
+            warnUnknown(entry, path, kPositionFields, QStringLiteral("position"));
+            bool ok = true;
+            double coordinates[2] = {0, 0};
+            for (int c = 0; c < 2; ++c) {
+                const char *name = c == 0 ? "x" : "y";
+                const auto member = entry.find(name);
+                if (member == entry.end()) {
+                    error(path, QStringLiteral("the position has no \"%1\"; a position is an object such as {\"x\": 120, \"y\": 40}").arg(QLatin1String(name)));
+                    ok = false;
+                } else if (!member->is_number()) {
+                    error(jsonMemberPath(path, QLatin1String(name)), QStringLiteral("must be a number, not %1").arg(show(*member)));
+                    ok = false;
+                } else {
+                    coordinates[c] = member->get<double>();
+                }
+            }
+            if (!ok)
+                continue;
+            if (!ids.contains(id)) {
+                warning(path, QStringLiteral("the plan has no resource %1; its position is ignored").arg(id));
+                continue;
+            }
+            result.insert(id, QPointF(coordinates[0], coordinates[1]));
+        }
+        return result;
+    }
+
     // "variables": {"api": "http://localhost:8080", "token": {"value": "...", "secret": true}}
     QList<Variable> variables(const json &value)
     {

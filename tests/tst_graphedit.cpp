@@ -3,6 +3,7 @@
 // the graph is not editable. Driven through the real view's viewport (offscreen).
 #include "executorregistry.h"
 #include "graphedgeitem.h"
+#include "graphgroupitem.h"
 #include "graphnodeitem.h"
 #include "graphpane.h"
 #include "graphscene.h"
@@ -11,6 +12,8 @@
 #include "runsession.h"
 
 #include <QLabel>
+#include <QMenu>
+#include <QMimeData>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -49,6 +52,16 @@ private slots:
     void rubberBandSelects();
     void notEditableAsksNothing();
     void showsEditMessage();
+    void dragMovesNode();
+    void dragMovesSelectedNodes();
+    void clickWithoutMovingSelects();
+    void notEditableDragPans();
+    void dropAddsResource();
+    void contextMenuAddsResource();
+    void pinnedNodeUnpins();
+    void newResourcePosition();
+    void escapeCancelsMove();
+    void groupFollowsDraggedMember();
 
 private:
     QPoint centreOf(const QString &id) const; // in viewport coordinates
@@ -134,7 +147,7 @@ void tst_graphedit::dragDrawsDependency()
     for (const QGraphicsItem *item : m_pane->view()->graphScene()->items())
         QVERIFY(item->type() > QGraphicsItem::UserType);
 
-    // Without Shift the same drag pans and asks nothing.
+    // Without Shift the same drag moves the node and draws nothing.
     drag(db, cache, Qt::NoModifier);
     QCOMPARE(requested.size(), 1);
 }
@@ -250,6 +263,233 @@ void tst_graphedit::showsEditMessage()
     QCOMPARE(m_pane->editMessageLabel()->text(), why);
     m_pane->showEditMessage(QString());
     QVERIFY(!m_pane->editMessageLabel()->isVisible());
+}
+
+void tst_graphedit::dragMovesNode()
+{
+    GraphView *view = m_pane->view();
+    QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
+    QSignalSpy requested(m_pane.get(), &GraphPane::dependencyRequested);
+    const int app = m_session->plan().indexOf(QStringLiteral("app"));
+    const QPointF before = view->nodeItem(app)->sceneRect().center();
+    const QPoint from = centreOf(QStringLiteral("app"));
+    const QPoint by(90, 40);
+    QWidget *viewport = view->viewport();
+    QTest::mousePress(viewport, Qt::LeftButton, {}, from);
+    QTest::mouseMove(viewport, from + by / 2);
+    QVERIFY(view->isMovingNodes());
+    QTest::mouseMove(viewport, from + by);
+    // The node and its edge follow the mouse before the button is released.
+    const QRectF now = view->nodeItem(app)->sceneRect();
+    QVERIFY(QLineF(now.center(), before + QPointF(by) / view->zoom()).length() < 1);
+    const GraphEdgeItem *edge = view->graphScene()->edgeItems().constFirst();
+    QCOMPARE(edge->to(), app);
+    QVERIFY(QLineF(edge->path().pointAtPercent(1), QPointF(now.center().x(), now.top())).length() < 12);
+    QTest::mouseRelease(viewport, Qt::LeftButton, {}, from + by);
+    QVERIFY(!view->isMovingNodes());
+
+    QCOMPARE(moved.size(), 1);
+    const auto centres = moved.at(0).at(0).value<QHash<QString, QPointF>>();
+    QCOMPARE(centres.keys(), QStringList{QStringLiteral("app")});
+    QVERIFY(QLineF(centres.value(QStringLiteral("app")), before + QPointF(by) / view->zoom()).length() <= 1);
+    QCOMPARE(requested.size(), 0);
+    QCOMPARE(m_session->selected(), -1); // moving is not selecting
+}
+
+void tst_graphedit::dragMovesSelectedNodes()
+{
+    GraphView *view = m_pane->view();
+    QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, centreOf(QStringLiteral("cache")));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, centreOf(QStringLiteral("queue")));
+    QCOMPARE(m_pane->selectedIds().size(), 2);
+    const QPointF queueBefore = view->nodeItem(m_session->plan().indexOf(QStringLiteral("queue")))->sceneRect().center();
+    const QPoint from = centreOf(QStringLiteral("cache"));
+    drag(from, from + QPoint(0, 60), Qt::NoModifier);
+    QCOMPARE(moved.size(), 1);
+    const auto centres = moved.at(0).at(0).value<QHash<QString, QPointF>>();
+    QCOMPARE(centres.size(), 2);
+    QVERIFY(QLineF(centres.value(QStringLiteral("queue")), queueBefore + QPointF(0, 60 / view->zoom())).length() <= 1);
+    QCOMPARE(m_pane->selectedIds().size(), 2); // still both selected
+
+    // A node outside the selection moves alone.
+    drag(centreOf(QStringLiteral("db")), centreOf(QStringLiteral("db")) + QPoint(30, 0), Qt::NoModifier);
+    QCOMPARE(moved.size(), 2);
+    QCOMPARE((moved.at(1).at(0).value<QHash<QString, QPointF>>().keys()), QStringList{QStringLiteral("db")});
+}
+
+void tst_graphedit::clickWithoutMovingSelects()
+{
+    QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
+    QTest::mouseClick(m_pane->view()->viewport(), Qt::LeftButton, {}, centreOf(QStringLiteral("db")));
+    QCOMPARE(m_session->selected(), m_session->plan().indexOf(QStringLiteral("db")));
+    QCOMPARE(moved.size(), 0);
+}
+
+void tst_graphedit::notEditableDragPans()
+{
+    GraphView *view = m_pane->view();
+    QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
+    m_pane->setEditable(false);
+    const int db = m_session->plan().indexOf(QStringLiteral("db"));
+    const QPointF before = view->nodeItem(db)->sceneRect().center();
+    drag(centreOf(QStringLiteral("db")), centreOf(QStringLiteral("db")) + QPoint(40, 30), Qt::NoModifier);
+    QVERIFY(!view->isMovingNodes());
+    QCOMPARE(view->nodeItem(db)->sceneRect().center(), before);
+    QCOMPARE(moved.size(), 0);
+}
+
+void tst_graphedit::dropAddsResource()
+{
+    GraphView *view = m_pane->view();
+    QSignalSpy added(m_pane.get(), &GraphPane::resourceAddRequested);
+    const QPoint at = emptySpot() + QPoint(3, 4);
+    QMimeData mime;
+    mime.setData(QString::fromLatin1(GraphView::kExecutorTypeMimeType), QByteArrayLiteral("command"));
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(view->viewport(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(view->viewport(), &drop);
+    QCOMPARE(added.size(), 1);
+    QCOMPARE(added.at(0).at(0).toString(), QStringLiteral("command"));
+    QCOMPARE(added.at(0).at(1).toPointF(), view->mapToScene(at));
+
+    // Other data, or a graph that is not editable, is not taken.
+    QMimeData text;
+    text.setText(QStringLiteral("command"));
+    QDropEvent other(QPointF(at), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(view->viewport(), &other);
+    m_pane->setEditable(false);
+    QDragEnterEvent locked(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(view->viewport(), &locked);
+    QVERIFY(!locked.isAccepted());
+    QDropEvent lockedDrop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(view->viewport(), &lockedDrop);
+    QCOMPARE(added.size(), 1);
+}
+
+void tst_graphedit::contextMenuAddsResource()
+{
+    GraphView *view = m_pane->view();
+    QSignalSpy added(m_pane.get(), &GraphPane::resourceAddRequested);
+    std::unique_ptr<QMenu> menu(view->createAddMenu(QPointF(-12, 345)));
+    const QStringList types = ExecutorRegistry::builtIn().types();
+    QCOMPARE(menu->actions().size(), types.size());
+    QCOMPARE(menu->actions().constFirst()->text(), QStringLiteral("Add %1 Resource Here").arg(types.constFirst()));
+    menu->actions().constLast()->trigger();
+    QCOMPARE(added.size(), 1);
+    QCOMPARE(added.at(0).at(0).toString(), types.constLast());
+    QCOMPARE(added.at(0).at(1).toPointF(), QPointF(-12, 345));
+}
+
+void tst_graphedit::pinnedNodeUnpins()
+{
+    GraphView *view = m_pane->view();
+    PlanReadResult read = PlanReader::readText(kPlan, QStringLiteral("test.json"), ExecutorRegistry::builtIn());
+    read.plan.positions.insert(QStringLiteral("cache"), QPointF(500, -80));
+    read.plan.positions.insert(QStringLiteral("queue"), QPointF(700, -80));
+    QSignalSpy laidOut(view, &GraphView::layoutFinished);
+    m_session->setPlan(read.plan, QString());
+    QVERIFY(laidOut.wait(kLayoutTimeoutMs));
+    const Plan &plan = m_session->plan();
+    const int cache = plan.indexOf(QStringLiteral("cache"));
+    const int db = plan.indexOf(QStringLiteral("db"));
+    QVERIFY(view->nodeItem(cache)->isPinned());
+    QVERIFY(!view->nodeItem(db)->isPinned());
+    QCOMPARE(view->nodeItem(cache)->sceneRect().center(), QPointF(500, -80));
+    QVERIFY(view->graphScene()->sceneRect().contains(view->nodeItem(cache)->sceneRect()));
+
+    QSignalSpy unpin(m_pane.get(), &GraphPane::unpinRequested);
+    std::unique_ptr<QMenu> plain(view->createContextMenu(db));
+    QVERIFY(!plain->findChild<QAction *>(QStringLiteral("unpinPosition")));
+    std::unique_ptr<QMenu> menu(view->createContextMenu(cache));
+    QAction *action = menu->findChild<QAction *>(QStringLiteral("unpinPosition"));
+    QVERIFY(action);
+    QCOMPARE(action->text(), QStringLiteral("Unpin Position"));
+    action->trigger();
+    QCOMPARE(unpin.size(), 1);
+    QCOMPARE(unpin.at(0).at(0).toStringList(), QStringList{QStringLiteral("cache")});
+
+    // Several selected: the pinned ones of them.
+    m_pane->view()->fit();
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, centreOf(QStringLiteral("db")));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, centreOf(QStringLiteral("cache")));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, centreOf(QStringLiteral("queue")));
+    std::unique_ptr<QMenu> several(view->createContextMenu(db));
+    action = several->findChild<QAction *>(QStringLiteral("unpinPosition"));
+    QVERIFY(action);
+    action->trigger();
+    QCOMPARE(unpin.size(), 2);
+    QCOMPARE(unpin.at(1).at(0).toStringList(), (QStringList{QStringLiteral("cache"), QStringLiteral("queue")}));
+
+    // Not while the graph is locked.
+    m_pane->setEditable(false);
+    std::unique_ptr<QMenu> locked(view->createContextMenu(cache));
+    QVERIFY(!locked->findChild<QAction *>(QStringLiteral("unpinPosition")));
+}
+
+void tst_graphedit::newResourcePosition()
+{
+    GraphView *view = m_pane->view();
+    // Nothing selected: the middle of what the view shows.
+    const QPointF middle = view->mapToScene(view->viewport()->rect().center());
+    QVERIFY(QLineF(view->newResourcePosition(), middle).length() < 2);
+
+    // Beside the selection, to its right, on no other node.
+    const int db = m_session->plan().indexOf(QStringLiteral("db"));
+    m_session->select(db);
+    const QPointF at = view->newResourcePosition();
+    const QRectF selected = view->nodeItem(db)->sceneRect();
+    QVERIFY(at.x() > selected.right());
+    QRectF room(QPointF(0, 0), selected.size());
+    room.moveCenter(at);
+    for (const GraphNodeItem *node : view->graphScene()->nodeItems())
+        QVERIFY(!node->sceneRect().intersects(room));
+}
+
+void tst_graphedit::escapeCancelsMove()
+{
+    GraphView *view = m_pane->view();
+    QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
+    const int app = m_session->plan().indexOf(QStringLiteral("app"));
+    const QPointF before = view->nodeItem(app)->sceneRect().center();
+    const QPoint from = centreOf(QStringLiteral("app"));
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
+    QTest::mouseMove(view->viewport(), from + QPoint(50, 50));
+    QVERIFY(view->isMovingNodes());
+    QTest::keyClick(view, Qt::Key_Escape);
+    QVERIFY(!view->isMovingNodes());
+    QCOMPARE(view->nodeItem(app)->sceneRect().center(), before);
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, from + QPoint(50, 50));
+    QCOMPARE(moved.size(), 0);
+    QCOMPARE(m_session->selected(), -1); // the release after Escape is no click either
+}
+
+void tst_graphedit::groupFollowsDraggedMember()
+{
+    GraphView *view = m_pane->view();
+    PlanReadResult read = PlanReader::readText(kPlan, QStringLiteral("test.json"), ExecutorRegistry::builtIn());
+    read.plan.groups.append(Group{QStringLiteral("data"), QStringLiteral("Data"), 0});
+    read.plan.resources[read.plan.indexOf(QStringLiteral("db"))].group = QStringLiteral("data");
+    read.plan.resources[read.plan.indexOf(QStringLiteral("cache"))].group = QStringLiteral("data");
+    QSignalSpy laidOut(view, &GraphView::layoutFinished);
+    m_session->setPlan(read.plan, QString());
+    QVERIFY(laidOut.wait(kLayoutTimeoutMs));
+    view->fit();
+    QCOMPARE(view->graphScene()->groupItems().size(), 1);
+    const GraphGroupItem *group = view->graphScene()->groupItems().constFirst();
+    const GraphNodeItem *db = view->nodeItem(m_session->plan().indexOf(QStringLiteral("db")));
+
+    const QPoint from = centreOf(QStringLiteral("db"));
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
+    QTest::mouseMove(view->viewport(), from + QPoint(20, 20));
+    QTest::mouseMove(view->viewport(), from + QPoint(40, 120));
+    QVERIFY(group->rect().contains(db->sceneRect()));
+    QVERIFY(!group->labelRect().intersects(db->sceneRect()));
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, from + QPoint(40, 120));
+    QVERIFY(group->rect().contains(db->sceneRect()));
+    QVERIFY(view->graphScene()->sceneRect().contains(group->rect()));
 }
 
 QTEST_MAIN(tst_graphedit)

@@ -11,6 +11,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 using namespace fanout;
@@ -26,6 +27,16 @@ void addSim(Plan &plan, const QString &id, const QStringList &dependsOn, const Q
     r.dependsOn = dependsOn;
     r.group = group;
     plan.resources.append(r);
+}
+
+// How far `p` is from the outline of `rect`, inside or out.
+qreal distanceToBorder(const QRectF &rect, QPointF p)
+{
+    if (rect.contains(p))
+        return std::min({p.x() - rect.left(), rect.right() - p.x(), p.y() - rect.top(), rect.bottom() - p.y()});
+    const qreal dx = std::max({rect.left() - p.x(), 0.0, p.x() - rect.right()});
+    const qreal dy = std::max({rect.top() - p.y(), 0.0, p.y() - rect.bottom()});
+    return std::hypot(dx, dy);
 }
 
 } // namespace
@@ -46,6 +57,8 @@ private slots:
     void twoLayoutersAtOnce();
     void largeRandomPlan();
     void unconnectedPartsArePackedInRows();
+    void pinnedNodes_data();
+    void pinnedNodes();
 
 private:
     // Requests a layout and waits for it (or for `timeoutMs` to pass: an invalid layout).
@@ -347,6 +360,91 @@ void tst_graphlayout::unconnectedPartsArePackedInRows()
     for (const GraphLayout::Edge &edge : layout.edges) {
         QVERIFY(!edge.path.isEmpty());
         QVERIFY(layout.bounds.adjusted(-1, -1, 1, 1).contains(edge.arrowTip));
+    }
+}
+
+void tst_graphlayout::pinnedNodes_data()
+{
+    QTest::addColumn<QStringList>("ids");
+    QTest::addColumn<QList<QPointF>>("pins");
+
+    QTest::newRow("far below") << QStringList{QStringLiteral("app")} << QList<QPointF>{{900, 1400}};
+    QTest::newRow("negative coordinates") << QStringList{QStringLiteral("vpc")} << QList<QPointF>{{-400, -250}};
+    QTest::newRow("beside its dependency") << QStringList{QStringLiteral("app")} << QList<QPointF>{{-200, 0}};
+    QTest::newRow("group member moved out") << QStringList{QStringLiteral("db")} << QList<QPointF>{{700, 60}};
+    QTest::newRow("whole chain moved alike") << QStringList{QStringLiteral("subnet"), QStringLiteral("db")}
+                                             << QList<QPointF>{}; // filled in below: both by the same offset
+    QTest::newRow("lone resource") << QStringList{QStringLiteral("lone")} << QList<QPointF>{{-50, 600}};
+    QTest::newRow("pinned where it is") << QStringList{QStringLiteral("cache")} << QList<QPointF>{};
+}
+
+void tst_graphlayout::pinnedNodes()
+{
+    QFETCH(QStringList, ids);
+    QFETCH(QList<QPointF>, pins);
+
+    // vpc -> subnet -> db (subnet and db in group "data") -> app; cache beside; lone on its own.
+    Plan plan;
+    plan.name = QStringLiteral("pins");
+    plan.groups.append(Group{QStringLiteral("data"), QStringLiteral("Data tier"), 0});
+    addSim(plan, QStringLiteral("vpc"), {}, QString());
+    addSim(plan, QStringLiteral("subnet"), {QStringLiteral("vpc")}, QStringLiteral("data"));
+    addSim(plan, QStringLiteral("db"), {QStringLiteral("subnet")}, QStringLiteral("data"));
+    addSim(plan, QStringLiteral("app"), {QStringLiteral("db"), QStringLiteral("vpc")}, QString());
+    addSim(plan, QStringLiteral("cache"), {QStringLiteral("vpc")}, QString());
+    addSim(plan, QStringLiteral("lone"), {}, QString());
+
+    GraphLayouter layouter;
+    const GraphLayout automatic = layOut(layouter, GraphLayoutInput::fromPlan(plan));
+    QVERIFY2(automatic.isValid(), qPrintable(automatic.error));
+    if (pins.isEmpty()) { // relative to the automatic layout
+        for (const QString &id : std::as_const(ids))
+            pins.append(automatic.nodes[plan.indexOf(id)].center() + (QTest::currentDataTag() == QByteArray("pinned where it is") ? QPointF() : QPointF(300, 120)));
+    }
+    for (int i = 0; i < ids.size(); ++i)
+        plan.positions.insert(ids[i], pins[i]);
+
+    const GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    for (int i = 0; i < ids.size(); ++i)
+        QCOMPARE(input.nodes[plan.indexOf(ids[i])].pinned, std::optional<QPointF>(pins[i]));
+    const GraphLayout layout = layOut(layouter, input);
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QCOMPARE(layout.nodes.size(), plan.resources.size());
+    QCOMPARE(layout.edges.size(), automatic.edges.size());
+
+    // Pinned centres exactly where the plan says; the rest where the layout put them.
+    for (int i = 0; i < ids.size(); ++i) {
+        const QRectF node = layout.nodes[plan.indexOf(ids[i])];
+        QCOMPARE(node.center(), pins[i]);
+        QCOMPARE(node.size(), automatic.nodes[plan.indexOf(ids[i])].size());
+    }
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        if (!ids.contains(plan.resources[r].id))
+            QCOMPARE(layout.nodes[r], automatic.nodes[r]);
+    }
+    // Every edge still runs from its dependency's border to its dependent's.
+    for (const GraphLayout::Edge &edge : layout.edges) {
+        QVERIFY(edge.path.size() >= 4);
+        const QString what = plan.resources[edge.from].id + QStringLiteral(" -> ") + plan.resources[edge.to].id;
+        QVERIFY2(distanceToBorder(layout.nodes[edge.from], edge.path.constFirst()) < 4, qPrintable(what));
+        QVERIFY2(distanceToBorder(layout.nodes[edge.to], edge.arrowTip) < 4, qPrintable(what));
+        QVERIFY2(QLineF(edge.path.constLast(), edge.arrowTip).length() < 12, qPrintable(what)); // room for the arrowhead
+    }
+    // The group's box holds its members and its label; the bounds hold everything.
+    QCOMPARE(layout.clusters.size(), 1);
+    const GraphLayout::Cluster &cluster = layout.clusters.constFirst();
+    for (const QString &member : {QStringLiteral("subnet"), QStringLiteral("db")})
+        QVERIFY(cluster.rect.contains(layout.nodes[plan.indexOf(member)]));
+    QVERIFY(cluster.rect.contains(cluster.labelRect));
+    QVERIFY(!cluster.labelRect.intersects(layout.nodes[plan.indexOf(QStringLiteral("subnet"))]));
+    const QRectF bounds = layout.bounds.adjusted(-0.5, -0.5, 0.5, 0.5);
+    for (const QRectF &node : layout.nodes)
+        QVERIFY(bounds.contains(node));
+    QVERIFY(bounds.contains(cluster.rect));
+    for (const GraphLayout::Edge &edge : layout.edges) {
+        for (const QPointF &p : edge.path)
+            QVERIFY(bounds.contains(p));
+        QVERIFY(bounds.contains(edge.arrowTip));
     }
 }
 

@@ -11,6 +11,7 @@
 #include "runsession.h"
 
 #include <QImage>
+#include <QLineF>
 #include <QLineEdit>
 #include <QMenu>
 #include <QScrollBar>
@@ -84,6 +85,9 @@ private slots:
     void zoomKeys();
     void exportPngAndSvg();
     void newPlanReplacesGraph();
+    void editKeepsTheView_data();
+    void editKeepsTheView();
+    void pinnedNodesDrawnWhereSaved();
 
 private:
     void showDemo();
@@ -393,6 +397,80 @@ void tst_graphview::newPlanReplacesGraph()
     m_session->setPlan(Plan(), QString());
     QVERIFY(!m_pane->view()->isLayingOut());
     QVERIFY(m_pane->view()->graphScene()->nodeItems().isEmpty());
+}
+
+void tst_graphview::editKeepsTheView_data()
+{
+    QTest::addColumn<QString>("selected"); // the anchor when it survives; none: the first common node
+    QTest::addColumn<QString>("removed");  // a resource the edit takes out, besides adding one
+    QTest::newRow("selected node stays put") << QStringLiteral("app-a") << QString();
+    QTest::newRow("first common node stays put") << QString() << QString();
+    QTest::newRow("selected node removed") << QStringLiteral("vpc") << QStringLiteral("vpc");
+}
+
+void tst_graphview::editKeepsTheView()
+{
+    QFETCH(QString, selected);
+    QFETCH(QString, removed);
+    showDemo();
+    GraphView *view = m_pane->view();
+    view->setZoom(1.3);
+    view->horizontalScrollBar()->setValue(view->horizontalScrollBar()->value() + 120);
+    view->verticalScrollBar()->setValue(view->verticalScrollBar()->value() + 70);
+    if (!selected.isEmpty()) {
+        QVERIFY(m_demo.indexOf(selected) >= 0);
+        m_session->select(m_demo.indexOf(selected));
+    }
+    const qreal zoom = view->zoom();
+
+    // An edit: one resource more (and maybe one fewer), which moves most nodes in the layout.
+    Plan edited = m_demo;
+    if (!removed.isEmpty()) {
+        edited.resources.removeAt(edited.indexOf(removed));
+        for (Resource &r : edited.resources)
+            r.dependsOn.removeAll(removed);
+    }
+    Resource added;
+    added.id = QStringLiteral("added");
+    added.type = QStringLiteral("sim");
+    added.dependsOn = {edited.resources.constFirst().id};
+    edited.resources.prepend(added); // the first common node is not the first node
+    const QString anchor = selected.isEmpty() || selected == removed ? edited.resources[1].id : selected;
+    const GraphNodeItem *node = view->nodeItem(m_demo.indexOf(anchor));
+    QVERIFY(node);
+    const QPointF before = view->mapFromScene(node->sceneRect().center());
+
+    QSignalSpy laidOut(view, &GraphView::layoutFinished);
+    m_session->setPlan(edited, QString());
+    QVERIFY(laidOut.wait(kLayoutTimeoutMs));
+    QCOMPARE(view->zoom(), zoom);
+    node = view->nodeItem(edited.indexOf(anchor));
+    QVERIFY(node);
+    const QPointF after = view->mapFromScene(node->sceneRect().center());
+    QVERIFY2(QLineF(before, after).length() <= 1.5,
+             qPrintable(QStringLiteral("%1 was at %2,%3, is at %4,%5").arg(anchor).arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
+
+    // Another plan altogether is fitted afresh.
+    m_session->setPlan(readPlan(kRetryPlan), QString());
+    QVERIFY(laidOut.wait(kLayoutTimeoutMs));
+    QVERIFY(view->zoom() != zoom);
+}
+
+void tst_graphview::pinnedNodesDrawnWhereSaved()
+{
+    // A pin far outside the automatic layout: the node is there, and the view can scroll to it.
+    Plan pinned = m_demo;
+    pinned.positions.insert(pinned.resources[4].id, QPointF(-600, 2500));
+    m_session->setPlan(pinned, QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_pane->view()->isLayingOut(), kLayoutTimeoutMs);
+    GraphView *view = m_pane->view();
+    const GraphNodeItem *node = view->nodeItem(4);
+    QVERIFY(node->isPinned());
+    QVERIFY(!view->nodeItem(5)->isPinned());
+    QCOMPARE(node->sceneRect().center(), QPointF(-600, 2500));
+    QVERIFY(view->graphScene()->sceneRect().contains(node->sceneRect()));
+    view->fit();
+    QVERIFY(view->viewport()->rect().contains(view->mapFromScene(node->sceneRect()).boundingRect()));
 }
 
 QTEST_MAIN(tst_graphview)

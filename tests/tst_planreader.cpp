@@ -40,6 +40,8 @@ class tst_PlanReader : public QObject
 private slots:
     void badPlans_data();
     void badPlans();
+    void layoutSection_data();
+    void layoutSection();
     void syntaxErrorsHaveLineAndColumn_data();
     void syntaxErrorsHaveLineAndColumn();
     void problemsPointIntoTheFile();
@@ -162,6 +164,52 @@ void tst_PlanReader::badPlans()
     QCOMPARE(result.hasErrors(), isError);
     // Each problem is reported once.
     QCOMPARE(std::count_if(result.diagnostics.cbegin(), result.diagnostics.cend(), [&](const Diagnostic &d) { return d.path == path; }), 1);
+}
+
+void tst_PlanReader::layoutSection_data()
+{
+    QTest::addColumn<QString>("layout");    // the value of "layout"
+    QTest::addColumn<QString>("severity");  // of the one problem expected: "", "error" or "warning"
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("message");   // a part of it
+    QTest::addColumn<int>("positions");     // how many the plan keeps
+
+    QTest::newRow("valid") << R"({"positions": {"a": {"x": 120, "y": 40}, "b": {"x": -3.5, "y": 0}}})" << "" << "" << "" << 2;
+    QTest::newRow("empty") << "{}" << "" << "" << "" << 0;
+    QTest::newRow("no positions") << R"({"positions": {}})" << "" << "" << "" << 0;
+    QTest::newRow("not an object") << "[]" << "error" << "layout" << "must be an object such as" << 0;
+    QTest::newRow("positions not an object") << R"({"positions": 3})" << "error" << "layout.positions" << "must be an object of node centres by resource id" << 0;
+    QTest::newRow("entry not an object") << R"({"positions": {"a": [1, 2]}})" << "error" << "layout.positions.a" << "a position is an object" << 0;
+    QTest::newRow("x not a number") << R"({"positions": {"a": {"x": "1", "y": 2}, "b": {"x": 1, "y": 2}}})" << "error" << "layout.positions.a.x" << "must be a number" << 1;
+    QTest::newRow("no y") << R"({"positions": {"a": {"x": 1}}})" << "error" << "layout.positions.a" << "the position has no" << 0;
+    QTest::newRow("unknown id") << R"({"positions": {"foo": {"x": 1, "y": 2}, "a": {"x": 1, "y": 2}}})" << "warning" << "layout.positions.foo" << "the plan has no resource foo; its position is ignored" << 1;
+    QTest::newRow("unknown layout field") << R"({"zoom": 2})" << "warning" << "layout.zoom" << "unknown layout field" << 0;
+    QTest::newRow("unknown position field") << R"({"positions": {"a": {"x": 1, "y": 2, "z": 3}}})" << "warning" << "layout.positions.a.z" << "unknown position field" << 1;
+}
+
+void tst_PlanReader::layoutSection()
+{
+    QFETCH(QString, layout);
+    QFETCH(QString, severity);
+    QFETCH(QString, path);
+    QFETCH(QString, message);
+    QFETCH(int, positions);
+    const PlanReadResult result = read(QStringLiteral(R"({"name": "t", "resources": [{"id": "a", "type": "sim"}, {"id": "b", "type": "sim"}], "layout": %1})").arg(layout));
+    if (severity.isEmpty()) {
+        QVERIFY2(result.diagnostics.isEmpty(), qPrintable(dump(result.diagnostics)));
+    } else {
+        QVERIFY2(result.diagnostics.size() == 1, qPrintable(dump(result.diagnostics)));
+        const Diagnostic &d = result.diagnostics.constFirst();
+        QCOMPARE(d.path, path);
+        QVERIFY2(d.message.contains(message), qPrintable(d.message));
+        QCOMPARE(d.isError(), severity == QLatin1String("error"));
+        QVERIFY(d.line > 0); // placed in the file like every other problem
+    }
+    QCOMPARE(result.plan.positions.size(), positions);
+    if (QByteArray(QTest::currentDataTag()) == "valid") {
+        QCOMPARE(result.plan.positions.value(QStringLiteral("a")), QPointF(120, 40));
+        QCOMPARE(result.plan.positions.value(QStringLiteral("b")), QPointF(-3.5, 0));
+    }
 }
 
 void tst_PlanReader::syntaxErrorsHaveLineAndColumn_data()

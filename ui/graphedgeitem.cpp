@@ -28,6 +28,13 @@ GraphEdgeItem::GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPoin
 {
     setFlag(ItemIsSelectable);
     setAcceptedMouseButtons(Qt::NoButton);
+    setRoute(path, arrowTip);
+}
+
+void GraphEdgeItem::setRoute(const QList<QPointF> &path, QPointF arrowTip)
+{
+    prepareGeometryChange();
+    m_path = QPainterPath();
     if (!path.isEmpty()) {
         m_path.moveTo(path.first());
         for (int i = 1; i + 2 < path.size(); i += 3)

@@ -20,6 +20,9 @@ public:
     // arrowhead starts; `arrowTip` is where the arrowhead points.
     GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPointF arrowTip);
 
+    // A new route, for when an end was dragged elsewhere.
+    void setRoute(const QList<QPointF> &path, QPointF arrowTip);
+
     int from() const { return m_from; }
     int to() const { return m_to; }
     bool isEmphasised() const { return m_emphasised; }

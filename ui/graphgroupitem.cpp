@@ -28,6 +28,14 @@ GraphGroupItem::GraphGroupItem(int group, const QString &label, const QRectF &re
     setToolTip(label);
 }
 
+void GraphGroupItem::setRect(const QRectF &rect, const QRectF &labelRect)
+{
+    prepareGeometryChange();
+    m_rect = rect;
+    m_labelRect = labelRect;
+    update();
+}
+
 QFont GraphGroupItem::labelFont()
 {
     QFont font = QGuiApplication::font();

@@ -19,6 +19,8 @@ public:
     int group() const { return m_group; }
     QString label() const { return m_label; }
     QRectF rect() const { return m_rect; }
+    QRectF labelRect() const { return m_labelRect; }
+    void setRect(const QRectF &rect, const QRectF &labelRect); // refitted around moved members
 
     int type() const override { return Type; }
     QRectF boundingRect() const override;

@@ -36,6 +36,7 @@ const QColor kSelectionRing(0x1a, 0x73, 0xe8);
 const QColor kOverrun(0xb0, 0x60, 0x00);
 const QColor kConditional(0x7b, 0x4d, 0xb8);
 constexpr qreal kTagHeight = 14;
+const QColor kPin(0x5f, 0x63, 0x68);
 
 // Tenths of a second below 10 s, so a short attempt visibly moves; else "12s", "2m05s".
 QString shortDuration(qint64 ms)
@@ -137,6 +138,14 @@ void GraphNodeItem::setMarks(bool runs, bool conditional)
     update();
 }
 
+void GraphNodeItem::setPinned(bool pinned)
+{
+    if (pinned == m_pinned)
+        return;
+    m_pinned = pinned;
+    update();
+}
+
 void GraphNodeItem::setStatus(ResourceState state, int attempt)
 {
     if (state == m_state && attempt == m_attempt)
@@ -221,6 +230,13 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     painter->setPen(outline(stroke, 1.5, m_runs));
     painter->setBrush(fill);
     painter->drawRoundedRect(m_rect.adjusted(0.75, 0.75, -0.75, -0.75), kRadius, kRadius);
+    if (m_pinned) {
+        // A pin's head on the top edge at the left: placed by hand, and kept there.
+        const QPointF head(m_rect.left() + kPadding + kGlyph / 2, m_rect.top());
+        painter->setPen(QPen(Qt::white, 1.5));
+        painter->setBrush(kPin);
+        painter->drawEllipse(head, 4, 4);
+    }
     if (m_conditional) {
         // "if" on the top edge, at the right: exists only when a condition (or profile) holds.
         QFont font = detailFont();

@@ -32,6 +32,11 @@ public:
     bool runs() const { return m_runs; }
     bool isConditional() const { return m_conditional; }
 
+    // Marks a node the user placed by hand (its position is saved in the plan): a small pin.
+    void setPinned(bool pinned);
+    bool isPinned() const { return m_pinned; }
+    QRectF sceneRect() const { return mapRectToScene(m_rect); } // where it is, dragged or not
+
     void setStatus(ResourceState state, int attempt);
     // Running time of the current attempt against the estimate; elapsedMs < 0 hides the progress.
     void setProgress(qint64 elapsedMs, qint64 estimateMs);
@@ -56,6 +61,7 @@ private:
     qint64 m_estimateMs = 0;
     bool m_runs = true;
     bool m_conditional = false;
+    bool m_pinned = false;
 };
 
 } // namespace fanout

@@ -61,6 +61,9 @@ GraphPane::GraphPane(RunSession &session, QWidget *parent)
     connect(m_view, &GraphView::dependencyRequested, this, &GraphPane::dependencyRequested);
     connect(m_view, &GraphView::dependencyRemovalRequested, this, &GraphPane::dependencyRemovalRequested);
     connect(m_view, &GraphView::resourcesRemovalRequested, this, &GraphPane::resourcesRemovalRequested);
+    connect(m_view, &GraphView::resourcesMoved, this, &GraphPane::resourcesMoved);
+    connect(m_view, &GraphView::unpinRequested, this, &GraphPane::unpinRequested);
+    connect(m_view, &GraphView::resourceAddRequested, this, &GraphPane::resourceAddRequested);
 
     m_editMessage->setWordWrap(true);
     m_editMessage->setTextFormat(Qt::PlainText);
@@ -150,6 +153,11 @@ bool GraphPane::isEditable() const
 QStringList GraphPane::selectedIds() const
 {
     return m_view->selectedIds();
+}
+
+QPointF GraphPane::newResourcePosition() const
+{
+    return m_view->newResourcePosition();
 }
 
 void GraphPane::showEditMessage(const QString &message)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QHash>
+#include <QPointF>
 #include <QStringList>
 #include <QWidget>
 
@@ -31,6 +33,7 @@ public:
     void setEditable(bool editable); // GraphView::setEditable
     bool isEditable() const;
     QStringList selectedIds() const; // GraphView::selectedIds
+    QPointF newResourcePosition() const; // GraphView::newResourcePosition
 
     // Selects and centres the next resource (after the selected one, in plan order) whose id or
     // name contains `text`, ignoring case. Returns it, or -1 when none matches.
@@ -54,6 +57,10 @@ signals:
     void dependencyRequested(const QString &dependentId, const QString &dependencyId);
     void dependencyRemovalRequested(const QString &dependentId, const QString &dependencyId);
     void resourcesRemovalRequested(const QStringList &ids);
+    // As GraphView's: nodes dragged (new centres by id), Unpin Position, a drop or Add ... Here.
+    void resourcesMoved(const QHash<QString, QPointF> &centres);
+    void unpinRequested(const QStringList &ids);
+    void resourceAddRequested(const QString &type, const QPointF &sceneCentre);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;

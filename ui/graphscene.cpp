@@ -70,6 +70,7 @@ void GraphScene::clearGraph()
     m_edges.clear();
     m_groups.clear();
     m_highlighted = -1;
+    m_contentRect = QRectF();
     setSceneRect(QRectF());
 }
 
@@ -100,10 +101,25 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
         const Resource &resource = plan.resources[r];
         auto *item = new GraphNodeItem(r, nodeName(resource), nodeType(resource), layout.nodes[r]);
         item->setMarks(resource.run, isConditional(resource));
+        item->setPinned(plan.positions.contains(resource.id));
         addItem(item);
         m_nodes.append(item);
     }
-    setSceneRect(layout.bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin));
+    m_contentRect = layout.bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
+    setSceneRect(m_contentRect);
+}
+
+void GraphScene::updateContentRect()
+{
+    QRectF bounds;
+    for (const GraphNodeItem *node : std::as_const(m_nodes))
+        bounds |= node->sceneRect();
+    for (const GraphEdgeItem *edge : std::as_const(m_edges))
+        bounds |= edge->sceneBoundingRect();
+    for (const GraphGroupItem *group : std::as_const(m_groups))
+        bounds |= group->rect();
+    m_contentRect = bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
+    setSceneRect(sceneRect() | m_contentRect);
 }
 
 GraphNodeItem *GraphScene::nodeItem(int resource) const

@@ -30,6 +30,12 @@ public:
     void build(const Plan &plan, const GraphLayout &layout);
     void clearGraph();
 
+    // Where the graph is drawn, with a margin: what Fit shows and export writes. The scene rect
+    // may be larger, so that the view can keep a node in place when an edit shrinks the graph.
+    QRectF contentRect() const { return m_contentRect; }
+    // After nodes were dragged: the content rect (and the scene rect) grow to include every item.
+    void updateContentRect();
+
     GraphNodeItem *nodeItem(int resource) const; // null when there is none
     const QList<GraphNodeItem *> &nodeItems() const { return m_nodes; }
     const QList<GraphEdgeItem *> &edgeItems() const { return m_edges; }
@@ -50,6 +56,7 @@ private:
     QList<GraphEdgeItem *> m_edges;
     QList<GraphGroupItem *> m_groups;
     int m_highlighted = -1;
+    QRectF m_contentRect;
 };
 
 } // namespace fanout

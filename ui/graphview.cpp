@@ -1,6 +1,8 @@
 #include "graphview.h"
 
+#include "executorregistry.h"
 #include "graphedgeitem.h"
+#include "graphgroupitem.h"
 #include "graphlayouter.h"
 #include "graphnodeitem.h"
 #include "graphscene.h"
@@ -9,6 +11,9 @@
 
 #include <QApplication>
 #include <QContextMenuEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QFileInfo>
 #include <QGraphicsLineItem>
 #include <QImage>
@@ -40,6 +45,7 @@ constexpr qreal kExportScale = 2.0;
 constexpr qreal kMaxExportSide = 16'000;
 constexpr qreal kMaxExportPixels = 120e6;
 const QColor kLinkColor(0x1a, 0x73, 0xe8); // the line a Shift+drag draws: the selection colour
+constexpr qreal kSpacing = 30; // between a new resource's node and its neighbours
 
 } // namespace
 
@@ -57,6 +63,7 @@ GraphView::GraphView(RunSession &session, QWidget *parent)
     setResizeAnchor(AnchorViewCenter);
     setFrameShape(QFrame::NoFrame);
     setFocusPolicy(Qt::StrongFocus);
+    setAcceptDrops(true);
 
     m_ticker->setInterval(kTickMs);
     connect(m_ticker, &QTimer::timeout, this, &GraphView::tick);
@@ -93,8 +100,10 @@ void GraphView::setEditable(bool editable)
     if (editable == m_editable)
         return;
     m_editable = editable;
-    if (!editable)
+    if (!editable) {
+        cancelMoving();
         cancelLink();
+    }
     refreshAll(); // the tooltips say how to edit
 }
 
@@ -123,6 +132,7 @@ QStringList GraphView::selectedIds() const
 
 void GraphView::forgetItems()
 {
+    cancelMoving();
     cancelLink();
     m_selectedEdge = nullptr;
     m_selection.clear();
@@ -130,8 +140,14 @@ void GraphView::forgetItems()
 
 void GraphView::onPlanChanged()
 {
+    rememberPlacement();
+    const QRectF shownRect = m_scene->sceneRect();
     forgetItems();
     m_scene->clearGraph();
+    // While an edit's layout is on its way the view keeps its scroll range: scroll bars that came
+    // and went would move what is shown when the new layout arrives.
+    if (!m_shownAt.isEmpty() && m_session.resourceCount() > 0)
+        m_scene->setSceneRect(shownRect);
     m_running.clear();
     m_layoutError.clear();
     m_generation = 0; // any layout still on its way is of another plan
@@ -154,10 +170,17 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
         m_scene->build(m_session.plan(), layout);
         refreshAll();
         m_scene->highlight(m_session.selected(), m_session.graph());
-        // A view that is not on screen yet has no size to fit to: place it when it has one.
-        m_placementPending = true;
-        if (isVisible())
-            placeInitially();
+        m_shownIds.clear();
+        for (const Resource &resource : m_session.plan().resources)
+            m_shownIds.append(resource.id);
+        // An edit keeps the view where it was; a new plan, or a view that is not on screen yet
+        // (it has no size to fit to), is placed when it can be.
+        if (!(isVisible() && keepPlacement())) {
+            m_placementPending = true;
+            if (isVisible())
+                placeInitially();
+        }
+        m_shownAt.clear();
     }
     viewport()->update();
     emit layoutFinished();
@@ -175,6 +198,54 @@ void GraphView::placeInitially()
     }
     if (GraphNodeItem *selected = nodeItem(m_session.selected()))
         ensureVisible(selected, 40, 40);
+}
+
+void GraphView::rememberPlacement()
+{
+    // While a layout is on its way the items are gone already: what was shown before stays the
+    // reference, so that a burst of edits keeps the view as it was before the first.
+    if (m_scene->nodeItems().isEmpty() || m_placementPending || !isVisible())
+        return;
+    m_shownAt.clear();
+    for (const GraphNodeItem *node : m_scene->nodeItems()) {
+        if (node->resource() < m_shownIds.size())
+            m_shownAt.insert(m_shownIds[node->resource()], QPointF(mapFromScene(node->sceneRect().center())));
+    }
+    const int selected = m_selection.size() > 1 ? m_selection.constFirst() : m_scene->highlighted();
+    m_shownSelected = m_shownIds.value(selected);
+    m_shownTransform = transform();
+}
+
+bool GraphView::keepPlacement()
+{
+    if (m_shownAt.isEmpty())
+        return false;
+    const Plan &plan = m_session.plan();
+    int anchor = m_shownSelected.isEmpty() || !m_shownAt.contains(m_shownSelected) ? -1 : plan.indexOf(m_shownSelected);
+    for (int r = 0; anchor < 0 && r < plan.resources.size(); ++r) {
+        if (m_shownAt.contains(plan.resources[r].id))
+            anchor = r;
+    }
+    const GraphNodeItem *node = nodeItem(anchor);
+    if (!node)
+        return false; // nothing in common: another plan
+    m_placementPending = false;
+    const bool zoomChanges = !qFuzzyCompare(zoom(), m_shownTransform.m11());
+    setTransform(m_shownTransform);
+    // The scene must reach as far as the view shows, or the view could not keep the node in place
+    // (an edit that shrinks the graph would centre what is left).
+    const QPointF centre = node->sceneRect().center();
+    const QPointF wasAt = m_shownAt.value(plan.resources[anchor].id);
+    const QRectF visible(centre - wasAt / zoom(), QSizeF(viewport()->size()) / zoom());
+    m_scene->setSceneRect(m_scene->contentRect() | visible);
+    // Scroll bars that appear or go resize the viewport, and the view would then keep its centre,
+    // not the node: let them settle first.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    horizontalScrollBar()->setValue(qRound(visible.left() * zoom()));
+    verticalScrollBar()->setValue(qRound(visible.top() * zoom()));
+    if (zoomChanges)
+        emit zoomChanged(zoom());
+    return true;
 }
 
 void GraphView::showEvent(QShowEvent *event)
@@ -231,7 +302,7 @@ void GraphView::refreshNode(int resource)
     }
     if (isEditable())
         tip += QStringLiteral("<br><span style='color:#5f6368'>%1</span>")
-                   .arg(tr("Shift+drag to another resource to make it depend on this one").toHtmlEscaped());
+                   .arg(tr("Drag to place it; Shift+drag to another resource to make it depend on this one").toHtmlEscaped());
     node->setToolTip(tip);
 }
 
@@ -371,9 +442,10 @@ void GraphView::zoomOut()
 
 void GraphView::fit()
 {
-    const QRectF bounds = m_scene->sceneRect();
+    const QRectF bounds = m_scene->contentRect();
     if (m_scene->nodeItems().isEmpty() || bounds.isEmpty())
         return;
+    m_scene->setSceneRect(bounds); // room kept by an edit (see keepPlacement) is not needed now
     const QSizeF room = viewport()->size();
     const qreal fitting = std::clamp(std::min(room.width() / bounds.width(), room.height() / bounds.height()),
                                      kMinZoom, 1.0);
@@ -419,6 +491,12 @@ void GraphView::mousePressEvent(QMouseEvent *event)
             event->accept();
             return;
         }
+        if (node && !(event->modifiers() & (Qt::ShiftModifier | Qt::ControlModifier)) && isEditable()) {
+            // A plain drag from a node moves it (see mouseMoveEvent); without moving it is a click.
+            m_pressedNode = node->resource();
+            event->accept();
+            return;
+        }
         if (!node && (event->modifiers() & Qt::ControlModifier)) {
             // Ctrl+drag on empty space selects with a rubber band; a plain drag still pans.
             m_rubberBanding = true;
@@ -430,6 +508,15 @@ void GraphView::mousePressEvent(QMouseEvent *event)
 
 void GraphView::mouseMoveEvent(QMouseEvent *event)
 {
+    if (m_pressedNode >= 0) {
+        const QPoint pos = event->position().toPoint();
+        if (!m_movingNodes && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance())
+            startMoving();
+        if (m_movingNodes)
+            moveNodesBy(mapToScene(pos) - mapToScene(m_pressPos));
+        event->accept();
+        return;
+    }
     if (!m_linkLine) {
         QGraphicsView::mouseMoveEvent(event);
         return;
@@ -446,6 +533,16 @@ void GraphView::mouseMoveEvent(QMouseEvent *event)
 void GraphView::mouseReleaseEvent(QMouseEvent *event)
 {
     const QPoint pos = event->position().toPoint();
+    if (m_pressedNode >= 0 && event->button() == Qt::LeftButton) {
+        m_pressed = false;
+        m_pressedNode = -1;
+        if (m_movingNodes)
+            finishMoving();
+        else
+            clickAt(pos, event->modifiers());
+        event->accept();
+        return;
+    }
     if (m_linkFrom >= 0 && event->button() == Qt::LeftButton) {
         m_pressed = false;
         finishLink(pos);
@@ -547,10 +644,17 @@ void GraphView::contextMenuEvent(QContextMenuEvent *event)
 {
     const GraphNodeItem *node = nodeAt(event->pos());
     if (!node) {
-        QGraphicsView::contextMenuEvent(event);
+        if (!isEditable()) {
+            QGraphicsView::contextMenuEvent(event);
+            return;
+        }
+        std::unique_ptr<QMenu> menu(createAddMenu(mapToScene(event->pos()), this));
+        menu->exec(event->globalPos());
         return;
     }
-    m_session.select(node->resource());
+    // One of several selected keeps them selected: the menu acts on them all (Unpin Position).
+    if (!(m_selection.size() > 1 && m_selection.contains(node->resource())))
+        m_session.select(node->resource());
     std::unique_ptr<QMenu> menu(createContextMenu(node->resource(), this));
     menu->exec(event->globalPos());
 }
@@ -595,6 +699,11 @@ void GraphView::keyPressEvent(QKeyEvent *event)
             return;
         }
     }
+    if (event->key() == Qt::Key_Escape && m_movingNodes) {
+        cancelMoving();
+        event->accept();
+        return;
+    }
     if (event->key() == Qt::Key_Escape && m_linkFrom >= 0) {
         cancelLink();
         showSelection();
@@ -638,7 +747,212 @@ QMenu *GraphView::createContextMenu(int resource, QWidget *parent)
         if (stillThere())
             emit showLogsRequested(resource);
     });
+    if (valid && isEditable()) {
+        const Plan &plan = m_session.plan();
+        const QList<int> targets = m_selection.size() > 1 && m_selection.contains(resource) ? m_selection : QList<int>{resource};
+        QStringList pinned;
+        for (int r : targets) {
+            if (r < plan.resources.size() && plan.positions.contains(plan.resources[r].id))
+                pinned.append(plan.resources[r].id);
+        }
+        if (!pinned.isEmpty()) {
+            menu->addSeparator();
+            QAction *unpin = menu->addAction(pinned.size() > 1 ? tr("Unpin Positions") : tr("Unpin Position"));
+            unpin->setObjectName(QStringLiteral("unpinPosition"));
+            connect(unpin, &QAction::triggered, this, [this, pinned] { emit unpinRequested(pinned); });
+        }
+    }
     return menu;
+}
+
+QMenu *GraphView::createAddMenu(const QPointF &scenePos, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    for (const QString &type : ExecutorRegistry::builtIn().types()) {
+        QAction *add = menu->addAction(tr("Add %1 Resource Here").arg(type));
+        add->setData(type);
+        add->setEnabled(isEditable());
+        connect(add, &QAction::triggered, this, [this, type, scenePos] {
+            if (isEditable())
+                emit resourceAddRequested(type, scenePos);
+        });
+    }
+    return menu;
+}
+
+QPointF GraphView::newResourcePosition() const
+{
+    const GraphNodeItem *selected = nodeItem(m_session.selected());
+    if (!selected && !m_selection.isEmpty())
+        selected = nodeItem(m_selection.constLast());
+    if (!selected)
+        return mapToScene(viewport()->rect()).boundingRect().center();
+    // Beside the selection, as wide and tall as it: the new node will be about that size.
+    const QRectF beside = selected->sceneRect();
+    const QSizeF size = beside.size();
+    const auto free = [this](const QRectF &rect) {
+        const QList<QGraphicsItem *> hits = m_scene->items(rect.adjusted(-kSpacing / 2, -kSpacing / 2, kSpacing / 2, kSpacing / 2));
+        return std::none_of(hits.cbegin(), hits.cend(), [](const QGraphicsItem *item) { return item->type() == GraphNodeItem::Type; });
+    };
+    constexpr int kColumns = 6;
+    constexpr int kRows = 20;
+    for (int row = 0; row < kRows; ++row) {
+        for (int column = 0; column < kColumns; ++column) {
+            const QRectF candidate(QPointF(beside.right() + kSpacing + column * (size.width() + kSpacing),
+                                           beside.top() + row * (size.height() + kSpacing)), size);
+            if (free(candidate))
+                return candidate.center();
+        }
+    }
+    return beside.center() + QPointF(size.width() + kSpacing, 0);
+}
+
+bool GraphView::acceptsExecutorType(const QMimeData *mime) const
+{
+    return mime && isEditable() && mime->hasFormat(QLatin1String(kExecutorTypeMimeType));
+}
+
+void GraphView::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (acceptsExecutorType(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void GraphView::dragMoveEvent(QDragMoveEvent *event)
+{
+    if (acceptsExecutorType(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void GraphView::dropEvent(QDropEvent *event)
+{
+    if (!acceptsExecutorType(event->mimeData())) {
+        event->ignore();
+        return;
+    }
+    const QString type = QString::fromUtf8(event->mimeData()->data(QLatin1String(kExecutorTypeMimeType))).trimmed();
+    if (type.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    emit resourceAddRequested(type, mapToScene(event->position().toPoint()));
+}
+
+void GraphView::startMoving()
+{
+    QList<int> chosen = selectedResources();
+    if (chosen.size() < 2 || !chosen.contains(m_pressedNode))
+        chosen = {m_pressedNode};
+    m_moving.clear();
+    m_movingFrom.clear();
+    QSet<int> moving;
+    for (int r : std::as_const(chosen)) {
+        if (GraphNodeItem *node = nodeItem(r)) {
+            m_moving.append(r);
+            m_movingFrom.append(node->pos());
+            moving.insert(r);
+        }
+    }
+    if (m_moving.isEmpty())
+        return;
+    m_movingNodes = true;
+    for (GraphEdgeItem *edge : m_scene->edgeItems()) {
+        const bool from = moving.contains(edge->from());
+        const bool to = moving.contains(edge->to());
+        if (from && to) {
+            m_carriedEdges.append(edge);
+            m_carriedFrom.append(edge->pos());
+        } else if (from || to) {
+            m_movingEdges.append(edge);
+        }
+    }
+    const Plan &plan = m_session.plan();
+    for (GraphGroupItem *group : m_scene->groupItems()) {
+        MovingGroup fit;
+        bool affected = false;
+        for (int r = 0; r < plan.resources.size() && r < m_scene->nodeItems().size(); ++r) {
+            if (plan.resources[r].group.isEmpty() || plan.groupIndex(plan.resources[r].group) != group->group())
+                continue;
+            fit.members.append(r);
+            fit.membersBefore |= nodeItem(r)->sceneRect();
+            affected = affected || moving.contains(r);
+        }
+        if (!affected)
+            continue;
+        fit.item = group;
+        fit.cluster.group = group->group();
+        fit.cluster.rect = group->rect();
+        fit.cluster.labelRect = group->labelRect();
+        m_movingGroups.append(fit);
+    }
+    viewport()->setCursor(Qt::ClosedHandCursor);
+}
+
+void GraphView::moveNodesBy(QPointF delta)
+{
+    for (int i = 0; i < m_moving.size(); ++i) {
+        if (GraphNodeItem *node = nodeItem(m_moving[i]))
+            node->setPos(m_movingFrom[i] + delta);
+    }
+    for (int i = 0; i < m_carriedEdges.size(); ++i)
+        m_carriedEdges[i]->setPos(m_carriedFrom[i] + delta);
+    for (GraphEdgeItem *edge : std::as_const(m_movingEdges)) {
+        const GraphNodeItem *from = nodeItem(edge->from());
+        const GraphNodeItem *to = nodeItem(edge->to());
+        if (!from || !to)
+            continue;
+        const GraphLayout::Edge route = GraphLayout::route(edge->from(), edge->to(), from->sceneRect(), to->sceneRect());
+        edge->setPos(0, 0);
+        edge->setRoute(route.path, route.arrowTip);
+    }
+    for (const MovingGroup &group : std::as_const(m_movingGroups)) {
+        QRectF now;
+        for (int r : group.members) {
+            if (const GraphNodeItem *node = nodeItem(r))
+                now |= node->sceneRect();
+        }
+        const GraphLayout::Cluster fitted = GraphLayout::refit(group.cluster, group.membersBefore, now);
+        group.item->setRect(fitted.rect, fitted.labelRect);
+    }
+}
+
+void GraphView::finishMoving()
+{
+    QHash<QString, QPointF> centres;
+    const Plan &plan = m_session.plan();
+    for (int i = 0; i < m_moving.size(); ++i) {
+        const GraphNodeItem *node = nodeItem(m_moving[i]);
+        if (!node || m_moving[i] >= plan.resources.size() || node->pos() == m_movingFrom[i])
+            continue;
+        const QPointF centre = node->sceneRect().center();
+        centres.insert(plan.resources[m_moving[i]].id, QPointF(qRound(centre.x()), qRound(centre.y())));
+    }
+    m_movingNodes = false;
+    m_moving.clear();
+    m_movingFrom.clear();
+    m_movingEdges.clear();
+    m_carriedEdges.clear();
+    m_carriedFrom.clear();
+    m_movingGroups.clear();
+    m_scene->updateContentRect();
+    viewport()->setCursor(Qt::OpenHandCursor);
+    if (!centres.isEmpty() && isEditable())
+        emit resourcesMoved(centres);
+}
+
+void GraphView::cancelMoving()
+{
+    m_pressedNode = -1;
+    if (!m_movingNodes)
+        return;
+    moveNodesBy(QPointF(0, 0));
+    m_moving.clear(); // nothing moved: finishMoving() asks for nothing
+    finishMoving();
 }
 
 GraphNodeItem *GraphView::nodeAt(const QPoint &viewportPos) const
@@ -699,7 +1013,7 @@ bool GraphView::exportTo(const QString &path, QString *error)
     if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
         return fail(tr("Choose a file name ending in .png or .svg."));
 
-    const QRectF source = m_scene->sceneRect();
+    const QRectF source = m_scene->contentRect();
     m_scene->setItemCaching(false);
     const auto restoreCaching = qScopeGuard([this] { m_scene->setItemCaching(true); });
 

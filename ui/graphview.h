@@ -1,21 +1,27 @@
 #pragma once
 
+#include "graphlayout.h"
+
 #include <QGraphicsView>
+#include <QHash>
 #include <QPoint>
+#include <QPointF>
 #include <QSet>
+#include <QTransform>
 
 class QGraphicsLineItem;
 class QMenu;
+class QMimeData;
 class QTimer;
 
 namespace fanout {
 
 class GraphEdgeItem;
+class GraphGroupItem;
 class GraphLayouter;
 class GraphNodeItem;
 class GraphScene;
 class RunSession;
-struct GraphLayout;
 struct RunEvent;
 
 // The plan's dependency graph, live: lays the plan out in the background whenever it changes,
@@ -29,6 +35,14 @@ struct RunEvent;
 //   dependency to what depends on it. Releasing anywhere but on another node cancels.
 // - Clicking an edge selects it; Delete (or Backspace) asks to remove that dependency, or, with
 //   nodes selected, those resources.
+// - Dragging a node moves it (all the selected ones when it is one of several selected); on
+//   release the view asks that the new positions be pinned (resourcesMoved). A pinned node shows
+//   a pin; its context menu offers Unpin Position.
+// - Dropping an executor type (kExecutorTypeMimeType), or the context menu on empty space, asks
+//   for a new resource there.
+// When a new layout arrives for an edited plan (one that shares resource ids with the plan shown
+// before), the zoom stays and a node that is in both (the selected one if it is) stays where it
+// was on screen; only a different plan is fitted anew.
 // Ctrl+click adds a node to the selection or takes it out; Ctrl+drag on empty space selects the
 // nodes in a rubber band. Several nodes selected show no upstream/downstream fading.
 class GraphView : public QGraphicsView
@@ -55,6 +69,15 @@ public:
     QStringList selectedIds() const;
     GraphEdgeItem *selectedEdge() const { return m_selectedEdge; }
     bool isDrawingDependency() const { return m_linkFrom >= 0; }
+    bool isMovingNodes() const { return m_movingNodes; }
+
+    // Where Edit -> Add Resource puts a new resource's centre, in scene coordinates: to the right
+    // of the selected node, further right (then down) until it overlaps no node; without a
+    // selection, the centre of what the view shows.
+    QPointF newResourcePosition() const;
+
+    // What a drag from a palette of executor types carries: the type's name in UTF-8.
+    static constexpr char kExecutorTypeMimeType[] = "application/x-fanout-executor-type";
 
     // Ctrl++ (or Ctrl+=), Ctrl+- and Ctrl+0 (fit). Handled as keys, not shortcuts, so that they do
     // not clash with a main window's menu shortcuts for the same zoom slots.
@@ -62,7 +85,12 @@ public:
 
     // A menu of what can be done to `resource`: Retry, Retry with dependents, Show logs. The
     // caller owns it. The context menu shows the same.
+    // While editable, a node that is pinned (or, when it is one of several selected, the pinned
+    // ones of those) also gets Unpin Position.
     QMenu *createContextMenu(int resource, QWidget *parent = nullptr);
+    // The context menu on empty space while editable: Add <type> Resource Here for each built-in
+    // executor type, asking for one centred on `scenePos`. The caller owns it.
+    QMenu *createAddMenu(const QPointF &scenePos, QWidget *parent = nullptr);
 
     // Writes the graph as shown, as PNG (twice the on-screen size, for sharp text) or SVG, chosen by
     // the file name's extension. On failure returns false and says why in `error`.
@@ -88,6 +116,14 @@ signals:
     // Asks that `dependentId` no longer depend on `dependencyId` (a selected edge, Delete).
     void dependencyRemovalRequested(const QString &dependentId, const QString &dependencyId);
     void resourcesRemovalRequested(const QStringList &ids); // selected nodes, Delete
+    // Nodes were dragged: their new centres in scene coordinates (whole units), by resource id,
+    // to be pinned in the plan's layout section.
+    void resourcesMoved(const QHash<QString, QPointF> &centres);
+    // Unpin Position: these resources should go back to where the automatic layout puts them.
+    void unpinRequested(const QStringList &ids);
+    // A new resource of executor `type` centred on `sceneCentre` (a drop, or the context menu on
+    // empty space).
+    void resourceAddRequested(const QString &type, const QPointF &sceneCentre);
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
@@ -99,11 +135,21 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
     void drawForeground(QPainter *painter, const QRectF &rect) override;
     void showEvent(QShowEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void onPlanChanged();
     void onLaidOut(quint64 generation, const GraphLayout &layout);
     void placeInitially(); // the first view of a new layout
+    void rememberPlacement(); // before the items of the plan shown go
+    bool keepPlacement();     // after an edit's layout: false when no node survived
+    bool acceptsExecutorType(const QMimeData *mime) const;
+    void startMoving();
+    void moveNodesBy(QPointF delta);
+    void finishMoving();
+    void cancelMoving();
     void onEvents(const QList<RunEvent> &events);
     void onSelectionChanged(int resource);
     void refreshNode(int resource);
@@ -140,6 +186,29 @@ private:
     GraphEdgeItem *m_selectedEdge = nullptr;
     QList<int> m_selection;          // when several nodes are selected; else the session's
     bool m_selecting = false;        // selecting through the session for a multiple selection
+
+    // A plain drag that started on a node, while editable.
+    int m_pressedNode = -1;
+    bool m_movingNodes = false;      // it went further than a click
+    QList<int> m_moving;             // the nodes it moves
+    QList<QPointF> m_movingFrom;     // their item positions when it started
+    QList<GraphEdgeItem *> m_movingEdges; // edges with one end moving: routed anew
+    QList<GraphEdgeItem *> m_carriedEdges; // edges with both ends moving: carried along
+    QList<QPointF> m_carriedFrom;
+    struct MovingGroup
+    {
+        GraphGroupItem *item = nullptr;
+        GraphLayout::Cluster cluster;
+        QRectF membersBefore;
+        QList<int> members;
+    };
+    QList<MovingGroup> m_movingGroups;
+
+    // The plan shown before the current layout, for an edit's layout not to jump.
+    QStringList m_shownIds;                 // by resource index, as built
+    QHash<QString, QPointF> m_shownAt;      // node centres in viewport coordinates
+    QString m_shownSelected;
+    QTransform m_shownTransform;
 };
 
 } // namespace fanout
