@@ -173,6 +173,17 @@ void MainWindow::createPanes()
     });
     connect(m_graph, &GraphPane::dependencyRemovalRequested, this, &MainWindow::removeDependency);
     connect(m_graph, &GraphPane::resourcesRemovalRequested, this, &MainWindow::removeResources);
+    connect(m_graph, &GraphPane::resourceAddRequested, this, [this](const QString &type, const QPointF &centre) { addResourceAt(type, centre); });
+    connect(m_graph, &GraphPane::resourcesMoved, this, [this](const QHash<QString, QPointF> &centres) {
+        QString error;
+        if (!m_document->moveResources(centres, &error))
+            m_graph->showEditMessage(error);
+    });
+    connect(m_graph, &GraphPane::unpinRequested, this, [this](const QStringList &ids) {
+        QString error;
+        if (!m_document->unpinResources(ids, &error))
+            m_graph->showEditMessage(error);
+    });
 
     m_timeline = new TimelinePane(*m_session);
     m_logs = new LogPanes(*m_session);
@@ -760,7 +771,7 @@ void MainWindow::updateProblems()
     m_problemsDock->setWindowTitle(diagnostics.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(diagnostics.size()));
 }
 
-void MainWindow::showProblem(const QString &id, const QString &field)
+void MainWindow::showProblem(const QString &id, const QString & /*field: the Inspector shows it once it has forms*/)
 {
     const int resource = m_session->plan().indexOf(id);
     if (resource < 0) {
@@ -784,6 +795,8 @@ bool MainWindow::addResourceAt(const QString &type, std::optional<QPointF> at, Q
         return false;
     QString newId;
     QString error;
+    if (!at)
+        at = m_graph->newResourcePosition(); // beside the selection, else amid what is in view
     if (!m_document->addResource(type, &newId, &error, at)) {
         statusBar()->showMessage(error, 15000);
         return false;

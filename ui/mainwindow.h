@@ -82,8 +82,9 @@ public:
     bool exportGraph(const QString &path, QString *error = nullptr);
     bool exportTimeline(const QString &path, QString *error = nullptr);
 
-    // Adds a resource of executor `type` (Edit → Add Resource, the palette): pinned at `at` (graph
-    // coordinates) when given, else next to the selected resource on the graph. Selects it.
+    // Adds a resource of executor `type` (Edit → Add Resource, the palette, a drop on the graph),
+    // pinned at `at` (graph coordinates), or when none is given next to the resource selected on
+    // the graph (else amid what the graph shows). Selects it.
     bool addResourceAt(const QString &type, std::optional<QPointF> at, QString *id = nullptr);
     // The resources selected on the graph (several after Ctrl+click or a rubber band), else the one
     // selected everywhere; in plan order.
