@@ -2,6 +2,7 @@
 
 #include "duration.h"
 #include "plandocument.h"
+#include "resourceform.h"
 #include "runsession.h"
 #include "statestyle.h"
 
@@ -16,6 +17,7 @@
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -125,6 +127,8 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
 
     m_dependencies = new QListWidget;
     m_dependents = new QListWidget;
+    m_dependencies->setObjectName(QStringLiteral("InspectorDependencies"));
+    m_dependents->setObjectName(QStringLiteral("InspectorDependents"));
     for (QListWidget *list : {m_dependencies, m_dependents}) {
         list->setMaximumHeight(90);
         list->setToolTip(tr("Click to select"));
@@ -148,6 +152,8 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     m_parameters->setReadOnly(true);
     m_parameters->setFont(QFont(QStringLiteral("monospace")));
     m_parameters->setMaximumHeight(110);
+    m_parametersHeading = heading(tr("Parameters"));
+    m_form = new ResourceForm;
 
     m_details = new QWidget;
     auto *layout = new QVBoxLayout(m_details);
@@ -156,6 +162,8 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     layout->addLayout(buttons);
     layout->addLayout(idForm);
     layout->addWidget(m_properties);
+    layout->addWidget(heading(tr("Properties")));
+    layout->addWidget(m_form);
     layout->addWidget(m_sourceHeading);
     layout->addWidget(m_source);
     layout->addWidget(heading(tr("Depends on")));
@@ -166,7 +174,7 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     layout->addWidget(m_attempts);
     layout->addWidget(heading(tr("Last error")));
     layout->addWidget(m_error);
-    layout->addWidget(heading(tr("Parameters")));
+    layout->addWidget(m_parametersHeading);
     layout->addWidget(m_parameters);
     layout->addStretch();
 
@@ -175,12 +183,13 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setMargin(12);
 
-    auto *scroll = new QScrollArea;
+    auto *scroll = m_scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     auto *inner = new QWidget;
     auto *innerLayout = new QVBoxLayout(inner);
     innerLayout->setContentsMargins(0, 0, 0, 0);
+    m_details->hide();
     innerLayout->addWidget(m_empty);
     innerLayout->addWidget(m_details);
     scroll->setWidget(inner);
@@ -205,6 +214,12 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     connect(m_id, &QLineEdit::textEdited, m_idError, &QWidget::hide);
     connect(&session, &RunSession::eventsRecorded, this, &InspectorPane::onEvents);
     refresh();
+}
+
+InspectorPane::~InspectorPane()
+{
+    // Closing the window takes the focus from the field being typed in: nothing to apply then.
+    m_form->setDocument(nullptr);
 }
 
 void InspectorPane::onEvents(const QList<RunEvent> &events)
@@ -243,7 +258,63 @@ void InspectorPane::onLinkActivated(QListWidgetItem *item)
 void InspectorPane::setDocument(PlanDocument *document)
 {
     m_document = document;
+    m_form->setDocument(document);
     refresh();
+}
+
+void InspectorPane::updateFormLock()
+{
+    const int r = m_session.selected();
+    QString reason;
+    QString note;
+    if (!m_document) {
+        reason = tr("Read-only: there is no plan to edit");
+    } else if (m_session.isTeardown()) {
+        reason = tr("Showing the teardown: the plan can be edited when it is over");
+    } else if (r >= 0) {
+        const ResourceState state = m_session.status(r).state;
+        if (m_session.isRunning() && (state == ResourceState::Running || state == ResourceState::RetryWait))
+            reason = tr("Running: locked until its attempt ends");
+        else if (m_session.isRunning())
+            note = tr("Edits apply to the next run");
+    }
+    m_form->setLocked(reason, note);
+}
+
+bool InspectorPane::focusField(const QString &path)
+{
+    const int r = m_session.selected();
+    if (r < 0)
+        return false;
+    QWidget *focused = nullptr;
+    if (path == QLatin1String("id")) {
+        m_id->setFocus(Qt::OtherFocusReason);
+        m_id->selectAll();
+        focused = m_id;
+    } else if (path.startsWith(QLatin1String("depends_on[")) && m_document) {
+        // The list shows the dependencies by id; depends_on[N] names one of them.
+        bool ok = false;
+        const int n = path.mid(11, path.indexOf(QLatin1Char(']')) - 11).toInt(&ok);
+        const int index = m_document->plan().indexOf(m_form->resourceId());
+        const QStringList dependsOn = index >= 0 ? m_document->plan().resources[index].dependsOn : QStringList();
+        QListWidgetItem *item = nullptr;
+        if (ok && n >= 0 && n < dependsOn.size()) {
+            for (int i = 0; i < m_dependencies->count() && !item; ++i) {
+                if (m_dependencies->item(i)->text() == dependsOn[n])
+                    item = m_dependencies->item(i);
+            }
+        }
+        if (!item)
+            return m_form->focusField(path); // not on the graph yet: the JSON has it
+        m_dependencies->setCurrentItem(item);
+        m_dependencies->setFocus(Qt::OtherFocusReason);
+        focused = m_dependencies;
+    } else if (!m_form->focusField(path, &focused)) {
+        return false;
+    }
+    if (focused)
+        m_scroll->ensureWidgetVisible(focused);
+    return true;
 }
 
 bool InspectorPane::canEdit() const
@@ -277,10 +348,19 @@ void InspectorPane::rename()
 void InspectorPane::refresh()
 {
     const int r = m_session.selected();
-    m_empty->setVisible(r < 0);
-    m_details->setVisible(r >= 0);
-    if (r < 0)
+    if (r < 0) {
+        // A new plan shown after an edit clears the selection and selects the same resource again:
+        // hiding the details in between would take the focus from the field being typed in.
+        QTimer::singleShot(0, this, [this] {
+            if (m_session.selected() < 0) {
+                m_details->hide();
+                m_empty->show();
+            }
+        });
         return;
+    }
+    m_empty->hide();
+    m_details->show();
     const Resource &resource = m_session.plan().resources[r];
     const ResourceStatus status = m_session.status(r);
 
@@ -292,6 +372,10 @@ void InspectorPane::refresh()
                                                        : QString());
     if (resource.id != m_idErrorFor)
         m_idError->hide();
+    m_form->showResource(m_document ? resource.id : QString());
+    updateFormLock();
+    m_parametersHeading->setVisible(!m_document);
+    m_parameters->setVisible(!m_document);
     QString state = QStringLiteral("<b>%1</b>").arg(StateStyle::label(status.state).toHtmlEscaped());
     if (!status.reason.isEmpty())
         state += QStringLiteral(" — ") + status.reason.toHtmlEscaped();

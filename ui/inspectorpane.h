@@ -7,33 +7,44 @@ class QLineEdit;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
+class QScrollArea;
 class QTableWidget;
 class QListWidgetItem;
 
 namespace fanout {
 
 class PlanDocument;
+class ResourceForm;
 class RunSession;
 struct RunEvent;
 
 // The Inspector: everything about the selected resource — its properties, where an imported one
 // came from (and which mapping rule chose its executor), what it depends on and what depends on it
 // (click one to select it), every attempt, the last error, and Retry. With a document to edit, the
-// id can be changed in place between runs (references follow).
+// id can be changed in place between runs (references follow), and every property in a form that
+// fits the executor type, or as JSON (ResourceForm). The form is locked while the resource runs;
+// the rest of the plan stays editable during a run, for the next run.
 class InspectorPane : public QWidget
 {
     Q_OBJECT
 
 public:
     explicit InspectorPane(RunSession &session, QWidget *parent = nullptr);
+    ~InspectorPane() override;
 
     QPushButton *retryButton() const { return m_retry; }
     QLabel *sourceLabel() const { return m_source; } // the imported resource's facts; hidden for others
     QLineEdit *idEdit() const { return m_id; }
     QLabel *idError() const { return m_idError; } // why a rename was refused; hidden otherwise
+    ResourceForm *form() const { return m_form; } // the selected resource's properties
 
     // The plan document renames go to; without one the id is read-only.
     void setDocument(PlanDocument *document);
+
+    // Shows and focuses what edits `path` of the selected resource (relative to it, as diagnostics
+    // give it after "resources[N].": "timeout", "command[1]", "depends_on[0]", "id"); false when the
+    // resource has no such place.
+    bool focusField(const QString &path);
 
 signals:
     void showLogsRequested(int resource);
@@ -45,6 +56,7 @@ private:
     void onLinkActivated(QListWidgetItem *item);
     void rename();
     bool canEdit() const;
+    void updateFormLock();
 
     RunSession &m_session;
     PlanDocument *m_document = nullptr;
@@ -61,6 +73,9 @@ private:
     QTableWidget *m_attempts;
     QPlainTextEdit *m_error;
     QPlainTextEdit *m_parameters;
+    QLabel *m_parametersHeading;
+    ResourceForm *m_form;
+    QScrollArea *m_scroll;
     QPushButton *m_retry;
     QPushButton *m_logs;
     QWidget *m_details;

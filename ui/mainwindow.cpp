@@ -771,7 +771,7 @@ void MainWindow::updateProblems()
     m_problemsDock->setWindowTitle(diagnostics.isEmpty() ? tr("Problems") : tr("Problems (%1)").arg(diagnostics.size()));
 }
 
-void MainWindow::showProblem(const QString &id, const QString & /*field: the Inspector shows it once it has forms*/)
+void MainWindow::showProblem(const QString &id, const QString &field)
 {
     const int resource = m_session->plan().indexOf(id);
     if (resource < 0) {
@@ -782,6 +782,8 @@ void MainWindow::showProblem(const QString &id, const QString & /*field: the Ins
     m_session->select(resource);
     m_inspectorDock->show();
     m_inspectorDock->raise();
+    if (!field.isEmpty())
+        m_inspector->focusField(field);
 }
 
 void MainWindow::addResource(const QString &type)

@@ -1,0 +1,750 @@
+// The Inspector's form as a user drives it: each executor type gets its own fields, a value is
+// checked as it is typed (invalid ones are marked in place with the engine's reason and never reach
+// the plan), a valid one is applied on Enter as one undoable step, the raw JSON can be edited and
+// applied, the Problems panel can focus any field, and a running resource is locked. Offscreen.
+#include "executorregistry.h"
+#include "fieldlist.h"
+#include "inspectorpane.h"
+#include "mainwindow.h"
+#include "plandocument.h"
+#include "resourceform.h"
+#include "runsession.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTest>
+#include <QTextBlock>
+#include <QToolButton>
+#include <QUndoStack>
+
+#include <memory>
+
+using namespace fanout;
+using json = nlohmann::ordered_json;
+
+// nlohmann::json values compared, shown as JSON when they differ.
+#define COMPARE_JSON(actual, expected) \
+    do { \
+        const json actualValue_ = (actual); \
+        const json expectedValue_ = (expected); \
+        QVERIFY2(actualValue_ == expectedValue_, qPrintable(QStringLiteral("%1 != %2").arg(QString::fromStdString(actualValue_.dump()), QString::fromStdString(expectedValue_.dump())))); \
+    } while (false)
+
+namespace {
+
+// A document, a session showing it (as the main window keeps them) and the Inspector on both.
+class Fixture
+{
+public:
+    explicit Fixture(const char *plan)
+        : session(ExecutorRegistry::builtIn())
+        , document(ExecutorRegistry::builtIn())
+        , pane(session)
+    {
+        document.load(json::parse(plan));
+        session.setPlan(document.plan(), QStringLiteral("test.json"));
+        pane.setDocument(&document);
+        // What MainWindow does: the panes follow the document between runs.
+        QObject::connect(&document, &PlanDocument::changed, &session, [this] {
+            if (session.isRunning() || document.hasErrors())
+                return;
+            const QString id = session.selected() >= 0 ? session.plan().resources[session.selected()].id : QString();
+            session.setPlan(document.plan(), QStringLiteral("test.json"));
+            session.select(session.plan().indexOf(id));
+        });
+        pane.resize(350, 1000);
+        pane.show();
+    }
+
+    bool select(const char *id)
+    {
+        session.select(session.plan().indexOf(QLatin1String(id)));
+        return session.selected() >= 0 && QTest::qWaitForWindowActive(&pane);
+    }
+    ResourceForm *form() const { return pane.form(); }
+    template <typename T>
+    T *editor(const char *path) const { return qobject_cast<T *>(form()->editor(QLatin1String(path))); }
+    QLabel *message(const char *path) const { return form()->message(QLatin1String(path)); }
+    const json &resource(int i) const { return document.document()["resources"][std::size_t(i)]; }
+    int steps() const { return document.undoStack()->count(); }
+
+    RunSession session;
+    PlanDocument document;
+    InspectorPane pane;
+};
+
+// Types `text` over what the line edit has, as a user does after selecting it all.
+void retype(QLineEdit *edit, const QString &text)
+{
+    edit->setFocus();
+    edit->selectAll();
+    if (text.isEmpty())
+        QTest::keyClick(edit, Qt::Key_Delete);
+    else
+        QTest::keyClicks(edit, text);
+}
+
+void retype(QPlainTextEdit *edit, const QString &text)
+{
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Delete);
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    for (int i = 0; i < lines.size(); ++i) {
+        if (i > 0)
+            QTest::keyClick(edit, Qt::Key_Return);
+        QTest::keyClicks(edit, lines[i]);
+    }
+}
+
+bool isMarked(QWidget *edit)
+{
+    return edit->styleSheet().contains(QLatin1String("border"));
+}
+
+const char *kSimPlan = "{\"name\": \"p\", \"groups\": {\"network\": {}, \"rds-api\": {\"limit\": 2}},"
+                       " \"resources\": ["
+                       "  {\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"1s\"},"
+                       "  {\"id\": \"db\", \"type\": \"sim\", \"depends_on\": [\"vpc\"], \"duration\": \"2s\", \"timeout\": \"1m\", \"log_lines\": 3}]}";
+
+} // namespace
+
+class tst_InspectorForm : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void invalidDurationIsMarkedAndNotApplied();
+    void validDurationAppliedAndUndone();
+    void formFitsTheExecutorType();
+    void commandArgumentList();
+    void commandEnvironment();
+    void httpMethodAndUrl();
+    void retryPolicy();
+    void simDurationRange();
+    void groupCombo();
+    void jsonApplied();
+    void jsonSyntaxErrorShownWithLineAndColumn();
+    void jsonIdChangeRefused();
+    void focusField_data();
+    void focusField();
+    void runningResourceIsLocked();
+    void undoFromTheEditMenu();
+    void checksStayCheapOnALargePlan_data();
+    void checksStayCheapOnALargePlan();
+};
+
+void tst_InspectorForm::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_inspectorform"));
+    QSettings().clear();
+}
+
+void tst_InspectorForm::invalidDurationIsMarkedAndNotApplied()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("vpc"));
+    auto *timeout = f.editor<QLineEdit>("timeout");
+    QVERIFY(timeout && timeout->isVisible());
+    QVERIFY(!timeout->isReadOnly());
+    QVERIFY(!f.message("timeout")->isVisible());
+    const json before = f.document.document();
+
+    retype(timeout, QStringLiteral("5 parsecs"));
+    // Marked while typing, with the reason fanout validate gives.
+    QVERIFY(f.message("timeout")->isVisible());
+    QVERIFY2(f.message("timeout")->text().contains(QLatin1String("bad duration &quot;5 parsecs&quot;"))
+                 || f.message("timeout")->text().contains(QLatin1String("bad duration \"5 parsecs\"")),
+             qPrintable(f.message("timeout")->text()));
+    QVERIFY(isMarked(timeout));
+    QTest::keyClick(timeout, Qt::Key_Return);
+    COMPARE_JSON(f.document.document(), before);
+    QCOMPARE(f.steps(), 0);
+    // Still shown, and still not applied when the field is left.
+    f.editor<QLineEdit>("name")->setFocus();
+    COMPARE_JSON(f.document.document(), before);
+    QVERIFY(f.message("timeout")->isVisible());
+    QCOMPARE(timeout->text(), QStringLiteral("5 parsecs"));
+
+    // Fixing it clears the mark as it is typed.
+    retype(timeout, QStringLiteral("5s"));
+    QVERIFY(!f.message("timeout")->isVisible());
+    QVERIFY(!isMarked(timeout));
+
+    // Escape gives the plan's value back.
+    retype(timeout, QStringLiteral("never"));
+    QVERIFY(isMarked(timeout));
+    QTest::keyClick(timeout, Qt::Key_Escape);
+    QCOMPARE(timeout->text(), QString());
+    QVERIFY(!isMarked(timeout));
+    QVERIFY(!f.message("timeout")->isVisible());
+    COMPARE_JSON(f.document.document(), before);
+}
+
+void tst_InspectorForm::validDurationAppliedAndUndone()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("db"));
+    auto *timeout = f.editor<QLineEdit>("timeout");
+    QCOMPARE(timeout->text(), QStringLiteral("1m"));
+
+    retype(timeout, QStringLiteral("90s"));
+    QTest::keyClick(timeout, Qt::Key_Return);
+    COMPARE_JSON(f.resource(1)["timeout"], json("90s"));
+    QCOMPARE(f.steps(), 1);
+    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the timeout of db"));
+    QCOMPARE(f.session.plan().resources[1].timeoutMs, 90'000); // the panes follow
+    QVERIFY(timeout->hasFocus()); // still typing there
+
+    f.document.undoStack()->undo();
+    COMPARE_JSON(f.resource(1)["timeout"], json("1m"));
+    QCOMPARE(timeout->text(), QStringLiteral("1m"));
+    f.document.undoStack()->redo();
+    QCOMPARE(timeout->text(), QStringLiteral("90s"));
+
+    // An empty field is the default: the member goes.
+    retype(timeout, QString());
+    QTest::keyClick(timeout, Qt::Key_Return);
+    QVERIFY(!f.resource(1).contains("timeout"));
+    QVERIFY(!timeout->placeholderText().isEmpty());
+    // A plain number is seconds, written as a number.
+    auto *estimate = f.editor<QLineEdit>("estimate");
+    retype(estimate, QStringLiteral("30"));
+    QTest::keyClick(estimate, Qt::Key_Return);
+    COMPARE_JSON(f.resource(1)["estimate"], json(30));
+    QCOMPARE(f.steps(), 3);
+}
+
+void tst_InspectorForm::formFitsTheExecutorType()
+{
+    Fixture f("{\"name\": \"p\", \"resources\": ["
+              " {\"id\": \"s\", \"type\": \"sim\"},"
+              " {\"id\": \"c\", \"type\": \"command\", \"command\": [\"true\"]},"
+              " {\"id\": \"h\", \"type\": \"http\", \"request\": {\"url\": \"http://localhost/\"}}]}");
+    QVERIFY(f.select("s"));
+    QVERIFY(f.editor<QLineEdit>("failure_rate")->isVisible());
+    QVERIFY(!f.editor<FieldList>("command")->isVisible());
+    QVERIFY(!f.editor<QLineEdit>("request.url")->isVisible());
+    QVERIFY(f.editor<QLineEdit>("retry.max_attempts")->isVisible());
+    QVERIFY(f.select("c"));
+    QVERIFY(!f.editor<QLineEdit>("failure_rate")->isVisible());
+    QVERIFY(f.editor<FieldList>("command")->isVisible());
+    QVERIFY(f.editor<QLineEdit>("cwd")->isVisible());
+    QVERIFY(f.select("h"));
+    QVERIFY(f.editor<QLineEdit>("request.url")->isVisible());
+    QVERIFY(f.editor<QComboBox>("request.method")->isVisible());
+    QCOMPARE(f.editor<QComboBox>("request.method")->currentText(), QStringLiteral("GET")); // the default
+    QVERIFY(!f.editor<FieldList>("command")->isVisible());
+}
+
+void tst_InspectorForm::commandArgumentList()
+{
+    Fixture f("{\"name\": \"p\", \"resources\": [{\"id\": \"deploy\", \"type\": \"command\", \"command\": [\"echo\", \"hello\"]}]}");
+    QVERIFY(f.select("deploy"));
+    auto *arguments = f.editor<FieldList>("command");
+    QCOMPARE(arguments->rowCount(), 2);
+    QCOMPARE(arguments->editor(1)->text(), QStringLiteral("hello"));
+
+    // Add an argument: a new row, focused; typed and Enter.
+    QTest::mouseClick(arguments->addButton(), Qt::LeftButton);
+    QCOMPARE(arguments->rowCount(), 3);
+    QVERIFY(arguments->editor(2)->hasFocus());
+    QCOMPARE(f.steps(), 0); // nothing yet
+    QTest::keyClicks(arguments->editor(2), QStringLiteral("world"));
+    QTest::keyClick(arguments->editor(2), Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["command"], json::parse("[\"echo\", \"hello\", \"world\"]"));
+    QCOMPARE(f.steps(), 1);
+    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the command of deploy"));
+
+    // Move it up: one step.
+    QTest::mouseClick(arguments->upButton(2), Qt::LeftButton);
+    COMPARE_JSON(f.resource(0)["command"], json::parse("[\"echo\", \"world\", \"hello\"]"));
+    QCOMPARE(f.steps(), 2);
+    QVERIFY(!arguments->upButton(0)->isEnabled());
+    QVERIFY(!arguments->downButton(2)->isEnabled());
+    // Remove the last one.
+    QTest::mouseClick(arguments->removeButton(2), Qt::LeftButton);
+    COMPARE_JSON(f.resource(0)["command"], json::parse("[\"echo\", \"world\"]"));
+    QCOMPARE(f.steps(), 3);
+
+    // An empty program is marked on its row and not applied.
+    retype(arguments->editor(0), QString());
+    QVERIFY(f.message("command")->isVisible());
+    QVERIFY2(f.message("command")->text().contains(QLatin1String("Argument 1 is empty")), qPrintable(f.message("command")->text()));
+    QVERIFY(isMarked(arguments->editor(0)));
+    QTest::keyClick(arguments->editor(0), Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["command"], json::parse("[\"echo\", \"world\"]"));
+    QCOMPARE(f.steps(), 3);
+
+    // References are checked as fanout validate checks them, against the whole plan.
+    Fixture g("{\"name\": \"p\", \"resources\": [{\"id\": \"db\", \"type\": \"sim\"},"
+              " {\"id\": \"app\", \"type\": \"command\", \"command\": [\"run\", \"x\"]}]}");
+    QVERIFY(g.select("app"));
+    auto *second = g.editor<FieldList>("command")->editor(1);
+    retype(second, QStringLiteral("${resources.db.outputs.host}"));
+    QVERIFY2(!g.message("command")->isVisible(), qPrintable(g.message("command")->text()));
+    retype(second, QStringLiteral("${resources.dbx.outputs.host}"));
+    QVERIFY2(g.message("command")->text().contains(QLatin1String("no resource has the id")), qPrintable(g.message("command")->text()));
+    QVERIFY(isMarked(second));
+    retype(second, QStringLiteral("${var.nope}"));
+    QVERIFY2(g.message("command")->text().contains(QLatin1String("no variable")), qPrintable(g.message("command")->text()));
+    QTest::keyClick(second, Qt::Key_Return);
+    COMPARE_JSON(g.resource(1)["command"], json::parse("[\"run\", \"x\"]"));
+    retype(second, QStringLiteral("${resources.db.outputs.host}"));
+    QTest::keyClick(second, Qt::Key_Return);
+    COMPARE_JSON(g.resource(1)["command"], json::parse("[\"run\", \"${resources.db.outputs.host}\"]"));
+    QCOMPARE(g.document.plan().resources[1].dependsOn, QStringList{QStringLiteral("db")}); // implied
+
+    // An added row left empty is dropped, not applied.
+    QTest::keyClicks(arguments->editor(0), QStringLiteral("printf"));
+    QTest::keyClick(arguments->editor(0), Qt::Key_Return);
+    QCOMPARE(f.steps(), 4);
+    QTest::mouseClick(arguments->addButton(), Qt::LeftButton);
+    QTest::keyClick(arguments->editor(2), Qt::Key_Return);
+    QCOMPARE(arguments->rowCount(), 2);
+    QCOMPARE(f.steps(), 4);
+
+    // Through a shell: the list becomes one command line, one step.
+    auto *shell = f.editor<QCheckBox>("shell");
+    QTest::mouseClick(shell, Qt::LeftButton);
+    COMPARE_JSON(f.resource(0)["shell"], json(true));
+    COMPARE_JSON(f.resource(0)["command"], json("printf world"));
+    QCOMPARE(f.steps(), 5);
+    f.document.undoStack()->undo();
+    QCOMPARE(arguments->rowCount(), 2);
+    QVERIFY(!shell->isChecked());
+}
+
+void tst_InspectorForm::commandEnvironment()
+{
+    Fixture f("{\"name\": \"p\", \"resources\": [{\"id\": \"deploy\", \"type\": \"command\", \"command\": [\"env\"]}]}");
+    QVERIFY(f.select("deploy"));
+    auto *env = f.editor<FieldList>("env");
+    QCOMPARE(env->rowCount(), 0);
+    QTest::mouseClick(env->addButton(), Qt::LeftButton);
+    QTest::keyClicks(env->editor(0, 0), QStringLiteral("REGION"));
+    QTest::keyClick(env->editor(0, 0), Qt::Key_Tab); // to its value: not the end of the row
+    QCOMPARE(f.steps(), 0);
+    QTest::keyClicks(env->editor(0, 1), QStringLiteral("eu-west-1"));
+    QTest::keyClick(env->editor(0, 1), Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["env"], json::parse("{\"REGION\": \"eu-west-1\"}"));
+    QCOMPARE(f.steps(), 1);
+
+    // A name with "=" is marked on its row.
+    retype(env->editor(0, 0), QStringLiteral("A=B"));
+    QVERIFY(f.message("env")->isVisible());
+    QVERIFY2(f.message("env")->text().contains(QLatin1String("not a variable name")), qPrintable(f.message("env")->text()));
+    QTest::keyClick(env->editor(0, 0), Qt::Key_Return);
+    QCOMPARE(f.steps(), 1);
+
+    auto *cwd = f.editor<QLineEdit>("cwd");
+    retype(cwd, QStringLiteral("scripts"));
+    QTest::keyClick(cwd, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["cwd"], json("scripts"));
+}
+
+void tst_InspectorForm::httpMethodAndUrl()
+{
+    Fixture f("{\"name\": \"p\", \"resources\": [{\"id\": \"bucket\", \"type\": \"http\", \"request\": {\"url\": \"http://localhost/\"}}]}");
+    QVERIFY(f.select("bucket"));
+    auto *method = f.editor<QComboBox>("request.method");
+    method->setFocus();
+    QTest::keyClick(method, Qt::Key_Down); // GET → POST
+    QCOMPARE(method->currentText(), QStringLiteral("POST"));
+    COMPARE_JSON(f.resource(0)["request"]["method"], json("POST"));
+    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the method of bucket"));
+
+    auto *url = f.editor<QLineEdit>("request.url");
+    retype(url, QStringLiteral("ftp://example.com"));
+    QVERIFY(f.message("request.url")->isVisible());
+    QVERIFY2(f.message("request.url")->text().contains(QLatin1String("http://")), qPrintable(f.message("request.url")->text()));
+    QTest::keyClick(url, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["request"]["url"], json("http://localhost/"));
+    // Cleared: the URL is required.
+    retype(url, QString());
+    QVERIFY2(f.message("request.url")->text().contains(QLatin1String("url")), qPrintable(f.message("request.url")->text()));
+    QTest::keyClick(url, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["request"]["url"], json("http://localhost/"));
+
+    retype(url, QStringLiteral("https://api.example.com/buckets"));
+    QVERIFY(!f.message("request.url")->isVisible());
+    QTest::keyClick(url, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["request"], json::parse("{\"url\": \"https://api.example.com/buckets\", \"method\": \"POST\"}"));
+
+    // Headers, body and expected statuses.
+    auto *headers = f.editor<FieldList>("request.headers");
+    QTest::mouseClick(headers->addButton(), Qt::LeftButton);
+    QTest::keyClicks(headers->editor(0, 0), QStringLiteral("Authorization"));
+    QTest::keyClick(headers->editor(0, 0), Qt::Key_Tab);
+    QTest::keyClicks(headers->editor(0, 1), QStringLiteral("Bearer x"));
+    QTest::keyClick(headers->editor(0, 1), Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["request"]["headers"], json::parse("{\"Authorization\": \"Bearer x\"}"));
+    auto *body = f.editor<QPlainTextEdit>("request.body");
+    retype(body, QStringLiteral("{\"name\": "));
+    QVERIFY(f.message("request.body")->isVisible());
+    QVERIFY2(f.message("request.body")->text().contains(QLatin1String("1:10")), qPrintable(f.message("request.body")->text()));
+    QTest::keyClick(body, Qt::Key_Return, Qt::ControlModifier);
+    QVERIFY(!f.resource(0)["request"].contains("body"));
+    QTest::keyClicks(body, QStringLiteral("\"logs\"}"));
+    QTest::keyClick(body, Qt::Key_Return, Qt::ControlModifier);
+    COMPARE_JSON(f.resource(0)["request"]["body"], json::parse("{\"name\": \"logs\"}"));
+    auto *expect = f.editor<QLineEdit>("request.expect");
+    retype(expect, QStringLiteral("200, 201"));
+    QTest::keyClick(expect, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["request"]["expect"], json::parse("[200, 201]"));
+}
+
+void tst_InspectorForm::retryPolicy()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("vpc"));
+    auto *attempts = f.editor<QLineEdit>("retry.max_attempts");
+    retype(attempts, QStringLiteral("3"));
+    QTest::keyClick(attempts, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["retry"], json::parse("{\"max_attempts\": 3}"));
+    QCOMPARE(f.session.plan().resources[0].retry.maxAttempts, 3);
+
+    auto *initial = f.editor<QLineEdit>("retry.backoff.initial");
+    retype(initial, QStringLiteral("5s"));
+    QTest::keyClick(initial, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["retry"], json::parse("{\"max_attempts\": 3, \"backoff\": {\"initial\": \"5s\"}}"));
+
+    auto *jitter = f.editor<QLineEdit>("retry.jitter");
+    retype(jitter, QStringLiteral("2"));
+    QVERIFY(f.message("retry.jitter")->isVisible());
+    QVERIFY2(f.message("retry.jitter")->text().contains(QLatin1String("from 0 to 1")), qPrintable(f.message("retry.jitter")->text()));
+    QTest::keyClick(jitter, Qt::Key_Return);
+    QVERIFY(!f.resource(0)["retry"].contains("jitter"));
+    retype(jitter, QStringLiteral("0.2"));
+    QTest::keyClick(jitter, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["retry"]["jitter"], json(0.2));
+
+    auto *multiplier = f.editor<QLineEdit>("retry.backoff.multiplier");
+    retype(multiplier, QStringLiteral("fast"));
+    QVERIFY2(f.message("retry.backoff.multiplier")->text().contains(QLatin1String("from 1 to 100")), qPrintable(f.message("retry.backoff.multiplier")->text()));
+    retype(multiplier, QStringLiteral("3"));
+    QTest::keyClick(multiplier, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["retry"]["backoff"]["multiplier"], json(3));
+
+    // A longest wait under the first is a warning, shown but applied.
+    auto *longest = f.editor<QLineEdit>("retry.backoff.max");
+    retype(longest, QStringLiteral("2s"));
+    QVERIFY(f.message("retry.backoff.max")->isVisible());
+    QTest::keyClick(longest, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["retry"]["backoff"]["max"], json("2s"));
+    QVERIFY(f.message("retry.backoff.max")->isVisible());
+    QVERIFY(!isMarked(longest));
+
+    // Clearing every field leaves no "retry" at all.
+    for (const char *path : {"retry.max_attempts", "retry.backoff.initial", "retry.backoff.max", "retry.backoff.multiplier", "retry.jitter"}) {
+        auto *edit = f.editor<QLineEdit>(path);
+        retype(edit, QString());
+        QTest::keyClick(edit, Qt::Key_Return);
+    }
+    QVERIFY2(!f.resource(0).contains("retry"), f.resource(0).dump().c_str());
+}
+
+void tst_InspectorForm::simDurationRange()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("vpc"));
+    auto *low = f.editor<QLineEdit>("duration");
+    auto *high = qobject_cast<QLineEdit *>(f.form()->secondEditor(QStringLiteral("duration")));
+    QVERIFY(high);
+    QCOMPARE(low->text(), QStringLiteral("1s"));
+    QCOMPARE(high->text(), QString());
+    retype(high, QStringLiteral("500ms"));
+    QVERIFY2(f.message("duration")->text().contains(QLatin1String("minimum above its maximum")), qPrintable(f.message("duration")->text()));
+    QTest::keyClick(high, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["duration"], json("1s"));
+    retype(high, QStringLiteral("3s"));
+    QTest::keyClick(high, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["duration"], json::parse("[\"1s\", \"3s\"]"));
+
+    auto *rate = f.editor<QLineEdit>("failure_rate");
+    retype(rate, QStringLiteral("0.5"));
+    QTest::keyClick(rate, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["failure_rate"], json(0.5));
+}
+
+void tst_InspectorForm::groupCombo()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("vpc"));
+    auto *group = f.editor<QComboBox>("group");
+    QVERIFY(group->findText(QStringLiteral("network")) >= 0);
+    QVERIFY(group->findText(QStringLiteral("rds-api")) >= 0);
+    group->setFocus();
+    QTest::keyClicks(group->lineEdit(), QStringLiteral("netwrk"));
+    QVERIFY(f.message("group")->isVisible());
+    QVERIFY2(f.message("group")->text().contains(QLatin1String("network")), qPrintable(f.message("group")->text())); // did you mean
+    QTest::keyClick(group->lineEdit(), Qt::Key_Return);
+    QVERIFY(!f.resource(0).contains("group"));
+
+    group->setCurrentIndex(group->findText(QStringLiteral("network")));
+    emit group->activated(group->currentIndex());
+    COMPARE_JSON(f.resource(0)["group"], json("network"));
+    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the group of vpc"));
+}
+
+void tst_InspectorForm::jsonApplied()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("vpc"));
+    QPlainTextEdit *text = f.form()->jsonEdit();
+    f.form()->tabs()->setCurrentIndex(1);
+    QVERIFY(text->isVisible());
+    COMPARE_JSON(json::parse(text->toPlainText().toStdString()), f.resource(0));
+    QVERIFY(!f.form()->applyButton()->isEnabled());
+
+    retype(text, QStringLiteral("{\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"4s\", \"seed\": 7}"));
+    QVERIFY(f.form()->applyButton()->isEnabled());
+    QTest::keyClick(text, Qt::Key_Return, Qt::ControlModifier);
+    COMPARE_JSON(f.resource(0), json::parse("{\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"4s\", \"seed\": 7}"));
+    QCOMPARE(f.steps(), 1);
+    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Edit the JSON of vpc"));
+    QCOMPARE(f.editor<QLineEdit>("duration")->text(), QStringLiteral("4s")); // the form follows
+
+    // An invalid value is shown and not applied.
+    retype(text, QStringLiteral("{\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"soon\"}"));
+    QVERIFY(f.form()->jsonMessage()->isVisible());
+    QVERIFY2(f.form()->jsonMessage()->text().contains(QLatin1String("duration")), qPrintable(f.form()->jsonMessage()->text()));
+    QTest::mouseClick(f.form()->applyButton(), Qt::LeftButton);
+    COMPARE_JSON(f.resource(0)["duration"], json("4s"));
+    QCOMPARE(f.steps(), 1);
+
+    // A dependency that would close a cycle is refused, with the cycle.
+    retype(text, QStringLiteral("{\"id\": \"vpc\", \"type\": \"sim\", \"depends_on\": [\"db\"]}"));
+    QVERIFY(!f.form()->applyJson());
+    QVERIFY2(f.form()->jsonMessage()->text().contains(QLatin1String("cycle")), qPrintable(f.form()->jsonMessage()->text()));
+    QCOMPARE(f.steps(), 1);
+
+    // Undo brings the resource back; the form shows it, and Revert the JSON view.
+    f.document.undoStack()->undo();
+    COMPARE_JSON(f.resource(0), json::parse("{\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"1s\"}"));
+    QCOMPARE(f.editor<QLineEdit>("duration")->text(), QStringLiteral("1s"));
+    auto *revert = f.form()->findChild<QPushButton *>(QStringLiteral("InspectorJsonRevert"));
+    QVERIFY(revert && revert->isEnabled());
+    QTest::mouseClick(revert, Qt::LeftButton);
+    COMPARE_JSON(json::parse(text->toPlainText().toStdString()), f.resource(0));
+    QVERIFY(!f.form()->jsonMessage()->isVisible());
+}
+
+void tst_InspectorForm::jsonSyntaxErrorShownWithLineAndColumn()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("vpc"));
+    f.form()->tabs()->setCurrentIndex(1);
+    QPlainTextEdit *text = f.form()->jsonEdit();
+    retype(text, QStringLiteral("{\"id\": \"vpc\",\n\"type\": }"));
+    QVERIFY(f.form()->jsonMessage()->isVisible());
+    QVERIFY2(f.form()->jsonMessage()->text().contains(QLatin1String("2:9")), qPrintable(f.form()->jsonMessage()->text()));
+    QVERIFY(!f.form()->applyJson());
+    QTest::keyClick(text, Qt::Key_Return, Qt::ControlModifier);
+    QCOMPARE(f.steps(), 0);
+    COMPARE_JSON(f.resource(0), json::parse("{\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"1s\"}"));
+}
+
+void tst_InspectorForm::jsonIdChangeRefused()
+{
+    Fixture f(kSimPlan);
+    QVERIFY(f.select("vpc"));
+    f.form()->tabs()->setCurrentIndex(1);
+    QPlainTextEdit *text = f.form()->jsonEdit();
+    retype(text, QStringLiteral("{\"id\": \"network\", \"type\": \"sim\"}"));
+    QTest::mouseClick(f.form()->applyButton(), Qt::LeftButton);
+    QVERIFY(f.form()->jsonMessage()->isVisible());
+    QVERIFY2(f.form()->jsonMessage()->text().contains(QLatin1String("Id field")), qPrintable(f.form()->jsonMessage()->text()));
+    QCOMPARE(f.steps(), 0);
+    COMPARE_JSON(f.resource(0)["id"], json("vpc"));
+}
+
+void tst_InspectorForm::focusField_data()
+{
+    QTest::addColumn<QString>("resource");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("widget"); // objectName of what gets the focus; empty when refused
+    QTest::newRow("timeout") << "db" << "timeout" << "InspectorField:timeout";
+    QTest::newRow("backoff") << "db" << "retry.backoff.initial" << "InspectorField:retry.backoff.initial";
+    QTest::newRow("id") << "db" << "id" << "InspectorId";
+    QTest::newRow("dependency") << "db" << "depends_on[0]" << "InspectorDependencies";
+    QTest::newRow("json only") << "db" << "log_lines" << "InspectorJson";
+    QTest::newRow("range end") << "db" << "duration[1]" << "InspectorField:duration.max";
+    QTest::newRow("argument") << "c" << "command[1]" << "argument 1";
+    QTest::newRow("url") << "h" << "request.url" << "InspectorField:request.url";
+    QTest::newRow("request") << "h" << "request" << "InspectorField:request.url";
+    QTest::newRow("header") << "h" << "request.headers.Accept" << "header 0";
+    QTest::newRow("wait") << "h" << "wait.interval" << "InspectorJson";
+    QTest::newRow("unknown") << "db" << "bogus" << "";
+    QTest::newRow("sim field of http") << "h" << "failure_rate" << "";
+}
+
+void tst_InspectorForm::focusField()
+{
+    QFETCH(QString, resource);
+    QFETCH(QString, path);
+    QFETCH(QString, widget);
+    Fixture f("{\"name\": \"p\", \"resources\": ["
+              " {\"id\": \"vpc\", \"type\": \"sim\"},"
+              " {\"id\": \"db\", \"type\": \"sim\", \"depends_on\": [\"vpc\"], \"log_lines\": 3},"
+              " {\"id\": \"c\", \"type\": \"command\", \"command\": [\"a\", \"b\", \"c\"]},"
+              " {\"id\": \"h\", \"type\": \"http\", \"request\": {\"url\": \"http://x/\", \"headers\": {\"Accept\": \"*/*\"}},"
+              "  \"wait\": {\"until\": {\"pointer\": \"/s\", \"equals\": 1}, \"interval\": \"1s\"}}]}");
+    QVERIFY(f.select(resource.toLatin1().constData()));
+    const bool found = f.pane.focusField(path);
+    QCOMPARE(found, !widget.isEmpty());
+    if (!found)
+        return;
+    QWidget *focus = QApplication::focusWidget();
+    QVERIFY(focus);
+    if (widget.startsWith(QLatin1String("argument"))) {
+        QCOMPARE(focus, static_cast<QWidget *>(f.editor<FieldList>("command")->editor(1)));
+    } else if (widget.startsWith(QLatin1String("header"))) {
+        QCOMPARE(focus, static_cast<QWidget *>(f.editor<FieldList>("request.headers")->editor(0)));
+    } else if (widget == QLatin1String("InspectorDependencies")) {
+        auto *list = qobject_cast<QListWidget *>(focus);
+        QVERIFY(list);
+        QCOMPARE(list->currentItem()->text(), QStringLiteral("vpc"));
+    } else if (widget == QLatin1String("InspectorJson")) {
+        QCOMPARE(focus, static_cast<QWidget *>(f.form()->jsonEdit()));
+        QCOMPARE(f.form()->tabs()->currentIndex(), 1);
+        // The cursor is on the member's line.
+        const QString line = f.form()->jsonEdit()->textCursor().block().text();
+        QVERIFY2(line.contains(path.section(QLatin1Char('.'), -1)), qPrintable(line));
+    } else {
+        QCOMPARE(focus->objectName(), widget);
+        QCOMPARE(f.form()->tabs()->currentIndex(), 0);
+    }
+}
+
+void tst_InspectorForm::runningResourceIsLocked()
+{
+    Fixture f("{\"name\": \"p\", \"resources\": ["
+              " {\"id\": \"slow\", \"type\": \"sim\", \"duration\": \"1m\"},"
+              " {\"id\": \"next\", \"type\": \"sim\", \"depends_on\": [\"slow\"], \"duration\": \"1s\"}]}");
+    QVERIFY(f.select("slow"));
+    QVERIFY(!f.form()->isLocked());
+    QVERIFY(f.session.start());
+    QTRY_COMPARE(f.session.state(0), ResourceState::Running);
+    QVERIFY(f.form()->isLocked());
+    QVERIFY(f.form()->lockLabel()->isVisible());
+    QCOMPARE(f.form()->lockLabel()->text(), QStringLiteral("Running: locked until its attempt ends"));
+    auto *timeout = f.editor<QLineEdit>("timeout");
+    QVERIFY(timeout->isReadOnly());
+    QVERIFY(f.form()->jsonEdit()->isReadOnly());
+    retype(timeout, QStringLiteral("5m"));
+    QTest::keyClick(timeout, Qt::Key_Return);
+    QVERIFY(!f.resource(0).contains("timeout"));
+
+    // The others stay editable: for the next run (the run keeps its snapshot).
+    QVERIFY(f.select("next"));
+    QVERIFY(!f.form()->isLocked());
+    QCOMPARE(f.form()->lockLabel()->text(), QStringLiteral("Edits apply to the next run"));
+    QVERIFY(!timeout->isReadOnly());
+    retype(timeout, QStringLiteral("5m"));
+    QTest::keyClick(timeout, Qt::Key_Return);
+    COMPARE_JSON(f.resource(1)["timeout"], json("5m"));
+    QCOMPARE(f.session.plan().resources[1].timeoutMs, 0); // the run's snapshot
+    QCOMPARE(timeout->text(), QStringLiteral("5m"));      // the form shows the document
+
+    f.session.cancel();
+    QTRY_VERIFY(!f.session.isRunning());
+    QVERIFY(f.select("slow"));
+    QVERIFY(!f.form()->isLocked());
+    QVERIFY(!f.form()->lockLabel()->isVisible());
+}
+
+void tst_InspectorForm::undoFromTheEditMenu()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.newPlan());
+    window.addResourceAction(QStringLiteral("command"))->trigger();
+    window.session().select(0);
+    ResourceForm *form = window.inspectorPane()->form();
+    auto *timeout = qobject_cast<QLineEdit *>(form->editor(QStringLiteral("timeout")));
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    retype(timeout, QStringLiteral("2m"));
+    QTest::keyClick(timeout, Qt::Key_Return);
+    COMPARE_JSON(window.document().document()["resources"][0]["timeout"], json("2m"));
+    QVERIFY(timeout->hasFocus()); // the panes showed the new plan; the field kept the focus
+    QVERIFY2(window.undoAction()->text().contains(QLatin1String("Change the timeout of command-1")), qPrintable(window.undoAction()->text()));
+    window.undoAction()->trigger();
+    QVERIFY(!window.document().document()["resources"][0].contains("timeout"));
+    QCOMPARE(timeout->text(), QString());
+}
+
+void tst_InspectorForm::checksStayCheapOnALargePlan_data()
+{
+    QTest::addColumn<int>("size");
+    QTest::newRow("100 resources") << 100;
+    QTest::newRow("10,000 resources") << 10'000;
+}
+
+void tst_InspectorForm::checksStayCheapOnALargePlan()
+{
+    // Resources in a chain, each in one of many groups: what a keystroke costs must not depend on them.
+    QFETCH(int, size);
+    json plan = json::parse("{\"name\": \"big\", \"resources\": []}");
+    for (int i = 0; i < size / 10; ++i)
+        plan["groups"]["g-" + std::to_string(i)] = json::object();
+    for (int i = 0; i < size; ++i) {
+        json r = {{"id", "r-" + std::to_string(i)}, {"type", "sim"}, {"group", "g-" + std::to_string(i / 10)}, {"duration", "1s"}};
+        if (i > 0)
+            r["depends_on"] = json::array({"r-" + std::to_string(i - 1)});
+        plan["resources"].push_back(r);
+    }
+    PlanDocument document(ExecutorRegistry::builtIn());
+    document.load(plan);
+    ResourceForm form;
+    form.setDocument(&document);
+    form.showResource(QStringLiteral("r-%1").arg(size / 2));
+    form.resize(350, 900);
+    form.show();
+    QVERIFY(QTest::qWaitForWindowActive(&form));
+    auto *timeout = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("timeout")));
+    timeout->setFocus();
+    timeout->setText(QString()); // the first keystroke after a change reads the plan's ids once
+    QTest::keyClick(timeout, Qt::Key_5);
+    QElapsedTimer clock;
+    clock.start();
+    const QString typed = QStringLiteral(" parsecs, which is not a unit of time at all");
+    QTest::keyClicks(timeout, typed);
+    const qint64 ns = clock.nsecsElapsed();
+    QVERIFY(form.message(QStringLiteral("timeout"))->isVisible());
+    QVERIFY(form.message(QStringLiteral("timeout"))->text().contains(QLatin1String("parsecs")));
+    // Figures, not assertions (timing belongs in benches): printed for the record.
+    qInfo("check per keystroke on a plan of %d resources: %.3f ms", size, double(ns) / typed.size() / 1e6);
+    QTest::keyClick(timeout, Qt::Key_Return);
+    QVERIFY(!document.document()["resources"][std::size_t(size / 2)].contains("timeout"));
+    // A valid value is applied (reading the whole plan again, once).
+    timeout->selectAll();
+    QTest::keyClicks(timeout, QStringLiteral("5m"));
+    clock.restart();
+    QTest::keyClick(timeout, Qt::Key_Return);
+    qInfo("applying it: %.1f ms", double(clock.nsecsElapsed()) / 1e6);
+
+    COMPARE_JSON(document.document()["resources"][std::size_t(size / 2)]["timeout"], json("5m"));
+    QVERIFY(timeout->hasFocus());
+    // A dependency on a resource outside the small plan the check reads is not reported unknown.
+    QVERIFY(!form.message(QStringLiteral("group"))->isVisible());
+    QVERIFY(!form.problemsLabel()->isVisible());
+}
+
+QTEST_MAIN(tst_InspectorForm)
+#include "tst_inspectorform.moc"
