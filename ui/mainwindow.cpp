@@ -53,7 +53,7 @@ namespace {
 const char kDemo[] = "demo";
 const char kDemoPath[] = ":/plans/demo.json";
 constexpr int kMaxRecentFiles = 8;
-constexpr int kLayoutVersion = 2; // 2: the Problems dock
+constexpr int kLayoutVersion = 3; // 2: the Problems dock; 3: the right column full height, for the Inspector's form
 
 // The states the status bar counts, and the label for each; waiting covers pending and ready.
 struct StatusCount
@@ -202,12 +202,13 @@ void MainWindow::createPanes()
     m_problemsDock = addPane(tr("Problems"), QStringLiteral("ProblemsDock"), m_problems, Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_logsDock, m_problemsDock);
     m_logsDock->raise();
-    // The bottom row spans the whole width; the right column stops above it.
-    setCorner(Qt::BottomRightCorner, Qt::BottomDockWidgetArea);
+    // The right column runs the window's full height, so that the Inspector's form has room; the
+    // timeline and logs share the width below the graph.
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     resizeDocks({m_resourcesDock}, {470}, Qt::Horizontal);
     resizeDocks({m_timelineDock}, {330}, Qt::Vertical);
-    resizeDocks({m_timelineDock, m_logsDock}, {760, 680}, Qt::Horizontal);
-    resizeDocks({m_resourcesDock, m_inspectorDock}, {260, 300}, Qt::Vertical);
+    resizeDocks({m_timelineDock, m_logsDock}, {560, 410}, Qt::Horizontal);
+    resizeDocks({m_resourcesDock, m_inspectorDock}, {230, 600}, Qt::Vertical);
 
     for (auto *pane : std::initializer_list<QObject *>{m_graph, m_timeline, m_resources, m_inspector})
         connect(pane, SIGNAL(showLogsRequested(int)), this, SLOT(showLogs(int)));
@@ -577,7 +578,9 @@ void MainWindow::updateTitle()
     else if (m_document->isModified() && m_importedFrom.isEmpty())
         where += tr(", changes not saved");
     const QString teardown = m_session->isTeardown() ? tr(" (teardown)") : QString();
-    setWindowTitle(name.isEmpty() ? tr("Fanout") : tr("%1 (%2)%3 — Fanout").arg(name, where, teardown));
+    // "[*]": the platform's unsaved-changes mark (an asterisk, or a dot in the close button).
+    setWindowTitle(name.isEmpty() ? tr("Fanout[*]") : tr("%1 (%2)%3[*] — Fanout").arg(name, where, teardown));
+    setWindowModified(hasUnsavedChanges());
 }
 
 void MainWindow::onEvents(const QList<RunEvent> &events)
