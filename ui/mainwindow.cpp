@@ -205,9 +205,9 @@ void MainWindow::createPanes()
     // The right column runs the window's full height, so that the Inspector's form has room; the
     // timeline and logs share the width below the graph.
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
-    resizeDocks({m_resourcesDock}, {470}, Qt::Horizontal);
+    resizeDocks({m_resourcesDock}, {430}, Qt::Horizontal);
     resizeDocks({m_timelineDock}, {330}, Qt::Vertical);
-    resizeDocks({m_timelineDock, m_logsDock}, {560, 410}, Qt::Horizontal);
+    resizeDocks({m_timelineDock, m_logsDock}, {500, 510}, Qt::Horizontal);
     resizeDocks({m_resourcesDock, m_inspectorDock}, {230, 600}, Qt::Vertical);
 
     for (auto *pane : std::initializer_list<QObject *>{m_graph, m_timeline, m_resources, m_inspector})
