@@ -24,11 +24,15 @@ struct GraphLayoutInput
         QSizeF size;    // room for the node's text
         int group = -1; // index into groups; -1 = none
         std::optional<QPointF> pinned = std::nullopt; // where the user put the node's centre; none = automatic
+
+        bool operator==(const Node &) const = default;
     };
     struct Group
     {
         QString label;
         QSizeF labelSize; // room for the label above the group's members
+
+        bool operator==(const Group &) const = default;
     };
 
     QList<Node> nodes;
@@ -42,6 +46,10 @@ struct GraphLayoutInput
     // placeholders for whoever has no fonts.
     static GraphLayoutInput fromPlan(const Plan &plan, QSizeF nodeSize = QSizeF(160, 48),
                                      QSizeF labelSize = QSizeF(120, 18));
+
+    // Equal inputs lay out the same: an edit that changes neither (a timeout, a command) needs no
+    // new layout.
+    bool operator==(const GraphLayoutInput &) const = default;
 };
 
 // Where everything goes: a layered ("dot") drawing of a GraphLayoutInput in Qt's coordinates

@@ -87,6 +87,7 @@ private slots:
     void newPlanReplacesGraph();
     void editKeepsTheView_data();
     void editKeepsTheView();
+    void propertyEditNeedsNoLayout();
     void pinnedNodesDrawnWhereSaved();
 
 private:
@@ -406,6 +407,27 @@ void tst_graphview::editKeepsTheView_data()
     QTest::newRow("selected node stays put") << QStringLiteral("app-a") << QString();
     QTest::newRow("first common node stays put") << QString() << QString();
     QTest::newRow("selected node removed") << QStringLiteral("vpc") << QStringLiteral("vpc");
+}
+
+void tst_graphview::propertyEditNeedsNoLayout()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    const QPointF before = view->nodeItem(3)->sceneRect().center();
+    // A timeout changes nothing the graph draws: it is drawn again at once, from the same layout.
+    Plan edited = m_demo;
+    edited.resources[3].timeoutMs = 123'000;
+    QSignalSpy laidOut(view, &GraphView::layoutFinished);
+    m_session->setPlan(edited, QString());
+    QCOMPARE(laidOut.count(), 1);
+    QVERIFY(!view->isLayingOut());
+    QVERIFY(view->nodeItem(3));
+    QCOMPARE(view->nodeItem(3)->sceneRect().center(), before);
+    // A new name makes the node bigger: that is laid out again.
+    edited.resources[3].name = QStringLiteral("a much longer name than the resource had before");
+    m_session->setPlan(edited, QString());
+    QVERIFY(view->isLayingOut());
+    QVERIFY(laidOut.wait(kLayoutTimeoutMs));
 }
 
 void tst_graphview::editKeepsTheView()

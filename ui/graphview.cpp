@@ -152,8 +152,15 @@ void GraphView::onPlanChanged()
     m_layoutError.clear();
     m_generation = 0; // any layout still on its way is of another plan
     m_layingOut = m_session.resourceCount() > 0;
-    if (m_layingOut)
-        m_generation = m_layouter->request(GraphScene::layoutInput(m_session.plan()));
+    if (m_layingOut) {
+        m_requested = GraphScene::layoutInput(m_session.plan());
+        if (!m_shownLayout.nodes.isEmpty() && m_requested == m_shownInput) {
+            // Generation 0 is never the layouter's: this is the layout already shown.
+            onLaidOut(0, m_shownLayout);
+            return;
+        }
+        m_generation = m_layouter->request(m_requested);
+    }
     updateTicking();
     viewport()->update();
 }
@@ -166,6 +173,10 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
     if (!layout.isValid()) {
         m_layoutError = layout.error;
     } else {
+        if (generation != 0) {
+            m_shownInput = m_requested;
+            m_shownLayout = layout;
+        }
         forgetItems();
         m_scene->build(m_session.plan(), layout);
         refreshAll();

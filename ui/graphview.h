@@ -174,6 +174,11 @@ private:
     QTimer *m_ticker;           // repaints running nodes' elapsed time
     QSet<int> m_running;        // resources whose node shows a running attempt
     quint64 m_generation = 0;   // of the layout being waited for
+    // What the plan shown was laid out from, and the result: a plan whose input is the same (an
+    // edit of a property) is drawn again from it at once, without Graphviz.
+    GraphLayoutInput m_requested;
+    GraphLayoutInput m_shownInput;
+    GraphLayout m_shownLayout;
     bool m_layingOut = false;
     bool m_placementPending = false; // a new layout waits for the view to be shown
     QString m_layoutError;
