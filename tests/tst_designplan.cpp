@@ -1,8 +1,8 @@
 // Designing a plan from nothing, as a user does it in the window: New Plan, resources from the
-// palette (a click, and a drop on the graph), a dependency drawn by Shift+drag, a cycle refused,
-// properties typed into the Inspector (an invalid one flagged), undo and redo from the keyboard, a
-// node dragged into place, Save; then the file opened again in a second window must hold exactly
-// what the first one built. Runs offscreen.
+// palette (a click, and a drop on the graph), a dependency drawn from a node's connector, a cycle
+// refused, properties typed into the Inspector (an invalid one flagged), undo and redo from the
+// keyboard, a node dragged into place, Save; then the file opened again in a second window must
+// hold exactly what the first one built. Runs offscreen.
 #include "executorregistry.h"
 #include "fieldlist.h"
 #include "graphnodeitem.h"
@@ -152,12 +152,17 @@ void tst_DesignPlan::buildSaveAndReload()
     QVERIFY(waitForGraph(window));
     QVERIFY((nodeCentre(window, QStringLiteral("command-1")) - dropAt).manhattanLength() <= 2);
 
-    // Shift+drag from sim-1 to command-1: command-1 waits for sim-1.
-    drag(view->viewport(), nodeCentre(window, QStringLiteral("sim-1")), nodeCentre(window, QStringLiteral("command-1")), Qt::ShiftModifier);
+    // A drag from sim-1's connector (the dot on its lower edge) to command-1: command-1 waits for sim-1.
+    const GraphNodeItem *sim = view->nodeItem(0);
+    const QPoint connector = view->mapFromScene(sim->connectorCentre());
+    QTest::mouseMove(view->viewport(), connector);
+    QVERIFY(sim->isConnectorShown());
+    drag(view->viewport(), connector, nodeCentre(window, QStringLiteral("command-1")), Qt::NoModifier);
     QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
     QVERIFY(waitForGraph(window));
 
-    // The other way round would close a cycle: refused, and the message names it.
+    // The other way round (Shift+drag from anywhere on the node) would close a cycle: refused, and
+    // the message names it.
     const int steps = window.document().undoStack()->count();
     drag(view->viewport(), nodeCentre(window, QStringLiteral("command-1")), nodeCentre(window, QStringLiteral("sim-1")), Qt::ShiftModifier);
     QCOMPARE(window.document().undoStack()->count(), steps);

@@ -47,6 +47,7 @@ private slots:
     void cleanup();
     void dragDrawsDependency();
     void dragToEmptySpaceCancels();
+    void connectorDrawsDependency();
     void deleteSelectedEdge();
     void ctrlClickSelectsSeveralAndDeletes();
     void rubberBandSelects();
@@ -150,6 +151,48 @@ void tst_graphedit::dragDrawsDependency()
     // Without Shift the same drag moves the node and draws nothing.
     drag(db, cache, Qt::NoModifier);
     QCOMPARE(requested.size(), 1);
+}
+
+void tst_graphedit::connectorDrawsDependency()
+{
+    QSignalSpy requested(m_pane.get(), &GraphPane::dependencyRequested);
+    GraphView *view = m_pane->view();
+    QWidget *viewport = view->viewport();
+    GraphNodeItem *db = view->nodeItem(m_session->plan().indexOf(QStringLiteral("db")));
+    const QPoint connector = view->mapFromScene(db->connectorCentre());
+
+    // The mouse over a node shows its connector; away from it, none.
+    QTest::mouseMove(viewport, centreOf(QStringLiteral("db")));
+    QVERIFY(db->isConnectorShown());
+    QTest::mouseMove(viewport, connector);
+    QVERIFY(db->isConnectorShown());
+    QCOMPARE(viewport->cursor().shape(), Qt::CrossCursor);
+
+    // A plain drag from it to another node draws the dependency.
+    const QPoint cache = centreOf(QStringLiteral("cache"));
+    QTest::mousePress(viewport, Qt::LeftButton, Qt::NoModifier, connector);
+    QVERIFY(view->isDrawingDependency());
+    QTest::mouseMove(viewport, (connector + cache) / 2);
+    QTest::mouseMove(viewport, cache);
+    QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, cache);
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.at(0).at(0).toString(), QStringLiteral("cache"));
+    QCOMPARE(requested.at(0).at(1).toString(), QStringLiteral("db"));
+    QCOMPARE(db->pos(), QPointF()); // not moved
+
+    const QPoint empty = emptySpot();
+    QTest::mouseMove(viewport, connector);
+    QTest::mouseMove(viewport, empty);
+    QVERIFY(!db->isConnectorShown());
+    QCOMPARE(viewport->cursor().shape(), Qt::OpenHandCursor);
+
+    // Not editable (a run): no connector to drag.
+    m_pane->setEditable(false);
+    QTest::mouseMove(viewport, connector);
+    QVERIFY(!db->isConnectorShown());
+    QTest::mousePress(viewport, Qt::LeftButton, Qt::NoModifier, connector);
+    QVERIFY(!view->isDrawingDependency());
+    QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, connector);
 }
 
 void tst_graphedit::dragToEmptySpaceCancels()

@@ -146,6 +146,14 @@ void GraphNodeItem::setPinned(bool pinned)
     update();
 }
 
+void GraphNodeItem::setConnectorShown(bool shown)
+{
+    if (shown == m_connectorShown)
+        return;
+    m_connectorShown = shown;
+    update();
+}
+
 void GraphNodeItem::setStatus(ResourceState state, int attempt)
 {
     if (state == m_state && attempt == m_attempt)
@@ -177,8 +185,8 @@ QString GraphNodeItem::progressText() const
 
 QRectF GraphNodeItem::boundingRect() const
 {
-    // Room for the selection ring, and for the "if" tag on the top edge.
-    return m_rect.adjusted(-5, m_conditional ? -kTagHeight / 2 - 1 : -5, 5, 5);
+    // Room for the selection ring, the "if" tag on the top edge and the connector on the bottom one.
+    return m_rect.adjusted(-5, m_conditional ? -kTagHeight / 2 - 1 : -5, 5, kConnectorRadius + 2);
 }
 
 QPainterPath GraphNodeItem::shape() const
@@ -230,6 +238,15 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     painter->setPen(outline(stroke, 1.5, m_runs));
     painter->setBrush(fill);
     painter->drawRoundedRect(m_rect.adjusted(0.75, 0.75, -0.75, -0.75), kRadius, kRadius);
+    if (m_connectorShown) {
+        const QPointF centre(m_rect.center().x(), m_rect.bottom());
+        painter->setPen(QPen(kSelectionRing, 1.5));
+        painter->setBrush(Qt::white);
+        painter->drawEllipse(centre, kConnectorRadius, kConnectorRadius);
+        painter->setBrush(kSelectionRing);
+        painter->setPen(Qt::NoPen);
+        painter->drawEllipse(centre, 2, 2);
+    }
     if (m_pinned) {
         // A pin's head on the top edge at the left: placed by hand, and kept there.
         const QPointF head(m_rect.left() + kPadding + kGlyph / 2, m_rect.top());

@@ -37,6 +37,13 @@ public:
     bool isPinned() const { return m_pinned; }
     QRectF sceneRect() const { return mapRectToScene(m_rect); } // where it is, dragged or not
 
+    // The connector: a dot on the bottom edge (shown while the mouse is over an editable graph's
+    // node) to drag to another resource, which then depends on this one.
+    void setConnectorShown(bool shown);
+    bool isConnectorShown() const { return m_connectorShown; }
+    QPointF connectorCentre() const { return mapToScene(QPointF(m_rect.center().x(), m_rect.bottom())); } // in the scene
+    static constexpr qreal kConnectorRadius = 5;
+
     void setStatus(ResourceState state, int attempt);
     // Running time of the current attempt against the estimate; elapsedMs < 0 hides the progress.
     void setProgress(qint64 elapsedMs, qint64 estimateMs);
@@ -62,6 +69,7 @@ private:
     bool m_runs = true;
     bool m_conditional = false;
     bool m_pinned = false;
+    bool m_connectorShown = false;
 };
 
 } // namespace fanout

@@ -44,7 +44,7 @@ constexpr int kOverviewNodes = 150;
 constexpr qreal kExportScale = 2.0;
 constexpr qreal kMaxExportSide = 16'000;
 constexpr qreal kMaxExportPixels = 120e6;
-const QColor kLinkColor(0x1a, 0x73, 0xe8); // the line a Shift+drag draws: the selection colour
+const QColor kLinkColor(0x1a, 0x73, 0xe8); // the line drawn while connecting: the selection colour
 constexpr qreal kSpacing = 30; // between a new resource's node and its neighbours
 
 } // namespace
@@ -103,6 +103,7 @@ void GraphView::setEditable(bool editable)
     if (!editable) {
         cancelMoving();
         cancelLink();
+        showConnector(-1);
     }
     refreshAll(); // the tooltips say how to edit
 }
@@ -132,6 +133,7 @@ QStringList GraphView::selectedIds() const
 
 void GraphView::forgetItems()
 {
+    m_connector = -1; // its item goes with the others
     cancelMoving();
     cancelLink();
     m_selectedEdge = nullptr;
@@ -313,7 +315,7 @@ void GraphView::refreshNode(int resource)
     }
     if (isEditable())
         tip += QStringLiteral("<br><span style='color:#5f6368'>%1</span>")
-                   .arg(tr("Drag to place it; Shift+drag to another resource to make it depend on this one").toHtmlEscaped());
+                   .arg(tr("Drag to place it; drag the dot on its lower edge (or Shift+drag) to another resource to make that one depend on this one").toHtmlEscaped());
     node->setToolTip(tip);
 }
 
@@ -488,17 +490,10 @@ void GraphView::mousePressEvent(QMouseEvent *event)
         m_pressed = true;
         m_pressPos = pos;
         const GraphNodeItem *node = nodeAt(pos);
-        if (node && (event->modifiers() & Qt::ShiftModifier) && isEditable()) {
-            // Shift+drag from a node draws a dependency: a line follows the mouse until released.
-            cancelLink();
-            m_linkFrom = node->resource();
-            m_linkLine = new QGraphicsLineItem(QLineF(node->mapToScene(node->rect().center()), mapToScene(pos)));
-            QPen pen(kLinkColor, 2, Qt::DashLine, Qt::RoundCap);
-            pen.setCosmetic(true);
-            m_linkLine->setPen(pen);
-            m_linkLine->setZValue(10);
-            m_scene->addItem(m_linkLine);
-            viewport()->setCursor(Qt::CrossCursor);
+        // A drag from a node's connector, or Shift+drag from anywhere on it, draws a dependency.
+        const GraphNodeItem *linkFrom = node && (event->modifiers() & Qt::ShiftModifier) && isEditable() ? node : connectorAt(pos);
+        if (linkFrom && !(event->modifiers() & Qt::ControlModifier)) {
+            startLink(linkFrom, pos);
             event->accept();
             return;
         }
@@ -517,8 +512,65 @@ void GraphView::mousePressEvent(QMouseEvent *event)
     QGraphicsView::mousePressEvent(event);
 }
 
+void GraphView::startLink(const GraphNodeItem *from, QPoint viewportPos)
+{
+    // A line follows the mouse until released.
+    cancelLink();
+    showConnector(-1);
+    m_linkFrom = from->resource();
+    m_linkLine = new QGraphicsLineItem(QLineF(from->mapToScene(from->rect().center()), mapToScene(viewportPos)));
+    QPen pen(kLinkColor, 2, Qt::DashLine, Qt::RoundCap);
+    pen.setCosmetic(true);
+    m_linkLine->setPen(pen);
+    m_linkLine->setZValue(10);
+    m_scene->addItem(m_linkLine);
+    viewport()->setCursor(Qt::CrossCursor);
+}
+
+GraphNodeItem *GraphView::connectorAt(QPoint viewportPos) const
+{
+    if (!isEditable())
+        return nullptr;
+    const qreal reach = std::max<qreal>(8, GraphNodeItem::kConnectorRadius * zoom() + 3);
+    for (GraphNodeItem *node : {nodeAt(viewportPos), nodeItem(m_connector)}) {
+        if (node && QLineF(mapFromScene(node->connectorCentre()), viewportPos).length() <= reach)
+            return node;
+    }
+    return nullptr;
+}
+
+void GraphView::showConnector(int resource)
+{
+    if (resource == m_connector)
+        return;
+    if (GraphNodeItem *shown = nodeItem(m_connector))
+        shown->setConnectorShown(false);
+    m_connector = resource;
+    if (GraphNodeItem *node = nodeItem(resource))
+        node->setConnectorShown(true);
+}
+
+void GraphView::leaveEvent(QEvent *event)
+{
+    showConnector(-1);
+    QGraphicsView::leaveEvent(event);
+}
+
 void GraphView::mouseMoveEvent(QMouseEvent *event)
 {
+    if (event->buttons() == Qt::NoButton && m_linkFrom < 0 && m_pressedNode < 0) {
+        // The connector of the node under the mouse (or of the one just left, below its edge).
+        const QPoint pos = event->position().toPoint();
+        GraphNodeItem *onConnector = connectorAt(pos);
+        const GraphNodeItem *under = nodeAt(pos);
+        showConnector(!isEditable() ? -1 : onConnector ? onConnector->resource() : under ? under->resource() : -1);
+        QGraphicsView::mouseMoveEvent(event); // which shows the cursor of the item under the mouse
+        if (onConnector)
+            viewport()->setCursor(Qt::CrossCursor);
+        else if (viewport()->cursor().shape() == Qt::CrossCursor)
+            viewport()->setCursor(Qt::OpenHandCursor); // below a node's edge no item restores it
+        return;
+    }
     if (m_pressedNode >= 0) {
         const QPoint pos = event->position().toPoint();
         if (!m_movingNodes && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance())

@@ -31,8 +31,9 @@ struct RunEvent;
 //
 // While editable (see setEditable) the plan can be changed on the graph; the view only asks, the
 // window edits the PlanDocument and the new plan comes back through the session:
-// - Shift+drag from a node to another draws a dependency in the direction of the arrows: from the
-//   dependency to what depends on it. Releasing anywhere but on another node cancels.
+// - Dragging a node's connector (the dot on its bottom edge, shown under the mouse), or Shift+drag
+//   from anywhere on a node, to another node draws a dependency in the direction of the arrows:
+//   from the dependency to what depends on it. Releasing anywhere but on another node cancels.
 // - Clicking an edge selects it; Delete (or Backspace) asks to remove that dependency, or, with
 //   nodes selected, those resources.
 // - Dragging a node moves it (all the selected ones when it is one of several selected); on
@@ -131,6 +132,7 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
     void contextMenuEvent(QContextMenuEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void drawForeground(QPainter *painter, const QRectF &rect) override;
@@ -167,6 +169,10 @@ private:
     void finishLink(QPoint viewportPos);
     void cancelLink();
     void forgetItems(); // before the scene's items are deleted
+    void startLink(const GraphNodeItem *from, QPoint viewportPos);
+    // The node whose connector is at `viewportPos` (within a few pixels), if the graph is editable.
+    GraphNodeItem *connectorAt(QPoint viewportPos) const;
+    void showConnector(int resource); // -1 hides it
 
     RunSession &m_session;
     GraphScene *m_scene;
@@ -194,6 +200,7 @@ private:
 
     // A plain drag that started on a node, while editable.
     int m_pressedNode = -1;
+    int m_connector = -1;            // the node whose connector is shown (the mouse is over it)
     bool m_movingNodes = false;      // it went further than a click
     QList<int> m_moving;             // the nodes it moves
     QList<QPointF> m_movingFrom;     // their item positions when it started

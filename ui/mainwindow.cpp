@@ -807,7 +807,7 @@ bool MainWindow::addResourceAt(const QString &type, std::optional<QPointF> at, Q
         return false;
     }
     m_session->select(m_session->plan().indexOf(newId));
-    statusBar()->showMessage(tr("Added %1: edit it in the Inspector; Shift+drag from another resource to make it wait for that one").arg(newId), 8000);
+    statusBar()->showMessage(tr("Added %1: edit it in the Inspector; drag the dot on another resource's lower edge to it to make it wait for that one").arg(newId), 8000);
     if (id)
         *id = newId;
     return true;
