@@ -1021,31 +1021,31 @@ ResourceForm::Field *ResourceForm::fieldFor(const QString &path) const
     return best;
 }
 
-QWidget *ResourceForm::editor(const QString &path) const
+ResourceForm::Field *ResourceForm::fieldAt(const QString &path) const
 {
     for (const auto &f : m_fields) {
         if (f->path == path)
-            return f->editor;
+            return f.get();
     }
     return nullptr;
+}
+
+QWidget *ResourceForm::editor(const QString &path) const
+{
+    const Field *field = fieldAt(path);
+    return field ? field->editor : nullptr;
 }
 
 QWidget *ResourceForm::secondEditor(const QString &path) const
 {
-    for (const auto &f : m_fields) {
-        if (f->path == path)
-            return f->second;
-    }
-    return nullptr;
+    const Field *field = fieldAt(path);
+    return field ? field->second : nullptr;
 }
 
 QLabel *ResourceForm::message(const QString &path) const
 {
-    for (const auto &f : m_fields) {
-        if (f->path == path)
-            return f->message;
-    }
-    return nullptr;
+    const Field *field = fieldAt(path);
+    return field ? field->message : nullptr;
 }
 
 void ResourceForm::showMessages(Field &field, const Diagnostics &diagnostics)

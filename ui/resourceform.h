@@ -83,6 +83,7 @@ private:
     void loadJson(const nlohmann::ordered_json &resource);
     void updatePlaceholders(int index);
     Field *fieldFor(const QString &path) const;
+    Field *fieldAt(const QString &path) const; // the one editing exactly `path`; null when none
     void revert(Field &field);            // Escape: the document's value again
 
     QPointer<PlanDocument> m_document; // the main window deletes it before its docks
