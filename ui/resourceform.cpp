@@ -1095,17 +1095,23 @@ void ResourceForm::edited(Field &field)
     if (!resource || m_loading)
         return;
     field.dirty = true;
+    if (const std::optional<json> candidate = withValueOf(field, *resource))
+        showMessages(field, m_check.check(*candidate));
+}
+
+std::optional<json> ResourceForm::withValueOf(Field &field, const json &resource)
+{
     QString problem;
     const Value value = field.value(&problem);
     if (!problem.isEmpty()) {
         showMessages(field, {Diagnostic{Diagnostic::Severity::Error, field.path, 0, 0, problem}});
-        return;
+        return std::nullopt;
     }
-    json candidate = *resource;
+    json candidate = resource;
     putAt(candidate, field.path, value);
     if (field.alsoChange)
         field.alsoChange(candidate);
-    showMessages(field, m_check.check(candidate));
+    return candidate;
 }
 
 void ResourceForm::commit(Field &field)
@@ -1116,16 +1122,10 @@ void ResourceForm::commit(Field &field)
     const json *resource = object();
     if (!resource || m_loading || isLocked() || !field.dirty)
         return;
-    QString problem;
-    const Value value = field.value(&problem);
-    if (!problem.isEmpty()) {
-        showMessages(field, {Diagnostic{Diagnostic::Severity::Error, field.path, 0, 0, problem}});
+    const std::optional<json> withValue = withValueOf(field, *resource);
+    if (!withValue)
         return;
-    }
-    json candidate = *resource;
-    putAt(candidate, field.path, value);
-    if (field.alsoChange)
-        field.alsoChange(candidate);
+    const json &candidate = *withValue;
     if (candidate == *resource) {
         field.dirty = false;
         showMessages(field, ResourceCheck::relativeTo(m_document->diagnostics(), m_check.indexOf(m_id)));

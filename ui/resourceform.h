@@ -84,6 +84,8 @@ private:
     void updatePlaceholders(int index);
     Field *fieldFor(const QString &path) const;
     Field *fieldAt(const QString &path) const; // the one editing exactly `path`; null when none
+    // `resource` with the field's value put in, or nullopt (the reason shown) when it has none.
+    std::optional<nlohmann::ordered_json> withValueOf(Field &field, const nlohmann::ordered_json &resource);
     void revert(Field &field);            // Escape: the document's value again
 
     QPointer<PlanDocument> m_document; // the main window deletes it before its docks
