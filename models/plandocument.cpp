@@ -402,26 +402,6 @@ bool PlanDocument::unpinResources(const QStringList &ids, QString *error)
     return true;
 }
 
-QHash<QString, QPointF> PlanDocument::pinnedPositions() const
-{
-    QHash<QString, QPointF> pinned;
-    const auto layout = m_document.find("layout");
-    if (layout == m_document.end() || !layout->is_object())
-        return pinned;
-    const auto positions = layout->find("positions");
-    if (positions == layout->end() || !positions->is_object())
-        return pinned;
-    for (const auto &[id, at] : positions->items()) {
-        if (!at.is_object())
-            continue;
-        const auto x = at.find("x");
-        const auto y = at.find("y");
-        if (x != at.end() && y != at.end() && x->is_number() && y->is_number())
-            pinned.insert(QString::fromStdString(id), QPointF(x->get<double>(), y->get<double>()));
-    }
-    return pinned;
-}
-
 nlohmann::ordered_json PlanDocument::resourceObjects(const QStringList &ids) const
 {
     nlohmann::ordered_json objects = nlohmann::ordered_json::array();

@@ -73,8 +73,8 @@ public:
     bool moveResources(const QHash<QString, QPointF> &centres, QString *error = nullptr);
     // Lets the layout place them again.
     bool unpinResources(const QStringList &ids, QString *error = nullptr);
-    // What "layout.positions" pins, as written (entries that are not {x, y} numbers left out).
-    QHash<QString, QPointF> pinnedPositions() const;
+    // What "layout.positions" pins, as the plan reads it (Plan::positions).
+    const QHash<QString, QPointF> &pinnedPositions() const { return m_plan.positions; }
     // The resource objects of `ids` as the document has them, in plan order (for Copy).
     nlohmann::ordered_json resourceObjects(const QStringList &ids) const;
     // The ids of the resources an undo (or redo) of the step at `index` on the stack changes.
