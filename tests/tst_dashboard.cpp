@@ -1,5 +1,6 @@
 // The dashboard as a user drives it: open the demo, run it, find what failed, retry it with the
 // same controls a user clicks, and see the run carry on. Runs offscreen.
+#include "guitest.h"
 #include "deploymentstate.h"
 #include "graphpane.h"
 #include "graphview.h"
@@ -129,9 +130,7 @@ void tst_Dashboard::runToTheEnd(MainWindow &window, const QString &path)
 
 void tst_Dashboard::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings go to a test location, not the user's
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_dashboard"));
+    useTestSettings("tst_dashboard");
 }
 
 void tst_Dashboard::init()

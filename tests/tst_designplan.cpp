@@ -3,6 +3,7 @@
 // refused, properties typed into the Inspector (an invalid one flagged), undo and redo from the
 // keyboard, a node dragged into place, Save; then the file opened again in a second window must
 // hold exactly what the first one built. Runs offscreen.
+#include "guitest.h"
 #include "executorregistry.h"
 #include "fieldlist.h"
 #include "graphnodeitem.h"
@@ -38,9 +39,6 @@
 
 using namespace fanout;
 using json = nlohmann::ordered_json;
-
-#define COMPARE_JSON(actual, expected) \
-    QVERIFY2(json(actual) == json(expected), qPrintable(QStringLiteral("%1 != %2").arg(QString::fromStdString(json(actual).dump()), QString::fromStdString(json(expected).dump()))))
 
 namespace {
 
@@ -111,10 +109,7 @@ private slots:
 
 void tst_DesignPlan::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_designplan"));
-    QSettings().clear();
+    useTestSettings("tst_designplan");
 }
 
 void tst_DesignPlan::buildSaveAndReload()

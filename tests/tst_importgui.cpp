@@ -3,6 +3,7 @@
 // marked, map its resources to an executor in the mapping dialog, run it, save it as a plan that
 // reopens the same, and export the graph and the timeline, also headless from the command line.
 // Runs offscreen.
+#include "guitest.h"
 #include "graphnodeitem.h"
 #include "graphpane.h"
 #include "graphscene.h"
@@ -37,10 +38,6 @@
 
 using namespace fanout;
 using json = nlohmann::ordered_json;
-
-// QCOMPARE for JSON values, which QtTest cannot print.
-#define COMPARE_JSON(actual, expected) \
-    QVERIFY2(json(actual) == json(expected), qPrintable(QStringLiteral("%1 != %2").arg(QString::fromStdString(json(actual).dump()), QString::fromStdString(json(expected).dump()))))
 
 namespace {
 
@@ -120,9 +117,7 @@ QString tst_ImportGui::corpus(const char *path)
 
 void tst_ImportGui::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings go to a test location, not the user's
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_importgui"));
+    useTestSettings("tst_importgui");
 }
 
 void tst_ImportGui::init()

@@ -2,6 +2,7 @@
 // checked as it is typed (invalid ones are marked in place with the engine's reason and never reach
 // the plan), a valid one is applied on Enter as one undoable step, the raw JSON can be edited and
 // applied, the Problems panel can focus any field, and a running resource is locked. Offscreen.
+#include "guitest.h"
 #include "executorregistry.h"
 #include "fieldlist.h"
 #include "inspectorpane.h"
@@ -32,14 +33,6 @@
 
 using namespace fanout;
 using json = nlohmann::ordered_json;
-
-// nlohmann::json values compared, shown as JSON when they differ.
-#define COMPARE_JSON(actual, expected) \
-    do { \
-        const json actualValue_ = (actual); \
-        const json expectedValue_ = (expected); \
-        QVERIFY2(actualValue_ == expectedValue_, qPrintable(QStringLiteral("%1 != %2").arg(QString::fromStdString(actualValue_.dump()), QString::fromStdString(expectedValue_.dump())))); \
-    } while (false)
 
 namespace {
 
@@ -148,10 +141,7 @@ private slots:
 
 void tst_InspectorForm::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_inspectorform"));
-    QSettings().clear();
+    useTestSettings("tst_inspectorform");
 }
 
 void tst_InspectorForm::invalidDurationIsMarkedAndNotApplied()

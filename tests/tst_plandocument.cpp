@@ -1,6 +1,7 @@
 // Designing a plan: every edit of the plan document is one undoable step that undoes exactly, edits
 // that would break the plan (a cycle, a taken id) are refused with the reason, and the window's Edit
 // menu, New Plan, Save As and the mapping dialog go through the same undo stack. Runs offscreen.
+#include "guitest.h"
 #include "executorregistry.h"
 #include "graphpane.h"
 #include "graphview.h"
@@ -27,10 +28,6 @@
 
 using namespace fanout;
 using json = nlohmann::ordered_json;
-
-// QCOMPARE for JSON values, which QtTest cannot print.
-#define COMPARE_JSON(actual, expected) \
-    QVERIFY2(json(actual) == json(expected), qPrintable(QStringLiteral("%1 != %2").arg(QString::fromStdString(json(actual).dump()), QString::fromStdString(json(expected).dump()))))
 
 namespace {
 
@@ -96,9 +93,7 @@ private:
 
 void tst_PlanDocument::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_plandocument"));
+    useTestSettings("tst_plandocument");
 }
 
 void tst_PlanDocument::init()

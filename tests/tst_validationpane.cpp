@@ -2,6 +2,7 @@
 // is listed with the resource it is in, clicking one selects that resource, fixing the plan empties
 // the list and lets it run; the Inspector's id field renames a resource (references follow) and
 // shows why a rename is refused. Runs offscreen against the real window.
+#include "guitest.h"
 #include "diagnosticsmodel.h"
 #include "inspectorpane.h"
 #include "mainwindow.h"
@@ -75,9 +76,7 @@ private:
 
 void tst_ValidationPane::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_validationpane"));
+    useTestSettings("tst_validationpane");
 }
 
 void tst_ValidationPane::init()

@@ -1,0 +1,34 @@
+#pragma once
+
+// What the dashboard's widget tests share.
+
+#include <QCoreApplication>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QString>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+namespace fanout {
+
+// Settings (window layout, recent files) go to a test location of their own, never the user's,
+// and start empty. Call from initTestCase().
+inline void useTestSettings(const char *testName)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
+    QCoreApplication::setApplicationName(QString::fromLatin1(testName));
+    QSettings().clear();
+}
+
+} // namespace fanout
+
+// JSON values compared (each evaluated once), shown as JSON when they differ.
+#define COMPARE_JSON(actual, expected) \
+    do { \
+        const nlohmann::ordered_json actualValue_ = (actual); \
+        const nlohmann::ordered_json expectedValue_ = (expected); \
+        QVERIFY2(actualValue_ == expectedValue_, \
+                 qPrintable(QStringLiteral("%1 != %2").arg(QString::fromStdString(actualValue_.dump()), QString::fromStdString(expectedValue_.dump())))); \
+    } while (false)
