@@ -4,6 +4,8 @@
 #include "executorregistry.h"
 #include "staterecorder.h"
 
+#include <QFileInfo>
+
 #include <algorithm>
 
 namespace fanout {
@@ -31,6 +33,28 @@ RunSession::RunSession(const ExecutorRegistry &registry, QObject *parent)
 }
 
 RunSession::~RunSession() = default;
+
+bool RunSession::moveStateTo(const QString &path, QString *error)
+{
+    const auto refuse = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (path == m_statePath)
+        return true;
+    if (isRunning())
+        return refuse(tr("a run is in progress"));
+    if (!isStateReadable())
+        return refuse(tr("the state file %1 cannot be read").arg(m_statePath));
+    if (QFileInfo::exists(path))
+        return refuse(tr("%1 already exists and is not overwritten").arg(path));
+    QString why;
+    if (!m_state.isEmpty() && !m_state.save(path, &why))
+        return refuse(tr("cannot write %1: %2").arg(path, why));
+    m_statePath = path;
+    return true;
+}
 
 void RunSession::setPlan(const Plan &plan, const QString &file, const QString &statePath)
 {

@@ -62,6 +62,10 @@ public:
     // The deployment state, and what a run would do given it.
     const DeploymentState &deploymentState() const { return m_state; }
     QString statePath() const { return m_statePath; }    // empty: in memory only
+    // Keeps the state in `path` from now on, as Save As moves the plan: what the state records so
+    // far is written there first. Refused (false, and why in `error`) during a run, when the state
+    // cannot be read, when `path` already holds a state file, or when it cannot be written.
+    bool moveStateTo(const QString &path, QString *error = nullptr);
     bool isStateReadable() const { return m_stateError.isEmpty(); }
     QString stateError() const { return m_stateError; }  // "FILE:LINE:COL: error: ..." lines
     const ProvisioningPlan &provisioning() const { return m_provisioning; } // of the plan as opened

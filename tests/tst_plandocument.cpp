@@ -2,6 +2,7 @@
 // that would break the plan (a cycle, a taken id) are refused with the reason, and the window's Edit
 // menu, New Plan, Save As and the mapping dialog go through the same undo stack. Runs offscreen.
 #include "guitest.h"
+#include "deploymentstate.h"
 #include "executorregistry.h"
 #include "graphpane.h"
 #include "graphview.h"
@@ -15,6 +16,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QFile>
+#include <QFileInfo>
 #include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
@@ -86,6 +88,7 @@ private slots:
     void copyAndPasteBetweenPlans();
     void duplicateAndCut();
     void undoDuringARunSparesRunningResources();
+    void stateFollowsSaveAs();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -726,6 +729,58 @@ void tst_PlanDocument::undoDuringARunSparesRunningResources()
     window.cancelAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!window.session().isRunning(), kRunTimeoutMs);
     QVERIFY(window.undoAction()->isEnabled());
+}
+
+void tst_PlanDocument::stateFollowsSaveAs()
+{
+    // A new plan, run before it was ever saved: what it provisioned is only in memory.
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.newPlan());
+    QVERIFY(window.addResourceAt(QStringLiteral("sim"), std::nullopt));
+    json quick = window.document().document()["resources"][0];
+    quick["duration"] = "1ms";
+    QVERIFY(window.document().changeResource(QStringLiteral("sim-1"), quick, QStringLiteral("Quick")));
+    QSignalSpy finished(&window.session(), &RunSession::runFinished);
+    window.runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    QVERIFY(window.session().statePath().isEmpty());
+    QCOMPARE(window.session().deploymentState().size(), 1);
+
+    // Saved: the state is written beside the file, and opening the file finds sim-1 up to date.
+    const QString path = m_dir->filePath(QStringLiteral("built.json"));
+    QVERIFY(window.savePlanAs(path));
+    const QString statePath = DeploymentState::defaultPath(path);
+    QCOMPARE(window.session().statePath(), statePath);
+    QVERIFY(QFileInfo::exists(statePath));
+    MainWindow reopened(MainWindow::Layout::Default);
+    QVERIFY(reopened.openPlan(path));
+    QVERIFY(reopened.session().isProvisioned(0));
+
+    // Saved under another name during a run: the state follows when the run is over, with what
+    // that run recorded.
+    json slow = quick;
+    slow["duration"] = "300ms";
+    QVERIFY(window.document().changeResource(QStringLiteral("sim-1"), slow, QStringLiteral("Slower")));
+    window.runAllAction()->trigger();
+    QVERIFY(window.session().isRunning());
+    const QString renamed = m_dir->filePath(QStringLiteral("renamed.json"));
+    QVERIFY(window.savePlanAs(renamed));
+    QCOMPARE(window.session().statePath(), statePath);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+    QCOMPARE(window.session().statePath(), DeploymentState::defaultPath(renamed));
+    MainWindow third(MainWindow::Layout::Default);
+    QVERIFY(third.openPlan(renamed));
+    QVERIFY(third.session().isProvisioned(0));
+
+    // A state file already there is never overwritten: the window says where the state stays.
+    QFile other(DeploymentState::defaultPath(m_dir->filePath(QStringLiteral("taken.json"))));
+    QVERIFY(other.open(QIODevice::WriteOnly));
+    other.write("{}");
+    other.close();
+    QVERIFY(window.savePlanAs(m_dir->filePath(QStringLiteral("taken.json"))));
+    QCOMPARE(window.session().statePath(), DeploymentState::defaultPath(renamed));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("already exists")), qPrintable(window.statusBar()->currentMessage()));
 }
 
 QTEST_MAIN(tst_PlanDocument)

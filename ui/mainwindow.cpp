@@ -97,6 +97,8 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     });
     connect(m_session, &RunSession::runFinished, this, [this] {
         m_clock->stop();
+        if (m_stateMovePending)
+            keepStateBesidePlan(); // saved under another name while it ran
         if (m_planPending)
             documentChanged(); // edits made (through the API) while it ran
         updateActions();
@@ -1113,7 +1115,30 @@ bool MainWindow::savePlanAs(const QString &path, QString *error)
     updateTitle();
     updateActions();
     statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+    // What was provisioned is recorded beside the plan's new file, where opening it will look.
+    if (m_session->isRunning())
+        m_stateMovePending = true;
+    else
+        keepStateBesidePlan();
     return true;
+}
+
+void MainWindow::keepStateBesidePlan()
+{
+    m_stateMovePending = false;
+    const QString statePath = DeploymentState::defaultPath(m_planFile);
+    if (m_planFile.isEmpty() || m_session->statePath() == statePath)
+        return;
+    if (QFileInfo::exists(statePath) && m_session->deploymentState().isEmpty() && !m_session->hasRun()) {
+        // Saved over a plan with a state of its own, and nothing recorded here: that state is the plan's.
+        m_session->setPlan(m_session->plan(), m_planFile, statePath);
+        return;
+    }
+    QString why;
+    if (!m_session->moveStateTo(statePath, &why))
+        statusBar()->showMessage(tr("Saved the plan, but its deployment state is still kept %1: %2")
+                                     .arg(m_session->statePath().isEmpty() ? tr("in memory only") : tr("in %1").arg(m_session->statePath()), why),
+                                 30000);
 }
 
 void MainWindow::saveAs()

@@ -70,7 +70,8 @@ public:
     void setUnsavedChangesPrompt(std::function<UnsavedAnswer()> prompt) { m_unsavedPrompt = std::move(prompt); }
 
     // Save As without the dialog: writes the plan to `path`, which then is the plan's file. Refuses
-    // to overwrite the file the plan was imported from.
+    // to overwrite the file the plan was imported from. The deployment state moves beside the new
+    // file (DeploymentState::defaultPath), where opening it looks, once any run is over.
     bool savePlanAs(const QString &path, QString *error = nullptr);
 
     // Replaces the plan's "mapping" with `rules` and reads the plan again, as Executor Mapping…'s OK
@@ -184,6 +185,8 @@ private:
     void importFile();
     void save();
     void saveAs();
+    // After Save As: the deployment state goes where opening the plan's new file looks for it.
+    void keepStateBesidePlan();
     void editMapping();
     void exportGraphWithDialog();
     void exportTimelineWithDialog();
@@ -200,6 +203,7 @@ private:
     bool m_demo = false;     // the plan is the built-in demo
     bool m_loading = false;  // the document is being replaced, by openPlan() or newPlan()
     bool m_planPending = false; // the document changed during a run: shown when the run is over
+    bool m_stateMovePending = false; // saved under another name during a run: the state follows after it
     std::function<UnsavedAnswer()> m_unsavedPrompt;
 
     GraphPane *m_graph = nullptr;
