@@ -2,6 +2,8 @@
 
 // What the dashboard's widget tests share.
 
+#include "plan.h"
+
 #include <QCoreApplication>
 #include <QSettings>
 #include <QStandardPaths>
@@ -20,6 +22,15 @@ inline void useTestSettings(const char *testName)
     QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
     QCoreApplication::setApplicationName(QString::fromLatin1(testName));
     QSettings().clear();
+}
+
+// The plan's resource ids, in plan order.
+inline QStringList resourceIds(const Plan &plan)
+{
+    QStringList ids;
+    for (const Resource &resource : plan.resources)
+        ids.append(resource.id);
+    return ids;
 }
 
 } // namespace fanout

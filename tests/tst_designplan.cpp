@@ -44,14 +44,6 @@ namespace {
 
 constexpr int kLayoutTimeoutMs = 30'000;
 
-QStringList ids(const Plan &plan)
-{
-    QStringList list;
-    for (const Resource &r : plan.resources)
-        list.append(r.id);
-    return list;
-}
-
 // Where resource `id`'s node is on the graph's viewport, once its layout has arrived.
 QPoint nodeCentre(MainWindow &window, const QString &id)
 {
@@ -129,7 +121,7 @@ void tst_DesignPlan::buildSaveAndReload()
     QToolButton *addSim = window.resourcePalette()->button(QStringLiteral("sim"));
     QVERIFY(addSim && addSim->isEnabled());
     QTest::mouseClick(addSim, Qt::LeftButton);
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1"}));
     QVERIFY(waitForGraph(window));
 
     // A command dropped on the graph lands where it was dropped.
@@ -143,7 +135,7 @@ void tst_DesignPlan::buildSaveAndReload()
     QVERIFY(enter.isAccepted());
     QDropEvent drop(QPointF(dropAt), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(view->viewport(), &drop);
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
     QVERIFY(waitForGraph(window));
     QVERIFY((nodeCentre(window, QStringLiteral("command-1")) - dropAt).manhattanLength() <= 2);
 
@@ -231,7 +223,7 @@ void tst_DesignPlan::buildSaveAndReload()
     reopened.show();
     QVERIFY(reopened.openPlan(path));
     COMPARE_JSON(reopened.document().document(), built);
-    QCOMPARE(ids(reopened.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(reopened.session().plan()), QStringList({"sim-1", "command-1"}));
     const Resource &command = reopened.session().plan().resources[1];
     QCOMPARE(command.dependsOn, QStringList({"sim-1"}));
     QCOMPARE(command.timeoutMs, qint64(90'000));

@@ -52,14 +52,6 @@ json sample()
     })");
 }
 
-QStringList ids(const Plan &plan)
-{
-    QStringList list;
-    for (const Resource &r : plan.resources)
-        list.append(r.id);
-    return list;
-}
-
 } // namespace
 
 class tst_PlanDocument : public QObject
@@ -119,7 +111,7 @@ void tst_PlanDocument::newResourcesGetUniqueIdsAndValidate()
         QCOMPARE(document.plan().resources.constLast().id, id);
         QCOMPARE(document.plan().resources.constLast().type, type);
     }
-    QCOMPARE(ids(document.plan()), QStringList({"sim-1", "command-1", "http-1", "sim-2"}));
+    QCOMPARE(resourceIds(document.plan()), QStringList({"sim-1", "command-1", "http-1", "sim-2"}));
     QCOMPARE(changed.count(), 4);
     QCOMPARE(errorCount(document.diagnostics()), 0);
     QCOMPARE(document.undoStack()->text(0), QStringLiteral("Add resource sim-1"));
@@ -183,13 +175,13 @@ void tst_PlanDocument::removingResourcesRemovesDependenciesOnThem()
     document.load(sample());
     const json before = document.document();
     QVERIFY(document.removeResources({QStringLiteral("vpc"), QStringLiteral("db")}));
-    QCOMPARE(ids(document.plan()), QStringList({"subnet", "app"}));
+    QCOMPARE(resourceIds(document.plan()), QStringList({"subnet", "app"}));
     COMPARE_JSON(document.document()["resources"][0]["depends_on"], json::array());
     COMPARE_JSON(document.document()["resources"][1]["depends_on"], json::array());
     QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Delete 2 resource(s)"));
     document.undoStack()->undo();
     COMPARE_JSON(document.document(), before);
-    QCOMPARE(ids(document.plan()), QStringList({"vpc", "subnet", "db", "app"}));
+    QCOMPARE(resourceIds(document.plan()), QStringList({"vpc", "subnet", "db", "app"}));
 
     QString error;
     QVERIFY(!document.removeResources({QStringLiteral("nosuch")}, &error));
@@ -291,7 +283,7 @@ void tst_PlanDocument::windowBuildsAPlanFromNothing()
     QCOMPARE(window.addResourceAction(QStringLiteral("sim"))->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     QTest::keyClick(&window, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     window.addResourceAction(QStringLiteral("command"))->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
     QCOMPARE(window.session().selected(), 1); // the new one
     QVERIFY(window.undoAction()->isEnabled());
     QCOMPARE(window.undoAction()->text(), QStringLiteral("&Undo Add resource command-1"));
@@ -310,10 +302,10 @@ void tst_PlanDocument::windowBuildsAPlanFromNothing()
     window.session().select(0);
     QVERIFY(window.deleteAction()->isEnabled());
     window.deleteAction()->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"command-1"}));
     QCOMPARE(window.session().plan().resources[0].dependsOn, QStringList());
     window.undoAction()->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
     QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
 
     // The history lists every step.
@@ -331,7 +323,7 @@ void tst_PlanDocument::windowBuildsAPlanFromNothing()
     QVERIFY(reopened.openPlan(path));
     const Plan &a = window.session().plan();
     const Plan &b = reopened.session().plan();
-    QCOMPARE(ids(b), ids(a));
+    QCOMPARE(resourceIds(b), resourceIds(a));
     for (int i = 0; i < a.resources.size(); ++i) {
         QCOMPARE(b.resources[i].type, a.resources[i].type);
         QCOMPARE(b.resources[i].dependsOn, a.resources[i].dependsOn);
@@ -473,7 +465,7 @@ void tst_PlanDocument::graphGesturesEditTheDocument()
     window.newAction()->trigger();
     for (int i = 0; i < 3; ++i)
         window.addResourceAction(QStringLiteral("sim"))->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
     GraphPane *graph = window.graphPane();
     QVERIFY(graph->view()->isEditable());
 
@@ -492,10 +484,10 @@ void tst_PlanDocument::graphGesturesEditTheDocument()
     QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-2"}));
 
     emit graph->resourcesRemovalRequested({QStringLiteral("sim-1"), QStringLiteral("sim-3")});
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-2"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-2"}));
     QVERIFY(window.session().plan().resources[0].dependsOn.isEmpty());
     window.undoAction()->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
     QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
 }
 
@@ -640,7 +632,7 @@ void tst_PlanDocument::copyAndPasteBetweenPlans()
     QVERIFY(to.newPlan());
     QVERIFY(to.addResourceAt(QStringLiteral("sim"), std::nullopt));
     to.pasteAction()->trigger();
-    QCOMPARE(ids(to.document().plan()), QStringList({"sim-1", "app"}));
+    QCOMPARE(resourceIds(to.document().plan()), QStringList({"sim-1", "app"}));
     // app waited for db and vpc, which this plan lacks: left out, and said so. Its command still
     // uses db's output, which the Problems panel shows, so the panes keep the plan without it.
     QCOMPARE(to.document().plan().resources[1].dependsOn, QStringList());
@@ -648,13 +640,13 @@ void tst_PlanDocument::copyAndPasteBetweenPlans()
     QVERIFY(to.document().hasErrors());
     QVERIFY(!to.runAction()->isEnabled());
     to.undoAction()->trigger();
-    QCOMPARE(ids(to.session().plan()), QStringList({"sim-1"}));
+    QCOMPARE(resourceIds(to.session().plan()), QStringList({"sim-1"}));
 
     // A resource without references arrives on the graph and is selected.
     from.session().select(from.session().plan().indexOf(QStringLiteral("subnet")));
     from.copyAction()->trigger();
     to.pasteAction()->trigger();
-    QCOMPARE(ids(to.session().plan()), QStringList({"sim-1", "subnet"}));
+    QCOMPARE(resourceIds(to.session().plan()), QStringList({"sim-1", "subnet"}));
     QCOMPARE(to.session().selected(), 1);
     QVERIFY(to.runAction()->isEnabled());
     to.undoAction()->trigger();
@@ -667,7 +659,7 @@ void tst_PlanDocument::copyAndPasteBetweenPlans()
     // One resource object, as typed by hand, is taken.
     QGuiApplication::clipboard()->setText(QStringLiteral(R"({"id": "cache", "type": "sim", "duration": "2s"})"));
     QVERIFY2(to.paste(&error), qPrintable(error));
-    QCOMPARE(ids(to.session().plan()), QStringList({"sim-1", "cache"}));
+    QCOMPARE(resourceIds(to.session().plan()), QStringList({"sim-1", "cache"}));
 }
 
 void tst_PlanDocument::duplicateAndCut()
@@ -681,16 +673,16 @@ void tst_PlanDocument::duplicateAndCut()
     QCOMPARE(window.duplicateAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_D));
     window.session().select(1);
     window.duplicateAction()->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
     QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-1"}));
     QCOMPARE(window.document().pinnedPositions().value(QStringLiteral("command-2")), QPointF(240, 40));
     QCOMPARE(window.session().selected(), 2);
 
     window.cutAction()->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
     window.session().select(0);
     window.pasteAction()->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
     QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-1"}));
     QVERIFY(window.unpinAllAction()->isEnabled());
     window.unpinAllAction()->trigger();

@@ -33,14 +33,6 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-QStringList ids(const Plan &plan)
-{
-    QStringList list;
-    for (const Resource &r : plan.resources)
-        list.append(r.id);
-    return list;
-}
-
 // The rows of the Problems panel as "resource|field|message".
 QStringList rows(const DiagnosticsModel *model)
 {
@@ -159,7 +151,7 @@ void tst_ValidationPane::problemsFollowTheDocument()
     QVERIFY(window.newPlan());
     window.addResourceAction(QStringLiteral("sim"))->trigger();
     window.addResourceAction(QStringLiteral("command"))->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
     QCOMPARE(pane->model()->rowCount(), 0);
     QCOMPARE(dock->windowTitle(), QStringLiteral("Problems"));
     dock->show();
@@ -262,7 +254,7 @@ void tst_ValidationPane::inspectorRenames()
     edit->selectAll();
     QTest::keyClicks(edit, QStringLiteral("base"));
     QTest::keyClick(edit, Qt::Key_Return);
-    QCOMPARE(ids(window.session().plan()), QStringList({"base", "command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"base", "command-1"}));
     QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"base"}));
     QCOMPARE(window.document().undoStack()->count(), steps + 1);
     QCOMPARE(window.session().selected(), 0); // still the renamed one
@@ -271,7 +263,7 @@ void tst_ValidationPane::inspectorRenames()
     QCOMPARE(table->index(0, ResourceTableModel::IdColumn).data().toString(), QStringLiteral("base"));
 
     window.undoAction()->trigger();
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
     QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
     QCOMPARE(window.session().selected(), 0);
     QCOMPARE(edit->text(), QStringLiteral("sim-1"));
@@ -299,7 +291,7 @@ void tst_ValidationPane::inspectorShowsWhyARenameIsRefused()
     QVERIFY(why->isVisible());
     QVERIFY2(why->text().contains(QLatin1String("taken")), qPrintable(why->text()));
     QCOMPARE(edit->text(), QStringLiteral("sim-1")); // the old id stays
-    QCOMPARE(ids(window.session().plan()), QStringList({"sim-1", "sim-2"}));
+    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "sim-2"}));
     QCOMPARE(window.document().undoStack()->count(), steps);
 
     // Typing again clears the message (the old id is selected, ready to be typed over).
