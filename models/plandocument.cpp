@@ -179,13 +179,19 @@ int PlanDocument::documentIndex(const QString &id) const
     return -1;
 }
 
-QString PlanDocument::uniqueId(const QString &type) const
+QSet<QString> PlanDocument::documentIds() const
 {
-    QSet<QString> taken;
+    QSet<QString> ids;
     if (const auto list = m_document.find("resources"); list != m_document.end() && list->is_array()) {
         for (const auto &resource : *list)
-            taken.insert(idOf(resource));
+            ids.insert(idOf(resource));
     }
+    return ids;
+}
+
+QString PlanDocument::uniqueId(const QString &type) const
+{
+    const QSet<QString> taken = documentIds();
     for (int n = 1;; ++n) {
         const QString id = QStringLiteral("%1-%2").arg(type).arg(n);
         if (!taken.contains(id))
@@ -284,12 +290,8 @@ bool PlanDocument::insertResources(const nlohmann::ordered_json &resources, cons
         return refuse(error, tr("The plan's \"resources\" is not a list"));
     if (!resources.is_array() || resources.empty())
         return refuse(error, tr("There are no resources to add"));
-    QSet<QString> taken;
-    if (const auto list = m_document.find("resources"); list != m_document.end()) {
-        for (const auto &resource : *list)
-            taken.insert(idOf(resource));
-    }
-    const QSet<QString> existing = taken;
+    const QSet<QString> existing = documentIds();
+    QSet<QString> taken = existing;
     // Every copy's id first, so that dependencies among the copies can follow.
     QHash<QString, QString> newIds;
     QStringList added;

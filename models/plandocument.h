@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QPointF>
 #include <QString>
@@ -104,6 +105,7 @@ signals:
 private:
     friend class PlanEdit;
     int documentIndex(const QString &id) const; // in the document's "resources"; -1 when absent
+    QSet<QString> documentIds() const;          // of every resource in the document
     void edited();                       // reads the document again; emits changed()
 
     const ExecutorRegistry &m_registry;
