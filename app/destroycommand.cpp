@@ -1,10 +1,10 @@
-#include "destroycommand.h"
+#include "app/destroycommand.h"
 
-#include "console.h"
-#include "destroyplan.h"
-#include "executorregistry.h"
-#include "planargument.h"
-#include "runcommand.h"
+#include "app/console.h"
+#include "engine/state/destroyplan.h"
+#include "engine/executors/executorregistry.h"
+#include "app/planargument.h"
+#include "app/runcommand.h"
 
 #include <QCommandLineParser>
 

@@ -1,11 +1,11 @@
-#include "guicommand.h"
+#include "app/guicommand.h"
 
-#include "console.h"
-#include "graphpane.h"
-#include "graphview.h"
-#include "mainwindow.h"
-#include "runcommand.h"
-#include "runsession.h"
+#include "app/console.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphview.h"
+#include "ui/window/mainwindow.h"
+#include "app/runcommand.h"
+#include "models/run/runsession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

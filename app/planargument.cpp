@@ -1,8 +1,8 @@
-#include "planargument.h"
+#include "app/planargument.h"
 
-#include "console.h"
-#include "executorregistry.h"
-#include "planimporter.h"
+#include "app/console.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/import/planimporter.h"
 
 #include <QFileInfo>
 

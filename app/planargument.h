@@ -1,6 +1,6 @@
 #pragma once
 
-#include "planreader.h"
+#include "engine/plan/planreader.h"
 
 namespace fanout {
 

@@ -1,11 +1,11 @@
-#include "plancommands.h"
+#include "app/plancommands.h"
 
-#include "console.h"
-#include "executorregistry.h"
-#include "graphwriter.h"
-#include "planimporter.h"
-#include "planargument.h"
-#include "runcommand.h"
+#include "app/console.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/graphwriter.h"
+#include "engine/import/planimporter.h"
+#include "app/planargument.h"
+#include "app/runcommand.h"
 
 #include <QCommandLineParser>
 #include <QFile>

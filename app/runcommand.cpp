@@ -1,13 +1,13 @@
-#include "runcommand.h"
+#include "app/runcommand.h"
 
-#include "closestmatch.h"
-#include "console.h"
-#include "executorregistry.h"
-#include "planargument.h"
-#include "provisioningplan.h"
-#include "runreport.h"
-#include "signalwatcher.h"
-#include "terminalprogress.h"
+#include "engine/support/closestmatch.h"
+#include "app/console.h"
+#include "engine/executors/executorregistry.h"
+#include "app/planargument.h"
+#include "engine/state/provisioningplan.h"
+#include "engine/run/runreport.h"
+#include "app/signalwatcher.h"
+#include "app/terminalprogress.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "deploymentstate.h"
-#include "staterecorder.h"
-#include "scheduler.h"
+#include "engine/state/deploymentstate.h"
+#include "engine/run/staterecorder.h"
+#include "engine/run/scheduler.h"
 
 #include <QStringList>
 

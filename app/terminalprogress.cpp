@@ -1,7 +1,7 @@
-#include "terminalprogress.h"
+#include "app/terminalprogress.h"
 
-#include "duration.h"
-#include "scheduler.h"
+#include "engine/support/duration.h"
+#include "engine/run/scheduler.h"
 
 #include <algorithm>
 

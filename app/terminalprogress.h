@@ -1,7 +1,7 @@
 #pragma once
 
-#include "console.h"
-#include "runevent.h"
+#include "app/console.h"
+#include "engine/run/runevent.h"
 
 #include <QList>
 #include <QObject>

@@ -2,7 +2,7 @@
 
 // What the dashboard's widget tests share.
 
-#include "plan.h"
+#include "engine/plan/plan.h"
 
 #include <QCoreApplication>
 #include <QSettings>

@@ -1,5 +1,5 @@
-#include "cloudformationimporter.h"
-#include "textdecoder.h"
+#include "engine/import/cloudformationimporter.h"
+#include "engine/support/textdecoder.h"
 
 #include <QFile>
 #include <QRandomGenerator>

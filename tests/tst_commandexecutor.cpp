@@ -1,7 +1,7 @@
-#include "commandexecutor.h"
-#include "executorregistry.h"
-#include "planreader.h"
-#include "scheduler.h"
+#include "engine/executors/commandexecutor.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/scheduler.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,5 +1,5 @@
-#include "composeimporter.h"
-#include "textdecoder.h"
+#include "engine/import/composeimporter.h"
+#include "engine/support/textdecoder.h"
 
 #include <QFile>
 #include <QtTest>

@@ -1,16 +1,16 @@
 // The dashboard as a user drives it: open the demo, run it, find what failed, retry it with the
 // same controls a user clicks, and see the run carry on. Runs offscreen.
 #include "guitest.h"
-#include "deploymentstate.h"
-#include "graphpane.h"
-#include "graphview.h"
-#include "inspectorpane.h"
-#include "logpanes.h"
-#include "mainwindow.h"
-#include "resourcefiltermodel.h"
-#include "resourcespane.h"
-#include "resourcetablemodel.h"
-#include "runsession.h"
+#include "engine/state/deploymentstate.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphview.h"
+#include "ui/inspector/inspectorpane.h"
+#include "ui/logs/logpanes.h"
+#include "ui/window/mainwindow.h"
+#include "models/run/resourcefiltermodel.h"
+#include "ui/panes/resourcespane.h"
+#include "models/run/resourcetablemodel.h"
+#include "models/run/runsession.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

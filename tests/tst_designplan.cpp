@@ -4,19 +4,19 @@
 // keyboard, a node dragged into place, Save; then the file opened again in a second window must
 // hold exactly what the first one built. Runs offscreen.
 #include "guitest.h"
-#include "executorregistry.h"
-#include "fieldlist.h"
-#include "graphnodeitem.h"
-#include "graphpane.h"
-#include "graphview.h"
-#include "inspectorpane.h"
-#include "mainwindow.h"
-#include "plandocument.h"
-#include "planreader.h"
-#include "resourceform.h"
-#include "resourcepalette.h"
-#include "runsession.h"
-#include "validationpane.h"
+#include "engine/executors/executorregistry.h"
+#include "ui/inspector/fieldlist.h"
+#include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphview.h"
+#include "ui/inspector/inspectorpane.h"
+#include "ui/window/mainwindow.h"
+#include "models/plan/plandocument.h"
+#include "engine/plan/planreader.h"
+#include "ui/inspector/resourceform.h"
+#include "ui/window/resourcepalette.h"
+#include "models/run/runsession.h"
+#include "ui/panes/validationpane.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,5 +1,5 @@
-#include "dispatcher.h"
-#include "plan.h"
+#include "engine/run/dispatcher.h"
+#include "engine/plan/plan.h"
 
 #include <QTest>
 

@@ -1,4 +1,4 @@
-#include "duration.h"
+#include "engine/support/duration.h"
 
 #include <QTest>
 

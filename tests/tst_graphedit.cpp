@@ -1,15 +1,15 @@
 // Editing the plan on the graph: Shift+drag draws a dependency, a selected edge or selected nodes
 // are deleted with Delete, Ctrl+click and Ctrl+drag select several nodes; nothing is asked while
 // the graph is not editable. Driven through the real view's viewport (offscreen).
-#include "executorregistry.h"
-#include "graphedgeitem.h"
-#include "graphgroupitem.h"
-#include "graphnodeitem.h"
-#include "graphpane.h"
-#include "graphscene.h"
-#include "graphview.h"
-#include "planreader.h"
-#include "runsession.h"
+#include "engine/executors/executorregistry.h"
+#include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphgroupitem.h"
+#include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphscene.h"
+#include "ui/graph/graphview.h"
+#include "engine/plan/planreader.h"
+#include "models/run/runsession.h"
 
 #include <QLabel>
 #include <QMenu>

@@ -1,10 +1,10 @@
 // The plan graph's layout: what the Graph pane places where, computed by Graphviz on its own thread.
 #include "bench/randomdag.h"
-#include "executorregistry.h"
-#include "graphlayout.h"
-#include "graphlayouter.h"
-#include "plangraph.h"
-#include "planreader.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/layout/graphlayout.h"
+#include "engine/layout/graphlayouter.h"
+#include "engine/plan/plangraph.h"
+#include "engine/plan/planreader.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,14 +1,14 @@
 // The Graph pane: one node per resource, live states, the shared selection, the context menu's
 // retry, zoom keys and export, driven through the real widgets (offscreen).
-#include "executorregistry.h"
-#include "graphedgeitem.h"
-#include "graphgroupitem.h"
-#include "graphnodeitem.h"
-#include "graphpane.h"
-#include "graphscene.h"
-#include "graphview.h"
-#include "planreader.h"
-#include "runsession.h"
+#include "engine/executors/executorregistry.h"
+#include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphgroupitem.h"
+#include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphscene.h"
+#include "ui/graph/graphview.h"
+#include "engine/plan/planreader.h"
+#include "models/run/runsession.h"
 
 #include <QImage>
 #include <QLineF>

@@ -1,6 +1,6 @@
-#include "executorregistry.h"
-#include "graphwriter.h"
-#include "planreader.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/graphwriter.h"
+#include "engine/plan/planreader.h"
 
 #include <QTest>
 

@@ -1,10 +1,10 @@
-#include "attempt.h"
-#include "attemptmailbox.h"
-#include "executorregistry.h"
-#include "httpattempt.h"
-#include "httpexecutor.h"
-#include "planreader.h"
-#include "scheduler.h"
+#include "engine/executors/attempt.h"
+#include "engine/executors/attemptmailbox.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/executors/httpattempt.h"
+#include "engine/executors/httpexecutor.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/scheduler.h"
 #include "testhttpserver.h"
 
 #include <QSignalSpy>

@@ -4,17 +4,17 @@
 // reopens the same, and export the graph and the timeline, also headless from the command line.
 // Runs offscreen.
 #include "guitest.h"
-#include "graphnodeitem.h"
-#include "graphpane.h"
-#include "graphscene.h"
-#include "graphview.h"
-#include "inspectorpane.h"
-#include "mainwindow.h"
-#include "mappingdialog.h"
-#include "mappingrulesmodel.h"
-#include "planimporter.h"
-#include "resourcespane.h"
-#include "runsession.h"
+#include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphscene.h"
+#include "ui/graph/graphview.h"
+#include "ui/inspector/inspectorpane.h"
+#include "ui/window/mainwindow.h"
+#include "ui/dialogs/mappingdialog.h"
+#include "models/plan/mappingrulesmodel.h"
+#include "engine/import/planimporter.h"
+#include "ui/panes/resourcespane.h"
+#include "models/run/runsession.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

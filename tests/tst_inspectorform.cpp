@@ -3,13 +3,13 @@
 // the plan), a valid one is applied on Enter as one undoable step, the raw JSON can be edited and
 // applied, the Problems panel can focus any field, and a running resource is locked. Offscreen.
 #include "guitest.h"
-#include "executorregistry.h"
-#include "fieldlist.h"
-#include "inspectorpane.h"
-#include "mainwindow.h"
-#include "plandocument.h"
-#include "resourceform.h"
-#include "runsession.h"
+#include "engine/executors/executorregistry.h"
+#include "ui/inspector/fieldlist.h"
+#include "ui/inspector/inspectorpane.h"
+#include "ui/window/mainwindow.h"
+#include "models/plan/plandocument.h"
+#include "ui/inspector/resourceform.h"
+#include "models/run/runsession.h"
 
 #include <QAction>
 #include <QApplication>

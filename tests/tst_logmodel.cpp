@@ -1,13 +1,13 @@
-#include "ansitext.h"
-#include "executorregistry.h"
-#include "logdelegate.h"
-#include "logfiltermodel.h"
-#include "logmodel.h"
-#include "logpane.h"
-#include "logpanes.h"
-#include "logview.h"
-#include "planreader.h"
-#include "runsession.h"
+#include "models/logs/ansitext.h"
+#include "engine/executors/executorregistry.h"
+#include "ui/logs/logdelegate.h"
+#include "models/logs/logfiltermodel.h"
+#include "models/logs/logmodel.h"
+#include "ui/logs/logpane.h"
+#include "ui/logs/logpanes.h"
+#include "ui/logs/logview.h"
+#include "engine/plan/planreader.h"
+#include "models/run/runsession.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -2,14 +2,14 @@
 // that would break the plan (a cycle, a taken id) are refused with the reason, and the window's Edit
 // menu, New Plan, Save As and the mapping dialog go through the same undo stack. Runs offscreen.
 #include "guitest.h"
-#include "deploymentstate.h"
-#include "executorregistry.h"
-#include "graphpane.h"
-#include "graphview.h"
-#include "mainwindow.h"
-#include "mappingdialog.h"
-#include "plandocument.h"
-#include "runsession.h"
+#include "engine/state/deploymentstate.h"
+#include "engine/executors/executorregistry.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphview.h"
+#include "ui/window/mainwindow.h"
+#include "ui/dialogs/mappingdialog.h"
+#include "models/plan/plandocument.h"
+#include "models/run/runsession.h"
 
 #include <QAction>
 #include <QApplication>

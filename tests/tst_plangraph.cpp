@@ -1,5 +1,5 @@
-#include "plan.h"
-#include "plangraph.h"
+#include "engine/plan/plan.h"
+#include "engine/plan/plangraph.h"
 
 #include <QTest>
 

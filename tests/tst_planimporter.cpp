@@ -1,12 +1,12 @@
-#include "deploymentstate.h"
-#include "executormapping.h"
-#include "executorregistry.h"
-#include "planimporter.h"
-#include "provisioningplan.h"
-#include "duration.h"
-#include "structuredtext.h"
-#include "scheduler.h"
-#include "textdecoder.h"
+#include "engine/state/deploymentstate.h"
+#include "engine/plan/executormapping.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/import/planimporter.h"
+#include "engine/state/provisioningplan.h"
+#include "engine/support/duration.h"
+#include "engine/support/structuredtext.h"
+#include "engine/run/scheduler.h"
+#include "engine/support/textdecoder.h"
 
 #include <QDir>
 #include <QSignalSpy>

@@ -1,5 +1,5 @@
-#include "executorregistry.h"
-#include "planreader.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
 
 #include <QFile>
 #include <QRandomGenerator>

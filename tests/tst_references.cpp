@@ -1,9 +1,9 @@
 // References between resources (${resources.ID.outputs.KEY}), to variables and the environment:
 // parsing, validation, substitution at run time, implied dependencies and masking of secrets.
-#include "executorregistry.h"
-#include "planreader.h"
-#include "references.h"
-#include "scheduler.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+#include "engine/plan/references.h"
+#include "engine/run/scheduler.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -1,8 +1,8 @@
-#include "attempt.h"
-#include "executorregistry.h"
-#include "planreader.h"
-#include "scheduler.h"
-#include "simexecutor.h"
+#include "engine/executors/attempt.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/scheduler.h"
+#include "engine/executors/simexecutor.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>

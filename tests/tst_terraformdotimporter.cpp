@@ -1,6 +1,6 @@
-#include "graphlayoutengine.h"
-#include "terraformdotimporter.h"
-#include "textdecoder.h"
+#include "engine/layout/graphlayoutengine.h"
+#include "engine/import/terraformdotimporter.h"
+#include "engine/support/textdecoder.h"
 
 #include <QFile>
 #include <QTemporaryFile>

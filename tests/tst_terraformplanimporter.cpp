@@ -1,5 +1,5 @@
-#include "terraformplanimporter.h"
-#include "textdecoder.h"
+#include "engine/import/terraformplanimporter.h"
+#include "engine/support/textdecoder.h"
 
 #include <QtTest>
 

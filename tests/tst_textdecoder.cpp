@@ -1,4 +1,4 @@
-#include "textdecoder.h"
+#include "engine/support/textdecoder.h"
 
 #include <QStringEncoder>
 #include <QTest>

@@ -1,13 +1,13 @@
 // The timeline: a bar per attempt, selection shared with the session, the critical path, the
 // running-resources strip, tooltips and menus, driven through a real RunSession running sim plans.
-#include "executorregistry.h"
-#include "plangraph.h"
-#include "planreader.h"
-#include "runsession.h"
-#include "statestyle.h"
-#include "timelinedata.h"
-#include "timelinepane.h"
-#include "timelineview.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/plangraph.h"
+#include "engine/plan/planreader.h"
+#include "models/run/runsession.h"
+#include "models/run/statestyle.h"
+#include "models/run/timelinedata.h"
+#include "ui/timeline/timelinepane.h"
+#include "ui/timeline/timelineview.h"
 
 #include <QAction>
 #include <QApplication>

@@ -3,14 +3,14 @@
 // the list and lets it run; the Inspector's id field renames a resource (references follow) and
 // shows why a rename is refused. Runs offscreen against the real window.
 #include "guitest.h"
-#include "diagnosticsmodel.h"
-#include "inspectorpane.h"
-#include "mainwindow.h"
-#include "plandocument.h"
-#include "resourcespane.h"
-#include "resourcetablemodel.h"
-#include "runsession.h"
-#include "validationpane.h"
+#include "models/plan/diagnosticsmodel.h"
+#include "ui/inspector/inspectorpane.h"
+#include "ui/window/mainwindow.h"
+#include "models/plan/plandocument.h"
+#include "ui/panes/resourcespane.h"
+#include "models/run/resourcetablemodel.h"
+#include "models/run/runsession.h"
+#include "ui/panes/validationpane.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -2,12 +2,12 @@
 // emitting about 20,000 log lines per second in total, run in the real main window with the graph,
 // timeline and logs on screen (offscreen platform). Measures how long the GUI thread's event loop
 // was stalled: a precise 5 ms timer notes every late tick.
-#include "graphpane.h"
-#include "graphview.h"
-#include "logmodel.h"
-#include "logpanes.h"
-#include "mainwindow.h"
-#include "runsession.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphview.h"
+#include "models/logs/logmodel.h"
+#include "ui/logs/logpanes.h"
+#include "ui/window/mainwindow.h"
+#include "models/run/runsession.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -4,10 +4,10 @@
 // QtConcurrent loop (run an empty task, hear back on the owning thread, start the next) is
 // measured first.
 
-#include "executorregistry.h"
-#include "plangraph.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/plangraph.h"
 #include "randomdag.h"
-#include "scheduler.h"
+#include "engine/run/scheduler.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -4,12 +4,12 @@
 // (PlanReader: the mapping applied, every check of `fanout validate`) and laid out (Graphviz dot,
 // as the Graph pane does). Prints seconds for each step (median of 3) and peak memory.
 // Target: import plus validation under 0.5 s.
-#include "executorregistry.h"
-#include "graphlayouter.h"
-#include "graphscene.h"
-#include "planimporter.h"
-#include "structuredtext.h"
-#include "textdecoder.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/layout/graphlayouter.h"
+#include "ui/graph/graphscene.h"
+#include "engine/import/planimporter.h"
+#include "engine/support/structuredtext.h"
+#include "engine/support/textdecoder.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

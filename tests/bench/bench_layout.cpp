@@ -3,8 +3,8 @@
 // hearing back, median of 3, which is what the pane waits while it says "Laying out…"; then, for
 // 1,000, the time to build the scene's items and to paint the first fitted frame. Target: a
 // 1,000-resource layout in under a second.
-#include "graphlayouter.h"
-#include "graphscene.h"
+#include "engine/layout/graphlayouter.h"
+#include "ui/graph/graphscene.h"
 #include "randomdag.h"
 
 #include <QApplication>

@@ -3,7 +3,7 @@
 // Random deployment-like DAGs for the benchmarks: resources in plan order, each depending on up to
 // a few earlier ones, mostly recent ones, so that the graph has both depth and width.
 
-#include "plan.h"
+#include "engine/plan/plan.h"
 
 #include <QRandomGenerator>
 

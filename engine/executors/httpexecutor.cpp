@@ -1,0 +1,316 @@
+#include "engine/executors/httpexecutor.h"
+
+#include "engine/executors/attempt.h"
+#include "engine/support/closestmatch.h"
+#include "engine/support/duration.h"
+#include "engine/executors/httpattempt.h"
+#include "engine/support/jsonlocator.h"
+
+#include <QUrl>
+
+#include <nlohmann/json.hpp>
+
+namespace fanout {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+// Where problems go: called with a path and a message for an error, or .warning() for a warning.
+struct Report
+{
+    Diagnostics *out;
+    void operator()(const QString &path, const QString &message) const { add(Diagnostic::Severity::Error, path, message); }
+    void warning(const QString &path, const QString &message) const { add(Diagnostic::Severity::Warning, path, message); }
+    void add(Diagnostic::Severity severity, const QString &path, const QString &message) const
+    {
+        if (out)
+            out->append(Diagnostic{severity, path, 0, 0, message});
+    }
+};
+
+const QList<QByteArray> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+
+const QString kRequestExample = QStringLiteral("{\"method\": \"POST\", \"url\": \"https://api.example.com/buckets\"}");
+const QString kConditionExample = QStringLiteral("{\"pointer\": \"/status\", \"equals\": \"available\"}");
+
+QString typeName(const json &value)
+{
+    return QString::fromLatin1(value.type_name());
+}
+
+QString text(const json &value)
+{
+    return QString::fromStdString(value.get<std::string>());
+}
+
+// Parts of a value that still hold a reference are resolved only when the attempt starts (or, for
+// ${self.outputs.K}, when the request is sent); until then they are checked as far as they can be.
+bool hasReference(const QString &value)
+{
+    return value.contains(QLatin1String("${"));
+}
+
+QString methodList()
+{
+    return QStringLiteral("GET, POST, PUT, PATCH, DELETE or HEAD");
+}
+
+QByteArray readMethod(const json &value, const QString &path, const Report &report)
+{
+    if (!value.is_string()) {
+        report(path, QStringLiteral("must be one of %1, not %2").arg(methodList(), typeName(value)));
+        return "GET";
+    }
+    const QString method = text(value);
+    if (hasReference(method))
+        return method.toUtf8();
+    const QByteArray upper = method.toUpper().toUtf8();
+    if (!kMethods.contains(upper)) {
+        report(path, QStringLiteral("unknown method \"%1\"; use %2").arg(method, methodList()));
+        return "GET";
+    }
+    return upper;
+}
+
+QString readUrl(const json &value, const QString &path, const Report &report)
+{
+    if (!value.is_string()) {
+        report(path, QStringLiteral("must be an http:// or https:// address as a string, not %1").arg(typeName(value)));
+        return QString();
+    }
+    const QString url = text(value);
+    if (const QString problem = HttpAttempt::urlProblem(url, false); !problem.isEmpty())
+        report(path, problem);
+    return url;
+}
+
+// A header name is an HTTP token; a value must not be able to start another header.
+QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, const Report &report)
+{
+    QList<HttpExecutor::Header> headers;
+    if (!value.is_object()) {
+        report(path, QStringLiteral("must be an object of header names and values, such as {\"Authorization\": \"Bearer ${env:API_TOKEN}\"}, not %1").arg(typeName(value)));
+        return headers;
+    }
+    for (const auto &[name, headerValue] : value.items()) {
+        const QString where = jsonMemberPath(path, QString::fromStdString(name));
+        const QByteArray bytes = QByteArray::fromStdString(name);
+        if (!HttpAttempt::isToken(bytes)) {
+            report(where, QStringLiteral("\"%1\" is not a valid header name (letters, digits and !#$%&'*+-.^_`|~ only)").arg(QString::fromStdString(name)));
+            continue;
+        }
+        if (!headerValue.is_string()) {
+            report(where, QStringLiteral("a header's value must be a string, not %1").arg(typeName(headerValue)));
+            continue;
+        }
+        const QString headerText = text(headerValue);
+        if (const QString problem = HttpAttempt::headerValueProblem(headerText); !problem.isEmpty()) {
+            report(where, problem);
+            continue;
+        }
+        headers.append({bytes, headerText});
+    }
+    return headers;
+}
+
+std::string readPointer(const json &value, const QString &path, const Report &report)
+{
+    if (!value.is_string()) {
+        report(path, QStringLiteral("must be a JSON pointer such as \"/status\" or \"/items/0/id\", not %1").arg(typeName(value)));
+        return std::string();
+    }
+    std::string pointer = value.get<std::string>();
+    try {
+        (void)json::json_pointer(pointer);
+    } catch (const json::exception &) {
+        report(path, QStringLiteral("\"%1\" is not a JSON pointer; write it like \"/status\" or \"/items/0/id\" (a / before each key, ~1 for a / inside a key, ~0 for ~)")
+                         .arg(QString::fromStdString(pointer)));
+    }
+    return pointer;
+}
+
+HttpExecutor::Condition readCondition(const json &value, const QString &path, const Report &report)
+{
+    HttpExecutor::Condition condition;
+    if (!value.is_object()) {
+        report(path, QStringLiteral("must be an object such as %1, not %2").arg(kConditionExample, typeName(value)));
+        return condition;
+    }
+    if (const auto it = value.find("pointer"); it != value.end())
+        condition.pointer = readPointer(*it, jsonMemberPath(path, QStringLiteral("pointer")), report);
+    else
+        report(path, QStringLiteral("has no \"pointer\": say which value of the response to look at, as in %1").arg(kConditionExample));
+    if (const auto it = value.find("equals"); it != value.end())
+        condition.equals = *it;
+    else
+        report(path, QStringLiteral("has no \"equals\": say which value to look for, as in %1").arg(kConditionExample));
+    for (const auto &[key, member] : value.items()) {
+        if (key != "pointer" && key != "equals") {
+            const QString name = QString::fromStdString(key);
+            report.warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" is ignored%2; a condition has \"pointer\" and \"equals\"")
+                                                           .arg(name, didYouMean(name, {QStringLiteral("pointer"), QStringLiteral("equals")})));
+        }
+    }
+    return condition;
+}
+
+QList<int> readExpect(const json &value, const QString &path, const Report &report)
+{
+    const QString help = QStringLiteral("must be a list of HTTP status codes such as [200, 201]");
+    QList<int> codes;
+    const json list = value.is_array() ? value : json::array({value});
+    if (list.empty()) {
+        report(path, help + QStringLiteral("; leave it out to accept any 2xx status"));
+        return codes;
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const json &code = list[i];
+        const QString where = value.is_array() ? jsonIndexPath(path, qsizetype(i)) : path;
+        if (!code.is_number_integer() || code.get<qint64>() < 100 || code.get<qint64>() > 599)
+            report(where, help + QStringLiteral(" (whole numbers from 100 to 599), not %1").arg(QString::fromStdString(code.dump())));
+        else
+            codes.append(int(code.get<qint64>()));
+    }
+    return codes;
+}
+
+void warnUnknown(const json &object, const QString &path, const QStringList &known, const Report &report)
+{
+    for (const auto &[key, member] : object.items()) {
+        const QString name = QString::fromStdString(key);
+        if (!known.contains(name)) {
+            report.warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" is ignored%2; the fields here are %3")
+                                                           .arg(name, didYouMean(name, known), known.join(QStringLiteral(", "))));
+        }
+    }
+}
+
+HttpExecutor::Request readRequest(const json &value, const QString &path, const Report &report)
+{
+    HttpExecutor::Request request;
+    if (!value.is_object()) {
+        report(path, QStringLiteral("must be an object such as %1, not %2").arg(kRequestExample, typeName(value)));
+        return request;
+    }
+    auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
+    warnUnknown(value, path, {QStringLiteral("method"), QStringLiteral("url"), QStringLiteral("headers"), QStringLiteral("body"), QStringLiteral("expect")}, report);
+    if (const auto it = value.find("method"); it != value.end())
+        request.method = readMethod(*it, field("method"), report);
+    if (const auto it = value.find("url"); it != value.end())
+        request.url = readUrl(*it, field("url"), report);
+    else
+        report(path, QStringLiteral("has no \"url\": say where to send the request, as in %1").arg(kRequestExample));
+    if (const auto it = value.find("headers"); it != value.end())
+        request.headers = readHeaders(*it, field("headers"), report);
+    if (const auto it = value.find("body"); it != value.end())
+        request.body = *it;
+    if (const auto it = value.find("expect"); it != value.end())
+        request.expect = readExpect(*it, field("expect"), report);
+    return request;
+}
+
+HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpExecutor::Request &request, const Report &report)
+{
+    HttpExecutor::Wait wait;
+    wait.url = request.url;
+    if (!value.is_object()) {
+        report(path, QStringLiteral("must be an object such as {\"url\": \"https://api.example.com/buckets/${self.outputs.id}\", \"until\": %1}, not %2")
+                         .arg(kConditionExample, typeName(value)));
+        return wait;
+    }
+    auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
+    warnUnknown(value, path, {QStringLiteral("url"), QStringLiteral("method"), QStringLiteral("headers"), QStringLiteral("interval"), QStringLiteral("until"), QStringLiteral("fail_if")}, report);
+    if (const auto it = value.find("url"); it != value.end())
+        wait.url = readUrl(*it, field("url"), report);
+    if (const auto it = value.find("method"); it != value.end())
+        wait.method = readMethod(*it, field("method"), report);
+    if (const auto it = value.find("headers"); it != value.end())
+        wait.headers = readHeaders(*it, field("headers"), report);
+    if (const auto it = value.find("interval"); it != value.end()) {
+        if (!(it->is_string() && hasReference(text(*it)))) {
+            QString error;
+            if (const auto ms = parseDuration(*it, &error); ms && *ms > 0)
+                wait.intervalMs = *ms;
+            else
+                report(field("interval"), ms ? QStringLiteral("must be more than 0, such as \"2s\"") : error);
+        }
+    }
+    if (const auto it = value.find("until"); it != value.end())
+        wait.until = readCondition(*it, field("until"), report);
+    else
+        report(path, QStringLiteral("has no \"until\": say what the response shows when the resource is ready, as in %1").arg(kConditionExample));
+    if (const auto it = value.find("fail_if"); it != value.end())
+        wait.failIf = readCondition(*it, field("fail_if"), report);
+    return wait;
+}
+
+QList<std::pair<QString, std::string>> readOutputs(const json &value, const QString &path, const Report &report)
+{
+    QList<std::pair<QString, std::string>> outputs;
+    if (!value.is_object()) {
+        report(path, QStringLiteral("must be an object of output names and JSON pointers into the response, such as {\"bucket_id\": \"/id\"}, not %1").arg(typeName(value)));
+        return outputs;
+    }
+    for (const auto &[key, pointer] : value.items()) {
+        const QString name = QString::fromStdString(key);
+        const QString where = jsonMemberPath(path, name);
+        if (name.isEmpty()) {
+            report(where, QStringLiteral("an output needs a name"));
+            continue;
+        }
+        outputs.append({name, readPointer(pointer, where, report)});
+    }
+    return outputs;
+}
+
+} // namespace
+
+HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &path, Diagnostics *out)
+{
+    Spec spec;
+    const Report report{out};
+    if (!params.is_object())
+        return spec;
+    const auto request = params.find("request");
+    if (request != params.end())
+        spec.request = readRequest(*request, jsonMemberPath(path, QStringLiteral("request")), report);
+    else
+        report(path, QStringLiteral("an http resource needs a \"request\", such as %1").arg(kRequestExample));
+    if (const auto it = params.find("wait"); it != params.end())
+        spec.wait = readWait(*it, jsonMemberPath(path, QStringLiteral("wait")), spec.request, report);
+    if (const auto it = params.find("outputs"); it != params.end())
+        spec.outputs = readOutputs(*it, jsonMemberPath(path, QStringLiteral("outputs")), report);
+    return spec;
+}
+
+QString HttpExecutor::type() const
+{
+    return QStringLiteral("http");
+}
+
+QStringList HttpExecutor::parameterNames() const
+{
+    return {QStringLiteral("request"), QStringLiteral("wait"), QStringLiteral("outputs")};
+}
+
+void HttpExecutor::validate(const json &params, const QString &path, Diagnostics &out) const
+{
+    readSpec(params, path, &out);
+}
+
+void HttpExecutor::start(std::shared_ptr<Attempt> attempt, QThreadPool &) const
+{
+    // The parameters now have their references resolved, which may have made them invalid.
+    Diagnostics problems;
+    Spec spec = readSpec(attempt->params(), QString(), &problems);
+    for (const Diagnostic &problem : std::as_const(problems)) {
+        if (problem.isError()) {
+            const QString error = problem.path.isEmpty() ? problem.message : problem.path + QStringLiteral(": ") + problem.message;
+            attempt->log(LogLevel::Error, error);
+            return attempt->fail(error);
+        }
+    }
+    HttpAttempt::start(std::move(attempt), std::move(spec));
+}
+
+} // namespace fanout

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "engine/executors/executor.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace fanout {
+
+// Provisions through a REST API: sends one request, optionally polls until the thing it created is
+// ready, and reads outputs (ids, addresses) from the JSON responses. Asynchronous: an attempt holds
+// a run slot but no pool thread, so hundreds of API calls can be in flight at once.
+class HttpExecutor final : public Executor
+{
+public:
+    using Header = std::pair<QByteArray, QString>; // name, value (which may use ${self.outputs.K})
+
+    // "/status" equals "available": a JSON pointer into a response and the JSON value it must have.
+    struct Condition
+    {
+        std::string pointer;
+        nlohmann::ordered_json equals;
+    };
+
+    struct Request
+    {
+        QByteArray method = "GET";
+        QString url;
+        QList<Header> headers;
+        std::optional<nlohmann::ordered_json> body;
+        QList<int> expect; // empty = any 2xx
+    };
+
+    struct Wait
+    {
+        QString url;                // the request's when the plan gives none
+        QByteArray method = "GET";
+        QList<Header> headers;      // added to (and overriding) the request's
+        qint64 intervalMs = 2000;
+        Condition until;
+        std::optional<Condition> failIf;
+    };
+
+    // An http resource's parameters, read from its plan entry.
+    struct Spec
+    {
+        Request request;
+        std::optional<Wait> wait;
+        QList<std::pair<QString, std::string>> outputs; // output key, JSON pointer
+    };
+
+    // Polls that fail (no answer, an unexpected status, a body that is not JSON) are logged and
+    // polling goes on: APIs hiccup while they create things. This many in a row end the attempt.
+    static constexpr int kMaxPollErrorsInARow = 5;
+
+    // Reads an http resource's parameters. Problems go to `out` (when given), each at its JSON path
+    // under `path`. Parts that still hold a reference (${...}) are checked only as far as they can
+    // be before it is resolved.
+    static Spec readSpec(const nlohmann::ordered_json &params, const QString &path, Diagnostics *out);
+
+    QString type() const override;
+    QStringList parameterNames() const override;
+    void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const override;
+    void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const override;
+};
+
+} // namespace fanout

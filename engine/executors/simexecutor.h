@@ -1,0 +1,39 @@
+#pragma once
+
+#include "engine/executors/executor.h"
+
+#include <QMap>
+
+namespace fanout {
+
+// Pretends to provision: waits for a (possibly random) duration, writes log lines, and fails when
+// told to. For demos, tests and forecasts; with a seed, a run is reproducible.
+class SimExecutor final : public Executor
+{
+public:
+    // A sim resource's parameters, read from its plan entry.
+    struct Spec
+    {
+        qint64 minDurationMs = 1000;
+        qint64 maxDurationMs = 1000;
+        double failureRate = 0.0;
+        int failAttempts = 0;
+        int logLineCount = 0;
+        QStringList logLines;              // when given as text; otherwise generated
+        std::optional<quint64> seed;
+        QString failureMessage;
+        QMap<QString, QString> outputs;    // what a successful attempt produces
+    };
+
+    // Reads a sim resource's parameters; problems go to `out` (when given) and are replaced by
+    // defaults in the returned spec.
+    static Spec readSpec(const nlohmann::ordered_json &params, const QString &path, Diagnostics *out);
+
+    QString type() const override;
+    QStringList parameterNames() const override;
+    void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const override;
+    std::optional<qint64> defaultEstimateMs(const Resource &resource) const override;
+    void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const override;
+};
+
+} // namespace fanout

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "engine/layout/graphlayout.h"
+
+struct GVC_s;
+
+namespace fanout {
+
+// Graphviz's "dot" layout of a GraphLayoutInput. Graphviz (libgvc and libcgraph) keeps global
+// state, so this class is not thread-safe, not even across instances: use it only through
+// GraphLayouter, which runs every layout on one thread of its own.
+class GraphLayoutEngine
+{
+public:
+    GraphLayoutEngine();
+    ~GraphLayoutEngine();
+    GraphLayoutEngine(const GraphLayoutEngine &) = delete;
+    GraphLayoutEngine &operator=(const GraphLayoutEngine &) = delete;
+
+    // Never fails silently: a plan Graphviz cannot lay out comes back with GraphLayout::error set.
+    // Pinned nodes are laid out like the others, then moved to their pins (GraphLayout::applyPins).
+    GraphLayout layout(const GraphLayoutInput &input);
+
+    // Above this many nodes dot is told to trade some beauty for speed (see the .cpp).
+    static constexpr int kLargeGraph = 300;
+
+private:
+    // The layout without pins: each connected part on its own, the parts packed in rows.
+    GraphLayout layoutParts(const GraphLayoutInput &input);
+    // One Graphviz layout of the whole input (layout() calls it for each connected part).
+    GraphLayout layoutConnected(const GraphLayoutInput &input);
+
+    GVC_s *m_context = nullptr;
+    QString m_contextError; // why there is no context or no dot plugin
+};
+
+} // namespace fanout

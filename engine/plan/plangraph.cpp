@@ -1,0 +1,194 @@
+#include "engine/plan/plangraph.h"
+
+#include "engine/plan/plan.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <queue>
+
+namespace fanout {
+
+PlanGraph::PlanGraph(const Plan &plan)
+{
+    const int n = int(plan.resources.size());
+    m_dependencies.resize(n);
+    m_dependents.resize(n);
+    QHash<QString, int> indexOf;
+    indexOf.reserve(n);
+    for (int i = 0; i < n; ++i) {
+        if (!indexOf.contains(plan.resources[i].id))
+            indexOf.insert(plan.resources[i].id, i); // the first of duplicates; validation reports them
+    }
+    for (int i = 0; i < n; ++i) {
+        for (const QString &id : plan.resources[i].dependsOn) {
+            const auto it = indexOf.constFind(id);
+            if (it == indexOf.cend() || *it == i)
+                continue;
+            auto &deps = m_dependencies[i];
+            if (std::find(deps.begin(), deps.end(), *it) == deps.end()) {
+                deps.push_back(*it);
+                m_dependents[*it].push_back(i);
+            }
+        }
+    }
+    for (auto &list : m_dependents)
+        std::sort(list.begin(), list.end());
+
+    // Kahn's algorithm with a min-heap, so that independent resources keep plan order.
+    std::vector<int> remaining(n);
+    std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+    for (int i = 0; i < n; ++i) {
+        remaining[i] = int(m_dependencies[i].size());
+        if (remaining[i] == 0)
+            ready.push(i);
+    }
+    m_order.reserve(n);
+    while (!ready.empty()) {
+        const int r = ready.top();
+        ready.pop();
+        m_order.push_back(r);
+        for (const int d : m_dependents[r]) {
+            if (--remaining[d] == 0)
+                ready.push(d);
+        }
+    }
+}
+
+QList<QList<int>> PlanGraph::cycles() const
+{
+    // Tarjan's strongly connected components, iteratively: a plan may be a 10,000-long chain.
+    const int n = size();
+    std::vector<int> index(n, -1), low(n, 0), component(n, -1);
+    std::vector<bool> onStack(n, false);
+    std::vector<int> stack;
+    int nextIndex = 0;
+    int components = 0;
+    struct Frame { int node; std::size_t edge; };
+    std::vector<Frame> calls;
+    for (int root = 0; root < n; ++root) {
+        if (index[root] >= 0)
+            continue;
+        calls.push_back({root, 0});
+        while (!calls.empty()) {
+            Frame &frame = calls.back();
+            const int v = frame.node;
+            if (frame.edge == 0 && index[v] < 0) {
+                index[v] = low[v] = nextIndex++;
+                stack.push_back(v);
+                onStack[v] = true;
+            }
+            const auto &edges = m_dependencies[v];
+            if (frame.edge < edges.size()) {
+                const int w = edges[frame.edge++];
+                if (index[w] < 0)
+                    calls.push_back({w, 0});
+                else if (onStack[w])
+                    low[v] = std::min(low[v], index[w]);
+                continue;
+            }
+            if (low[v] == index[v]) {
+                int w;
+                do {
+                    w = stack.back();
+                    stack.pop_back();
+                    onStack[w] = false;
+                    component[w] = components;
+                } while (w != v);
+                ++components;
+            }
+            calls.pop_back();
+            if (!calls.empty())
+                low[calls.back().node] = std::min(low[calls.back().node], low[v]);
+        }
+    }
+
+    std::vector<int> componentSize(components, 0);
+    for (int v = 0; v < n; ++v)
+        ++componentSize[component[v]];
+
+    QList<QList<int>> result;
+    std::vector<bool> reported(components, false);
+    for (int start = 0; start < n; ++start) { // lowest index of each component comes first
+        const int c = component[start];
+        if (componentSize[c] < 2 || reported[c])
+            continue;
+        reported[c] = true;
+        // Shortest way back to `start` inside the component, by breadth-first search.
+        std::vector<int> previous(n, -1);
+        std::queue<int> queue;
+        queue.push(start);
+        previous[start] = start;
+        int last = -1;
+        while (!queue.empty() && last < 0) {
+            const int v = queue.front();
+            queue.pop();
+            for (const int w : m_dependencies[v]) {
+                if (component[w] != c)
+                    continue;
+                if (w == start) {
+                    last = v;
+                    break;
+                }
+                if (previous[w] < 0) {
+                    previous[w] = v;
+                    queue.push(w);
+                }
+            }
+        }
+        Q_ASSERT(last >= 0);
+        QList<int> cycle;
+        for (int v = last; v != start; v = previous[v])
+            cycle.prepend(v);
+        cycle.prepend(start);
+        cycle.append(start);
+        result.append(cycle);
+    }
+    return result;
+}
+
+std::vector<qint64> PlanGraph::remainingPathLengths(const std::vector<qint64> &estimates) const
+{
+    Q_ASSERT(isAcyclic() && int(estimates.size()) == size());
+    std::vector<qint64> length(size(), 0);
+    for (auto it = m_order.rbegin(); it != m_order.rend(); ++it) {
+        qint64 longestAfter = 0;
+        for (const int d : m_dependents[*it])
+            longestAfter = std::max(longestAfter, length[d]);
+        length[*it] = estimates[*it] + longestAfter;
+    }
+    return length;
+}
+
+std::vector<int> PlanGraph::reachable(int from, const std::vector<std::vector<int>> &edges) const
+{
+    std::vector<bool> seen(size(), false);
+    std::vector<int> todo{from};
+    std::vector<int> found;
+    seen[from] = true;
+    while (!todo.empty()) {
+        const int v = todo.back();
+        todo.pop_back();
+        for (const int w : edges[v]) {
+            if (!seen[w]) {
+                seen[w] = true;
+                found.push_back(w);
+                todo.push_back(w);
+            }
+        }
+    }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+std::vector<int> PlanGraph::upstream(int resource) const
+{
+    return reachable(resource, m_dependencies);
+}
+
+std::vector<int> PlanGraph::downstream(int resource) const
+{
+    return reachable(resource, m_dependents);
+}
+
+} // namespace fanout

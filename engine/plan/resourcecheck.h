@@ -1,0 +1,44 @@
+#pragma once
+
+#include "engine/support/diagnostic.h"
+
+#include <QHash>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+namespace fanout {
+
+class ExecutorRegistry;
+
+// Checks one resource object on its own, as the Inspector's form does while it is edited, with
+// the messages `fanout validate` prints (the engine's own PlanReader reads it). The resource is read in a small plan
+// made of the document's settings (defaults, variables, mapping, only the group it names when that
+// exists) and a bare stand-in for each resource it depends on, so that the cost of a check does
+// not grow with the plan; the context is taken once per change of the document. What only the
+// whole plan shows (a dependency cycle) is left to the document's own diagnostics.
+class ResourceCheck
+{
+public:
+    explicit ResourceCheck(const ExecutorRegistry &registry);
+
+    // The plan the resource is in (O(plan): call it when the document changes, not per keystroke).
+    void setDocument(const nlohmann::ordered_json &document);
+    // The index in the document's "resources" of the resource with this id; -1 when absent.
+    int indexOf(const QString &id) const { return m_ids.value(id, -1); }
+
+    // The problems of `resource`, with paths relative to it ("timeout", "command[1]", "" for the
+    // resource as a whole).
+    Diagnostics check(const nlohmann::ordered_json &resource) const;
+
+    // The diagnostics of resources[`index`] among a whole plan's, made relative to it.
+    static Diagnostics relativeTo(const Diagnostics &diagnostics, int index);
+
+private:
+    const ExecutorRegistry &m_registry;
+    nlohmann::ordered_json m_context; // the document without its resources and groups
+    nlohmann::ordered_json m_groups;
+    QHash<QString, int> m_ids;
+};
+
+} // namespace fanout

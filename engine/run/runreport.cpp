@@ -1,0 +1,200 @@
+#include "engine/run/runreport.h"
+
+#include "engine/run/scheduler.h"
+
+#include <QSaveFile>
+#include <QXmlStreamWriter>
+
+#include <nlohmann/json.hpp>
+
+namespace fanout {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string utf8(const QString &text)
+{
+    return text.toStdString();
+}
+
+bool wasCancelled(const Scheduler &scheduler)
+{
+    // The last cancel request comes after the last resume: the run ended because it was cancelled.
+    const auto &journal = scheduler.journal();
+    for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
+        if (it->kind == RunEvent::Kind::CancelRequested)
+            return true;
+        if (it->kind == RunEvent::Kind::RunResumed || it->kind == RunEvent::Kind::RunStarted)
+            return false;
+    }
+    return false;
+}
+
+QString seconds(qint64 ms)
+{
+    return QString::number(double(ms) / 1000.0, 'f', 3);
+}
+
+} // namespace
+
+QString RunReport::outcome(const Scheduler &scheduler)
+{
+    if (wasCancelled(scheduler))
+        return QStringLiteral("cancelled");
+    const int total = int(scheduler.plan().resources.size());
+    return scheduler.count(ResourceState::Succeeded) == total ? QStringLiteral("succeeded") : QStringLiteral("failed");
+}
+
+json RunReport::toJson(const Scheduler &scheduler, const QString &planFile)
+{
+    const Plan &plan = scheduler.plan();
+    json report;
+    report["fanout_version"] = FANOUT_VERSION;
+    report["plan"] = {{"name", utf8(plan.name)}, {"file", utf8(planFile)}, {"resources", plan.resources.size()}};
+
+    json changes = json::array();
+    for (const RunEvent &event : scheduler.journal()) {
+        if (event.kind == RunEvent::Kind::ParallelismChanged)
+            changes.push_back({{"time_ms", event.timeMs}, {"parallelism", event.number}});
+    }
+    report["settings"] = {{"parallelism", scheduler.parallelism()},
+                          {"parallelism_changes", changes},
+                          {"fail_fast", scheduler.failFast()},
+                          {"seed", scheduler.seed()}};
+    report["started_at"] = utf8(scheduler.startedAt().toString(Qt::ISODateWithMs));
+    report["duration_ms"] = scheduler.elapsedMs();
+    report["running"] = scheduler.isRunning();
+    report["outcome"] = utf8(outcome(scheduler));
+
+    json counts = json::object();
+    for (int s = 0; s < kResourceStateCount; ++s)
+        counts[utf8(stateName(ResourceState(s)))] = scheduler.count(ResourceState(s));
+    report["counts"] = counts;
+
+    json resources = json::array();
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        const Resource &resource = plan.resources[r];
+        const ResourceStatus &status = scheduler.status(r);
+        json entry = {{"id", utf8(resource.id)},
+                      {"name", utf8(resource.displayName())},
+                      {"type", utf8(resource.type)},
+                      {"state", utf8(stateName(status.state))}};
+        if (!resource.group.isEmpty())
+            entry["group"] = utf8(resource.group);
+        json dependsOn = json::array();
+        for (const QString &id : resource.dependsOn)
+            dependsOn.push_back(utf8(id));
+        entry["depends_on"] = dependsOn;
+        if (!status.reason.isEmpty())
+            entry["reason"] = utf8(status.reason);
+        if (status.blockedBy >= 0)
+            entry["blocked_by"] = utf8(plan.resources[status.blockedBy].id);
+        json attempts = json::array();
+        for (const AttemptRecord &attempt : status.attempts) {
+            json a = {{"number", attempt.number},
+                      {"ready_ms", attempt.readyMs},
+                      {"start_ms", attempt.startMs},
+                      {"end_ms", attempt.endMs >= 0 ? json(attempt.endMs) : json(nullptr)},
+                      {"outcome", utf8(outcomeName(attempt.outcome))},
+                      {"error", attempt.error.isEmpty() ? json(nullptr) : json(utf8(attempt.error))}};
+            attempts.push_back(a);
+        }
+        entry["attempts"] = attempts;
+        resources.push_back(entry);
+    }
+    report["resources"] = resources;
+    return report;
+}
+
+QByteArray RunReport::toJUnit(const Scheduler &scheduler)
+{
+    const Plan &plan = scheduler.plan();
+    const int n = int(plan.resources.size());
+    QList<QStringList> logs(n);
+    for (const RunEvent &event : scheduler.journal()) {
+        if (event.kind == RunEvent::Kind::Log && event.resource >= 0)
+            logs[event.resource].append(QStringLiteral("[%1 attempt %2] %3").arg(seconds(event.timeMs)).arg(event.attempt).arg(event.text));
+    }
+
+    const int failures = scheduler.count(ResourceState::Failed);
+    const int skipped = scheduler.count(ResourceState::Skipped) + scheduler.count(ResourceState::Cancelled)
+        + scheduler.count(ResourceState::Pending) + scheduler.count(ResourceState::Ready)
+        + scheduler.count(ResourceState::RetryWait) + scheduler.count(ResourceState::Running);
+    QByteArray xml;
+    QXmlStreamWriter out(&xml);
+    out.setAutoFormatting(true);
+    out.writeStartDocument();
+    out.writeStartElement(QStringLiteral("testsuites"));
+    out.writeAttribute(QStringLiteral("name"), QStringLiteral("fanout"));
+    out.writeAttribute(QStringLiteral("tests"), QString::number(n));
+    out.writeAttribute(QStringLiteral("failures"), QString::number(failures));
+    out.writeAttribute(QStringLiteral("skipped"), QString::number(skipped));
+    out.writeAttribute(QStringLiteral("time"), seconds(scheduler.elapsedMs()));
+    out.writeStartElement(QStringLiteral("testsuite"));
+    out.writeAttribute(QStringLiteral("name"), plan.name);
+    out.writeAttribute(QStringLiteral("tests"), QString::number(n));
+    out.writeAttribute(QStringLiteral("failures"), QString::number(failures));
+    out.writeAttribute(QStringLiteral("errors"), QStringLiteral("0"));
+    out.writeAttribute(QStringLiteral("skipped"), QString::number(skipped));
+    out.writeAttribute(QStringLiteral("time"), seconds(scheduler.elapsedMs()));
+    out.writeAttribute(QStringLiteral("timestamp"), scheduler.startedAt().toString(Qt::ISODate));
+
+    out.writeStartElement(QStringLiteral("properties"));
+    auto property = [&](const QString &name, const QString &value) {
+        out.writeEmptyElement(QStringLiteral("property"));
+        out.writeAttribute(QStringLiteral("name"), name);
+        out.writeAttribute(QStringLiteral("value"), value);
+    };
+    property(QStringLiteral("parallelism"), QString::number(scheduler.parallelism()));
+    property(QStringLiteral("fail_fast"), scheduler.failFast() ? QStringLiteral("true") : QStringLiteral("false"));
+    property(QStringLiteral("seed"), QString::number(scheduler.seed()));
+    out.writeEndElement();
+
+    for (int r = 0; r < n; ++r) {
+        const Resource &resource = plan.resources[r];
+        const ResourceStatus &status = scheduler.status(r);
+        qint64 time = 0;
+        for (const AttemptRecord &attempt : status.attempts)
+            time += (attempt.endMs >= 0 ? attempt.endMs : scheduler.elapsedMs()) - attempt.startMs;
+        out.writeStartElement(QStringLiteral("testcase"));
+        out.writeAttribute(QStringLiteral("name"), resource.id);
+        out.writeAttribute(QStringLiteral("classname"), resource.group.isEmpty() ? plan.name : plan.name + QLatin1Char('.') + resource.group);
+        out.writeAttribute(QStringLiteral("time"), seconds(time));
+        if (status.state == ResourceState::Failed) {
+            QStringList errors;
+            for (const AttemptRecord &attempt : status.attempts) {
+                if (!attempt.error.isEmpty())
+                    errors.append(QStringLiteral("attempt %1 %2: %3").arg(attempt.number).arg(outcomeName(attempt.outcome), attempt.error));
+            }
+            out.writeStartElement(QStringLiteral("failure"));
+            out.writeAttribute(QStringLiteral("message"), status.reason);
+            out.writeAttribute(QStringLiteral("type"), QStringLiteral("failed"));
+            out.writeCharacters(errors.join(QLatin1Char('\n')));
+            out.writeEndElement();
+        } else if (status.state != ResourceState::Succeeded) {
+            out.writeEmptyElement(QStringLiteral("skipped"));
+            out.writeAttribute(QStringLiteral("message"), status.reason.isEmpty() ? stateName(status.state) : status.reason);
+        }
+        if (!logs[r].isEmpty())
+            out.writeTextElement(QStringLiteral("system-out"), logs[r].join(QLatin1Char('\n')));
+        out.writeEndElement();
+    }
+    out.writeEndElement();
+    out.writeEndElement();
+    out.writeEndDocument();
+    return xml;
+}
+
+bool RunReport::writeFile(const QString &path, const QByteArray &data, QString *error)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
+        if (error)
+            *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+} // namespace fanout

@@ -1,0 +1,605 @@
+#include "engine/run/scheduler.h"
+
+#include "engine/executors/attempt.h"
+#include "engine/executors/attemptmailbox.h"
+#include "engine/support/duration.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/plangraph.h"
+#include "engine/plan/references.h"
+
+#include <QRandomGenerator>
+#include <QThread>
+
+#include <algorithm>
+
+namespace fanout {
+
+QString outcomeName(AttemptRecord::Outcome outcome)
+{
+    switch (outcome) {
+    case AttemptRecord::Outcome::Running: return QStringLiteral("running");
+    case AttemptRecord::Outcome::Succeeded: return QStringLiteral("succeeded");
+    case AttemptRecord::Outcome::Failed: return QStringLiteral("failed");
+    case AttemptRecord::Outcome::TimedOut: return QStringLiteral("timed-out");
+    case AttemptRecord::Outcome::Cancelled: return QStringLiteral("cancelled");
+    }
+    return QString();
+}
+
+Scheduler::Scheduler(const ExecutorRegistry &registry, QObject *parent)
+    : QObject(parent)
+    , m_registry(registry)
+{
+    qRegisterMetaType<fanout::RunEvent>();
+    qRegisterMetaType<QList<fanout::RunEvent>>();
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &Scheduler::onTimer);
+}
+
+Scheduler::~Scheduler()
+{
+    if (m_mailbox)
+        m_mailbox->close();
+    for (InFlight &inFlight : m_inFlight) {
+        if (inFlight.attempt)
+            inFlight.attempt->requestStop();
+    }
+    m_workers.threads().waitForDone();
+}
+
+const Plan &Scheduler::plan() const
+{
+    static const Plan empty;
+    return m_plan ? *m_plan : empty;
+}
+
+int Scheduler::parallelism() const
+{
+    return m_dispatcher ? m_dispatcher->limit() : 0;
+}
+
+qint64 Scheduler::elapsedMs() const
+{
+    return m_clock.isValid() ? m_clock.elapsed() : 0;
+}
+
+bool Scheduler::start(const Plan &plan, const RunOptions &options)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (m_running)
+        return false;
+    if (m_mailbox)
+        m_mailbox->close(); // messages of an earlier run's stragglers are not this run's
+
+    m_plan = std::make_shared<const Plan>(plan);
+    m_graph = std::make_unique<PlanGraph>(*m_plan);
+    Q_ASSERT_X(m_graph->isAcyclic(), "Scheduler::start", "the plan must be validated first");
+
+    const int n = int(m_plan->resources.size());
+    std::vector<qint64> estimates(n);
+    std::vector<int> groupOf(n);
+    for (int r = 0; r < n; ++r) {
+        const Resource &resource = m_plan->resources[r];
+        estimates[r] = m_registry.estimateMs(resource);
+        groupOf[r] = resource.group.isEmpty() ? -1 : m_plan->groupIndex(resource.group);
+    }
+    std::vector<int> groupLimits;
+    for (const Group &group : m_plan->groups)
+        groupLimits.push_back(group.limit);
+    const int limit = std::max(1, options.parallelism.value_or(m_plan->parallelism));
+    m_dispatcher = std::make_unique<Dispatcher>(*m_graph, estimates, std::move(groupOf), std::move(groupLimits),
+                                                limit, options.order);
+
+    m_failFast = options.failFast.value_or(m_plan->failFast);
+    m_seed = options.seed ? *options.seed : m_plan->seed ? *m_plan->seed : QRandomGenerator::global()->generate64();
+    m_random.seed(m_seed);
+    m_status.assign(n, ResourceStatus{});
+    m_inFlight.assign(n, InFlight{});
+    m_wakeups.clear();
+    m_journal.clear();
+    m_journal.reserve(std::size_t(n) * 4 + 16);
+    m_batch.clear();
+    std::fill(std::begin(m_counts), std::end(m_counts), 0);
+    m_counts[int(ResourceState::Pending)] = n;
+    m_runningAttempts = 0;
+    m_running = true;
+    m_cancelling = false;
+    m_stoppedStarting = false;
+    m_clock.start();
+    m_startedAt = QDateTime::currentDateTimeUtc();
+    m_mailbox = std::make_shared<AttemptMailbox>(m_clock, [this] {
+        QMetaObject::invokeMethod(this, &Scheduler::drainMailbox, Qt::QueuedConnection);
+    });
+
+    RunEvent started;
+    started.kind = RunEvent::Kind::RunStarted;
+    started.number = limit;
+    started.text = m_plan->name;
+    record(started);
+    m_knownOutputs = options.knownOutputs;
+    // Most resources refer to nothing: they skip substitution (and the copy of their parameters).
+    m_usesReferences.assign(n, false);
+    for (int r = 0; r < n; ++r) {
+        References::find(m_plan->resources[r].params, QString(), [&](const QString &, const Reference *, const QString &) {
+            m_usesReferences[r] = true;
+        });
+    }
+    m_secrets.clear();
+    for (const Variable &variable : m_plan->variables) {
+        if (variable.secret)
+            addSecret(variable.value);
+    }
+    for (auto it = options.provisioned.cbegin(); it != options.provisioned.cend(); ++it) {
+        if (it.key() < 0 || it.key() >= n)
+            continue;
+        m_status[it.key()].outputs = it.value();
+        setState(it.key(), ResourceState::Succeeded, QStringLiteral("up to date: provisioned by an earlier run"));
+        m_dispatcher->satisfy(it.key());
+    }
+    // Kept on the graph for what depends on them, never provisioned: a Terraform data source, a
+    // no-op change. They count as done.
+    for (int r = 0; r < n; ++r) {
+        const Resource &resource = m_plan->resources[r];
+        if (resource.run || m_status[r].state != ResourceState::Pending)
+            continue;
+        setState(r, ResourceState::Succeeded, QStringLiteral("not run: %1").arg(resource.note.isEmpty() ? QStringLiteral("the plan says \"run\": false") : resource.note));
+        m_dispatcher->satisfy(r);
+    }
+    for (int r = 0; r < n; ++r) {
+        if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
+            makeReady(r);
+    }
+    dispatch();
+    checkFinished();
+    flush();
+    return true;
+}
+
+void Scheduler::cancel()
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_running || m_cancelling)
+        return;
+    m_cancelling = true;
+    RunEvent event;
+    event.timeMs = elapsedMs();
+    event.kind = RunEvent::Kind::CancelRequested;
+    event.text = QStringLiteral("run cancelled");
+    record(event);
+    m_dispatcher->clear();
+    for (int r = 0; r < int(m_status.size()); ++r) {
+        const ResourceState state = m_status[r].state;
+        if (state == ResourceState::Pending || state == ResourceState::Ready || state == ResourceState::RetryWait) {
+            setState(r, ResourceState::Cancelled, QStringLiteral("the run was cancelled before it started"));
+        } else if (state == ResourceState::Running && m_inFlight[r].attempt) {
+            m_inFlight[r].stopReason = StopReason::Cancel;
+            m_inFlight[r].attempt->requestStop();
+        }
+    }
+    checkFinished();
+    flush();
+}
+
+QStringList Scheduler::failedIds() const
+{
+    QStringList ids;
+    for (int r = 0; r < int(m_status.size()); ++r) {
+        if (m_status[r].state == ResourceState::Failed)
+            ids.append(m_plan->resources[r].id);
+    }
+    return ids;
+}
+
+int Scheduler::retry(const QStringList &ids)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_plan)
+        return 0;
+    std::vector<bool> retried(m_status.size(), false);
+    QStringList accepted;
+    for (const QString &id : ids) {
+        const int r = m_plan->indexOf(id);
+        if (r < 0 || retried[r])
+            continue;
+        const ResourceState state = m_status[r].state;
+        if (state != ResourceState::Failed && state != ResourceState::Cancelled)
+            continue;
+        retried[r] = true;
+        accepted.append(id);
+    }
+    if (accepted.isEmpty())
+        return 0;
+
+    if (!m_running) {
+        m_running = true;
+        RunEvent resumed;
+        resumed.timeMs = elapsedMs();
+        resumed.kind = RunEvent::Kind::RunResumed;
+        resumed.text = accepted.join(QStringLiteral(", "));
+        record(resumed);
+    }
+    m_cancelling = false;
+    m_stoppedStarting = false;
+
+    // In dependency order, so that a resource is revived only once everything it waits for has
+    // been: it resumes unless something upstream is still failed (or cancelled and not resumed).
+    const QString because = QStringLiteral("resumed by the retry of %1").arg(accepted.join(QStringLiteral(", ")));
+    for (const int r : m_graph->topologicalOrder()) {
+        const ResourceState state = m_status[r].state;
+        if (retried[r]) {
+            m_inFlight[r].seriesStart = int(m_status[r].attempts.size()) + 1;
+            m_status[r].blockedBy = -1;
+            setState(r, ResourceState::Pending, QStringLiteral("retry requested"));
+        } else if (state == ResourceState::Skipped || state == ResourceState::Cancelled) {
+            const bool blocked = std::any_of(m_graph->dependencies(r).begin(), m_graph->dependencies(r).end(), [&](int d) {
+                const ResourceState s = m_status[d].state;
+                return s == ResourceState::Failed || s == ResourceState::Skipped || s == ResourceState::Cancelled;
+            });
+            if (blocked)
+                continue;
+            m_status[r].blockedBy = -1;
+            setState(r, ResourceState::Pending, because);
+        } else {
+            continue;
+        }
+        if (m_dispatcher->unmetDependencies(r) == 0)
+            makeReady(r);
+    }
+    dispatch();
+    checkFinished();
+    flush();
+    return int(accepted.size());
+}
+
+void Scheduler::setParallelism(int limit)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    if (!m_dispatcher || limit < 1 || limit == m_dispatcher->limit())
+        return;
+    m_dispatcher->setLimit(limit);
+    RunEvent event;
+    event.timeMs = elapsedMs();
+    event.kind = RunEvent::Kind::ParallelismChanged;
+    event.number = limit;
+    record(event);
+    if (m_running)
+        dispatch();
+    flush();
+}
+
+void Scheduler::setFailFast(bool failFast)
+{
+    m_failFast = failFast;
+}
+
+void Scheduler::drainMailbox()
+{
+    if (!m_mailbox)
+        return;
+    for (const AttemptMessage &message : m_mailbox->takeAll()) {
+        if (message.kind == AttemptMessage::Kind::Finished) {
+            AttemptMessage masked = message;
+            masked.text = References::mask(message.text, m_secrets);
+            onAttemptFinished(masked);
+            continue;
+        }
+        RunEvent event;
+        event.timeMs = message.timeMs;
+        event.kind = RunEvent::Kind::Log;
+        event.level = message.level;
+        event.resource = message.resource;
+        event.attempt = message.attempt;
+        event.text = References::mask(message.text, m_secrets);
+        record(event);
+    }
+    dispatch();
+    checkFinished();
+    flush();
+}
+
+void Scheduler::onAttemptFinished(const AttemptMessage &message)
+{
+    const int r = message.resource;
+    InFlight &running = m_inFlight[r];
+    if (!running.attempt || running.attempt->number() != message.attempt)
+        return; // not this run's
+    const StopReason stopReason = running.stopReason;
+    running.attempt.reset();
+    running.stopReason = StopReason::None;
+    if (running.timeout) {
+        m_wakeups.erase(*running.timeout);
+        running.timeout.reset();
+    }
+    m_dispatcher->release(r);
+    --m_runningAttempts;
+
+    const Resource &resource = m_plan->resources[r];
+    AttemptRecord &attempt = m_status[r].attempts.last();
+    attempt.endMs = message.timeMs;
+
+    if (message.succeeded) {
+        attempt.outcome = AttemptRecord::Outcome::Succeeded;
+        m_status[r].outputs = message.outputs;
+        setState(r, ResourceState::Succeeded, QString(), message.attempt, message.timeMs);
+        for (const int d : m_dispatcher->satisfy(r)) {
+            if (m_status[d].state != ResourceState::Pending)
+                continue;
+            if (m_cancelling || m_stoppedStarting)
+                setState(d, ResourceState::Cancelled, QStringLiteral("the run was cancelled before it started"));
+            else
+                makeReady(d);
+        }
+        return;
+    }
+    if (stopReason == StopReason::Cancel) {
+        attempt.outcome = AttemptRecord::Outcome::Cancelled;
+        attempt.error = QStringLiteral("cancelled");
+        setState(r, ResourceState::Cancelled, QStringLiteral("stopped while running"), message.attempt, message.timeMs);
+        return;
+    }
+
+    QString error = message.text.isEmpty() ? QStringLiteral("failed without saying why") : message.text;
+    if (stopReason == StopReason::Timeout) {
+        attempt.outcome = AttemptRecord::Outcome::TimedOut;
+        error = QStringLiteral("timed out after %1").arg(formatDuration(resource.timeoutMs));
+    } else {
+        attempt.outcome = AttemptRecord::Outcome::Failed;
+    }
+    attempt.error = error;
+
+    const int inSeries = message.attempt - running.seriesStart + 1;
+    if (inSeries < resource.retry.maxAttempts && !m_cancelling && !m_stoppedStarting) {
+        double delay = double(resource.retry.backoffBefore(inSeries + 1));
+        if (resource.retry.jitter > 0)
+            delay *= 1.0 + resource.retry.jitter * std::uniform_real_distribution<double>(-1.0, 1.0)(m_random);
+        const qint64 delayMs = std::max<qint64>(0, qint64(delay));
+        setState(r, ResourceState::RetryWait,
+                 QStringLiteral("attempt %1 of %2 failed: %3; retrying in %4")
+                     .arg(inSeries).arg(resource.retry.maxAttempts).arg(error, formatDuration(delayMs)),
+                 message.attempt, message.timeMs);
+        addWakeup(message.timeMs + delayMs, Wakeup{Wakeup::Kind::RetryDue, r, message.attempt});
+        return;
+    }
+    failFinally(r, error, message.timeMs);
+}
+
+void Scheduler::failFinally(int resource, const QString &error, qint64 timeMs)
+{
+    const int attempt = m_status[resource].attempts.isEmpty() ? 0 : m_status[resource].attempts.last().number;
+    setState(resource, ResourceState::Failed, error, attempt, timeMs);
+
+    // Everything downstream that has not finished waits for a success that has not come.
+    const QString &id = m_plan->resources[resource].id;
+    for (const int d : m_graph->downstream(resource)) {
+        if (m_status[d].state != ResourceState::Pending)
+            continue;
+        m_status[d].blockedBy = resource;
+        setState(d, ResourceState::Skipped, QStringLiteral("upstream \"%1\" failed").arg(id));
+    }
+    if (m_failFast)
+        stopStartingNew(QStringLiteral("not started: fail-fast after \"%1\" failed").arg(id));
+}
+
+void Scheduler::stopStartingNew(const QString &reason)
+{
+    m_stoppedStarting = true;
+    m_dispatcher->clear();
+    for (int r = 0; r < int(m_status.size()); ++r) {
+        const ResourceState state = m_status[r].state;
+        if (state == ResourceState::Pending || state == ResourceState::Ready || state == ResourceState::RetryWait)
+            setState(r, ResourceState::Cancelled, reason);
+    }
+}
+
+void Scheduler::onTimer()
+{
+    const qint64 now = elapsedMs();
+    while (!m_wakeups.empty() && m_wakeups.begin()->first <= now) {
+        const Wakeup wakeup = m_wakeups.begin()->second;
+        m_wakeups.erase(m_wakeups.begin());
+        const int r = wakeup.resource;
+        if (wakeup.kind == Wakeup::Kind::Timeout) {
+            InFlight &running = m_inFlight[r];
+            running.timeout.reset();
+            if (!running.attempt || running.attempt->number() != wakeup.attempt || running.stopReason != StopReason::None)
+                continue;
+            running.stopReason = StopReason::Timeout;
+            running.attempt->requestStop();
+            RunEvent event;
+            event.timeMs = now;
+            event.kind = RunEvent::Kind::Log;
+            event.level = LogLevel::Warning;
+            event.resource = r;
+            event.attempt = wakeup.attempt;
+            event.text = QStringLiteral("attempt %1 timed out after %2; stopping it")
+                             .arg(wakeup.attempt).arg(formatDuration(m_plan->resources[r].timeoutMs));
+            record(event);
+        } else if (m_status[r].state == ResourceState::RetryWait
+                   && m_status[r].attempts.last().number == wakeup.attempt) {
+            makeReady(r);
+        }
+    }
+    dispatch();
+    checkFinished();
+    flush();
+    armTimer();
+}
+
+void Scheduler::makeReady(int resource)
+{
+    m_inFlight[resource].readyMs = elapsedMs();
+    m_status[resource].blockedBy = -1;
+    setState(resource, ResourceState::Ready);
+    m_dispatcher->enqueue(resource);
+}
+
+void Scheduler::dispatch()
+{
+    if (!m_running || m_cancelling || m_stoppedStarting)
+        return;
+    for (int r = m_dispatcher->takeNext(); r >= 0; r = m_dispatcher->takeNext())
+        startAttempt(r);
+}
+
+void Scheduler::startAttempt(int r)
+{
+    const Resource &resource = m_plan->resources[r];
+    ResourceStatus &status = m_status[r];
+    InFlight &inFlight = m_inFlight[r];
+    AttemptRecord entry;
+    entry.number = int(status.attempts.size()) + 1;
+    entry.readyMs = inFlight.readyMs; // the timeline draws the wait for a slot
+    entry.startMs = elapsedMs();
+    status.attempts.append(entry);
+    ++m_runningAttempts;
+    setState(r, ResourceState::Running, QString(), entry.number, entry.startMs);
+
+    auto attempt = std::make_shared<Attempt>(m_plan, r, entry.number, m_seed, m_mailbox, &m_workers);
+    QStringList problems;
+    if (m_usesReferences[r])
+        attempt->setParams(resolveParams(r, &problems));
+    if (const auto known = m_knownOutputs.constFind(r); known != m_knownOutputs.cend())
+        attempt->setKnownOutputs(*known);
+    inFlight.attempt = attempt;
+    inFlight.stopReason = StopReason::None;
+    if (!problems.isEmpty()) {
+        // Reported through the mailbox like any failure, so the attempt ends the usual way.
+        attempt->fail(problems.join(QStringLiteral("; ")));
+        return;
+    }
+    if (resource.timeoutMs > 0)
+        inFlight.timeout = addWakeup(entry.startMs + resource.timeoutMs, Wakeup{Wakeup::Kind::Timeout, r, entry.number});
+    const Executor *executor = m_registry.find(resource.type);
+    Q_ASSERT_X(executor, "Scheduler::startAttempt", "the plan must be validated first");
+    executor->start(std::move(attempt), m_workers.threads());
+}
+
+nlohmann::ordered_json Scheduler::resolveParams(int r, QStringList *errors)
+{
+    const Resource &resource = m_plan->resources[r];
+    const auto lookup = [&](const Reference &reference, QString *error) -> std::optional<QString> {
+        switch (reference.kind) {
+        case Reference::Kind::Output: {
+            const int from = m_plan->indexOf(reference.resource);
+            if (from < 0) {
+                *error = QStringLiteral("%1: no resource has the id \"%2\"").arg(reference.text, reference.resource);
+                return std::nullopt;
+            }
+            const QMap<QString, QString> &outputs = m_status[from].outputs;
+            if (const auto it = outputs.constFind(reference.name); it != outputs.cend())
+                return *it;
+            *error = QStringLiteral("%1: \"%2\" has no output \"%3\" (%4)")
+                         .arg(reference.text, reference.resource, reference.name,
+                              outputs.isEmpty() ? QStringLiteral("it has none") : QStringLiteral("it has: ") + outputs.keys().join(QStringLiteral(", ")));
+            return std::nullopt;
+        }
+        case Reference::Kind::Variable: {
+            const int v = m_plan->variableIndex(reference.name);
+            if (v < 0) {
+                *error = QStringLiteral("%1: the plan has no variable \"%2\"").arg(reference.text, reference.name);
+                return std::nullopt;
+            }
+            return m_plan->variables[v].value;
+        }
+        case Reference::Kind::Environment: {
+            const QByteArray name = reference.name.toLocal8Bit();
+            if (!qEnvironmentVariableIsSet(name.constData())) {
+                *error = QStringLiteral("%1: the environment variable %2 is not set").arg(reference.text, reference.name);
+                return std::nullopt;
+            }
+            // What comes from the environment is often a credential: it never shows.
+            const QString value = qEnvironmentVariable(name.constData());
+            addSecret(value);
+            return value;
+        }
+        case Reference::Kind::SelfOutput:
+            return reference.text; // the executor fills it in once it knows its outputs
+        }
+        return std::nullopt;
+    };
+    return References::substitute(resource.params, lookup, errors);
+}
+
+void Scheduler::addSecret(const QString &secret)
+{
+    if (secret.isEmpty() || m_secrets.contains(secret))
+        return;
+    m_secrets.append(secret);
+    // Longest first, so that a secret containing another is masked whole.
+    std::sort(m_secrets.begin(), m_secrets.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+}
+
+void Scheduler::checkFinished()
+{
+    if (!m_running || m_runningAttempts > 0 || m_dispatcher->readyCount() > 0 || count(ResourceState::RetryWait) > 0)
+        return;
+    // What is left are retries of resources that were cancelled while they waited.
+    m_wakeups.clear();
+    m_timer.stop();
+    // Anything still pending waits on something that will never succeed.
+    for (int r = 0; r < int(m_status.size()); ++r) {
+        if (m_status[r].state == ResourceState::Pending)
+            setState(r, ResourceState::Skipped, QStringLiteral("a dependency did not succeed"));
+    }
+    m_running = false;
+    m_cancelling = false;
+    RunEvent event;
+    event.timeMs = elapsedMs();
+    event.kind = RunEvent::Kind::RunFinished;
+    record(event);
+    flush();
+    emit finished();
+}
+
+void Scheduler::setState(int resource, ResourceState state, const QString &reason, int attempt, qint64 timeMs)
+{
+    ResourceStatus &status = m_status[resource];
+    --m_counts[int(status.state)];
+    ++m_counts[int(state)];
+    status.state = state;
+    status.reason = reason;
+    RunEvent event;
+    event.timeMs = timeMs >= 0 ? timeMs : elapsedMs();
+    event.kind = RunEvent::Kind::StateChanged;
+    event.state = state;
+    event.resource = resource;
+    event.attempt = attempt;
+    event.text = reason;
+    record(event);
+}
+
+void Scheduler::record(RunEvent event)
+{
+    m_journal.push_back(event);
+    m_batch.append(std::move(event));
+}
+
+void Scheduler::flush()
+{
+    if (m_batch.isEmpty())
+        return;
+    const QList<RunEvent> batch = std::move(m_batch);
+    m_batch.clear();
+    emit eventsRecorded(batch);
+}
+
+Scheduler::Wakeups::iterator Scheduler::addWakeup(qint64 atMs, Wakeup wakeup)
+{
+    const auto it = m_wakeups.emplace(atMs, wakeup);
+    if (it == m_wakeups.begin())
+        armTimer();
+    return it;
+}
+
+void Scheduler::armTimer()
+{
+    if (m_wakeups.empty()) {
+        m_timer.stop();
+        return;
+    }
+    const qint64 due = m_wakeups.begin()->first - elapsedMs();
+    m_timer.start(int(std::clamp<qint64>(due, 0, std::numeric_limits<int>::max())));
+}
+
+} // namespace fanout

@@ -1,0 +1,181 @@
+#pragma once
+
+#include "engine/run/dispatcher.h"
+#include "engine/plan/plan.h"
+#include "engine/run/runevent.h"
+#include "engine/executors/workerpool.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QList>
+#include <QMap>
+#include <QObject>
+#include <QTimer>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <vector>
+
+namespace fanout {
+
+class Attempt;
+class AttemptMailbox;
+struct AttemptMessage;
+class ExecutorRegistry;
+class PlanGraph;
+
+// Settings of one run that may differ from the plan's.
+struct RunOptions
+{
+    std::optional<int> parallelism;  // the plan's when not set
+    std::optional<bool> failFast;
+    std::optional<quint64> seed;     // the plan's, else random
+    Dispatcher::Order order = Dispatcher::Order::CriticalPath;
+    // Resources provisioned by an earlier run and unchanged since (by index, with the outputs
+    // recorded then): not run again, they start as succeeded ("up to date") with those outputs.
+    QMap<int, QMap<QString, QString>> provisioned;
+    // For teardown runs: each resource's outputs from when it was created, for ${self.outputs.KEY}.
+    QMap<int, QMap<QString, QString>> knownOutputs;
+};
+
+// One try of one resource, as the run remembers it.
+struct AttemptRecord
+{
+    enum class Outcome : quint8 { Running, Succeeded, Failed, TimedOut, Cancelled };
+
+    int number = 0;
+    qint64 readyMs = 0;  // when it started waiting for a slot
+    qint64 startMs = 0;
+    qint64 endMs = -1;   // -1 while running
+    Outcome outcome = Outcome::Running;
+    QString error;
+};
+QString outcomeName(AttemptRecord::Outcome outcome);
+
+// Where one resource is in the run, and how it got there.
+struct ResourceStatus
+{
+    ResourceState state = ResourceState::Pending;
+    QList<AttemptRecord> attempts;
+    QString reason;        // failed: the error; skipped/cancelled: why; retry-wait: when and why
+    int blockedBy = -1;    // skipped: the failed upstream resource
+    QMap<QString, QString> outputs; // succeeded: what it produced, for ${resources.ID.outputs.KEY}
+};
+
+// Runs a plan: starts every resource whose dependencies have succeeded, up to the parallelism
+// limit and each group's limit, longest remaining path first; retries with backoff, enforces
+// timeouts, skips what depends on a failure and keeps independent branches going. Lives on one
+// thread; blocking attempts run on its own thread pool and report back through a mailbox.
+// Every state change and log line is recorded in the journal and announced by eventsRecorded().
+class Scheduler : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Scheduler(const ExecutorRegistry &registry, QObject *parent = nullptr);
+    ~Scheduler() override;
+
+    // Starts a run of `plan`, which must be free of validation errors. Returns false, doing
+    // nothing, while another run is still going.
+    bool start(const Plan &plan, const RunOptions &options = {});
+
+    // Starts nothing new and asks running attempts to stop; finished() follows once they have.
+    void cancel();
+
+    // Runs these failed (or cancelled) resources again within the same run, and resumes what was
+    // skipped or cancelled and no longer waits on a failure. Works on a running or finished run.
+    // Returns how many of `ids` were retried.
+    int retry(const QStringList &ids);
+    QStringList failedIds() const;
+
+    void setParallelism(int limit); // takes effect at once
+    void setFailFast(bool failFast);
+
+    bool isRunning() const { return m_running; }
+    bool isCancelling() const { return m_cancelling; }
+    int parallelism() const;
+    bool failFast() const { return m_failFast; }
+    quint64 seed() const { return m_seed; }
+    qint64 elapsedMs() const;
+    QDateTime startedAt() const { return m_startedAt; } // wall clock, UTC
+
+    const Plan &plan() const;
+    const ResourceStatus &status(int resource) const { return m_status[resource]; }
+    int count(ResourceState state) const { return m_counts[int(state)]; }
+    int runningAttempts() const { return m_runningAttempts; }
+    const std::vector<RunEvent> &journal() const { return m_journal; }
+
+signals:
+    // New journal entries, in order, once per burst of activity.
+    void eventsRecorded(const QList<fanout::RunEvent> &events);
+    // The run has nothing left to do. A retry may start it again.
+    void finished();
+
+private:
+    struct Wakeup
+    {
+        enum class Kind : quint8 { Timeout, RetryDue };
+        Kind kind;
+        int resource;
+        int attempt;
+    };
+    enum class StopReason : quint8 { None, Cancel, Timeout };
+    using Wakeups = std::multimap<qint64, Wakeup>;
+    struct InFlight
+    {
+        std::shared_ptr<Attempt> attempt;
+        StopReason stopReason = StopReason::None;
+        std::optional<Wakeups::iterator> timeout;
+        int seriesStart = 1; // first attempt of the current series of automatic retries
+        qint64 readyMs = 0;  // when it last became ready
+    };
+
+    void drainMailbox();
+    void onTimer();
+    void onAttemptFinished(const AttemptMessage &message);
+    void makeReady(int resource);
+    void dispatch();
+    void startAttempt(int resource);
+    // The resource's parameters with its references substituted; problems go to `errors`.
+    nlohmann::ordered_json resolveParams(int resource, QStringList *errors);
+    void addSecret(const QString &secret);
+    void failFinally(int resource, const QString &error, qint64 timeMs);
+    void stopStartingNew(const QString &reason);
+    void checkFinished();
+    void setState(int resource, ResourceState state, const QString &reason = QString(), int attempt = 0,
+                  qint64 timeMs = -1);
+    void record(RunEvent event);
+    void flush();
+    Wakeups::iterator addWakeup(qint64 atMs, Wakeup wakeup);
+    void armTimer();
+
+    const ExecutorRegistry &m_registry;
+    WorkerPool m_workers;
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    QDateTime m_startedAt;
+    std::shared_ptr<const Plan> m_plan;
+    std::unique_ptr<PlanGraph> m_graph;
+    std::unique_ptr<Dispatcher> m_dispatcher;
+    std::shared_ptr<AttemptMailbox> m_mailbox;
+    std::vector<ResourceStatus> m_status;
+    std::vector<InFlight> m_inFlight;
+    Wakeups m_wakeups;
+    std::vector<RunEvent> m_journal;
+    QMap<int, QMap<QString, QString>> m_knownOutputs;
+    std::vector<bool> m_usesReferences; // whose parameters have a ${...} to substitute
+    QStringList m_secrets; // masked as **** in everything the run records
+    QList<RunEvent> m_batch;
+    std::mt19937_64 m_random;
+    int m_counts[kResourceStateCount] = {};
+    int m_runningAttempts = 0;
+    quint64 m_seed = 0;
+    bool m_running = false;
+    bool m_cancelling = false;
+    bool m_failFast = false;
+    bool m_stoppedStarting = false; // fail-fast tripped
+};
+
+} // namespace fanout

@@ -1,0 +1,358 @@
+#include "engine/state/deploymentstate.h"
+
+#include "engine/support/jsonlocator.h"
+#include "engine/plan/plan.h"
+#include "engine/run/runreport.h"
+#include "engine/run/scheduler.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
+
+namespace fanout {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// State files are written by Fanout and small; one this large is not one of ours.
+constexpr qint64 kMaxFileSize = 512ll * 1024 * 1024;
+// Copying and destroying a JSON value recurses in nlohmann/json; a hostile file must not exhaust
+// the stack. Destroy actions are plan fragments, which are never nested this deep.
+constexpr int kMaxDepth = 64;
+
+std::string utf8(const QString &text)
+{
+    return text.toStdString();
+}
+
+QString qstr(const std::string &text)
+{
+    return QString::fromStdString(text);
+}
+
+QString typeName(const json &value)
+{
+    return QString::fromLatin1(value.type_name());
+}
+
+
+// Every problem of a state file is also a reason not to touch it; say so once, in each message.
+const QString kKeepOut = QStringLiteral("; fix the file or restore it from a backup (Fanout will not overwrite a state it cannot read)");
+
+class Reader
+{
+public:
+    Diagnostics diagnostics;
+
+    void error(const QString &path, const QString &message)
+    {
+        diagnostics.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+    }
+
+    std::optional<QDateTime> time(const json &value, const QString &path)
+    {
+        if (!value.is_string()) {
+            error(path, QStringLiteral("must be a time such as \"2024-05-01T12:00:00Z\", not %1").arg(typeName(value)));
+            return std::nullopt;
+        }
+        QDateTime time = QDateTime::fromString(qstr(value.get<std::string>()), Qt::ISODateWithMs);
+        if (!time.isValid()) {
+            error(path, QStringLiteral("\"%1\" is not a time such as \"2024-05-01T12:00:00Z\"").arg(qstr(value.get<std::string>())));
+            return std::nullopt;
+        }
+        return time.toUTC();
+    }
+
+    DeploymentState::Entry entry(const json &value, const QString &path)
+    {
+        DeploymentState::Entry entry;
+        if (!value.is_object()) {
+            error(path, QStringLiteral("a resource's entry is an object with \"definition_hash\", not %1").arg(typeName(value)));
+            return entry;
+        }
+        if (const auto it = value.find("definition_hash"); it == value.end())
+            error(path, QStringLiteral("has no \"definition_hash\""));
+        else if (!it->is_string())
+            error(jsonMemberPath(path, QStringLiteral("definition_hash")), QStringLiteral("must be a string, not %1").arg(typeName(*it)));
+        else
+            entry.definitionHash = qstr(it->get<std::string>());
+        if (const auto it = value.find("outputs"); it != value.end() && !it->is_null()) {
+            const QString outputsPath = jsonMemberPath(path, QStringLiteral("outputs"));
+            if (!it->is_object()) {
+                error(outputsPath, QStringLiteral("must be an object of strings, not %1").arg(typeName(*it)));
+            } else {
+                for (const auto &[key, output] : it->items()) {
+                    if (output.is_string())
+                        entry.outputs.insert(qstr(key), qstr(output.get<std::string>()));
+                    else
+                        error(jsonMemberPath(outputsPath, qstr(key)), QStringLiteral("must be a string, not %1").arg(typeName(output)));
+                }
+            }
+        }
+        if (const auto it = value.find("created_at"); it != value.end())
+            entry.createdAt = time(*it, jsonMemberPath(path, QStringLiteral("created_at"))).value_or(QDateTime());
+        if (const auto it = value.find("destroy"); it != value.end() && !it->is_null()) {
+            const QString destroyPath = jsonMemberPath(path, QStringLiteral("destroy"));
+            const auto type = it->is_object() ? it->find("type") : it->end();
+            if (!it->is_object())
+                error(destroyPath, QStringLiteral("must be an action such as {\"type\": \"command\", ...} or null, not %1").arg(typeName(*it)));
+            else if (type == it->end() || !type->is_string())
+                error(destroyPath, QStringLiteral("the action has no \"type\" string"));
+            else
+                entry.destroy = *it;
+        }
+        if (const auto it = value.find("depends_on"); it != value.end() && !it->is_null()) {
+            const QString dependsPath = jsonMemberPath(path, QStringLiteral("depends_on"));
+            if (!it->is_array()) {
+                error(dependsPath, QStringLiteral("must be a list of ids, not %1").arg(typeName(*it)));
+            } else {
+                for (std::size_t i = 0; i < it->size(); ++i) {
+                    if ((*it)[i].is_string())
+                        entry.dependsOn.append(qstr((*it)[i].get<std::string>()));
+                    else
+                        error(jsonIndexPath(dependsPath, qsizetype(i)), QStringLiteral("must be an id, not %1").arg(typeName((*it)[i])));
+                }
+            }
+        }
+        return entry;
+    }
+};
+
+} // namespace
+
+QString DeploymentState::defaultPath(const QString &planFile)
+{
+    // Beside the plan, spelt the way the plan's path was, so that messages show what the user typed.
+    const QString name = QFileInfo(planFile).completeBaseName() + QStringLiteral(".fanout-state.json");
+    const qsizetype slash = planFile.lastIndexOf(QLatin1Char('/'));
+    return slash < 0 ? name : planFile.left(slash + 1) + name;
+}
+
+QString DeploymentState::definitionHash(const Resource &resource)
+{
+    // nlohmann::json (unlike ordered_json) keeps object members sorted by key, so converting to it
+    // makes the dump independent of the order the plan's author wrote the keys in.
+    QStringList dependsOn = resource.dependsOn;
+    dependsOn.sort();
+    dependsOn.removeDuplicates();
+    nlohmann::json dependencies = nlohmann::json::array();
+    for (const QString &id : dependsOn)
+        dependencies.push_back(utf8(id));
+    const nlohmann::json canonical = {{"type", utf8(resource.type)},
+                                      {"params", nlohmann::json(resource.params)},
+                                      {"destroy", nlohmann::json(resource.destroy)},
+                                      {"depends_on", dependencies}};
+    const std::string dump = canonical.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const QByteArray digest = QCryptographicHash::hash(QByteArray::fromStdString(dump), QCryptographicHash::Sha256);
+    return QStringLiteral("sha256:") + QString::fromLatin1(digest.toHex());
+}
+
+json DeploymentState::destroyAction(const Resource &resource)
+{
+    if (!resource.destroy.is_object())
+        return json();
+    if (resource.destroy.contains("type"))
+        return resource.destroy;
+    json action = {{"type", utf8(resource.type)}};
+    for (const auto &[key, value] : resource.destroy.items())
+        action[key] = value;
+    return action;
+}
+
+DeploymentState::ReadResult DeploymentState::read(const QString &path)
+{
+    ReadResult result;
+    QFile file(path);
+    if (!file.exists())
+        return result; // nothing has been created yet
+    result.existed = true;
+    if (QFileInfo(path).isDir()) {
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
+                                             QStringLiteral("is a directory, not a state file; give a file name")});
+        return result;
+    }
+    if (!file.open(QIODevice::ReadOnly)) {
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
+                                             QStringLiteral("cannot read the state file: %1").arg(file.errorString())});
+        return result;
+    }
+    if (file.size() > kMaxFileSize) {
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
+                                             QStringLiteral("is %1 MiB, too large for a state file; is it the right file?").arg(file.size() / (1024 * 1024))});
+        return result;
+    }
+    result = readText(file.readAll());
+    result.existed = true;
+    return result;
+}
+
+DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
+{
+    ReadResult result;
+    result.existed = true;
+    JsonLocator locator(text.toStdString());
+    if (const auto at = jsonNestedTooDeep(locator.text(), kMaxDepth)) {
+        const auto where = locator.locationOfOffset(*at);
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
+                                             QStringLiteral("nested more than %1 levels deep, which Fanout never writes%2").arg(kMaxDepth).arg(kKeepOut)});
+        return result;
+    }
+    json document;
+    try {
+        document = json::parse(locator.text());
+    } catch (const json::parse_error &e) {
+        // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
+        // error while parsing ..."; keep the explanation and give the place our own way. Its byte
+        // is 1-based and just past the end for a file cut short, which is where to look.
+        QString what = QString::fromUtf8(e.what());
+        if (const qsizetype colon = what.indexOf(QStringLiteral(": ")); colon >= 0)
+            what = what.mid(colon + 2);
+        const auto where = locator.locationOfOffset(e.byte > 0 ? e.byte - 1 : 0);
+        const bool cutShort = e.byte > locator.text().size();
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
+                                             QStringLiteral("the state file is not valid JSON%1: %2%3")
+                                                 .arg(cutShort ? QStringLiteral(" (it ends too soon, as if cut short)") : QString(), what, kKeepOut)});
+        return result;
+    }
+
+    Reader reader;
+    if (!document.is_object()) {
+        reader.error(QString(), QStringLiteral("not a Fanout state file: expected an object with \"fanout_state\": %1, found %2%3")
+                                    .arg(kFormatVersion).arg(typeName(document), kKeepOut));
+    } else {
+        const auto version = document.find("fanout_state");
+        if (version == document.end()) {
+            reader.error(QString(), QStringLiteral("not a Fanout state file: it has no \"fanout_state\" version%1").arg(kKeepOut));
+        } else if (!version->is_number_integer()) {
+            reader.error(QStringLiteral("fanout_state"), QStringLiteral("must be the format version %1, not %2%3").arg(kFormatVersion).arg(typeName(*version), kKeepOut));
+        } else if (version->get<qint64>() != kFormatVersion) {
+            const qint64 v = version->get<qint64>();
+            reader.error(QStringLiteral("fanout_state"),
+                         v > kFormatVersion ? QStringLiteral("format %1 was written by a newer Fanout; this one reads format %2, so upgrade Fanout").arg(v).arg(kFormatVersion)
+                                            : QStringLiteral("unknown format %1; this Fanout reads format %2%3").arg(v).arg(kFormatVersion).arg(kKeepOut));
+        }
+        if (const auto it = document.find("plan"); it != document.end()) {
+            if (it->is_string())
+                result.state.m_planName = qstr(it->get<std::string>());
+            else
+                reader.error(QStringLiteral("plan"), QStringLiteral("must be the plan's name, not %1").arg(typeName(*it)));
+        }
+        if (const auto it = document.find("updated_at"); it != document.end())
+            result.state.m_updatedAt = reader.time(*it, QStringLiteral("updated_at")).value_or(QDateTime());
+        const auto resources = document.find("resources");
+        if (resources == document.end()) {
+            reader.error(QString(), QStringLiteral("has no \"resources\"%1").arg(kKeepOut));
+        } else if (!resources->is_object()) {
+            reader.error(QStringLiteral("resources"), QStringLiteral("must be an object of resources by id, not %1").arg(typeName(*resources)));
+        } else {
+            for (const auto &[key, value] : resources->items()) {
+                const QString id = qstr(key);
+                result.state.m_entries.insert(id, reader.entry(value, jsonMemberPath(QStringLiteral("resources"), id)));
+            }
+        }
+    }
+    for (Diagnostic &d : reader.diagnostics) {
+        if (d.path.isEmpty())
+            continue;
+        if (const auto where = locator.locate(d.path)) {
+            d.line = where->line;
+            d.column = where->column;
+        }
+    }
+    result.diagnostics = reader.diagnostics;
+    if (result.hasErrors())
+        result.state = DeploymentState(); // half a state is worse than none: never use it
+    return result;
+}
+
+const DeploymentState::Entry *DeploymentState::find(const QString &id) const
+{
+    const auto it = m_entries.constFind(id);
+    return it == m_entries.cend() ? nullptr : &*it;
+}
+
+void DeploymentState::insert(const QString &id, const Entry &entry)
+{
+    m_entries.insert(id, entry);
+}
+
+bool DeploymentState::remove(const QString &id)
+{
+    return m_entries.remove(id) > 0;
+}
+
+void DeploymentState::recordCreated(const Resource &resource, const QMap<QString, QString> &outputs)
+{
+    Entry entry;
+    entry.definitionHash = definitionHash(resource);
+    entry.outputs = outputs;
+    entry.createdAt = QDateTime::currentDateTimeUtc();
+    entry.destroy = destroyAction(resource);
+    entry.dependsOn = resource.dependsOn;
+    m_entries.insert(resource.id, entry);
+}
+
+QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
+{
+    QList<Change> changes;
+    changes.reserve(plan.resources.size());
+    for (const Resource &resource : plan.resources) {
+        const Entry *entry = find(resource.id);
+        if (!entry)
+            changes.append(Change::Create);
+        else if (entry->definitionHash != definitionHash(resource))
+            changes.append(Change::Replace);
+        else
+            changes.append(Change::UpToDate);
+    }
+    return changes;
+}
+
+QStringList DeploymentState::orphans(const Plan &plan) const
+{
+    QStringList ids;
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (plan.indexOf(it.key()) < 0)
+            ids.append(it.key());
+    }
+    return ids;
+}
+
+json DeploymentState::toJson() const
+{
+    json resources = json::object();
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        const Entry &entry = it.value();
+        json outputs = json::object();
+        for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
+            outputs[utf8(o.key())] = utf8(o.value());
+        json dependsOn = json::array();
+        for (const QString &id : entry.dependsOn)
+            dependsOn.push_back(utf8(id));
+        resources[utf8(it.key())] = {{"definition_hash", utf8(entry.definitionHash)},
+                                     {"outputs", outputs},
+                                     {"created_at", entry.createdAt.isValid() ? json(utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
+                                     {"destroy", entry.destroy},
+                                     {"depends_on", dependsOn}};
+    }
+    return {{"fanout_state", kFormatVersion},
+            {"plan", utf8(m_planName)},
+            {"updated_at", m_updatedAt.isValid() ? json(utf8(m_updatedAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
+            {"resources", resources}};
+}
+
+bool DeploymentState::save(const QString &path, QString *error)
+{
+    m_updatedAt = QDateTime::currentDateTimeUtc();
+    const std::string text = toJson().dump(2, ' ', false, json::error_handler_t::replace) + '\n';
+    const QByteArray data = QByteArray::fromStdString(text);
+    // Written like the run reports: a temporary file in the same directory, renamed over the old
+    // one; on any failure the old state stays as it was.
+    return RunReport::writeFile(path, data, error);
+}
+
+} // namespace fanout

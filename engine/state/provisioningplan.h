@@ -1,0 +1,38 @@
+#pragma once
+
+#include "engine/state/deploymentstate.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace fanout {
+
+struct Plan;
+
+// What a run of a plan has to do given what its DeploymentState says exists: like
+// `terraform apply`, a resource created from the same definition is up to date and is not run
+// again (its recorded outputs stand in for it); a new one is created, a changed one replaced.
+// `fanout run` and the dashboard both decide this way, with the same ways to run resources anyway.
+struct ProvisioningPlan
+{
+    QList<DeploymentState::Change> changes; // per resource of the plan, in plan order
+    // Up to date and not to be run again, by resource index, with the outputs recorded for them:
+    // RunOptions::provisioned.
+    QMap<int, QMap<QString, QString>> provisioned;
+    int toCreate = 0;  // not in the state
+    int changed = 0;   // in the state, definition changed
+    int forced = 0;    // up to date, but run again as asked (replace ids, or all)
+    int upToDate = 0;  // == provisioned.size()
+    int notRun = 0;    // "run": false (data sources, no-ops of an imported plan)
+
+    // `replace`: ids to run again even if up to date (--replace); `all`: run everything again.
+    static ProvisioningPlan build(const Plan &plan, const DeploymentState &state, const QStringList &replace = {},
+                                  bool all = false);
+
+    int toRun() const { return toCreate + changed + forced; }
+    bool isUpToDate(int resource) const { return provisioned.contains(resource); }
+};
+
+} // namespace fanout

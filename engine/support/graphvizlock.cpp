@@ -1,0 +1,13 @@
+#include "engine/support/graphvizlock.h"
+
+#include <QMutex>
+
+namespace fanout {
+
+QMutex &graphvizMutex()
+{
+    static QMutex mutex;
+    return mutex;
+}
+
+} // namespace fanout

@@ -1,0 +1,213 @@
+#include "engine/support/jsonlocator.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QList>
+
+namespace fanout {
+
+namespace {
+
+bool isPlainKey(const QString &key)
+{
+    if (key.isEmpty() || !(key[0].isLetter() || key[0] == QLatin1Char('_')))
+        return false;
+    for (const QChar c : key) {
+        if (!(c.isLetterOrNumber() || c == QLatin1Char('_')))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+QString jsonMemberPath(const QString &base, const QString &key)
+{
+    if (isPlainKey(key))
+        return base.isEmpty() ? key : base + QLatin1Char('.') + key;
+    QString quoted = key;
+    quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('"'), QLatin1String("\\\""));
+    return base + QStringLiteral("[\"") + quoted + QStringLiteral("\"]");
+}
+
+QString jsonIndexPath(const QString &base, qsizetype index)
+{
+    return base + QLatin1Char('[') + QString::number(index) + QLatin1Char(']');
+}
+
+JsonLocator::JsonLocator(std::string text)
+    : m_text(std::move(text))
+{
+}
+
+std::optional<JsonLocator::Location> JsonLocator::locate(const QString &path)
+{
+    if (!m_indexed)
+        index();
+    const auto it = m_locations.constFind(path);
+    if (it == m_locations.cend())
+        return std::nullopt;
+    return *it;
+}
+
+JsonLocator::Location JsonLocator::locationOfOffset(std::size_t offset) const
+{
+    Location location{1, 1};
+    const std::size_t end = std::min(offset, m_text.size());
+    for (std::size_t i = 0; i < end; ++i) {
+        const auto c = static_cast<unsigned char>(m_text[i]);
+        if (c == '\n') {
+            ++location.line;
+            location.column = 1;
+        } else if ((c & 0xC0) != 0x80) { // count characters, not UTF-8 continuation bytes
+            ++location.column;
+        }
+    }
+    return location;
+}
+
+void JsonLocator::index()
+{
+    m_indexed = true;
+    struct Frame
+    {
+        bool object = false;
+        QString path;
+        qsizetype index = 0;
+        bool expectKey = false;
+        QString key;
+    };
+    QList<Frame> stack;
+    Location here{1, 1};
+    const std::size_t size = m_text.size();
+    std::size_t i = 0;
+
+    auto advance = [&](std::size_t count) {
+        for (std::size_t k = 0; k < count && i < size; ++k, ++i) {
+            const auto c = static_cast<unsigned char>(m_text[i]);
+            if (c == '\n') {
+                ++here.line;
+                here.column = 1;
+            } else if ((c & 0xC0) != 0x80) {
+                ++here.column;
+            }
+        }
+    };
+    // The path of a value that starts now, recorded for array elements (object members were
+    // recorded at their key).
+    // Plans are shallow; paths of deeper values are never asked for, and building them would cost
+    // time and memory quadratic in the depth of a pathological file.
+    constexpr qsizetype kMaxDepth = 64;
+    auto valuePath = [&]() -> QString {
+        if (stack.isEmpty() || stack.size() > kMaxDepth)
+            return QString();
+        Frame &top = stack.last();
+        if (top.object)
+            return jsonMemberPath(top.path, top.key);
+        const QString path = jsonIndexPath(top.path, top.index);
+        m_locations.insert(path, here);
+        return path;
+    };
+    auto readString = [&]() -> QString {
+        const std::size_t start = i;
+        advance(1); // opening quote
+        bool escaped = false;
+        while (i < size) {
+            const char c = m_text[i];
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                advance(1);
+                break;
+            }
+            advance(1);
+        }
+        const std::string raw = m_text.substr(start, i - start);
+        if (raw.find('\\') == std::string::npos)
+            return QString::fromUtf8(raw.data() + 1, qsizetype(raw.size()) - 2);
+        try {
+            return QString::fromStdString(nlohmann::ordered_json::parse(raw).get<std::string>());
+        } catch (const nlohmann::ordered_json::exception &) {
+            return QString::fromUtf8(raw.data() + 1, qsizetype(raw.size()) - 2);
+        }
+    };
+
+    while (i < size) {
+        const char c = m_text[i];
+        switch (c) {
+        case ' ': case '\t': case '\r': case '\n': case ':':
+            advance(1);
+            break;
+        case ',':
+            if (!stack.isEmpty()) {
+                if (stack.last().object)
+                    stack.last().expectKey = true;
+                else
+                    ++stack.last().index;
+            }
+            advance(1);
+            break;
+        case '{':
+        case '[': {
+            Frame frame;
+            frame.path = valuePath();
+            frame.object = c == '{';
+            frame.expectKey = frame.object;
+            stack.append(frame);
+            advance(1);
+            break;
+        }
+        case '}':
+        case ']':
+            if (!stack.isEmpty())
+                stack.removeLast();
+            advance(1);
+            break;
+        case '"':
+            if (!stack.isEmpty() && stack.last().object && stack.last().expectKey) {
+                Frame &top = stack.last();
+                const Location keyLocation = here;
+                top.key = readString();
+                top.expectKey = false;
+                if (stack.size() <= kMaxDepth)
+                    m_locations.insert(jsonMemberPath(top.path, top.key), keyLocation);
+            } else {
+                valuePath();
+                readString();
+            }
+            break;
+        default:
+            valuePath();
+            while (i < size && !QByteArrayView(",]} \t\r\n").contains(m_text[i]))
+                advance(1);
+            break;
+        }
+    }
+}
+
+std::optional<std::size_t> jsonNestedTooDeep(const std::string &text, int limit)
+{
+    int depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit)
+                return i;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace fanout

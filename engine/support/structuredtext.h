@@ -1,0 +1,56 @@
+#pragma once
+
+#include "engine/support/diagnostic.h"
+
+#include <QHash>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace fanout {
+
+class JsonLocator;
+
+// A JSON or YAML document parsed for an importer, that can say where in the text a value is.
+// Importers report problems with a JSON-style path ("Resources.NATGateway.DependsOn[1]", built with
+// jsonMemberPath/jsonIndexPath) and call place() to add the line and column.
+class StructuredText
+{
+public:
+    // How YAML tags are read. CloudFormation's short forms become the long ones: `!Ref X` is read
+    // as {"Ref": "X"}, `!GetAtt A.B` as {"Fn::GetAtt": "A.B"}, `!Condition C` as {"Condition": "C"},
+    // and any other `!Name v` as {"Fn::Name": v}. Plain keeps the tagged value and drops the tag.
+    enum class YamlTags { Plain, CloudFormation };
+
+    StructuredText();
+    ~StructuredText();
+    StructuredText(StructuredText &&) noexcept;
+    StructuredText &operator=(StructuredText &&) noexcept;
+
+    // Never throw: a syntax error becomes an error diagnostic with its line and column, and
+    // document() is then null. Text nested deeper than 64 levels is refused (see jsonNestedTooDeep).
+    // YAML anchors and aliases are resolved, and merge keys (`<<: *base`) merged.
+    static StructuredText parseJson(std::string text);
+    static StructuredText parseYaml(const std::string &text, YamlTags tags = YamlTags::Plain);
+
+    bool ok() const { return m_ok; }
+    const nlohmann::ordered_json &document() const { return m_document; }
+    const Diagnostics &diagnostics() const { return m_diagnostics; } // the syntax error, if any
+
+    // Fills in line and column of every diagnostic that has a path and none yet.
+    void place(Diagnostics &diagnostics) const;
+
+private:
+    bool m_ok = false;
+    nlohmann::ordered_json m_document;
+    Diagnostics m_diagnostics;
+    std::unique_ptr<JsonLocator> m_json;          // for JSON: finds paths on demand
+    struct Place { int line; int column; };
+    QHash<QString, Place> m_yamlPlaces;           // for YAML: recorded while converting
+};
+
+} // namespace fanout

@@ -1,0 +1,445 @@
+#include "models/logs/logmodel.h"
+
+#include "models/logs/ansitext.h"
+#include "engine/support/duration.h"
+#include "models/logs/logstyle.h"
+#include "models/run/runsession.h"
+
+#include <algorithm>
+
+namespace fanout {
+
+namespace {
+
+constexpr int kMsPerDay = 24 * 60 * 60 * 1000;
+
+// Zero-padded digits written straight into the string: this runs for every line copied or saved.
+void appendDigits(QString &out, qint64 value, int width)
+{
+    QString digits = QString::number(value);
+    if (digits.size() < width)
+        out.append(QString(width - digits.size(), QLatin1Char('0')));
+    out.append(digits);
+}
+
+} // namespace
+
+LogModel::LogModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &LogModel::flush);
+}
+
+LogModel::~LogModel() = default;
+
+void LogModel::setSession(const RunSession *session)
+{
+    if (session == m_session)
+        return;
+    disconnect(m_planConnection);
+    disconnect(m_eventsConnection);
+    m_session = session;
+    clear();
+    if (!session) {
+        setResourceIds({});
+        return;
+    }
+    m_planConnection = connect(session, &RunSession::planChanged, this, &LogModel::onPlanChanged);
+    m_eventsConnection = connect(session, &RunSession::eventsRecorded, this, &LogModel::appendEvents);
+    onPlanChanged();
+    if (session->hasRun()) {
+        const std::vector<RunEvent> &journal = session->journal();
+        appendEvents(QList<RunEvent>(journal.begin(), journal.end()));
+        flush();
+    }
+}
+
+const RunSession *LogModel::session() const
+{
+    return m_session;
+}
+
+void LogModel::onPlanChanged()
+{
+    clear();
+    QStringList ids;
+    if (m_session) {
+        for (const Resource &resource : m_session->plan().resources)
+            ids.append(resource.id);
+    }
+    setResourceIds(ids);
+}
+
+void LogModel::setCapacity(int lines)
+{
+    lines = std::max(1, lines);
+    if (lines == m_capacity)
+        return;
+    flush();
+    const int excess = std::max(0, m_count - lines);
+    if (excess > 0)
+        beginRemoveRows(QModelIndex(), 0, excess - 1);
+    // Laid out from row 0 again, which is what the ring expects of storage smaller than its capacity.
+    std::vector<LogLine> linear;
+    linear.reserve(std::size_t(m_count - excess));
+    for (int row = excess; row < m_count; ++row)
+        linear.push_back(std::move(at(row)));
+    m_ring = std::move(linear);
+    m_head = 0;
+    m_count -= excess;
+    m_dropped += excess;
+    m_capacity = lines;
+    if (excess > 0)
+        endRemoveRows();
+}
+
+void LogModel::append(const QList<LogLine> &lines)
+{
+    if (lines.isEmpty())
+        return;
+    m_pending.reserve(m_pending.size() + std::size_t(lines.size()));
+    for (const LogLine &line : lines) {
+        m_pending.push_back(line);
+        if (m_pending.back().plain.isNull())
+            m_pending.back().plain = AnsiText::strip(line.text);
+    }
+    // More than fit would be dropped by the flush anyway; dropping them now bounds the memory.
+    if (m_pending.size() > std::size_t(m_capacity)) {
+        const std::size_t excess = m_pending.size() - std::size_t(m_capacity);
+        m_pending.erase(m_pending.begin(), m_pending.begin() + std::ptrdiff_t(excess));
+        m_dropped += qint64(excess);
+    }
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start(flushInterval());
+}
+
+int LogModel::flushInterval() const
+{
+    return std::clamp(m_count / 2000, kFlushIntervalMs, kMaxFlushIntervalMs);
+}
+
+void LogModel::appendEvents(const QList<RunEvent> &events)
+{
+    QList<LogLine> lines;
+    lines.reserve(events.size());
+    for (const RunEvent &event : events) {
+        if (event.kind == RunEvent::Kind::RunStarted) {
+            // A new run: the previous run's lines go, with whatever of them is still buffered. A
+            // retry that resumes a run says RunResumed instead, and its lines stay.
+            lines.clear();
+            clear();
+            if (m_session)
+                setRunStart(m_session->scheduler().startedAt());
+        }
+        if (std::optional<LogLine> line = lineFor(event))
+            lines.append(std::move(*line));
+    }
+    append(lines);
+}
+
+std::optional<LogLine> LogModel::lineFor(const RunEvent &event)
+{
+    LogLine line;
+    line.timeMs = event.timeMs;
+    line.resource = event.resource;
+    line.attempt = event.attempt;
+    line.fromRun = true;
+    const int r = event.resource;
+    switch (event.kind) {
+    case RunEvent::Kind::Log:
+        line.level = event.level;
+        line.text = event.text;
+        line.fromRun = false;
+        return line;
+    case RunEvent::Kind::RunStarted:
+        m_states.assign(std::max<std::size_t>(m_states.size(), std::size_t(m_resourceIds.size())),
+                        ResourceState::Pending);
+        line.text = QStringLiteral("run started: %1, parallelism %2").arg(event.text).arg(event.number);
+        return line;
+    case RunEvent::Kind::RunResumed:
+        line.text = QStringLiteral("run resumed to retry %1").arg(event.text);
+        return line;
+    case RunEvent::Kind::CancelRequested:
+        line.level = LogLevel::Warning;
+        line.text = event.text.isEmpty() ? QStringLiteral("run cancelled") : event.text;
+        return line;
+    case RunEvent::Kind::ParallelismChanged:
+        line.text = QStringLiteral("parallelism changed to %1").arg(event.number);
+        return line;
+    case RunEvent::Kind::RunFinished: {
+        int counts[kResourceStateCount] = {};
+        for (const ResourceState state : m_states)
+            ++counts[int(state)];
+        QStringList parts;
+        for (const ResourceState state : {ResourceState::Succeeded, ResourceState::Failed,
+                                          ResourceState::Skipped, ResourceState::Cancelled}) {
+            if (counts[int(state)] > 0)
+                parts.append(QStringLiteral("%1 %2").arg(counts[int(state)]).arg(stateName(state)));
+        }
+        line.level = counts[int(ResourceState::Failed)] > 0 ? LogLevel::Error
+            : counts[int(ResourceState::Skipped)] + counts[int(ResourceState::Cancelled)] > 0 ? LogLevel::Warning
+                                                                                                : LogLevel::Info;
+        line.text = QStringLiteral("run finished after %1").arg(formatDuration(event.timeMs));
+        if (!parts.isEmpty())
+            line.text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+        return line;
+    }
+    case RunEvent::Kind::StateChanged:
+        break;
+    }
+
+    if (r >= 0) {
+        if (std::size_t(r) >= m_states.size())
+            m_states.resize(std::size_t(r) + 1, ResourceState::Pending);
+        m_states[std::size_t(r)] = event.state;
+    }
+    const QString &reason = event.text;
+    const auto withReason = [&](const QString &what) {
+        return reason.isEmpty() ? what : what + QStringLiteral(": ") + reason;
+    };
+    switch (event.state) {
+    case ResourceState::Running:
+        line.text = event.attempt > 1 ? QStringLiteral("attempt %1 started").arg(event.attempt) : QStringLiteral("started");
+        return line;
+    case ResourceState::Succeeded:
+        if (event.attempt == 0) // did not run: up to date per the state file
+            line.text = reason.isEmpty() ? QStringLiteral("succeeded") : reason;
+        else
+            line.text = event.attempt > 1 ? QStringLiteral("succeeded on attempt %1").arg(event.attempt)
+                                          : QStringLiteral("succeeded");
+        return line;
+    case ResourceState::RetryWait:
+        // The scheduler's reason tells it all: "attempt 1 of 3 failed: ...; retrying in 1.2s".
+        line.level = LogLevel::Warning;
+        line.text = reason.isEmpty() ? QStringLiteral("attempt %1 failed; retrying").arg(event.attempt) : reason;
+        return line;
+    case ResourceState::Failed:
+        line.level = LogLevel::Error;
+        line.text = withReason(event.attempt > 0 ? QStringLiteral("failed on attempt %1").arg(event.attempt)
+                                                 : QStringLiteral("failed"));
+        return line;
+    case ResourceState::Skipped:
+        line.level = LogLevel::Warning;
+        line.text = withReason(QStringLiteral("skipped"));
+        return line;
+    case ResourceState::Cancelled:
+        line.level = LogLevel::Warning;
+        line.text = withReason(QStringLiteral("cancelled"));
+        return line;
+    case ResourceState::Pending:
+        // Back to pending with a reason is a retry ("retry requested", "resumed by the retry of db").
+        if (reason.isEmpty())
+            return std::nullopt;
+        line.text = reason;
+        return line;
+    case ResourceState::Ready:
+        break; // waiting for a slot is the timeline's story, not the log's
+    }
+    return std::nullopt;
+}
+
+void LogModel::flush()
+{
+    m_flushTimer.stop();
+    if (m_pending.empty())
+        return;
+    const int n = int(m_pending.size()); // at most m_capacity, append() sees to that
+    const int overflow = m_count + n - m_capacity;
+    if (overflow > 0) {
+        if (int(m_ring.size()) < m_capacity)
+            m_ring.resize(std::size_t(m_capacity)); // m_head is 0, so rows stay where they are
+        beginRemoveRows(QModelIndex(), 0, overflow - 1);
+        for (int row = 0; row < overflow; ++row)
+            at(row) = LogLine(); // frees the text now rather than when the slot is reused
+        m_head = (m_head + overflow) % m_capacity;
+        m_count -= overflow;
+        m_dropped += overflow;
+        endRemoveRows();
+    }
+    beginInsertRows(QModelIndex(), m_count, m_count + n - 1);
+    for (LogLine &line : m_pending) {
+        if (int(m_ring.size()) < m_capacity)
+            m_ring.push_back(std::move(line));
+        else
+            m_ring[std::size_t((m_head + m_count) % m_capacity)] = std::move(line);
+        ++m_count;
+    }
+    m_pending.clear();
+    endInsertRows();
+    emit flushed();
+}
+
+void LogModel::clear()
+{
+    m_flushTimer.stop();
+    m_pending.clear();
+    m_dropped = 0;
+    std::fill(m_states.begin(), m_states.end(), ResourceState::Pending);
+    if (m_count == 0 && m_ring.empty())
+        return;
+    beginResetModel();
+    m_ring.clear();
+    m_ring.shrink_to_fit();
+    m_head = 0;
+    m_count = 0;
+    endResetModel();
+}
+
+const LogLine &LogModel::line(int row) const
+{
+    Q_ASSERT(row >= 0 && row < m_count);
+    return at(row);
+}
+
+void LogModel::setResourceIds(const QStringList &ids)
+{
+    m_resourceIds = ids;
+    m_longestId = 0;
+    for (const QString &id : ids)
+        m_longestId = std::max(m_longestId, int(id.size()));
+    m_states.assign(std::size_t(ids.size()), ResourceState::Pending);
+    if (m_count > 0)
+        emit dataChanged(index(0), index(m_count - 1), {Qt::DisplayRole, ResourceIdRole});
+    emit resourceIdsChanged();
+}
+
+QString LogModel::resourceId(int resource) const
+{
+    return resource >= 0 && resource < m_resourceIds.size() ? m_resourceIds[resource] : QString();
+}
+
+void LogModel::setRunStart(const QDateTime &startedAt)
+{
+    m_runStart = startedAt;
+    // Times are shown as the start's local time of day plus the elapsed time, which is much cheaper
+    // than a QDateTime per line; a daylight-saving change during a run is not worth the cost.
+    m_startMsOfDay = startedAt.isValid() ? startedAt.toLocalTime().time().msecsSinceStartOfDay() : -1;
+    if (m_count > 0)
+        emit dataChanged(index(0), index(m_count - 1), {Qt::DisplayRole, TimeRole, TimestampRole});
+}
+
+QString LogModel::timestamp(qint64 timeMs) const
+{
+    if (m_startMsOfDay < 0)
+        return elapsedText(timeMs);
+    const qint64 ms = (qint64(m_startMsOfDay) + std::max<qint64>(0, timeMs)) % kMsPerDay;
+    QString out;
+    out.reserve(12);
+    appendDigits(out, ms / 3'600'000, 2);
+    out.append(QLatin1Char(':'));
+    appendDigits(out, ms / 60'000 % 60, 2);
+    out.append(QLatin1Char(':'));
+    appendDigits(out, ms / 1000 % 60, 2);
+    out.append(QLatin1Char('.'));
+    appendDigits(out, ms % 1000, 3);
+    return out;
+}
+
+QString LogModel::elapsedText(qint64 timeMs)
+{
+    const qint64 ms = std::max<qint64>(0, timeMs);
+    QString out(QLatin1Char('+'));
+    const qint64 hours = ms / 3'600'000;
+    const qint64 minutes = ms / 60'000 % 60;
+    if (hours > 0) {
+        appendDigits(out, hours, 1);
+        out.append(QLatin1Char('h'));
+    }
+    if (hours > 0 || minutes > 0) {
+        appendDigits(out, minutes, hours > 0 ? 2 : 1);
+        out.append(QLatin1Char('m'));
+    }
+    appendDigits(out, ms / 1000 % 60, hours > 0 || minutes > 0 ? 2 : 1);
+    out.append(QLatin1Char('.'));
+    appendDigits(out, ms % 1000, 3);
+    out.append(QLatin1Char('s'));
+    return out;
+}
+
+int LogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_count;
+}
+
+QVariant LogModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return QVariant();
+    const LogLine &line = at(index.row());
+    switch (role) {
+    case Qt::DisplayRole: {
+        // What Copy and Save write: "14:03:07.250 [db] text", plain.
+        QString text = timestamp(line.timeMs);
+        text.append(QLatin1Char(' '));
+        if (line.resource >= 0) {
+            text.append(QLatin1Char('['));
+            text.append(resourceId(line.resource));
+            text.append(QLatin1String("] "));
+        }
+        text.append(line.plain);
+        return text;
+    }
+    case Qt::ToolTipRole: {
+        QStringList about;
+        if (m_startMsOfDay >= 0)
+            about.append(QStringLiteral("%1 (%2 since the run started)").arg(timestamp(line.timeMs), elapsedText(line.timeMs)));
+        else
+            about.append(QStringLiteral("%1 since the run started").arg(elapsedText(line.timeMs)));
+        about.append(line.resource >= 0 ? resourceId(line.resource) : QStringLiteral("the run"));
+        if (line.attempt > 0)
+            about.append(QStringLiteral("attempt %1").arg(line.attempt));
+        about.append(levelName(line.level));
+        // Long lines are cut off in the view; the tooltip shows all of one.
+        return line.plain + QLatin1Char('\n') + about.join(QStringLiteral(" · "));
+    }
+    case Qt::ForegroundRole: {
+        const QColor color = LogStyle::levelColor(line.level);
+        return color.isValid() ? QVariant(color) : QVariant();
+    }
+    case Qt::BackgroundRole: {
+        const QColor color = LogStyle::levelBackground(line.level);
+        return color.isValid() ? QVariant(color) : QVariant();
+    }
+    case TimeRole:
+        return m_runStart.isValid() ? m_runStart.addMSecs(line.timeMs).toLocalTime() : QDateTime();
+    case ResourceRole:
+        return line.resource;
+    case ResourceIdRole:
+        return resourceId(line.resource);
+    case AttemptRole:
+        return line.attempt;
+    case LevelRole:
+        return int(line.level);
+    case TextRole:
+        return line.text;
+    case PlainTextRole:
+        return line.plain;
+    case ElapsedRole:
+        return line.timeMs;
+    case FromRunRole:
+        return line.fromRun;
+    case TimestampRole:
+        return timestamp(line.timeMs);
+    default:
+        return QVariant();
+    }
+}
+
+QHash<int, QByteArray> LogModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(TimeRole, "time");
+    names.insert(ResourceRole, "resource");
+    names.insert(ResourceIdRole, "resourceId");
+    names.insert(AttemptRole, "attempt");
+    names.insert(LevelRole, "level");
+    names.insert(TextRole, "text");
+    names.insert(PlainTextRole, "plainText");
+    names.insert(ElapsedRole, "elapsedMs");
+    names.insert(FromRunRole, "fromRun");
+    names.insert(TimestampRole, "timestamp");
+    return names;
+}
+
+} // namespace fanout

@@ -1,0 +1,130 @@
+#pragma once
+
+#include "models/logs/logline.h"
+#include "engine/run/runevent.h"
+
+#include <QAbstractListModel>
+#include <QDateTime>
+#include <QList>
+#include <QPointer>
+#include <QStringList>
+#include <QTimer>
+
+#include <optional>
+#include <vector>
+
+namespace fanout {
+
+class RunSession;
+
+// The lines of a run's log, for every log pane: each resource's output and what happened to it
+// ("failed on attempt 1: ..."), oldest first. A capped ring buffer: once it holds capacity() lines,
+// the oldest are dropped as new ones come. Lines arrive in bursts of thousands, so they are buffered
+// and inserted on a short timer, one rowsInserted per flush, never one per line.
+//
+// Given a RunSession it follows its runs by itself: a new plan or a new run clears it, a retry that
+// resumes a finished run keeps the lines and adds to them.
+class LogModel : public QAbstractListModel
+{
+    Q_OBJECT
+
+public:
+    enum Roles {
+        TimeRole = Qt::UserRole, // QDateTime, local wall clock; invalid while the run's start is unknown
+        ResourceRole,            // int: index into the plan's resources, -1 for the run as a whole
+        ResourceIdRole,          // QString: empty for the run as a whole
+        AttemptRole,             // int: from 1, 0 when not about an attempt
+        LevelRole,               // int: a LogLevel
+        TextRole,                // QString: as written, with ANSI escape sequences
+        PlainTextRole,           // QString: without them
+        ElapsedRole,             // qint64: milliseconds since the run started
+        FromRunRole,             // bool: written by Fanout about the run, not by the resource
+        TimestampRole,           // QString: the time as shown, "14:03:07.250" (or "+7.250s")
+    };
+    Q_ENUM(Roles)
+
+    static constexpr int kDefaultCapacity = 200'000;
+    // Qt Creator's output panes batch on a 10 ms timer; 25 ms is still immediate to the eye and
+    // halves the number of layouts while thousands of lines a second arrive.
+    static constexpr int kFlushIntervalMs = 25;
+    // A list view lays out all its rows again after every insertion, so with a long log the flushes
+    // get further apart (up to this), keeping that work per second about the same; see flushInterval().
+    static constexpr int kMaxFlushIntervalMs = 100;
+
+    explicit LogModel(QObject *parent = nullptr);
+    ~LogModel() override;
+
+    // Shows `session`'s runs from now on (including the one it has already run, from its journal);
+    // null to stop. The session must outlive the model or be set to null first.
+    void setSession(const RunSession *session);
+    const RunSession *session() const;
+
+    int capacity() const { return m_capacity; }
+    void setCapacity(int lines);
+
+    // Lines and events are buffered and inserted on the next flush, at most flushInterval() later.
+    void append(const QList<LogLine> &lines);
+    // Log events become lines as they are; state changes worth telling (failures, retries, skips,
+    // success), and the run's start and end, become lines in Fanout's words.
+    void appendEvents(const QList<RunEvent> &events);
+    // Inserts what is buffered now.
+    void flush();
+    void clear();
+    int pendingCount() const { return int(m_pending.size()); }
+    // 25 ms up to 50,000 lines, then 1 ms more per 2,000 lines, up to 100 ms at 200,000.
+    int flushInterval() const;
+    // Lines dropped from the front to stay within capacity() since the last clear.
+    qint64 droppedCount() const { return m_dropped; }
+
+    const LogLine &line(int row) const;
+
+    // The ids lines refer to by index; set from the session's plan when there is one.
+    void setResourceIds(const QStringList &ids);
+    QString resourceId(int resource) const;
+    int longestResourceId() const { return m_longestId; } // in characters
+
+    // When the run started (any time spec), which makes the times shown wall-clock times. Set from
+    // the session's scheduler when there is one. Without it times are shown as "+7.250s".
+    void setRunStart(const QDateTime &startedAt);
+    QDateTime runStart() const { return m_runStart; }
+    QString timestamp(qint64 timeMs) const; // "14:03:07.250", local time, or "+7.250s"
+    static QString elapsedText(qint64 timeMs); // "+7.250s", "+2m03.250s", "+1h02m03.250s"
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+signals:
+    // After each flush, once its rows are in (and any old ones are dropped). Views following the
+    // tail scroll on it.
+    void flushed();
+    void resourceIdsChanged();
+
+private:
+    void onPlanChanged();
+    std::optional<LogLine> lineFor(const RunEvent &event);
+    LogLine &at(int row) { return m_ring[std::size_t((m_head + row) % int(m_ring.size()))]; }
+    const LogLine &at(int row) const { return m_ring[std::size_t((m_head + row) % int(m_ring.size()))]; }
+
+    QPointer<const RunSession> m_session;
+    QMetaObject::Connection m_planConnection;
+    QMetaObject::Connection m_eventsConnection;
+    // Physical storage of the ring. It grows up to m_capacity; until it has, m_head is 0 and it holds
+    // exactly the rows, so growing it never moves a row.
+    std::vector<LogLine> m_ring;
+    int m_head = 0;  // where row 0 is in m_ring
+    int m_count = 0; // rows
+    int m_capacity = kDefaultCapacity;
+    std::vector<LogLine> m_pending;
+    QTimer m_flushTimer;
+    qint64 m_dropped = 0;
+
+    QStringList m_resourceIds;
+    int m_longestId = 0;
+    QDateTime m_runStart;
+    int m_startMsOfDay = -1; // the run's start in local time, -1 when unknown
+    // Every resource's state as the events told it, for the summary at the run's end.
+    std::vector<ResourceState> m_states;
+};
+
+} // namespace fanout

@@ -1,0 +1,119 @@
+#pragma once
+
+#include "engine/support/diagnostic.h"
+#include "engine/plan/plan.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QSet>
+#include <QObject>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+class QUndoStack;
+
+namespace fanout {
+
+class ExecutorRegistry;
+
+// The plan being designed: its JSON document (what Save writes, members in the order written) and
+// the one undo stack every edit goes through. Each edit is a QUndoCommand (planedits.h) that changes
+// the document; after every push, undo and redo the document is read again and changed() brings the
+// plan and its diagnostics. Edits that cannot be made (a dependency that closes a cycle, a rename to
+// a taken id) are refused with the reason and never reach the stack.
+class PlanDocument : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit PlanDocument(const ExecutorRegistry &registry, QObject *parent = nullptr);
+    ~PlanDocument() override;
+
+    // Starts over with `document` (nothing to undo, nothing unsaved); `file` is where it is saved.
+    void load(const nlohmann::ordered_json &document, const QString &file = QString());
+    // {"name": "untitled", "resources": []}
+    static nlohmann::ordered_json emptyDocument();
+
+    const nlohmann::ordered_json &document() const { return m_document; }
+    const Plan &plan() const { return m_plan; }
+    const Diagnostics &diagnostics() const { return m_diagnostics; }
+    bool hasErrors() const { return errorCount(m_diagnostics) > 0; }
+    QString file() const { return m_file; }
+    void setFile(const QString &file) { m_file = file; }
+    QByteArray toText() const; // the document as Save writes it
+
+    QUndoStack *undoStack() const { return m_stack; }
+    bool isModified() const; // changed since loaded or last saved
+    void markSaved();
+
+    // The edits, each one undoable step. False (and why, in `error`) when refused; nothing is pushed.
+    // A new resource of executor `type` with a unique id ("sim-1") and parameters that validate;
+    // its id in `id`.
+    // With `at`, it is pinned there (see moveResources).
+    bool addResource(const QString &type, QString *id = nullptr, QString *error = nullptr,
+                     std::optional<QPointF> at = std::nullopt);
+    // Replaces the object of resource `id` with `resource` (its id unchanged: renameResource changes
+    // ids), as one step named `text` ("Change the timeout of db").
+    bool changeResource(const QString &id, const nlohmann::ordered_json &resource, const QString &text,
+                        QString *error = nullptr);
+    // Adds copies of `resources` (resource objects, as copied to the clipboard): an id already taken
+    // becomes the next free "ID-N", and the copies' dependencies on each other follow their new ids;
+    // dependencies on resources this plan does not have are dropped (and listed in `dropped`).
+    // Positions the copies had (`positions`: id → centre) are kept, moved by `offset`. The new ids,
+    // in order, in `ids`. One step named `text`.
+    bool insertResources(const nlohmann::ordered_json &resources, const QHash<QString, QPointF> &positions,
+                         QPointF offset, const QString &text, QStringList *ids = nullptr,
+                         QStringList *dropped = nullptr, QString *error = nullptr);
+    // Pins resources where the user put them on the graph: centres in graph units, written to the
+    // plan's "layout": {"positions": {"ID": {"x": X, "y": Y}}}; the layout respects them.
+    bool moveResources(const QHash<QString, QPointF> &centres, QString *error = nullptr);
+    // Lets the layout place them again.
+    bool unpinResources(const QStringList &ids, QString *error = nullptr);
+    // What "layout.positions" pins, as the plan reads it (Plan::positions).
+    const QHash<QString, QPointF> &pinnedPositions() const { return m_plan.positions; }
+    // The resource objects of `ids` as the document has them, in plan order (for Copy).
+    nlohmann::ordered_json resourceObjects(const QStringList &ids) const;
+    // The ids of the resources an undo (or redo) of the step at `index` on the stack changes.
+    QStringList resourcesChangedBy(int index) const;
+    // Also removes every dependency on them.
+    bool removeResources(const QStringList &ids, QString *error = nullptr);
+    // `from` waits for `to`.
+    bool addDependency(const QString &from, const QString &to, QString *error = nullptr);
+    bool removeDependency(const QString &from, const QString &to, QString *error = nullptr);
+    bool setMapping(const nlohmann::ordered_json &rules, QString *error = nullptr);
+    // The id, every depends_on and every ${resources.OLD.outputs.KEY} follow.
+    bool renameResource(const QString &oldId, const QString &newId, QString *error = nullptr);
+
+    // An id not yet used: "TYPE-N" with the lowest N from 1.
+    QString uniqueId(const QString &type) const;
+    // The cycle a dependency of `from` on `to` would close, as ids from `from` back to it ({"db",
+    // "app", "db"}); empty when it closes none.
+    QStringList cycleClosedBy(const QString &from, const QString &to) const;
+    // The default parameters of a new resource of executor `type`.
+    static nlohmann::ordered_json defaultParameters(const QString &type);
+
+signals:
+    // After every load, edit, undo and redo.
+    void changed(const fanout::Plan &plan, const fanout::Diagnostics &diagnostics);
+    void modifiedChanged(bool modified);
+
+private:
+    friend class PlanEdit;
+    int documentIndex(const QString &id) const; // in the document's "resources"; -1 when absent
+    QSet<QString> documentIds() const;          // of every resource in the document
+    void edited();                       // reads the document again; emits changed()
+
+    const ExecutorRegistry &m_registry;
+    QUndoStack *m_stack;
+    nlohmann::ordered_json m_document;
+    Plan m_plan;
+    Diagnostics m_diagnostics;
+    QString m_file;
+};
+
+} // namespace fanout

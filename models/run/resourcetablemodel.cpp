@@ -1,0 +1,145 @@
+#include "models/run/resourcetablemodel.h"
+
+#include "engine/support/duration.h"
+#include "models/run/runsession.h"
+#include "models/run/statestyle.h"
+
+#include <algorithm>
+
+namespace fanout {
+
+ResourceTableModel::ResourceTableModel(RunSession &session, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_session(session)
+{
+    connect(&session, &RunSession::planChanged, this, [this] {
+        beginResetModel();
+        endResetModel();
+    });
+    connect(&session, &RunSession::runStarted, this, [this] {
+        if (rowCount() > 0)
+            emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+        m_tick.start();
+    });
+    connect(&session, &RunSession::runFinished, &m_tick, &QTimer::stop);
+    connect(&session, &RunSession::eventsRecorded, this, &ResourceTableModel::onEvents);
+    m_tick.setInterval(500);
+    connect(&m_tick, &QTimer::timeout, this, &ResourceTableModel::tick);
+}
+
+int ResourceTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_session.resourceCount();
+}
+
+int ResourceTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+qint64 ResourceTableModel::durationMs(int resource) const
+{
+    // The time its attempts ran, all of them together: what the resource cost the run.
+    qint64 total = 0;
+    const qint64 now = m_session.elapsedMs();
+    for (const AttemptRecord &attempt : m_session.status(resource).attempts)
+        total += (attempt.endMs >= 0 ? attempt.endMs : now) - attempt.startMs;
+    return total;
+}
+
+QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return QVariant();
+    const int r = index.row();
+    const Resource &resource = m_session.plan().resources[r];
+    const ResourceStatus status = m_session.status(r);
+    switch (role) {
+    case ResourceRole: return r;
+    case StateRole: return int(status.state);
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case IdColumn: return resource.id;
+        case TypeColumn: return resource.type;
+        case GroupColumn: return resource.group;
+        case StateColumn: return StateStyle::label(status.state);
+        case AttemptsColumn: return status.attempts.isEmpty() ? QString() : QString::number(status.attempts.size());
+        case DurationColumn: return status.attempts.isEmpty() ? QString() : formatDuration(durationMs(r));
+        }
+        break;
+    case SortRole:
+        switch (index.column()) {
+        case StateColumn: return int(status.state);
+        case AttemptsColumn: return int(status.attempts.size());
+        case DurationColumn: return durationMs(r);
+        default: return data(index, Qt::DisplayRole);
+        }
+    case Qt::DecorationRole:
+        if (index.column() == StateColumn)
+            return StateStyle::icon(status.state);
+        break;
+    case Qt::ToolTipRole: {
+        QString tip = resource.displayName() == resource.id ? resource.id : resource.displayName() + QStringLiteral(" (") + resource.id + QLatin1Char(')');
+        tip += QStringLiteral("\n") + StateStyle::label(status.state);
+        if (!status.reason.isEmpty())
+            tip += QStringLiteral(": ") + status.reason;
+        return tip;
+    }
+    case Qt::TextAlignmentRole:
+        if (index.column() == AttemptsColumn || index.column() == DurationColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    }
+    return QVariant();
+}
+
+QVariant ResourceTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case IdColumn: return tr("Resource");
+    case TypeColumn: return tr("Type");
+    case GroupColumn: return tr("Group");
+    case StateColumn: return tr("State");
+    case AttemptsColumn: return tr("Attempts");
+    case DurationColumn: return tr("Duration");
+    }
+    return QVariant();
+}
+
+void ResourceTableModel::onEvents(const QList<RunEvent> &events)
+{
+    std::vector<int> rows;
+    for (const RunEvent &event : events) {
+        if (event.kind == RunEvent::Kind::StateChanged && event.resource >= 0)
+            rows.push_back(event.resource);
+    }
+    announceRows(std::move(rows), StateColumn, DurationColumn);
+}
+
+void ResourceTableModel::announceRows(std::vector<int> rows, int firstColumn, int lastColumn)
+{
+    // One dataChanged per run of consecutive rows, not one per event.
+    std::sort(rows.begin(), rows.end());
+    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+    for (size_t i = 0; i < rows.size();) {
+        size_t j = i;
+        while (j + 1 < rows.size() && rows[j + 1] == rows[j] + 1)
+            ++j;
+        emit dataChanged(index(rows[i], firstColumn), index(rows[j], lastColumn));
+        i = j + 1;
+    }
+}
+
+void ResourceTableModel::tick()
+{
+    std::vector<int> rows;
+    for (int r = 0; r < rowCount(); ++r) {
+        if (m_session.state(r) == ResourceState::Running)
+            rows.push_back(r);
+    }
+    announceRows(std::move(rows), DurationColumn, DurationColumn);
+}
+
+} // namespace fanout

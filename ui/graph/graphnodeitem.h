@@ -1,0 +1,75 @@
+#pragma once
+
+#include "engine/run/runevent.h"
+
+#include <QFont>
+#include <QGraphicsItem>
+
+namespace fanout {
+
+// One resource on the graph: a rounded box in its state's colours with the state's glyph (so that
+// state is never colour alone), its name and type, the attempt number after a retry and, while it
+// runs, its elapsed time against its estimate. Far out it is just the coloured box. A resource that
+// is never run (a data source, a no-op) is drawn muted with a dashed outline; one that exists only
+// under a condition carries an "if" tag.
+class GraphNodeItem : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 1 };
+
+    GraphNodeItem(int resource, const QString &name, const QString &type, const QRectF &rect);
+
+    // The size a node needs for this text, in scene units; the layout makes every node this big.
+    static QSizeF sizeFor(const QString &name, const QString &type);
+
+    int resource() const { return m_resource; }
+    ResourceState state() const { return m_state; }
+    int attempt() const { return m_attempt; }
+    QRectF rect() const { return m_rect; }
+
+    // Marks of an imported resource: never run, or created only under a condition.
+    void setMarks(bool runs, bool conditional);
+    bool runs() const { return m_runs; }
+    bool isConditional() const { return m_conditional; }
+
+    // Marks a node the user placed by hand (its position is saved in the plan): a small pin.
+    void setPinned(bool pinned);
+    bool isPinned() const { return m_pinned; }
+    QRectF sceneRect() const { return mapRectToScene(m_rect); } // where it is, dragged or not
+
+    // The connector: a dot on the bottom edge (shown while the mouse is over an editable graph's
+    // node) to drag to another resource, which then depends on this one.
+    void setConnectorShown(bool shown);
+    bool isConnectorShown() const { return m_connectorShown; }
+    QPointF connectorCentre() const { return mapToScene(QPointF(m_rect.center().x(), m_rect.bottom())); } // in the scene
+    static constexpr qreal kConnectorRadius = 5;
+
+    void setStatus(ResourceState state, int attempt);
+    // Running time of the current attempt against the estimate; elapsedMs < 0 hides the progress.
+    void setProgress(qint64 elapsedMs, qint64 estimateMs);
+    QString progressText() const; // "12s / 30s", empty when hidden
+
+    int type() const override { return Type; }
+    QRectF boundingRect() const override;
+    QPainterPath shape() const override;
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    static QFont nameFont();
+    static QFont detailFont();
+
+    int m_resource;
+    QString m_name;
+    QString m_type;
+    QRectF m_rect;
+    ResourceState m_state = ResourceState::Pending;
+    int m_attempt = 0;
+    qint64 m_elapsedMs = -1;
+    qint64 m_estimateMs = 0;
+    bool m_runs = true;
+    bool m_conditional = false;
+    bool m_pinned = false;
+    bool m_connectorShown = false;
+};
+
+} // namespace fanout

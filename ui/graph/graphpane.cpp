@@ -1,0 +1,224 @@
+#include "ui/graph/graphpane.h"
+
+#include "ui/graph/graphview.h"
+#include "engine/plan/graphwriter.h"
+#include "engine/run/runreport.h"
+#include "models/run/runsession.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace fanout {
+
+GraphPane::GraphPane(RunSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_view(new GraphView(session, this))
+    , m_search(new QLineEdit(this))
+    , m_noMatch(new QLabel(tr("No match"), this))
+    , m_zoomLabel(new QLabel(this))
+    , m_editMessage(new QLabel(m_view))
+    , m_editMessageTimer(new QTimer(this))
+{
+    m_search->setPlaceholderText(tr("Find resource…"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setToolTip(tr("Type part of a resource's id or name and press Enter; Enter again finds the next"));
+    m_search->setMaximumWidth(280);
+    m_noMatch->setStyleSheet(QStringLiteral("color: #b31412;"));
+    m_noMatch->hide();
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { find(m_search->text()); });
+    connect(m_search, &QLineEdit::textChanged, m_noMatch, &QWidget::hide);
+
+    const auto button = [this](const QString &text, const QString &toolTip, auto slot) {
+        auto *b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(toolTip);
+        b->setAutoRaise(true);
+        connect(b, &QToolButton::clicked, this, slot);
+        return b;
+    };
+    QToolButton *zoomOutButton = button(QStringLiteral("−"), tr("Zoom out (Ctrl+-)"), &GraphPane::zoomOut);
+    QToolButton *zoomInButton = button(QStringLiteral("+"), tr("Zoom in (Ctrl++)"), &GraphPane::zoomIn);
+    QToolButton *fitButton = button(tr("Fit"), tr("Show the whole graph (Ctrl+0)"), &GraphPane::fitToWindow);
+    QToolButton *exportButton = button(tr("Export…"), tr("Save the graph as an SVG or PNG image, Graphviz DOT or Mermaid"),
+                                       &GraphPane::exportWithDialog);
+    m_zoomLabel->setMinimumWidth(QFontMetrics(m_zoomLabel->font()).horizontalAdvance(QStringLiteral("400%")) + 4);
+    m_zoomLabel->setAlignment(Qt::AlignCenter);
+    m_zoomLabel->setToolTip(tr("Zoom; the mouse wheel zooms around the pointer, dragging moves the graph"));
+    updateZoomLabel(m_view->zoom());
+    connect(m_view, &GraphView::zoomChanged, this, &GraphPane::updateZoomLabel);
+    connect(m_view, &GraphView::showLogsRequested, this, &GraphPane::showLogsRequested);
+    connect(m_view, &GraphView::dependencyRequested, this, &GraphPane::dependencyRequested);
+    connect(m_view, &GraphView::dependencyRemovalRequested, this, &GraphPane::dependencyRemovalRequested);
+    connect(m_view, &GraphView::resourcesRemovalRequested, this, &GraphPane::resourcesRemovalRequested);
+    connect(m_view, &GraphView::resourcesMoved, this, &GraphPane::resourcesMoved);
+    connect(m_view, &GraphView::unpinRequested, this, &GraphPane::unpinRequested);
+    connect(m_view, &GraphView::resourceAddRequested, this, &GraphPane::resourceAddRequested);
+
+    m_editMessage->setWordWrap(true);
+    m_editMessage->setTextFormat(Qt::PlainText);
+    m_editMessage->setStyleSheet(QStringLiteral(
+        "background: #fce8e6; color: #a50e0e; border: 1px solid #f28b82; border-radius: 4px; padding: 6px 10px;"));
+    m_editMessage->hide();
+    m_editMessageTimer->setSingleShot(true);
+    m_editMessageTimer->setInterval(8000); // long enough to read a cycle of a few ids
+    connect(m_editMessageTimer, &QTimer::timeout, m_editMessage, &QWidget::hide);
+
+    auto *tools = new QHBoxLayout;
+    tools->setContentsMargins(6, 4, 6, 4);
+    tools->setSpacing(4);
+    tools->addWidget(m_search, 1);
+    tools->addWidget(m_noMatch);
+    tools->addStretch(1);
+    tools->addWidget(zoomOutButton);
+    tools->addWidget(m_zoomLabel);
+    tools->addWidget(zoomInButton);
+    tools->addWidget(fitButton);
+    tools->addSpacing(8);
+    tools->addWidget(exportButton);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addLayout(tools);
+    layout->addWidget(m_view, 1);
+    setFocusProxy(m_view);
+}
+
+int GraphPane::find(const QString &text)
+{
+    const QString needle = text.trimmed();
+    if (needle.isEmpty())
+        return -1;
+    const Plan &plan = m_session.plan();
+    const int n = int(plan.resources.size());
+    // Start after the selection, so that pressing Enter again steps through every match.
+    for (int step = 1; step <= n; ++step) {
+        const int r = (std::max(m_session.selected(), -1) + step + n) % n;
+        const Resource &resource = plan.resources[r];
+        if (resource.id.contains(needle, Qt::CaseInsensitive) || resource.displayName().contains(needle, Qt::CaseInsensitive)) {
+            m_noMatch->hide();
+            m_session.select(r);
+            m_view->showResource(r);
+            return r;
+        }
+    }
+    m_noMatch->show();
+    return -1;
+}
+
+bool GraphPane::exportTo(const QString &path, QString *error)
+{
+    // Text formats come from the plan, as `fanout graph` writes them; images from the view.
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    const bool dot = suffix == QLatin1String("dot") || suffix == QLatin1String("gv");
+    const bool mermaid = suffix == QLatin1String("mmd") || suffix == QLatin1String("mermaid");
+    if (!dot && !mermaid) {
+        if (suffix != QLatin1String("png") && suffix != QLatin1String("svg")) {
+            if (error)
+                *error = tr("Choose a file name ending in .svg, .png, .dot or .mmd.");
+            return false;
+        }
+        return m_view->exportTo(path, error);
+    }
+    if (m_session.resourceCount() == 0) {
+        if (error)
+            *error = tr("There is no graph to export.");
+        return false;
+    }
+    const QString text = dot ? GraphWriter::toDot(m_session.plan()) : GraphWriter::toMermaid(m_session.plan());
+    return RunReport::writeFile(path, text.toUtf8(), error);
+}
+
+void GraphPane::setEditable(bool editable)
+{
+    m_view->setEditable(editable);
+}
+
+bool GraphPane::isEditable() const
+{
+    return m_view->isEditable();
+}
+
+QStringList GraphPane::selectedIds() const
+{
+    return m_view->selectedIds();
+}
+
+QPointF GraphPane::newResourcePosition() const
+{
+    return m_view->newResourcePosition();
+}
+
+void GraphPane::showEditMessage(const QString &message)
+{
+    if (message.isEmpty()) {
+        m_editMessage->hide();
+        return;
+    }
+    constexpr int kMargin = 12;
+    m_editMessage->setText(message);
+    m_editMessage->setMaximumWidth(std::max(120, m_view->width() - 2 * kMargin));
+    m_editMessage->adjustSize();
+    m_editMessage->move(kMargin, kMargin);
+    m_editMessage->raise();
+    m_editMessage->show();
+    m_editMessageTimer->start();
+}
+
+void GraphPane::fitToWindow()
+{
+    m_view->fit();
+}
+
+void GraphPane::zoomIn()
+{
+    m_view->zoomIn();
+}
+
+void GraphPane::zoomOut()
+{
+    m_view->zoomOut();
+}
+
+void GraphPane::exportWithDialog()
+{
+    const QString name = m_session.plan().name.isEmpty() ? QStringLiteral("graph") : m_session.plan().name;
+    const QStringList filters = {tr("SVG image (*.svg)"), tr("PNG image (*.png)"), tr("Graphviz DOT (*.dot *.gv)"), tr("Mermaid (*.mmd)")};
+    QString filter;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Graph"), name + QStringLiteral(".svg"), filters.join(QStringLiteral(";;")), &filter);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty()) {
+        // No extension typed: the chosen filter's first one.
+        static const QStringList suffixes = {QStringLiteral(".svg"), QStringLiteral(".png"), QStringLiteral(".dot"), QStringLiteral(".mmd")};
+        path += suffixes.value(std::max<qsizetype>(0, filters.indexOf(filter)));
+    }
+    QString error;
+    if (!exportTo(path, &error))
+        QMessageBox::warning(this, tr("Cannot export the graph"), tr("%1: %2").arg(path, error));
+}
+
+void GraphPane::keyPressEvent(QKeyEvent *event)
+{
+    // Zoom keys pressed in the search field arrive here.
+    if (!GraphView::handleZoomKey(event, m_view))
+        QWidget::keyPressEvent(event);
+}
+
+void GraphPane::updateZoomLabel(qreal zoom)
+{
+    m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
+}
+
+} // namespace fanout

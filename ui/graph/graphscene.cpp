@@ -1,0 +1,160 @@
+#include "ui/graph/graphscene.h"
+
+#include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphgroupitem.h"
+#include "ui/graph/graphnodeitem.h"
+#include "engine/plan/plan.h"
+#include "engine/plan/plangraph.h"
+
+#include <vector>
+
+namespace fanout {
+
+namespace {
+
+constexpr qreal kMargin = 24;
+
+// What a node's second line names: an imported resource's own kind ("aws_db_instance",
+// "AWS::RDS::DBInstance", "service"), which says more than the executor that provisions it.
+QString nodeType(const Resource &resource)
+{
+    if (resource.source.is_object()) {
+        const auto type = resource.source.find("type");
+        if (type != resource.source.end() && type->is_string() && !type->get<std::string>().empty())
+            return QString::fromStdString(type->get<std::string>());
+    }
+    return resource.type;
+}
+
+// What a node is called: its name, or within a group (drawn as a labelled box around it) its id
+// without the group's prefix, so that "module.vpc.aws_subnet.a[0]" reads "aws_subnet.a[0]" inside
+// the box labelled module.vpc. The tooltip and the inspector have the whole id.
+QString nodeName(const Resource &resource)
+{
+    if (resource.name.isEmpty() && !resource.group.isEmpty() && resource.id.size() > resource.group.size() + 1
+        && resource.id.startsWith(resource.group) && resource.id[resource.group.size()] == QLatin1Char('.'))
+        return resource.id.mid(resource.group.size() + 1);
+    return resource.displayName();
+}
+
+// Created only under a condition: a CloudFormation Condition, a Compose profile.
+bool isConditional(const Resource &resource)
+{
+    return resource.source.is_object() && (resource.source.contains("condition") || resource.source.contains("profiles"));
+}
+
+} // namespace
+
+GraphScene::GraphScene(QObject *parent)
+    : QGraphicsScene(parent)
+{
+    setBackgroundBrush(Qt::white);
+}
+
+GraphLayoutInput GraphScene::layoutInput(const Plan &plan)
+{
+    GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    for (int r = 0; r < input.nodes.size(); ++r) {
+        const Resource &resource = plan.resources[r];
+        input.nodes[r].size = GraphNodeItem::sizeFor(nodeName(resource), nodeType(resource));
+    }
+    for (GraphLayoutInput::Group &group : input.groups)
+        group.labelSize = GraphGroupItem::labelSizeFor(group.label);
+    return input;
+}
+
+void GraphScene::clearGraph()
+{
+    clear();
+    m_nodes.clear();
+    m_edges.clear();
+    m_groups.clear();
+    m_highlighted = -1;
+    m_contentRect = QRectF();
+    setSceneRect(QRectF());
+}
+
+void GraphScene::build(const Plan &plan, const GraphLayout &layout)
+{
+    clearGraph();
+    if (layout.nodes.size() != plan.resources.size())
+        return; // not a layout of this plan (or no layout at all)
+
+    for (const GraphLayout::Cluster &cluster : layout.clusters) {
+        const QString label = cluster.group < plan.groups.size()
+            ? (plan.groups[cluster.group].label.isEmpty() ? plan.groups[cluster.group].name : plan.groups[cluster.group].label)
+            : QString();
+        auto *item = new GraphGroupItem(cluster.group, label, cluster.rect, cluster.labelRect);
+        item->setZValue(-2);
+        addItem(item);
+        m_groups.append(item);
+    }
+    m_edges.reserve(layout.edges.size());
+    for (const GraphLayout::Edge &edge : layout.edges) {
+        auto *item = new GraphEdgeItem(edge.from, edge.to, edge.path, edge.arrowTip);
+        item->setZValue(-1);
+        addItem(item);
+        m_edges.append(item);
+    }
+    m_nodes.reserve(plan.resources.size());
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        const Resource &resource = plan.resources[r];
+        auto *item = new GraphNodeItem(r, nodeName(resource), nodeType(resource), layout.nodes[r]);
+        item->setMarks(resource.run, isConditional(resource));
+        item->setPinned(plan.positions.contains(resource.id));
+        addItem(item);
+        m_nodes.append(item);
+    }
+    m_contentRect = layout.bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
+    setSceneRect(m_contentRect);
+}
+
+void GraphScene::updateContentRect()
+{
+    QRectF bounds;
+    for (const GraphNodeItem *node : std::as_const(m_nodes))
+        bounds |= node->sceneRect();
+    for (const GraphEdgeItem *edge : std::as_const(m_edges))
+        bounds |= edge->sceneBoundingRect();
+    for (const GraphGroupItem *group : std::as_const(m_groups))
+        bounds |= group->rect();
+    m_contentRect = bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
+    setSceneRect(sceneRect() | m_contentRect);
+}
+
+GraphNodeItem *GraphScene::nodeItem(int resource) const
+{
+    return resource >= 0 && resource < m_nodes.size() ? m_nodes[resource] : nullptr;
+}
+
+void GraphScene::highlight(int resource, const PlanGraph &graph)
+{
+    if (resource >= m_nodes.size() || resource >= graph.size())
+        resource = -1;
+    m_highlighted = resource;
+    std::vector<bool> lit(m_nodes.size(), resource < 0);
+    if (resource >= 0) {
+        lit[resource] = true;
+        for (int r : graph.upstream(resource))
+            lit[r] = true;
+        for (int r : graph.downstream(resource))
+            lit[r] = true;
+    }
+    for (GraphNodeItem *node : std::as_const(m_nodes)) {
+        node->setSelected(node->resource() == resource);
+        node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
+    }
+    for (GraphEdgeItem *edge : std::as_const(m_edges)) {
+        const bool onPath = resource >= 0 && lit[edge->from()] && lit[edge->to()];
+        edge->setEmphasised(onPath);
+        edge->setOpacity(resource < 0 || onPath ? 1.0 : kFadedOpacity);
+    }
+}
+
+void GraphScene::setItemCaching(bool enabled)
+{
+    for (GraphNodeItem *node : std::as_const(m_nodes))
+        node->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
+}
+
+} // namespace fanout

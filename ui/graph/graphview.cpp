@@ -1,0 +1,1116 @@
+#include "ui/graph/graphview.h"
+
+#include "engine/executors/executorregistry.h"
+#include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphgroupitem.h"
+#include "engine/layout/graphlayouter.h"
+#include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphscene.h"
+#include "models/run/runsession.h"
+#include "models/run/statestyle.h"
+
+#include <QApplication>
+#include <QContextMenuEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QFileInfo>
+#include <QGraphicsLineItem>
+#include <QImage>
+#include <QMenu>
+#include <QPainter>
+#include <QScopeGuard>
+#include <QScrollBar>
+#include <QSvgGenerator>
+#include <QTimer>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace fanout {
+
+namespace {
+
+constexpr int kTickMs = 250;
+constexpr qreal kZoomStep = 1.25;
+// A small plan that would need less than this to fit is opened at this zoom, at its top left
+// (where a run starts), so that the first thing one sees is readable; Fit (Ctrl+0) shows it all.
+// A large plan opens fitted: an overview of coloured boxes is what helps there.
+constexpr qreal kReadableZoom = 0.8;
+constexpr int kOverviewNodes = 150;
+// PNG export: twice the on-screen size, unless that makes an image no one can open.
+constexpr qreal kExportScale = 2.0;
+constexpr qreal kMaxExportSide = 16'000;
+constexpr qreal kMaxExportPixels = 120e6;
+const QColor kLinkColor(0x1a, 0x73, 0xe8); // the line drawn while connecting: the selection colour
+constexpr qreal kSpacing = 30; // between a new resource's node and its neighbours
+
+} // namespace
+
+GraphView::GraphView(RunSession &session, QWidget *parent)
+    : QGraphicsView(parent)
+    , m_session(session)
+    , m_scene(new GraphScene(this))
+    , m_layouter(new GraphLayouter(this))
+    , m_ticker(new QTimer(this))
+{
+    setScene(m_scene);
+    setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
+    setDragMode(ScrollHandDrag);
+    setTransformationAnchor(NoAnchor); // scaleBy() anchors zooming itself
+    setResizeAnchor(AnchorViewCenter);
+    setFrameShape(QFrame::NoFrame);
+    setFocusPolicy(Qt::StrongFocus);
+    setAcceptDrops(true);
+
+    m_ticker->setInterval(kTickMs);
+    connect(m_ticker, &QTimer::timeout, this, &GraphView::tick);
+    connect(m_layouter, &GraphLayouter::laidOut, this, &GraphView::onLaidOut);
+    connect(&m_session, &RunSession::planChanged, this, &GraphView::onPlanChanged);
+    connect(&m_session, &RunSession::eventsRecorded, this, &GraphView::onEvents);
+    connect(&m_session, &RunSession::selectionChanged, this, &GraphView::onSelectionChanged);
+    // A new run (or a retry) starts from fresh states; a finished one stops the clock.
+    connect(&m_session, &RunSession::runStarted, this, &GraphView::refreshAll);
+    connect(&m_session, &RunSession::runFinished, this, &GraphView::refreshAll);
+    onPlanChanged();
+}
+
+GraphView::~GraphView() = default;
+
+GraphNodeItem *GraphView::nodeItem(int resource) const
+{
+    return m_scene->nodeItem(resource);
+}
+
+bool GraphView::isFaded(int resource) const
+{
+    const GraphNodeItem *node = nodeItem(resource);
+    return node && node->opacity() < 1.0;
+}
+
+qreal GraphView::zoom() const
+{
+    return transform().m11();
+}
+
+void GraphView::setEditable(bool editable)
+{
+    if (editable == m_editable)
+        return;
+    m_editable = editable;
+    if (!editable) {
+        cancelMoving();
+        cancelLink();
+        showConnector(-1);
+    }
+    refreshAll(); // the tooltips say how to edit
+}
+
+bool GraphView::isEditable() const
+{
+    return m_editable && !m_session.isRunning();
+}
+
+QList<int> GraphView::selectedResources() const
+{
+    if (m_selection.size() > 1)
+        return m_selection;
+    return m_session.selected() >= 0 ? QList<int>{m_session.selected()} : QList<int>();
+}
+
+QStringList GraphView::selectedIds() const
+{
+    const QList<int> resources = selectedResources();
+    QStringList ids;
+    for (int r : resources) {
+        if (r >= 0 && r < m_session.resourceCount())
+            ids.append(m_session.plan().resources[r].id);
+    }
+    return ids;
+}
+
+void GraphView::forgetItems()
+{
+    m_connector = -1; // its item goes with the others
+    cancelMoving();
+    cancelLink();
+    m_selectedEdge = nullptr;
+    m_selection.clear();
+}
+
+void GraphView::onPlanChanged()
+{
+    rememberPlacement();
+    const QRectF shownRect = m_scene->sceneRect();
+    forgetItems();
+    m_scene->clearGraph();
+    // While an edit's layout is on its way the view keeps its scroll range: scroll bars that came
+    // and went would move what is shown when the new layout arrives.
+    if (!m_shownAt.isEmpty() && m_session.resourceCount() > 0)
+        m_scene->setSceneRect(shownRect);
+    m_running.clear();
+    m_layoutError.clear();
+    m_generation = 0; // any layout still on its way is of another plan
+    m_layingOut = m_session.resourceCount() > 0;
+    if (m_layingOut) {
+        m_requested = GraphScene::layoutInput(m_session.plan());
+        if (!m_shownLayout.nodes.isEmpty() && m_requested == m_shownInput) {
+            // Generation 0 is never the layouter's: this is the layout already shown.
+            onLaidOut(0, m_shownLayout);
+            return;
+        }
+        m_generation = m_layouter->request(m_requested);
+    }
+    updateTicking();
+    viewport()->update();
+}
+
+void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
+{
+    if (generation != m_generation)
+        return;
+    m_layingOut = false;
+    if (!layout.isValid()) {
+        m_layoutError = layout.error;
+    } else {
+        if (generation != 0) {
+            m_shownInput = m_requested;
+            m_shownLayout = layout;
+        }
+        forgetItems();
+        m_scene->build(m_session.plan(), layout);
+        refreshAll();
+        m_scene->highlight(m_session.selected(), m_session.graph());
+        m_shownIds.clear();
+        for (const Resource &resource : m_session.plan().resources)
+            m_shownIds.append(resource.id);
+        // An edit keeps the view where it was; a new plan, or a view that is not on screen yet
+        // (it has no size to fit to), is placed when it can be.
+        if (!(isVisible() && keepPlacement())) {
+            m_placementPending = true;
+            if (isVisible())
+                placeInitially();
+        }
+        m_shownAt.clear();
+    }
+    viewport()->update();
+    emit layoutFinished();
+}
+
+void GraphView::placeInitially()
+{
+    m_placementPending = false;
+    // Open at a readable size: all of it when it fits, else its top (where a run starts).
+    fit();
+    if (zoom() < kReadableZoom && m_scene->nodeItems().size() <= kOverviewNodes) {
+        setZoom(kReadableZoom);
+        horizontalScrollBar()->setValue(horizontalScrollBar()->minimum());
+        verticalScrollBar()->setValue(verticalScrollBar()->minimum());
+    }
+    if (GraphNodeItem *selected = nodeItem(m_session.selected()))
+        ensureVisible(selected, 40, 40);
+}
+
+void GraphView::rememberPlacement()
+{
+    // While a layout is on its way the items are gone already: what was shown before stays the
+    // reference, so that a burst of edits keeps the view as it was before the first.
+    if (m_scene->nodeItems().isEmpty() || m_placementPending || !isVisible())
+        return;
+    m_shownAt.clear();
+    for (const GraphNodeItem *node : m_scene->nodeItems()) {
+        if (node->resource() < m_shownIds.size())
+            m_shownAt.insert(m_shownIds[node->resource()], QPointF(mapFromScene(node->sceneRect().center())));
+    }
+    const int selected = m_selection.size() > 1 ? m_selection.constFirst() : m_scene->highlighted();
+    m_shownSelected = m_shownIds.value(selected);
+    m_shownTransform = transform();
+}
+
+bool GraphView::keepPlacement()
+{
+    if (m_shownAt.isEmpty())
+        return false;
+    const Plan &plan = m_session.plan();
+    int anchor = m_shownSelected.isEmpty() || !m_shownAt.contains(m_shownSelected) ? -1 : plan.indexOf(m_shownSelected);
+    for (int r = 0; anchor < 0 && r < plan.resources.size(); ++r) {
+        if (m_shownAt.contains(plan.resources[r].id))
+            anchor = r;
+    }
+    const GraphNodeItem *node = nodeItem(anchor);
+    if (!node)
+        return false; // nothing in common: another plan
+    m_placementPending = false;
+    const bool zoomChanges = !qFuzzyCompare(zoom(), m_shownTransform.m11());
+    setTransform(m_shownTransform);
+    // The scene must reach as far as the view shows, or the view could not keep the node in place
+    // (an edit that shrinks the graph would centre what is left).
+    const QPointF centre = node->sceneRect().center();
+    const QPointF wasAt = m_shownAt.value(plan.resources[anchor].id);
+    const QRectF visible(centre - wasAt / zoom(), QSizeF(viewport()->size()) / zoom());
+    m_scene->setSceneRect(m_scene->contentRect() | visible);
+    // Scroll bars that appear or go resize the viewport, and the view would then keep its centre,
+    // not the node: let them settle first.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    horizontalScrollBar()->setValue(qRound(visible.left() * zoom()));
+    verticalScrollBar()->setValue(qRound(visible.top() * zoom()));
+    if (zoomChanges)
+        emit zoomChanged(zoom());
+    return true;
+}
+
+void GraphView::showEvent(QShowEvent *event)
+{
+    QGraphicsView::showEvent(event);
+    if (m_placementPending)
+        placeInitially();
+}
+
+void GraphView::onEvents(const QList<RunEvent> &events)
+{
+    if (m_scene->nodeItems().isEmpty())
+        return; // the layout is not there yet; it shows the states as they are when it arrives
+    QSet<int> changed;
+    for (const RunEvent &event : events) {
+        if (event.kind == RunEvent::Kind::StateChanged && event.resource >= 0)
+            changed.insert(event.resource);
+    }
+    for (int resource : std::as_const(changed))
+        refreshNode(resource);
+    updateTicking();
+}
+
+void GraphView::refreshNode(int resource)
+{
+    GraphNodeItem *node = nodeItem(resource);
+    if (!node)
+        return;
+    const ResourceStatus status = m_session.status(resource);
+    const int attempt = status.attempts.isEmpty() ? 0 : status.attempts.constLast().number;
+    node->setStatus(status.state, attempt);
+    if (status.state == ResourceState::Running && !status.attempts.isEmpty()) {
+        node->setProgress(m_session.elapsedMs() - status.attempts.constLast().startMs, m_session.estimateMs(resource));
+        m_running.insert(resource);
+    } else {
+        node->setProgress(-1, 0);
+        m_running.remove(resource);
+    }
+    const Resource &r = m_session.plan().resources[resource];
+    QString tip = QStringLiteral("<b>%1</b><br>%2 · %3<br>%4").arg(r.displayName().toHtmlEscaped(), r.id.toHtmlEscaped(),
+                                                                 r.type.toHtmlEscaped(), StateStyle::label(status.state));
+    if (attempt > 1)
+        tip += tr(", attempt %1").arg(attempt);
+    if (!status.reason.isEmpty())
+        tip += QStringLiteral("<br>") + status.reason.toHtmlEscaped();
+    else if (!r.run)
+        tip += QStringLiteral("<br>") + tr("Not run: %1").arg(r.note.isEmpty() ? tr("nothing to provision") : r.note).toHtmlEscaped();
+    if (r.source.is_object()) {
+        const auto type = r.source.find("type");
+        if (type != r.source.end() && type->is_string())
+            tip += QStringLiteral("<br>") + tr("Imported %1").arg(QString::fromStdString(type->get<std::string>())).toHtmlEscaped();
+        if (r.run && !r.note.isEmpty())
+            tip += QStringLiteral("<br><i>%1</i>").arg(r.note.toHtmlEscaped());
+    }
+    if (isEditable())
+        tip += QStringLiteral("<br><span style='color:#5f6368'>%1</span>")
+                   .arg(tr("Drag to place it; drag the dot on its lower edge (or Shift+drag) to another resource to make that one depend on this one").toHtmlEscaped());
+    node->setToolTip(tip);
+}
+
+void GraphView::refreshAll()
+{
+    for (int r = 0; r < m_scene->nodeItems().size(); ++r)
+        refreshNode(r);
+    const Plan &plan = m_session.plan();
+    for (GraphEdgeItem *edge : m_scene->edgeItems()) {
+        if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
+            continue;
+        QString tip = tr("%1 depends on %2").arg(plan.resources[edge->to()].id, plan.resources[edge->from()].id);
+        if (isEditable())
+            tip += QLatin1Char('\n') + tr("Click to select, Delete to remove this dependency");
+        edge->setToolTip(tip);
+    }
+    updateTicking();
+}
+
+void GraphView::tick()
+{
+    const qint64 now = m_session.elapsedMs();
+    for (int resource : std::as_const(m_running)) {
+        const ResourceStatus status = m_session.status(resource);
+        if (GraphNodeItem *node = nodeItem(resource); node && !status.attempts.isEmpty())
+            node->setProgress(now - status.attempts.constLast().startMs, m_session.estimateMs(resource));
+    }
+}
+
+void GraphView::updateTicking()
+{
+    if (m_session.isRunning() && !m_running.isEmpty())
+        m_ticker->start();
+    else
+        m_ticker->stop();
+}
+
+void GraphView::onSelectionChanged(int resource)
+{
+    if (!m_selecting)
+        m_selection.clear();
+    if (resource >= 0)
+        selectEdge(nullptr);
+    if (m_scene->nodeItems().isEmpty())
+        return;
+    showSelection();
+    if (GraphNodeItem *node = nodeItem(resource))
+        ensureVisible(node, 40, 40);
+}
+
+void GraphView::showSelection()
+{
+    if (m_scene->nodeItems().isEmpty())
+        return;
+    if (m_selection.size() > 1) {
+        // No single resource's paths to show: every node plain, the chosen ones ringed.
+        m_scene->highlight(-1, m_session.graph());
+        for (int r : std::as_const(m_selection)) {
+            if (GraphNodeItem *node = nodeItem(r))
+                node->setSelected(true);
+        }
+    } else {
+        m_scene->highlight(m_session.selected(), m_session.graph());
+    }
+    // The scene clears selections on a press in empty space, and a rubber band selects edges too.
+    const QList<QGraphicsItem *> selected = m_scene->selectedItems();
+    for (QGraphicsItem *item : selected) {
+        if (item->type() == GraphEdgeItem::Type && item != m_selectedEdge)
+            item->setSelected(false);
+    }
+    if (m_selectedEdge)
+        m_selectedEdge->setSelected(true);
+}
+
+void GraphView::selectMany(QList<int> resources, int current)
+{
+    if (resources.size() <= 1) {
+        m_selection.clear();
+        m_session.select(resources.value(0, -1));
+        showSelection(); // also when the session's selection did not change
+        return;
+    }
+    std::sort(resources.begin(), resources.end());
+    resources.erase(std::unique(resources.begin(), resources.end()), resources.end());
+    m_selection = resources;
+    selectEdge(nullptr);
+    m_selecting = true;
+    m_session.select(current); // the inspector shows the one clicked last
+    m_selecting = false;
+    showSelection();
+}
+
+void GraphView::selectEdge(GraphEdgeItem *edge)
+{
+    if (m_selectedEdge)
+        m_selectedEdge->setSelected(false);
+    m_selectedEdge = edge;
+    if (edge)
+        edge->setSelected(true);
+}
+
+void GraphView::showResource(int resource)
+{
+    if (GraphNodeItem *node = nodeItem(resource))
+        centerOn(node);
+}
+
+void GraphView::scaleBy(qreal factor, QPoint anchor)
+{
+    const qreal target = std::clamp(zoom() * factor, kMinZoom, kMaxZoom);
+    if (qFuzzyCompare(target, zoom()))
+        return;
+    // Keep the scene point under `anchor` where it is (as far as the scroll bars allow). Done by
+    // hand: QGraphicsView's AnchorUnderMouse uses the cursor position, not the event's.
+    const QPointF fixed = mapToScene(anchor);
+    scale(target / zoom(), target / zoom());
+    const QPointF moved = mapToScene(anchor) - fixed;
+    horizontalScrollBar()->setValue(horizontalScrollBar()->value() - qRound(moved.x() * zoom()));
+    verticalScrollBar()->setValue(verticalScrollBar()->value() - qRound(moved.y() * zoom()));
+    emit zoomChanged(zoom());
+}
+
+void GraphView::setZoom(qreal value)
+{
+    scaleBy(value / zoom(), viewport()->rect().center());
+}
+
+void GraphView::zoomIn()
+{
+    setZoom(zoom() * kZoomStep);
+}
+
+void GraphView::zoomOut()
+{
+    setZoom(zoom() / kZoomStep);
+}
+
+void GraphView::fit()
+{
+    const QRectF bounds = m_scene->contentRect();
+    if (m_scene->nodeItems().isEmpty() || bounds.isEmpty())
+        return;
+    m_scene->setSceneRect(bounds); // room kept by an edit (see keepPlacement) is not needed now
+    const QSizeF room = viewport()->size();
+    const qreal fitting = std::clamp(std::min(room.width() / bounds.width(), room.height() / bounds.height()),
+                                     kMinZoom, 1.0);
+    setTransform(QTransform::fromScale(fitting, fitting));
+    centerOn(bounds.center());
+    emit zoomChanged(zoom());
+}
+
+void GraphView::wheelEvent(QWheelEvent *event)
+{
+    // Like most graph tools: the wheel zooms around the cursor, dragging pans.
+    const int delta = event->angleDelta().y();
+    if (delta == 0) {
+        QGraphicsView::wheelEvent(event);
+        return;
+    }
+    scaleBy(std::pow(1.0015, delta), event->position().toPoint()); // one notch (120) is about 20%
+    event->accept();
+}
+
+void GraphView::mousePressEvent(QMouseEvent *event)
+{
+    if (m_linkFrom >= 0) { // another button while drawing a dependency gives it up
+        cancelLink();
+        showSelection();
+    }
+    if (event->button() == Qt::LeftButton) {
+        const QPoint pos = event->position().toPoint();
+        m_pressed = true;
+        m_pressPos = pos;
+        const GraphNodeItem *node = nodeAt(pos);
+        // A drag from a node's connector, or Shift+drag from anywhere on it, draws a dependency.
+        const GraphNodeItem *linkFrom = node && (event->modifiers() & Qt::ShiftModifier) && isEditable() ? node : connectorAt(pos);
+        if (linkFrom && !(event->modifiers() & Qt::ControlModifier)) {
+            startLink(linkFrom, pos);
+            event->accept();
+            return;
+        }
+        if (node && !(event->modifiers() & (Qt::ShiftModifier | Qt::ControlModifier)) && isEditable()) {
+            // A plain drag from a node moves it (see mouseMoveEvent); without moving it is a click.
+            m_pressedNode = node->resource();
+            event->accept();
+            return;
+        }
+        if (!node && (event->modifiers() & Qt::ControlModifier)) {
+            // Ctrl+drag on empty space selects with a rubber band; a plain drag still pans.
+            m_rubberBanding = true;
+            setDragMode(RubberBandDrag);
+        }
+    }
+    QGraphicsView::mousePressEvent(event);
+}
+
+void GraphView::startLink(const GraphNodeItem *from, QPoint viewportPos)
+{
+    // A line follows the mouse until released.
+    cancelLink();
+    showConnector(-1);
+    m_linkFrom = from->resource();
+    m_linkLine = new QGraphicsLineItem(QLineF(from->mapToScene(from->rect().center()), mapToScene(viewportPos)));
+    QPen pen(kLinkColor, 2, Qt::DashLine, Qt::RoundCap);
+    pen.setCosmetic(true);
+    m_linkLine->setPen(pen);
+    m_linkLine->setZValue(10);
+    m_scene->addItem(m_linkLine);
+    viewport()->setCursor(Qt::CrossCursor);
+}
+
+GraphNodeItem *GraphView::connectorAt(QPoint viewportPos) const
+{
+    if (!isEditable())
+        return nullptr;
+    const qreal reach = std::max<qreal>(8, GraphNodeItem::kConnectorRadius * zoom() + 3);
+    for (GraphNodeItem *node : {nodeAt(viewportPos), nodeItem(m_connector)}) {
+        if (node && QLineF(mapFromScene(node->connectorCentre()), viewportPos).length() <= reach)
+            return node;
+    }
+    return nullptr;
+}
+
+void GraphView::showConnector(int resource)
+{
+    if (resource == m_connector)
+        return;
+    if (GraphNodeItem *shown = nodeItem(m_connector))
+        shown->setConnectorShown(false);
+    m_connector = resource;
+    if (GraphNodeItem *node = nodeItem(resource))
+        node->setConnectorShown(true);
+}
+
+void GraphView::leaveEvent(QEvent *event)
+{
+    showConnector(-1);
+    QGraphicsView::leaveEvent(event);
+}
+
+void GraphView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (event->buttons() == Qt::NoButton && m_linkFrom < 0 && m_pressedNode < 0) {
+        // The connector of the node under the mouse (or of the one just left, below its edge).
+        const QPoint pos = event->position().toPoint();
+        GraphNodeItem *onConnector = connectorAt(pos);
+        const GraphNodeItem *under = nodeAt(pos);
+        showConnector(!isEditable() ? -1 : onConnector ? onConnector->resource() : under ? under->resource() : -1);
+        QGraphicsView::mouseMoveEvent(event); // which shows the cursor of the item under the mouse
+        if (onConnector)
+            viewport()->setCursor(Qt::CrossCursor);
+        else if (viewport()->cursor().shape() == Qt::CrossCursor)
+            viewport()->setCursor(Qt::OpenHandCursor); // below a node's edge no item restores it
+        return;
+    }
+    if (m_pressedNode >= 0) {
+        const QPoint pos = event->position().toPoint();
+        if (!m_movingNodes && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance())
+            startMoving();
+        if (m_movingNodes)
+            moveNodesBy(mapToScene(pos) - mapToScene(m_pressPos));
+        event->accept();
+        return;
+    }
+    if (!m_linkLine) {
+        QGraphicsView::mouseMoveEvent(event);
+        return;
+    }
+    // The line snaps to the centre of a node it would connect to.
+    const QPoint pos = event->position().toPoint();
+    QPointF end = mapToScene(pos);
+    if (const GraphNodeItem *target = nodeAt(pos); target && target->resource() != m_linkFrom)
+        end = target->mapToScene(target->rect().center());
+    m_linkLine->setLine(QLineF(m_linkLine->line().p1(), end));
+    event->accept();
+}
+
+void GraphView::mouseReleaseEvent(QMouseEvent *event)
+{
+    const QPoint pos = event->position().toPoint();
+    if (m_pressedNode >= 0 && event->button() == Qt::LeftButton) {
+        m_pressed = false;
+        m_pressedNode = -1;
+        if (m_movingNodes)
+            finishMoving();
+        else
+            clickAt(pos, event->modifiers());
+        event->accept();
+        return;
+    }
+    if (m_linkFrom >= 0 && event->button() == Qt::LeftButton) {
+        m_pressed = false;
+        finishLink(pos);
+        event->accept();
+        return;
+    }
+    const bool rubberBand = m_rubberBanding;
+    QGraphicsView::mouseReleaseEvent(event);
+    if (rubberBand) {
+        m_rubberBanding = false;
+        setDragMode(ScrollHandDrag);
+    }
+    if (event->button() != Qt::LeftButton || !m_pressed)
+        return;
+    m_pressed = false;
+    // A press and release in place is a click; anything further was a pan or a rubber band.
+    if ((pos - m_pressPos).manhattanLength() < QApplication::startDragDistance()) {
+        clickAt(pos, event->modifiers());
+        return;
+    }
+    if (rubberBand) {
+        QList<int> chosen = selectedResources();
+        int current = chosen.value(0, -1);
+        const QList<QGraphicsItem *> hits = items(QRect(m_pressPos, pos).normalized(), Qt::IntersectsItemShape);
+        for (const QGraphicsItem *item : hits) {
+            if (item->type() == GraphNodeItem::Type) {
+                current = static_cast<const GraphNodeItem *>(item)->resource();
+                chosen.append(current);
+            }
+        }
+        selectMany(chosen, current);
+        return;
+    }
+    showSelection(); // a pan: the press may have cleared the marks
+}
+
+void GraphView::clickAt(QPoint viewportPos, Qt::KeyboardModifiers modifiers)
+{
+    const GraphNodeItem *node = nodeAt(viewportPos);
+    if (modifiers & Qt::ControlModifier) {
+        // Ctrl+click adds a node to the selection or takes it out.
+        if (!node) {
+            showSelection();
+            return;
+        }
+        QList<int> chosen = selectedResources();
+        const int resource = node->resource();
+        int current = resource;
+        if (chosen.removeAll(resource) > 0)
+            current = chosen.isEmpty() ? -1 : chosen.constLast();
+        else
+            chosen.append(resource);
+        selectMany(chosen, current);
+        return;
+    }
+    if (node) {
+        selectMany({node->resource()}, node->resource());
+        return;
+    }
+    GraphEdgeItem *edge = edgeAt(viewportPos);
+    selectMany({}, -1);
+    selectEdge(edge);
+}
+
+void GraphView::finishLink(QPoint viewportPos)
+{
+    const int from = m_linkFrom;
+    cancelLink();
+    const GraphNodeItem *target = nodeAt(viewportPos);
+    const int count = m_session.resourceCount();
+    showSelection();
+    if (!target || target->resource() == from || from >= count || target->resource() >= count || !isEditable())
+        return; // released on empty space or where it started: nothing drawn
+    const Plan &plan = m_session.plan();
+    emit dependencyRequested(plan.resources[target->resource()].id, plan.resources[from].id);
+}
+
+void GraphView::cancelLink()
+{
+    if (m_linkFrom < 0 && !m_linkLine)
+        return;
+    delete m_linkLine;
+    m_linkLine = nullptr;
+    m_linkFrom = -1;
+    viewport()->setCursor(Qt::OpenHandCursor); // what ScrollHandDrag shows
+}
+
+void GraphView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (const GraphNodeItem *node = nodeAt(event->position().toPoint()); node && event->button() == Qt::LeftButton) {
+        emit showLogsRequested(node->resource());
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseDoubleClickEvent(event);
+}
+
+void GraphView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const GraphNodeItem *node = nodeAt(event->pos());
+    if (!node) {
+        if (!isEditable()) {
+            QGraphicsView::contextMenuEvent(event);
+            return;
+        }
+        std::unique_ptr<QMenu> menu(createAddMenu(mapToScene(event->pos()), this));
+        menu->exec(event->globalPos());
+        return;
+    }
+    // One of several selected keeps them selected: the menu acts on them all (Unpin Position).
+    if (!(m_selection.size() > 1 && m_selection.contains(node->resource())))
+        m_session.select(node->resource());
+    std::unique_ptr<QMenu> menu(createContextMenu(node->resource(), this));
+    menu->exec(event->globalPos());
+}
+
+bool GraphView::handleZoomKey(QKeyEvent *event, GraphView *view)
+{
+    if (!(event->modifiers() & Qt::ControlModifier))
+        return false;
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: // the + key without Shift on many layouts
+        view->zoomIn();
+        break;
+    case Qt::Key_Minus:
+        view->zoomOut();
+        break;
+    case Qt::Key_0:
+        view->fit();
+        break;
+    default:
+        return false;
+    }
+    event->accept();
+    return true;
+}
+
+void GraphView::keyPressEvent(QKeyEvent *event)
+{
+    if (handleZoomKey(event, this))
+        return;
+    if ((event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) && isEditable()) {
+        const int count = m_session.resourceCount();
+        if (m_selectedEdge && m_selectedEdge->from() < count && m_selectedEdge->to() < count) {
+            const Plan &plan = m_session.plan();
+            emit dependencyRemovalRequested(plan.resources[m_selectedEdge->to()].id, plan.resources[m_selectedEdge->from()].id);
+            event->accept();
+            return;
+        }
+        if (const QStringList ids = selectedIds(); !ids.isEmpty()) {
+            emit resourcesRemovalRequested(ids);
+            event->accept();
+            return;
+        }
+    }
+    if (event->key() == Qt::Key_Escape && m_movingNodes) {
+        cancelMoving();
+        event->accept();
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && m_linkFrom >= 0) {
+        cancelLink();
+        showSelection();
+        event->accept();
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && (m_session.selected() >= 0 || !m_selection.isEmpty() || m_selectedEdge)) {
+        selectMany({}, -1);
+        selectEdge(nullptr);
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+QMenu *GraphView::createContextMenu(int resource, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    const bool valid = resource >= 0 && resource < m_session.resourceCount();
+    const QString id = valid ? m_session.plan().resources[resource].id : QString();
+    // The plan may change while the menu is open: act only on the resource it was made for.
+    const auto stillThere = [this, resource, id] {
+        return resource < m_session.resourceCount() && m_session.plan().resources[resource].id == id;
+    };
+    QAction *retry = menu->addAction(tr("Retry"));
+    retry->setEnabled(valid && m_session.canRetry(resource));
+    connect(retry, &QAction::triggered, this, [this, id, stillThere] {
+        if (stillThere())
+            m_session.retry({id});
+    });
+    QAction *withDependents = menu->addAction(tr("Retry with dependents"));
+    withDependents->setEnabled(valid && m_session.canRetry(resource));
+    connect(withDependents, &QAction::triggered, this, [this, resource, stillThere] {
+        if (stillThere())
+            m_session.retryWithDependents(resource);
+    });
+    menu->addSeparator();
+    QAction *logs = menu->addAction(tr("Show logs"));
+    logs->setEnabled(valid);
+    connect(logs, &QAction::triggered, this, [this, resource, stillThere] {
+        if (stillThere())
+            emit showLogsRequested(resource);
+    });
+    if (valid && isEditable()) {
+        const Plan &plan = m_session.plan();
+        const QList<int> targets = m_selection.size() > 1 && m_selection.contains(resource) ? m_selection : QList<int>{resource};
+        QStringList pinned;
+        for (int r : targets) {
+            if (r < plan.resources.size() && plan.positions.contains(plan.resources[r].id))
+                pinned.append(plan.resources[r].id);
+        }
+        if (!pinned.isEmpty()) {
+            menu->addSeparator();
+            QAction *unpin = menu->addAction(pinned.size() > 1 ? tr("Unpin Positions") : tr("Unpin Position"));
+            unpin->setObjectName(QStringLiteral("unpinPosition"));
+            connect(unpin, &QAction::triggered, this, [this, pinned] { emit unpinRequested(pinned); });
+        }
+    }
+    return menu;
+}
+
+QMenu *GraphView::createAddMenu(const QPointF &scenePos, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    for (const QString &type : ExecutorRegistry::builtIn().types()) {
+        QAction *add = menu->addAction(tr("Add %1 Resource Here").arg(type));
+        add->setData(type);
+        add->setEnabled(isEditable());
+        connect(add, &QAction::triggered, this, [this, type, scenePos] {
+            if (isEditable())
+                emit resourceAddRequested(type, scenePos);
+        });
+    }
+    return menu;
+}
+
+QPointF GraphView::newResourcePosition() const
+{
+    const GraphNodeItem *selected = nodeItem(m_session.selected());
+    if (!selected && !m_selection.isEmpty())
+        selected = nodeItem(m_selection.constLast());
+    if (!selected)
+        return mapToScene(viewport()->rect()).boundingRect().center();
+    // Beside the selection, as wide and tall as it: the new node will be about that size.
+    const QRectF beside = selected->sceneRect();
+    const QSizeF size = beside.size();
+    const auto free = [this](const QRectF &rect) {
+        const QList<QGraphicsItem *> hits = m_scene->items(rect.adjusted(-kSpacing / 2, -kSpacing / 2, kSpacing / 2, kSpacing / 2));
+        return std::none_of(hits.cbegin(), hits.cend(), [](const QGraphicsItem *item) { return item->type() == GraphNodeItem::Type; });
+    };
+    constexpr int kColumns = 6;
+    constexpr int kRows = 20;
+    for (int row = 0; row < kRows; ++row) {
+        for (int column = 0; column < kColumns; ++column) {
+            const QRectF candidate(QPointF(beside.right() + kSpacing + column * (size.width() + kSpacing),
+                                           beside.top() + row * (size.height() + kSpacing)), size);
+            if (free(candidate))
+                return candidate.center();
+        }
+    }
+    return beside.center() + QPointF(size.width() + kSpacing, 0);
+}
+
+bool GraphView::acceptsExecutorType(const QMimeData *mime) const
+{
+    return mime && isEditable() && mime->hasFormat(QLatin1String(kExecutorTypeMimeType));
+}
+
+void GraphView::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (acceptsExecutorType(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void GraphView::dragMoveEvent(QDragMoveEvent *event)
+{
+    if (acceptsExecutorType(event->mimeData()))
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void GraphView::dropEvent(QDropEvent *event)
+{
+    if (!acceptsExecutorType(event->mimeData())) {
+        event->ignore();
+        return;
+    }
+    const QString type = QString::fromUtf8(event->mimeData()->data(QLatin1String(kExecutorTypeMimeType))).trimmed();
+    if (type.isEmpty()) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    emit resourceAddRequested(type, mapToScene(event->position().toPoint()));
+}
+
+void GraphView::startMoving()
+{
+    QList<int> chosen = selectedResources();
+    if (chosen.size() < 2 || !chosen.contains(m_pressedNode))
+        chosen = {m_pressedNode};
+    m_moving.clear();
+    m_movingFrom.clear();
+    QSet<int> moving;
+    for (int r : std::as_const(chosen)) {
+        if (GraphNodeItem *node = nodeItem(r)) {
+            m_moving.append(r);
+            m_movingFrom.append(node->pos());
+            moving.insert(r);
+        }
+    }
+    if (m_moving.isEmpty())
+        return;
+    m_movingNodes = true;
+    for (GraphEdgeItem *edge : m_scene->edgeItems()) {
+        const bool from = moving.contains(edge->from());
+        const bool to = moving.contains(edge->to());
+        if (from && to) {
+            m_carriedEdges.append(edge);
+            m_carriedFrom.append(edge->pos());
+        } else if (from || to) {
+            m_movingEdges.append(edge);
+        }
+    }
+    const Plan &plan = m_session.plan();
+    for (GraphGroupItem *group : m_scene->groupItems()) {
+        MovingGroup fit;
+        bool affected = false;
+        for (int r = 0; r < plan.resources.size() && r < m_scene->nodeItems().size(); ++r) {
+            if (plan.resources[r].group.isEmpty() || plan.groupIndex(plan.resources[r].group) != group->group())
+                continue;
+            fit.members.append(r);
+            fit.membersBefore |= nodeItem(r)->sceneRect();
+            affected = affected || moving.contains(r);
+        }
+        if (!affected)
+            continue;
+        fit.item = group;
+        fit.cluster.group = group->group();
+        fit.cluster.rect = group->rect();
+        fit.cluster.labelRect = group->labelRect();
+        m_movingGroups.append(fit);
+    }
+    viewport()->setCursor(Qt::ClosedHandCursor);
+}
+
+void GraphView::moveNodesBy(QPointF delta)
+{
+    for (int i = 0; i < m_moving.size(); ++i) {
+        if (GraphNodeItem *node = nodeItem(m_moving[i]))
+            node->setPos(m_movingFrom[i] + delta);
+    }
+    for (int i = 0; i < m_carriedEdges.size(); ++i)
+        m_carriedEdges[i]->setPos(m_carriedFrom[i] + delta);
+    for (GraphEdgeItem *edge : std::as_const(m_movingEdges)) {
+        const GraphNodeItem *from = nodeItem(edge->from());
+        const GraphNodeItem *to = nodeItem(edge->to());
+        if (!from || !to)
+            continue;
+        const GraphLayout::Edge route = GraphLayout::route(edge->from(), edge->to(), from->sceneRect(), to->sceneRect());
+        edge->setPos(0, 0);
+        edge->setRoute(route.path, route.arrowTip);
+    }
+    for (const MovingGroup &group : std::as_const(m_movingGroups)) {
+        QRectF now;
+        for (int r : group.members) {
+            if (const GraphNodeItem *node = nodeItem(r))
+                now |= node->sceneRect();
+        }
+        const GraphLayout::Cluster fitted = GraphLayout::refit(group.cluster, group.membersBefore, now);
+        group.item->setRect(fitted.rect, fitted.labelRect);
+    }
+}
+
+void GraphView::finishMoving()
+{
+    QHash<QString, QPointF> centres;
+    const Plan &plan = m_session.plan();
+    for (int i = 0; i < m_moving.size(); ++i) {
+        const GraphNodeItem *node = nodeItem(m_moving[i]);
+        if (!node || m_moving[i] >= plan.resources.size() || node->pos() == m_movingFrom[i])
+            continue;
+        const QPointF centre = node->sceneRect().center();
+        centres.insert(plan.resources[m_moving[i]].id, QPointF(qRound(centre.x()), qRound(centre.y())));
+    }
+    m_movingNodes = false;
+    m_moving.clear();
+    m_movingFrom.clear();
+    m_movingEdges.clear();
+    m_carriedEdges.clear();
+    m_carriedFrom.clear();
+    m_movingGroups.clear();
+    m_scene->updateContentRect();
+    viewport()->setCursor(Qt::OpenHandCursor);
+    if (!centres.isEmpty() && isEditable())
+        emit resourcesMoved(centres);
+}
+
+void GraphView::cancelMoving()
+{
+    m_pressedNode = -1;
+    if (!m_movingNodes)
+        return;
+    moveNodesBy(QPointF(0, 0));
+    m_moving.clear(); // nothing moved: finishMoving() asks for nothing
+    finishMoving();
+}
+
+GraphNodeItem *GraphView::nodeAt(const QPoint &viewportPos) const
+{
+    const QList<QGraphicsItem *> hits = items(viewportPos);
+    for (QGraphicsItem *item : hits) {
+        if (item->type() == GraphNodeItem::Type)
+            return static_cast<GraphNodeItem *>(item);
+    }
+    return nullptr;
+}
+
+GraphEdgeItem *GraphView::edgeAt(const QPoint &viewportPos) const
+{
+    const QList<QGraphicsItem *> hits = items(viewportPos);
+    for (QGraphicsItem *item : hits) {
+        if (item->type() == GraphEdgeItem::Type)
+            return static_cast<GraphEdgeItem *>(item);
+    }
+    return nullptr;
+}
+
+void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QGraphicsView::drawForeground(painter, rect);
+    QString message;
+    QColor color(0x5f, 0x63, 0x68);
+    if (m_layingOut) {
+        message = tr("Laying out…");
+    } else if (!m_layoutError.isEmpty()) {
+        message = tr("The graph could not be drawn.\n%1").arg(m_layoutError);
+        color = StateStyle::stroke(ResourceState::Failed);
+    } else if (m_session.resourceCount() == 0) {
+        message = tr("This plan has no resources.");
+    }
+    if (message.isEmpty())
+        return;
+    painter->save();
+    painter->resetTransform(); // viewport coordinates: the message stays put while one pans
+    painter->setPen(color);
+    QFont font = this->font();
+    font.setPointSizeF(font.pointSizeF() * 1.2);
+    painter->setFont(font);
+    painter->drawText(QRectF(viewport()->rect()).adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, message);
+    painter->restore();
+}
+
+bool GraphView::exportTo(const QString &path, QString *error)
+{
+    const auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (m_scene->nodeItems().isEmpty())
+        return fail(tr("There is no graph to export yet."));
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
+        return fail(tr("Choose a file name ending in .png or .svg."));
+
+    const QRectF source = m_scene->contentRect();
+    m_scene->setItemCaching(false);
+    const auto restoreCaching = qScopeGuard([this] { m_scene->setItemCaching(true); });
+
+    if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(source.size().toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
+        svg.setTitle(m_session.plan().name);
+        svg.setDescription(tr("Dependency graph of %1, drawn by Fanout").arg(m_session.plan().name));
+        QPainter painter;
+        if (!painter.begin(&svg))
+            return fail(tr("Could not write %1.").arg(path));
+        m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+        painter.end();
+        if (QFileInfo(path).size() <= 0)
+            return fail(tr("Could not write %1.").arg(path));
+        return true;
+    }
+
+    const qreal scale = std::min({kExportScale, kMaxExportSide / std::max(source.width(), source.height()),
+                                  std::sqrt(kMaxExportPixels / (source.width() * source.height()))});
+    QImage image(QSize(int(std::ceil(source.width() * scale)), int(std::ceil(source.height() * scale))),
+                 QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return fail(tr("The graph is too large to export as an image; export it as SVG instead."));
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+    m_scene->render(&painter, QRectF(image.rect()), source);
+    painter.end();
+    if (!image.save(path, "PNG"))
+        return fail(tr("Could not write %1.").arg(path));
+    return true;
+}
+
+} // namespace fanout

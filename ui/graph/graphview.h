@@ -1,0 +1,226 @@
+#pragma once
+
+#include "engine/layout/graphlayout.h"
+
+#include <QGraphicsView>
+#include <QHash>
+#include <QPoint>
+#include <QPointF>
+#include <QSet>
+#include <QTransform>
+
+class QGraphicsLineItem;
+class QMenu;
+class QMimeData;
+class QTimer;
+
+namespace fanout {
+
+class GraphEdgeItem;
+class GraphGroupItem;
+class GraphLayouter;
+class GraphNodeItem;
+class GraphScene;
+class RunSession;
+struct RunEvent;
+
+// The plan's dependency graph, live: lays the plan out in the background whenever it changes,
+// colours each resource by its state as the run goes, and shares the session's selection
+// (clicking a node selects it everywhere; a selection made elsewhere highlights the node and the
+// paths through it). Wheel zooms around the cursor, dragging pans, right-click offers retry.
+//
+// While editable (see setEditable) the plan can be changed on the graph; the view only asks, the
+// window edits the PlanDocument and the new plan comes back through the session:
+// - Dragging a node's connector (the dot on its bottom edge, shown under the mouse), or Shift+drag
+//   from anywhere on a node, to another node draws a dependency in the direction of the arrows:
+//   from the dependency to what depends on it. Releasing anywhere but on another node cancels.
+// - Clicking an edge selects it; Delete (or Backspace) asks to remove that dependency, or, with
+//   nodes selected, those resources.
+// - Dragging a node moves it (all the selected ones when it is one of several selected); on
+//   release the view asks that the new positions be pinned (resourcesMoved). A pinned node shows
+//   a pin; its context menu offers Unpin Position.
+// - Dropping an executor type (kExecutorTypeMimeType), or the context menu on empty space, asks
+//   for a new resource there.
+// When a new layout arrives for an edited plan (one that shares resource ids with the plan shown
+// before), the zoom stays and a node that is in both (the selected one if it is) stays where it
+// was on screen; only a different plan is fitted anew.
+// Ctrl+click adds a node to the selection or takes it out; Ctrl+drag on empty space selects the
+// nodes in a rubber band. Several nodes selected show no upstream/downstream fading.
+class GraphView : public QGraphicsView
+{
+    Q_OBJECT
+
+public:
+    explicit GraphView(RunSession &session, QWidget *parent = nullptr);
+    ~GraphView() override;
+
+    GraphScene *graphScene() const { return m_scene; }
+    GraphNodeItem *nodeItem(int resource) const; // null before the layout has arrived
+    bool isFaded(int resource) const;            // drawn faded because another is selected
+    bool isLayingOut() const { return m_layingOut; }
+    QString layoutError() const { return m_layoutError; }
+    qreal zoom() const;                          // 1 = one scene unit per pixel
+
+    // Whether gestures that change the plan are on; they are never on while a run is in progress.
+    void setEditable(bool editable);
+    bool isEditable() const;
+
+    // Ids of the selected resources in plan order: several after Ctrl+click or a rubber band, else
+    // the session's selection (or none).
+    QStringList selectedIds() const;
+    GraphEdgeItem *selectedEdge() const { return m_selectedEdge; }
+    bool isDrawingDependency() const { return m_linkFrom >= 0; }
+    bool isMovingNodes() const { return m_movingNodes; }
+
+    // Where Edit -> Add Resource puts a new resource's centre, in scene coordinates: to the right
+    // of the selected node, further right (then down) until it overlaps no node; without a
+    // selection, the centre of what the view shows.
+    QPointF newResourcePosition() const;
+
+    // What a drag from a palette of executor types carries: the type's name in UTF-8.
+    static constexpr char kExecutorTypeMimeType[] = "application/x-fanout-executor-type";
+
+    // Ctrl++ (or Ctrl+=), Ctrl+- and Ctrl+0 (fit). Handled as keys, not shortcuts, so that they do
+    // not clash with a main window's menu shortcuts for the same zoom slots.
+    static bool handleZoomKey(QKeyEvent *event, GraphView *view);
+
+    // A menu of what can be done to `resource`: Retry, Retry with dependents, Show logs. The
+    // caller owns it. The context menu shows the same.
+    // While editable, a node that is pinned (or, when it is one of several selected, the pinned
+    // ones of those) also gets Unpin Position.
+    QMenu *createContextMenu(int resource, QWidget *parent = nullptr);
+    // The context menu on empty space while editable: Add <type> Resource Here for each built-in
+    // executor type, asking for one centred on `scenePos`. The caller owns it.
+    QMenu *createAddMenu(const QPointF &scenePos, QWidget *parent = nullptr);
+
+    // Writes the graph as shown, as PNG (twice the on-screen size, for sharp text) or SVG, chosen by
+    // the file name's extension. On failure returns false and says why in `error`.
+    bool exportTo(const QString &path, QString *error = nullptr);
+
+    static constexpr qreal kMinZoom = 0.05;
+    static constexpr qreal kMaxZoom = 4.0;
+
+public slots:
+    void zoomIn();
+    void zoomOut();
+    void setZoom(qreal zoom); // around the centre of the view
+    void fit();               // the whole graph, never magnified beyond 100%
+    void showResource(int resource); // scrolls its node into the middle of the view
+
+signals:
+    void showLogsRequested(int resource);
+    void zoomChanged(qreal zoom);
+    void layoutFinished(); // items built (or the layout failed; see layoutError())
+    // Asks that `dependentId` depend on `dependencyId` (a Shift+drag from the dependency's node to
+    // the dependent's).
+    void dependencyRequested(const QString &dependentId, const QString &dependencyId);
+    // Asks that `dependentId` no longer depend on `dependencyId` (a selected edge, Delete).
+    void dependencyRemovalRequested(const QString &dependentId, const QString &dependencyId);
+    void resourcesRemovalRequested(const QStringList &ids); // selected nodes, Delete
+    // Nodes were dragged: their new centres in scene coordinates (whole units), by resource id,
+    // to be pinned in the plan's layout section.
+    void resourcesMoved(const QHash<QString, QPointF> &centres);
+    // Unpin Position: these resources should go back to where the automatic layout puts them.
+    void unpinRequested(const QStringList &ids);
+    // A new resource of executor `type` centred on `sceneCentre` (a drop, or the context menu on
+    // empty space).
+    void resourceAddRequested(const QString &type, const QPointF &sceneCentre);
+
+protected:
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
+    void showEvent(QShowEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dragMoveEvent(QDragMoveEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+
+private:
+    void onPlanChanged();
+    void onLaidOut(quint64 generation, const GraphLayout &layout);
+    void placeInitially(); // the first view of a new layout
+    void rememberPlacement(); // before the items of the plan shown go
+    bool keepPlacement();     // after an edit's layout: false when no node survived
+    bool acceptsExecutorType(const QMimeData *mime) const;
+    void startMoving();
+    void moveNodesBy(QPointF delta);
+    void finishMoving();
+    void cancelMoving();
+    void onEvents(const QList<RunEvent> &events);
+    void onSelectionChanged(int resource);
+    void refreshNode(int resource);
+    void refreshAll();
+    void tick();
+    void updateTicking();
+    void scaleBy(qreal factor, QPoint anchor); // anchor: a viewport point that stays put
+    GraphNodeItem *nodeAt(const QPoint &viewportPos) const;
+    GraphEdgeItem *edgeAt(const QPoint &viewportPos) const;
+    void clickAt(QPoint viewportPos, Qt::KeyboardModifiers modifiers);
+    QList<int> selectedResources() const;
+    void selectMany(QList<int> resources, int current); // current: the one the session selects
+    void selectEdge(GraphEdgeItem *edge);               // null deselects
+    void showSelection();
+    void finishLink(QPoint viewportPos);
+    void cancelLink();
+    void forgetItems(); // before the scene's items are deleted
+    void startLink(const GraphNodeItem *from, QPoint viewportPos);
+    // The node whose connector is at `viewportPos` (within a few pixels), if the graph is editable.
+    GraphNodeItem *connectorAt(QPoint viewportPos) const;
+    void showConnector(int resource); // -1 hides it
+
+    RunSession &m_session;
+    GraphScene *m_scene;
+    GraphLayouter *m_layouter;
+    QTimer *m_ticker;           // repaints running nodes' elapsed time
+    QSet<int> m_running;        // resources whose node shows a running attempt
+    quint64 m_generation = 0;   // of the layout being waited for
+    // What the plan shown was laid out from, and the result: a plan whose input is the same (an
+    // edit of a property) is drawn again from it at once, without Graphviz.
+    GraphLayoutInput m_requested;
+    GraphLayoutInput m_shownInput;
+    GraphLayout m_shownLayout;
+    bool m_layingOut = false;
+    bool m_placementPending = false; // a new layout waits for the view to be shown
+    QString m_layoutError;
+    QPoint m_pressPos;          // where the left button went down, to tell a click from a pan
+    bool m_pressed = false;
+    bool m_editable = true;
+    bool m_rubberBanding = false;    // a Ctrl+drag from empty space
+    int m_linkFrom = -1;             // the dependency a Shift+drag started on
+    QGraphicsLineItem *m_linkLine = nullptr;
+    GraphEdgeItem *m_selectedEdge = nullptr;
+    QList<int> m_selection;          // when several nodes are selected; else the session's
+    bool m_selecting = false;        // selecting through the session for a multiple selection
+
+    // A plain drag that started on a node, while editable.
+    int m_pressedNode = -1;
+    int m_connector = -1;            // the node whose connector is shown (the mouse is over it)
+    bool m_movingNodes = false;      // it went further than a click
+    QList<int> m_moving;             // the nodes it moves
+    QList<QPointF> m_movingFrom;     // their item positions when it started
+    QList<GraphEdgeItem *> m_movingEdges; // edges with one end moving: routed anew
+    QList<GraphEdgeItem *> m_carriedEdges; // edges with both ends moving: carried along
+    QList<QPointF> m_carriedFrom;
+    struct MovingGroup
+    {
+        GraphGroupItem *item = nullptr;
+        GraphLayout::Cluster cluster;
+        QRectF membersBefore;
+        QList<int> members;
+    };
+    QList<MovingGroup> m_movingGroups;
+
+    // The plan shown before the current layout, for an edit's layout not to jump.
+    QStringList m_shownIds;                 // by resource index, as built
+    QHash<QString, QPointF> m_shownAt;      // node centres in viewport coordinates
+    QString m_shownSelected;
+    QTransform m_shownTransform;
+};
+
+} // namespace fanout

@@ -1,0 +1,114 @@
+#pragma once
+
+#include "engine/support/diagnostic.h"
+#include "engine/plan/resourcecheck.h"
+
+#include <QPointer>
+#include <QWidget>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTabWidget;
+
+namespace fanout {
+
+class PlanDocument;
+
+// Edits one resource of a PlanDocument: a form that fits its executor type (common fields, retry
+// policy, then sim, command or http), and its JSON for what the form does not cover. Every field is
+// checked as the user types, with the engine's messages, and marked in place when invalid; a valid
+// value is applied when the field is left or Enter is pressed, as one undoable step of the
+// document. Invalid values never reach the document. The form reads the resource from the document
+// by id (a run shows a snapshot of the plan, which may differ) and follows the document's changes.
+class ResourceForm : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ResourceForm(QWidget *parent = nullptr);
+    ~ResourceForm() override;
+
+    void setDocument(PlanDocument *document);
+    // Shows the document's resource with this id (none for an empty id).
+    void showResource(const QString &id);
+    QString resourceId() const { return m_id; }
+
+    // Read-only with `reason` shown on one line ("Running: locked until its attempt ends"); an empty
+    // reason makes it editable again. `note` is a one-line note for an editable form.
+    void setLocked(const QString &reason, const QString &note = QString());
+    bool isLocked() const { return !m_lockReason.isEmpty(); }
+
+    // Shows and focuses what edits `path` (relative to the resource, as diagnostics give it after
+    // "resources[N].": "timeout", "retry.backoff.initial", "command[1]", "request.url"): a form field,
+    // or else the JSON view with the cursor at that member. False when the resource has no such place.
+    bool focusField(const QString &path, QWidget **focused = nullptr);
+
+    // For tests and the Inspector: the widget editing `path` in the form (a QLineEdit, QComboBox,
+    // QCheckBox, FieldList or QPlainTextEdit), the label under it, and the JSON view.
+    QWidget *editor(const QString &path) const;
+    QWidget *secondEditor(const QString &path) const; // the maximum of a [min, max] duration
+    QLabel *message(const QString &path) const;
+    QLabel *lockLabel() const { return m_lock; }
+    QLabel *problemsLabel() const { return m_problems; } // problems no field shows
+    QTabWidget *tabs() const { return m_tabs; }
+    QPlainTextEdit *jsonEdit() const { return m_json; }
+    QLabel *jsonMessage() const { return m_jsonMessage; }
+    QPushButton *applyButton() const { return m_apply; }
+    // Applies the JSON view, as its Apply button and Ctrl+Return do; false (and why, under it) when refused.
+    bool applyJson();
+
+private:
+    struct Field;
+    struct Section;
+
+    bool eventFilter(QObject *watched, QEvent *event) override;
+    void buildForm();
+    Field &addField(Section &section, const QString &label, const QString &path, const QString &what, QWidget *editor,
+                    const QString &tip);
+    Section &addSection(const QString &title, const QString &type);
+    void load();                          // from the document
+    const nlohmann::ordered_json *object() const; // the resource in the document
+    void edited(Field &field);            // typed in: check
+    void commit(Field &field);            // left or Enter: apply when valid
+    void showMessages(Field &field, const Diagnostics &diagnostics);
+    void showOtherProblems(const Diagnostics &diagnostics);
+    void jsonEdited();
+    void loadJson(const nlohmann::ordered_json &resource);
+    void updatePlaceholders(int index);
+    Field *fieldFor(const QString &path) const;
+    Field *fieldAt(const QString &path) const; // the one editing exactly `path`; null when none
+    // `resource` with the field's value put in, or nullopt (the reason shown) when it has none.
+    std::optional<nlohmann::ordered_json> withValueOf(Field &field, const nlohmann::ordered_json &resource);
+    void revert(Field &field);            // Escape: the document's value again
+
+    QPointer<PlanDocument> m_document; // the main window deletes it before its docks
+    mutable ResourceCheck m_check;
+    mutable bool m_checkStale = true; // m_check has not seen the document's latest change
+    QString m_id;
+    QString m_type;
+    QString m_lockReason;
+    bool m_loading = false;
+    bool m_jsonDirty = false;
+
+    QTabWidget *m_tabs;
+    QLabel *m_lock;
+    QLabel *m_problems;
+    QLabel *m_missing;
+    QWidget *m_formPage;
+    std::vector<std::unique_ptr<Section>> m_sections;
+    std::vector<std::unique_ptr<Field>> m_fields;
+    QHash<QObject *, Field *> m_escapable; // line edits where Escape reverts their field
+    QPlainTextEdit *m_json;
+    QLabel *m_jsonMessage;
+    QPushButton *m_apply;
+    QPushButton *m_revert;
+};
+
+} // namespace fanout

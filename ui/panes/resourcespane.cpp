@@ -1,0 +1,126 @@
+#include "ui/panes/resourcespane.h"
+
+#include "models/run/resourcefiltermodel.h"
+#include "models/run/resourcetablemodel.h"
+#include "models/run/runsession.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMenu>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace fanout {
+
+ResourcesPane::ResourcesPane(RunSession &session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_model(new ResourceTableModel(session, this))
+    , m_filter(new ResourceFilterModel(this))
+    , m_view(new QTableView)
+    , m_text(new QLineEdit)
+    , m_states(new QComboBox)
+{
+    m_filter->setSourceModel(m_model);
+
+    m_text->setPlaceholderText(tr("Filter resources…"));
+    m_text->setClearButtonEnabled(true);
+    m_states->addItem(tr("All states"), QVariant());
+    const auto addStates = [this](const QString &label, const QList<ResourceState> &states) {
+        QVariantList list;
+        for (ResourceState s : states)
+            list.append(int(s));
+        m_states->addItem(label, list);
+    };
+    addStates(tr("Failed"), {ResourceState::Failed});
+    addStates(tr("Running"), {ResourceState::Running, ResourceState::RetryWait});
+    addStates(tr("Waiting"), {ResourceState::Pending, ResourceState::Ready});
+    addStates(tr("Succeeded"), {ResourceState::Succeeded});
+    addStates(tr("Skipped or cancelled"), {ResourceState::Skipped, ResourceState::Cancelled});
+    addStates(tr("Not succeeded"), {ResourceState::Failed, ResourceState::Skipped, ResourceState::Cancelled});
+    m_states->setToolTip(tr("Show only resources in these states"));
+
+    auto *filters = new QHBoxLayout;
+    filters->setContentsMargins(4, 4, 4, 0);
+    filters->addWidget(m_text, 1);
+    filters->addWidget(m_states);
+
+    m_view->setModel(m_filter);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(-1, Qt::AscendingOrder); // plan order until the user picks a column
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    // Narrow enough that every column fits the pane's default width; the id column stretches.
+    m_view->setColumnWidth(ResourceTableModel::TypeColumn, 66);
+    m_view->setColumnWidth(ResourceTableModel::GroupColumn, 58);
+    m_view->setColumnWidth(ResourceTableModel::StateColumn, 104);
+    m_view->setColumnWidth(ResourceTableModel::AttemptsColumn, 62);
+    m_view->setColumnWidth(ResourceTableModel::DurationColumn, 64);
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(ResourceTableModel::IdColumn, QHeaderView::Stretch);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addLayout(filters);
+    layout->addWidget(m_view);
+
+    connect(m_text, &QLineEdit::textChanged, m_filter, &ResourceFilterModel::setText);
+    connect(m_states, &QComboBox::currentIndexChanged, this, [this] {
+        QList<ResourceState> states;
+        for (const QVariant &s : m_states->currentData().toList())
+            states.append(ResourceState(s.toInt()));
+        m_filter->setStates(states);
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
+        if (current.isValid())
+            m_session.select(resourceAt(current));
+    });
+    connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        emit showLogsRequested(resourceAt(index));
+    });
+    connect(m_view, &QTableView::customContextMenuRequested, this, &ResourcesPane::showContextMenu);
+    connect(&session, &RunSession::selectionChanged, this, &ResourcesPane::onSelectionChanged);
+}
+
+int ResourcesPane::resourceAt(const QModelIndex &proxyIndex) const
+{
+    return proxyIndex.data(ResourceTableModel::ResourceRole).toInt();
+}
+
+void ResourcesPane::onSelectionChanged(int resource)
+{
+    if (resource < 0) {
+        m_view->selectionModel()->clearSelection();
+        return;
+    }
+    const QModelIndex index = m_filter->mapFromSource(m_model->index(resource, 0));
+    if (!index.isValid() || index.row() == m_view->currentIndex().row())
+        return;
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->scrollTo(index);
+}
+
+void ResourcesPane::showContextMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_view->indexAt(pos);
+    if (!index.isValid())
+        return;
+    const int r = resourceAt(index);
+    QMenu menu(this);
+    QAction *retry = menu.addAction(tr("Retry"), this, [this, r] { m_session.retry({m_session.plan().resources[r].id}); });
+    retry->setEnabled(m_session.canRetry(r));
+    QAction *withDependents = menu.addAction(tr("Retry with dependents"), this, [this, r] { m_session.retryWithDependents(r); });
+    withDependents->setEnabled(m_session.canRetry(r));
+    menu.addAction(tr("Show logs"), this, [this, r] { emit showLogsRequested(r); });
+    menu.exec(m_view->viewport()->mapToGlobal(pos));
+}
+
+} // namespace fanout

@@ -1,0 +1,1054 @@
+#include "ui/timeline/timelineview.h"
+
+#include "engine/support/duration.h"
+#include "models/run/runsession.h"
+#include "models/run/statestyle.h"
+
+#include <QContextMenuEvent>
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QPainter>
+#include <QPainterPath>
+#include <QScrollBar>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace fanout {
+
+namespace {
+
+constexpr int kRowHeight = 20;
+constexpr int kHeaderHeight = 26;
+constexpr int kStripHeight = 76;    // at most; less in a short view, down to kMinStripHeight
+constexpr int kMinStripHeight = 50;
+constexpr int kPlotPadding = 10;  // between the label column and time 0
+constexpr int kRightMargin = 18;
+constexpr int kTickSpacing = 70;  // at least this many pixels between labelled ticks
+constexpr int kTickIntervalMs = 150;
+
+const QColor kChrome(0xf8, 0xf9, 0xfa);      // label column, header
+const QColor kBorder(0xda, 0xdc, 0xe0);
+const QColor kGrid(0xec, 0xed, 0xef);
+const QColor kAlternate(0xfb, 0xfb, 0xfc);
+const QColor kMuted(0x5f, 0x63, 0x68);
+const QColor kNow(0x20, 0x21, 0x24);
+const QColor kLimit(0xc5, 0x22, 0x1f);
+
+ResourceState stateOf(AttemptRecord::Outcome outcome)
+{
+    switch (outcome) {
+    case AttemptRecord::Outcome::Running: return ResourceState::Running;
+    case AttemptRecord::Outcome::Succeeded: return ResourceState::Succeeded;
+    case AttemptRecord::Outcome::Failed:
+    case AttemptRecord::Outcome::TimedOut: return ResourceState::Failed;
+    case AttemptRecord::Outcome::Cancelled: return ResourceState::Cancelled;
+    }
+    return ResourceState::Running;
+}
+
+QString outcomeText(AttemptRecord::Outcome outcome)
+{
+    switch (outcome) {
+    case AttemptRecord::Outcome::Running: return QStringLiteral("is running");
+    case AttemptRecord::Outcome::Succeeded: return QStringLiteral("succeeded");
+    case AttemptRecord::Outcome::Failed: return QStringLiteral("failed");
+    case AttemptRecord::Outcome::TimedOut: return QStringLiteral("timed out");
+    case AttemptRecord::Outcome::Cancelled: return QStringLiteral("was cancelled");
+    }
+    return QString();
+}
+
+// The value of a step function at `timeMs` (0 before its first step).
+int valueAt(const std::vector<TimelineStep> &steps, qint64 timeMs)
+{
+    const auto after = std::upper_bound(steps.begin(), steps.end(), timeMs,
+                                        [](qint64 t, const TimelineStep &step) { return t < step.timeMs; });
+    return after == steps.begin() ? 0 : std::prev(after)->value;
+}
+
+} // namespace
+
+TimelineView::TimelineView(RunSession &session, QWidget *parent)
+    : QAbstractScrollArea(parent)
+    , m_session(session)
+    , m_data(session)
+{
+    setFocusPolicy(Qt::StrongFocus);
+    setMinimumHeight(kHeaderHeight + kMinStripHeight + 4 * kRowHeight);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    viewport()->setAutoFillBackground(false);
+    m_tick.setInterval(kTickIntervalMs);
+    connect(&m_tick, &QTimer::timeout, this, &TimelineView::onTick);
+
+    connect(&session, &RunSession::planChanged, this, &TimelineView::onPlanChanged);
+    connect(&session, &RunSession::runStarted, this, &TimelineView::onRunStarted);
+    connect(&session, &RunSession::eventsRecorded, this, &TimelineView::onEventsRecorded);
+    connect(&session, &RunSession::runFinished, this, &TimelineView::onRunFinished);
+    connect(&session, &RunSession::selectionChanged, this, &TimelineView::onSelectionChanged);
+
+    onPlanChanged();
+    if (session.hasRun()) {
+        // Opened in the middle of (or after) a run: read what the journal holds so far.
+        m_data.catchUp();
+        if (session.isRunning())
+            m_tick.start();
+        updateFitExtent();
+        relayout();
+    }
+}
+
+TimelineView::~TimelineView() = default;
+
+QList<int> TimelineView::criticalPath() const
+{
+    return m_data.criticalPath(nowMs());
+}
+
+// --- session ---------------------------------------------------------------------------------
+
+void TimelineView::onPlanChanged()
+{
+    m_tick.stop();
+    m_data.reset();
+    m_selected = m_session.selected();
+
+    // The label column fits the longest display name, within reason: long names are elided.
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics metrics(bold);
+    int widest = metrics.horizontalAdvance(QStringLiteral("Running 10000, peak 10000"));
+    for (const Resource &resource : m_session.plan().resources)
+        widest = std::max(widest, metrics.horizontalAdvance(resource.displayName()));
+    m_labelWanted = std::clamp(widest + 40, 170, 320);
+
+    // Before a run the axis spans what the plan is expected to take.
+    m_planEstimateMs = 0;
+    const PlanGraph &graph = m_session.graph();
+    if (graph.size() > 0 && graph.isAcyclic()) {
+        std::vector<qint64> estimates(std::size_t(graph.size()));
+        for (int r = 0; r < graph.size(); ++r)
+            estimates[std::size_t(r)] = m_session.estimateMs(r);
+        const std::vector<qint64> paths = graph.remainingPathLengths(estimates);
+        m_planEstimateMs = *std::max_element(paths.begin(), paths.end());
+    }
+    verticalScrollBar()->setValue(0);
+    setFitting(true);
+    updateFitExtent();
+    relayout();
+    viewport()->update();
+}
+
+void TimelineView::onRunStarted()
+{
+    m_data.catchUp();
+    m_tick.start();
+    updateFitExtent();
+    relayout();
+    viewport()->update();
+}
+
+void TimelineView::onEventsRecorded(const QList<RunEvent> &events)
+{
+    const bool newRun = std::any_of(events.begin(), events.end(),
+                                    [](const RunEvent &e) { return e.kind == RunEvent::Kind::RunStarted; });
+    if (newRun)
+        m_data.reset();
+    m_data.catchUp();
+    if (m_tick.isActive())
+        return; // the next tick repaints, however many batches arrive before it
+    updateFitExtent();
+    relayout();
+    viewport()->update();
+}
+
+void TimelineView::onRunFinished()
+{
+    m_data.catchUp();
+    m_tick.stop();
+    updateFitExtent();
+    relayout();
+    viewport()->update();
+}
+
+void TimelineView::onSelectionChanged(int resource)
+{
+    m_selected = resource;
+    if (resource >= 0)
+        ensureRowVisible(resource);
+    viewport()->update();
+}
+
+void TimelineView::onTick()
+{
+    updateFitExtent();
+    relayout();
+    viewport()->update();
+}
+
+// --- scale and scrolling ---------------------------------------------------------------------
+
+qint64 TimelineView::nowMs() const
+{
+    if (m_session.isRunning())
+        return std::max(m_session.elapsedMs(), m_data.lastEventMs());
+    return m_data.finishedMs() >= 0 ? m_data.finishedMs() : m_data.lastEventMs();
+}
+
+qint64 TimelineView::contentEndMs() const
+{
+    return std::max(m_fitExtentMs, nowMs());
+}
+
+void TimelineView::updateFitExtent()
+{
+    if (!m_data.hasRun()) {
+        m_fitExtentMs = m_planEstimateMs > 0 ? qint64(double(m_planEstimateMs) * 1.1) : 10'000;
+    } else if (!m_session.isRunning()) {
+        m_fitExtentMs = std::max<qint64>(200, qint64(double(nowMs()) * 1.03));
+    } else {
+        // While running, the axis spans the expected end of the run, so that bars grow across a
+        // steady scale; it grows (or shrinks) in steps, not with every tick.
+        const qint64 now = nowMs();
+        const qint64 remaining = m_session.estimatedRemainingMs();
+        const qint64 target = std::max<qint64>(
+            1000, std::max(qint64(double(now) * 1.05), remaining >= 0 ? now + remaining : qint64(double(now) * 1.25)));
+        if (target > m_fitExtentMs)
+            m_fitExtentMs = qint64(double(target) * 1.2);
+        else if (double(target) < double(m_fitExtentMs) * 0.5)
+            m_fitExtentMs = qint64(double(target) * 1.1);
+    }
+}
+
+void TimelineView::relayout()
+{
+    // Names get at most a third of a narrow view; longer ones are elided.
+    m_labelWidth = std::min(m_labelWanted, std::max(150, viewport()->width() / 3));
+    const int width = plotWidth();
+    if (m_fitting)
+        m_msPerPx = double(std::max<qint64>(1, m_fitExtentMs)) / double(width);
+
+    const int rowsHeight = std::max(0, rowsBottom() - rowsTop());
+    QScrollBar *vertical = verticalScrollBar();
+    vertical->setRange(0, std::max(0, m_data.rowCount() * kRowHeight - rowsHeight));
+    vertical->setPageStep(std::max(kRowHeight, rowsHeight));
+    vertical->setSingleStep(kRowHeight);
+
+    QScrollBar *horizontal = horizontalScrollBar();
+    const double contentPx = double(contentEndMs()) / m_msPerPx;
+    horizontal->setRange(0, m_fitting ? 0 : std::max(0, int(std::ceil(contentPx)) - width));
+    horizontal->setPageStep(width);
+    horizontal->setSingleStep(std::max(1, width / 20));
+}
+
+void TimelineView::setFitting(bool fitting)
+{
+    if (fitting == m_fitting)
+        return;
+    m_fitting = fitting;
+    emit fittingChanged(fitting);
+}
+
+void TimelineView::fit()
+{
+    setFitting(true);
+    updateFitExtent();
+    relayout();
+    horizontalScrollBar()->setValue(0);
+    viewport()->update();
+}
+
+void TimelineView::zoomIn()
+{
+    zoomBy(2.0, m_labelWidth + kPlotPadding + plotWidth() / 2);
+}
+
+void TimelineView::zoomOut()
+{
+    zoomBy(0.5, m_labelWidth + kPlotPadding + plotWidth() / 2);
+}
+
+void TimelineView::zoomBy(double factor, int anchorX)
+{
+    if (factor <= 0)
+        return;
+    const double anchor = std::clamp<double>(anchorX, m_labelWidth + kPlotPadding, m_labelWidth + kPlotPadding + plotWidth());
+    const double anchorMs = timeAt(anchor);
+    // Zooming out as far as everything fits is fitting, which then follows the run again.
+    const double fitMsPerPx = double(std::max(contentEndMs(), m_fitExtentMs)) / double(plotWidth());
+    const double msPerPx = std::max(0.01, m_msPerPx / factor);
+    if (msPerPx >= fitMsPerPx * 0.999) {
+        fit();
+        return;
+    }
+    m_msPerPx = msPerPx;
+    setFitting(false);
+    relayout();
+    horizontalScrollBar()->setValue(int(std::lround(anchorMs / m_msPerPx - (anchor - m_labelWidth - kPlotPadding))));
+    viewport()->update();
+}
+
+void TimelineView::ensureRowVisible(int resource)
+{
+    const int rowsHeight = rowsBottom() - rowsTop();
+    QScrollBar *vertical = verticalScrollBar();
+    const int top = resource * kRowHeight;
+    if (top < vertical->value())
+        vertical->setValue(top);
+    else if (top + kRowHeight > vertical->value() + rowsHeight)
+        vertical->setValue(top + kRowHeight - rowsHeight);
+}
+
+// --- geometry --------------------------------------------------------------------------------
+
+int TimelineView::rowsTop() const
+{
+    return kHeaderHeight;
+}
+
+int TimelineView::rowsBottom() const
+{
+    // The strip gives the rows room in a short view.
+    const int strip = std::clamp(viewport()->height() / 5, kMinStripHeight, kStripHeight);
+    return std::max(kHeaderHeight, viewport()->height() - strip);
+}
+
+int TimelineView::plotWidth() const
+{
+    return std::max(1, viewport()->width() - m_labelWidth - kPlotPadding - kRightMargin);
+}
+
+double TimelineView::xOf(qint64 timeMs) const
+{
+    return m_labelWidth + kPlotPadding + double(timeMs) / m_msPerPx - horizontalScrollBar()->value();
+}
+
+double TimelineView::timeAt(double x) const
+{
+    return (x - m_labelWidth - kPlotPadding + horizontalScrollBar()->value()) * m_msPerPx;
+}
+
+int TimelineView::firstVisibleRow() const
+{
+    return verticalScrollBar()->value() / kRowHeight;
+}
+
+QRect TimelineView::rowRect(int resource) const
+{
+    return QRect(0, rowsTop() + resource * kRowHeight - verticalScrollBar()->value(), viewport()->width(), kRowHeight);
+}
+
+QRect TimelineView::plotRect() const
+{
+    return QRect(m_labelWidth, rowsTop(), viewport()->width() - m_labelWidth, rowsBottom() - rowsTop());
+}
+
+int TimelineView::heightForAllRows() const
+{
+    return kHeaderHeight + m_data.rowCount() * kRowHeight + kStripHeight + 2 * frameWidth();
+}
+
+QRect TimelineView::stripRect() const
+{
+    return QRect(0, rowsBottom(), viewport()->width(), viewport()->height() - rowsBottom());
+}
+
+QRect TimelineView::attemptRect(int resource, int attempt) const
+{
+    if (resource < 0 || resource >= m_data.rowCount() || attempt < 0 || attempt >= m_data.attempts(resource).size())
+        return QRect();
+    const AttemptRecord &record = m_data.attempts(resource)[attempt];
+    const qint64 end = record.endMs >= 0 ? record.endMs : std::max(record.startMs, nowMs());
+    const double left = xOf(record.startMs);
+    const double right = std::max(xOf(end), left + 3); // the shortest attempt still shows
+    const QRect row = rowRect(resource);
+    return QRectF(left, row.top() + 3, right - left, kRowHeight - 6).toAlignedRect();
+}
+
+QRect TimelineView::waitRect(int resource, int attempt) const
+{
+    if (resource < 0 || resource >= m_data.rowCount() || attempt < 0 || attempt >= m_data.attempts(resource).size())
+        return QRect();
+    const AttemptRecord &record = m_data.attempts(resource)[attempt];
+    if (record.startMs <= record.readyMs)
+        return QRect();
+    const QRect row = rowRect(resource);
+    const double left = xOf(record.readyMs);
+    return QRectF(left, row.top() + 6, xOf(record.startMs) - left, kRowHeight - 12).toAlignedRect();
+}
+
+TimelineView::Hit TimelineView::hitTest(const QPoint &pos) const
+{
+    Hit hit;
+    if (pos.y() < rowsTop() || pos.y() >= rowsBottom())
+        return hit;
+    const int row = (pos.y() - rowsTop() + verticalScrollBar()->value()) / kRowHeight;
+    if (row < 0 || row >= m_data.rowCount())
+        return hit;
+    hit.resource = row;
+    if (pos.x() < m_labelWidth)
+        return hit;
+    const QList<AttemptRecord> &attempts = m_data.attempts(row);
+    // Later attempts are drawn on top, so they win; a few pixels of slack make thin bars easy to hit.
+    for (int i = int(attempts.size()) - 1; i >= 0; --i) {
+        const QRect wait = waitRect(row, i);
+        const QRect bar = attemptRect(row, i);
+        const int left = (wait.isValid() ? wait.left() : bar.left()) - 3;
+        const int right = bar.right() + (bar.width() < 16 ? 9 : 3); // a narrow bar's glyph sits past its end
+        if (pos.x() >= left && pos.x() <= right) {
+            hit.attempt = i;
+            break;
+        }
+    }
+    return hit;
+}
+
+// --- text ------------------------------------------------------------------------------------
+
+QString TimelineView::toolTipText(int resource, int attempt) const
+{
+    if (resource < 0 || resource >= m_data.rowCount())
+        return QString();
+    if (attempt < 0 || attempt >= m_data.attempts(resource).size())
+        return rowToolTip(resource);
+    const Resource &res = m_session.plan().resources[resource];
+    const AttemptRecord &record = m_data.attempts(resource)[attempt];
+    QString text = QStringLiteral("<b>%1</b>").arg(res.displayName().toHtmlEscaped());
+    if (!res.name.isEmpty())
+        text += QStringLiteral(" <span style=\"color:#5f6368\">(%1)</span>").arg(res.id.toHtmlEscaped());
+    text += QStringLiteral("<br>Attempt %1 %2").arg(record.number).arg(outcomeText(record.outcome));
+    if (m_data.wasRetried(resource, record.number))
+        text += QStringLiteral(", retried automatically");
+    if (record.startMs > record.readyMs)
+        text += QStringLiteral("<br>Waited %1 for a free slot").arg(formatDuration(record.startMs - record.readyMs));
+    text += QStringLiteral("<br>Started at %1").arg(formatDuration(record.startMs));
+    if (record.endMs >= 0) {
+        text += QStringLiteral(", ended at %1, took %2")
+                    .arg(formatDuration(record.endMs), formatDuration(record.endMs - record.startMs));
+    } else {
+        text += QStringLiteral(", running for %1").arg(formatDuration(std::max<qint64>(0, nowMs() - record.startMs)));
+    }
+    if (!record.error.isEmpty())
+        text += QStringLiteral("<br><span style=\"color:#b31412\">Error: %1</span>").arg(record.error.toHtmlEscaped());
+    if (m_data.isCritical(resource))
+        text += QStringLiteral("<br><i>On the critical path</i>");
+    return text;
+}
+
+QString TimelineView::rowToolTip(int resource) const
+{
+    const Resource &res = m_session.plan().resources[resource];
+    QString text = QStringLiteral("<b>%1</b>").arg(res.displayName().toHtmlEscaped());
+    if (!res.name.isEmpty())
+        text += QStringLiteral(" <span style=\"color:#5f6368\">(%1)</span>").arg(res.id.toHtmlEscaped());
+    const ResourceState state = m_data.state(resource);
+    text += QStringLiteral("<br>%1").arg(StateStyle::label(state));
+    const qsizetype attempts = m_data.attempts(resource).size();
+    if (attempts > 0)
+        text += attempts == 1 ? QStringLiteral(", 1 attempt") : QStringLiteral(", %1 attempts").arg(attempts);
+    if (const qint64 since = m_data.readySinceMs(resource); since >= 0)
+        text += QStringLiteral("<br>Waiting for a free slot since %1 (%2 so far)")
+                    .arg(formatDuration(since), formatDuration(std::max<qint64>(0, nowMs() - since)));
+    const QString reason = m_data.hasRun() ? m_session.status(resource).reason : QString();
+    if (!reason.isEmpty())
+        text += QStringLiteral("<br>%1").arg(reason.toHtmlEscaped());
+    if (m_data.isCritical(resource))
+        text += QStringLiteral("<br><i>On the critical path</i>");
+    return text;
+}
+
+QString TimelineView::stripToolTip(const QPoint &pos) const
+{
+    if (!m_data.hasRun() || pos.x() < m_labelWidth)
+        return QString();
+    const qint64 t = std::max<qint64>(0, qint64(timeAt(pos.x())));
+    if (t > nowMs())
+        return QString();
+    return QStringLiteral("At %1: %2 running, limit %3")
+        .arg(formatDuration(t))
+        .arg(valueAt(m_data.runningSteps(), t))
+        .arg(valueAt(m_data.limitSteps(), t));
+}
+
+qint64 TimelineView::tickStepMs(double msPerPixel, int minSpacingPx)
+{
+    static const qint64 steps[] = {
+        1, 2, 5, 10, 20, 50, 100, 200, 500,                     // below a second
+        1'000, 2'000, 5'000, 10'000, 15'000, 30'000,            // seconds
+        60'000, 120'000, 300'000, 600'000, 900'000, 1'800'000,  // minutes
+        3'600'000, 7'200'000, 10'800'000, 21'600'000, 43'200'000, 86'400'000,
+    };
+    const double least = msPerPixel * minSpacingPx;
+    for (const qint64 step : steps) {
+        if (double(step) >= least)
+            return step;
+    }
+    const qint64 day = 86'400'000;
+    return day * qint64(std::ceil(least / double(day)));
+}
+
+QString TimelineView::tickLabel(qint64 timeMs, qint64 stepMs)
+{
+    if (stepMs < 1000 && timeMs % 1000 != 0) {
+        const int decimals = stepMs % 100 == 0 ? 1 : stepMs % 10 == 0 ? 2 : 3;
+        QString text = QString::number(double(timeMs) / 1000.0, 'f', decimals);
+        while (text.endsWith(QLatin1Char('0')))
+            text.chop(1);
+        return text + QLatin1Char('s');
+    }
+    const qint64 totalSeconds = timeMs / 1000;
+    if (totalSeconds < 60)
+        return QStringLiteral("%1s").arg(totalSeconds);
+    const qint64 hours = totalSeconds / 3600;
+    const qint64 minutes = totalSeconds / 60 % 60;
+    const qint64 seconds = totalSeconds % 60;
+    QStringList parts;
+    if (hours > 0)
+        parts << QStringLiteral("%1h").arg(hours);
+    if (minutes > 0)
+        parts << QStringLiteral("%1m").arg(minutes);
+    if (seconds > 0)
+        parts << QStringLiteral("%1s").arg(seconds);
+    return parts.join(QLatin1Char(' '));
+}
+
+// --- painting helpers, shared with the legend ------------------------------------------------
+
+QColor TimelineView::criticalColor()
+{
+    return QColor(0x93, 0x34, 0xe6);
+}
+
+QColor TimelineView::selectionColor()
+{
+    return QColor(0xe2, 0xec, 0xfd);
+}
+
+void TimelineView::paintWait(QPainter *painter, const QRectF &rect)
+{
+    painter->save();
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(StateStyle::fill(ResourceState::Ready));
+    painter->drawRect(rect);
+    QColor hatch = StateStyle::stroke(ResourceState::Ready);
+    hatch.setAlpha(150);
+    painter->setBrush(QBrush(hatch, Qt::BDiagPattern));
+    painter->drawRect(rect);
+    painter->restore();
+}
+
+void TimelineView::paintAttempt(QPainter *painter, const QRectF &rect, AttemptRecord::Outcome outcome, bool critical)
+{
+    const ResourceState state = stateOf(outcome);
+    const QColor stroke = StateStyle::stroke(state);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(critical ? QPen(criticalColor(), 2.0) : QPen(stroke, 1.0));
+    painter->setBrush(StateStyle::fill(state));
+    painter->drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 2, 2);
+
+    // The outcome as a glyph at the bar's end, so that it never rests on colour alone: a check,
+    // a cross, a clock for a timeout, a square for a cancel, a play sign while running.
+    const ResourceState glyph = outcome == AttemptRecord::Outcome::TimedOut ? ResourceState::RetryWait : state;
+    const qreal size = rect.height() - 4;
+    if (rect.width() >= size + 6) {
+        StateStyle::paintGlyph(painter, QRectF(rect.right() - size - 2, rect.top() + 2, size, size), glyph, stroke);
+    } else {
+        // Too narrow to hold it: a small badge on the bar's end.
+        const QPointF centre(rect.right(), rect.center().y());
+        const qreal radius = size / 2 + 1.5;
+        painter->setPen(QPen(critical ? criticalColor() : stroke, critical ? 1.5 : 1.0));
+        painter->setBrush(Qt::white);
+        painter->drawEllipse(centre, radius, radius);
+        StateStyle::paintGlyph(painter, QRectF(centre.x() - radius + 2, centre.y() - radius + 2, 2 * radius - 4, 2 * radius - 4),
+                               glyph, stroke);
+    }
+    painter->restore();
+}
+
+void TimelineView::paintBackoff(QPainter *painter, qreal x1, qreal x2, qreal y)
+{
+    painter->save();
+    painter->setPen(QPen(StateStyle::stroke(ResourceState::RetryWait), 1.5, Qt::DotLine));
+    painter->drawLine(QPointF(x1, y), QPointF(x2, y));
+    painter->restore();
+}
+
+// --- painting --------------------------------------------------------------------------------
+
+void TimelineView::paintEvent(QPaintEvent *)
+{
+    QPainter painter(viewport());
+    painter.fillRect(viewport()->rect(), palette().base());
+    const qint64 now = nowMs();
+    const qint64 step = tickStepMs(m_msPerPx, kTickSpacing);
+    const int first = firstVisibleRow();
+    const int last = std::min(m_data.rowCount() - 1,
+                              (verticalScrollBar()->value() + rowsBottom() - rowsTop()) / kRowHeight);
+    if (m_data.hasRun())
+        m_data.criticalPath(now); // refreshes which rows are critical
+
+    painter.save();
+    painter.setClipRect(QRect(m_labelWidth, rowsTop(), viewport()->width() - m_labelWidth, rowsBottom() - rowsTop()));
+    paintRowBackgrounds(painter, first, last);
+    paintCriticalLinks(painter, now); // beneath the bars, which it joins
+    paintBars(painter, now, first, last);
+    painter.restore();
+    painter.save();
+    painter.setClipRect(QRect(0, rowsTop(), m_labelWidth, rowsBottom() - rowsTop()));
+    paintLabels(painter, first, last);
+    painter.restore();
+
+    if (!m_data.hasRun())
+        paintHint(painter);
+    paintHeader(painter, now, step);
+    paintStrip(painter, now);
+    paintNowLine(painter, now);
+}
+
+void TimelineView::paintGrid(QPainter &painter, qint64 step, int top, int bottom)
+{
+    const qint64 firstTick = std::max<qint64>(0, qint64(timeAt(m_labelWidth) / double(step)) * step);
+    const double right = viewport()->width();
+    painter.setPen(QPen(kGrid, 1));
+    for (qint64 t = firstTick;; t += step) {
+        const double x = std::round(xOf(t)) + 0.5;
+        if (x > right)
+            break;
+        if (x >= m_labelWidth)
+            painter.drawLine(QPointF(x, top), QPointF(x, bottom));
+    }
+}
+
+void TimelineView::paintRowBackgrounds(QPainter &painter, int first, int last)
+{
+    const int width = viewport()->width();
+    for (int r = first; r <= last; ++r) {
+        const QRect row = rowRect(r);
+        if (r == m_selected)
+            painter.fillRect(QRect(m_labelWidth, row.top(), width - m_labelWidth, kRowHeight), selectionColor());
+        else if (r % 2 == 1)
+            painter.fillRect(QRect(m_labelWidth, row.top(), width - m_labelWidth, kRowHeight), kAlternate);
+    }
+    paintGrid(painter, tickStepMs(m_msPerPx, kTickSpacing), rowsTop(), rowsBottom());
+}
+
+void TimelineView::paintBars(QPainter &painter, qint64 now, int first, int last)
+{
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    painter.setFont(small);
+    for (int r = first; r <= last; ++r) {
+        const QList<AttemptRecord> &attempts = m_data.attempts(r);
+        const bool critical = m_data.isCritical(r);
+        const double middle = rowRect(r).center().y() + 0.5;
+        for (int i = 0; i < attempts.size(); ++i) {
+            const AttemptRecord &record = attempts[i];
+            if (i > 0 && m_data.wasRetried(r, attempts[i - 1].number) && attempts[i - 1].endMs >= 0)
+                paintBackoff(&painter, xOf(attempts[i - 1].endMs), xOf(record.readyMs), middle);
+            const QRect wait = waitRect(r, i);
+            if (wait.isValid())
+                paintWait(&painter, wait);
+            const QRect bar = attemptRect(r, i);
+            paintAttempt(&painter, bar, record.outcome, critical);
+            // Numbering tells retries apart when a resource took more than one attempt.
+            if (attempts.size() > 1 && bar.width() >= 34) {
+                painter.setPen(StateStyle::stroke(stateOf(record.outcome)));
+                painter.drawText(bar.adjusted(4, 0, -16, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                                 QStringLiteral("#%1").arg(record.number));
+            }
+        }
+        // Waiting out a backoff, or for a slot, right now: the mark grows to the "now" line.
+        if (m_data.state(r) == ResourceState::RetryWait && !attempts.isEmpty() && attempts.constLast().endMs >= 0)
+            paintBackoff(&painter, xOf(attempts.constLast().endMs), xOf(now), middle);
+        if (const qint64 since = m_data.readySinceMs(r); since >= 0) {
+            const QRect row = rowRect(r);
+            paintWait(&painter, QRectF(xOf(since), row.top() + 6, std::max(2.0, xOf(now) - xOf(since)), kRowHeight - 12));
+        }
+    }
+    painter.setFont(font());
+}
+
+void TimelineView::paintCriticalLinks(QPainter &painter, qint64 now)
+{
+    if (!m_data.hasRun())
+        return;
+    const QList<int> &path = m_data.criticalPath(now);
+    QColor color = criticalColor();
+    color.setAlpha(170);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(color, 1.5));
+    // Each step of the path: from the end of a dependency down (or up) to when its dependent
+    // became ready.
+    for (int k = 1; k < path.size(); ++k) {
+        const int from = path[k - 1];
+        const int to = path[k];
+        const QList<AttemptRecord> &before = m_data.attempts(from);
+        const QList<AttemptRecord> &after = m_data.attempts(to);
+        if (before.isEmpty() || after.isEmpty())
+            continue;
+        const double x = xOf(before.constLast().endMs >= 0 ? before.constLast().endMs : now);
+        const double y1 = rowRect(from).center().y() + 0.5;
+        const double y2 = rowRect(to).center().y() + 0.5;
+        const double x2 = xOf(after.constFirst().readyMs);
+        if (std::max(y1, y2) < rowsTop() || std::min(y1, y2) > rowsBottom())
+            continue;
+        const double yStart = y1 + (y2 > y1 ? 7 : -7);
+        const double yEnd = y2 + (y2 > y1 ? -7 : 7);
+        painter.drawLine(QPointF(x, yStart), QPointF(x, yEnd));
+        if (x2 > x + 1)
+            painter.drawLine(QPointF(x, yEnd), QPointF(x2, yEnd));
+    }
+}
+
+void TimelineView::paintLabels(QPainter &painter, int first, int last)
+{
+    painter.fillRect(QRect(0, rowsTop(), m_labelWidth, rowsBottom() - rowsTop()), kChrome);
+    const QFont normal = font();
+    QFont bold = normal;
+    bold.setBold(true);
+    for (int r = first; r <= last; ++r) {
+        const QRect row = rowRect(r);
+        const ResourceState state = m_data.state(r);
+        if (r == m_selected)
+            painter.fillRect(QRect(0, row.top(), m_labelWidth, kRowHeight), StateStyle::fill(ResourceState::Ready));
+        if (m_data.isCritical(r))
+            painter.fillRect(QRect(0, row.top() + 1, 4, kRowHeight - 2), criticalColor());
+        StateStyle::paintGlyph(&painter, QRectF(9, row.top() + 4, 12, 12), state, StateStyle::stroke(state));
+        const bool muted = state == ResourceState::Skipped || state == ResourceState::Cancelled;
+        painter.setFont(r == m_selected ? bold : normal);
+        painter.setPen(muted ? kMuted : palette().color(QPalette::Text));
+        const QRect text(27, row.top(), m_labelWidth - 27 - 8, kRowHeight);
+        const QString name = m_session.plan().resources[r].displayName();
+        painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+                         painter.fontMetrics().elidedText(name, Qt::ElideMiddle, text.width()));
+    }
+    painter.setFont(normal);
+    painter.setPen(kBorder);
+    painter.drawLine(m_labelWidth - 1, rowsTop(), m_labelWidth - 1, rowsBottom());
+}
+
+void TimelineView::paintHeader(QPainter &painter, qint64 now, qint64 step)
+{
+    const int width = viewport()->width();
+    painter.fillRect(QRect(0, 0, width, kHeaderHeight), kChrome);
+    painter.setPen(kBorder);
+    painter.drawLine(0, kHeaderHeight - 1, width, kHeaderHeight - 1);
+    painter.drawLine(m_labelWidth - 1, 0, m_labelWidth - 1, kHeaderHeight);
+
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    painter.setFont(small);
+    painter.setPen(kMuted);
+    painter.drawText(QRect(9, 0, m_labelWidth - 18, kHeaderHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                     QStringLiteral("%1 resources").arg(m_data.rowCount()));
+
+    painter.save();
+    painter.setClipRect(QRect(m_labelWidth, 0, width - m_labelWidth, kHeaderHeight));
+    const qint64 firstTick = std::max<qint64>(0, qint64(timeAt(m_labelWidth) / double(step)) * step);
+    const QFontMetrics metrics(small);
+    for (qint64 t = firstTick;; t += step) {
+        const double x = std::round(xOf(t)) + 0.5;
+        if (x > width)
+            break;
+        painter.setPen(kBorder);
+        painter.drawLine(QPointF(x, kHeaderHeight - 6), QPointF(x, kHeaderHeight - 1));
+        const QString label = tickLabel(t, step);
+        const int labelWidth = metrics.horizontalAdvance(label);
+        // Centred on its tick, but never cut by the label column.
+        const double left = std::max<double>(m_labelWidth + 3, x - labelWidth / 2.0);
+        painter.setPen(kMuted);
+        painter.drawText(QRectF(left, 0, labelWidth + 2, kHeaderHeight - 6), Qt::AlignCenter, label);
+    }
+
+    // Where the run is: a tag on the axis above the "now" (or finish) line.
+    if (m_data.hasRun()) {
+        const QString tag = m_session.isRunning() ? formatDuration(now)
+                                                  : QStringLiteral("done in %1").arg(formatDuration(now));
+        QFont bold = small;
+        bold.setBold(true);
+        painter.setFont(bold);
+        const int tagWidth = QFontMetrics(bold).horizontalAdvance(tag) + 10;
+        const double x = xOf(now);
+        const QRectF box(std::clamp(x - tagWidth / 2.0, double(m_labelWidth + 1), double(width - tagWidth - 1)), 3,
+                         tagWidth, kHeaderHeight - 8);
+        if (x >= m_labelWidth && x <= width) {
+            painter.setRenderHint(QPainter::Antialiasing);
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(kNow);
+            painter.drawRoundedRect(box, 3, 3);
+            painter.setPen(Qt::white);
+            painter.drawText(box, Qt::AlignCenter, tag);
+        }
+    }
+    painter.restore();
+    painter.setFont(font());
+}
+
+void TimelineView::paintStrip(QPainter &painter, qint64 now)
+{
+    const QRect strip = stripRect();
+    const int width = viewport()->width();
+    painter.fillRect(strip, palette().base());
+    painter.fillRect(QRect(0, strip.top(), m_labelWidth, strip.height()), kChrome);
+    painter.setPen(kBorder);
+    painter.drawLine(0, strip.top(), width, strip.top());
+    painter.drawLine(m_labelWidth - 1, strip.top(), m_labelWidth - 1, strip.bottom());
+    painter.save();
+    painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, width - m_labelWidth, strip.height() - 1));
+    paintGrid(painter, tickStepMs(m_msPerPx, kTickSpacing), strip.top() + 1, strip.bottom());
+    painter.restore();
+
+    const std::vector<TimelineStep> &running = m_data.runningSteps();
+    const std::vector<TimelineStep> &limits = m_data.limitSteps();
+    const int limitNow = limits.empty() ? m_session.parallelism() : limits.back().value;
+    const int runningNow = running.empty() ? 0 : running.back().value;
+    const int peak = m_data.maxRunning();
+    const int scale = std::max({1, m_data.maxLimit(), peak, limitNow});
+    const double top = strip.top() + 12;
+    const double base = strip.bottom() - 6;
+    const auto yOf = [&](int value) { return base - (base - top) * value / scale; };
+
+    // The legend of the strip, in its label column, with the values now.
+    QFont small = font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    painter.setFont(small);
+    const QFontMetrics metrics(small);
+    const int line = metrics.height() + 4;
+    const int textTop = strip.top() + 8;
+    painter.fillRect(QRectF(9, textTop + line / 2.0 - 4, 12, 8), StateStyle::fill(ResourceState::Running));
+    painter.setPen(palette().color(QPalette::Text));
+    painter.drawText(QRect(27, textTop, m_labelWidth - 60, line), Qt::AlignVCenter | Qt::AlignLeft,
+                     m_data.hasRun() ? QStringLiteral("Running %1, peak %2").arg(runningNow).arg(peak)
+                                     : QStringLiteral("Running"));
+    painter.setPen(QPen(kLimit, 1.5, Qt::DashLine));
+    painter.drawLine(QPointF(9, textTop + line * 1.5), QPointF(21, textTop + line * 1.5));
+    painter.setPen(palette().color(QPalette::Text));
+    painter.drawText(QRect(27, textTop + line, m_labelWidth - 60, line), Qt::AlignVCenter | Qt::AlignLeft,
+                     QStringLiteral("Limit %1").arg(limitNow));
+    // The scale, at the column's right edge.
+    painter.setPen(kMuted);
+    painter.drawText(QRectF(m_labelWidth - 40, top - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
+                     QString::number(scale));
+    painter.drawText(QRectF(m_labelWidth - 40, base - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
+                     QStringLiteral("0"));
+    painter.setFont(font());
+
+    if (!m_data.hasRun())
+        return;
+    painter.save();
+    painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, width - m_labelWidth, strip.height() - 1));
+    painter.setRenderHint(QPainter::Antialiasing);
+
+    // Steps outside the view are skipped. Steps within one pixel column are merged into their
+    // peak (then the value they end with), so that a slot freed and taken again a millisecond
+    // later does not draw a hairline, and thousands of steps cost at most one point per pixel.
+    const double left = timeAt(m_labelWidth) - m_msPerPx * 2;
+    const double right = timeAt(width) + m_msPerPx * 2;
+    const double startX = std::max(xOf(0), xOf(qint64(left)));
+    auto from = running.begin();
+    int value = 0;
+    for (; from != running.end() && double(from->timeMs) < left; ++from)
+        value = from->value;
+    QPainterPath area(QPointF(startX, base));
+    area.lineTo(startX, yOf(value));
+    int drawn = value; // the level the path is at
+    const auto stepTo = [&](double x, int next) {
+        if (next == drawn)
+            return;
+        area.lineTo(x, yOf(drawn));
+        area.lineTo(x, yOf(next));
+        drawn = next;
+    };
+    std::optional<double> dropAt; // where the path falls back to `value` after a column's peak
+    for (auto s = from; s != running.end() && double(s->timeMs) <= right;) {
+        const double column = std::floor(xOf(s->timeMs));
+        if (dropAt && *dropAt < column)
+            stepTo(*dropAt, value);
+        dropAt.reset();
+        int highest = value;
+        for (; s != running.end() && std::floor(xOf(s->timeMs)) == column; ++s) {
+            highest = std::max(highest, s->value);
+            value = s->value;
+        }
+        stepTo(column, highest);
+        if (value != highest)
+            dropAt = column + 1;
+    }
+    if (dropAt)
+        stepTo(*dropAt, value);
+    const double end = xOf(std::min<qint64>(now, qint64(right)));
+    area.lineTo(end, yOf(drawn));
+    area.lineTo(end, base);
+    area.closeSubpath();
+    QColor fill = StateStyle::fill(ResourceState::Running);
+    fill.setAlpha(200);
+    painter.setPen(QPen(StateStyle::stroke(ResourceState::Running), 1.0));
+    painter.setBrush(fill);
+    painter.drawPath(area);
+
+    // The limit: a dashed step line from the run's start to now.
+    QPainterPath limit;
+    for (std::size_t i = 0; i < limits.size(); ++i) {
+        const double x = xOf(limits[i].timeMs);
+        if (i == 0)
+            limit.moveTo(x, yOf(limits[i].value));
+        else {
+            limit.lineTo(x, yOf(limits[i - 1].value));
+            limit.lineTo(x, yOf(limits[i].value));
+        }
+    }
+    if (!limits.empty())
+        limit.lineTo(std::max(xOf(now), xOf(limits.back().timeMs)), yOf(limits.back().value));
+    painter.setPen(QPen(kLimit, 2.0, Qt::DashLine));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawPath(limit);
+    painter.restore();
+}
+
+void TimelineView::paintNowLine(QPainter &painter, qint64 now)
+{
+    if (!m_data.hasRun())
+        return;
+    const double x = std::round(xOf(now)) + 0.5;
+    if (x < m_labelWidth || x > viewport()->width())
+        return;
+    const bool running = m_session.isRunning();
+    painter.setPen(QPen(kNow, running ? 1.5 : 1.0, running ? Qt::SolidLine : Qt::DashLine));
+    painter.drawLine(QPointF(x, kHeaderHeight - 3), QPointF(x, viewport()->height()));
+}
+
+void TimelineView::paintHint(QPainter &painter)
+{
+    const QRect area(m_labelWidth + kPlotPadding, rowsTop(), plotWidth(), rowsBottom() - rowsTop());
+    if (area.height() < 30)
+        return;
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.35);
+    painter.setFont(big);
+    painter.setPen(kMuted);
+    const QString title = m_data.rowCount() == 0 ? QStringLiteral("This plan has no resources")
+                                                 : QStringLiteral("Press Run to start");
+    const int titleHeight = QFontMetrics(big).height();
+    const int y = area.top() + std::min(area.height() / 3, 90);
+    painter.fillRect(QRect(area.left(), y - 6, area.width(), titleHeight + 52), QColor(255, 255, 255, 220));
+    painter.drawText(QRect(area.left(), y, area.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, title);
+    painter.setFont(font());
+    if (m_data.rowCount() > 0) {
+        QString detail = QStringLiteral("Each attempt becomes a bar as it happens: waiting for a slot, running, and how it ended.");
+        if (m_planEstimateMs > 0)
+            detail += QStringLiteral("\nIts longest chain of dependencies is expected to take about %1.").arg(formatDuration(m_planEstimateMs));
+        // Word-wrapped and inset, so that a narrow dock shows all of it rather than its middle.
+        painter.drawText(QRect(area.left() + 8, y + titleHeight + 4, area.width() - 16, 44), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, detail);
+    }
+}
+
+// --- input -----------------------------------------------------------------------------------
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    relayout();
+}
+
+void TimelineView::scrollContentsBy(int, int)
+{
+    // The axis, the labels and the strip stay put, so the whole view repaints rather than scrolls.
+    viewport()->update();
+}
+
+void TimelineView::wheelEvent(QWheelEvent *event)
+{
+    if (event->modifiers() & Qt::ControlModifier) {
+        const double steps = event->angleDelta().y() / 120.0;
+        if (steps != 0)
+            zoomBy(std::pow(1.25, steps), int(event->position().x()));
+        event->accept();
+        return;
+    }
+    QAbstractScrollArea::wheelEvent(event);
+}
+
+void TimelineView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton || event->button() == Qt::RightButton) {
+        const Hit hit = hitTest(event->position().toPoint());
+        if (hit.resource >= 0)
+            m_session.select(hit.resource);
+    }
+    QAbstractScrollArea::mousePressEvent(event);
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const Hit hit = hitTest(event->pos());
+    if (hit.resource < 0)
+        return;
+    QMenu *menu = createContextMenu(hit.resource, this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
+}
+
+QMenu *TimelineView::createContextMenu(int resource, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    const QString id = m_session.plan().resources[resource].id;
+    QAction *retry = menu->addAction(QStringLiteral("Retry"));
+    retry->setEnabled(m_session.canRetry(resource));
+    connect(retry, &QAction::triggered, this, [this, id] { m_session.retry({id}); });
+    QAction *logs = menu->addAction(QStringLiteral("Show logs"));
+    connect(logs, &QAction::triggered, this, [this, resource] { emit showLogsRequested(resource); });
+    return menu;
+}
+
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    const int n = m_data.rowCount();
+    if (n == 0)
+        return QAbstractScrollArea::keyPressEvent(event);
+    const int page = std::max(1, (rowsBottom() - rowsTop()) / kRowHeight - 1);
+    int next = -2;
+    switch (event->key()) {
+    case Qt::Key_Up: next = m_selected < 0 ? 0 : m_selected - 1; break;
+    case Qt::Key_Down: next = m_selected < 0 ? 0 : m_selected + 1; break;
+    case Qt::Key_PageUp: next = m_selected - page; break;
+    case Qt::Key_PageDown: next = m_selected + page; break;
+    case Qt::Key_Home: next = 0; break;
+    case Qt::Key_End: next = n - 1; break;
+    default: break;
+    }
+    if (next == -2)
+        return QAbstractScrollArea::keyPressEvent(event);
+    m_session.select(std::clamp(next, 0, n - 1));
+    event->accept();
+}
+
+bool TimelineView::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        const Hit hit = hitTest(help->pos());
+        QString text;
+        QRect area;
+        if (hit.resource >= 0) {
+            text = toolTipText(hit.resource, hit.attempt);
+            area = hit.attempt >= 0 ? attemptRect(hit.resource, hit.attempt) : rowRect(hit.resource);
+        } else if (stripRect().contains(help->pos())) {
+            text = stripToolTip(help->pos());
+            area = QRect(help->pos(), QSize(1, 1)).adjusted(-2, -40, 2, 40);
+        }
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, viewport(), area);
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+} // namespace fanout

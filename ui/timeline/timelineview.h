@@ -1,0 +1,136 @@
+#pragma once
+
+#include "engine/run/scheduler.h"
+#include "models/run/timelinedata.h"
+
+#include <QAbstractScrollArea>
+#include <QColor>
+#include <QTimer>
+
+class QMenu;
+class QPainter;
+
+namespace fanout {
+
+class RunSession;
+
+// The run as a sequence diagram: a row per resource in plan order, a bar per attempt (the wait for
+// a slot, the run, how it ended), a "now" line, the critical path, and under the rows a strip of
+// how many resources were running against the parallelism limit. Paints only the rows in view and
+// follows the run from its journal, batch by batch, so that thousands of rows stay smooth.
+// Ctrl+wheel zooms around the cursor; Fit (the default, kept while the run grows) shows it all.
+class TimelineView : public QAbstractScrollArea
+{
+    Q_OBJECT
+
+public:
+    // What is under a point: a resource's row and, on a bar, which of its attempts (an index into
+    // its attempts, -1 for the row itself).
+    struct Hit
+    {
+        int resource = -1;
+        int attempt = -1;
+    };
+
+    explicit TimelineView(RunSession &session, QWidget *parent = nullptr);
+    ~TimelineView() override;
+
+    const TimelineData &data() const { return m_data; }
+    // The run's critical path so far, root first.
+    QList<int> criticalPath() const;
+    bool isFitting() const { return m_fitting; }
+    double msPerPixel() const { return m_msPerPx; }
+
+    // Geometry in viewport coordinates (rows out of view give rectangles outside the viewport).
+    QRect rowRect(int resource) const;                  // the whole row, label column included
+    QRect attemptRect(int resource, int attempt) const; // the running part of an attempt's bar
+    QRect waitRect(int resource, int attempt) const;    // its wait for a slot; empty when none
+    QRect plotRect() const;                             // where the rows' bars are drawn
+    QRect stripRect() const;                            // the running-resources strip
+    // The height at which every row shows at once, with the header and the strip, for an export.
+    int heightForAllRows() const;
+    Hit hitTest(const QPoint &pos) const;
+    QString toolTipText(int resource, int attempt) const;
+    // Retry and Show logs for `resource`; the caller owns (and usually execs) the menu.
+    QMenu *createContextMenu(int resource, QWidget *parent);
+
+    // The time axis: a tick step of 1, 2 or 5 × 10^k ms below a second, then 1, 2, 5, 10, 15, 30
+    // seconds or minutes and 1, 2, 3, 6, 12, 24 hours, the smallest at least `minSpacingPx` apart.
+    static qint64 tickStepMs(double msPerPixel, int minSpacingPx);
+    static QString tickLabel(qint64 timeMs, qint64 stepMs); // "0s", "2.5s", "1m 30s", "2h"
+
+    // How the view draws things, shared with its legend so that the two always agree.
+    static QColor criticalColor();
+    static QColor selectionColor();
+    static void paintWait(QPainter *painter, const QRectF &rect);
+    static void paintAttempt(QPainter *painter, const QRectF &rect, AttemptRecord::Outcome outcome, bool critical);
+    static void paintBackoff(QPainter *painter, qreal x1, qreal x2, qreal y);
+
+public slots:
+    void fit();
+    void zoomIn();
+    void zoomOut();
+    // Zooms by `factor` (above 1: in) keeping the time under viewport x `anchorX` in place.
+    void zoomBy(double factor, int anchorX);
+
+signals:
+    void showLogsRequested(int resource);
+    void fittingChanged(bool fitting);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
+
+private:
+    void onPlanChanged();
+    void onRunStarted();
+    void onEventsRecorded(const QList<RunEvent> &events);
+    void onRunFinished();
+    void onSelectionChanged(int resource);
+    void onTick();
+
+    qint64 nowMs() const;          // the end of running bars: elapsed while running, else the last event
+    qint64 contentEndMs() const;   // how far the horizontal scroll goes
+    void updateFitExtent();
+    void relayout();               // the scale (when fitting) and the scroll bars
+    void ensureRowVisible(int resource);
+    void setFitting(bool fitting);
+
+    double xOf(qint64 timeMs) const;
+    double timeAt(double x) const;
+    int rowsTop() const;
+    int rowsBottom() const;
+    int plotWidth() const;
+    int firstVisibleRow() const;
+
+    void paintRowBackgrounds(QPainter &painter, int first, int last);
+    void paintBars(QPainter &painter, qint64 now, int first, int last);
+    void paintLabels(QPainter &painter, int first, int last);
+    void paintCriticalLinks(QPainter &painter, qint64 now);
+    void paintHeader(QPainter &painter, qint64 now, qint64 step);
+    void paintGrid(QPainter &painter, qint64 step, int top, int bottom);
+    void paintStrip(QPainter &painter, qint64 now);
+    void paintNowLine(QPainter &painter, qint64 now);
+    void paintHint(QPainter &painter);
+    QString stripToolTip(const QPoint &pos) const;
+    QString rowToolTip(int resource) const;
+
+    RunSession &m_session;
+    TimelineData m_data;
+    QTimer m_tick;               // repaints the growing bars and the "now" line while running
+    double m_msPerPx = 10.0;
+    qint64 m_fitExtentMs = 10'000;
+    qint64 m_planEstimateMs = 0; // the plan's longest path, measured in estimates
+    int m_labelWidth = 200;      // the label column's
+    int m_labelWanted = 200;     // what the longest name needs
+    int m_selected = -1;
+    bool m_fitting = true;
+};
+
+} // namespace fanout
