@@ -88,9 +88,8 @@ int DestroyCommand::exec(const QStringList &arguments)
         out.writeLine(QStringLiteral("nothing to run to destroy %1; removed from the state").arg(id));
     }
     if (!teardown.forgotten.isEmpty() && !stateFile->path.isEmpty()) {
-        QString error;
-        if (!state.save(stateFile->path, &error)) {
-            err.writeLine(QStringLiteral("fanout destroy: cannot write the state file %1: %2").arg(stateFile->path, error));
+        if (const Expected<void> saved = state.save(stateFile->path); !saved) {
+            err.writeLine(QStringLiteral("fanout destroy: cannot write the state file %1: %2").arg(stateFile->path, saved.error()));
             return RunCommand::Failed;
         }
     }

@@ -1,5 +1,6 @@
 #include "app/runcommand.h"
 
+#include "engine/support/atomicfile.h"
 #include "engine/support/closestmatch.h"
 #include "app/console.h"
 #include "engine/executors/executorregistry.h"
@@ -188,17 +189,18 @@ int RunCommand::runPlan(const Plan &plan, const Settings &settings, const QStrin
     Scheduler scheduler(ExecutorRegistry::builtIn());
     auto writeReports = [&] {
         bool ok = true;
-        QString error;
         if (!settings.reportFile.isEmpty()) {
             const std::string json = RunReport::toJson(scheduler, planFile).dump(2) + "\n";
-            if (!RunReport::writeFile(settings.reportFile, QByteArray::fromStdString(json), &error)) {
-                err.writeLine(QStringLiteral("fanout %1: cannot write the report %2: %3").arg(command, settings.reportFile, error));
+            if (const Expected<void> written = AtomicFile::write(settings.reportFile, QByteArray::fromStdString(json)); !written) {
+                err.writeLine(QStringLiteral("fanout %1: cannot write the report %2: %3").arg(command, settings.reportFile, written.error()));
                 ok = false;
             }
         }
-        if (!settings.junitFile.isEmpty() && !RunReport::writeFile(settings.junitFile, RunReport::toJUnit(scheduler), &error)) {
-            err.writeLine(QStringLiteral("fanout %1: cannot write the JUnit report %2: %3").arg(command, settings.junitFile, error));
-            ok = false;
+        if (!settings.junitFile.isEmpty()) {
+            if (const Expected<void> written = AtomicFile::write(settings.junitFile, RunReport::toJUnit(scheduler)); !written) {
+                err.writeLine(QStringLiteral("fanout %1: cannot write the JUnit report %2: %3").arg(command, settings.junitFile, written.error()));
+                ok = false;
+            }
         }
         return ok;
     };

@@ -210,8 +210,8 @@ void tst_DeploymentState::saveAndReadBack()
     state.setPlanName(QStringLiteral("web"));
     state.recordCreated(vpc, {{QStringLiteral("id"), QStringLiteral("vpc-123")}, {QStringLiteral("cidr"), QStringLiteral("10.0.0.0/16")}});
     state.recordCreated(db, {});
-    QString error;
-    QVERIFY2(state.save(path, &error), qPrintable(error));
+    const Expected<void> first = state.save(path);
+    QVERIFY2(first, qPrintable(first.error()));
 
     const json file = json::parse(readAll(path).toStdString());
     QCOMPARE(file["fanout_state"].get<int>(), 1);
@@ -272,20 +272,20 @@ void tst_DeploymentState::failedSaveKeepsTheOldFile()
     DeploymentState state;
     state.setPlanName(QStringLiteral("web"));
     state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {{QStringLiteral("id"), QStringLiteral("vpc-1")}});
-    QString error;
-    QVERIFY2(state.save(path, &error), qPrintable(error));
+    const Expected<void> first = state.save(path);
+    QVERIFY2(first, qPrintable(first.error()));
     const QByteArray before = readAll(path);
 
     // Much larger than before, so that a write cut short would show.
     for (int i = 0; i < 200; ++i)
         state.recordCreated(resource(QStringLiteral("subnet-%1").arg(i), QStringLiteral("sim")), {{QStringLiteral("id"), QString(100, QLatin1Char('x'))}});
 
-    bool saved = true;
+    Expected<void> saved;
     if (how == QLatin1String("read-only")) {
         if (::geteuid() == 0)
             QSKIP("root writes into read-only directories; the size-limit row covers a failing write");
         QVERIFY(QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::ExeOwner));
-        saved = state.save(path, &error);
+        saved = state.save(path);
         QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     } else {
         // Like a full disk: writes past the limit fail (EFBIG), for root too.
@@ -295,12 +295,12 @@ void tst_DeploymentState::failedSaveKeepsTheOldFile()
         limit.rlim_cur = rlim_t(before.size() + 100);
         const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
         QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limit), 0);
-        saved = state.save(path, &error);
+        saved = state.save(path);
         ::setrlimit(RLIMIT_FSIZE, &old);
         std::signal(SIGXFSZ, oldHandler);
     }
     QVERIFY(!saved);
-    QVERIFY(!error.isEmpty());
+    QVERIFY(!saved.error().isEmpty());
     QCOMPARE(readAll(path), before);
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("web.fanout-state.json")});
     QVERIFY(!DeploymentState::read(path).hasErrors());

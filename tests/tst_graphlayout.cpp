@@ -6,6 +6,7 @@
 #include "engine/plan/plangraph.h"
 #include "engine/plan/planreader.h"
 
+#include <QLineF>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>

@@ -2,7 +2,7 @@
 
 #include "engine/executors/attemptmailbox.h"
 #include "engine/plan/plan.h"
-#include "engine/run/runevent.h"
+#include "engine/support/loglevel.h"
 
 #include <QMap>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/run/runevent.h"
+#include "engine/support/loglevel.h"
 
 #include <QElapsedTimer>
 #include <QMap>

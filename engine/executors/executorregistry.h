@@ -8,7 +8,7 @@
 namespace fanout {
 
 // The executors a plan may use, by type name.
-class ExecutorRegistry
+class ExecutorRegistry final : public ExecutorTypes
 {
 public:
     ExecutorRegistry() = default;
@@ -20,7 +20,8 @@ public:
 
     void add(std::unique_ptr<Executor> executor);
     const Executor *find(const QString &type) const;
-    QStringList types() const;
+    const ExecutorType *findType(const QString &type) const override { return find(type); }
+    QStringList types() const override;
 
     // How long an attempt of `resource` is expected to take: its own estimate, else what its
     // executor expects, else `fallbackMs`. The scheduler orders ready work by these.

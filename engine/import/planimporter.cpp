@@ -209,12 +209,12 @@ ImportResult PlanImporter::importFile(const QString &path, std::optional<ImportF
     return importText(bytes, path, format, mapping);
 }
 
-PlanReadResult PlanImporter::readFile(const QString &path, const ExecutorRegistry &registry, std::optional<ImportFormat> format)
+PlanReadResult PlanImporter::readFile(const QString &path, const ExecutorTypes &types, std::optional<ImportFormat> format)
 {
-    return load(path, registry, format).read;
+    return load(path, types, format).read;
 }
 
-LoadedPlan PlanImporter::load(const QString &path, const ExecutorRegistry &registry, std::optional<ImportFormat> format)
+LoadedPlan PlanImporter::load(const QString &path, const ExecutorTypes &types, std::optional<ImportFormat> format)
 {
     LoadedPlan loaded;
     if (const auto problem = PlanReader::loadFile(path, &loaded.bytes)) {
@@ -230,7 +230,7 @@ LoadedPlan PlanImporter::load(const QString &path, const ExecutorRegistry &regis
     }
     if (!loaded.isImport()) {
         const StructuredText parsed = StructuredText::parseJson(std::move(text));
-        loaded.read = PlanReader::readParsed(parsed, path, registry);
+        loaded.read = PlanReader::readParsed(parsed, path, types);
         if (parsed.ok())
             loaded.document = parsed.document();
         return loaded;
@@ -240,7 +240,7 @@ LoadedPlan PlanImporter::load(const QString &path, const ExecutorRegistry &regis
         loaded.read = problemsWith<PlanReadResult>(path, imported.diagnostics);
         return loaded;
     }
-    loaded.read = PlanReader::readJson(imported.document, registry);
+    loaded.read = PlanReader::readJson(imported.document, types);
     loaded.read.file = path;
     loaded.read.diagnostics = imported.diagnostics + loaded.read.diagnostics;
     loaded.document = std::move(imported.document);

@@ -6,7 +6,7 @@
 
 namespace fanout {
 
-class ExecutorRegistry;
+class ExecutorTypes;
 
 // What importing a file gave: a Fanout plan document (resources carry their "source", a top-level
 // "mapping" says how they run), ready to save as it is, and every problem found.
@@ -58,10 +58,10 @@ public:
 
     // Reads a plan file of any format: a Fanout plan as PlanReader does, anything else imported
     // and then read. Diagnostics of an import carry the imported file's lines and columns.
-    static PlanReadResult readFile(const QString &path, const ExecutorRegistry &registry,
+    static PlanReadResult readFile(const QString &path, const ExecutorTypes &types,
                                    std::optional<ImportFormat> format = std::nullopt);
     // The same, keeping the document and the bytes: the file is read, decoded and parsed once.
-    static LoadedPlan load(const QString &path, const ExecutorRegistry &registry,
+    static LoadedPlan load(const QString &path, const ExecutorTypes &types,
                            std::optional<ImportFormat> format = std::nullopt);
 
 private:

@@ -3,7 +3,7 @@
 #include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
 #include "engine/plan/executormapping.h"
-#include "engine/executors/executorregistry.h"
+#include "engine/plan/executortype.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/plan/planvalidator.h"
 #include "engine/plan/references.h"
@@ -425,7 +425,7 @@ private:
     }
 };
 
-PlanReadResult finish(Reader &reader, Plan plan, const ExecutorRegistry &registry)
+PlanReadResult finish(Reader &reader, Plan plan, const ExecutorTypes &types)
 {
     // A resource that uses another's output waits for it, whether or not depends_on says so.
     References::addImpliedDependencies(plan);
@@ -433,7 +433,7 @@ PlanReadResult finish(Reader &reader, Plan plan, const ExecutorRegistry &registr
     result.diagnostics = reader.diagnostics;
     // Entries that are not objects were reported once already; checking their (empty) id and type
     // again would only repeat it.
-    for (Diagnostic &d : PlanValidator::validate(plan, registry)) {
+    for (Diagnostic &d : PlanValidator::validate(plan, types)) {
         const bool aboutUnreadable = std::any_of(reader.unreadableResources.cbegin(), reader.unreadableResources.cend(), [&](int i) {
             const QString prefix = jsonIndexPath(QStringLiteral("resources"), i);
             return d.path == prefix || d.path.startsWith(prefix + QLatin1Char('.')) || d.path.startsWith(prefix + QLatin1Char('['));
@@ -452,19 +452,19 @@ PlanReadResult finish(Reader &reader, Plan plan, const ExecutorRegistry &registr
 
 } // namespace
 
-PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, const ExecutorRegistry &registry)
+PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, const ExecutorTypes &types)
 {
     Reader reader;
     Plan plan = reader.read(document);
-    return finish(reader, std::move(plan), registry);
+    return finish(reader, std::move(plan), types);
 }
 
-PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &fileName, const ExecutorRegistry &registry)
+PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &fileName, const ExecutorTypes &types)
 {
-    return readParsed(StructuredText::parseJson(TextDecoder::toUtf8(bytes)), fileName, registry);
+    return readParsed(StructuredText::parseJson(TextDecoder::toUtf8(bytes)), fileName, types);
 }
 
-PlanReadResult PlanReader::readParsed(const StructuredText &text, const QString &fileName, const ExecutorRegistry &registry)
+PlanReadResult PlanReader::readParsed(const StructuredText &text, const QString &fileName, const ExecutorTypes &types)
 {
     PlanReadResult result;
     if (!text.ok()) {
@@ -472,7 +472,7 @@ PlanReadResult PlanReader::readParsed(const StructuredText &text, const QString 
         result.file = fileName;
         return result;
     }
-    result = readJson(text.document(), registry);
+    result = readJson(text.document(), types);
     result.file = fileName;
     text.place(result.diagnostics);
     // In the order a person reads the file.
@@ -497,7 +497,7 @@ std::optional<QString> PlanReader::loadFile(const QString &path, QByteArray *byt
     return std::nullopt;
 }
 
-PlanReadResult PlanReader::readFile(const QString &path, const ExecutorRegistry &registry)
+PlanReadResult PlanReader::readFile(const QString &path, const ExecutorTypes &types)
 {
     QByteArray bytes;
     if (const auto problem = loadFile(path, &bytes)) {
@@ -506,7 +506,7 @@ PlanReadResult PlanReader::readFile(const QString &path, const ExecutorRegistry 
         result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0, *problem});
         return result;
     }
-    return readText(bytes, path, registry);
+    return readText(bytes, path, types);
 }
 
 } // namespace fanout

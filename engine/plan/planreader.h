@@ -7,7 +7,7 @@
 
 namespace fanout {
 
-class ExecutorRegistry;
+class ExecutorTypes;
 class StructuredText;
 
 // What reading a plan gave: the plan as far as it could be read, and every problem found, each with
@@ -26,12 +26,12 @@ struct PlanReadResult
 class PlanReader
 {
 public:
-    static PlanReadResult readFile(const QString &path, const ExecutorRegistry &registry);
-    static PlanReadResult readText(const QByteArray &text, const QString &fileName, const ExecutorRegistry &registry);
+    static PlanReadResult readFile(const QString &path, const ExecutorTypes &types);
+    static PlanReadResult readText(const QByteArray &text, const QString &fileName, const ExecutorTypes &types);
     // The same for text already parsed (PlanImporter keeps the document it parsed).
-    static PlanReadResult readParsed(const StructuredText &text, const QString &fileName, const ExecutorRegistry &registry);
+    static PlanReadResult readParsed(const StructuredText &text, const QString &fileName, const ExecutorTypes &types);
     // For plans built in memory, such as by an importer; diagnostics carry paths but no lines.
-    static PlanReadResult readJson(const nlohmann::ordered_json &document, const ExecutorRegistry &registry);
+    static PlanReadResult readJson(const nlohmann::ordered_json &document, const ExecutorTypes &types);
 
     // Reads a whole file for a reader; nullopt on success, else what went wrong, for the user.
     static std::optional<QString> loadFile(const QString &path, QByteArray *bytes);

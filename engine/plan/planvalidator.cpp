@@ -1,7 +1,7 @@
 #include "engine/plan/planvalidator.h"
 
 #include "engine/support/closestmatch.h"
-#include "engine/executors/executorregistry.h"
+#include "engine/plan/executortype.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/plan/plan.h"
 #include "engine/plan/plangraph.h"
@@ -17,9 +17,9 @@ namespace {
 class Validation
 {
 public:
-    Validation(const Plan &plan, const ExecutorRegistry &registry)
+    Validation(const Plan &plan, const ExecutorTypes &types)
         : m_plan(plan)
-        , m_registry(registry)
+        , m_types(types)
     {
     }
 
@@ -71,8 +71,8 @@ private:
             error(path, QStringLiteral("the resource has no \"id\"; every resource needs a unique one"));
 
         if (r.type.isEmpty()) {
-            error(path, QStringLiteral("the resource has no \"type\"; say which executor provisions it: %1").arg(m_registry.types().join(QStringLiteral(", "))));
-        } else if (const Executor *executor = m_registry.find(r.type)) {
+            error(path, QStringLiteral("the resource has no \"type\"; say which executor provisions it: %1").arg(m_types.types().join(QStringLiteral(", "))));
+        } else if (const ExecutorType *executor = m_types.findType(r.type)) {
             executor->validate(r.params, path, m_diagnostics);
             const QStringList known = executor->parameterNames();
             for (const auto &[key, value] : r.params.items()) {
@@ -84,7 +84,7 @@ private:
             }
         } else {
             error(field(i, "type"), QStringLiteral("unknown type \"%1\"%2; the types are: %3")
-                                        .arg(r.type, didYouMean(r.type, m_registry.types()), m_registry.types().join(QStringLiteral(", "))));
+                                        .arg(r.type, didYouMean(r.type, m_types.types()), m_types.types().join(QStringLiteral(", "))));
             // Without an executor its fields are unknowable, but a misspelt common field is not.
             for (const auto &[key, value] : r.params.items()) {
                 const QString name = QString::fromStdString(key);
@@ -140,11 +140,11 @@ private:
             type = QString::fromStdString(t->get<std::string>());
             params.erase(t);
         }
-        const Executor *executor = m_registry.find(type);
+        const ExecutorType *executor = m_types.findType(type);
         if (!executor) {
             if (!type.isEmpty())
                 error(jsonMemberPath(path, QStringLiteral("type")), QStringLiteral("unknown type \"%1\"%2; the types are: %3")
-                                                                     .arg(type, didYouMean(type, m_registry.types()), m_registry.types().join(QStringLiteral(", "))));
+                                                                     .arg(type, didYouMean(type, m_types.types()), m_types.types().join(QStringLiteral(", "))));
             return;
         }
         executor->validate(params, path, m_diagnostics);
@@ -236,15 +236,15 @@ private:
         QStringLiteral("destroy")};
 
     const Plan &m_plan;
-    const ExecutorRegistry &m_registry;
+    const ExecutorTypes &m_types;
     Diagnostics m_diagnostics;
 };
 
 } // namespace
 
-Diagnostics PlanValidator::validate(const Plan &plan, const ExecutorRegistry &registry)
+Diagnostics PlanValidator::validate(const Plan &plan, const ExecutorTypes &types)
 {
-    return Validation(plan, registry).run();
+    return Validation(plan, types).run();
 }
 
 } // namespace fanout

@@ -4,7 +4,7 @@
 
 namespace fanout {
 
-class ExecutorRegistry;
+class ExecutorTypes;
 struct Plan;
 
 // Checks a plan as a whole: ids, types, groups, dependencies and cycles, and each executor's own
@@ -13,7 +13,7 @@ struct Plan;
 class PlanValidator
 {
 public:
-    static Diagnostics validate(const Plan &plan, const ExecutorRegistry &registry);
+    static Diagnostics validate(const Plan &plan, const ExecutorTypes &types);
 };
 
 } // namespace fanout

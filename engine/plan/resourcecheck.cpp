@@ -20,8 +20,8 @@ QString idOf(const json &resource)
 
 } // namespace
 
-ResourceCheck::ResourceCheck(const ExecutorRegistry &registry)
-    : m_registry(registry)
+ResourceCheck::ResourceCheck(const ExecutorTypes &types)
+    : m_types(types)
 {
 }
 
@@ -93,7 +93,7 @@ Diagnostics ResourceCheck::check(const nlohmann::ordered_json &resource) const
         });
     }
     plan["resources"] = std::move(list);
-    return relativeTo(PlanReader::readJson(plan, m_registry).diagnostics, 0);
+    return relativeTo(PlanReader::readJson(plan, m_types).diagnostics, 0);
 }
 
 Diagnostics ResourceCheck::relativeTo(const Diagnostics &diagnostics, int index)

@@ -9,7 +9,7 @@
 
 namespace fanout {
 
-class ExecutorRegistry;
+class ExecutorTypes;
 
 // Checks one resource object on its own, as the Inspector's form does while it is edited, with
 // the messages `fanout validate` prints (the engine's own PlanReader reads it). The resource is read in a small plan
@@ -20,7 +20,7 @@ class ExecutorRegistry;
 class ResourceCheck
 {
 public:
-    explicit ResourceCheck(const ExecutorRegistry &registry);
+    explicit ResourceCheck(const ExecutorTypes &types);
 
     // The plan the resource is in (O(plan): call it when the document changes, not per keystroke).
     void setDocument(const nlohmann::ordered_json &document);
@@ -35,7 +35,7 @@ public:
     static Diagnostics relativeTo(const Diagnostics &diagnostics, int index);
 
 private:
-    const ExecutorRegistry &m_registry;
+    const ExecutorTypes &m_types;
     nlohmann::ordered_json m_context; // the document without its resources and groups
     nlohmann::ordered_json m_groups;
     QHash<QString, int> m_ids;

@@ -23,15 +23,4 @@ bool isFinal(ResourceState state)
         || state == ResourceState::Skipped || state == ResourceState::Cancelled;
 }
 
-QString levelName(LogLevel level)
-{
-    switch (level) {
-    case LogLevel::Debug: return QStringLiteral("debug");
-    case LogLevel::Info: return QStringLiteral("info");
-    case LogLevel::Warning: return QStringLiteral("warning");
-    case LogLevel::Error: return QStringLiteral("error");
-    }
-    return QString();
-}
-
 } // namespace fanout

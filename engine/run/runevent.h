@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/loglevel.h"
+
 #include <QMetaType>
 #include <QString>
 #include <QtGlobal>
@@ -21,9 +23,6 @@ inline constexpr int kResourceStateCount = 8;
 
 QString stateName(ResourceState state); // "retry-wait"
 bool isFinal(ResourceState state);       // succeeded, failed, skipped, cancelled
-
-enum class LogLevel : quint8 { Debug, Info, Warning, Error };
-QString levelName(LogLevel level);
 
 // Something that happened in a run. A run keeps every event in its journal; the timeline, the
 // logs and the history are all built from it.

@@ -2,7 +2,6 @@
 
 #include "engine/run/scheduler.h"
 
-#include <QSaveFile>
 #include <QXmlStreamWriter>
 
 #include <nlohmann/json.hpp>
@@ -184,17 +183,6 @@ QByteArray RunReport::toJUnit(const Scheduler &scheduler)
     out.writeEndElement();
     out.writeEndDocument();
     return xml;
-}
-
-bool RunReport::writeFile(const QString &path, const QByteArray &data, QString *error)
-{
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit()) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
-    return true;
 }
 
 } // namespace fanout

@@ -20,9 +20,6 @@ public:
 
     // "succeeded", "failed" (something failed, was skipped or cancelled) or "cancelled"
     static QString outcome(const Scheduler &scheduler);
-
-    // Writes `data` to `path` all at once (temporary file, then rename); false and `error` on failure.
-    static bool writeFile(const QString &path, const QByteArray &data, QString *error);
 };
 
 } // namespace fanout

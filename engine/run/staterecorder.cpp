@@ -44,9 +44,8 @@ bool StateRecorder::save()
 {
     if (m_path.isEmpty())
         return true;
-    QString error;
-    if (!m_state.save(m_path, &error)) {
-        m_lastError = error.isEmpty() ? QStringLiteral("unknown error") : error;
+    if (const Expected<void> saved = m_state.save(m_path); !saved) {
+        m_lastError = saved.error().isEmpty() ? QStringLiteral("unknown error") : saved.error();
         emit saveFailed(m_lastError);
         return false;
     }

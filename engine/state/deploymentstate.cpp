@@ -2,8 +2,7 @@
 
 #include "engine/support/jsonlocator.h"
 #include "engine/plan/plan.h"
-#include "engine/run/runreport.h"
-#include "engine/run/scheduler.h"
+#include "engine/support/atomicfile.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -345,14 +344,14 @@ json DeploymentState::toJson() const
             {"resources", resources}};
 }
 
-bool DeploymentState::save(const QString &path, QString *error)
+Expected<void> DeploymentState::save(const QString &path)
 {
     m_updatedAt = QDateTime::currentDateTimeUtc();
     const std::string text = toJson().dump(2, ' ', false, json::error_handler_t::replace) + '\n';
     const QByteArray data = QByteArray::fromStdString(text);
     // Written like the run reports: a temporary file in the same directory, renamed over the old
     // one; on any failure the old state stays as it was.
-    return RunReport::writeFile(path, data, error);
+    return AtomicFile::write(path, data);
 }
 
 } // namespace fanout

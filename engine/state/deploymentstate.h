@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/support/diagnostic.h"
+#include "engine/support/expected.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -15,7 +16,6 @@ namespace fanout {
 
 struct Plan;
 struct Resource;
-class Scheduler;
 
 // What a deployment has created so far: for each resource that exists, a hash of the definition it
 // was created from, the outputs it produced, when, and how to tear it down. `fanout run` reads it to
@@ -92,9 +92,9 @@ public:
     nlohmann::ordered_json toJson() const;
 
     // Stamps updated_at and writes the file all at once (a temporary file beside it, then a rename),
-    // so that a crash leaves either the old file or the new one, never half of one. False and
-    // `error` when it cannot.
-    bool save(const QString &path, QString *error);
+    // so that a crash leaves either the old file or the new one, never half of one; or why it
+    // cannot.
+    Expected<void> save(const QString &path);
 
 private:
     QString m_planName;

@@ -1,7 +1,7 @@
 #include "engine/state/destroyplan.h"
 
 #include "engine/state/deploymentstate.h"
-#include "engine/executors/executorregistry.h"
+#include "engine/plan/executortype.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/plan/plangraph.h"
 
@@ -124,15 +124,15 @@ DestroyPlan DestroyPlan::build(const Plan &plan, const DeploymentState &state)
     return result;
 }
 
-Diagnostics DestroyPlan::check(const ExecutorRegistry &registry) const
+Diagnostics DestroyPlan::check(const ExecutorTypes &types) const
 {
     Diagnostics problems;
     for (const Resource &resource : plan.resources) {
         const QString path = jsonMemberPath(jsonMemberPath(QStringLiteral("resources"), resource.id), QStringLiteral("destroy"));
-        const Executor *executor = registry.find(resource.type);
+        const ExecutorType *executor = types.findType(resource.type);
         if (!executor) {
             problems.append(Diagnostic{Diagnostic::Severity::Error, jsonMemberPath(path, QStringLiteral("type")), 0, 0,
-                                       QStringLiteral("unknown type \"%1\"; this Fanout has: %2").arg(resource.type, registry.types().join(QStringLiteral(", ")))});
+                                       QStringLiteral("unknown type \"%1\"; this Fanout has: %2").arg(resource.type, types.types().join(QStringLiteral(", ")))});
             continue;
         }
         executor->validate(resource.params, path, problems);

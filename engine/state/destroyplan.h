@@ -9,7 +9,7 @@
 namespace fanout {
 
 class DeploymentState;
-class ExecutorRegistry;
+class ExecutorTypes;
 
 // The plan that tears down what a DeploymentState says exists, for `fanout destroy`. Each resource
 // of the state with a destroy action (its recorded one, else the plan's) becomes a resource of the
@@ -29,7 +29,7 @@ struct DestroyPlan
     // Problems that stop `plan` from running: a destroy action of an unknown type or with bad
     // parameters (a state file may be older than this Fanout, or edited by hand), or an order
     // that goes round in a circle. Paths are the state file's: resources.ID.destroy.FIELD.
-    Diagnostics check(const ExecutorRegistry &registry) const;
+    Diagnostics check(const ExecutorTypes &types) const;
 };
 
 } // namespace fanout

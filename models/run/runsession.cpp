@@ -49,9 +49,10 @@ bool RunSession::moveStateTo(const QString &path, QString *error)
         return refuse(tr("the state file %1 cannot be read").arg(m_statePath));
     if (QFileInfo::exists(path))
         return refuse(tr("%1 already exists and is not overwritten").arg(path));
-    QString why;
-    if (!m_state.isEmpty() && !m_state.save(path, &why))
-        return refuse(tr("cannot write %1: %2").arg(path, why));
+    if (!m_state.isEmpty()) {
+        if (const Expected<void> saved = m_state.save(path); !saved)
+            return refuse(tr("cannot write %1: %2").arg(path, saved.error()));
+    }
     m_statePath = path;
     return true;
 }
@@ -278,9 +279,10 @@ bool RunSession::destroy(QString *message)
         for (const QString &id : teardown.forgotten)
             m_state.remove(id);
         forgotten = tr("Nothing to run to destroy %1: removed from the state.").arg(teardown.forgotten.join(QStringLiteral(", ")));
-        QString error;
-        if (!m_statePath.isEmpty() && !m_state.save(m_statePath, &error))
-            return fail(tr("Cannot write the state file %1: %2").arg(m_statePath, error));
+        if (!m_statePath.isEmpty()) {
+            if (const Expected<void> saved = m_state.save(m_statePath); !saved)
+                return fail(tr("Cannot write the state file %1: %2").arg(m_statePath, saved.error()));
+        }
     }
     if (message)
         *message = forgotten;

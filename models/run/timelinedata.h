@@ -1,7 +1,7 @@
 #pragma once
 
 #include "engine/run/runevent.h"
-#include "engine/run/scheduler.h"
+#include "engine/run/resourcestatus.h"
 
 #include <QList>
 #include <QtGlobal>

@@ -1,6 +1,7 @@
 #include "ui/graph/graphpane.h"
 
 #include "ui/graph/graphview.h"
+#include "engine/support/atomicfile.h"
 #include "engine/plan/graphwriter.h"
 #include "engine/run/runreport.h"
 #include "models/run/runsession.h"
@@ -137,7 +138,10 @@ bool GraphPane::exportTo(const QString &path, QString *error)
         return false;
     }
     const QString text = dot ? GraphWriter::toDot(m_session.plan()) : GraphWriter::toMermaid(m_session.plan());
-    return RunReport::writeFile(path, text.toUtf8(), error);
+    const Expected<void> written = AtomicFile::write(path, text.toUtf8());
+    if (!written && error)
+        *error = written.error();
+    return bool(written);
 }
 
 void GraphPane::setEditable(bool editable)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "engine/run/scheduler.h"
+#include "engine/run/resourcestatus.h"
 #include "models/run/timelinedata.h"
 
 #include <QAbstractScrollArea>

@@ -1,5 +1,6 @@
 #include "ui/window/mainwindow.h"
 
+#include "engine/support/atomicfile.h"
 #include "engine/state/deploymentstate.h"
 #include "engine/support/duration.h"
 #include "engine/executors/executorregistry.h"
@@ -212,8 +213,10 @@ void MainWindow::createPanes()
     resizeDocks({m_timelineDock, m_logsDock}, {500, 510}, Qt::Horizontal);
     resizeDocks({m_resourcesDock, m_inspectorDock}, {230, 600}, Qt::Vertical);
 
-    for (auto *pane : std::initializer_list<QObject *>{m_graph, m_timeline, m_resources, m_inspector})
-        connect(pane, SIGNAL(showLogsRequested(int)), this, SLOT(showLogs(int)));
+    connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
+    connect(m_timeline, &TimelinePane::showLogsRequested, this, &MainWindow::showLogs);
+    connect(m_resources, &ResourcesPane::showLogsRequested, this, &MainWindow::showLogs);
+    connect(m_inspector, &InspectorPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_problems, &ValidationPane::resourceActivated, this, &MainWindow::showProblem);
 }
 
@@ -1099,8 +1102,8 @@ bool MainWindow::savePlanAs(const QString &path, QString *error)
     QString why;
     if (!m_importedFrom.isEmpty() && absolute == m_importedFrom)
         why = tr("%1 is the file the plan was imported from; save the plan under another name").arg(path);
-    else if (!RunReport::writeFile(path, planText(), &why))
-        why = tr("%1: %2").arg(path, why);
+    else if (const Expected<void> written = AtomicFile::write(path, planText()); !written)
+        why = tr("%1: %2").arg(path, written.error());
     if (!why.isEmpty()) {
         if (error)
             *error = why;
@@ -1250,9 +1253,8 @@ void MainWindow::saveReport()
     const bool junit = path.endsWith(QLatin1String(".xml"), Qt::CaseInsensitive) || chosenFormat.contains(QLatin1String("JUnit"));
     const QByteArray report = junit ? RunReport::toJUnit(m_session->scheduler())
                                     : QByteArray::fromStdString(RunReport::toJson(m_session->scheduler(), m_session->file()).dump(2) + '\n');
-    QString error;
-    if (!RunReport::writeFile(path, report, &error))
-        QMessageBox::warning(this, tr("Cannot save the report"), tr("%1: %2").arg(path, error));
+    if (const Expected<void> written = AtomicFile::write(path, report); !written)
+        QMessageBox::warning(this, tr("Cannot save the report"), tr("%1: %2").arg(path, written.error()));
 }
 
 void MainWindow::about()
