@@ -55,4 +55,13 @@ void Console::writeLine(const QString &text) const
     write(text + QLatin1Char('\n'));
 }
 
+void Console::writeDiagnostic(const Diagnostic &diagnostic, const QString &file) const
+{
+    QString line = diagnostic.toString(file);
+    const QString label = diagnostic.isError() ? QStringLiteral("error:") : QStringLiteral("warning:");
+    if (const qsizetype at = line.indexOf(label); at >= 0)
+        line.replace(at, label.size(), paint(label, diagnostic.isError() ? Colour::Red : Colour::Yellow));
+    writeLine(line);
+}
+
 } // namespace fanout

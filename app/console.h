@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/diagnostic.h"
+
 #include <QString>
 
 #include <cstdio>
@@ -23,6 +25,8 @@ public:
 
     void write(const QString &text) const;     // as is, flushed
     void writeLine(const QString &text) const; // with a newline
+    // "FILE:LINE:COL: error: ...", its "error:" (or "warning:") in red (yellow).
+    void writeDiagnostic(const Diagnostic &diagnostic, const QString &file) const;
 
 private:
     FILE *m_stream;

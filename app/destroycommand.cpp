@@ -1,14 +1,45 @@
 #include "app/destroycommand.h"
 
 #include "app/console.h"
-#include "engine/state/destroyplan.h"
-#include "engine/executors/executorregistry.h"
 #include "app/planargument.h"
 #include "app/runcommand.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/run/deployment.h"
 
 #include <QCommandLineParser>
 
 namespace fanout {
+
+namespace {
+
+// What a refused teardown prints, and its exit code.
+int refused(const Deployment::Teardown &teardown, const Deployment &deployment)
+{
+    const Console err(stderr);
+    using Refusal = Deployment::Teardown::Refusal;
+    if (teardown.refusal == Refusal::InvalidActions) {
+        const QString file = deployment.statePath().isEmpty() ? deployment.planFile() : deployment.statePath();
+        for (const Diagnostic &d : teardown.problems) {
+            if (d.isError())
+                err.writeDiagnostic(d, file);
+        }
+        err.writeLine(QStringLiteral("fanout destroy: nothing was destroyed; fix these destroy actions (in the state file, or in the plan "
+                                     "for resources recorded without one) and run it again"));
+        return RunCommand::InvalidInput;
+    }
+    QString message = teardown.message;
+    if (!message.isEmpty())
+        message[0] = message[0].toLower();
+    if (teardown.refusal == Refusal::OtherPlan) {
+        // After a rename, "fanout run" records the new name.
+        err.writeLine(QStringLiteral("fanout destroy: %1 Check --state, or run \"fanout run\" first if the plan was renamed").arg(message));
+        return RunCommand::InvalidInput;
+    }
+    err.writeLine(QStringLiteral("fanout destroy: %1").arg(message));
+    return teardown.refusal == Refusal::StateNotSaved ? RunCommand::Failed : RunCommand::InvalidInput;
+}
+
+} // namespace
 
 int DestroyCommand::exec(const QStringList &arguments)
 {
@@ -44,69 +75,34 @@ int DestroyCommand::exec(const QStringList &arguments)
         return RunCommand::InvalidInput;
     if (!RunCommand::applyVariables(read.plan, *settings))
         return RunCommand::InvalidInput;
-    std::optional<RunCommand::StateFile> stateFile = RunCommand::loadState(planArgument, *settings);
-    if (!stateFile)
+    Deployment deployment(ExecutorRegistry::builtIn());
+    if (!RunCommand::openDeployment(deployment, read.plan, planArgument, *settings))
         return RunCommand::InvalidInput;
-    DeploymentState &state = stateFile->state;
-    const QString where = stateFile->path.isEmpty() ? QStringLiteral("(the demo keeps no state file)") : QStringLiteral("in %1").arg(stateFile->path);
-    if (state.isEmpty()) {
+    const QString where = deployment.statePath().isEmpty() ? QStringLiteral("(the demo keeps no state file)")
+                                                           : QStringLiteral("in %1").arg(deployment.statePath());
+    const Deployment::Teardown teardown = deployment.planTeardown();
+    for (const QString &id : teardown.forgotten)
+        out.writeLine(QStringLiteral("nothing to run to destroy %1; removed from the state").arg(id));
+    switch (teardown.outcome) {
+    case Deployment::Teardown::Outcome::NothingRecorded:
         out.writeLine(QStringLiteral("Nothing to destroy: no resources are recorded %1.").arg(where));
         return RunCommand::Succeeded;
-    }
-    // Destroying is not undoable: a state file of another plan (a wrong --state) must not be torn
-    // down by mistake. After a rename, "fanout run" records the new name.
-    if (!state.planName().isEmpty() && state.planName() != read.plan.name) {
-        err.writeLine(QStringLiteral("fanout destroy: the state file %1 records the plan \"%2\", not \"%3\"; nothing was destroyed. "
-                                     "Check --state, or run \"fanout run\" first if the plan was renamed")
-                          .arg(stateFile->path, state.planName(), read.plan.name));
-        return RunCommand::InvalidInput;
-    }
-
-    DestroyPlan teardown = DestroyPlan::build(read.plan, state);
-
-    // The destroy actions come from the state file, which may be older than this Fanout or edited
-    // by hand: check them as a plan's resources are checked, before anything is torn down.
-    const Diagnostics problems = teardown.check(ExecutorRegistry::builtIn());
-    if (errorCount(problems) > 0) {
-        const QString file = stateFile->path.isEmpty() ? PlanArgument::displayName(planArgument) : stateFile->path;
-        for (const Diagnostic &d : problems) {
-            if (!d.isError())
-                continue;
-            QString line = d.toString(file);
-            const QString label = QStringLiteral("error:");
-            if (const qsizetype at = line.indexOf(label); at >= 0)
-                line.replace(at, label.size(), err.paint(label, Console::Colour::Red));
-            err.writeLine(line);
-        }
-        err.writeLine(QStringLiteral("fanout destroy: nothing was destroyed; fix these destroy actions (in the state file, or in the plan "
-                                     "for resources recorded without one) and run it again"));
-        return RunCommand::InvalidInput;
-    }
-
-    for (const QString &id : std::as_const(teardown.forgotten)) {
-        state.remove(id);
-        out.writeLine(QStringLiteral("nothing to run to destroy %1; removed from the state").arg(id));
-    }
-    if (!teardown.forgotten.isEmpty() && !stateFile->path.isEmpty()) {
-        if (const Expected<void> saved = state.save(stateFile->path); !saved) {
-            err.writeLine(QStringLiteral("fanout destroy: cannot write the state file %1: %2").arg(stateFile->path, saved.error()));
-            return RunCommand::Failed;
-        }
-    }
-    if (teardown.plan.resources.isEmpty()) {
+    case Deployment::Teardown::Outcome::OnlyForgotten:
         out.writeLine(QStringLiteral("Nothing left to destroy %1.").arg(where));
         return RunCommand::Succeeded;
+    case Deployment::Teardown::Outcome::Refused:
+        return refused(teardown, deployment);
+    case Deployment::Teardown::Outcome::Ready:
+        break;
     }
 
-    settings->options.knownOutputs = teardown.knownOutputs;
-    const QString planFile = PlanArgument::displayName(planArgument);
-    const Plan &plan = teardown.plan;
+    const Plan &plan = deployment.plan();
     const QString headline = QStringLiteral("Destroying \"%1\" from %2: %3 %4, parallelism %5%6")
-                                 .arg(plan.name, planFile, QString::number(plan.resources.size()),
+                                 .arg(plan.name, deployment.planFile(), QString::number(plan.resources.size()),
                                       plan.resources.size() == 1 ? QStringLiteral("resource") : QStringLiteral("resources"),
-                                      QString::number(settings->options.parallelism.value_or(plan.parallelism)),
-                                      settings->options.failFast.value_or(plan.failFast) ? QStringLiteral(", fail-fast") : QString());
-    return RunCommand::runPlan(plan, *settings, planFile, headline, QString(), &*stateFile, StateRecorder::Mode::Destroy);
+                                      QString::number(deployment.parallelism()), deployment.failFast() ? QStringLiteral(", fail-fast") : QString());
+    return RunCommand::watch(deployment, *settings, headline, QString(), [&] { return deployment.startTeardown(); },
+                             QStringLiteral("destroyed"));
 }
 
 } // namespace fanout

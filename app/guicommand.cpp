@@ -1,11 +1,15 @@
 #include "app/guicommand.h"
 
 #include "app/console.h"
+#include "app/runcommand.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
-#include "app/runcommand.h"
-#include "models/run/runsession.h"
+#include "ui/window/runactions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -45,9 +49,8 @@ int saveScreenshot(MainWindow &window, const QString &path, const Console &err)
 
 int exportGraph(MainWindow &window, const QString &path, const Console &err)
 {
-    QString error;
-    if (!window.exportGraph(path, &error)) {
-        err.writeLine(QStringLiteral("fanout gui: cannot export the graph to %1: %2").arg(path, error));
+    if (const Expected<void> exported = window.files().exportGraph(path); !exported) {
+        err.writeLine(QStringLiteral("fanout gui: cannot export the graph to %1: %2").arg(path, exported.error()));
         return RunCommand::InvalidInput;
     }
     Console(stdout).writeLine(QStringLiteral("Saved the graph to %1").arg(path));
@@ -56,9 +59,8 @@ int exportGraph(MainWindow &window, const QString &path, const Console &err)
 
 int exportTimeline(MainWindow &window, const QString &path, const Console &err)
 {
-    QString error;
-    if (!window.exportTimeline(path, &error)) {
-        err.writeLine(QStringLiteral("fanout gui: cannot export the timeline to %1: %2").arg(path, error));
+    if (const Expected<void> exported = window.files().exportTimeline(path); !exported) {
+        err.writeLine(QStringLiteral("fanout gui: cannot export the timeline to %1: %2").arg(path, exported.error()));
         return RunCommand::InvalidInput;
     }
     Console(stdout).writeLine(QStringLiteral("Saved the timeline to %1").arg(path));
@@ -121,12 +123,11 @@ int GuiCommand::exec(int &argc, char **argv)
 
     // A screenshot shows the default layout, whatever the user's saved one is.
     MainWindow window(capture ? MainWindow::Layout::Default : MainWindow::Layout::Restore);
-    QString problems;
-    if (!window.openPlan(plan, &problems)) {
-        err.writeLine(problems);
+    if (const Expected<void> opened = window.files().openPlan(plan); !opened) {
+        err.writeLine(opened.error());
         if (capture)
             return RunCommand::InvalidInput;
-        window.openPlan(QStringLiteral("demo")); // show the problems over something useful
+        (void)window.files().openPlan(QStringLiteral("demo")); // show the problems over something useful
     }
     if (!capture) {
         window.show();
@@ -136,15 +137,15 @@ int GuiCommand::exec(int &argc, char **argv)
     window.setAttribute(Qt::WA_DontShowOnScreen);
     window.show();
     if (parser.isSet(select)) {
-        const int resource = window.session().plan().indexOf(parser.value(select));
+        const int resource = window.workspace().deployment().plan().indexOf(parser.value(select));
         if (resource < 0) {
             err.writeLine(QStringLiteral("fanout gui: --select: the plan has no resource \"%1\".").arg(parser.value(select)));
             return RunCommand::InvalidInput;
         }
-        window.session().select(resource);
+        window.workspace().selection().select(resource);
     }
     if (parser.isSet(run))
-        window.runAction()->trigger();
+        window.runs().runAction()->trigger();
     int status = RunCommand::Succeeded;
     QTimer::singleShot(qint64(seconds * 1000), &window, [&] {
         waitForLayout(window);
@@ -155,7 +156,7 @@ int GuiCommand::exec(int &argc, char **argv)
             status = std::max(status, exportGraph(window, parser.value(exportGraphOption), err));
         if (parser.isSet(exportTimelineOption))
             status = std::max(status, exportTimeline(window, parser.value(exportTimelineOption), err));
-        window.session().cancel();
+        window.workspace().deployment().cancel();
         app.quit();
     });
     app.exec();

@@ -30,14 +30,8 @@ PlanReadResult PlanArgument::load(const QString &argument, const Console &consol
 
 void PlanArgument::print(const Diagnostics &diagnostics, const QString &file, const Console &console)
 {
-    for (const Diagnostic &d : diagnostics) {
-        QString line = d.toString(file);
-        const QString label = d.isError() ? QStringLiteral("error:") : QStringLiteral("warning:");
-        const qsizetype at = line.indexOf(label);
-        if (at >= 0)
-            line.replace(at, label.size(), console.paint(label, d.isError() ? Console::Colour::Red : Console::Colour::Yellow));
-        console.writeLine(line);
-    }
+    for (const Diagnostic &d : diagnostics)
+        console.writeDiagnostic(d, file);
     const int errors = errorCount(diagnostics);
     const int warnings = warningCount(diagnostics);
     if (errors > 0) {

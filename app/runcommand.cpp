@@ -1,22 +1,18 @@
 #include "app/runcommand.h"
 
-#include "engine/support/atomicfile.h"
-#include "engine/support/closestmatch.h"
 #include "app/console.h"
-#include "engine/executors/executorregistry.h"
 #include "app/planargument.h"
-#include "engine/state/provisioningplan.h"
-#include "engine/run/runreport.h"
 #include "app/signalwatcher.h"
 #include "app/terminalprogress.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/run/deployment.h"
+#include "engine/support/closestmatch.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
-
-#include <nlohmann/json.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -97,10 +93,10 @@ std::optional<RunCommand::Settings> RunCommand::readSharedOptions(const QCommand
             err.writeLine(QStringLiteral("fanout %1: -j needs a whole number from 1 to 10000, not \"%2\"").arg(command, value));
             return std::nullopt;
         }
-        settings.options.parallelism = limit;
+        settings.parallelism = limit;
     }
     if (parser.isSet(QStringLiteral("fail-fast")))
-        settings.options.failFast = true;
+        settings.failFast = true;
     for (const QString &option : {QStringLiteral("report"), QStringLiteral("junit"), QStringLiteral("state")}) {
         if (!parser.isSet(option))
             continue;
@@ -146,58 +142,52 @@ bool RunCommand::applyVariables(Plan &plan, const Settings &settings)
     return true;
 }
 
-std::optional<RunCommand::StateFile> RunCommand::loadState(const QString &planArgument, const Settings &settings)
+bool RunCommand::openDeployment(Deployment &deployment, const Plan &plan, const QString &planArgument, const Settings &settings)
 {
     const Console err(stderr);
-    StateFile file;
-    if (!settings.stateFile.isEmpty())
-        file.path = settings.stateFile;
-    else if (!PlanArgument::resolve(planArgument).startsWith(QLatin1Char(':')))
-        file.path = DeploymentState::defaultPath(planArgument);
-    if (file.path.isEmpty())
-        return file; // the built-in demo: in memory only
-
-    const DeploymentState::ReadResult read = DeploymentState::read(file.path);
-    if (read.hasErrors()) {
-        for (const Diagnostic &d : read.diagnostics) {
-            QString line = d.toString(file.path);
-            const QString label = QStringLiteral("error:");
-            if (const qsizetype at = line.indexOf(label); at >= 0)
-                line.replace(at, label.size(), err.paint(label, Console::Colour::Red));
-            err.writeLine(line);
+    QString statePath = settings.stateFile;
+    if (statePath.isEmpty() && !PlanArgument::resolve(planArgument).startsWith(QLatin1Char(':')))
+        statePath = DeploymentState::defaultPath(planArgument); // the built-in demo keeps none
+    if (!deployment.open(plan, PlanArgument::displayName(planArgument), statePath)) {
+        for (const Diagnostic &d : deployment.stateDiagnostics()) {
+            if (d.isError())
+                err.writeDiagnostic(d, statePath);
         }
         err.writeLine(QStringLiteral("fanout %1: cannot read the state file %2, so nothing was started; it was left as it is "
-                                     "(give another with --state FILE)").arg(settings.command, file.path));
-        return std::nullopt;
+                                     "(give another with --state FILE)").arg(settings.command, statePath));
+        return false;
     }
-    if (const QString problem = checkWritable(file.path); !problem.isEmpty()) {
-        err.writeLine(QStringLiteral("fanout %1: cannot write the state file %2: %3; give another with --state FILE")
-                          .arg(settings.command, file.path, problem));
-        return std::nullopt;
+    if (!statePath.isEmpty()) {
+        if (const QString problem = checkWritable(statePath); !problem.isEmpty()) {
+            err.writeLine(QStringLiteral("fanout %1: cannot write the state file %2: %3; give another with --state FILE")
+                              .arg(settings.command, statePath, problem));
+            return false;
+        }
     }
-    file.state = read.state;
-    return file;
+    if (settings.parallelism)
+        deployment.setParallelism(*settings.parallelism);
+    if (settings.failFast)
+        deployment.setFailFast(true);
+    deployment.setSeed(settings.seed);
+    return true;
 }
 
-int RunCommand::runPlan(const Plan &plan, const Settings &settings, const QString &planFile, const QString &headline,
-                        const QString &summary, StateFile *stateFile, StateRecorder::Mode mode)
+int RunCommand::watch(Deployment &deployment, const Settings &settings, const QString &headline, const QString &summary,
+                      const std::function<bool()> &start, const QString &created)
 {
     const Console out(stdout);
     const Console err(stderr);
     const QString command = settings.command;
-
-    Scheduler scheduler(ExecutorRegistry::builtIn());
     auto writeReports = [&] {
         bool ok = true;
         if (!settings.reportFile.isEmpty()) {
-            const std::string json = RunReport::toJson(scheduler, planFile).dump(2) + "\n";
-            if (const Expected<void> written = AtomicFile::write(settings.reportFile, QByteArray::fromStdString(json)); !written) {
+            if (const Expected<void> written = deployment.writeReport(settings.reportFile); !written) {
                 err.writeLine(QStringLiteral("fanout %1: cannot write the report %2: %3").arg(command, settings.reportFile, written.error()));
                 ok = false;
             }
         }
         if (!settings.junitFile.isEmpty()) {
-            if (const Expected<void> written = AtomicFile::write(settings.junitFile, RunReport::toJUnit(scheduler)); !written) {
+            if (const Expected<void> written = deployment.writeJUnit(settings.junitFile); !written) {
                 err.writeLine(QStringLiteral("fanout %1: cannot write the JUnit report %2: %3").arg(command, settings.junitFile, written.error()));
                 ok = false;
             }
@@ -207,35 +197,28 @@ int RunCommand::runPlan(const Plan &plan, const Settings &settings, const QStrin
 
     bool interrupted = false;
     QEventLoop loop;
-    TerminalProgress progress(scheduler, out, !settings.quiet);
-    // The state first: it is what a crash right after this burst must not lose.
-    std::unique_ptr<StateRecorder> recorder;
+    TerminalProgress progress(deployment.scheduler(), out, !settings.quiet);
     bool warned = false;
-    if (stateFile) {
-        stateFile->state.setPlanName(plan.name);
-        recorder = std::make_unique<StateRecorder>(scheduler, stateFile->state, stateFile->path, mode);
-        QObject::connect(&scheduler, &Scheduler::eventsRecorded, recorder.get(), &StateRecorder::onEvents);
-        QObject::connect(recorder.get(), &StateRecorder::saveFailed, &progress, [&](const QString &error) {
-            if (warned)
-                return; // once is enough; it is tried again after every resource, and said at the end
-            warned = true;
-            progress.message(out.paint(QStringLiteral("warning: cannot write the state file %1: %2").arg(stateFile->path, error),
-                                       Console::Colour::Yellow));
-        });
-    }
-    QObject::connect(&scheduler, &Scheduler::eventsRecorded, &progress, &TerminalProgress::onEvents);
-    QObject::connect(&scheduler, &Scheduler::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&deployment, &Deployment::stateSaveFailed, &progress, [&](const QString &error) {
+        if (warned)
+            return; // once is enough; it is tried again after every resource, and said at the end
+        warned = true;
+        progress.message(out.paint(QStringLiteral("warning: cannot write the state file %1: %2").arg(deployment.statePath(), error),
+                                   Console::Colour::Yellow));
+    });
+    QObject::connect(&deployment, &Deployment::eventsRecorded, &progress, &TerminalProgress::onEvents);
+    QObject::connect(&deployment, &Deployment::runFinished, &loop, &QEventLoop::quit);
 
     SignalWatcher signalWatcher({SIGINT, SIGTERM});
-    QObject::connect(&signalWatcher, &SignalWatcher::received, &scheduler, [&](int) {
+    QObject::connect(&signalWatcher, &SignalWatcher::received, &deployment, [&](int) {
         if (!interrupted) {
             interrupted = true;
             progress.message(QStringLiteral("Cancelling the run; press Ctrl+C again to stop at once."));
-            scheduler.cancel();
+            deployment.cancel();
             return;
         }
         progress.message(QStringLiteral("Stopping at once."));
-        progress.printSummary(plan.name);
+        progress.printSummary(deployment.plan().name);
         writeReports();
         std::_Exit(Interrupted); // attempts still running are abandoned, as asked; the state has what finished
     });
@@ -243,28 +226,27 @@ int RunCommand::runPlan(const Plan &plan, const Settings &settings, const QStrin
     out.writeLine(out.paint(headline, Console::Colour::Bold));
     if (!summary.isEmpty())
         out.writeLine(summary);
-    scheduler.start(plan, settings.options);
-    if (scheduler.isRunning())
+    start();
+    if (deployment.isRunning())
         loop.exec();
 
-    progress.printSummary(plan.name);
+    progress.printSummary(deployment.plan().name);
     const bool reportsWritten = writeReports();
     bool stateWritten = true;
-    if (recorder && !recorder->lastError().isEmpty() && !recorder->save()) {
+    if (!deployment.stateSaveError().isEmpty() && !deployment.saveState()) {
         err.writeLine(QStringLiteral("fanout %1: cannot write the state file %2: %3; what this run %4 is not recorded in it, "
                                      "so make it writable and run \"fanout %1\" again")
-                          .arg(command, stateFile->path, recorder->lastError(),
-                               mode == StateRecorder::Mode::Create ? QStringLiteral("created") : QStringLiteral("destroyed")));
+                          .arg(command, deployment.statePath(), deployment.stateSaveError(), created));
         stateWritten = false;
-    } else if (stateFile && !stateFile->path.isEmpty() && recorder->recorded() > 0) {
-        out.writeLine(QStringLiteral("State: %1 in %2").arg(plural(stateFile->state.size(), QStringLiteral("resource"), QStringLiteral("resources")),
-                                                             stateFile->path));
+    } else if (!deployment.statePath().isEmpty() && deployment.recordedCount() > 0) {
+        out.writeLine(QStringLiteral("State: %1 in %2").arg(plural(deployment.deploymentState().size(), QStringLiteral("resource"), QStringLiteral("resources")),
+                                                             deployment.statePath()));
     }
     if (interrupted)
         return Interrupted;
     if (!reportsWritten || !stateWritten)
         return Failed;
-    return RunReport::outcome(scheduler) == QLatin1String("succeeded") ? Succeeded : Failed;
+    return deployment.outcome() == QLatin1String("succeeded") ? Succeeded : Failed;
 }
 
 int RunCommand::exec(const QStringList &arguments)
@@ -302,7 +284,7 @@ int RunCommand::exec(const QStringList &arguments)
         return InvalidInput;
     if (parser.isSet(seed)) {
         bool ok = false;
-        settings->options.seed = parser.value(seed).toULongLong(&ok);
+        settings->seed = parser.value(seed).toULongLong(&ok);
         if (!ok) {
             err.writeLine(QStringLiteral("fanout run: --seed needs a whole number, 0 or more, not \"%1\"").arg(parser.value(seed)));
             return InvalidInput;
@@ -326,42 +308,36 @@ int RunCommand::exec(const QStringList &arguments)
             return InvalidInput;
         }
     }
-    std::optional<StateFile> stateFile = loadState(planArgument, *settings);
-    if (!stateFile)
+    Deployment deployment(ExecutorRegistry::builtIn());
+    if (!openDeployment(deployment, plan, planArgument, *settings))
         return InvalidInput;
-    if (!stateFile->state.planName().isEmpty() && stateFile->state.planName() != plan.name) {
+    const DeploymentState &state = deployment.deploymentState();
+    if (!state.planName().isEmpty() && state.planName() != plan.name) {
         err.writeLine(err.paint(QStringLiteral("warning:"), Console::Colour::Yellow)
                       + QStringLiteral(" the state file %1 was written for the plan \"%2\", not \"%3\"; resources with the same ids "
                                        "count as created (give another file with --state FILE if that is wrong)")
-                            .arg(stateFile->path, stateFile->state.planName(), plan.name));
+                            .arg(deployment.statePath(), state.planName(), plan.name));
     }
 
     // Like `terraform apply`: what exists with the same definition is not run again, but its
     // recorded outputs are there for what depends on it.
-    const ProvisioningPlan provisioning = ProvisioningPlan::build(plan, stateFile->state, replaced, parser.isSet(all));
-    settings->options.provisioned = provisioning.provisioned;
-    const int toCreate = provisioning.toCreate;
-    const int changed = provisioning.changed;
-    const int forced = provisioning.forced;
-    const int upToDate = provisioning.upToDate;
-
-    const QString planFile = PlanArgument::displayName(planArgument);
+    const ProvisioningPlan provisioning = deployment.preview(replaced, parser.isSet(all));
     // One arg() for all, so that a "%1" in a plan's name stays as it is.
     const QString headline = QStringLiteral("Running \"%1\" from %2: %3, parallelism %4%5")
-                                 .arg(plan.name, planFile, plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
-                                      QString::number(settings->options.parallelism.value_or(plan.parallelism)),
-                                      settings->options.failFast.value_or(plan.failFast) ? QStringLiteral(", fail-fast") : QString());
-    QString summary = QStringLiteral("%1 to create, %2 to replace (definition changed), ").arg(toCreate).arg(changed);
-    if (forced > 0)
-        summary += QStringLiteral("%1 to replace (%2), ").arg(forced).arg(parser.isSet(all) ? QStringLiteral("--all") : QStringLiteral("--replace"));
-    summary += QStringLiteral("%1 up to date").arg(upToDate);
-    summary += stateFile->path.isEmpty() ? QStringLiteral(" (the demo keeps no state file)") : QStringLiteral(" (state: %1)").arg(stateFile->path);
-    if (const QStringList orphans = stateFile->state.orphans(plan); !orphans.isEmpty()) {
+                                 .arg(plan.name, deployment.planFile(), plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
+                                      QString::number(deployment.parallelism()), deployment.failFast() ? QStringLiteral(", fail-fast") : QString());
+    QString summary = QStringLiteral("%1 to create, %2 to replace (definition changed), ").arg(provisioning.toCreate).arg(provisioning.changed);
+    if (provisioning.forced > 0)
+        summary += QStringLiteral("%1 to replace (%2), ").arg(provisioning.forced).arg(parser.isSet(all) ? QStringLiteral("--all") : QStringLiteral("--replace"));
+    summary += QStringLiteral("%1 up to date").arg(provisioning.upToDate);
+    summary += deployment.statePath().isEmpty() ? QStringLiteral(" (the demo keeps no state file)") : QStringLiteral(" (state: %1)").arg(deployment.statePath());
+    if (const QStringList orphans = deployment.orphans(); !orphans.isEmpty()) {
         summary += QStringLiteral("\n%1 in the state but no longer in the plan (%2): kept; \"fanout destroy\" tears %3 down")
                        .arg(plural(int(orphans.size()), QStringLiteral("resource"), QStringLiteral("resources")), orphans.join(QStringLiteral(", ")),
                             orphans.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
     }
-    return runPlan(plan, *settings, planFile, headline, summary, &*stateFile, StateRecorder::Mode::Create);
+    const Deployment::ProvisionRequest request{replaced, parser.isSet(all), true};
+    return watch(deployment, *settings, headline, summary, [&] { return deployment.provision(request); }, QStringLiteral("created"));
 }
 
 } // namespace fanout

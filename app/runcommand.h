@@ -1,11 +1,8 @@
 #pragma once
 
-#include "engine/state/deploymentstate.h"
-#include "engine/run/staterecorder.h"
-#include "engine/run/scheduler.h"
-
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 QT_BEGIN_NAMESPACE
@@ -15,12 +12,14 @@ QT_END_NAMESPACE
 namespace fanout {
 
 class Console;
+class Deployment;
 struct Plan;
 
 // `fanout run PLAN`: provisions what the plan's state file says does not exist yet or has changed,
 // headless with live progress, writes the reports, and answers with an exit code a CI job can act
-// on. Also the machinery `fanout destroy` shares with it: the options that shape a run, the state
-// file, and running a plan with progress, Ctrl+C handling and reports.
+// on. A client of the engine's Deployment, as the dashboard is; also what `fanout destroy` shares
+// with it: the options that shape a run, opening the deployment, and watching a run with progress,
+// Ctrl+C handling and reports.
 class RunCommand
 {
 public:
@@ -33,19 +32,14 @@ public:
     struct Settings
     {
         QString command; // "run", "destroy": messages start with "fanout <command>:"
-        RunOptions options;
+        std::optional<int> parallelism; // -j; the plan's when not given
+        bool failFast = false;          // --fail-fast; else the plan's
+        std::optional<quint64> seed;    // run --seed; else the plan's, else random
         QString reportFile; // empty: none
         QString junitFile;
         QString stateFile;  // --state; empty: the default beside the plan
         QStringList variables; // --var NAME=VALUE, as given
         bool quiet = false;
-    };
-
-    // The state file a run reads and keeps up to date.
-    struct StateFile
-    {
-        DeploymentState state;
-        QString path; // empty: kept in memory only (the built-in demo)
     };
 
     static void addSharedOptions(QCommandLineParser &parser);
@@ -58,16 +52,18 @@ public:
     // Sets the values --var asks for; false after printing the problem (malformed, or a variable
     // the plan does not have) to stderr.
     static bool applyVariables(Plan &plan, const Settings &settings);
-    // Reads the state file of `planArgument` (or --state). Nothing when it cannot be read, after
-    // printing every problem with its line and column to stderr: the run must not start then, and
-    // the file must not be overwritten.
-    static std::optional<StateFile> loadState(const QString &planArgument, const Settings &settings);
+    // Opens the deployment of `plan` with its state file (beside `planArgument`, or --state; the
+    // demo keeps none unless given) and the run settings of the options. False after printing every
+    // problem of a state file that cannot be read (with its line and column) or written: the run
+    // must not start then, and the file must not be overwritten.
+    static bool openDeployment(Deployment &deployment, const Plan &plan, const QString &planArgument, const Settings &settings);
 
-    // Runs `plan` to its end with live progress, Ctrl+C handling and the reports; records what
-    // succeeds in `stateFile` (when given) as it goes. `headline` (bold) and `summary` are printed
-    // before it starts. Returns the exit code.
-    static int runPlan(const Plan &plan, const Settings &settings, const QString &planFile, const QString &headline,
-                       const QString &summary, StateFile *stateFile, StateRecorder::Mode mode);
+    // Prints `headline` (bold) and `summary`, then runs what `start` starts to its end with live
+    // progress, Ctrl+C handling and the reports; the deployment records what succeeds in its state
+    // file as it goes. `created`: what the run does to resources, for messages ("created",
+    // "destroyed"). Returns the exit code.
+    static int watch(Deployment &deployment, const Settings &settings, const QString &headline, const QString &summary,
+                     const std::function<bool()> &start, const QString &created);
 };
 
 } // namespace fanout

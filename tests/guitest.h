@@ -36,6 +36,13 @@ inline QStringList resourceIds(const Plan &plan)
 } // namespace fanout
 
 // JSON values compared (each evaluated once), shown as JSON when they differ.
+// Verifies that a call returning an Expected succeeded, and says why not when it did not.
+#define QVERIFY_EXPECTED(expression)                                                               \
+    do {                                                                                           \
+        const auto result_ = (expression);                                                         \
+        QVERIFY2(result_.hasValue(), qPrintable(result_.error()));                                 \
+    } while (false)
+
 #define COMPARE_JSON(actual, expected) \
     do { \
         const nlohmann::ordered_json actualValue_ = (actual); \

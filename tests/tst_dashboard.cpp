@@ -6,11 +6,16 @@
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
 #include "ui/logs/logpanes.h"
+#include "ui/window/editactions.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/runactions.h"
 #include "models/run/resourcefiltermodel.h"
 #include "ui/panes/resourcespane.h"
 #include "models/run/resourcetablemodel.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -55,7 +60,7 @@ bool writeAll(const QString &path, const QByteArray &text)
     return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text) == text.size();
 }
 
-int attemptCount(const RunSession &session)
+int attemptCount(const Deployment &session)
 {
     int n = 0;
     for (int r = 0; r < session.resourceCount(); ++r)
@@ -63,7 +68,7 @@ int attemptCount(const RunSession &session)
     return n;
 }
 
-int indexOf(const RunSession &session, const char *id)
+int indexOf(const Deployment &session, const char *id)
 {
     return session.plan().indexOf(QLatin1String(id));
 }
@@ -121,10 +126,10 @@ QString tst_Dashboard::fixture(const char *name)
 
 void tst_Dashboard::runToTheEnd(MainWindow &window, const QString &path)
 {
-    QVERIFY(window.openPlan(path));
-    QSignalSpy finished(&window.session(), &RunSession::runFinished);
-    window.runAction()->trigger();
-    QVERIFY(window.session().isRunning());
+    QVERIFY(window.files().openPlan(path));
+    QSignalSpy finished(&window.workspace().deployment(), &Deployment::runFinished);
+    window.runs().runAction()->trigger();
+    QVERIFY(window.workspace().deployment().isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
 }
 
@@ -144,32 +149,32 @@ void tst_Dashboard::opensTheDemo()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
-    QCOMPARE(window.session().resourceCount(), 30);
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    QCOMPARE(window.workspace().deployment().resourceCount(), 30);
     QVERIFY2(window.windowTitle().contains(QLatin1String("demo")), qPrintable(window.windowTitle()));
-    QVERIFY(window.runAction()->isEnabled());
-    QVERIFY(!window.cancelAction()->isEnabled());
-    QVERIFY(!window.retryFailedAction()->isEnabled());
+    QVERIFY(window.runs().runAction()->isEnabled());
+    QVERIFY(!window.runs().cancelAction()->isEnabled());
+    QVERIFY(!window.runs().retryFailedAction()->isEnabled());
     QCOMPARE(window.resourcesPane()->view()->model()->rowCount(), 30);
     QTRY_VERIFY_WITH_TIMEOUT(!window.graphPane()->view()->isLayingOut(), 30'000);
     QVERIFY2(window.statusText().contains(QLatin1String("30 resources")), qPrintable(window.statusText()));
-    QCOMPARE(window.runAction()->shortcut(), QKeySequence(Qt::Key_F5));
+    QCOMPARE(window.runs().runAction()->shortcut(), QKeySequence(Qt::Key_F5));
 }
 
 void tst_Dashboard::demoRunFailedResourceRetriedFromTheInspector()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
-    RunSession &session = window.session();
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    Deployment &session = window.workspace().deployment();
     QAbstractItemModelTester tableTester(window.resourcesPane()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester filterTester(window.resourcesPane()->filter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    window.runAction()->trigger();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QVERIFY(session.isRunning());
-    QVERIFY(window.cancelAction()->isEnabled());
-    QVERIFY(!window.runAction()->isEnabled());
+    QVERIFY(window.runs().cancelAction()->isEnabled());
+    QVERIFY(!window.runs().runAction()->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
 
     // The demo's CDN fails with no automatic retry; its two dependents are skipped.
@@ -179,7 +184,7 @@ void tst_Dashboard::demoRunFailedResourceRetriedFromTheInspector()
     const int alarm = indexOf(session, "alarm-cdn-5xx");
     QCOMPARE(session.state(dns), ResourceState::Skipped);
     QCOMPARE(session.state(alarm), ResourceState::Skipped);
-    QVERIFY(window.retryFailedAction()->isEnabled());
+    QVERIFY(window.runs().retryFailedAction()->isEnabled());
     QVERIFY2(window.statusText().contains(QLatin1String("1 failed")), qPrintable(window.statusText()));
 
     // Find it as a user would: filter the table to failed resources, click the row.
@@ -189,7 +194,7 @@ void tst_Dashboard::demoRunFailedResourceRetriedFromTheInspector()
     const QModelIndex row = table->view()->model()->index(0, 0);
     QCOMPARE(row.data().toString(), QStringLiteral("cdn"));
     QTest::mouseClick(table->view()->viewport(), Qt::LeftButton, {}, table->view()->visualRect(row).center());
-    QCOMPARE(session.selected(), cdn);
+    QCOMPARE(window.workspace().selection().current(), cdn);
 
     // The Inspector now shows it, with Retry enabled; click it.
     QPushButton *retry = window.inspectorPane()->retryButton();
@@ -203,7 +208,7 @@ void tst_Dashboard::demoRunFailedResourceRetriedFromTheInspector()
     QCOMPARE(session.state(dns), ResourceState::Succeeded);
     QCOMPARE(session.state(alarm), ResourceState::Succeeded);
     QCOMPARE(session.count(ResourceState::Succeeded), 30);
-    QVERIFY(!window.retryFailedAction()->isEnabled());
+    QVERIFY(!window.runs().retryFailedAction()->isEnabled());
     QVERIFY(!retry->isEnabled());
     // The table's failed filter is now empty; every row is still there without it.
     QCOMPARE(table->view()->model()->rowCount(), 0);
@@ -215,9 +220,9 @@ void tst_Dashboard::retryFailedFromTheToolbar()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(fixture("quick-fail.json")));
-    RunSession &session = window.session();
-    QSignalSpy finished(&session, &RunSession::runFinished);
+    QVERIFY(window.files().openPlan(fixture("quick-fail.json")));
+    Deployment &session = window.workspace().deployment();
+    QSignalSpy finished(&session, &Deployment::runFinished);
     QVERIFY(QTest::qWaitForWindowActive(&window)); // shortcuts go to the active window
     QTest::keyClick(&window, Qt::Key_F5); // Run's shortcut
     QVERIFY(session.isRunning());
@@ -225,7 +230,7 @@ void tst_Dashboard::retryFailedFromTheToolbar()
     QCOMPARE(session.failedIds(), QStringList{QStringLiteral("cdn")});
     QCOMPARE(session.state(indexOf(session, "alarm")), ResourceState::Skipped);
 
-    window.retryFailedAction()->trigger();
+    window.runs().retryFailedAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
 }
@@ -234,10 +239,10 @@ void tst_Dashboard::retryFromTheResourcesTableMenu()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(fixture("quick-fail.json")));
-    RunSession &session = window.session();
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    window.runAction()->trigger();
+    QVERIFY(window.files().openPlan(fixture("quick-fail.json")));
+    Deployment &session = window.workspace().deployment();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
 
     // Right-click the failed row: the menu's Retry is enabled; pick it.
@@ -266,11 +271,11 @@ void tst_Dashboard::selectionIsSharedByEveryPane()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
-    RunSession &session = window.session();
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    Deployment &session = window.workspace().deployment();
     const int db = indexOf(session, "db");
 
-    session.select(db);
+    window.workspace().selection().select(db);
     QTableView *view = window.resourcesPane()->view();
     QCOMPARE(view->currentIndex().data(ResourceTableModel::ResourceRole).toInt(), db);
     QVERIFY(window.inspectorPane()->retryButton()->isVisible());
@@ -279,17 +284,17 @@ void tst_Dashboard::selectionIsSharedByEveryPane()
     // Clicking another row selects that resource everywhere.
     const int vpc = indexOf(session, "vpc");
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(tableRow(window.resourcesPane(), vpc)).center());
-    QCOMPARE(session.selected(), vpc);
+    QCOMPARE(window.workspace().selection().current(), vpc);
 
     // Show logs from the table opens that resource's log pane.
     window.showLogs(db);
-    QCOMPARE(session.selected(), db);
+    QCOMPARE(window.workspace().selection().current(), db);
 }
 
 void tst_Dashboard::resourcesTableFiltersByTextAndState()
 {
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
     ResourcesPane *pane = window.resourcesPane();
     QTest::keyClicks(pane->filterEdit(), QStringLiteral("subnet"));
     const int subnets = pane->view()->model()->rowCount();
@@ -312,20 +317,20 @@ void tst_Dashboard::parallelismChangesTheRunningLimit()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(fixture("slow.json")));
-    RunSession &session = window.session();
-    QCOMPARE(window.parallelismBox()->value(), session.plan().parallelism);
-    window.runAction()->trigger();
+    QVERIFY(window.files().openPlan(fixture("slow.json")));
+    Deployment &session = window.workspace().deployment();
+    QCOMPARE(window.runs().parallelismBox()->value(), session.plan().parallelism);
+    window.runs().runAction()->trigger();
     QVERIFY(session.isRunning());
-    window.parallelismBox()->setValue(1);
-    QCOMPARE(session.scheduler().parallelism(), 1);
-    window.parallelismBox()->setValue(7);
-    QCOMPARE(session.scheduler().parallelism(), 7);
+    window.runs().parallelismBox()->setValue(1);
+    QCOMPARE(session.parallelism(), 1);
+    window.runs().parallelismBox()->setValue(7);
+    QCOMPARE(session.parallelism(), 7);
     bool recorded = false;
     for (const RunEvent &event : session.journal())
         recorded = recorded || (event.kind == RunEvent::Kind::ParallelismChanged && event.number == 7);
     QVERIFY(recorded);
-    window.cancelAction()->trigger();
+    window.runs().cancelAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!session.isRunning(), kRunTimeoutMs);
 }
 
@@ -333,28 +338,30 @@ void tst_Dashboard::cancelStopsTheRun()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(fixture("slow.json")));
-    RunSession &session = window.session();
-    window.runAction()->trigger();
+    QVERIFY(window.files().openPlan(fixture("slow.json")));
+    Deployment &session = window.workspace().deployment();
+    window.runs().runAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(session.count(ResourceState::Running) > 0, kRunTimeoutMs);
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTest::keyClick(&window, Qt::Key_F5, Qt::ShiftModifier); // Cancel's shortcut
-    QVERIFY(session.scheduler().isCancelling() || !session.isRunning());
+    QVERIFY(session.isCancelling() || !session.isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(!session.isRunning(), kRunTimeoutMs);
     QVERIFY(session.count(ResourceState::Cancelled) > 0);
-    QVERIFY(window.runAction()->isEnabled());
-    QVERIFY(!window.cancelAction()->isEnabled());
+    QVERIFY(window.runs().runAction()->isEnabled());
+    QVERIFY(!window.runs().cancelAction()->isEnabled());
 }
 
 void tst_Dashboard::invalidPlanIsNotOpened()
 {
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
     QString problems;
-    QVERIFY(!window.openPlan(fixture("invalid.json"), &problems));
+    problems = window.files().openPlan(fixture("invalid.json")).error();
+    QVERIFY(!problems.isEmpty());
     QVERIFY2(problems.contains(QLatin1String("invalid.json:")) && problems.contains(QLatin1String("error")), qPrintable(problems));
-    QCOMPARE(window.session().resourceCount(), 30); // the demo stays open
-    QVERIFY(!window.openPlan(QStringLiteral("/nonexistent/plan.json"), &problems));
+    QCOMPARE(window.workspace().deployment().resourceCount(), 30); // the demo stays open
+    problems = window.files().openPlan(QStringLiteral("/nonexistent/plan.json")).error();
+    QVERIFY(!problems.isEmpty());
     QVERIFY2(problems.contains(QLatin1String("cannot open")), qPrintable(problems));
 }
 
@@ -384,12 +391,12 @@ void tst_Dashboard::runRecordsTheStateAndReopenShowsItUpToDate()
     QVERIFY(statePath.endsWith(QLatin1String("state-sim.fanout-state.json")));
     {
         MainWindow window(MainWindow::Layout::Default);
-        QVERIFY(window.openPlan(plan));
+        QVERIFY(window.files().openPlan(plan));
         QVERIFY2(window.statusText().contains(QLatin1String("5 to create, 0 to replace, 0 up to date")), qPrintable(window.statusText()));
-        QVERIFY(!window.destroyAction()->isEnabled()); // nothing recorded yet
+        QVERIFY(!window.runs().destroyAction()->isEnabled()); // nothing recorded yet
         runToTheEnd(window, plan);
-        QCOMPARE(window.session().count(ResourceState::Succeeded), 5);
-        QVERIFY(window.destroyAction()->isEnabled());
+        QCOMPARE(window.workspace().deployment().count(ResourceState::Succeeded), 5);
+        QVERIFY(window.runs().destroyAction()->isEnabled());
     }
     const DeploymentState::ReadResult read = DeploymentState::read(statePath);
     QVERIFY(read.existed && !read.hasErrors());
@@ -397,8 +404,8 @@ void tst_Dashboard::runRecordsTheStateAndReopenShowsItUpToDate()
 
     // Opened again: every pane sees them provisioned before any run.
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(plan));
-    RunSession &session = window.session();
+    QVERIFY(window.files().openPlan(plan));
+    Deployment &session = window.workspace().deployment();
     QVERIFY(!session.hasRun());
     for (int r = 0; r < session.resourceCount(); ++r) {
         QCOMPARE(session.state(r), ResourceState::Succeeded);
@@ -411,7 +418,7 @@ void tst_Dashboard::runRecordsTheStateAndReopenShowsItUpToDate()
     QCOMPARE(row.data(ResourceTableModel::StateRole).toInt(), int(ResourceState::Succeeded));
 
     // Nothing to do: Run says so instead of starting.
-    window.runAction()->trigger();
+    window.runs().runAction()->trigger();
     QVERIFY(!session.isRunning());
     QVERIFY(!session.hasRun());
     QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("up to date")), qPrintable(window.statusBar()->currentMessage()));
@@ -430,15 +437,15 @@ void tst_Dashboard::changedResourceIsTheOnlyOneRun()
     QVERIFY(writeAll(plan, text));
 
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(plan));
-    RunSession &session = window.session();
+    QVERIFY(window.files().openPlan(plan));
+    Deployment &session = window.workspace().deployment();
     const int db = indexOf(session, "db");
     for (int r = 0; r < session.resourceCount(); ++r)
         QCOMPARE(session.state(r), r == db ? ResourceState::Pending : ResourceState::Succeeded);
     QVERIFY2(window.statusText().contains(QLatin1String("0 to create, 1 to replace, 4 up to date")), qPrintable(window.statusText()));
 
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    window.runAction()->trigger();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QVERIFY(session.isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), 5);
@@ -456,21 +463,21 @@ void tst_Dashboard::replaceSelectedAndRunAllAgain()
         runToTheEnd(window, plan);
     }
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(plan));
-    RunSession &session = window.session();
-    QVERIFY(!window.replaceSelectedAction()->isEnabled()); // nothing selected
+    QVERIFY(window.files().openPlan(plan));
+    Deployment &session = window.workspace().deployment();
+    QVERIFY(!window.runs().replaceSelectedAction()->isEnabled()); // nothing selected
     const int subnet = indexOf(session, "subnet-a");
-    session.select(subnet);
-    QVERIFY(window.replaceSelectedAction()->isEnabled());
+    window.workspace().selection().select(subnet);
+    QVERIFY(window.runs().replaceSelectedAction()->isEnabled());
 
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    window.replaceSelectedAction()->trigger();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().replaceSelectedAction()->trigger();
     QVERIFY(session.isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
     QCOMPARE(session.status(subnet).attempts.size(), 1);
     QCOMPARE(attemptCount(session), 1);
 
-    window.runAllAction()->trigger();
+    window.runs().runAllAction()->trigger();
     QVERIFY(session.isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
     QCOMPARE(attemptCount(session), session.resourceCount());
@@ -485,11 +492,11 @@ void tst_Dashboard::destroyTearsDownInReverseOrder()
         runToTheEnd(window, plan);
     }
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(plan));
-    RunSession &session = window.session();
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    QVERIFY(window.destroyAction()->isEnabled());
-    QVERIFY(window.destroyDeployment(false));
+    QVERIFY(window.files().openPlan(plan));
+    Deployment &session = window.workspace().deployment();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    QVERIFY(window.runs().destroyAction()->isEnabled());
+    QVERIFY(window.runs().destroyDeployment(false));
     QVERIFY(session.isTeardown());
     QVERIFY2(window.windowTitle().contains(QLatin1String("(teardown)")), qPrintable(window.windowTitle()));
     // dns has no destroy action: only forgotten, and said so.
@@ -509,10 +516,10 @@ void tst_Dashboard::destroyTearsDownInReverseOrder()
     const DeploymentState::ReadResult read = DeploymentState::read(statePath);
     QVERIFY(!read.hasErrors());
     QVERIFY(read.state.isEmpty());
-    QVERIFY(!window.destroyAction()->isEnabled());
+    QVERIFY(!window.runs().destroyAction()->isEnabled());
 
     // Run brings the plan back, everything to create.
-    window.runAction()->trigger();
+    window.runs().runAction()->trigger();
     QVERIFY(!session.isTeardown());
     QVERIFY(session.isRunning());
     QCOMPARE(session.resourceCount(), 5);
@@ -526,39 +533,39 @@ void tst_Dashboard::unreadableStateFileDisablesRunAndDestroy()
     const QString plan = fixture("state-sim.json");
     QVERIFY(writeAll(DeploymentState::defaultPath(plan), "{\n  \"format_version\": 1,\n  oops\n}\n"));
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(plan));
-    QCOMPARE(window.session().resourceCount(), 5);
-    QVERIFY(!window.session().isStateReadable());
-    QVERIFY(!window.runAction()->isEnabled());
-    QVERIFY(!window.runAllAction()->isEnabled());
-    QVERIFY(!window.destroyAction()->isEnabled());
-    QVERIFY(!window.destroyDeployment(false));
+    QVERIFY(window.files().openPlan(plan));
+    QCOMPARE(window.workspace().deployment().resourceCount(), 5);
+    QVERIFY(!window.workspace().deployment().isStateReadable());
+    QVERIFY(!window.runs().runAction()->isEnabled());
+    QVERIFY(!window.runs().runAllAction()->isEnabled());
+    QVERIFY(!window.runs().destroyAction()->isEnabled());
+    QVERIFY(!window.runs().destroyDeployment(false));
     const QRegularExpression place(QStringLiteral("state-sim\\.fanout-state\\.json:\\d+:\\d+"));
-    QVERIFY2(window.runAction()->toolTip().contains(place), qPrintable(window.runAction()->toolTip()));
+    QVERIFY2(window.runs().runAction()->toolTip().contains(place), qPrintable(window.runs().runAction()->toolTip()));
     QVERIFY2(window.statusBar()->currentMessage().contains(place), qPrintable(window.statusBar()->currentMessage()));
-    QVERIFY(!window.session().start());
+    QVERIFY(!window.workspace().deployment().start());
 }
 
 void tst_Dashboard::demoDestroyForgetsEverything()
 {
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
-    RunSession &session = window.session();
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    Deployment &session = window.workspace().deployment();
     QVERIFY(session.statePath().isEmpty());
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    window.runAction()->trigger();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
     // What succeeded is recorded, in memory only.
     QVERIFY(session.count(ResourceState::Succeeded) > 0);
     QCOMPARE(session.deploymentState().size(), session.count(ResourceState::Succeeded));
-    QVERIFY(window.destroyAction()->isEnabled());
+    QVERIFY(window.runs().destroyAction()->isEnabled());
     // The demo's resources have no destroy actions: they are only forgotten.
-    QVERIFY(!window.destroyDeployment(false));
+    QVERIFY(!window.runs().destroyDeployment(false));
     QVERIFY(session.deploymentState().isEmpty());
     QVERIFY(!session.isTeardown());
     QCOMPARE(session.count(ResourceState::Pending), 30);
-    QVERIFY(!window.destroyAction()->isEnabled());
-    QVERIFY(window.runAction()->isEnabled());
+    QVERIFY(!window.runs().destroyAction()->isEnabled());
+    QVERIFY(window.runs().runAction()->isEnabled());
 }
 
 QTEST_MAIN(tst_Dashboard)

@@ -10,12 +10,17 @@
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/window/editactions.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/runactions.h"
 #include "models/plan/plandocument.h"
 #include "engine/plan/planreader.h"
 #include "ui/inspector/resourceform.h"
 #include "ui/window/resourcepalette.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/panes/validationpane.h"
 
 #include <QAction>
@@ -48,7 +53,7 @@ constexpr int kLayoutTimeoutMs = 30'000;
 QPoint nodeCentre(MainWindow &window, const QString &id)
 {
     GraphView *view = window.graphPane()->view();
-    const GraphNodeItem *node = view->nodeItem(window.session().plan().indexOf(id));
+    const GraphNodeItem *node = view->nodeItem(window.workspace().deployment().plan().indexOf(id));
     if (!node)
         return QPoint(-1, -1);
     return view->mapFromScene(node->mapToScene(node->rect().center()));
@@ -61,7 +66,7 @@ bool waitForGraph(MainWindow &window)
     return QTest::qWaitFor([&] {
         if (view->isLayingOut())
             return false;
-        for (int r = 0; r < window.session().resourceCount(); ++r) {
+        for (int r = 0; r < window.workspace().deployment().resourceCount(); ++r) {
             if (!view->nodeItem(r))
                 return false;
         }
@@ -114,14 +119,14 @@ void tst_DesignPlan::buildSaveAndReload()
 
     // Ctrl+N: an empty plan.
     QTest::keyClick(&window, Qt::Key_N, Qt::ControlModifier);
-    QCOMPARE(window.session().resourceCount(), 0);
-    QVERIFY(!window.undoAction()->isEnabled());
+    QCOMPARE(window.workspace().deployment().resourceCount(), 0);
+    QVERIFY(!window.edits().undoAction()->isEnabled());
 
     // A click on the palette adds a simulated resource.
-    QToolButton *addSim = window.resourcePalette()->button(QStringLiteral("sim"));
+    QToolButton *addSim = window.edits().palette()->button(QStringLiteral("sim"));
     QVERIFY(addSim && addSim->isEnabled());
     QTest::mouseClick(addSim, Qt::LeftButton);
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1"}));
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1"}));
     QVERIFY(waitForGraph(window));
 
     // A command dropped on the graph lands where it was dropped.
@@ -135,7 +140,7 @@ void tst_DesignPlan::buildSaveAndReload()
     QVERIFY(enter.isAccepted());
     QDropEvent drop(QPointF(dropAt), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(view->viewport(), &drop);
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1"}));
     QVERIFY(waitForGraph(window));
     QVERIFY((nodeCentre(window, QStringLiteral("command-1")) - dropAt).manhattanLength() <= 2);
 
@@ -145,21 +150,21 @@ void tst_DesignPlan::buildSaveAndReload()
     QTest::mouseMove(view->viewport(), connector);
     QVERIFY(sim->isConnectorShown());
     drag(view->viewport(), connector, nodeCentre(window, QStringLiteral("command-1")), Qt::NoModifier);
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList({"sim-1"}));
     QVERIFY(waitForGraph(window));
 
     // The other way round (Shift+drag from anywhere on the node) would close a cycle: refused, and
     // the message names it.
-    const int steps = window.document().undoStack()->count();
+    const int steps = window.workspace().document().undoStack()->count();
     drag(view->viewport(), nodeCentre(window, QStringLiteral("command-1")), nodeCentre(window, QStringLiteral("sim-1")), Qt::ShiftModifier);
-    QCOMPARE(window.document().undoStack()->count(), steps);
-    QCOMPARE(window.session().plan().resources[0].dependsOn, QStringList());
+    QCOMPARE(window.workspace().document().undoStack()->count(), steps);
+    QCOMPARE(window.workspace().deployment().plan().resources[0].dependsOn, QStringList());
     QLabel *message = window.graphPane()->editMessageLabel();
     QVERIFY(message->isVisible());
     QVERIFY2(message->text().contains(QString::fromUtf8("sim-1 → command-1 → sim-1")), qPrintable(message->text()));
 
     // The Inspector: an invalid timeout is flagged as it is typed and never applied; a valid one is.
-    window.session().select(1);
+    window.workspace().selection().select(1);
     ResourceForm *form = window.inspectorPane()->form();
     auto *timeout = qobject_cast<QLineEdit *>(form->editor(QStringLiteral("timeout")));
     QVERIFY(timeout);
@@ -169,11 +174,11 @@ void tst_DesignPlan::buildSaveAndReload()
     QVERIFY(why && why->isVisible());
     QVERIFY2(why->text().contains(QLatin1String("parsecs")), qPrintable(why->text()));
     QTest::keyClick(timeout, Qt::Key_Return);
-    QVERIFY(!window.document().document()["resources"][1].contains("timeout"));
+    QVERIFY(!window.workspace().document().document()["resources"][1].contains("timeout"));
     type(timeout, QStringLiteral("90s"));
     QVERIFY(!why->isVisible());
-    COMPARE_JSON(window.document().document()["resources"][1]["timeout"], json("90s"));
-    QCOMPARE(window.session().plan().resources[1].timeoutMs, qint64(90'000));
+    COMPARE_JSON(window.workspace().document().document()["resources"][1]["timeout"], json("90s"));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].timeoutMs, qint64(90'000));
 
     // The command as an argument list: the first argument replaced, a second added.
     auto *arguments = qobject_cast<FieldList *>(form->editor(QStringLiteral("command")));
@@ -181,14 +186,14 @@ void tst_DesignPlan::buildSaveAndReload()
     type(arguments->editor(0), QStringLiteral("echo"));
     QTest::mouseClick(arguments->addButton(), Qt::LeftButton);
     type(arguments->editor(1), QStringLiteral("provisioned"));
-    COMPARE_JSON(window.document().document()["resources"][1]["command"], json::array({"echo", "provisioned"}));
+    COMPARE_JSON(window.workspace().document().document()["resources"][1]["command"], json::array({"echo", "provisioned"}));
 
     // Undo (Ctrl+Z) and redo (Ctrl+Shift+Z) from the keyboard, with the focus on the graph.
     view->setFocus();
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
-    COMPARE_JSON(window.document().document()["resources"][1]["command"], json::array({"echo"}));
+    COMPARE_JSON(window.workspace().document().document()["resources"][1]["command"], json::array({"echo"}));
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
-    COMPARE_JSON(window.document().document()["resources"][1]["command"], json::array({"echo", "provisioned"}));
+    COMPARE_JSON(window.workspace().document().document()["resources"][1]["command"], json::array({"echo", "provisioned"}));
     QCOMPARE(arguments->rowCount(), 2); // the form follows
 
     // A node dragged into place is pinned there.
@@ -196,7 +201,7 @@ void tst_DesignPlan::buildSaveAndReload()
     const QPoint from = nodeCentre(window, QStringLiteral("sim-1"));
     const QPoint to = from + QPoint(-120, 0);
     drag(view->viewport(), from, to, Qt::NoModifier);
-    const QPointF pinned = window.document().pinnedPositions().value(QStringLiteral("sim-1"));
+    const QPointF pinned = window.workspace().document().pinnedPositions().value(QStringLiteral("sim-1"));
     QVERIFY2((view->mapFromScene(pinned) - to).manhattanLength() <= 2,
              qPrintable(QStringLiteral("pinned at %1,%2").arg(pinned.x()).arg(pinned.y())));
 
@@ -205,10 +210,10 @@ void tst_DesignPlan::buildSaveAndReload()
     QVERIFY2(window.windowTitle().contains(QLatin1String("not saved")), qPrintable(window.windowTitle()));
     const QString path = dir.filePath(QStringLiteral("designed.json"));
     QString error;
-    QVERIFY2(window.savePlanAs(path, &error), qPrintable(error));
+    QVERIFY_EXPECTED(window.files().savePlanAs(path));
     QVERIFY(!window.isWindowModified());
     QVERIFY2(window.windowTitle().startsWith(QLatin1String("untitled (designed.json)")), qPrintable(window.windowTitle()));
-    const json built = window.document().document();
+    const json built = window.workspace().document().document();
 
     // The file holds exactly what was built, and the engine reads it without a problem.
     QFile file(path);
@@ -221,19 +226,19 @@ void tst_DesignPlan::buildSaveAndReload()
     // Opened in another window: the same plan, the same pinned place on its graph.
     MainWindow reopened(MainWindow::Layout::Default);
     reopened.show();
-    QVERIFY(reopened.openPlan(path));
-    COMPARE_JSON(reopened.document().document(), built);
-    QCOMPARE(resourceIds(reopened.session().plan()), QStringList({"sim-1", "command-1"}));
-    const Resource &command = reopened.session().plan().resources[1];
+    QVERIFY(reopened.files().openPlan(path));
+    COMPARE_JSON(reopened.workspace().document().document(), built);
+    QCOMPARE(resourceIds(reopened.workspace().deployment().plan()), QStringList({"sim-1", "command-1"}));
+    const Resource &command = reopened.workspace().deployment().plan().resources[1];
     QCOMPARE(command.dependsOn, QStringList({"sim-1"}));
     QCOMPARE(command.timeoutMs, qint64(90'000));
     COMPARE_JSON(command.params["command"], json::array({"echo", "provisioned"}));
-    QCOMPARE(reopened.session().plan().positions.value(QStringLiteral("sim-1")), pinned);
+    QCOMPARE(reopened.workspace().deployment().plan().positions.value(QStringLiteral("sim-1")), pinned);
     QVERIFY(waitForGraph(reopened));
     const GraphNodeItem *node = reopened.graphPane()->view()->nodeItem(0);
     QVERIFY(node);
     QCOMPARE(node->mapToScene(node->rect().center()), pinned);
-    QVERIFY(!reopened.hasUnsavedChanges());
+    QVERIFY(!reopened.workspace().hasUnsavedChanges());
 }
 
 void tst_DesignPlan::problemLeadsToTheField()
@@ -249,11 +254,11 @@ void tst_DesignPlan::problemLeadsToTheField()
 
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(path));
+    QVERIFY(window.files().openPlan(path));
     // Deleting subnet leaves db's argument referring to nothing: a problem, and Run off.
-    window.session().select(0);
-    window.deleteAction()->trigger();
-    QVERIFY(!window.runAction()->isEnabled());
+    window.workspace().selection().select(0);
+    window.edits().deleteAction()->trigger();
+    QVERIFY(!window.runs().runAction()->isEnabled());
     QTreeView *problems = window.problemsPane()->view();
     QCOMPARE(problems->model()->rowCount(), 1);
     window.problemsDock()->raise();
@@ -262,7 +267,7 @@ void tst_DesignPlan::problemLeadsToTheField()
     // A click on it selects db and puts the cursor in that argument.
     const QModelIndex first = problems->model()->index(0, 0);
     QTest::mouseClick(problems->viewport(), Qt::LeftButton, Qt::NoModifier, problems->visualRect(first).center());
-    QCOMPARE(window.session().selected(), window.session().plan().indexOf(QStringLiteral("db")));
+    QCOMPARE(window.workspace().selection().current(), window.workspace().deployment().plan().indexOf(QStringLiteral("db")));
     auto *arguments = qobject_cast<FieldList *>(window.inspectorPane()->form()->editor(QStringLiteral("command")));
     QVERIFY(arguments);
     QTRY_VERIFY(arguments->editor(1)->hasFocus());

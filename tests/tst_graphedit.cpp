@@ -9,7 +9,9 @@
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
 #include "engine/plan/planreader.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QLabel>
 #include <QMenu>
@@ -69,21 +71,21 @@ private:
     QPoint emptySpot() const;
     void drag(QPoint from, QPoint to, Qt::KeyboardModifiers modifiers);
 
-    std::unique_ptr<RunSession> m_session;
+    std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<GraphPane> m_pane;
 };
 
 void tst_graphedit::init()
 {
-    m_session = std::make_unique<RunSession>(ExecutorRegistry::builtIn());
-    m_pane = std::make_unique<GraphPane>(*m_session);
+    m_workspace = std::make_unique<Workspace>(ExecutorRegistry::builtIn());
+    m_pane = std::make_unique<GraphPane>(*m_workspace);
     m_pane->resize(1000, 700);
     m_pane->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_pane.get()));
     const PlanReadResult read = PlanReader::readText(kPlan, QStringLiteral("test.json"), ExecutorRegistry::builtIn());
     QVERIFY(!read.hasErrors());
     QSignalSpy laidOut(m_pane->view(), &GraphView::layoutFinished);
-    m_session->setPlan(read.plan, QString());
+    m_workspace->deployment().open(read.plan, QString(), QString());
     QVERIFY(laidOut.wait(kLayoutTimeoutMs));
     QVERIFY2(m_pane->view()->layoutError().isEmpty(), qPrintable(m_pane->view()->layoutError()));
     m_pane->view()->fit();
@@ -93,12 +95,12 @@ void tst_graphedit::init()
 void tst_graphedit::cleanup()
 {
     m_pane.reset();
-    m_session.reset();
+    m_workspace.reset();
 }
 
 QPoint tst_graphedit::centreOf(const QString &id) const
 {
-    const GraphNodeItem *node = m_pane->view()->nodeItem(m_session->plan().indexOf(id));
+    const GraphNodeItem *node = m_pane->view()->nodeItem(m_workspace->deployment().plan().indexOf(id));
     Q_ASSERT(node);
     const QPoint at = m_pane->view()->mapFromScene(node->mapToScene(node->rect().center()));
     Q_ASSERT(m_pane->view()->viewport()->rect().contains(at));
@@ -158,7 +160,7 @@ void tst_graphedit::connectorDrawsDependency()
     QSignalSpy requested(m_pane.get(), &GraphPane::dependencyRequested);
     GraphView *view = m_pane->view();
     QWidget *viewport = view->viewport();
-    GraphNodeItem *db = view->nodeItem(m_session->plan().indexOf(QStringLiteral("db")));
+    GraphNodeItem *db = view->nodeItem(m_workspace->deployment().plan().indexOf(QStringLiteral("db")));
     const QPoint connector = view->mapFromScene(db->connectorCentre());
 
     // The mouse over a node shows its connector; away from it, none.
@@ -218,7 +220,7 @@ void tst_graphedit::deleteSelectedEdge()
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, middle);
     QCOMPARE(view->selectedEdge(), edge);
     QVERIFY(edge->isSelected());
-    QCOMPARE(m_session->selected(), -1);
+    QCOMPARE(m_workspace->selection().current(), -1);
 
     QTest::keyClick(view, Qt::Key_Delete);
     QCOMPARE(removeEdge.size(), 1);
@@ -240,9 +242,9 @@ void tst_graphedit::ctrlClickSelectsSeveralAndDeletes()
     QCOMPARE(m_pane->selectedIds(), QStringList{QStringLiteral("cache")});
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, centreOf(QStringLiteral("db")));
     QCOMPARE(m_pane->selectedIds(), (QStringList{QStringLiteral("db"), QStringLiteral("cache")})); // plan order
-    QVERIFY(view->nodeItem(m_session->plan().indexOf(QStringLiteral("cache")))->isSelected());
-    QVERIFY(view->nodeItem(m_session->plan().indexOf(QStringLiteral("db")))->isSelected());
-    QVERIFY(!view->isFaded(m_session->plan().indexOf(QStringLiteral("queue"))));
+    QVERIFY(view->nodeItem(m_workspace->deployment().plan().indexOf(QStringLiteral("cache")))->isSelected());
+    QVERIFY(view->nodeItem(m_workspace->deployment().plan().indexOf(QStringLiteral("db")))->isSelected());
+    QVERIFY(!view->isFaded(m_workspace->deployment().plan().indexOf(QStringLiteral("queue"))));
 
     QTest::keyClick(view, Qt::Key_Delete);
     QCOMPARE(removeResources.size(), 1);
@@ -254,7 +256,7 @@ void tst_graphedit::ctrlClickSelectsSeveralAndDeletes()
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, centreOf(QStringLiteral("queue")));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, centreOf(QStringLiteral("app")));
     QCOMPARE(m_pane->selectedIds(), QStringList{QStringLiteral("app")});
-    QVERIFY(!view->nodeItem(m_session->plan().indexOf(QStringLiteral("queue")))->isSelected());
+    QVERIFY(!view->nodeItem(m_workspace->deployment().plan().indexOf(QStringLiteral("queue")))->isSelected());
 
     QTest::keyClick(view, Qt::Key_Backspace);
     QCOMPARE(removeResources.size(), 2);
@@ -313,7 +315,7 @@ void tst_graphedit::dragMovesNode()
     GraphView *view = m_pane->view();
     QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
     QSignalSpy requested(m_pane.get(), &GraphPane::dependencyRequested);
-    const int app = m_session->plan().indexOf(QStringLiteral("app"));
+    const int app = m_workspace->deployment().plan().indexOf(QStringLiteral("app"));
     const QPointF before = view->nodeItem(app)->sceneRect().center();
     const QPoint from = centreOf(QStringLiteral("app"));
     const QPoint by(90, 40);
@@ -336,7 +338,7 @@ void tst_graphedit::dragMovesNode()
     QCOMPARE(centres.keys(), QStringList{QStringLiteral("app")});
     QVERIFY(QLineF(centres.value(QStringLiteral("app")), before + QPointF(by) / view->zoom()).length() <= 1);
     QCOMPARE(requested.size(), 0);
-    QCOMPARE(m_session->selected(), -1); // moving is not selecting
+    QCOMPARE(m_workspace->selection().current(), -1); // moving is not selecting
 }
 
 void tst_graphedit::dragMovesSelectedNodes()
@@ -346,7 +348,7 @@ void tst_graphedit::dragMovesSelectedNodes()
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, centreOf(QStringLiteral("cache")));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier, centreOf(QStringLiteral("queue")));
     QCOMPARE(m_pane->selectedIds().size(), 2);
-    const QPointF queueBefore = view->nodeItem(m_session->plan().indexOf(QStringLiteral("queue")))->sceneRect().center();
+    const QPointF queueBefore = view->nodeItem(m_workspace->deployment().plan().indexOf(QStringLiteral("queue")))->sceneRect().center();
     const QPoint from = centreOf(QStringLiteral("cache"));
     drag(from, from + QPoint(0, 60), Qt::NoModifier);
     QCOMPARE(moved.size(), 1);
@@ -365,7 +367,7 @@ void tst_graphedit::clickWithoutMovingSelects()
 {
     QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
     QTest::mouseClick(m_pane->view()->viewport(), Qt::LeftButton, {}, centreOf(QStringLiteral("db")));
-    QCOMPARE(m_session->selected(), m_session->plan().indexOf(QStringLiteral("db")));
+    QCOMPARE(m_workspace->selection().current(), m_workspace->deployment().plan().indexOf(QStringLiteral("db")));
     QCOMPARE(moved.size(), 0);
 }
 
@@ -374,7 +376,7 @@ void tst_graphedit::notEditableDragPans()
     GraphView *view = m_pane->view();
     QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
     m_pane->setEditable(false);
-    const int db = m_session->plan().indexOf(QStringLiteral("db"));
+    const int db = m_workspace->deployment().plan().indexOf(QStringLiteral("db"));
     const QPointF before = view->nodeItem(db)->sceneRect().center();
     drag(centreOf(QStringLiteral("db")), centreOf(QStringLiteral("db")) + QPoint(40, 30), Qt::NoModifier);
     QVERIFY(!view->isMovingNodes());
@@ -433,9 +435,9 @@ void tst_graphedit::pinnedNodeUnpins()
     read.plan.positions.insert(QStringLiteral("cache"), QPointF(500, -80));
     read.plan.positions.insert(QStringLiteral("queue"), QPointF(700, -80));
     QSignalSpy laidOut(view, &GraphView::layoutFinished);
-    m_session->setPlan(read.plan, QString());
+    m_workspace->deployment().open(read.plan, QString(), QString());
     QVERIFY(laidOut.wait(kLayoutTimeoutMs));
-    const Plan &plan = m_session->plan();
+    const Plan &plan = m_workspace->deployment().plan();
     const int cache = plan.indexOf(QStringLiteral("cache"));
     const int db = plan.indexOf(QStringLiteral("db"));
     QVERIFY(view->nodeItem(cache)->isPinned());
@@ -480,8 +482,8 @@ void tst_graphedit::newResourcePosition()
     QVERIFY(QLineF(view->newResourcePosition(), middle).length() < 2);
 
     // Beside the selection, to its right, on no other node.
-    const int db = m_session->plan().indexOf(QStringLiteral("db"));
-    m_session->select(db);
+    const int db = m_workspace->deployment().plan().indexOf(QStringLiteral("db"));
+    m_workspace->selection().select(db);
     const QPointF at = view->newResourcePosition();
     const QRectF selected = view->nodeItem(db)->sceneRect();
     QVERIFY(at.x() > selected.right());
@@ -495,7 +497,7 @@ void tst_graphedit::escapeCancelsMove()
 {
     GraphView *view = m_pane->view();
     QSignalSpy moved(m_pane.get(), &GraphPane::resourcesMoved);
-    const int app = m_session->plan().indexOf(QStringLiteral("app"));
+    const int app = m_workspace->deployment().plan().indexOf(QStringLiteral("app"));
     const QPointF before = view->nodeItem(app)->sceneRect().center();
     const QPoint from = centreOf(QStringLiteral("app"));
     QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);
@@ -506,7 +508,7 @@ void tst_graphedit::escapeCancelsMove()
     QCOMPARE(view->nodeItem(app)->sceneRect().center(), before);
     QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, from + QPoint(50, 50));
     QCOMPARE(moved.size(), 0);
-    QCOMPARE(m_session->selected(), -1); // the release after Escape is no click either
+    QCOMPARE(m_workspace->selection().current(), -1); // the release after Escape is no click either
 }
 
 void tst_graphedit::groupFollowsDraggedMember()
@@ -517,12 +519,12 @@ void tst_graphedit::groupFollowsDraggedMember()
     read.plan.resources[read.plan.indexOf(QStringLiteral("db"))].group = QStringLiteral("data");
     read.plan.resources[read.plan.indexOf(QStringLiteral("cache"))].group = QStringLiteral("data");
     QSignalSpy laidOut(view, &GraphView::layoutFinished);
-    m_session->setPlan(read.plan, QString());
+    m_workspace->deployment().open(read.plan, QString(), QString());
     QVERIFY(laidOut.wait(kLayoutTimeoutMs));
     view->fit();
     QCOMPARE(view->graphScene()->groupItems().size(), 1);
     const GraphGroupItem *group = view->graphScene()->groupItems().constFirst();
-    const GraphNodeItem *db = view->nodeItem(m_session->plan().indexOf(QStringLiteral("db")));
+    const GraphNodeItem *db = view->nodeItem(m_workspace->deployment().plan().indexOf(QStringLiteral("db")));
 
     const QPoint from = centreOf(QStringLiteral("db"));
     QTest::mousePress(view->viewport(), Qt::LeftButton, {}, from);

@@ -8,7 +8,9 @@
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
 #include "engine/plan/planreader.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QImage>
 #include <QLineF>
@@ -93,15 +95,15 @@ private slots:
 private:
     void showDemo();
 
-    std::unique_ptr<RunSession> m_session;
+    std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<GraphPane> m_pane;
     Plan m_demo;
 };
 
 void tst_graphview::init()
 {
-    m_session = std::make_unique<RunSession>(ExecutorRegistry::builtIn());
-    m_pane = std::make_unique<GraphPane>(*m_session);
+    m_workspace = std::make_unique<Workspace>(ExecutorRegistry::builtIn());
+    m_pane = std::make_unique<GraphPane>(*m_workspace);
     m_pane->resize(1280, 800);
     m_pane->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_pane.get()));
@@ -112,17 +114,17 @@ void tst_graphview::init()
 
 void tst_graphview::cleanup()
 {
-    if (m_session->isRunning()) {
-        m_session->cancel();
-        QTRY_VERIFY_WITH_TIMEOUT(!m_session->isRunning(), 10'000);
+    if (m_workspace->deployment().isRunning()) {
+        m_workspace->deployment().cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 10'000);
     }
     m_pane.reset();
-    m_session.reset();
+    m_workspace.reset();
 }
 
 void tst_graphview::showDemo()
 {
-    m_session->setPlan(m_demo, QString());
+    m_workspace->deployment().open(m_demo, QString(), QString());
     QVERIFY(m_pane->view()->isLayingOut());
     QTRY_VERIFY_WITH_TIMEOUT(!m_pane->view()->isLayingOut(), kLayoutTimeoutMs);
     QVERIFY2(m_pane->view()->layoutError().isEmpty(), qPrintable(m_pane->view()->layoutError()));
@@ -170,7 +172,7 @@ void tst_graphview::selectionFadesUnrelated()
     const int dnsApi = m_demo.indexOf(QStringLiteral("dns-api"));    // further downstream
     const int s3 = m_demo.indexOf(QStringLiteral("s3-assets"));      // unrelated
     const int cert = m_demo.indexOf(QStringLiteral("acm-cert"));     // unrelated
-    m_session->select(db);
+    m_workspace->selection().select(db);
     QVERIFY(view->nodeItem(db)->isSelected());
     QVERIFY(!view->isFaded(db));
     QVERIFY(!view->isFaded(vpc));
@@ -189,7 +191,7 @@ void tst_graphview::selectionFadesUnrelated()
     // The selected node is scrolled into view.
     QVERIFY(view->viewport()->rect().intersects(view->mapFromScene(view->nodeItem(db)->rect()).boundingRect()));
 
-    m_session->select(-1);
+    m_workspace->selection().select(-1);
     for (int r = 0; r < m_demo.resources.size(); ++r) {
         QVERIFY(!view->isFaded(r));
         QVERIFY(!view->nodeItem(r)->isSelected());
@@ -205,7 +207,7 @@ void tst_graphview::clickSelects()
     const QPoint at = view->mapFromScene(view->nodeItem(cache)->rect().center());
     QVERIFY(view->viewport()->rect().contains(at));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
-    QCOMPARE(m_session->selected(), cache);
+    QCOMPARE(m_workspace->selection().current(), cache);
     QVERIFY(view->nodeItem(cache)->isSelected());
 
     // A click on the background clears the selection.
@@ -221,7 +223,7 @@ void tst_graphview::clickSelects()
     }
     QVERIFY(found);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, empty);
-    QCOMPARE(m_session->selected(), -1);
+    QCOMPARE(m_workspace->selection().current(), -1);
     QVERIFY(!view->nodeItem(cache)->isSelected());
 }
 
@@ -246,7 +248,7 @@ void tst_graphview::findSelectsAndCentres()
     QTest::keyClicks(search, QStringLiteral("elasticache")); // part of the name, any case
     QTest::keyClick(search, Qt::Key_Return);
     const int cache = m_demo.indexOf(QStringLiteral("cache"));
-    QCOMPARE(m_session->selected(), cache);
+    QCOMPARE(m_workspace->selection().current(), cache);
     GraphView *view = m_pane->view();
     const QPoint centre = view->mapFromScene(view->nodeItem(cache)->rect().center());
     QVERIFY(view->viewport()->rect().contains(centre));
@@ -255,13 +257,13 @@ void tst_graphview::findSelectsAndCentres()
     QCOMPARE(m_pane->find(QStringLiteral("subnet-public")), m_demo.indexOf(QStringLiteral("subnet-public-a")));
     QCOMPARE(m_pane->find(QStringLiteral("subnet-public")), m_demo.indexOf(QStringLiteral("subnet-public-b")));
     QCOMPARE(m_pane->find(QStringLiteral("no such thing")), -1);
-    QCOMPARE(m_session->selected(), m_demo.indexOf(QStringLiteral("subnet-public-b")));
+    QCOMPARE(m_workspace->selection().current(), m_demo.indexOf(QStringLiteral("subnet-public-b")));
 }
 
 void tst_graphview::contextMenuRetry()
 {
     const Plan plan = readPlan(kRetryPlan);
-    m_session->setPlan(plan, QString());
+    m_workspace->deployment().open(plan, QString(), QString());
     GraphView *view = m_pane->view();
     QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
     const int base = plan.indexOf(QStringLiteral("base"));
@@ -273,11 +275,11 @@ void tst_graphview::contextMenuRetry()
     QVERIFY(actionNamed(before.get(), QStringLiteral("Retry")));
     QVERIFY(!actionNamed(before.get(), QStringLiteral("Retry"))->isEnabled());
 
-    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
-    QVERIFY(m_session->start());
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+    QVERIFY(m_workspace->deployment().start());
     QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 20'000);
-    QCOMPARE(m_session->state(flaky), ResourceState::Failed);
-    QCOMPARE(m_session->state(after), ResourceState::Skipped);
+    QCOMPARE(m_workspace->deployment().state(flaky), ResourceState::Failed);
+    QCOMPARE(m_workspace->deployment().state(after), ResourceState::Skipped);
     // The nodes show it.
     QTRY_COMPARE(view->nodeItem(flaky)->state(), ResourceState::Failed);
     QTRY_COMPARE(view->nodeItem(after)->state(), ResourceState::Skipped);
@@ -294,8 +296,8 @@ void tst_graphview::contextMenuRetry()
     QVERIFY(actionNamed(menu.get(), QStringLiteral("Show logs")));
     retry->trigger();
 
-    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(flaky), ResourceState::Succeeded, 20'000);
-    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(after), ResourceState::Succeeded, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_workspace->deployment().state(flaky), ResourceState::Succeeded, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_workspace->deployment().state(after), ResourceState::Succeeded, 20'000);
     QTRY_COMPARE(view->nodeItem(flaky)->state(), ResourceState::Succeeded);
     QTRY_COMPARE(view->nodeItem(after)->state(), ResourceState::Succeeded);
     QCOMPARE(view->nodeItem(flaky)->attempt(), 2); // shown as "attempt 2"
@@ -310,15 +312,15 @@ void tst_graphview::contextMenuRetry()
 void tst_graphview::runningNodeShowsProgress()
 {
     const Plan plan = readPlan(kSlowPlan);
-    m_session->setPlan(plan, QString());
+    m_workspace->deployment().open(plan, QString(), QString());
     GraphView *view = m_pane->view();
     QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
     QVERIFY(view->nodeItem(0)->progressText().isEmpty());
-    QVERIFY(m_session->start());
+    QVERIFY(m_workspace->deployment().start());
     QTRY_COMPARE_WITH_TIMEOUT(view->nodeItem(0)->state(), ResourceState::Running, 10'000);
     QVERIFY(view->nodeItem(0)->progressText().endsWith(QStringLiteral(" / 30s")));
-    m_session->cancel();
-    QTRY_VERIFY_WITH_TIMEOUT(!m_session->isRunning(), 10'000);
+    m_workspace->deployment().cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 10'000);
     QTRY_VERIFY(view->nodeItem(0)->progressText().isEmpty());
     QCOMPARE(view->nodeItem(0)->state(), ResourceState::Cancelled);
 }
@@ -358,7 +360,7 @@ void tst_graphview::exportPngAndSvg()
     QVERIFY(!error.isEmpty());
 
     showDemo();
-    m_session->select(m_demo.indexOf(QStringLiteral("db")));
+    m_workspace->selection().select(m_demo.indexOf(QStringLiteral("db")));
     const QString png = dir.filePath(QStringLiteral("graph.png"));
     QVERIFY2(m_pane->exportTo(png, &error), qPrintable(error));
     const QImage image(png);
@@ -385,9 +387,9 @@ void tst_graphview::exportPngAndSvg()
 void tst_graphview::newPlanReplacesGraph()
 {
     showDemo();
-    m_session->select(3);
+    m_workspace->selection().select(3);
     const Plan small = readPlan(kRetryPlan);
-    m_session->setPlan(small, QString());
+    m_workspace->deployment().open(small, QString(), QString());
     QVERIFY(m_pane->view()->nodeItem(20) == nullptr); // the old graph is gone at once
     QTRY_VERIFY_WITH_TIMEOUT(!m_pane->view()->isLayingOut(), kLayoutTimeoutMs);
     QCOMPARE(m_pane->view()->graphScene()->nodeItems().size(), small.resources.size());
@@ -395,7 +397,7 @@ void tst_graphview::newPlanReplacesGraph()
         QVERIFY(!m_pane->view()->isFaded(r));
 
     // An empty plan says so instead of drawing nothing.
-    m_session->setPlan(Plan(), QString());
+    m_workspace->deployment().open(Plan(), QString(), QString());
     QVERIFY(!m_pane->view()->isLayingOut());
     QVERIFY(m_pane->view()->graphScene()->nodeItems().isEmpty());
 }
@@ -418,14 +420,14 @@ void tst_graphview::propertyEditNeedsNoLayout()
     Plan edited = m_demo;
     edited.resources[3].timeoutMs = 123'000;
     QSignalSpy laidOut(view, &GraphView::layoutFinished);
-    m_session->setPlan(edited, QString());
+    m_workspace->deployment().open(edited, QString(), QString());
     QCOMPARE(laidOut.count(), 1);
     QVERIFY(!view->isLayingOut());
     QVERIFY(view->nodeItem(3));
     QCOMPARE(view->nodeItem(3)->sceneRect().center(), before);
     // A new name makes the node bigger: that is laid out again.
     edited.resources[3].name = QStringLiteral("a much longer name than the resource had before");
-    m_session->setPlan(edited, QString());
+    m_workspace->deployment().open(edited, QString(), QString());
     QVERIFY(view->isLayingOut());
     QVERIFY(laidOut.wait(kLayoutTimeoutMs));
 }
@@ -441,7 +443,7 @@ void tst_graphview::editKeepsTheView()
     view->verticalScrollBar()->setValue(view->verticalScrollBar()->value() + 70);
     if (!selected.isEmpty()) {
         QVERIFY(m_demo.indexOf(selected) >= 0);
-        m_session->select(m_demo.indexOf(selected));
+        m_workspace->selection().select(m_demo.indexOf(selected));
     }
     const qreal zoom = view->zoom();
 
@@ -463,7 +465,7 @@ void tst_graphview::editKeepsTheView()
     const QPointF before = view->mapFromScene(node->sceneRect().center());
 
     QSignalSpy laidOut(view, &GraphView::layoutFinished);
-    m_session->setPlan(edited, QString());
+    m_workspace->deployment().open(edited, QString(), QString());
     QVERIFY(laidOut.wait(kLayoutTimeoutMs));
     QCOMPARE(view->zoom(), zoom);
     node = view->nodeItem(edited.indexOf(anchor));
@@ -473,7 +475,7 @@ void tst_graphview::editKeepsTheView()
              qPrintable(QStringLiteral("%1 was at %2,%3, is at %4,%5").arg(anchor).arg(before.x()).arg(before.y()).arg(after.x()).arg(after.y())));
 
     // Another plan altogether is fitted afresh.
-    m_session->setPlan(readPlan(kRetryPlan), QString());
+    m_workspace->deployment().open(readPlan(kRetryPlan), QString(), QString());
     QVERIFY(laidOut.wait(kLayoutTimeoutMs));
     QVERIFY(view->zoom() != zoom);
 }
@@ -483,7 +485,7 @@ void tst_graphview::pinnedNodesDrawnWhereSaved()
     // A pin far outside the automatic layout: the node is there, and the view can scroll to it.
     Plan pinned = m_demo;
     pinned.positions.insert(pinned.resources[4].id, QPointF(-600, 2500));
-    m_session->setPlan(pinned, QString());
+    m_workspace->deployment().open(pinned, QString(), QString());
     QTRY_VERIFY_WITH_TIMEOUT(!m_pane->view()->isLayingOut(), kLayoutTimeoutMs);
     GraphView *view = m_pane->view();
     const GraphNodeItem *node = view->nodeItem(4);

@@ -9,12 +9,18 @@
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/window/editactions.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/runactions.h"
 #include "ui/dialogs/mappingdialog.h"
 #include "models/plan/mappingrulesmodel.h"
 #include "engine/import/planimporter.h"
 #include "ui/panes/resourcespane.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/plandocument.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>
@@ -68,7 +74,7 @@ QStringList sorted(QStringList list)
 
 MappingDialog *openMappingDialog(MainWindow &window)
 {
-    window.mappingAction()->trigger();
+    window.runs().mappingAction()->trigger();
     return window.findChild<MappingDialog *>();
 }
 
@@ -136,20 +142,20 @@ void tst_ImportGui::importsATerraformPlan()
 
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.importAction()->isEnabled());
-    QCOMPARE(window.importAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_I));
+    QVERIFY(window.files().importAction()->isEnabled());
+    QCOMPARE(window.files().importAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_I));
     QString problems;
-    QVERIFY2(window.openPlan(corpus(kTerraformPlan), &problems), qPrintable(problems));
+    QVERIFY_EXPECTED(window.files().openPlan(corpus(kTerraformPlan)));
 
-    RunSession &session = window.session();
+    Deployment &session = window.workspace().deployment();
     QCOMPARE(session.resourceCount(), expected.resourceCount);
     QCOMPARE(window.resourcesPane()->view()->model()->rowCount(), expected.resourceCount);
     QVERIFY2(window.windowTitle().contains(QLatin1String("imported from checkov_github_oidc_module_reads_tf1.5.json, not saved")),
              qPrintable(window.windowTitle()));
-    QVERIFY(window.planFile().isEmpty());
-    QCOMPARE(window.importedFrom(), QFileInfo(corpus(kTerraformPlan)).absoluteFilePath());
-    QCOMPARE(window.planText(), QByteArray::fromStdString(expected.document.dump(2)) + '\n');
-    QVERIFY(window.saveAction()->isEnabled()); // an imported plan is unsaved
+    QVERIFY(window.workspace().file().isEmpty());
+    QCOMPARE(window.workspace().importedFrom(), QFileInfo(corpus(kTerraformPlan)).absoluteFilePath());
+    QCOMPARE(window.workspace().planText(), QByteArray::fromStdString(expected.document.dump(2)) + '\n');
+    QVERIFY(window.files().saveAction()->isEnabled()); // an imported plan is unsaved
     QCOMPARE(session.statePath(), QFileInfo(corpus(kTerraformPlan)).absolutePath()
                                       + QStringLiteral("/checkov_github_oidc_module_reads_tf1.5.fanout-state.json"));
 
@@ -176,11 +182,11 @@ void tst_ImportGui::importsATerraformPlan()
 
     // Run it (the built-in estimates are simulations of seconds; cancel once it has started): the
     // not-run resources end up done without an attempt.
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    window.runAction()->trigger();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QVERIFY(session.isRunning());
-    QVERIFY(!window.mappingAction()->isEnabled()); // the plan cannot change under a run
-    QVERIFY(!window.importAction()->isEnabled());
+    QVERIFY(!window.runs().mappingAction()->isEnabled()); // the plan cannot change under a run
+    QVERIFY(!window.files().importAction()->isEnabled());
     const auto notRunDone = [&session] {
         for (int r = 0; r < session.resourceCount(); ++r) {
             if (!session.plan().resources[r].run && session.state(r) != ResourceState::Succeeded)
@@ -197,15 +203,15 @@ void tst_ImportGui::importsATerraformPlan()
     }
     session.cancel();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
-    QVERIFY(window.mappingAction()->isEnabled());
+    QVERIFY(window.runs().mappingAction()->isEnabled());
 }
 
 void tst_ImportGui::importedResourcesShowTheirSource()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(corpus(kTerraformPlan)));
-    const Plan &plan = window.session().plan();
+    QVERIFY(window.files().openPlan(corpus(kTerraformPlan)));
+    const Plan &plan = window.workspace().deployment().plan();
     int dataSource = -1;
     int managed = -1;
     for (int r = 0; r < plan.resources.size(); ++r) {
@@ -217,22 +223,22 @@ void tst_ImportGui::importedResourcesShowTheirSource()
     QVERIFY(dataSource >= 0 && managed >= 0);
 
     QLabel *source = window.inspectorPane()->sourceLabel();
-    window.session().select(dataSource);
+    window.workspace().selection().select(dataSource);
     QVERIFY(source->isVisible());
     const Resource &read = plan.resources[dataSource];
     QVERIFY2(source->text().contains(QString::fromStdString(read.source.value("address", std::string())).toHtmlEscaped()), qPrintable(source->text()));
     QVERIFY2(source->text().contains(QLatin1String("not run")) || source->text().contains(QLatin1String("no: ")), qPrintable(source->text()));
     QVERIFY2(source->text().contains(read.note.toHtmlEscaped()), qPrintable(source->text()));
 
-    window.session().select(managed);
+    window.workspace().selection().select(managed);
     const Resource &resource = plan.resources[managed];
     QVERIFY2(source->text().contains(QString::fromStdString(resource.source.value("type", std::string()))), qPrintable(source->text()));
     // Which rule chose its executor: here the built-in estimate for its type.
     QVERIFY2(source->text().contains(QLatin1String("built-in estimate")), qPrintable(source->text()));
 
     // A plan written by hand has no source to show.
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
-    window.session().select(0);
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    window.workspace().selection().select(0);
     QVERIFY(!source->isVisible());
 }
 
@@ -244,30 +250,31 @@ void tst_ImportGui::savedImportReopensIdentically()
     const QByteArray source = readAll(imported);
 
     MainWindow window(MainWindow::Layout::Default);
-    QVERIFY(window.openPlan(imported));
-    QVERIFY2(window.windowTitle().startsWith(window.session().plan().name + QStringLiteral(" (imported from tfplan.json, not saved)")),
+    QVERIFY(window.files().openPlan(imported));
+    QVERIFY2(window.windowTitle().startsWith(window.workspace().deployment().plan().name + QStringLiteral(" (imported from tfplan.json, not saved)")),
              qPrintable(window.windowTitle()));
 
     // Save never writes the plan over the file it came from.
     QString error;
-    QVERIFY(!window.savePlanAs(imported, &error));
+    error = window.files().savePlanAs(imported).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("imported from")), qPrintable(error));
     QCOMPARE(readAll(imported), source);
 
     const QString saved = m_dir->filePath(QStringLiteral("tfplan-fanout.json"));
-    QVERIFY2(window.savePlanAs(saved, &error), qPrintable(error));
+    QVERIFY_EXPECTED(window.files().savePlanAs(saved));
     QCOMPARE(readAll(imported), source);
-    QCOMPARE(window.planFile(), QFileInfo(saved).absoluteFilePath());
-    QVERIFY(window.importedFrom().isEmpty());
+    QCOMPARE(window.workspace().file(), QFileInfo(saved).absoluteFilePath());
+    QVERIFY(window.workspace().importedFrom().isEmpty());
     QVERIFY2(!window.windowTitle().contains(QLatin1String("not saved")), qPrintable(window.windowTitle()));
-    QVERIFY(!window.saveAction()->isEnabled()); // nothing left to save
+    QVERIFY(!window.files().saveAction()->isEnabled()); // nothing left to save
 
     MainWindow reopened(MainWindow::Layout::Default);
-    QVERIFY(reopened.openPlan(saved));
-    QVERIFY(reopened.importedFrom().isEmpty());
-    QCOMPARE(reopened.planText(), window.planText());
-    const Plan &a = window.session().plan();
-    const Plan &b = reopened.session().plan();
+    QVERIFY(reopened.files().openPlan(saved));
+    QVERIFY(reopened.workspace().importedFrom().isEmpty());
+    QCOMPARE(reopened.workspace().planText(), window.workspace().planText());
+    const Plan &a = window.workspace().deployment().plan();
+    const Plan &b = reopened.workspace().deployment().plan();
     QCOMPARE(b.name, a.name);
     COMPARE_JSON(b.mapping, a.mapping);
     QCOMPARE(b.groups.size(), a.groups.size());
@@ -299,12 +306,13 @@ void tst_ImportGui::unreadableImportShowsWhere()
 
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
     QString problems;
-    QVERIFY(!window.openPlan(broken, &problems));
+    problems = window.files().openPlan(broken).error();
+    QVERIFY(!problems.isEmpty());
     // file:line:col: error: ...
     QVERIFY2(QRegularExpression(QStringLiteral("compose\\.yaml:\\d+:\\d+: error")).match(problems).hasMatch(), qPrintable(problems));
-    QCOMPARE(window.session().resourceCount(), 30); // the demo stays open
+    QCOMPARE(window.workspace().deployment().resourceCount(), 30); // the demo stays open
     auto *box = window.findChild<QMessageBox *>();
     QVERIFY(box);
     QCOMPARE(box->windowTitle(), QStringLiteral("Cannot import the file"));
@@ -316,11 +324,11 @@ void tst_ImportGui::mappingDialogMapsServicesToACommand()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(corpus(kCompose)));
-    RunSession &session = window.session();
+    QVERIFY(window.files().openPlan(corpus(kCompose)));
+    Deployment &session = window.workspace().deployment();
     const int services = session.resourceCount();
     QCOMPARE(services, 6);
-    QVERIFY(window.mappingAction()->isEnabled());
+    QVERIFY(window.runs().mappingAction()->isEnabled());
 
     MappingDialog *dialog = openMappingDialog(window);
     QVERIFY(dialog);
@@ -359,14 +367,14 @@ void tst_ImportGui::mappingDialogMapsServicesToACommand()
         COMPARE_JSON(r.params["command"], json::array({"echo", r.source["address"].get<std::string>()}));
         QCOMPARE(r.estimateMs.value_or(-1), 1000);
     }
-    const json document = window.planDocument();
+    const json document = window.workspace().document().document();
     QCOMPARE(document["mapping"].size(), std::size_t(1));
     COMPARE_JSON(document["mapping"][0]["match"], json("service"));
     QVERIFY2(window.windowTitle().contains(QLatin1String("not saved")), qPrintable(window.windowTitle()));
 
     // Run it: six echoes, each printing its own address.
-    QSignalSpy finished(&session, &RunSession::runFinished);
-    window.runAction()->trigger();
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), services);
 
@@ -384,8 +392,8 @@ void tst_ImportGui::mappingDialogFlagsInvalidRules()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(corpus(kCompose)));
-    const QByteArray before = window.planText();
+    QVERIFY(window.files().openPlan(corpus(kCompose)));
+    const QByteArray before = window.workspace().planText();
     MappingDialog *dialog = openMappingDialog(window);
     QVERIFY(dialog);
     QTest::mouseClick(dialog->addButton(), Qt::LeftButton);
@@ -432,24 +440,25 @@ void tst_ImportGui::mappingDialogFlagsInvalidRules()
 
     // Cancel leaves the plan as it was.
     dialog->reject();
-    QCOMPARE(window.planText(), before);
-    QVERIFY(window.session().plan().resources[0].type == QLatin1String("sim"));
+    QCOMPARE(window.workspace().planText(), before);
+    QVERIFY(window.workspace().deployment().plan().resources[0].type == QLatin1String("sim"));
 
     // The window's own check: a mapping that does not read is refused.
     QString problems;
-    QVERIFY(!window.applyMapping(json::array({json{{"match", "service"}, {"type", "nosuch"}}}), &problems));
+    problems = window.runs().applyMapping(json::array({json{{"match", "service"}, {"type", "nosuch"}}})).error();
+    QVERIFY(!problems.isEmpty());
     QVERIFY2(problems.contains(QLatin1String("unknown type")), qPrintable(problems));
-    QCOMPARE(window.planText(), before);
+    QCOMPARE(window.workspace().planText(), before);
 }
 
 void tst_ImportGui::mappingDialogReordersRules()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(corpus(kCompose)));
-    const int services = window.session().resourceCount();
+    QVERIFY(window.files().openPlan(corpus(kCompose)));
+    const int services = window.workspace().deployment().resourceCount();
     // Two rules: one for the redis service only (by address), one for every service.
-    QVERIFY(window.applyMapping(json::array({json{{"match", "service"}, {"type", "command"}, {"command", json::array({"echo", "all"})}},
+    QVERIFY(window.runs().applyMapping(json::array({json{{"match", "service"}, {"type", "command"}, {"command", json::array({"echo", "all"})}},
                                              json{{"match", "service"}, {"address", "redis"}, {"type", "command"}, {"command", json::array({"echo", "redis"})}}})));
     MappingDialog *dialog = openMappingDialog(window);
     QVERIFY(dialog);
@@ -466,7 +475,7 @@ void tst_ImportGui::mappingDialogReordersRules()
     QCOMPARE(rules->count(1), services - 1);
     QTest::mouseClick(dialog->okButton(), Qt::LeftButton);
     QTRY_VERIFY(!window.findChild<MappingDialog *>());
-    const Plan &plan = window.session().plan();
+    const Plan &plan = window.workspace().deployment().plan();
     COMPARE_JSON(plan.resources[plan.indexOf(QStringLiteral("redis"))].params["command"], json::array({"echo", "redis"}));
 
     // Remove the first rule: everything goes back to the catch-all.
@@ -477,7 +486,7 @@ void tst_ImportGui::mappingDialogReordersRules()
     QCOMPARE(dialog->rulesModel()->count(0), services);
     dialog->accept();
     QTRY_VERIFY(!window.findChild<MappingDialog *>());
-    COMPARE_JSON(window.session().plan().resources[window.session().plan().indexOf(QStringLiteral("redis"))].params["command"],
+    COMPARE_JSON(window.workspace().deployment().plan().resources[window.workspace().deployment().plan().indexOf(QStringLiteral("redis"))].params["command"],
                  json::array({"echo", "all"}));
 }
 
@@ -485,10 +494,10 @@ void tst_ImportGui::exportsGraphAsDotAndMermaid()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(corpus(kTerraformPlan)));
+    QVERIFY(window.files().openPlan(corpus(kTerraformPlan)));
     QTRY_VERIFY_WITH_TIMEOUT(!window.graphPane()->view()->isLayingOut(), kLayoutTimeoutMs);
     QString id; // one that DOT writes as it is, without escapes
-    for (const Resource &r : window.session().plan().resources) {
+    for (const Resource &r : window.workspace().deployment().plan().resources) {
         if (!r.id.contains(QLatin1Char('"')))
             id = r.id;
     }
@@ -496,16 +505,17 @@ void tst_ImportGui::exportsGraphAsDotAndMermaid()
 
     QString error;
     const QString dot = m_dir->filePath(QStringLiteral("graph.dot"));
-    QVERIFY2(window.exportGraph(dot, &error), qPrintable(error));
+    QVERIFY_EXPECTED(window.files().exportGraph(dot));
     QVERIFY(readAll(dot).startsWith("digraph"));
     QVERIFY(readAll(dot).contains(id.toUtf8()));
     const QString mermaid = m_dir->filePath(QStringLiteral("graph.mmd"));
-    QVERIFY2(window.exportGraph(mermaid, &error), qPrintable(error));
+    QVERIFY_EXPECTED(window.files().exportGraph(mermaid));
     QVERIFY(readAll(mermaid).startsWith("flowchart") || readAll(mermaid).startsWith("graph"));
     const QString svg = m_dir->filePath(QStringLiteral("graph.svg"));
-    QVERIFY2(window.exportGraph(svg, &error), qPrintable(error));
+    QVERIFY_EXPECTED(window.files().exportGraph(svg));
     QVERIFY(readAll(svg).contains("<svg"));
-    QVERIFY(!window.exportGraph(m_dir->filePath(QStringLiteral("graph.txt")), &error));
+    error = window.files().exportGraph(m_dir->filePath(QStringLiteral("graph.txt"))).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String(".mmd")), qPrintable(error));
 }
 
@@ -513,16 +523,16 @@ void tst_ImportGui::exportsTheTimelineAsAnImage()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(corpus(kCompose)));
-    QVERIFY(window.applyMapping(json::array({json{{"match", "*"}, {"type", "sim"}, {"duration", "50ms"}}})));
-    QSignalSpy finished(&window.session(), &RunSession::runFinished);
-    window.runAction()->trigger();
+    QVERIFY(window.files().openPlan(corpus(kCompose)));
+    QVERIFY(window.runs().applyMapping(json::array({json{{"match", "*"}, {"type", "sim"}, {"duration", "50ms"}}})));
+    QSignalSpy finished(&window.workspace().deployment(), &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
 
     const QString path = m_dir->filePath(QStringLiteral("timeline.png"));
     QString error;
-    QVERIFY(window.exportTimelineAction()->isEnabled());
-    QVERIFY2(window.exportTimeline(path, &error), qPrintable(error));
+    QVERIFY(window.files().exportTimelineAction()->isEnabled());
+    QVERIFY_EXPECTED(window.files().exportTimeline(path));
     const QImage image(path);
     QVERIFY(!image.isNull());
     // Wide enough to read, tall enough for every row (6 × 20 px) with the axis, legend and strip.
@@ -538,7 +548,8 @@ void tst_ImportGui::exportsTheTimelineAsAnImage()
         }
     }
     QVERIFY2(coloured > 100, qPrintable(QString::number(coloured)));
-    QVERIFY(!window.exportTimeline(m_dir->filePath(QStringLiteral("timeline.jpg")), &error));
+    error = window.files().exportTimeline(m_dir->filePath(QStringLiteral("timeline.jpg"))).error();
+    QVERIFY(!error.isEmpty());
 }
 
 void tst_ImportGui::guiCommandExportsHeadless()

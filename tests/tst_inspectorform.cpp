@@ -6,10 +6,15 @@
 #include "engine/executors/executorregistry.h"
 #include "ui/inspector/fieldlist.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/window/editactions.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/runactions.h"
 #include "models/plan/plandocument.h"
 #include "ui/inspector/resourceform.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QAction>
 #include <QApplication>
@@ -36,34 +41,26 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-// A document, a session showing it (as the main window keeps them) and the Inspector on both.
+// A workspace (its document, deployment and selection, as the main window keeps them) and the
+// Inspector on it.
 class Fixture
 {
 public:
     explicit Fixture(const char *plan)
-        : session(ExecutorRegistry::builtIn())
-        , document(ExecutorRegistry::builtIn())
-        , pane(session)
+        : workspace(ExecutorRegistry::builtIn())
+        , document(workspace.document())
+        , deployment(workspace.deployment())
+        , pane(workspace)
     {
-        document.load(json::parse(plan));
-        session.setPlan(document.plan(), QStringLiteral("test.json"));
-        pane.setDocument(&document);
-        // What MainWindow does: the panes follow the document between runs.
-        QObject::connect(&document, &PlanDocument::changed, &session, [this] {
-            if (session.isRunning() || document.hasErrors())
-                return;
-            const QString id = session.selected() >= 0 ? session.plan().resources[session.selected()].id : QString();
-            session.setPlan(document.plan(), QStringLiteral("test.json"));
-            session.select(session.plan().indexOf(id));
-        });
+        document.load(json::parse(plan)); // the deployment follows the document
         pane.resize(350, 1000);
         pane.show();
     }
 
     bool select(const char *id)
     {
-        session.select(session.plan().indexOf(QLatin1String(id)));
-        return session.selected() >= 0 && QTest::qWaitForWindowActive(&pane);
+        workspace.selection().selectId(QLatin1String(id));
+        return workspace.selection().current() >= 0 && QTest::qWaitForWindowActive(&pane);
     }
     ResourceForm *form() const { return pane.form(); }
     template <typename T>
@@ -72,8 +69,9 @@ public:
     const json &resource(int i) const { return document.document()["resources"][std::size_t(i)]; }
     int steps() const { return document.undoStack()->count(); }
 
-    RunSession session;
-    PlanDocument document;
+    Workspace workspace;
+    PlanDocument &document;
+    Deployment &deployment;
     InspectorPane pane;
 };
 
@@ -197,7 +195,7 @@ void tst_InspectorForm::validDurationAppliedAndUndone()
     COMPARE_JSON(f.resource(1)["timeout"], json("90s"));
     QCOMPARE(f.steps(), 1);
     QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the timeout of db"));
-    QCOMPARE(f.session.plan().resources[1].timeoutMs, 90'000); // the panes follow
+    QCOMPARE(f.deployment.plan().resources[1].timeoutMs, 90'000); // the panes follow
     QVERIFY(timeout->hasFocus()); // still typing there
 
     f.document.undoStack()->undo();
@@ -406,7 +404,7 @@ void tst_InspectorForm::retryPolicy()
     retype(attempts, QStringLiteral("3"));
     QTest::keyClick(attempts, Qt::Key_Return);
     COMPARE_JSON(f.resource(0)["retry"], json::parse("{\"max_attempts\": 3}"));
-    QCOMPARE(f.session.plan().resources[0].retry.maxAttempts, 3);
+    QCOMPARE(f.deployment.plan().resources[0].retry.maxAttempts, 3);
 
     auto *initial = f.editor<QLineEdit>("retry.backoff.initial");
     retype(initial, QStringLiteral("5s"));
@@ -628,8 +626,8 @@ void tst_InspectorForm::runningResourceIsLocked()
               " {\"id\": \"next\", \"type\": \"sim\", \"depends_on\": [\"slow\"], \"duration\": \"1s\"}]}");
     QVERIFY(f.select("slow"));
     QVERIFY(!f.form()->isLocked());
-    QVERIFY(f.session.start());
-    QTRY_COMPARE(f.session.state(0), ResourceState::Running);
+    QVERIFY(f.deployment.start());
+    QTRY_COMPARE(f.deployment.state(0), ResourceState::Running);
     QVERIFY(f.form()->isLocked());
     QVERIFY(f.form()->lockLabel()->isVisible());
     QCOMPARE(f.form()->lockLabel()->text(), QStringLiteral("Running: locked until its attempt ends"));
@@ -648,11 +646,11 @@ void tst_InspectorForm::runningResourceIsLocked()
     retype(timeout, QStringLiteral("5m"));
     QTest::keyClick(timeout, Qt::Key_Return);
     COMPARE_JSON(f.resource(1)["timeout"], json("5m"));
-    QCOMPARE(f.session.plan().resources[1].timeoutMs, 0); // the run's snapshot
+    QCOMPARE(f.deployment.plan().resources[1].timeoutMs, 0); // the run's snapshot
     QCOMPARE(timeout->text(), QStringLiteral("5m"));      // the form shows the document
 
-    f.session.cancel();
-    QTRY_VERIFY(!f.session.isRunning());
+    f.deployment.cancel();
+    QTRY_VERIFY(!f.deployment.isRunning());
     QVERIFY(f.select("slow"));
     QVERIFY(!f.form()->isLocked());
     QVERIFY(!f.form()->lockLabel()->isVisible());
@@ -663,19 +661,19 @@ void tst_InspectorForm::undoFromTheEditMenu()
     MainWindow window(MainWindow::Layout::Default);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.newPlan());
-    window.addResourceAction(QStringLiteral("command"))->trigger();
-    window.session().select(0);
+    QVERIFY(window.files().newPlan());
+    window.edits().addResourceAction(QStringLiteral("command"))->trigger();
+    window.workspace().selection().select(0);
     ResourceForm *form = window.inspectorPane()->form();
     auto *timeout = qobject_cast<QLineEdit *>(form->editor(QStringLiteral("timeout")));
     QVERIFY(QTest::qWaitForWindowActive(&window));
     retype(timeout, QStringLiteral("2m"));
     QTest::keyClick(timeout, Qt::Key_Return);
-    COMPARE_JSON(window.document().document()["resources"][0]["timeout"], json("2m"));
+    COMPARE_JSON(window.workspace().document().document()["resources"][0]["timeout"], json("2m"));
     QVERIFY(timeout->hasFocus()); // the panes showed the new plan; the field kept the focus
-    QVERIFY2(window.undoAction()->text().contains(QLatin1String("Change the timeout of command-1")), qPrintable(window.undoAction()->text()));
-    window.undoAction()->trigger();
-    QVERIFY(!window.document().document()["resources"][0].contains("timeout"));
+    QVERIFY2(window.edits().undoAction()->text().contains(QLatin1String("Change the timeout of command-1")), qPrintable(window.edits().undoAction()->text()));
+    window.edits().undoAction()->trigger();
+    QVERIFY(!window.workspace().document().document()["resources"][0].contains("timeout"));
     QCOMPARE(timeout->text(), QString());
 }
 

@@ -7,7 +7,9 @@
 #include "ui/logs/logpanes.h"
 #include "ui/logs/logview.h"
 #include "engine/plan/planreader.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -905,10 +907,11 @@ void tst_logmodel::followTail()
 
 void tst_logmodel::panesFollowARun()
 {
-    RunSession session(ExecutorRegistry::builtIn());
+    Workspace workspace(ExecutorRegistry::builtIn());
+    Deployment &session = workspace.deployment();
     const Plan plan = readPlan(kTinyPlan);
-    session.setPlan(plan, QStringLiteral("tiny.json"));
-    LogPanes panes(session);
+    session.open(plan, QStringLiteral("tiny.json"), QString());
+    LogPanes panes(workspace);
     panes.resize(800, 300);
     panes.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panes));
@@ -920,7 +923,7 @@ void tst_logmodel::panesFollowARun()
     QVERIFY(!panes.tabBar()->tabButton(0, QTabBar::RightSide));
     QVERIFY(!panes.tabBar()->tabButton(0, QTabBar::LeftSide));
 
-    QSignalSpy finished(&session, &RunSession::runFinished);
+    QSignalSpy finished(&session, &Deployment::runFinished);
     QVERIFY(session.start());
     QTRY_VERIFY(model->rowCount() > 0);
     QVERIFY(model->runStart().isValid());
@@ -974,9 +977,9 @@ void tst_logmodel::panesFollowARun()
     QVERIFY(dbRow >= 0);
     panes.allPane()->setFollowing(false);
     all->scrollTo(all->model()->index(dbRow, 0));
-    QSignalSpy selected(&session, &RunSession::selectionChanged);
+    QSignalSpy selected(&workspace.selection(), &ResourceSelection::currentChanged);
     QTest::mouseClick(all->viewport(), Qt::LeftButton, Qt::NoModifier, all->visualRect(all->model()->index(dbRow, 0)).center());
-    QCOMPARE(session.selected(), 1);
+    QCOMPARE(workspace.selection().current(), 1);
     // Double-clicking opens (here: focuses) its tab.
     QTest::mouseDClick(all->viewport(), Qt::LeftButton, Qt::NoModifier, all->visualRect(all->model()->index(dbRow, 0)).center());
     QCOMPARE(panes.currentPane(), db);
@@ -986,7 +989,7 @@ void tst_logmodel::panesFollowARun()
     QCOMPARE(panes.openResources(), QList<int>{1});
 
     // A new plan: the lines and the resource tabs go.
-    session.setPlan(plan, QStringLiteral("tiny.json"));
+    session.open(plan, QStringLiteral("tiny.json"), QString());
     QCOMPARE(panes.count(), 1);
     QCOMPARE(model->rowCount(), 0);
     QCOMPARE(panes.allPane()->filterModel()->rowCount(), 0);
@@ -1002,9 +1005,9 @@ void tst_logmodel::panesFollowARun()
         starts += model->line(row).plain.startsWith(QStringLiteral("run started")) ? 1 : 0;
     QCOMPARE(starts, 1);
 
-    // A model created after the run shows it too, from the session's journal.
+    // A model created after the run shows it too, from the deployment's journal.
     LogModel late;
-    late.setSession(&session);
+    late.setDeployment(&session);
     QCOMPARE(describeRows(late), describeRows(*model));
 }
 
@@ -1017,13 +1020,14 @@ void tst_logmodel::renderDemo()
         QSKIP("set FANOUT_LOG_SCREENSHOT to a directory to render the log panes after a demo run");
     const PlanReadResult read = PlanReader::readFile(QStringLiteral(":/plans/demo.json"), ExecutorRegistry::builtIn());
     QVERIFY(!read.hasErrors());
-    RunSession session(ExecutorRegistry::builtIn());
-    session.setPlan(read.plan, QStringLiteral(":/plans/demo.json"));
-    LogPanes panes(session);
+    Workspace workspace(ExecutorRegistry::builtIn());
+    Deployment &session = workspace.deployment();
+    session.open(read.plan, QStringLiteral(":/plans/demo.json"), QString());
+    LogPanes panes(workspace);
     panes.resize(680, 420); // the main window's log dock
     panes.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panes));
-    QSignalSpy finished(&session, &RunSession::runFinished);
+    QSignalSpy finished(&session, &Deployment::runFinished);
     QVERIFY(session.start());
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120'000);
     QTRY_COMPARE(panes.model()->pendingCount(), 0);

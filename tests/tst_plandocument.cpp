@@ -6,10 +6,16 @@
 #include "engine/executors/executorregistry.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
+#include "ui/window/editactions.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/runactions.h"
 #include "ui/dialogs/mappingdialog.h"
 #include "models/plan/plandocument.h"
-#include "models/run/runsession.h"
+#include "engine/plan/plangraph.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QAction>
 #include <QApplication>
@@ -105,10 +111,9 @@ void tst_PlanDocument::newResourcesGetUniqueIdsAndValidate()
     QCOMPARE(document.plan().resources.size(), 0);
     QCOMPARE(document.hasErrors(), false);
     for (const QString &type : {QStringLiteral("sim"), QStringLiteral("command"), QStringLiteral("http"), QStringLiteral("sim")}) {
-        QString id;
-        QString error;
-        QVERIFY2(document.addResource(type, &id, &error), qPrintable(error));
-        QCOMPARE(document.plan().resources.constLast().id, id);
+        const Expected<QString> id = document.addResource(type);
+        QVERIFY2(id, qPrintable(id.error()));
+        QCOMPARE(document.plan().resources.constLast().id, *id);
         QCOMPARE(document.plan().resources.constLast().type, type);
     }
     QCOMPARE(resourceIds(document.plan()), QStringList({"sim-1", "command-1", "http-1", "sim-2"}));
@@ -117,15 +122,16 @@ void tst_PlanDocument::newResourcesGetUniqueIdsAndValidate()
     QCOMPARE(document.undoStack()->text(0), QStringLiteral("Add resource sim-1"));
 
     QString error;
-    QVERIFY(!document.addResource(QStringLiteral("nosuch"), nullptr, &error));
+    error = document.addResource(QStringLiteral("nosuch")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("nosuch")), qPrintable(error));
     QCOMPARE(document.undoStack()->count(), 4);
 
     // An id freed by undo is given again.
     document.undoStack()->undo();
-    QString id;
-    QVERIFY(document.addResource(QStringLiteral("sim"), &id));
-    QCOMPARE(id, QStringLiteral("sim-2"));
+    const Expected<QString> id = document.addResource(QStringLiteral("sim"));
+    QVERIFY(id);
+    QCOMPARE(*id, QStringLiteral("sim-2"));
 }
 
 void tst_PlanDocument::everyEditUndoesExactly()
@@ -147,13 +153,13 @@ void tst_PlanDocument::everyEditUndoesExactly()
         QVERIFY2(document.document() == after, what);
         document.undoStack()->undo();
     };
-    check("add", [&] { return document.addResource(QStringLiteral("http")); });
-    check("remove one", [&] { return document.removeResources({QStringLiteral("subnet")}); });
-    check("remove several", [&] { return document.removeResources({QStringLiteral("vpc"), QStringLiteral("db")}); });
-    check("connect", [&] { return document.addDependency(QStringLiteral("db"), QStringLiteral("vpc")); });
-    check("disconnect", [&] { return document.removeDependency(QStringLiteral("app"), QStringLiteral("db")); });
-    check("mapping", [&] { return document.setMapping(json::array({json{{"match", "x"}, {"type", "sim"}}})); });
-    check("rename", [&] { return document.renameResource(QStringLiteral("db"), QStringLiteral("database")); });
+    check("add", [&] { return bool(document.addResource(QStringLiteral("http"))); });
+    check("remove one", [&] { return bool(document.removeResources({QStringLiteral("subnet")})); });
+    check("remove several", [&] { return bool(document.removeResources({QStringLiteral("vpc"), QStringLiteral("db")})); });
+    check("connect", [&] { return bool(document.addDependency(QStringLiteral("db"), QStringLiteral("vpc"))); });
+    check("disconnect", [&] { return bool(document.removeDependency(QStringLiteral("app"), QStringLiteral("db"))); });
+    check("mapping", [&] { return bool(document.setMapping(json::array({json{{"match", "x"}, {"type", "sim"}}}))); });
+    check("rename", [&] { return bool(document.renameResource(QStringLiteral("db"), QStringLiteral("database"))); });
     QVERIFY(document.document() == original);
 
     // Adding to a plan with no depends_on on the resource, and to one without a "mapping" or "resources".
@@ -184,7 +190,8 @@ void tst_PlanDocument::removingResourcesRemovesDependenciesOnThem()
     QCOMPARE(resourceIds(document.plan()), QStringList({"vpc", "subnet", "db", "app"}));
 
     QString error;
-    QVERIFY(!document.removeResources({QStringLiteral("nosuch")}, &error));
+    error = document.removeResources({QStringLiteral("nosuch")}).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("nosuch")), qPrintable(error));
 }
 
@@ -196,15 +203,20 @@ void tst_PlanDocument::cycleClosingDependencyIsRefused()
     QString error;
     // subnet waits for vpc, db for subnet, app for db and vpc. The message names the shortest cycle:
     // vpc waiting for app closes vpc → app → vpc, as app already waits for vpc directly.
-    QVERIFY(!document.addDependency(QStringLiteral("vpc"), QStringLiteral("app"), &error));
+    error = document.addDependency(QStringLiteral("vpc"), QStringLiteral("app")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QStringLiteral("vpc → app → vpc")), qPrintable(error));
-    QVERIFY(!document.addDependency(QStringLiteral("subnet"), QStringLiteral("db"), &error));
+    error = document.addDependency(QStringLiteral("subnet"), QStringLiteral("db")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QStringLiteral("subnet → db → subnet")), qPrintable(error));
-    QVERIFY(!document.addDependency(QStringLiteral("vpc"), QStringLiteral("db"), &error));
+    error = document.addDependency(QStringLiteral("vpc"), QStringLiteral("db")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QStringLiteral("vpc → db → subnet → vpc")), qPrintable(error));
-    QVERIFY(!document.addDependency(QStringLiteral("db"), QStringLiteral("db"), &error));
+    error = document.addDependency(QStringLiteral("db"), QStringLiteral("db")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QStringLiteral("db → db")), qPrintable(error));
-    QVERIFY(!document.addDependency(QStringLiteral("db"), QStringLiteral("subnet"), &error));
+    error = document.addDependency(QStringLiteral("db"), QStringLiteral("subnet")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("already")), qPrintable(error));
     QCOMPARE(document.undoStack()->count(), 0);
     COMPARE_JSON(document.document(), before);
@@ -237,18 +249,21 @@ void tst_PlanDocument::renameToATakenIdIsRefused()
     PlanDocument document(ExecutorRegistry::builtIn());
     document.load(sample());
     QString error;
-    QVERIFY(!document.renameResource(QStringLiteral("db"), QStringLiteral("vpc"), &error));
+    error = document.renameResource(QStringLiteral("db"), QStringLiteral("vpc")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("taken")), qPrintable(error));
-    QVERIFY(!document.renameResource(QStringLiteral("db"), QString(), &error));
+    error = document.renameResource(QStringLiteral("db"), QString()).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("needs an id")), qPrintable(error));
-    QVERIFY(!document.renameResource(QStringLiteral("nosuch"), QStringLiteral("x"), &error));
+    error = document.renameResource(QStringLiteral("nosuch"), QStringLiteral("x")).error();
+    QVERIFY(!error.isEmpty());
     QCOMPARE(document.undoStack()->count(), 0);
 }
 
 void tst_PlanDocument::cleanAndModified()
 {
     PlanDocument document(ExecutorRegistry::builtIn());
-    document.load(sample(), QStringLiteral("/tmp/sample.json"));
+    document.load(sample());
     QSignalSpy modified(&document, &PlanDocument::modifiedChanged);
     QVERIFY(!document.isModified());
     QVERIFY(document.addResource(QStringLiteral("sim")));
@@ -269,166 +284,164 @@ void tst_PlanDocument::windowBuildsAPlanFromNothing()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
-    QVERIFY(window.newAction()->isEnabled());
-    QCOMPARE(window.newAction()->shortcut(), QKeySequence(QKeySequence::New));
-    window.newAction()->trigger();
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    QVERIFY(window.files().newAction()->isEnabled());
+    QCOMPARE(window.files().newAction()->shortcut(), QKeySequence(QKeySequence::New));
+    window.files().newAction()->trigger();
     QVERIFY(QTest::qWaitForWindowActive(&window));
-    QCOMPARE(window.session().resourceCount(), 0);
+    QCOMPARE(window.workspace().deployment().resourceCount(), 0);
     QVERIFY2(window.windowTitle().contains(QLatin1String("untitled (new plan, not saved)")), qPrintable(window.windowTitle()));
-    QVERIFY(!window.undoAction()->isEnabled());
-    QVERIFY(!window.deleteAction()->isEnabled());
+    QVERIFY(!window.edits().undoAction()->isEnabled());
+    QVERIFY(!window.edits().deleteAction()->isEnabled());
 
     // Two resources from the Edit menu; the shortcut adds a simulated one.
-    QCOMPARE(window.addResourceAction(QStringLiteral("sim"))->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    QCOMPARE(window.edits().addResourceAction(QStringLiteral("sim"))->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     QTest::keyClick(&window, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
-    window.addResourceAction(QStringLiteral("command"))->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
-    QCOMPARE(window.session().selected(), 1); // the new one
-    QVERIFY(window.undoAction()->isEnabled());
-    QCOMPARE(window.undoAction()->text(), QStringLiteral("&Undo Add resource command-1"));
-    QVERIFY(window.document().isModified());
+    window.edits().addResourceAction(QStringLiteral("command"))->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(window.workspace().selection().current(), 1); // the new one
+    QVERIFY(window.edits().undoAction()->isEnabled());
+    QCOMPARE(window.edits().undoAction()->text(), QStringLiteral("&Undo Add resource command-1"));
+    QVERIFY(window.workspace().document().isModified());
 
     // Connected through the document (drawing an edge comes later).
-    QVERIFY(window.document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
-    QCOMPARE(window.session().graph().dependencies(1), std::vector<int>({0}));
-    window.undoAction()->trigger();
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList());
+    QVERIFY(window.workspace().document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(window.workspace().deployment().graph().dependencies(1), std::vector<int>({0}));
+    window.edits().undoAction()->trigger();
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList());
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList({"sim-1"}));
 
     // Delete the selected one, and undo it.
-    window.session().select(0);
-    QVERIFY(window.deleteAction()->isEnabled());
-    window.deleteAction()->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"command-1"}));
-    QCOMPARE(window.session().plan().resources[0].dependsOn, QStringList());
-    window.undoAction()->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+    window.workspace().selection().select(0);
+    QVERIFY(window.edits().deleteAction()->isEnabled());
+    window.edits().deleteAction()->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"command-1"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[0].dependsOn, QStringList());
+    window.edits().undoAction()->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList({"sim-1"}));
 
     // The history lists every step.
-    window.historyAction()->trigger();
-    QCOMPARE(window.document().undoStack()->count(), 4);
+    window.edits().historyAction()->trigger();
+    QCOMPARE(window.workspace().document().undoStack()->count(), 4);
 
     const QString path = m_dir->filePath(QStringLiteral("designed.json"));
-    QString error;
-    QVERIFY2(window.savePlanAs(path, &error), qPrintable(error));
-    QVERIFY(!window.document().isModified());
+    QVERIFY_EXPECTED(window.files().savePlanAs(path));
+    QVERIFY(!window.workspace().document().isModified());
     QVERIFY2(!window.windowTitle().contains(QLatin1String("not saved")), qPrintable(window.windowTitle()));
-    QVERIFY(window.undoAction()->isEnabled()); // saving does not forget the history
+    QVERIFY(window.edits().undoAction()->isEnabled()); // saving does not forget the history
 
     MainWindow reopened(MainWindow::Layout::Default);
-    QVERIFY(reopened.openPlan(path));
-    const Plan &a = window.session().plan();
-    const Plan &b = reopened.session().plan();
+    QVERIFY(reopened.files().openPlan(path));
+    const Plan &a = window.workspace().deployment().plan();
+    const Plan &b = reopened.workspace().deployment().plan();
     QCOMPARE(resourceIds(b), resourceIds(a));
     for (int i = 0; i < a.resources.size(); ++i) {
         QCOMPARE(b.resources[i].type, a.resources[i].type);
         QCOMPARE(b.resources[i].dependsOn, a.resources[i].dependsOn);
     }
-    COMPARE_JSON(reopened.planDocument(), window.planDocument());
+    COMPARE_JSON(reopened.workspace().document().document(), window.workspace().document().document());
 }
 
 void tst_PlanDocument::windowAsksBeforeDroppingChanges()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.newPlan());
+    QVERIFY(window.files().newPlan());
     int asked = 0;
-    MainWindow::UnsavedAnswer answer = MainWindow::UnsavedAnswer::Cancel;
-    window.setUnsavedChangesPrompt([&] {
+    FileController::UnsavedAnswer answer = FileController::UnsavedAnswer::Cancel;
+    window.files().setUnsavedChangesPrompt([&] {
         ++asked;
         return answer;
     });
-    QVERIFY(window.openPlan(QStringLiteral("demo"))); // nothing to ask about yet
+    QVERIFY(window.files().openPlan(QStringLiteral("demo"))); // nothing to ask about yet
     QCOMPARE(asked, 0);
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
     QVERIFY2(window.windowTitle().contains(QLatin1String("changes not saved")), qPrintable(window.windowTitle()));
 
     // Cancel keeps the plan and its changes: for opening, New Plan and closing.
-    QVERIFY(!window.openPlan(QStringLiteral("demo")));
-    QVERIFY(!window.newPlan());
+    QVERIFY(!window.files().openPlan(QStringLiteral("demo")));
+    QVERIFY(!window.files().newPlan());
     QCloseEvent close;
     QApplication::sendEvent(&window, &close);
     QVERIFY(!close.isAccepted());
     QCOMPARE(asked, 3);
-    QCOMPARE(window.session().resourceCount(), 31);
+    QCOMPARE(window.workspace().deployment().resourceCount(), 31);
 
     // Save writes the plan to its file before going on.
     const QString path = m_dir->filePath(QStringLiteral("kept.json"));
-    QVERIFY(window.savePlanAs(path));
-    window.addResourceAction(QStringLiteral("http"))->trigger();
-    answer = MainWindow::UnsavedAnswer::Save;
-    QVERIFY(window.newPlan());
+    QVERIFY(window.files().savePlanAs(path));
+    window.edits().addResourceAction(QStringLiteral("http"))->trigger();
+    answer = FileController::UnsavedAnswer::Save;
+    QVERIFY(window.files().newPlan());
     QCOMPARE(asked, 4);
     MainWindow reopened(MainWindow::Layout::Default);
-    QVERIFY(reopened.openPlan(path));
-    QCOMPARE(reopened.session().resourceCount(), 32);
+    QVERIFY(reopened.files().openPlan(path));
+    QCOMPARE(reopened.workspace().deployment().resourceCount(), 32);
 
     // Discard drops them.
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
-    answer = MainWindow::UnsavedAnswer::Discard;
-    QVERIFY(window.openPlan(path));
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    answer = FileController::UnsavedAnswer::Discard;
+    QVERIFY(window.files().openPlan(path));
     QCOMPARE(asked, 5);
-    QCOMPARE(window.session().resourceCount(), 32);
-    QVERIFY(!window.document().isModified());
+    QCOMPARE(window.workspace().deployment().resourceCount(), 32);
+    QVERIFY(!window.workspace().document().isModified());
 }
 
 void tst_PlanDocument::mappingDialogApplyIsUndoable()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(QStringLiteral("demo")));
-    const json before = window.planDocument();
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    const json before = window.workspace().document().document();
     const json rules = json::array({json{{"match", "service"}, {"type", "sim"}, {"duration", "1s"}}});
-    QString problems;
-    QVERIFY2(window.applyMapping(rules, &problems), qPrintable(problems));
-    COMPARE_JSON(window.planDocument()["mapping"], rules);
-    QVERIFY(window.document().isModified());
-    QCOMPARE(window.undoAction()->text(), QStringLiteral("&Undo Change the executor mapping"));
-    window.undoAction()->trigger();
-    COMPARE_JSON(window.planDocument(), before);
-    QVERIFY(!window.document().isModified());
-    window.redoAction()->trigger();
-    COMPARE_JSON(window.planDocument()["mapping"], rules);
+    QVERIFY_EXPECTED(window.runs().applyMapping(rules));
+    COMPARE_JSON(window.workspace().document().document()["mapping"], rules);
+    QVERIFY(window.workspace().document().isModified());
+    QCOMPARE(window.edits().undoAction()->text(), QStringLiteral("&Undo Change the executor mapping"));
+    window.edits().undoAction()->trigger();
+    COMPARE_JSON(window.workspace().document().document(), before);
+    QVERIFY(!window.workspace().document().isModified());
+    window.edits().redoAction()->trigger();
+    COMPARE_JSON(window.workspace().document().document()["mapping"], rules);
 
     // Through the dialog too: OK applies what it shows, as one step.
-    window.mappingAction()->trigger();
+    window.runs().mappingAction()->trigger();
     auto *dialog = window.findChild<MappingDialog *>();
     QVERIFY(dialog);
-    const int steps = window.document().undoStack()->count();
+    const int steps = window.workspace().document().undoStack()->count();
     dialog->accept();
     QTRY_VERIFY(!window.findChild<MappingDialog *>());
-    QCOMPARE(window.document().undoStack()->count(), steps); // nothing changed, nothing to undo
+    QCOMPARE(window.workspace().document().undoStack()->count(), steps); // nothing changed, nothing to undo
 }
 
 void tst_PlanDocument::editsAreLockedDuringARun()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.newPlan());
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
-    QSignalSpy finished(&window.session(), &RunSession::runFinished);
-    window.runAction()->trigger();
-    QVERIFY(window.session().isRunning());
-    QVERIFY(!window.undoAction()->isEnabled());
-    QVERIFY(!window.addResourceAction(QStringLiteral("sim"))->isEnabled());
-    QVERIFY(!window.deleteAction()->isEnabled());
-    QVERIFY(!window.newAction()->isEnabled());
-    QVERIFY2(window.addResourceAction(QStringLiteral("sim"))->toolTip().contains(QLatin1String("run is in progress")),
-             qPrintable(window.addResourceAction(QStringLiteral("sim"))->toolTip()));
+    QVERIFY(window.files().newPlan());
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    QSignalSpy finished(&window.workspace().deployment(), &Deployment::runFinished);
+    window.runs().runAction()->trigger();
+    QVERIFY(window.workspace().deployment().isRunning());
+    QVERIFY(!window.edits().undoAction()->isEnabled());
+    QVERIFY(!window.edits().addResourceAction(QStringLiteral("sim"))->isEnabled());
+    QVERIFY(!window.edits().deleteAction()->isEnabled());
+    QVERIFY(!window.files().newAction()->isEnabled());
+    QVERIFY2(window.edits().addResourceAction(QStringLiteral("sim"))->toolTip().contains(QLatin1String("run is in progress")),
+             qPrintable(window.edits().addResourceAction(QStringLiteral("sim"))->toolTip()));
     // An edit through the document waits for the run to be over: the run keeps its plan.
-    QVERIFY(window.document().addResource(QStringLiteral("command")));
-    QCOMPARE(window.session().resourceCount(), 2);
+    QVERIFY(window.workspace().document().addResource(QStringLiteral("command")));
+    QCOMPARE(window.workspace().deployment().resourceCount(), 2);
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
-    QCOMPARE(window.session().resourceCount(), 3);
-    QVERIFY(window.undoAction()->isEnabled());
-    QVERIFY(window.addResourceAction(QStringLiteral("sim"))->isEnabled());
-    window.undoAction()->trigger();
-    QCOMPARE(window.session().resourceCount(), 2);
+    QCOMPARE(window.workspace().deployment().resourceCount(), 3);
+    QVERIFY(window.edits().undoAction()->isEnabled());
+    QVERIFY(window.edits().addResourceAction(QStringLiteral("sim"))->isEnabled());
+    window.edits().undoAction()->trigger();
+    QCOMPARE(window.workspace().deployment().resourceCount(), 2);
 }
 
 void tst_PlanDocument::runIsOffWhileAnEditLeftErrors()
@@ -441,19 +454,19 @@ void tst_PlanDocument::runIsOffWhileAnEditLeftErrors()
 
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.openPlan(path));
-    QVERIFY(window.runAction()->isEnabled());
+    QVERIFY(window.files().openPlan(path));
+    QVERIFY(window.runs().runAction()->isEnabled());
     // db uses an output of subnet: deleting subnet leaves a reference to nothing.
-    window.session().select(window.session().plan().indexOf(QStringLiteral("subnet")));
-    window.deleteAction()->trigger();
-    QVERIFY(window.document().hasErrors());
-    QVERIFY(!window.runAction()->isEnabled());
-    QVERIFY2(window.runAction()->toolTip().contains(QLatin1String("subnet")), qPrintable(window.runAction()->toolTip()));
-    QCOMPARE(window.session().resourceCount(), 4); // the panes keep the plan as it was
-    window.undoAction()->trigger();
-    QVERIFY(!window.document().hasErrors());
-    QVERIFY(window.runAction()->isEnabled());
-    QVERIFY(!window.document().isModified());
+    window.workspace().selection().select(window.workspace().deployment().plan().indexOf(QStringLiteral("subnet")));
+    window.edits().deleteAction()->trigger();
+    QVERIFY(window.workspace().document().hasErrors());
+    QVERIFY(!window.runs().runAction()->isEnabled());
+    QVERIFY2(window.runs().runAction()->toolTip().contains(QLatin1String("subnet")), qPrintable(window.runs().runAction()->toolTip()));
+    QCOMPARE(window.workspace().deployment().resourceCount(), 4); // the panes keep the plan as it was
+    window.edits().undoAction()->trigger();
+    QVERIFY(!window.workspace().document().hasErrors());
+    QVERIFY(window.runs().runAction()->isEnabled());
+    QVERIFY(!window.workspace().document().isModified());
 }
 
 void tst_PlanDocument::graphGesturesEditTheDocument()
@@ -462,33 +475,33 @@ void tst_PlanDocument::graphGesturesEditTheDocument()
     // undoably; a cycle is refused over the graph with the cycle named.
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    window.newAction()->trigger();
+    window.files().newAction()->trigger();
     for (int i = 0; i < 3; ++i)
-        window.addResourceAction(QStringLiteral("sim"))->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
+        window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
     GraphPane *graph = window.graphPane();
     QVERIFY(graph->view()->isEditable());
 
     emit graph->dependencyRequested(QStringLiteral("sim-2"), QStringLiteral("sim-1"));
     emit graph->dependencyRequested(QStringLiteral("sim-3"), QStringLiteral("sim-2"));
-    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-2"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[2].dependsOn, QStringList({"sim-2"}));
     emit graph->dependencyRequested(QStringLiteral("sim-1"), QStringLiteral("sim-3"));
-    QCOMPARE(window.session().plan().resources[0].dependsOn, QStringList());
+    QCOMPARE(window.workspace().deployment().plan().resources[0].dependsOn, QStringList());
     QVERIFY(graph->editMessageLabel()->isVisible());
     QVERIFY2(graph->editMessageLabel()->text().contains(QString::fromUtf8("sim-1 → sim-3 → sim-2 → sim-1")),
              qPrintable(graph->editMessageLabel()->text()));
 
     emit graph->dependencyRemovalRequested(QStringLiteral("sim-3"), QStringLiteral("sim-2"));
-    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList());
-    window.undoAction()->trigger();
-    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-2"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[2].dependsOn, QStringList());
+    window.edits().undoAction()->trigger();
+    QCOMPARE(window.workspace().deployment().plan().resources[2].dependsOn, QStringList({"sim-2"}));
 
     emit graph->resourcesRemovalRequested({QStringLiteral("sim-1"), QStringLiteral("sim-3")});
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-2"}));
-    QVERIFY(window.session().plan().resources[0].dependsOn.isEmpty());
-    window.undoAction()->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-2"}));
+    QVERIFY(window.workspace().deployment().plan().resources[0].dependsOn.isEmpty());
+    window.edits().undoAction()->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "sim-2", "sim-3"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList({"sim-1"}));
 }
 
 void tst_PlanDocument::changeResourceIsOneStep()
@@ -499,7 +512,7 @@ void tst_PlanDocument::changeResourceIsOneStep()
     json db = before["resources"][2];
     db["timeout"] = "2m";
     QString error;
-    QVERIFY2(document.changeResource(QStringLiteral("db"), db, QStringLiteral("Change the timeout of db"), &error), qPrintable(error));
+    QVERIFY_EXPECTED(document.changeResource(QStringLiteral("db"), db, QStringLiteral("Change the timeout of db")));
     QCOMPARE(document.plan().resources[2].timeoutMs, qint64(120000));
     QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Change the timeout of db"));
     QCOMPARE(document.resourcesChangedBy(0), QStringList({"db"}));
@@ -508,11 +521,15 @@ void tst_PlanDocument::changeResourceIsOneStep()
 
     // The id changes only through a rename; an unchanged object is no step.
     db["id"] = "database";
-    QVERIFY(!document.changeResource(QStringLiteral("db"), db, QStringLiteral("x"), &error));
+    error = document.changeResource(QStringLiteral("db"), db, QStringLiteral("x")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("Id field")), qPrintable(error));
-    QVERIFY(!document.changeResource(QStringLiteral("db"), before["resources"][2], QStringLiteral("x"), &error));
-    QVERIFY(!document.changeResource(QStringLiteral("nosuch"), before["resources"][2], QStringLiteral("x"), &error));
-    QVERIFY(!document.changeResource(QStringLiteral("db"), json::array(), QStringLiteral("x"), &error));
+    error = document.changeResource(QStringLiteral("db"), before["resources"][2], QStringLiteral("x")).error();
+    QVERIFY(!error.isEmpty());
+    error = document.changeResource(QStringLiteral("nosuch"), before["resources"][2], QStringLiteral("x")).error();
+    QVERIFY(!error.isEmpty());
+    error = document.changeResource(QStringLiteral("db"), json::array(), QStringLiteral("x")).error();
+    QVERIFY(!error.isEmpty());
     QCOMPARE(document.undoStack()->count(), 1);
 }
 
@@ -544,17 +561,19 @@ void tst_PlanDocument::pinnedPositionsFollowEdits()
     QVERIFY(document.unpinResources({QStringLiteral("network"), QStringLiteral("db")}));
     QVERIFY(!document.document().contains("layout"));
     QString error;
-    QVERIFY(!document.unpinResources({QStringLiteral("network")}, &error));
+    error = document.unpinResources({QStringLiteral("network")}).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("no position")), qPrintable(error));
     document.undoStack()->undo();
     COMPARE_JSON(document.document(), renamed);
     QCOMPARE(document.toText(), QByteArray::fromStdString(renamed.dump(2)) + '\n');
 
     // A new resource placed by the user is pinned where it was put.
-    QString id;
-    QVERIFY(document.addResource(QStringLiteral("http"), &id, nullptr, QPointF(300, 200)));
-    QCOMPARE(document.pinnedPositions().value(id), QPointF(300, 200));
-    QVERIFY(!document.moveResources({{QStringLiteral("nosuch"), QPointF()}}, &error));
+    const Expected<QString> id = document.addResource(QStringLiteral("http"), QPointF(300, 200));
+    QVERIFY(id);
+    QCOMPARE(document.pinnedPositions().value(*id), QPointF(300, 200));
+    error = document.moveResources({{QStringLiteral("nosuch"), QPointF()}}).error();
+    QVERIFY(!error.isEmpty());
     while (document.undoStack()->canUndo())
         document.undoStack()->undo();
     COMPARE_JSON(document.document(), original);
@@ -571,13 +590,10 @@ void tst_PlanDocument::insertedCopiesGetFreeIdsAndKeepTheirLinks()
 
     // Into the same plan: new ids, the copy of app waits for the copy of db (and for vpc, which
     // the plan has), and its reference to db's output follows.
-    QStringList added;
-    QStringList dropped;
-    QString error;
-    QVERIFY2(document.insertResources(copied, document.pinnedPositions(), QPointF(40, 40), QStringLiteral("Paste"), &added, &dropped, &error),
-             qPrintable(error));
-    QCOMPARE(added, QStringList({"db-2", "app-2"}));
-    QVERIFY(dropped.isEmpty());
+    Expected<PlanDocument::Insertion> inserted = document.insertResources(copied, document.pinnedPositions(), QPointF(40, 40), QStringLiteral("Paste"));
+    QVERIFY2(inserted, qPrintable(inserted.error()));
+    QCOMPARE(inserted->ids, QStringList({"db-2", "app-2"}));
+    QVERIFY(inserted->dropped.isEmpty());
     QCOMPARE(errorCount(document.diagnostics()), 0);
     const Resource &app2 = document.plan().resources[document.plan().indexOf(QStringLiteral("app-2"))];
     QCOMPARE(app2.dependsOn, QStringList({"db-2", "vpc"}));
@@ -588,22 +604,29 @@ void tst_PlanDocument::insertedCopiesGetFreeIdsAndKeepTheirLinks()
     QCOMPARE(document.resourcesChangedBy(document.undoStack()->index() - 1), QStringList({"db-2", "app-2"}));
 
     // Once more: the next free numbers, never chained renames.
-    QVERIFY(document.insertResources(copied, {}, QPointF(), QStringLiteral("Paste"), &added));
-    QCOMPARE(added, QStringList({"db-3", "app-3"}));
+    inserted = document.insertResources(copied, {}, QPointF(), QStringLiteral("Paste"));
+    QVERIFY(inserted);
+    QCOMPARE(inserted->ids, QStringList({"db-3", "app-3"}));
     QCOMPARE(document.plan().resources.constLast().dependsOn, QStringList({"db-3", "vpc"}));
 
     // Into an empty plan: what the copies depended on outside is left out, and said.
     PlanDocument other(ExecutorRegistry::builtIn());
-    QVERIFY(other.insertResources(copied, {}, QPointF(), QStringLiteral("Paste"), &added, &dropped));
-    QCOMPARE(added, QStringList({"db", "app"}));
-    QCOMPARE(dropped, QStringList({"db on subnet", "app on vpc"}));
+    inserted = other.insertResources(copied, {}, QPointF(), QStringLiteral("Paste"));
+    QVERIFY(inserted);
+    QCOMPARE(inserted->ids, QStringList({"db", "app"}));
+    QCOMPARE(inserted->dropped, QStringList({"db on subnet", "app on vpc"}));
+
+    QString error;
     QCOMPARE(other.plan().resources[1].dependsOn, QStringList({"db"}));
 
     // Nothing that is not resources.
-    QVERIFY(!other.insertResources(json::array({json{{"type", "sim"}}}), {}, QPointF(), QStringLiteral("Paste"), &added, nullptr, &error));
+    error = other.insertResources(json::array({json{{"type", "sim"}}}), {}, QPointF(), QStringLiteral("Paste")).error();
+    QVERIFY(!error.isEmpty());
     QVERIFY2(error.contains(QLatin1String("with an id")), qPrintable(error));
-    QVERIFY(!other.insertResources(json::array({json{{"id", "a"}}, json{{"id", "a"}}}), {}, QPointF(), QStringLiteral("Paste"), &added, nullptr, &error));
-    QVERIFY(!other.insertResources(json::array(), {}, QPointF(), QStringLiteral("Paste"), &added, nullptr, &error));
+    error = other.insertResources(json::array({json{{"id", "a"}}, json{{"id", "a"}}}), {}, QPointF(), QStringLiteral("Paste")).error();
+    QVERIFY(!error.isEmpty());
+    error = other.insertResources(json::array(), {}, QPointF(), QStringLiteral("Paste")).error();
+    QVERIFY(!error.isEmpty());
     QCOMPARE(other.undoStack()->count(), 1);
 }
 
@@ -617,110 +640,109 @@ void tst_PlanDocument::copyAndPasteBetweenPlans()
 
     MainWindow from(MainWindow::Layout::Default);
     from.show();
-    QVERIFY(from.openPlan(path));
-    QCOMPARE(from.copyAction()->shortcut(), QKeySequence(QKeySequence::Copy));
-    QCOMPARE(from.pasteAction()->shortcut(), QKeySequence(QKeySequence::Paste));
-    from.session().select(from.session().plan().indexOf(QStringLiteral("app")));
-    QVERIFY(from.copySelected());
+    QVERIFY(from.files().openPlan(path));
+    QCOMPARE(from.edits().copyAction()->shortcut(), QKeySequence(QKeySequence::Copy));
+    QCOMPARE(from.edits().pasteAction()->shortcut(), QKeySequence(QKeySequence::Paste));
+    from.workspace().selection().select(from.workspace().deployment().plan().indexOf(QStringLiteral("app")));
+    QVERIFY(from.edits().copySelected());
     // The clipboard has the resource as JSON, readable anywhere.
     const json clip = json::parse(QGuiApplication::clipboard()->text().toStdString());
     COMPARE_JSON(clip["resources"][0], sample()["resources"][3]);
 
     MainWindow to(MainWindow::Layout::Default);
-    to.setUnsavedChangesPrompt([] { return MainWindow::UnsavedAnswer::Discard; });
+    to.files().setUnsavedChangesPrompt([] { return FileController::UnsavedAnswer::Discard; });
     to.show();
-    QVERIFY(to.newPlan());
-    QVERIFY(to.addResourceAt(QStringLiteral("sim"), std::nullopt));
-    to.pasteAction()->trigger();
-    QCOMPARE(resourceIds(to.document().plan()), QStringList({"sim-1", "app"}));
+    QVERIFY(to.files().newPlan());
+    QVERIFY(to.edits().addResourceAt(QStringLiteral("sim"), std::nullopt));
+    to.edits().pasteAction()->trigger();
+    QCOMPARE(resourceIds(to.workspace().document().plan()), QStringList({"sim-1", "app"}));
     // app waited for db and vpc, which this plan lacks: left out, and said so. Its command still
     // uses db's output, which the Problems panel shows, so the panes keep the plan without it.
-    QCOMPARE(to.document().plan().resources[1].dependsOn, QStringList());
+    QCOMPARE(to.workspace().document().plan().resources[1].dependsOn, QStringList());
     QVERIFY2(to.statusBar()->currentMessage().contains(QLatin1String("app on db")), qPrintable(to.statusBar()->currentMessage()));
-    QVERIFY(to.document().hasErrors());
-    QVERIFY(!to.runAction()->isEnabled());
-    to.undoAction()->trigger();
-    QCOMPARE(resourceIds(to.session().plan()), QStringList({"sim-1"}));
+    QVERIFY(to.workspace().document().hasErrors());
+    QVERIFY(!to.runs().runAction()->isEnabled());
+    to.edits().undoAction()->trigger();
+    QCOMPARE(resourceIds(to.workspace().deployment().plan()), QStringList({"sim-1"}));
 
     // A resource without references arrives on the graph and is selected.
-    from.session().select(from.session().plan().indexOf(QStringLiteral("subnet")));
-    from.copyAction()->trigger();
-    to.pasteAction()->trigger();
-    QCOMPARE(resourceIds(to.session().plan()), QStringList({"sim-1", "subnet"}));
-    QCOMPARE(to.session().selected(), 1);
-    QVERIFY(to.runAction()->isEnabled());
-    to.undoAction()->trigger();
+    from.workspace().selection().select(from.workspace().deployment().plan().indexOf(QStringLiteral("subnet")));
+    from.edits().copyAction()->trigger();
+    to.edits().pasteAction()->trigger();
+    QCOMPARE(resourceIds(to.workspace().deployment().plan()), QStringList({"sim-1", "subnet"}));
+    QCOMPARE(to.workspace().selection().current(), 1);
+    QVERIFY(to.runs().runAction()->isEnabled());
+    to.edits().undoAction()->trigger();
 
     // Text that is not resources is refused with the reason.
     QGuiApplication::clipboard()->setText(QStringLiteral("not json"));
-    QString error;
-    QVERIFY(!to.paste(&error));
+    const QString error = to.edits().paste().error();
     QVERIFY2(error.contains(QLatin1String("not JSON")), qPrintable(error));
     // One resource object, as typed by hand, is taken.
     QGuiApplication::clipboard()->setText(QStringLiteral(R"({"id": "cache", "type": "sim", "duration": "2s"})"));
-    QVERIFY2(to.paste(&error), qPrintable(error));
-    QCOMPARE(resourceIds(to.session().plan()), QStringList({"sim-1", "cache"}));
+    QVERIFY_EXPECTED(to.edits().paste());
+    QCOMPARE(resourceIds(to.workspace().deployment().plan()), QStringList({"sim-1", "cache"}));
 }
 
 void tst_PlanDocument::duplicateAndCut()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.newPlan());
-    QVERIFY(window.addResourceAt(QStringLiteral("sim"), QPointF(0, 0)));
-    QVERIFY(window.addResourceAt(QStringLiteral("command"), QPointF(200, 0)));
-    QVERIFY(window.document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
-    QCOMPARE(window.duplicateAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_D));
-    window.session().select(1);
-    window.duplicateAction()->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
-    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-1"}));
-    QCOMPARE(window.document().pinnedPositions().value(QStringLiteral("command-2")), QPointF(240, 40));
-    QCOMPARE(window.session().selected(), 2);
+    QVERIFY(window.files().newPlan());
+    QVERIFY(window.edits().addResourceAt(QStringLiteral("sim"), QPointF(0, 0)));
+    QVERIFY(window.edits().addResourceAt(QStringLiteral("command"), QPointF(200, 0)));
+    QVERIFY(window.workspace().document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
+    QCOMPARE(window.edits().duplicateAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_D));
+    window.workspace().selection().select(1);
+    window.edits().duplicateAction()->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1", "command-2"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[2].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(window.workspace().document().pinnedPositions().value(QStringLiteral("command-2")), QPointF(240, 40));
+    QCOMPARE(window.workspace().selection().current(), 2);
 
-    window.cutAction()->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
-    window.session().select(0);
-    window.pasteAction()->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1", "command-2"}));
-    QCOMPARE(window.session().plan().resources[2].dependsOn, QStringList({"sim-1"}));
-    QVERIFY(window.unpinAllAction()->isEnabled());
-    window.unpinAllAction()->trigger();
-    QVERIFY(window.document().pinnedPositions().isEmpty());
-    QVERIFY(!window.unpinAllAction()->isEnabled());
+    window.edits().cutAction()->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1"}));
+    window.workspace().selection().select(0);
+    window.edits().pasteAction()->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1", "command-2"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[2].dependsOn, QStringList({"sim-1"}));
+    QVERIFY(window.edits().unpinAllAction()->isEnabled());
+    window.edits().unpinAllAction()->trigger();
+    QVERIFY(window.workspace().document().pinnedPositions().isEmpty());
+    QVERIFY(!window.edits().unpinAllAction()->isEnabled());
 }
 
 void tst_PlanDocument::undoDuringARunSparesRunningResources()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.newPlan());
-    QVERIFY(window.addResourceAt(QStringLiteral("sim"), std::nullopt));   // sim-1: runs long
-    QVERIFY(window.addResourceAt(QStringLiteral("sim"), std::nullopt));   // sim-2: waits for sim-1
-    QVERIFY(window.document().addDependency(QStringLiteral("sim-2"), QStringLiteral("sim-1")));
-    json slow = window.document().document()["resources"][0];
+    QVERIFY(window.files().newPlan());
+    QVERIFY(window.edits().addResourceAt(QStringLiteral("sim"), std::nullopt));   // sim-1: runs long
+    QVERIFY(window.edits().addResourceAt(QStringLiteral("sim"), std::nullopt));   // sim-2: waits for sim-1
+    QVERIFY(window.workspace().document().addDependency(QStringLiteral("sim-2"), QStringLiteral("sim-1")));
+    json slow = window.workspace().document().document()["resources"][0];
     slow["duration"] = "30s";
-    QVERIFY(window.document().changeResource(QStringLiteral("sim-1"), slow, QStringLiteral("Slow sim-1 down")));
-    QSignalSpy started(&window.session(), &RunSession::runStarted);
-    window.runAction()->trigger();
-    QTRY_COMPARE(window.session().state(0), ResourceState::Running);
+    QVERIFY(window.workspace().document().changeResource(QStringLiteral("sim-1"), slow, QStringLiteral("Slow sim-1 down")));
+    QSignalSpy started(&window.workspace().deployment(), &Deployment::runStarted);
+    window.runs().runAction()->trigger();
+    QTRY_COMPARE(window.workspace().deployment().state(0), ResourceState::Running);
     // The last step changed sim-1, which runs: locked, and the tooltip says why.
-    QVERIFY(!window.undoAction()->isEnabled());
-    QVERIFY2(window.undoAction()->toolTip().contains(QLatin1String("running")), qPrintable(window.undoAction()->toolTip()));
+    QVERIFY(!window.edits().undoAction()->isEnabled());
+    QVERIFY2(window.edits().undoAction()->toolTip().contains(QLatin1String("running")), qPrintable(window.edits().undoAction()->toolTip()));
     // sim-2 only waits: it can be changed, for the next run, and that step can be undone.
-    json waiting = window.document().document()["resources"][1];
+    json waiting = window.workspace().document().document()["resources"][1];
     waiting["duration"] = "1s";
-    QVERIFY(window.document().changeResource(QStringLiteral("sim-2"), waiting, QStringLiteral("Speed sim-2 up")));
-    QVERIFY(window.undoAction()->isEnabled());
-    window.undoAction()->trigger();
-    COMPARE_JSON(window.document().document()["resources"][1]["duration"], json("5s"));
-    QVERIFY(!window.undoAction()->isEnabled()); // back at the step on sim-1
-    QVERIFY(window.redoAction()->isEnabled());
+    QVERIFY(window.workspace().document().changeResource(QStringLiteral("sim-2"), waiting, QStringLiteral("Speed sim-2 up")));
+    QVERIFY(window.edits().undoAction()->isEnabled());
+    window.edits().undoAction()->trigger();
+    COMPARE_JSON(window.workspace().document().document()["resources"][1]["duration"], json("5s"));
+    QVERIFY(!window.edits().undoAction()->isEnabled()); // back at the step on sim-1
+    QVERIFY(window.edits().redoAction()->isEnabled());
     // The run keeps the plan it started with.
-    COMPARE_JSON(window.session().plan().resources[0].params["duration"], json("30s"));
-    window.cancelAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(!window.session().isRunning(), kRunTimeoutMs);
-    QVERIFY(window.undoAction()->isEnabled());
+    COMPARE_JSON(window.workspace().deployment().plan().resources[0].params["duration"], json("30s"));
+    window.runs().cancelAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.workspace().deployment().isRunning(), kRunTimeoutMs);
+    QVERIFY(window.edits().undoAction()->isEnabled());
 }
 
 void tst_PlanDocument::stateFollowsSaveAs()
@@ -728,50 +750,50 @@ void tst_PlanDocument::stateFollowsSaveAs()
     // A new plan, run before it was ever saved: what it provisioned is only in memory.
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.newPlan());
-    QVERIFY(window.addResourceAt(QStringLiteral("sim"), std::nullopt));
-    json quick = window.document().document()["resources"][0];
+    QVERIFY(window.files().newPlan());
+    QVERIFY(window.edits().addResourceAt(QStringLiteral("sim"), std::nullopt));
+    json quick = window.workspace().document().document()["resources"][0];
     quick["duration"] = "1ms";
-    QVERIFY(window.document().changeResource(QStringLiteral("sim-1"), quick, QStringLiteral("Quick")));
-    QSignalSpy finished(&window.session(), &RunSession::runFinished);
-    window.runAction()->trigger();
+    QVERIFY(window.workspace().document().changeResource(QStringLiteral("sim-1"), quick, QStringLiteral("Quick")));
+    QSignalSpy finished(&window.workspace().deployment(), &Deployment::runFinished);
+    window.runs().runAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
-    QVERIFY(window.session().statePath().isEmpty());
-    QCOMPARE(window.session().deploymentState().size(), 1);
+    QVERIFY(window.workspace().deployment().statePath().isEmpty());
+    QCOMPARE(window.workspace().deployment().deploymentState().size(), 1);
 
     // Saved: the state is written beside the file, and opening the file finds sim-1 up to date.
     const QString path = m_dir->filePath(QStringLiteral("built.json"));
-    QVERIFY(window.savePlanAs(path));
+    QVERIFY(window.files().savePlanAs(path));
     const QString statePath = DeploymentState::defaultPath(path);
-    QCOMPARE(window.session().statePath(), statePath);
+    QCOMPARE(window.workspace().deployment().statePath(), statePath);
     QVERIFY(QFileInfo::exists(statePath));
     MainWindow reopened(MainWindow::Layout::Default);
-    QVERIFY(reopened.openPlan(path));
-    QVERIFY(reopened.session().isProvisioned(0));
+    QVERIFY(reopened.files().openPlan(path));
+    QVERIFY(reopened.workspace().deployment().isProvisioned(0));
 
     // Saved under another name during a run: the state follows when the run is over, with what
     // that run recorded.
     json slow = quick;
     slow["duration"] = "300ms";
-    QVERIFY(window.document().changeResource(QStringLiteral("sim-1"), slow, QStringLiteral("Slower")));
-    window.runAllAction()->trigger();
-    QVERIFY(window.session().isRunning());
+    QVERIFY(window.workspace().document().changeResource(QStringLiteral("sim-1"), slow, QStringLiteral("Slower")));
+    window.runs().runAllAction()->trigger();
+    QVERIFY(window.workspace().deployment().isRunning());
     const QString renamed = m_dir->filePath(QStringLiteral("renamed.json"));
-    QVERIFY(window.savePlanAs(renamed));
-    QCOMPARE(window.session().statePath(), statePath);
+    QVERIFY(window.files().savePlanAs(renamed));
+    QCOMPARE(window.workspace().deployment().statePath(), statePath);
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
-    QCOMPARE(window.session().statePath(), DeploymentState::defaultPath(renamed));
+    QCOMPARE(window.workspace().deployment().statePath(), DeploymentState::defaultPath(renamed));
     MainWindow third(MainWindow::Layout::Default);
-    QVERIFY(third.openPlan(renamed));
-    QVERIFY(third.session().isProvisioned(0));
+    QVERIFY(third.files().openPlan(renamed));
+    QVERIFY(third.workspace().deployment().isProvisioned(0));
 
     // A state file already there is never overwritten: the window says where the state stays.
     QFile other(DeploymentState::defaultPath(m_dir->filePath(QStringLiteral("taken.json"))));
     QVERIFY(other.open(QIODevice::WriteOnly));
     other.write("{}");
     other.close();
-    QVERIFY(window.savePlanAs(m_dir->filePath(QStringLiteral("taken.json"))));
-    QCOMPARE(window.session().statePath(), DeploymentState::defaultPath(renamed));
+    QVERIFY(window.files().savePlanAs(m_dir->filePath(QStringLiteral("taken.json"))));
+    QCOMPARE(window.workspace().deployment().statePath(), DeploymentState::defaultPath(renamed));
     QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("already exists")), qPrintable(window.statusBar()->currentMessage()));
 }
 

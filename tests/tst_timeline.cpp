@@ -1,9 +1,11 @@
 // The timeline: a bar per attempt, selection shared with the session, the critical path, the
-// running-resources strip, tooltips and menus, driven through a real RunSession running sim plans.
+// running-resources strip, tooltips and menus, driven through a real Workspace running sim plans.
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/planreader.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
 #include "models/run/timelinedata.h"
 #include "ui/timeline/timelinepane.h"
@@ -52,7 +54,7 @@ QByteArray manyResources(int count, int parallelism, const QString &duration)
 }
 
 // The most attempts running at once, from the run's own records: ends before starts at a tie.
-int observedMaxRunning(const RunSession &session)
+int observedMaxRunning(const Deployment &session)
 {
     std::vector<std::pair<qint64, int>> deltas;
     for (int r = 0; r < session.resourceCount(); ++r) {
@@ -126,15 +128,15 @@ private:
     void load(const QByteArray &text);
     void runToEnd();
 
-    std::unique_ptr<RunSession> m_session;
+    std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<TimelinePane> m_pane;
     TimelineView *m_view = nullptr;
 };
 
 void tst_timeline::init()
 {
-    m_session = std::make_unique<RunSession>(ExecutorRegistry::builtIn());
-    m_pane = std::make_unique<TimelinePane>(*m_session);
+    m_workspace = std::make_unique<Workspace>(ExecutorRegistry::builtIn());
+    m_pane = std::make_unique<TimelinePane>(*m_workspace);
     m_view = m_pane->view();
     m_pane->resize(1000, 420);
     m_pane->show();
@@ -143,13 +145,13 @@ void tst_timeline::init()
 
 void tst_timeline::cleanup()
 {
-    if (m_session && m_session->isRunning()) {
-        QSignalSpy finished(m_session.get(), &RunSession::runFinished);
-        m_session->cancel();
+    if (m_workspace && m_workspace->deployment().isRunning()) {
+        QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+        m_workspace->deployment().cancel();
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() > 0, 10000);
     }
     m_pane.reset();
-    m_session.reset();
+    m_workspace.reset();
     m_view = nullptr;
 }
 
@@ -157,13 +159,13 @@ void tst_timeline::load(const QByteArray &text)
 {
     const PlanReadResult read = PlanReader::readText(text, QStringLiteral("test.json"), ExecutorRegistry::builtIn());
     QVERIFY2(!read.hasErrors(), "the test plan must be valid");
-    m_session->setPlan(read.plan, QString());
+    m_workspace->deployment().open(read.plan, QString(), QString());
 }
 
 void tst_timeline::runToEnd()
 {
-    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
-    QVERIFY(m_session->start());
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+    QVERIFY(m_workspace->deployment().start());
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 30000);
 }
 
@@ -280,8 +282,8 @@ void tst_timeline::everyAttemptHasABar()
     load(kPlan);
     runToEnd();
     const QRect viewport = m_view->viewport()->rect();
-    for (int r = 0; r < m_session->resourceCount(); ++r) {
-        const QList<AttemptRecord> attempts = m_session->status(r).attempts;
+    for (int r = 0; r < m_workspace->deployment().resourceCount(); ++r) {
+        const QList<AttemptRecord> attempts = m_workspace->deployment().status(r).attempts;
         QVERIFY(!attempts.isEmpty());
         QCOMPARE(m_view->data().attempts(r).size(), attempts.size());
         for (int i = 0; i < attempts.size(); ++i) {
@@ -325,8 +327,8 @@ void tst_timeline::waitingShowsBeforeItsAttempt()
     load(R"({"name": "queue", "parallelism": 1, "resources": [
         {"id": "first", "type": "sim", "duration": "1s"},
         {"id": "second", "type": "sim", "duration": "50ms"}]})");
-    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
-    QVERIFY(m_session->start());
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+    QVERIFY(m_workspace->deployment().start());
     QTRY_VERIFY(m_view->data().state(0) == ResourceState::Running);
     QTRY_VERIFY(m_view->data().state(1) == ResourceState::Ready);
     QVERIFY(m_view->data().readySinceMs(1) >= 0);
@@ -345,16 +347,16 @@ void tst_timeline::clickingSelects()
 {
     load(kPlan);
     runToEnd();
-    QSignalSpy selection(m_session.get(), &RunSession::selectionChanged);
+    QSignalSpy selection(&m_workspace->selection(), &ResourceSelection::currentChanged);
     QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, m_view->attemptRect(C, 1).center());
-    QCOMPARE(m_session->selected(), int(C));
+    QCOMPARE(m_workspace->selection().current(), int(C));
     QCOMPARE(selection.count(), 1);
     // The label column selects too.
     QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, QPoint(30, m_view->rowRect(E).center().y()));
-    QCOMPARE(m_session->selected(), int(E));
+    QCOMPARE(m_workspace->selection().current(), int(E));
     // And the keyboard moves the selection.
     QTest::keyClick(m_view, Qt::Key_Up);
-    QCOMPARE(m_session->selected(), int(D));
+    QCOMPARE(m_workspace->selection().current(), int(D));
 }
 
 void tst_timeline::selectionHighlightsRow()
@@ -364,9 +366,9 @@ void tst_timeline::selectionHighlightsRow()
     // A point of d's row left of time 0, where no bar is drawn.
     const QPoint inRow(m_view->plotRect().left() + 4, m_view->rowRect(D).center().y());
     QVERIFY(pixel(m_view->viewport(), inRow) != TimelineView::selectionColor());
-    m_session->select(D);
+    m_workspace->selection().select(D);
     QCOMPARE(pixel(m_view->viewport(), inRow), TimelineView::selectionColor());
-    m_session->select(A);
+    m_workspace->selection().select(A);
     QVERIFY(pixel(m_view->viewport(), inRow) != TimelineView::selectionColor());
 }
 
@@ -376,10 +378,10 @@ void tst_timeline::selectionScrollsToRow()
     QCOMPARE(m_view->data().rowCount(), 2000);
     const QRect rows = QRect(0, m_view->plotRect().top(), m_view->viewport()->width(), m_view->plotRect().height());
     QVERIFY(!rows.contains(m_view->rowRect(1500)));
-    m_session->select(1500);
+    m_workspace->selection().select(1500);
     QVERIFY(rows.contains(m_view->rowRect(1500)));
     QCOMPARE(m_view->hitTest(m_view->rowRect(1500).center()).resource, 1500);
-    m_session->select(3);
+    m_workspace->selection().select(3);
     QVERIFY(rows.contains(m_view->rowRect(3)));
 }
 
@@ -404,7 +406,7 @@ void tst_timeline::stripFollowsRunningAndLimit()
     QCOMPARE(data.limitSteps().size(), std::size_t(1));
     QCOMPARE(data.limitSteps().front().value, 2);
     QVERIFY(data.maxRunning() <= 2);
-    QCOMPARE(data.maxRunning(), observedMaxRunning(*m_session));
+    QCOMPARE(data.maxRunning(), observedMaxRunning(m_workspace->deployment()));
     QCOMPARE(data.runningSteps().back().value, 0); // nothing is left running
     for (std::size_t i = 1; i < data.runningSteps().size(); ++i)
         QVERIFY(data.runningSteps()[i - 1].timeMs <= data.runningSteps()[i].timeMs);
@@ -413,10 +415,10 @@ void tst_timeline::stripFollowsRunningAndLimit()
 void tst_timeline::limitFollowsParallelismChanges()
 {
     load(manyResources(8, 1, QStringLiteral("80ms")));
-    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
-    QVERIFY(m_session->start());
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+    QVERIFY(m_workspace->deployment().start());
     QTRY_VERIFY(!m_view->data().runningSteps().empty());
-    m_session->setParallelism(3);
+    m_workspace->deployment().setParallelism(3);
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 30000);
     const std::vector<TimelineStep> &limits = m_view->data().limitSteps();
     QCOMPARE(limits.size(), std::size_t(2));
@@ -424,7 +426,7 @@ void tst_timeline::limitFollowsParallelismChanges()
     QCOMPARE(limits[1].value, 3);
     QCOMPARE(m_view->data().maxLimit(), 3);
     QVERIFY(m_view->data().maxRunning() <= 3);
-    QCOMPARE(m_view->data().maxRunning(), observedMaxRunning(*m_session));
+    QCOMPARE(m_view->data().maxRunning(), observedMaxRunning(m_workspace->deployment()));
 }
 
 void tst_timeline::toolTipNamesAttemptAndError()
@@ -453,7 +455,7 @@ void tst_timeline::contextMenuRetriesAndShowsLogs()
         {"id": "ok", "type": "sim", "duration": "20ms"},
         {"id": "flaky", "type": "sim", "duration": "20ms", "fail_attempts": 1}]})");
     runToEnd();
-    QCOMPARE(m_session->state(1), ResourceState::Failed);
+    QCOMPARE(m_workspace->deployment().state(1), ResourceState::Failed);
 
     std::unique_ptr<QMenu> okMenu(m_view->createContextMenu(0, nullptr));
     QCOMPARE(okMenu->actions().size(), 2);
@@ -470,10 +472,10 @@ void tst_timeline::contextMenuRetriesAndShowsLogs()
     QCOMPARE(logs.first().first().toInt(), 1);
 
     QVERIFY(retry->isEnabled());
-    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
     retry->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 30000);
-    QCOMPARE(m_session->state(1), ResourceState::Succeeded);
+    QCOMPARE(m_workspace->deployment().state(1), ResourceState::Succeeded);
     // The retry's attempt joins the same row, after the failed one.
     QCOMPARE(m_view->data().attempts(1).size(), 2);
     QVERIFY(m_view->attemptRect(1, 1).left() >= m_view->attemptRect(1, 0).right() - 1);
@@ -520,10 +522,10 @@ void tst_timeline::thousandsOfRows()
     const TimelineData &data = m_view->data();
     QCOMPARE(data.rowCount(), 2000);
     for (int r = 0; r < 2000; ++r)
-        QCOMPARE(data.attempts(r).size(), m_session->status(r).attempts.size());
+        QCOMPARE(data.attempts(r).size(), m_workspace->deployment().status(r).attempts.size());
     QVERIFY(data.maxRunning() <= 50);
-    QCOMPARE(data.maxRunning(), observedMaxRunning(*m_session));
-    m_session->select(1999);
+    QCOMPARE(data.maxRunning(), observedMaxRunning(m_workspace->deployment()));
+    m_workspace->selection().select(1999);
     QCOMPARE(m_view->hitTest(m_view->attemptRect(1999, 0).center()).resource, 1999);
 }
 
@@ -531,14 +533,14 @@ void tst_timeline::secondRunStartsOver()
 {
     load(kPlan);
     runToEnd();
-    m_session->setParallelism(1);
+    m_workspace->deployment().setParallelism(1);
     // Everything is up to date now (the session records what it provisioned): run it all again.
-    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
-    QVERIFY(m_session->startAll());
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+    QVERIFY(m_workspace->deployment().startAll());
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 30000);
     // Only the second run's attempts and limit are shown, not both runs' piled up.
-    for (int r = 0; r < m_session->resourceCount(); ++r)
-        QCOMPARE(m_view->data().attempts(r).size(), m_session->status(r).attempts.size());
+    for (int r = 0; r < m_workspace->deployment().resourceCount(); ++r)
+        QCOMPARE(m_view->data().attempts(r).size(), m_workspace->deployment().status(r).attempts.size());
     QCOMPARE(m_view->data().limitSteps().size(), std::size_t(1));
     QCOMPARE(m_view->data().limitSteps().front().value, 1);
     QCOMPARE(m_view->data().maxRunning(), 1);
@@ -555,20 +557,20 @@ void tst_timeline::screenshot()
         QSKIP("set FANOUT_TIMELINE_PNG to save pictures of the timeline");
     const PlanReadResult read = PlanReader::readFile(QStringLiteral(":/plans/demo.json"), ExecutorRegistry::builtIn());
     QVERIFY(!read.hasErrors());
-    m_session->setPlan(read.plan, QStringLiteral(":/plans/demo.json"));
+    m_workspace->deployment().open(read.plan, QStringLiteral(":/plans/demo.json"), QString());
     m_pane->resize(1100, 720);
     QString base = path;
     base.chop(4);
     QVERIFY(m_pane->grab().save(base + QStringLiteral("-before.png")));
     // A tighter limit than the demo's, raised during the run, so that bars wait for slots and the
     // strip's limit line steps.
-    m_session->setParallelism(3);
-    QSignalSpy finished(m_session.get(), &RunSession::runFinished);
-    QVERIFY(m_session->start());
+    m_workspace->deployment().setParallelism(3);
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+    QVERIFY(m_workspace->deployment().start());
     QTest::qWait(3000);
-    m_session->setParallelism(5);
+    m_workspace->deployment().setParallelism(5);
     QTest::qWait(3000);
-    m_session->select(17);
+    m_workspace->selection().select(17);
     QVERIFY(m_pane->grab().save(path));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
     QVERIFY(m_pane->grab().save(base + QStringLiteral("-done.png")));

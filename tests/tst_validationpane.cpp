@@ -5,11 +5,16 @@
 #include "guitest.h"
 #include "models/plan/diagnosticsmodel.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/window/editactions.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
+#include "ui/window/runactions.h"
 #include "models/plan/plandocument.h"
 #include "ui/panes/resourcespane.h"
 #include "models/run/resourcetablemodel.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/panes/validationpane.h"
 
 #include <QAbstractItemModelTester>
@@ -136,7 +141,7 @@ void tst_ValidationPane::problemsFollowTheDocument()
     MainWindow window(MainWindow::Layout::Default);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.setUnsavedChangesPrompt([] { return MainWindow::UnsavedAnswer::Discard; });
+    window.files().setUnsavedChangesPrompt([] { return FileController::UnsavedAnswer::Discard; });
     ValidationPane *pane = window.problemsPane();
     QVERIFY(pane);
     QDockWidget *dock = window.problemsDock();
@@ -148,10 +153,10 @@ void tst_ValidationPane::problemsFollowTheDocument()
     QVERIFY2(listed, "View lists the Problems dock");
 
     // New Plan, a simulated and a command resource through the Edit menu.
-    QVERIFY(window.newPlan());
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
-    window.addResourceAction(QStringLiteral("command"))->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
+    QVERIFY(window.files().newPlan());
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    window.edits().addResourceAction(QStringLiteral("command"))->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1"}));
     QCOMPARE(pane->model()->rowCount(), 0);
     QCOMPARE(dock->windowTitle(), QStringLiteral("Problems"));
     dock->show();
@@ -160,7 +165,7 @@ void tst_ValidationPane::problemsFollowTheDocument()
     QCOMPARE(pane->emptyLabel()->text(), QStringLiteral("No problems: the plan can run."));
 
     // The command uses an output of sim-1; saved and opened again, as a user would have written it.
-    json document = window.planDocument();
+    json document = window.workspace().document().document();
     document["resources"][1]["command"] = json::array({"echo", "${resources.sim-1.outputs.id}"});
     const QString path = m_dir->filePath(QStringLiteral("uses.json"));
     QFile file(path);
@@ -168,55 +173,55 @@ void tst_ValidationPane::problemsFollowTheDocument()
     file.write(QByteArray::fromStdString(document.dump(2)));
     file.close();
     QString problems;
-    QVERIFY2(window.openPlan(path, &problems), qPrintable(problems));
-    QVERIFY(window.runAction()->isEnabled());
+    QVERIFY_EXPECTED(window.files().openPlan(path));
+    QVERIFY(window.runs().runAction()->isEnabled());
 
     // Deleting sim-1 leaves command-1's reference to nothing.
-    window.session().select(0);
-    window.deleteAction()->trigger();
-    QVERIFY(window.document().hasErrors());
+    window.workspace().selection().select(0);
+    window.edits().deleteAction()->trigger();
+    QVERIFY(window.workspace().document().hasErrors());
     QVERIFY(pane->model()->rowCount() >= 1);
     const QModelIndex first = pane->model()->index(0, DiagnosticsModel::MessageColumn);
     QCOMPARE(first.data(DiagnosticsModel::ResourceIdRole).toString(), QStringLiteral("command-1"));
     QVERIFY2(first.data(DiagnosticsModel::FieldRole).toString().startsWith(QLatin1String("command")),
              qPrintable(first.data(DiagnosticsModel::FieldRole).toString()));
     QVERIFY2(first.data().toString().contains(QLatin1String("sim-1")), qPrintable(first.data().toString()));
-    QCOMPARE(pane->model()->rowCount(), window.document().diagnostics().size());
+    QCOMPARE(pane->model()->rowCount(), window.workspace().document().diagnostics().size());
     QCOMPARE(dock->windowTitle(), QStringLiteral("Problems (%1)").arg(pane->model()->rowCount()));
-    QVERIFY(!window.runAction()->isEnabled());
-    QVERIFY2(window.runAction()->toolTip().contains(QLatin1String("Problems")), qPrintable(window.runAction()->toolTip()));
-    QVERIFY2(window.runAction()->toolTip().contains(QLatin1String("sim-1")), qPrintable(window.runAction()->toolTip()));
+    QVERIFY(!window.runs().runAction()->isEnabled());
+    QVERIFY2(window.runs().runAction()->toolTip().contains(QLatin1String("Problems")), qPrintable(window.runs().runAction()->toolTip()));
+    QVERIFY2(window.runs().runAction()->toolTip().contains(QLatin1String("sim-1")), qPrintable(window.runs().runAction()->toolTip()));
 
     // Clicking the problem selects command-1 everywhere and shows the Inspector.
-    window.session().select(-1);
+    window.workspace().selection().select(-1);
     window.inspectorDock()->hide();
     QTreeView *view = pane->view();
     QTRY_VERIFY(view->isVisible());
     const QRect rect = view->visualRect(pane->model()->index(0, DiagnosticsModel::ResourceColumn));
     QVERIFY(!rect.isEmpty());
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
-    QCOMPARE(window.session().selected(), window.session().plan().indexOf(QStringLiteral("command-1")));
+    QCOMPARE(window.workspace().selection().current(), window.workspace().deployment().plan().indexOf(QStringLiteral("command-1")));
     QVERIFY(window.inspectorDock()->isVisible());
 
     // Undo fixes it: the list empties and Run is back.
-    window.undoAction()->trigger();
-    QVERIFY(!window.document().hasErrors());
+    window.edits().undoAction()->trigger();
+    QVERIFY(!window.workspace().document().hasErrors());
     QCOMPARE(pane->model()->rowCount(), 0);
     QCOMPARE(dock->windowTitle(), QStringLiteral("Problems"));
     QTRY_VERIFY(pane->emptyLabel()->isVisible());
-    QVERIFY(window.runAction()->isEnabled());
+    QVERIFY(window.runs().runAction()->isEnabled());
 }
 
 void tst_ValidationPane::documentWithErrorsIsListed()
 {
     MainWindow window(MainWindow::Layout::Default);
     window.show();
-    QVERIFY(window.newPlan());
-    window.document().load(json::parse(R"({"name": "broken", "resources": [
+    QVERIFY(window.files().newPlan());
+    window.workspace().document().load(json::parse(R"({"name": "broken", "resources": [
         {"id": "web", "type": "sim", "duration": "1s", "colour": "red"},
         {"id": "db", "type": "sim", "duration": "1s", "depends_on": ["nosuch"]}]})"));
     const DiagnosticsModel *model = window.problemsPane()->model();
-    QCOMPARE(model->rowCount(), window.document().diagnostics().size());
+    QCOMPARE(model->rowCount(), window.workspace().document().diagnostics().size());
     bool error = false;
     bool warning = false;
     for (int row = 0; row < model->rowCount(); ++row) {
@@ -240,32 +245,32 @@ void tst_ValidationPane::inspectorRenames()
     MainWindow window(MainWindow::Layout::Default);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.newPlan());
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
-    window.addResourceAction(QStringLiteral("command"))->trigger();
-    QVERIFY(window.document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
-    window.session().select(0);
+    QVERIFY(window.files().newPlan());
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    window.edits().addResourceAction(QStringLiteral("command"))->trigger();
+    QVERIFY(window.workspace().document().addDependency(QStringLiteral("command-1"), QStringLiteral("sim-1")));
+    window.workspace().selection().select(0);
     QLineEdit *edit = window.inspectorPane()->idEdit();
     QCOMPARE(edit->text(), QStringLiteral("sim-1"));
     QVERIFY(!edit->isReadOnly());
-    const int steps = window.document().undoStack()->count();
+    const int steps = window.workspace().document().undoStack()->count();
 
     edit->setFocus();
     edit->selectAll();
     QTest::keyClicks(edit, QStringLiteral("base"));
     QTest::keyClick(edit, Qt::Key_Return);
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"base", "command-1"}));
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"base"}));
-    QCOMPARE(window.document().undoStack()->count(), steps + 1);
-    QCOMPARE(window.session().selected(), 0); // still the renamed one
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"base", "command-1"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList({"base"}));
+    QCOMPARE(window.workspace().document().undoStack()->count(), steps + 1);
+    QCOMPARE(window.workspace().selection().current(), 0); // still the renamed one
     QCOMPARE(edit->text(), QStringLiteral("base"));
     const ResourceTableModel *table = window.resourcesPane()->model();
     QCOMPARE(table->index(0, ResourceTableModel::IdColumn).data().toString(), QStringLiteral("base"));
 
-    window.undoAction()->trigger();
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "command-1"}));
-    QCOMPARE(window.session().plan().resources[1].dependsOn, QStringList({"sim-1"}));
-    QCOMPARE(window.session().selected(), 0);
+    window.edits().undoAction()->trigger();
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "command-1"}));
+    QCOMPARE(window.workspace().deployment().plan().resources[1].dependsOn, QStringList({"sim-1"}));
+    QCOMPARE(window.workspace().selection().current(), 0);
     QCOMPARE(edit->text(), QStringLiteral("sim-1"));
     QCOMPARE(table->index(0, ResourceTableModel::IdColumn).data().toString(), QStringLiteral("sim-1"));
 }
@@ -275,14 +280,14 @@ void tst_ValidationPane::inspectorShowsWhyARenameIsRefused()
     MainWindow window(MainWindow::Layout::Default);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QVERIFY(window.newPlan());
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
-    window.addResourceAction(QStringLiteral("sim"))->trigger();
-    window.session().select(0);
+    QVERIFY(window.files().newPlan());
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    window.edits().addResourceAction(QStringLiteral("sim"))->trigger();
+    window.workspace().selection().select(0);
     QLineEdit *edit = window.inspectorPane()->idEdit();
     QLabel *why = window.inspectorPane()->idError();
     QVERIFY(!why->isVisible());
-    const int steps = window.document().undoStack()->count();
+    const int steps = window.workspace().document().undoStack()->count();
 
     edit->setFocus();
     edit->selectAll();
@@ -291,8 +296,8 @@ void tst_ValidationPane::inspectorShowsWhyARenameIsRefused()
     QVERIFY(why->isVisible());
     QVERIFY2(why->text().contains(QLatin1String("taken")), qPrintable(why->text()));
     QCOMPARE(edit->text(), QStringLiteral("sim-1")); // the old id stays
-    QCOMPARE(resourceIds(window.session().plan()), QStringList({"sim-1", "sim-2"}));
-    QCOMPARE(window.document().undoStack()->count(), steps);
+    QCOMPARE(resourceIds(window.workspace().deployment().plan()), QStringList({"sim-1", "sim-2"}));
+    QCOMPARE(window.workspace().document().undoStack()->count(), steps);
 
     // Typing again clears the message (the old id is selected, ready to be typed over).
     QCOMPARE(edit->selectedText(), QStringLiteral("sim-1"));
@@ -302,16 +307,16 @@ void tst_ValidationPane::inspectorShowsWhyARenameIsRefused()
     QTest::keyClick(edit, Qt::Key_Backspace);
     QTest::keyClick(edit, Qt::Key_Return); // back to its own id: nothing to do
     QVERIFY(!why->isVisible());
-    QCOMPARE(window.document().undoStack()->count(), steps);
+    QCOMPARE(window.workspace().document().undoStack()->count(), steps);
 
     // Not while a run is going: the run uses the plan as it was.
-    window.session().select(1);
+    window.workspace().selection().select(1);
     QCOMPARE(edit->text(), QStringLiteral("sim-2"));
-    window.runAction()->trigger();
-    QVERIFY(window.session().isRunning());
+    window.runs().runAction()->trigger();
+    QVERIFY(window.workspace().deployment().isRunning());
     QVERIFY(edit->isReadOnly());
-    window.session().cancel();
-    QTRY_VERIFY_WITH_TIMEOUT(!window.session().isRunning(), 30000);
+    window.workspace().deployment().cancel();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.workspace().deployment().isRunning(), 30000);
     QVERIFY(!edit->isReadOnly());
 }
 

@@ -3,7 +3,8 @@
 #include "models/logs/ansitext.h"
 #include "engine/support/duration.h"
 #include "models/logs/logstyle.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "engine/run/scheduler.h"
 
 #include <algorithm>
 
@@ -33,39 +34,39 @@ LogModel::LogModel(QObject *parent)
 
 LogModel::~LogModel() = default;
 
-void LogModel::setSession(const RunSession *session)
+void LogModel::setDeployment(const Deployment *deployment)
 {
-    if (session == m_session)
+    if (deployment == m_deployment)
         return;
     disconnect(m_planConnection);
     disconnect(m_eventsConnection);
-    m_session = session;
+    m_deployment = deployment;
     clear();
-    if (!session) {
+    if (!deployment) {
         setResourceIds({});
         return;
     }
-    m_planConnection = connect(session, &RunSession::planChanged, this, &LogModel::onPlanChanged);
-    m_eventsConnection = connect(session, &RunSession::eventsRecorded, this, &LogModel::appendEvents);
+    m_planConnection = connect(deployment, &Deployment::planChanged, this, &LogModel::onPlanChanged);
+    m_eventsConnection = connect(deployment, &Deployment::eventsRecorded, this, &LogModel::appendEvents);
     onPlanChanged();
-    if (session->hasRun()) {
-        const std::vector<RunEvent> &journal = session->journal();
+    if (deployment->hasRun()) {
+        const std::vector<RunEvent> &journal = deployment->journal();
         appendEvents(QList<RunEvent>(journal.begin(), journal.end()));
         flush();
     }
 }
 
-const RunSession *LogModel::session() const
+const Deployment *LogModel::deployment() const
 {
-    return m_session;
+    return m_deployment;
 }
 
 void LogModel::onPlanChanged()
 {
     clear();
     QStringList ids;
-    if (m_session) {
-        for (const Resource &resource : m_session->plan().resources)
+    if (m_deployment) {
+        for (const Resource &resource : m_deployment->plan().resources)
             ids.append(resource.id);
     }
     setResourceIds(ids);
@@ -129,8 +130,8 @@ void LogModel::appendEvents(const QList<RunEvent> &events)
             // retry that resumes a run says RunResumed instead, and its lines stay.
             lines.clear();
             clear();
-            if (m_session)
-                setRunStart(m_session->scheduler().startedAt());
+            if (m_deployment)
+                setRunStart(m_deployment->scheduler().startedAt());
         }
         if (std::optional<LogLine> line = lineFor(event))
             lines.append(std::move(*line));

@@ -15,14 +15,14 @@
 
 namespace fanout {
 
-class RunSession;
+class Deployment;
 
 // The lines of a run's log, for every log pane: each resource's output and what happened to it
 // ("failed on attempt 1: ..."), oldest first. A capped ring buffer: once it holds capacity() lines,
 // the oldest are dropped as new ones come. Lines arrive in bursts of thousands, so they are buffered
 // and inserted on a short timer, one rowsInserted per flush, never one per line.
 //
-// Given a RunSession it follows its runs by itself: a new plan or a new run clears it, a retry that
+// Given a Deployment it follows its runs by itself: a new plan or a new run clears it, a retry that
 // resumes a finished run keeps the lines and adds to them.
 class LogModel : public QAbstractListModel
 {
@@ -54,10 +54,10 @@ public:
     explicit LogModel(QObject *parent = nullptr);
     ~LogModel() override;
 
-    // Shows `session`'s runs from now on (including the one it has already run, from its journal);
-    // null to stop. The session must outlive the model or be set to null first.
-    void setSession(const RunSession *session);
-    const RunSession *session() const;
+    // Shows `deployment`'s runs from now on (including the one it has already run, from its journal);
+    // null to stop. The deployment must outlive the model or be set to null first.
+    void setDeployment(const Deployment *deployment);
+    const Deployment *deployment() const;
 
     int capacity() const { return m_capacity; }
     void setCapacity(int lines);
@@ -78,13 +78,13 @@ public:
 
     const LogLine &line(int row) const;
 
-    // The ids lines refer to by index; set from the session's plan when there is one.
+    // The ids lines refer to by index; set from the deployment's plan when there is one.
     void setResourceIds(const QStringList &ids);
     QString resourceId(int resource) const;
     int longestResourceId() const { return m_longestId; } // in characters
 
     // When the run started (any time spec), which makes the times shown wall-clock times. Set from
-    // the session's scheduler when there is one. Without it times are shown as "+7.250s".
+    // the deployment's scheduler when there is one. Without it times are shown as "+7.250s".
     void setRunStart(const QDateTime &startedAt);
     QDateTime runStart() const { return m_runStart; }
     QString timestamp(qint64 timeMs) const; // "14:03:07.250", local time, or "+7.250s"
@@ -106,7 +106,7 @@ private:
     LogLine &at(int row) { return m_ring[std::size_t((m_head + row) % int(m_ring.size()))]; }
     const LogLine &at(int row) const { return m_ring[std::size_t((m_head + row) % int(m_ring.size()))]; }
 
-    QPointer<const RunSession> m_session;
+    QPointer<const Deployment> m_deployment;
     QMetaObject::Connection m_planConnection;
     QMetaObject::Connection m_eventsConnection;
     // Physical storage of the ring. It grows up to m_capacity; until it has, m_head is 0 and it holds

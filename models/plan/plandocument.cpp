@@ -30,13 +30,6 @@ bool lists(const nlohmann::ordered_json &list, const QString &id)
     return std::find(list.begin(), list.end(), nlohmann::ordered_json(id.toStdString())) != list.end();
 }
 
-bool refuse(QString *error, const QString &why)
-{
-    if (error)
-        *error = why;
-    return false;
-}
-
 // `text` with every ${resources.OLD.outputs.…} made ${resources.NEW.outputs.…} for each OLD → NEW
 // in `ids`, in one pass (so that renames never chain); "$${" is literal.
 QString renameReferences(const QString &text, const QHash<QString, QString> &ids)
@@ -136,11 +129,10 @@ nlohmann::ordered_json PlanDocument::emptyDocument()
     return {{"name", "untitled"}, {"resources", nlohmann::ordered_json::array()}};
 }
 
-void PlanDocument::load(const nlohmann::ordered_json &document, const QString &file)
+void PlanDocument::load(const nlohmann::ordered_json &document)
 {
     m_stack->clear();
     m_document = document;
-    m_file = file;
     edited();
 }
 
@@ -242,14 +234,14 @@ QStringList PlanDocument::cycleClosedBy(const QString &from, const QString &to) 
     return {};
 }
 
-bool PlanDocument::addResource(const QString &type, QString *id, QString *error, std::optional<QPointF> at)
+Expected<QString> PlanDocument::addResource(const QString &type, std::optional<QPointF> at)
 {
     if (!m_registry.find(type))
-        return refuse(error, tr("There is no executor type \"%1\"; the types are: %2").arg(type, m_registry.types().join(QStringLiteral(", "))));
+        return unexpected(tr("There is no executor type \"%1\"; the types are: %2").arg(type, m_registry.types().join(QStringLiteral(", "))));
     if (!m_document.is_object())
-        return refuse(error, tr("The plan cannot be edited: it is not a JSON object"));
+        return unexpected(tr("The plan cannot be edited: it is not a JSON object"));
     if (const auto list = m_document.find("resources"); list != m_document.end() && !list->is_array())
-        return refuse(error, tr("The plan's \"resources\" is not a list"));
+        return unexpected(tr("The plan's \"resources\" is not a list"));
     const QString newId = uniqueId(type);
     nlohmann::ordered_json resource = {{"id", newId.toStdString()}, {"type", type.toStdString()}};
     resource.update(defaultParameters(type));
@@ -258,38 +250,37 @@ bool PlanDocument::addResource(const QString &type, QString *id, QString *error,
     if (at)
         edit->setMemberChange(layoutChange(m_document, [&](nlohmann::ordered_json &positions) { positions[newId.toStdString()] = point(*at); }));
     m_stack->push(edit);
-    if (id)
-        *id = newId;
-    return true;
+    return newId;
 }
 
-bool PlanDocument::changeResource(const QString &id, const nlohmann::ordered_json &resource, const QString &text, QString *error)
+Expected<void> PlanDocument::changeResource(const QString &id, const nlohmann::ordered_json &resource, const QString &text)
 {
     const int index = documentIndex(id);
     if (index < 0)
-        return refuse(error, tr("The plan has no resource %1").arg(id));
+        return unexpected(tr("The plan has no resource %1").arg(id));
     if (!resource.is_object())
-        return refuse(error, tr("A resource is a JSON object ({\"id\": ..., \"type\": ...})"));
+        return unexpected(tr("A resource is a JSON object ({\"id\": ..., \"type\": ...})"));
     if (idOf(resource) != id)
-        return refuse(error, tr("The id cannot change here: change it in the Id field, so that the resources that refer to %1 follow").arg(id));
+        return unexpected(tr("The id cannot change here: change it in the Id field, so that the resources that refer to %1 follow").arg(id));
     const nlohmann::ordered_json &before = m_document["resources"][size_t(index)];
     if (before == resource)
-        return refuse(error, tr("%1 is unchanged").arg(id));
+        return unexpected(tr("%1 is unchanged").arg(id));
     auto *edit = new ChangeResourcesEdit(*this, text, {{index, before, resource}});
     edit->setResourceIds({id});
     m_stack->push(edit);
-    return true;
+    return {};
 }
 
-bool PlanDocument::insertResources(const nlohmann::ordered_json &resources, const QHash<QString, QPointF> &positions, QPointF offset,
-                                   const QString &text, QStringList *ids, QStringList *dropped, QString *error)
+Expected<PlanDocument::Insertion> PlanDocument::insertResources(const nlohmann::ordered_json &resources,
+                                                                const QHash<QString, QPointF> &positions, QPointF offset,
+                                                                const QString &text)
 {
     if (!m_document.is_object())
-        return refuse(error, tr("The plan cannot be edited: it is not a JSON object"));
+        return unexpected(tr("The plan cannot be edited: it is not a JSON object"));
     if (const auto list = m_document.find("resources"); list != m_document.end() && !list->is_array())
-        return refuse(error, tr("The plan's \"resources\" is not a list"));
+        return unexpected(tr("The plan's \"resources\" is not a list"));
     if (!resources.is_array() || resources.empty())
-        return refuse(error, tr("There are no resources to add"));
+        return unexpected(tr("There are no resources to add"));
     const QSet<QString> existing = documentIds();
     QSet<QString> taken = existing;
     // Every copy's id first, so that dependencies among the copies can follow.
@@ -298,10 +289,10 @@ bool PlanDocument::insertResources(const nlohmann::ordered_json &resources, cons
     for (const auto &resource : resources) {
         const QString id = idOf(resource);
         if (!resource.is_object() || id.isEmpty())
-            return refuse(error, tr("Only resources with an id can be added: %1")
+            return unexpected(tr("Only resources with an id can be added: %1")
                                      .arg(QString::fromStdString(resource.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)).left(80)));
         if (newIds.contains(id))
-            return refuse(error, tr("Two of the resources to add have the id %1").arg(id));
+            return unexpected(tr("Two of the resources to add have the id %1").arg(id));
         QString newId = id;
         for (int n = 2; taken.contains(newId); ++n)
             newId = QStringLiteral("%1-%2").arg(idStem(id)).arg(n);
@@ -350,39 +341,35 @@ bool PlanDocument::insertResources(const nlohmann::ordered_json &resources, cons
         }));
     }
     m_stack->push(edit);
-    if (ids)
-        *ids = added;
-    if (dropped)
-        *dropped = droppedDependencies;
-    return true;
+    return Insertion{added, droppedDependencies};
 }
 
-bool PlanDocument::moveResources(const QHash<QString, QPointF> &centres, QString *error)
+Expected<void> PlanDocument::moveResources(const QHash<QString, QPointF> &centres)
 {
     if (centres.isEmpty())
-        return refuse(error, tr("Nothing was moved"));
+        return unexpected(tr("Nothing was moved"));
     if (!m_document.is_object())
-        return refuse(error, tr("The plan cannot be edited: it is not a JSON object"));
+        return unexpected(tr("The plan cannot be edited: it is not a JSON object"));
     QStringList ids = centres.keys();
     std::sort(ids.begin(), ids.end(), [this](const QString &a, const QString &b) { return documentIndex(a) < documentIndex(b); });
     for (const QString &id : std::as_const(ids)) {
         if (documentIndex(id) < 0)
-            return refuse(error, tr("The plan has no resource %1").arg(id));
+            return unexpected(tr("The plan has no resource %1").arg(id));
     }
     std::optional<MemberChange> member = layoutChange(m_document, [&](nlohmann::ordered_json &positions) {
         for (const QString &id : std::as_const(ids))
             positions[id.toStdString()] = point(centres.value(id));
     });
     if (!member)
-        return refuse(error, tr("%1 did not move").arg(ids.join(QStringLiteral(", "))));
+        return unexpected(tr("%1 did not move").arg(ids.join(QStringLiteral(", "))));
     auto *edit = new ChangeResourcesEdit(*this, ids.size() == 1 ? tr("Move %1").arg(ids.constFirst()) : tr("Move %n resource(s)", nullptr, int(ids.size())), {});
     edit->setResourceIds(ids);
     edit->setMemberChange(std::move(member));
     m_stack->push(edit);
-    return true;
+    return {};
 }
 
-bool PlanDocument::unpinResources(const QStringList &ids, QString *error)
+Expected<void> PlanDocument::unpinResources(const QStringList &ids)
 {
     const QHash<QString, QPointF> pinned = pinnedPositions();
     QStringList unpinned;
@@ -391,7 +378,7 @@ bool PlanDocument::unpinResources(const QStringList &ids, QString *error)
             unpinned.append(id);
     }
     if (unpinned.isEmpty())
-        return refuse(error, tr("%1 has no position of its own").arg(ids.join(QStringLiteral(", "))));
+        return unexpected(tr("%1 has no position of its own").arg(ids.join(QStringLiteral(", "))));
     auto *edit = new ChangeResourcesEdit(*this, unpinned.size() == 1 ? tr("Unpin %1").arg(unpinned.constFirst())
                                                                      : tr("Unpin %n resource(s)", nullptr, int(unpinned.size())),
                                          {});
@@ -401,7 +388,7 @@ bool PlanDocument::unpinResources(const QStringList &ids, QString *error)
             positions.erase(id.toStdString());
     }));
     m_stack->push(edit);
-    return true;
+    return {};
 }
 
 nlohmann::ordered_json PlanDocument::resourceObjects(const QStringList &ids) const
@@ -417,13 +404,57 @@ nlohmann::ordered_json PlanDocument::resourceObjects(const QStringList &ids) con
     return objects;
 }
 
+QByteArray PlanDocument::clipboardText(const QStringList &ids) const
+{
+    const nlohmann::ordered_json resources = resourceObjects(ids);
+    if (resources.empty())
+        return {};
+    nlohmann::ordered_json clip = {{"resources", resources}};
+    const QHash<QString, QPointF> &pinned = pinnedPositions();
+    for (const QString &id : ids) {
+        if (pinned.contains(id))
+            clip["layout"]["positions"][id.toStdString()] = {{"x", pinned.value(id).x()}, {"y", pinned.value(id).y()}};
+    }
+    return QByteArray::fromStdString(clip.dump(2)) + '\n';
+}
+
+Expected<PlanDocument::Insertion> PlanDocument::paste(const QByteArray &text)
+{
+    const nlohmann::ordered_json clip = nlohmann::ordered_json::parse(text.constData(), text.constData() + text.size(), nullptr, false);
+    if (clip.is_discarded())
+        return unexpected(tr("The clipboard holds no resources: its text is not JSON"));
+    nlohmann::ordered_json resources;
+    QHash<QString, QPointF> positions;
+    if (clip.is_object() && clip.contains("resources")) {
+        resources = clip["resources"];
+        if (const auto layout = clip.find("layout"); layout != clip.end() && layout->is_object() && layout->contains("positions")
+            && (*layout)["positions"].is_object()) {
+            for (const auto &[id, at] : (*layout)["positions"].items()) {
+                if (at.is_object() && at.contains("x") && at.contains("y") && at["x"].is_number() && at["y"].is_number())
+                    positions.insert(QString::fromStdString(id), QPointF(at["x"].get<double>(), at["y"].get<double>()));
+            }
+        }
+    } else if (clip.is_array()) {
+        resources = clip;
+    } else if (clip.is_object() && clip.contains("id")) {
+        resources = nlohmann::ordered_json::array({clip});
+    } else {
+        return unexpected(tr("The clipboard's JSON holds no resources: expected {\"resources\": [...]}, a list of resources or one resource"));
+    }
+    bool beside = false;
+    for (auto it = positions.cbegin(); it != positions.cend() && !beside; ++it)
+        beside = pinnedPositions().contains(it.key());
+    return insertResources(resources, positions, beside ? QPointF(40, 40) : QPointF(),
+                           tr("Paste %n resource(s)", nullptr, int(resources.is_array() ? resources.size() : 0)));
+}
+
 QStringList PlanDocument::resourcesChangedBy(int index) const
 {
     const auto *edit = dynamic_cast<const PlanEdit *>(m_stack->command(index));
     return edit ? edit->resourceIds() : QStringList();
 }
 
-bool PlanDocument::removeResources(const QStringList &ids, QString *error)
+Expected<void> PlanDocument::removeResources(const QStringList &ids)
 {
     QStringList missing;
     for (const QString &id : ids) {
@@ -431,9 +462,9 @@ bool PlanDocument::removeResources(const QStringList &ids, QString *error)
             missing.append(id);
     }
     if (ids.isEmpty())
-        return refuse(error, tr("No resource is selected"));
+        return unexpected(tr("No resource is selected"));
     if (!missing.isEmpty())
-        return refuse(error, tr("The plan has no resource %1").arg(missing.join(QStringLiteral(", "))));
+        return unexpected(tr("The plan has no resource %1").arg(missing.join(QStringLiteral(", "))));
     auto *edit = new RemoveResourcesEdit(*this, ids);
     edit->setResourceIds(ids);
     edit->setMemberChange(layoutChange(m_document, [&](nlohmann::ordered_json &positions) {
@@ -441,71 +472,71 @@ bool PlanDocument::removeResources(const QStringList &ids, QString *error)
             positions.erase(id.toStdString());
     }));
     m_stack->push(edit);
-    return true;
+    return {};
 }
 
-bool PlanDocument::addDependency(const QString &from, const QString &to, QString *error)
+Expected<void> PlanDocument::addDependency(const QString &from, const QString &to)
 {
     const int index = documentIndex(from);
     if (index < 0 || documentIndex(to) < 0 || m_plan.indexOf(to) < 0)
-        return refuse(error, tr("The plan has no resource %1").arg(index < 0 ? from : to));
+        return unexpected(tr("The plan has no resource %1").arg(index < 0 ? from : to));
     const nlohmann::ordered_json &before = m_document["resources"][size_t(index)];
     const auto dependsOn = before.find("depends_on");
     if (dependsOn != before.end() && dependsOn->is_array() && lists(*dependsOn, to))
-        return refuse(error, tr("%1 already depends on %2").arg(from, to));
+        return unexpected(tr("%1 already depends on %2").arg(from, to));
     if (dependsOn != before.end() && !dependsOn->is_array())
-        return refuse(error, tr("The depends_on of %1 is not a list").arg(from));
+        return unexpected(tr("The depends_on of %1 is not a list").arg(from));
     const QStringList cycle = cycleClosedBy(from, to);
     if (!cycle.isEmpty())
-        return refuse(error, tr("%1 cannot depend on %2: that would close the cycle %3, and none of these could ever start")
+        return unexpected(tr("%1 cannot depend on %2: that would close the cycle %3, and none of these could ever start")
                                  .arg(from, to, cycle.join(QStringLiteral(" → "))));
     nlohmann::ordered_json after = before;
     after["depends_on"].push_back(to.toStdString());
     auto *edit = new ChangeResourcesEdit(*this, tr("Make %1 depend on %2").arg(from, to), {{index, before, after}});
     edit->setResourceIds({from});
     m_stack->push(edit);
-    return true;
+    return {};
 }
 
-bool PlanDocument::removeDependency(const QString &from, const QString &to, QString *error)
+Expected<void> PlanDocument::removeDependency(const QString &from, const QString &to)
 {
     const int index = documentIndex(from);
     if (index < 0)
-        return refuse(error, tr("The plan has no resource %1").arg(from));
+        return unexpected(tr("The plan has no resource %1").arg(from));
     const nlohmann::ordered_json &before = m_document["resources"][size_t(index)];
     const auto dependsOn = before.find("depends_on");
     if (dependsOn == before.end() || !dependsOn->is_array() || !lists(*dependsOn, to))
-        return refuse(error, tr("%1 does not list %2 in its depends_on").arg(from, to));
+        return unexpected(tr("%1 does not list %2 in its depends_on").arg(from, to));
     nlohmann::ordered_json after = before;
     nlohmann::ordered_json &list = after["depends_on"];
     list.erase(std::find(list.begin(), list.end(), nlohmann::ordered_json(to.toStdString())));
     auto *edit = new ChangeResourcesEdit(*this, tr("Remove the dependency of %1 on %2").arg(from, to), {{index, before, after}});
     edit->setResourceIds({from});
     m_stack->push(edit);
-    return true;
+    return {};
 }
 
-bool PlanDocument::setMapping(const nlohmann::ordered_json &rules, QString *error)
+Expected<void> PlanDocument::setMapping(const nlohmann::ordered_json &rules)
 {
     if (!m_document.is_object())
-        return refuse(error, tr("The plan cannot be edited: it is not a JSON object"));
+        return unexpected(tr("The plan cannot be edited: it is not a JSON object"));
     if (const auto it = m_document.find("mapping"); it != m_document.end() && *it == rules)
-        return refuse(error, tr("The mapping is unchanged"));
+        return unexpected(tr("The mapping is unchanged"));
     m_stack->push(new SetMappingEdit(*this, rules));
-    return true;
+    return {};
 }
 
-bool PlanDocument::renameResource(const QString &oldId, const QString &newId, QString *error)
+Expected<void> PlanDocument::renameResource(const QString &oldId, const QString &newId)
 {
     const int index = documentIndex(oldId);
     if (index < 0)
-        return refuse(error, tr("The plan has no resource %1").arg(oldId));
+        return unexpected(tr("The plan has no resource %1").arg(oldId));
     if (newId.trimmed().isEmpty())
-        return refuse(error, tr("A resource needs an id"));
+        return unexpected(tr("A resource needs an id"));
     if (newId == oldId)
-        return refuse(error, tr("%1 is already its id").arg(newId));
+        return unexpected(tr("%1 is already its id").arg(newId));
     if (documentIndex(newId) >= 0)
-        return refuse(error, tr("The id %1 is taken by another resource").arg(newId));
+        return unexpected(tr("The id %1 is taken by another resource").arg(newId));
     QList<ResourceChange> changes;
     const nlohmann::ordered_json &list = m_document["resources"];
     const std::string oldName = oldId.toStdString();
@@ -537,6 +568,7 @@ bool PlanDocument::renameResource(const QString &oldId, const QString &newId, QS
     }
     auto *edit = new ChangeResourcesEdit(*this, tr("Rename %1 to %2").arg(oldId, newId), std::move(changes));
     edit->setResourceIds(touched);
+    edit->setRename(oldId, newId);
     // Its position goes with it, in its place among the others.
     edit->setMemberChange(layoutChange(m_document, [&](nlohmann::ordered_json &positions) {
         if (!positions.contains(oldName))
@@ -547,7 +579,7 @@ bool PlanDocument::renameResource(const QString &oldId, const QString &newId, QS
         positions = std::move(renamed);
     }));
     m_stack->push(edit);
-    return true;
+    return {};
 }
 
 } // namespace fanout

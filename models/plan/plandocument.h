@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/support/diagnostic.h"
+#include "engine/support/expected.h"
 #include "engine/plan/plan.h"
 
 #include <QByteArray>
@@ -34,8 +35,8 @@ public:
     explicit PlanDocument(const ExecutorRegistry &registry, QObject *parent = nullptr);
     ~PlanDocument() override;
 
-    // Starts over with `document` (nothing to undo, nothing unsaved); `file` is where it is saved.
-    void load(const nlohmann::ordered_json &document, const QString &file = QString());
+    // Starts over with `document` (nothing to undo, nothing unsaved).
+    void load(const nlohmann::ordered_json &document);
     // {"name": "untitled", "resources": []}
     static nlohmann::ordered_json emptyDocument();
 
@@ -43,51 +44,60 @@ public:
     const Plan &plan() const { return m_plan; }
     const Diagnostics &diagnostics() const { return m_diagnostics; }
     bool hasErrors() const { return errorCount(m_diagnostics) > 0; }
-    QString file() const { return m_file; }
-    void setFile(const QString &file) { m_file = file; }
     QByteArray toText() const; // the document as Save writes it
 
     QUndoStack *undoStack() const { return m_stack; }
     bool isModified() const; // changed since loaded or last saved
     void markSaved();
 
-    // The edits, each one undoable step. False (and why, in `error`) when refused; nothing is pushed.
-    // A new resource of executor `type` with a unique id ("sim-1") and parameters that validate;
-    // its id in `id`.
-    // With `at`, it is pinned there (see moveResources).
-    bool addResource(const QString &type, QString *id = nullptr, QString *error = nullptr,
-                     std::optional<QPointF> at = std::nullopt);
+    // The edits, each one undoable step; when one is refused, why (and nothing is pushed).
+    // A new resource of executor `type` with a unique id ("sim-1") and parameters that validate:
+    // its id. With `at`, it is pinned there (see moveResources).
+    Expected<QString> addResource(const QString &type, std::optional<QPointF> at = std::nullopt);
     // Replaces the object of resource `id` with `resource` (its id unchanged: renameResource changes
     // ids), as one step named `text` ("Change the timeout of db").
-    bool changeResource(const QString &id, const nlohmann::ordered_json &resource, const QString &text,
-                        QString *error = nullptr);
+    Expected<void> changeResource(const QString &id, const nlohmann::ordered_json &resource, const QString &text);
     // Adds copies of `resources` (resource objects, as copied to the clipboard): an id already taken
     // becomes the next free "ID-N", and the copies' dependencies on each other follow their new ids;
     // dependencies on resources this plan does not have are dropped (and listed in `dropped`).
-    // Positions the copies had (`positions`: id → centre) are kept, moved by `offset`. The new ids,
-    // in order, in `ids`. One step named `text`.
-    bool insertResources(const nlohmann::ordered_json &resources, const QHash<QString, QPointF> &positions,
-                         QPointF offset, const QString &text, QStringList *ids = nullptr,
-                         QStringList *dropped = nullptr, QString *error = nullptr);
+    // Positions the copies had (`positions`: id → centre) are kept, moved by `offset`. One step
+    // named `text`.
+    struct Insertion
+    {
+        QStringList ids;     // of the copies, in order
+        QStringList dropped; // "copy on missing": dependencies left out
+    };
+    Expected<Insertion> insertResources(const nlohmann::ordered_json &resources, const QHash<QString, QPointF> &positions,
+                                        QPointF offset, const QString &text);
     // Pins resources where the user put them on the graph: centres in graph units, written to the
     // plan's "layout": {"positions": {"ID": {"x": X, "y": Y}}}; the layout respects them.
-    bool moveResources(const QHash<QString, QPointF> &centres, QString *error = nullptr);
+    Expected<void> moveResources(const QHash<QString, QPointF> &centres);
     // Lets the layout place them again.
-    bool unpinResources(const QStringList &ids, QString *error = nullptr);
+    Expected<void> unpinResources(const QStringList &ids);
     // What "layout.positions" pins, as the plan reads it (Plan::positions).
     const QHash<QString, QPointF> &pinnedPositions() const { return m_plan.positions; }
     // The resource objects of `ids` as the document has them, in plan order (for Copy).
     nlohmann::ordered_json resourceObjects(const QStringList &ids) const;
+
+    // Resources on the clipboard, between plans: JSON text, {"resources": [...], "layout":
+    // {"positions": {...}}}, under this MIME type and as plain text (for editors).
+    static constexpr const char *kClipboardMimeType = "application/x-fanout-resources";
+    // The clipboard text of `ids`: their objects and pinned positions; empty when none exists.
+    QByteArray clipboardText(const QStringList &ids) const;
+    // Adds the resources of a clipboard text (as clipboardText() writes it, a list of resource
+    // objects, or one resource) as insertResources() does, in one step; pasted into the plan they
+    // were copied from, the copies go beside the originals.
+    Expected<Insertion> paste(const QByteArray &text);
     // The ids of the resources an undo (or redo) of the step at `index` on the stack changes.
     QStringList resourcesChangedBy(int index) const;
     // Also removes every dependency on them.
-    bool removeResources(const QStringList &ids, QString *error = nullptr);
+    Expected<void> removeResources(const QStringList &ids);
     // `from` waits for `to`.
-    bool addDependency(const QString &from, const QString &to, QString *error = nullptr);
-    bool removeDependency(const QString &from, const QString &to, QString *error = nullptr);
-    bool setMapping(const nlohmann::ordered_json &rules, QString *error = nullptr);
+    Expected<void> addDependency(const QString &from, const QString &to);
+    Expected<void> removeDependency(const QString &from, const QString &to);
+    Expected<void> setMapping(const nlohmann::ordered_json &rules);
     // The id, every depends_on and every ${resources.OLD.outputs.KEY} follow.
-    bool renameResource(const QString &oldId, const QString &newId, QString *error = nullptr);
+    Expected<void> renameResource(const QString &oldId, const QString &newId);
 
     // An id not yet used: "TYPE-N" with the lowest N from 1.
     QString uniqueId(const QString &type) const;
@@ -101,6 +111,9 @@ signals:
     // After every load, edit, undo and redo.
     void changed(const fanout::Plan &plan, const fanout::Diagnostics &diagnostics);
     void modifiedChanged(bool modified);
+    // A rename (or its undo) changed a resource's id; emitted before changed(), so that what holds
+    // ids (the selection) follows before the plan is read again.
+    void resourceRenamed(const QString &from, const QString &to);
 
 private:
     friend class PlanEdit;
@@ -113,7 +126,6 @@ private:
     nlohmann::ordered_json m_document;
     Plan m_plan;
     Diagnostics m_diagnostics;
-    QString m_file;
 };
 
 } // namespace fanout

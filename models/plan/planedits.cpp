@@ -17,6 +17,8 @@ void PlanEdit::redo()
     apply(m_document.m_document);
     if (m_member)
         setMember(m_document.m_document, m_member->after);
+    if (m_rename)
+        emit m_document.resourceRenamed(m_rename->first, m_rename->second);
     m_document.edited();
 }
 
@@ -25,6 +27,8 @@ void PlanEdit::undo()
     if (m_member)
         setMember(m_document.m_document, m_member->before);
     revert(m_document.m_document);
+    if (m_rename)
+        emit m_document.resourceRenamed(m_rename->second, m_rename->first);
     m_document.edited();
 }
 

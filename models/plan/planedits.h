@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace fanout {
 
@@ -37,6 +38,8 @@ public:
     QStringList resourceIds() const { return m_resourceIds; }
     void setResourceIds(const QStringList &ids) { m_resourceIds = ids; }
     void setMemberChange(std::optional<MemberChange> change) { m_member = std::move(change); }
+    // A rename: redo announces `from` → `to`, undo the way back (PlanDocument::resourceRenamed).
+    void setRename(const QString &from, const QString &to) { m_rename = {from, to}; }
 
 protected:
     PlanEdit(PlanDocument &document, const QString &text);
@@ -50,6 +53,7 @@ private:
 
     QStringList m_resourceIds;
     std::optional<MemberChange> m_member;
+    std::optional<std::pair<QString, QString>> m_rename;
     int m_memberPosition = -1; // where the member was when an edit took it out
 };
 

@@ -1,35 +1,35 @@
 #include "models/run/resourcetablemodel.h"
 
 #include "engine/support/duration.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
 #include "models/run/statestyle.h"
 
 #include <algorithm>
 
 namespace fanout {
 
-ResourceTableModel::ResourceTableModel(RunSession &session, QObject *parent)
+ResourceTableModel::ResourceTableModel(Deployment &deployment, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_session(session)
+    , m_deployment(deployment)
 {
-    connect(&session, &RunSession::planChanged, this, [this] {
+    connect(&deployment, &Deployment::planChanged, this, [this] {
         beginResetModel();
         endResetModel();
     });
-    connect(&session, &RunSession::runStarted, this, [this] {
+    connect(&deployment, &Deployment::runStarted, this, [this] {
         if (rowCount() > 0)
             emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
         m_tick.start();
     });
-    connect(&session, &RunSession::runFinished, &m_tick, &QTimer::stop);
-    connect(&session, &RunSession::eventsRecorded, this, &ResourceTableModel::onEvents);
+    connect(&deployment, &Deployment::runFinished, &m_tick, &QTimer::stop);
+    connect(&deployment, &Deployment::eventsRecorded, this, &ResourceTableModel::onEvents);
     m_tick.setInterval(500);
     connect(&m_tick, &QTimer::timeout, this, &ResourceTableModel::tick);
 }
 
 int ResourceTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_session.resourceCount();
+    return parent.isValid() ? 0 : m_deployment.resourceCount();
 }
 
 int ResourceTableModel::columnCount(const QModelIndex &parent) const
@@ -41,8 +41,8 @@ qint64 ResourceTableModel::durationMs(int resource) const
 {
     // The time its attempts ran, all of them together: what the resource cost the run.
     qint64 total = 0;
-    const qint64 now = m_session.elapsedMs();
-    for (const AttemptRecord &attempt : m_session.status(resource).attempts)
+    const qint64 now = m_deployment.elapsedMs();
+    for (const AttemptRecord &attempt : m_deployment.status(resource).attempts)
         total += (attempt.endMs >= 0 ? attempt.endMs : now) - attempt.startMs;
     return total;
 }
@@ -52,8 +52,8 @@ QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return QVariant();
     const int r = index.row();
-    const Resource &resource = m_session.plan().resources[r];
-    const ResourceStatus status = m_session.status(r);
+    const Resource &resource = m_deployment.plan().resources[r];
+    const ResourceStatus status = m_deployment.status(r);
     switch (role) {
     case ResourceRole: return r;
     case StateRole: return int(status.state);
@@ -136,7 +136,7 @@ void ResourceTableModel::tick()
 {
     std::vector<int> rows;
     for (int r = 0; r < rowCount(); ++r) {
-        if (m_session.state(r) == ResourceState::Running)
+        if (m_deployment.state(r) == ResourceState::Running)
             rows.push_back(r);
     }
     announceRows(std::move(rows), DurationColumn, DurationColumn);

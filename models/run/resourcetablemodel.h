@@ -8,11 +8,11 @@
 
 namespace fanout {
 
-class RunSession;
+class Deployment;
 struct RunEvent;
 
-// The Resources pane's table: one row per resource of the session's plan, with its state, attempts
-// and how long it has run. Follows the run through the session's event batches, announcing the
+// The Resources pane's table: one row per resource of the deployment's plan, with its state, attempts
+// and how long it has run. Follows the run through the deployment's event batches, announcing the
 // rows that changed as few dataChanged ranges as possible; running rows' durations tick on a timer.
 class ResourceTableModel : public QAbstractTableModel
 {
@@ -26,7 +26,7 @@ public:
         SortRole,                    // what the column sorts by (numbers for numbers)
     };
 
-    explicit ResourceTableModel(RunSession &session, QObject *parent = nullptr);
+    explicit ResourceTableModel(Deployment &deployment, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
@@ -39,7 +39,7 @@ private:
     void tick();
     qint64 durationMs(int resource) const;
 
-    RunSession &m_session;
+    Deployment &m_deployment;
     QTimer m_tick;
 };
 

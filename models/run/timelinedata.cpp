@@ -1,26 +1,26 @@
 #include "models/run/timelinedata.h"
 
 #include "engine/plan/plangraph.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
 
 #include <algorithm>
 
 namespace fanout {
 
-TimelineData::TimelineData(const RunSession &session)
-    : m_session(session)
+TimelineData::TimelineData(const Deployment &deployment)
+    : m_deployment(deployment)
 {
     reset();
 }
 
 void TimelineData::reset()
 {
-    const std::size_t n = std::size_t(m_session.resourceCount());
+    const std::size_t n = std::size_t(m_deployment.resourceCount());
     m_attempts.assign(n, QList<AttemptRecord>());
     // Before a run, resources that are up to date per the state file already show as succeeded.
     m_states.resize(n);
     for (std::size_t r = 0; r < n; ++r)
-        m_states[r] = m_session.state(int(r));
+        m_states[r] = m_deployment.state(int(r));
     m_running.assign(n, false);
     m_readySince.assign(n, -1);
     m_changed.assign(n, false);
@@ -40,8 +40,8 @@ void TimelineData::reset()
 
 QList<int> TimelineData::catchUp()
 {
-    const std::vector<RunEvent> &journal = m_session.journal();
-    if (journal.size() < m_consumed || std::size_t(m_session.resourceCount()) != m_attempts.size())
+    const std::vector<RunEvent> &journal = m_deployment.journal();
+    if (journal.size() < m_consumed || std::size_t(m_deployment.resourceCount()) != m_attempts.size())
         reset(); // a new run (or plan) replaced the journal we were reading
     QList<int> changed;
     for (std::size_t i = m_consumed; i < journal.size(); ++i)
@@ -50,7 +50,7 @@ QList<int> TimelineData::catchUp()
     // The journal says that something changed; the run's records say what each attempt is now
     // (its error, whether it timed out), so only the resources named in new events are re-read.
     for (const int r : std::as_const(changed)) {
-        const ResourceStatus status = m_session.status(r);
+        const ResourceStatus status = m_deployment.status(r);
         m_attempts[std::size_t(r)] = status.attempts;
         m_states[std::size_t(r)] = status.state;
         m_changed[std::size_t(r)] = false;
@@ -147,7 +147,7 @@ const QList<int> &TimelineData::criticalPath(qint64 nowMs) const
 {
     // While running, attempts in progress end "now", so the path can change without an event.
     if (m_criticalDirty || (!isFinished() && nowMs != m_criticalNowMs)) {
-        m_criticalPath = criticalPath(m_session.graph(), m_attempts, nowMs);
+        m_criticalPath = criticalPath(m_deployment.graph(), m_attempts, nowMs);
         m_critical.assign(m_attempts.size(), false);
         for (const int r : std::as_const(m_criticalPath))
             m_critical[std::size_t(r)] = true;

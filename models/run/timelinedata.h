@@ -11,7 +11,7 @@
 namespace fanout {
 
 class PlanGraph;
-class RunSession;
+class Deployment;
 
 // One step of a step function over run time: `value` holds from `timeMs` until the next step.
 struct TimelineStep
@@ -27,7 +27,7 @@ struct TimelineStep
 class TimelineData
 {
 public:
-    explicit TimelineData(const RunSession &session);
+    explicit TimelineData(const Deployment &deployment);
 
     // Forgets everything it read: the plan changed or a new run started.
     void reset();
@@ -79,7 +79,7 @@ private:
         int delta;
     };
 
-    const RunSession &m_session;
+    const Deployment &m_deployment;
     std::vector<QList<AttemptRecord>> m_attempts;
     std::vector<ResourceState> m_states;
     std::vector<bool> m_running;

@@ -6,8 +6,13 @@
 #include "ui/graph/graphview.h"
 #include "models/logs/logmodel.h"
 #include "ui/logs/logpanes.h"
+#include "ui/window/editactions.h"
+#include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
-#include "models/run/runsession.h"
+#include "ui/window/runactions.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -92,7 +97,7 @@ int main(int argc, char *argv[])
     }
     QElapsedTimer clock;
     clock.start();
-    if (!window.openPlan(planFile))
+    if (!window.files().openPlan(planFile))
         qFatal("the benchmark plan does not open");
     while (window.graphPane()->view()->isLayingOut())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
@@ -109,13 +114,13 @@ int main(int argc, char *argv[])
         stalls.push_back(std::max<qint64>(0, sinceTick.restart() - kTickMs));
     });
 
-    RunSession &session = window.session();
-    QObject::connect(&session, &RunSession::runFinished, &app, &QCoreApplication::quit);
+    Deployment &session = window.workspace().deployment();
+    QObject::connect(&session, &Deployment::runFinished, &app, &QCoreApplication::quit);
     QTimer::singleShot(0, &window, [&] {
         sinceTick.start();
         ticker.start();
         clock.restart();
-        window.runAction()->trigger();
+        window.runs().runAction()->trigger();
     });
     app.exec();
     ticker.stop();

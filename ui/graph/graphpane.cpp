@@ -4,7 +4,9 @@
 #include "engine/support/atomicfile.h"
 #include "engine/plan/graphwriter.h"
 #include "engine/run/runreport.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QFileDialog>
 #include <QFileInfo>
@@ -21,10 +23,12 @@
 
 namespace fanout {
 
-GraphPane::GraphPane(RunSession &session, QWidget *parent)
+GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
-    , m_view(new GraphView(session, this))
+    , m_workspace(workspace)
+    , m_deployment(workspace.deployment())
+    , m_selection(workspace.selection())
+    , m_view(new GraphView(workspace, this))
     , m_search(new QLineEdit(this))
     , m_noMatch(new QLabel(tr("No match"), this))
     , m_zoomLabel(new QLabel(this))
@@ -101,15 +105,15 @@ int GraphPane::find(const QString &text)
     const QString needle = text.trimmed();
     if (needle.isEmpty())
         return -1;
-    const Plan &plan = m_session.plan();
+    const Plan &plan = m_deployment.plan();
     const int n = int(plan.resources.size());
     // Start after the selection, so that pressing Enter again steps through every match.
     for (int step = 1; step <= n; ++step) {
-        const int r = (std::max(m_session.selected(), -1) + step + n) % n;
+        const int r = (std::max(m_selection.current(), -1) + step + n) % n;
         const Resource &resource = plan.resources[r];
         if (resource.id.contains(needle, Qt::CaseInsensitive) || resource.displayName().contains(needle, Qt::CaseInsensitive)) {
             m_noMatch->hide();
-            m_session.select(r);
+            m_selection.select(r);
             m_view->showResource(r);
             return r;
         }
@@ -132,12 +136,12 @@ bool GraphPane::exportTo(const QString &path, QString *error)
         }
         return m_view->exportTo(path, error);
     }
-    if (m_session.resourceCount() == 0) {
+    if (m_deployment.resourceCount() == 0) {
         if (error)
             *error = tr("There is no graph to export.");
         return false;
     }
-    const QString text = dot ? GraphWriter::toDot(m_session.plan()) : GraphWriter::toMermaid(m_session.plan());
+    const QString text = dot ? GraphWriter::toDot(m_deployment.plan()) : GraphWriter::toMermaid(m_deployment.plan());
     const Expected<void> written = AtomicFile::write(path, text.toUtf8());
     if (!written && error)
         *error = written.error();
@@ -197,7 +201,7 @@ void GraphPane::zoomOut()
 
 void GraphPane::exportWithDialog()
 {
-    const QString name = m_session.plan().name.isEmpty() ? QStringLiteral("graph") : m_session.plan().name;
+    const QString name = m_deployment.plan().name.isEmpty() ? QStringLiteral("graph") : m_deployment.plan().name;
     const QStringList filters = {tr("SVG image (*.svg)"), tr("PNG image (*.png)"), tr("Graphviz DOT (*.dot *.gv)"), tr("Mermaid (*.mmd)")};
     QString filter;
     QString path = QFileDialog::getSaveFileName(this, tr("Export Graph"), name + QStringLiteral(".svg"), filters.join(QStringLiteral(";;")), &filter);

@@ -13,7 +13,9 @@ class QToolButton;
 namespace fanout {
 
 class GraphView;
-class RunSession;
+class Deployment;
+class ResourceSelection;
+class Workspace;
 
 // The Graph pane: the live dependency graph (GraphView) under a row of tools: find a resource by
 // id or name, zoom, fit, export as SVG, PNG, DOT or Mermaid. While editable, the graph's editing
@@ -24,7 +26,7 @@ class GraphPane : public QWidget
     Q_OBJECT
 
 public:
-    explicit GraphPane(RunSession &session, QWidget *parent = nullptr);
+    explicit GraphPane(Workspace &workspace, QWidget *parent = nullptr);
 
     GraphView *view() const { return m_view; }
     QLineEdit *searchField() const { return m_search; }
@@ -68,7 +70,9 @@ protected:
 private:
     void updateZoomLabel(qreal zoom);
 
-    RunSession &m_session;
+    Workspace &m_workspace;
+    Deployment &m_deployment;
+    ResourceSelection &m_selection;
     GraphView *m_view;
     QLineEdit *m_search;
     QLabel *m_noMatch;

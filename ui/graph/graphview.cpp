@@ -6,7 +6,10 @@
 #include "engine/layout/graphlayouter.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
-#include "models/run/runsession.h"
+#include "engine/plan/plangraph.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
 
 #include <QApplication>
@@ -49,9 +52,11 @@ constexpr qreal kSpacing = 30; // between a new resource's node and its neighbou
 
 } // namespace
 
-GraphView::GraphView(RunSession &session, QWidget *parent)
+GraphView::GraphView(Workspace &workspace, QWidget *parent)
     : QGraphicsView(parent)
-    , m_session(session)
+    , m_workspace(workspace)
+    , m_deployment(workspace.deployment())
+    , m_selection(workspace.selection())
     , m_scene(new GraphScene(this))
     , m_layouter(new GraphLayouter(this))
     , m_ticker(new QTimer(this))
@@ -68,12 +73,12 @@ GraphView::GraphView(RunSession &session, QWidget *parent)
     m_ticker->setInterval(kTickMs);
     connect(m_ticker, &QTimer::timeout, this, &GraphView::tick);
     connect(m_layouter, &GraphLayouter::laidOut, this, &GraphView::onLaidOut);
-    connect(&m_session, &RunSession::planChanged, this, &GraphView::onPlanChanged);
-    connect(&m_session, &RunSession::eventsRecorded, this, &GraphView::onEvents);
-    connect(&m_session, &RunSession::selectionChanged, this, &GraphView::onSelectionChanged);
+    connect(&m_deployment, &Deployment::planChanged, this, &GraphView::onPlanChanged);
+    connect(&m_deployment, &Deployment::eventsRecorded, this, &GraphView::onEvents);
+    connect(&m_selection, &ResourceSelection::changed, this, &GraphView::onSelectionChanged);
     // A new run (or a retry) starts from fresh states; a finished one stops the clock.
-    connect(&m_session, &RunSession::runStarted, this, &GraphView::refreshAll);
-    connect(&m_session, &RunSession::runFinished, this, &GraphView::refreshAll);
+    connect(&m_deployment, &Deployment::runStarted, this, &GraphView::refreshAll);
+    connect(&m_deployment, &Deployment::runFinished, this, &GraphView::refreshAll);
     onPlanChanged();
 }
 
@@ -110,14 +115,12 @@ void GraphView::setEditable(bool editable)
 
 bool GraphView::isEditable() const
 {
-    return m_editable && !m_session.isRunning();
+    return m_editable && !m_deployment.isRunning();
 }
 
 QList<int> GraphView::selectedResources() const
 {
-    if (m_selection.size() > 1)
-        return m_selection;
-    return m_session.selected() >= 0 ? QList<int>{m_session.selected()} : QList<int>();
+    return m_selection.selected();
 }
 
 QStringList GraphView::selectedIds() const
@@ -125,8 +128,8 @@ QStringList GraphView::selectedIds() const
     const QList<int> resources = selectedResources();
     QStringList ids;
     for (int r : resources) {
-        if (r >= 0 && r < m_session.resourceCount())
-            ids.append(m_session.plan().resources[r].id);
+        if (r >= 0 && r < m_deployment.resourceCount())
+            ids.append(m_deployment.plan().resources[r].id);
     }
     return ids;
 }
@@ -137,7 +140,6 @@ void GraphView::forgetItems()
     cancelMoving();
     cancelLink();
     m_selectedEdge = nullptr;
-    m_selection.clear();
 }
 
 void GraphView::onPlanChanged()
@@ -148,14 +150,14 @@ void GraphView::onPlanChanged()
     m_scene->clearGraph();
     // While an edit's layout is on its way the view keeps its scroll range: scroll bars that came
     // and went would move what is shown when the new layout arrives.
-    if (!m_shownAt.isEmpty() && m_session.resourceCount() > 0)
+    if (!m_shownAt.isEmpty() && m_deployment.resourceCount() > 0)
         m_scene->setSceneRect(shownRect);
     m_running.clear();
     m_layoutError.clear();
     m_generation = 0; // any layout still on its way is of another plan
-    m_layingOut = m_session.resourceCount() > 0;
+    m_layingOut = m_deployment.resourceCount() > 0;
     if (m_layingOut) {
-        m_requested = GraphScene::layoutInput(m_session.plan());
+        m_requested = GraphScene::layoutInput(m_deployment.plan());
         if (!m_shownLayout.nodes.isEmpty() && m_requested == m_shownInput) {
             // Generation 0 is never the layouter's: this is the layout already shown.
             onLaidOut(0, m_shownLayout);
@@ -180,11 +182,12 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
             m_shownLayout = layout;
         }
         forgetItems();
-        m_scene->build(m_session.plan(), layout);
+        m_scene->build(m_deployment.plan(), layout);
+        m_sceneGeneration = m_deployment.planGeneration();
         refreshAll();
-        m_scene->highlight(m_session.selected(), m_session.graph());
+        showSelection();
         m_shownIds.clear();
-        for (const Resource &resource : m_session.plan().resources)
+        for (const Resource &resource : m_deployment.plan().resources)
             m_shownIds.append(resource.id);
         // An edit keeps the view where it was; a new plan, or a view that is not on screen yet
         // (it has no size to fit to), is placed when it can be.
@@ -209,7 +212,7 @@ void GraphView::placeInitially()
         horizontalScrollBar()->setValue(horizontalScrollBar()->minimum());
         verticalScrollBar()->setValue(verticalScrollBar()->minimum());
     }
-    if (GraphNodeItem *selected = nodeItem(m_session.selected()))
+    if (GraphNodeItem *selected = nodeItem(m_selection.current()))
         ensureVisible(selected, 40, 40);
 }
 
@@ -224,7 +227,8 @@ void GraphView::rememberPlacement()
         if (node->resource() < m_shownIds.size())
             m_shownAt.insert(m_shownIds[node->resource()], QPointF(mapFromScene(node->sceneRect().center())));
     }
-    const int selected = m_selection.size() > 1 ? m_selection.constFirst() : m_scene->highlighted();
+    const QList<int> chosen = m_selection.selected();
+    const int selected = chosen.size() > 1 ? chosen.constFirst() : m_scene->highlighted();
     m_shownSelected = m_shownIds.value(selected);
     m_shownTransform = transform();
 }
@@ -233,7 +237,7 @@ bool GraphView::keepPlacement()
 {
     if (m_shownAt.isEmpty())
         return false;
-    const Plan &plan = m_session.plan();
+    const Plan &plan = m_deployment.plan();
     int anchor = m_shownSelected.isEmpty() || !m_shownAt.contains(m_shownSelected) ? -1 : plan.indexOf(m_shownSelected);
     for (int r = 0; anchor < 0 && r < plan.resources.size(); ++r) {
         if (m_shownAt.contains(plan.resources[r].id))
@@ -287,17 +291,17 @@ void GraphView::refreshNode(int resource)
     GraphNodeItem *node = nodeItem(resource);
     if (!node)
         return;
-    const ResourceStatus status = m_session.status(resource);
+    const ResourceStatus status = m_deployment.status(resource);
     const int attempt = status.attempts.isEmpty() ? 0 : status.attempts.constLast().number;
     node->setStatus(status.state, attempt);
     if (status.state == ResourceState::Running && !status.attempts.isEmpty()) {
-        node->setProgress(m_session.elapsedMs() - status.attempts.constLast().startMs, m_session.estimateMs(resource));
+        node->setProgress(m_deployment.elapsedMs() - status.attempts.constLast().startMs, m_deployment.estimateMs(resource));
         m_running.insert(resource);
     } else {
         node->setProgress(-1, 0);
         m_running.remove(resource);
     }
-    const Resource &r = m_session.plan().resources[resource];
+    const Resource &r = m_deployment.plan().resources[resource];
     QString tip = QStringLiteral("<b>%1</b><br>%2 · %3<br>%4").arg(r.displayName().toHtmlEscaped(), r.id.toHtmlEscaped(),
                                                                  r.type.toHtmlEscaped(), StateStyle::label(status.state));
     if (attempt > 1)
@@ -323,7 +327,7 @@ void GraphView::refreshAll()
 {
     for (int r = 0; r < m_scene->nodeItems().size(); ++r)
         refreshNode(r);
-    const Plan &plan = m_session.plan();
+    const Plan &plan = m_deployment.plan();
     for (GraphEdgeItem *edge : m_scene->edgeItems()) {
         if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
             continue;
@@ -337,48 +341,49 @@ void GraphView::refreshAll()
 
 void GraphView::tick()
 {
-    const qint64 now = m_session.elapsedMs();
+    const qint64 now = m_deployment.elapsedMs();
     for (int resource : std::as_const(m_running)) {
-        const ResourceStatus status = m_session.status(resource);
+        const ResourceStatus status = m_deployment.status(resource);
         if (GraphNodeItem *node = nodeItem(resource); node && !status.attempts.isEmpty())
-            node->setProgress(now - status.attempts.constLast().startMs, m_session.estimateMs(resource));
+            node->setProgress(now - status.attempts.constLast().startMs, m_deployment.estimateMs(resource));
     }
 }
 
 void GraphView::updateTicking()
 {
-    if (m_session.isRunning() && !m_running.isEmpty())
+    if (m_deployment.isRunning() && !m_running.isEmpty())
         m_ticker->start();
     else
         m_ticker->stop();
 }
 
-void GraphView::onSelectionChanged(int resource)
+void GraphView::onSelectionChanged()
 {
-    if (!m_selecting)
-        m_selection.clear();
-    if (resource >= 0)
+    const int current = m_selection.current();
+    if (current >= 0)
         selectEdge(nullptr);
-    if (m_scene->nodeItems().isEmpty())
+    if (!showSelection())
         return;
-    showSelection();
-    if (GraphNodeItem *node = nodeItem(resource))
+    if (GraphNodeItem *node = nodeItem(current))
         ensureVisible(node, 40, 40);
 }
 
-void GraphView::showSelection()
+bool GraphView::showSelection()
 {
-    if (m_scene->nodeItems().isEmpty())
-        return;
-    if (m_selection.size() > 1) {
+    // Before the new plan's nodes are drawn, the selection's indices are not theirs: the plan's
+    // layout shows the selection when it arrives.
+    if (m_scene->nodeItems().isEmpty() || m_sceneGeneration != m_deployment.planGeneration())
+        return false;
+    const QList<int> chosen = m_selection.selected();
+    if (chosen.size() > 1) {
         // No single resource's paths to show: every node plain, the chosen ones ringed.
-        m_scene->highlight(-1, m_session.graph());
-        for (int r : std::as_const(m_selection)) {
+        m_scene->highlight(-1, m_deployment.graph());
+        for (int r : chosen) {
             if (GraphNodeItem *node = nodeItem(r))
                 node->setSelected(true);
         }
     } else {
-        m_scene->highlight(m_session.selected(), m_session.graph());
+        m_scene->highlight(m_selection.current(), m_deployment.graph());
     }
     // The scene clears selections on a press in empty space, and a rubber band selects edges too.
     const QList<QGraphicsItem *> selected = m_scene->selectedItems();
@@ -388,23 +393,18 @@ void GraphView::showSelection()
     }
     if (m_selectedEdge)
         m_selectedEdge->setSelected(true);
+    return true;
 }
 
 void GraphView::selectMany(QList<int> resources, int current)
 {
     if (resources.size() <= 1) {
-        m_selection.clear();
-        m_session.select(resources.value(0, -1));
-        showSelection(); // also when the session's selection did not change
+        m_selection.select(resources.value(0, -1));
+        showSelection(); // also when the selection did not change: a click clears the scene's own
         return;
     }
-    std::sort(resources.begin(), resources.end());
-    resources.erase(std::unique(resources.begin(), resources.end()), resources.end());
-    m_selection = resources;
     selectEdge(nullptr);
-    m_selecting = true;
-    m_session.select(current); // the inspector shows the one clicked last
-    m_selecting = false;
+    m_selection.selectMany(resources, current); // the inspector shows the one clicked last
     showSelection();
 }
 
@@ -675,11 +675,11 @@ void GraphView::finishLink(QPoint viewportPos)
     const int from = m_linkFrom;
     cancelLink();
     const GraphNodeItem *target = nodeAt(viewportPos);
-    const int count = m_session.resourceCount();
+    const int count = m_deployment.resourceCount();
     showSelection();
     if (!target || target->resource() == from || from >= count || target->resource() >= count || !isEditable())
         return; // released on empty space or where it started: nothing drawn
-    const Plan &plan = m_session.plan();
+    const Plan &plan = m_deployment.plan();
     emit dependencyRequested(plan.resources[target->resource()].id, plan.resources[from].id);
 }
 
@@ -716,8 +716,8 @@ void GraphView::contextMenuEvent(QContextMenuEvent *event)
         return;
     }
     // One of several selected keeps them selected: the menu acts on them all (Unpin Position).
-    if (!(m_selection.size() > 1 && m_selection.contains(node->resource())))
-        m_session.select(node->resource());
+    if (!(m_selection.selected().size() > 1 && m_selection.isSelected(node->resource())))
+        m_selection.select(node->resource());
     std::unique_ptr<QMenu> menu(createContextMenu(node->resource(), this));
     menu->exec(event->globalPos());
 }
@@ -749,9 +749,9 @@ void GraphView::keyPressEvent(QKeyEvent *event)
     if (handleZoomKey(event, this))
         return;
     if ((event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) && isEditable()) {
-        const int count = m_session.resourceCount();
+        const int count = m_deployment.resourceCount();
         if (m_selectedEdge && m_selectedEdge->from() < count && m_selectedEdge->to() < count) {
-            const Plan &plan = m_session.plan();
+            const Plan &plan = m_deployment.plan();
             emit dependencyRemovalRequested(plan.resources[m_selectedEdge->to()].id, plan.resources[m_selectedEdge->from()].id);
             event->accept();
             return;
@@ -773,7 +773,7 @@ void GraphView::keyPressEvent(QKeyEvent *event)
         event->accept();
         return;
     }
-    if (event->key() == Qt::Key_Escape && (m_session.selected() >= 0 || !m_selection.isEmpty() || m_selectedEdge)) {
+    if (event->key() == Qt::Key_Escape && (!m_selection.isEmpty() || m_selectedEdge)) {
         selectMany({}, -1);
         selectEdge(nullptr);
         event->accept();
@@ -785,23 +785,23 @@ void GraphView::keyPressEvent(QKeyEvent *event)
 QMenu *GraphView::createContextMenu(int resource, QWidget *parent)
 {
     auto *menu = new QMenu(parent);
-    const bool valid = resource >= 0 && resource < m_session.resourceCount();
-    const QString id = valid ? m_session.plan().resources[resource].id : QString();
+    const bool valid = resource >= 0 && resource < m_deployment.resourceCount();
+    const QString id = valid ? m_deployment.plan().resources[resource].id : QString();
     // The plan may change while the menu is open: act only on the resource it was made for.
     const auto stillThere = [this, resource, id] {
-        return resource < m_session.resourceCount() && m_session.plan().resources[resource].id == id;
+        return resource < m_deployment.resourceCount() && m_deployment.plan().resources[resource].id == id;
     };
     QAction *retry = menu->addAction(tr("Retry"));
-    retry->setEnabled(valid && m_session.canRetry(resource));
+    retry->setEnabled(valid && m_deployment.canRetry(resource));
     connect(retry, &QAction::triggered, this, [this, id, stillThere] {
         if (stillThere())
-            m_session.retry({id});
+            m_deployment.retry({id});
     });
     QAction *withDependents = menu->addAction(tr("Retry with dependents"));
-    withDependents->setEnabled(valid && m_session.canRetry(resource));
+    withDependents->setEnabled(valid && m_deployment.canRetry(resource));
     connect(withDependents, &QAction::triggered, this, [this, resource, stillThere] {
         if (stillThere())
-            m_session.retryWithDependents(resource);
+            m_deployment.retryWithDependents(resource);
     });
     menu->addSeparator();
     QAction *logs = menu->addAction(tr("Show logs"));
@@ -811,8 +811,9 @@ QMenu *GraphView::createContextMenu(int resource, QWidget *parent)
             emit showLogsRequested(resource);
     });
     if (valid && isEditable()) {
-        const Plan &plan = m_session.plan();
-        const QList<int> targets = m_selection.size() > 1 && m_selection.contains(resource) ? m_selection : QList<int>{resource};
+        const Plan &plan = m_deployment.plan();
+        const QList<int> chosen = m_selection.selected();
+        const QList<int> targets = chosen.size() > 1 && chosen.contains(resource) ? chosen : QList<int>{resource};
         QStringList pinned;
         for (int r : targets) {
             if (r < plan.resources.size() && plan.positions.contains(plan.resources[r].id))
@@ -845,9 +846,9 @@ QMenu *GraphView::createAddMenu(const QPointF &scenePos, QWidget *parent)
 
 QPointF GraphView::newResourcePosition() const
 {
-    const GraphNodeItem *selected = nodeItem(m_session.selected());
-    if (!selected && !m_selection.isEmpty())
-        selected = nodeItem(m_selection.constLast());
+    const GraphNodeItem *selected = nodeItem(m_selection.current());
+    if (!selected && !m_selection.selected().isEmpty())
+        selected = nodeItem(m_selection.selected().constLast());
     if (!selected)
         return mapToScene(viewport()->rect()).boundingRect().center();
     // Beside the selection, as wide and tall as it: the new node will be about that size.
@@ -934,7 +935,7 @@ void GraphView::startMoving()
             m_movingEdges.append(edge);
         }
     }
-    const Plan &plan = m_session.plan();
+    const Plan &plan = m_deployment.plan();
     for (GraphGroupItem *group : m_scene->groupItems()) {
         MovingGroup fit;
         bool affected = false;
@@ -987,7 +988,7 @@ void GraphView::moveNodesBy(QPointF delta)
 void GraphView::finishMoving()
 {
     QHash<QString, QPointF> centres;
-    const Plan &plan = m_session.plan();
+    const Plan &plan = m_deployment.plan();
     for (int i = 0; i < m_moving.size(); ++i) {
         const GraphNodeItem *node = nodeItem(m_moving[i]);
         if (!node || m_moving[i] >= plan.resources.size() || node->pos() == m_movingFrom[i])
@@ -1048,7 +1049,7 @@ void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
     } else if (!m_layoutError.isEmpty()) {
         message = tr("The graph could not be drawn.\n%1").arg(m_layoutError);
         color = StateStyle::stroke(ResourceState::Failed);
-    } else if (m_session.resourceCount() == 0) {
+    } else if (m_deployment.resourceCount() == 0) {
         message = tr("This plan has no resources.");
     }
     if (message.isEmpty())
@@ -1085,8 +1086,8 @@ bool GraphView::exportTo(const QString &path, QString *error)
         svg.setFileName(path);
         svg.setSize(source.size().toSize());
         svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
-        svg.setTitle(m_session.plan().name);
-        svg.setDescription(tr("Dependency graph of %1, drawn by Fanout").arg(m_session.plan().name));
+        svg.setTitle(m_deployment.plan().name);
+        svg.setDescription(tr("Dependency graph of %1, drawn by Fanout").arg(m_deployment.plan().name));
         QPainter painter;
         if (!painter.begin(&svg))
             return fail(tr("Could not write %1.").arg(path));

@@ -21,16 +21,18 @@ class GraphGroupItem;
 class GraphLayouter;
 class GraphNodeItem;
 class GraphScene;
-class RunSession;
+class Deployment;
+class ResourceSelection;
+class Workspace;
 struct RunEvent;
 
 // The plan's dependency graph, live: lays the plan out in the background whenever it changes,
-// colours each resource by its state as the run goes, and shares the session's selection
+// colours each resource by its state as the run goes, and shares the workspace's selection
 // (clicking a node selects it everywhere; a selection made elsewhere highlights the node and the
 // paths through it). Wheel zooms around the cursor, dragging pans, right-click offers retry.
 //
 // While editable (see setEditable) the plan can be changed on the graph; the view only asks, the
-// window edits the PlanDocument and the new plan comes back through the session:
+// window edits the PlanDocument and the new plan comes back through the deployment:
 // - Dragging a node's connector (the dot on its bottom edge, shown under the mouse), or Shift+drag
 //   from anywhere on a node, to another node draws a dependency in the direction of the arrows:
 //   from the dependency to what depends on it. Releasing anywhere but on another node cancels.
@@ -51,7 +53,7 @@ class GraphView : public QGraphicsView
     Q_OBJECT
 
 public:
-    explicit GraphView(RunSession &session, QWidget *parent = nullptr);
+    explicit GraphView(Workspace &workspace, QWidget *parent = nullptr);
     ~GraphView() override;
 
     GraphScene *graphScene() const { return m_scene; }
@@ -66,7 +68,7 @@ public:
     bool isEditable() const;
 
     // Ids of the selected resources in plan order: several after Ctrl+click or a rubber band, else
-    // the session's selection (or none).
+    // the current one (or none).
     QStringList selectedIds() const;
     GraphEdgeItem *selectedEdge() const { return m_selectedEdge; }
     bool isDrawingDependency() const { return m_linkFrom >= 0; }
@@ -153,7 +155,7 @@ private:
     void finishMoving();
     void cancelMoving();
     void onEvents(const QList<RunEvent> &events);
-    void onSelectionChanged(int resource);
+    void onSelectionChanged();
     void refreshNode(int resource);
     void refreshAll();
     void tick();
@@ -163,9 +165,9 @@ private:
     GraphEdgeItem *edgeAt(const QPoint &viewportPos) const;
     void clickAt(QPoint viewportPos, Qt::KeyboardModifiers modifiers);
     QList<int> selectedResources() const;
-    void selectMany(QList<int> resources, int current); // current: the one the session selects
+    void selectMany(QList<int> resources, int current); // current: the one the Inspector shows
     void selectEdge(GraphEdgeItem *edge);               // null deselects
-    void showSelection();
+    bool showSelection(); // false while the nodes drawn are not the plan's (a layout is coming)
     void finishLink(QPoint viewportPos);
     void cancelLink();
     void forgetItems(); // before the scene's items are deleted
@@ -174,12 +176,15 @@ private:
     GraphNodeItem *connectorAt(QPoint viewportPos) const;
     void showConnector(int resource); // -1 hides it
 
-    RunSession &m_session;
+    Workspace &m_workspace;
+    Deployment &m_deployment;
+    ResourceSelection &m_selection;
     GraphScene *m_scene;
     GraphLayouter *m_layouter;
     QTimer *m_ticker;           // repaints running nodes' elapsed time
     QSet<int> m_running;        // resources whose node shows a running attempt
     quint64 m_generation = 0;   // of the layout being waited for
+    quint64 m_sceneGeneration = ~quint64(0); // the Deployment::planGeneration() the nodes were drawn for
     // What the plan shown was laid out from, and the result: a plan whose input is the same (an
     // edit of a property) is drawn again from it at once, without Graphviz.
     GraphLayoutInput m_requested;
@@ -195,8 +200,6 @@ private:
     int m_linkFrom = -1;             // the dependency a Shift+drag started on
     QGraphicsLineItem *m_linkLine = nullptr;
     GraphEdgeItem *m_selectedEdge = nullptr;
-    QList<int> m_selection;          // when several nodes are selected; else the session's
-    bool m_selecting = false;        // selecting through the session for a multiple selection
 
     // A plain drag that started on a node, while editable.
     int m_pressedNode = -1;

@@ -3,7 +3,10 @@
 #include "engine/support/duration.h"
 #include "models/plan/plandocument.h"
 #include "ui/inspector/resourceform.h"
-#include "models/run/runsession.h"
+#include "engine/plan/plangraph.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
 
 #include <QFormLayout>
@@ -17,7 +20,6 @@
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QTableWidget>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -81,9 +83,11 @@ QLabel *heading(const QString &text)
 
 } // namespace
 
-InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
+InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
+    , m_workspace(workspace)
+    , m_deployment(workspace.deployment())
+    , m_selection(workspace.selection())
 {
     m_title = new QLabel;
     QFont titleFont = m_title->font();
@@ -148,12 +152,8 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     m_error = new QPlainTextEdit;
     m_error->setReadOnly(true);
     m_error->setMaximumHeight(70);
-    m_parameters = new QPlainTextEdit;
-    m_parameters->setReadOnly(true);
-    m_parameters->setFont(QFont(QStringLiteral("monospace")));
-    m_parameters->setMaximumHeight(110);
-    m_parametersHeading = heading(tr("Parameters"));
     m_form = new ResourceForm;
+    m_form->setDocument(&workspace.document());
 
     m_details = new QWidget;
     auto *layout = new QVBoxLayout(m_details);
@@ -174,8 +174,6 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     layout->addWidget(m_attempts);
     layout->addWidget(heading(tr("Last error")));
     layout->addWidget(m_error);
-    layout->addWidget(m_parametersHeading);
-    layout->addWidget(m_parameters);
     layout->addStretch();
 
     m_empty = new QLabel(tr("Select a resource in the graph, the table or the timeline to see its details here."));
@@ -198,21 +196,21 @@ InspectorPane::InspectorPane(RunSession &session, QWidget *parent)
     outer->addWidget(scroll);
 
     connect(m_retry, &QPushButton::clicked, this, [this] {
-        const int r = m_session.selected();
-        if (m_session.canRetry(r))
-            m_session.retry({m_session.plan().resources[r].id});
+        const int r = m_selection.current();
+        if (m_deployment.canRetry(r))
+            m_deployment.retry({m_deployment.plan().resources[r].id});
     });
     connect(m_logs, &QPushButton::clicked, this, [this] {
-        if (m_session.selected() >= 0)
-            emit showLogsRequested(m_session.selected());
+        if (m_selection.current() >= 0)
+            emit showLogsRequested(m_selection.current());
     });
-    connect(&session, &RunSession::selectionChanged, this, &InspectorPane::refresh);
-    connect(&session, &RunSession::planChanged, this, &InspectorPane::refresh);
-    connect(&session, &RunSession::runStarted, this, &InspectorPane::refresh);
-    connect(&session, &RunSession::runFinished, this, &InspectorPane::refresh);
+    connect(&m_selection, &ResourceSelection::currentChanged, this, &InspectorPane::refresh);
+    connect(&m_deployment, &Deployment::planChanged, this, &InspectorPane::refresh);
+    connect(&m_deployment, &Deployment::runStarted, this, &InspectorPane::refresh);
+    connect(&m_deployment, &Deployment::runFinished, this, &InspectorPane::refresh);
     connect(m_id, &QLineEdit::returnPressed, this, &InspectorPane::rename);
     connect(m_id, &QLineEdit::textEdited, m_idError, &QWidget::hide);
-    connect(&session, &RunSession::eventsRecorded, this, &InspectorPane::onEvents);
+    connect(&m_deployment, &Deployment::eventsRecorded, this, &InspectorPane::onEvents);
     refresh();
 }
 
@@ -224,7 +222,7 @@ InspectorPane::~InspectorPane()
 
 void InspectorPane::onEvents(const QList<RunEvent> &events)
 {
-    const int r = m_session.selected();
+    const int r = m_selection.current();
     if (r < 0)
         return;
     for (const RunEvent &event : events) {
@@ -239,7 +237,7 @@ void InspectorPane::fillLinks(QListWidget *list, const std::vector<int> &resourc
 {
     list->clear();
     for (int r : resources) {
-        auto *item = new QListWidgetItem(StateStyle::icon(m_session.state(r)), m_session.plan().resources[r].id, list);
+        auto *item = new QListWidgetItem(StateStyle::icon(m_deployment.state(r)), m_deployment.plan().resources[r].id, list);
         item->setData(Qt::UserRole, r);
     }
     if (resources.empty()) {
@@ -252,30 +250,21 @@ void InspectorPane::onLinkActivated(QListWidgetItem *item)
 {
     const QVariant r = item->data(Qt::UserRole);
     if (r.isValid())
-        m_session.select(r.toInt());
-}
-
-void InspectorPane::setDocument(PlanDocument *document)
-{
-    m_document = document;
-    m_form->setDocument(document);
-    refresh();
+        m_selection.select(r.toInt());
 }
 
 void InspectorPane::updateFormLock()
 {
-    const int r = m_session.selected();
+    const int r = m_selection.current();
     QString reason;
     QString note;
-    if (!m_document) {
-        reason = tr("Read-only: there is no plan to edit");
-    } else if (m_session.isTeardown()) {
+    if (m_deployment.isTeardown()) {
         reason = tr("Showing the teardown: the plan can be edited when it is over");
     } else if (r >= 0) {
-        const ResourceState state = m_session.status(r).state;
-        if (m_session.isRunning() && (state == ResourceState::Running || state == ResourceState::RetryWait))
+        const ResourceState state = m_deployment.status(r).state;
+        if (m_deployment.isRunning() && (state == ResourceState::Running || state == ResourceState::RetryWait))
             reason = tr("Running: locked until its attempt ends");
-        else if (m_session.isRunning())
+        else if (m_deployment.isRunning())
             note = tr("Edits apply to the next run");
     }
     m_form->setLocked(reason, note);
@@ -283,7 +272,7 @@ void InspectorPane::updateFormLock()
 
 bool InspectorPane::focusField(const QString &path)
 {
-    const int r = m_session.selected();
+    const int r = m_selection.current();
     if (r < 0)
         return false;
     QWidget *focused = nullptr;
@@ -291,12 +280,13 @@ bool InspectorPane::focusField(const QString &path)
         m_id->setFocus(Qt::OtherFocusReason);
         m_id->selectAll();
         focused = m_id;
-    } else if (path.startsWith(QLatin1String("depends_on[")) && m_document) {
+    } else if (path.startsWith(QLatin1String("depends_on["))) {
         // The list shows the dependencies by id; depends_on[N] names one of them.
         bool ok = false;
         const int n = path.mid(11, path.indexOf(QLatin1Char(']')) - 11).toInt(&ok);
-        const int index = m_document->plan().indexOf(m_form->resourceId());
-        const QStringList dependsOn = index >= 0 ? m_document->plan().resources[index].dependsOn : QStringList();
+        const Plan &plan = m_workspace.document().plan();
+        const int index = plan.indexOf(m_form->resourceId());
+        const QStringList dependsOn = index >= 0 ? plan.resources[index].dependsOn : QStringList();
         QListWidgetItem *item = nullptr;
         if (ok && n >= 0 && n < dependsOn.size()) {
             for (int i = 0; i < m_dependencies->count() && !item; ++i) {
@@ -319,70 +309,59 @@ bool InspectorPane::focusField(const QString &path)
 
 bool InspectorPane::canEdit() const
 {
-    return m_document && !m_session.isRunning() && !m_session.isTeardown();
+    return !m_deployment.isRunning() && !m_deployment.isTeardown();
 }
 
 void InspectorPane::rename()
 {
-    const int r = m_session.selected();
+    const int r = m_selection.current();
     if (!canEdit() || r < 0)
         return;
-    const QString oldId = m_session.plan().resources[r].id;
+    const QString oldId = m_deployment.plan().resources[r].id;
     const QString newId = m_id->text().trimmed();
     if (newId == oldId)
         return;
-    QString error;
-    if (!m_document->renameResource(oldId, newId, &error)) {
+    if (const Expected<void> renamed = m_workspace.document().renameResource(oldId, newId); !renamed) {
         m_idErrorFor = oldId;
-        m_idError->setText(error);
+        m_idError->setText(renamed.error());
         m_idError->show();
         m_id->setText(oldId);
         m_id->selectAll();
         return;
     }
-    m_idError->hide();
-    if (const int renamed = m_session.plan().indexOf(newId); renamed >= 0)
-        m_session.select(renamed);
+    m_idError->hide(); // the selection follows the rename
 }
 
 void InspectorPane::refresh()
 {
-    const int r = m_session.selected();
+    const int r = m_selection.current();
     if (r < 0) {
-        // A new plan shown after an edit clears the selection and selects the same resource again:
-        // hiding the details in between would take the focus from the field being typed in.
-        QTimer::singleShot(0, this, [this] {
-            if (m_session.selected() < 0) {
-                m_details->hide();
-                m_empty->show();
-            }
-        });
+        m_details->hide();
+        m_empty->show();
         return;
     }
     m_empty->hide();
     m_details->show();
-    const Resource &resource = m_session.plan().resources[r];
-    const ResourceStatus status = m_session.status(r);
+    const Resource &resource = m_deployment.plan().resources[r];
+    const ResourceStatus status = m_deployment.status(r);
 
     m_title->setText(resource.displayName());
     m_id->setText(resource.id);
     m_id->setReadOnly(!canEdit());
     m_id->setToolTip(canEdit() ? tr("Type a new id and press Enter; dependencies and references follow")
-                               : m_session.isRunning() ? tr("A run is in progress: the plan can be edited when it is over")
+                               : m_deployment.isRunning() ? tr("A run is in progress: the plan can be edited when it is over")
                                                        : QString());
     if (resource.id != m_idErrorFor)
         m_idError->hide();
-    m_form->showResource(m_document ? resource.id : QString());
+    m_form->showResource(resource.id);
     updateFormLock();
-    m_parametersHeading->setVisible(!m_document);
-    m_parameters->setVisible(!m_document);
     QString state = QStringLiteral("<b>%1</b>").arg(StateStyle::label(status.state).toHtmlEscaped());
     if (!status.reason.isEmpty())
         state += QStringLiteral(" — ") + status.reason.toHtmlEscaped();
     else if (!resource.run)
         state += QStringLiteral(" — ") + tr("will not run: %1").arg(resource.note.isEmpty() ? tr("nothing to provision") : resource.note).toHtmlEscaped();
     m_state->setText(state);
-    m_retry->setEnabled(m_session.canRetry(r));
+    m_retry->setEnabled(m_deployment.canRetry(r));
 
     QStringList rows;
     const auto row = [&rows](const QString &name, const QString &value) {
@@ -391,7 +370,7 @@ void InspectorPane::refresh()
     row(tr("Type"), resource.type);
     if (!resource.group.isEmpty())
         row(tr("Group"), resource.group);
-    row(tr("Estimate"), ms(m_session.estimateMs(r)) + (resource.estimateMs ? QString() : tr(" (guessed)")));
+    row(tr("Estimate"), ms(m_deployment.estimateMs(r)) + (resource.estimateMs ? QString() : tr(" (guessed)")));
     row(tr("Timeout"), resource.timeoutMs > 0 ? ms(resource.timeoutMs) : tr("none"));
     row(tr("Retry"), resource.retry.maxAttempts <= 1
                          ? tr("no automatic retry")
@@ -418,7 +397,7 @@ void InspectorPane::refresh()
             row(QString::fromStdString(key).replace(QLatin1Char('_'), QLatin1Char(' ')), factText(value));
         }
         if (!resource.mappedBy.isEmpty())
-            row(tr("Executor from"), mappedByText(resource, m_session.plan()));
+            row(tr("Executor from"), mappedByText(resource, m_deployment.plan()));
         if (!resource.run)
             row(tr("Runs"), tr("no: %1").arg(resource.note.isEmpty() ? tr("nothing to provision") : resource.note));
         else if (!resource.note.isEmpty())
@@ -426,13 +405,13 @@ void InspectorPane::refresh()
         m_source->setText(QStringLiteral("<table>") + rows.join(QString()) + QStringLiteral("</table>"));
     }
 
-    fillLinks(m_dependencies, m_session.graph().dependencies(r));
-    fillLinks(m_dependents, m_session.graph().dependents(r));
+    fillLinks(m_dependencies, m_deployment.graph().dependencies(r));
+    fillLinks(m_dependents, m_deployment.graph().dependents(r));
 
     m_attempts->setRowCount(int(status.attempts.size()));
     for (int i = 0; i < status.attempts.size(); ++i) {
         const AttemptRecord &a = status.attempts[i];
-        const qint64 end = a.endMs >= 0 ? a.endMs : m_session.elapsedMs();
+        const qint64 end = a.endMs >= 0 ? a.endMs : m_deployment.elapsedMs();
         const QStringList cells = {QString::number(a.number), QStringLiteral("+") + ms(a.startMs), ms(end - a.startMs),
                                    outcomeName(a.outcome) + (a.error.isEmpty() ? QString() : QStringLiteral(": ") + a.error)};
         for (int c = 0; c < cells.size(); ++c) {
@@ -446,7 +425,6 @@ void InspectorPane::refresh()
     for (auto it = status.attempts.crbegin(); it != status.attempts.crend() && lastError.isEmpty(); ++it)
         lastError = it->error;
     m_error->setPlainText(lastError.isEmpty() ? tr("(none)") : lastError);
-    m_parameters->setPlainText(QString::fromStdString(resource.params.dump(2)));
 }
 
 } // namespace fanout

@@ -15,21 +15,23 @@ namespace fanout {
 
 class PlanDocument;
 class ResourceForm;
-class RunSession;
+class Deployment;
+class ResourceSelection;
+class Workspace;
 struct RunEvent;
 
 // The Inspector: everything about the selected resource — its properties, where an imported one
 // came from (and which mapping rule chose its executor), what it depends on and what depends on it
-// (click one to select it), every attempt, the last error, and Retry. With a document to edit, the
-// id can be changed in place between runs (references follow), and every property in a form that
-// fits the executor type, or as JSON (ResourceForm). The form is locked while the resource runs;
+// (click one to select it), every attempt, the last error, and Retry. The id can be changed in
+// place between runs (references follow), and every property in a form that fits the executor
+// type, or as JSON (ResourceForm), as edits of the workspace's document. The form is locked while the resource runs;
 // the rest of the plan stays editable during a run, for the next run.
 class InspectorPane : public QWidget
 {
     Q_OBJECT
 
 public:
-    explicit InspectorPane(RunSession &session, QWidget *parent = nullptr);
+    explicit InspectorPane(Workspace &workspace, QWidget *parent = nullptr);
     ~InspectorPane() override;
 
     QPushButton *retryButton() const { return m_retry; }
@@ -37,9 +39,6 @@ public:
     QLineEdit *idEdit() const { return m_id; }
     QLabel *idError() const { return m_idError; } // why a rename was refused; hidden otherwise
     ResourceForm *form() const { return m_form; } // the selected resource's properties
-
-    // The plan document renames go to; without one the id is read-only.
-    void setDocument(PlanDocument *document);
 
     // Shows and focuses what edits `path` of the selected resource (relative to it, as diagnostics
     // give it after "resources[N].": "timeout", "command[1]", "depends_on[0]", "id"); false when the
@@ -58,8 +57,9 @@ private:
     bool canEdit() const;
     void updateFormLock();
 
-    RunSession &m_session;
-    PlanDocument *m_document = nullptr;
+    Workspace &m_workspace;
+    Deployment &m_deployment;
+    ResourceSelection &m_selection;
     QLineEdit *m_id;
     QLabel *m_idError;
     QString m_idErrorFor; // the resource the refusal is about
@@ -72,8 +72,6 @@ private:
     QListWidget *m_dependents;
     QTableWidget *m_attempts;
     QPlainTextEdit *m_error;
-    QPlainTextEdit *m_parameters;
-    QLabel *m_parametersHeading;
     ResourceForm *m_form;
     QScrollArea *m_scroll;
     QPushButton *m_retry;

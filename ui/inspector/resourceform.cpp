@@ -1137,11 +1137,10 @@ void ResourceForm::commit(Field &field)
         if (d.isError() && field.owns(d.path))
             return; // marked in place; the document keeps its value
     }
-    QString error;
     field.dirty = false;
-    if (!m_document->changeResource(m_id, candidate, tr("Change %1 of %2").arg(field.what, m_id), &error)) {
+    if (const Expected<void> changed = m_document->changeResource(m_id, candidate, tr("Change %1 of %2").arg(field.what, m_id)); !changed) {
         field.dirty = true;
-        field.message->setText(problemsHtml({error}, {}));
+        field.message->setText(problemsHtml({changed.error()}, {}));
         field.message->show();
     }
 }
@@ -1216,11 +1215,10 @@ bool ResourceForm::applyJson()
     }
     if (!errors.isEmpty())
         return refuse(tr("Not applied: %1").arg(errors.join(QStringLiteral("; "))));
-    QString error;
     m_jsonDirty = false;
-    if (!m_document->changeResource(m_id, parsed, tr("Edit the JSON of %1").arg(m_id), &error)) {
+    if (const Expected<void> changed = m_document->changeResource(m_id, parsed, tr("Edit the JSON of %1").arg(m_id)); !changed) {
         m_jsonDirty = true;
-        return refuse(error);
+        return refuse(changed.error());
     }
     return true;
 }

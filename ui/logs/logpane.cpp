@@ -3,7 +3,7 @@
 #include "ui/logs/logdelegate.h"
 #include "models/logs/logmodel.h"
 #include "ui/logs/logview.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -187,7 +187,7 @@ bool LogPane::saveTo(const QString &path, QString *error) const
 
 QString LogPane::suggestedFileName() const
 {
-    QString name = m_model->session() ? m_model->session()->plan().name : QString();
+    QString name = m_model->deployment() ? m_model->deployment()->plan().name : QString();
     if (name.isEmpty())
         name = QStringLiteral("fanout");
     const int r = resource();

@@ -2,16 +2,20 @@
 
 #include "models/logs/logmodel.h"
 #include "ui/logs/logpane.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
 
 #include <QTabBar>
 
 namespace fanout {
 
-LogPanes::LogPanes(RunSession &session, QWidget *parent)
+LogPanes::LogPanes(Workspace &workspace, QWidget *parent)
     : QTabWidget(parent)
-    , m_session(session)
+    , m_workspace(workspace)
+    , m_deployment(workspace.deployment())
+    , m_selection(workspace.selection())
     , m_model(new LogModel(this))
 {
     setDocumentMode(true);
@@ -19,7 +23,7 @@ LogPanes::LogPanes(RunSession &session, QWidget *parent)
     setMovable(false);
     setUsesScrollButtons(true);
     setElideMode(Qt::ElideMiddle);
-    m_model->setSession(&session);
+    m_model->setDeployment(&m_deployment);
 
     m_all = new LogPane(m_model, LogFilterModel::kAllResources, this);
     addTab(m_all, tr("All"));
@@ -30,7 +34,7 @@ LogPanes::LogPanes(RunSession &session, QWidget *parent)
 
     connect(m_all, &LogPane::resourceClicked, this, [this](int resource) {
         if (resource >= 0)
-            m_session.select(resource);
+            m_selection.select(resource);
     });
     connect(m_all, &LogPane::resourceActivated, this, [this](int resource) {
         if (resource >= 0)
@@ -40,8 +44,8 @@ LogPanes::LogPanes(RunSession &session, QWidget *parent)
         if (auto *logs = qobject_cast<LogPane *>(widget(index)); logs && logs != m_all)
             closeResource(logs->resource());
     });
-    connect(&session, &RunSession::planChanged, this, &LogPanes::closeResourceTabs);
-    connect(&session, &RunSession::eventsRecorded, this, [this](const QList<RunEvent> &events) {
+    connect(&m_deployment, &Deployment::planChanged, this, &LogPanes::closeResourceTabs);
+    connect(&m_deployment, &Deployment::eventsRecorded, this, [this](const QList<RunEvent> &events) {
         // Few tabs are open, and a burst may hold thousands of events.
         const QList<int> open = openResources();
         QList<int> changed;
@@ -82,12 +86,12 @@ QList<int> LogPanes::openResources() const
 
 void LogPanes::showResource(int resource)
 {
-    if (resource < 0 || resource >= m_session.resourceCount())
+    if (resource < 0 || resource >= m_deployment.resourceCount())
         return;
     LogPane *logs = pane(resource);
     if (!logs) {
         logs = new LogPane(m_model, resource, this);
-        const Resource &r = m_session.plan().resources[resource];
+        const Resource &r = m_deployment.plan().resources[resource];
         const int index = addTab(logs, r.id);
         setTabToolTip(index, r.displayName() == r.id ? tr("Log of %1").arg(r.id)
                                                      : tr("Log of %1 (%2)").arg(r.displayName(), r.id));
@@ -123,7 +127,7 @@ void LogPanes::updateTabIcons(const QList<int> &resources)
     for (const int resource : resources) {
         if (LogPane *logs = pane(resource)) {
             const int index = indexOf(logs);
-            const ResourceState state = m_session.state(resource);
+            const ResourceState state = m_deployment.state(resource);
             setTabIcon(index, StateStyle::icon(state));
             setTabToolTip(index, tabToolTip(index).section(QLatin1Char('\n'), 0, 0) + QLatin1Char('\n')
                                      + StateStyle::label(state));

@@ -6,7 +6,9 @@ namespace fanout {
 
 class LogModel;
 class LogPane;
-class RunSession;
+class Deployment;
+class ResourceSelection;
+class Workspace;
 
 // The log panes of the dashboard: the "All" tab with every line of the run, and a closable tab per
 // resource opened with showResource(). All share one LogModel that follows the session; resource
@@ -18,7 +20,7 @@ class LogPanes : public QTabWidget
     Q_OBJECT
 
 public:
-    explicit LogPanes(RunSession &session, QWidget *parent = nullptr);
+    explicit LogPanes(Workspace &workspace, QWidget *parent = nullptr);
     ~LogPanes() override;
 
     LogModel *model() const { return m_model; }
@@ -37,7 +39,9 @@ private:
     void closeResourceTabs();
     void updateTabIcons(const QList<int> &resources);
 
-    RunSession &m_session;
+    Workspace &m_workspace;
+    Deployment &m_deployment;
+    ResourceSelection &m_selection;
     LogModel *m_model;
     LogPane *m_all;
 };

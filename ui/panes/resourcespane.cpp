@@ -2,7 +2,9 @@
 
 #include "models/run/resourcefiltermodel.h"
 #include "models/run/resourcetablemodel.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -14,10 +16,12 @@
 
 namespace fanout {
 
-ResourcesPane::ResourcesPane(RunSession &session, QWidget *parent)
+ResourcesPane::ResourcesPane(Workspace &workspace, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
-    , m_model(new ResourceTableModel(session, this))
+    , m_workspace(workspace)
+    , m_deployment(workspace.deployment())
+    , m_selection(workspace.selection())
+    , m_model(new ResourceTableModel(m_deployment, this))
     , m_filter(new ResourceFilterModel(this))
     , m_view(new QTableView)
     , m_text(new QLineEdit)
@@ -81,13 +85,15 @@ ResourcesPane::ResourcesPane(RunSession &session, QWidget *parent)
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &current) {
         if (current.isValid())
-            m_session.select(resourceAt(current));
+            m_selection.select(resourceAt(current));
     });
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         emit showLogsRequested(resourceAt(index));
     });
     connect(m_view, &QTableView::customContextMenuRequested, this, &ResourcesPane::showContextMenu);
-    connect(&session, &RunSession::selectionChanged, this, &ResourcesPane::onSelectionChanged);
+    connect(&m_selection, &ResourceSelection::currentChanged, this, &ResourcesPane::onSelectionChanged);
+    // The table has just been filled again (its model is connected first): the selection stays.
+    connect(&m_deployment, &Deployment::planChanged, this, [this] { onSelectionChanged(m_selection.current()); });
 }
 
 int ResourcesPane::resourceAt(const QModelIndex &proxyIndex) const
@@ -115,10 +121,10 @@ void ResourcesPane::showContextMenu(const QPoint &pos)
         return;
     const int r = resourceAt(index);
     QMenu menu(this);
-    QAction *retry = menu.addAction(tr("Retry"), this, [this, r] { m_session.retry({m_session.plan().resources[r].id}); });
-    retry->setEnabled(m_session.canRetry(r));
-    QAction *withDependents = menu.addAction(tr("Retry with dependents"), this, [this, r] { m_session.retryWithDependents(r); });
-    withDependents->setEnabled(m_session.canRetry(r));
+    QAction *retry = menu.addAction(tr("Retry"), this, [this, r] { m_deployment.retry({m_deployment.plan().resources[r].id}); });
+    retry->setEnabled(m_deployment.canRetry(r));
+    QAction *withDependents = menu.addAction(tr("Retry with dependents"), this, [this, r] { m_deployment.retryWithDependents(r); });
+    withDependents->setEnabled(m_deployment.canRetry(r));
     menu.addAction(tr("Show logs"), this, [this, r] { emit showLogsRequested(r); });
     menu.exec(m_view->viewport()->mapToGlobal(pos));
 }

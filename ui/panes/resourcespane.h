@@ -10,7 +10,9 @@ namespace fanout {
 
 class ResourceFilterModel;
 class ResourceTableModel;
-class RunSession;
+class Deployment;
+class ResourceSelection;
+class Workspace;
 
 // The Resources pane: a sortable table of every resource with its state, attempts and duration,
 // filtered by text and by state, kept in step with the shared selection. Right-click to retry.
@@ -19,7 +21,7 @@ class ResourcesPane : public QWidget
     Q_OBJECT
 
 public:
-    explicit ResourcesPane(RunSession &session, QWidget *parent = nullptr);
+    explicit ResourcesPane(Workspace &workspace, QWidget *parent = nullptr);
 
     QTableView *view() const { return m_view; }
     ResourceTableModel *model() const { return m_model; }
@@ -35,7 +37,9 @@ private:
     void showContextMenu(const QPoint &pos);
     int resourceAt(const QModelIndex &proxyIndex) const;
 
-    RunSession &m_session;
+    Workspace &m_workspace;
+    Deployment &m_deployment;
+    ResourceSelection &m_selection;
     ResourceTableModel *m_model;
     ResourceFilterModel *m_filter;
     QTableView *m_view;

@@ -1,7 +1,9 @@
 #include "ui/timeline/timelinepane.h"
 
 #include "engine/support/duration.h"
-#include "models/run/runsession.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
 #include "ui/timeline/timelinelegend.h"
 #include "ui/timeline/timelineview.h"
@@ -17,10 +19,12 @@
 
 namespace fanout {
 
-TimelinePane::TimelinePane(RunSession &session, QWidget *parent)
+TimelinePane::TimelinePane(Workspace &workspace, QWidget *parent)
     : QWidget(parent)
-    , m_session(session)
-    , m_view(new TimelineView(session, this))
+    , m_workspace(workspace)
+    , m_deployment(workspace.deployment())
+    , m_selection(workspace.selection())
+    , m_view(new TimelineView(workspace, this))
     , m_legend(new TimelineLegend(this))
 {
     // Shortcuts act while the timeline has focus, so they do not fight the graph's own zoom.
@@ -103,7 +107,7 @@ QImage TimelinePane::renderImage(int width) const
     palette.setColor(QPalette::Window, Qt::white);
     canvas.setPalette(palette);
 
-    auto *view = new TimelineView(m_session, &canvas);
+    auto *view = new TimelineView(m_workspace, &canvas);
     view->setFrameShape(QFrame::NoFrame);
     view->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -111,20 +115,20 @@ QImage TimelinePane::renderImage(int width) const
     view->setFixedHeight(std::min(wanted, kMaxImageViewHeight));
 
     // What the picture is of, since it travels without the window around it.
-    const Plan &plan = m_session.plan();
+    const Plan &plan = m_deployment.plan();
     QString title = QStringLiteral("<b>%1</b>").arg(plan.name.toHtmlEscaped());
-    if (!m_session.hasRun()) {
+    if (!m_deployment.hasRun()) {
         title += tr(" — %n resource(s), not run yet", nullptr, int(plan.resources.size()));
     } else {
-        const bool running = m_session.isRunning() || view->data().finishedMs() < 0;
+        const bool running = m_deployment.isRunning() || view->data().finishedMs() < 0;
         QStringList counts;
         for (ResourceState state : {ResourceState::Succeeded, ResourceState::Failed, ResourceState::Skipped, ResourceState::Cancelled,
                                     ResourceState::Running, ResourceState::Pending}) {
-            if (const int n = m_session.count(state))
+            if (const int n = m_deployment.count(state))
                 counts.append(QStringLiteral("%1 %2").arg(n).arg(StateStyle::label(state).toLower()));
         }
         title += tr(" — %n resource(s), ", nullptr, int(plan.resources.size()))
-                 + (running ? tr("%1 so far") : tr("took %1")).arg(formatDuration(running ? m_session.elapsedMs() : view->data().finishedMs()))
+                 + (running ? tr("%1 so far") : tr("took %1")).arg(formatDuration(running ? m_deployment.elapsedMs() : view->data().finishedMs()))
                  + QStringLiteral(": ") + counts.join(QStringLiteral(", "));
     }
     if (wanted > kMaxImageViewHeight)
@@ -168,7 +172,7 @@ bool TimelinePane::exportTo(const QString &path, QString *error) const
     };
     if (QFileInfo(path).suffix().toLower() != QLatin1String("png"))
         return fail(tr("Choose a file name ending in .png."));
-    if (m_session.resourceCount() == 0)
+    if (m_deployment.resourceCount() == 0)
         return fail(tr("There is no plan to draw."));
     const QImage image = renderImage();
     if (image.isNull())

@@ -7,7 +7,9 @@ class QImage;
 
 namespace fanout {
 
-class RunSession;
+class Deployment;
+class ResourceSelection;
+class Workspace;
 class TimelineLegend;
 class TimelineView;
 
@@ -18,7 +20,7 @@ class TimelinePane : public QWidget
     Q_OBJECT
 
 public:
-    explicit TimelinePane(RunSession &session, QWidget *parent = nullptr);
+    explicit TimelinePane(Workspace &workspace, QWidget *parent = nullptr);
 
     TimelineView *view() const { return m_view; }
     QAction *fitAction() const { return m_fit; }
@@ -42,7 +44,9 @@ signals:
     void showLogsRequested(int resource);
 
 private:
-    RunSession &m_session;
+    Workspace &m_workspace;
+    Deployment &m_deployment;
+    ResourceSelection &m_selection;
     TimelineView *m_view = nullptr;
     TimelineLegend *m_legend = nullptr;
     QAction *m_fit = nullptr;

@@ -1,7 +1,10 @@
 #include "ui/timeline/timelineview.h"
 
 #include "engine/support/duration.h"
-#include "models/run/runsession.h"
+#include "engine/plan/plangraph.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
 
 #include <QContextMenuEvent>
@@ -73,10 +76,12 @@ int valueAt(const std::vector<TimelineStep> &steps, qint64 timeMs)
 
 } // namespace
 
-TimelineView::TimelineView(RunSession &session, QWidget *parent)
+TimelineView::TimelineView(Workspace &workspace, QWidget *parent)
     : QAbstractScrollArea(parent)
-    , m_session(session)
-    , m_data(session)
+    , m_workspace(workspace)
+    , m_deployment(workspace.deployment())
+    , m_selection(workspace.selection())
+    , m_data(m_deployment)
 {
     setFocusPolicy(Qt::StrongFocus);
     setMinimumHeight(kHeaderHeight + kMinStripHeight + 4 * kRowHeight);
@@ -86,17 +91,17 @@ TimelineView::TimelineView(RunSession &session, QWidget *parent)
     m_tick.setInterval(kTickIntervalMs);
     connect(&m_tick, &QTimer::timeout, this, &TimelineView::onTick);
 
-    connect(&session, &RunSession::planChanged, this, &TimelineView::onPlanChanged);
-    connect(&session, &RunSession::runStarted, this, &TimelineView::onRunStarted);
-    connect(&session, &RunSession::eventsRecorded, this, &TimelineView::onEventsRecorded);
-    connect(&session, &RunSession::runFinished, this, &TimelineView::onRunFinished);
-    connect(&session, &RunSession::selectionChanged, this, &TimelineView::onSelectionChanged);
+    connect(&m_deployment, &Deployment::planChanged, this, &TimelineView::onPlanChanged);
+    connect(&m_deployment, &Deployment::runStarted, this, &TimelineView::onRunStarted);
+    connect(&m_deployment, &Deployment::eventsRecorded, this, &TimelineView::onEventsRecorded);
+    connect(&m_deployment, &Deployment::runFinished, this, &TimelineView::onRunFinished);
+    connect(&m_selection, &ResourceSelection::currentChanged, this, &TimelineView::onSelectionChanged);
 
     onPlanChanged();
-    if (session.hasRun()) {
+    if (m_deployment.hasRun()) {
         // Opened in the middle of (or after) a run: read what the journal holds so far.
         m_data.catchUp();
-        if (session.isRunning())
+        if (m_deployment.isRunning())
             m_tick.start();
         updateFitExtent();
         relayout();
@@ -116,24 +121,24 @@ void TimelineView::onPlanChanged()
 {
     m_tick.stop();
     m_data.reset();
-    m_selected = m_session.selected();
+    m_selected = m_selection.current();
 
     // The label column fits the longest display name, within reason: long names are elided.
     QFont bold = font();
     bold.setBold(true);
     const QFontMetrics metrics(bold);
     int widest = metrics.horizontalAdvance(QStringLiteral("Running 10000, peak 10000"));
-    for (const Resource &resource : m_session.plan().resources)
+    for (const Resource &resource : m_deployment.plan().resources)
         widest = std::max(widest, metrics.horizontalAdvance(resource.displayName()));
     m_labelWanted = std::clamp(widest + 40, 170, 320);
 
     // Before a run the axis spans what the plan is expected to take.
     m_planEstimateMs = 0;
-    const PlanGraph &graph = m_session.graph();
+    const PlanGraph &graph = m_deployment.graph();
     if (graph.size() > 0 && graph.isAcyclic()) {
         std::vector<qint64> estimates(std::size_t(graph.size()));
         for (int r = 0; r < graph.size(); ++r)
-            estimates[std::size_t(r)] = m_session.estimateMs(r);
+            estimates[std::size_t(r)] = m_deployment.estimateMs(r);
         const std::vector<qint64> paths = graph.remainingPathLengths(estimates);
         m_planEstimateMs = *std::max_element(paths.begin(), paths.end());
     }
@@ -195,8 +200,8 @@ void TimelineView::onTick()
 
 qint64 TimelineView::nowMs() const
 {
-    if (m_session.isRunning())
-        return std::max(m_session.elapsedMs(), m_data.lastEventMs());
+    if (m_deployment.isRunning())
+        return std::max(m_deployment.elapsedMs(), m_data.lastEventMs());
     return m_data.finishedMs() >= 0 ? m_data.finishedMs() : m_data.lastEventMs();
 }
 
@@ -209,13 +214,13 @@ void TimelineView::updateFitExtent()
 {
     if (!m_data.hasRun()) {
         m_fitExtentMs = m_planEstimateMs > 0 ? qint64(double(m_planEstimateMs) * 1.1) : 10'000;
-    } else if (!m_session.isRunning()) {
+    } else if (!m_deployment.isRunning()) {
         m_fitExtentMs = std::max<qint64>(200, qint64(double(nowMs()) * 1.03));
     } else {
         // While running, the axis spans the expected end of the run, so that bars grow across a
         // steady scale; it grows (or shrinks) in steps, not with every tick.
         const qint64 now = nowMs();
-        const qint64 remaining = m_session.estimatedRemainingMs();
+        const qint64 remaining = m_deployment.estimatedRemainingMs();
         const qint64 target = std::max<qint64>(
             1000, std::max(qint64(double(now) * 1.05), remaining >= 0 ? now + remaining : qint64(double(now) * 1.25)));
         if (target > m_fitExtentMs)
@@ -416,7 +421,7 @@ QString TimelineView::toolTipText(int resource, int attempt) const
         return QString();
     if (attempt < 0 || attempt >= m_data.attempts(resource).size())
         return rowToolTip(resource);
-    const Resource &res = m_session.plan().resources[resource];
+    const Resource &res = m_deployment.plan().resources[resource];
     const AttemptRecord &record = m_data.attempts(resource)[attempt];
     QString text = QStringLiteral("<b>%1</b>").arg(res.displayName().toHtmlEscaped());
     if (!res.name.isEmpty())
@@ -442,7 +447,7 @@ QString TimelineView::toolTipText(int resource, int attempt) const
 
 QString TimelineView::rowToolTip(int resource) const
 {
-    const Resource &res = m_session.plan().resources[resource];
+    const Resource &res = m_deployment.plan().resources[resource];
     QString text = QStringLiteral("<b>%1</b>").arg(res.displayName().toHtmlEscaped());
     if (!res.name.isEmpty())
         text += QStringLiteral(" <span style=\"color:#5f6368\">(%1)</span>").arg(res.id.toHtmlEscaped());
@@ -454,7 +459,7 @@ QString TimelineView::rowToolTip(int resource) const
     if (const qint64 since = m_data.readySinceMs(resource); since >= 0)
         text += QStringLiteral("<br>Waiting for a free slot since %1 (%2 so far)")
                     .arg(formatDuration(since), formatDuration(std::max<qint64>(0, nowMs() - since)));
-    const QString reason = m_data.hasRun() ? m_session.status(resource).reason : QString();
+    const QString reason = m_data.hasRun() ? m_deployment.status(resource).reason : QString();
     if (!reason.isEmpty())
         text += QStringLiteral("<br>%1").arg(reason.toHtmlEscaped());
     if (m_data.isCritical(resource))
@@ -724,7 +729,7 @@ void TimelineView::paintLabels(QPainter &painter, int first, int last)
         painter.setFont(r == m_selected ? bold : normal);
         painter.setPen(muted ? kMuted : palette().color(QPalette::Text));
         const QRect text(27, row.top(), m_labelWidth - 27 - 8, kRowHeight);
-        const QString name = m_session.plan().resources[r].displayName();
+        const QString name = m_deployment.plan().resources[r].displayName();
         painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
                          painter.fontMetrics().elidedText(name, Qt::ElideMiddle, text.width()));
     }
@@ -768,7 +773,7 @@ void TimelineView::paintHeader(QPainter &painter, qint64 now, qint64 step)
 
     // Where the run is: a tag on the axis above the "now" (or finish) line.
     if (m_data.hasRun()) {
-        const QString tag = m_session.isRunning() ? formatDuration(now)
+        const QString tag = m_deployment.isRunning() ? formatDuration(now)
                                                   : QStringLiteral("done in %1").arg(formatDuration(now));
         QFont bold = small;
         bold.setBold(true);
@@ -806,7 +811,7 @@ void TimelineView::paintStrip(QPainter &painter, qint64 now)
 
     const std::vector<TimelineStep> &running = m_data.runningSteps();
     const std::vector<TimelineStep> &limits = m_data.limitSteps();
-    const int limitNow = limits.empty() ? m_session.parallelism() : limits.back().value;
+    const int limitNow = limits.empty() ? m_deployment.parallelism() : limits.back().value;
     const int runningNow = running.empty() ? 0 : running.back().value;
     const int peak = m_data.maxRunning();
     const int scale = std::max({1, m_data.maxLimit(), peak, limitNow});
@@ -918,7 +923,7 @@ void TimelineView::paintNowLine(QPainter &painter, qint64 now)
     const double x = std::round(xOf(now)) + 0.5;
     if (x < m_labelWidth || x > viewport()->width())
         return;
-    const bool running = m_session.isRunning();
+    const bool running = m_deployment.isRunning();
     painter.setPen(QPen(kNow, running ? 1.5 : 1.0, running ? Qt::SolidLine : Qt::DashLine));
     painter.drawLine(QPointF(x, kHeaderHeight - 3), QPointF(x, viewport()->height()));
 }
@@ -979,7 +984,7 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     if (event->button() == Qt::LeftButton || event->button() == Qt::RightButton) {
         const Hit hit = hitTest(event->position().toPoint());
         if (hit.resource >= 0)
-            m_session.select(hit.resource);
+            m_selection.select(hit.resource);
     }
     QAbstractScrollArea::mousePressEvent(event);
 }
@@ -997,10 +1002,10 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
 QMenu *TimelineView::createContextMenu(int resource, QWidget *parent)
 {
     auto *menu = new QMenu(parent);
-    const QString id = m_session.plan().resources[resource].id;
+    const QString id = m_deployment.plan().resources[resource].id;
     QAction *retry = menu->addAction(QStringLiteral("Retry"));
-    retry->setEnabled(m_session.canRetry(resource));
-    connect(retry, &QAction::triggered, this, [this, id] { m_session.retry({id}); });
+    retry->setEnabled(m_deployment.canRetry(resource));
+    connect(retry, &QAction::triggered, this, [this, id] { m_deployment.retry({id}); });
     QAction *logs = menu->addAction(QStringLiteral("Show logs"));
     connect(logs, &QAction::triggered, this, [this, resource] { emit showLogsRequested(resource); });
     return menu;
@@ -1024,7 +1029,7 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
     }
     if (next == -2)
         return QAbstractScrollArea::keyPressEvent(event);
-    m_session.select(std::clamp(next, 0, n - 1));
+    m_selection.select(std::clamp(next, 0, n - 1));
     event->accept();
 }
 

@@ -12,7 +12,9 @@ class QPainter;
 
 namespace fanout {
 
-class RunSession;
+class Deployment;
+class ResourceSelection;
+class Workspace;
 
 // The run as a sequence diagram: a row per resource in plan order, a bar per attempt (the wait for
 // a slot, the run, how it ended), a "now" line, the critical path, and under the rows a strip of
@@ -32,7 +34,7 @@ public:
         int attempt = -1;
     };
 
-    explicit TimelineView(RunSession &session, QWidget *parent = nullptr);
+    explicit TimelineView(Workspace &workspace, QWidget *parent = nullptr);
     ~TimelineView() override;
 
     const TimelineData &data() const { return m_data; }
@@ -121,7 +123,9 @@ private:
     QString stripToolTip(const QPoint &pos) const;
     QString rowToolTip(int resource) const;
 
-    RunSession &m_session;
+    Workspace &m_workspace;
+    Deployment &m_deployment;
+    ResourceSelection &m_selection;
     TimelineData m_data;
     QTimer m_tick;               // repaints the growing bars and the "now" line while running
     double m_msPerPx = 10.0;

@@ -1,0 +1,486 @@
+#include "engine/run/deployment.h"
+
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/plangraph.h"
+#include "engine/run/runreport.h"
+#include "engine/run/scheduler.h"
+#include "engine/run/staterecorder.h"
+#include "engine/state/destroyplan.h"
+#include "engine/support/atomicfile.h"
+
+#include <QFileInfo>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace fanout {
+
+namespace {
+
+QString errorLines(const Diagnostics &diagnostics, const QString &file)
+{
+    QStringList lines;
+    for (const Diagnostic &d : diagnostics) {
+        if (d.isError())
+            lines.append(d.toString(file));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+Deployment::Deployment(const ExecutorRegistry &registry, QObject *parent)
+    : QObject(parent)
+    , m_registry(registry)
+    , m_scheduler(std::make_unique<Scheduler>(registry))
+    , m_graph(std::make_unique<PlanGraph>(m_shown))
+{
+    connect(m_scheduler.get(), &Scheduler::eventsRecorded, this, &Deployment::onEvents);
+    connect(m_scheduler.get(), &Scheduler::finished, this, &Deployment::onFinished);
+}
+
+Deployment::~Deployment() = default;
+
+bool Deployment::open(const Plan &plan, const QString &planFile, const QString &statePath)
+{
+    Q_ASSERT(!isRunning());
+    m_recorder.reset();
+    m_pending.reset();
+    m_planFile = planFile;
+    m_target = plan;
+    m_statePath = statePath;
+    m_state = DeploymentState();
+    m_stateDiagnostics.clear();
+    if (!statePath.isEmpty()) {
+        DeploymentState::ReadResult read = DeploymentState::read(statePath);
+        m_stateDiagnostics = read.diagnostics;
+        // Not used, and never overwritten: running would forget what it records.
+        if (!read.hasErrors())
+            m_state = std::move(read.state);
+    }
+    adoptRunSettings(plan, true);
+    show(plan, false);
+    return isStateReadable();
+}
+
+void Deployment::setPlan(const Plan &plan)
+{
+    if (isRunning()) {
+        m_pending = plan;
+        return;
+    }
+    adoptRunSettings(plan, false);
+    m_target = plan;
+    m_pending.reset();
+    m_recorder.reset();
+    show(plan, false);
+}
+
+void Deployment::adoptRunSettings(const Plan &plan, bool always)
+{
+    // What the user set for this session (the toolbar, -j) stays, unless the plan's own value is new.
+    if (always || plan.parallelism != m_target.parallelism)
+        setParallelism(plan.parallelism);
+    if (always || plan.failFast != m_target.failFast)
+        setFailFast(plan.failFast);
+}
+
+void Deployment::show(const Plan &plan, bool teardown)
+{
+    m_shown = plan;
+    m_teardown = teardown;
+    m_graph = std::make_unique<PlanGraph>(m_shown);
+    m_estimates.clear();
+    m_estimates.reserve(m_shown.resources.size());
+    for (const Resource &resource : std::as_const(m_shown.resources))
+        m_estimates.push_back(m_registry.estimateMs(resource));
+    m_hasRun = false;
+    ++m_generation;
+    updateProvisioning();
+    emit planChanged();
+}
+
+void Deployment::updateProvisioning()
+{
+    // A teardown has nothing up to date; an unreadable state is not used.
+    m_provisioning = m_teardown ? ProvisioningPlan() : ProvisioningPlan::build(m_shown, m_state);
+}
+
+QString Deployment::stateError() const
+{
+    return errorLines(m_stateDiagnostics, m_statePath);
+}
+
+Expected<void> Deployment::moveState(const QString &path)
+{
+    if (path == m_statePath)
+        return {};
+    if (isRunning())
+        return unexpected(tr("a run is in progress"));
+    if (!isStateReadable())
+        return unexpected(tr("the state file %1 cannot be read").arg(m_statePath));
+    if (QFileInfo::exists(path))
+        return unexpected(tr("%1 already exists and is not overwritten").arg(path));
+    if (!m_state.isEmpty()) {
+        if (const Expected<void> saved = m_state.save(path); !saved)
+            return unexpected(tr("cannot write %1: %2").arg(path, saved.error()));
+    }
+    m_statePath = path;
+    return {};
+}
+
+QString Deployment::stateSaveError() const
+{
+    return m_recorder ? m_recorder->lastError() : QString();
+}
+
+Expected<void> Deployment::saveState()
+{
+    if (m_recorder) {
+        if (!m_recorder->save())
+            return unexpected(m_recorder->lastError());
+        return {};
+    }
+    return saveStateNow();
+}
+
+Expected<void> Deployment::saveStateNow()
+{
+    if (m_statePath.isEmpty())
+        return {};
+    return m_state.save(m_statePath);
+}
+
+int Deployment::recordedCount() const
+{
+    return m_recorder ? m_recorder->recorded() : 0;
+}
+
+ProvisioningPlan Deployment::preview(const QStringList &replace, bool all) const
+{
+    return ProvisioningPlan::build(m_target, isStateReadable() ? m_state : DeploymentState(), replace, all);
+}
+
+bool Deployment::isProvisioned(int resource) const
+{
+    return resource >= 0 && resource < m_provisioning.changes.size()
+        && m_provisioning.changes[resource] == DeploymentState::Change::UpToDate;
+}
+
+QString Deployment::provisioningSummary() const
+{
+    return tr("%1 to create, %2 to replace, %3 up to date")
+        .arg(m_provisioning.toCreate)
+        .arg(m_provisioning.changed + m_provisioning.forced)
+        .arg(m_provisioning.upToDate);
+}
+
+QStringList Deployment::orphans() const
+{
+    return m_state.orphans(m_target);
+}
+
+int Deployment::destroyCount() const
+{
+    return isStateReadable() ? m_state.size() : 0;
+}
+
+void Deployment::setParallelism(int limit)
+{
+    limit = std::max(1, limit);
+    if (limit == m_parallelism)
+        return;
+    m_parallelism = limit;
+    if (m_hasRun)
+        m_scheduler->setParallelism(limit);
+    emit parallelismChanged(limit);
+}
+
+void Deployment::setFailFast(bool failFast)
+{
+    if (failFast == m_failFast)
+        return;
+    m_failFast = failFast;
+    if (m_hasRun)
+        m_scheduler->setFailFast(failFast);
+    emit failFastChanged(failFast);
+}
+
+void Deployment::setSeed(std::optional<quint64> seed)
+{
+    m_seed = seed;
+}
+
+bool Deployment::provision(const ProvisionRequest &request)
+{
+    if (isRunning() || !isStateReadable())
+        return false;
+    // After a teardown, the plan comes back: what was destroyed is to be created again.
+    if (m_teardown)
+        show(m_target, false);
+    if (m_target.resources.isEmpty())
+        return false;
+    ProvisioningPlan provisioning = ProvisioningPlan::build(m_target, m_state, request.replace, request.all);
+    if (provisioning.toRun() == 0 && !request.evenIfUpToDate)
+        return false;
+    m_provisioning = provisioning;
+    return startRun(m_target, false, provisioning.provisioned, {});
+}
+
+Deployment::Teardown Deployment::planTeardown()
+{
+    Teardown result;
+    const auto refuse = [&result](Teardown::Refusal refusal, const QString &message) {
+        result.outcome = Teardown::Outcome::Refused;
+        result.refusal = refusal;
+        result.message = message;
+        return result;
+    };
+    if (isRunning())
+        return refuse(Teardown::Refusal::Running, tr("A run is in progress"));
+    if (!isStateReadable())
+        return refuse(Teardown::Refusal::StateUnreadable, tr("Cannot read the state file:\n%1").arg(stateError()));
+    if (m_state.isEmpty()) {
+        result.outcome = Teardown::Outcome::NothingRecorded;
+        return result;
+    }
+    // Destroying is not undoable: the state of another plan (a wrong --state) must not be torn
+    // down by mistake. After a rename, a run records the new name.
+    if (!m_state.planName().isEmpty() && m_state.planName() != m_target.name) {
+        return refuse(Teardown::Refusal::OtherPlan, tr("The state file %1 records the plan \"%2\", not \"%3\"; nothing was destroyed.")
+                                                        .arg(m_statePath, m_state.planName(), m_target.name));
+    }
+    DestroyPlan teardown = DestroyPlan::build(m_target, m_state);
+    // The destroy actions come from the state file, which may be older than this Fanout or edited
+    // by hand: checked as a plan's resources are, before anything is torn down.
+    const Diagnostics problems = teardown.check(m_registry);
+    if (errorCount(problems) > 0) {
+        result.problems = problems;
+        return refuse(Teardown::Refusal::InvalidActions,
+                      tr("Nothing was destroyed; fix these destroy actions:\n%1")
+                          .arg(errorLines(problems, m_statePath.isEmpty() ? m_planFile : m_statePath)));
+    }
+    for (const QString &id : std::as_const(teardown.forgotten))
+        m_state.remove(id);
+    result.forgotten = teardown.forgotten;
+    if (!teardown.forgotten.isEmpty()) {
+        if (const Expected<void> saved = saveStateNow(); !saved)
+            return refuse(Teardown::Refusal::StateNotSaved, tr("Cannot write the state file %1: %2").arg(m_statePath, saved.error()));
+    }
+    if (teardown.plan.resources.isEmpty()) {
+        result.outcome = Teardown::Outcome::OnlyForgotten;
+        show(m_target, false); // the plan again, with everything to create
+        return result;
+    }
+    show(teardown.plan, true);
+    m_teardownOutputs = teardown.knownOutputs;
+    result.outcome = Teardown::Outcome::Ready;
+    return result;
+}
+
+bool Deployment::startTeardown()
+{
+    if (!m_teardown || m_hasRun || isRunning())
+        return false;
+    return startRun(m_shown, true, {}, m_teardownOutputs);
+}
+
+Deployment::Teardown Deployment::destroy()
+{
+    Teardown teardown = planTeardown();
+    if (teardown.outcome == Teardown::Outcome::Ready && !startTeardown()) {
+        teardown.outcome = Teardown::Outcome::Refused;
+        teardown.refusal = Teardown::Refusal::Running;
+        teardown.message = tr("The teardown could not start");
+    }
+    return teardown;
+}
+
+bool Deployment::startRun(const Plan &plan, bool teardown, QMap<int, QMap<QString, QString>> provisioned,
+                          QMap<int, QMap<QString, QString>> knownOutputs)
+{
+    RunOptions options;
+    options.parallelism = m_parallelism;
+    options.failFast = m_failFast;
+    options.seed = m_seed;
+    options.provisioned = std::move(provisioned);
+    options.knownOutputs = std::move(knownOutputs);
+    m_recorder = std::make_unique<StateRecorder>(*m_scheduler, m_state, m_statePath,
+                                                 teardown ? StateRecorder::Mode::Destroy : StateRecorder::Mode::Create);
+    connect(m_recorder.get(), &StateRecorder::saveFailed, this, &Deployment::stateSaveFailed);
+    m_state.setPlanName(m_target.name);
+    // The scheduler announces the run's first events from within start(): by then status() and
+    // journal() must already be this run's.
+    const bool hadRun = m_hasRun;
+    m_hasRun = true;
+    if (!m_scheduler->start(plan, options)) {
+        m_hasRun = hadRun;
+        m_recorder.reset();
+        return false;
+    }
+    emit runStarted();
+    return true;
+}
+
+void Deployment::onEvents(const QList<RunEvent> &events)
+{
+    // The state first: it is what a crash right after this burst must not lose.
+    if (m_recorder)
+        m_recorder->onEvents(events);
+    // A retry of a finished run starts it again: what shows the run treats that like a start.
+    for (const RunEvent &event : events) {
+        if (event.kind == RunEvent::Kind::RunResumed)
+            emit runStarted();
+    }
+    emit eventsRecorded(events);
+}
+
+void Deployment::onFinished()
+{
+    // The recorder has seen the run's last events (flushed before finished()): what is up to date
+    // now is what the next run would skip.
+    updateProvisioning();
+    emit runFinished();
+    // Edits made during the run are shown once it is over, with what the run left in the state.
+    if (m_pending && !isRunning()) {
+        const Plan plan = *std::exchange(m_pending, std::nullopt);
+        setPlan(plan);
+    }
+}
+
+void Deployment::cancel()
+{
+    if (isRunning())
+        m_scheduler->cancel();
+}
+
+int Deployment::retry(const QStringList &ids)
+{
+    return m_hasRun ? m_scheduler->retry(ids) : 0;
+}
+
+int Deployment::retryFailed()
+{
+    return retry(failedIds());
+}
+
+int Deployment::retryWithDependents(int resource)
+{
+    if (!canRetry(resource))
+        return 0;
+    QStringList ids{m_shown.resources[resource].id};
+    for (int r : m_graph->downstream(resource)) {
+        if (canRetry(r))
+            ids.append(m_shown.resources[r].id);
+    }
+    return retry(ids);
+}
+
+QStringList Deployment::failedIds() const
+{
+    return m_hasRun ? m_scheduler->failedIds() : QStringList();
+}
+
+bool Deployment::canRetry(int resource) const
+{
+    if (!m_hasRun || resource < 0 || resource >= resourceCount())
+        return false;
+    const ResourceState s = state(resource);
+    return s == ResourceState::Failed || s == ResourceState::Cancelled;
+}
+
+bool Deployment::isRunning() const
+{
+    return m_hasRun && m_scheduler->isRunning();
+}
+
+bool Deployment::isCancelling() const
+{
+    return isRunning() && m_scheduler->isCancelling();
+}
+
+ResourceStatus Deployment::status(int resource) const
+{
+    if (m_hasRun)
+        return m_scheduler->status(resource);
+    ResourceStatus status;
+    if (const auto it = m_provisioning.provisioned.constFind(resource); it != m_provisioning.provisioned.cend()) {
+        // As the scheduler will start it.
+        status.state = ResourceState::Succeeded;
+        status.reason = QStringLiteral("up to date: provisioned by an earlier run");
+        status.outputs = *it;
+    }
+    return status;
+}
+
+ResourceState Deployment::state(int resource) const
+{
+    if (m_hasRun)
+        return m_scheduler->status(resource).state;
+    return m_provisioning.isUpToDate(resource) ? ResourceState::Succeeded : ResourceState::Pending;
+}
+
+int Deployment::count(ResourceState state) const
+{
+    if (m_hasRun)
+        return m_scheduler->count(state);
+    const int upToDate = int(m_provisioning.provisioned.size());
+    if (state == ResourceState::Succeeded)
+        return upToDate;
+    return state == ResourceState::Pending ? resourceCount() - upToDate : 0;
+}
+
+qint64 Deployment::elapsedMs() const
+{
+    return m_hasRun ? m_scheduler->elapsedMs() : 0;
+}
+
+const std::vector<RunEvent> &Deployment::journal() const
+{
+    static const std::vector<RunEvent> none;
+    return m_hasRun ? m_scheduler->journal() : none;
+}
+
+qint64 Deployment::estimatedRemainingMs() const
+{
+    if (!m_hasRun)
+        return -1;
+    if (!isRunning())
+        return 0;
+    // What is left of each resource: nothing once final, the rest of its estimate while running.
+    const int n = resourceCount();
+    const qint64 now = elapsedMs();
+    std::vector<qint64> left(n, 0);
+    qint64 work = 0;
+    for (int r = 0; r < n; ++r) {
+        const ResourceStatus &s = m_scheduler->status(r);
+        if (isFinal(s.state))
+            continue;
+        left[r] = m_estimates[r];
+        if (s.state == ResourceState::Running && !s.attempts.isEmpty())
+            left[r] = std::max<qint64>(0, m_estimates[r] - (now - s.attempts.constLast().startMs));
+        work += left[r];
+    }
+    const std::vector<qint64> paths = m_graph->remainingPathLengths(left);
+    const qint64 longest = paths.empty() ? 0 : *std::max_element(paths.begin(), paths.end());
+    return std::max(longest, work / std::max(1, m_parallelism));
+}
+
+Expected<void> Deployment::writeReport(const QString &path) const
+{
+    const std::string json = RunReport::toJson(*m_scheduler, m_planFile).dump(2) + '\n';
+    return AtomicFile::write(path, QByteArray::fromStdString(json));
+}
+
+Expected<void> Deployment::writeJUnit(const QString &path) const
+{
+    return AtomicFile::write(path, RunReport::toJUnit(*m_scheduler));
+}
+
+QString Deployment::outcome() const
+{
+    return RunReport::outcome(*m_scheduler);
+}
+
+} // namespace fanout

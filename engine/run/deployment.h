@@ -1,0 +1,212 @@
+#pragma once
+
+#include "engine/plan/plan.h"
+#include "engine/run/resourcestatus.h"
+#include "engine/run/runevent.h"
+#include "engine/state/deploymentstate.h"
+#include "engine/state/provisioningplan.h"
+#include "engine/support/diagnostic.h"
+#include "engine/support/expected.h"
+
+#include <QMap>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace fanout {
+
+class ExecutorRegistry;
+class PlanGraph;
+class Scheduler;
+class StateRecorder;
+
+// A plan's deployment: the plan, what its state file says exists, and its runs. The one flow behind
+// `fanout run`, `fanout destroy` and every run action of the dashboard: it reads and checks the
+// state file, works out what to provision (create, replace, up to date), runs the plan or its
+// teardown on a Scheduler, records what succeeds in the state file as it goes, retries, cancels
+// and writes the reports. Lives on one thread (the GUI's, or the command line's).
+//
+// Before a run, what the state says was provisioned from the same definition shows as succeeded
+// ("up to date"), as a run will start it. A run takes a snapshot of the plan when it starts:
+// setPlan() during a run changes the plan of the next one, shown once the run is over.
+class Deployment : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Deployment(const ExecutorRegistry &registry, QObject *parent = nullptr);
+    ~Deployment() override;
+
+    // --- The plan and its state file
+
+    // Starts over with `plan` (free of validation errors) and its parallelism and fail-fast;
+    // `planFile` is what reports and messages call it ("deploy.json", "demo (built in)").
+    // `statePath` is its state file, read now; empty keeps the state in memory only (the built-in
+    // demo). False when the state file cannot be read (stateDiagnostics() say why): the plan is
+    // shown, but nothing runs and the file is never overwritten. Not during a run.
+    bool open(const Plan &plan, const QString &planFile, const QString &statePath);
+    // The plan as edited since: the state is not read again, and the run settings stay (unless the
+    // plan's own parallelism or fail-fast changed). During a run it waits for the run to end.
+    void setPlan(const Plan &plan);
+    // What is shown and run: the plan, or the teardown of what the state records (isTeardown()).
+    // During a run, the plan the run started with.
+    const Plan &plan() const { return m_shown; }
+    // The plan to provision, as last given to open() or setPlan().
+    const Plan &targetPlan() const { return m_target; }
+    QString planFile() const { return m_planFile; }
+    void setPlanFile(const QString &planFile) { m_planFile = planFile; } // saved under another name
+    const PlanGraph &graph() const { return *m_graph; }
+    // Changes each time another plan is shown (planChanged()): what was computed for the plan
+    // shown can tell whether it still is.
+    quint64 planGeneration() const { return m_generation; }
+    int resourceCount() const { return int(m_shown.resources.size()); }
+    // The expected duration of each resource's attempt (its estimate, else its executor's guess).
+    qint64 estimateMs(int resource) const { return m_estimates[resource]; }
+
+    const DeploymentState &deploymentState() const { return m_state; }
+    QString statePath() const { return m_statePath; } // empty: in memory only
+    bool isStateReadable() const { return errorCount(m_stateDiagnostics) == 0; }
+    const Diagnostics &stateDiagnostics() const { return m_stateDiagnostics; }
+    QString stateError() const; // "FILE:LINE:COL: error: ..." lines; empty when readable
+    // Keeps the state in `path` from now on (Save As moves the plan): what it records so far is
+    // written there first. Refused during a run, when the state cannot be read, when `path`
+    // already holds a file, or when it cannot be written.
+    Expected<void> moveState(const QString &path);
+    // Set when the state file cannot be written during a run; empty once a save succeeds again.
+    QString stateSaveError() const;
+    Expected<void> saveState(); // tries again now
+    int recordedCount() const;  // resources the last run recorded in (or removed from) the state
+
+    // --- What a run would do
+
+    // Which resources a run would provision given the state: `replace` and `all` run up-to-date
+    // ones again (--replace ID, --all).
+    ProvisioningPlan preview(const QStringList &replace = {}, bool all = false) const;
+    const ProvisioningPlan &provisioning() const { return m_provisioning; } // of the plan shown
+    bool isProvisioned(int resource) const; // up to date: in the state with the same definition
+    QString provisioningSummary() const;    // "3 to create, 1 to replace, 26 up to date"
+    // Ids the state holds that the plan no longer has: kept, and torn down by destroy().
+    QStringList orphans() const;
+    int destroyCount() const; // what destroy() would tear down or forget
+
+    int parallelism() const { return m_parallelism; }
+    bool failFast() const { return m_failFast; }
+    void setParallelism(int limit); // at once in a running run
+    void setFailFast(bool failFast);
+    void setSeed(std::optional<quint64> seed); // for simulated resources; the plan's when not set
+
+    // --- Actions
+
+    struct ProvisionRequest
+    {
+        QStringList replace;         // run these again although up to date (--replace ID)
+        bool all = false;            // run everything again (--all)
+        bool evenIfUpToDate = false; // run (and finish at once) with nothing to do, to report it
+    };
+    // Runs what is new or changed (after a teardown, the plan comes back first). False, with
+    // nothing started, during a run, when the state cannot be read, for an empty plan, or when
+    // everything is up to date (unless asked to run anyway).
+    bool provision(const ProvisionRequest &request);
+    bool start() { return provision({}); }
+    bool startAll() { return provision({{}, true}); }
+    bool replace(const QStringList &ids) { return provision({ids}); }
+
+    // What destroying found, and what it did about it.
+    struct Teardown
+    {
+        enum class Outcome : quint8 {
+            Ready,           // the teardown plan is shown; startTeardown() runs it
+            NothingRecorded, // the state records nothing
+            OnlyForgotten,   // everything recorded had no destroy action: forgotten, nothing to run
+            Refused,         // nothing was done: see `refusal`
+        };
+        enum class Refusal : quint8 { None, Running, StateUnreadable, OtherPlan, InvalidActions, StateNotSaved };
+
+        Outcome outcome = Outcome::Refused;
+        Refusal refusal = Refusal::None;
+        QString message;       // Refused: why, as a sentence for the user
+        Diagnostics problems;  // InvalidActions: the destroy actions' errors, paths in the state file
+        QStringList forgotten; // recorded without a destroy action: removed from the state
+    };
+    // Prepares tearing down what the state records, in reverse dependency order (like `fanout
+    // destroy`): checks the destroy actions, forgets (and saves) the entries that have none, and
+    // shows the teardown plan. Refuses a state file that records another plan.
+    Teardown planTeardown();
+    bool startTeardown(); // runs the teardown planTeardown() prepared
+    // Both at once, as the dashboard's Destroy does; Ready means the teardown run has started.
+    Teardown destroy();
+
+    void cancel();
+    // Runs these failed (or cancelled) resources again within the run. How many were retried.
+    int retry(const QStringList &ids);
+    int retryFailed();
+    int retryWithDependents(int resource); // it and what failed or was cancelled downstream of it
+    QStringList failedIds() const;
+    bool canRetry(int resource) const;     // failed or cancelled in the run
+
+    // --- The run
+
+    const Scheduler &scheduler() const { return *m_scheduler; }
+    bool hasRun() const { return m_hasRun; } // a run of the plan shown has started
+    bool isRunning() const;
+    bool isCancelling() const;
+    bool isTeardown() const { return m_teardown; }
+    ResourceStatus status(int resource) const; // before a run: pending, or up to date
+    ResourceState state(int resource) const;
+    int count(ResourceState state) const;
+    qint64 elapsedMs() const; // 0 before a run
+    const std::vector<RunEvent> &journal() const;
+    // Estimated time until the run is done (remaining critical path and work against the limit),
+    // -1 when unknown.
+    qint64 estimatedRemainingMs() const;
+
+    // The run's reports (docs/report-format.md): JSON, and JUnit XML with one test case per resource.
+    Expected<void> writeReport(const QString &path) const;
+    Expected<void> writeJUnit(const QString &path) const;
+    QString outcome() const; // "succeeded", "failed" or "cancelled"
+
+signals:
+    void planChanged();
+    void runStarted(); // also when a retry starts a finished run again
+    void eventsRecorded(const QList<fanout::RunEvent> &events);
+    void runFinished();
+    void parallelismChanged(int limit);
+    void failFastChanged(bool failFast);
+    void stateSaveFailed(const QString &error);
+
+private:
+    void show(const Plan &plan, bool teardown);
+    void adoptRunSettings(const Plan &plan, bool always);
+    bool startRun(const Plan &plan, bool teardown, QMap<int, QMap<QString, QString>> provisioned,
+                  QMap<int, QMap<QString, QString>> knownOutputs);
+    void onEvents(const QList<RunEvent> &events);
+    void onFinished();
+    void updateProvisioning();
+    Expected<void> saveStateNow();
+
+    const ExecutorRegistry &m_registry;
+    std::unique_ptr<Scheduler> m_scheduler;
+    Plan m_target;
+    Plan m_shown;
+    QString m_planFile;
+    std::optional<Plan> m_pending; // given during a run: shown when it is over
+    std::unique_ptr<PlanGraph> m_graph;
+    std::vector<qint64> m_estimates;
+    DeploymentState m_state;
+    QString m_statePath;
+    Diagnostics m_stateDiagnostics;
+    ProvisioningPlan m_provisioning;
+    QMap<int, QMap<QString, QString>> m_teardownOutputs; // for ${self.outputs.KEY} in destroy actions
+    std::unique_ptr<StateRecorder> m_recorder;
+    std::optional<quint64> m_seed;
+    int m_parallelism = 10;
+    bool m_failFast = false;
+    bool m_teardown = false;
+    bool m_hasRun = false;
+    quint64 m_generation = 0;
+};
+
+} // namespace fanout

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+class QDockWidget;
+class QMainWindow;
+class QMenu;
+class QWidget;
+
+namespace fanout {
+
+// Where the dashboard's panes go around the graph, in one place for the first layout and for
+// View → Reset Layout: the resources table above the Inspector in a right column that runs the
+// window's full height; the timeline beside the logs below the graph, and Problems as a tab of
+// the logs. Saved with the window's geometry when it closes and restored when it opens (QSettings),
+// unless the layout's version has changed since.
+class DockLayout
+{
+public:
+    struct Panes
+    {
+        QWidget *resources;
+        QWidget *inspector;
+        QWidget *timeline;
+        QWidget *logs;
+        QWidget *problems;
+    };
+
+    DockLayout(QMainWindow &window, const Panes &panes);
+
+    void reset();         // every pane back where the first layout puts it, shown and docked
+    void restore();       // as the window was last closed
+    void save() const;
+    void addToggles(QMenu *menu) const; // View: one checkable action per pane
+
+    QDockWidget *resources() const { return m_resources; }
+    QDockWidget *inspector() const { return m_inspector; }
+    QDockWidget *timeline() const { return m_timeline; }
+    QDockWidget *logs() const { return m_logs; }
+    QDockWidget *problems() const { return m_problems; }
+
+private:
+    QDockWidget *addPane(const QString &title, const QString &objectName, QWidget *widget);
+    void arrange();
+    QList<QDockWidget *> docks() const;
+
+    QMainWindow &m_window;
+    QDockWidget *m_resources;
+    QDockWidget *m_inspector;
+    QDockWidget *m_timeline;
+    QDockWidget *m_logs;
+    QDockWidget *m_problems;
+};
+
+} // namespace fanout

@@ -1,0 +1,261 @@
+#include "ui/window/runactions.h"
+
+#include "engine/executors/executorregistry.h"
+#include "engine/run/deployment.h"
+#include "models/plan/plandocument.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
+#include "models/run/statestyle.h"
+#include "ui/dialogs/mappingdialog.h"
+
+#include <QAction>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QUndoStack>
+
+#include <algorithm>
+
+namespace fanout {
+
+RunActions::RunActions(Workspace &workspace, QMainWindow &window)
+    : QObject(&window)
+    , m_workspace(workspace)
+    , m_window(window)
+{
+    createActions();
+    Deployment &deployment = workspace.deployment();
+    for (const auto signal : {&Deployment::planChanged, &Deployment::runStarted})
+        connect(&deployment, signal, this, &RunActions::updateActions);
+    connect(&deployment, &Deployment::runFinished, this, &RunActions::runFinished);
+    connect(&deployment, &Deployment::eventsRecorded, this, [this](const QList<RunEvent> &events) {
+        if (std::any_of(events.cbegin(), events.cend(), [](const RunEvent &e) { return e.kind != RunEvent::Kind::Log; }))
+            updateActions();
+    });
+    connect(&deployment, &Deployment::stateSaveFailed, this, [this](const QString &error) {
+        showStatus(tr("Cannot write the state file %1: %2 (tried again after every resource)").arg(m_workspace.deployment().statePath(), error), 15000);
+    });
+    connect(&deployment, &Deployment::parallelismChanged, m_parallelism, &QSpinBox::setValue);
+    connect(&deployment, &Deployment::failFastChanged, m_failFast, &QAction::setChecked);
+    connect(&workspace.selection(), &ResourceSelection::changed, this, &RunActions::updateActions);
+    // After the stack has counted the step (a plan left with errors by an edit must not run).
+    connect(workspace.document().undoStack(), &QUndoStack::indexChanged, this, &RunActions::updateActions);
+}
+
+void RunActions::createActions()
+{
+    Deployment &deployment = m_workspace.deployment();
+    m_run = new QAction(StateStyle::icon(ResourceState::Running), tr("&Run"), this);
+    m_run->setShortcut(Qt::Key_F5);
+    m_run->setToolTip(tr("Provision every resource, in parallel (F5)"));
+    connect(m_run, &QAction::triggered, this, &RunActions::run);
+    m_cancel = new QAction(StateStyle::icon(ResourceState::Cancelled), tr("&Cancel"), this);
+    m_cancel->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    m_cancel->setToolTip(tr("Start nothing new and stop what is running (Shift+F5)"));
+    connect(m_cancel, &QAction::triggered, &deployment, &Deployment::cancel);
+    m_retryFailed = new QAction(StateStyle::icon(ResourceState::RetryWait), tr("Retry &Failed"), this);
+    m_retryFailed->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_retryFailed->setToolTip(tr("Run every failed resource again; what was skipped because of them continues (Ctrl+Shift+R)"));
+    connect(m_retryFailed, &QAction::triggered, &deployment, &Deployment::retryFailed);
+    m_runAll = new QAction(tr("Run &All Again"), this);
+    m_runAll->setToolTip(tr("Run every resource again, up to date or not"));
+    connect(m_runAll, &QAction::triggered, &deployment, &Deployment::startAll);
+    m_replaceSelected = new QAction(tr("Re&place Selected"), this);
+    m_replaceSelected->setToolTip(tr("Run the selected resource again although it is up to date"));
+    connect(m_replaceSelected, &QAction::triggered, this, &RunActions::replaceSelected);
+    m_destroy = new QAction(StateStyle::icon(ResourceState::Failed), tr("&Destroy…"), this);
+    connect(m_destroy, &QAction::triggered, this, [this] { destroyDeployment(); });
+    m_failFast = new QAction(tr("Stop at First &Failure"), this);
+    m_failFast->setCheckable(true);
+    m_failFast->setToolTip(tr("Fail fast: once a resource has failed, start nothing new"));
+    connect(m_failFast, &QAction::toggled, &deployment, &Deployment::setFailFast);
+    m_mapping = new QAction(tr("Executor &Mapping…"), this);
+    m_mapping->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    connect(m_mapping, &QAction::triggered, this, &RunActions::editMapping);
+
+    m_parallelism = new QSpinBox;
+    m_parallelism->setRange(1, 1000);
+    m_parallelism->setValue(deployment.parallelism());
+    m_parallelism->setToolTip(tr("How many resources may run at once; a change takes effect at once, also during a run"));
+    connect(m_parallelism, &QSpinBox::valueChanged, &deployment, &Deployment::setParallelism);
+}
+
+void RunActions::fillMenu(QMenu *menu)
+{
+    menu->addAction(m_run);
+    menu->addAction(m_cancel);
+    menu->addAction(m_retryFailed);
+    menu->addSeparator();
+    menu->addAction(m_runAll);
+    menu->addAction(m_replaceSelected);
+    menu->addAction(m_destroy);
+    menu->addSeparator();
+    menu->addAction(m_failFast);
+    menu->addSeparator();
+    menu->addAction(m_mapping);
+}
+
+void RunActions::fillToolBar(QToolBar *bar)
+{
+    bar->addAction(m_run);
+    bar->addAction(m_cancel);
+    bar->addAction(m_retryFailed);
+    bar->addAction(m_destroy);
+    bar->addSeparator();
+    auto *limitLabel = new QLabel(tr("Parallelism "));
+    limitLabel->setBuddy(m_parallelism);
+    bar->addWidget(limitLabel);
+    bar->addWidget(m_parallelism);
+    bar->addSeparator();
+    bar->addAction(m_failFast);
+}
+
+void RunActions::showStatus(const QString &message, int timeoutMs)
+{
+    m_window.statusBar()->showMessage(message, timeoutMs);
+}
+
+void RunActions::updateActions()
+{
+    const Deployment &deployment = m_workspace.deployment();
+    const PlanDocument &document = m_workspace.document();
+    const bool running = deployment.isRunning();
+    const bool hasPlan = deployment.resourceCount() > 0;
+    const bool readable = deployment.isStateReadable();
+    const QString unreadable = tr("The state file cannot be read, so nothing can run:\n%1").arg(deployment.stateError());
+    // An edit that left errors: the panes still show the plan before it, which must not run.
+    const bool editErrors = !running && document.undoStack()->index() > 0 && document.hasErrors();
+    QString firstError;
+    for (const Diagnostic &d : document.diagnostics()) {
+        if (editErrors && d.isError()) {
+            firstError = tr("The plan has %n error(s); fix them or undo the edit:\n%1\nView → Problems lists every one.", nullptr,
+                            errorCount(document.diagnostics()))
+                             .arg(d.toString());
+            break;
+        }
+    }
+    const bool canRun = hasPlan && !running && readable && !editErrors;
+    m_run->setEnabled(canRun);
+    m_run->setToolTip(running       ? tr("A run is in progress")
+                      : !readable  ? unreadable
+                      : editErrors ? firstError
+                                   : tr("Provision what is new or changed, in parallel (F5)"));
+    m_runAll->setEnabled(canRun);
+    m_runAll->setToolTip(!readable ? unreadable : editErrors ? firstError : tr("Run every resource again, up to date or not"));
+    const int selected = m_workspace.selection().current();
+    m_replaceSelected->setEnabled(!running && readable && !editErrors && deployment.isProvisioned(selected));
+    m_replaceSelected->setToolTip(!readable ? unreadable
+                                  : editErrors ? firstError
+                                  : selected < 0 ? tr("Select a provisioned resource to run it again")
+                                                 : tr("Run the selected resource again although it is up to date"));
+    m_destroy->setEnabled(!running && readable && deployment.destroyCount() > 0);
+    m_destroy->setToolTip(!readable ? unreadable
+                          : deployment.destroyCount() > 0
+                              ? tr("Tear down the %n resource(s) the state records, in reverse dependency order", nullptr, deployment.destroyCount())
+                              : tr("Nothing is recorded as provisioned"));
+    m_cancel->setEnabled(running && !deployment.isCancelling());
+    m_retryFailed->setEnabled(!deployment.failedIds().isEmpty());
+    m_mapping->setEnabled(hasPlan && !running && !deployment.isTeardown());
+    m_mapping->setToolTip(running ? tr("A run is in progress") : tr("Choose which executor provisions each imported resource (Ctrl+Shift+M)"));
+}
+
+void RunActions::run()
+{
+    Deployment &deployment = m_workspace.deployment();
+    if (deployment.start() || deployment.isRunning() || !deployment.isStateReadable() || deployment.resourceCount() == 0)
+        return;
+    showStatus(tr("Nothing to run: all %n resource(s) are up to date. Run All Again or Replace Selected runs them anyway.", nullptr,
+                  deployment.resourceCount()),
+               15000);
+}
+
+void RunActions::replaceSelected()
+{
+    Deployment &deployment = m_workspace.deployment();
+    const int selected = m_workspace.selection().current();
+    if (deployment.isProvisioned(selected))
+        deployment.replace({deployment.plan().resources[selected].id});
+}
+
+void RunActions::runFinished()
+{
+    updateActions();
+    const Deployment &deployment = m_workspace.deployment();
+    const QStringList failed = deployment.failedIds();
+    if (!deployment.stateSaveError().isEmpty())
+        showStatus(tr("Finished, but the state file %1 cannot be written: %2").arg(deployment.statePath(), deployment.stateSaveError()), 30000);
+    else if (deployment.isTeardown() && failed.isEmpty())
+        showStatus(tr("Teardown finished: %1 destroyed, %2 still recorded in the state")
+                       .arg(deployment.count(ResourceState::Succeeded)).arg(deployment.deploymentState().size()),
+                   15000);
+    else if (!failed.isEmpty())
+        showStatus(tr("Finished: %1 failed (%2). Right-click it, or press Retry failed.").arg(failed.size()).arg(failed.join(QStringLiteral(", "))), 15000);
+}
+
+bool RunActions::destroyDeployment(bool confirm)
+{
+    Deployment &deployment = m_workspace.deployment();
+    if (deployment.isRunning() || !deployment.isStateReadable())
+        return false;
+    const int count = deployment.destroyCount();
+    if (count == 0) {
+        showStatus(tr("Nothing to destroy: no resources are recorded as provisioned."), 15000);
+        return false;
+    }
+    if (confirm) {
+        const QString where = deployment.statePath().isEmpty() ? tr("for the built-in demo") : tr("in %1").arg(QFileInfo(deployment.statePath()).fileName());
+        const auto answer = QMessageBox::question(&m_window, tr("Destroy"),
+                                                  tr("Tear down the %n resource(s) recorded %1? Each runs its destroy action, in reverse dependency order. "
+                                                     "This cannot be undone.", nullptr, count)
+                                                      .arg(where),
+                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes)
+            return false;
+    }
+    const Deployment::Teardown teardown = deployment.destroy();
+    QString message = teardown.message;
+    if (!teardown.forgotten.isEmpty())
+        message = tr("Nothing to run to destroy %1: removed from the state.").arg(teardown.forgotten.join(QStringLiteral(", ")));
+    if (!message.isEmpty())
+        showStatus(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')), 30000);
+    // Destroy actions to fix, or a state file that cannot be read: worth a box, not only a line.
+    using Refusal = Deployment::Teardown::Refusal;
+    if (teardown.refusal == Refusal::InvalidActions || teardown.refusal == Refusal::StateUnreadable) {
+        auto *box = new QMessageBox(QMessageBox::Warning, tr("Cannot destroy"), teardown.message, QMessageBox::Ok, &m_window);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open(); // not exec(): the window keeps working (and tests never block)
+    }
+    return teardown.outcome == Deployment::Teardown::Outcome::Ready;
+}
+
+Expected<void> RunActions::applyMapping(const nlohmann::ordered_json &rules)
+{
+    const Expected<int> applied = m_workspace.applyMapping(rules);
+    if (!applied)
+        return unexpected(applied.error());
+    showStatus(tr("Mapping applied: the plan's rules provision %n resource(s); save the plan to keep it", nullptr, *applied), 15000);
+    return {};
+}
+
+void RunActions::editMapping()
+{
+    const Deployment &deployment = m_workspace.deployment();
+    if (deployment.isRunning() || deployment.resourceCount() == 0)
+        return;
+    auto *dialog = new MappingDialog(m_workspace.document().document(), m_workspace.registry(), &m_window);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (const Expected<void> applied = applyMapping(dialog->mapping()); !applied)
+            QMessageBox::warning(&m_window, tr("Cannot apply the mapping"), applied.error());
+    });
+    // A run started meanwhile (from the toolbar) must not have its plan replaced under it.
+    connect(&deployment, &Deployment::runStarted, dialog, &QDialog::reject);
+    dialog->open();
+}
+
+} // namespace fanout

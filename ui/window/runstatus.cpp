@@ -1,0 +1,106 @@
+#include "ui/window/runstatus.h"
+
+#include "engine/run/deployment.h"
+#include "engine/support/duration.h"
+#include "models/run/statestyle.h"
+
+#include <QLabel>
+#include <QRegularExpression>
+#include <QStatusBar>
+#include <QTimer>
+
+#include <algorithm>
+
+namespace fanout {
+
+namespace {
+
+// The states the status bar counts, and the label for each; waiting covers pending and ready.
+struct StatusCount
+{
+    QString label;
+    QList<ResourceState> states;
+};
+
+QList<StatusCount> statusCounts()
+{
+    return {{QObject::tr("running"), {ResourceState::Running, ResourceState::RetryWait}},
+            {QObject::tr("succeeded"), {ResourceState::Succeeded}},
+            {QObject::tr("failed"), {ResourceState::Failed}},
+            {QObject::tr("skipped"), {ResourceState::Skipped}},
+            {QObject::tr("cancelled"), {ResourceState::Cancelled}},
+            {QObject::tr("waiting"), {ResourceState::Pending, ResourceState::Ready}}};
+}
+
+} // namespace
+
+RunStatus::RunStatus(const Deployment &deployment, QStatusBar &bar)
+    : QObject(&bar)
+    , m_deployment(deployment)
+    , m_counts(new QLabel)
+    , m_elapsed(new QLabel)
+    , m_remaining(new QLabel)
+    , m_clock(new QTimer(this))
+{
+    m_counts->setTextFormat(Qt::RichText);
+    bar.addPermanentWidget(m_counts);
+    bar.addPermanentWidget(m_elapsed);
+    bar.addPermanentWidget(m_remaining);
+    m_clock->setInterval(500);
+    connect(m_clock, &QTimer::timeout, this, &RunStatus::update);
+    connect(&deployment, &Deployment::runStarted, this, [this] {
+        m_clock->start();
+        update();
+    });
+    connect(&deployment, &Deployment::runFinished, this, [this] {
+        m_clock->stop();
+        update();
+    });
+    connect(&deployment, &Deployment::planChanged, this, &RunStatus::update);
+    connect(&deployment, &Deployment::eventsRecorded, this, [this](const QList<RunEvent> &events) {
+        if (std::any_of(events.cbegin(), events.cend(), [](const RunEvent &e) { return e.kind != RunEvent::Kind::Log; }))
+            update();
+    });
+    update();
+}
+
+QString RunStatus::text() const
+{
+    return m_counts->text().remove(QRegularExpression(QStringLiteral("<[^>]*>"))) + QLatin1Char(' ') + m_elapsed->text()
+        + QLatin1Char(' ') + m_remaining->text();
+}
+
+void RunStatus::update()
+{
+    QStringList parts;
+    for (const StatusCount &count : statusCounts()) {
+        int n = 0;
+        for (ResourceState s : count.states)
+            n += m_deployment.count(s);
+        if (n == 0 && count.states.constFirst() != ResourceState::Succeeded)
+            continue;
+        // Colour and word together: the state is never told by colour alone.
+        parts.append(QStringLiteral("<span style='color:%1'>&#9632;</span> %2 %3")
+                         .arg(StateStyle::stroke(count.states.constFirst()).name()).arg(n).arg(count.label));
+    }
+    m_counts->setText(parts.join(QStringLiteral("&nbsp;&nbsp; ")));
+    const int resources = m_deployment.resourceCount();
+    if (!m_deployment.hasRun()) {
+        if (!m_deployment.isStateReadable())
+            m_elapsed->setText(tr("%1 resources; the state file cannot be read").arg(resources));
+        else if (m_deployment.provisioning().toRun() == 0 && resources > 0)
+            m_elapsed->setText(tr("%1 resources: %2, nothing to run").arg(resources).arg(m_deployment.provisioningSummary()));
+        else
+            m_elapsed->setText(tr("%1 resources: %2, press Run (F5) to start").arg(resources).arg(m_deployment.provisioningSummary()));
+        m_remaining->clear();
+        return;
+    }
+    m_elapsed->setText(tr("Elapsed %1").arg(formatDuration(m_deployment.elapsedMs() / 1000 * 1000)));
+    const qint64 left = m_deployment.estimatedRemainingMs();
+    if (m_deployment.isRunning() && left >= 0)
+        m_remaining->setText(tr("About %1 left").arg(formatDuration(std::max<qint64>(1000, (left + 999) / 1000 * 1000))));
+    else
+        m_remaining->setText(m_deployment.isRunning() ? QString() : tr("Done"));
+}
+
+} // namespace fanout

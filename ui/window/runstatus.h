@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+class QLabel;
+class QStatusBar;
+class QTimer;
+
+namespace fanout {
+
+class Deployment;
+
+// The run's figures in the status bar, always there: how many resources are in each state (colour
+// and word), and before a run what it would do, during it the time elapsed and the time left, after
+// it "Done". Messages of the moment (what an action did) go beside them, from the actions.
+class RunStatus : public QObject
+{
+    Q_OBJECT
+
+public:
+    RunStatus(const Deployment &deployment, QStatusBar &bar);
+
+    QString text() const; // what it says, without markup, for tests
+    void update();
+
+private:
+    const Deployment &m_deployment;
+    QLabel *m_counts;
+    QLabel *m_elapsed;
+    QLabel *m_remaining;
+    QTimer *m_clock;
+};
+
+} // namespace fanout
