@@ -46,7 +46,7 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
 {
     Q_ASSERT(!isRunning());
     m_recorder.reset();
-    m_pending.reset();
+    m_planPending = false;
     m_planFile = planFile;
     m_target = plan;
     m_statePath = statePath;
@@ -67,12 +67,13 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
 void Deployment::setPlan(const Plan &plan)
 {
     if (isRunning()) {
-        m_pending = plan;
+        m_target = plan;
+        m_planPending = true;
         return;
     }
     adoptRunSettings(plan, false);
     m_target = plan;
-    m_pending.reset();
+    m_planPending = false;
     m_recorder.reset();
     show(plan, false);
 }
@@ -343,9 +344,10 @@ void Deployment::onFinished()
     updateProvisioning();
     emit runFinished();
     // Edits made during the run are shown once it is over, with what the run left in the state.
-    if (m_pending && !isRunning()) {
-        const Plan plan = *std::exchange(m_pending, std::nullopt);
-        setPlan(plan);
+    if (m_planPending && !isRunning()) {
+        m_planPending = false;
+        m_recorder.reset();
+        show(m_target, false);
     }
 }
 

@@ -54,7 +54,7 @@ public:
     // What is shown and run: the plan, or the teardown of what the state records (isTeardown()).
     // During a run, the plan the run started with.
     const Plan &plan() const { return m_shown; }
-    // The plan to provision, as last given to open() or setPlan().
+    // The plan to provision, as last given to open() or setPlan() (during a run, the next run's).
     const Plan &targetPlan() const { return m_target; }
     QString planFile() const { return m_planFile; }
     void setPlanFile(const QString &planFile) { m_planFile = planFile; } // saved under another name
@@ -192,7 +192,7 @@ private:
     Plan m_target;
     Plan m_shown;
     QString m_planFile;
-    std::optional<Plan> m_pending; // given during a run: shown when it is over
+    bool m_planPending = false; // the target plan changed during a run: shown when it is over
     std::unique_ptr<PlanGraph> m_graph;
     std::vector<qint64> m_estimates;
     DeploymentState m_state;

@@ -1,0 +1,448 @@
+// The Deployment service without a window: every run action the dashboard offers (run, run all
+// again, replace, retry, cancel, destroy, the parallelism limit, fail-fast, moving the state on
+// Save As) as the engine call the window makes, against real state files and real processes.
+
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/deployment.h"
+#include "engine/run/scheduler.h"
+#include "engine/state/deploymentstate.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+using namespace fanout;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 20'000;
+
+// vpc <- db <- app: vpc and db are processes that append to `log` when created and destroyed; app
+// is simulated and has no destroy action, so a teardown only forgets it.
+json webPlan(const QString &log)
+{
+    const auto append = [&log](const QString &what) {
+        return json::array({"sh", "-c", QStringLiteral("echo %1 >> '%2'").arg(what, log).toStdString()});
+    };
+    return {{"name", "web"},
+            {"parallelism", 4},
+            {"resources",
+             json::array({json{{"id", "vpc"}, {"type", "command"}, {"command", append(QStringLiteral("+vpc"))},
+                               {"destroy", {{"command", append(QStringLiteral("-vpc"))}}}},
+                          json{{"id", "db"}, {"type", "command"}, {"depends_on", {"vpc"}}, {"command", append(QStringLiteral("+db"))},
+                               {"destroy", {{"command", append(QStringLiteral("-db"))}}}},
+                          json{{"id", "app"}, {"type", "sim"}, {"depends_on", {"db"}}, {"duration", "10ms"}}})}};
+}
+
+Plan read(const json &document)
+{
+    PlanReadResult result = PlanReader::readJson(document, ExecutorRegistry::builtIn());
+    if (result.hasErrors())
+        qFatal("test plan has errors: %s", qPrintable(result.diagnostics.constFirst().toString()));
+    return result.plan;
+}
+
+QStringList lines(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+// Runs what `start` starts to its end.
+bool runToEnd(Deployment &deployment, const std::function<bool()> &start)
+{
+    QSignalSpy finished(&deployment, &Deployment::runFinished);
+    if (!start())
+        return false;
+    return finished.count() > 0 || finished.wait(kRunTimeoutMs);
+}
+
+int attemptsOf(const Deployment &deployment, const char *id)
+{
+    return int(deployment.status(deployment.plan().indexOf(QLatin1String(id))).attempts.size());
+}
+
+} // namespace
+
+class tst_Deployment : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void provisionsWhatIsNewAndRecordsIt();
+    void upToDateRunsOnlyWhenAsked();
+    void replaceAndRunAllAgain();
+    void retryFailedCarriesOn();
+    void cancelStopsTheRun();
+    void destroyTearsDownInReverseOrder();
+    void destroyRefusesAnotherPlansState();
+    void destroyRefusesInvalidActions();
+    void unreadableStateIsNeverOverwritten();
+    void editsDuringARunWaitForItsEnd();
+    void runSettingsStayAcrossEdits();
+    void moveStateFollowsSaveAs();
+    void failedSaveIsSaidAndTriedAgain();
+    void reportsAreWritten();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_log;
+    QString m_state;
+};
+
+void tst_Deployment::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_log = m_dir->filePath(QStringLiteral("log.txt"));
+    m_state = m_dir->filePath(QStringLiteral("web.fanout-state.json"));
+}
+
+void tst_Deployment::provisionsWhatIsNewAndRecordsIt()
+{
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    QCOMPARE(deployment.preview().toCreate, 3);
+    QCOMPARE(deployment.provisioningSummary(), QStringLiteral("3 to create, 0 to replace, 0 up to date"));
+    QVERIFY(!deployment.hasRun());
+    QCOMPARE(deployment.state(0), ResourceState::Pending);
+
+    QSignalSpy started(&deployment, &Deployment::runStarted);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(deployment.outcome(), QStringLiteral("succeeded"));
+    QCOMPARE(lines(m_log), QStringList({"+vpc", "+db"}));
+    QCOMPARE(deployment.recordedCount(), 3);
+
+    // What succeeded is in the state file, as the next open reads it.
+    const DeploymentState::ReadResult state = DeploymentState::read(m_state);
+    QVERIFY(!state.hasErrors());
+    QCOMPARE(state.state.ids(), QStringList({"app", "db", "vpc"}));
+    QCOMPARE(state.state.planName(), QStringLiteral("web"));
+    QCOMPARE(deployment.destroyCount(), 3);
+    QVERIFY(deployment.isProvisioned(0));
+}
+
+void tst_Deployment::upToDateRunsOnlyWhenAsked()
+{
+    Deployment first(ExecutorRegistry::builtIn());
+    first.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
+    QVERIFY(runToEnd(first, [&] { return first.start(); }));
+
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    // Before a run, what is up to date shows as succeeded, with its recorded outputs.
+    QCOMPARE(deployment.state(0), ResourceState::Succeeded);
+    QCOMPARE(deployment.count(ResourceState::Succeeded), 3);
+    QCOMPARE(deployment.provisioningSummary(), QStringLiteral("0 to create, 0 to replace, 3 up to date"));
+    // The dashboard's Run: nothing to do, nothing started.
+    QVERIFY(!deployment.start());
+    QVERIFY(!deployment.hasRun());
+    // fanout run: a run that finishes at once, so that it can be reported.
+    QVERIFY(runToEnd(deployment, [&] { return deployment.provision({{}, false, true}); }));
+    QCOMPARE(deployment.count(ResourceState::Succeeded), 3);
+    QCOMPARE(attemptsOf(deployment, "vpc"), 0);
+    QCOMPARE(lines(m_log), QStringList({"+vpc", "+db"}));
+}
+
+void tst_Deployment::replaceAndRunAllAgain()
+{
+    Deployment deployment(ExecutorRegistry::builtIn());
+    deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+
+    QCOMPARE(deployment.preview({QStringLiteral("db")}).forced, 1);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.replace({QStringLiteral("db")}); }));
+    QCOMPARE(lines(m_log), QStringList({"+vpc", "+db", "+db"}));
+    QCOMPARE(attemptsOf(deployment, "vpc"), 0);
+    QCOMPARE(attemptsOf(deployment, "db"), 1);
+
+    QVERIFY(runToEnd(deployment, [&] { return deployment.startAll(); }));
+    QCOMPARE(lines(m_log), QStringList({"+vpc", "+db", "+db", "+vpc", "+db"}));
+    QCOMPARE(attemptsOf(deployment, "app"), 1);
+}
+
+void tst_Deployment::retryFailedCarriesOn()
+{
+    json document = webPlan(m_log);
+    document["resources"][1]["command"] = json::array({"sh", "-c", QStringLiteral("test -e '%1/ok'").arg(m_dir->path()).toStdString()});
+    Deployment deployment(ExecutorRegistry::builtIn());
+    deployment.open(read(document), QStringLiteral("web.json"), m_state);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    const int db = deployment.plan().indexOf(QStringLiteral("db"));
+    const int app = deployment.plan().indexOf(QStringLiteral("app"));
+    QCOMPARE(deployment.state(db), ResourceState::Failed);
+    QCOMPARE(deployment.state(app), ResourceState::Skipped);
+    QCOMPARE(deployment.failedIds(), QStringList{"db"});
+    QVERIFY(deployment.canRetry(db));
+    QVERIFY(!deployment.canRetry(app));
+    QCOMPARE(deployment.outcome(), QStringLiteral("failed"));
+    QVERIFY(!DeploymentState::read(m_state).state.find(QStringLiteral("db")));
+
+    // Fixed outside, retried: what was skipped because of it goes on, in the same run.
+    QFile ok(m_dir->filePath(QStringLiteral("ok")));
+    QVERIFY(ok.open(QIODevice::WriteOnly));
+    QSignalSpy started(&deployment, &Deployment::runStarted);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.retryFailed() == 1; }));
+    QCOMPARE(started.count(), 1); // a retry starts the finished run again
+    QCOMPARE(deployment.state(db), ResourceState::Succeeded);
+    QCOMPARE(deployment.state(app), ResourceState::Succeeded);
+    QCOMPARE(attemptsOf(deployment, "db"), 2);
+    QVERIFY(DeploymentState::read(m_state).state.find(QStringLiteral("app")));
+}
+
+void tst_Deployment::cancelStopsTheRun()
+{
+    json document = webPlan(m_log);
+    document["resources"][0]["command"] = json::array({"sleep", "30"});
+    Deployment deployment(ExecutorRegistry::builtIn());
+    deployment.open(read(document), QStringLiteral("web.json"), QString());
+    QSignalSpy finished(&deployment, &Deployment::runFinished);
+    QVERIFY(deployment.start());
+    QTRY_COMPARE(deployment.state(0), ResourceState::Running);
+    QVERIFY(deployment.isRunning());
+    QVERIFY(!deployment.start()); // one run at a time
+    deployment.cancel();
+    QVERIFY(deployment.isCancelling());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(deployment.state(0), ResourceState::Cancelled);
+    QCOMPARE(deployment.outcome(), QStringLiteral("cancelled"));
+    QVERIFY(deployment.canRetry(0));
+    QVERIFY(deployment.deploymentState().isEmpty());
+}
+
+void tst_Deployment::destroyTearsDownInReverseOrder()
+{
+    Deployment deployment(ExecutorRegistry::builtIn());
+    deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+
+    QSignalSpy planChanged(&deployment, &Deployment::planChanged);
+    const Deployment::Teardown teardown = deployment.planTeardown();
+    QCOMPARE(int(teardown.outcome), int(Deployment::Teardown::Outcome::Ready));
+    QCOMPARE(teardown.forgotten, QStringList{"app"}); // nothing to run to destroy it
+    QVERIFY(!DeploymentState::read(m_state).state.find(QStringLiteral("app")));
+    QVERIFY(deployment.isTeardown());
+    QCOMPARE(planChanged.count(), 1);
+    QCOMPARE(deployment.resourceCount(), 2);
+    QCOMPARE(deployment.provisioningSummary(), QStringLiteral("0 to create, 0 to replace, 0 up to date"));
+
+    QVERIFY(runToEnd(deployment, [&] { return deployment.startTeardown(); }));
+    QCOMPARE(lines(m_log), QStringList({"+vpc", "+db", "-db", "-vpc"}));
+    QVERIFY(deployment.deploymentState().isEmpty());
+    QVERIFY(DeploymentState::read(m_state).state.isEmpty());
+    QCOMPARE(deployment.destroyCount(), 0);
+    QCOMPARE(int(deployment.planTeardown().outcome), int(Deployment::Teardown::Outcome::NothingRecorded));
+
+    // Running again brings the plan back, with everything to create.
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    QVERIFY(!deployment.isTeardown());
+    QCOMPARE(deployment.resourceCount(), 3);
+    QCOMPARE(lines(m_log).mid(4), QStringList({"+vpc", "+db"}));
+}
+
+void tst_Deployment::destroyRefusesAnotherPlansState()
+{
+    {
+        Deployment other(ExecutorRegistry::builtIn());
+        json document = webPlan(m_log);
+        document["name"] = "other";
+        other.open(read(document), QStringLiteral("other.json"), m_state);
+        QVERIFY(runToEnd(other, [&] { return other.start(); }));
+    }
+    QFile file(m_state);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray before = file.readAll();
+
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    const Deployment::Teardown teardown = deployment.destroy();
+    QCOMPARE(int(teardown.outcome), int(Deployment::Teardown::Outcome::Refused));
+    QCOMPARE(int(teardown.refusal), int(Deployment::Teardown::Refusal::OtherPlan));
+    QVERIFY2(teardown.message.contains(QLatin1String("\"other\"")), qPrintable(teardown.message));
+    QVERIFY(!deployment.isTeardown());
+    QVERIFY(!deployment.isRunning());
+    file.seek(0);
+    QCOMPARE(file.readAll(), before);
+    QCOMPARE(lines(m_log), QStringList({"+vpc", "+db"}));
+}
+
+void tst_Deployment::destroyRefusesInvalidActions()
+{
+    {
+        Deployment deployment(ExecutorRegistry::builtIn());
+        deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
+        QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    }
+    // A state file edited by hand (or from an older Fanout): a destroy action of an unknown type.
+    QFile file(m_state);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    json state = json::parse(file.readAll().toStdString());
+    file.close();
+    state["resources"]["db"]["destroy"]["type"] = "nosuch";
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(QByteArray::fromStdString(state.dump(2)));
+    file.close();
+
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    const Deployment::Teardown teardown = deployment.destroy();
+    QCOMPARE(int(teardown.refusal), int(Deployment::Teardown::Refusal::InvalidActions));
+    QCOMPARE(errorCount(teardown.problems), 1);
+    QVERIFY2(teardown.problems.constFirst().path.startsWith(QLatin1String("resources.db.destroy")), qPrintable(teardown.problems.constFirst().path));
+    QVERIFY(teardown.forgotten.isEmpty()); // nothing at all was done
+    QCOMPARE(deployment.deploymentState().size(), 3);
+    QCOMPARE(lines(m_log), QStringList({"+vpc", "+db"}));
+}
+
+void tst_Deployment::unreadableStateIsNeverOverwritten()
+{
+    QFile file(m_state);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"fanout_state\": 1, \"resources\": {");
+    file.close();
+
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(!deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    QVERIFY(!deployment.isStateReadable());
+    QVERIFY2(deployment.stateError().startsWith(m_state + QLatin1Char(':')), qPrintable(deployment.stateError()));
+    QCOMPARE(deployment.resourceCount(), 3); // shown, but it cannot run
+    QVERIFY(!deployment.start());
+    QVERIFY(!deployment.startAll());
+    QCOMPARE(int(deployment.destroy().refusal), int(Deployment::Teardown::Refusal::StateUnreadable));
+    QVERIFY(!deployment.moveState(m_dir->filePath(QStringLiteral("moved.json"))));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray("{\"fanout_state\": 1, \"resources\": {"));
+    QVERIFY(lines(m_log).isEmpty());
+}
+
+void tst_Deployment::editsDuringARunWaitForItsEnd()
+{
+    json document = webPlan(m_log);
+    document["resources"][0]["command"] = json::array({"sleep", "0.3"});
+    Deployment deployment(ExecutorRegistry::builtIn());
+    deployment.open(read(document), QStringLiteral("web.json"), m_state);
+    QSignalSpy finished(&deployment, &Deployment::runFinished);
+    QVERIFY(deployment.start());
+
+    // A run keeps the plan it started with; the edit is the next run's.
+    document["resources"].push_back({{"id", "cdn"}, {"type", "sim"}, {"duration", "10ms"}});
+    deployment.setPlan(read(document));
+    QCOMPARE(deployment.resourceCount(), 3);
+    QCOMPARE(deployment.targetPlan().resources.size(), 4);
+    // The state file changed on disk meanwhile is not read again by an edit.
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(deployment.resourceCount(), 4);
+    QVERIFY(!deployment.hasRun());
+    QCOMPARE(deployment.provisioningSummary(), QStringLiteral("1 to create, 0 to replace, 3 up to date"));
+    QFile::remove(m_state);
+    deployment.setPlan(read(document));
+    QCOMPARE(deployment.provisioningSummary(), QStringLiteral("1 to create, 0 to replace, 3 up to date"));
+}
+
+void tst_Deployment::runSettingsStayAcrossEdits()
+{
+    json document = webPlan(m_log);
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QSignalSpy parallelism(&deployment, &Deployment::parallelismChanged);
+    deployment.open(read(document), QStringLiteral("web.json"), QString());
+    QCOMPARE(deployment.parallelism(), 4); // the plan's
+    QCOMPARE(parallelism.count(), 1);
+    deployment.setParallelism(2);
+    deployment.setFailFast(true);
+    document["resources"][2]["duration"] = "20ms";
+    deployment.setPlan(read(document));
+    QCOMPARE(deployment.parallelism(), 2); // the user's, as long as the plan's own does not change
+    QVERIFY(deployment.failFast());
+    document["parallelism"] = 6;
+    deployment.setPlan(read(document));
+    QCOMPARE(deployment.parallelism(), 6);
+    QVERIFY(deployment.failFast());
+
+    // A running run takes a change at once.
+    document["resources"][0]["command"] = json::array({"sleep", "0.5"});
+    deployment.setPlan(read(document));
+    QSignalSpy finished(&deployment, &Deployment::runFinished);
+    QVERIFY(deployment.start());
+    deployment.setParallelism(1);
+    QCOMPARE(deployment.scheduler().parallelism(), 1);
+    QVERIFY(finished.wait(kRunTimeoutMs));
+}
+
+void tst_Deployment::moveStateFollowsSaveAs()
+{
+    Deployment deployment(ExecutorRegistry::builtIn());
+    deployment.open(read(webPlan(m_log)), QStringLiteral("demo (built in)"), QString());
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    QCOMPARE(deployment.deploymentState().size(), 3); // in memory only
+
+    const QString moved = m_dir->filePath(QStringLiteral("saved.fanout-state.json"));
+    QVERIFY(deployment.moveState(moved));
+    QCOMPARE(deployment.statePath(), moved);
+    QCOMPARE(DeploymentState::read(moved).state.size(), 3);
+    // Never over a file that is there.
+    const QString taken = m_dir->filePath(QStringLiteral("taken.json"));
+    QFile file(taken);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    const Expected<void> refused = deployment.moveState(taken);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(QLatin1String("already exists")), qPrintable(refused.error()));
+    QCOMPARE(deployment.statePath(), moved);
+}
+
+void tst_Deployment::failedSaveIsSaidAndTriedAgain()
+{
+    // The state file's folder is a file for now: no one, root included, can write there.
+    const QString dir = m_dir->filePath(QStringLiteral("state"));
+    QFile blocker(dir);
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString state = dir + QStringLiteral("/web.fanout-state.json");
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), state));
+    QSignalSpy failed(&deployment, &Deployment::stateSaveFailed);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    QVERIFY(failed.count() > 0); // said, and the run went on
+    QCOMPARE(deployment.count(ResourceState::Succeeded), 3);
+    QVERIFY(!deployment.stateSaveError().isEmpty());
+    QVERIFY(!deployment.saveState());
+
+    QVERIFY(QFile::remove(dir));
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(deployment.saveState());
+    QVERIFY(deployment.stateSaveError().isEmpty());
+    QCOMPARE(DeploymentState::read(state).state.size(), 3);
+}
+
+void tst_Deployment::reportsAreWritten()
+{
+    Deployment deployment(ExecutorRegistry::builtIn());
+    deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), QString());
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    const QString report = m_dir->filePath(QStringLiteral("run.json"));
+    const QString junit = m_dir->filePath(QStringLiteral("run.xml"));
+    QVERIFY(deployment.writeReport(report));
+    QVERIFY(deployment.writeJUnit(junit));
+    QFile file(report);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const json written = json::parse(file.readAll().toStdString());
+    QCOMPARE(written["plan"]["file"].get<std::string>(), "web.json");
+    QCOMPARE(written["outcome"].get<std::string>(), "succeeded");
+    QVERIFY(QFile::exists(junit));
+    const Expected<void> refused = deployment.writeReport(m_dir->filePath(QStringLiteral("no/such/dir/run.json")));
+    QVERIFY(!refused);
+    QVERIFY(!refused.error().isEmpty());
+}
+
+QTEST_GUILESS_MAIN(tst_Deployment)
+#include "tst_deployment.moc"
