@@ -11,6 +11,7 @@
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
@@ -65,6 +66,50 @@ int exportTimeline(MainWindow &window, const QString &path, const Console &err)
     }
     Console(stdout).writeLine(QStringLiteral("Saved the timeline to %1").arg(path));
     return RunCommand::Succeeded;
+}
+
+// What `fanout gui --screenshot/--export-*` asks for: pictures taken `seconds` after opening (and
+// after starting a run, with `run`), with a resource selected.
+struct Capture
+{
+    QString screenshot; // empty: none
+    QString graph;
+    QString timeline;
+    QString select;
+    bool run = false;
+    double seconds = 0;
+};
+
+int takePictures(MainWindow &window, const Capture &request)
+{
+    const Console err(stderr);
+    window.setAttribute(Qt::WA_DontShowOnScreen);
+    window.show();
+    if (!request.select.isEmpty()) {
+        const int resource = window.workspace().deployment().plan().indexOf(request.select);
+        if (resource < 0) {
+            err.writeLine(QStringLiteral("fanout gui: --select: the plan has no resource \"%1\".").arg(request.select));
+            return RunCommand::InvalidInput;
+        }
+        window.workspace().selection().select(resource);
+    }
+    if (request.run)
+        window.runs().runAction()->trigger();
+    int status = RunCommand::Succeeded;
+    QTimer::singleShot(qint64(request.seconds * 1000), &window, [&] {
+        waitForLayout(window);
+        // Every picture asked for is attempted; the status is the worst of them.
+        if (!request.screenshot.isEmpty())
+            status = std::max(status, saveScreenshot(window, request.screenshot, err));
+        if (!request.graph.isEmpty())
+            status = std::max(status, exportGraph(window, request.graph, err));
+        if (!request.timeline.isEmpty())
+            status = std::max(status, exportTimeline(window, request.timeline, err));
+        window.workspace().deployment().cancel();
+        QCoreApplication::quit();
+    });
+    QCoreApplication::exec();
+    return status;
 }
 
 } // namespace
@@ -134,33 +179,14 @@ int GuiCommand::exec(int &argc, char **argv)
         return app.exec();
     }
 
-    window.setAttribute(Qt::WA_DontShowOnScreen);
-    window.show();
-    if (parser.isSet(select)) {
-        const int resource = window.workspace().deployment().plan().indexOf(parser.value(select));
-        if (resource < 0) {
-            err.writeLine(QStringLiteral("fanout gui: --select: the plan has no resource \"%1\".").arg(parser.value(select)));
-            return RunCommand::InvalidInput;
-        }
-        window.workspace().selection().select(resource);
-    }
-    if (parser.isSet(run))
-        window.runs().runAction()->trigger();
-    int status = RunCommand::Succeeded;
-    QTimer::singleShot(qint64(seconds * 1000), &window, [&] {
-        waitForLayout(window);
-        // Every picture asked for is attempted; the status is the worst of them.
-        if (parser.isSet(screenshot))
-            status = std::max(status, saveScreenshot(window, parser.value(screenshot), err));
-        if (parser.isSet(exportGraphOption))
-            status = std::max(status, exportGraph(window, parser.value(exportGraphOption), err));
-        if (parser.isSet(exportTimelineOption))
-            status = std::max(status, exportTimeline(window, parser.value(exportTimelineOption), err));
-        window.workspace().deployment().cancel();
-        app.quit();
-    });
-    app.exec();
-    return status;
+    Capture request;
+    request.screenshot = parser.value(screenshot);
+    request.graph = parser.value(exportGraphOption);
+    request.timeline = parser.value(exportTimelineOption);
+    request.select = parser.value(select);
+    request.run = parser.isSet(run);
+    request.seconds = seconds;
+    return takePictures(window, request);
 }
 
 } // namespace fanout

@@ -3,6 +3,7 @@
 #include "app/console.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/graphwriter.h"
+#include "engine/support/atomicfile.h"
 #include "engine/import/planimporter.h"
 #include "app/planargument.h"
 #include "app/runcommand.h"
@@ -10,7 +11,6 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace fanout {
 
@@ -39,6 +39,49 @@ int parse(QCommandLineParser &parser, const QString &command, const QStringList 
     }
     *plan = parser.positionalArguments().constFirst();
     return -1;
+}
+
+// --format NAME; false after saying what the names are.
+bool readFormat(const QString &name, std::optional<ImportFormat> *format)
+{
+    *format = formatFromName(name.toLower());
+    if (*format && **format != ImportFormat::FanoutPlan)
+        return true;
+    Console(stderr).writeLine(QStringLiteral("fanout import: unknown format \"%1\"; use one of %2")
+                                  .arg(name, formatNames().mid(1).join(QStringLiteral(", "))));
+    return false;
+}
+
+// --mapping FILE; false after printing its problems.
+bool readMapping(const QString &file, nlohmann::ordered_json *mapping)
+{
+    const Diagnostics problems = PlanImporter::readMapping(file, mapping);
+    PlanArgument::print(problems, file, Console(stderr));
+    return errorCount(problems) == 0;
+}
+
+// What `fanout import` says when it is done: what it found, how each resource will be
+// provisioned, and where the plan went.
+QString importSummary(const QString &file, const ImportResult &imported, const Plan &plan, const QString &output)
+{
+    int notRun = 0;
+    QMap<QString, int> mappedBy;
+    for (const Resource &r : plan.resources) {
+        notRun += r.run ? 0 : 1;
+        if (r.run)
+            ++mappedBy[r.mappedBy.startsWith(QLatin1String("built-in")) ? QStringLiteral("built-in estimates (sim)") : r.mappedBy];
+    }
+    QStringList how;
+    for (auto it = mappedBy.cbegin(); it != mappedBy.cend(); ++it)
+        how.append(QStringLiteral("%1 by %2").arg(it.value()).arg(it.key()));
+    return QStringLiteral("%1 (%2): %3 resources, %4 dependencies, %5 groups%6%7%8")
+        .arg(file, formatDescription(imported.format))
+        .arg(imported.resourceCount)
+        .arg(imported.dependencyCount)
+        .arg(plan.groups.size())
+        .arg(notRun ? QStringLiteral(", %1 not to run (data sources, no-ops)").arg(notRun) : QString())
+        .arg(how.isEmpty() ? QString() : QStringLiteral("; provisioned: %1").arg(how.join(QStringLiteral(", "))))
+        .arg(output.isEmpty() ? QString() : QStringLiteral("; written to %1").arg(output));
 }
 
 } // namespace
@@ -133,23 +176,11 @@ int PlanCommands::import(const QStringList &arguments)
     const QString file = parser.positionalArguments().constFirst();
 
     std::optional<ImportFormat> format;
-    if (parser.isSet(formatOption)) {
-        format = formatFromName(parser.value(formatOption).toLower());
-        if (!format || *format == ImportFormat::FanoutPlan) {
-            err.writeLine(QStringLiteral("fanout import: unknown format \"%1\"; use one of %2")
-                              .arg(parser.value(formatOption), formatNames().mid(1).join(QStringLiteral(", "))));
-            return RunCommand::InvalidInput;
-        }
-    }
-
+    if (parser.isSet(formatOption) && !readFormat(parser.value(formatOption), &format))
+        return RunCommand::InvalidInput;
     nlohmann::ordered_json mapping;
-    if (parser.isSet(mappingOption)) {
-        const QString mappingFile = parser.value(mappingOption);
-        const Diagnostics problems = PlanImporter::readMapping(mappingFile, &mapping);
-        PlanArgument::print(problems, mappingFile, err);
-        if (errorCount(problems) > 0)
-            return RunCommand::InvalidInput;
-    }
+    if (parser.isSet(mappingOption) && !readMapping(parser.value(mappingOption), &mapping))
+        return RunCommand::InvalidInput;
 
     const QString output = parser.value(outputOption);
     if (!output.isEmpty() && QFileInfo(output).absoluteFilePath() == QFileInfo(file).absoluteFilePath()) {
@@ -173,29 +204,11 @@ int PlanCommands::import(const QStringList &arguments)
     const QByteArray text = QByteArray::fromStdString(imported.document.dump(2)) + '\n';
     if (output.isEmpty()) {
         out.write(QString::fromUtf8(text));
-    } else {
-        QSaveFile saved(output);
-        if (!saved.open(QIODevice::WriteOnly) || saved.write(text) != text.size() || !saved.commit()) {
-            err.writeLine(QStringLiteral("fanout import: cannot write %1: %2").arg(output, saved.errorString()));
-            return RunCommand::Failed;
-        }
+    } else if (const Expected<void> written = AtomicFile::write(output, text); !written) {
+        err.writeLine(QStringLiteral("fanout import: cannot write %1: %2").arg(output, written.error()));
+        return RunCommand::Failed;
     }
-    int notRun = 0;
-    QMap<QString, int> mappedBy;
-    for (const Resource &r : read.plan.resources) {
-        notRun += r.run ? 0 : 1;
-        if (r.run)
-            ++mappedBy[r.mappedBy.startsWith(QLatin1String("built-in")) ? QStringLiteral("built-in estimates (sim)") : r.mappedBy];
-    }
-    QStringList how;
-    for (auto it = mappedBy.cbegin(); it != mappedBy.cend(); ++it)
-        how.append(QStringLiteral("%1 by %2").arg(it.value()).arg(it.key()));
-    err.writeLine(QStringLiteral("%1 (%2): %3 resources, %4 dependencies, %5 groups%6%7%8")
-                      .arg(file, formatDescription(imported.format))
-                      .arg(imported.resourceCount).arg(imported.dependencyCount).arg(read.plan.groups.size())
-                      .arg(notRun ? QStringLiteral(", %1 not to run (data sources, no-ops)").arg(notRun) : QString())
-                      .arg(how.isEmpty() ? QString() : QStringLiteral("; provisioned: %1").arg(how.join(QStringLiteral(", "))))
-                      .arg(output.isEmpty() ? QString() : QStringLiteral("; written to %1").arg(output)));
+    err.writeLine(importSummary(file, imported, read.plan, output));
     return RunCommand::Succeeded;
 }
 

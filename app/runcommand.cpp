@@ -42,6 +42,23 @@ QString plural(int count, const QString &one, const QString &many)
     return QStringLiteral("%1 %2").arg(count).arg(count == 1 ? one : many);
 }
 
+// What a run will do, said before it starts, like `terraform apply`'s plan line; and what the
+// state holds that the plan no longer has.
+QString provisioningSummary(const Deployment &deployment, const ProvisioningPlan &provisioning, bool all)
+{
+    QString summary = QStringLiteral("%1 to create, %2 to replace (definition changed), ").arg(provisioning.toCreate).arg(provisioning.changed);
+    if (provisioning.forced > 0)
+        summary += QStringLiteral("%1 to replace (%2), ").arg(provisioning.forced).arg(all ? QStringLiteral("--all") : QStringLiteral("--replace"));
+    summary += QStringLiteral("%1 up to date").arg(provisioning.upToDate);
+    summary += deployment.statePath().isEmpty() ? QStringLiteral(" (the demo keeps no state file)") : QStringLiteral(" (state: %1)").arg(deployment.statePath());
+    if (const QStringList orphans = deployment.orphans(); !orphans.isEmpty()) {
+        summary += QStringLiteral("\n%1 in the state but no longer in the plan (%2): kept; \"fanout destroy\" tears %3 down")
+                       .arg(plural(int(orphans.size()), QStringLiteral("resource"), QStringLiteral("resources")), orphans.join(QStringLiteral(", ")),
+                            orphans.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
+    }
+    return summary;
+}
+
 } // namespace
 
 void RunCommand::addSharedOptions(QCommandLineParser &parser)
@@ -326,16 +343,7 @@ int RunCommand::exec(const QStringList &arguments)
     const QString headline = QStringLiteral("Running \"%1\" from %2: %3, parallelism %4%5")
                                  .arg(plan.name, deployment.planFile(), plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
                                       QString::number(deployment.parallelism()), deployment.failFast() ? QStringLiteral(", fail-fast") : QString());
-    QString summary = QStringLiteral("%1 to create, %2 to replace (definition changed), ").arg(provisioning.toCreate).arg(provisioning.changed);
-    if (provisioning.forced > 0)
-        summary += QStringLiteral("%1 to replace (%2), ").arg(provisioning.forced).arg(parser.isSet(all) ? QStringLiteral("--all") : QStringLiteral("--replace"));
-    summary += QStringLiteral("%1 up to date").arg(provisioning.upToDate);
-    summary += deployment.statePath().isEmpty() ? QStringLiteral(" (the demo keeps no state file)") : QStringLiteral(" (state: %1)").arg(deployment.statePath());
-    if (const QStringList orphans = deployment.orphans(); !orphans.isEmpty()) {
-        summary += QStringLiteral("\n%1 in the state but no longer in the plan (%2): kept; \"fanout destroy\" tears %3 down")
-                       .arg(plural(int(orphans.size()), QStringLiteral("resource"), QStringLiteral("resources")), orphans.join(QStringLiteral(", ")),
-                            orphans.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
-    }
+    const QString summary = provisioningSummary(deployment, provisioning, parser.isSet(all));
     const Deployment::ProvisionRequest request{replaced, parser.isSet(all), true};
     return watch(deployment, *settings, headline, summary, [&] { return deployment.provision(request); }, QStringLiteral("created"));
 }

@@ -63,7 +63,33 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
     m_plan = std::make_shared<const Plan>(plan);
     m_graph = std::make_unique<PlanGraph>(*m_plan);
     Q_ASSERT_X(m_graph->isAcyclic(), "Scheduler::start", "the plan must be validated first");
+    const int limit = createDispatcher(options);
+    m_failFast = options.failFast.value_or(m_plan->failFast);
+    m_seed = options.seed ? *options.seed : m_plan->seed ? *m_plan->seed : QRandomGenerator::global()->generate64();
+    m_random.seed(m_seed);
+    resetRun();
 
+    RunEvent started;
+    started.kind = RunEvent::Kind::RunStarted;
+    started.number = limit;
+    started.text = m_plan->name;
+    record(started);
+    m_knownOutputs = options.knownOutputs;
+    prepareParameters();
+    settleWithoutRunning(options.provisioned);
+    const int n = int(m_plan->resources.size());
+    for (int r = 0; r < n; ++r) {
+        if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
+            makeReady(r);
+    }
+    dispatch();
+    checkFinished();
+    flush();
+    return true;
+}
+
+int Scheduler::createDispatcher(const RunOptions &options)
+{
     const int n = int(m_plan->resources.size());
     std::vector<qint64> estimates(n);
     std::vector<int> groupOf(n);
@@ -78,10 +104,12 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
     const int limit = std::max(1, options.parallelism.value_or(m_plan->parallelism));
     m_dispatcher = std::make_unique<Dispatcher>(*m_graph, estimates, std::move(groupOf), std::move(groupLimits),
                                                 limit, options.order);
+    return limit;
+}
 
-    m_failFast = options.failFast.value_or(m_plan->failFast);
-    m_seed = options.seed ? *options.seed : m_plan->seed ? *m_plan->seed : QRandomGenerator::global()->generate64();
-    m_random.seed(m_seed);
+void Scheduler::resetRun()
+{
+    const int n = int(m_plan->resources.size());
     m_status.assign(n, ResourceStatus{});
     m_inFlight.assign(n, InFlight{});
     m_wakeups.clear();
@@ -99,14 +127,12 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
     m_mailbox = std::make_shared<AttemptMailbox>(m_clock, [this] {
         QMetaObject::invokeMethod(this, &Scheduler::drainMailbox, Qt::QueuedConnection);
     });
+}
 
-    RunEvent started;
-    started.kind = RunEvent::Kind::RunStarted;
-    started.number = limit;
-    started.text = m_plan->name;
-    record(started);
-    m_knownOutputs = options.knownOutputs;
+void Scheduler::prepareParameters()
+{
     // Most resources refer to nothing: they skip substitution (and the copy of their parameters).
+    const int n = int(m_plan->resources.size());
     m_usesReferences.assign(n, false);
     for (int r = 0; r < n; ++r) {
         References::find(m_plan->resources[r].params, QString(), [&](const QString &, const Reference *, const QString &) {
@@ -118,7 +144,12 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
         if (variable.secret)
             addSecret(variable.value);
     }
-    for (auto it = options.provisioned.cbegin(); it != options.provisioned.cend(); ++it) {
+}
+
+void Scheduler::settleWithoutRunning(const QMap<int, QMap<QString, QString>> &provisioned)
+{
+    const int n = int(m_plan->resources.size());
+    for (auto it = provisioned.cbegin(); it != provisioned.cend(); ++it) {
         if (it.key() < 0 || it.key() >= n)
             continue;
         m_status[it.key()].outputs = it.value();
@@ -134,14 +165,6 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
         setState(r, ResourceState::Succeeded, QStringLiteral("not run: %1").arg(resource.note.isEmpty() ? QStringLiteral("the plan says \"run\": false") : resource.note));
         m_dispatcher->satisfy(r);
     }
-    for (int r = 0; r < n; ++r) {
-        if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
-            makeReady(r);
-    }
-    dispatch();
-    checkFinished();
-    flush();
-    return true;
 }
 
 void Scheduler::cancel()

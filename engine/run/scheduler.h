@@ -109,6 +109,13 @@ private:
         qint64 readyMs = 0;  // when it last became ready
     };
 
+    // start()'s steps: the dispatcher for the plan and options (returns the limit), a clean
+    // slate, which parameters need substituting and which values are secret, and what starts as
+    // succeeded without running (up to date, or "run": false).
+    int createDispatcher(const RunOptions &options);
+    void resetRun();
+    void prepareParameters();
+    void settleWithoutRunning(const QMap<int, QMap<QString, QString>> &provisioned);
     void drainMailbox();
     void onTimer();
     void onAttemptFinished(const AttemptMessage &message);

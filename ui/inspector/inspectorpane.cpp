@@ -89,6 +89,31 @@ InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
     , m_deployment(workspace.deployment())
     , m_selection(workspace.selection())
 {
+    createSummary();
+    createDetails();
+    layOut();
+
+    connect(m_retry, &QPushButton::clicked, this, [this] {
+        const int r = m_selection.current();
+        if (m_deployment.canRetry(r))
+            m_deployment.retry({m_deployment.plan().resources[r].id});
+    });
+    connect(m_logs, &QPushButton::clicked, this, [this] {
+        if (m_selection.current() >= 0)
+            emit showLogsRequested(m_selection.current());
+    });
+    connect(&m_selection, &ResourceSelection::currentChanged, this, &InspectorPane::refresh);
+    connect(&m_deployment, &Deployment::planChanged, this, &InspectorPane::refresh);
+    connect(&m_deployment, &Deployment::runStarted, this, &InspectorPane::refresh);
+    connect(&m_deployment, &Deployment::runFinished, this, &InspectorPane::refresh);
+    connect(m_id, &QLineEdit::returnPressed, this, &InspectorPane::rename);
+    connect(m_id, &QLineEdit::textEdited, m_idError, &QWidget::hide);
+    connect(&m_deployment, &Deployment::eventsRecorded, this, &InspectorPane::onEvents);
+    refresh();
+}
+
+void InspectorPane::createSummary()
+{
     m_title = new QLabel;
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
@@ -105,29 +130,21 @@ InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
     m_idError->setWordWrap(true);
     m_idError->setStyleSheet(QStringLiteral("color: #c5221f"));
     m_idError->hide();
-    auto *idLabel = new QLabel(tr("Id"));
-    idLabel->setStyleSheet(QStringLiteral("color: #5f6368"));
-    idLabel->setBuddy(m_id);
-    auto *idForm = new QFormLayout;
-    idForm->setContentsMargins(0, 0, 0, 0);
-    idForm->addRow(idLabel, m_id);
-    idForm->addRow(QString(), m_idError);
     m_properties = new QLabel;
     m_properties->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_properties->setWordWrap(true);
+    m_retry = new QPushButton(tr("Retry"));
+    m_retry->setToolTip(tr("Run this resource again; what was skipped because of it continues when it succeeds"));
+    m_logs = new QPushButton(tr("Show logs"));
+}
+
+void InspectorPane::createDetails()
+{
     m_sourceHeading = heading(tr("Imported from"));
     m_source = new QLabel;
     m_source->setObjectName(QStringLiteral("InspectorSource"));
     m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_source->setWordWrap(true);
-
-    m_retry = new QPushButton(tr("Retry"));
-    m_retry->setToolTip(tr("Run this resource again; what was skipped because of it continues when it succeeds"));
-    m_logs = new QPushButton(tr("Show logs"));
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_retry);
-    buttons->addWidget(m_logs);
-    buttons->addStretch();
 
     m_dependencies = new QListWidget;
     m_dependents = new QListWidget;
@@ -153,7 +170,22 @@ InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
     m_error->setReadOnly(true);
     m_error->setMaximumHeight(70);
     m_form = new ResourceForm;
-    m_form->setDocument(&workspace.document());
+    m_form->setDocument(&m_workspace.document());
+}
+
+void InspectorPane::layOut()
+{
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_retry);
+    buttons->addWidget(m_logs);
+    buttons->addStretch();
+    auto *idLabel = new QLabel(tr("Id"));
+    idLabel->setStyleSheet(QStringLiteral("color: #5f6368"));
+    idLabel->setBuddy(m_id);
+    auto *idForm = new QFormLayout;
+    idForm->setContentsMargins(0, 0, 0, 0);
+    idForm->addRow(idLabel, m_id);
+    idForm->addRow(QString(), m_idError);
 
     m_details = new QWidget;
     auto *layout = new QVBoxLayout(m_details);
@@ -181,37 +213,19 @@ InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setMargin(12);
 
-    auto *scroll = m_scroll = new QScrollArea;
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll = new QScrollArea;
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
     auto *inner = new QWidget;
     auto *innerLayout = new QVBoxLayout(inner);
     innerLayout->setContentsMargins(0, 0, 0, 0);
     m_details->hide();
     innerLayout->addWidget(m_empty);
     innerLayout->addWidget(m_details);
-    scroll->setWidget(inner);
+    m_scroll->setWidget(inner);
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    outer->addWidget(scroll);
-
-    connect(m_retry, &QPushButton::clicked, this, [this] {
-        const int r = m_selection.current();
-        if (m_deployment.canRetry(r))
-            m_deployment.retry({m_deployment.plan().resources[r].id});
-    });
-    connect(m_logs, &QPushButton::clicked, this, [this] {
-        if (m_selection.current() >= 0)
-            emit showLogsRequested(m_selection.current());
-    });
-    connect(&m_selection, &ResourceSelection::currentChanged, this, &InspectorPane::refresh);
-    connect(&m_deployment, &Deployment::planChanged, this, &InspectorPane::refresh);
-    connect(&m_deployment, &Deployment::runStarted, this, &InspectorPane::refresh);
-    connect(&m_deployment, &Deployment::runFinished, this, &InspectorPane::refresh);
-    connect(m_id, &QLineEdit::returnPressed, this, &InspectorPane::rename);
-    connect(m_id, &QLineEdit::textEdited, m_idError, &QWidget::hide);
-    connect(&m_deployment, &Deployment::eventsRecorded, this, &InspectorPane::onEvents);
-    refresh();
+    outer->addWidget(m_scroll);
 }
 
 InspectorPane::~InspectorPane()
@@ -363,51 +377,79 @@ void InspectorPane::refresh()
     m_state->setText(state);
     m_retry->setEnabled(m_deployment.canRetry(r));
 
-    QStringList rows;
-    const auto row = [&rows](const QString &name, const QString &value) {
-        rows.append(QStringLiteral("<tr><td style='color:#5f6368;padding-right:8px'>%1</td><td>%2</td></tr>").arg(name, value.toHtmlEscaped()));
-    };
-    row(tr("Type"), resource.type);
-    if (!resource.group.isEmpty())
-        row(tr("Group"), resource.group);
-    row(tr("Estimate"), ms(m_deployment.estimateMs(r)) + (resource.estimateMs ? QString() : tr(" (guessed)")));
-    row(tr("Timeout"), resource.timeoutMs > 0 ? ms(resource.timeoutMs) : tr("none"));
-    row(tr("Retry"), resource.retry.maxAttempts <= 1
-                         ? tr("no automatic retry")
-                         : tr("up to %1 attempts, backoff %2 to %3").arg(resource.retry.maxAttempts).arg(ms(resource.retry.initialBackoffMs), ms(resource.retry.maxBackoffMs)));
-    m_properties->setText(QStringLiteral("<table>") + rows.join(QString()) + QStringLiteral("</table>"));
+    showProperties(r);
+    showSource(resource);
+    fillLinks(m_dependencies, m_deployment.graph().dependencies(r));
+    fillLinks(m_dependents, m_deployment.graph().dependents(r));
+    showAttempts(status);
+}
 
+namespace {
+
+// Rows of a two-column table of facts, as the Inspector shows them.
+class FactTable
+{
+public:
+    void add(const QString &name, const QString &value)
+    {
+        m_rows.append(QStringLiteral("<tr><td style='color:#5f6368;padding-right:8px'>%1</td><td>%2</td></tr>").arg(name, value.toHtmlEscaped()));
+    }
+    QString html() const { return QStringLiteral("<table>") + m_rows.join(QString()) + QStringLiteral("</table>"); }
+
+private:
+    QStringList m_rows;
+};
+
+} // namespace
+
+void InspectorPane::showProperties(int r)
+{
+    const Resource &resource = m_deployment.plan().resources[r];
+    FactTable facts;
+    facts.add(tr("Type"), resource.type);
+    if (!resource.group.isEmpty())
+        facts.add(tr("Group"), resource.group);
+    facts.add(tr("Estimate"), ms(m_deployment.estimateMs(r)) + (resource.estimateMs ? QString() : tr(" (guessed)")));
+    facts.add(tr("Timeout"), resource.timeoutMs > 0 ? ms(resource.timeoutMs) : tr("none"));
+    facts.add(tr("Retry"), resource.retry.maxAttempts <= 1
+                               ? tr("no automatic retry")
+                               : tr("up to %1 attempts, backoff %2 to %3").arg(resource.retry.maxAttempts).arg(ms(resource.retry.initialBackoffMs), ms(resource.retry.maxBackoffMs)));
+    m_properties->setText(facts.html());
+}
+
+void InspectorPane::showSource(const Resource &resource)
+{
     // Where an imported resource came from, in the source's own words, and why it runs as it does.
     const bool imported = resource.source.is_object() && !resource.source.empty();
     m_sourceHeading->setVisible(imported);
     m_source->setVisible(imported);
-    if (imported) {
-        rows.clear();
-        const auto fact = [&](const char *key) {
-            const auto it = resource.source.find(key);
-            return it == resource.source.end() ? QString() : factText(*it);
-        };
-        if (const QString address = fact("address"); !address.isEmpty())
-            row(tr("Address"), address);
-        if (const QString type = fact("type"); !type.isEmpty())
-            row(tr("Source type"), type);
-        for (const auto &[key, value] : resource.source.items()) {
-            if (key == "address" || key == "type" || value.is_null() || (value.is_object() && value.empty()))
-                continue;
-            row(QString::fromStdString(key).replace(QLatin1Char('_'), QLatin1Char(' ')), factText(value));
-        }
-        if (!resource.mappedBy.isEmpty())
-            row(tr("Executor from"), mappedByText(resource, m_deployment.plan()));
-        if (!resource.run)
-            row(tr("Runs"), tr("no: %1").arg(resource.note.isEmpty() ? tr("nothing to provision") : resource.note));
-        else if (!resource.note.isEmpty())
-            row(tr("Note"), resource.note);
-        m_source->setText(QStringLiteral("<table>") + rows.join(QString()) + QStringLiteral("</table>"));
+    if (!imported)
+        return;
+    FactTable facts;
+    const auto fact = [&](const char *key) {
+        const auto it = resource.source.find(key);
+        return it == resource.source.end() ? QString() : factText(*it);
+    };
+    if (const QString address = fact("address"); !address.isEmpty())
+        facts.add(tr("Address"), address);
+    if (const QString type = fact("type"); !type.isEmpty())
+        facts.add(tr("Source type"), type);
+    for (const auto &[key, value] : resource.source.items()) {
+        if (key == "address" || key == "type" || value.is_null() || (value.is_object() && value.empty()))
+            continue;
+        facts.add(QString::fromStdString(key).replace(QLatin1Char('_'), QLatin1Char(' ')), factText(value));
     }
+    if (!resource.mappedBy.isEmpty())
+        facts.add(tr("Executor from"), mappedByText(resource, m_deployment.plan()));
+    if (!resource.run)
+        facts.add(tr("Runs"), tr("no: %1").arg(resource.note.isEmpty() ? tr("nothing to provision") : resource.note));
+    else if (!resource.note.isEmpty())
+        facts.add(tr("Note"), resource.note);
+    m_source->setText(facts.html());
+}
 
-    fillLinks(m_dependencies, m_deployment.graph().dependencies(r));
-    fillLinks(m_dependents, m_deployment.graph().dependents(r));
-
+void InspectorPane::showAttempts(const ResourceStatus &status)
+{
     m_attempts->setRowCount(int(status.attempts.size()));
     for (int i = 0; i < status.attempts.size(); ++i) {
         const AttemptRecord &a = status.attempts[i];

@@ -18,6 +18,8 @@ class ResourceForm;
 class Deployment;
 class ResourceSelection;
 class Workspace;
+struct Resource;
+struct ResourceStatus;
 struct RunEvent;
 
 // The Inspector: everything about the selected resource — its properties, where an imported one
@@ -49,7 +51,13 @@ signals:
     void showLogsRequested(int resource);
 
 private:
+    void createSummary(); // title, state, buttons, id
+    void createDetails(); // what the resource is, comes from, waits for, and did
+    void layOut();
     void refresh();
+    void showProperties(int resource);
+    void showSource(const Resource &resource);
+    void showAttempts(const ResourceStatus &status);
     void onEvents(const QList<RunEvent> &events);
     void fillLinks(QListWidget *list, const std::vector<int> &resources);
     void onLinkActivated(QListWidgetItem *item);
