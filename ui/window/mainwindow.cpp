@@ -13,6 +13,7 @@
 #include "models/plan/plandocument.h"
 #include "engine/import/planimporter.h"
 #include "engine/plan/planreader.h"
+#include "ui/window/executoricon.h"
 #include "ui/window/resourcepalette.h"
 #include "ui/panes/resourcespane.h"
 #include "engine/run/runreport.h"
@@ -261,9 +262,11 @@ void MainWindow::createActions()
     edit->addSeparator();
     m_addResourceMenu = edit->addMenu(tr("&Add Resource"));
     for (const QString &type : ExecutorRegistry::builtIn().types()) {
-        QAction *add = m_addResourceMenu->addAction(type, this, [this, type] { addResource(type); });
+        const ExecutorDescription &described = ExecutorRegistry::builtIn().find(type)->description();
+        QAction *add = m_addResourceMenu->addAction(executorIcon(described), type, this, [this, type] { addResource(type); });
         add->setData(type);
-        if (type == QLatin1String("sim"))
+        add->setStatusTip(described.summary);
+        if (m_addResource.isEmpty()) // the first the registry lists: the simulation, to try things out
             add->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
         m_addResource.append(add);
     }
@@ -345,7 +348,7 @@ void MainWindow::createActions()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Fanout"), this, &MainWindow::about);
 
-    m_palette = new ResourcePalette(ExecutorRegistry::builtIn().types(), this);
+    m_palette = new ResourcePalette(ExecutorRegistry::builtIn(), this);
     connect(m_palette, &ResourcePalette::addRequested, this, &MainWindow::addResource);
 
     QToolBar *bar = addToolBar(tr("Run"));
@@ -707,7 +710,8 @@ bool MainWindow::newPlan()
     m_session->setPlan(m_document->plan(), tr("untitled (not saved)"));
     updateTitle();
     updateActions();
-    statusBar()->showMessage(tr("A new plan: add resources from Edit → Add Resource (Ctrl+Shift+A adds a simulated one)"), 15000);
+    statusBar()->showMessage(tr("A new plan: add resources from Edit → Add Resource (Ctrl+Shift+A adds a %1 resource)")
+                                 .arg(ExecutorRegistry::builtIn().types().value(0)), 15000);
     return true;
 }
 
