@@ -29,7 +29,7 @@ std::optional<nlohmann::ordered_json> numberOrText(const QString &text);
 // "3:7: syntax error ..." for a JSON text that does not parse; empty when it does, into `parsed`.
 QString jsonSyntaxError(const QString &text, nlohmann::ordered_json *parsed);
 
-// Whether `path` is `base` or inside it: "request.url" and "command[1]" are under "request" and "command".
+// Whether `path` is `base` or inside it: "retry.backoff.max" and "depends_on[1]" are under "retry" and "depends_on".
 bool isPathUnder(const QString &path, const QString &base);
 
 } // namespace fanout
