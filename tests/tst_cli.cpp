@@ -279,7 +279,10 @@ void tst_Cli::validateReportsEveryProblemWithItsPlace()
         file + QStringLiteral(":7:58: warning: resources[2].dependson: unknown field \"dependson\" is ignored (did you mean \"depends_on\"?)"),
         file + QStringLiteral(": 4 errors, 1 warning; the plan cannot run until they are fixed"),
     };
-    QCOMPARE(result.err, expected.join(QLatin1Char('\n')) + QLatin1Char('\n'));
+    // The types after these three are what other executors the binary is built with add.
+    QString err = result.err;
+    err.replace(QRegularExpression(QStringLiteral("(the types are: sim, command, http)(, [a-z]+)*")), QStringLiteral("\\1"));
+    QCOMPARE(err, expected.join(QLatin1Char('\n')) + QLatin1Char('\n'));
 }
 
 void tst_Cli::runThatSucceeds()

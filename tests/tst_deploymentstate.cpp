@@ -29,8 +29,13 @@ namespace {
 class OutputExecutor final : public Executor
 {
 public:
-    QString type() const override { return QStringLiteral("output"); }
-    QStringList parameterNames() const override { return {QStringLiteral("outputs")}; }
+    const ExecutorDescription &description() const override
+    {
+        static const ExecutorDescription described{
+            .type = QStringLiteral("output"),
+            .section = {.fields = {{.path = QStringLiteral("outputs"), .kind = FieldDescription::Kind::NameValueMap, .jsonOnly = true}}}};
+        return described;
+    }
     void validate(const json &, const QString &, Diagnostics &) const override {}
     void start(std::shared_ptr<Attempt> attempt, QThreadPool &) const override
     {

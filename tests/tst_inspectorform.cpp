@@ -1,9 +1,13 @@
 // The Inspector's form as a user drives it: each executor type gets its own fields, a value is
 // checked as it is typed (invalid ones are marked in place with the engine's reason and never reach
 // the plan), a valid one is applied on Enter as one undoable step, the raw JSON can be edited and
-// applied, the Problems panel can focus any field, and a running resource is locked. Offscreen.
+// applied, the Problems panel can focus any field, and a running resource is locked. The form and
+// the palette are built from the executors' descriptions: a made-up executor gets its own section.
+// Offscreen.
 #include "guitest.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/executors/simexecutor.h"
+#include "engine/support/jsonlocator.h"
 #include "ui/inspector/fieldlist.h"
 #include "ui/inspector/inspectorpane.h"
 #include "ui/window/editactions.h"
@@ -15,6 +19,7 @@
 #include "engine/run/deployment.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "ui/window/resourcepalette.h"
 
 #include <QAction>
 #include <QApplication>
@@ -109,6 +114,117 @@ const char *kSimPlan = "{\"name\": \"p\", \"groups\": {\"network\": {}, \"rds-ap
                        "  {\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"1s\"},"
                        "  {\"id\": \"db\", \"type\": \"sim\", \"depends_on\": [\"vpc\"], \"duration\": \"2s\", \"timeout\": \"1m\", \"log_lines\": 3}]}";
 
+// A made-up fourth executor with a field of every kind. Neither the form nor the palette has heard
+// of it: they can show it only by reading its description. It checks what its description states
+// (required fields, number ranges), as the built-in executors do.
+class ProbeExecutor final : public Executor
+{
+public:
+    const ExecutorDescription &description() const override
+    {
+        using Kind = FieldDescription::Kind;
+        static const ExecutorDescription described{
+            .type = QStringLiteral("probe"),
+            .summary = QStringLiteral("checks that something answers"),
+            .iconSvg = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><circle cx='8' cy='8' r='6' fill='#a142f4'/></svg>",
+            .newParameters = {{"target", "db:5432"}},
+            .section = {
+                .title = QStringLiteral("Probe"),
+                .fields = {
+                    {.path = QStringLiteral("target"), .label = QStringLiteral("Target"), .what = QStringLiteral("the target"),
+                     .help = QStringLiteral("Host and port. Required."), .placeholder = QStringLiteral("host:port"), .required = true},
+                    {.path = QStringLiteral("every"), .kind = Kind::Duration, .label = QStringLiteral("Every"), .what = QStringLiteral("the interval"),
+                     .help = QStringLiteral("Between probes."), .defaultValue = "2s"},
+                    {.path = QStringLiteral("window"), .kind = Kind::DurationOrRange, .label = QStringLiteral("Window"), .what = QStringLiteral("the window"),
+                     .help = QStringLiteral("How long to probe."), .secondPlaceholder = QStringLiteral("fixed"), .secondHelp = QStringLiteral("The longest.")},
+                    {.path = QStringLiteral("count"), .kind = Kind::Number, .label = QStringLiteral("Count"), .what = QStringLiteral("the count"),
+                     .help = QStringLiteral("Probes in all."), .unit = QStringLiteral("probes"), .defaultValue = 3, .minimum = 1, .maximum = 10, .wholeNumber = true},
+                    {.path = QStringLiteral("mode"), .kind = Kind::Choice, .label = QStringLiteral("Mode"), .what = QStringLiteral("the mode"),
+                     .help = QStringLiteral("TCP or UDP."), .choices = {QStringLiteral("tcp"), QStringLiteral("udp")}, .defaultValue = "tcp"},
+                    {.path = QStringLiteral("shell"), .kind = Kind::Flag, .label = QStringLiteral("Check through a shell"), .what = QStringLiteral("the shell setting"),
+                     .help = QStringLiteral("One line for /bin/sh."), .defaultValue = false, .switchesCommand = QStringLiteral("check")},
+                    {.path = QStringLiteral("check"), .kind = Kind::Command, .label = QStringLiteral("Check"), .what = QStringLiteral("the check"),
+                     .help = QStringLiteral("A program and its arguments."), .placeholder = QStringLiteral("word"), .secondPlaceholder = QStringLiteral("a line"),
+                     .secondHelp = QStringLiteral("One line."), .addText = QStringLiteral("Add word"), .itemName = QStringLiteral("Word")},
+                    {.path = QStringLiteral("hosts"), .kind = Kind::StringList, .label = QStringLiteral("Hosts"), .what = QStringLiteral("the hosts"),
+                     .help = QStringLiteral("Where to probe from."), .placeholder = QStringLiteral("host"), .addText = QStringLiteral("Add host")},
+                    {.path = QStringLiteral("labels"), .kind = Kind::NameValueMap, .label = QStringLiteral("Labels"), .what = QStringLiteral("the labels"),
+                     .help = QStringLiteral("A key and a value per row."), .placeholder = QStringLiteral("key"), .secondPlaceholder = QStringLiteral("value"),
+                     .addText = QStringLiteral("Add label")},
+                    {.path = QStringLiteral("payload.body"), .kind = Kind::JsonValue, .label = QStringLiteral("Payload"), .what = QStringLiteral("the payload"),
+                     .help = QStringLiteral("Any JSON.")},
+                    {.path = QStringLiteral("payload.codes"), .kind = Kind::NumberList, .label = QStringLiteral("Codes"), .what = QStringLiteral("the codes"),
+                     .help = QStringLiteral("Statuses that mean up."), .minimum = 100, .maximum = 599, .wholeNumber = true},
+                    {.path = QStringLiteral("history"), .kind = Kind::JsonValue, .what = QStringLiteral("the history"), .help = QStringLiteral("Kept."), .jsonOnly = true},
+                },
+                .footnote = QStringLiteral("History: in the JSON tab."),
+            },
+        };
+        return described;
+    }
+
+    void validate(const json &params, const QString &path, Diagnostics &out) const override
+    {
+        auto error = [&](const QString &at, const QString &message) { out.append({Diagnostic::Severity::Error, at, 0, 0, message}); };
+        for (const FieldDescription &field : description().section.fields) {
+            QString at = path;
+            const json *value = &params;
+            for (const QString &key : field.path.split(QLatin1Char('.'))) {
+                at = jsonMemberPath(at, key);
+                value = value && value->is_object() && value->contains(key.toStdString()) ? &(*value)[key.toStdString()] : nullptr;
+            }
+            if (!value && field.required)
+                error(at, QStringLiteral("missing: say what to probe"));
+            else if (value && field.kind == FieldDescription::Kind::Number && !field.acceptsNumber(*value))
+                error(at, QStringLiteral("must be a whole number from %1 to %2").arg(*field.minimum).arg(*field.maximum));
+            for (std::size_t i = 0; value && field.kind == FieldDescription::Kind::NumberList && i < value->size(); ++i) {
+                if (!field.acceptsNumber((*value)[i]))
+                    error(jsonIndexPath(at, qsizetype(i)), QStringLiteral("must be a status from %1 to %2").arg(*field.minimum).arg(*field.maximum));
+            }
+        }
+    }
+
+    void start(std::shared_ptr<Attempt>, QThreadPool &) const override {}
+};
+
+// The built-in simulation and the probe.
+struct ProbeRegistry
+{
+    ProbeRegistry()
+    {
+        registry.add(std::make_unique<SimExecutor>());
+        registry.add(std::make_unique<ProbeExecutor>());
+    }
+    ExecutorRegistry registry;
+};
+
+// A form on a plan of probes (and simulations), showing the resource "p".
+struct ProbeFixture : ProbeRegistry
+{
+    explicit ProbeFixture(const char *plan)
+        : document(registry)
+        , form(registry)
+    {
+        document.load(json::parse(plan));
+        form.setDocument(&document);
+        form.showResource(QStringLiteral("p"));
+        form.resize(400, 1400);
+        form.show();
+    }
+    PlanDocument document;
+    ResourceForm form;
+};
+
+// The label the form shows beside `editor`'s row.
+QLabel *labelOf(const ResourceForm &form, QWidget *editor)
+{
+    for (QLabel *label : form.findChildren<QLabel *>()) {
+        if (label->buddy() && (label->buddy() == editor || label->buddy()->isAncestorOf(editor)))
+            return label;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 class tst_InspectorForm : public QObject
@@ -135,6 +251,9 @@ private slots:
     void undoFromTheEditMenu();
     void checksStayCheapOnALargePlan_data();
     void checksStayCheapOnALargePlan();
+    void formFromADescription();
+    void formFromADescriptionChecksAndApplies();
+    void paletteFromTheDescriptions();
 };
 
 void tst_InspectorForm::initTestCase()
@@ -732,6 +851,138 @@ void tst_InspectorForm::checksStayCheapOnALargePlan()
     // A dependency on a resource outside the small plan the check reads is not reported unknown.
     QVERIFY(!form.message(QStringLiteral("group"))->isVisible());
     QVERIFY(!form.problemsLabel()->isVisible());
+}
+
+void tst_InspectorForm::formFromADescription()
+{
+    ProbeFixture f(R"({"name": "p", "resources": [{"id": "p", "type": "probe", "target": "db:5432", "history": [], "bogus": 1},
+                                                 {"id": "s", "type": "sim"}]})");
+    ResourceForm &form = f.form;
+    QVERIFY(QTest::qWaitForWindowExposed(&form));
+
+    // Its section, with its title and footnote; the simulation's is not shown.
+    auto visibleLabel = [&](const QString &text) {
+        const QList<QLabel *> labels = form.findChildren<QLabel *>();
+        return std::any_of(labels.begin(), labels.end(), [&](QLabel *l) { return l->text() == text && l->isVisible(); });
+    };
+    QVERIFY(visibleLabel(QStringLiteral("Probe")));
+    QVERIFY(visibleLabel(QStringLiteral("History: in the JSON tab.")));
+    QVERIFY(visibleLabel(QStringLiteral("probes"))); // the count's unit
+    QVERIFY(!visibleLabel(QStringLiteral("Simulation")));
+    QVERIFY(!form.editor(QStringLiteral("duration"))->isVisible());
+
+    // An editor of the right kind for every field, with the description's words.
+    const ExecutorDescription &described = f.registry.find(QStringLiteral("probe"))->description();
+    const QHash<QString, const char *> widgetClass = {
+        {"target", "QLineEdit"}, {"every", "QLineEdit"}, {"window", "QLineEdit"}, {"count", "QLineEdit"},
+        {"mode", "QComboBox"}, {"shell", "QCheckBox"}, {"check", "fanout::FieldList"}, {"hosts", "fanout::FieldList"},
+        {"labels", "fanout::FieldList"}, {"payload.body", "QPlainTextEdit"}, {"payload.codes", "QLineEdit"}};
+    for (const FieldDescription &field : described.section.fields) {
+        QWidget *editor = form.editor(field.path);
+        if (field.jsonOnly) {
+            QVERIFY2(!editor, qPrintable(field.path));
+            continue;
+        }
+        QVERIFY2(editor && editor->isVisible(), qPrintable(field.path));
+        QCOMPARE(editor->metaObject()->className(), widgetClass.value(field.path));
+        QCOMPARE(editor->toolTip(), field.help);
+        QVERIFY2(editor->objectName().startsWith(QStringLiteral("InspectorField:") + field.path), qPrintable(editor->objectName()));
+        if (field.kind == FieldDescription::Kind::Flag)
+            QCOMPARE(qobject_cast<QCheckBox *>(editor)->text(), field.label);
+        else
+            QCOMPARE(labelOf(form, editor)->text(), field.label);
+    }
+    QCOMPARE(qobject_cast<QLineEdit *>(form.editor(QStringLiteral("target")))->placeholderText(), QStringLiteral("host:port"));
+    QCOMPARE(qobject_cast<QLineEdit *>(form.editor(QStringLiteral("every")))->placeholderText(), QStringLiteral("2s")); // the default
+    QCOMPARE(qobject_cast<QLineEdit *>(form.secondEditor(QStringLiteral("window")))->placeholderText(), QStringLiteral("fixed"));
+    auto *mode = qobject_cast<QComboBox *>(form.editor(QStringLiteral("mode")));
+    QCOMPARE(mode->currentText(), QStringLiteral("tcp"));
+    QCOMPARE(mode->count(), 2);
+    QCOMPARE(qobject_cast<FieldList *>(form.editor(QStringLiteral("labels")))->columnCount(), 2);
+    QCOMPARE(qobject_cast<FieldList *>(form.editor(QStringLiteral("hosts")))->addButton()->text(), QStringLiteral("+ Add host"));
+
+    // A field only the JSON tab edits is known (no warning), an undescribed one is not.
+    QVERIFY(form.problemsLabel()->isVisible());
+    QVERIFY2(form.problemsLabel()->text().contains(QLatin1String("bogus")), qPrintable(form.problemsLabel()->text()));
+    QVERIFY2(!form.problemsLabel()->text().contains(QLatin1String("history")), qPrintable(form.problemsLabel()->text()));
+    QVERIFY(form.focusField(QStringLiteral("history")));
+    QCOMPARE(form.tabs()->currentIndex(), 1);
+
+    // The simulation keeps its own section.
+    form.showResource(QStringLiteral("s"));
+    form.tabs()->setCurrentIndex(0);
+    QVERIFY(form.editor(QStringLiteral("duration"))->isVisible());
+    QVERIFY(!form.editor(QStringLiteral("target"))->isVisible());
+}
+
+void tst_InspectorForm::formFromADescriptionChecksAndApplies()
+{
+    ProbeFixture f(R"({"name": "p", "resources": [{"id": "p", "type": "probe", "target": "db:5432", "check": ["nc", "-z", "db"]}]})");
+    ResourceForm &form = f.form;
+    QVERIFY(QTest::qWaitForWindowActive(&form));
+    const auto resource = [&] { return f.document.document()["resources"][0]; };
+
+    // Checked by the probe's own validate(), with the description's range; applied when valid.
+    auto *count = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("count")));
+    retype(count, QStringLiteral("50"));
+    QVERIFY2(form.message(QStringLiteral("count"))->text().contains(QLatin1String("Count must be a whole number from 1 to 10")),
+             qPrintable(form.message(QStringLiteral("count"))->text()));
+    QTest::keyClick(count, Qt::Key_Return);
+    QVERIFY(!resource().contains("count"));
+    retype(count, QStringLiteral("4"));
+    QTest::keyClick(count, Qt::Key_Return);
+    COMPARE_JSON(resource()["count"], json(4));
+    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the count of p"));
+
+    // A nested number list: the element is named in the message.
+    auto *codes = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("payload.codes")));
+    retype(codes, QStringLiteral("200, 42"));
+    QVERIFY2(form.message(QStringLiteral("payload.codes"))->text().contains(QLatin1String("Entry 2 must be a status from 100 to 599")),
+             qPrintable(form.message(QStringLiteral("payload.codes"))->text()));
+    retype(codes, QStringLiteral("200, 204"));
+    QTest::keyClick(codes, Qt::Key_Return);
+    COMPARE_JSON(resource()["payload"], json::parse(R"({"codes": [200, 204]})"));
+
+    // The required target: cleared, it is refused.
+    auto *target = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("target")));
+    retype(target, QString());
+    QVERIFY2(form.message(QStringLiteral("target"))->text().contains(QLatin1String("Target missing: say what to probe")),
+             qPrintable(form.message(QStringLiteral("target"))->text()));
+    QTest::keyClick(target, Qt::Key_Return);
+    COMPARE_JSON(resource()["target"], json("db:5432"));
+
+    // A choice, and the flag that switches the command between a list and one line.
+    auto *mode = qobject_cast<QComboBox *>(form.editor(QStringLiteral("mode")));
+    mode->setCurrentIndex(1);
+    emit mode->activated(1);
+    COMPARE_JSON(resource()["mode"], json("udp"));
+    QWidget *shell = form.editor(QStringLiteral("shell"));
+    QTest::mouseClick(shell, Qt::LeftButton, {}, QPoint(8, shell->height() / 2)); // on its box
+    COMPARE_JSON(resource()["shell"], json(true));
+    COMPARE_JSON(resource()["check"], json("nc -z db"));
+    QVERIFY(form.secondEditor(QStringLiteral("check"))->isVisible());
+}
+
+void tst_InspectorForm::paletteFromTheDescriptions()
+{
+    ProbeRegistry probes;
+    ResourcePalette palette(probes.registry);
+    QCOMPARE(palette.button(QStringLiteral("sim"))->text(), QStringLiteral("+ sim"));
+    QToolButton *probe = palette.button(QStringLiteral("probe"));
+    QVERIFY(probe);
+    QCOMPARE(probe->text(), QStringLiteral("+ probe"));
+    QVERIFY2(probe->toolTip().contains(QLatin1String("checks that something answers")), qPrintable(probe->toolTip()));
+    QVERIFY(!probe->icon().isNull()); // drawn from its SVG: the test has no icon theme
+    QVERIFY(!palette.button(QStringLiteral("http"))); // not in this registry
+
+    // A new resource starts from the description's parameters, and they are valid.
+    PlanDocument document(probes.registry);
+    document.load(PlanDocument::emptyDocument());
+    QString id;
+    QVERIFY(document.addResource(QStringLiteral("probe"), &id));
+    QCOMPARE(id, QStringLiteral("probe-1"));
+    COMPARE_JSON(document.document()["resources"][0], json::parse(R"({"id": "probe-1", "type": "probe", "target": "db:5432"})"));
+    QVERIFY(!document.hasErrors());
 }
 
 QTEST_MAIN(tst_InspectorForm)

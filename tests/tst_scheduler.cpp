@@ -19,8 +19,11 @@ namespace {
 class ManualExecutor final : public Executor
 {
 public:
-    QString type() const override { return QStringLiteral("manual"); }
-    QStringList parameterNames() const override { return {}; }
+    const ExecutorDescription &description() const override
+    {
+        static const ExecutorDescription described{.type = QStringLiteral("manual")};
+        return described;
+    }
     void validate(const json &, const QString &, Diagnostics &) const override {}
     void start(std::shared_ptr<Attempt> attempt, QThreadPool &) const override { m_attempts.push_back(std::move(attempt)); }
 

@@ -548,98 +548,177 @@ bool isReference(const json &value)
     return value.is_string() && value.get_ref<const std::string &>().find("${") != std::string::npos;
 }
 
+using Kind = FieldDescription::Kind;
+
+// Where problems go: `out`, when there is one.
+struct Report
+{
+    Diagnostics *out;
+    void operator()(const QString &at, const QString &message) const
+    {
+        if (out)
+            out->append(problem(at, message));
+    }
+};
+
+ExecutorDescription describe()
+{
+    return {
+        .type = QStringLiteral("command"),
+        .summary = QStringLiteral("runs a process, such as terraform apply or a script"),
+        .iconName = QStringLiteral("utilities-terminal"),
+        .iconSvg = R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">)"
+                   R"(<rect x="1" y="2.5" width="14" height="11" rx="1.5" fill="#3c4043"/>)"
+                   R"(<path d="M4 6l2.4 2L4 10M8 10.5h4" fill="none" stroke="#fff" stroke-width="1.3" stroke-linecap="round" stroke-linejoin="round"/></svg>)",
+        .newParameters = {{"command", {"true"}}},
+        .section = {
+            .title = QStringLiteral("Process"),
+            .fields = {
+                {.path = QStringLiteral("shell"), .kind = Kind::Flag, .label = QStringLiteral("Run through /bin/sh -c"), .what = QStringLiteral("the shell setting"),
+                 .help = QStringLiteral("Checked: the command is one line run by /bin/sh -c. Unchecked (the default): a program and its arguments, run without a shell."),
+                 .defaultValue = false, .switchesCommand = QStringLiteral("command")},
+                {.path = QStringLiteral("command"), .kind = Kind::Command, .label = QStringLiteral("Command"), .what = QStringLiteral("the command"),
+                 .help = QStringLiteral("The program, then one argument per row, run without a shell (a program with a / is relative to the directory). Required."),
+                 .placeholder = QStringLiteral("argument"), .secondPlaceholder = QStringLiteral("command line, such as ./build.sh && ./deploy.sh"),
+                 .secondHelp = QStringLiteral("The command line /bin/sh -c runs. Required."), .addText = QStringLiteral("Add argument"),
+                 .itemName = QStringLiteral("Argument"), .required = true},
+                {.path = QStringLiteral("cwd"), .label = QStringLiteral("Directory"), .what = QStringLiteral("the working directory"),
+                 .help = QStringLiteral("The directory to run in; relative to the directory Fanout runs in. Empty: Fanout's working directory."),
+                 .placeholder = QStringLiteral("Fanout's working directory")},
+                {.path = QStringLiteral("env"), .kind = Kind::NameValueMap, .label = QStringLiteral("Environment"), .what = QStringLiteral("the environment"),
+                 .help = QStringLiteral("Variables added to Fanout's own environment: a name and its value per row."),
+                 .placeholder = QStringLiteral("NAME"), .secondPlaceholder = QStringLiteral("value"), .addText = QStringLiteral("Add variable")},
+                {.path = QStringLiteral("grace"), .kind = Kind::Duration, .label = QStringLiteral("Grace"), .what = QStringLiteral("the grace period"),
+                 .help = FieldDescription::durationHelp(QStringLiteral("How long a stopped command has between SIGTERM and SIGKILL"), formatDuration(kDefaultGraceMs)),
+                 .defaultValue = formatDuration(kDefaultGraceMs).toStdString()},
+                {.path = QStringLiteral("outputs_json"), .kind = Kind::Flag, .label = QStringLiteral("Outputs from its last JSON line"),
+                 .what = QStringLiteral("the JSON outputs setting"),
+                 .help = QStringLiteral("When it succeeds and the last non-empty line of its output is a JSON object, each member becomes an output."),
+                 .defaultValue = false},
+            },
+        },
+    };
+}
+
+const ExecutorDescription &description()
+{
+    static const ExecutorDescription described = describe();
+    return described;
+}
+
+// "shell": true or false. False when it is neither, with `known` false: then whether "command"
+// should be a string cannot be told.
+bool readShell(const json &params, const QString &path, const Report &report, bool *known)
+{
+    *known = true;
+    const auto it = params.find("shell");
+    if (it == params.end())
+        return description().field(QStringLiteral("shell")).defaultValue.get<bool>();
+    if (it->is_boolean())
+        return it->get<bool>();
+    *known = false;
+    report(jsonMemberPath(path, QStringLiteral("shell")),
+           QStringLiteral("is %1; write true to run \"command\", a string, with /bin/sh -c, or false (the "
+                          "default) to run the list \"command\" without a shell").arg(typeName(*it)));
+    return false;
+}
+
+// A program and its arguments, each a string.
+QStringList readArguments(const json &command, const QString &at, const Report &report)
+{
+    if (command.empty()) {
+        report(at, QStringLiteral("is empty: give at least the program to run, such as [\"./migrate.sh\"]"));
+        return {};
+    }
+    QStringList argv;
+    for (std::size_t i = 0; i < command.size(); ++i) {
+        const json &argument = command[i];
+        const QString where = jsonIndexPath(at, qsizetype(i));
+        if (!argument.is_string())
+            report(where, QStringLiteral("is %1; the program and each argument must be a string (write numbers in "
+                                         "quotes, such as \"8080\")").arg(typeName(argument)));
+        else if (i == 0 && argument.get_ref<const std::string &>().empty())
+            report(where, QStringLiteral("is empty: name the program to run, such as \"./migrate.sh\" or \"terraform\""));
+        else
+            argv.append(fromJson(argument));
+    }
+    return argv.size() == qsizetype(command.size()) ? argv : QStringList();
+}
+
+// "command": a list of arguments, or one line for /bin/sh -c with "shell": true.
+QStringList readCommand(const json &params, const QString &path, bool shell, bool shellKnown, const Report &report)
+{
+    const QString at = jsonMemberPath(path, QStringLiteral("command"));
+    const auto command = params.find("command");
+    if (command == params.end()) {
+        if (description().field(QStringLiteral("command")).required) {
+            report(at, shell ? QStringLiteral("missing: give the command line to run, such as \"./build.sh && ./deploy.sh\"")
+                             : QStringLiteral("missing: give the program to run and its arguments as a list of strings, such "
+                                              "as [\"./migrate.sh\", \"--env\", \"prod\"]"));
+        }
+    } else if (command->is_string()) {
+        const QString line = fromJson(*command);
+        if (!shell) {
+            if (shellKnown) {
+                report(at, QStringLiteral("is a string, which only a shell can run: add \"shell\": true to run "
+                                          "it with /bin/sh -c, or give the program and its arguments as a "
+                                          "list, such as [\"./migrate.sh\", \"--env\", \"prod\"]"));
+            }
+        } else if (line.trimmed().isEmpty()) {
+            report(at, QStringLiteral("is empty: give the command line to run"));
+        } else {
+            return {QStringLiteral("/bin/sh"), QStringLiteral("-c"), line};
+        }
+    } else if (command->is_array()) {
+        if (!shell)
+            return readArguments(*command, at, report);
+        report(at, QStringLiteral("is a list, but \"shell\": true runs one command line: write it as a "
+                                  "string, such as \"./migrate.sh --env prod\", or remove \"shell\" to "
+                                  "run the list without a shell"));
+    } else {
+        report(at, QStringLiteral("is %1; give the program and its arguments as a list of strings, such as "
+                                  "[\"./migrate.sh\", \"--env\", \"prod\"], or a command line string with "
+                                  "\"shell\": true").arg(typeName(*command)));
+    }
+    return {};
+}
+
+QList<std::pair<QString, QString>> readEnvironment(const json &value, const QString &at, const Report &report)
+{
+    QList<std::pair<QString, QString>> env;
+    if (!value.is_object()) {
+        report(at, QStringLiteral("is %1; give the variables and their values as an object, such as "
+                                  "{\"AWS_REGION\": \"eu-west-1\"}").arg(typeName(value)));
+        return env;
+    }
+    for (const auto &member : value.items()) {
+        const QString name = QString::fromStdString(member.key());
+        const QString where = jsonMemberPath(at, name);
+        if (name.isEmpty() || name.contains(QLatin1Char('=')) || name.contains(QChar(0)))
+            report(where, QStringLiteral("is not a variable name: a name may not be empty or contain \"=\""));
+        else if (!member.value().is_string())
+            report(where, QStringLiteral("is %1; a variable's value must be a string (write numbers and booleans "
+                                         "in quotes, such as \"8080\")").arg(typeName(member.value())));
+        else
+            env.append({name, fromJson(member.value())});
+    }
+    return env;
+}
+
 } // namespace
 
 CommandExecutor::Spec CommandExecutor::readSpec(const json &params, const QString &path, Diagnostics *out)
 {
     Spec spec;
-    auto report = [&](const QString &at, const QString &message) {
-        if (out)
-            out->append(problem(at, message));
-    };
+    const Report report{out};
     if (!params.is_object())
         return spec;
 
     bool shellKnown = true;
-    if (const auto it = params.find("shell"); it != params.end()) {
-        if (it->is_boolean()) {
-            spec.shell = it->get<bool>();
-        } else {
-            shellKnown = false;
-            report(jsonMemberPath(path, QStringLiteral("shell")),
-                   QStringLiteral("is %1; write true to run \"command\", a string, with /bin/sh -c, or false (the "
-                                  "default) to run the list \"command\" without a shell").arg(typeName(*it)));
-        }
-    }
-
-    const QString commandPath = jsonMemberPath(path, QStringLiteral("command"));
-    const auto command = params.find("command");
-    if (command == params.end()) {
-        report(commandPath, spec.shell
-                   ? QStringLiteral("missing: give the command line to run, such as \"./build.sh && ./deploy.sh\"")
-                   : QStringLiteral("missing: give the program to run and its arguments as a list of strings, such "
-                                    "as [\"./migrate.sh\", \"--env\", \"prod\"]"));
-    } else if (command->is_string()) {
-        const QString line = fromJson(*command);
-        if (!spec.shell) {
-            if (shellKnown) {
-                report(commandPath, QStringLiteral("is a string, which only a shell can run: add \"shell\": true to run "
-                                                   "it with /bin/sh -c, or give the program and its arguments as a "
-                                                   "list, such as [\"./migrate.sh\", \"--env\", \"prod\"]"));
-            }
-        } else if (line.trimmed().isEmpty()) {
-            report(commandPath, QStringLiteral("is empty: give the command line to run"));
-        } else {
-            spec.command = {QStringLiteral("/bin/sh"), QStringLiteral("-c"), line};
-        }
-    } else if (command->is_array()) {
-        if (spec.shell) {
-            report(commandPath, QStringLiteral("is a list, but \"shell\": true runs one command line: write it as a "
-                                               "string, such as \"./migrate.sh --env prod\", or remove \"shell\" to "
-                                               "run the list without a shell"));
-        } else if (command->empty()) {
-            report(commandPath, QStringLiteral("is empty: give at least the program to run, such as [\"./migrate.sh\"]"));
-        } else {
-            QStringList argv;
-            for (std::size_t i = 0; i < command->size(); ++i) {
-                const json &argument = (*command)[i];
-                const QString at = jsonIndexPath(commandPath, qsizetype(i));
-                if (!argument.is_string())
-                    report(at, QStringLiteral("is %1; the program and each argument must be a string (write numbers in "
-                                              "quotes, such as \"8080\")").arg(typeName(argument)));
-                else if (i == 0 && argument.get_ref<const std::string &>().empty())
-                    report(at, QStringLiteral("is empty: name the program to run, such as \"./migrate.sh\" or \"terraform\""));
-                else
-                    argv.append(fromJson(argument));
-            }
-            if (argv.size() == qsizetype(command->size()))
-                spec.command = argv;
-        }
-    } else {
-        report(commandPath, QStringLiteral("is %1; give the program and its arguments as a list of strings, such as "
-                                           "[\"./migrate.sh\", \"--env\", \"prod\"], or a command line string with "
-                                           "\"shell\": true").arg(typeName(*command)));
-    }
-
-    if (const auto it = params.find("env"); it != params.end()) {
-        const QString envPath = jsonMemberPath(path, QStringLiteral("env"));
-        if (!it->is_object()) {
-            report(envPath, QStringLiteral("is %1; give the variables and their values as an object, such as "
-                                           "{\"AWS_REGION\": \"eu-west-1\"}").arg(typeName(*it)));
-        } else {
-            for (const auto &member : it->items()) {
-                const QString name = QString::fromStdString(member.key());
-                const QString at = jsonMemberPath(envPath, name);
-                if (name.isEmpty() || name.contains(QLatin1Char('=')) || name.contains(QChar(0)))
-                    report(at, QStringLiteral("is not a variable name: a name may not be empty or contain \"=\""));
-                else if (!member.value().is_string())
-                    report(at, QStringLiteral("is %1; a variable's value must be a string (write numbers and booleans "
-                                              "in quotes, such as \"8080\")").arg(typeName(member.value())));
-                else
-                    spec.env.append({name, fromJson(member.value())});
-            }
-        }
-    }
+    spec.shell = readShell(params, path, report, &shellKnown);
+    spec.command = readCommand(params, path, spec.shell, shellKnown, report);
+    if (const auto it = params.find("env"); it != params.end())
+        spec.env = readEnvironment(*it, jsonMemberPath(path, QStringLiteral("env")), report);
 
     if (const auto it = params.find("cwd"); it != params.end()) {
         if (it->is_string() && !it->get_ref<const std::string &>().empty())
@@ -670,15 +749,9 @@ CommandExecutor::Spec CommandExecutor::readSpec(const json &params, const QStrin
     return spec;
 }
 
-QString CommandExecutor::type() const
+const ExecutorDescription &CommandExecutor::description() const
 {
-    return QStringLiteral("command");
-}
-
-QStringList CommandExecutor::parameterNames() const
-{
-    return {QStringLiteral("command"), QStringLiteral("shell"), QStringLiteral("env"), QStringLiteral("cwd"),
-            QStringLiteral("outputs_json"), QStringLiteral("grace")};
+    return fanout::description();
 }
 
 void CommandExecutor::validate(const json &params, const QString &path, Diagnostics &out) const

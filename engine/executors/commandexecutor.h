@@ -51,8 +51,7 @@ public:
     // defaults (an empty command) in the returned spec.
     static Spec readSpec(const nlohmann::ordered_json &params, const QString &path, Diagnostics *out);
 
-    QString type() const override;
-    QStringList parameterNames() const override;
+    const ExecutorDescription &description() const override;
     void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const override;
     void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const override;
 };

@@ -55,6 +55,55 @@ QString methodList()
     return QStringLiteral("GET, POST, PUT, PATCH, DELETE or HEAD");
 }
 
+using Kind = FieldDescription::Kind;
+
+ExecutorDescription describe()
+{
+    QStringList methods;
+    for (const QByteArray &method : kMethods)
+        methods.append(QString::fromLatin1(method));
+    return {
+        .type = QStringLiteral("http"),
+        .summary = QStringLiteral("calls an HTTP API and waits for it to finish"),
+        .iconName = QStringLiteral("applications-internet"),
+        .iconSvg = R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">)"
+                   R"(<circle cx="8" cy="8" r="6.4" fill="#e6f4ea" stroke="#188038" stroke-width="1.2"/>)"
+                   R"(<path d="M1.8 8h12.4M8 1.6c-2.3 2.2-2.3 10.6 0 12.8M8 1.6c2.3 2.2 2.3 10.6 0 12.8" fill="none" stroke="#188038" stroke-width="1"/></svg>)",
+        .newParameters = {{"request", {{"method", "GET"}, {"url", "http://localhost/"}}}},
+        .section = {
+            .title = QStringLiteral("HTTP request"),
+            .fields = {
+                {.path = QStringLiteral("request.method"), .kind = Kind::Choice, .label = QStringLiteral("Method"), .what = QStringLiteral("the method"),
+                 .help = QStringLiteral("%1. Default: GET.").arg(methodList()), .choices = methods, .defaultValue = "GET"},
+                {.path = QStringLiteral("request.url"), .label = QStringLiteral("URL"), .what = QStringLiteral("the URL"),
+                 .help = QStringLiteral("An http:// or https:// address; may use ${var.NAME} and ${resources.ID.outputs.KEY}. Required."),
+                 .placeholder = QStringLiteral("https://api.example.com/buckets"), .required = true, .claims = {QStringLiteral("request")}},
+                {.path = QStringLiteral("request.headers"), .kind = Kind::NameValueMap, .label = QStringLiteral("Headers"), .what = QStringLiteral("the headers"),
+                 .help = QStringLiteral("Request headers, a name and its value per row. User-Agent and Accept: application/json are set unless given."),
+                 .placeholder = QStringLiteral("Name"), .secondPlaceholder = QStringLiteral("value"), .addText = QStringLiteral("Add header")},
+                {.path = QStringLiteral("request.body"), .kind = Kind::JsonValue, .label = QStringLiteral("Body"), .what = QStringLiteral("the body"),
+                 .help = QStringLiteral("Sent as JSON: any JSON value, such as {\"name\": \"logs\"}; a JSON string (in quotes) is sent exactly as written. "
+                                        "Applied when you leave it or press Ctrl+Return. Empty: no body."),
+                 .placeholder = QStringLiteral("{\"name\": \"logs\"}")},
+                {.path = QStringLiteral("request.expect"), .kind = Kind::NumberList, .label = QStringLiteral("Expect"), .what = QStringLiteral("the expected statuses"),
+                 .help = QStringLiteral("The HTTP statuses that mean success, such as 200, 201. Empty: any 2xx."), .placeholder = QStringLiteral("any 2xx"),
+                 .minimum = 100, .maximum = 599, .wholeNumber = true},
+                {.path = QStringLiteral("wait"), .kind = Kind::JsonValue, .what = QStringLiteral("the wait"),
+                 .help = QStringLiteral("Polls until the resource is ready, such as {\"until\": %1}.").arg(kConditionExample), .jsonOnly = true},
+                {.path = QStringLiteral("outputs"), .kind = Kind::NameValueMap, .what = QStringLiteral("the outputs"),
+                 .help = QStringLiteral("Output names and JSON pointers into the response, such as {\"bucket_id\": \"/id\"}."), .jsonOnly = true},
+            },
+            .footnote = QStringLiteral("Waiting until ready and outputs: in the JSON tab."),
+        },
+    };
+}
+
+const ExecutorDescription &description()
+{
+    static const ExecutorDescription described = describe();
+    return described;
+}
+
 QByteArray readMethod(const json &value, const QString &path, const Report &report)
 {
     if (!value.is_string()) {
@@ -166,7 +215,7 @@ QList<int> readExpect(const json &value, const QString &path, const Report &repo
     for (std::size_t i = 0; i < list.size(); ++i) {
         const json &code = list[i];
         const QString where = value.is_array() ? jsonIndexPath(path, qsizetype(i)) : path;
-        if (!code.is_number_integer() || code.get<qint64>() < 100 || code.get<qint64>() > 599)
+        if (!description().field(QStringLiteral("request.expect")).acceptsNumber(code))
             report(where, help + QStringLiteral(" (whole numbers from 100 to 599), not %1").arg(QString::fromStdString(code.dump())));
         else
             codes.append(int(code.get<qint64>()));
@@ -193,12 +242,12 @@ HttpExecutor::Request readRequest(const json &value, const QString &path, const 
         return request;
     }
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
-    warnUnknown(value, path, {QStringLiteral("method"), QStringLiteral("url"), QStringLiteral("headers"), QStringLiteral("body"), QStringLiteral("expect")}, report);
+    warnUnknown(value, path, description().section.memberNames(QStringLiteral("request")), report);
     if (const auto it = value.find("method"); it != value.end())
         request.method = readMethod(*it, field("method"), report);
     if (const auto it = value.find("url"); it != value.end())
         request.url = readUrl(*it, field("url"), report);
-    else
+    else if (description().field(QStringLiteral("request.url")).required)
         report(path, QStringLiteral("has no \"url\": say where to send the request, as in %1").arg(kRequestExample));
     if (const auto it = value.find("headers"); it != value.end())
         request.headers = readHeaders(*it, field("headers"), report);
@@ -274,7 +323,7 @@ HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &pat
     const auto request = params.find("request");
     if (request != params.end())
         spec.request = readRequest(*request, jsonMemberPath(path, QStringLiteral("request")), report);
-    else
+    else if (fanout::description().field(QStringLiteral("request.url")).required) // and so the request it is in
         report(path, QStringLiteral("an http resource needs a \"request\", such as %1").arg(kRequestExample));
     if (const auto it = params.find("wait"); it != params.end())
         spec.wait = readWait(*it, jsonMemberPath(path, QStringLiteral("wait")), spec.request, report);
@@ -283,14 +332,9 @@ HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &pat
     return spec;
 }
 
-QString HttpExecutor::type() const
+const ExecutorDescription &HttpExecutor::description() const
 {
-    return QStringLiteral("http");
-}
-
-QStringList HttpExecutor::parameterNames() const
-{
-    return {QStringLiteral("request"), QStringLiteral("wait"), QStringLiteral("outputs")};
+    return fanout::description();
 }
 
 void HttpExecutor::validate(const json &params, const QString &path, Diagnostics &out) const

@@ -63,8 +63,7 @@ public:
     // be before it is resolved.
     static Spec readSpec(const nlohmann::ordered_json &params, const QString &path, Diagnostics *out);
 
-    QString type() const override;
-    QStringList parameterNames() const override;
+    const ExecutorDescription &description() const override;
     void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const override;
     void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const override;
 };

@@ -11,11 +11,14 @@ namespace fanout {
 class SimExecutor final : public Executor
 {
 public:
+    // How long an attempt takes when the plan says nothing.
+    static constexpr qint64 kDefaultDurationMs = 1000;
+
     // A sim resource's parameters, read from its plan entry.
     struct Spec
     {
-        qint64 minDurationMs = 1000;
-        qint64 maxDurationMs = 1000;
+        qint64 minDurationMs = kDefaultDurationMs;
+        qint64 maxDurationMs = kDefaultDurationMs;
         double failureRate = 0.0;
         int failAttempts = 0;
         int logLineCount = 0;
@@ -29,8 +32,7 @@ public:
     // defaults in the returned spec.
     static Spec readSpec(const nlohmann::ordered_json &params, const QString &path, Diagnostics *out);
 
-    QString type() const override;
-    QStringList parameterNames() const override;
+    const ExecutorDescription &description() const override;
     void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const override;
     std::optional<qint64> defaultEstimateMs(const Resource &resource) const override;
     void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const override;

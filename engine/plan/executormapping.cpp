@@ -247,6 +247,19 @@ ExecutorMapping ExecutorMapping::fromJson(const nlohmann::ordered_json &rules, D
     return mapping;
 }
 
+nlohmann::ordered_json ExecutorMapping::newRuleFields(const QString &importFormat)
+{
+    nlohmann::ordered_json fields = nlohmann::ordered_json::object();
+    fields["type"] = "command";
+    if (importFormat.startsWith(QLatin1String("terraform")))
+        fields["command"] = nlohmann::ordered_json::array({"terraform", "apply", "-target=${address}", "-auto-approve"});
+    else if (importFormat == QLatin1String("compose"))
+        fields["command"] = nlohmann::ordered_json::array({"docker", "compose", "up", "--detach", "--no-deps", "${name}"});
+    else
+        fields["command"] = nlohmann::ordered_json::array({"echo", "${address}"});
+    return fields;
+}
+
 const ExecutorMapping &ExecutorMapping::builtIn()
 {
     return ExecutorMappingBuiltIn::get().mapping;

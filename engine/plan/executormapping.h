@@ -56,6 +56,10 @@ public:
 
     static ExecutorMapping withRules(QList<Rule> rules);
 
+    // The fields of a new rule for a plan imported from `importFormat` ("terraform-plan",
+    // "compose"): what a user of that tool most likely wants, to edit rather than type from nothing.
+    static nlohmann::ordered_json newRuleFields(const QString &importFormat);
+
 private:
     QList<Rule> m_rules;
 };

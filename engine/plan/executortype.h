@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/plan/executordescription.h"
 #include "engine/plan/plan.h"
 #include "engine/support/diagnostic.h"
 
@@ -9,20 +10,24 @@
 
 namespace fanout {
 
-// What reading and checking a plan needs to know of an executor: the parameters a resource of its
-// type may have and how to check them. Executors (engine/executors/) implement it; the plan's
-// reader and validator see only this, so that plan/ never depends on executors/ (which depends on
-// plan/ for Resource).
+// What reading, checking and editing a plan needs to know of an executor: how it describes itself
+// and its parameters, and how to check them. Executors (engine/executors/) implement it; the plan's
+// reader and validator and the Inspector see only this, so that plan/ never depends on executors/
+// (which depends on plan/ for Resource).
 class ExecutorType
 {
 public:
     virtual ~ExecutorType() = default;
 
-    // The value of a resource's "type" that selects this executor.
-    virtual QString type() const = 0;
+    // Its type, fields, defaults and icon, for the validator, the palette and the Inspector.
+    virtual const ExecutorDescription &description() const = 0;
 
-    // The executor's own resource fields, so that any other field can be reported as unknown.
-    virtual QStringList parameterNames() const = 0;
+    // The value of a resource's "type" that selects this executor.
+    QString type() const { return description().type; }
+
+    // The executor's own resource fields, so that any other field can be reported as unknown: the
+    // ones its description names, and no other list to keep in step.
+    QStringList parameterNames() const { return description().parameterNames(); }
 
     // Checks the executor's own fields of a resource (`params`, at JSON path `path`).
     virtual void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const = 0;

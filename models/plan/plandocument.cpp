@@ -191,15 +191,10 @@ QString PlanDocument::uniqueId(const QString &type) const
     }
 }
 
-nlohmann::ordered_json PlanDocument::defaultParameters(const QString &type)
+nlohmann::ordered_json PlanDocument::defaultParameters(const QString &type) const
 {
-    if (type == QLatin1String("sim"))
-        return {{"duration", "5s"}};
-    if (type == QLatin1String("command"))
-        return {{"command", {"true"}}};
-    if (type == QLatin1String("http"))
-        return {{"request", {{"method", "GET"}, {"url", "http://localhost/"}}}};
-    return nlohmann::ordered_json::object();
+    const Executor *executor = m_registry.find(type);
+    return executor ? executor->description().newParameters : nlohmann::ordered_json::object();
 }
 
 QStringList PlanDocument::cycleClosedBy(const QString &from, const QString &to) const

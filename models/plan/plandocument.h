@@ -105,7 +105,7 @@ public:
     // "app", "db"}); empty when it closes none.
     QStringList cycleClosedBy(const QString &from, const QString &to) const;
     // The default parameters of a new resource of executor `type`.
-    static nlohmann::ordered_json defaultParameters(const QString &type);
+    nlohmann::ordered_json defaultParameters(const QString &type) const;
 
 signals:
     // After every load, edit, undo and redo.

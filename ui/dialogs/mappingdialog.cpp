@@ -1,6 +1,7 @@
 #include "ui/dialogs/mappingdialog.h"
 
 #include "engine/executors/executorregistry.h"
+#include "engine/plan/executormapping.h"
 #include "models/plan/mappingrulesmodel.h"
 
 #include <QComboBox>
@@ -93,20 +94,7 @@ MappingDialog::MappingDialog(const nlohmann::ordered_json &document, const Execu
     setObjectName(QStringLiteral("MappingDialog"));
     setWindowTitle(tr("Executor Mapping"));
     resize(1080, 560);
-
-    // The resources the mapping decides for: imported ones that do not name an executor themselves.
-    if (const auto resources = m_document.find("resources"); resources != m_document.end() && resources->is_array()) {
-        for (const json &entry : *resources) {
-            if (!entry.is_object() || entry.contains("type"))
-                continue;
-            const auto source = entry.find("source");
-            if (source == entry.end() || !source->is_object() || sourceString(*source, "type").isEmpty())
-                continue;
-            const QString address = sourceString(*source, "address");
-            m_sources.append({sourceString(*source, "type"), address.isEmpty() ? sourceString(entry, "id") : address});
-        }
-    }
-
+    readSources();
     m_rules->setRules(m_document.value("mapping", json::array()));
     m_builtIn->setBuiltIn();
 
@@ -120,14 +108,62 @@ MappingDialog::MappingDialog(const nlohmann::ordered_json &document, const Execu
     intro->setWordWrap(true);
     intro->setTextFormat(Qt::RichText);
 
-    // The plan's own rules.
+    m_tabs->addTab(buildRulesPage(), tr("Plan's Rules"));
+    m_tabs->addTab(buildBuiltInPage(), tr("Built-in Estimates"));
+
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_ok = buttons->button(QDialogButtonBox::Ok);
+    m_ok->setText(tr("Apply to Plan"));
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (m_ok->isEnabled())
+            accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(m_summary);
+    layout->addWidget(buttons);
+
+    connect(m_add, &QPushButton::clicked, this, &MappingDialog::addRule);
+    connect(m_remove, &QPushButton::clicked, this, &MappingDialog::removeRule);
+    connect(m_up, &QPushButton::clicked, this, [this] { moveRule(-1); });
+    connect(m_down, &QPushButton::clicked, this, [this] { moveRule(1); });
+    connect(m_rulesView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MappingDialog::updateButtons);
+    connect(m_rules, &MappingRulesModel::rulesChanged, this, &MappingDialog::recheck);
+    recheck();
+}
+
+// The resources the mapping decides for: imported ones that do not name an executor themselves.
+void MappingDialog::readSources()
+{
+    const auto resources = m_document.find("resources");
+    if (resources == m_document.end() || !resources->is_array())
+        return;
+    for (const json &entry : *resources) {
+        if (!entry.is_object() || entry.contains("type"))
+            continue;
+        const auto source = entry.find("source");
+        if (source == entry.end() || !source->is_object() || sourceString(*source, "type").isEmpty())
+            continue;
+        const QString address = sourceString(*source, "address");
+        m_sources.append({sourceString(*source, "type"), address.isEmpty() ? sourceString(entry, "id") : address});
+    }
+}
+
+// The plan's own rules, editable, with the buttons that add, remove and move them.
+QWidget *MappingDialog::buildRulesPage()
+{
     setUpTable(m_rulesView);
     m_rulesView->setObjectName(QStringLiteral("MappingRulesView"));
     m_rulesView->setModel(m_rules);
     m_rulesView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_rulesView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_rulesView->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed | QAbstractItemView::AnyKeyPressed);
-    m_rulesView->setItemDelegateForColumn(MappingRulesModel::ExecutorColumn, new ExecutorDelegate(registry.types(), m_rulesView));
+    m_rulesView->setItemDelegateForColumn(MappingRulesModel::ExecutorColumn, new ExecutorDelegate(m_registry.types(), m_rulesView));
     QHeaderView *header = m_rulesView->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setStretchLastSection(true);
@@ -152,8 +188,12 @@ MappingDialog::MappingDialog(const nlohmann::ordered_json &document, const Execu
     auto *rulesLayout = new QVBoxLayout(rulesPage);
     rulesLayout->addWidget(m_rulesView, 1);
     rulesLayout->addLayout(ruleButtons);
+    return rulesPage;
+}
 
-    // The shipped table, most used first.
+// The shipped table, read-only, most used first.
+QWidget *MappingDialog::buildBuiltInPage()
+{
     auto *builtInProxy = new QSortFilterProxyModel(this);
     builtInProxy->setSourceModel(m_builtIn);
     builtInProxy->setFilterKeyColumn(MappingRulesModel::MatchColumn);
@@ -185,34 +225,7 @@ MappingDialog::MappingDialog(const nlohmann::ordered_json &document, const Execu
     builtInLayout->addWidget(m_builtInFilter);
     builtInLayout->addWidget(m_builtInView, 1);
     builtInLayout->addWidget(builtInNote);
-
-    m_tabs->addTab(rulesPage, tr("Plan's Rules"));
-    m_tabs->addTab(builtInPage, tr("Built-in Estimates"));
-
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_ok = buttons->button(QDialogButtonBox::Ok);
-    m_ok->setText(tr("Apply to Plan"));
-    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
-        if (m_ok->isEnabled())
-            accept();
-    });
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
-    layout->addWidget(m_tabs, 1);
-    layout->addWidget(m_summary);
-    layout->addWidget(buttons);
-
-    connect(m_add, &QPushButton::clicked, this, &MappingDialog::addRule);
-    connect(m_remove, &QPushButton::clicked, this, &MappingDialog::removeRule);
-    connect(m_up, &QPushButton::clicked, this, [this] { moveRule(-1); });
-    connect(m_down, &QPushButton::clicked, this, [this] { moveRule(1); });
-    connect(m_rulesView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MappingDialog::updateButtons);
-    connect(m_rules, &MappingRulesModel::rulesChanged, this, &MappingDialog::recheck);
-    recheck();
+    return builtInPage;
 }
 
 MappingDialog::~MappingDialog() = default;
@@ -288,19 +301,10 @@ void MappingDialog::recheck()
 
 nlohmann::ordered_json MappingDialog::newRuleFields() const
 {
-    // What a user of each tool most likely wants, to edit rather than type from nothing.
     const QString format = m_document.contains("import") && m_document["import"].is_object()
         ? sourceString(m_document["import"], "format")
         : QString();
-    json fields = json::object();
-    fields["type"] = "command";
-    if (format.startsWith(QLatin1String("terraform")))
-        fields["command"] = json::array({"terraform", "apply", "-target=${address}", "-auto-approve"});
-    else if (format == QLatin1String("compose"))
-        fields["command"] = json::array({"docker", "compose", "up", "--detach", "--no-deps", "${name}"});
-    else
-        fields["command"] = json::array({"echo", "${address}"});
-    return fields;
+    return ExecutorMapping::newRuleFields(format);
 }
 
 void MappingDialog::addRule()

@@ -48,6 +48,9 @@ public:
     QString summary() const; // the line under the table: what the rules map, or what is wrong
 
 private:
+    void readSources();
+    QWidget *buildRulesPage();
+    QWidget *buildBuiltInPage();
     void recheck();          // reads the plan with the rules as edited
     void addRule();
     void removeRule();

@@ -19,20 +19,27 @@ class QTabWidget;
 
 namespace fanout {
 
+class ExecutorTypes;
+class FieldEditor;
 class PlanDocument;
+struct FieldSection;
 
-// Edits one resource of a PlanDocument: a form that fits its executor type (common fields, retry
-// policy, then sim, command or http), and its JSON for what the form does not cover. Every field is
-// checked as the user types, with the engine's messages, and marked in place when invalid; a valid
-// value is applied when the field is left or Enter is pressed, as one undoable step of the
-// document. Invalid values never reach the document. The form reads the resource from the document
-// by id (a run shows a snapshot of the plan, which may differ) and follows the document's changes.
+// Edits one resource of a PlanDocument: a form that fits its executor type (its own fields and
+// retry policy, then a section for its executor, built from the executor's description), and its
+// JSON for what the form does not cover. Every field is checked as the user types, with the
+// engine's messages, and marked in place when invalid; a valid value is applied when the field is
+// left or Enter is pressed, as one undoable step of the document. Invalid values never reach the
+// document. The form reads the resource from the document by id (a run shows a snapshot of the
+// plan, which may differ) and follows the document's changes.
 class ResourceForm : public QWidget
 {
     Q_OBJECT
 
 public:
+    // With the executors Fanout ships with (ExecutorRegistry::builtIn()).
     explicit ResourceForm(QWidget *parent = nullptr);
+    // A section for each of `types`, which must outlive the form.
+    explicit ResourceForm(const ExecutorTypes &types, QWidget *parent = nullptr);
     ~ResourceForm() override;
 
     void setDocument(PlanDocument *document);
@@ -65,29 +72,30 @@ public:
     bool applyJson();
 
 private:
-    struct Field;
     struct Section;
 
     bool eventFilter(QObject *watched, QEvent *event) override;
+    QWidget *buildJsonPage();
     void buildForm();
-    Field &addField(Section &section, const QString &label, const QString &path, const QString &what, QWidget *editor,
-                    const QString &tip);
-    Section &addSection(const QString &title, const QString &type);
+    void addSection(const FieldSection &description, const QString &type);
+    void alignLabels();                   // one label column for every section
     void load();                          // from the document
     const nlohmann::ordered_json *object() const; // the resource in the document
-    void edited(Field &field);            // typed in: check
-    void commit(Field &field);            // left or Enter: apply when valid
-    void showMessages(Field &field, const Diagnostics &diagnostics);
+    void edited(FieldEditor &field);      // typed in: check
+    void commit(FieldEditor &field);      // left or Enter: apply when valid
+    void showMessages(FieldEditor &field, const Diagnostics &diagnostics);
     void showOtherProblems(const Diagnostics &diagnostics);
     void jsonEdited();
     void loadJson(const nlohmann::ordered_json &resource);
     void updatePlaceholders(int index);
-    Field *fieldFor(const QString &path) const;
-    Field *fieldAt(const QString &path) const; // the one editing exactly `path`; null when none
+    bool isShown(const FieldEditor &field) const; // its section is this resource's
+    FieldEditor *fieldFor(const QString &path) const;
+    FieldEditor *fieldAt(const QString &path) const; // the one editing exactly `path`; null when none
     // `resource` with the field's value put in, or nullopt (the reason shown) when it has none.
-    std::optional<nlohmann::ordered_json> withValueOf(Field &field, const nlohmann::ordered_json &resource);
-    void revert(Field &field);            // Escape: the document's value again
+    std::optional<nlohmann::ordered_json> withValueOf(FieldEditor &field, const nlohmann::ordered_json &resource);
+    void revert(FieldEditor &field);      // Escape: the document's value again
 
+    const ExecutorTypes &m_types;
     QPointer<PlanDocument> m_document; // the main window deletes it before its docks
     mutable ResourceCheck m_check;
     mutable bool m_checkStale = true; // m_check has not seen the document's latest change
@@ -103,8 +111,7 @@ private:
     QLabel *m_missing;
     QWidget *m_formPage;
     std::vector<std::unique_ptr<Section>> m_sections;
-    std::vector<std::unique_ptr<Field>> m_fields;
-    QHash<QObject *, Field *> m_escapable; // line edits where Escape reverts their field
+    std::vector<std::unique_ptr<FieldEditor>> m_fields;
     QPlainTextEdit *m_json;
     QLabel *m_jsonMessage;
     QPushButton *m_apply;

@@ -8,6 +8,7 @@
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
+#include "ui/window/executoricon.h"
 #include "ui/window/resourcepalette.h"
 
 #include <QAction>
@@ -63,10 +64,13 @@ void EditActions::createActions()
     m_redo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
     connect(m_redo, &QAction::triggered, stack, &QUndoStack::redo);
     m_addResourceMenu = new QMenu(tr("&Add Resource"), &m_window);
-    for (const QString &type : m_workspace.registry().types()) {
-        QAction *add = m_addResourceMenu->addAction(type, this, [this, type] { (void)addResourceAt(type, std::nullopt); });
+    const ExecutorRegistry &registry = m_workspace.registry();
+    for (const QString &type : registry.types()) {
+        const ExecutorDescription &described = registry.find(type)->description();
+        QAction *add = m_addResourceMenu->addAction(executorIcon(described), type, this, [this, type] { (void)addResourceAt(type, std::nullopt); });
         add->setData(type);
-        if (type == QLatin1String("sim"))
+        add->setStatusTip(described.summary);
+        if (m_addResource.isEmpty()) // the first the registry lists: the simulation, to try things out
             add->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
         m_addResource.append(add);
     }
@@ -93,7 +97,7 @@ void EditActions::createActions()
     m_historyAction->setToolTip(tr("Every edit of the plan; click one to go back to it"));
     connect(m_historyAction, &QAction::triggered, this, &EditActions::showHistory);
 
-    m_palette = new ResourcePalette(m_workspace.registry().types(), &m_window);
+    m_palette = new ResourcePalette(registry, &m_window);
     connect(m_palette, &ResourcePalette::addRequested, this, [this](const QString &type) { (void)addResourceAt(type, std::nullopt); });
 }
 

@@ -1,5 +1,6 @@
 #include "ui/window/filecontroller.h"
 
+#include "engine/executors/executorregistry.h"
 #include "engine/import/planimporter.h"
 #include "engine/run/deployment.h"
 #include "models/plan/plandocument.h"
@@ -229,7 +230,9 @@ bool FileController::newPlan()
     if (m_workspace.deployment().isRunning() || !maybeSave())
         return false;
     m_workspace.newPlan();
-    showStatus(tr("A new plan: add resources from Edit → Add Resource (Ctrl+Shift+A adds a simulated one)"), 15000);
+    showStatus(tr("A new plan: add resources from Edit → Add Resource (Ctrl+Shift+A adds a %1 resource)")
+                   .arg(m_workspace.registry().types().value(0)),
+               15000);
     return true;
 }
 

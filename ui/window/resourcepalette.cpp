@@ -1,5 +1,8 @@
 #include "ui/window/resourcepalette.h"
 
+#include "engine/plan/executortype.h"
+#include "ui/window/executoricon.h"
+
 #include <QApplication>
 #include <QDrag>
 #include <QLabel>
@@ -11,17 +14,6 @@
 namespace fanout {
 
 namespace {
-
-QString description(const QString &type)
-{
-    if (type == QLatin1String("sim"))
-        return QObject::tr("a simulated resource: takes a set time, may fail on purpose (demos, forecasts)");
-    if (type == QLatin1String("command"))
-        return QObject::tr("runs a process, such as terraform apply or a script");
-    if (type == QLatin1String("http"))
-        return QObject::tr("calls an HTTP API and waits for it to finish");
-    return QObject::tr("provisioned by the %1 executor").arg(type);
-}
 
 // A palette button that also starts a drag of its type.
 class PaletteButton final : public QToolButton
@@ -65,7 +57,7 @@ private:
 
 } // namespace
 
-ResourcePalette::ResourcePalette(const QStringList &types, QWidget *parent)
+ResourcePalette::ResourcePalette(const ExecutorTypes &types, QWidget *parent)
     : QToolBar(tr("Palette"), parent)
 {
     setObjectName(QStringLiteral("PaletteToolBar"));
@@ -73,12 +65,18 @@ ResourcePalette::ResourcePalette(const QStringList &types, QWidget *parent)
     auto *label = new QLabel(tr("Add: "));
     label->setToolTip(tr("Click to add a resource next to the selection, or drag it onto the graph"));
     addWidget(label);
-    for (const QString &type : types) {
+    for (const QString &type : types.types()) {
+        const ExecutorType *executor = types.findType(type);
+        Q_ASSERT(executor);
+        const ExecutorDescription &description = executor->description();
+        const QString summary = description.summary.isEmpty() ? tr("provisioned by the %1 executor").arg(type) : description.summary;
         auto *button = new PaletteButton(type, this);
         button->setObjectName(QStringLiteral("Palette_") + type);
         button->setText(QStringLiteral("+ ") + type);
+        button->setIcon(executorIcon(description));
+        button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         button->setToolTip(tr("<b>%1</b>: %2.<br>Click to add one next to the selection, or drag it onto the graph to put it there.")
-                               .arg(type.toHtmlEscaped(), description(type).toHtmlEscaped()));
+                               .arg(type.toHtmlEscaped(), summary.toHtmlEscaped()));
         button->setAutoRaise(true);
         connect(button, &QToolButton::clicked, this, [this, type] { emit addRequested(type); });
         addWidget(button);
