@@ -1,5 +1,7 @@
 #include "engine/import/cloudformationimporter.h"
 
+#include "engine/import/cloudformationscope.h"
+#include "engine/import/cloudformationvalues.h"
 #include "engine/support/closestmatch.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/support/structuredtext.h"
@@ -15,7 +17,7 @@ namespace fanout {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using namespace cloudformation;
 
 const QStringList kPseudoParameters = {
     QStringLiteral("AWS::AccountId"), QStringLiteral("AWS::NotificationARNs"), QStringLiteral("AWS::NoValue"),
@@ -68,44 +70,6 @@ constexpr qsizetype kMaxResources = 10'000;
 const QString kForEachPrefix = QStringLiteral("Fn::ForEach::");
 const QString kForEachForm = QStringLiteral("expected [Identifier, [Value1, Value2], {LogicalId${Identifier}: {Type: ...}}] for Fn::ForEach");
 
-QString qstring(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
-// A value as a message shows it: strings quoted, containers by kind.
-QString describe(const json &value)
-{
-    switch (value.type()) {
-    case json::value_t::object:
-        return QStringLiteral("a mapping");
-    case json::value_t::array:
-        return QStringLiteral("a list");
-    case json::value_t::string: {
-        QString s = qstring(value.get_ref<const std::string &>());
-        if (s.size() > 60)
-            s = s.left(57) + QStringLiteral("...");
-        return QLatin1Char('"') + s + QLatin1Char('"');
-    }
-    case json::value_t::null:
-        return QStringLiteral("nothing (null)");
-    default:
-        return qstring(value.dump(-1, ' ', false, json::error_handler_t::replace));
-    }
-}
-
-// A scalar as the text CloudFormation would use for it; nullopt for a list, mapping or null.
-std::optional<QString> scalarText(const json &value)
-{
-    if (value.is_string())
-        return qstring(value.get_ref<const std::string &>());
-    if (value.is_boolean())
-        return value.get<bool>() ? QStringLiteral("true") : QStringLiteral("false");
-    if (value.is_number())
-        return qstring(value.dump());
-    return std::nullopt;
-}
-
 // AWS::Service::Resource (and the same for other publishers; modules add ::MODULE) or
 // Custom::Name, which is what CloudFormation accepts as a type.
 bool isResourceType(const QString &type)
@@ -113,59 +77,6 @@ bool isResourceType(const QString &type)
     static const QRegularExpression shape(QStringLiteral("^(?:Custom::[A-Za-z0-9_@-]+|[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::MODULE)?)$"));
     return shape.match(type).hasMatch();
 }
-
-// The identifiers of the Fn::ForEach loops around a piece of a template, with the value each has
-// in this copy of the loop's fragment.
-using Bindings = QList<std::pair<QString, QString>>;
-
-QString alphanumeric(const QString &text)
-{
-    QString result;
-    for (const QChar c : text) {
-        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
-            || (c >= QLatin1Char('0') && c <= QLatin1Char('9')))
-            result.append(c);
-    }
-    return result;
-}
-
-// What the AWS::LanguageExtensions transform does to every string of a loop's fragment:
-// ${Identifier} becomes the value, &{Identifier} the value without its non-alphanumeric characters.
-QString substituted(QString text, const Bindings &bindings)
-{
-    for (const auto &[identifier, value] : bindings) {
-        text.replace(QStringLiteral("${") + identifier + QLatin1Char('}'), value);
-        text.replace(QStringLiteral("&{") + identifier + QLatin1Char('}'), alphanumeric(value));
-    }
-    return text;
-}
-
-// Where a reference is looked at: the values of the loops that were expanded, and the identifiers
-// of those that could not be (whose values are known only when deploying).
-struct Scope
-{
-    Bindings bindings;
-    QStringList loopVariables;
-
-    bool bound(const QString &identifier) const
-    {
-        for (const auto &binding : bindings) {
-            if (binding.first == identifier)
-                return true;
-        }
-        return false;
-    }
-
-    // Whether a name is made with the value of a loop Fanout could not expand ("Bucket${Id}").
-    bool mentionsUnknown(const QString &name) const
-    {
-        for (const QString &v : loopVariables) {
-            if (name.contains(QStringLiteral("${") + v + QLatin1Char('}')) || name.contains(QStringLiteral("&{") + v + QLatin1Char('}')))
-                return true;
-        }
-        return false;
-    }
-};
 
 // One resource to import: an entry of Resources, one copy of an expanded loop's fragment, or a
 // whole loop that could not be expanded.
