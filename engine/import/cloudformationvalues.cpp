@@ -38,4 +38,9 @@ std::optional<QString> scalarText(const json &value)
     return std::nullopt;
 }
 
+bool isForEach(const QString &key)
+{
+    return key.startsWith(QLatin1String("Fn::ForEach::"));
+}
+
 } // namespace fanout::cloudformation
