@@ -1,5 +1,9 @@
 #include "engine/import/terraformplanimporter.h"
 
+#include "engine/import/terraformaddress.h"
+#include "engine/import/terraformplanbuilder.h"
+#include "engine/import/terraformvalues.h"
+#include "engine/import/terraformwhere.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/support/structuredtext.h"
 
@@ -8,9 +12,7 @@
 
 #include <algorithm>
 #include <exception>
-#include <initializer_list>
 #include <memory>
-#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,10 +20,7 @@ namespace fanout {
 
 namespace {
 
-// The document as read: std::map objects build much faster than ordered ones, and nothing here
-// depends on the order of members. ImportedResource::source keeps its own (ordered) order.
-using json = nlohmann::json;
-using ordered_json = nlohmann::ordered_json;
+using namespace terraform;
 
 const QString kResourceChanges = QStringLiteral("resource_changes");
 const QString kConfiguration = QStringLiteral("configuration");
@@ -29,350 +28,6 @@ const QString kPriorState = QStringLiteral("prior_state");
 const QString kHowToMakeOne = QStringLiteral("make one with terraform show -json PLANFILE");
 
 const char *const kKnownActions[] = {"no-op", "create", "read", "update", "delete", "forget"};
-
-// A short rendering of a JSON value for messages: "3", "\"abc\"", "an object".
-QString show(const json &value)
-{
-    if (value.is_object())
-        return QStringLiteral("an object");
-    if (value.is_array())
-        return QStringLiteral("a list");
-    QString text = QString::fromStdString(value.dump(-1, ' ', false, json::error_handler_t::replace));
-    if (text.size() > 40)
-        text = text.left(37) + QStringLiteral("...");
-    return text;
-}
-
-QString toQString(const json &string)
-{
-    Q_ASSERT(string.is_string());
-    return QString::fromStdString(string.get_ref<const std::string &>());
-}
-
-// "module.m[0].aws_subnet.a[\"x.y\"]" -> "module.m.aws_subnet.a": the configuration address of an
-// instance. Keys may be quoted strings holding dots, brackets and escaped quotes.
-QString withoutKeys(const QString &address)
-{
-    if (!address.contains(QLatin1Char('[')))
-        return address;
-    QString result;
-    result.reserve(address.size());
-    int depth = 0;
-    bool quoted = false;
-    for (qsizetype i = 0; i < address.size(); ++i) {
-        const QChar c = address[i];
-        if (quoted) {
-            if (c == QLatin1Char('\\'))
-                ++i;
-            else if (c == QLatin1Char('"'))
-                quoted = false;
-        } else if (depth > 0) {
-            if (c == QLatin1Char('"'))
-                quoted = true;
-            else if (c == QLatin1Char('['))
-                ++depth;
-            else if (c == QLatin1Char(']'))
-                --depth;
-        } else if (c == QLatin1Char('[')) {
-            depth = 1;
-        } else {
-            result.append(c);
-        }
-    }
-    return result;
-}
-
-// The module paths a configuration address lies in, outermost first:
-// "module.a.module.b.aws_x.y" -> {"module.a", "module.a.module.b"}. `resource` gets what follows.
-QStringList enclosingModules(const QString &configAddress, QStringView *resource = nullptr)
-{
-    QStringList modules;
-    if (!configAddress.startsWith(QLatin1String("module."))) {
-        if (resource)
-            *resource = configAddress;
-        return modules;
-    }
-    const QStringView address(configAddress);
-    qsizetype at = 0;
-    // A module step is "module.NAME."; what remains must still name a resource (TYPE.NAME).
-    while (address.mid(at).startsWith(QLatin1String("module."))) {
-        const qsizetype nameEnd = address.indexOf(QLatin1Char('.'), at + 7);
-        if (nameEnd < 0 || address.indexOf(QLatin1Char('.'), nameEnd + 1) < 0)
-            break;
-        modules.append(address.left(nameEnd).toString());
-        at = nameEnd + 1;
-    }
-    if (resource)
-        *resource = address.mid(at);
-    return modules;
-}
-
-// The module instances an instance address lies in, outermost first, each with its key:
-// "module.a[\"x.y\"].module.b[0].aws_x.y" -> {"module.a[\"x.y\"]", "module.a[\"x.y\"].module.b[0]"}.
-QStringList enclosingModuleInstances(const QString &address)
-{
-    // Split at the dots that are not inside a key.
-    QList<QStringView> parts;
-    const QStringView text(address);
-    qsizetype start = 0;
-    int depth = 0;
-    bool quoted = false;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (quoted) {
-            if (c == QLatin1Char('\\'))
-                ++i;
-            else if (c == QLatin1Char('"'))
-                quoted = false;
-        } else if (c == QLatin1Char('"') && depth > 0) {
-            quoted = true;
-        } else if (c == QLatin1Char('[')) {
-            ++depth;
-        } else if (c == QLatin1Char(']')) {
-            --depth;
-        } else if (c == QLatin1Char('.') && depth == 0) {
-            parts.append(text.mid(start, i - start));
-            start = i + 1;
-        }
-    }
-    parts.append(text.mid(start));
-    QStringList modules;
-    for (qsizetype k = 0; k + 3 < parts.size() && parts[k] == QLatin1String("module"); k += 2)
-        modules.append(text.left(parts[k + 1].data() + parts[k + 1].size() - text.data()).toString());
-    return modules;
-}
-
-// Where a value is in the document: a chain of steps from a path built already. Paths are built
-// only when a problem is reported, since a large plan has hundreds of thousands of values and,
-// usually, no problem. A Where refers to its parent: keep it no longer than the parent.
-class Where
-{
-public:
-    explicit Where(const QString &start)
-        : m_base(&start)
-    {
-    }
-
-    Where operator/(const char *member) const
-    {
-        Where step(this);
-        step.m_member = member;
-        return step;
-    }
-    Where operator/(const std::string &key) const
-    {
-        Where step(this);
-        step.m_key = &key;
-        return step;
-    }
-    Where operator[](std::size_t index) const
-    {
-        Where step(this);
-        step.m_index = qsizetype(index);
-        return step;
-    }
-
-    QString path() const
-    {
-        const QString base = m_parent ? m_parent->path() : *m_base;
-        if (m_member)
-            return jsonMemberPath(base, QString::fromLatin1(m_member));
-        if (m_key)
-            return jsonMemberPath(base, QString::fromStdString(*m_key));
-        if (m_index >= 0)
-            return jsonIndexPath(base, m_index);
-        return base;
-    }
-
-private:
-    explicit Where(const Where *parent)
-        : m_parent(parent)
-    {
-    }
-
-    const Where *m_parent = nullptr;
-    const QString *m_base = nullptr;
-    const char *m_member = nullptr;
-    const std::string *m_key = nullptr;
-    qsizetype m_index = -1;
-};
-
-// What the importer reads of a plan. A plan is mostly values (before and after each change,
-// planned_values, the state's values) that the importer never looks at: PlanBuilder leaves them
-// out, so that a large plan is read quickly.
-namespace planparts {
-
-// What a container of the document is, as far as the importer cares.
-enum class Part {
-    Root, Changes, Change, ChangeDetail, State, StateResources, StateResource,
-    Configuration, Module, Resources, Resource, Calls, Call, Outputs, Output,
-    Expressions, // anything else in configuration: expressions and their nested blocks
-    Other
-};
-
-// What a container that is member `key` (empty: an array element) of a `parent` is.
-Part partOf(Part parent, std::string_view key)
-{
-    switch (parent) {
-    case Part::Root:
-        return key == "resource_changes" ? Part::Changes : key == "prior_state" ? Part::State
-               : key == "configuration"  ? Part::Configuration : Part::Other;
-    case Part::Changes: return Part::Change;
-    case Part::Change: return key == "change" ? Part::ChangeDetail : Part::Other;
-    case Part::State: return key == "resources" ? Part::StateResources : Part::State;
-    case Part::StateResources: return Part::StateResource;
-    case Part::Configuration: return key == "root_module" ? Part::Module : Part::Other;
-    case Part::Module:
-        return key == "resources" ? Part::Resources : key == "module_calls" ? Part::Calls
-               : key == "outputs" ? Part::Outputs : Part::Other;
-    case Part::Resources: return Part::Resource;
-    case Part::Calls: return Part::Call;
-    case Part::Call: return key == "module" ? Part::Module : Part::Expressions;
-    case Part::Outputs: return Part::Output;
-    case Part::Resource: case Part::Output: case Part::Expressions: return Part::Expressions;
-    default: return Part::Other;
-    }
-}
-
-bool oneOf(std::string_view name, std::initializer_list<std::string_view> names)
-{
-    return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-// Whether member `name` of a container that is `part` is read: only what the importer uses.
-bool wanted(Part part, std::string_view name)
-{
-    switch (part) {
-    case Part::Root:
-        return oneOf(name, {"resource_changes", "configuration", "prior_state", "format_version", "errored", "complete"});
-    case Part::Change:
-        return oneOf(name, {"address", "module_address", "mode", "type", "index", "change", "action_reason",
-                            "previous_address", "provider_name", "deposed"});
-    case Part::ChangeDetail: return name == "actions"; // not the values before and after
-    case Part::StateResource: return oneOf(name, {"address", "depends_on", "deposed_key"});
-    case Part::Configuration: return name == "root_module";
-    case Part::Module: return oneOf(name, {"resources", "module_calls", "outputs"});
-    case Part::Resource:
-        return oneOf(name, {"address", "expressions", "count_expression", "for_each_expression", "provisioners", "depends_on"});
-    case Part::Call: return oneOf(name, {"module", "expressions", "depends_on", "count_expression", "for_each_expression"});
-    case Part::Output: return oneOf(name, {"expression", "depends_on"});
-    case Part::Expressions: return name != "constant_value"; // a literal: no references in it, and sometimes large
-    default: return true;
-    }
-}
-
-} // namespace planparts
-
-using planparts::Part;
-
-// Builds, as nlohmann/json's SAX parser (json::sax_parse) reads a plan, the values the importer
-// reads and only those, as planparts decides: the rest, mostly values before and after each
-// change, is checked as JSON and dropped as it is read. Building a large plan whole and then
-// destroying it took over a second. A SAX handler rather than json::parse with a
-// parser_callback_t, which is shorter by little: that parser, after each object it keeps, scans
-// the whole container around it for a discarded member (quadratic in resource_changes: a tenth
-// of the time with 10,000 changes, and growing), and allocates every key of the document to pass
-// it to the callback. Together the two made it a quarter slower than this.
-class PlanBuilder
-{
-public:
-    json document;
-
-    // Deeper text is refused, as StructuredText refuses it (see jsonNestedTooDeep): copying and
-    // destroying such a value recurses in nlohmann/json, and so does Importer::expressions.
-    static constexpr std::size_t kMaxDepth = 64;
-
-    // "values" but no "planned_values" at the top: what terraform show -json shows without a plan file.
-    bool looksLikeState() const { return m_sawValues && !m_sawPlannedValues; }
-
-    // nlohmann/json's SAX interface. Returning false stops the parse: then StructuredText, which
-    // stops at the same place, says why.
-    bool null() { return value(nullptr); }
-    bool boolean(bool b) { return value(b); }
-    bool number_integer(json::number_integer_t n) { return value(n); }
-    bool number_unsigned(json::number_unsigned_t n) { return value(n); }
-    bool number_float(json::number_float_t n, const std::string &) { return value(n); }
-    bool string(std::string &s) { return value(s); }
-    bool binary(json::binary_t &) { return false; } // not in JSON text
-    bool start_object(std::size_t) { return open(json::value_t::object); }
-    bool start_array(std::size_t) { return open(json::value_t::array); }
-    bool end_object() { return close(); }
-    bool end_array() { return close(); }
-    bool parse_error(std::size_t, const std::string &, const json::exception &) { return false; }
-
-    bool key(std::string &name)
-    {
-        const Container &object = m_open.back();
-        if (m_open.size() == 1) {
-            m_sawValues = m_sawValues || name == "values";
-            m_sawPlannedValues = m_sawPlannedValues || name == "planned_values";
-        }
-        m_member = object.value && planparts::wanted(object.part, name) ? &(*object.value)[name] : nullptr;
-        if (m_member)
-            m_memberPart = planparts::partOf(object.part, name);
-        return true;
-    }
-
-private:
-    struct Container
-    {
-        json *value = nullptr; // null when left out
-        Part part = Part::Other;
-        bool array = false;
-    };
-
-    // Where the value that comes next goes, if it is built, and what part of the plan it is.
-    json *place(Part *part)
-    {
-        if (m_open.empty()) {
-            *part = Part::Root;
-            return &document;
-        }
-        const Container &parent = m_open.back();
-        if (parent.array) {
-            if (!parent.value)
-                return nullptr;
-            *part = planparts::partOf(parent.part, std::string_view());
-            return &parent.value->emplace_back();
-        }
-        *part = m_memberPart;
-        return std::exchange(m_member, nullptr);
-    }
-
-    template<typename Scalar>
-    bool value(const Scalar &v)
-    {
-        Part part = Part::Other;
-        if (json *into = place(&part))
-            *into = v;
-        return true;
-    }
-
-    bool open(json::value_t type)
-    {
-        if (m_open.size() >= kMaxDepth)
-            return false;
-        Container container;
-        container.value = place(&container.part);
-        container.array = type == json::value_t::array;
-        if (container.value)
-            *container.value = json(type);
-        m_open.push_back(container);
-        return true;
-    }
-
-    bool close()
-    {
-        m_open.pop_back();
-        return true;
-    }
-
-    std::vector<Container> m_open; // the containers being read, outermost first
-    json *m_member = nullptr;      // where the value of the member whose key came last goes, if it is built
-    Part m_memberPart = Part::Other;
-    bool m_sawValues = false;
-    bool m_sawPlannedValues = false;
-};
 
 // One module of the configuration (the root module, or the module a module_calls entry loads),
 // with what is needed to follow references out of it: its caller, for `var.X`, and its calls,
@@ -1068,7 +723,7 @@ ImportedPlan TerraformPlanImporter::read(const std::string &text)
     try {
         // Syntax errors, and numbers too large for a double (1e400), come to the builder's
         // parse_error rather than as exceptions; so does text left after the plan.
-        parsed = json::sax_parse(text, &builder);
+        parsed = builder.parse(text);
     } catch (const std::exception &) { // memory, at worst
     }
     json document = std::move(builder.document);
