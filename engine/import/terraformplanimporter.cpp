@@ -1,7 +1,10 @@
 #include "engine/import/terraformplanimporter.h"
 
 #include "engine/import/terraformaddress.h"
+#include "engine/import/terraformchangereader.h"
+#include "engine/import/terraforminstancegraph.h"
 #include "engine/import/terraformplanbuilder.h"
+#include "engine/import/terraformreport.h"
 #include "engine/import/terraformvalues.h"
 #include "engine/import/terraformwhere.h"
 #include "engine/support/jsonlocator.h"
@@ -21,13 +24,12 @@ namespace fanout {
 namespace {
 
 using namespace terraform;
+using Kind = Report::Kind;
 
 const QString kResourceChanges = QStringLiteral("resource_changes");
 const QString kConfiguration = QStringLiteral("configuration");
 const QString kPriorState = QStringLiteral("prior_state");
 const QString kHowToMakeOne = QStringLiteral("make one with terraform show -json PLANFILE");
-
-const char *const kKnownActions[] = {"no-op", "create", "read", "update", "delete", "forget"};
 
 // One module of the configuration (the root module, or the module a module_calls entry loads),
 // with what is needed to follow references out of it: its caller, for `var.X`, and its calls,
@@ -52,9 +54,11 @@ struct ModuleScope
     QStringList inherited;
 };
 
-// Reads the parsed document. Dependencies are collected as targets: absolute configuration
-// addresses of resources ("module.vpc.aws_subnet.private"), or of whole modules ("module.vpc")
-// where depends_on names one; each is then expanded to the instances resource_changes has.
+// Reads the parsed document: the resources of resource_changes (ChangeReader), then the
+// dependencies between them that the configuration and prior_state say. Dependencies are
+// collected as targets: absolute configuration addresses of resources
+// ("module.vpc.aws_subnet.private"), or of whole modules ("module.vpc") where depends_on names
+// one; the graph expands each to the instances resource_changes has.
 class Importer
 {
 public:
@@ -64,202 +68,61 @@ public:
     {
         const Where root(m_documentPath);
         if (!document.is_object()) {
-            error(QString(), QStringLiteral("not a Terraform JSON plan: expected an object with \"resource_changes\", not %1; %2")
-                                 .arg(show(document), kHowToMakeOne));
+            m_report.error(QString(), QStringLiteral("not a Terraform JSON plan: expected an object with \"resource_changes\", not %1; %2")
+                                          .arg(show(document), kHowToMakeOne));
             return;
         }
         const auto changes = document.find("resource_changes");
         if (changes == document.end()) {
             // `terraform show -json` without a plan file shows the state, which has no changes.
-            error(QString(), QStringLiteral("not a Terraform JSON plan: no \"resource_changes\"%1; %2")
-                                 .arg(looksLikeState ? QStringLiteral(" (this looks like Terraform state, not a plan)") : QString(), kHowToMakeOne));
+            m_report.error(QString(), QStringLiteral("not a Terraform JSON plan: no \"resource_changes\"%1; %2")
+                                          .arg(looksLikeState ? QStringLiteral(" (this looks like Terraform state, not a plan)") : QString(), kHowToMakeOne));
             return;
         }
         checkVersion(document, root);
         if (const auto errored = document.find("errored"); errored != document.end() && errored->is_boolean() && errored->get<bool>())
-            warning(QStringLiteral("errored"), QStringLiteral("Terraform reported errors while planning, so this plan may be incomplete; fix them and plan again"));
+            m_report.warning(QStringLiteral("errored"), QStringLiteral("Terraform reported errors while planning, so this plan may be incomplete; fix them and plan again"));
         if (const auto complete = document.find("complete"); complete != document.end() && complete->is_boolean() && !complete->get<bool>())
-            warning(QStringLiteral("complete"), QStringLiteral("Terraform deferred some changes to a later plan; after applying this one, plan again for the rest"));
+            m_report.warning(QStringLiteral("complete"), QStringLiteral("Terraform deferred some changes to a later plan; after applying this one, plan again for the rest"));
 
         if (!changes->is_array()) {
-            error(kResourceChanges, QStringLiteral("must be a list of resource changes, not %1").arg(show(*changes)));
+            m_report.error(kResourceChanges, QStringLiteral("must be a list of resource changes, not %1").arg(show(*changes)));
             return;
         }
         const Where changesWhere(kResourceChanges);
         plan.resources.reserve(qsizetype(changes->size()));
         for (std::size_t i = 0; i < changes->size(); ++i)
-            readChange((*changes)[i], i, changesWhere[i]);
+            m_changes.read((*changes)[i], i, changesWhere[i], plan.resources);
 
-        if (const json *configuration = member(document, "configuration", Kind::Object, root)) {
+        if (const json *configuration = m_report.member(document, "configuration", Kind::Object, root)) {
             readConfiguration(*configuration);
         } else if (!document.contains("configuration") && !plan.resources.isEmpty()) {
-            warning(QString(), QStringLiteral("the plan has no \"configuration\", so only the dependencies recorded in \"prior_state\" are known"));
+            m_report.warning(QString(), QStringLiteral("the plan has no \"configuration\", so only the dependencies recorded in \"prior_state\" are known"));
         }
-        if (const json *state = member(document, "prior_state", Kind::Object, root))
+        if (const json *state = m_report.member(document, "prior_state", Kind::Object, root))
             readPriorState(*state);
 
         finish();
     }
 
 private:
-    enum class Kind { Object, Array, String };
-
-    // ---- resource_changes
-
-    void readChange(const json &entry, std::size_t entryIndex, const Where &where)
-    {
-        if (!entry.is_object()) {
-            error(where.path(), QStringLiteral("an entry of resource_changes is an object with \"address\", \"type\" and \"change\", not %1").arg(show(entry)));
-            return;
-        }
-        const json *address = required(entry, "address", Kind::String, where, "a string such as \"aws_vpc.main\"");
-        const json *type = required(entry, "type", Kind::String, where, "a string such as \"aws_vpc\"");
-        const json *mode = member(entry, "mode", Kind::String, where, "\"managed\" or \"data\"");
-        const json *moduleAddress = member(entry, "module_address", Kind::String, where);
-        const json *change = required(entry, "change", Kind::Object, where, "an object with \"actions\"");
-        const json *actions = change ? required(*change, "actions", Kind::Array, where / "change", "a list such as [\"create\"]") : nullptr;
-        const json *reason = member(entry, "action_reason", Kind::String, where);
-        const json *previous = member(entry, "previous_address", Kind::String, where);
-        const json *provider = member(entry, "provider_name", Kind::String, where);
-        const json *deposed = member(entry, "deposed", Kind::String, where);
-        const auto index = entry.find("index");
-
-        ordered_json actionList = ordered_json::array();
-        std::string only; // the action, when there is exactly one
-        if (actions) {
-            const Where actionsWhere = where / "change";
-            const Where listWhere = actionsWhere / "actions";
-            for (std::size_t j = 0; j < actions->size(); ++j) {
-                const json &action = (*actions)[j];
-                if (!action.is_string()) {
-                    error(listWhere[j].path(), QStringLiteral("an action is a string such as \"create\", not %1").arg(show(action)));
-                    continue;
-                }
-                const std::string &name = action.get_ref<const std::string &>();
-                if (std::none_of(std::begin(kKnownActions), std::end(kKnownActions), [&](const char *known) { return name == known; })) {
-                    QStringList known;
-                    for (const char *k : kKnownActions)
-                        known.append(QString::fromLatin1(k));
-                    warning(listWhere[j].path(), QStringLiteral("unknown action \"%1\" (Fanout knows %2); the resource is imported as one that runs")
-                                                     .arg(toQString(action), known.join(QStringLiteral(", "))));
-                }
-                only = actions->size() == 1 ? name : std::string();
-                actionList.push_back(ordered_json(name));
-            }
-            if (actions->empty())
-                warning(listWhere.path(), QStringLiteral("no actions; the resource is imported as one that runs"));
-        }
-        if (!address || !type)
-            return;
-
-        ImportedResource r;
-        const QString instance = toQString(*address);
-        r.address = instance;
-        if (deposed) {
-            // A deposed object (left over from create_before_destroy) shares the current object's
-            // address; Terraform's own output names it this way.
-            r.address += QStringLiteral(" (deposed object %1)").arg(toQString(*deposed));
-        }
-        if (const auto first = m_byAddress.constFind(r.address); first != m_byAddress.cend()) {
-            error((where / "address").path(), QStringLiteral("\"%1\" is in resource_changes twice (also at %2); each address must be unique")
-                                                  .arg(r.address, jsonIndexPath(kResourceChanges, qsizetype(m_changeIndex[std::size_t(*first)]))));
-            return;
-        }
-        r.type = toQString(*type);
-        if (moduleAddress)
-            r.group = toQString(*moduleAddress);
-
-        const QString configAddress = withoutKeys(instance);
-        QStringView resourcePart;
-        const QStringList modules = enclosingModules(configAddress, &resourcePart);
-        bool data = resourcePart.startsWith(QLatin1String("data."));
-        if (mode) {
-            const std::string &m = mode->get_ref<const std::string &>();
-            data = m == "data";
-            if (m != "managed" && m != "data")
-                warning((where / "mode").path(), QStringLiteral("unknown mode \"%1\"; Fanout knows \"managed\" and \"data\"").arg(toQString(*mode)));
-        }
-
-        if (data) {
-            r.run = false;
-            r.note = QStringLiteral("data source: Terraform reads it, nothing to provision");
-        } else if (only == "no-op") {
-            r.run = false;
-            r.note = QStringLiteral("no change (no-op)");
-        } else if (only == "read") {
-            r.run = false;
-            r.note = QStringLiteral("Terraform only reads it, nothing to provision");
-        } else if (only == "forget") {
-            r.run = false;
-            r.note = QStringLiteral("Terraform forgets it (stops managing it without destroying it), nothing to provision");
-        }
-
-        if (mode)
-            r.source["mode"] = ordered_json(*mode);
-        if (index != entry.end() && !index->is_null())
-            r.source["index"] = ordered_json(*index);
-        if (actions)
-            r.source["actions"] = std::move(actionList);
-        if (reason)
-            r.source["action_reason"] = ordered_json(*reason);
-        if (previous)
-            r.source["previous_address"] = ordered_json(*previous);
-        if (provider)
-            r.source["provider_name"] = ordered_json(*provider);
-        if (deposed)
-            r.source["deposed"] = ordered_json(*deposed);
-
-        const int i = int(plan.resources.size());
-        m_byAddress.insert(r.address, i);
-        m_changeIndex.push_back(entryIndex);
-        m_byConfig[configAddress].append(i);
-        for (const QString &module : modules)
-            m_underModule[module].append(i);
-        m_moduleInstances.push_back(modules.isEmpty() ? QStringList() : enclosingModuleInstances(instance));
-        m_modules.push_back(modules);
-        // Terraform destroys in reverse order: a resource that is only deleted waits for whatever used it.
-        m_deleteOnly.push_back(only == "delete");
-        plan.resources.append(std::move(r));
-    }
-
     // ---- configuration
 
     void readConfiguration(const json &configuration)
     {
         const Where where(kConfiguration);
-        const json *root = member(configuration, "root_module", Kind::Object, where);
+        const json *root = m_report.member(configuration, "root_module", Kind::Object, where);
         if (!root)
             return;
         addScope(root, jsonMemberPath(kConfiguration, QStringLiteral("root_module")), nullptr, QString(), nullptr, QString());
-
         // Scopes are in pre-order, so a module's caller has what it inherits before the module.
         for (const auto &scope : m_scopes) {
-            if (!scope->parent)
-                continue;
-            ModuleScope &s = *scope;
-            s.inherited = s.parent->inherited;
-            const Where call(s.callPath);
-            // `depends_on` on a module call: everything in the module waits for those.
-            if (const json *dependsOn = member(*s.call, "depends_on", Kind::Array, call))
-                dependencies(*s.parent, *dependsOn, call / "depends_on", s.inherited);
-            // Nothing in a module exists before its count or for_each is known.
-            for (const char *name : {"count_expression", "for_each_expression"}) {
-                if (const json *expression = member(*s.call, name, Kind::Object, call))
-                    expressions(*s.parent, *expression, call / name, s.inherited);
-            }
-            s.inherited.removeDuplicates();
+            if (scope->parent)
+                inherit(*scope);
         }
-
         for (const auto &scope : m_scopes) {
-            if (!scope->module)
-                continue;
-            const Where module(scope->jsonPath);
-            const json *resources = member(*scope->module, "resources", Kind::Array, module);
-            if (!resources)
-                continue;
-            const Where list = module / "resources";
-            for (std::size_t i = 0; i < resources->size(); ++i)
-                readConfigResource(*scope, (*resources)[i], list[i]);
+            if (scope->module)
+                readResources(*scope);
         }
     }
 
@@ -277,13 +140,13 @@ private:
         scope->call = call;
         scope->parent = parent;
         if (call)
-            scope->callExpressions = member(*call, "expressions", Kind::Object, Where(callPath));
+            scope->callExpressions = m_report.member(*call, "expressions", Kind::Object, Where(callPath));
         if (!module)
             return scope;
 
         const Where where(scope->jsonPath);
-        scope->outputs = member(*module, "outputs", Kind::Object, where);
-        const json *calls = member(*module, "module_calls", Kind::Object, where, "an object of named module calls");
+        scope->outputs = m_report.member(*module, "outputs", Kind::Object, where);
+        const json *calls = m_report.member(*module, "module_calls", Kind::Object, where, "an object of named module calls");
         if (!calls)
             return scope;
         const QString callsPath = jsonMemberPath(scope->jsonPath, QStringLiteral("module_calls"));
@@ -291,10 +154,10 @@ private:
             const QString name = QString::fromStdString(it.key());
             const QString childCallPath = jsonMemberPath(callsPath, name);
             if (!it->is_object()) {
-                error(childCallPath, QStringLiteral("a module call is an object with \"source\" and \"module\", not %1").arg(show(*it)));
+                m_report.error(childCallPath, QStringLiteral("a module call is an object with \"source\" and \"module\", not %1").arg(show(*it)));
                 continue;
             }
-            const json *child = member(*it, "module", Kind::Object, Where(childCallPath));
+            const json *child = m_report.member(*it, "module", Kind::Object, Where(childCallPath));
             ModuleScope *childScope = addScope(child, jsonMemberPath(childCallPath, QStringLiteral("module")), scope,
                                                scope->prefix + QStringLiteral("module.") + name, &*it, childCallPath);
             scope->children.insert(name, childScope);
@@ -302,13 +165,41 @@ private:
         return scope;
     }
 
-    void readConfigResource(ModuleScope &scope, const json &resource, const Where &where)
+    // What every resource of a called module waits for: what its caller's resources wait for, and
+    // what the call's depends_on, count and for_each refer to.
+    void inherit(ModuleScope &scope)
+    {
+        scope.inherited = scope.parent->inherited;
+        const Where call(scope.callPath);
+        // `depends_on` on a module call: everything in the module waits for those.
+        if (const json *dependsOn = m_report.member(*scope.call, "depends_on", Kind::Array, call))
+            dependencies(*scope.parent, *dependsOn, call / "depends_on", scope.inherited);
+        // Nothing in a module exists before its count or for_each is known.
+        for (const char *name : {"count_expression", "for_each_expression"}) {
+            if (const json *expression = m_report.member(*scope.call, name, Kind::Object, call))
+                expressions(*scope.parent, *expression, call / name, scope.inherited);
+        }
+        scope.inherited.removeDuplicates();
+    }
+
+    void readResources(ModuleScope &scope)
+    {
+        const Where module(scope.jsonPath);
+        const json *resources = m_report.member(*scope.module, "resources", Kind::Array, module);
+        if (!resources)
+            return;
+        const Where list = module / "resources";
+        for (std::size_t i = 0; i < resources->size(); ++i)
+            readResource(scope, (*resources)[i], list[i]);
+    }
+
+    void readResource(ModuleScope &scope, const json &resource, const Where &where)
     {
         if (!resource.is_object()) {
-            error(where.path(), QStringLiteral("a configuration resource is an object with \"address\", not %1").arg(show(resource)));
+            m_report.error(where.path(), QStringLiteral("a configuration resource is an object with \"address\", not %1").arg(show(resource)));
             return;
         }
-        const json *address = required(resource, "address", Kind::String, where, "a string such as \"aws_vpc.main\"");
+        const json *address = m_report.required(resource, "address", Kind::String, where, "a string such as \"aws_vpc.main\"");
         if (!address)
             return;
         // Configuration addresses are module-relative and have no keys; withoutKeys is for hand-written files.
@@ -318,22 +209,22 @@ private:
         // count and for_each decide which instances exist, and provisioners run as part of
         // creating: their references are dependencies as much as the arguments' are.
         for (const char *name : {"expressions", "count_expression", "for_each_expression"}) {
-            if (const json *value = member(resource, name, Kind::Object, where))
+            if (const json *value = m_report.member(resource, name, Kind::Object, where))
                 expressions(scope, *value, where / name, targets);
         }
-        if (const json *provisioners = member(resource, "provisioners", Kind::Array, where))
+        if (const json *provisioners = m_report.member(resource, "provisioners", Kind::Array, where))
             expressions(scope, *provisioners, where / "provisioners", targets);
-        if (const json *dependsOn = member(resource, "depends_on", Kind::Array, where, "a list of addresses such as [\"aws_vpc.main\"]"))
+        if (const json *dependsOn = m_report.member(resource, "depends_on", Kind::Array, where, "a list of addresses such as [\"aws_vpc.main\"]"))
             dependencies(scope, *dependsOn, where / "depends_on", targets);
 
-        const auto from = m_byConfig.constFind(configAddress);
-        if (from == m_byConfig.cend())
+        const QList<int> *from = m_graph.instancesOf(configAddress);
+        if (!from)
             return; // nothing to do for it in this plan
         targets.removeDuplicates();
         for (const QString &target : std::as_const(targets)) {
             // Instances of one resource never wait for each other (count.index is not followed).
             if (target != configAddress)
-                addEdges(*from, target);
+                m_graph.addEdges(*from, target);
         }
     }
 
@@ -348,7 +239,7 @@ private:
                     // A literal: its keys are data, not expressions. A "references" that is neither
                     // a list nor an object (a block of that name) is an error.
                     if (key == "references" && !it->is_null() && !it->is_structured())
-                        error((where / key).path(), QStringLiteral("must be a list of references such as [\"aws_vpc.main.id\", \"aws_vpc.main\"], not %1").arg(show(*it)));
+                        m_report.error((where / key).path(), QStringLiteral("must be a list of references such as [\"aws_vpc.main.id\", \"aws_vpc.main\"], not %1").arg(show(*it)));
                     continue;
                 }
                 if (key == "references" && it->is_array())
@@ -379,7 +270,7 @@ private:
             } else if (reference.is_object()) {
                 expressions(scope, reference, where[i], targets); // blocks of a type named "references"
             } else {
-                error(where[i].path(), QStringLiteral("a reference is a string such as \"aws_vpc.main.id\", not %1").arg(show(reference)));
+                m_report.error(where[i].path(), QStringLiteral("a reference is a string such as \"aws_vpc.main.id\", not %1").arg(show(reference)));
             }
         }
         for (const QString &text : std::as_const(texts)) {
@@ -399,7 +290,7 @@ private:
             if (list[i].is_string())
                 resolve(scope, withoutKeys(toQString(list[i])), true, targets);
             else
-                error(where[i].path(), QStringLiteral("a dependency is an address such as \"aws_vpc.main\" or \"module.network\", not %1").arg(show(list[i])));
+                m_report.error(where[i].path(), QStringLiteral("a dependency is an address such as \"aws_vpc.main\" or \"module.network\", not %1").arg(show(list[i])));
         }
     }
 
@@ -488,11 +379,11 @@ private:
                 const Where list = outputs / "outputs";
                 const Where where = list / output.key();
                 if (!output->is_object()) {
-                    error(where.path(), QStringLiteral("an output is an object with \"expression\", not %1").arg(show(*output)));
+                    m_report.error(where.path(), QStringLiteral("an output is an object with \"expression\", not %1").arg(show(*output)));
                 } else {
-                    if (const json *expression = member(*output, "expression", Kind::Object, where))
+                    if (const json *expression = m_report.member(*output, "expression", Kind::Object, where))
                         expressions(scope, *expression, where / "expression", targets);
-                    if (const json *dependsOn = member(*output, "depends_on", Kind::Array, where))
+                    if (const json *dependsOn = m_report.member(*output, "depends_on", Kind::Array, where))
                         dependencies(scope, *dependsOn, where / "depends_on", targets);
                 }
             }
@@ -514,140 +405,16 @@ private:
         return targets;
     }
 
-    // ---- prior_state: what Terraform recorded for resources that exist, with absolute addresses
-
-    void readPriorState(const json &state)
-    {
-        const Where where(kPriorState);
-        const json *values = member(state, "values", Kind::Object, where);
-        if (!values)
-            return;
-        const Where valuesWhere = where / "values";
-        if (const json *root = member(*values, "root_module", Kind::Object, valuesWhere))
-            readStateModule(*root, valuesWhere / "root_module");
-    }
-
-    void readStateModule(const json &module, const Where &where)
-    {
-        if (const json *resources = member(module, "resources", Kind::Array, where)) {
-            const Where list = where / "resources";
-            for (std::size_t i = 0; i < resources->size(); ++i) {
-                const json &resource = (*resources)[i];
-                const Where at = list[i];
-                if (!resource.is_object()) {
-                    error(at.path(), QStringLiteral("a state resource is an object with \"address\", not %1").arg(show(resource)));
-                    continue;
-                }
-                const json *address = required(resource, "address", Kind::String, at, "a string such as \"aws_vpc.main\"");
-                const json *deposed = member(resource, "deposed_key", Kind::String, at);
-                const json *dependsOn = member(resource, "depends_on", Kind::Array, at, "a list of addresses such as [\"aws_vpc.main\"]");
-                if (!address || !dependsOn)
-                    continue;
-                QString instance = toQString(*address);
-                const QString configAddress = withoutKeys(instance);
-                if (deposed)
-                    instance += QStringLiteral(" (deposed object %1)").arg(toQString(*deposed));
-                const auto from = m_byAddress.constFind(instance);
-                const Where depends = at / "depends_on";
-                for (std::size_t j = 0; j < dependsOn->size(); ++j) {
-                    const json &dependency = (*dependsOn)[j];
-                    if (!dependency.is_string()) {
-                        error(depends[j].path(), QStringLiteral("a dependency is an address such as \"aws_vpc.main\", not %1").arg(show(dependency)));
-                        continue;
-                    }
-                    const QString target = withoutKeys(toQString(dependency));
-                    if (from != m_byAddress.cend() && target != configAddress)
-                        addEdges(QList<int>{*from}, target);
-                }
-            }
-        }
-        if (const json *children = member(module, "child_modules", Kind::Array, where)) {
-            const Where list = where / "child_modules";
-            for (std::size_t i = 0; i < children->size(); ++i) {
-                if ((*children)[i].is_object())
-                    readStateModule((*children)[i], list[i]);
-                else
-                    error(list[i].path(), QStringLiteral("a child module is an object with \"resources\", not %1").arg(show((*children)[i])));
-            }
-        }
-    }
-
-    // ---- edges
-
-    void addEdges(const QList<int> &from, const QString &target)
-    {
-        auto to = m_byConfig.constFind(target);
-        if (to == m_byConfig.cend()) {
-            to = m_underModule.constFind(target);
-            if (to == m_underModule.cend())
-                return; // not in this plan: a data source read while planning, a root variable...
-        }
-        for (const int f : from) {
-            for (const int t : *to) {
-                if (f != t && sameModuleInstances(f, t))
-                    m_edges.emplace_back(f, t);
-            }
-        }
-    }
-
-    // Inside an instance of a module, a reference to something in the same module means that
-    // instance's own: module.m["a"].aws_x.y waits for module.m["a"].aws_vpc.v, not for
-    // module.m["b"].aws_vpc.v. References never leave a module instance to come back into another
-    // of the same call (that would be a module referring to itself, which Terraform refuses), so
-    // two resources in the same module call depend on each other only within one instance of it.
-    bool sameModuleInstances(int f, int t) const
-    {
-        const QStringList &fromModules = m_modules[std::size_t(f)];
-        const QStringList &toModules = m_modules[std::size_t(t)];
-        qsizetype shared = std::min(fromModules.size(), toModules.size());
-        while (shared > 0 && fromModules[shared - 1] != toModules[shared - 1])
-            --shared;
-        if (shared == 0)
-            return true;
-        const QStringList &fromInstances = m_moduleInstances[std::size_t(f)];
-        const QStringList &toInstances = m_moduleInstances[std::size_t(t)];
-        if (fromInstances.size() != fromModules.size() || toInstances.size() != toModules.size())
-            return true; // an address written by hand that does not split the same way: keep the edge
-        return fromInstances[shared - 1] == toInstances[shared - 1];
-    }
-
-    void finish()
-    {
-        // `first` depends on `second`. When `second` is only deleted, it is destroyed after
-        // `first` (which used it) is gone or changed: the edge turns round. That cannot make a
-        // cycle: afterwards only deleted resources wait on a deleted one (each on one that used
-        // it), so a cycle through a deleted resource is one of deleted resources only, which the
-        // forward edges already had the other way round.
-        for (auto &edge : m_edges) {
-            if (m_deleteOnly[std::size_t(edge.second)])
-                std::swap(edge.first, edge.second);
-        }
-        std::sort(m_edges.begin(), m_edges.end());
-        m_edges.erase(std::unique(m_edges.begin(), m_edges.end()), m_edges.end());
-        for (const auto &[from, to] : m_edges) {
-            Q_ASSERT(from != to);
-            plan.resources[from].dependsOn.append(plan.resources[to].address);
-        }
-
-        QSet<QString> groups;
-        for (const ImportedResource &r : std::as_const(plan.resources)) {
-            if (!r.group.isEmpty() && !groups.contains(r.group)) {
-                groups.insert(r.group);
-                plan.groups.append(ImportedGroup{r.group, r.group});
-            }
-        }
-    }
-
     // ---- checks
 
     void checkVersion(const json &document, const Where &root)
     {
         const auto version = document.find("format_version");
         if (version == document.end()) {
-            warning(QString(), QStringLiteral("the plan has no \"format_version\"; it is read as a format 1.2 plan"));
+            m_report.warning(QString(), QStringLiteral("the plan has no \"format_version\"; it is read as a format 1.2 plan"));
             return;
         }
-        if (!member(document, "format_version", Kind::String, root, "a string such as \"1.2\""))
+        if (!m_report.member(document, "format_version", Kind::String, root, "a string such as \"1.2\""))
             return;
         const QString text = toQString(*version);
         const QStringList parts = text.split(QLatin1Char('.'));
@@ -658,59 +425,86 @@ private:
         const bool known = parts.size() == 2 && majorOk && minorOk
                            && std::make_pair(major, minor) >= std::make_pair(0, 1) && std::make_pair(major, minor) <= std::make_pair(1, 2);
         if (!known)
-            warning(QStringLiteral("format_version"), QStringLiteral("format_version \"%1\" is not one Fanout knows (0.1 to 1.2); the plan is read as 1.2, so what a newer format adds may be missed")
-                                                          .arg(text));
+            m_report.warning(QStringLiteral("format_version"), QStringLiteral("format_version \"%1\" is not one Fanout knows (0.1 to 1.2); the plan is read as 1.2, so what a newer format adds may be missed")
+                                                                   .arg(text));
     }
 
-    // The member `name` of `object` when it is there (null counts as not there) and of the kind
-    // wanted; one of another kind is reported and then treated as missing.
-    const json *member(const json &object, const char *name, Kind kind, const Where &where, const char *what = nullptr)
+    // ---- prior_state: what Terraform recorded for resources that exist, with absolute addresses
+
+    void readPriorState(const json &state)
     {
-        const auto it = object.find(name);
-        if (it == object.end() || it->is_null())
-            return nullptr;
-        return ofKind(*it, name, kind, where, what);
+        const Where where(kPriorState);
+        const json *values = m_report.member(state, "values", Kind::Object, where);
+        if (!values)
+            return;
+        const Where valuesWhere = where / "values";
+        if (const json *root = m_report.member(*values, "root_module", Kind::Object, valuesWhere))
+            readStateModule(*root, valuesWhere / "root_module");
     }
 
-    // `value`, member `name` of the object at `where`, when it is of the kind wanted.
-    const json *ofKind(const json &value, const char *name, Kind kind, const Where &where, const char *what)
+    void readStateModule(const json &module, const Where &where)
     {
-        const bool ok = kind == Kind::Object ? value.is_object() : kind == Kind::Array ? value.is_array() : value.is_string();
-        if (ok)
-            return &value;
-        const char *expected = what ? what : kind == Kind::Object ? "an object" : kind == Kind::Array ? "a list" : "a string";
-        error((where / name).path(), QStringLiteral("must be %1, not %2").arg(QString::fromLatin1(expected), show(value)));
-        return nullptr;
-    }
-
-    const json *required(const json &object, const char *name, Kind kind, const Where &where, const char *what)
-    {
-        const auto it = object.find(name);
-        if (it == object.end() || it->is_null()) {
-            error(where.path(), QStringLiteral("has no \"%1\"; Terraform always writes it as %2").arg(QString::fromLatin1(name), QString::fromLatin1(what)));
-            return nullptr;
+        if (const json *resources = m_report.member(module, "resources", Kind::Array, where)) {
+            const Where list = where / "resources";
+            for (std::size_t i = 0; i < resources->size(); ++i)
+                readStateResource((*resources)[i], list[i]);
         }
-        return ofKind(*it, name, kind, where, what);
+        if (const json *children = m_report.member(module, "child_modules", Kind::Array, where)) {
+            const Where list = where / "child_modules";
+            for (std::size_t i = 0; i < children->size(); ++i) {
+                if ((*children)[i].is_object())
+                    readStateModule((*children)[i], list[i]);
+                else
+                    m_report.error(list[i].path(), QStringLiteral("a child module is an object with \"resources\", not %1").arg(show((*children)[i])));
+            }
+        }
     }
 
-    void error(const QString &path, const QString &message)
+    void readStateResource(const json &resource, const Where &at)
     {
-        plan.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+        if (!resource.is_object()) {
+            m_report.error(at.path(), QStringLiteral("a state resource is an object with \"address\", not %1").arg(show(resource)));
+            return;
+        }
+        const json *address = m_report.required(resource, "address", Kind::String, at, "a string such as \"aws_vpc.main\"");
+        const json *deposed = m_report.member(resource, "deposed_key", Kind::String, at);
+        const json *dependsOn = m_report.member(resource, "depends_on", Kind::Array, at, "a list of addresses such as [\"aws_vpc.main\"]");
+        if (!address || !dependsOn)
+            return;
+        QString instance = toQString(*address);
+        const QString configAddress = withoutKeys(instance);
+        if (deposed)
+            instance += QStringLiteral(" (deposed object %1)").arg(toQString(*deposed));
+        const int from = m_graph.indexOf(instance);
+        const Where depends = at / "depends_on";
+        for (std::size_t j = 0; j < dependsOn->size(); ++j) {
+            const json &dependency = (*dependsOn)[j];
+            if (!dependency.is_string()) {
+                m_report.error(depends[j].path(), QStringLiteral("a dependency is an address such as \"aws_vpc.main\", not %1").arg(show(dependency)));
+                continue;
+            }
+            const QString target = withoutKeys(toQString(dependency));
+            if (from >= 0 && target != configAddress)
+                m_graph.addEdges(QList<int>{from}, target);
+        }
     }
-    void warning(const QString &path, const QString &message)
+
+    void finish()
     {
-        plan.diagnostics.append(Diagnostic{Diagnostic::Severity::Warning, path, 0, 0, message});
+        m_graph.addDependencies(plan.resources);
+        QSet<QString> groups;
+        for (const ImportedResource &r : std::as_const(plan.resources)) {
+            if (!r.group.isEmpty() && !groups.contains(r.group)) {
+                groups.insert(r.group);
+                plan.groups.append(ImportedGroup{r.group, r.group});
+            }
+        }
     }
 
     const QString m_documentPath;
-    QHash<QString, int> m_byAddress;            // Fanout address -> index in plan.resources
-    std::vector<std::size_t> m_changeIndex;     // per resource: its entry in resource_changes, for messages
-    QHash<QString, QList<int>> m_byConfig;      // configuration address -> its instances
-    QHash<QString, QList<int>> m_underModule;   // module configuration path -> every resource in it, nested ones too
-    std::vector<bool> m_deleteOnly;
-    std::vector<QStringList> m_modules;         // per resource: enclosingModules of its configuration address
-    std::vector<QStringList> m_moduleInstances; // per resource: the same modules, with their keys
-    std::vector<std::pair<int, int>> m_edges;   // (resource, what it depends on)
+    Report m_report{plan.diagnostics};
+    InstanceGraph m_graph;
+    ChangeReader m_changes{m_report, m_graph};
     std::vector<std::unique_ptr<ModuleScope>> m_scopes; // pre-order: callers before the modules they call
 };
 

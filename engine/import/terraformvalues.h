@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 // The parts TerraformPlanImporter is made of live in namespace fanout::terraform, so that their
-// short names (Where, show) stay apart from the other importers' parts. Nothing outside
+// short names (Where, Report, show) stay apart from the other importers' parts. Nothing outside
 // engine/import uses them.
 namespace fanout::terraform {
 
