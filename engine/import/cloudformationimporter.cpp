@@ -1,26 +1,24 @@
 #include "engine/import/cloudformationimporter.h"
 
+#include "engine/import/cloudformationdeclarations.h"
+#include "engine/import/cloudformationreferenceresolver.h"
+#include "engine/import/cloudformationreport.h"
+#include "engine/import/cloudformationresources.h"
+#include "engine/import/cloudformationscope.h"
+#include "engine/import/cloudformationvalues.h"
 #include "engine/support/closestmatch.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/support/structuredtext.h"
 
-#include <QHash>
 #include <QRegularExpression>
-#include <QSet>
 
-#include <optional>
 #include <utility>
 
 namespace fanout {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
-const QStringList kPseudoParameters = {
-    QStringLiteral("AWS::AccountId"), QStringLiteral("AWS::NotificationARNs"), QStringLiteral("AWS::NoValue"),
-    QStringLiteral("AWS::Partition"), QStringLiteral("AWS::Region"), QStringLiteral("AWS::StackId"),
-    QStringLiteral("AWS::StackName"), QStringLiteral("AWS::URLSuffix")};
+using namespace cloudformation;
 
 // The attributes CloudFormation reads on a resource ("Description" is tolerated and common).
 const QStringList kResourceAttributes = {
@@ -29,82 +27,9 @@ const QStringList kResourceAttributes = {
     QStringLiteral("UpdatePolicy"), QStringLiteral("CreationPolicy"), QStringLiteral("Description"),
     QStringLiteral("Version")};
 
-// The intrinsic functions of resource definitions (those of Rules are not read).
-const QStringList kFunctions = {
-    QStringLiteral("Fn::Base64"), QStringLiteral("Fn::Cidr"), QStringLiteral("Fn::FindInMap"), QStringLiteral("Fn::GetAtt"),
-    QStringLiteral("Fn::GetAZs"), QStringLiteral("Fn::ImportValue"), QStringLiteral("Fn::Join"), QStringLiteral("Fn::Select"),
-    QStringLiteral("Fn::Split"), QStringLiteral("Fn::Sub"), QStringLiteral("Fn::Transform"), QStringLiteral("Fn::If"),
-    QStringLiteral("Fn::And"), QStringLiteral("Fn::Equals"), QStringLiteral("Fn::Not"), QStringLiteral("Fn::Or"),
-    QStringLiteral("Fn::Length"), QStringLiteral("Fn::ToJsonString")};
-
-// Functions whose argument is a list of so many values; CloudFormation refuses other lengths.
-struct Arity
-{
-    const char *function;
-    std::size_t least;
-    std::size_t most;
-    const char *example;
-};
-const Arity kArities[] = {
-    {"Fn::Join", 2, 2, "[\",\", [!Ref A, !Ref B]]"},
-    {"Fn::Select", 2, 2, "[0, !GetAZs '']"},
-    {"Fn::Split", 2, 2, "[\",\", !Ref List]"},
-    {"Fn::FindInMap", 3, 4, "[MapName, !Ref AWS::Region, Key]"},
-    {"Fn::Cidr", 3, 3, "[!GetAtt VPC.CidrBlock, 6, 8]"},
-    {"Fn::Equals", 2, 2, "[!Ref Env, prod]"},
-    {"Fn::Not", 1, 1, "[!Condition IsProd]"},
-    {"Fn::And", 2, 10, "[!Condition A, !Condition B]"},
-    {"Fn::Or", 2, 10, "[!Condition A, !Condition B]"},
-};
-
 // Resource attributes whose value is a mapping.
 const QStringList kMappingAttributes = {
     QStringLiteral("Properties"), QStringLiteral("Metadata"), QStringLiteral("UpdatePolicy"), QStringLiteral("CreationPolicy")};
-
-// Far beyond CloudFormation's own limit of 500; Fn::ForEach loops inside loops could otherwise
-// make a small template expand without end.
-constexpr qsizetype kMaxResources = 10'000;
-
-const QString kForEachPrefix = QStringLiteral("Fn::ForEach::");
-const QString kForEachForm = QStringLiteral("expected [Identifier, [Value1, Value2], {LogicalId${Identifier}: {Type: ...}}] for Fn::ForEach");
-
-QString qstring(const std::string &s)
-{
-    return QString::fromStdString(s);
-}
-
-// A value as a message shows it: strings quoted, containers by kind.
-QString describe(const json &value)
-{
-    switch (value.type()) {
-    case json::value_t::object:
-        return QStringLiteral("a mapping");
-    case json::value_t::array:
-        return QStringLiteral("a list");
-    case json::value_t::string: {
-        QString s = qstring(value.get_ref<const std::string &>());
-        if (s.size() > 60)
-            s = s.left(57) + QStringLiteral("...");
-        return QLatin1Char('"') + s + QLatin1Char('"');
-    }
-    case json::value_t::null:
-        return QStringLiteral("nothing (null)");
-    default:
-        return qstring(value.dump(-1, ' ', false, json::error_handler_t::replace));
-    }
-}
-
-// A scalar as the text CloudFormation would use for it; nullopt for a list, mapping or null.
-std::optional<QString> scalarText(const json &value)
-{
-    if (value.is_string())
-        return qstring(value.get_ref<const std::string &>());
-    if (value.is_boolean())
-        return value.get<bool>() ? QStringLiteral("true") : QStringLiteral("false");
-    if (value.is_number())
-        return qstring(value.dump());
-    return std::nullopt;
-}
 
 // AWS::Service::Resource (and the same for other publishers; modules add ::MODULE) or
 // Custom::Name, which is what CloudFormation accepts as a type.
@@ -113,79 +38,6 @@ bool isResourceType(const QString &type)
     static const QRegularExpression shape(QStringLiteral("^(?:Custom::[A-Za-z0-9_@-]+|[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+(?:::MODULE)?)$"));
     return shape.match(type).hasMatch();
 }
-
-// The identifiers of the Fn::ForEach loops around a piece of a template, with the value each has
-// in this copy of the loop's fragment.
-using Bindings = QList<std::pair<QString, QString>>;
-
-QString alphanumeric(const QString &text)
-{
-    QString result;
-    for (const QChar c : text) {
-        if ((c >= QLatin1Char('a') && c <= QLatin1Char('z')) || (c >= QLatin1Char('A') && c <= QLatin1Char('Z'))
-            || (c >= QLatin1Char('0') && c <= QLatin1Char('9')))
-            result.append(c);
-    }
-    return result;
-}
-
-// What the AWS::LanguageExtensions transform does to every string of a loop's fragment:
-// ${Identifier} becomes the value, &{Identifier} the value without its non-alphanumeric characters.
-QString substituted(QString text, const Bindings &bindings)
-{
-    for (const auto &[identifier, value] : bindings) {
-        text.replace(QStringLiteral("${") + identifier + QLatin1Char('}'), value);
-        text.replace(QStringLiteral("&{") + identifier + QLatin1Char('}'), alphanumeric(value));
-    }
-    return text;
-}
-
-// Where a reference is looked at: the values of the loops that were expanded, and the identifiers
-// of those that could not be (whose values are known only when deploying).
-struct Scope
-{
-    Bindings bindings;
-    QStringList loopVariables;
-
-    bool bound(const QString &identifier) const
-    {
-        for (const auto &binding : bindings) {
-            if (binding.first == identifier)
-                return true;
-        }
-        return false;
-    }
-
-    // Whether a name is made with the value of a loop Fanout could not expand ("Bucket${Id}").
-    bool mentionsUnknown(const QString &name) const
-    {
-        for (const QString &v : loopVariables) {
-            if (name.contains(QStringLiteral("${") + v + QLatin1Char('}')) || name.contains(QStringLiteral("&{") + v + QLatin1Char('}')))
-                return true;
-        }
-        return false;
-    }
-};
-
-// One resource to import: an entry of Resources, one copy of an expanded loop's fragment, or a
-// whole loop that could not be expanded.
-struct Entry
-{
-    QString address;
-    QString path;                    // of the definition (or the loop) in the text
-    const json *definition = nullptr; // for a loop: the loop's [Identifier, Collection, Fragment]
-    Bindings bindings;
-    bool loop = false;
-    QString loopName;                // "Fn::ForEach::Buckets"
-    QStringList logicalIds;          // a loop's logical ids, as written ("S3Bucket${Identifier}")
-};
-
-// The logical ids a loop that was not expanded stands for, as patterns ("S3Bucket.+").
-struct UnexpandedLoop
-{
-    QString address;
-    QList<QRegularExpression> patterns;
-};
 
 // What a resource's attributes say, besides its dependencies.
 struct Facts
@@ -197,15 +49,8 @@ struct Facts
     QString templateUrl;
 };
 
-// The resource whose dependencies are being collected.
-struct Target
-{
-    QString address;
-    QStringList *dependsOn = nullptr;
-};
-
-enum class Kind { Ref, GetAtt, Sub, SubAttribute, DependsOn };
-
+// Reads a template in two passes: first the names it declares and its resources (Resources),
+// then each resource's attributes, whose references become dependencies (ReferenceResolver).
 class TemplateReader
 {
 public:
@@ -221,7 +66,7 @@ public:
     {
         ImportedPlan plan;
         readResources(plan);
-        plan.diagnostics = m_diagnostics;
+        plan.diagnostics = m_report.diagnostics();
         return plan;
     }
 
@@ -230,37 +75,33 @@ private:
     {
         if (m_document.is_null()) {
             resourcesMissing = true;
-            error(QString(), QStringLiteral("the text is empty; expected a CloudFormation template, a mapping with a \"Resources\" section"));
+            m_report.error(QString(), QStringLiteral("the text is empty; expected a CloudFormation template, a mapping with a \"Resources\" section"));
             return;
         }
         if (!m_document.is_object()) {
             notAMapping = true;
-            error(QString(), QStringLiteral("a CloudFormation template is a mapping with a \"Resources\" section, not %1").arg(describe(m_document)));
+            m_report.error(QString(), QStringLiteral("a CloudFormation template is a mapping with a \"Resources\" section, not %1").arg(describe(m_document)));
             return;
         }
-        readTransform();
-        readParameters();
-        readConditions();
-        if (const auto mappings = m_document.find("Mappings"); mappings != m_document.end())
-            m_mappings = &*mappings;
+        m_declarations = Declarations::read(m_document, m_report);
 
         const auto resources = m_document.find("Resources");
         if (resources == m_document.end()) {
             resourcesMissing = true;
-            error(QString(), QStringLiteral("not a CloudFormation template, or an incomplete one: the text ends without a \"Resources\" section; "
-                                            "expected Resources: with at least one resource, such as VPC: {Type: AWS::EC2::VPC}"));
+            m_report.error(QString(), QStringLiteral("not a CloudFormation template, or an incomplete one: the text ends without a \"Resources\" section; "
+                                                     "expected Resources: with at least one resource, such as VPC: {Type: AWS::EC2::VPC}"));
             return;
         }
         if (!resources->is_object()) {
-            error(QStringLiteral("Resources"), QStringLiteral("expected a mapping of logical ids to resources, such as VPC: {Type: AWS::EC2::VPC}, not %1").arg(describe(*resources)));
+            m_report.error(QStringLiteral("Resources"), QStringLiteral("expected a mapping of logical ids to resources, such as VPC: {Type: AWS::EC2::VPC}, not %1").arg(describe(*resources)));
             return;
         }
         if (resources->empty()) {
-            error(QStringLiteral("Resources"), QStringLiteral("the template has no resources; expected at least one, as CloudFormation refuses a template without"));
+            m_report.error(QStringLiteral("Resources"), QStringLiteral("the template has no resources; expected at least one, as CloudFormation refuses a template without"));
             return;
         }
-        collect(*resources, QStringLiteral("Resources"), Bindings());
-        for (const Entry &entry : std::as_const(m_entries))
+        m_resources.collect(*resources);
+        for (const Entry &entry : m_resources.entries())
             plan.resources.append(resource(entry));
         readOutputs();
     }
@@ -273,7 +114,7 @@ private:
         if (it == m_document.end())
             return;
         if (!it->is_object()) {
-            error(QStringLiteral("Outputs"), QStringLiteral("expected a mapping of output names to outputs, such as VpcId: {Value: !Ref VPC}, not %1").arg(describe(*it)));
+            m_report.error(QStringLiteral("Outputs"), QStringLiteral("expected a mapping of output names to outputs, such as VpcId: {Value: !Ref VPC}, not %1").arg(describe(*it)));
             return;
         }
         QStringList ignored;
@@ -281,282 +122,15 @@ private:
         for (auto output = it->begin(); output != it->end(); ++output) {
             const QString name = qstring(output.key());
             const QString path = jsonMemberPath(QStringLiteral("Outputs"), name);
-            if (name.startsWith(kForEachPrefix) && walkLoop(output.value(), path, Scope(), nothing))
+            if (isForEach(name) && m_references.walkLoop(output.value(), path, Scope(), nothing))
                 continue;
             if (!output.value().is_object())
-                error(path, QStringLiteral("expected an output, a mapping such as {Value: !Ref VPC}, not %1").arg(describe(output.value())));
+                m_report.error(path, QStringLiteral("expected an output, a mapping such as {Value: !Ref VPC}, not %1").arg(describe(output.value())));
             else if (output.value().find("Value") == output.value().end())
-                error(path, QStringLiteral("the output has no \"Value\"; expected one such as Value: !Ref VPC"));
+                m_report.error(path, QStringLiteral("the output has no \"Value\"; expected one such as Value: !Ref VPC"));
             else
-                walk(output.value(), path, Scope(), nothing);
+                m_references.walk(output.value(), path, Scope(), nothing);
         }
-    }
-
-    // ---- The names a template declares -------------------------------------------------------
-
-    void readTransform()
-    {
-        const auto it = m_document.find("Transform");
-        if (it == m_document.end())
-            return;
-        m_anyTransform = true;
-        QStringList names;
-        if (it->is_string()) {
-            names.append(qstring(it->get_ref<const std::string &>()));
-        } else if (it->is_array()) {
-            for (const json &t : *it) {
-                if (t.is_string())
-                    names.append(qstring(t.get_ref<const std::string &>()));
-            }
-        }
-        for (const QString &name : std::as_const(names)) {
-            if (name.startsWith(QLatin1String("AWS::Serverless")))
-                m_serverless = true;
-            if (name == QLatin1String("AWS::LanguageExtensions"))
-                m_languageExtensions = true;
-        }
-    }
-
-    void readParameters()
-    {
-        const auto it = m_document.find("Parameters");
-        if (it == m_document.end())
-            return;
-        if (!it->is_object()) {
-            error(QStringLiteral("Parameters"), QStringLiteral("expected a mapping of parameter names to their declarations, such as Env: {Type: String}, not %1").arg(describe(*it)));
-            return;
-        }
-        for (auto p = it->begin(); p != it->end(); ++p) {
-            const QString name = qstring(p.key());
-            m_parameters.append(name);
-            if (p.value().is_object()) {
-                if (const auto d = p.value().find("Default"); d != p.value().end())
-                    m_parameterDefaults.insert(name, &*d);
-            }
-        }
-    }
-
-    void readConditions()
-    {
-        const auto it = m_document.find("Conditions");
-        if (it == m_document.end())
-            return;
-        if (!it->is_object()) {
-            error(QStringLiteral("Conditions"), QStringLiteral("expected a mapping of condition names to conditions, such as IsProd: !Equals [!Ref Env, prod], not %1").arg(describe(*it)));
-            m_conditionsUnknown = true;
-            return;
-        }
-        for (auto c = it->begin(); c != it->end(); ++c) {
-            const QString name = qstring(c.key());
-            if (name.startsWith(kForEachPrefix))
-                m_conditionsUnknown = true; // loops make conditions whose names Fanout does not work out
-            m_conditions.append(name);
-        }
-    }
-
-    // ---- Pass 1: the resources, with Fn::ForEach loops expanded ------------------------------
-
-    void collect(const json &fragment, const QString &path, const Bindings &bindings)
-    {
-        for (auto it = fragment.begin(); it != fragment.end(); ++it) {
-            const QString key = qstring(it.key());
-            const QString entryPath = jsonMemberPath(path, key);
-            if (key.startsWith(kForEachPrefix)) {
-                collectLoop(key, it.value(), entryPath, bindings);
-                continue;
-            }
-            Entry entry;
-            entry.address = substituted(key, bindings);
-            entry.path = entryPath;
-            entry.definition = &it.value();
-            entry.bindings = bindings;
-            add(std::move(entry));
-        }
-    }
-
-    bool wellFormedLoop(const json &loop, const QString &path)
-    {
-        if (!loop.is_array() || loop.size() != 3) {
-            error(path, QStringLiteral("%1, not %2").arg(kForEachForm, describe(loop)));
-            return false;
-        }
-        if (!loop[0].is_string() || loop[0].get_ref<const std::string &>().empty()) {
-            error(jsonIndexPath(path, 0), QStringLiteral("expected the loop's identifier, a name such as Identifier, not %1").arg(describe(loop[0])));
-            return false;
-        }
-        if (!loop[2].is_object()) {
-            error(jsonIndexPath(path, 2), QStringLiteral("expected a mapping of logical ids such as Bucket${Identifier} to resources, not %1").arg(describe(loop[2])));
-            return false;
-        }
-        return true;
-    }
-
-    void collectLoop(const QString &key, const json &loop, const QString &path, const Bindings &bindings)
-    {
-        if (!wellFormedLoop(loop, path))
-            return;
-        const QString identifier = qstring(loop[0].get_ref<const std::string &>());
-        if (const auto values = collectionValues(loop[1], bindings)) {
-            for (const QString &value : *values) {
-                if (m_tooMany)
-                    return;
-                if (++m_copies > kMaxResources) {
-                    m_tooMany = true;
-                    error(path, QStringLiteral("the loops make more than %1 copies of their resources (CloudFormation allows 500 resources); "
-                                               "the rest are not read").arg(kMaxResources));
-                    return;
-                }
-                Bindings inner = bindings;
-                inner.append({identifier, value});
-                collect(loop[2], jsonIndexPath(path, 2), inner);
-            }
-            return;
-        }
-        Entry entry;
-        entry.loop = true;
-        entry.loopName = substituted(key, bindings);
-        entry.address = entry.loopName;
-        for (int n = 2; m_index.contains(entry.address); ++n)
-            entry.address = entry.loopName + QStringLiteral(" (%1)").arg(n);
-        entry.path = path;
-        entry.definition = &loop;
-        entry.bindings = bindings;
-        loopLogicalIds(loop[2], bindings, entry.logicalIds);
-        warning(jsonIndexPath(path, 1),
-                QStringLiteral("Fanout cannot know the values of this collection before deploying (it expands a list, a Ref to a "
-                               "parameter with a Default, or a Fn::FindInMap of known keys); the loop's resources are imported as one resource, \"%1\"").arg(entry.address));
-        UnexpandedLoop unexpanded;
-        unexpanded.address = entry.address;
-        for (const QString &logicalId : std::as_const(entry.logicalIds))
-            unexpanded.patterns.append(logicalIdPattern(logicalId));
-        m_loops.append(unexpanded);
-        add(std::move(entry));
-    }
-
-    void loopLogicalIds(const json &fragment, const Bindings &bindings, QStringList &ids)
-    {
-        for (auto it = fragment.begin(); it != fragment.end(); ++it) {
-            const QString key = qstring(it.key());
-            if (!key.startsWith(kForEachPrefix))
-                ids.append(substituted(key, bindings));
-            else if (it.value().is_array() && it.value().size() == 3 && it.value()[2].is_object())
-                loopLogicalIds(it.value()[2], bindings, ids);
-        }
-    }
-
-    static QRegularExpression logicalIdPattern(const QString &logicalId)
-    {
-        static const QRegularExpression placeholder(QStringLiteral("[$&]\\{[^}]*\\}"));
-        QString pattern;
-        qsizetype from = 0;
-        for (auto it = placeholder.globalMatch(logicalId); it.hasNext();) {
-            const auto match = it.next();
-            pattern += QRegularExpression::escape(logicalId.mid(from, match.capturedStart() - from)) + QStringLiteral(".+");
-            from = match.capturedEnd();
-        }
-        pattern += QRegularExpression::escape(logicalId.mid(from));
-        return QRegularExpression(QRegularExpression::anchoredPattern(pattern));
-    }
-
-    // The values of a loop's collection when the template says them: a list, a Ref to a parameter
-    // with a Default, or a Fn::FindInMap whose keys are known.
-    std::optional<QStringList> collectionValues(const json &collection, const Bindings &bindings) const
-    {
-        if (collection.is_array()) {
-            QStringList values;
-            for (const json &element : collection) {
-                const auto value = resolvedText(element, bindings);
-                if (!value)
-                    return std::nullopt;
-                values.append(*value);
-            }
-            return values;
-        }
-        if (!collection.is_object() || collection.size() != 1)
-            return std::nullopt;
-        const std::string &function = collection.begin().key();
-        const json &argument = collection.begin().value();
-        if (function == "Ref" && argument.is_string()) {
-            const QString name = qstring(argument.get_ref<const std::string &>());
-            if (const auto d = m_parameterDefaults.constFind(name); d != m_parameterDefaults.cend())
-                return listOf(**d);
-        } else if (function == "Fn::FindInMap" && argument.is_array() && argument.size() >= 3 && m_mappings && m_mappings->is_object()) {
-            const auto map = resolvedText(argument[0], bindings);
-            const auto top = resolvedText(argument[1], bindings);
-            const auto second = resolvedText(argument[2], bindings);
-            if (!map || !top || !second)
-                return std::nullopt;
-            const auto m = m_mappings->find(map->toStdString());
-            if (m == m_mappings->end() || !m->is_object())
-                return std::nullopt;
-            const auto t = m->find(top->toStdString());
-            if (t == m->end() || !t->is_object())
-                return std::nullopt;
-            const auto s = t->find(second->toStdString());
-            if (s == t->end())
-                return std::nullopt;
-            return listOf(*s);
-        }
-        return std::nullopt;
-    }
-
-    std::optional<QString> resolvedText(const json &value, const Bindings &bindings) const
-    {
-        if (value.is_string())
-            return substituted(qstring(value.get_ref<const std::string &>()), bindings);
-        if (const auto text = scalarText(value))
-            return text;
-        const auto r = value.is_object() && value.size() == 1 ? value.find("Ref") : value.end();
-        if (r != value.end() && r->is_string()) {
-            const QString name = qstring(r->get_ref<const std::string &>());
-            for (const auto &[identifier, v] : bindings) {
-                if (identifier == name)
-                    return v;
-            }
-            if (const auto d = m_parameterDefaults.constFind(name); d != m_parameterDefaults.cend())
-                return scalarText(**d);
-        }
-        return std::nullopt;
-    }
-
-    // A list, or a comma-separated string as a CommaDelimitedList parameter's Default gives it.
-    static std::optional<QStringList> listOf(const json &value)
-    {
-        QStringList values;
-        if (value.is_array()) {
-            for (const json &element : value) {
-                const auto text = scalarText(element);
-                if (!text)
-                    return std::nullopt;
-                values.append(*text);
-            }
-            return values;
-        }
-        if (!value.is_string())
-            return std::nullopt;
-        const QString text = qstring(value.get_ref<const std::string &>());
-        for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-            if (!part.trimmed().isEmpty())
-                values.append(part.trimmed());
-        }
-        return values;
-    }
-
-    void add(Entry entry)
-    {
-        if (m_tooMany)
-            return;
-        if (m_entries.size() >= kMaxResources) {
-            m_tooMany = true;
-            error(entry.path, QStringLiteral("the template makes more than %1 resources (CloudFormation allows 500); the rest are not read").arg(kMaxResources));
-            return;
-        }
-        if (m_index.contains(entry.address)) {
-            error(entry.path, QStringLiteral("this makes a second resource with the logical id \"%1\"; logical ids must be unique").arg(entry.address));
-            return;
-        }
-        m_index.insert(entry.address, int(m_entries.size()));
-        m_entries.append(std::move(entry));
     }
 
     // ---- Pass 2: each resource's attributes and dependencies ----------------------------------
@@ -568,18 +142,30 @@ private:
         Target target{entry.address, &r.dependsOn};
         Scope scope;
         scope.bindings = entry.bindings;
-        if (!entry.loop) {
-            const Facts facts = definition(*entry.definition, entry.path, scope, target);
-            r.type = facts.type;
-            applyFacts(facts, r);
-            if (!entry.bindings.isEmpty()) {
-                json forEach = json::object();
-                for (const auto &[identifier, value] : entry.bindings)
-                    forEach[identifier.toStdString()] = value.toStdString();
-                r.source["for_each"] = forEach;
-            }
-            return r;
+        if (entry.loop)
+            readLoop(entry, scope, target, r);
+        else
+            readDefinition(entry, scope, target, r);
+        return r;
+    }
+
+    // An entry of Resources, or one copy of an expanded loop's fragment.
+    void readDefinition(const Entry &entry, const Scope &scope, const Target &target, ImportedResource &r)
+    {
+        const Facts facts = definition(*entry.definition, entry.path, scope, target);
+        r.type = facts.type;
+        applyFacts(facts, r);
+        if (!entry.bindings.isEmpty()) {
+            json forEach = json::object();
+            for (const auto &[identifier, value] : entry.bindings)
+                forEach[identifier.toStdString()] = value.toStdString();
+            r.source["for_each"] = forEach;
         }
+    }
+
+    // A loop that could not be expanded: one resource for all its copies, with what they share.
+    void readLoop(const Entry &entry, const Scope &scope, const Target &target, ImportedResource &r)
+    {
         QList<Facts> facts;
         unexpandedLoop(*entry.definition, entry.path, scope, target, facts);
         QStringList types;
@@ -610,7 +196,6 @@ private:
                 all.push_back(t.toStdString());
             r.source["types"] = all;
         }
-        return r;
     }
 
     static void applyFacts(const Facts &facts, ImportedResource &r)
@@ -631,7 +216,7 @@ private:
     // value unknown.
     void unexpandedLoop(const json &loop, const QString &path, const Scope &scope, const Target &target, QList<Facts> &facts)
     {
-        walk(loop[1], jsonIndexPath(path, 1), scope, target);
+        m_references.walk(loop[1], jsonIndexPath(path, 1), scope, target);
         Scope inner = scope;
         inner.loopVariables.append(qstring(loop[0].get_ref<const std::string &>()));
         const json &fragment = loop[2];
@@ -639,9 +224,9 @@ private:
         for (auto it = fragment.begin(); it != fragment.end(); ++it) {
             const QString key = qstring(it.key());
             const QString entryPath = jsonMemberPath(fragmentPath, key);
-            if (!key.startsWith(kForEachPrefix))
+            if (!isForEach(key))
                 facts.append(definition(it.value(), entryPath, inner, target));
-            else if (wellFormedLoop(it.value(), entryPath))
+            else if (Resources::wellFormedLoop(it.value(), entryPath, m_report))
                 unexpandedLoop(it.value(), entryPath, inner, target, facts);
         }
     }
@@ -650,50 +235,14 @@ private:
     {
         Facts facts;
         if (!def.is_object()) {
-            error(path, QStringLiteral("expected a resource, a mapping such as {Type: AWS::S3::Bucket, Properties: {...}}, not %1").arg(describe(def)));
+            m_report.error(path, QStringLiteral("expected a resource, a mapping such as {Type: AWS::S3::Bucket, Properties: {...}}, not %1").arg(describe(def)));
             return facts;
         }
         if (def.find("Type") == def.end())
-            error(path, QStringLiteral("the resource has no \"Type\"; expected one such as Type: AWS::EC2::VPC"));
+            m_report.error(path, QStringLiteral("the resource has no \"Type\"; expected one such as Type: AWS::EC2::VPC"));
         for (auto it = def.begin(); it != def.end(); ++it) {
             const QString name = qstring(it.key());
-            const QString memberPath = jsonMemberPath(path, name);
-            const json &value = it.value();
-            if (name == QLatin1String("Type")) {
-                const QString type = value.is_string() ? substituted(qstring(value.get_ref<const std::string &>()), scope.bindings) : QString();
-                if (isResourceType(type))
-                    facts.type = type;
-                else
-                    error(memberPath, QStringLiteral("expected a resource type such as AWS::EC2::VPC, not %1").arg(describe(value)));
-            } else if (name == QLatin1String("Condition")) {
-                if (value.is_string()) {
-                    facts.condition = substituted(qstring(value.get_ref<const std::string &>()), scope.bindings);
-                    checkCondition(facts.condition, memberPath, scope);
-                } else {
-                    error(memberPath, QStringLiteral("expected the name of a condition of the Conditions section, not %1").arg(describe(value)));
-                }
-            } else if (name == QLatin1String("DependsOn")) {
-                dependsOn(value, memberPath, scope, target);
-            } else if (name == QLatin1String("DeletionPolicy") || name == QLatin1String("UpdateReplacePolicy")) {
-                json &policy = name == QLatin1String("DeletionPolicy") ? facts.deletionPolicy : facts.updateReplacePolicy;
-                if (value.is_string()) {
-                    policy = substituted(qstring(value.get_ref<const std::string &>()), scope.bindings).toStdString();
-                } else if (value.is_object()) { // AWS::LanguageExtensions allows intrinsic functions here
-                    policy = value;
-                    walk(value, memberPath, scope, target);
-                } else {
-                    error(memberPath, QStringLiteral("expected Delete, Retain, RetainExceptOnCreate or Snapshot, not %1").arg(describe(value)));
-                }
-            } else if (kMappingAttributes.contains(name) && !value.is_object()) {
-                error(memberPath, QStringLiteral("expected a mapping, such as %1: {...}, not %2").arg(name, describe(value)));
-                if (!value.is_null())
-                    walk(value, memberPath, scope, target);
-            } else {
-                if (!kResourceAttributes.contains(name) && !m_anyTransform)
-                    warning(memberPath, QStringLiteral("unknown resource attribute \"%1\"%2; CloudFormation knows %3")
-                                            .arg(name, didYouMean(name, kResourceAttributes), kResourceAttributes.join(QStringLiteral(", "))));
-                walk(value, memberPath, scope, target);
-            }
+            attribute(name, it.value(), jsonMemberPath(path, name), scope, target, facts);
         }
         if (facts.type == QLatin1String("AWS::CloudFormation::Stack")) {
             if (const auto p = def.find("Properties"); p != def.end() && p->is_object()) {
@@ -704,305 +253,52 @@ private:
         return facts;
     }
 
-    void dependsOn(const json &value, const QString &path, const Scope &scope, const Target &target)
+    // One attribute of a resource: what it says goes to `facts`, what it refers to to `target`.
+    void attribute(const QString &name, const json &value, const QString &path, const Scope &scope, const Target &target, Facts &facts)
     {
-        auto one = [&](const json &name, const QString &namePath) {
-            if (!name.is_string() || name.get_ref<const std::string &>().empty()) {
-                error(namePath, QStringLiteral("expected the logical id of a resource, not %1").arg(describe(name)));
-                return;
-            }
-            const QString id = substituted(qstring(name.get_ref<const std::string &>()), scope.bindings);
-            if (!scope.mentionsUnknown(id))
-                reference(id, Kind::DependsOn, QStringLiteral("DependsOn"), namePath, target);
-        };
-        if (value.is_string()) {
-            one(value, path);
-        } else if (value.is_array()) {
-            for (std::size_t i = 0; i < value.size(); ++i)
-                one(value[i], jsonIndexPath(path, qsizetype(i)));
-        } else {
-            error(path, QStringLiteral("expected the logical id of a resource, or a list of them, not %1").arg(describe(value)));
-        }
-    }
-
-    void checkCondition(const QString &name, const QString &path, const Scope &scope)
-    {
-        if (m_conditions.contains(name) || m_conditionsUnknown || scope.mentionsUnknown(name))
-            return;
-        error(path, QStringLiteral("condition \"%1\" is not defined%2; expected the name of a condition of the Conditions section")
-                        .arg(name, didYouMean(name, m_conditions)));
-    }
-
-    // Every reference in a value: Ref, Fn::GetAtt and Fn::Sub anywhere in it, however deep inside
-    // other functions (Fn::If, Fn::Join, Fn::Select...).
-    void walk(const json &value, const QString &path, const Scope &scope, const Target &target)
-    {
-        if (value.is_null()) {
-            error(path, QStringLiteral("expected a value, not nothing (null): CloudFormation rejects null values anywhere in a template "
-                                       "(to leave a property out, write !Ref AWS::NoValue)"));
-            return;
-        }
-        if (value.is_array()) {
-            for (std::size_t i = 0; i < value.size(); ++i)
-                walk(value[i], jsonIndexPath(path, qsizetype(i)), scope, target);
-            return;
-        }
-        if (!value.is_object())
-            return;
-        if (value.size() == 1) {
-            const auto it = value.begin();
-            const std::string &function = it.key();
-            const QString argumentPath = jsonMemberPath(path, qstring(function));
-            if (function == "Ref") {
-                ref(it.value(), argumentPath, scope, target);
-                return;
-            }
-            if (function == "Fn::GetAtt") {
-                getAtt(it.value(), argumentPath, scope, target);
-                return;
-            }
-            if (function == "Fn::Sub") {
-                sub(it.value(), argumentPath, scope, target);
-                return;
-            }
-            for (const Arity &arity : kArities) {
-                if (function != arity.function)
-                    continue;
-                const json &argument = it.value();
-                const bool fits = argument.is_array() && argument.size() >= arity.least && argument.size() <= arity.most;
-                if (!fits && !(argument.is_object() && m_languageExtensions)) {
-                    const QString count = arity.least == arity.most ? QString::number(arity.least)
-                                                                    : QStringLiteral("%1 to %2").arg(arity.least).arg(arity.most);
-                    error(argumentPath, QStringLiteral("expected a list of %1 values, such as %2 %3, not %4")
-                                            .arg(count, qstring(function), QString::fromUtf8(arity.example), describe(argument)));
-                }
-            }
-            if (function == "Fn::If") {
-                const json &argument = it.value();
-                if (!argument.is_array() || argument.size() != 3)
-                    error(argumentPath, QStringLiteral("expected [Condition, value if true, value if false] for Fn::If, not %1").arg(describe(argument)));
-                else if (argument[0].is_string())
-                    checkCondition(substituted(qstring(argument[0].get_ref<const std::string &>()), scope.bindings), jsonIndexPath(argumentPath, 0), scope);
-            }
-        }
-        for (auto it = value.begin(); it != value.end(); ++it) {
-            const QString key = qstring(it.key());
-            const QString memberPath = jsonMemberPath(path, key);
-            const json &member = it.value();
-            if (key.startsWith(QLatin1String("Fn::")) && !kFunctions.contains(key) && !key.startsWith(kForEachPrefix))
-                warning(memberPath, QStringLiteral("unknown function \"%1\"%2; CloudFormation rejects a template with an unsupported "
-                                                   "function, and Fanout finds no references in it").arg(key, didYouMean(key, kFunctions)));
-            if (!key.startsWith(kForEachPrefix) || !walkLoop(member, memberPath, scope, target))
-                walk(member, memberPath, scope, target);
-        }
-    }
-
-    // A loop in properties or outputs: its identifier names each value, not a resource. False when
-    // it is no loop.
-    bool walkLoop(const json &loop, const QString &path, const Scope &scope, const Target &target)
-    {
-        if (!loop.is_array() || loop.size() != 3 || !loop[0].is_string())
-            return false;
-        walk(loop[1], jsonIndexPath(path, 1), scope, target);
-        Scope inner = scope;
-        inner.loopVariables.append(qstring(loop[0].get_ref<const std::string &>()));
-        walk(loop[2], jsonIndexPath(path, 2), inner, target);
-        return true;
-    }
-
-    void ref(const json &argument, const QString &path, const Scope &scope, const Target &target)
-    {
-        if (argument.is_string() && !argument.get_ref<const std::string &>().empty()) {
-            const QString written = qstring(argument.get_ref<const std::string &>());
-            if (scope.bound(written) || scope.loopVariables.contains(written))
-                return; // a loop's identifier: its value, not a reference
-            const QString name = substituted(written, scope.bindings);
-            if (!scope.mentionsUnknown(name))
-                reference(name, Kind::Ref, QStringLiteral("Ref"), path, target);
-            return;
-        }
-        if (argument.is_object() && m_languageExtensions) {
-            walk(argument, path, scope, target);
-            return;
-        }
-        error(path, QStringLiteral("expected the logical id of a resource or the name of a parameter for Ref, such as Ref: VPC, not %1").arg(describe(argument)));
-    }
-
-    void getAtt(const json &argument, const QString &path, const Scope &scope, const Target &target)
-    {
-        const QString form = QStringLiteral("expected [Resource, Attribute] or \"Resource.Attribute\" for Fn::GetAtt");
-        if (argument.is_string()) {
-            const QString text = substituted(qstring(argument.get_ref<const std::string &>()), scope.bindings);
-            const qsizetype dot = text.indexOf(QLatin1Char('.'));
-            if (dot <= 0 || dot == text.size() - 1) {
-                error(path, QStringLiteral("%1, not %2").arg(form, describe(argument)));
-                return;
-            }
-            if (!scope.mentionsUnknown(text))
-                reference(text.left(dot), Kind::GetAtt, QStringLiteral("Fn::GetAtt"), path, target);
-            return;
-        }
-        if (!argument.is_array() || argument.size() != 2) {
-            error(path, QStringLiteral("%1, not %2").arg(form, describe(argument)));
-            return;
-        }
-        const json &resource = argument[0];
-        const QString resourcePath = jsonIndexPath(path, 0);
-        if (resource.is_string() && !resource.get_ref<const std::string &>().empty()) {
-            const QString name = substituted(qstring(resource.get_ref<const std::string &>()), scope.bindings);
-            if (!scope.mentionsUnknown(name))
-                reference(name, Kind::GetAtt, QStringLiteral("Fn::GetAtt"), resourcePath, target);
-        } else if (resource.is_object()) {
-            walk(resource, resourcePath, scope, target); // a name made by a function, as in a loop
-        } else {
-            error(resourcePath, QStringLiteral("expected the logical id of a resource, not %1").arg(describe(resource)));
-        }
-        const json &attribute = argument[1];
-        if (attribute.is_object())
-            walk(attribute, jsonIndexPath(path, 1), scope, target); // {"Ref": "AttributeParameter"}
-        else if (!attribute.is_string() || attribute.get_ref<const std::string &>().empty())
-            error(jsonIndexPath(path, 1), QStringLiteral("expected the name of an attribute, such as Arn, not %1").arg(describe(attribute)));
-    }
-
-    void sub(const json &argument, const QString &path, const Scope &scope, const Target &target)
-    {
-        if (argument.is_string()) {
-            subText(substituted(qstring(argument.get_ref<const std::string &>()), scope.bindings), QStringList(), path, scope, target);
-            return;
-        }
-        if (argument.is_array() && argument.size() == 2 && argument[1].is_object()) {
-            QStringList variables;
-            const QString variablesPath = jsonIndexPath(path, 1);
-            for (auto it = argument[1].begin(); it != argument[1].end(); ++it) {
-                const QString name = qstring(it.key());
-                variables.append(substituted(name, scope.bindings));
-                walk(it.value(), jsonMemberPath(variablesPath, name), scope, target);
-            }
-            const json &text = argument[0];
-            if (text.is_string())
-                subText(substituted(qstring(text.get_ref<const std::string &>()), scope.bindings), variables, jsonIndexPath(path, 0), scope, target);
-            else if (text.is_object())
-                walk(text, jsonIndexPath(path, 0), scope, target);
+        if (name == QLatin1String("Type")) {
+            const QString type = value.is_string() ? substituted(qstring(value.get_ref<const std::string &>()), scope.bindings) : QString();
+            if (isResourceType(type))
+                facts.type = type;
             else
-                error(jsonIndexPath(path, 0), QStringLiteral("expected the text to substitute in, not %1").arg(describe(text)));
-            return;
-        }
-        if (argument.is_object() && m_languageExtensions) {
-            walk(argument, path, scope, target);
-            return;
-        }
-        error(path, QStringLiteral("expected a text for Fn::Sub, such as \"arn:${AWS::Partition}:s3:::${Bucket}\", or a list of a text and a "
-                                   "mapping of variables, not %1").arg(describe(argument)));
-    }
-
-    // ${Name} and ${Name.Attribute} in a Fn::Sub text; ${!Literal} writes "${Literal}".
-    void subText(const QString &text, const QStringList &variables, const QString &path, const Scope &scope, const Target &target)
-    {
-        qsizetype from = 0;
-        while (true) {
-            const qsizetype open = text.indexOf(QStringLiteral("${"), from);
-            if (open < 0)
-                return;
-            if (open + 2 < text.size() && text[open + 2] == QLatin1Char('!')) {
-                from = open + 3;
-                continue;
+                m_report.error(path, QStringLiteral("expected a resource type such as AWS::EC2::VPC, not %1").arg(describe(value)));
+        } else if (name == QLatin1String("Condition")) {
+            if (value.is_string()) {
+                facts.condition = substituted(qstring(value.get_ref<const std::string &>()), scope.bindings);
+                m_references.checkCondition(facts.condition, path, scope);
+            } else {
+                m_report.error(path, QStringLiteral("expected the name of a condition of the Conditions section, not %1").arg(describe(value)));
             }
-            const qsizetype close = text.indexOf(QLatin1Char('}'), open + 2);
-            if (close < 0)
-                return; // no variable: CloudFormation keeps the text as it is
-            const QString name = text.mid(open + 2, close - open - 2).trimmed();
-            const QString written = text.mid(open, close - open + 1);
-            from = close + 1;
-            if (name.isEmpty() || variables.contains(name) || scope.loopVariables.contains(name))
-                continue;
-            const qsizetype dot = name.indexOf(QLatin1Char('.'));
-            if (dot > 0 && !name.startsWith(QLatin1String("AWS::")))
-                reference(name.left(dot), Kind::SubAttribute, written, path, target);
-            else
-                reference(name, Kind::Sub, written, path, target);
-        }
-    }
-
-    // A name a reference uses: a dependency when it is a resource, nothing when it is a parameter
-    // or pseudo parameter, and otherwise an error, as CloudFormation rejects the template.
-    void reference(const QString &name, Kind kind, const QString &written, const QString &path, const Target &target)
-    {
-        const bool valueOnly = kind == Kind::Ref || kind == Kind::Sub;
-        if (valueOnly && (kPseudoParameters.contains(name) || m_parameters.contains(name)))
-            return;
-        if (m_index.contains(name)) {
-            addDependency(target, name);
-            return;
-        }
-        for (const UnexpandedLoop &loop : std::as_const(m_loops)) {
-            for (const QRegularExpression &pattern : loop.patterns) {
-                if (pattern.match(name).hasMatch()) {
-                    addDependency(target, loop.address);
-                    return;
-                }
+        } else if (name == QLatin1String("DependsOn")) {
+            m_references.dependsOn(value, path, scope, target);
+        } else if (name == QLatin1String("DeletionPolicy") || name == QLatin1String("UpdateReplacePolicy")) {
+            json &policy = name == QLatin1String("DeletionPolicy") ? facts.deletionPolicy : facts.updateReplacePolicy;
+            if (value.is_string()) {
+                policy = substituted(qstring(value.get_ref<const std::string &>()), scope.bindings).toStdString();
+            } else if (value.is_object()) { // AWS::LanguageExtensions allows intrinsic functions here
+                policy = value;
+                m_references.walk(value, path, scope, target);
+            } else {
+                m_report.error(path, QStringLiteral("expected Delete, Retain, RetainExceptOnCreate or Snapshot, not %1").arg(describe(value)));
             }
-        }
-        QStringList resources; // in the template's order, so that "did you mean" is always the same
-        for (const Entry &entry : std::as_const(m_entries))
-            resources.append(entry.address);
-        QString message;
-        if (valueOnly && name.startsWith(QLatin1String("AWS::"))) {
-            message = QStringLiteral("%1 names \"%2\", which is not a pseudo parameter%3; expected one of %4")
-                          .arg(written, name, didYouMean(name, kPseudoParameters), kPseudoParameters.join(QStringLiteral(", ")));
-        } else if (valueOnly) {
-            message = QStringLiteral("%1 names \"%2\", but the template has no resource or parameter of that name%3; expected the logical id "
-                                     "of a resource, a parameter%4 or a pseudo parameter such as AWS::Region (CloudFormation rejects "
-                                     "unresolved references)")
-                          .arg(written, name, didYouMean(name, resources + m_parameters),
-                               kind == Kind::Sub ? QStringLiteral(", a variable of this Fn::Sub") : QString());
-        } else if (m_parameters.contains(name)) {
-            message = QStringLiteral("%1 names \"%2\", which is a parameter; expected the logical id of a resource").arg(written, name);
+        } else if (kMappingAttributes.contains(name) && !value.is_object()) {
+            m_report.error(path, QStringLiteral("expected a mapping, such as %1: {...}, not %2").arg(name, describe(value)));
+            if (!value.is_null())
+                m_references.walk(value, path, scope, target);
         } else {
-            message = QStringLiteral("%1 names \"%2\", but the template has no resource of that name%3; expected the logical id of a resource "
-                                     "(CloudFormation rejects unresolved resource dependencies)")
-                          .arg(written, name, didYouMean(name, resources));
+            if (!kResourceAttributes.contains(name) && !m_declarations.anyTransform)
+                m_report.warning(path, QStringLiteral("unknown resource attribute \"%1\"%2; CloudFormation knows %3")
+                                           .arg(name, didYouMean(name, kResourceAttributes), kResourceAttributes.join(QStringLiteral(", "))));
+            m_references.walk(value, path, scope, target);
         }
-        if (m_serverless)
-            warning(path, message + QStringLiteral(" (unless the Serverless transform makes it)"));
-        else
-            error(path, message);
     }
 
-    static void addDependency(const Target &target, const QString &name)
-    {
-        if (name != target.address && !target.dependsOn->contains(name))
-            target.dependsOn->append(name);
-    }
-
-    void error(const QString &path, const QString &message) { report(Diagnostic::Severity::Error, path, message); }
-    void warning(const QString &path, const QString &message) { report(Diagnostic::Severity::Warning, path, message); }
-
-    // Once each: a loop's fragment is read once for every value.
-    void report(Diagnostic::Severity severity, const QString &path, const QString &message)
-    {
-        const QString key = QString::number(int(severity)) + path + QLatin1Char('\n') + message;
-        if (m_reported.contains(key))
-            return;
-        m_reported.insert(key);
-        m_diagnostics.append(Diagnostic{severity, path, 0, 0, message});
-    }
-
+    // In this order: each refers to those before it.
     const json &m_document;
-    const json *m_mappings = nullptr;
-    Diagnostics m_diagnostics;
-    QSet<QString> m_reported;
-    QStringList m_parameters;
-    QHash<QString, const json *> m_parameterDefaults;
-    QStringList m_conditions;
-    bool m_conditionsUnknown = false;
-    bool m_anyTransform = false;
-    bool m_serverless = false;
-    bool m_languageExtensions = false;
-    QList<Entry> m_entries;
-    QHash<QString, int> m_index; // logical id -> m_entries
-    QList<UnexpandedLoop> m_loops;
-    bool m_tooMany = false;
-    qsizetype m_copies = 0; // of loops' fragments
+    Report m_report;
+    Declarations m_declarations;
+    Resources m_resources{m_declarations, m_report};
+    ReferenceResolver m_references{m_declarations, m_resources, m_report};
 };
 
 } // namespace

@@ -65,6 +65,11 @@ QString viaText(const QString &via)
     return via.isEmpty() ? QString() : QStringLiteral(" (through %1)").arg(via);
 }
 
+QString fieldPath(const QString &servicePath, const char *field)
+{
+    return jsonMemberPath(servicePath, QString::fromLatin1(field));
+}
+
 // Compose's own rule for service names (compose-spec schema: ^[a-zA-Z0-9._-]+$).
 bool isServiceName(const QString &name)
 {
@@ -161,7 +166,6 @@ private:
             error(path, QStringLiteral("a service is a mapping such as {image: nginx}, not %1").arg(typeName(value)));
             return std::nullopt;
         }
-        auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
 
         Service s;
         s.resource.address = name;
@@ -171,11 +175,31 @@ private:
         s.resource.name = name;
         json &source = s.resource.source;
 
+        image(value, path, source);
+        if (const auto it = value.find("container_name"); it != value.end()) {
+            if (it->is_string())
+                source["container_name"] = *it;
+            else
+                error(fieldPath(path, "container_name"), QStringLiteral("must be a string, not %1").arg(typeName(*it)));
+        }
+        if (value.contains("extends"))
+            warning(fieldPath(path, "extends"), QStringLiteral("is not followed: what it would add (image, depends_on...) is not read; import the merged file: docker compose config > merged.yaml"));
+        if (const auto it = value.find("profiles"); it != value.end())
+            profiles(*it, fieldPath(path, "profiles"), s);
+        if (const auto it = value.find("depends_on"); it != value.end())
+            dependsOn(*it, fieldPath(path, "depends_on"), s);
+        inferredDependencies(value, path, s);
+        return s;
+    }
+
+    // What the service runs: an image, or what it builds one from.
+    void image(const json &value, const QString &path, json &source)
+    {
         if (const auto it = value.find("image"); it != value.end()) {
             if (it->is_string())
                 source["image"] = *it;
             else
-                error(field("image"), QStringLiteral("must be an image name such as nginx:1.27, not %1").arg(typeName(*it)));
+                error(fieldPath(path, "image"), QStringLiteral("must be an image name such as nginx:1.27, not %1").arg(typeName(*it)));
         }
         if (const auto it = value.find("build"); it != value.end()) {
             if (it->is_string()) {
@@ -187,49 +211,49 @@ private:
                 else if (context->is_string())
                     source["build"] = *context;
                 else
-                    error(jsonMemberPath(field("build"), QStringLiteral("context")), QStringLiteral("must be a directory or a URL, not %1").arg(typeName(*context)));
+                    error(jsonMemberPath(fieldPath(path, "build"), QStringLiteral("context")), QStringLiteral("must be a directory or a URL, not %1").arg(typeName(*context)));
             } else {
-                error(field("build"), QStringLiteral("must be a build context such as ./web, or a mapping such as {context: ./web}, not %1").arg(typeName(*it)));
+                error(fieldPath(path, "build"), QStringLiteral("must be a build context such as ./web, or a mapping such as {context: ./web}, not %1").arg(typeName(*it)));
             }
         }
         if (!value.contains("image") && !value.contains("build"))
             warning(path, QStringLiteral("has neither \"image\" nor \"build\", so docker compose cannot run it from this file alone. If this file adds to another "
                                          "(docker compose -f a.yaml -f b.yaml), import the merged file: docker compose -f a.yaml -f b.yaml config > merged.yaml"));
-        if (const auto it = value.find("container_name"); it != value.end()) {
-            if (it->is_string())
-                source["container_name"] = *it;
-            else
-                error(field("container_name"), QStringLiteral("must be a string, not %1").arg(typeName(*it)));
-        }
-        if (value.contains("extends"))
-            warning(field("extends"), QStringLiteral("is not followed: what it would add (image, depends_on...) is not read; import the merged file: docker compose config > merged.yaml"));
+    }
 
-        if (const auto it = value.find("profiles"); it != value.end()) {
-            for (const Entry &e : strings(*it, field("profiles"), QStringLiteral("a list of profile names, such as [debug]")))
-                s.profiles.append(e.text);
-            if (!s.profiles.isEmpty()) {
-                source["profiles"] = json::array();
-                for (const QString &p : std::as_const(s.profiles))
-                    source["profiles"].push_back(p.toStdString());
-                s.resource.note = QStringLiteral("only with profile %1").arg(s.profiles.join(QStringLiteral(" or ")));
-            }
-        }
+    void profiles(const json &value, const QString &path, Service &s)
+    {
+        for (const Entry &e : strings(value, path, QStringLiteral("a list of profile names, such as [debug]")))
+            s.profiles.append(e.text);
+        if (s.profiles.isEmpty())
+            return;
+        json &source = s.resource.source;
+        source["profiles"] = json::array();
+        for (const QString &p : std::as_const(s.profiles))
+            source["profiles"].push_back(p.toStdString());
+        s.resource.note = QStringLiteral("only with profile %1").arg(s.profiles.join(QStringLiteral(" or ")));
+    }
 
-        if (const auto it = value.find("depends_on"); it != value.end())
-            dependsOn(*it, field("depends_on"), s);
+    // The services Compose starts first because other fields than depends_on name them: links,
+    // volumes_from, and the namespaces a service shares.
+    void inferredDependencies(const json &value, const QString &path, Service &s)
+    {
+        json &source = s.resource.source;
         if (const auto it = value.find("links"); it != value.end()) {
-            const QList<Entry> links = strings(*it, field("links"), QStringLiteral("a list of services, such as [db, \"cache:redis\"]"));
+            const QString linksPath = fieldPath(path, "links");
+            const QList<Entry> links = strings(*it, linksPath, QStringLiteral("a list of services, such as [db, \"cache:redis\"]"));
             for (const Entry &e : links) // "db" or "db:alias"
-                s.dependencies.append(Dependency{e.text.section(QLatin1Char(':'), 0, 0), jsonIndexPath(field("links"), e.index), QStringLiteral("links")});
+                s.dependencies.append(Dependency{e.text.section(QLatin1Char(':'), 0, 0), jsonIndexPath(linksPath, e.index), QStringLiteral("links")});
             if (!links.isEmpty())
                 source["links"] = *it;
         }
         if (const auto it = value.find("volumes_from"); it != value.end()) {
-            const QList<Entry> from = strings(*it, field("volumes_from"), QStringLiteral("a list of services, such as [data, \"logs:ro\"]"));
+            const QString fromPath = fieldPath(path, "volumes_from");
+            const QList<Entry> from = strings(*it, fromPath, QStringLiteral("a list of services, such as [data, \"logs:ro\"]"));
             for (const Entry &e : from) {
                 // "data", "data:ro"; "container:name" is a container Compose does not manage.
                 if (!e.text.startsWith(QLatin1String("container:")))
-                    s.dependencies.append(Dependency{e.text.section(QLatin1Char(':'), 0, 0), jsonIndexPath(field("volumes_from"), e.index), QStringLiteral("volumes_from")});
+                    s.dependencies.append(Dependency{e.text.section(QLatin1Char(':'), 0, 0), jsonIndexPath(fromPath, e.index), QStringLiteral("volumes_from")});
             }
             if (!from.isEmpty())
                 source["volumes_from"] = *it;
@@ -239,16 +263,15 @@ private:
             if (it == value.end())
                 continue;
             if (!it->is_string()) {
-                error(field(key), QStringLiteral("must be a string such as \"host\" or \"service:vpn\", not %1").arg(typeName(*it)));
+                error(fieldPath(path, key), QStringLiteral("must be a string such as \"host\" or \"service:vpn\", not %1").arg(typeName(*it)));
                 continue;
             }
             const QString mode = QString::fromStdString(it->get<std::string>());
             if (mode.startsWith(QLatin1String("service:"))) {
-                s.dependencies.append(Dependency{mode.mid(8), field(key), QString::fromLatin1(key)});
+                s.dependencies.append(Dependency{mode.mid(8), fieldPath(path, key), QString::fromLatin1(key)});
                 source[key] = *it;
             }
         }
-        return s;
     }
 
     // depends_on: [db, cache]  or  {db: {condition: service_healthy, required: false}}

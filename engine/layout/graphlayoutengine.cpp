@@ -172,6 +172,251 @@ void translate(GraphLayout &layout, QPointF by)
     }
 }
 
+
+// The attributes of the graph, its nodes and edges, declared before any node or edge is made.
+// Those set per node or cluster come back to be set.
+struct Attributes
+{
+    Agsym_t *width = nullptr;
+    Agsym_t *height = nullptr;
+    Agsym_t *clusterLabel = nullptr;
+};
+
+Attributes declareAttributes(Agraph_t *graph, int nodeCount)
+{
+    const auto set = [graph](int kind, const char *name, QByteArray value) {
+        agattr(graph, kind, cstr(name), cstr(value));
+    };
+    // Sizes are in inches, distances in points unless noted.
+    set(AGRAPH, "rankdir", "TB");
+    // One ranking for the whole graph. dot's older ranking ranks each cluster on its own and may
+    // put a dependency beside what depends on it when groups depend on each other both ways.
+    set(AGRAPH, "newrank", "true");
+    set(AGRAPH, "nodesep", "0.18");  // inches between neighbours in a rank: groups already add width
+    set(AGRAPH, "ranksep", "0.42");  // inches between ranks
+    set(AGRAPH, "labeljust", "l");   // group labels at the top left of their box
+    set(AGRAPH, "labelloc", "t");
+    set(AGRAPH, "margin", "10");     // clusters: space between the box and its members
+    if (nodeCount > GraphLayoutEngine::kLargeGraph) {
+        // dot's full crossing minimisation and spline routing grow faster than linearly. Cutting
+        // the iterations and routing polylines lays out a random 1,000-resource plan about a quarter
+        // faster (214 -> 164 ms in tests/bench/bench_layout.cpp, and narrower), at the price of a
+        // few more crossings: at that size one follows highlighted paths, not single edges.
+        set(AGRAPH, "splines", "polyline");
+        set(AGRAPH, "mclimit", "0.2");
+        set(AGRAPH, "nslimit", "2");
+        set(AGRAPH, "nslimit1", "2");
+        set(AGRAPH, "searchsize", "20");
+        set(AGRAPH, "remincross", "false");
+    }
+    // Boxes of exactly the size asked for, with no text of their own: the items draw the text.
+    set(AGNODE, "shape", "box");
+    set(AGNODE, "fixedsize", "true");
+    set(AGNODE, "label", "");
+    Attributes attributes;
+    attributes.width = agattr(graph, AGNODE, cstr("width"), cstr("2"));
+    attributes.height = agattr(graph, AGNODE, cstr("height"), cstr("0.6"));
+    set(AGEDGE, "arrowsize", "0.8");
+    attributes.clusterLabel = agattr(graph, AGRAPH, cstr("label"), cstr(""));
+    return attributes;
+}
+
+// The cluster of a group, with room for its label.
+Agraph_t *addCluster(Agraph_t *graph, int group, QSizeF labelSize, Agsym_t *clusterLabel)
+{
+    QByteArray clusterName = "cluster_" + QByteArray::number(group);
+    Agraph_t *cluster = agsubg(graph, cstr(clusterName), 1);
+    // A fixed-size HTML table reserves exactly the room the UI's font needs; a text
+    // label would be measured with Graphviz's own idea of the font.
+    QByteArray html = "<TABLE BORDER=\"0\" CELLPADDING=\"0\" CELLSPACING=\"0\" FIXEDSIZE=\"TRUE\" WIDTH=\""
+        + QByteArray::number(std::max(1, int(std::ceil(labelSize.width())))) + "\" HEIGHT=\""
+        + QByteArray::number(std::max(1, int(std::ceil(labelSize.height()))))
+        + "\"><TR><TD></TD></TR></TABLE>";
+    char *value = agstrdup_html(graph, cstr(html));
+    agxset(cluster, clusterLabel, value);
+    agstrfree(graph, value);
+    return cluster;
+}
+
+// A node for each input node, in the cluster of its group; clusters are made as their first
+// member comes.
+std::vector<Agnode_t *> addNodes(Agraph_t *graph, const GraphLayoutInput &input, const Attributes &attributes)
+{
+    const int nodeCount = int(input.nodes.size());
+    std::vector<Agraph_t *> clusters(input.groups.size(), nullptr);
+    std::vector<Agnode_t *> nodes(nodeCount, nullptr);
+    for (int i = 0; i < nodeCount; ++i) {
+        const GraphLayoutInput::Node &node = input.nodes[i];
+        QByteArray name = "n" + QByteArray::number(i);
+        Agraph_t *owner = graph;
+        if (node.group >= 0 && node.group < int(clusters.size())) {
+            Agraph_t *&cluster = clusters[node.group];
+            if (!cluster)
+                cluster = addCluster(graph, node.group, input.groups[node.group].labelSize, attributes.clusterLabel);
+            owner = cluster;
+        }
+        Agnode_t *n = agnode(owner, cstr(name), 1);
+        QByteArray w = number(std::max(1.0, node.size.width()) / 72.0);
+        QByteArray h = number(std::max(1.0, node.size.height()) / 72.0);
+        agxset(n, attributes.width, cstr(w));
+        agxset(n, attributes.height, cstr(h));
+        nodes[i] = n;
+    }
+    return nodes;
+}
+
+// The valid edges of the input, each with its input index.
+std::vector<std::pair<int, Agedge_t *>> addEdges(Agraph_t *graph, const GraphLayoutInput &input, const std::vector<Agnode_t *> &nodes)
+{
+    const int nodeCount = int(nodes.size());
+    std::vector<std::pair<int, Agedge_t *>> edges;
+    edges.reserve(input.edges.size());
+    for (int e = 0; e < input.edges.size(); ++e) {
+        const auto [from, to] = input.edges[e];
+        if (from < 0 || from >= nodeCount || to < 0 || to >= nodeCount)
+            continue;
+        edges.emplace_back(e, agedge(graph, nodes[from], nodes[to], nullptr, 1));
+    }
+    return edges;
+}
+
+// The route Graphviz found for an edge, or a straight line between the boxes when it found none.
+GraphLayout::Edge routedEdge(Agedge_t *e, const PointMapper &map, const QList<QRectF> &nodes, std::pair<int, int> ends)
+{
+    GraphLayout::Edge edge;
+    edge.from = ends.first;
+    edge.to = ends.second;
+    const splines *spline = ED_spl(e);
+    if (spline && spline->size > 0) {
+        for (int b = 0; b < spline->size; ++b) {
+            const bezier &curve = spline->list[b];
+            for (int p = edge.path.isEmpty() ? 0 : 1; p < curve.size; ++p)
+                edge.path.append(map(curve.list[p]));
+        }
+        const bezier &last = spline->list[spline->size - 1];
+        edge.arrowTip = last.eflag ? map(last.ep) : edge.path.last();
+    }
+    if (edge.path.size() < 4) { // no route: a straight line between the boxes
+        const QRectF a = nodes[edge.from], b = nodes[edge.to];
+        const QPointF start(a.center().x(), a.bottom()), end(b.center().x(), b.top());
+        edge.path = {start, start + (end - start) / 3, start + (end - start) * 2 / 3, end};
+        edge.arrowTip = end;
+    }
+    return edge;
+}
+
+// What gvLayout() made of the graph, in the input's coordinates: y down, origin at the top left.
+void readLayout(Agraph_t *graph, const GraphLayoutInput &input, const std::vector<Agnode_t *> &nodes,
+                const std::vector<std::pair<int, Agedge_t *>> &edges, GraphLayout &result)
+{
+    const boxf bb = GD_bb(graph);
+    const PointMapper map{bb.LL, bb.UR.y};
+    result.bounds = QRectF(0, 0, bb.UR.x - bb.LL.x, bb.UR.y - bb.LL.y);
+    result.nodes.reserve(qsizetype(nodes.size()));
+    for (Agnode_t *n : nodes) {
+        const QPointF centre = map(ND_coord(n));
+        const double w = ND_width(n) * 72, h = ND_height(n) * 72;
+        result.nodes.append(QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h));
+    }
+    result.edges.reserve(int(edges.size()));
+    for (const auto &[index, e] : edges)
+        result.edges.append(routedEdge(e, map, result.nodes, input.edges[index]));
+    readClusters(graph, map, int(input.groups.size()), &result.clusters);
+}
+
+// Which nodes have an edge, a loop on itself at least.
+std::vector<bool> nodesWithEdges(const GraphLayoutInput &input)
+{
+    std::vector<bool> hasEdge(input.nodes.size(), false);
+    for (const auto &[from, to] : input.edges) {
+        if (from >= 0 && from < int(hasEdge.size()) && to >= 0 && to < int(hasEdge.size()))
+            hasEdge[from] = hasEdge[to] = true;
+    }
+    return hasEdge;
+}
+
+// The input of one part: its nodes and groups and the edges between them, renumbered from 0.
+// `groupOf` and `edgeOf` get the input's number of each group and edge.
+GraphLayoutInput partInput(const GraphLayoutInput &input, const std::vector<int> &members, QList<int> *groupOf, QList<int> *edgeOf)
+{
+    GraphLayoutInput sub;
+    std::vector<int> local(input.nodes.size(), -1);
+    std::vector<int> groupIndex(input.groups.size(), -1);
+    for (int i : members) {
+        GraphLayoutInput::Node node = input.nodes[i];
+        if (node.group >= 0 && node.group < int(groupIndex.size())) {
+            int &g = groupIndex[node.group];
+            if (g < 0) {
+                g = int(sub.groups.size());
+                sub.groups.append(input.groups[node.group]);
+                groupOf->append(node.group);
+            }
+            node.group = g;
+        }
+        local[i] = int(sub.nodes.size());
+        sub.nodes.append(node);
+    }
+    for (int e = 0; e < input.edges.size(); ++e) {
+        const auto [from, to] = input.edges[e];
+        if (from >= 0 && from < int(local.size()) && local[from] >= 0 && to >= 0 && to < int(local.size()) && local[to] >= 0) {
+            sub.edges.append({local[from], local[to]});
+            edgeOf->append(e);
+        }
+    }
+    return sub;
+}
+
+// A part of the graph laid out on its own, and the input index of each of its edges.
+struct LaidOutPart
+{
+    GraphLayout layout;
+    QList<int> edgeIndexOf;
+};
+
+// The parts in rows as wide as a window of 16:10 holding everything would be, and never narrower
+// than the widest part; parts keep plan order, left to right, top to bottom. `members` are the
+// input nodes of each part.
+GraphLayout packInRows(std::vector<LaidOutPart> &laidOut, const std::vector<std::vector<int>> &members, int nodeCount)
+{
+    constexpr qreal kGap = 36;
+    qreal area = 0;
+    qreal widest = 0;
+    for (const LaidOutPart &part : laidOut) {
+        area += (part.layout.bounds.width() + kGap) * (part.layout.bounds.height() + kGap);
+        widest = std::max(widest, part.layout.bounds.width());
+    }
+    const qreal rowWidth = std::max(widest, std::sqrt(area * 1.6));
+    qreal x = 0;
+    qreal y = 0;
+    qreal rowHeight = 0;
+    GraphLayout result;
+    result.nodes.resize(nodeCount);
+    std::vector<std::pair<int, GraphLayout::Edge>> edges; // by input edge index
+    for (std::size_t c = 0; c < laidOut.size(); ++c) {
+        GraphLayout &part = laidOut[c].layout;
+        if (x > 0 && x + part.bounds.width() > rowWidth) {
+            x = 0;
+            y += rowHeight + kGap;
+            rowHeight = 0;
+        }
+        translate(part, QPointF(x, y) - part.bounds.topLeft());
+        for (std::size_t i = 0; i < members[c].size(); ++i)
+            result.nodes[members[c][i]] = part.nodes[qsizetype(i)];
+        for (qsizetype k = 0; k < part.edges.size(); ++k)
+            edges.emplace_back(laidOut[c].edgeIndexOf[k], part.edges[k]);
+        result.clusters.append(part.clusters);
+        result.bounds |= QRectF(QPointF(x, y), part.bounds.size());
+        x += part.bounds.width() + kGap;
+        rowHeight = std::max(rowHeight, part.bounds.height());
+    }
+    // In the order of the input's edges, as one layout gives them.
+    std::sort(edges.begin(), edges.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    result.edges.reserve(qsizetype(edges.size()));
+    for (auto &[index, edge] : edges)
+        result.edges.append(std::move(edge));
+    return result;
+}
+
 } // namespace
 
 GraphLayoutEngine::GraphLayoutEngine()
@@ -217,79 +462,9 @@ GraphLayout GraphLayoutEngine::layoutConnected(const GraphLayoutInput &input)
     const agerrlevel_t previousLevel = agseterr(AGERR); // warnings are not worth a message
 
     Agraph_t *graph = agopen(cstr("plan"), Agdirected, nullptr);
-    const auto set = [graph](int kind, const char *name, QByteArray value) {
-        agattr(graph, kind, cstr(name), cstr(value));
-    };
-    // Sizes are in inches, distances in points unless noted.
-    set(AGRAPH, "rankdir", "TB");
-    // One ranking for the whole graph. dot's older ranking ranks each cluster on its own and may
-    // put a dependency beside what depends on it when groups depend on each other both ways.
-    set(AGRAPH, "newrank", "true");
-    set(AGRAPH, "nodesep", "0.18");  // inches between neighbours in a rank: groups already add width
-    set(AGRAPH, "ranksep", "0.42");  // inches between ranks
-    set(AGRAPH, "labeljust", "l");   // group labels at the top left of their box
-    set(AGRAPH, "labelloc", "t");
-    set(AGRAPH, "margin", "10");     // clusters: space between the box and its members
-    if (nodeCount > kLargeGraph) {
-        // dot's full crossing minimisation and spline routing grow faster than linearly. Cutting
-        // the iterations and routing polylines lays out a random 1,000-resource plan about a quarter
-        // faster (214 -> 164 ms in tests/bench/bench_layout.cpp, and narrower), at the price of a
-        // few more crossings: at that size one follows highlighted paths, not single edges.
-        set(AGRAPH, "splines", "polyline");
-        set(AGRAPH, "mclimit", "0.2");
-        set(AGRAPH, "nslimit", "2");
-        set(AGRAPH, "nslimit1", "2");
-        set(AGRAPH, "searchsize", "20");
-        set(AGRAPH, "remincross", "false");
-    }
-    // Boxes of exactly the size asked for, with no text of their own: the items draw the text.
-    set(AGNODE, "shape", "box");
-    set(AGNODE, "fixedsize", "true");
-    set(AGNODE, "label", "");
-    Agsym_t *width = agattr(graph, AGNODE, cstr("width"), cstr("2"));
-    Agsym_t *height = agattr(graph, AGNODE, cstr("height"), cstr("0.6"));
-    set(AGEDGE, "arrowsize", "0.8");
-    Agsym_t *clusterLabel = agattr(graph, AGRAPH, cstr("label"), cstr(""));
-
-    std::vector<Agraph_t *> clusters(input.groups.size(), nullptr);
-    std::vector<Agnode_t *> nodes(nodeCount, nullptr);
-    for (int i = 0; i < nodeCount; ++i) {
-        const GraphLayoutInput::Node &node = input.nodes[i];
-        QByteArray name = "n" + QByteArray::number(i);
-        Agraph_t *owner = graph;
-        if (node.group >= 0 && node.group < int(clusters.size())) {
-            Agraph_t *&cluster = clusters[node.group];
-            if (!cluster) {
-                QByteArray clusterName = "cluster_" + QByteArray::number(node.group);
-                cluster = agsubg(graph, cstr(clusterName), 1);
-                // A fixed-size HTML table reserves exactly the room the UI's font needs; a text
-                // label would be measured with Graphviz's own idea of the font.
-                const QSizeF size = input.groups[node.group].labelSize;
-                QByteArray html = "<TABLE BORDER=\"0\" CELLPADDING=\"0\" CELLSPACING=\"0\" FIXEDSIZE=\"TRUE\" WIDTH=\""
-                    + QByteArray::number(std::max(1, int(std::ceil(size.width())))) + "\" HEIGHT=\""
-                    + QByteArray::number(std::max(1, int(std::ceil(size.height()))))
-                    + "\"><TR><TD></TD></TR></TABLE>";
-                char *value = agstrdup_html(graph, cstr(html));
-                agxset(cluster, clusterLabel, value);
-                agstrfree(graph, value);
-            }
-            owner = cluster;
-        }
-        Agnode_t *n = agnode(owner, cstr(name), 1);
-        QByteArray w = number(std::max(1.0, node.size.width()) / 72.0);
-        QByteArray h = number(std::max(1.0, node.size.height()) / 72.0);
-        agxset(n, width, cstr(w));
-        agxset(n, height, cstr(h));
-        nodes[i] = n;
-    }
-    std::vector<std::pair<int, Agedge_t *>> edges; // input edge index, Graphviz edge
-    edges.reserve(input.edges.size());
-    for (int e = 0; e < input.edges.size(); ++e) {
-        const auto [from, to] = input.edges[e];
-        if (from < 0 || from >= nodeCount || to < 0 || to >= nodeCount)
-            continue;
-        edges.emplace_back(e, agedge(graph, nodes[from], nodes[to], nullptr, 1));
-    }
+    const Attributes attributes = declareAttributes(graph, nodeCount);
+    const std::vector<Agnode_t *> nodes = addNodes(graph, input, attributes);
+    const std::vector<std::pair<int, Agedge_t *>> edges = addEdges(graph, input, nodes);
 
     QElapsedTimer clock;
     clock.start();
@@ -299,39 +474,7 @@ GraphLayout GraphLayoutEngine::layoutConnected(const GraphLayoutInput &input)
         result.error = !m_contextError.isEmpty() ? m_contextError
             : QStringLiteral("Graphviz could not lay out the graph: %1").arg(g_messages.trimmed());
     } else {
-        const boxf bb = GD_bb(graph);
-        const PointMapper map{bb.LL, bb.UR.y};
-        result.bounds = QRectF(0, 0, bb.UR.x - bb.LL.x, bb.UR.y - bb.LL.y);
-        result.nodes.reserve(nodeCount);
-        for (Agnode_t *n : nodes) {
-            const QPointF centre = map(ND_coord(n));
-            const double w = ND_width(n) * 72, h = ND_height(n) * 72;
-            result.nodes.append(QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h));
-        }
-        result.edges.reserve(int(edges.size()));
-        for (const auto &[index, e] : edges) {
-            GraphLayout::Edge edge;
-            edge.from = input.edges[index].first;
-            edge.to = input.edges[index].second;
-            const splines *spline = ED_spl(e);
-            if (spline && spline->size > 0) {
-                for (int b = 0; b < spline->size; ++b) {
-                    const bezier &curve = spline->list[b];
-                    for (int p = edge.path.isEmpty() ? 0 : 1; p < curve.size; ++p)
-                        edge.path.append(map(curve.list[p]));
-                }
-                const bezier &last = spline->list[spline->size - 1];
-                edge.arrowTip = last.eflag ? map(last.ep) : edge.path.last();
-            }
-            if (edge.path.size() < 4) { // no route: a straight line between the boxes
-                const QRectF a = result.nodes[edge.from], b = result.nodes[edge.to];
-                const QPointF start(a.center().x(), a.bottom()), end(b.center().x(), b.top());
-                edge.path = {start, start + (end - start) / 3, start + (end - start) * 2 / 3, end};
-                edge.arrowTip = end;
-            }
-            result.edges.append(edge);
-        }
-        readClusters(graph, map, int(input.groups.size()), &result.clusters);
+        readLayout(graph, input, nodes, edges, result);
         gvFreeLayout(m_context, graph);
     }
     agclose(graph);
@@ -360,105 +503,47 @@ GraphLayout GraphLayoutEngine::layoutParts(const GraphLayoutInput &input)
     if (parts.nodes.size() <= 1)
         return layoutConnected(input);
 
-    std::vector<GraphLayout> laidOut;
+    std::vector<LaidOutPart> laidOut;
     laidOut.reserve(parts.nodes.size());
-    std::vector<QList<int>> edgeIndexOf; // per part: the input index of each of its edges
-    std::vector<bool> hasEdge(input.nodes.size(), false); // a loop on itself, at least
-    for (const auto &[from, to] : input.edges) {
-        if (from >= 0 && from < int(hasEdge.size()) && to >= 0 && to < int(hasEdge.size()))
-            hasEdge[from] = hasEdge[to] = true;
-    }
-    GraphLayout result;
+    const std::vector<bool> hasEdge = nodesWithEdges(input);
+    qint64 elapsedMs = 0;
     for (const std::vector<int> &members : parts.nodes) {
-        GraphLayout part;
+        LaidOutPart part;
         const GraphLayoutInput::Node &only = input.nodes[members.front()];
         if (members.size() == 1 && only.group < 0 && !hasEdge[members.front()]) {
-            part.nodes.append(QRectF(QPointF(0, 0), only.size));
-            part.bounds = part.nodes.constFirst();
-            edgeIndexOf.emplace_back();
+            part.layout.nodes.append(QRectF(QPointF(0, 0), only.size));
+            part.layout.bounds = part.layout.nodes.constFirst();
         } else {
-            GraphLayoutInput sub;
-            std::vector<int> local(input.nodes.size(), -1);
-            std::vector<int> groupIndex(input.groups.size(), -1);
-            QList<int> groupOf; // sub group -> input group
-            for (int i : members) {
-                GraphLayoutInput::Node node = input.nodes[i];
-                if (node.group >= 0 && node.group < int(groupIndex.size())) {
-                    int &g = groupIndex[node.group];
-                    if (g < 0) {
-                        g = int(sub.groups.size());
-                        sub.groups.append(input.groups[node.group]);
-                        groupOf.append(node.group);
-                    }
-                    node.group = g;
-                }
-                local[i] = int(sub.nodes.size());
-                sub.nodes.append(node);
-            }
-            QList<int> edgeOf; // sub edge -> input edge
-            for (int e = 0; e < input.edges.size(); ++e) {
-                const auto [from, to] = input.edges[e];
-                if (from >= 0 && from < int(local.size()) && local[from] >= 0 && to >= 0 && to < int(local.size()) && local[to] >= 0) {
-                    sub.edges.append({local[from], local[to]});
-                    edgeOf.append(e);
-                }
-            }
-            part = layoutConnected(sub);
-            if (!part.isValid())
-                return part;
-            result.elapsedMs += part.elapsedMs;
-            // Back to the input's numbering. Every edge of `sub` is valid, so they come back in its order.
-            Q_ASSERT(part.edges.size() == edgeOf.size());
-            for (GraphLayout::Edge &edge : part.edges) {
-                edge.from = members[std::size_t(edge.from)];
-                edge.to = members[std::size_t(edge.to)];
-            }
-            edgeIndexOf.push_back(edgeOf);
-            for (GraphLayout::Cluster &cluster : part.clusters)
-                cluster.group = groupOf[cluster.group];
+            part.layout = layoutPart(input, members, &part.edgeIndexOf);
+            if (!part.layout.isValid())
+                return part.layout;
+            elapsedMs += part.layout.elapsedMs;
         }
         laidOut.push_back(std::move(part));
     }
-
-    // Rows as wide as a window of 16:10 holding everything would be, and never narrower than the
-    // widest part; parts keep plan order, left to right, top to bottom.
-    constexpr qreal kGap = 36;
-    qreal area = 0;
-    qreal widest = 0;
-    for (const GraphLayout &part : laidOut) {
-        area += (part.bounds.width() + kGap) * (part.bounds.height() + kGap);
-        widest = std::max(widest, part.bounds.width());
-    }
-    const qreal rowWidth = std::max(widest, std::sqrt(area * 1.6));
-    qreal x = 0;
-    qreal y = 0;
-    qreal rowHeight = 0;
-    result.nodes.resize(input.nodes.size());
-    std::vector<std::pair<int, GraphLayout::Edge>> edges; // by input edge index
-    for (std::size_t c = 0; c < laidOut.size(); ++c) {
-        GraphLayout &part = laidOut[c];
-        if (x > 0 && x + part.bounds.width() > rowWidth) {
-            x = 0;
-            y += rowHeight + kGap;
-            rowHeight = 0;
-        }
-        translate(part, QPointF(x, y) - part.bounds.topLeft());
-        const std::vector<int> &members = parts.nodes[c];
-        for (std::size_t i = 0; i < members.size(); ++i)
-            result.nodes[members[i]] = part.nodes[qsizetype(i)];
-        for (qsizetype k = 0; k < part.edges.size(); ++k)
-            edges.emplace_back(edgeIndexOf[c][k], part.edges[k]);
-        result.clusters.append(part.clusters);
-        result.bounds |= QRectF(QPointF(x, y), part.bounds.size());
-        x += part.bounds.width() + kGap;
-        rowHeight = std::max(rowHeight, part.bounds.height());
-    }
-    // In the order of the input's edges, as one layout gives them.
-    std::sort(edges.begin(), edges.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    result.edges.reserve(qsizetype(edges.size()));
-    for (auto &[index, edge] : edges)
-        result.edges.append(std::move(edge));
+    GraphLayout result = packInRows(laidOut, parts.nodes, int(input.nodes.size()));
+    result.elapsedMs = elapsedMs;
     return result;
+}
+
+// One part that something connects, laid out by Graphviz on its own and numbered back as the
+// input is; `edgeIndexOf` gets the input index of each of its edges.
+GraphLayout GraphLayoutEngine::layoutPart(const GraphLayoutInput &input, const std::vector<int> &members, QList<int> *edgeIndexOf)
+{
+    QList<int> groupOf; // sub group -> input group
+    const GraphLayoutInput sub = partInput(input, members, &groupOf, edgeIndexOf);
+    GraphLayout part = layoutConnected(sub);
+    if (!part.isValid())
+        return part;
+    // Back to the input's numbering. Every edge of `sub` is valid, so they come back in its order.
+    Q_ASSERT(part.edges.size() == edgeIndexOf->size());
+    for (GraphLayout::Edge &edge : part.edges) {
+        edge.from = members[std::size_t(edge.from)];
+        edge.to = members[std::size_t(edge.to)];
+    }
+    for (GraphLayout::Cluster &cluster : part.clusters)
+        cluster.group = groupOf[cluster.group];
+    return part;
 }
 
 } // namespace fanout

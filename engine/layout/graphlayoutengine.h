@@ -2,6 +2,10 @@
 
 #include "engine/layout/graphlayout.h"
 
+#include <QList>
+
+#include <vector>
+
 struct GVC_s;
 
 namespace fanout {
@@ -27,6 +31,7 @@ public:
 private:
     // The layout without pins: each connected part on its own, the parts packed in rows.
     GraphLayout layoutParts(const GraphLayoutInput &input);
+    GraphLayout layoutPart(const GraphLayoutInput &input, const std::vector<int> &members, QList<int> *edgeIndexOf);
     // One Graphviz layout of the whole input (layout() calls it for each connected part).
     GraphLayout layoutConnected(const GraphLayoutInput &input);
 

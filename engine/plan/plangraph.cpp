@@ -9,6 +9,102 @@
 
 namespace fanout {
 
+namespace {
+
+// The strongly connected components of a graph: each node's component, numbered from 0.
+struct StrongComponents
+{
+    std::vector<int> of;
+    int count = 0;
+};
+
+// Tarjan's strongly connected components, iteratively: a plan may be a 10,000-long chain.
+StrongComponents strongComponents(const std::vector<std::vector<int>> &dependencies)
+{
+    const int n = int(dependencies.size());
+    std::vector<int> index(n, -1), low(n, 0), component(n, -1);
+    std::vector<bool> onStack(n, false);
+    std::vector<int> stack;
+    int nextIndex = 0;
+    int components = 0;
+    struct Frame { int node; std::size_t edge; };
+    std::vector<Frame> calls;
+    for (int root = 0; root < n; ++root) {
+        if (index[root] >= 0)
+            continue;
+        calls.push_back({root, 0});
+        while (!calls.empty()) {
+            Frame &frame = calls.back();
+            const int v = frame.node;
+            if (frame.edge == 0 && index[v] < 0) {
+                index[v] = low[v] = nextIndex++;
+                stack.push_back(v);
+                onStack[v] = true;
+            }
+            const auto &edges = dependencies[v];
+            if (frame.edge < edges.size()) {
+                const int w = edges[frame.edge++];
+                if (index[w] < 0)
+                    calls.push_back({w, 0});
+                else if (onStack[w])
+                    low[v] = std::min(low[v], index[w]);
+                continue;
+            }
+            if (low[v] == index[v]) {
+                int w;
+                do {
+                    w = stack.back();
+                    stack.pop_back();
+                    onStack[w] = false;
+                    component[w] = components;
+                } while (w != v);
+                ++components;
+            }
+            calls.pop_back();
+            if (!calls.empty())
+                low[calls.back().node] = std::min(low[calls.back().node], low[v]);
+        }
+    }
+    return StrongComponents{component, components};
+}
+
+// The shortest way from `start` back to itself inside its component, by breadth-first search:
+// {start, ..., start}.
+QList<int> shortestCycle(const std::vector<std::vector<int>> &dependencies, const std::vector<int> &component, int start)
+{
+    const int c = component[start];
+    std::vector<int> previous(dependencies.size(), -1);
+    std::queue<int> queue;
+    queue.push(start);
+    previous[start] = start;
+    int last = -1;
+    while (!queue.empty() && last < 0) {
+        const int v = queue.front();
+        queue.pop();
+        for (const int w : dependencies[v]) {
+            if (component[w] != c)
+                continue;
+            if (w == start) {
+                last = v;
+                break;
+            }
+            if (previous[w] < 0) {
+                previous[w] = v;
+                queue.push(w);
+            }
+        }
+    }
+    Q_ASSERT(last >= 0);
+    QList<int> cycle;
+    for (int v = last; v != start; v = previous[v])
+        cycle.prepend(v);
+    cycle.prepend(start);
+    cycle.append(start);
+    return cycle;
+}
+
+} // namespace
+
 PlanGraph::PlanGraph(const Plan &plan)
 {
     const int n = int(plan.resources.size());
@@ -57,92 +153,20 @@ PlanGraph::PlanGraph(const Plan &plan)
 
 QList<QList<int>> PlanGraph::cycles() const
 {
-    // Tarjan's strongly connected components, iteratively: a plan may be a 10,000-long chain.
     const int n = size();
-    std::vector<int> index(n, -1), low(n, 0), component(n, -1);
-    std::vector<bool> onStack(n, false);
-    std::vector<int> stack;
-    int nextIndex = 0;
-    int components = 0;
-    struct Frame { int node; std::size_t edge; };
-    std::vector<Frame> calls;
-    for (int root = 0; root < n; ++root) {
-        if (index[root] >= 0)
-            continue;
-        calls.push_back({root, 0});
-        while (!calls.empty()) {
-            Frame &frame = calls.back();
-            const int v = frame.node;
-            if (frame.edge == 0 && index[v] < 0) {
-                index[v] = low[v] = nextIndex++;
-                stack.push_back(v);
-                onStack[v] = true;
-            }
-            const auto &edges = m_dependencies[v];
-            if (frame.edge < edges.size()) {
-                const int w = edges[frame.edge++];
-                if (index[w] < 0)
-                    calls.push_back({w, 0});
-                else if (onStack[w])
-                    low[v] = std::min(low[v], index[w]);
-                continue;
-            }
-            if (low[v] == index[v]) {
-                int w;
-                do {
-                    w = stack.back();
-                    stack.pop_back();
-                    onStack[w] = false;
-                    component[w] = components;
-                } while (w != v);
-                ++components;
-            }
-            calls.pop_back();
-            if (!calls.empty())
-                low[calls.back().node] = std::min(low[calls.back().node], low[v]);
-        }
-    }
-
-    std::vector<int> componentSize(components, 0);
+    const StrongComponents strong = strongComponents(m_dependencies);
+    std::vector<int> componentSize(strong.count, 0);
     for (int v = 0; v < n; ++v)
-        ++componentSize[component[v]];
+        ++componentSize[strong.of[v]];
 
     QList<QList<int>> result;
-    std::vector<bool> reported(components, false);
+    std::vector<bool> reported(strong.count, false);
     for (int start = 0; start < n; ++start) { // lowest index of each component comes first
-        const int c = component[start];
+        const int c = strong.of[start];
         if (componentSize[c] < 2 || reported[c])
             continue;
         reported[c] = true;
-        // Shortest way back to `start` inside the component, by breadth-first search.
-        std::vector<int> previous(n, -1);
-        std::queue<int> queue;
-        queue.push(start);
-        previous[start] = start;
-        int last = -1;
-        while (!queue.empty() && last < 0) {
-            const int v = queue.front();
-            queue.pop();
-            for (const int w : m_dependencies[v]) {
-                if (component[w] != c)
-                    continue;
-                if (w == start) {
-                    last = v;
-                    break;
-                }
-                if (previous[w] < 0) {
-                    previous[w] = v;
-                    queue.push(w);
-                }
-            }
-        }
-        Q_ASSERT(last >= 0);
-        QList<int> cycle;
-        for (int v = last; v != start; v = previous[v])
-            cycle.prepend(v);
-        cycle.prepend(start);
-        cycle.append(start);
-        result.append(cycle);
+        result.append(shortestCycle(m_dependencies, strong.of, start));
     }
     return result;
 }

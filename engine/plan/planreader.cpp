@@ -78,39 +78,10 @@ public:
         }
 
         Resource defaults;
-        if (const auto it = document.find("defaults"); it != document.end()) {
-            if (it->is_object()) {
-                warnUnknown(*it, QStringLiteral("defaults"), kDefaultsFields, QStringLiteral("defaults"));
-                if (const auto t = it->find("timeout"); t != it->end())
-                    defaults.timeoutMs = duration(*t, QStringLiteral("defaults.timeout")).value_or(0);
-                if (const auto r = it->find("retry"); r != it->end())
-                    defaults.retry = retry(*r, QStringLiteral("defaults.retry"), defaults.retry);
-            } else {
-                error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(typeName(*it)));
-            }
-        }
-
-        if (const auto it = document.find("groups"); it != document.end()) {
-            if (it->is_object()) {
-                for (const auto &[key, value] : it->items()) {
-                    Group group;
-                    group.name = QString::fromStdString(key);
-                    const QString path = jsonMemberPath(QStringLiteral("groups"), group.name);
-                    if (value.is_object()) {
-                        warnUnknown(value, path, kGroupFields, QStringLiteral("group"));
-                        if (const auto l = value.find("label"); l != value.end())
-                            group.label = string(*l, jsonMemberPath(path, QStringLiteral("label")));
-                        if (const auto l = value.find("limit"); l != value.end())
-                            group.limit = integer(*l, jsonMemberPath(path, QStringLiteral("limit")), 0, kMaxParallelism, 0);
-                    } else {
-                        error(path, QStringLiteral("a group is an object such as {\"limit\": 2}, not %1").arg(typeName(value)));
-                    }
-                    plan.groups.append(group);
-                }
-            } else {
-                error(QStringLiteral("groups"), QStringLiteral("must be an object of named groups, such as {\"rds-api\": {\"limit\": 2}}, not %1").arg(typeName(*it)));
-            }
-        }
+        if (const auto it = document.find("defaults"); it != document.end())
+            defaults = resourceDefaults(*it);
+        if (const auto it = document.find("groups"); it != document.end())
+            plan.groups = groups(*it);
 
         if (const auto it = document.find("variables"); it != document.end())
             plan.variables = variables(*it);
@@ -138,6 +109,48 @@ public:
     }
 
 private:
+    // "defaults": what resources that do not say otherwise have.
+    Resource resourceDefaults(const json &value)
+    {
+        Resource defaults;
+        if (!value.is_object()) {
+            error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(typeName(value)));
+            return defaults;
+        }
+        warnUnknown(value, QStringLiteral("defaults"), kDefaultsFields, QStringLiteral("defaults"));
+        if (const auto t = value.find("timeout"); t != value.end())
+            defaults.timeoutMs = duration(*t, QStringLiteral("defaults.timeout")).value_or(0);
+        if (const auto r = value.find("retry"); r != value.end())
+            defaults.retry = retry(*r, QStringLiteral("defaults.retry"), defaults.retry);
+        return defaults;
+    }
+
+    // "groups": {"rds-api": {"label": "RDS API", "limit": 2}}.
+    QList<Group> groups(const json &value)
+    {
+        QList<Group> result;
+        if (!value.is_object()) {
+            error(QStringLiteral("groups"), QStringLiteral("must be an object of named groups, such as {\"rds-api\": {\"limit\": 2}}, not %1").arg(typeName(value)));
+            return result;
+        }
+        for (const auto &[key, member] : value.items()) {
+            Group group;
+            group.name = QString::fromStdString(key);
+            const QString path = jsonMemberPath(QStringLiteral("groups"), group.name);
+            if (member.is_object()) {
+                warnUnknown(member, path, kGroupFields, QStringLiteral("group"));
+                if (const auto l = member.find("label"); l != member.end())
+                    group.label = string(*l, jsonMemberPath(path, QStringLiteral("label")));
+                if (const auto l = member.find("limit"); l != member.end())
+                    group.limit = integer(*l, jsonMemberPath(path, QStringLiteral("limit")), 0, kMaxParallelism, 0);
+            } else {
+                error(path, QStringLiteral("a group is an object such as {\"limit\": 2}, not %1").arg(typeName(member)));
+            }
+            result.append(group);
+        }
+        return result;
+    }
+
     // "layout": {"positions": {"vpc": {"x": 120, "y": 40}}}: where the user pinned nodes on the graph.
     QHash<QString, QPointF> positions(const json &value, const Plan &plan)
     {

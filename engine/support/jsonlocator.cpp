@@ -19,6 +19,167 @@ bool isPlainKey(const QString &key)
     return true;
 }
 
+// Plans are shallow; paths of deeper values are never asked for, and building them would cost
+// time and memory quadratic in the depth of a pathological file.
+constexpr qsizetype kMaxDepth = 64;
+
+// One pass over a JSON text, recording where each path starts: an object member's at its key,
+// an array element's at its first character. It reads text that is not valid JSON too, as it is
+// asked where the problems of such text are.
+class PathScanner
+{
+public:
+    PathScanner(const std::string &text, QHash<QString, JsonLocator::Location> &locations)
+        : m_text(text)
+        , m_locations(locations)
+    {
+    }
+
+    void scan()
+    {
+        const std::size_t size = m_text.size();
+        while (m_i < size) {
+            const char c = m_text[m_i];
+            switch (c) {
+            case ' ': case '\t': case '\r': case '\n': case ':':
+                advance(1);
+                break;
+            case ',':
+                nextElement();
+                break;
+            case '{':
+            case '[':
+                open(c == '{');
+                break;
+            case '}':
+            case ']':
+                if (!m_stack.isEmpty())
+                    m_stack.removeLast();
+                advance(1);
+                break;
+            case '"':
+                string();
+                break;
+            default:
+                valuePath();
+                while (m_i < size && !QByteArrayView(",]} \t\r\n").contains(m_text[m_i]))
+                    advance(1);
+                break;
+            }
+        }
+    }
+
+private:
+    struct Frame
+    {
+        bool object = false;
+        QString path;
+        qsizetype index = 0;
+        bool expectKey = false;
+        QString key;
+    };
+
+    void advance(std::size_t count)
+    {
+        const std::size_t size = m_text.size();
+        for (std::size_t k = 0; k < count && m_i < size; ++k, ++m_i) {
+            const auto c = static_cast<unsigned char>(m_text[m_i]);
+            if (c == '\n') {
+                ++m_here.line;
+                m_here.column = 1;
+            } else if ((c & 0xC0) != 0x80) {
+                ++m_here.column;
+            }
+        }
+    }
+
+    // The path of a value that starts now, recorded for array elements (object members were
+    // recorded at their key).
+    QString valuePath()
+    {
+        if (m_stack.isEmpty() || m_stack.size() > kMaxDepth)
+            return QString();
+        Frame &top = m_stack.last();
+        if (top.object)
+            return jsonMemberPath(top.path, top.key);
+        const QString path = jsonIndexPath(top.path, top.index);
+        m_locations.insert(path, m_here);
+        return path;
+    }
+
+    QString readString()
+    {
+        const std::size_t size = m_text.size();
+        const std::size_t start = m_i;
+        advance(1); // opening quote
+        bool escaped = false;
+        while (m_i < size) {
+            const char c = m_text[m_i];
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                advance(1);
+                break;
+            }
+            advance(1);
+        }
+        const std::string raw = m_text.substr(start, m_i - start);
+        if (raw.find('\\') == std::string::npos)
+            return QString::fromUtf8(raw.data() + 1, qsizetype(raw.size()) - 2);
+        try {
+            return QString::fromStdString(nlohmann::ordered_json::parse(raw).get<std::string>());
+        } catch (const nlohmann::ordered_json::exception &) {
+            return QString::fromUtf8(raw.data() + 1, qsizetype(raw.size()) - 2);
+        }
+    }
+
+    // A comma: the next member's key, or the next element.
+    void nextElement()
+    {
+        if (!m_stack.isEmpty()) {
+            if (m_stack.last().object)
+                m_stack.last().expectKey = true;
+            else
+                ++m_stack.last().index;
+        }
+        advance(1);
+    }
+
+    void open(bool object)
+    {
+        Frame frame;
+        frame.path = valuePath();
+        frame.object = object;
+        frame.expectKey = frame.object;
+        m_stack.append(frame);
+        advance(1);
+    }
+
+    // A key, recorded where it starts, or a string value.
+    void string()
+    {
+        if (!m_stack.isEmpty() && m_stack.last().object && m_stack.last().expectKey) {
+            Frame &top = m_stack.last();
+            const JsonLocator::Location keyLocation = m_here;
+            top.key = readString();
+            top.expectKey = false;
+            if (m_stack.size() <= kMaxDepth)
+                m_locations.insert(jsonMemberPath(top.path, top.key), keyLocation);
+        } else {
+            valuePath();
+            readString();
+        }
+    }
+
+    const std::string &m_text;
+    QHash<QString, JsonLocator::Location> &m_locations;
+    QList<Frame> m_stack;
+    JsonLocator::Location m_here{1, 1};
+    std::size_t m_i = 0;
+};
+
 } // namespace
 
 QString jsonMemberPath(const QString &base, const QString &key)
@@ -69,122 +230,7 @@ JsonLocator::Location JsonLocator::locationOfOffset(std::size_t offset) const
 void JsonLocator::index()
 {
     m_indexed = true;
-    struct Frame
-    {
-        bool object = false;
-        QString path;
-        qsizetype index = 0;
-        bool expectKey = false;
-        QString key;
-    };
-    QList<Frame> stack;
-    Location here{1, 1};
-    const std::size_t size = m_text.size();
-    std::size_t i = 0;
-
-    auto advance = [&](std::size_t count) {
-        for (std::size_t k = 0; k < count && i < size; ++k, ++i) {
-            const auto c = static_cast<unsigned char>(m_text[i]);
-            if (c == '\n') {
-                ++here.line;
-                here.column = 1;
-            } else if ((c & 0xC0) != 0x80) {
-                ++here.column;
-            }
-        }
-    };
-    // The path of a value that starts now, recorded for array elements (object members were
-    // recorded at their key).
-    // Plans are shallow; paths of deeper values are never asked for, and building them would cost
-    // time and memory quadratic in the depth of a pathological file.
-    constexpr qsizetype kMaxDepth = 64;
-    auto valuePath = [&]() -> QString {
-        if (stack.isEmpty() || stack.size() > kMaxDepth)
-            return QString();
-        Frame &top = stack.last();
-        if (top.object)
-            return jsonMemberPath(top.path, top.key);
-        const QString path = jsonIndexPath(top.path, top.index);
-        m_locations.insert(path, here);
-        return path;
-    };
-    auto readString = [&]() -> QString {
-        const std::size_t start = i;
-        advance(1); // opening quote
-        bool escaped = false;
-        while (i < size) {
-            const char c = m_text[i];
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                advance(1);
-                break;
-            }
-            advance(1);
-        }
-        const std::string raw = m_text.substr(start, i - start);
-        if (raw.find('\\') == std::string::npos)
-            return QString::fromUtf8(raw.data() + 1, qsizetype(raw.size()) - 2);
-        try {
-            return QString::fromStdString(nlohmann::ordered_json::parse(raw).get<std::string>());
-        } catch (const nlohmann::ordered_json::exception &) {
-            return QString::fromUtf8(raw.data() + 1, qsizetype(raw.size()) - 2);
-        }
-    };
-
-    while (i < size) {
-        const char c = m_text[i];
-        switch (c) {
-        case ' ': case '\t': case '\r': case '\n': case ':':
-            advance(1);
-            break;
-        case ',':
-            if (!stack.isEmpty()) {
-                if (stack.last().object)
-                    stack.last().expectKey = true;
-                else
-                    ++stack.last().index;
-            }
-            advance(1);
-            break;
-        case '{':
-        case '[': {
-            Frame frame;
-            frame.path = valuePath();
-            frame.object = c == '{';
-            frame.expectKey = frame.object;
-            stack.append(frame);
-            advance(1);
-            break;
-        }
-        case '}':
-        case ']':
-            if (!stack.isEmpty())
-                stack.removeLast();
-            advance(1);
-            break;
-        case '"':
-            if (!stack.isEmpty() && stack.last().object && stack.last().expectKey) {
-                Frame &top = stack.last();
-                const Location keyLocation = here;
-                top.key = readString();
-                top.expectKey = false;
-                if (stack.size() <= kMaxDepth)
-                    m_locations.insert(jsonMemberPath(top.path, top.key), keyLocation);
-            } else {
-                valuePath();
-                readString();
-            }
-            break;
-        default:
-            valuePath();
-            while (i < size && !QByteArrayView(",]} \t\r\n").contains(m_text[i]))
-                advance(1);
-            break;
-        }
-    }
+    PathScanner(m_text, m_locations).scan();
 }
 
 std::optional<std::size_t> jsonNestedTooDeep(const std::string &text, int limit)
