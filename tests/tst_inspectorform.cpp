@@ -978,9 +978,9 @@ void tst_InspectorForm::paletteFromTheDescriptions()
     // A new resource starts from the description's parameters, and they are valid.
     PlanDocument document(probes.registry);
     document.load(PlanDocument::emptyDocument());
-    QString id;
-    QVERIFY(document.addResource(QStringLiteral("probe"), &id));
-    QCOMPARE(id, QStringLiteral("probe-1"));
+    const Expected<QString> id = document.addResource(QStringLiteral("probe"));
+    QVERIFY(id);
+    QCOMPARE(*id, QStringLiteral("probe-1"));
     COMPARE_JSON(document.document()["resources"][0], json::parse(R"({"id": "probe-1", "type": "probe", "target": "db:5432"})"));
     QVERIFY(!document.hasErrors());
 }
