@@ -234,7 +234,7 @@ ExecutorMapping ExecutorMapping::fromJson(const nlohmann::ordered_json &rules, D
         const auto type = entry.find("type");
         if (type == entry.end() || !type->is_string()) {
             error(type == entry.end() ? path : jsonMemberPath(path, QStringLiteral("type")),
-                  QStringLiteral("a rule needs \"type\": the executor that provisions what it matches (sim, command, http)"));
+                  QStringLiteral("a rule needs \"type\": the executor that provisions what it matches, such as \"command\" or \"sim\""));
             continue;
         }
         for (const auto &[key, value] : entry.items()) {

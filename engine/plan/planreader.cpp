@@ -4,6 +4,7 @@
 #include "engine/support/duration.h"
 #include "engine/plan/executormapping.h"
 #include "engine/plan/executortype.h"
+#include "engine/plan/fieldsection.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/plan/planvalidator.h"
 #include "engine/plan/references.h"
@@ -36,6 +37,19 @@ const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("se
 const QStringList kDefaultsFields = {QStringLiteral("timeout"), QStringLiteral("retry")};
 const QStringList kGroupFields = {QStringLiteral("label"), QStringLiteral("limit")};
 const QStringList kRetryFields = {QStringLiteral("max_attempts"), QStringLiteral("backoff"), QStringLiteral("jitter")};
+
+// A field every resource has, as FieldSection::commonSections() describes it: its rules are stated
+// there once, for the reader and the Inspector alike.
+const FieldDescription &commonField(const QString &path)
+{
+    for (const FieldSection &section : FieldSection::commonSections()) {
+        for (const FieldDescription &field : section.fields) {
+            if (field.path == path)
+                return field;
+        }
+    }
+    qFatal("no common field %s", qPrintable(path));
+}
 const QStringList kBackoffFields = {QStringLiteral("initial"), QStringLiteral("max"), QStringLiteral("multiplier")};
 
 QString typeName(const json &value)
@@ -329,13 +343,18 @@ private:
             return policy;
         }
         warnUnknown(value, path, kRetryFields, QStringLiteral("retry"));
-        if (const auto it = value.find("max_attempts"); it != value.end())
-            policy.maxAttempts = integer(*it, jsonMemberPath(path, QStringLiteral("max_attempts")), 1, 1000, policy.maxAttempts);
+        if (const auto it = value.find("max_attempts"); it != value.end()) {
+            const FieldDescription &attempts = commonField(QStringLiteral("retry.max_attempts"));
+            policy.maxAttempts = integer(*it, jsonMemberPath(path, QStringLiteral("max_attempts")), int(*attempts.minimum), int(*attempts.maximum),
+                                         policy.maxAttempts);
+        }
         if (const auto it = value.find("jitter"); it != value.end()) {
-            if (it->is_number() && it->get<double>() >= 0 && it->get<double>() <= 1)
+            const FieldDescription &jitter = commonField(QStringLiteral("retry.jitter"));
+            if (jitter.acceptsNumber(*it))
                 policy.jitter = it->get<double>();
             else
-                error(jsonMemberPath(path, QStringLiteral("jitter")), QStringLiteral("must be a fraction from 0 to 1 (0.2 varies each delay by up to 20%), not %1").arg(show(*it)));
+                error(jsonMemberPath(path, QStringLiteral("jitter")), QStringLiteral("must be a fraction from %1 to %2 (0.2 varies each delay by up to 20%), not %3")
+                                                                          .arg(*jitter.minimum).arg(*jitter.maximum).arg(show(*it)));
         }
         if (const auto it = value.find("backoff"); it != value.end()) {
             const QString backoffPath = jsonMemberPath(path, QStringLiteral("backoff"));
@@ -346,10 +365,12 @@ private:
                 if (const auto b = it->find("max"); b != it->end())
                     policy.maxBackoffMs = duration(*b, jsonMemberPath(backoffPath, QStringLiteral("max"))).value_or(policy.maxBackoffMs);
                 if (const auto b = it->find("multiplier"); b != it->end()) {
-                    if (b->is_number() && b->get<double>() >= 1 && b->get<double>() <= 100)
+                    const FieldDescription &multiplier = commonField(QStringLiteral("retry.backoff.multiplier"));
+                    if (multiplier.acceptsNumber(*b))
                         policy.multiplier = b->get<double>();
                     else
-                        error(jsonMemberPath(backoffPath, QStringLiteral("multiplier")), QStringLiteral("must be a number from 1 to 100, not %1").arg(show(*b)));
+                        error(jsonMemberPath(backoffPath, QStringLiteral("multiplier")),
+                              QStringLiteral("must be a number from %1 to %2, not %3").arg(*multiplier.minimum).arg(*multiplier.maximum).arg(show(*b)));
                 }
                 if (policy.initialBackoffMs > policy.maxBackoffMs)
                     warning(backoffPath, QStringLiteral("\"initial\" (%1) is longer than \"max\" (%2), so every delay is %2").arg(formatDuration(policy.initialBackoffMs), formatDuration(policy.maxBackoffMs)));
