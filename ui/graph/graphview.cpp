@@ -2,6 +2,7 @@
 
 #include "engine/executors/executorregistry.h"
 #include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphexporter.h"
 #include "ui/graph/graphgroupitem.h"
 #include "engine/layout/graphlayouter.h"
 #include "ui/graph/graphnodeitem.h"
@@ -17,14 +18,10 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
-#include <QFileInfo>
 #include <QGraphicsLineItem>
-#include <QImage>
 #include <QMenu>
 #include <QPainter>
-#include <QScopeGuard>
 #include <QScrollBar>
-#include <QSvgGenerator>
 #include <QTimer>
 #include <QWheelEvent>
 
@@ -43,10 +40,6 @@ constexpr qreal kZoomStep = 1.25;
 // A large plan opens fitted: an overview of coloured boxes is what helps there.
 constexpr qreal kReadableZoom = 0.8;
 constexpr int kOverviewNodes = 150;
-// PNG export: twice the on-screen size, unless that makes an image no one can open.
-constexpr qreal kExportScale = 2.0;
-constexpr qreal kMaxExportSide = 16'000;
-constexpr qreal kMaxExportPixels = 120e6;
 const QColor kLinkColor(0x1a, 0x73, 0xe8); // the line drawn while connecting: the selection colour
 constexpr qreal kSpacing = 30; // between a new resource's node and its neighbours
 
@@ -1066,52 +1059,7 @@ void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
 
 bool GraphView::exportTo(const QString &path, QString *error)
 {
-    const auto fail = [error](const QString &why) {
-        if (error)
-            *error = why;
-        return false;
-    };
-    if (m_scene->nodeItems().isEmpty())
-        return fail(tr("There is no graph to export yet."));
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
-        return fail(tr("Choose a file name ending in .png or .svg."));
-
-    const QRectF source = m_scene->contentRect();
-    m_scene->setItemCaching(false);
-    const auto restoreCaching = qScopeGuard([this] { m_scene->setItemCaching(true); });
-
-    if (suffix == QLatin1String("svg")) {
-        QSvgGenerator svg;
-        svg.setFileName(path);
-        svg.setSize(source.size().toSize());
-        svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
-        svg.setTitle(m_deployment.plan().name);
-        svg.setDescription(tr("Dependency graph of %1, drawn by Fanout").arg(m_deployment.plan().name));
-        QPainter painter;
-        if (!painter.begin(&svg))
-            return fail(tr("Could not write %1.").arg(path));
-        m_scene->render(&painter, QRectF(QPointF(0, 0), source.size()), source);
-        painter.end();
-        if (QFileInfo(path).size() <= 0)
-            return fail(tr("Could not write %1.").arg(path));
-        return true;
-    }
-
-    const qreal scale = std::min({kExportScale, kMaxExportSide / std::max(source.width(), source.height()),
-                                  std::sqrt(kMaxExportPixels / (source.width() * source.height()))});
-    QImage image(QSize(int(std::ceil(source.width() * scale)), int(std::ceil(source.height() * scale))),
-                 QImage::Format_ARGB32_Premultiplied);
-    if (image.isNull())
-        return fail(tr("The graph is too large to export as an image; export it as SVG instead."));
-    image.fill(Qt::white);
-    QPainter painter(&image);
-    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
-    m_scene->render(&painter, QRectF(image.rect()), source);
-    painter.end();
-    if (!image.save(path, "PNG"))
-        return fail(tr("Could not write %1.").arg(path));
-    return true;
+    return GraphExporter(*m_scene, m_deployment.plan().name).write(path, error);
 }
 
 } // namespace fanout
