@@ -3,7 +3,6 @@
 #include "engine/executors/executorregistry.h"
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphexporter.h"
-#include "ui/graph/graphgroupitem.h"
 #include "engine/layout/graphlayouter.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
@@ -53,6 +52,7 @@ GraphView::GraphView(Workspace &workspace, QWidget *parent)
     , m_scene(new GraphScene(this))
     , m_layouter(new GraphLayouter(this))
     , m_ticker(new QTimer(this))
+    , m_dragger(*m_scene)
 {
     setScene(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -566,10 +566,10 @@ void GraphView::mouseMoveEvent(QMouseEvent *event)
     }
     if (m_pressedNode >= 0) {
         const QPoint pos = event->position().toPoint();
-        if (!m_movingNodes && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance())
+        if (!m_dragger.isMoving() && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance())
             startMoving();
-        if (m_movingNodes)
-            moveNodesBy(mapToScene(pos) - mapToScene(m_pressPos));
+        if (m_dragger.isMoving())
+            m_dragger.moveBy(mapToScene(pos) - mapToScene(m_pressPos));
         event->accept();
         return;
     }
@@ -592,7 +592,7 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
     if (m_pressedNode >= 0 && event->button() == Qt::LeftButton) {
         m_pressed = false;
         m_pressedNode = -1;
-        if (m_movingNodes)
+        if (m_dragger.isMoving())
             finishMoving();
         else
             clickAt(pos, event->modifiers());
@@ -755,7 +755,7 @@ void GraphView::keyPressEvent(QKeyEvent *event)
             return;
         }
     }
-    if (event->key() == Qt::Key_Escape && m_movingNodes) {
+    if (event->key() == Qt::Key_Escape && m_dragger.isMoving()) {
         cancelMoving();
         event->accept();
         return;
@@ -905,99 +905,21 @@ void GraphView::startMoving()
     QList<int> chosen = selectedResources();
     if (chosen.size() < 2 || !chosen.contains(m_pressedNode))
         chosen = {m_pressedNode};
-    m_moving.clear();
-    m_movingFrom.clear();
-    QSet<int> moving;
-    for (int r : std::as_const(chosen)) {
-        if (GraphNodeItem *node = nodeItem(r)) {
-            m_moving.append(r);
-            m_movingFrom.append(node->pos());
-            moving.insert(r);
-        }
-    }
-    if (m_moving.isEmpty())
-        return;
-    m_movingNodes = true;
-    for (GraphEdgeItem *edge : m_scene->edgeItems()) {
-        const bool from = moving.contains(edge->from());
-        const bool to = moving.contains(edge->to());
-        if (from && to) {
-            m_carriedEdges.append(edge);
-            m_carriedFrom.append(edge->pos());
-        } else if (from || to) {
-            m_movingEdges.append(edge);
-        }
-    }
-    const Plan &plan = m_deployment.plan();
-    for (GraphGroupItem *group : m_scene->groupItems()) {
-        MovingGroup fit;
-        bool affected = false;
-        for (int r = 0; r < plan.resources.size() && r < m_scene->nodeItems().size(); ++r) {
-            if (plan.resources[r].group.isEmpty() || plan.groupIndex(plan.resources[r].group) != group->group())
-                continue;
-            fit.members.append(r);
-            fit.membersBefore |= nodeItem(r)->sceneRect();
-            affected = affected || moving.contains(r);
-        }
-        if (!affected)
-            continue;
-        fit.item = group;
-        fit.cluster.group = group->group();
-        fit.cluster.rect = group->rect();
-        fit.cluster.labelRect = group->labelRect();
-        m_movingGroups.append(fit);
-    }
-    viewport()->setCursor(Qt::ClosedHandCursor);
-}
-
-void GraphView::moveNodesBy(QPointF delta)
-{
-    for (int i = 0; i < m_moving.size(); ++i) {
-        if (GraphNodeItem *node = nodeItem(m_moving[i]))
-            node->setPos(m_movingFrom[i] + delta);
-    }
-    for (int i = 0; i < m_carriedEdges.size(); ++i)
-        m_carriedEdges[i]->setPos(m_carriedFrom[i] + delta);
-    for (GraphEdgeItem *edge : std::as_const(m_movingEdges)) {
-        const GraphNodeItem *from = nodeItem(edge->from());
-        const GraphNodeItem *to = nodeItem(edge->to());
-        if (!from || !to)
-            continue;
-        const GraphLayout::Edge route = GraphLayout::route(edge->from(), edge->to(), from->sceneRect(), to->sceneRect());
-        edge->setPos(0, 0);
-        edge->setRoute(route.path, route.arrowTip);
-    }
-    for (const MovingGroup &group : std::as_const(m_movingGroups)) {
-        QRectF now;
-        for (int r : group.members) {
-            if (const GraphNodeItem *node = nodeItem(r))
-                now |= node->sceneRect();
-        }
-        const GraphLayout::Cluster fitted = GraphLayout::refit(group.cluster, group.membersBefore, now);
-        group.item->setRect(fitted.rect, fitted.labelRect);
-    }
+    if (m_dragger.start(chosen, m_deployment.plan()))
+        viewport()->setCursor(Qt::ClosedHandCursor);
 }
 
 void GraphView::finishMoving()
 {
-    QHash<QString, QPointF> centres;
-    const Plan &plan = m_deployment.plan();
-    for (int i = 0; i < m_moving.size(); ++i) {
-        const GraphNodeItem *node = nodeItem(m_moving[i]);
-        if (!node || m_moving[i] >= plan.resources.size() || node->pos() == m_movingFrom[i])
-            continue;
-        const QPointF centre = node->sceneRect().center();
-        centres.insert(plan.resources[m_moving[i]].id, QPointF(qRound(centre.x()), qRound(centre.y())));
-    }
-    m_movingNodes = false;
-    m_moving.clear();
-    m_movingFrom.clear();
-    m_movingEdges.clear();
-    m_carriedEdges.clear();
-    m_carriedFrom.clear();
-    m_movingGroups.clear();
+    const QHash<int, QPointF> moved = m_dragger.finish();
     m_scene->updateContentRect();
     viewport()->setCursor(Qt::OpenHandCursor);
+    QHash<QString, QPointF> centres;
+    const Plan &plan = m_deployment.plan();
+    for (auto it = moved.cbegin(); it != moved.cend(); ++it) {
+        if (it.key() < plan.resources.size())
+            centres.insert(plan.resources[it.key()].id, it.value());
+    }
     if (!centres.isEmpty() && isEditable())
         emit resourcesMoved(centres);
 }
@@ -1005,11 +927,11 @@ void GraphView::finishMoving()
 void GraphView::cancelMoving()
 {
     m_pressedNode = -1;
-    if (!m_movingNodes)
+    if (!m_dragger.isMoving())
         return;
-    moveNodesBy(QPointF(0, 0));
-    m_moving.clear(); // nothing moved: finishMoving() asks for nothing
-    finishMoving();
+    m_dragger.cancel();
+    m_scene->updateContentRect();
+    viewport()->setCursor(Qt::OpenHandCursor);
 }
 
 GraphNodeItem *GraphView::nodeAt(const QPoint &viewportPos) const
