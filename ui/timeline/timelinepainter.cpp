@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
 namespace fanout {
 
@@ -252,6 +251,31 @@ void TimelinePainter::paintHeader(qint64 step)
 void TimelinePainter::paintStrip()
 {
     const QRect strip = m_view.stripRect();
+    paintStripFrame(strip);
+    const std::vector<TimelineStep> &limits = m_data.limitSteps();
+    const int limitNow = limits.empty() ? m_view.m_deployment.parallelism() : limits.back().value;
+    StripScale scale;
+    scale.top = strip.top() + 12;
+    scale.base = strip.bottom() - 6;
+    scale.max = std::max({1, m_data.maxLimit(), m_data.maxRunning(), limitNow});
+    paintStripLegend(strip, scale, limitNow);
+    if (!m_data.hasRun())
+        return;
+    m_painter.save();
+    m_painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, m_view.viewport()->width() - m_labelWidth, strip.height() - 1));
+    m_painter.setRenderHint(QPainter::Antialiasing);
+    paintRunning(scale);
+    paintLimit(scale);
+    m_painter.restore();
+}
+
+double TimelinePainter::StripScale::yOf(int value) const
+{
+    return base - (base - top) * value / max;
+}
+
+void TimelinePainter::paintStripFrame(const QRect &strip)
+{
     const int width = m_view.viewport()->width();
     m_painter.fillRect(strip, m_view.palette().base());
     m_painter.fillRect(QRect(0, strip.top(), m_labelWidth, strip.height()), kChrome);
@@ -262,18 +286,12 @@ void TimelinePainter::paintStrip()
     m_painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, width - m_labelWidth, strip.height() - 1));
     paintGrid(TimelineView::tickStepMs(m_view.m_msPerPx, TimelineView::kTickSpacing), strip.top() + 1, strip.bottom());
     m_painter.restore();
+}
 
+void TimelinePainter::paintStripLegend(const QRect &strip, const StripScale &scale, int limitNow)
+{
     const std::vector<TimelineStep> &running = m_data.runningSteps();
-    const std::vector<TimelineStep> &limits = m_data.limitSteps();
-    const int limitNow = limits.empty() ? m_view.m_deployment.parallelism() : limits.back().value;
     const int runningNow = running.empty() ? 0 : running.back().value;
-    const int peak = m_data.maxRunning();
-    const int scale = std::max({1, m_data.maxLimit(), peak, limitNow});
-    const double top = strip.top() + 12;
-    const double base = strip.bottom() - 6;
-    const auto yOf = [&](int value) { return base - (base - top) * value / scale; };
-
-    // The legend of the strip, in its label column, with the values now.
     QFont small = m_view.font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
     m_painter.setFont(small);
@@ -283,8 +301,8 @@ void TimelinePainter::paintStrip()
     m_painter.fillRect(QRectF(9, textTop + line / 2.0 - 4, 12, 8), StateStyle::fill(ResourceState::Running));
     m_painter.setPen(m_view.palette().color(QPalette::Text));
     m_painter.drawText(QRect(27, textTop, m_labelWidth - 60, line), Qt::AlignVCenter | Qt::AlignLeft,
-                       m_data.hasRun() ? QStringLiteral("Running %1, peak %2").arg(runningNow).arg(peak)
-                                     : QStringLiteral("Running"));
+                       m_data.hasRun() ? QStringLiteral("Running %1, peak %2").arg(runningNow).arg(m_data.maxRunning())
+                                       : QStringLiteral("Running"));
     m_painter.setPen(QPen(kLimit, 1.5, Qt::DashLine));
     m_painter.drawLine(QPointF(9, textTop + line * 1.5), QPointF(21, textTop + line * 1.5));
     m_painter.setPen(m_view.palette().color(QPalette::Text));
@@ -292,82 +310,88 @@ void TimelinePainter::paintStrip()
                        QStringLiteral("Limit %1").arg(limitNow));
     // The scale, at the column's right edge.
     m_painter.setPen(kMuted);
-    m_painter.drawText(QRectF(m_labelWidth - 40, top - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
-                       QString::number(scale));
-    m_painter.drawText(QRectF(m_labelWidth - 40, base - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
+    m_painter.drawText(QRectF(m_labelWidth - 40, scale.top - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(scale.max));
+    m_painter.drawText(QRectF(m_labelWidth - 40, scale.base - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
                        QStringLiteral("0"));
     m_painter.setFont(m_view.font());
+}
 
-    if (!m_data.hasRun())
-        return;
-    m_painter.save();
-    m_painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, width - m_labelWidth, strip.height() - 1));
-    m_painter.setRenderHint(QPainter::Antialiasing);
-
+void TimelinePainter::paintRunning(const StripScale &scale)
+{
     // Steps outside the view are skipped. Steps within one pixel column are merged into their
     // peak (then the value they end with), so that a slot freed and taken again a millisecond
     // later does not draw a hairline, and thousands of steps cost at most one point per pixel.
+    const std::vector<TimelineStep> &running = m_data.runningSteps();
     const double left = m_view.timeAt(m_labelWidth) - m_view.m_msPerPx * 2;
-    const double right = m_view.timeAt(width) + m_view.m_msPerPx * 2;
+    const double right = m_view.timeAt(m_view.viewport()->width()) + m_view.m_msPerPx * 2;
     const double startX = std::max(m_view.xOf(0), m_view.xOf(qint64(left)));
     auto from = running.begin();
     int value = 0;
     for (; from != running.end() && double(from->timeMs) < left; ++from)
         value = from->value;
-    QPainterPath area(QPointF(startX, base));
-    area.lineTo(startX, yOf(value));
+    QPainterPath area(QPointF(startX, scale.base));
+    area.lineTo(startX, scale.yOf(value));
     int drawn = value; // the level the path is at
     const auto stepTo = [&](double x, int next) {
         if (next == drawn)
             return;
-        area.lineTo(x, yOf(drawn));
-        area.lineTo(x, yOf(next));
+        area.lineTo(x, scale.yOf(drawn));
+        area.lineTo(x, scale.yOf(next));
         drawn = next;
     };
-    std::optional<double> dropAt; // where the path falls back to `value` after a column's peak
+    // After a column's peak the path falls back to `value`, at `dropAt`. (Not a std::optional: GCC 12
+    // warns that one may be used uninitialized once this loop is in a function of its own.)
+    bool dropping = false;
+    double dropAt = 0;
     for (auto s = from; s != running.end() && double(s->timeMs) <= right;) {
         const double column = std::floor(m_view.xOf(s->timeMs));
-        if (dropAt && *dropAt < column)
-            stepTo(*dropAt, value);
-        dropAt.reset();
+        if (dropping && dropAt < column)
+            stepTo(dropAt, value);
+        dropping = false;
         int highest = value;
         for (; s != running.end() && std::floor(m_view.xOf(s->timeMs)) == column; ++s) {
             highest = std::max(highest, s->value);
             value = s->value;
         }
         stepTo(column, highest);
-        if (value != highest)
+        if (value != highest) {
+            dropping = true;
             dropAt = column + 1;
+        }
     }
-    if (dropAt)
-        stepTo(*dropAt, value);
+    if (dropping)
+        stepTo(dropAt, value);
     const double end = m_view.xOf(std::min<qint64>(m_now, qint64(right)));
-    area.lineTo(end, yOf(drawn));
-    area.lineTo(end, base);
+    area.lineTo(end, scale.yOf(drawn));
+    area.lineTo(end, scale.base);
     area.closeSubpath();
     QColor fill = StateStyle::fill(ResourceState::Running);
     fill.setAlpha(200);
     m_painter.setPen(QPen(StateStyle::stroke(ResourceState::Running), 1.0));
     m_painter.setBrush(fill);
     m_painter.drawPath(area);
+}
 
-    // The limit: a dashed step line from the run's start to now.
+void TimelinePainter::paintLimit(const StripScale &scale)
+{
+    // A dashed step line from the run's start to now.
+    const std::vector<TimelineStep> &limits = m_data.limitSteps();
     QPainterPath limit;
     for (std::size_t i = 0; i < limits.size(); ++i) {
         const double x = m_view.xOf(limits[i].timeMs);
         if (i == 0)
-            limit.moveTo(x, yOf(limits[i].value));
+            limit.moveTo(x, scale.yOf(limits[i].value));
         else {
-            limit.lineTo(x, yOf(limits[i - 1].value));
-            limit.lineTo(x, yOf(limits[i].value));
+            limit.lineTo(x, scale.yOf(limits[i - 1].value));
+            limit.lineTo(x, scale.yOf(limits[i].value));
         }
     }
     if (!limits.empty())
-        limit.lineTo(std::max(m_view.xOf(m_now), m_view.xOf(limits.back().timeMs)), yOf(limits.back().value));
+        limit.lineTo(std::max(m_view.xOf(m_now), m_view.xOf(limits.back().timeMs)), scale.yOf(limits.back().value));
     m_painter.setPen(QPen(kLimit, 2.0, Qt::DashLine));
     m_painter.setBrush(Qt::NoBrush);
     m_painter.drawPath(limit);
-    m_painter.restore();
 }
 
 void TimelinePainter::paintNowLine()

@@ -3,6 +3,7 @@
 #include <QtGlobal>
 
 class QPainter;
+class QRect;
 
 namespace fanout {
 
@@ -22,6 +23,15 @@ public:
     void paint(); // the whole viewport
 
 private:
+    // The strip's vertical scale: 0 at `base`, `max` at `top`.
+    struct StripScale
+    {
+        double top = 0;
+        double base = 0;
+        int max = 1;
+        double yOf(int value) const;
+    };
+
     void paintGrid(qint64 step, int top, int bottom);
     void paintRowBackgrounds(int first, int last);
     void paintBars(int first, int last);
@@ -29,6 +39,11 @@ private:
     void paintCriticalLinks();
     void paintHeader(qint64 step);
     void paintStrip();
+    void paintStripFrame(const QRect &strip);
+    // In the strip's label column, with the values now.
+    void paintStripLegend(const QRect &strip, const StripScale &scale, int limitNow);
+    void paintRunning(const StripScale &scale); // how many ran, as an area
+    void paintLimit(const StripScale &scale);
     void paintNowLine();
     void paintHint();
 
