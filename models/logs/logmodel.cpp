@@ -23,6 +23,74 @@ void appendDigits(QString &out, qint64 value, int width)
     out.append(digits);
 }
 
+// The summary at a run's end: how it went for how many resources, as the events told it.
+void describeRunFinished(LogLine &line, const std::vector<ResourceState> &states, qint64 timeMs)
+{
+    int counts[kResourceStateCount] = {};
+    for (const ResourceState state : states)
+        ++counts[int(state)];
+    QStringList parts;
+    for (const ResourceState state : {ResourceState::Succeeded, ResourceState::Failed,
+                                      ResourceState::Skipped, ResourceState::Cancelled}) {
+        if (counts[int(state)] > 0)
+            parts.append(QStringLiteral("%1 %2").arg(counts[int(state)]).arg(stateName(state)));
+    }
+    line.level = counts[int(ResourceState::Failed)] > 0 ? LogLevel::Error
+        : counts[int(ResourceState::Skipped)] + counts[int(ResourceState::Cancelled)] > 0 ? LogLevel::Warning
+                                                                                            : LogLevel::Info;
+    line.text = QStringLiteral("run finished after %1").arg(formatDuration(timeMs));
+    if (!parts.isEmpty())
+        line.text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+}
+
+// A resource's change of state in Fanout's words, or false when it is not worth a line.
+bool describeStateChange(LogLine &line, const RunEvent &event)
+{
+    const QString &reason = event.text;
+    const auto withReason = [&](const QString &what) {
+        return reason.isEmpty() ? what : what + QStringLiteral(": ") + reason;
+    };
+    switch (event.state) {
+    case ResourceState::Running:
+        line.text = event.attempt > 1 ? QStringLiteral("attempt %1 started").arg(event.attempt) : QStringLiteral("started");
+        return true;
+    case ResourceState::Succeeded:
+        if (event.attempt == 0) // did not run: up to date per the state file
+            line.text = reason.isEmpty() ? QStringLiteral("succeeded") : reason;
+        else
+            line.text = event.attempt > 1 ? QStringLiteral("succeeded on attempt %1").arg(event.attempt)
+                                          : QStringLiteral("succeeded");
+        return true;
+    case ResourceState::RetryWait:
+        // The scheduler's reason tells it all: "attempt 1 of 3 failed: ...; retrying in 1.2s".
+        line.level = LogLevel::Warning;
+        line.text = reason.isEmpty() ? QStringLiteral("attempt %1 failed; retrying").arg(event.attempt) : reason;
+        return true;
+    case ResourceState::Failed:
+        line.level = LogLevel::Error;
+        line.text = withReason(event.attempt > 0 ? QStringLiteral("failed on attempt %1").arg(event.attempt)
+                                                 : QStringLiteral("failed"));
+        return true;
+    case ResourceState::Skipped:
+        line.level = LogLevel::Warning;
+        line.text = withReason(QStringLiteral("skipped"));
+        return true;
+    case ResourceState::Cancelled:
+        line.level = LogLevel::Warning;
+        line.text = withReason(QStringLiteral("cancelled"));
+        return true;
+    case ResourceState::Pending:
+        // Back to pending with a reason is a retry ("retry requested", "resumed by the retry of db").
+        if (reason.isEmpty())
+            return false;
+        line.text = reason;
+        return true;
+    case ResourceState::Ready:
+        break; // waiting for a slot is the timeline's story, not the log's
+    }
+    return false;
+}
+
 } // namespace
 
 LogModel::LogModel(QObject *parent)
@@ -146,7 +214,6 @@ std::optional<LogLine> LogModel::lineFor(const RunEvent &event)
     line.resource = event.resource;
     line.attempt = event.attempt;
     line.fromRun = true;
-    const int r = event.resource;
     switch (event.kind) {
     case RunEvent::Kind::Log:
         line.level = event.level;
@@ -168,76 +235,20 @@ std::optional<LogLine> LogModel::lineFor(const RunEvent &event)
     case RunEvent::Kind::ParallelismChanged:
         line.text = QStringLiteral("parallelism changed to %1").arg(event.number);
         return line;
-    case RunEvent::Kind::RunFinished: {
-        int counts[kResourceStateCount] = {};
-        for (const ResourceState state : m_states)
-            ++counts[int(state)];
-        QStringList parts;
-        for (const ResourceState state : {ResourceState::Succeeded, ResourceState::Failed,
-                                          ResourceState::Skipped, ResourceState::Cancelled}) {
-            if (counts[int(state)] > 0)
-                parts.append(QStringLiteral("%1 %2").arg(counts[int(state)]).arg(stateName(state)));
-        }
-        line.level = counts[int(ResourceState::Failed)] > 0 ? LogLevel::Error
-            : counts[int(ResourceState::Skipped)] + counts[int(ResourceState::Cancelled)] > 0 ? LogLevel::Warning
-                                                                                                : LogLevel::Info;
-        line.text = QStringLiteral("run finished after %1").arg(formatDuration(event.timeMs));
-        if (!parts.isEmpty())
-            line.text += QStringLiteral(": ") + parts.join(QStringLiteral(", "));
+    case RunEvent::Kind::RunFinished:
+        describeRunFinished(line, m_states, event.timeMs);
         return line;
-    }
     case RunEvent::Kind::StateChanged:
         break;
     }
-
-    if (r >= 0) {
-        if (std::size_t(r) >= m_states.size())
-            m_states.resize(std::size_t(r) + 1, ResourceState::Pending);
-        m_states[std::size_t(r)] = event.state;
+    if (event.resource >= 0) { // for the summary at the run's end
+        if (std::size_t(event.resource) >= m_states.size())
+            m_states.resize(std::size_t(event.resource) + 1, ResourceState::Pending);
+        m_states[std::size_t(event.resource)] = event.state;
     }
-    const QString &reason = event.text;
-    const auto withReason = [&](const QString &what) {
-        return reason.isEmpty() ? what : what + QStringLiteral(": ") + reason;
-    };
-    switch (event.state) {
-    case ResourceState::Running:
-        line.text = event.attempt > 1 ? QStringLiteral("attempt %1 started").arg(event.attempt) : QStringLiteral("started");
-        return line;
-    case ResourceState::Succeeded:
-        if (event.attempt == 0) // did not run: up to date per the state file
-            line.text = reason.isEmpty() ? QStringLiteral("succeeded") : reason;
-        else
-            line.text = event.attempt > 1 ? QStringLiteral("succeeded on attempt %1").arg(event.attempt)
-                                          : QStringLiteral("succeeded");
-        return line;
-    case ResourceState::RetryWait:
-        // The scheduler's reason tells it all: "attempt 1 of 3 failed: ...; retrying in 1.2s".
-        line.level = LogLevel::Warning;
-        line.text = reason.isEmpty() ? QStringLiteral("attempt %1 failed; retrying").arg(event.attempt) : reason;
-        return line;
-    case ResourceState::Failed:
-        line.level = LogLevel::Error;
-        line.text = withReason(event.attempt > 0 ? QStringLiteral("failed on attempt %1").arg(event.attempt)
-                                                 : QStringLiteral("failed"));
-        return line;
-    case ResourceState::Skipped:
-        line.level = LogLevel::Warning;
-        line.text = withReason(QStringLiteral("skipped"));
-        return line;
-    case ResourceState::Cancelled:
-        line.level = LogLevel::Warning;
-        line.text = withReason(QStringLiteral("cancelled"));
-        return line;
-    case ResourceState::Pending:
-        // Back to pending with a reason is a retry ("retry requested", "resumed by the retry of db").
-        if (reason.isEmpty())
-            return std::nullopt;
-        line.text = reason;
-        return line;
-    case ResourceState::Ready:
-        break; // waiting for a slot is the timeline's story, not the log's
-    }
-    return std::nullopt;
+    if (!describeStateChange(line, event))
+        return std::nullopt;
+    return line;
 }
 
 void LogModel::flush()

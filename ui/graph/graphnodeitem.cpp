@@ -202,34 +202,45 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     const QColor fill = m_runs ? StateStyle::fill(m_state) : muted(StateStyle::fill(m_state));
     const QColor stroke = StateStyle::stroke(m_state);
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-
     if (lod < kTextLevelOfDetail) {
-        painter->setPen(isSelected() ? QPen(kSelectionRing, 3 / lod) : outline(stroke, 1.5, m_runs));
-        painter->setBrush(fill);
-        painter->drawRect(m_rect);
-        if (lod < kGlyphLevelOfDetail)
-            return;
-        // The glyph and, where the box has room for a few letters, the start of the name, both
-        // drawn at a size that stays readable on screen (about 13 and 10 px).
-        const qreal glyph = std::min(m_rect.height() * 0.6, 13 / lod);
-        const QRectF glyphRect(m_rect.left() + kPadding, m_rect.center().y() - glyph / 2, glyph, glyph);
-        if (m_rect.width() * lod < 70) {
-            StateStyle::paintGlyph(painter, QRectF(m_rect.center() - QPointF(glyph, glyph) / 2, QSizeF(glyph, glyph)),
-                                   m_state, stroke);
-            return;
-        }
-        StateStyle::paintGlyph(painter, glyphRect, m_state, stroke);
-        QFont font = nameFont();
-        font.setPixelSize(qRound(10 / lod));
-        painter->setFont(font);
-        painter->setPen(kText);
-        const QRectF text(glyphRect.right() + kGap / 2, m_rect.top(), m_rect.right() - glyphRect.right() - kGap, m_rect.height());
-        painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
-                          QFontMetricsF(font).elidedText(m_name, Qt::ElideRight, text.width()));
+        paintFarOut(painter, lod, fill, stroke);
         return;
     }
-
     painter->setRenderHint(QPainter::Antialiasing);
+    paintBox(painter, fill, stroke);
+    paintMarks(painter);
+    const QRectF detailLine = paintText(painter, stroke);
+    paintProgress(painter, detailLine, stroke);
+}
+
+void GraphNodeItem::paintFarOut(QPainter *painter, qreal lod, const QColor &fill, const QColor &stroke) const
+{
+    painter->setPen(isSelected() ? QPen(kSelectionRing, 3 / lod) : outline(stroke, 1.5, m_runs));
+    painter->setBrush(fill);
+    painter->drawRect(m_rect);
+    if (lod < kGlyphLevelOfDetail)
+        return;
+    // The glyph and, where the box has room for a few letters, the start of the name, both
+    // drawn at a size that stays readable on screen (about 13 and 10 px).
+    const qreal glyph = std::min(m_rect.height() * 0.6, 13 / lod);
+    const QRectF glyphRect(m_rect.left() + kPadding, m_rect.center().y() - glyph / 2, glyph, glyph);
+    if (m_rect.width() * lod < 70) {
+        StateStyle::paintGlyph(painter, QRectF(m_rect.center() - QPointF(glyph, glyph) / 2, QSizeF(glyph, glyph)),
+                               m_state, stroke);
+        return;
+    }
+    StateStyle::paintGlyph(painter, glyphRect, m_state, stroke);
+    QFont font = nameFont();
+    font.setPixelSize(qRound(10 / lod));
+    painter->setFont(font);
+    painter->setPen(kText);
+    const QRectF text(glyphRect.right() + kGap / 2, m_rect.top(), m_rect.right() - glyphRect.right() - kGap, m_rect.height());
+    painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
+                      QFontMetricsF(font).elidedText(m_name, Qt::ElideRight, text.width()));
+}
+
+void GraphNodeItem::paintBox(QPainter *painter, const QColor &fill, const QColor &stroke) const
+{
     if (isSelected()) {
         painter->setPen(QPen(kSelectionRing, 3));
         painter->setBrush(Qt::NoBrush);
@@ -238,6 +249,10 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     painter->setPen(outline(stroke, 1.5, m_runs));
     painter->setBrush(fill);
     painter->drawRoundedRect(m_rect.adjusted(0.75, 0.75, -0.75, -0.75), kRadius, kRadius);
+}
+
+void GraphNodeItem::paintMarks(QPainter *painter) const
+{
     if (m_connectorShown) {
         const QPointF centre(m_rect.center().x(), m_rect.bottom());
         painter->setPen(QPen(kSelectionRing, 1.5));
@@ -267,7 +282,10 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
         painter->setFont(font);
         painter->drawText(tag, Qt::AlignCenter, QStringLiteral("if"));
     }
+}
 
+QRectF GraphNodeItem::paintText(QPainter *painter, const QColor &stroke) const
+{
     const QFont name = nameFont();
     const QFont detail = detailFont();
     const QFontMetricsF nameMetrics(name);
@@ -294,15 +312,22 @@ void GraphNodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     painter->setPen(kSecondaryText);
     painter->drawText(detailLine, Qt::AlignLeft | Qt::AlignVCenter,
                       detailMetrics.elidedText(detailText(m_type, m_attempt, m_runs), Qt::ElideRight, textWidth));
+    return detailLine;
+}
 
+void GraphNodeItem::paintProgress(QPainter *painter, const QRectF &detailLine, const QColor &stroke) const
+{
     // While it runs: how long the attempt has taken against its estimate, as text and as a bar.
     const QString progress = progressText();
     if (progress.isEmpty())
         return;
-    const QRectF progressLine(textLeft, detailLine.bottom() + 2, textWidth, detailMetrics.height());
+    // In the detail line's font and colour, which paintText() leaves set: setting them again would
+    // start a new group in an exported SVG for nothing.
+    const QFontMetricsF detailMetrics(detailFont());
+    const QRectF progressLine(detailLine.left(), detailLine.bottom() + 2, detailLine.width(), detailMetrics.height());
     painter->drawText(progressLine, Qt::AlignRight | Qt::AlignVCenter, progress);
-    const qreal barWidth = textWidth - detailMetrics.horizontalAdvance(progress) - kGap;
-    const QRectF track(textLeft, progressLine.center().y() - kBarHeight / 2, barWidth, kBarHeight);
+    const qreal barWidth = progressLine.width() - detailMetrics.horizontalAdvance(progress) - kGap;
+    const QRectF track(progressLine.left(), progressLine.center().y() - kBarHeight / 2, barWidth, kBarHeight);
     painter->setPen(Qt::NoPen);
     painter->setBrush(QColor(255, 255, 255, 170));
     painter->drawRoundedRect(track, kBarHeight / 2, kBarHeight / 2);

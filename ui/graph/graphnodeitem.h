@@ -2,6 +2,7 @@
 
 #include "engine/run/runevent.h"
 
+#include <QColor>
 #include <QFont>
 #include <QGraphicsItem>
 
@@ -57,6 +58,13 @@ public:
 private:
     static QFont nameFont();
     static QFont detailFont();
+    // The steps of paint(). Far out (below the text's level of detail) a node is only its box,
+    // with the glyph and the start of the name where they still show.
+    void paintFarOut(QPainter *painter, qreal lod, const QColor &fill, const QColor &stroke) const;
+    void paintBox(QPainter *painter, const QColor &fill, const QColor &stroke) const; // and the selection ring
+    void paintMarks(QPainter *painter) const; // on the box's edges: connector, pin, "if" tag
+    QRectF paintText(QPainter *painter, const QColor &stroke) const; // glyph, name, detail; returns the detail line
+    void paintProgress(QPainter *painter, const QRectF &detailLine, const QColor &stroke) const; // below that line
 
     int m_resource;
     QString m_name;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/layout/graphlayout.h"
+#include "ui/graph/nodedragger.h"
 
 #include <QGraphicsView>
 #include <QHash>
@@ -17,7 +18,6 @@ class QTimer;
 namespace fanout {
 
 class GraphEdgeItem;
-class GraphGroupItem;
 class GraphLayouter;
 class GraphNodeItem;
 class GraphScene;
@@ -72,7 +72,7 @@ public:
     QStringList selectedIds() const;
     GraphEdgeItem *selectedEdge() const { return m_selectedEdge; }
     bool isDrawingDependency() const { return m_linkFrom >= 0; }
-    bool isMovingNodes() const { return m_movingNodes; }
+    bool isMovingNodes() const { return m_dragger.isMoving(); }
 
     // Where Edit -> Add Resource puts a new resource's centre, in scene coordinates: to the right
     // of the selected node, further right (then down) until it overlaps no node; without a
@@ -151,7 +151,6 @@ private:
     bool keepPlacement();     // after an edit's layout: false when no node survived
     bool acceptsExecutorType(const QMimeData *mime) const;
     void startMoving();
-    void moveNodesBy(QPointF delta);
     void finishMoving();
     void cancelMoving();
     void onEvents(const QList<RunEvent> &events);
@@ -201,23 +200,11 @@ private:
     QGraphicsLineItem *m_linkLine = nullptr;
     GraphEdgeItem *m_selectedEdge = nullptr;
 
-    // A plain drag that started on a node, while editable.
+    // A plain drag that started on a node, while editable: it moves the nodes once it goes further
+    // than a click.
     int m_pressedNode = -1;
+    NodeDragger m_dragger;
     int m_connector = -1;            // the node whose connector is shown (the mouse is over it)
-    bool m_movingNodes = false;      // it went further than a click
-    QList<int> m_moving;             // the nodes it moves
-    QList<QPointF> m_movingFrom;     // their item positions when it started
-    QList<GraphEdgeItem *> m_movingEdges; // edges with one end moving: routed anew
-    QList<GraphEdgeItem *> m_carriedEdges; // edges with both ends moving: carried along
-    QList<QPointF> m_carriedFrom;
-    struct MovingGroup
-    {
-        GraphGroupItem *item = nullptr;
-        GraphLayout::Cluster cluster;
-        QRectF membersBefore;
-        QList<int> members;
-    };
-    QList<MovingGroup> m_movingGroups;
 
     // The plan shown before the current layout, for an edit's layout not to jump.
     QStringList m_shownIds;                 // by resource index, as built

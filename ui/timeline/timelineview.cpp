@@ -6,53 +6,28 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
+#include "ui/timeline/timelinepainter.h"
 
 #include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QMenu>
 #include <QPainter>
-#include <QPainterPath>
 #include <QScrollBar>
 #include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
 namespace fanout {
 
 namespace {
 
-constexpr int kRowHeight = 20;
-constexpr int kHeaderHeight = 26;
 constexpr int kStripHeight = 76;    // at most; less in a short view, down to kMinStripHeight
 constexpr int kMinStripHeight = 50;
-constexpr int kPlotPadding = 10;  // between the label column and time 0
 constexpr int kRightMargin = 18;
-constexpr int kTickSpacing = 70;  // at least this many pixels between labelled ticks
 constexpr int kTickIntervalMs = 150;
-
-const QColor kChrome(0xf8, 0xf9, 0xfa);      // label column, header
-const QColor kBorder(0xda, 0xdc, 0xe0);
-const QColor kGrid(0xec, 0xed, 0xef);
-const QColor kAlternate(0xfb, 0xfb, 0xfc);
-const QColor kMuted(0x5f, 0x63, 0x68);
-const QColor kNow(0x20, 0x21, 0x24);
-const QColor kLimit(0xc5, 0x22, 0x1f);
-
-ResourceState stateOf(AttemptRecord::Outcome outcome)
-{
-    switch (outcome) {
-    case AttemptRecord::Outcome::Running: return ResourceState::Running;
-    case AttemptRecord::Outcome::Succeeded: return ResourceState::Succeeded;
-    case AttemptRecord::Outcome::Failed:
-    case AttemptRecord::Outcome::TimedOut: return ResourceState::Failed;
-    case AttemptRecord::Outcome::Cancelled: return ResourceState::Cancelled;
-    }
-    return ResourceState::Running;
-}
 
 QString outcomeText(AttemptRecord::Outcome outcome)
 {
@@ -524,6 +499,18 @@ QString TimelineView::tickLabel(qint64 timeMs, qint64 stepMs)
 
 // --- painting helpers, shared with the legend ------------------------------------------------
 
+ResourceState TimelineView::stateOf(AttemptRecord::Outcome outcome)
+{
+    switch (outcome) {
+    case AttemptRecord::Outcome::Running: return ResourceState::Running;
+    case AttemptRecord::Outcome::Succeeded: return ResourceState::Succeeded;
+    case AttemptRecord::Outcome::Failed:
+    case AttemptRecord::Outcome::TimedOut: return ResourceState::Failed;
+    case AttemptRecord::Outcome::Cancelled: return ResourceState::Cancelled;
+    }
+    return ResourceState::Running;
+}
+
 QColor TimelineView::criticalColor()
 {
     return QColor(0x93, 0x34, 0xe6);
@@ -589,368 +576,7 @@ void TimelineView::paintBackoff(QPainter *painter, qreal x1, qreal x2, qreal y)
 void TimelineView::paintEvent(QPaintEvent *)
 {
     QPainter painter(viewport());
-    painter.fillRect(viewport()->rect(), palette().base());
-    const qint64 now = nowMs();
-    const qint64 step = tickStepMs(m_msPerPx, kTickSpacing);
-    const int first = firstVisibleRow();
-    const int last = std::min(m_data.rowCount() - 1,
-                              (verticalScrollBar()->value() + rowsBottom() - rowsTop()) / kRowHeight);
-    if (m_data.hasRun())
-        m_data.criticalPath(now); // refreshes which rows are critical
-
-    painter.save();
-    painter.setClipRect(QRect(m_labelWidth, rowsTop(), viewport()->width() - m_labelWidth, rowsBottom() - rowsTop()));
-    paintRowBackgrounds(painter, first, last);
-    paintCriticalLinks(painter, now); // beneath the bars, which it joins
-    paintBars(painter, now, first, last);
-    painter.restore();
-    painter.save();
-    painter.setClipRect(QRect(0, rowsTop(), m_labelWidth, rowsBottom() - rowsTop()));
-    paintLabels(painter, first, last);
-    painter.restore();
-
-    if (!m_data.hasRun())
-        paintHint(painter);
-    paintHeader(painter, now, step);
-    paintStrip(painter, now);
-    paintNowLine(painter, now);
-}
-
-void TimelineView::paintGrid(QPainter &painter, qint64 step, int top, int bottom)
-{
-    const qint64 firstTick = std::max<qint64>(0, qint64(timeAt(m_labelWidth) / double(step)) * step);
-    const double right = viewport()->width();
-    painter.setPen(QPen(kGrid, 1));
-    for (qint64 t = firstTick;; t += step) {
-        const double x = std::round(xOf(t)) + 0.5;
-        if (x > right)
-            break;
-        if (x >= m_labelWidth)
-            painter.drawLine(QPointF(x, top), QPointF(x, bottom));
-    }
-}
-
-void TimelineView::paintRowBackgrounds(QPainter &painter, int first, int last)
-{
-    const int width = viewport()->width();
-    for (int r = first; r <= last; ++r) {
-        const QRect row = rowRect(r);
-        if (r == m_selected)
-            painter.fillRect(QRect(m_labelWidth, row.top(), width - m_labelWidth, kRowHeight), selectionColor());
-        else if (r % 2 == 1)
-            painter.fillRect(QRect(m_labelWidth, row.top(), width - m_labelWidth, kRowHeight), kAlternate);
-    }
-    paintGrid(painter, tickStepMs(m_msPerPx, kTickSpacing), rowsTop(), rowsBottom());
-}
-
-void TimelineView::paintBars(QPainter &painter, qint64 now, int first, int last)
-{
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.85);
-    painter.setFont(small);
-    for (int r = first; r <= last; ++r) {
-        const QList<AttemptRecord> &attempts = m_data.attempts(r);
-        const bool critical = m_data.isCritical(r);
-        const double middle = rowRect(r).center().y() + 0.5;
-        for (int i = 0; i < attempts.size(); ++i) {
-            const AttemptRecord &record = attempts[i];
-            if (i > 0 && m_data.wasRetried(r, attempts[i - 1].number) && attempts[i - 1].endMs >= 0)
-                paintBackoff(&painter, xOf(attempts[i - 1].endMs), xOf(record.readyMs), middle);
-            const QRect wait = waitRect(r, i);
-            if (wait.isValid())
-                paintWait(&painter, wait);
-            const QRect bar = attemptRect(r, i);
-            paintAttempt(&painter, bar, record.outcome, critical);
-            // Numbering tells retries apart when a resource took more than one attempt.
-            if (attempts.size() > 1 && bar.width() >= 34) {
-                painter.setPen(StateStyle::stroke(stateOf(record.outcome)));
-                painter.drawText(bar.adjusted(4, 0, -16, 0), Qt::AlignVCenter | Qt::AlignLeft,
-                                 QStringLiteral("#%1").arg(record.number));
-            }
-        }
-        // Waiting out a backoff, or for a slot, right now: the mark grows to the "now" line.
-        if (m_data.state(r) == ResourceState::RetryWait && !attempts.isEmpty() && attempts.constLast().endMs >= 0)
-            paintBackoff(&painter, xOf(attempts.constLast().endMs), xOf(now), middle);
-        if (const qint64 since = m_data.readySinceMs(r); since >= 0) {
-            const QRect row = rowRect(r);
-            paintWait(&painter, QRectF(xOf(since), row.top() + 6, std::max(2.0, xOf(now) - xOf(since)), kRowHeight - 12));
-        }
-    }
-    painter.setFont(font());
-}
-
-void TimelineView::paintCriticalLinks(QPainter &painter, qint64 now)
-{
-    if (!m_data.hasRun())
-        return;
-    const QList<int> &path = m_data.criticalPath(now);
-    QColor color = criticalColor();
-    color.setAlpha(170);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(color, 1.5));
-    // Each step of the path: from the end of a dependency down (or up) to when its dependent
-    // became ready.
-    for (int k = 1; k < path.size(); ++k) {
-        const int from = path[k - 1];
-        const int to = path[k];
-        const QList<AttemptRecord> &before = m_data.attempts(from);
-        const QList<AttemptRecord> &after = m_data.attempts(to);
-        if (before.isEmpty() || after.isEmpty())
-            continue;
-        const double x = xOf(before.constLast().endMs >= 0 ? before.constLast().endMs : now);
-        const double y1 = rowRect(from).center().y() + 0.5;
-        const double y2 = rowRect(to).center().y() + 0.5;
-        const double x2 = xOf(after.constFirst().readyMs);
-        if (std::max(y1, y2) < rowsTop() || std::min(y1, y2) > rowsBottom())
-            continue;
-        const double yStart = y1 + (y2 > y1 ? 7 : -7);
-        const double yEnd = y2 + (y2 > y1 ? -7 : 7);
-        painter.drawLine(QPointF(x, yStart), QPointF(x, yEnd));
-        if (x2 > x + 1)
-            painter.drawLine(QPointF(x, yEnd), QPointF(x2, yEnd));
-    }
-}
-
-void TimelineView::paintLabels(QPainter &painter, int first, int last)
-{
-    painter.fillRect(QRect(0, rowsTop(), m_labelWidth, rowsBottom() - rowsTop()), kChrome);
-    const QFont normal = font();
-    QFont bold = normal;
-    bold.setBold(true);
-    for (int r = first; r <= last; ++r) {
-        const QRect row = rowRect(r);
-        const ResourceState state = m_data.state(r);
-        if (r == m_selected)
-            painter.fillRect(QRect(0, row.top(), m_labelWidth, kRowHeight), StateStyle::fill(ResourceState::Ready));
-        if (m_data.isCritical(r))
-            painter.fillRect(QRect(0, row.top() + 1, 4, kRowHeight - 2), criticalColor());
-        StateStyle::paintGlyph(&painter, QRectF(9, row.top() + 4, 12, 12), state, StateStyle::stroke(state));
-        const bool muted = state == ResourceState::Skipped || state == ResourceState::Cancelled;
-        painter.setFont(r == m_selected ? bold : normal);
-        painter.setPen(muted ? kMuted : palette().color(QPalette::Text));
-        const QRect text(27, row.top(), m_labelWidth - 27 - 8, kRowHeight);
-        const QString name = m_deployment.plan().resources[r].displayName();
-        painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
-                         painter.fontMetrics().elidedText(name, Qt::ElideMiddle, text.width()));
-    }
-    painter.setFont(normal);
-    painter.setPen(kBorder);
-    painter.drawLine(m_labelWidth - 1, rowsTop(), m_labelWidth - 1, rowsBottom());
-}
-
-void TimelineView::paintHeader(QPainter &painter, qint64 now, qint64 step)
-{
-    const int width = viewport()->width();
-    painter.fillRect(QRect(0, 0, width, kHeaderHeight), kChrome);
-    painter.setPen(kBorder);
-    painter.drawLine(0, kHeaderHeight - 1, width, kHeaderHeight - 1);
-    painter.drawLine(m_labelWidth - 1, 0, m_labelWidth - 1, kHeaderHeight);
-
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    painter.setFont(small);
-    painter.setPen(kMuted);
-    painter.drawText(QRect(9, 0, m_labelWidth - 18, kHeaderHeight), Qt::AlignVCenter | Qt::AlignLeft,
-                     QStringLiteral("%1 resources").arg(m_data.rowCount()));
-
-    painter.save();
-    painter.setClipRect(QRect(m_labelWidth, 0, width - m_labelWidth, kHeaderHeight));
-    const qint64 firstTick = std::max<qint64>(0, qint64(timeAt(m_labelWidth) / double(step)) * step);
-    const QFontMetrics metrics(small);
-    for (qint64 t = firstTick;; t += step) {
-        const double x = std::round(xOf(t)) + 0.5;
-        if (x > width)
-            break;
-        painter.setPen(kBorder);
-        painter.drawLine(QPointF(x, kHeaderHeight - 6), QPointF(x, kHeaderHeight - 1));
-        const QString label = tickLabel(t, step);
-        const int labelWidth = metrics.horizontalAdvance(label);
-        // Centred on its tick, but never cut by the label column.
-        const double left = std::max<double>(m_labelWidth + 3, x - labelWidth / 2.0);
-        painter.setPen(kMuted);
-        painter.drawText(QRectF(left, 0, labelWidth + 2, kHeaderHeight - 6), Qt::AlignCenter, label);
-    }
-
-    // Where the run is: a tag on the axis above the "now" (or finish) line.
-    if (m_data.hasRun()) {
-        const QString tag = m_deployment.isRunning() ? formatDuration(now)
-                                                  : QStringLiteral("done in %1").arg(formatDuration(now));
-        QFont bold = small;
-        bold.setBold(true);
-        painter.setFont(bold);
-        const int tagWidth = QFontMetrics(bold).horizontalAdvance(tag) + 10;
-        const double x = xOf(now);
-        const QRectF box(std::clamp(x - tagWidth / 2.0, double(m_labelWidth + 1), double(width - tagWidth - 1)), 3,
-                         tagWidth, kHeaderHeight - 8);
-        if (x >= m_labelWidth && x <= width) {
-            painter.setRenderHint(QPainter::Antialiasing);
-            painter.setPen(Qt::NoPen);
-            painter.setBrush(kNow);
-            painter.drawRoundedRect(box, 3, 3);
-            painter.setPen(Qt::white);
-            painter.drawText(box, Qt::AlignCenter, tag);
-        }
-    }
-    painter.restore();
-    painter.setFont(font());
-}
-
-void TimelineView::paintStrip(QPainter &painter, qint64 now)
-{
-    const QRect strip = stripRect();
-    const int width = viewport()->width();
-    painter.fillRect(strip, palette().base());
-    painter.fillRect(QRect(0, strip.top(), m_labelWidth, strip.height()), kChrome);
-    painter.setPen(kBorder);
-    painter.drawLine(0, strip.top(), width, strip.top());
-    painter.drawLine(m_labelWidth - 1, strip.top(), m_labelWidth - 1, strip.bottom());
-    painter.save();
-    painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, width - m_labelWidth, strip.height() - 1));
-    paintGrid(painter, tickStepMs(m_msPerPx, kTickSpacing), strip.top() + 1, strip.bottom());
-    painter.restore();
-
-    const std::vector<TimelineStep> &running = m_data.runningSteps();
-    const std::vector<TimelineStep> &limits = m_data.limitSteps();
-    const int limitNow = limits.empty() ? m_deployment.parallelism() : limits.back().value;
-    const int runningNow = running.empty() ? 0 : running.back().value;
-    const int peak = m_data.maxRunning();
-    const int scale = std::max({1, m_data.maxLimit(), peak, limitNow});
-    const double top = strip.top() + 12;
-    const double base = strip.bottom() - 6;
-    const auto yOf = [&](int value) { return base - (base - top) * value / scale; };
-
-    // The legend of the strip, in its label column, with the values now.
-    QFont small = font();
-    small.setPointSizeF(small.pointSizeF() * 0.9);
-    painter.setFont(small);
-    const QFontMetrics metrics(small);
-    const int line = metrics.height() + 4;
-    const int textTop = strip.top() + 8;
-    painter.fillRect(QRectF(9, textTop + line / 2.0 - 4, 12, 8), StateStyle::fill(ResourceState::Running));
-    painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(QRect(27, textTop, m_labelWidth - 60, line), Qt::AlignVCenter | Qt::AlignLeft,
-                     m_data.hasRun() ? QStringLiteral("Running %1, peak %2").arg(runningNow).arg(peak)
-                                     : QStringLiteral("Running"));
-    painter.setPen(QPen(kLimit, 1.5, Qt::DashLine));
-    painter.drawLine(QPointF(9, textTop + line * 1.5), QPointF(21, textTop + line * 1.5));
-    painter.setPen(palette().color(QPalette::Text));
-    painter.drawText(QRect(27, textTop + line, m_labelWidth - 60, line), Qt::AlignVCenter | Qt::AlignLeft,
-                     QStringLiteral("Limit %1").arg(limitNow));
-    // The scale, at the column's right edge.
-    painter.setPen(kMuted);
-    painter.drawText(QRectF(m_labelWidth - 40, top - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
-                     QString::number(scale));
-    painter.drawText(QRectF(m_labelWidth - 40, base - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
-                     QStringLiteral("0"));
-    painter.setFont(font());
-
-    if (!m_data.hasRun())
-        return;
-    painter.save();
-    painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, width - m_labelWidth, strip.height() - 1));
-    painter.setRenderHint(QPainter::Antialiasing);
-
-    // Steps outside the view are skipped. Steps within one pixel column are merged into their
-    // peak (then the value they end with), so that a slot freed and taken again a millisecond
-    // later does not draw a hairline, and thousands of steps cost at most one point per pixel.
-    const double left = timeAt(m_labelWidth) - m_msPerPx * 2;
-    const double right = timeAt(width) + m_msPerPx * 2;
-    const double startX = std::max(xOf(0), xOf(qint64(left)));
-    auto from = running.begin();
-    int value = 0;
-    for (; from != running.end() && double(from->timeMs) < left; ++from)
-        value = from->value;
-    QPainterPath area(QPointF(startX, base));
-    area.lineTo(startX, yOf(value));
-    int drawn = value; // the level the path is at
-    const auto stepTo = [&](double x, int next) {
-        if (next == drawn)
-            return;
-        area.lineTo(x, yOf(drawn));
-        area.lineTo(x, yOf(next));
-        drawn = next;
-    };
-    std::optional<double> dropAt; // where the path falls back to `value` after a column's peak
-    for (auto s = from; s != running.end() && double(s->timeMs) <= right;) {
-        const double column = std::floor(xOf(s->timeMs));
-        if (dropAt && *dropAt < column)
-            stepTo(*dropAt, value);
-        dropAt.reset();
-        int highest = value;
-        for (; s != running.end() && std::floor(xOf(s->timeMs)) == column; ++s) {
-            highest = std::max(highest, s->value);
-            value = s->value;
-        }
-        stepTo(column, highest);
-        if (value != highest)
-            dropAt = column + 1;
-    }
-    if (dropAt)
-        stepTo(*dropAt, value);
-    const double end = xOf(std::min<qint64>(now, qint64(right)));
-    area.lineTo(end, yOf(drawn));
-    area.lineTo(end, base);
-    area.closeSubpath();
-    QColor fill = StateStyle::fill(ResourceState::Running);
-    fill.setAlpha(200);
-    painter.setPen(QPen(StateStyle::stroke(ResourceState::Running), 1.0));
-    painter.setBrush(fill);
-    painter.drawPath(area);
-
-    // The limit: a dashed step line from the run's start to now.
-    QPainterPath limit;
-    for (std::size_t i = 0; i < limits.size(); ++i) {
-        const double x = xOf(limits[i].timeMs);
-        if (i == 0)
-            limit.moveTo(x, yOf(limits[i].value));
-        else {
-            limit.lineTo(x, yOf(limits[i - 1].value));
-            limit.lineTo(x, yOf(limits[i].value));
-        }
-    }
-    if (!limits.empty())
-        limit.lineTo(std::max(xOf(now), xOf(limits.back().timeMs)), yOf(limits.back().value));
-    painter.setPen(QPen(kLimit, 2.0, Qt::DashLine));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawPath(limit);
-    painter.restore();
-}
-
-void TimelineView::paintNowLine(QPainter &painter, qint64 now)
-{
-    if (!m_data.hasRun())
-        return;
-    const double x = std::round(xOf(now)) + 0.5;
-    if (x < m_labelWidth || x > viewport()->width())
-        return;
-    const bool running = m_deployment.isRunning();
-    painter.setPen(QPen(kNow, running ? 1.5 : 1.0, running ? Qt::SolidLine : Qt::DashLine));
-    painter.drawLine(QPointF(x, kHeaderHeight - 3), QPointF(x, viewport()->height()));
-}
-
-void TimelineView::paintHint(QPainter &painter)
-{
-    const QRect area(m_labelWidth + kPlotPadding, rowsTop(), plotWidth(), rowsBottom() - rowsTop());
-    if (area.height() < 30)
-        return;
-    QFont big = font();
-    big.setPointSizeF(big.pointSizeF() * 1.35);
-    painter.setFont(big);
-    painter.setPen(kMuted);
-    const QString title = m_data.rowCount() == 0 ? QStringLiteral("This plan has no resources")
-                                                 : QStringLiteral("Press Run to start");
-    const int titleHeight = QFontMetrics(big).height();
-    const int y = area.top() + std::min(area.height() / 3, 90);
-    painter.fillRect(QRect(area.left(), y - 6, area.width(), titleHeight + 52), QColor(255, 255, 255, 220));
-    painter.drawText(QRect(area.left(), y, area.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, title);
-    painter.setFont(font());
-    if (m_data.rowCount() > 0) {
-        QString detail = QStringLiteral("Each attempt becomes a bar as it happens: waiting for a slot, running, and how it ended.");
-        if (m_planEstimateMs > 0)
-            detail += QStringLiteral("\nIts longest chain of dependencies is expected to take about %1.").arg(formatDuration(m_planEstimateMs));
-        // Word-wrapped and inset, so that a narrow dock shows all of it rather than its middle.
-        painter.drawText(QRect(area.left() + 8, y + titleHeight + 4, area.width() - 16, 44), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, detail);
-    }
+    TimelinePainter(*this, painter).paint();
 }
 
 // --- input -----------------------------------------------------------------------------------

@@ -90,6 +90,17 @@ protected:
     bool viewportEvent(QEvent *event) override;
 
 private:
+    // Paints the view by its geometry below (xOf, the rows in view, the label column).
+    friend class TimelinePainter;
+
+    // The geometry the view and its painter share.
+    static constexpr int kRowHeight = 20;
+    static constexpr int kHeaderHeight = 26;
+    static constexpr int kPlotPadding = 10; // between the label column and time 0
+    static constexpr int kTickSpacing = 70; // at least this many pixels between labelled ticks
+    // The state whose colours show an attempt that ended so.
+    static ResourceState stateOf(AttemptRecord::Outcome outcome);
+
     void onPlanChanged();
     void onRunStarted();
     void onEventsRecorded(const QList<RunEvent> &events);
@@ -111,15 +122,6 @@ private:
     int plotWidth() const;
     int firstVisibleRow() const;
 
-    void paintRowBackgrounds(QPainter &painter, int first, int last);
-    void paintBars(QPainter &painter, qint64 now, int first, int last);
-    void paintLabels(QPainter &painter, int first, int last);
-    void paintCriticalLinks(QPainter &painter, qint64 now);
-    void paintHeader(QPainter &painter, qint64 now, qint64 step);
-    void paintGrid(QPainter &painter, qint64 step, int top, int bottom);
-    void paintStrip(QPainter &painter, qint64 now);
-    void paintNowLine(QPainter &painter, qint64 now);
-    void paintHint(QPainter &painter);
     QString stripToolTip(const QPoint &pos) const;
     QString rowToolTip(int resource) const;
 

@@ -1,0 +1,88 @@
+#include "ui/graph/graphexporter.h"
+
+#include "ui/graph/graphscene.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QPainter>
+#include <QScopeGuard>
+#include <QSvgGenerator>
+
+#include <algorithm>
+#include <cmath>
+
+namespace fanout {
+
+namespace {
+
+// PNG: twice the on-screen size, unless that makes an image no one can open.
+constexpr qreal kExportScale = 2.0;
+constexpr qreal kMaxExportSide = 16'000;
+constexpr qreal kMaxExportPixels = 120e6;
+
+bool fail(QString *error, const QString &why)
+{
+    if (error)
+        *error = why;
+    return false;
+}
+
+} // namespace
+
+GraphExporter::GraphExporter(GraphScene &scene, const QString &title)
+    : m_scene(scene)
+    , m_title(title)
+{
+}
+
+bool GraphExporter::write(const QString &path, QString *error)
+{
+    if (m_scene.nodeItems().isEmpty())
+        return fail(error, tr("There is no graph to export yet."));
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
+        return fail(error, tr("Choose a file name ending in .png or .svg."));
+
+    const QRectF source = m_scene.contentRect();
+    m_scene.setItemCaching(false);
+    const auto restoreCaching = qScopeGuard([this] { m_scene.setItemCaching(true); });
+    return suffix == QLatin1String("svg") ? writeSvg(path, source, error) : writePng(path, source, error);
+}
+
+bool GraphExporter::writeSvg(const QString &path, const QRectF &source, QString *error)
+{
+    QSvgGenerator svg;
+    svg.setFileName(path);
+    svg.setSize(source.size().toSize());
+    svg.setViewBox(QRectF(QPointF(0, 0), source.size()));
+    svg.setTitle(m_title);
+    svg.setDescription(tr("Dependency graph of %1, drawn by Fanout").arg(m_title));
+    QPainter painter;
+    if (!painter.begin(&svg))
+        return fail(error, tr("Could not write %1.").arg(path));
+    m_scene.render(&painter, QRectF(QPointF(0, 0), source.size()), source);
+    painter.end();
+    if (QFileInfo(path).size() <= 0)
+        return fail(error, tr("Could not write %1.").arg(path));
+    return true;
+}
+
+bool GraphExporter::writePng(const QString &path, const QRectF &source, QString *error)
+{
+    const qreal scale = std::min({kExportScale, kMaxExportSide / std::max(source.width(), source.height()),
+                                  std::sqrt(kMaxExportPixels / (source.width() * source.height()))});
+    QImage image(QSize(int(std::ceil(source.width() * scale)), int(std::ceil(source.height() * scale))),
+                 QImage::Format_ARGB32_Premultiplied);
+    if (image.isNull())
+        return fail(error, tr("The graph is too large to export as an image; export it as SVG instead."));
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+    m_scene.render(&painter, QRectF(image.rect()), source);
+    painter.end();
+    if (!image.save(path, "PNG"))
+        return fail(error, tr("Could not write %1.").arg(path));
+    return true;
+}
+
+} // namespace fanout

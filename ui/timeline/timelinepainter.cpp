@@ -1,0 +1,436 @@
+#include "ui/timeline/timelinepainter.h"
+
+#include "engine/run/deployment.h"
+#include "engine/support/duration.h"
+#include "models/run/statestyle.h"
+#include "ui/timeline/timelineview.h"
+
+#include <QPainter>
+#include <QPainterPath>
+#include <QScrollBar>
+
+#include <algorithm>
+#include <cmath>
+
+namespace fanout {
+
+namespace {
+
+const QColor kChrome(0xf8, 0xf9, 0xfa);      // label column, header
+const QColor kBorder(0xda, 0xdc, 0xe0);
+const QColor kGrid(0xec, 0xed, 0xef);
+const QColor kAlternate(0xfb, 0xfb, 0xfc);
+const QColor kMuted(0x5f, 0x63, 0x68);
+const QColor kNow(0x20, 0x21, 0x24);
+const QColor kLimit(0xc5, 0x22, 0x1f);
+
+} // namespace
+
+TimelinePainter::TimelinePainter(const TimelineView &view, QPainter &painter)
+    : m_view(view)
+    , m_data(view.m_data)
+    , m_painter(painter)
+    , m_now(view.nowMs())
+    , m_labelWidth(view.m_labelWidth)
+{
+}
+
+void TimelinePainter::paint()
+{
+    m_painter.fillRect(m_view.viewport()->rect(), m_view.palette().base());
+    const qint64 step = TimelineView::tickStepMs(m_view.m_msPerPx, TimelineView::kTickSpacing);
+    const int first = m_view.firstVisibleRow();
+    const int rowsHeight = m_view.rowsBottom() - m_view.rowsTop();
+    const int last = std::min(m_data.rowCount() - 1, (m_view.verticalScrollBar()->value() + rowsHeight) / TimelineView::kRowHeight);
+    if (m_data.hasRun())
+        m_data.criticalPath(m_now); // refreshes which rows are critical
+
+    m_painter.save();
+    m_painter.setClipRect(m_view.plotRect());
+    paintRowBackgrounds(first, last);
+    paintCriticalLinks(); // beneath the bars, which it joins
+    paintBars(first, last);
+    m_painter.restore();
+    m_painter.save();
+    m_painter.setClipRect(QRect(0, m_view.rowsTop(), m_labelWidth, m_view.rowsBottom() - m_view.rowsTop()));
+    paintLabels(first, last);
+    m_painter.restore();
+
+    if (!m_data.hasRun())
+        paintHint();
+    paintHeader(step);
+    paintStrip();
+    paintNowLine();
+}
+
+void TimelinePainter::paintGrid(qint64 step, int top, int bottom)
+{
+    const qint64 firstTick = std::max<qint64>(0, qint64(m_view.timeAt(m_labelWidth) / double(step)) * step);
+    const double right = m_view.viewport()->width();
+    m_painter.setPen(QPen(kGrid, 1));
+    for (qint64 t = firstTick;; t += step) {
+        const double x = std::round(m_view.xOf(t)) + 0.5;
+        if (x > right)
+            break;
+        if (x >= m_labelWidth)
+            m_painter.drawLine(QPointF(x, top), QPointF(x, bottom));
+    }
+}
+
+void TimelinePainter::paintRowBackgrounds(int first, int last)
+{
+    const int width = m_view.viewport()->width();
+    for (int r = first; r <= last; ++r) {
+        const QRect row = m_view.rowRect(r);
+        const QRect band(m_labelWidth, row.top(), width - m_labelWidth, TimelineView::kRowHeight);
+        if (r == m_view.m_selected)
+            m_painter.fillRect(band, TimelineView::selectionColor());
+        else if (r % 2 == 1)
+            m_painter.fillRect(band, kAlternate);
+    }
+    paintGrid(TimelineView::tickStepMs(m_view.m_msPerPx, TimelineView::kTickSpacing), m_view.rowsTop(),
+              m_view.rowsBottom());
+}
+
+void TimelinePainter::paintBars(int first, int last)
+{
+    QFont small = m_view.font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_painter.setFont(small);
+    for (int r = first; r <= last; ++r) {
+        const QList<AttemptRecord> &attempts = m_data.attempts(r);
+        const bool critical = m_data.isCritical(r);
+        const double middle = m_view.rowRect(r).center().y() + 0.5;
+        for (int i = 0; i < attempts.size(); ++i) {
+            const AttemptRecord &record = attempts[i];
+            if (i > 0 && m_data.wasRetried(r, attempts[i - 1].number) && attempts[i - 1].endMs >= 0)
+                TimelineView::paintBackoff(&m_painter, m_view.xOf(attempts[i - 1].endMs), m_view.xOf(record.readyMs),
+                                           middle);
+            const QRect wait = m_view.waitRect(r, i);
+            if (wait.isValid())
+                TimelineView::paintWait(&m_painter, wait);
+            const QRect bar = m_view.attemptRect(r, i);
+            TimelineView::paintAttempt(&m_painter, bar, record.outcome, critical);
+            // Numbering tells retries apart when a resource took more than one attempt.
+            if (attempts.size() > 1 && bar.width() >= 34) {
+                m_painter.setPen(StateStyle::stroke(TimelineView::stateOf(record.outcome)));
+                m_painter.drawText(bar.adjusted(4, 0, -16, 0), Qt::AlignVCenter | Qt::AlignLeft,
+                                   QStringLiteral("#%1").arg(record.number));
+            }
+        }
+        // Waiting out a backoff, or for a slot, right now: the mark grows to the "now" line.
+        if (m_data.state(r) == ResourceState::RetryWait && !attempts.isEmpty() && attempts.constLast().endMs >= 0)
+            TimelineView::paintBackoff(&m_painter, m_view.xOf(attempts.constLast().endMs), m_view.xOf(m_now), middle);
+        if (const qint64 since = m_data.readySinceMs(r); since >= 0) {
+            const QRect row = m_view.rowRect(r);
+            TimelineView::paintWait(&m_painter, QRectF(m_view.xOf(since), row.top() + 6,
+                                                       std::max(2.0, m_view.xOf(m_now) - m_view.xOf(since)),
+                                                       TimelineView::kRowHeight - 12));
+        }
+    }
+    m_painter.setFont(m_view.font());
+}
+
+void TimelinePainter::paintCriticalLinks()
+{
+    if (!m_data.hasRun())
+        return;
+    const QList<int> &path = m_data.criticalPath(m_now);
+    QColor color = TimelineView::criticalColor();
+    color.setAlpha(170);
+    m_painter.setRenderHint(QPainter::Antialiasing);
+    m_painter.setPen(QPen(color, 1.5));
+    // Each step of the path: from the end of a dependency down (or up) to when its dependent
+    // became ready.
+    for (int k = 1; k < path.size(); ++k) {
+        const int from = path[k - 1];
+        const int to = path[k];
+        const QList<AttemptRecord> &before = m_data.attempts(from);
+        const QList<AttemptRecord> &after = m_data.attempts(to);
+        if (before.isEmpty() || after.isEmpty())
+            continue;
+        const double x = m_view.xOf(before.constLast().endMs >= 0 ? before.constLast().endMs : m_now);
+        const double y1 = m_view.rowRect(from).center().y() + 0.5;
+        const double y2 = m_view.rowRect(to).center().y() + 0.5;
+        const double x2 = m_view.xOf(after.constFirst().readyMs);
+        if (std::max(y1, y2) < m_view.rowsTop() || std::min(y1, y2) > m_view.rowsBottom())
+            continue;
+        const double yStart = y1 + (y2 > y1 ? 7 : -7);
+        const double yEnd = y2 + (y2 > y1 ? -7 : 7);
+        m_painter.drawLine(QPointF(x, yStart), QPointF(x, yEnd));
+        if (x2 > x + 1)
+            m_painter.drawLine(QPointF(x, yEnd), QPointF(x2, yEnd));
+    }
+}
+
+void TimelinePainter::paintLabels(int first, int last)
+{
+    m_painter.fillRect(QRect(0, m_view.rowsTop(), m_labelWidth, m_view.rowsBottom() - m_view.rowsTop()), kChrome);
+    const QFont normal = m_view.font();
+    QFont bold = normal;
+    bold.setBold(true);
+    for (int r = first; r <= last; ++r) {
+        const QRect row = m_view.rowRect(r);
+        const ResourceState state = m_data.state(r);
+        if (r == m_view.m_selected)
+            m_painter.fillRect(QRect(0, row.top(), m_labelWidth, TimelineView::kRowHeight),
+                               StateStyle::fill(ResourceState::Ready));
+        if (m_data.isCritical(r))
+            m_painter.fillRect(QRect(0, row.top() + 1, 4, TimelineView::kRowHeight - 2), TimelineView::criticalColor());
+        StateStyle::paintGlyph(&m_painter, QRectF(9, row.top() + 4, 12, 12), state, StateStyle::stroke(state));
+        const bool muted = state == ResourceState::Skipped || state == ResourceState::Cancelled;
+        m_painter.setFont(r == m_view.m_selected ? bold : normal);
+        m_painter.setPen(muted ? kMuted : m_view.palette().color(QPalette::Text));
+        const QRect text(27, row.top(), m_labelWidth - 27 - 8, TimelineView::kRowHeight);
+        const QString name = m_view.m_deployment.plan().resources[r].displayName();
+        m_painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+                           m_painter.fontMetrics().elidedText(name, Qt::ElideMiddle, text.width()));
+    }
+    m_painter.setFont(normal);
+    m_painter.setPen(kBorder);
+    m_painter.drawLine(m_labelWidth - 1, m_view.rowsTop(), m_labelWidth - 1, m_view.rowsBottom());
+}
+
+void TimelinePainter::paintHeader(qint64 step)
+{
+    const int width = m_view.viewport()->width();
+    m_painter.fillRect(QRect(0, 0, width, TimelineView::kHeaderHeight), kChrome);
+    m_painter.setPen(kBorder);
+    m_painter.drawLine(0, TimelineView::kHeaderHeight - 1, width, TimelineView::kHeaderHeight - 1);
+    m_painter.drawLine(m_labelWidth - 1, 0, m_labelWidth - 1, TimelineView::kHeaderHeight);
+
+    QFont small = m_view.font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_painter.setFont(small);
+    m_painter.setPen(kMuted);
+    m_painter.drawText(QRect(9, 0, m_labelWidth - 18, TimelineView::kHeaderHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                       QStringLiteral("%1 resources").arg(m_data.rowCount()));
+
+    m_painter.save();
+    m_painter.setClipRect(QRect(m_labelWidth, 0, width - m_labelWidth, TimelineView::kHeaderHeight));
+    const qint64 firstTick = std::max<qint64>(0, qint64(m_view.timeAt(m_labelWidth) / double(step)) * step);
+    const QFontMetrics metrics(small);
+    for (qint64 t = firstTick;; t += step) {
+        const double x = std::round(m_view.xOf(t)) + 0.5;
+        if (x > width)
+            break;
+        m_painter.setPen(kBorder);
+        m_painter.drawLine(QPointF(x, TimelineView::kHeaderHeight - 6), QPointF(x, TimelineView::kHeaderHeight - 1));
+        const QString label = TimelineView::tickLabel(t, step);
+        const int labelWidth = metrics.horizontalAdvance(label);
+        // Centred on its tick, but never cut by the label column.
+        const double left = std::max<double>(m_labelWidth + 3, x - labelWidth / 2.0);
+        m_painter.setPen(kMuted);
+        m_painter.drawText(QRectF(left, 0, labelWidth + 2, TimelineView::kHeaderHeight - 6), Qt::AlignCenter, label);
+    }
+
+    // Where the run is: a tag on the axis above the "now" (or finish) line.
+    if (m_data.hasRun()) {
+        const QString tag = m_view.m_deployment.isRunning() ? formatDuration(m_now)
+                                                  : QStringLiteral("done in %1").arg(formatDuration(m_now));
+        QFont bold = small;
+        bold.setBold(true);
+        m_painter.setFont(bold);
+        const int tagWidth = QFontMetrics(bold).horizontalAdvance(tag) + 10;
+        const double x = m_view.xOf(m_now);
+        const QRectF box(std::clamp(x - tagWidth / 2.0, double(m_labelWidth + 1), double(width - tagWidth - 1)), 3,
+                         tagWidth, TimelineView::kHeaderHeight - 8);
+        if (x >= m_labelWidth && x <= width) {
+            m_painter.setRenderHint(QPainter::Antialiasing);
+            m_painter.setPen(Qt::NoPen);
+            m_painter.setBrush(kNow);
+            m_painter.drawRoundedRect(box, 3, 3);
+            m_painter.setPen(Qt::white);
+            m_painter.drawText(box, Qt::AlignCenter, tag);
+        }
+    }
+    m_painter.restore();
+    m_painter.setFont(m_view.font());
+}
+
+void TimelinePainter::paintStrip()
+{
+    const QRect strip = m_view.stripRect();
+    paintStripFrame(strip);
+    const std::vector<TimelineStep> &limits = m_data.limitSteps();
+    const int limitNow = limits.empty() ? m_view.m_deployment.parallelism() : limits.back().value;
+    StripScale scale;
+    scale.top = strip.top() + 12;
+    scale.base = strip.bottom() - 6;
+    scale.max = std::max({1, m_data.maxLimit(), m_data.maxRunning(), limitNow});
+    paintStripLegend(strip, scale, limitNow);
+    if (!m_data.hasRun())
+        return;
+    m_painter.save();
+    m_painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, m_view.viewport()->width() - m_labelWidth, strip.height() - 1));
+    m_painter.setRenderHint(QPainter::Antialiasing);
+    paintRunning(scale);
+    paintLimit(scale);
+    m_painter.restore();
+}
+
+double TimelinePainter::StripScale::yOf(int value) const
+{
+    return base - (base - top) * value / max;
+}
+
+void TimelinePainter::paintStripFrame(const QRect &strip)
+{
+    const int width = m_view.viewport()->width();
+    m_painter.fillRect(strip, m_view.palette().base());
+    m_painter.fillRect(QRect(0, strip.top(), m_labelWidth, strip.height()), kChrome);
+    m_painter.setPen(kBorder);
+    m_painter.drawLine(0, strip.top(), width, strip.top());
+    m_painter.drawLine(m_labelWidth - 1, strip.top(), m_labelWidth - 1, strip.bottom());
+    m_painter.save();
+    m_painter.setClipRect(QRect(m_labelWidth, strip.top() + 1, width - m_labelWidth, strip.height() - 1));
+    paintGrid(TimelineView::tickStepMs(m_view.m_msPerPx, TimelineView::kTickSpacing), strip.top() + 1, strip.bottom());
+    m_painter.restore();
+}
+
+void TimelinePainter::paintStripLegend(const QRect &strip, const StripScale &scale, int limitNow)
+{
+    const std::vector<TimelineStep> &running = m_data.runningSteps();
+    const int runningNow = running.empty() ? 0 : running.back().value;
+    QFont small = m_view.font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    m_painter.setFont(small);
+    const QFontMetrics metrics(small);
+    const int line = metrics.height() + 4;
+    const int textTop = strip.top() + 8;
+    m_painter.fillRect(QRectF(9, textTop + line / 2.0 - 4, 12, 8), StateStyle::fill(ResourceState::Running));
+    m_painter.setPen(m_view.palette().color(QPalette::Text));
+    m_painter.drawText(QRect(27, textTop, m_labelWidth - 60, line), Qt::AlignVCenter | Qt::AlignLeft,
+                       m_data.hasRun() ? QStringLiteral("Running %1, peak %2").arg(runningNow).arg(m_data.maxRunning())
+                                       : QStringLiteral("Running"));
+    m_painter.setPen(QPen(kLimit, 1.5, Qt::DashLine));
+    m_painter.drawLine(QPointF(9, textTop + line * 1.5), QPointF(21, textTop + line * 1.5));
+    m_painter.setPen(m_view.palette().color(QPalette::Text));
+    m_painter.drawText(QRect(27, textTop + line, m_labelWidth - 60, line), Qt::AlignVCenter | Qt::AlignLeft,
+                       QStringLiteral("Limit %1").arg(limitNow));
+    // The scale, at the column's right edge.
+    m_painter.setPen(kMuted);
+    m_painter.drawText(QRectF(m_labelWidth - 40, scale.top - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
+                       QString::number(scale.max));
+    m_painter.drawText(QRectF(m_labelWidth - 40, scale.base - line / 2.0, 34, line), Qt::AlignRight | Qt::AlignVCenter,
+                       QStringLiteral("0"));
+    m_painter.setFont(m_view.font());
+}
+
+void TimelinePainter::paintRunning(const StripScale &scale)
+{
+    // Steps outside the view are skipped. Steps within one pixel column are merged into their
+    // peak (then the value they end with), so that a slot freed and taken again a millisecond
+    // later does not draw a hairline, and thousands of steps cost at most one point per pixel.
+    const std::vector<TimelineStep> &running = m_data.runningSteps();
+    const double left = m_view.timeAt(m_labelWidth) - m_view.m_msPerPx * 2;
+    const double right = m_view.timeAt(m_view.viewport()->width()) + m_view.m_msPerPx * 2;
+    const double startX = std::max(m_view.xOf(0), m_view.xOf(qint64(left)));
+    auto from = running.begin();
+    int value = 0;
+    for (; from != running.end() && double(from->timeMs) < left; ++from)
+        value = from->value;
+    QPainterPath area(QPointF(startX, scale.base));
+    area.lineTo(startX, scale.yOf(value));
+    int drawn = value; // the level the path is at
+    const auto stepTo = [&](double x, int next) {
+        if (next == drawn)
+            return;
+        area.lineTo(x, scale.yOf(drawn));
+        area.lineTo(x, scale.yOf(next));
+        drawn = next;
+    };
+    // After a column's peak the path falls back to `value`, at `dropAt`. (Not a std::optional: GCC 12
+    // warns that one may be used uninitialized once this loop is in a function of its own.)
+    bool dropping = false;
+    double dropAt = 0;
+    for (auto s = from; s != running.end() && double(s->timeMs) <= right;) {
+        const double column = std::floor(m_view.xOf(s->timeMs));
+        if (dropping && dropAt < column)
+            stepTo(dropAt, value);
+        dropping = false;
+        int highest = value;
+        for (; s != running.end() && std::floor(m_view.xOf(s->timeMs)) == column; ++s) {
+            highest = std::max(highest, s->value);
+            value = s->value;
+        }
+        stepTo(column, highest);
+        if (value != highest) {
+            dropping = true;
+            dropAt = column + 1;
+        }
+    }
+    if (dropping)
+        stepTo(dropAt, value);
+    const double end = m_view.xOf(std::min<qint64>(m_now, qint64(right)));
+    area.lineTo(end, scale.yOf(drawn));
+    area.lineTo(end, scale.base);
+    area.closeSubpath();
+    QColor fill = StateStyle::fill(ResourceState::Running);
+    fill.setAlpha(200);
+    m_painter.setPen(QPen(StateStyle::stroke(ResourceState::Running), 1.0));
+    m_painter.setBrush(fill);
+    m_painter.drawPath(area);
+}
+
+void TimelinePainter::paintLimit(const StripScale &scale)
+{
+    // A dashed step line from the run's start to now.
+    const std::vector<TimelineStep> &limits = m_data.limitSteps();
+    QPainterPath limit;
+    for (std::size_t i = 0; i < limits.size(); ++i) {
+        const double x = m_view.xOf(limits[i].timeMs);
+        if (i == 0)
+            limit.moveTo(x, scale.yOf(limits[i].value));
+        else {
+            limit.lineTo(x, scale.yOf(limits[i - 1].value));
+            limit.lineTo(x, scale.yOf(limits[i].value));
+        }
+    }
+    if (!limits.empty())
+        limit.lineTo(std::max(m_view.xOf(m_now), m_view.xOf(limits.back().timeMs)), scale.yOf(limits.back().value));
+    m_painter.setPen(QPen(kLimit, 2.0, Qt::DashLine));
+    m_painter.setBrush(Qt::NoBrush);
+    m_painter.drawPath(limit);
+}
+
+void TimelinePainter::paintNowLine()
+{
+    if (!m_data.hasRun())
+        return;
+    const double x = std::round(m_view.xOf(m_now)) + 0.5;
+    if (x < m_labelWidth || x > m_view.viewport()->width())
+        return;
+    const bool running = m_view.m_deployment.isRunning();
+    m_painter.setPen(QPen(kNow, running ? 1.5 : 1.0, running ? Qt::SolidLine : Qt::DashLine));
+    m_painter.drawLine(QPointF(x, TimelineView::kHeaderHeight - 3), QPointF(x, m_view.viewport()->height()));
+}
+
+void TimelinePainter::paintHint()
+{
+    const QRect area(m_labelWidth + TimelineView::kPlotPadding, m_view.rowsTop(), m_view.plotWidth(),
+                     m_view.rowsBottom() - m_view.rowsTop());
+    if (area.height() < 30)
+        return;
+    QFont big = m_view.font();
+    big.setPointSizeF(big.pointSizeF() * 1.35);
+    m_painter.setFont(big);
+    m_painter.setPen(kMuted);
+    const QString title = m_data.rowCount() == 0 ? QStringLiteral("This plan has no resources")
+                                                 : QStringLiteral("Press Run to start");
+    const int titleHeight = QFontMetrics(big).height();
+    const int y = area.top() + std::min(area.height() / 3, 90);
+    m_painter.fillRect(QRect(area.left(), y - 6, area.width(), titleHeight + 52), QColor(255, 255, 255, 220));
+    m_painter.drawText(QRect(area.left(), y, area.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, title);
+    m_painter.setFont(m_view.font());
+    if (m_data.rowCount() > 0) {
+        QString detail = QStringLiteral("Each attempt becomes a bar as it happens: waiting for a slot, running, and how it ended.");
+        if (m_view.m_planEstimateMs > 0)
+            detail += QStringLiteral("\nIts longest chain of dependencies is expected to take about %1.")
+                          .arg(formatDuration(m_view.m_planEstimateMs));
+        // Word-wrapped and inset, so that a narrow dock shows all of it rather than its middle.
+        m_painter.drawText(QRect(area.left() + 8, y + titleHeight + 4, area.width() - 16, 44), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, detail);
+    }
+}
+
+} // namespace fanout
