@@ -1,7 +1,9 @@
-// The architecture, checked: which folder of the code may include which (docs/architecture.md).
-// The link graph keeps the layers apart (the engine links no Gui or Widgets, the models no
-// Widgets); this keeps the rooms inside a layer from growing cycles, such as plan/ and executors/
-// including each other, and keeps every include written by its path from the repository root.
+// The architecture, checked (docs/architecture.md): which folder of the code may include which, and
+// that the code stays in pieces a reader can hold. The link graph keeps the layers apart (the
+// engine links no Gui or Widgets, the models no Widgets); this keeps the rooms inside a layer from
+// growing cycles, such as plan/ and executors/ including each other, keeps every include written
+// by its path from the repository root, and no production file over 800 lines or function over
+// 120 (a function that long is several steps that want names).
 
 #include <QDirIterator>
 #include <QFile>
@@ -65,6 +67,9 @@ QHash<QString, QSet<QString>> allowedIncludes()
     return allowed;
 }
 
+constexpr int kMaxFileLines = 800;
+constexpr int kMaxFunctionLines = 120;
+
 struct Include
 {
     QString file; // relative to the repository root
@@ -78,36 +83,86 @@ QString roomOf(const QString &path)
     return slash < 0 ? QString() : path.left(slash);
 }
 
-// Every #include "..." of the production code.
-QList<Include> productionIncludes()
+// Every production source file (relative to the repository root) and its lines.
+QList<QPair<QString, QStringList>> productionFiles()
 {
-    static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s+\"([^\"]+)\""));
     const QString root = QStringLiteral(FANOUT_SOURCE_DIR);
-    QList<Include> includes;
+    QList<QPair<QString, QStringList>> files;
     for (const QString &layer : {QStringLiteral("engine"), QStringLiteral("models"), QStringLiteral("ui"), QStringLiteral("app")}) {
         QDirIterator it(root + QLatin1Char('/') + layer, {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
                         QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = it.next();
             QFile file(path);
-            if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-                continue;
-            const QString relative = path.mid(root.size() + 1);
-            int number = 0;
-            while (!file.atEnd()) {
-                const QString text = QString::fromUtf8(file.readLine());
-                ++number;
-                if (const auto m = include.match(text); m.hasMatch())
-                    includes.append({relative, number, m.captured(1)});
-            }
+            if (file.open(QIODevice::ReadOnly | QIODevice::Text))
+                files.append({path.mid(root.size() + 1), QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'))});
+        }
+    }
+    return files;
+}
+
+// Every #include "..." of the production code.
+QList<Include> productionIncludes()
+{
+    static const QRegularExpression include(QStringLiteral("^\\s*#\\s*include\\s+\"([^\"]+)\""));
+    QList<Include> includes;
+    for (const auto &[file, lines] : productionFiles()) {
+        for (int i = 0; i < lines.size(); ++i) {
+            if (const auto m = include.match(lines[i]); m.hasMatch())
+                includes.append({file, i + 1, m.captured(1)});
         }
     }
     return includes;
 }
 
+struct Function
+{
+    QString file;
+    int line = 0; // of its opening brace
+    int length = 0;
+    QString signature;
+};
+
+// The functions of a file, as the code is written (Qt's style, which the project follows): a body
+// opens with a "{" alone on its line, at the indentation of its signature, and closes with a "}"
+// at the same indentation. Bodies of classes, structs, namespaces and enums are not functions; a
+// lambda written as a block belongs to the function it is in.
+QList<Function> functionsOf(const QString &file, const QStringList &lines)
+{
+    static const QRegularExpression opening(QStringLiteral("^(\\s*)\\{$"));
+    static const QRegularExpression closing(QStringLiteral("^(\\s*)\\}"));
+    static const QRegularExpression type(QStringLiteral("^(template.*)?(class|struct|namespace|enum|union)\\b"));
+    QList<Function> functions;
+    QHash<int, Function> open; // by indentation
+    for (int i = 0; i < lines.size(); ++i) {
+        if (const auto m = opening.match(lines[i]); m.hasMatch()) {
+            const QString indent = m.captured(1);
+            int k = i - 1;
+            while (k > 0 && lines[k].trimmed().isEmpty())
+                --k;
+            // A signature may take several lines: back to the one that starts it.
+            while (k > 0 && (lines[k].startsWith(indent + QLatin1Char(' ')) || lines[k].trimmed().startsWith(QLatin1Char(':'))
+                             || lines[k].trimmed().startsWith(QLatin1Char(','))))
+                --k;
+            const QString signature = lines[k].trimmed();
+            const bool isFunction = !type.match(signature).hasMatch() && !signature.endsWith(QLatin1Char('='));
+            open.insert(int(indent.size()), {file, isFunction ? i + 1 : -1, 0, signature});
+            continue;
+        }
+        if (const auto m = closing.match(lines[i]); m.hasMatch() && open.contains(int(m.captured(1).size()))) {
+            Function function = open.take(int(m.captured(1).size()));
+            if (function.line < 0)
+                continue;
+            function.length = i + 2 - function.line;
+            functions.append(function);
+        }
+    }
+    return functions;
+}
+
 } // namespace
 
-class tst_Layering : public QObject
+class tst_Architecture : public QObject
 {
     Q_OBJECT
 
@@ -116,10 +171,12 @@ private slots:
     void includesAreByPath();
     void roomsIncludeOnlyWhatIsBelowThem();
     void everyRoomIsKnown();
+    void filesStaySmall();
+    void functionsStayShort();
 };
 
 // A check that finds nothing to check passes for the wrong reason.
-void tst_Layering::findsTheCode()
+void tst_Architecture::findsTheCode()
 {
     const QList<Include> includes = productionIncludes();
     QVERIFY2(includes.size() > 300, qPrintable(QString::number(includes.size())));
@@ -130,7 +187,7 @@ void tst_Layering::findsTheCode()
              qPrintable(QStringList(rooms.begin(), rooms.end()).join(QLatin1Char(' '))));
 }
 
-void tst_Layering::includesAreByPath()
+void tst_Architecture::includesAreByPath()
 {
     const QString root = QStringLiteral(FANOUT_SOURCE_DIR);
     QStringList wrong;
@@ -142,7 +199,7 @@ void tst_Layering::includesAreByPath()
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong.join(QLatin1Char('\n'))));
 }
 
-void tst_Layering::roomsIncludeOnlyWhatIsBelowThem()
+void tst_Architecture::roomsIncludeOnlyWhatIsBelowThem()
 {
     const QHash<QString, QSet<QString>> allowed = allowedIncludes();
     QStringList wrong;
@@ -156,7 +213,7 @@ void tst_Layering::roomsIncludeOnlyWhatIsBelowThem()
 }
 
 // A new folder is placed in the architecture, not left out of the check.
-void tst_Layering::everyRoomIsKnown()
+void tst_Architecture::everyRoomIsKnown()
 {
     const QHash<QString, QSet<QString>> allowed = allowedIncludes();
     QSet<QString> unknown;
@@ -167,5 +224,30 @@ void tst_Layering::everyRoomIsKnown()
     QVERIFY2(unknown.isEmpty(), qPrintable(QStringList(unknown.begin(), unknown.end()).join(QLatin1Char(' '))));
 }
 
-QTEST_GUILESS_MAIN(tst_Layering)
-#include "tst_layering.moc"
+void tst_Architecture::filesStaySmall()
+{
+    QStringList large;
+    for (const auto &[file, lines] : productionFiles()) {
+        if (lines.size() > kMaxFileLines)
+            large.append(QStringLiteral("%1: %2 lines").arg(file).arg(lines.size()));
+    }
+    QVERIFY2(large.isEmpty(), qPrintable(large.join(QLatin1Char('\n'))));
+}
+
+void tst_Architecture::functionsStayShort()
+{
+    int found = 0;
+    QStringList longer;
+    for (const auto &[file, lines] : productionFiles()) {
+        for (const Function &function : functionsOf(file, lines)) {
+            ++found;
+            if (function.length > kMaxFunctionLines)
+                longer.append(QStringLiteral("%1:%2: %3 lines: %4").arg(function.file).arg(function.line).arg(function.length).arg(function.signature));
+        }
+    }
+    QVERIFY2(found > 1000, qPrintable(QString::number(found))); // it finds the functions there are
+    QVERIFY2(longer.isEmpty(), qPrintable(longer.join(QLatin1Char('\n'))));
+}
+
+QTEST_GUILESS_MAIN(tst_Architecture)
+#include "tst_architecture.moc"
