@@ -1,5 +1,6 @@
 // The Graph pane: one node per resource, live states, the shared selection, the context menu's
 // retry, zoom keys and export, driven through the real widgets (offscreen).
+#include "guitest.h"
 #include "engine/executors/executorregistry.h"
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphgroupitem.h"
@@ -356,13 +357,13 @@ void tst_graphview::exportPngAndSvg()
 {
     QString error;
     QTemporaryDir dir;
-    QVERIFY(!m_pane->exportTo(dir.filePath(QStringLiteral("none.png")), &error)); // nothing laid out yet
+    error = m_pane->exportTo(dir.filePath(QStringLiteral("none.png"))).error(); // nothing laid out yet
     QVERIFY(!error.isEmpty());
 
     showDemo();
     m_workspace->selection().select(m_demo.indexOf(QStringLiteral("db")));
     const QString png = dir.filePath(QStringLiteral("graph.png"));
-    QVERIFY2(m_pane->exportTo(png, &error), qPrintable(error));
+    QVERIFY_EXPECTED(m_pane->exportTo(png));
     const QImage image(png);
     QVERIFY(!image.isNull());
     const QSizeF scene = m_pane->view()->sceneRect().size();
@@ -370,7 +371,7 @@ void tst_graphview::exportPngAndSvg()
     QVERIFY(image.height() >= scene.height() * 2 - 2);
 
     const QString svg = dir.filePath(QStringLiteral("graph.svg"));
-    QVERIFY2(m_pane->exportTo(svg, &error), qPrintable(error));
+    QVERIFY_EXPECTED(m_pane->exportTo(svg));
     QSvgRenderer renderer(svg);
     QVERIFY(renderer.isValid());
     QVERIFY(renderer.defaultSize().width() > 0);
@@ -380,7 +381,7 @@ void tst_graphview::exportPngAndSvg()
     QVERIFY(text.contains("PostgreSQL")); // text stays text, not a bitmap
     QVERIFY(!text.contains("<image"));
 
-    QVERIFY(!m_pane->exportTo(dir.filePath(QStringLiteral("graph.txt")), &error));
+    error = m_pane->exportTo(dir.filePath(QStringLiteral("graph.txt"))).error();
     QVERIFY(error.contains(QStringLiteral(".svg")));
 }
 

@@ -20,13 +20,6 @@ constexpr qreal kExportScale = 2.0;
 constexpr qreal kMaxExportSide = 16'000;
 constexpr qreal kMaxExportPixels = 120e6;
 
-bool fail(QString *error, const QString &why)
-{
-    if (error)
-        *error = why;
-    return false;
-}
-
 } // namespace
 
 GraphExporter::GraphExporter(GraphScene &scene, const QString &title)
@@ -35,21 +28,21 @@ GraphExporter::GraphExporter(GraphScene &scene, const QString &title)
 {
 }
 
-bool GraphExporter::write(const QString &path, QString *error)
+Expected<void> GraphExporter::write(const QString &path)
 {
     if (m_scene.nodeItems().isEmpty())
-        return fail(error, tr("There is no graph to export yet."));
+        return unexpected(tr("There is no graph to export yet."));
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
-        return fail(error, tr("Choose a file name ending in .png or .svg."));
+        return unexpected(tr("Choose a file name ending in .png or .svg."));
 
     const QRectF source = m_scene.contentRect();
     m_scene.setItemCaching(false);
     const auto restoreCaching = qScopeGuard([this] { m_scene.setItemCaching(true); });
-    return suffix == QLatin1String("svg") ? writeSvg(path, source, error) : writePng(path, source, error);
+    return suffix == QLatin1String("svg") ? writeSvg(path, source) : writePng(path, source);
 }
 
-bool GraphExporter::writeSvg(const QString &path, const QRectF &source, QString *error)
+Expected<void> GraphExporter::writeSvg(const QString &path, const QRectF &source)
 {
     QSvgGenerator svg;
     svg.setFileName(path);
@@ -59,30 +52,30 @@ bool GraphExporter::writeSvg(const QString &path, const QRectF &source, QString 
     svg.setDescription(tr("Dependency graph of %1, drawn by Fanout").arg(m_title));
     QPainter painter;
     if (!painter.begin(&svg))
-        return fail(error, tr("Could not write %1.").arg(path));
+        return unexpected(tr("Could not write %1.").arg(path));
     m_scene.render(&painter, QRectF(QPointF(0, 0), source.size()), source);
     painter.end();
     if (QFileInfo(path).size() <= 0)
-        return fail(error, tr("Could not write %1.").arg(path));
-    return true;
+        return unexpected(tr("Could not write %1.").arg(path));
+    return {};
 }
 
-bool GraphExporter::writePng(const QString &path, const QRectF &source, QString *error)
+Expected<void> GraphExporter::writePng(const QString &path, const QRectF &source)
 {
     const qreal scale = std::min({kExportScale, kMaxExportSide / std::max(source.width(), source.height()),
                                   std::sqrt(kMaxExportPixels / (source.width() * source.height()))});
     QImage image(QSize(int(std::ceil(source.width() * scale)), int(std::ceil(source.height() * scale))),
                  QImage::Format_ARGB32_Premultiplied);
     if (image.isNull())
-        return fail(error, tr("The graph is too large to export as an image; export it as SVG instead."));
+        return unexpected(tr("The graph is too large to export as an image; export it as SVG instead."));
     image.fill(Qt::white);
     QPainter painter(&image);
     painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
     m_scene.render(&painter, QRectF(image.rect()), source);
     painter.end();
     if (!image.save(path, "PNG"))
-        return fail(error, tr("Could not write %1.").arg(path));
-    return true;
+        return unexpected(tr("Could not write %1.").arg(path));
+    return {};
 }
 
 } // namespace fanout

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/expected.h"
+
 #include <QCoreApplication>
 #include <QRectF>
 #include <QString>
@@ -21,11 +23,11 @@ public:
 
     // The format is chosen by the file name's extension, .png or .svg. On failure returns false
     // and says why in `error`.
-    bool write(const QString &path, QString *error = nullptr);
+    Expected<void> write(const QString &path);
 
 private:
-    bool writeSvg(const QString &path, const QRectF &source, QString *error);
-    bool writePng(const QString &path, const QRectF &source, QString *error);
+    Expected<void> writeSvg(const QString &path, const QRectF &source);
+    Expected<void> writePng(const QString &path, const QRectF &source);
 
     GraphScene &m_scene;
     QString m_title;

@@ -122,30 +122,21 @@ int GraphPane::find(const QString &text)
     return -1;
 }
 
-bool GraphPane::exportTo(const QString &path, QString *error)
+Expected<void> GraphPane::exportTo(const QString &path)
 {
     // Text formats come from the plan, as `fanout graph` writes them; images from the view.
     const QString suffix = QFileInfo(path).suffix().toLower();
     const bool dot = suffix == QLatin1String("dot") || suffix == QLatin1String("gv");
     const bool mermaid = suffix == QLatin1String("mmd") || suffix == QLatin1String("mermaid");
     if (!dot && !mermaid) {
-        if (suffix != QLatin1String("png") && suffix != QLatin1String("svg")) {
-            if (error)
-                *error = tr("Choose a file name ending in .svg, .png, .dot or .mmd.");
-            return false;
-        }
-        return m_view->exportTo(path, error);
+        if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
+            return unexpected(tr("Choose a file name ending in .svg, .png, .dot or .mmd."));
+        return m_view->exportTo(path);
     }
-    if (m_deployment.resourceCount() == 0) {
-        if (error)
-            *error = tr("There is no graph to export.");
-        return false;
-    }
+    if (m_deployment.resourceCount() == 0)
+        return unexpected(tr("There is no graph to export."));
     const QString text = dot ? GraphWriter::toDot(m_deployment.plan()) : GraphWriter::toMermaid(m_deployment.plan());
-    const Expected<void> written = AtomicFile::write(path, text.toUtf8());
-    if (!written && error)
-        *error = written.error();
-    return bool(written);
+    return AtomicFile::write(path, text.toUtf8());
 }
 
 void GraphPane::setEditable(bool editable)
@@ -212,9 +203,8 @@ void GraphPane::exportWithDialog()
         static const QStringList suffixes = {QStringLiteral(".svg"), QStringLiteral(".png"), QStringLiteral(".dot"), QStringLiteral(".mmd")};
         path += suffixes.value(std::max<qsizetype>(0, filters.indexOf(filter)));
     }
-    QString error;
-    if (!exportTo(path, &error))
-        QMessageBox::warning(this, tr("Cannot export the graph"), tr("%1: %2").arg(path, error));
+    if (const Expected<void> exported = exportTo(path); !exported)
+        QMessageBox::warning(this, tr("Cannot export the graph"), tr("%1: %2").arg(path, exported.error()));
 }
 
 void GraphPane::keyPressEvent(QKeyEvent *event)

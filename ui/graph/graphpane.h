@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/expected.h"
+
 #include <QHash>
 #include <QPointF>
 #include <QStringList>
@@ -42,8 +44,8 @@ public:
     int find(const QString &text);
 
     // Writes the graph in the format the extension names: .svg and .png as drawn (GraphView::exportTo),
-    // .dot/.gv and .mmd as GraphWriter writes the plan. False and why in `error` when it cannot.
-    bool exportTo(const QString &path, QString *error = nullptr);
+    // .dot/.gv and .mmd as GraphWriter writes the plan; or why it cannot.
+    Expected<void> exportTo(const QString &path);
 
 public slots:
     void fitToWindow();

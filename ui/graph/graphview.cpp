@@ -514,9 +514,9 @@ void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
     painter->restore();
 }
 
-bool GraphView::exportTo(const QString &path, QString *error)
+Expected<void> GraphView::exportTo(const QString &path)
 {
-    return GraphExporter(*m_scene, m_deployment.plan().name).write(path, error);
+    return GraphExporter(*m_scene, m_deployment.plan().name).write(path);
 }
 
 } // namespace fanout

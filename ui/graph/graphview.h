@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/expected.h"
+
 #include "engine/layout/graphlayout.h"
 #include "ui/graph/nodedragger.h"
 
@@ -97,7 +99,7 @@ public:
 
     // Writes the graph as shown, as PNG (twice the on-screen size, for sharp text) or SVG, chosen by
     // the file name's extension. On failure returns false and says why in `error`.
-    bool exportTo(const QString &path, QString *error = nullptr);
+    Expected<void> exportTo(const QString &path);
 
     static constexpr qreal kMinZoom = 0.05;
     static constexpr qreal kMaxZoom = 4.0;

@@ -158,14 +158,11 @@ void LogPane::updateResourceColumn()
     m_view->viewport()->update();
 }
 
-bool LogPane::saveTo(const QString &path, QString *error) const
+Expected<void> LogPane::saveTo(const QString &path) const
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly))
+        return unexpected(file.errorString());
     QByteArray chunk;
     const int rows = m_filter->rowCount();
     for (int row = 0; row < rows; ++row) {
@@ -177,12 +174,9 @@ bool LogPane::saveTo(const QString &path, QString *error) const
             chunk.clear();
         }
     }
-    if (!file.commit()) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
-    return true;
+    if (!file.commit())
+        return unexpected(file.errorString());
+    return {};
 }
 
 QString LogPane::suggestedFileName() const
@@ -208,9 +202,8 @@ void LogPane::save()
                                                       tr("Log files (*.log *.txt);;All files (*)"));
     if (path.isEmpty())
         return;
-    QString error;
-    if (!saveTo(path, &error))
-        QMessageBox::warning(this, tr("Save Log"), tr("Could not save the log to %1: %2").arg(QDir::toNativeSeparators(path), error));
+    if (const Expected<void> saved = saveTo(path); !saved)
+        QMessageBox::warning(this, tr("Save Log"), tr("Could not save the log to %1: %2").arg(QDir::toNativeSeparators(path), saved.error()));
 }
 
 void LogPane::showContextMenu(const QPoint &pos)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/expected.h"
+
 #include "models/logs/logfiltermodel.h"
 
 #include <QWidget>
@@ -41,7 +43,7 @@ public:
     void setFollowing(bool follow);
 
     // Writes the lines the filter shows, as Copy writes them, to `path` (UTF-8, one per line).
-    bool saveTo(const QString &path, QString *error = nullptr) const;
+    Expected<void> saveTo(const QString &path) const;
     QString countText() const; // "1,204 lines", "12 of 1,204 lines"
 
 public slots:

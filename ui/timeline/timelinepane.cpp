@@ -163,24 +163,19 @@ QImage TimelinePane::renderImage(int width) const
     return image;
 }
 
-bool TimelinePane::exportTo(const QString &path, QString *error) const
+Expected<void> TimelinePane::exportTo(const QString &path) const
 {
-    const auto fail = [error](const QString &why) {
-        if (error)
-            *error = why;
-        return false;
-    };
     if (QFileInfo(path).suffix().toLower() != QLatin1String("png"))
-        return fail(tr("Choose a file name ending in .png."));
+        return unexpected(tr("Choose a file name ending in .png."));
     if (m_deployment.resourceCount() == 0)
-        return fail(tr("There is no plan to draw."));
+        return unexpected(tr("There is no plan to draw."));
     const QImage image = renderImage();
     if (image.isNull())
-        return fail(tr("The timeline is too large to draw as an image."));
+        return unexpected(tr("The timeline is too large to draw as an image."));
     QImageWriter writer(path, "png");
     if (!writer.write(image))
-        return fail(writer.errorString());
-    return true;
+        return unexpected(writer.errorString());
+    return {};
 }
 
 } // namespace fanout

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/expected.h"
+
 #include <QWidget>
 
 class QAction;
@@ -32,7 +34,7 @@ public:
     // own, so that how the one on screen is scrolled or zoomed does not matter.
     QImage renderImage(int width = 1600) const;
     // Writes renderImage() as PNG; false and why in `error` when it cannot.
-    bool exportTo(const QString &path, QString *error = nullptr) const;
+    Expected<void> exportTo(const QString &path) const;
 
 public slots:
     void fit();

@@ -338,18 +338,12 @@ void FileController::saveAs()
 
 Expected<void> FileController::exportGraph(const QString &path)
 {
-    QString error;
-    if (!m_graph.exportTo(path, &error))
-        return unexpected(error);
-    return {};
+    return m_graph.exportTo(path);
 }
 
 Expected<void> FileController::exportTimeline(const QString &path)
 {
-    QString error;
-    if (!m_timeline.exportTo(path, &error))
-        return unexpected(error);
-    return {};
+    return m_timeline.exportTo(path);
 }
 
 void FileController::exportTimelineWithDialog()
