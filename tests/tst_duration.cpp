@@ -44,9 +44,8 @@ void tst_Duration::parse()
 {
     QFETCH(QString, json);
     QFETCH(qint64, ms);
-    QString error;
-    const auto parsed = parseDuration(nlohmann::ordered_json::parse(json.toStdString()), &error);
-    QVERIFY2(parsed.has_value(), qPrintable(error));
+    const Expected<qint64> parsed = parseDuration(nlohmann::ordered_json::parse(json.toStdString()));
+    QVERIFY2(parsed, qPrintable(parsed.error()));
     QCOMPARE(*parsed, ms);
 }
 
@@ -73,9 +72,9 @@ void tst_Duration::rejects()
     QFETCH(QString, json);
     QFETCH(QString, expected);
     QFETCH(bool, showsFormat);
-    QString error;
-    const auto parsed = parseDuration(nlohmann::ordered_json::parse(json.toStdString()), &error);
-    QVERIFY(!parsed.has_value());
+    const Expected<qint64> parsed = parseDuration(nlohmann::ordered_json::parse(json.toStdString()));
+    QVERIFY(!parsed);
+    const QString error = parsed.error();
     QVERIFY2(error.contains(expected), qPrintable(error));
     QCOMPARE(error.contains(QStringLiteral("write it as \"250ms\"")), showsFormat);
 }

@@ -196,7 +196,8 @@ void Tst_planimporter::builtInMappingEstimatesByType()
     // CloudFormation alike, and families and the catch-all cover the rest.
     auto estimate = [&](const QString &type) {
         const ExecutorMapping::Rule &rule = none.ruleFor(type, QStringLiteral("x"));
-        return parseDuration(rule.fields["estimate"]).value_or(-1);
+        const Expected<qint64> parsed = parseDuration(rule.fields["estimate"]);
+        return parsed ? *parsed : -1;
     };
     QCOMPARE(estimate(QStringLiteral("aws_db_instance")), 480'000);
     QCOMPARE(estimate(QStringLiteral("AWS::RDS::DBInstance")), 480'000);

@@ -107,11 +107,9 @@ void tst_References::problemsAreReported()
 
 void tst_References::substitutes()
 {
-    const auto lookup = [](const Reference &reference, QString *error) -> std::optional<QString> {
-        if (reference.name == QLatin1String("missing")) {
-            *error = QStringLiteral("no such thing");
-            return std::nullopt;
-        }
+    const auto lookup = [](const Reference &reference) -> Expected<QString> {
+        if (reference.name == QLatin1String("missing"))
+            return unexpected(QStringLiteral("no such thing"));
         return reference.name.toUpper();
     };
     QStringList errors;

@@ -740,11 +740,10 @@ CommandExecutor::Spec CommandExecutor::readSpec(const json &params, const QStrin
 
     spec.graceMs = kDefaultGraceMs;
     if (const auto it = params.find("grace"); it != params.end()) {
-        QString error;
-        if (const auto grace = parseDuration(*it, &error))
+        if (const Expected<qint64> grace = parseDuration(*it))
             spec.graceMs = *grace;
         else
-            report(jsonMemberPath(path, QStringLiteral("grace")), error);
+            report(jsonMemberPath(path, QStringLiteral("grace")), grace.error());
     }
     return spec;
 }

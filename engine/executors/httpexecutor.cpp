@@ -277,11 +277,10 @@ HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpEx
         wait.headers = readHeaders(*it, field("headers"), report);
     if (const auto it = value.find("interval"); it != value.end()) {
         if (!(it->is_string() && hasReference(text(*it)))) {
-            QString error;
-            if (const auto ms = parseDuration(*it, &error); ms && *ms > 0)
+            if (const Expected<qint64> ms = parseDuration(*it); ms && *ms > 0)
                 wait.intervalMs = *ms;
             else
-                report(field("interval"), ms ? QStringLiteral("must be more than 0, such as \"2s\"") : error);
+                report(field("interval"), ms ? QStringLiteral("must be more than 0, such as \"2s\"") : ms.error());
         }
     }
     if (const auto it = value.find("until"); it != value.end())

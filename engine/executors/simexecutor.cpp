@@ -173,9 +173,13 @@ void readDuration(const json &value, SimExecutor::Spec &spec, const Report &repo
     if (value.is_array()) {
         std::optional<qint64> low, high;
         if (value.size() == 2) {
-            low = parseDuration(value[0], &error);
-            if (low)
-                high = parseDuration(value[1], &error);
+            const Expected<qint64> first = parseDuration(value[0]);
+            const Expected<qint64> second = first ? parseDuration(value[1]) : first;
+            if (first && second) {
+                low = *first;
+                high = *second;
+            }
+            error = first ? second.error() : first.error();
         } else {
             error = QStringLiteral("a duration range is written [min, max], for example [\"20s\", \"40s\"]");
         }
@@ -185,8 +189,10 @@ void readDuration(const json &value, SimExecutor::Spec &spec, const Report &repo
             spec.minDurationMs = *low;
             spec.maxDurationMs = *high;
         }
-    } else if (const auto fixed = parseDuration(value, &error)) {
+    } else if (const Expected<qint64> fixed = parseDuration(value)) {
         spec.minDurationMs = spec.maxDurationMs = *fixed;
+    } else {
+        error = fixed.error();
     }
     if (!error.isEmpty())
         report("duration", error);

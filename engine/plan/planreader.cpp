@@ -420,11 +420,12 @@ private:
 
     std::optional<qint64> duration(const json &value, const QString &path)
     {
-        QString problem;
-        const auto ms = parseDuration(value, &problem);
-        if (!ms)
-            error(path, problem);
-        return ms;
+        const Expected<qint64> ms = parseDuration(value);
+        if (!ms) {
+            error(path, ms.error());
+            return std::nullopt;
+        }
+        return *ms;
     }
 
     void warnUnknown(const json &object, const QString &path, const QStringList &known, const QString &what)

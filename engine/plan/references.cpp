@@ -125,11 +125,10 @@ QString References::substitute(const QString &text, const Lookup &lookup, QStrin
                 errors->append(problem);
                 return;
             }
-            QString error;
-            if (const auto value = lookup(*reference, &error))
+            if (const Expected<QString> value = lookup(*reference))
                 result += *value;
             else
-                errors->append(error);
+                errors->append(value.error());
         });
     return result;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/expected.h"
+
 #include <QString>
 #include <QStringList>
 
@@ -35,9 +37,9 @@ public:
     using Visitor = std::function<void(const QString &path, const Reference *reference, const QString &problem)>;
     static void find(const nlohmann::ordered_json &value, const QString &path, const Visitor &visit);
 
-    // What a reference stands for; nullopt with *error set when it cannot be resolved. Returning the
-    // reference's own text leaves it in place (as for ${self.outputs.KEY} before it is known).
-    using Lookup = std::function<std::optional<QString>(const Reference &reference, QString *error)>;
+    // What a reference stands for, or why it cannot be resolved. Returning the reference's own text
+    // leaves it in place (as for ${self.outputs.KEY} before it is known).
+    using Lookup = std::function<Expected<QString>(const Reference &reference)>;
     // `value` with every reference substituted; every problem is appended to `errors`.
     static nlohmann::ordered_json substitute(const nlohmann::ordered_json &value, const Lookup &lookup, QStringList *errors);
     static QString substitute(const QString &text, const Lookup &lookup, QStringList *errors);

@@ -489,36 +489,29 @@ void Scheduler::startAttempt(int r)
 nlohmann::ordered_json Scheduler::resolveParams(int r, QStringList *errors)
 {
     const Resource &resource = m_plan->resources[r];
-    const auto lookup = [&](const Reference &reference, QString *error) -> std::optional<QString> {
+    const auto lookup = [&](const Reference &reference) -> Expected<QString> {
         switch (reference.kind) {
         case Reference::Kind::Output: {
             const int from = m_plan->indexOf(reference.resource);
-            if (from < 0) {
-                *error = QStringLiteral("%1: no resource has the id \"%2\"").arg(reference.text, reference.resource);
-                return std::nullopt;
-            }
+            if (from < 0)
+                return unexpected(QStringLiteral("%1: no resource has the id \"%2\"").arg(reference.text, reference.resource));
             const QMap<QString, QString> &outputs = m_status[from].outputs;
             if (const auto it = outputs.constFind(reference.name); it != outputs.cend())
                 return *it;
-            *error = QStringLiteral("%1: \"%2\" has no output \"%3\" (%4)")
-                         .arg(reference.text, reference.resource, reference.name,
-                              outputs.isEmpty() ? QStringLiteral("it has none") : QStringLiteral("it has: ") + outputs.keys().join(QStringLiteral(", ")));
-            return std::nullopt;
+            return unexpected(QStringLiteral("%1: \"%2\" has no output \"%3\" (%4)")
+                                  .arg(reference.text, reference.resource, reference.name,
+                                       outputs.isEmpty() ? QStringLiteral("it has none") : QStringLiteral("it has: ") + outputs.keys().join(QStringLiteral(", "))));
         }
         case Reference::Kind::Variable: {
             const int v = m_plan->variableIndex(reference.name);
-            if (v < 0) {
-                *error = QStringLiteral("%1: the plan has no variable \"%2\"").arg(reference.text, reference.name);
-                return std::nullopt;
-            }
+            if (v < 0)
+                return unexpected(QStringLiteral("%1: the plan has no variable \"%2\"").arg(reference.text, reference.name));
             return m_plan->variables[v].value;
         }
         case Reference::Kind::Environment: {
             const QByteArray name = reference.name.toLocal8Bit();
-            if (!qEnvironmentVariableIsSet(name.constData())) {
-                *error = QStringLiteral("%1: the environment variable %2 is not set").arg(reference.text, reference.name);
-                return std::nullopt;
-            }
+            if (!qEnvironmentVariableIsSet(name.constData()))
+                return unexpected(QStringLiteral("%1: the environment variable %2 is not set").arg(reference.text, reference.name));
             // What comes from the environment is often a credential: it never shows.
             const QString value = qEnvironmentVariable(name.constData());
             addSecret(value);
@@ -527,7 +520,7 @@ nlohmann::ordered_json Scheduler::resolveParams(int r, QStringList *errors)
         case Reference::Kind::SelfOutput:
             return reference.text; // the executor fills it in once it knows its outputs
         }
-        return std::nullopt;
+        Q_UNREACHABLE();
     };
     return References::substitute(resource.params, lookup, errors);
 }

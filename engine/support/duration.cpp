@@ -16,31 +16,23 @@ QString formatHelp()
     return QStringLiteral("write it as \"250ms\", \"30s\", \"5m\", \"1h\", \"1m30s\" or a number of seconds");
 }
 
-std::optional<qint64> fromMs(double ms, const QString &shown, QString *error)
+Expected<qint64> fromMs(double ms, const QString &shown)
 {
-    if (!std::isfinite(ms) || ms < 0) {
-        if (error)
-            *error = QStringLiteral("duration %1 must not be negative").arg(shown);
-        return std::nullopt;
-    }
-    if (ms > kMaxMs) {
-        if (error)
-            *error = QStringLiteral("duration %1 is longer than a year").arg(shown);
-        return std::nullopt;
-    }
+    if (!std::isfinite(ms) || ms < 0)
+        return unexpected(QStringLiteral("duration %1 must not be negative").arg(shown));
+    if (ms > kMaxMs)
+        return unexpected(QStringLiteral("duration %1 is longer than a year").arg(shown));
     return qint64(std::llround(ms));
 }
 
 } // namespace
 
-std::optional<qint64> parseDuration(const QString &text, QString *error)
+Expected<qint64> parseDuration(const QString &text)
 {
     const QString shown = QLatin1Char('"') + text + QLatin1Char('"');
     const QString s = text.trimmed();
-    auto fail = [&](const QString &why) -> std::optional<qint64> {
-        if (error)
-            *error = QStringLiteral("bad duration %1: %2; %3").arg(shown, why, formatHelp());
-        return std::nullopt;
+    auto fail = [&](const QString &why) -> Expected<qint64> {
+        return unexpected(QStringLiteral("bad duration %1: %2; %3").arg(shown, why, formatHelp()));
     };
     if (s.isEmpty())
         return fail(QStringLiteral("it is empty"));
@@ -48,7 +40,7 @@ std::optional<qint64> parseDuration(const QString &text, QString *error)
     bool plainNumber = false;
     const double seconds = s.toDouble(&plainNumber);
     if (plainNumber)
-        return fromMs(seconds * 1000.0, shown, error);
+        return fromMs(seconds * 1000.0, shown);
 
     double totalMs = 0;
     qsizetype i = 0;
@@ -97,21 +89,19 @@ std::optional<qint64> parseDuration(const QString &text, QString *error)
         if (totalMs > kMaxMs)
             break;
     }
-    return fromMs(totalMs, shown, error);
+    return fromMs(totalMs, shown);
 }
 
-std::optional<qint64> parseDuration(const nlohmann::ordered_json &value, QString *error)
+Expected<qint64> parseDuration(const nlohmann::ordered_json &value)
 {
     if (value.is_number()) {
         const double seconds = value.get<double>();
-        return fromMs(seconds * 1000.0, QString::fromStdString(value.dump()), error);
+        return fromMs(seconds * 1000.0, QString::fromStdString(value.dump()));
     }
     if (value.is_string())
-        return parseDuration(QString::fromStdString(value.get<std::string>()), error);
-    if (error)
-        *error = QStringLiteral("a duration must be a string or a number of seconds, not %1; %2")
-                     .arg(QString::fromLatin1(value.type_name()), formatHelp());
-    return std::nullopt;
+        return parseDuration(QString::fromStdString(value.get<std::string>()));
+    return unexpected(QStringLiteral("a duration must be a string or a number of seconds, not %1; %2")
+                          .arg(QString::fromLatin1(value.type_name()), formatHelp()));
 }
 
 QString formatDuration(qint64 ms)

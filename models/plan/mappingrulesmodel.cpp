@@ -189,9 +189,8 @@ void MappingRulesModel::check(Row &row) const
             return flag(ParametersColumn, tr("\"%1\" has a column of its own; take it out of the parameters").arg(QLatin1String(own)));
     }
     if (!row.estimate.isEmpty()) {
-        QString why;
-        if (!parseDuration(row.estimate, &why))
-            return flag(EstimateColumn, why);
+        if (const Expected<qint64> estimate = parseDuration(row.estimate); !estimate)
+            return flag(EstimateColumn, estimate.error());
     }
     json executorParameters = parameters;
     for (const QString &common : kCommonFields)
