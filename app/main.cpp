@@ -1,9 +1,9 @@
-#include "engine/support/closestmatch.h"
 #include "app/console.h"
 #include "app/destroycommand.h"
 #include "app/guicommand.h"
 #include "app/plancommands.h"
 #include "app/runcommand.h"
+#include "engine/support/closestmatch.h"
 
 #include <QCoreApplication>
 

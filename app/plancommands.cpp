@@ -1,12 +1,12 @@
 #include "app/plancommands.h"
 
 #include "app/console.h"
-#include "engine/executors/executorregistry.h"
-#include "engine/plan/graphwriter.h"
-#include "engine/support/atomicfile.h"
-#include "engine/import/planimporter.h"
 #include "app/planargument.h"
 #include "app/runcommand.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/import/planimporter.h"
+#include "engine/plan/graphwriter.h"
+#include "engine/support/atomicfile.h"
 
 #include <QCommandLineParser>
 #include <QFile>

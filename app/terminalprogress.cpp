@@ -1,7 +1,7 @@
 #include "app/terminalprogress.h"
 
-#include "engine/support/duration.h"
 #include "engine/run/scheduler.h"
+#include "engine/support/duration.h"
 
 #include <algorithm>
 

@@ -1,21 +1,21 @@
 // The dashboard as a user drives it: open the demo, run it, find what failed, retry it with the
 // same controls a user clicks, and see the run carry on. Runs offscreen.
-#include "guitest.h"
+#include "engine/run/deployment.h"
 #include "engine/state/deploymentstate.h"
+#include "guitest.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
+#include "models/run/resourcefiltermodel.h"
+#include "models/run/resourcetablemodel.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
 #include "ui/logs/logpanes.h"
+#include "ui/panes/resourcespane.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
-#include "models/run/resourcefiltermodel.h"
-#include "ui/panes/resourcespane.h"
-#include "models/run/resourcetablemodel.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

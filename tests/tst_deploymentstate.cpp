@@ -1,11 +1,11 @@
 #include "engine/executors/attempt.h"
-#include "engine/state/deploymentstate.h"
-#include "engine/run/staterecorder.h"
-#include "engine/state/destroyplan.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/executors/simexecutor.h"
 #include "engine/plan/planvalidator.h"
 #include "engine/run/scheduler.h"
-#include "engine/executors/simexecutor.h"
+#include "engine/run/staterecorder.h"
+#include "engine/state/deploymentstate.h"
+#include "engine/state/destroyplan.h"
 
 #include <QDir>
 #include <QFile>

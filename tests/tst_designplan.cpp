@@ -3,25 +3,25 @@
 // refused, properties typed into the Inspector (an invalid one flagged), undo and redo from the
 // keyboard, a node dragged into place, Save; then the file opened again in a second window must
 // hold exactly what the first one built. Runs offscreen.
-#include "guitest.h"
 #include "engine/executors/executorregistry.h"
-#include "ui/inspector/fieldlist.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/deployment.h"
+#include "guitest.h"
+#include "models/plan/plandocument.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
+#include "ui/inspector/fieldlist.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/resourceform.h"
+#include "ui/panes/validationpane.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
-#include "ui/window/runactions.h"
-#include "models/plan/plandocument.h"
-#include "engine/plan/planreader.h"
-#include "ui/inspector/resourceform.h"
 #include "ui/window/resourcepalette.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
-#include "ui/panes/validationpane.h"
+#include "ui/window/runactions.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,5 +1,5 @@
-#include "engine/run/dispatcher.h"
 #include "engine/plan/plan.h"
+#include "engine/run/dispatcher.h"
 
 #include <QTest>
 

@@ -2,16 +2,16 @@
 // are deleted with Delete, Ctrl+click and Ctrl+drag select several nodes; nothing is asked while
 // the graph is not editable. Driven through the real view's viewport (offscreen).
 #include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/deployment.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
-#include "engine/plan/planreader.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 
 #include <QLabel>
 #include <QMenu>

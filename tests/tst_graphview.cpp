@@ -1,17 +1,17 @@
 // The Graph pane: one node per resource, live states, the shared selection, the context menu's
 // retry, zoom keys and export, driven through the real widgets (offscreen).
-#include "guitest.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/deployment.h"
+#include "guitest.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
-#include "engine/plan/planreader.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 
 #include <QImage>
 #include <QLineF>

@@ -3,24 +3,24 @@
 // marked, map its resources to an executor in the mapping dialog, run it, save it as a plan that
 // reopens the same, and export the graph and the timeline, also headless from the command line.
 // Runs offscreen.
+#include "engine/import/planimporter.h"
+#include "engine/run/deployment.h"
 #include "guitest.h"
+#include "models/plan/mappingrulesmodel.h"
+#include "models/plan/plandocument.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
+#include "ui/dialogs/mappingdialog.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/panes/resourcespane.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
-#include "ui/dialogs/mappingdialog.h"
-#include "models/plan/mappingrulesmodel.h"
-#include "engine/import/planimporter.h"
-#include "ui/panes/resourcespane.h"
-#include "engine/run/deployment.h"
-#include "models/plan/plandocument.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -4,22 +4,22 @@
 // applied, the Problems panel can focus any field, and a running resource is locked. The form and
 // the palette are built from the executors' descriptions: a made-up executor gets its own section.
 // Offscreen.
-#include "guitest.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/executors/simexecutor.h"
+#include "engine/run/deployment.h"
 #include "engine/support/jsonlocator.h"
+#include "guitest.h"
+#include "models/plan/plandocument.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/inspector/fieldlist.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/resourceform.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
-#include "ui/window/runactions.h"
-#include "models/plan/plandocument.h"
-#include "ui/inspector/resourceform.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 #include "ui/window/resourcepalette.h"
+#include "ui/window/runactions.h"
 
 #include <QAction>
 #include <QApplication>

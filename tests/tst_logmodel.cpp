@@ -1,16 +1,16 @@
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+#include "engine/run/deployment.h"
 #include "guitest.h"
 #include "models/logs/ansitext.h"
-#include "engine/executors/executorregistry.h"
-#include "ui/logs/logdelegate.h"
 #include "models/logs/logfiltermodel.h"
 #include "models/logs/logmodel.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
+#include "ui/logs/logdelegate.h"
 #include "ui/logs/logpane.h"
 #include "ui/logs/logpanes.h"
 #include "ui/logs/logview.h"
-#include "engine/plan/planreader.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -1,21 +1,21 @@
 // Designing a plan: every edit of the plan document is one undoable step that undoes exactly, edits
 // that would break the plan (a cycle, a taken id) are refused with the reason, and the window's Edit
 // menu, New Plan, Save As and the mapping dialog go through the same undo stack. Runs offscreen.
-#include "guitest.h"
-#include "engine/state/deploymentstate.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/plan/plangraph.h"
+#include "engine/run/deployment.h"
+#include "engine/state/deploymentstate.h"
+#include "guitest.h"
+#include "models/plan/plandocument.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
+#include "ui/dialogs/mappingdialog.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
-#include "ui/dialogs/mappingdialog.h"
-#include "models/plan/plandocument.h"
-#include "engine/plan/plangraph.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,11 +1,11 @@
-#include "engine/state/deploymentstate.h"
-#include "engine/plan/executormapping.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/import/planimporter.h"
+#include "engine/plan/executormapping.h"
+#include "engine/run/scheduler.h"
+#include "engine/state/deploymentstate.h"
 #include "engine/state/provisioningplan.h"
 #include "engine/support/duration.h"
 #include "engine/support/structuredtext.h"
-#include "engine/run/scheduler.h"
 #include "engine/support/textdecoder.h"
 
 #include <QDir>

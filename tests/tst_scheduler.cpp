@@ -1,8 +1,8 @@
 #include "engine/executors/attempt.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/executors/simexecutor.h"
 #include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
-#include "engine/executors/simexecutor.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>

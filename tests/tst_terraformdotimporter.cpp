@@ -1,5 +1,5 @@
-#include "engine/layout/graphlayoutengine.h"
 #include "engine/import/terraformdotimporter.h"
+#include "engine/layout/graphlayoutengine.h"
 #include "engine/support/textdecoder.h"
 
 #include <QFile>

@@ -2,20 +2,20 @@
 // is listed with the resource it is in, clicking one selects that resource, fixing the plan empties
 // the list and lets it run; the Inspector's id field renames a resource (references follow) and
 // shows why a rename is refused. Runs offscreen against the real window.
+#include "engine/run/deployment.h"
 #include "guitest.h"
 #include "models/plan/diagnosticsmodel.h"
+#include "models/plan/plandocument.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
+#include "models/run/resourcetablemodel.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/panes/resourcespane.h"
+#include "ui/panes/validationpane.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
-#include "models/plan/plandocument.h"
-#include "ui/panes/resourcespane.h"
-#include "models/run/resourcetablemodel.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
-#include "ui/panes/validationpane.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

@@ -1,9 +1,9 @@
 #include "engine/executors/httpexecutor.h"
 
 #include "engine/executors/attempt.h"
+#include "engine/executors/httpattempt.h"
 #include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
-#include "engine/executors/httpattempt.h"
 #include "engine/support/jsonlocator.h"
 
 #include <QUrl>

@@ -1,9 +1,9 @@
 #include "engine/executors/simexecutor.h"
 
 #include "engine/executors/attempt.h"
+#include "engine/executors/workerpool.h"
 #include "engine/support/duration.h"
 #include "engine/support/jsonlocator.h"
-#include "engine/executors/workerpool.h"
 
 #include <QElapsedTimer>
 #include <QThreadPool>

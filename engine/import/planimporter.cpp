@@ -2,10 +2,10 @@
 
 #include "engine/import/cloudformationimporter.h"
 #include "engine/import/composeimporter.h"
-#include "engine/plan/executormapping.h"
-#include "engine/support/structuredtext.h"
 #include "engine/import/terraformdotimporter.h"
 #include "engine/import/terraformplanimporter.h"
+#include "engine/plan/executormapping.h"
+#include "engine/support/structuredtext.h"
 #include "engine/support/textdecoder.h"
 
 #include <QFileInfo>

@@ -1,8 +1,8 @@
 #include "engine/plan/executormapping.h"
 
+#include "engine/plan/plan.h"
 #include "engine/support/duration.h"
 #include "engine/support/jsonlocator.h"
-#include "engine/plan/plan.h"
 
 #include <QHash>
 

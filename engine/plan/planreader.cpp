@@ -1,13 +1,13 @@
 #include "engine/plan/planreader.h"
 
-#include "engine/support/closestmatch.h"
-#include "engine/support/duration.h"
 #include "engine/plan/executormapping.h"
 #include "engine/plan/executortype.h"
 #include "engine/plan/fieldsection.h"
-#include "engine/support/jsonlocator.h"
 #include "engine/plan/planvalidator.h"
 #include "engine/plan/references.h"
+#include "engine/support/closestmatch.h"
+#include "engine/support/duration.h"
+#include "engine/support/jsonlocator.h"
 #include "engine/support/structuredtext.h"
 #include "engine/support/textdecoder.h"
 

@@ -1,11 +1,11 @@
 #include "engine/plan/planvalidator.h"
 
-#include "engine/support/closestmatch.h"
 #include "engine/plan/executortype.h"
-#include "engine/support/jsonlocator.h"
 #include "engine/plan/plan.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/references.h"
+#include "engine/support/closestmatch.h"
+#include "engine/support/jsonlocator.h"
 
 #include <QHash>
 #include <QSet>

@@ -1,7 +1,7 @@
 #include "engine/plan/references.h"
 
-#include "engine/support/jsonlocator.h"
 #include "engine/plan/plan.h"
+#include "engine/support/jsonlocator.h"
 
 namespace fanout {
 

@@ -1,8 +1,8 @@
 #include "engine/plan/resourcecheck.h"
 
-#include "engine/support/jsonlocator.h"
 #include "engine/plan/planreader.h"
 #include "engine/plan/references.h"
+#include "engine/support/jsonlocator.h"
 
 #include <QSet>
 

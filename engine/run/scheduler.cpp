@@ -2,10 +2,10 @@
 
 #include "engine/executors/attempt.h"
 #include "engine/executors/attemptmailbox.h"
-#include "engine/support/duration.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/references.h"
+#include "engine/support/duration.h"
 
 #include <QRandomGenerator>
 #include <QThread>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "engine/run/dispatcher.h"
+#include "engine/executors/workerpool.h"
 #include "engine/plan/plan.h"
+#include "engine/run/dispatcher.h"
 #include "engine/run/resourcestatus.h"
 #include "engine/run/runevent.h"
-#include "engine/executors/workerpool.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 #include "engine/run/staterecorder.h"
 
-#include "engine/state/deploymentstate.h"
 #include "engine/run/scheduler.h"
+#include "engine/state/deploymentstate.h"
 
 namespace fanout {
 

@@ -1,8 +1,8 @@
 #include "engine/state/deploymentstate.h"
 
-#include "engine/support/jsonlocator.h"
 #include "engine/plan/plan.h"
 #include "engine/support/atomicfile.h"
+#include "engine/support/jsonlocator.h"
 
 #include <QCryptographicHash>
 #include <QDir>

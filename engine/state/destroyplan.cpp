@@ -1,9 +1,9 @@
 #include "engine/state/destroyplan.h"
 
-#include "engine/state/deploymentstate.h"
 #include "engine/plan/executortype.h"
-#include "engine/support/jsonlocator.h"
 #include "engine/plan/plangraph.h"
+#include "engine/state/deploymentstate.h"
+#include "engine/support/jsonlocator.h"
 
 #include <QHash>
 #include <QSet>

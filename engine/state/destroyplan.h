@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/support/diagnostic.h"
 #include "engine/plan/plan.h"
+#include "engine/support/diagnostic.h"
 
 #include <QMap>
 #include <QStringList>

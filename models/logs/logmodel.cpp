@@ -1,10 +1,10 @@
 #include "models/logs/logmodel.h"
 
-#include "models/logs/ansitext.h"
-#include "engine/support/duration.h"
-#include "models/logs/logstyle.h"
 #include "engine/run/deployment.h"
 #include "engine/run/scheduler.h"
+#include "engine/support/duration.h"
+#include "models/logs/ansitext.h"
+#include "models/logs/logstyle.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "models/logs/logline.h"
 #include "engine/run/runevent.h"
+#include "models/logs/logline.h"
 
 #include <QAbstractListModel>
 #include <QDateTime>

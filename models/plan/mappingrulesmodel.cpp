@@ -1,9 +1,9 @@
 #include "models/plan/mappingrulesmodel.h"
 
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/executormapping.h"
 #include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
-#include "engine/plan/executormapping.h"
-#include "engine/executors/executorregistry.h"
 #include "engine/support/structuredtext.h"
 
 #include <QBrush>

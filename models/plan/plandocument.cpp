@@ -1,9 +1,9 @@
 #include "models/plan/plandocument.h"
 
 #include "engine/executors/executorregistry.h"
-#include "models/plan/planedits.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/planreader.h"
+#include "models/plan/planedits.h"
 
 #include <QHash>
 #include <QQueue>

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "engine/plan/plan.h"
 #include "engine/support/diagnostic.h"
 #include "engine/support/expected.h"
-#include "engine/plan/plan.h"
 
 #include <QByteArray>
 #include <QHash>

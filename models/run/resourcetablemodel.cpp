@@ -1,7 +1,7 @@
 #include "models/run/resourcetablemodel.h"
 
-#include "engine/support/duration.h"
 #include "engine/run/deployment.h"
+#include "engine/support/duration.h"
 #include "models/run/statestyle.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/run/runevent.h"
 #include "engine/run/resourcestatus.h"
+#include "engine/run/runevent.h"
 
 #include <QList>
 #include <QtGlobal>

@@ -2,17 +2,17 @@
 // emitting about 20,000 log lines per second in total, run in the real main window with the graph,
 // timeline and logs on screen (offscreen platform). Measures how long the GUI thread's event loop
 // was stalled: a precise 5 ms timer notes every late tick.
+#include "engine/run/deployment.h"
+#include "models/logs/logmodel.h"
+#include "models/plan/resourceselection.h"
+#include "models/plan/workspace.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
-#include "models/logs/logmodel.h"
 #include "ui/logs/logpanes.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
-#include "engine/run/deployment.h"
-#include "models/plan/resourceselection.h"
-#include "models/plan/workspace.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -6,8 +6,8 @@
 
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/plangraph.h"
-#include "randomdag.h"
 #include "engine/run/scheduler.h"
+#include "randomdag.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -5,11 +5,11 @@
 // as the Graph pane does). Prints seconds for each step (median of 3) and peak memory.
 // Target: import plus validation under 0.5 s.
 #include "engine/executors/executorregistry.h"
-#include "engine/layout/graphlayouter.h"
-#include "ui/graph/graphscene.h"
 #include "engine/import/planimporter.h"
+#include "engine/layout/graphlayouter.h"
 #include "engine/support/structuredtext.h"
 #include "engine/support/textdecoder.h"
+#include "ui/graph/graphscene.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -4,8 +4,8 @@
 // 1,000, the time to build the scene's items and to paint the first fitted frame. Target: a
 // 1,000-resource layout in under a second.
 #include "engine/layout/graphlayouter.h"
-#include "ui/graph/graphscene.h"
 #include "randomdag.h"
+#include "ui/graph/graphscene.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -3,8 +3,8 @@
 // Dispatcher at limits 4, 8 and 16, once longest-path-first and once first-come. Each makespan is
 // divided by the lower bound max(critical path, total work / limit); 1.00 is optimal.
 
-#include "engine/run/dispatcher.h"
 #include "engine/plan/plangraph.h"
+#include "engine/run/dispatcher.h"
 #include "randomdag.h"
 
 #include <cstdio>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "models/plan/mappingrulesmodel.h"
 #include "engine/plan/planreader.h"
+#include "models/plan/mappingrulesmodel.h"
 
 #include <QDialog>
 

@@ -1,12 +1,12 @@
 #include "ui/graph/graphpane.h"
 
-#include "ui/graph/graphview.h"
-#include "engine/support/atomicfile.h"
 #include "engine/plan/graphwriter.h"
-#include "engine/run/runreport.h"
 #include "engine/run/deployment.h"
+#include "engine/run/runreport.h"
+#include "engine/support/atomicfile.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "ui/graph/graphview.h"
 
 #include <QFileDialog>
 #include <QFileInfo>

@@ -1,10 +1,10 @@
 #include "ui/graph/graphscene.h"
 
+#include "engine/plan/plan.h"
+#include "engine/plan/plangraph.h"
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
-#include "engine/plan/plan.h"
-#include "engine/plan/plangraph.h"
 
 #include <vector>
 

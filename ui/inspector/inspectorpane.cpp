@@ -1,13 +1,13 @@
 #include "ui/inspector/inspectorpane.h"
 
-#include "engine/support/duration.h"
-#include "models/plan/plandocument.h"
-#include "ui/inspector/resourceform.h"
 #include "engine/plan/plangraph.h"
 #include "engine/run/deployment.h"
+#include "engine/support/duration.h"
+#include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
+#include "ui/inspector/resourceform.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "engine/support/diagnostic.h"
 #include "engine/plan/resourcecheck.h"
+#include "engine/support/diagnostic.h"
 
 #include <QPointer>
 #include <QWidget>

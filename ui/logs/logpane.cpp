@@ -1,9 +1,9 @@
 #include "ui/logs/logpane.h"
 
-#include "ui/logs/logdelegate.h"
-#include "models/logs/logmodel.h"
-#include "ui/logs/logview.h"
 #include "engine/run/deployment.h"
+#include "models/logs/logmodel.h"
+#include "ui/logs/logdelegate.h"
+#include "ui/logs/logview.h"
 
 #include <QAction>
 #include <QComboBox>

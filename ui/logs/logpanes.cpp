@@ -1,11 +1,11 @@
 #include "ui/logs/logpanes.h"
 
-#include "models/logs/logmodel.h"
-#include "ui/logs/logpane.h"
 #include "engine/run/deployment.h"
+#include "models/logs/logmodel.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
+#include "ui/logs/logpane.h"
 
 #include <QTabBar>
 

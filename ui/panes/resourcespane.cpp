@@ -1,10 +1,10 @@
 #include "ui/panes/resourcespane.h"
 
-#include "models/run/resourcefiltermodel.h"
-#include "models/run/resourcetablemodel.h"
 #include "engine/run/deployment.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/resourcefiltermodel.h"
+#include "models/run/resourcetablemodel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #include "ui/timeline/timelinepane.h"
 
-#include "engine/support/duration.h"
 #include "engine/run/deployment.h"
+#include "engine/support/duration.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"

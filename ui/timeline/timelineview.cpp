@@ -1,8 +1,8 @@
 #include "ui/timeline/timelineview.h"
 
-#include "engine/support/duration.h"
 #include "engine/plan/plangraph.h"
 #include "engine/run/deployment.h"
+#include "engine/support/duration.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
