@@ -4,6 +4,7 @@
 #include "engine/support/jsonlocator.h"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 namespace fanout::terraform {
@@ -258,53 +259,61 @@ void ConfigurationReader::resolve(ModuleScope &scope, const QString &reference, 
     targets.append(scope.prefix + (dot2 < 0 ? text : text.left(dot2)).toString()); // TYPE.NAME
 }
 
+namespace {
+
+// What `name` refers to, worked out once: `find` is asked the first time only. A name that leads
+// back to itself (a cycle of variables or outputs) finds nothing the second time round.
+QStringList once(QHash<QString, QStringList> &known, const QString &name, const std::function<void(QStringList &)> &find)
+{
+    if (const auto it = known.constFind(name); it != known.cend())
+        return *it;
+    known.insert(name, QStringList());
+    QStringList targets;
+    find(targets);
+    targets.removeDuplicates();
+    known.insert(name, targets);
+    return targets;
+}
+
+} // namespace
+
 // `var.NAME` inside a module is what the caller passes: the references of
 // module_calls.M.expressions.NAME, made in the caller's module.
 QStringList ConfigurationReader::variableTargets(ModuleScope &scope, const QString &name)
 {
-    if (const auto it = scope.variables.constFind(name); it != scope.variables.cend())
-        return *it;
-    scope.variables.insert(name, QStringList()); // a variable that leads back to itself ends here
-    QStringList targets;
-    if (scope.callExpressions) {
+    return once(scope.variables, name, [&](QStringList &targets) {
+        if (!scope.callExpressions)
+            return;
         const auto expression = scope.callExpressions->find(name.toStdString());
         if (expression != scope.callExpressions->end() && expression->is_structured()) {
             const Where call(scope.callPath);
             const Where list = call / "expressions";
             expressions(*scope.parent, *expression, list / expression.key(), targets);
         }
-    }
-    targets.removeDuplicates();
-    scope.variables.insert(name, targets);
-    return targets;
+    });
 }
 
 // `module.C.OUTPUT` is what C's output refers to, in C's own module.
 QStringList ConfigurationReader::outputTargets(ModuleScope &scope, const QString &name)
 {
-    if (const auto it = scope.outputTargets.constFind(name); it != scope.outputTargets.cend())
-        return *it;
-    scope.outputTargets.insert(name, QStringList()); // an output that leads back to itself ends here
-    QStringList targets;
-    if (scope.outputs) {
+    return once(scope.outputTargets, name, [&](QStringList &targets) {
+        if (!scope.outputs)
+            return;
         const auto output = scope.outputs->find(name.toStdString());
-        if (output != scope.outputs->end()) {
-            const Where outputs(scope.jsonPath);
-            const Where list = outputs / "outputs";
-            const Where where = list / output.key();
-            if (!output->is_object()) {
-                m_report.error(where.path(), QStringLiteral("an output is an object with \"expression\", not %1").arg(show(*output)));
-            } else {
-                if (const json *expression = m_report.member(*output, "expression", Kind::Object, where))
-                    expressions(scope, *expression, where / "expression", targets);
-                if (const json *dependsOn = m_report.member(*output, "depends_on", Kind::Array, where))
-                    dependencies(scope, *dependsOn, where / "depends_on", targets);
-            }
+        if (output == scope.outputs->end())
+            return;
+        const Where outputs(scope.jsonPath);
+        const Where list = outputs / "outputs";
+        const Where where = list / output.key();
+        if (!output->is_object()) {
+            m_report.error(where.path(), QStringLiteral("an output is an object with \"expression\", not %1").arg(show(*output)));
+            return;
         }
-    }
-    targets.removeDuplicates();
-    scope.outputTargets.insert(name, targets);
-    return targets;
+        if (const json *expression = m_report.member(*output, "expression", Kind::Object, where))
+            expressions(scope, *expression, where / "expression", targets);
+        if (const json *dependsOn = m_report.member(*output, "depends_on", Kind::Array, where))
+            dependencies(scope, *dependsOn, where / "depends_on", targets);
+    });
 }
 
 // `module.C` on its own: every output of C.
