@@ -117,8 +117,12 @@ void tst_Deployment::provisionsWhatIsNewAndRecordsIt()
     QCOMPARE(deployment.state(0), ResourceState::Pending);
 
     QSignalSpy started(&deployment, &Deployment::runStarted);
+    QSignalSpy statesChanged(&deployment, &Deployment::statesChanged);
+    QSignalSpy batches(&deployment, &Deployment::eventsRecorded);
     QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
     QCOMPARE(started.count(), 1);
+    QVERIFY(statesChanged.count() > 0);
+    QVERIFY(statesChanged.count() <= batches.count());
     QCOMPARE(deployment.outcome(), QStringLiteral("succeeded"));
     QCOMPARE(lines(m_log), QStringList({"+vpc", "+db"}));
     QCOMPARE(deployment.recordedCount(), 3);

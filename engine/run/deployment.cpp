@@ -160,7 +160,7 @@ int Deployment::recordedCount() const
 
 ProvisioningPlan Deployment::preview(const QStringList &replace, bool all) const
 {
-    return ProvisioningPlan::build(m_target, isStateReadable() ? m_state : DeploymentState(), replace, all);
+    return ProvisioningPlan::build(m_target, m_state, replace, all);
 }
 
 bool Deployment::isProvisioned(int resource) const
@@ -184,7 +184,7 @@ QStringList Deployment::orphans() const
 
 int Deployment::destroyCount() const
 {
-    return isStateReadable() ? m_state.size() : 0;
+    return m_state.size();
 }
 
 void Deployment::setParallelism(int limit)
@@ -330,11 +330,15 @@ void Deployment::onEvents(const QList<RunEvent> &events)
     if (m_recorder)
         m_recorder->onEvents(events);
     // A retry of a finished run starts it again: what shows the run treats that like a start.
+    bool states = false;
     for (const RunEvent &event : events) {
         if (event.kind == RunEvent::Kind::RunResumed)
             emit runStarted();
+        states = states || event.kind != RunEvent::Kind::Log;
     }
     emit eventsRecorded(events);
+    if (states)
+        emit statesChanged();
 }
 
 void Deployment::onFinished()

@@ -68,7 +68,7 @@ public:
 
     const DeploymentState &deploymentState() const { return m_state; }
     QString statePath() const { return m_statePath; } // empty: in memory only
-    bool isStateReadable() const { return errorCount(m_stateDiagnostics) == 0; }
+    bool isStateReadable() const { return errorCount(m_stateDiagnostics) == 0; } // unreadable: the state is empty
     const Diagnostics &stateDiagnostics() const { return m_stateDiagnostics; }
     QString stateError() const; // "FILE:LINE:COL: error: ..." lines; empty when readable
     // Keeps the state in `path` from now on (Save As moves the plan): what it records so far is
@@ -172,6 +172,10 @@ signals:
     void planChanged();
     void runStarted(); // also when a retry starts a finished run again
     void eventsRecorded(const QList<fanout::RunEvent> &events);
+    // After a batch of events in which something besides log lines happened (a resource changed
+    // state, the run started or ended, the limit changed): what shows counts and actions follows
+    // this rather than every batch of log lines.
+    void statesChanged();
     void runFinished();
     void parallelismChanged(int limit);
     void failFastChanged(bool failFast);

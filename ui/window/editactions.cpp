@@ -47,10 +47,7 @@ EditActions::EditActions(Workspace &workspace, QMainWindow &window, GraphPane &g
     for (const auto signal : {&Deployment::planChanged, &Deployment::runStarted, &Deployment::runFinished})
         connect(&deployment, signal, this, &EditActions::updateActions);
     // What is running changes what may be undone.
-    connect(&deployment, &Deployment::eventsRecorded, this, [this](const QList<RunEvent> &events) {
-        if (std::any_of(events.cbegin(), events.cend(), [](const RunEvent &e) { return e.kind != RunEvent::Kind::Log; }))
-            updateActions();
-    });
+    connect(&deployment, &Deployment::statesChanged, this, &EditActions::updateActions);
     connect(&workspace.selection(), &ResourceSelection::changed, this, &EditActions::updateActions);
 }
 

@@ -19,8 +19,6 @@
 #include <QToolBar>
 #include <QUndoStack>
 
-#include <algorithm>
-
 namespace fanout {
 
 RunActions::RunActions(Workspace &workspace, QMainWindow &window)
@@ -33,10 +31,7 @@ RunActions::RunActions(Workspace &workspace, QMainWindow &window)
     for (const auto signal : {&Deployment::planChanged, &Deployment::runStarted})
         connect(&deployment, signal, this, &RunActions::updateActions);
     connect(&deployment, &Deployment::runFinished, this, &RunActions::runFinished);
-    connect(&deployment, &Deployment::eventsRecorded, this, [this](const QList<RunEvent> &events) {
-        if (std::any_of(events.cbegin(), events.cend(), [](const RunEvent &e) { return e.kind != RunEvent::Kind::Log; }))
-            updateActions();
-    });
+    connect(&deployment, &Deployment::statesChanged, this, &RunActions::updateActions);
     connect(&deployment, &Deployment::stateSaveFailed, this, [this](const QString &error) {
         showStatus(tr("Cannot write the state file %1: %2 (tried again after every resource)").arg(m_workspace.deployment().statePath(), error), 15000);
     });

@@ -57,10 +57,7 @@ RunStatus::RunStatus(const Deployment &deployment, QStatusBar &bar)
         update();
     });
     connect(&deployment, &Deployment::planChanged, this, &RunStatus::update);
-    connect(&deployment, &Deployment::eventsRecorded, this, [this](const QList<RunEvent> &events) {
-        if (std::any_of(events.cbegin(), events.cend(), [](const RunEvent &e) { return e.kind != RunEvent::Kind::Log; }))
-            update();
-    });
+    connect(&deployment, &Deployment::statesChanged, this, &RunStatus::update);
     update();
 }
 
