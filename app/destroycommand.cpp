@@ -50,10 +50,11 @@ int DestroyCommand::exec(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Tear down what the state file of PLAN records (NAME.fanout-state.json beside PLAN, or --state),\n"
         "in parallel and in reverse dependency order: a resource is destroyed only once everything that\n"
-        "depends on it has been. Each runs its destroy action (\"destroy\" in the plan, as recorded when\n"
-        "it was created, so a resource since removed from the plan is torn down too) and leaves the\n"
-        "state file as soon as it succeeds. A resource without a destroy action is only removed from\n"
-        "the state file.\n\n"
+        "depends on it has been. Each runs its destroy action (\"destroy\" in the plan) as recorded when\n"
+        "it was created, with the values its variables and references had then (secret variables and\n"
+        "${env:NAME} are read again), so a resource since removed from the plan is torn down too and\n"
+        "a --var given today does not change what is deleted. It leaves the state file as soon as it\n"
+        "succeeds. A resource without a destroy action is only removed from the state file.\n\n"
         "Exit status: 0 when everything was destroyed (or there was nothing to destroy), 1 when a\n"
         "teardown failed or was skipped (those stay in the state file), 2 for an invalid plan, state\n"
         "file or command line, 130 when interrupted (Ctrl+C, SIGTERM).\n"
@@ -83,6 +84,8 @@ int DestroyCommand::exec(const QStringList &arguments)
     const Deployment::Teardown teardown = deployment.planTeardown();
     for (const QString &id : teardown.forgotten)
         out.writeLine(QStringLiteral("nothing to run to destroy %1; removed from the state").arg(id));
+    for (const QString &note : teardown.notes)
+        err.writeLine(err.paint(QStringLiteral("note:"), Console::Colour::Cyan) + QLatin1Char(' ') + note);
     switch (teardown.outcome) {
     case Deployment::Teardown::Outcome::NothingRecorded:
         out.writeLine(QStringLiteral("Nothing to destroy: no resources are recorded %1.").arg(where));

@@ -733,7 +733,17 @@ void tst_Cli::localStackProvisionsAndTearsDown()
 {
     QTemporaryDir dir;
     const QString plan = dir.filePath(QStringLiteral("local-stack.json"));
-    QVERIFY(QFile::copy(QStringLiteral(FANOUT_FIXTURES "/../../resources/plans/local-stack.json"), plan));
+    // The plan as shipped, but for the default of "root": a folder of the test's own, which
+    // holds something of the user's that no teardown may delete.
+    json document = readJson(QStringLiteral(FANOUT_FIXTURES "/../../resources/plans/local-stack.json"));
+    const QString defaultRoot = dir.filePath(QStringLiteral("default-root"));
+    QVERIFY(QDir().mkpath(defaultRoot + QStringLiteral("/mine")));
+    document["variables"]["root"] = defaultRoot.toStdString();
+    {
+        QFile file(plan);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray::fromStdString(document.dump(2)));
+    }
     const QString root = dir.filePath(QStringLiteral("stack"));
     const QString var = QStringLiteral("root=") + root;
 
@@ -755,9 +765,14 @@ void tst_Cli::localStackProvisionsAndTearsDown()
     QCOMPARE(again.exitCode, 0);
     QVERIFY2(again.out.contains(QLatin1String("0 to create, 0 to replace (definition changed), 6 up to date")), qPrintable(again.out));
 
-    const Result destroy = fanout({QStringLiteral("destroy"), plan, QStringLiteral("--var"), var, QStringLiteral("-q")});
+    // Destroyed without the --var it was created with: what creation recorded is torn down, and
+    // the folder today's default names is left alone.
+    const Result destroy = fanout({QStringLiteral("destroy"), plan, QStringLiteral("-q")});
     QVERIFY2(destroy.exitCode == 0, qPrintable(destroy.out + destroy.err));
     QVERIFY(!QFile::exists(root));
+    QVERIFY(QFileInfo(defaultRoot + QStringLiteral("/mine")).isDir());
+    QVERIFY2(destroy.err.contains(QStringLiteral("root = \"%1\", the value it was created with (today's value, \"%2\", is not used)").arg(root, defaultRoot)),
+             qPrintable(destroy.err));
     // The server got SIGTERM; it is gone (or a zombie waiting for init to reap it).
     const auto gone = [server] {
         QFile stat(QStringLiteral("/proc/%1/stat").arg(server));

@@ -6,6 +6,7 @@
 #include "engine/run/staterecorder.h"
 #include "engine/state/deploymentstate.h"
 #include "engine/state/destroyplan.h"
+#include "guitest.h"
 
 #include <QDir>
 #include <QFile>
@@ -129,6 +130,8 @@ private slots:
     void destroyPlanTearsDownInReverseOrder();
     void destroyPlanForgetsWhatHasNoAction();
     void destroyPlanKeepsRemovedResources();
+    void destroyActionKeepsTheValuesOfItsCreation();
+    void destroyActionOfAnOlderFanoutIsNotGuessed();
     void recorderKeepsTheFileUpToDate();
 };
 
@@ -213,8 +216,8 @@ void tst_DeploymentState::saveAndReadBack()
     const Resource db = resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")});
     DeploymentState state;
     state.setPlanName(QStringLiteral("web"));
-    state.recordCreated(vpc, {{QStringLiteral("id"), QStringLiteral("vpc-123")}, {QStringLiteral("cidr"), QStringLiteral("10.0.0.0/16")}});
-    state.recordCreated(db, {});
+    state.recordCreated(vpc, {{QStringLiteral("id"), QStringLiteral("vpc-123")}, {QStringLiteral("cidr"), QStringLiteral("10.0.0.0/16")}}, Plan(), {});
+    state.recordCreated(db, {}, Plan(), {});
     const Expected<void> first = state.save(path);
     QVERIFY2(first, qPrintable(first.error()));
 
@@ -248,9 +251,9 @@ void tst_DeploymentState::compareWithPlan()
     const Resource vpc = resource(QStringLiteral("vpc"), QStringLiteral("sim"), {}, json::parse(R"({"duration": "1s"})"));
     const Resource db = resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")});
     DeploymentState state;
-    state.recordCreated(vpc, {});
-    state.recordCreated(db, {});
-    state.recordCreated(resource(QStringLiteral("old"), QStringLiteral("sim")), {});
+    state.recordCreated(vpc, {}, Plan(), {});
+    state.recordCreated(db, {}, Plan(), {});
+    state.recordCreated(resource(QStringLiteral("old"), QStringLiteral("sim")), {}, Plan(), {});
 
     Resource changed = vpc;
     changed.params["duration"] = "2s";
@@ -276,14 +279,14 @@ void tst_DeploymentState::failedSaveKeepsTheOldFile()
     const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
     DeploymentState state;
     state.setPlanName(QStringLiteral("web"));
-    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {{QStringLiteral("id"), QStringLiteral("vpc-1")}});
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {{QStringLiteral("id"), QStringLiteral("vpc-1")}}, Plan(), {});
     const Expected<void> first = state.save(path);
     QVERIFY2(first, qPrintable(first.error()));
     const QByteArray before = readAll(path);
 
     // Much larger than before, so that a write cut short would show.
     for (int i = 0; i < 200; ++i)
-        state.recordCreated(resource(QStringLiteral("subnet-%1").arg(i), QStringLiteral("sim")), {{QStringLiteral("id"), QString(100, QLatin1Char('x'))}});
+        state.recordCreated(resource(QStringLiteral("subnet-%1").arg(i), QStringLiteral("sim")), {{QStringLiteral("id"), QString(100, QLatin1Char('x'))}}, Plan(), {});
 
     Expected<void> saved;
     if (how == QLatin1String("read-only")) {
@@ -367,7 +370,7 @@ void tst_DeploymentState::destroyPlanTearsDownInReverseOrder()
     p.resources[1].retry.maxAttempts = 3;
     DeploymentState state;
     for (const Resource &r : std::as_const(p.resources))
-        state.recordCreated(r, {});
+        state.recordCreated(r, {}, Plan(), {});
 
     const DestroyPlan teardown = DestroyPlan::build(p, state);
     QVERIFY(teardown.forgotten.isEmpty());
@@ -406,7 +409,7 @@ void tst_DeploymentState::destroyPlanForgetsWhatHasNoAction()
                          resource(QStringLiteral("never-created"), QStringLiteral("sim"), {}, json::object(), destroy)});
     DeploymentState state;
     for (int r = 0; r < 3; ++r)
-        state.recordCreated(p.resources[r], {});
+        state.recordCreated(p.resources[r], {}, Plan(), {});
     const DestroyPlan teardown = DestroyPlan::build(p, state);
     QCOMPARE(teardown.forgotten, QStringList{QStringLiteral("b")});
     QCOMPARE(teardown.plan.resources.size(), 2);
@@ -427,8 +430,8 @@ void tst_DeploymentState::destroyPlanKeepsRemovedResources()
                                   json::parse(R"({"type": "output", "outputs": {"by": "state"}})"));
     Resource vpc = resource(QStringLiteral("vpc"), QStringLiteral("sim"), {}, json::object(), json::parse(R"({"type": "output"})"));
     DeploymentState state;
-    state.recordCreated(vpc, {{QStringLiteral("id"), QStringLiteral("vpc-9")}});
-    state.recordCreated(old, {{QStringLiteral("id"), QStringLiteral("old-1")}});
+    state.recordCreated(vpc, {{QStringLiteral("id"), QStringLiteral("vpc-9")}}, Plan(), {});
+    state.recordCreated(old, {{QStringLiteral("id"), QStringLiteral("old-1")}}, Plan(), {});
     vpc.destroy = json::parse(R"({"type": "sim"})");
     const DestroyPlan teardown = DestroyPlan::build(plan({vpc}), state);
     const Plan &t = teardown.plan;
@@ -444,6 +447,73 @@ void tst_DeploymentState::destroyPlanKeepsRemovedResources()
 }
 
 // Run, then destroy, through a scheduler, with the recorder keeping the file up to date.
+void tst_DeploymentState::destroyActionKeepsTheValuesOfItsCreation()
+{
+    Fixture f;
+    Plan created = plan({resource(QStringLiteral("vpc"), QStringLiteral("sim")),
+                         resource(QStringLiteral("dir"), QStringLiteral("sim"), {QStringLiteral("vpc")}, json::object(),
+                                  json::parse(R"({"type": "sim", "log_lines": ["rm -rf ${var.root}", "vpc ${resources.vpc.outputs.id}",
+                                                  "token ${var.token}", "home ${env:HOME}", "own ${self.outputs.path}"]})"))});
+    created.variables = {Variable{QStringLiteral("root"), QStringLiteral("/srv/chosen"), false},
+                         Variable{QStringLiteral("token"), QStringLiteral("s3cret"), true}};
+    DeploymentState state;
+    state.recordCreated(created.resources[1], {{QStringLiteral("path"), QStringLiteral("/srv/chosen")}}, created, [](const QString &id) {
+        return id == QLatin1String("vpc") ? QMap<QString, QString>{{QStringLiteral("id"), QStringLiteral("vpc-7")}} : QMap<QString, QString>();
+    });
+    const DeploymentState::Entry *entry = state.find(QStringLiteral("dir"));
+    QVERIFY(entry);
+    const json log = entry->destroy["log_lines"];
+    QCOMPARE(log[0].get<std::string>(), std::string("rm -rf /srv/chosen"));
+    QCOMPARE(log[1].get<std::string>(), std::string("vpc vpc-7"));
+    QCOMPARE(log[2].get<std::string>(), std::string("token ${var.token}")); // secrets are read again, never recorded
+    QCOMPARE(log[3].get<std::string>(), std::string("home ${env:HOME}"));
+    QCOMPARE(log[4].get<std::string>(), std::string("own ${self.outputs.path}"));
+    QCOMPARE(entry->destroyValues, (QMap<QString, QString>{{QStringLiteral("var.root"), QStringLiteral("/srv/chosen")},
+                                                           {QStringLiteral("resources.vpc.outputs.id"), QStringLiteral("vpc-7")}}));
+    QVERIFY(!QString::fromStdString(state.toJson().dump()).contains(QLatin1String("s3cret")));
+
+    // Saved and read back, as a later `fanout destroy` reads it.
+    const QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    QVERIFY_EXPECTED(state.save(path));
+    const DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QVERIFY(read.state.find(QStringLiteral("dir"))->destroyValuesRecorded);
+    QCOMPARE(read.state.find(QStringLiteral("dir"))->destroyValues, entry->destroyValues);
+
+    // Today the variable says something else: the teardown runs what was recorded, and says so.
+    Plan today = created;
+    today.variables[0].value = QStringLiteral("/tmp/default");
+    const DestroyPlan teardown = DestroyPlan::build(today, read.state);
+    QVERIFY(teardown.check(f.registry).isEmpty());
+    const Resource &torn = teardown.plan.resources[teardown.plan.indexOf(QStringLiteral("dir"))];
+    QCOMPARE(torn.params["log_lines"][0].get<std::string>(), std::string("rm -rf /srv/chosen"));
+    QCOMPARE(teardown.notes.size(), 1);
+    QVERIFY2(teardown.notes[0].contains(QLatin1String("root = \"/srv/chosen\"")) && teardown.notes[0].contains(QLatin1String("/tmp/default")),
+             qPrintable(teardown.notes[0]));
+    // The same values today: nothing to say.
+    QVERIFY(DestroyPlan::build(created, read.state).notes.isEmpty());
+}
+
+void tst_DeploymentState::destroyActionOfAnOlderFanoutIsNotGuessed()
+{
+    // Written before destroy actions recorded their values: "${var.root}" would be today's.
+    Fixture f;
+    const QByteArray text = R"({"fanout_state": 1, "plan": "web", "resources": {
+        "dir": {"definition_hash": "sha256:00", "destroy": {"type": "sim", "log_lines": ["rm -rf ${var.root}"]}},
+        "secret": {"definition_hash": "sha256:00", "destroy": {"type": "sim", "log_lines": ["revoke ${var.token} ${env:HOME}"]}}}})";
+    const DeploymentState::ReadResult read = DeploymentState::readText(text);
+    QVERIFY(!read.hasErrors());
+    QVERIFY(!read.state.find(QStringLiteral("dir"))->destroyValuesRecorded);
+    Plan today = plan({});
+    today.variables = {Variable{QStringLiteral("root"), QStringLiteral("/tmp/default"), false},
+                       Variable{QStringLiteral("token"), QStringLiteral("t"), true}};
+    const Diagnostics problems = DestroyPlan::build(today, read.state).check(f.registry);
+    QCOMPARE(errorCount(problems), 1); // the secret and the environment are read again anyway
+    QCOMPARE(problems[0].path, QStringLiteral("resources.dir.destroy"));
+    QVERIFY2(problems[0].message.contains(QLatin1String("${var.root}")), qPrintable(problems[0].message));
+}
+
 void tst_DeploymentState::recorderKeepsTheFileUpToDate()
 {
     Fixture f;

@@ -56,6 +56,7 @@ private slots:
     void problemsAreReported();
     void substitutes();
     void masks();
+    void bindsSomeAndKeepsTheRest();
     void outputReferenceImpliesDependency();
     void validation_data();
     void validation();
@@ -121,6 +122,32 @@ void tst_References::substitutes()
     References::substitute(QStringLiteral("${var.missing} ${var"), lookup, &errors);
     QCOMPARE(errors.size(), 2);
     QCOMPARE(errors[0], QStringLiteral("no such thing"));
+}
+
+void tst_References::bindsSomeAndKeepsTheRest()
+{
+    // What a state file records of a destroy action: variables written in, the rest left to be
+    // read later, and every literal "${" (in the text or in a value) still escaped.
+    const auto bound = [](const Reference &reference) -> std::optional<QString> {
+        if (reference.kind == Reference::Kind::Variable && reference.name == QLatin1String("root"))
+            return QStringLiteral("/srv/a${b}");
+        return std::nullopt;
+    };
+    const json in = json{{"command", {"rm", "-rf", "${var.root}/x", "$${var.root}", "${var.token}", "${env:HOME}", "${self.outputs.id}"}}, {"n", 1}};
+    const json out = References::bind(in, bound);
+    QCOMPARE(out["command"][2].get<std::string>(), std::string("/srv/a$${b}/x"));
+    QCOMPARE(out["command"][3].get<std::string>(), std::string("$${var.root}"));
+    QCOMPARE(out["command"][4].get<std::string>(), std::string("${var.token}"));
+    QCOMPARE(out["command"][5].get<std::string>(), std::string("${env:HOME}"));
+    QCOMPARE(out["command"][6].get<std::string>(), std::string("${self.outputs.id}"));
+    QCOMPARE(out["n"].get<int>(), 1);
+    // Substituted later, the escapes give back the values as they were.
+    QStringList errors;
+    const json later = References::substitute(out, [](const Reference &r) -> Expected<QString> { return r.text; }, &errors);
+    QCOMPARE(later["command"][2].get<std::string>(), std::string("/srv/a${b}/x"));
+    QCOMPARE(later["command"][3].get<std::string>(), std::string("${var.root}"));
+    // A value with a problem is kept as it was.
+    QCOMPARE(References::bind(json("${var.root"), bound).get<std::string>(), std::string("${var.root"));
 }
 
 void tst_References::masks()

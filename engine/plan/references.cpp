@@ -152,6 +152,32 @@ nlohmann::ordered_json References::substitute(const nlohmann::ordered_json &valu
     return value;
 }
 
+nlohmann::ordered_json References::bind(const nlohmann::ordered_json &value, const Binding &bound)
+{
+    if (value.is_structured()) {
+        nlohmann::ordered_json result = value;
+        for (auto &member : result)
+            member = bind(member, bound);
+        return result;
+    }
+    if (!value.is_string() || value.get_ref<const std::string &>().find("${") == std::string::npos)
+        return value;
+    const auto escape = [](QString text) { return text.replace(kOpen, kEscapedOpen); };
+    QString result;
+    bool problem = false;
+    scan(
+        QString::fromStdString(value.get<std::string>()), [&](const QString &piece) { result += escape(piece); },
+        [&](const Reference *reference, const QString &) {
+            if (!reference) {
+                problem = true;
+                return;
+            }
+            const std::optional<QString> written = bound(*reference);
+            result += written ? escape(*written) : reference->text;
+        });
+    return problem ? value : nlohmann::ordered_json(result.toStdString());
+}
+
 void References::addImpliedDependencies(Plan &plan)
 {
     for (Resource &resource : plan.resources) {

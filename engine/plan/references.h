@@ -44,6 +44,13 @@ public:
     static nlohmann::ordered_json substitute(const nlohmann::ordered_json &value, const Lookup &lookup, QStringList *errors);
     static QString substitute(const QString &text, const Lookup &lookup, QStringList *errors);
 
+    // Writes in the references `bound` has a value for, and leaves the others as written: the
+    // result is still a plan fragment (a literal "${", in the text or in a value, is written
+    // "$${"), to be substituted later. What a state file records of a destroy action. A value
+    // with a problem (an unterminated "${") is returned as it was.
+    using Binding = std::function<std::optional<QString>(const Reference &reference)>;
+    static nlohmann::ordered_json bind(const nlohmann::ordered_json &value, const Binding &bound);
+
     // Adds to each resource's depends_on the resources whose outputs its parameters use and that
     // it does not list already (unknown ids are left for validation to report).
     static void addImpliedDependencies(Plan &plan);

@@ -253,6 +253,7 @@ Deployment::Teardown Deployment::planTeardown()
                                                         .arg(m_statePath, m_state.planName(), m_target.name));
     }
     DestroyPlan teardown = DestroyPlan::build(m_target, m_state);
+    result.notes = teardown.notes;
     // The destroy actions come from the state file, which may be older than this Fanout or edited
     // by hand: checked as a plan's resources are, before anything is torn down.
     const Diagnostics problems = teardown.check(m_registry);

@@ -130,6 +130,7 @@ public:
         QString message;       // Refused: why, as a sentence for the user
         Diagnostics problems;  // InvalidActions: the destroy actions' errors, paths in the state file
         QStringList forgotten; // recorded without a destroy action: removed from the state
+        QStringList notes;     // values recorded at creation that differ from today's, and the like
     };
     // Prepares tearing down what the state records, in reverse dependency order (like `fanout
     // destroy`): checks the destroy actions, forgets (and saves) the entries that have none, and

@@ -32,7 +32,10 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
         // creation time included.
         if (m_scheduler.status(r).attempts.isEmpty())
             continue;
-        m_state.recordCreated(resource, m_scheduler.status(r).outputs);
+        m_state.recordCreated(resource, m_scheduler.status(r).outputs, m_scheduler.plan(), [this](const QString &id) {
+            const int from = m_scheduler.plan().indexOf(id);
+            return from < 0 ? QMap<QString, QString>() : m_scheduler.status(from).outputs;
+        });
         ++m_recorded;
         changed = true;
     }

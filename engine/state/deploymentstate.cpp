@@ -1,6 +1,7 @@
 #include "engine/state/deploymentstate.h"
 
 #include "engine/plan/plan.h"
+#include "engine/plan/references.h"
 #include "engine/support/atomicfile.h"
 #include "engine/support/jsonlocator.h"
 
@@ -66,6 +67,23 @@ public:
         return time.toUTC();
     }
 
+    // An object of strings ("outputs", "destroy_values").
+    QMap<QString, QString> strings(const json &value, const QString &path)
+    {
+        QMap<QString, QString> result;
+        if (!value.is_object()) {
+            error(path, QStringLiteral("must be an object of strings, not %1").arg(typeName(value)));
+            return result;
+        }
+        for (const auto &[key, member] : value.items()) {
+            if (member.is_string())
+                result.insert(qstr(key), qstr(member.get<std::string>()));
+            else
+                error(jsonMemberPath(path, qstr(key)), QStringLiteral("must be a string, not %1").arg(typeName(member)));
+        }
+        return result;
+    }
+
     DeploymentState::Entry entry(const json &value, const QString &path)
     {
         DeploymentState::Entry entry;
@@ -79,19 +97,8 @@ public:
             error(jsonMemberPath(path, QStringLiteral("definition_hash")), QStringLiteral("must be a string, not %1").arg(typeName(*it)));
         else
             entry.definitionHash = qstr(it->get<std::string>());
-        if (const auto it = value.find("outputs"); it != value.end() && !it->is_null()) {
-            const QString outputsPath = jsonMemberPath(path, QStringLiteral("outputs"));
-            if (!it->is_object()) {
-                error(outputsPath, QStringLiteral("must be an object of strings, not %1").arg(typeName(*it)));
-            } else {
-                for (const auto &[key, output] : it->items()) {
-                    if (output.is_string())
-                        entry.outputs.insert(qstr(key), qstr(output.get<std::string>()));
-                    else
-                        error(jsonMemberPath(outputsPath, qstr(key)), QStringLiteral("must be a string, not %1").arg(typeName(output)));
-                }
-            }
-        }
+        if (const auto it = value.find("outputs"); it != value.end() && !it->is_null())
+            entry.outputs = strings(*it, jsonMemberPath(path, QStringLiteral("outputs")));
         if (const auto it = value.find("created_at"); it != value.end())
             entry.createdAt = time(*it, jsonMemberPath(path, QStringLiteral("created_at"))).value_or(QDateTime());
         if (const auto it = value.find("destroy"); it != value.end() && !it->is_null()) {
@@ -103,6 +110,10 @@ public:
                 error(destroyPath, QStringLiteral("the action has no \"type\" string"));
             else
                 entry.destroy = *it;
+        }
+        if (const auto it = value.find("destroy_values"); it != value.end() && !it->is_null()) {
+            entry.destroyValuesRecorded = true;
+            entry.destroyValues = strings(*it, jsonMemberPath(path, QStringLiteral("destroy_values")));
         }
         if (const auto it = value.find("depends_on"); it != value.end() && !it->is_null()) {
             const QString dependsPath = jsonMemberPath(path, QStringLiteral("depends_on"));
@@ -284,13 +295,32 @@ bool DeploymentState::remove(const QString &id)
     return m_entries.remove(id) > 0;
 }
 
-void DeploymentState::recordCreated(const Resource &resource, const QMap<QString, QString> &outputs)
+void DeploymentState::recordCreated(const Resource &resource, const QMap<QString, QString> &outputs, const Plan &plan,
+                                    const OutputsOf &outputsOf)
 {
     Entry entry;
     entry.definitionHash = definitionHash(resource);
     entry.outputs = outputs;
     entry.createdAt = QDateTime::currentDateTimeUtc();
-    entry.destroy = destroyAction(resource);
+    entry.destroyValuesRecorded = true;
+    entry.destroy = References::bind(destroyAction(resource), [&](const Reference &reference) -> std::optional<QString> {
+        const QString key = reference.text.mid(2, reference.text.size() - 3); // "var.root"
+        if (reference.kind == Reference::Kind::Variable) {
+            const int v = plan.variableIndex(reference.name);
+            if (v < 0 || plan.variables[v].secret)
+                return std::nullopt;
+            entry.destroyValues.insert(key, plan.variables[v].value);
+            return plan.variables[v].value;
+        }
+        if (reference.kind == Reference::Kind::Output && outputsOf) {
+            const QMap<QString, QString> known = outputsOf(reference.resource);
+            if (const auto it = known.constFind(reference.name); it != known.cend()) {
+                entry.destroyValues.insert(key, *it);
+                return *it;
+            }
+        }
+        return std::nullopt;
+    });
     entry.dependsOn = resource.dependsOn;
     m_entries.insert(resource.id, entry);
 }
@@ -337,6 +367,12 @@ json DeploymentState::toJson() const
                                      {"created_at", entry.createdAt.isValid() ? json(utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
                                      {"destroy", entry.destroy},
                                      {"depends_on", dependsOn}};
+        if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
+            json values = json::object();
+            for (auto v = entry.destroyValues.cbegin(); v != entry.destroyValues.cend(); ++v)
+                values[utf8(v.key())] = utf8(v.value());
+            resources[utf8(it.key())]["destroy_values"] = values;
+        }
     }
     return {{"fanout_state", kFormatVersion},
             {"plan", utf8(m_planName)},

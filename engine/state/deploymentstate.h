@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+
 namespace fanout {
 
 struct Plan;
@@ -36,7 +38,14 @@ public:
         QString definitionHash;          // "sha256:<hex>", see definitionHash()
         QMap<QString, QString> outputs;
         QDateTime createdAt;             // UTC
-        nlohmann::ordered_json destroy;  // destroyAction() of what it was created from; null when none
+        // destroyAction() of what it was created from, with the values it was created with written
+        // in (see recordCreated()); null when none.
+        nlohmann::ordered_json destroy;
+        // The values written into `destroy`, by reference ("var.root" -> "/srv/app"): what a
+        // teardown shows when today's differ. Absent from entries older Fanouts recorded, whose
+        // `destroy` still refers to variables (destroyValuesRecorded false).
+        QMap<QString, QString> destroyValues;
+        bool destroyValuesRecorded = false;
         // What it depended on when created, so that teardown order survives its removal from the plan.
         QStringList dependsOn;
     };
@@ -81,8 +90,15 @@ public:
     void insert(const QString &id, const Entry &entry);
     bool remove(const QString &id);                      // false when absent
 
-    // Records `resource` as created just now with these outputs.
-    void recordCreated(const Resource &resource, const QMap<QString, QString> &outputs);
+    // Records `resource` of `plan` as created just now with these outputs. Its destroy action is
+    // recorded as it would run now: each ${var.NAME} that is not secret and each
+    // ${resources.ID.outputs.KEY} (from `outputsOf`) is written in, so that a teardown undoes what
+    // was created whatever the variables say by then. Secret variables, ${env:NAME} and
+    // ${self.outputs.KEY} stay references, read again when the teardown runs (secrets are not
+    // written to the state for this).
+    using OutputsOf = std::function<QMap<QString, QString>(const QString &id)>;
+    void recordCreated(const Resource &resource, const QMap<QString, QString> &outputs, const Plan &plan,
+                       const OutputsOf &outputsOf);
 
     // One Change per resource of `plan`, in plan order.
     QList<Change> compare(const Plan &plan) const;

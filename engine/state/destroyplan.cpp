@@ -2,6 +2,7 @@
 
 #include "engine/plan/executortype.h"
 #include "engine/plan/plangraph.h"
+#include "engine/plan/references.h"
 #include "engine/state/deploymentstate.h"
 #include "engine/support/jsonlocator.h"
 
@@ -118,6 +119,49 @@ QStringList destroyedDependents(const QString &id, const QHash<QString, QStringL
     return result;
 }
 
+QString statePath(const QString &id)
+{
+    return jsonMemberPath(jsonMemberPath(QStringLiteral("resources"), id), QStringLiteral("destroy"));
+}
+
+// References of a destroy action that an older Fanout recorded without their values: variables
+// that are not secret today, and other resources' outputs.
+QStringList unrecordedReferences(const nlohmann::ordered_json &action, const Plan &plan)
+{
+    QStringList references;
+    References::find(action, QString(), [&](const QString &, const Reference *reference, const QString &) {
+        if (!reference || references.contains(reference->text))
+            return;
+        const int v = reference->kind == Reference::Kind::Variable ? plan.variableIndex(reference->name) : -1;
+        if (reference->kind == Reference::Kind::Output || (reference->kind == Reference::Kind::Variable && (v < 0 || !plan.variables[v].secret)))
+            references.append(reference->text);
+    });
+    return references;
+}
+
+// "root": the value creation recorded differs from today's.
+void noteChangedValues(DestroyPlan &result, const Plan &plan, const DeploymentState &state, const QStringList &ids)
+{
+    QMap<QString, QStringList> users; // "var.root" -> ids
+    for (const QString &id : ids) {
+        const DeploymentState::Entry *entry = state.find(id);
+        for (auto it = entry->destroyValues.cbegin(); it != entry->destroyValues.cend(); ++it) {
+            if (!it.key().startsWith(QLatin1String("var.")))
+                continue;
+            const int v = plan.variableIndex(it.key().mid(4));
+            if (v >= 0 && plan.variables[v].value != it.value())
+                users[it.key()].append(id);
+        }
+    }
+    for (auto it = users.cbegin(); it != users.cend(); ++it) {
+        const QString name = it.key().mid(4);
+        const QString recorded = state.find(it.value().constFirst())->destroyValues.value(it.key());
+        const Variable &today = plan.variables[plan.variableIndex(name)];
+        result.notes.append(QStringLiteral("%1 is torn down with %2 = \"%3\", the value it was created with (today's value, \"%4\", is not used)")
+                                .arg(it.value().join(QStringLiteral(", ")), name, recorded, today.value));
+    }
+}
+
 } // namespace
 
 DestroyPlan DestroyPlan::build(const Plan &plan, const DeploymentState &state)
@@ -141,24 +185,40 @@ DestroyPlan DestroyPlan::build(const Plan &plan, const DeploymentState &state)
             result.forgotten.append(id);
     }
 
+    QStringList recorded;
     for (const QString &id : order) {
         if (!destroyed.contains(id))
             continue;
-        Resource resource = teardownResource(id, destroyActionOf(id, plan, state), plan);
+        const DeploymentState::Entry *entry = state.find(id);
+        const nlohmann::ordered_json action = destroyActionOf(id, plan, state);
+        if (entry && !isAction(entry->destroy)) {
+            result.notes.append(QStringLiteral("%1 recorded no destroy action when it was created: the plan's runs, with today's values").arg(id));
+        } else if (entry && !entry->destroyValuesRecorded) {
+            if (const QStringList unrecorded = unrecordedReferences(action, plan); !unrecorded.isEmpty()) {
+                result.unrecordedValues.append(Diagnostic{Diagnostic::Severity::Error, statePath(id), 0, 0,
+                    QStringLiteral("uses %1, but an older Fanout recorded it without the values it was created with, and today's may differ; "
+                                   "write those values into the action in the state file, then add \"destroy_values\": {} beside it")
+                        .arg(unrecorded.join(QStringLiteral(", ")))});
+            }
+        } else if (entry) {
+            recorded.append(id);
+        }
+        Resource resource = teardownResource(id, action, plan);
         // Wait for every dependent that is torn down too.
         resource.dependsOn = destroyedDependents(id, dependents, destroyed);
-        if (const DeploymentState::Entry *entry = state.find(id); entry && !entry->outputs.isEmpty())
+        if (entry && !entry->outputs.isEmpty())
             result.knownOutputs.insert(int(teardown.resources.size()), entry->outputs);
         teardown.resources.append(resource);
     }
+    noteChangedValues(result, plan, state, recorded);
     return result;
 }
 
 Diagnostics DestroyPlan::check(const ExecutorTypes &types) const
 {
-    Diagnostics problems;
+    Diagnostics problems = unrecordedValues;
     for (const Resource &resource : plan.resources) {
-        const QString path = jsonMemberPath(jsonMemberPath(QStringLiteral("resources"), resource.id), QStringLiteral("destroy"));
+        const QString path = statePath(resource.id);
         const ExecutorType *executor = types.findType(resource.type);
         if (!executor) {
             problems.append(Diagnostic{Diagnostic::Severity::Error, jsonMemberPath(path, QStringLiteral("type")), 0, 0,

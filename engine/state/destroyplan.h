@@ -23,6 +23,12 @@ struct DestroyPlan
     QMap<int, QMap<QString, QString>> knownOutputs;
     // Resources of the state with no destroy action: nothing to run; they are only forgotten.
     QStringList forgotten;
+    // Where the teardown does not use today's values, or uses them for want of recorded ones: one
+    // sentence each, to show before it runs.
+    QStringList notes;
+    // Destroy actions recorded by an older Fanout that refer to variables or outputs whose values
+    // at creation it did not record: they are not run with today's (check() reports them).
+    Diagnostics unrecordedValues;
 
     static DestroyPlan build(const Plan &plan, const DeploymentState &state);
 

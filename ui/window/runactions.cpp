@@ -216,6 +216,8 @@ bool RunActions::destroyDeployment(bool confirm)
     QString message = teardown.message;
     if (!teardown.forgotten.isEmpty())
         message = tr("Nothing to run to destroy %1: removed from the state.").arg(teardown.forgotten.join(QStringLiteral(", ")));
+    if (teardown.outcome == Deployment::Teardown::Outcome::Ready && !teardown.notes.isEmpty())
+        message = (message.isEmpty() ? QString() : message + QLatin1Char(' ')) + teardown.notes.join(QStringLiteral("; ")) + QLatin1Char('.');
     if (!message.isEmpty())
         showStatus(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')), 30000);
     // Destroy actions to fix, or a state file that cannot be read: worth a box, not only a line.
