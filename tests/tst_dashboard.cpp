@@ -31,6 +31,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 #include <QStandardPaths>
+#include <QTimer>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -96,6 +97,7 @@ private slots:
     void resourcesTableFiltersByTextAndState();
     void parallelismChangesTheRunningLimit();
     void cancelStopsTheRun();
+    void closingDuringARunWaitsWithoutFreezing();
     void invalidPlanIsNotOpened();
     void layoutIsRestored();
     void runRecordsTheStateAndReopenShowsItUpToDate();
@@ -349,6 +351,45 @@ void tst_Dashboard::cancelStopsTheRun()
     QVERIFY(session.count(ResourceState::Cancelled) > 0);
     QVERIFY(window.runs().runAction()->isEnabled());
     QVERIFY(!window.runs().cancelAction()->isEnabled());
+}
+
+void tst_Dashboard::closingDuringARunWaitsWithoutFreezing()
+{
+    // A command that ignores SIGTERM keeps its whole grace period.
+    const QString path = m_dir->filePath(QStringLiteral("stubborn.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"name": "stubborn", "resources": [
+            {"id": "stubborn", "type": "command", "shell": true, "command": "trap '' TERM; sleep 5", "grace": "1500ms"},
+            {"id": "later", "type": "sim", "depends_on": ["stubborn"]}]})");
+    }
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.files().openPlan(path));
+    int asked = 0;
+    window.setCancelToQuitPrompt([&asked] {
+        ++asked;
+        return true;
+    });
+    Deployment &session = window.workspace().deployment();
+    window.runs().runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(session.count(ResourceState::Running) == 1, kRunTimeoutMs);
+    QTest::qWait(300); // for the shell to set its trap
+
+    QVERIFY(!window.close()); // not yet: the run stops first
+    QCOMPARE(asked, 1);
+    QVERIFY(window.isVisible());
+    QVERIFY(window.isQuitting());
+    QVERIFY(session.isCancelling());
+    // The window answers while the command has its grace period.
+    bool answeredDuringTheGrace = false;
+    QTimer::singleShot(200, &window, [&] { answeredDuringTheGrace = session.isRunning(); });
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), kRunTimeoutMs);
+    QVERIFY(answeredDuringTheGrace);
+    QCOMPARE(asked, 1); // asked once
+    QVERIFY(!session.isRunning());
+    QCOMPARE(session.count(ResourceState::Cancelled), 2);
 }
 
 void tst_Dashboard::invalidPlanIsNotOpened()

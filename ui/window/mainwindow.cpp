@@ -179,22 +179,47 @@ void MainWindow::about()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     Deployment &deployment = m_workspace->deployment();
-    if (deployment.isRunning()) {
-        const auto answer = QMessageBox::question(this, tr("A run is in progress"),
-                                                  tr("Resources are still being provisioned. Cancel the run and quit?"),
-                                                  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-        if (answer != QMessageBox::Yes) {
+    if (!m_quitting) {
+        // Both questions first: a run is never cancelled for a quit that unsaved changes then stop.
+        if ((deployment.isRunning() && !askCancelToQuit()) || !m_files->maybeSave()) {
             event->ignore();
             return;
         }
-        deployment.cancel();
+        m_quitting = true;
     }
-    if (!m_files->maybeSave()) {
+    if (deployment.isRunning()) {
         event->ignore();
+        stopThenClose();
         return;
     }
     m_docks->save();
     event->accept();
+}
+
+bool MainWindow::askCancelToQuit()
+{
+    if (m_cancelToQuitPrompt)
+        return m_cancelToQuitPrompt();
+    const auto answer = QMessageBox::question(this, tr("A run is in progress"),
+                                              tr("Resources are still being provisioned. Cancel the run and quit?\n\n"
+                                                 "Running commands are asked to stop and get their grace period; "
+                                                 "the window closes once they have."),
+                                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    return answer == QMessageBox::Yes;
+}
+
+void MainWindow::stopThenClose()
+{
+    Deployment &deployment = m_workspace->deployment();
+    if (!m_closeWhenStopped) {
+        m_closeWhenStopped = true;
+        // Queued: the run's last events reach every pane before the window goes.
+        connect(&deployment, &Deployment::runFinished, this, &QWidget::close, Qt::QueuedConnection);
+    }
+    if (!deployment.isCancelling())
+        deployment.cancel();
+    statusBar()->showMessage(tr("Quitting once the run has stopped: %n resource(s) still stopping "
+                                "(commands get their grace period)", nullptr, deployment.count(ResourceState::Running)));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

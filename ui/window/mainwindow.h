@@ -2,6 +2,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class QDockWidget;
 
 namespace fanout {
@@ -51,6 +53,12 @@ public:
     QDockWidget *inspectorDock() const;
     QString statusText() const; // what the status bar's figures say, for tests
 
+    // Closing during a run asks whether to cancel it and quit; tests answer instead of a person.
+    void setCancelToQuitPrompt(std::function<bool()> prompt) { m_cancelToQuitPrompt = std::move(prompt); }
+    // Quitting waits for a cancelled run to stop (commands get their grace period): meanwhile the
+    // window stays open and answers, and it closes once the run has ended.
+    bool isQuitting() const { return m_quitting; }
+
 public slots:
     void showLogs(int resource);
 
@@ -65,6 +73,8 @@ private:
     void updateProblems();
     void showProblem(const QString &id, const QString &field);
     void about();
+    bool askCancelToQuit();
+    void stopThenClose();
 
     Workspace *m_workspace;
     GraphPane *m_graph = nullptr;
@@ -78,6 +88,9 @@ private:
     EditActions *m_edits = nullptr;
     RunActions *m_runs = nullptr;
     RunStatus *m_status = nullptr;
+    std::function<bool()> m_cancelToQuitPrompt;
+    bool m_quitting = false;
+    bool m_closeWhenStopped = false;
 };
 
 } // namespace fanout
