@@ -4,6 +4,7 @@
 #include "engine/run/scheduler.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -12,7 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 #include <signal.h>
 
@@ -80,6 +84,19 @@ QList<pid_t> readPids(const QString &file)
     return pids;
 }
 
+// The threads of this process now, from /proc/self/status.
+int threadCount()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("Threads:"))
+            return line.mid(8).trimmed().toInt();
+    }
+    return -1;
+}
+
 // Gone, or a zombie that only waits for whoever inherited it to reap it.
 bool isGone(pid_t pid)
 {
@@ -117,6 +134,7 @@ private slots:
     void fillsInItsOwnRecordedOutputs();
     void stopKillsTheWholeGroup_data();
     void stopKillsTheWholeGroup();
+    void sleepingCommandsHoldNoThreadEach();
 
 private:
     // Runs a plan of one command resource to its end; the scheduler is left to be examined.
@@ -464,6 +482,39 @@ void tst_CommandExecutor::stopKillsTheWholeGroup()
     const bool killed = std::any_of(warnings.begin(), warnings.end(),
                                     [](const QString &w) { return w.contains(QLatin1String("sent SIGKILL")); });
     QCOMPARE(killed, ignoreTerm);
+}
+
+// Thousands of commands waiting at once cost no thread each: they are all watched from one thread.
+void tst_CommandExecutor::sleepingCommandsHoldNoThreadEach()
+{
+    constexpr int kCommands = 2000;
+    json resources = json::array();
+    for (int i = 0; i < kCommands; ++i)
+        resources.push_back({{"id", "sleep-" + std::to_string(i)}, {"type", "command"}, {"command", {"sleep", "1"}}});
+    const PlanReadResult result = read(json{{"name", "sleepers"}, {"parallelism", kCommands}, {"resources", resources}});
+    QVERIFY(!result.hasErrors());
+
+    Scheduler s(ExecutorRegistry::builtIn());
+    std::atomic<bool> running{true};
+    std::atomic<int> peak{threadCount()};
+    // Sampled on a thread of its own: the test's thread is busy hearing from the commands.
+    std::thread sampler([&] {
+        while (running) {
+            peak = std::max(peak.load(), threadCount());
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    });
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(s.start(result.plan));
+    const bool finished = waitFinished(s, 60'000);
+    running = false;
+    sampler.join();
+    QVERIFY(finished);
+    qInfo("%d commands of sleep 1 at -j %d: %lld ms, at most %d threads in this process (the sampler's included)",
+          kCommands, kCommands, clock.elapsed(), peak.load());
+    QCOMPARE(s.count(ResourceState::Succeeded), kCommands);
+    QVERIFY2(peak < 100, qPrintable(QStringLiteral("%1 threads").arg(peak.load())));
 }
 
 QTEST_GUILESS_MAIN(tst_CommandExecutor)
