@@ -2,6 +2,7 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
+#include "tests/threadsampler.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -13,10 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
-#include <chrono>
-#include <thread>
 
 #include <signal.h>
 
@@ -82,19 +80,6 @@ QList<pid_t> readPids(const QString &file)
             pids.append(pid_t(line.trimmed().toLong()));
     }
     return pids;
-}
-
-// The threads of this process now, from /proc/self/status.
-int threadCount()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("Threads:"))
-            return line.mid(8).trimmed().toInt();
-    }
-    return -1;
 }
 
 // Gone, or a zombie that only waits for whoever inherited it to reap it.
@@ -495,26 +480,18 @@ void tst_CommandExecutor::sleepingCommandsHoldNoThreadEach()
     QVERIFY(!result.hasErrors());
 
     Scheduler s(ExecutorRegistry::builtIn());
-    std::atomic<bool> running{true};
-    std::atomic<int> peak{threadCount()};
     // Sampled on a thread of its own: the test's thread is busy hearing from the commands.
-    std::thread sampler([&] {
-        while (running) {
-            peak = std::max(peak.load(), threadCount());
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-    });
+    test::ThreadSampler sampler;
     QElapsedTimer clock;
     clock.start();
     QVERIFY(s.start(result.plan));
     const bool finished = waitFinished(s, 60'000);
-    running = false;
-    sampler.join();
+    const int peak = sampler.stop();
     QVERIFY(finished);
     qInfo("%d commands of sleep 1 at -j %d: %lld ms, at most %d threads in this process (the sampler's included)",
-          kCommands, kCommands, clock.elapsed(), peak.load());
+          kCommands, kCommands, clock.elapsed(), peak);
     QCOMPARE(s.count(ResourceState::Succeeded), kCommands);
-    QVERIFY2(peak < 100, qPrintable(QStringLiteral("%1 threads").arg(peak.load())));
+    QVERIFY2(peak < 100, qPrintable(QStringLiteral("%1 threads").arg(peak)));
 }
 
 QTEST_GUILESS_MAIN(tst_CommandExecutor)

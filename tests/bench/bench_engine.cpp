@@ -10,11 +10,11 @@
 #include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
 #include "randomdag.h"
+#include "tests/threadsampler.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFile>
 #include <QFutureWatcher>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
@@ -23,11 +23,8 @@
 
 #include <sys/resource.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <functional>
-#include <thread>
 
 using namespace fanout;
 
@@ -77,19 +74,6 @@ double bareQtConcurrentMicroseconds(int tasks, int inFlight)
     return double(clock.nsecsElapsed()) / 1000.0 / tasks;
 }
 
-// The threads of this process now, from /proc/self/status (-1 where there is none).
-int threadCount()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("Threads:"))
-            return line.mid(8).trimmed().toInt();
-    }
-    return -1;
-}
-
 // `count` independent resources made by `make`, all at once (-j count): the run's wall time and the
 // most threads this process had meanwhile (sampled every 5 ms by one more thread, counted).
 bool printSleepers(const char *what, int count, const std::function<nlohmann::ordered_json(int)> &make)
@@ -106,23 +90,15 @@ bool printSleepers(const char *what, int count, const std::function<nlohmann::or
     Scheduler scheduler(ExecutorRegistry::builtIn());
     QEventLoop loop;
     QObject::connect(&scheduler, &Scheduler::finished, &loop, &QEventLoop::quit);
-    std::atomic<bool> running{true};
-    std::atomic<int> peak{threadCount()};
-    std::thread sampler([&] {
-        while (running) {
-            peak = std::max(peak.load(), threadCount());
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-        }
-    });
+    test::ThreadSampler sampler;
     QElapsedTimer clock;
     clock.start();
     scheduler.start(read.plan);
     if (scheduler.isRunning())
         loop.exec();
     const qint64 ms = clock.elapsed();
-    running = false;
-    sampler.join();
-    std::printf("  %-34s %6lld ms for %d at -j %d, peak %d threads, %d succeeded\n", what, ms, count, count, peak.load(),
+    const int peak = sampler.stop();
+    std::printf("  %-34s %6lld ms for %d at -j %d, peak %d threads, %d succeeded\n", what, ms, count, count, peak,
                 scheduler.count(ResourceState::Succeeded));
     return scheduler.count(ResourceState::Succeeded) == count;
 }
