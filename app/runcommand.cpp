@@ -4,6 +4,7 @@
 #include "app/planargument.h"
 #include "app/signalwatcher.h"
 #include "app/terminalprogress.h"
+#include "engine/executors/commandexecutor.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/run/deployment.h"
 #include "engine/support/closestmatch.h"
@@ -13,6 +14,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QTimer>
 
 #include <csignal>
 #include <cstdlib>
@@ -21,6 +23,10 @@
 namespace fanout {
 
 namespace {
+
+// After a second Ctrl+C, how long the run may take to notice that its commands were killed before
+// Fanout exits anyway.
+constexpr int kStopAtOnceMs = 2000;
 
 // A report or state file that cannot be written should be known before a long deployment, not
 // after it.
@@ -213,6 +219,7 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
     };
 
     bool interrupted = false;
+    bool stoppingAtOnce = false;
     QEventLoop loop;
     TerminalProgress progress(deployment.scheduler(), out, !settings.quiet);
     bool warned = false;
@@ -234,10 +241,18 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
             deployment.cancel();
             return;
         }
-        progress.message(QStringLiteral("Stopping at once."));
-        progress.printSummary(deployment.plan().name);
-        writeReports();
-        std::_Exit(Interrupted); // attempts still running are abandoned, as asked; the state has what finished
+        if (stoppingAtOnce)
+            return;
+        stoppingAtOnce = true;
+        progress.message(QStringLiteral("Stopping at once: killing the processes of every running command."));
+        // SIGKILL first: the commands end at once, their attempts with them, and the run ends as
+        // usual, with its reports and its state. Should anything else hold it up, it is not waited for.
+        CommandExecutor::killAllProcesses();
+        QTimer::singleShot(kStopAtOnceMs, &loop, [&] {
+            progress.printSummary(deployment.plan().name);
+            writeReports();
+            std::_Exit(Interrupted); // attempts still running are abandoned, as asked; the state has what finished
+        });
     });
 
     out.writeLine(out.paint(headline, Console::Colour::Bold));

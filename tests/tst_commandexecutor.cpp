@@ -2,8 +2,10 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
+#include "tests/threadsampler.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -117,6 +119,7 @@ private slots:
     void fillsInItsOwnRecordedOutputs();
     void stopKillsTheWholeGroup_data();
     void stopKillsTheWholeGroup();
+    void sleepingCommandsHoldNoThreadEach();
 
 private:
     // Runs a plan of one command resource to its end; the scheduler is left to be examined.
@@ -464,6 +467,31 @@ void tst_CommandExecutor::stopKillsTheWholeGroup()
     const bool killed = std::any_of(warnings.begin(), warnings.end(),
                                     [](const QString &w) { return w.contains(QLatin1String("sent SIGKILL")); });
     QCOMPARE(killed, ignoreTerm);
+}
+
+// Thousands of commands waiting at once cost no thread each: they are all watched from one thread.
+void tst_CommandExecutor::sleepingCommandsHoldNoThreadEach()
+{
+    constexpr int kCommands = 2000;
+    json resources = json::array();
+    for (int i = 0; i < kCommands; ++i)
+        resources.push_back({{"id", "sleep-" + std::to_string(i)}, {"type", "command"}, {"command", {"sleep", "1"}}});
+    const PlanReadResult result = read(json{{"name", "sleepers"}, {"parallelism", kCommands}, {"resources", resources}});
+    QVERIFY(!result.hasErrors());
+
+    Scheduler s(ExecutorRegistry::builtIn());
+    // Sampled on a thread of its own: the test's thread is busy hearing from the commands.
+    test::ThreadSampler sampler;
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(s.start(result.plan));
+    const bool finished = waitFinished(s, 60'000);
+    const int peak = sampler.stop();
+    QVERIFY(finished);
+    qInfo("%d commands of sleep 1 at -j %d: %lld ms, at most %d threads in this process (the sampler's included)",
+          kCommands, kCommands, clock.elapsed(), peak);
+    QCOMPARE(s.count(ResourceState::Succeeded), kCommands);
+    QVERIFY2(peak < 100, qPrintable(QStringLiteral("%1 threads").arg(peak)));
 }
 
 QTEST_GUILESS_MAIN(tst_CommandExecutor)

@@ -57,27 +57,46 @@ QMap<QString, QString> Attempt::outputs() const
 
 void Attempt::succeed()
 {
-    finish(true, QString());
+    [[maybe_unused]] const bool finished = tryFinish(true, QString());
+    Q_ASSERT_X(finished, "Attempt::succeed", "an attempt finished twice");
 }
 
 void Attempt::fail(const QString &error)
 {
-    finish(false, error);
+    [[maybe_unused]] const bool finished = tryFinish(false, error);
+    Q_ASSERT_X(finished, "Attempt::fail", "an attempt finished twice");
 }
 
-void Attempt::finish(bool succeeded, const QString &error)
+bool Attempt::runGuarded(const std::function<void()> &work)
+{
+    QString what;
+    try {
+        work();
+        return true;
+    } catch (const std::exception &e) {
+        what = QString::fromLocal8Bit(e.what());
+    } catch (...) {
+        what = QStringLiteral("an exception of unknown type");
+    }
+    const QString error = QStringLiteral("internal error in the %1 executor: %2 (this is a bug in Fanout; please report it)")
+                              .arg(resource().type, what);
+    log(LogLevel::Error, error);
+    tryFinish(false, error);
+    return false;
+}
+
+bool Attempt::tryFinish(bool succeeded, const QString &error)
 {
     bool expected = false;
-    if (!m_finished.compare_exchange_strong(expected, true)) {
-        Q_ASSERT_X(false, "Attempt::finish", "an attempt finished twice");
-        return;
-    }
+    if (!m_finished.compare_exchange_strong(expected, true))
+        return false;
     AttemptMessage message = newMessage(AttemptMessage::Kind::Finished);
     message.succeeded = succeeded;
     message.text = error;
     if (succeeded)
         message.outputs = outputs();
     m_mailbox->post(std::move(message));
+    return true;
 }
 
 void Attempt::requestStop()

@@ -49,6 +49,11 @@ public:
     void succeed();
     void fail(const QString &error);
     bool isFinished() const { return m_finished.load(); }
+    // Runs `work`. An exception escaping it (a bug in an executor, std::bad_alloc) fails the
+    // attempt with the exception's message, unless it has finished already, instead of leaving the
+    // resource running for ever; returns false then. Every entry point of an executor's work (a
+    // pool task, a callback on the supervisor's thread) goes through this.
+    bool runGuarded(const std::function<void()> &work);
 
     void requestStop();
     // For executors that do not block (no thread to wake): called once, on the thread that
@@ -62,7 +67,8 @@ public:
     WorkerPool *workers() const { return m_workers; }
 
 private:
-    void finish(bool succeeded, const QString &error);
+    // False, doing nothing, when the attempt has finished already.
+    bool tryFinish(bool succeeded, const QString &error);
     AttemptMessage newMessage(AttemptMessage::Kind kind) const;
 
     const std::shared_ptr<const Plan> m_plan;

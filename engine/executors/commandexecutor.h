@@ -22,9 +22,18 @@ namespace fanout {
 // members win over "::output" lines of the same key.
 //
 // Stopping (cancel, timeout): SIGTERM to the whole process group, SIGKILL to it after `grace`, so
-// that nothing the command started outlives it — unless it left the group itself (setsid). A
-// command that exits on its own while processes it put in the background still run leaves them
-// running: they may be meant to outlive it.
+// that nothing the command started outlives it. A command that exits on its own while processes it
+// put in the background still run leaves them running, until Fanout exits.
+//
+// Nothing is left behind when Fanout ends, however it ends (Ctrl+C twice, an exception, kill -9):
+// the command's process gets SIGKILL from the kernel when Fanout dies (PR_SET_PDEATHSIG), and the
+// GroupKeeper, a small process of its own, sends SIGKILL to the group of every command still
+// running or with processes left. The one exception is a process that leaves its group itself
+// (setsid, as the local-stack example's server does): that is how a command starts something meant
+// to outlive Fanout.
+//
+// Threads: every process is started from and watched on the one ProcessSupervisor thread, without
+// blocking, so any number of running commands costs no thread each (CommandRun).
 //
 // References: the scheduler substitutes ${var.X}, ${env:X} and other resources' outputs before
 // start(); this executor fills in ${self.outputs.KEY} (in a destroy action) from the outputs
@@ -54,6 +63,10 @@ public:
     const ExecutorDescription &description() const override;
     void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const override;
     void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const override;
+
+    // SIGKILL to the process group of every command still running or with processes left, at
+    // once: what a second Ctrl+C does before Fanout exits. Thread-safe.
+    static void killAllProcesses();
 };
 
 } // namespace fanout

@@ -4,6 +4,7 @@
 
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -21,11 +22,17 @@ class Attempt;
 class Executor : public ExecutorType
 {
 public:
-    // Starts an attempt. Blocking work goes to `pool` (QtConcurrent) and holds a
-    // WorkerPool::Blocking (from attempt->workers()) while it waits, or it keeps one of the pool's
-    // few threads from quick attempts; asynchronous work holds no pool thread. Called on the
-    // scheduler's thread; must not block it.
+    // Starts an attempt. Called on the scheduler's thread; must not block it. Quick work goes to
+    // `pool` through runOnPool(); waiting holds no thread: timers and signals on the scheduler's
+    // thread (sim, http), or the ProcessSupervisor's thread for processes (command). An exception
+    // thrown by start() fails the attempt (the scheduler catches it).
     virtual void start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const = 0;
+
+protected:
+    // Runs `work` on `pool`; an exception escaping it fails the attempt (Attempt::runGuarded).
+    // The attempt reports its end through its mailbox; nobody waits on the task.
+    static void runOnPool(QThreadPool &pool, std::shared_ptr<Attempt> attempt,
+                          std::function<void(const std::shared_ptr<Attempt> &)> work);
 };
 
 } // namespace fanout

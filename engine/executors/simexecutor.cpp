@@ -1,14 +1,9 @@
 #include "engine/executors/simexecutor.h"
 
 #include "engine/executors/attempt.h"
-#include "engine/executors/workerpool.h"
+#include "engine/executors/simrun.h"
 #include "engine/support/duration.h"
 #include "engine/support/jsonlocator.h"
-
-#include <QElapsedTimer>
-#include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
-
 
 namespace fanout {
 
@@ -19,92 +14,6 @@ constexpr int kMaxLogLines = 1'000'000;
 Diagnostic problem(const QString &path, const QString &message)
 {
     return Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message};
-}
-
-// FNV-1a over the id's UTF-16 code units: stable across processes, machines and Qt versions,
-// unlike qHash, so that a seed reproduces the same run everywhere.
-quint64 stableHash(const QString &text)
-{
-    quint64 hash = 0xcbf29ce484222325ull;
-    for (const QChar c : text) {
-        hash ^= c.unicode();
-        hash *= 0x100000001b3ull;
-    }
-    return hash;
-}
-
-// SplitMix64: turns related seeds (same run, neighbouring attempts) into unrelated streams.
-quint64 mix(quint64 x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
-// A SplitMix64 stream: two numbers per attempt need no heavier generator, and this one costs
-// nothing to seed.
-class Random
-{
-public:
-    explicit Random(quint64 seed) : m_state(seed) {}
-    double unit() { return double(mix(m_state++) >> 11) * 0x1.0p-53; } // [0, 1)
-
-private:
-    quint64 m_state;
-};
-
-void simulate(const std::shared_ptr<Attempt> &attempt, const SimExecutor::Spec &spec)
-{
-    const Resource &resource = attempt->resource();
-    const quint64 base = spec.seed.value_or(attempt->runSeed());
-    Random random(mix(base ^ mix(stableHash(resource.id) ^ (quint64(attempt->number()) << 32))));
-
-    const qint64 durationMs = spec.minDurationMs
-        + qint64(random.unit() * double(spec.maxDurationMs - spec.minDurationMs));
-    const bool fails = attempt->number() <= spec.failAttempts
-        || (spec.failureRate > 0 && random.unit() < spec.failureRate);
-    // While it waits, this attempt lends its pool a thread for others.
-    const WorkerPool::Blocking blocking(durationMs > 0 ? attempt->workers() : nullptr);
-
-    // A failing attempt with lines of its own stops before the last, which tells of success.
-    const int lineCount = spec.logLines.isEmpty() ? spec.logLineCount
-                                                  : int(spec.logLines.size()) - (fails && spec.logLines.size() > 1 ? 1 : 0);
-    QElapsedTimer clock;
-    clock.start();
-    auto stopped = [&] {
-        attempt->fail(QStringLiteral("stopped after %1").arg(formatDuration(clock.elapsed())));
-    };
-    for (int line = 0; line < lineCount; ++line) {
-        // Lines are spread evenly from the start to the end of the attempt.
-        const qint64 due = lineCount == 1 ? durationMs : durationMs * line / (lineCount - 1);
-        if (attempt->waitForStop(due - clock.elapsed()))
-            return stopped();
-        if (!spec.logLines.isEmpty()) {
-            attempt->log(LogLevel::Info, spec.logLines[line]);
-        } else if (line == 0) {
-            attempt->log(LogLevel::Info, QStringLiteral("Creating %1...").arg(resource.displayName()));
-        } else if (line < lineCount - 1 || fails) {
-            attempt->log(LogLevel::Info, QStringLiteral("Still creating... [%1 elapsed]").arg(formatDuration(clock.elapsed())));
-        } else {
-            attempt->log(LogLevel::Info, QStringLiteral("Creation complete after %1").arg(formatDuration(clock.elapsed())));
-        }
-    }
-    if (attempt->waitForStop(durationMs - clock.elapsed()))
-        return stopped();
-    if (fails) {
-        QString error = spec.failureMessage;
-        if (error.isEmpty()) {
-            error = attempt->number() <= spec.failAttempts
-                ? QStringLiteral("simulated failure of attempt %1 (fail_attempts: %2)").arg(attempt->number()).arg(spec.failAttempts)
-                : QStringLiteral("simulated failure (failure_rate: %1)").arg(spec.failureRate);
-        }
-        attempt->log(LogLevel::Error, error);
-        return attempt->fail(error);
-    }
-    for (auto it = spec.outputs.cbegin(); it != spec.outputs.cend(); ++it)
-        attempt->setOutput(it.key(), it.value());
-    attempt->succeed();
 }
 
 using json = nlohmann::ordered_json;
@@ -292,8 +201,7 @@ std::optional<qint64> SimExecutor::defaultEstimateMs(const Resource &resource) c
 void SimExecutor::start(std::shared_ptr<Attempt> attempt, QThreadPool &pool) const
 {
     Spec spec = readSpec(attempt->params(), QString(), nullptr);
-    // The attempt reports its end through its mailbox; nobody waits on the future.
-    (void)QtConcurrent::run(&pool, [attempt = std::move(attempt), spec = std::move(spec)] { simulate(attempt, spec); });
+    SimRun::start(std::move(attempt), spec, pool);
 }
 
 } // namespace fanout

@@ -483,7 +483,8 @@ void Scheduler::startAttempt(int r)
         inFlight.timeout = addWakeup(entry.startMs + resource.timeoutMs, Wakeup{Wakeup::Kind::Timeout, r, entry.number});
     const Executor *executor = m_registry.find(resource.type);
     Q_ASSERT_X(executor, "Scheduler::startAttempt", "the plan must be validated first");
-    executor->start(std::move(attempt), m_workers.threads());
+    // An exception from an executor (a bug, std::bad_alloc) fails this attempt, not the run.
+    attempt->runGuarded([&] { executor->start(attempt, m_workers.threads()); });
 }
 
 nlohmann::ordered_json Scheduler::resolveParams(int r, QStringList *errors)

@@ -2,12 +2,15 @@
 // DAG of zero-duration sim resources runs at -j 8; everything measured is bookkeeping (ready queue,
 // journal, mailbox, thread pool hand-offs). For reference, the same machine's cost of a bare
 // QtConcurrent loop (run an empty task, hear back on the owning thread, start the next) is
-// measured first.
+// measured first. Then sleeping attempts all at once (sim and command, 1 s each, -j N): wall time
+// and the most threads the process had.
 
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/plangraph.h"
+#include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
 #include "randomdag.h"
+#include "tests/threadsampler.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -21,6 +24,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <functional>
 
 using namespace fanout;
 
@@ -70,6 +74,35 @@ double bareQtConcurrentMicroseconds(int tasks, int inFlight)
     return double(clock.nsecsElapsed()) / 1000.0 / tasks;
 }
 
+// `count` independent resources made by `make`, all at once (-j count): the run's wall time and the
+// most threads this process had meanwhile (sampled every 5 ms by one more thread, counted).
+bool printSleepers(const char *what, int count, const std::function<nlohmann::ordered_json(int)> &make)
+{
+    nlohmann::ordered_json resources = nlohmann::ordered_json::array();
+    for (int i = 0; i < count; ++i)
+        resources.push_back(make(i));
+    const PlanReadResult read = PlanReader::readJson({{"name", "sleepers"}, {"parallelism", count}, {"resources", resources}},
+                                                     ExecutorRegistry::builtIn());
+    if (read.hasErrors()) {
+        std::printf("  %s: the plan is invalid\n", what);
+        return false;
+    }
+    Scheduler scheduler(ExecutorRegistry::builtIn());
+    QEventLoop loop;
+    QObject::connect(&scheduler, &Scheduler::finished, &loop, &QEventLoop::quit);
+    test::ThreadSampler sampler;
+    QElapsedTimer clock;
+    clock.start();
+    scheduler.start(read.plan);
+    if (scheduler.isRunning())
+        loop.exec();
+    const qint64 ms = clock.elapsed();
+    const int peak = sampler.stop();
+    std::printf("  %-34s %6lld ms for %d at -j %d, peak %d threads, %d succeeded\n", what, ms, count, count, peak,
+                scheduler.count(ResourceState::Succeeded));
+    return scheduler.count(ResourceState::Succeeded) == count;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -115,5 +148,16 @@ int main(int argc, char *argv[])
     std::printf("  scheduler, start to finished():       %6.2f us per resource (median), %6.2f best (target: under 10)\n",
                 perResource[perResource.size() / 2], perResource.front());
     std::printf("  peak memory: %ld MiB (%ld MiB before the runs)\n", peakRssMiB(), rssBefore);
-    return 0;
+
+    // Waiting attempts hold no thread each: sim attempts wait on timers, commands are watched from
+    // one thread.
+    const int sleepers = argc > 2 ? std::atoi(argv[2]) : 1000;
+    std::printf("Sleeping attempts, all at once:\n");
+    const bool sims = printSleepers("sim, 1 s each:", sleepers, [](int i) {
+        return nlohmann::ordered_json{{"id", "sim-" + std::to_string(i)}, {"type", "sim"}, {"duration", "1s"}};
+    });
+    const bool commands = printSleepers("command, sleep 1 each:", sleepers, [](int i) {
+        return nlohmann::ordered_json{{"id", "sleep-" + std::to_string(i)}, {"type", "command"}, {"command", {"sleep", "1"}}};
+    });
+    return sims && commands ? 0 : 1;
 }
