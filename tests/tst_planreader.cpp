@@ -311,6 +311,14 @@ void tst_PlanReader::misspeltFieldIsAnErrorAtItsPlace()
     QCOMPARE(result.diagnostics.size(), 1);
     QCOMPARE(result.diagnostics[0].toString(QStringLiteral("plan.json")),
              QStringLiteral("plan.json:4:33: error: resources[0].timout: unknown field \"timout\"; did you mean \"timeout\"?"));
+
+    // In a mapping rule, once, where it is written: not for each resource the rule maps.
+    const PlanReadResult mapped = read(QStringLiteral(
+        "{\"name\": \"t\",\n"
+        " \"mapping\": [{\"match\": \"aws_*\", \"type\": \"sim\", \"duraton\": \"1s\", \"x-why\": \"a note\"}],\n"
+        " \"resources\": [{\"id\": \"a\", \"source\": {\"type\": \"aws_vpc\"}}, {\"id\": \"b\", \"source\": {\"type\": \"aws_subnet\"}}]}\n"));
+    QCOMPARE(dump(mapped.diagnostics), QStringLiteral("plan.json:2:48: error: mapping[0].duraton: unknown field \"duraton\"; did you mean \"duration\"?"));
+    QVERIFY(!mapped.plan.resources[0].params.contains("duraton"));
 }
 
 // Fields named "x-..." are the user's own notes: accepted wherever the plan has fields, and never

@@ -17,6 +17,7 @@
 
 #include <cctype>
 #include <limits>
+#include <vector>
 
 namespace fanout {
 
@@ -71,8 +72,14 @@ QString typeName(const json &value)
 class Reader
 {
 public:
+    explicit Reader(const ExecutorTypes &types)
+        : m_types(types)
+    {
+    }
+
     Diagnostics diagnostics;
     QList<int> unreadableResources; // array elements that are not objects
+    const ExecutorTypes &m_types;
     ExecutorMapping m_mapping;
 
     Plan read(const json &document)
@@ -111,7 +118,7 @@ public:
 
         if (const auto it = document.find("mapping"); it != document.end()) {
             plan.mapping = *it;
-            m_mapping = ExecutorMapping::fromJson(*it, diagnostics);
+            m_mapping = knownFieldsOnly(ExecutorMapping::fromJson(*it, diagnostics));
         }
         if (const auto it = document.find("import"); it != document.end() && !it->is_object())
             error(QStringLiteral("import"), QStringLiteral("must be an object that says where the plan was imported from, such as {\"format\": \"terraform-plan\", \"file\": \"plan.json\"}, not %1").arg(typeName(*it)));
@@ -146,6 +153,30 @@ private:
         if (const auto r = value.find("retry"); r != value.end())
             defaults.retry = retry(*r, QStringLiteral("defaults.retry"), defaults.retry);
         return defaults;
+    }
+
+    // A rule's fields are given to every resource it maps: one it should not have is reported once,
+    // at the rule, and given to none. (A rule with an unknown type is reported for its resources.)
+    ExecutorMapping knownFieldsOnly(const ExecutorMapping &mapping)
+    {
+        QList<ExecutorMapping::Rule> rules = mapping.rules();
+        for (ExecutorMapping::Rule &rule : rules) {
+            const QString type = QString::fromStdString(rule.fields.value("type", std::string()));
+            const ExecutorType *executor = m_types.findType(type);
+            if (!executor)
+                continue;
+            const QStringList known = executor->parameterNames() + PlanFields::resourceFields();
+            std::vector<std::string> unknown;
+            for (const auto &[key, value] : rule.fields.items()) {
+                if (const QString name = QString::fromStdString(key); !PlanFields::isAnnotation(key) && !known.contains(name)) {
+                    diagnostics.append(PlanFields::unknownField(jsonMemberPath(rule.path, name), name, known, QStringLiteral("a resource of type %1").arg(type)));
+                    unknown.push_back(key);
+                }
+            }
+            for (const std::string &key : unknown)
+                rule.fields.erase(key);
+        }
+        return ExecutorMapping::withRules(rules);
     }
 
     // "groups": {"rds-api": {"label": "RDS API", "limit": 2}}.
@@ -499,7 +530,7 @@ PlanReadResult finish(Reader &reader, Plan plan, const ExecutorTypes &types)
 
 PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, const ExecutorTypes &types)
 {
-    Reader reader;
+    Reader reader(types);
     Plan plan = reader.read(document);
     return finish(reader, std::move(plan), types);
 }
