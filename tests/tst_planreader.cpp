@@ -1,5 +1,6 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/planreader.h"
+#include "engine/state/deploymentstate.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -350,6 +351,13 @@ void tst_PlanReader::notesAreAcceptedEverywhere()
     QCOMPARE(b.type, QStringLiteral("sim"));
     QVERIFY(!b.params.contains("x-why"));
     QVERIFY(!b.params.contains("x-imported-by"));
+
+    // Changing a note changes nothing a run compares: the resource is not replaced.
+    const PlanReadResult without = read(withResources(QStringLiteral(
+        R"({"id": "a", "type": "sim", "group": "net", "destroy": {"type": "command", "command": ["true"]}})"))
+                                            .replace(QStringLiteral("\"resources\""), QStringLiteral("\"groups\": {\"net\": {}}, \"resources\"")));
+    QVERIFY2(without.diagnostics.isEmpty(), qPrintable(dump(without.diagnostics)));
+    QCOMPARE(DeploymentState::definitionHash(a), DeploymentState::definitionHash(without.plan.resources[0]));
 }
 
 void tst_PlanReader::collectsEveryProblem()
