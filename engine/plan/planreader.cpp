@@ -17,7 +17,6 @@
 
 #include <cctype>
 #include <limits>
-#include <vector>
 
 namespace fanout {
 
@@ -166,15 +165,13 @@ private:
             if (!executor)
                 continue;
             const QStringList known = executor->parameterNames() + PlanFields::resourceFields();
-            std::vector<std::string> unknown;
+            checkNames(rule.fields, rule.path, known, QStringLiteral("a resource of type %1").arg(type));
+            json fields = json::object(); // the known ones: notes are for no resource either
             for (const auto &[key, value] : rule.fields.items()) {
-                if (const QString name = QString::fromStdString(key); !PlanFields::isAnnotation(key) && !known.contains(name)) {
-                    diagnostics.append(PlanFields::unknownField(jsonMemberPath(rule.path, name), name, known, QStringLiteral("a resource of type %1").arg(type)));
-                    unknown.push_back(key);
-                }
+                if (known.contains(QString::fromStdString(key)))
+                    fields[key] = value;
             }
-            for (const std::string &key : unknown)
-                rule.fields.erase(key);
+            rule.fields = std::move(fields);
         }
         return ExecutorMapping::withRules(rules);
     }

@@ -90,7 +90,7 @@ private:
             for (const auto &[key, value] : r.params.items()) {
                 const QString name = QString::fromStdString(key);
                 if (!closestMatch(name, PlanFields::resourceFields()).isEmpty())
-                    m_diagnostics.append(PlanFields::unknownField(jsonMemberPath(path, name), name, PlanFields::resourceFields(), QString()));
+                    m_diagnostics.append(PlanFields::unknownField(jsonMemberPath(path, name), name, PlanFields::resourceFields(), QStringLiteral("a resource")));
             }
         }
 
