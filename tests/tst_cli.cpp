@@ -172,6 +172,7 @@ private slots:
     void runThatSucceeds();
     void runWithFailures();
     void invalidPlanNeverStarts();
+    void misspeltFieldStopsValidateAndRun();
     void outputIsPlainWhenNotATerminal();
     void interruptCancelsCleanly_data();
     void interruptCancelsCleanly();
@@ -276,8 +277,8 @@ void tst_Cli::validateReportsEveryProblemWithItsPlace()
         file + QStringLiteral(":6:48: error: resources[1].depends_on[0]: unknown dependency \"vcp\"; did you mean \"vpc\"?"),
         file + QStringLiteral(":6:56: error: resources[1].timeout: bad duration \"5 minutes\": unknown unit \"minutes\"; write it as \"250ms\", \"30s\", \"5m\", \"1h\", \"1m30s\" or a number of seconds"),
         file + QStringLiteral(":7:19: error: resources[2].type: unknown type \"bogus\"; the types are: sim, command, http"),
-        file + QStringLiteral(":7:58: warning: resources[2].dependson: unknown field \"dependson\" is ignored (did you mean \"depends_on\"?)"),
-        file + QStringLiteral(": 4 errors, 1 warning; the plan cannot run until they are fixed"),
+        file + QStringLiteral(":7:58: error: resources[2].dependson: unknown field \"dependson\"; did you mean \"depends_on\"?"),
+        file + QStringLiteral(": 5 errors; the plan cannot run until they are fixed"),
     };
     // The types after these three are what other executors the binary is built with add.
     QString err = result.err;
@@ -370,9 +371,35 @@ void tst_Cli::invalidPlanNeverStarts()
     const QString report = dir.filePath(QStringLiteral("report.json"));
     const Result result = fanout({QStringLiteral("run"), fixture("invalid.json"), QStringLiteral("--report"), report});
     QCOMPARE(result.exitCode, 2);
-    QVERIFY(result.err.contains(QStringLiteral("4 errors")));
+    QVERIFY(result.err.contains(QStringLiteral("5 errors")));
     QVERIFY(!result.out.contains(QStringLiteral("started")));
     QVERIFY(!QFile::exists(report));
+}
+
+// "timout": "30s" used to be a warning, and the run went ahead with no timeout at all.
+void tst_Cli::misspeltFieldStopsValidateAndRun()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "quick-ok.json");
+    replaceInFile(plan, R"("id": "bucket", "type": "sim", "duration": "10ms")",
+                  R"("id": "bucket", "type": "sim", "duration": "10ms", "x-owner": "storage", "timout": "30s")");
+    const Result validate = fanout({QStringLiteral("validate"), plan});
+    QCOMPARE(validate.exitCode, 2);
+    QCOMPARE(validate.err, plan + QStringLiteral(":9:79: error: resources[3].timout: unknown field \"timout\"; did you mean \"timeout\"?\n")
+                               + plan + QStringLiteral(": 1 error; the plan cannot run until it is fixed\n"));
+
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const Result run = fanout(QStringList{QStringLiteral("run"), plan, QStringLiteral("--report"), report} + stateIn(dir));
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains(QStringLiteral("unknown field \"timout\"; did you mean \"timeout\"?")), qPrintable(run.err));
+    QVERIFY(!run.out.contains(QStringLiteral("started")));
+    QVERIFY(!QFile::exists(report));
+
+    // The note alone is fine.
+    replaceInFile(plan, R"(, "timout": "30s")", "");
+    const Result fixed = fanout({QStringLiteral("validate"), plan});
+    QCOMPARE(fixed.exitCode, 0);
+    QCOMPARE(fixed.err, QString());
 }
 
 void tst_Cli::outputIsPlainWhenNotATerminal()

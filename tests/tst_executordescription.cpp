@@ -79,7 +79,7 @@ void tst_ExecutorDescription::validatorKnowsWhatTheDescriptionNames()
     QStringList unknown;
     for (const Diagnostic &d : read.diagnostics)
         unknown.append(d.path + QStringLiteral(": ") + d.message);
-    QCOMPARE(unknown, QStringList{"resources[0].targte: unknown field \"targte\" is ignored (did you mean \"target\"?)"});
+    QCOMPARE(unknown, QStringList{"resources[0].targte: unknown field \"targte\"; did you mean \"target\"?"});
 }
 
 void tst_ExecutorDescription::newResourcesAreValid()

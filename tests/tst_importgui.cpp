@@ -424,6 +424,14 @@ void tst_ImportGui::mappingDialogFlagsInvalidRules()
     QVERIFY(rules->data(rules->index(0, 0), MappingRulesModel::IsErrorRole).toBool());
     QVERIFY(!dialog->okButton()->isEnabled());
 
+    // A misspelt field would stop the plan: an error here too; a note of the user's own is fine.
+    QVERIFY(edit(dialog, 0, MappingRulesModel::ParametersColumn, QStringLiteral("{\"command\": [\"true\"], \"timout\": \"1m\"}")));
+    QCOMPARE(problem(), QStringLiteral("unknown field \"timout\"; did you mean \"timeout\"?"));
+    QVERIFY(rules->data(rules->index(0, 0), MappingRulesModel::IsErrorRole).toBool());
+    QVERIFY(!dialog->okButton()->isEnabled());
+    QVERIFY(edit(dialog, 0, MappingRulesModel::ParametersColumn, QStringLiteral("{\"command\": [\"true\"], \"x-why\": \"a note\"}")));
+    QVERIFY(dialog->okButton()->isEnabled());
+
     QVERIFY(edit(dialog, 0, MappingRulesModel::ParametersColumn, QStringLiteral("{\"command\": [\"true\"]}")));
     QVERIFY(edit(dialog, 0, MappingRulesModel::EstimateColumn, QStringLiteral("soon")));
     QVERIFY(flagged(MappingRulesModel::EstimateColumn));

@@ -87,6 +87,7 @@ private slots:
     void duplicateAndCut();
     void undoDuringARunSparesRunningResources();
     void stateFollowsSaveAs();
+    void notesSurviveEditsAndSave();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -795,6 +796,69 @@ void tst_PlanDocument::stateFollowsSaveAs()
     QVERIFY(window.files().savePlanAs(m_dir->filePath(QStringLiteral("taken.json"))));
     QCOMPARE(window.workspace().deployment().statePath(), DeploymentState::defaultPath(renamed));
     QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("already exists")), qPrintable(window.statusBar()->currentMessage()));
+}
+
+// "x-" fields are the user's notes: opened, edited around and saved by the window, each is written
+// back as it was, and the plan they are in still runs.
+void tst_PlanDocument::notesSurviveEditsAndSave()
+{
+    const json plan = json::parse(R"({
+        "name": "notes", "x-owner": "platform",
+        "defaults": {"timeout": "1m", "x-why": "slow API", "retry": {"max_attempts": 2, "x-ticket": "OPS-1"}},
+        "groups": {"net": {"limit": 2, "x-owner": "network"}},
+        "variables": {"token": {"value": "s", "secret": true, "x-rotated": "2026-01-01"}},
+        "mapping": [{"match": "aws_*", "type": "sim", "x-why": "not yet"}],
+        "resources": [
+            {"id": "vpc", "type": "sim", "group": "net", "duration": "1ms", "x-owner": {"team": "network", "see": "${resources.nosuch.outputs.x}"}},
+            {"id": "db", "type": "sim", "depends_on": ["vpc"], "duration": "1ms", "outputs": {"url": "db:5432"},
+             "retry": {"max_attempts": 3, "x-why": "flaky"}},
+            {"id": "app", "type": "command", "depends_on": ["db"], "command": ["echo", "${resources.db.outputs.url}"], "x-ticket": "OPS-2",
+             "destroy": {"type": "command", "command": ["true"], "x-owner": "app-team"}}
+        ]
+    })");
+    const QString path = m_dir->filePath(QStringLiteral("notes.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray::fromStdString(plan.dump(2)));
+    file.close();
+
+    MainWindow window(MainWindow::Layout::Default);
+    QVERIFY_EXPECTED(window.files().openPlan(path));
+    PlanDocument &document = window.workspace().document();
+    QVERIFY2(document.diagnostics().isEmpty(), qPrintable(document.diagnostics().value(0).message));
+    QVERIFY(!document.plan().resources[0].params.contains("x-owner"));
+
+    // Edits of the resources with notes, around them, and of the plan.
+    json vpc = document.document()["resources"][0];
+    vpc["duration"] = "2ms";
+    QVERIFY_EXPECTED(document.changeResource(QStringLiteral("vpc"), vpc, QStringLiteral("Change the duration of vpc")));
+    QVERIFY_EXPECTED(document.renameResource(QStringLiteral("db"), QStringLiteral("database")));
+    QVERIFY_EXPECTED(document.addDependency(QStringLiteral("app"), QStringLiteral("vpc")));
+    QVERIFY_EXPECTED(document.moveResources({{QStringLiteral("vpc"), QPointF(10, 20)}}));
+    QVERIFY(!document.hasErrors());
+    QVERIFY_EXPECTED(window.files().savePlanAs(path));
+
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const json saved = json::parse(file.readAll().toStdString());
+    file.close();
+    for (const char *member : {"x-owner", "defaults", "groups", "variables", "mapping"})
+        COMPARE_JSON(saved[member], plan[member]);
+    const json &resources = plan["resources"];
+    COMPARE_JSON(saved["resources"][0]["x-owner"], resources[0]["x-owner"]);
+    QCOMPARE(saved["resources"][1]["id"].get<std::string>(), std::string("database"));
+    COMPARE_JSON(saved["resources"][1]["retry"], resources[1]["retry"]);
+    COMPARE_JSON(saved["resources"][2]["x-ticket"], resources[2]["x-ticket"]);
+    COMPARE_JSON(saved["resources"][2]["destroy"], resources[2]["destroy"]);
+
+    // Read again, the notes are no problem, and a run never sees them (the one with a ${...} in it
+    // would not resolve).
+    MainWindow reopened(MainWindow::Layout::Default);
+    QVERIFY_EXPECTED(reopened.files().openPlan(path));
+    QVERIFY(reopened.workspace().document().diagnostics().isEmpty());
+    QSignalSpy finished(&reopened.workspace().deployment(), &Deployment::runFinished);
+    reopened.runs().runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    QCOMPARE(reopened.workspace().deployment().deploymentState().size(), 3);
 }
 
 QTEST_MAIN(tst_PlanDocument)

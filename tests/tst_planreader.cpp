@@ -1,5 +1,6 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/planreader.h"
+#include "engine/state/deploymentstate.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -45,6 +46,8 @@ private slots:
     void syntaxErrorsHaveLineAndColumn_data();
     void syntaxErrorsHaveLineAndColumn();
     void problemsPointIntoTheFile();
+    void misspeltFieldIsAnErrorAtItsPlace();
+    void notesAreAcceptedEverywhere();
     void collectsEveryProblem();
     void readsEveryField();
     void defaultsApplyAndResourcesOverride();
@@ -76,7 +79,9 @@ void tst_PlanReader::badPlans_data()
     QTest::newRow("parallelism fraction") << R"({"name": "t", "parallelism": 2.5, "resources": []})" << true << "parallelism" << "not 2.5";
     QTest::newRow("fail_fast not bool") << R"({"name": "t", "fail_fast": "yes", "resources": []})" << true << "fail_fast" << "must be true or false";
     QTest::newRow("seed negative") << R"({"name": "t", "seed": -1, "resources": []})" << true << "seed" << "must be a whole number, 0 or more";
-    QTest::newRow("unknown plan field") << R"({"name": "t", "paralelism": 3, "resources": []})" << false << "paralelism" << "unknown plan field \"paralelism\" is ignored (did you mean \"parallelism\"?)";
+    QTest::newRow("unknown plan field") << R"({"name": "t", "paralelism": 3, "resources": []})" << true << "paralelism" << "unknown field \"paralelism\"; did you mean \"parallelism\"?";
+    QTest::newRow("unknown plan field, nothing close") << R"({"name": "t", "owner": "me", "resources": []})"
+                                                       << true << "owner" << "unknown field \"owner\": the plan has no such field; to keep a note of your own, name it \"x-owner\"";
     QTest::newRow("resource not an object") << withResources(QStringLiteral("42")) << true << "resources[0]" << "a resource is an object";
     QTest::newRow("missing id") << withResources(QStringLiteral(R"({"type": "sim"})")) << true << "resources[0]" << "the resource has no \"id\"";
     QTest::newRow("id not a string") << withResources(QStringLiteral(R"({"id": 7, "type": "sim"})")) << true << "resources[0].id" << "must be a string, not 7";
@@ -120,9 +125,17 @@ void tst_PlanReader::badPlans_data()
     QTest::newRow("sim seed text") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "seed": "x"})"))
                                    << true << "resources[0].seed" << "must be a whole number";
     QTest::newRow("unknown resource field") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "dependson": []})"))
-                                            << false << "resources[0].dependson" << "unknown field \"dependson\" is ignored (did you mean \"depends_on\"?)";
+                                            << true << "resources[0].dependson" << "unknown field \"dependson\"; did you mean \"depends_on\"?";
+    QTest::newRow("misspelt timeout") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "timout": "30s"})"))
+                                      << true << "resources[0].timout" << "unknown field \"timout\"; did you mean \"timeout\"?";
     QTest::newRow("unknown sim field") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "duraton": "1s"})"))
-                                       << false << "resources[0].duraton" << "(did you mean \"duration\"?)";
+                                       << true << "resources[0].duraton" << "; did you mean \"duration\"?";
+    QTest::newRow("unknown executor field") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "outputz": {}})"))
+                                            << true << "resources[0].outputz" << "unknown field \"outputz\"; did you mean \"outputs\"?";
+    QTest::newRow("unknown resource field, nothing close") << withResources(QStringLiteral(R"({"id": "a", "type": "command", "command": ["true"], "owner": "me"})"))
+                                                           << true << "resources[0].owner" << "unknown field \"owner\": a resource of type command has no such field; to keep a note of your own, name it \"x-owner\"";
+    QTest::newRow("misspelt field of an unknown type") << withResources(QStringLiteral(R"({"id": "a", "type": "simm", "timout": "30s"})"))
+                                                       << true << "resources[0].timout" << "unknown field \"timout\"; did you mean \"timeout\"?";
     QTest::newRow("retry not an object") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "retry": 3})"))
                                          << true << "resources[0].retry" << "must be an object such as {\"max_attempts\": 3";
     QTest::newRow("max_attempts zero") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "retry": {"max_attempts": 0}})"))
@@ -134,7 +147,15 @@ void tst_PlanReader::badPlans_data()
     QTest::newRow("backoff initial above max") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "retry": {"backoff": {"initial": "1m", "max": "10s"}}})"))
                                                << false << "resources[0].retry.backoff" << "\"initial\" (1m00s) is longer than \"max\" (10s)";
     QTest::newRow("unknown retry field") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "retry": {"attempts": 3}})"))
-                                         << false << "resources[0].retry.attempts" << "unknown retry field \"attempts\" is ignored";
+                                         << true << "resources[0].retry.attempts" << "unknown field \"attempts\": a retry policy has no such field";
+    QTest::newRow("misspelt retry field") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "retry": {"max_attempt": 3}})"))
+                                          << true << "resources[0].retry.max_attempt" << "unknown field \"max_attempt\"; did you mean \"max_attempts\"?";
+    QTest::newRow("unknown backoff field") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "retry": {"backoff": {"inital": "2s"}}})"))
+                                           << true << "resources[0].retry.backoff.inital" << "unknown field \"inital\"; did you mean \"initial\"?";
+    QTest::newRow("unknown destroy field") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "destroy": {"duraton": "1s"}})"))
+                                           << true << "resources[0].destroy.duraton" << "unknown field \"duraton\"; did you mean \"duration\"?";
+    QTest::newRow("unknown destroy field, nothing close") << withResources(QStringLiteral(R"({"id": "a", "type": "sim", "destroy": {"type": "command", "command": ["true"], "owner": "me"}})"))
+                                                          << true << "resources[0].destroy.owner" << "unknown field \"owner\": a destroy action of type command has no such field";
     QTest::newRow("unknown group") << R"({"name": "t", "groups": {"rds-api": {"limit": 2}}, "resources": [{"id": "a", "type": "sim", "group": "rds-apo"}]})"
                                    << true << "resources[0].group" << "unknown group \"rds-apo\" (did you mean \"rds-api\"?); declare it under \"groups\" first";
     QTest::newRow("group limit negative") << R"({"name": "t", "groups": {"rds-api": {"limit": -2}}, "resources": []})"
@@ -146,7 +167,13 @@ void tst_PlanReader::badPlans_data()
     QTest::newRow("defaults bad timeout") << R"({"name": "t", "defaults": {"timeout": "ages"}, "resources": []})"
                                           << true << "defaults.timeout" << "bad duration \"ages\"";
     QTest::newRow("defaults unknown field") << R"({"name": "t", "defaults": {"timout": "1m"}, "resources": []})"
-                                            << false << "defaults.timout" << "(did you mean \"timeout\"?)";
+                                            << true << "defaults.timout" << "unknown field \"timout\"; did you mean \"timeout\"?";
+    QTest::newRow("defaults unknown retry field") << R"({"name": "t", "defaults": {"retry": {"jiter": 0.2}}, "resources": []})"
+                                                  << true << "defaults.retry.jiter" << "unknown field \"jiter\"; did you mean \"jitter\"?";
+    QTest::newRow("unknown group field") << R"({"name": "t", "groups": {"net": {"limt": 2}}, "resources": []})"
+                                         << true << "groups.net.limt" << "unknown field \"limt\"; did you mean \"limit\"?";
+    QTest::newRow("unknown variable field") << R"({"name": "t", "variables": {"token": {"value": "s", "secrt": true}}, "resources": []})"
+                                            << true << "variables.token.secrt" << "unknown field \"secrt\"; did you mean \"secret\"?";
 }
 
 void tst_PlanReader::badPlans()
@@ -183,8 +210,10 @@ void tst_PlanReader::layoutSection_data()
     QTest::newRow("x not a number") << R"({"positions": {"a": {"x": "1", "y": 2}, "b": {"x": 1, "y": 2}}})" << "error" << "layout.positions.a.x" << "must be a number" << 1;
     QTest::newRow("no y") << R"({"positions": {"a": {"x": 1}}})" << "error" << "layout.positions.a" << "the position has no" << 0;
     QTest::newRow("unknown id") << R"({"positions": {"foo": {"x": 1, "y": 2}, "a": {"x": 1, "y": 2}}})" << "warning" << "layout.positions.foo" << "the plan has no resource foo; its position is ignored" << 1;
-    QTest::newRow("unknown layout field") << R"({"zoom": 2})" << "warning" << "layout.zoom" << "unknown layout field" << 0;
-    QTest::newRow("unknown position field") << R"({"positions": {"a": {"x": 1, "y": 2, "z": 3}}})" << "warning" << "layout.positions.a.z" << "unknown position field" << 1;
+    // The layout never changes a run: what this Fanout does not know of it is only a warning.
+    QTest::newRow("unknown layout field") << R"({"zoom": 2})" << "warning" << "layout.zoom" << "unknown field \"zoom\": \"layout\" has no such field" << 0;
+    QTest::newRow("unknown position field") << R"({"positions": {"a": {"x": 1, "y": 2, "z": 3}}})" << "warning" << "layout.positions.a.z" << "unknown field \"z\"; did you mean \"x\"?" << 1;
+    QTest::newRow("notes") << R"({"x-zoom": 2, "positions": {"a": {"x": 1, "y": 2, "x-by": "me"}}})" << "" << "" << "" << 1;
 }
 
 void tst_PlanReader::layoutSection()
@@ -266,6 +295,69 @@ void tst_PlanReader::problemsPointIntoTheFile()
     QCOMPARE(timeout.path, QStringLiteral("resources[2].timeout"));
     QCOMPARE(timeout.line, 7);
     QCOMPARE(timeout.column, 32); // the key, counted in characters ("é" is two bytes)
+}
+
+// "timout": "30s" would leave the resource with no timeout at all: the plan must not run.
+void tst_PlanReader::misspeltFieldIsAnErrorAtItsPlace()
+{
+    const QString plan = QStringLiteral(
+        "{\n"
+        "  \"name\": \"t\",\n"
+        "  \"resources\": [\n"
+        "    {\"id\": \"db\", \"type\": \"sim\", \"timout\": \"30s\"}\n"
+        "  ]\n"
+        "}\n");
+    const PlanReadResult result = read(plan);
+    QVERIFY(result.hasErrors());
+    QCOMPARE(result.diagnostics.size(), 1);
+    QCOMPARE(result.diagnostics[0].toString(QStringLiteral("plan.json")),
+             QStringLiteral("plan.json:4:33: error: resources[0].timout: unknown field \"timout\"; did you mean \"timeout\"?"));
+
+    // In a mapping rule, once, where it is written: not for each resource the rule maps.
+    const PlanReadResult mapped = read(QStringLiteral(
+        "{\"name\": \"t\",\n"
+        " \"mapping\": [{\"match\": \"aws_*\", \"type\": \"sim\", \"duraton\": \"1s\", \"x-why\": \"a note\"}],\n"
+        " \"resources\": [{\"id\": \"a\", \"source\": {\"type\": \"aws_vpc\"}}, {\"id\": \"b\", \"source\": {\"type\": \"aws_subnet\"}}]}\n"));
+    QCOMPARE(dump(mapped.diagnostics), QStringLiteral("plan.json:2:48: error: mapping[0].duraton: unknown field \"duraton\"; did you mean \"duration\"?"));
+    QVERIFY(!mapped.plan.resources[0].params.contains("duraton"));
+}
+
+// Fields named "x-..." are the user's own notes: accepted wherever the plan has fields, and never
+// seen by a run (not among an executor's parameters, their ${...} not resolved).
+void tst_PlanReader::notesAreAcceptedEverywhere()
+{
+    const PlanReadResult result = read(QStringLiteral(R"({
+        "name": "t", "x-owner": "platform",
+        "defaults": {"timeout": "1m", "x-why": "slow API", "retry": {"max_attempts": 2, "x-ticket": 12, "backoff": {"initial": "1s", "x-note": 1}}},
+        "groups": {"net": {"limit": 2, "x-owner": "network"}},
+        "variables": {"token": {"value": "s", "secret": true, "x-rotated": "2026-01-01"}},
+        "mapping": [{"match": "aws_*", "type": "sim", "duration": "1s", "x-why": "not yet"}],
+        "resources": [
+            {"id": "a", "type": "sim", "group": "net", "x-owner": {"team": "db", "see": "${resources.nosuch.outputs.x}"},
+             "retry": {"max_attempts": 3, "x-why": "flaky"},
+             "destroy": {"type": "command", "command": ["true"], "x-owner": "${var.nosuch}"}},
+            {"id": "b", "source": {"type": "aws_vpc", "address": "aws_vpc.main"}, "x-imported-by": "me"}
+        ],
+        "layout": {"positions": {"a": {"x": 1, "y": 2, "x-pinned-by": "me"}}, "x-zoom": 2}
+    })"));
+    QVERIFY2(result.diagnostics.isEmpty(), qPrintable(dump(result.diagnostics)));
+    const Resource &a = result.plan.resources[0];
+    QCOMPARE(a.timeoutMs, 60'000);
+    QCOMPARE(a.retry.maxAttempts, 3);
+    QVERIFY(!a.params.contains("x-owner"));
+    QVERIFY(!a.destroy.contains("x-owner"));
+    QCOMPARE(a.destroy.size(), std::size_t(2));
+    const Resource &b = result.plan.resources[1];
+    QCOMPARE(b.type, QStringLiteral("sim"));
+    QVERIFY(!b.params.contains("x-why"));
+    QVERIFY(!b.params.contains("x-imported-by"));
+
+    // Changing a note changes nothing a run compares: the resource is not replaced.
+    const PlanReadResult without = read(withResources(QStringLiteral(
+        R"({"id": "a", "type": "sim", "group": "net", "destroy": {"type": "command", "command": ["true"]}})"))
+                                            .replace(QStringLiteral("\"resources\""), QStringLiteral("\"groups\": {\"net\": {}}, \"resources\"")));
+    QVERIFY2(without.diagnostics.isEmpty(), qPrintable(dump(without.diagnostics)));
+    QCOMPARE(DeploymentState::definitionHash(a), DeploymentState::definitionHash(without.plan.resources[0]));
 }
 
 void tst_PlanReader::collectsEveryProblem()
@@ -458,11 +550,10 @@ void tst_PlanReader::deepNestingIsAnError()
     QCOMPARE(nested.diagnostics.size(), 1);
     QCOMPARE(nested.diagnostics[0].column, 61 + 61);
 
-    // As deep as allowed is still read (and warned about as an unknown field).
-    const QByteArray fine = R"({"name": "t", "resources": [{"id": "a", "type": "sim", "x": )" + QByteArray(61, '[') + QByteArray(61, ']') + "}]}";
+    // As deep as allowed is still read (a note of the user's own, so no problem at all).
+    const QByteArray fine = R"({"name": "t", "resources": [{"id": "a", "type": "sim", "x-y": )" + QByteArray(61, '[') + QByteArray(61, ']') + "}]}";
     const PlanReadResult ok = PlanReader::readText(fine, QStringLiteral("fine.json"), ExecutorRegistry::builtIn());
-    QVERIFY(!ok.hasErrors());
-    QCOMPARE(ok.diagnostics.size(), 1);
+    QVERIFY2(ok.diagnostics.isEmpty(), qPrintable(dump(ok.diagnostics)));
 }
 
 QTEST_GUILESS_MAIN(tst_PlanReader)

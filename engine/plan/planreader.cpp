@@ -3,9 +3,9 @@
 #include "engine/plan/executormapping.h"
 #include "engine/plan/executortype.h"
 #include "engine/plan/fieldsection.h"
+#include "engine/plan/planfields.h"
 #include "engine/plan/planvalidator.h"
 #include "engine/plan/references.h"
-#include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/support/structuredtext.h"
@@ -36,7 +36,6 @@ const QStringList kPositionFields = {QStringLiteral("x"), QStringLiteral("y")};
 const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("secret"), QStringLiteral("description")};
 const QStringList kDefaultsFields = {QStringLiteral("timeout"), QStringLiteral("retry")};
 const QStringList kGroupFields = {QStringLiteral("label"), QStringLiteral("limit")};
-const QStringList kRetryFields = {QStringLiteral("max_attempts"), QStringLiteral("backoff"), QStringLiteral("jitter")};
 
 // A field every resource has, as FieldSection::commonSections() describes it: its rules are stated
 // there once, for the reader and the Inspector alike.
@@ -50,7 +49,17 @@ const FieldDescription &commonField(const QString &path)
     }
     qFatal("no common field %s", qPrintable(path));
 }
-const QStringList kBackoffFields = {QStringLiteral("initial"), QStringLiteral("max"), QStringLiteral("multiplier")};
+
+// An object without its "x-" notes: what a run is given.
+json withoutAnnotations(const json &object)
+{
+    json result = json::object();
+    for (const auto &[key, value] : object.items()) {
+        if (!PlanFields::isAnnotation(key))
+            result[key] = value;
+    }
+    return result;
+}
 
 QString typeName(const json &value)
 {
@@ -62,8 +71,14 @@ QString typeName(const json &value)
 class Reader
 {
 public:
+    explicit Reader(const ExecutorTypes &types)
+        : m_types(types)
+    {
+    }
+
     Diagnostics diagnostics;
     QList<int> unreadableResources; // array elements that are not objects
+    const ExecutorTypes &m_types;
     ExecutorMapping m_mapping;
 
     Plan read(const json &document)
@@ -73,7 +88,7 @@ public:
             error(QString(), QStringLiteral("a plan is a JSON object with \"name\" and \"resources\", not %1").arg(typeName(document)));
             return plan;
         }
-        warnUnknown(document, QString(), kPlanFields, QStringLiteral("plan"));
+        checkNames(document, QString(), kPlanFields, QStringLiteral("the plan"));
         if (const auto it = document.find("name"); it == document.end())
             error(QString(), QStringLiteral("the plan has no \"name\"; add one, such as \"name\": \"web\""));
         else
@@ -102,7 +117,7 @@ public:
 
         if (const auto it = document.find("mapping"); it != document.end()) {
             plan.mapping = *it;
-            m_mapping = ExecutorMapping::fromJson(*it, diagnostics);
+            m_mapping = knownFieldsOnly(ExecutorMapping::fromJson(*it, diagnostics));
         }
         if (const auto it = document.find("import"); it != document.end() && !it->is_object())
             error(QStringLiteral("import"), QStringLiteral("must be an object that says where the plan was imported from, such as {\"format\": \"terraform-plan\", \"file\": \"plan.json\"}, not %1").arg(typeName(*it)));
@@ -131,12 +146,34 @@ private:
             error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(typeName(value)));
             return defaults;
         }
-        warnUnknown(value, QStringLiteral("defaults"), kDefaultsFields, QStringLiteral("defaults"));
+        checkNames(value, QStringLiteral("defaults"), kDefaultsFields, QStringLiteral("\"defaults\""));
         if (const auto t = value.find("timeout"); t != value.end())
             defaults.timeoutMs = duration(*t, QStringLiteral("defaults.timeout")).value_or(0);
         if (const auto r = value.find("retry"); r != value.end())
             defaults.retry = retry(*r, QStringLiteral("defaults.retry"), defaults.retry);
         return defaults;
+    }
+
+    // A rule's fields are given to every resource it maps: one it should not have is reported once,
+    // at the rule, and given to none. (A rule with an unknown type is reported for its resources.)
+    ExecutorMapping knownFieldsOnly(const ExecutorMapping &mapping)
+    {
+        QList<ExecutorMapping::Rule> rules = mapping.rules();
+        for (ExecutorMapping::Rule &rule : rules) {
+            const QString type = QString::fromStdString(rule.fields.value("type", std::string()));
+            const ExecutorType *executor = m_types.findType(type);
+            if (!executor)
+                continue;
+            const QStringList known = executor->parameterNames() + PlanFields::resourceFields();
+            checkNames(rule.fields, rule.path, known, QStringLiteral("a resource of type %1").arg(type));
+            json fields = json::object(); // the known ones: notes are for no resource either
+            for (const auto &[key, value] : rule.fields.items()) {
+                if (known.contains(QString::fromStdString(key)))
+                    fields[key] = value;
+            }
+            rule.fields = std::move(fields);
+        }
+        return ExecutorMapping::withRules(rules);
     }
 
     // "groups": {"rds-api": {"label": "RDS API", "limit": 2}}.
@@ -152,7 +189,7 @@ private:
             group.name = QString::fromStdString(key);
             const QString path = jsonMemberPath(QStringLiteral("groups"), group.name);
             if (member.is_object()) {
-                warnUnknown(member, path, kGroupFields, QStringLiteral("group"));
+                checkNames(member, path, kGroupFields, QStringLiteral("a group"));
                 if (const auto l = member.find("label"); l != member.end())
                     group.label = string(*l, jsonMemberPath(path, QStringLiteral("label")));
                 if (const auto l = member.find("limit"); l != member.end())
@@ -174,7 +211,9 @@ private:
             error(layoutPath, QStringLiteral("must be an object such as {\"positions\": {\"vpc\": {\"x\": 120, \"y\": 40}}}, not %1").arg(typeName(value)));
             return result;
         }
-        warnUnknown(value, layoutPath, kLayoutFields, QStringLiteral("layout"));
+        // The layout never changes a run, and a later Fanout may keep more of it: what this one
+        // does not know is only a warning.
+        PlanFields::check(value, layoutPath, kLayoutFields, QStringLiteral("\"layout\""), diagnostics, Diagnostic::Severity::Warning);
         const auto positions = value.find("positions");
         if (positions == value.end())
             return result;
@@ -193,7 +232,7 @@ private:
                 error(path, QStringLiteral("a position is an object such as {\"x\": 120, \"y\": 40}, not %1").arg(show(entry)));
                 continue;
             }
-            warnUnknown(entry, path, kPositionFields, QStringLiteral("position"));
+            PlanFields::check(entry, path, kPositionFields, QStringLiteral("a position"), diagnostics, Diagnostic::Severity::Warning);
             bool ok = true;
             double coordinates[2] = {0, 0};
             for (int c = 0; c < 2; ++c) {
@@ -234,7 +273,7 @@ private:
             const QString path = jsonMemberPath(QStringLiteral("variables"), variable.name);
             const json *text = &member;
             if (member.is_object()) {
-                warnUnknown(member, path, kVariableFields, QStringLiteral("variable"));
+                checkNames(member, path, kVariableFields, QStringLiteral("a variable"));
                 if (const auto s = member.find("secret"); s != member.end())
                     variable.secret = boolean(*s, jsonMemberPath(path, QStringLiteral("secret")), false);
                 if (const auto d = member.find("description"); d != member.end())
@@ -295,7 +334,9 @@ private:
     {
         auto field = [&](const char *name) { return jsonMemberPath(path, QString::fromLatin1(name)); };
         auto lazy = [&](const char *name) { return [&path, name] { return jsonMemberPath(path, QString::fromLatin1(name)); }; };
-        if (key == "id") {
+        if (PlanFields::isAnnotation(key)) {
+            return; // the user's own note: kept in the document, never seen by a run
+        } else if (key == "id") {
             r.id = stringAt(member, lazy("id"));
         } else if (key == "name") {
             r.name = stringAt(member, lazy("name"));
@@ -319,7 +360,7 @@ private:
             r.estimateMs = duration(member, field("estimate"));
         } else if (key == "destroy") {
             if (member.is_object())
-                r.destroy = member; // PlanValidator checks it like a resource of its type
+                r.destroy = withoutAnnotations(member); // PlanValidator checks it like a resource of its type
             else
                 error(field("destroy"), QStringLiteral("must be an object such as {\"type\": \"command\", \"command\": [\"rm\", \"-r\", \"data\"]}, not %1").arg(typeName(member)));
         } else if (key == "source") {
@@ -342,7 +383,7 @@ private:
             error(path, QStringLiteral("must be an object such as {\"max_attempts\": 3, \"backoff\": {\"initial\": \"1s\", \"max\": \"30s\"}, \"jitter\": 0.2}, not %1").arg(typeName(value)));
             return policy;
         }
-        warnUnknown(value, path, kRetryFields, QStringLiteral("retry"));
+        checkNames(value, path, PlanFields::retryFields(), QStringLiteral("a retry policy"));
         if (const auto it = value.find("max_attempts"); it != value.end()) {
             const FieldDescription &attempts = commonField(QStringLiteral("retry.max_attempts"));
             policy.maxAttempts = integer(*it, jsonMemberPath(path, QStringLiteral("max_attempts")), int(*attempts.minimum), int(*attempts.maximum),
@@ -359,7 +400,7 @@ private:
         if (const auto it = value.find("backoff"); it != value.end()) {
             const QString backoffPath = jsonMemberPath(path, QStringLiteral("backoff"));
             if (it->is_object()) {
-                warnUnknown(*it, backoffPath, kBackoffFields, QStringLiteral("backoff"));
+                checkNames(*it, backoffPath, PlanFields::backoffFields(), QStringLiteral("a backoff"));
                 if (const auto b = it->find("initial"); b != it->end())
                     policy.initialBackoffMs = duration(*b, jsonMemberPath(backoffPath, QStringLiteral("initial"))).value_or(policy.initialBackoffMs);
                 if (const auto b = it->find("max"); b != it->end())
@@ -428,13 +469,10 @@ private:
         return *ms;
     }
 
-    void warnUnknown(const json &object, const QString &path, const QStringList &known, const QString &what)
+    // A misspelt field would be ignored, and the run go ahead without it: an error ("x-" notes aside).
+    void checkNames(const json &object, const QString &path, const QStringList &known, const QString &what)
     {
-        for (const auto &[key, value] : object.items()) {
-            const QString name = QString::fromStdString(key);
-            if (!known.contains(name))
-                warning(jsonMemberPath(path, name), QStringLiteral("unknown %1 field \"%2\" is ignored%3").arg(what, name, didYouMean(name, known)));
-        }
+        PlanFields::check(object, path, known, what, diagnostics);
     }
 
     // A short rendering of a JSON value for messages: "3", "\"abc\"", "an object".
@@ -489,7 +527,7 @@ PlanReadResult finish(Reader &reader, Plan plan, const ExecutorTypes &types)
 
 PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, const ExecutorTypes &types)
 {
-    Reader reader;
+    Reader reader(types);
     Plan plan = reader.read(document);
     return finish(reader, std::move(plan), types);
 }

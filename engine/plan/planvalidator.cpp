@@ -2,6 +2,7 @@
 
 #include "engine/plan/executortype.h"
 #include "engine/plan/plan.h"
+#include "engine/plan/planfields.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/references.h"
 #include "engine/support/closestmatch.h"
@@ -74,12 +75,12 @@ private:
             error(path, QStringLiteral("the resource has no \"type\"; say which executor provisions it: %1").arg(m_types.types().join(QStringLiteral(", "))));
         } else if (const ExecutorType *executor = m_types.findType(r.type)) {
             executor->validate(r.params, path, m_diagnostics);
+            // What is neither a resource's own field nor its executor's would be ignored by a run.
             const QStringList known = executor->parameterNames();
             for (const auto &[key, value] : r.params.items()) {
-                const QString name = QString::fromStdString(key);
-                if (!known.contains(name)) {
-                    warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" is ignored%2")
-                                                            .arg(name, didYouMean(name, known + kCommonFields)));
+                if (const QString name = QString::fromStdString(key); !known.contains(name)) {
+                    m_diagnostics.append(PlanFields::unknownField(jsonMemberPath(path, name), name, known + PlanFields::resourceFields(),
+                                                                  QStringLiteral("a resource of type %1").arg(r.type)));
                 }
             }
         } else {
@@ -88,8 +89,8 @@ private:
             // Without an executor its fields are unknowable, but a misspelt common field is not.
             for (const auto &[key, value] : r.params.items()) {
                 const QString name = QString::fromStdString(key);
-                if (const QString match = closestMatch(name, kCommonFields); !match.isEmpty())
-                    warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" is ignored (did you mean \"%2\"?)").arg(name, match));
+                if (!closestMatch(name, PlanFields::resourceFields()).isEmpty())
+                    m_diagnostics.append(PlanFields::unknownField(jsonMemberPath(path, name), name, PlanFields::resourceFields(), QStringLiteral("a resource")));
             }
         }
 
@@ -148,12 +149,7 @@ private:
             return;
         }
         executor->validate(params, path, m_diagnostics);
-        const QStringList known = executor->parameterNames();
-        for (const auto &[key, value] : params.items()) {
-            const QString name = QString::fromStdString(key);
-            if (!known.contains(name))
-                warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" of a %2 action is ignored%3").arg(name, type, didYouMean(name, known)));
-        }
+        PlanFields::check(params, path, executor->parameterNames(), QStringLiteral("a destroy action of type %1").arg(type), m_diagnostics);
     }
 
     // Every ${...} must stand for something: a resource's output, a variable, an environment
@@ -229,11 +225,6 @@ private:
     {
         m_diagnostics.append(Diagnostic{Diagnostic::Severity::Warning, path, 0, 0, message});
     }
-
-    inline static const QStringList kCommonFields = {
-        QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("type"), QStringLiteral("group"),
-        QStringLiteral("depends_on"), QStringLiteral("timeout"), QStringLiteral("retry"), QStringLiteral("estimate"),
-        QStringLiteral("destroy")};
 
     const Plan &m_plan;
     const ExecutorTypes &m_types;

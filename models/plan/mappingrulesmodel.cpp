@@ -2,6 +2,7 @@
 
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/executormapping.h"
+#include "engine/plan/planfields.h"
 #include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
 #include "engine/support/structuredtext.h"
@@ -201,13 +202,12 @@ void MappingRulesModel::check(Row &row) const
         if (d.isError())
             return flag(ParametersColumn, d.path.isEmpty() ? d.message : QStringLiteral("%1: %2").arg(d.path, d.message));
     }
-    const QStringList known = executor->parameterNames();
-    for (const auto &[key, value] : executorParameters.items()) {
-        const QString name = QString::fromStdString(key);
-        if (!known.contains(name))
-            return flag(ParametersColumn, tr("unknown parameter \"%1\" of %2 is ignored%3").arg(name, row.executor, didYouMean(name, known + kCommonFields)),
-                        false);
-    }
+    // What neither a resource nor the executor has would stop the plan (x- notes aside).
+    Diagnostics unknown;
+    PlanFields::check(parameters, QString(), executor->parameterNames() + PlanFields::resourceFields(),
+                      tr("a resource of type %1").arg(row.executor), unknown);
+    if (!unknown.isEmpty())
+        return flag(ParametersColumn, unknown.first().message);
 }
 
 void MappingRulesModel::setSources(const QList<Source> &sources, const MappingRulesModel *ownRules)
