@@ -28,7 +28,9 @@ class ThrowingExecutor final : public Executor
 public:
     const ExecutorDescription &description() const override
     {
-        static const ExecutorDescription described{.type = QStringLiteral("throwing")};
+        static const ExecutorDescription described{
+            .type = QStringLiteral("throwing"),
+            .section = {.title = QStringLiteral("Fault"), .fields = {{.path = QStringLiteral("where"), .what = QStringLiteral("where it throws")}}}};
         return described;
     }
     void validate(const json &, const QString &, Diagnostics &) const override {}
