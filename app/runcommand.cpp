@@ -4,7 +4,6 @@
 #include "app/planargument.h"
 #include "app/signalwatcher.h"
 #include "app/terminalprogress.h"
-#include "engine/executors/commandexecutor.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/run/deployment.h"
 #include "engine/support/closestmatch.h"
@@ -247,7 +246,7 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
         progress.message(QStringLiteral("Stopping at once: killing the processes of every running command."));
         // SIGKILL first: the commands end at once, their attempts with them, and the run ends as
         // usual, with its reports and its state. Should anything else hold it up, it is not waited for.
-        CommandExecutor::killAllProcesses();
+        deployment.stopAtOnce();
         QTimer::singleShot(kStopAtOnceMs, &loop, [&] {
             progress.printSummary(deployment.plan().name);
             writeReports();

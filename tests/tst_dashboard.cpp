@@ -98,6 +98,7 @@ private slots:
     void parallelismChangesTheRunningLimit();
     void cancelStopsTheRun();
     void closingDuringARunWaitsWithoutFreezing();
+    void closingTwiceStopsAtOnce();
     void invalidPlanIsNotOpened();
     void layoutIsRestored();
     void runRecordsTheStateAndReopenShowsItUpToDate();
@@ -368,9 +369,9 @@ void tst_Dashboard::closingDuringARunWaitsWithoutFreezing()
     window.show();
     QVERIFY(window.files().openPlan(path));
     int asked = 0;
-    window.setCancelToQuitPrompt([&asked] {
+    window.setQuitPrompt([&asked](MainWindow::QuitQuestion question) {
         ++asked;
-        return true;
+        return question == MainWindow::QuitQuestion::CancelRun;
     });
     Deployment &session = window.workspace().deployment();
     window.runs().runAction()->trigger();
@@ -390,6 +391,36 @@ void tst_Dashboard::closingDuringARunWaitsWithoutFreezing()
     QCOMPARE(asked, 1); // asked once
     QVERIFY(!session.isRunning());
     QCOMPARE(session.count(ResourceState::Cancelled), 2);
+}
+
+void tst_Dashboard::closingTwiceStopsAtOnce()
+{
+    const QString path = m_dir->filePath(QStringLiteral("very-stubborn.json"));
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"name": "very-stubborn", "resources": [
+            {"id": "stubborn", "type": "command", "shell": true, "command": "trap '' TERM; sleep 60", "grace": "10m"}]})");
+    }
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.files().openPlan(path));
+    QList<MainWindow::QuitQuestion> asked;
+    window.setQuitPrompt([&asked](MainWindow::QuitQuestion question) {
+        asked.append(question);
+        return true;
+    });
+    Deployment &session = window.workspace().deployment();
+    window.runs().runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(session.count(ResourceState::Running) == 1, kRunTimeoutMs);
+    QTest::qWait(300); // for the shell to set its trap
+    QVERIFY(!window.close());
+    QTest::qWait(300);
+    QVERIFY2(session.isRunning(), "a ten-minute grace period has begun");
+    QVERIFY(!window.close()); // again: stop at once
+    QCOMPARE(asked, (QList<MainWindow::QuitQuestion>{MainWindow::QuitQuestion::CancelRun, MainWindow::QuitQuestion::StopAtOnce}));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), 10'000);
+    QCOMPARE(session.count(ResourceState::Cancelled), 1);
 }
 
 void tst_Dashboard::invalidPlanIsNotOpened()

@@ -1,5 +1,6 @@
 #include "engine/run/deployment.h"
 
+#include "engine/executors/commandexecutor.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/plangraph.h"
 #include "engine/run/runreport.h"
@@ -360,6 +361,14 @@ void Deployment::cancel()
 {
     if (isRunning())
         m_scheduler->cancel();
+}
+
+void Deployment::stopAtOnce()
+{
+    if (!isRunning())
+        return;
+    m_scheduler->cancel();
+    CommandExecutor::killAllProcesses();
 }
 
 int Deployment::retry(const QStringList &ids)

@@ -181,7 +181,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     Deployment &deployment = m_workspace->deployment();
     if (!m_quitting) {
         // Both questions first: a run is never cancelled for a quit that unsaved changes then stop.
-        if ((deployment.isRunning() && !askCancelToQuit()) || !m_files->maybeSave()) {
+        if ((deployment.isRunning() && !ask(QuitQuestion::CancelRun)) || !m_files->maybeSave()) {
             event->ignore();
             return;
         }
@@ -196,30 +196,36 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->accept();
 }
 
-bool MainWindow::askCancelToQuit()
+bool MainWindow::ask(QuitQuestion question)
 {
-    if (m_cancelToQuitPrompt)
-        return m_cancelToQuitPrompt();
-    const auto answer = QMessageBox::question(this, tr("A run is in progress"),
-                                              tr("Resources are still being provisioned. Cancel the run and quit?\n\n"
-                                                 "Running commands are asked to stop and get their grace period; "
-                                                 "the window closes once they have."),
-                                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+    if (m_quitPrompt)
+        return m_quitPrompt(question);
+    const bool cancel = question == QuitQuestion::CancelRun;
+    const auto answer = QMessageBox::question(
+        this, cancel ? tr("A run is in progress") : tr("The run is stopping"),
+        cancel ? tr("Resources are still being provisioned. Cancel the run and quit?\n\n"
+                    "Running commands are asked to stop and get their grace period; the window closes once they have.")
+               : tr("Running commands still have their grace period. Stop them at once (SIGKILL) and quit?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     return answer == QMessageBox::Yes;
 }
 
 void MainWindow::stopThenClose()
 {
     Deployment &deployment = m_workspace->deployment();
-    if (!m_closeWhenStopped) {
-        m_closeWhenStopped = true;
-        // Queued: the run's last events reach every pane before the window goes.
-        connect(&deployment, &Deployment::runFinished, this, &QWidget::close, Qt::QueuedConnection);
+    if (m_closeWhenStopped) {
+        // Closed again while it stops: the grace period may be long.
+        if (ask(QuitQuestion::StopAtOnce))
+            deployment.stopAtOnce();
+        return;
     }
-    if (!deployment.isCancelling())
-        deployment.cancel();
+    m_closeWhenStopped = true;
+    // Queued: the run's last events reach every pane before the window goes.
+    connect(&deployment, &Deployment::runFinished, this, &QWidget::close, Qt::QueuedConnection);
+    deployment.cancel();
     statusBar()->showMessage(tr("Quitting once the run has stopped: %n resource(s) still stopping "
-                                "(commands get their grace period)", nullptr, deployment.count(ResourceState::Running)));
+                                "(commands get their grace period; close again to stop them at once)",
+                                nullptr, deployment.count(ResourceState::Running)));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -53,8 +53,10 @@ public:
     QDockWidget *inspectorDock() const;
     QString statusText() const; // what the status bar's figures say, for tests
 
-    // Closing during a run asks whether to cancel it and quit; tests answer instead of a person.
-    void setCancelToQuitPrompt(std::function<bool()> prompt) { m_cancelToQuitPrompt = std::move(prompt); }
+    // Closing during a run asks whether to cancel it and quit; closing again while it stops, whether
+    // to stop at once (no grace period). Tests answer instead of a person.
+    enum class QuitQuestion { CancelRun, StopAtOnce };
+    void setQuitPrompt(std::function<bool(QuitQuestion)> prompt) { m_quitPrompt = std::move(prompt); }
     // Quitting waits for a cancelled run to stop (commands get their grace period): meanwhile the
     // window stays open and answers, and it closes once the run has ended.
     bool isQuitting() const { return m_quitting; }
@@ -73,7 +75,7 @@ private:
     void updateProblems();
     void showProblem(const QString &id, const QString &field);
     void about();
-    bool askCancelToQuit();
+    bool ask(QuitQuestion question);
     void stopThenClose();
 
     Workspace *m_workspace;
@@ -88,7 +90,7 @@ private:
     EditActions *m_edits = nullptr;
     RunActions *m_runs = nullptr;
     RunStatus *m_status = nullptr;
-    std::function<bool()> m_cancelToQuitPrompt;
+    std::function<bool(QuitQuestion)> m_quitPrompt;
     bool m_quitting = false;
     bool m_closeWhenStopped = false;
 };
