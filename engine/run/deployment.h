@@ -19,6 +19,7 @@
 namespace fanout {
 
 class ExecutorRegistry;
+class Journal;
 class PlanGraph;
 class Scheduler;
 class StateRecorder;
@@ -158,7 +159,7 @@ public:
     ResourceState state(int resource) const;
     int count(ResourceState state) const;
     qint64 elapsedMs() const; // 0 before a run
-    const std::vector<RunEvent> &journal() const;
+    const Journal &journal() const;
     // Estimated time until the run is done (remaining critical path and work against the limit),
     // -1 when unknown.
     qint64 estimatedRemainingMs() const;
