@@ -52,7 +52,7 @@ void LogFilterModel::setText(const QString &text)
         m_matches = {};
         m_scanned = 0;
         m_appliedText = text;
-        invalidateFilter();
+        refilter();
         emit textApplied();
         return;
     }
@@ -65,6 +65,16 @@ void LogFilterModel::startScan()
     m_matches.assign(std::size_t(logs ? logs->rowCount() : 0), false);
     m_scanned = 0;
     m_scanTimer.start();
+}
+
+void LogFilterModel::refilter()
+{
+    // invalidateFilter() tells the view of every range of rows that goes or comes, which takes
+    // seconds when millions of rows change; a new layout is one signal, and maps again on demand.
+    if (sourceModel() && sourceModel()->rowCount() > kScanAtOnce)
+        invalidate();
+    else
+        invalidateFilter();
 }
 
 int LogFilterModel::scanProgress() const
@@ -86,7 +96,7 @@ void LogFilterModel::scanSlice()
     // Looked through: the proxy maps every row again, looking the text up in m_matches.
     m_scanTimer.stop();
     m_appliedText = m_text;
-    invalidateFilter();
+    refilter();
     m_matches = {};
     m_scanned = 0;
     emit textApplied();

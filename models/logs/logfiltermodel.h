@@ -53,6 +53,7 @@ protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
+    void refilter();
     void startScan();
     void scanSlice();
 

@@ -124,7 +124,7 @@ void LogModel::setDeployment(const Deployment *deployment)
         for (std::size_t i = 0; i < journal.size(); ++i) {
             const Journal::Entry &entry = journal.entry(i);
             if (entry.kind == RunEvent::Kind::Log)
-                m_pending.push_back(Row{entry.timeMs, qint64(i), entry.resource, entry.attempt, entry.level, false, true});
+                m_pending.push_back(RowKey(i));
             else
                 take(journal[i]);
         }
@@ -177,7 +177,8 @@ void LogModel::append(const QList<LogLine> &lines)
 
 void LogModel::takeLine(const LogLine &line)
 {
-    m_pending.push_back(Row{line.timeMs, m_ownText.append(line.text), line.resource, line.attempt, line.level, line.fromRun, false});
+    m_own.push_back(OwnLine{line.timeMs, m_ownText.append(line.text), line.resource, line.attempt, line.level, line.fromRun});
+    m_pending.push_back(~RowKey(m_own.size() - 1));
 }
 
 void LogModel::scheduleFlush()
@@ -218,7 +219,7 @@ void LogModel::take(const RunEvent &event)
     }
     // A resource's line from the deployment's journal stays there; the row only points at it.
     if (event.kind == RunEvent::Kind::Log && event.sequence >= 0 && m_deployment) {
-        m_pending.push_back(Row{event.timeMs, event.sequence, event.resource, event.attempt, event.level, false, true});
+        m_pending.push_back(RowKey(event.sequence));
         return;
     }
     if (std::optional<LogLine> line = lineFor(event))
@@ -300,21 +301,22 @@ void LogModel::clear()
     m_cachedKey = kNoRow;
     m_cachedText.clear();
     m_cachedPlain.clear();
-    if (m_rows.empty()) {
-        m_ownText.clear();
-        return;
-    }
-    beginResetModel();
+    const bool hadRows = !m_rows.empty();
+    if (hadRows)
+        beginResetModel();
     m_rows.clear();
     m_rows.shrink_to_fit();
+    m_own.clear();
+    m_own.shrink_to_fit();
     m_ownText.clear();
-    endResetModel();
+    if (hadRows)
+        endResetModel();
 }
 
 LogLine LogModel::line(int row) const
 {
     Q_ASSERT(row >= 0 && row < rowCount());
-    const Row &r = at(row);
+    const Row r = at(row);
     LogLine line;
     line.timeMs = r.timeMs;
     line.resource = r.resource;
@@ -326,18 +328,30 @@ LogLine LogModel::line(int row) const
     return line;
 }
 
+LogModel::Row LogModel::at(int row) const
+{
+    const RowKey key = m_rows[std::size_t(row)];
+    if (key < 0) {
+        const OwnLine &own = m_own[std::size_t(~key)];
+        return Row{own.timeMs, key, own.resource, own.attempt, own.level, own.fromRun};
+    }
+    if (!m_deployment || std::size_t(key) >= m_deployment->journal().size())
+        return Row{0, key, -1, 0, LogLevel::Info, false}; // the deployment has gone
+    const Journal::Entry &entry = m_deployment->journal().entry(std::size_t(key));
+    return Row{entry.timeMs, key, entry.resource, entry.attempt, entry.level, false};
+}
+
 const QString &LogModel::cachedText(const Row &row, bool plain) const
 {
-    const qint64 key = row.inJournal ? row.ref : ~row.ref;
-    if (key != m_cachedKey) {
-        if (!row.inJournal)
-            m_cachedText = m_ownText.text(row.ref);
-        else if (m_deployment && std::size_t(row.ref) < m_deployment->journal().size())
-            m_cachedText = m_deployment->journal().text(std::size_t(row.ref));
+    if (row.key != m_cachedKey) {
+        if (row.key < 0)
+            m_cachedText = m_ownText.text(m_own[std::size_t(~row.key)].textId);
+        else if (m_deployment && std::size_t(row.key) < m_deployment->journal().size())
+            m_cachedText = m_deployment->journal().text(std::size_t(row.key));
         else
             m_cachedText.clear(); // the deployment has gone
         m_cachedPlain = AnsiText::strip(m_cachedText);
-        m_cachedKey = key;
+        m_cachedKey = row.key;
     }
     return plain ? m_cachedPlain : m_cachedText;
 }
@@ -416,7 +430,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return QVariant();
-    const Row &line = at(index.row());
+    const Row line = at(index.row());
     switch (role) {
     case Qt::DisplayRole: {
         // What Copy and Save write: "14:03:07.250 [db] text", plain.

@@ -21,10 +21,10 @@ namespace fanout {
 class Deployment;
 
 // The lines of a run's log, for every log pane: each resource's output and what happened to it
-// ("failed on attempt 1: ..."), oldest first. A run may write millions of lines, so a row keeps
-// 32 bytes in memory (when, whose, which attempt, what level) and its text stays where it was
-// written: a resource's line in the deployment's journal, whose text is on disk (engine/run/journal),
-// any other line in the model's own LogStore. data() reads the text when asked (the rows on screen,
+// ("failed on attempt 1: ..."), oldest first. A run may write millions of lines, so a resource's
+// line stays where it was written, in the deployment's journal (engine/run/journal: its text on
+// disk), and its row keeps only where it is there: 8 bytes. Fanout's own lines, and those given to
+// append(), keep 32 bytes in the model and their text in its own LogStore. data() reads the text when asked (the rows on screen,
 // a filter looking through every line), through a one-line cache, since a view asks for several
 // roles of a row at a time. Capped: once it holds capacity() lines, the oldest are dropped as new
 // ones come, but the default is far above what runs write. Lines arrive in bursts of thousands, so
@@ -51,7 +51,7 @@ public:
     };
     Q_ENUM(Roles)
 
-    // 32 bytes a row: 320 MiB at most, for a run of ten million lines.
+    // 8 bytes a row (of a deployment's run): 80 MiB for a run of ten million lines.
     static constexpr int kDefaultCapacity = 10'000'000;
     // Qt Creator's output panes batch on a 10 ms timer; 25 ms is still immediate to the eye and
     // halves the number of layouts while thousands of lines a second arrive.
@@ -114,16 +114,27 @@ signals:
     void resourceIdsChanged();
 
 private:
-    // What a row keeps in memory; its text is read when asked for.
-    struct Row
+    // A line not in the journal; its text is in m_ownText.
+    struct OwnLine
     {
         qint64 timeMs = 0;
-        qint64 ref = 0;        // inJournal: the line's index in the deployment's journal; else its id in m_ownText
+        qint64 textId = 0;
         qint32 resource = -1;
         qint32 attempt = 0;
         LogLevel level = LogLevel::Info;
         bool fromRun = false;
-        bool inJournal = false;
+    };
+    // A row as the model keeps it: a line's index in the deployment's journal, or ~ its index in m_own.
+    using RowKey = qint64;
+    // A row with what is known of it without its text.
+    struct Row
+    {
+        qint64 timeMs = 0;
+        RowKey key = 0;
+        qint32 resource = -1;
+        qint32 attempt = 0;
+        LogLevel level = LogLevel::Info;
+        bool fromRun = false;
     };
 
     void onPlanChanged();
@@ -132,19 +143,20 @@ private:
     void takeLine(const LogLine &line);
     void scheduleFlush();
     std::optional<LogLine> lineFor(const RunEvent &event);
-    const Row &at(int row) const { return m_rows[std::size_t(row)]; }
+    Row at(int row) const;
     // The row's text as written (or plain), from the cache when it is the row asked about last.
     const QString &cachedText(const Row &row, bool plain) const;
 
     QPointer<const Deployment> m_deployment;
     QMetaObject::Connection m_planConnection;
     QMetaObject::Connection m_eventsConnection;
-    std::deque<Row> m_rows; // a deque grows and drops its oldest rows without moving the others
+    std::deque<RowKey> m_rows; // a deque grows and drops its oldest rows without moving the others
     int m_capacity = kDefaultCapacity;
-    std::vector<Row> m_pending;
-    LogStore m_ownText; // the text of lines not in the journal: Fanout's own, and append()'s
-    static constexpr qint64 kNoRow = std::numeric_limits<qint64>::min();
-    mutable qint64 m_cachedKey = kNoRow; // ref, or ~ref for m_ownText
+    std::vector<RowKey> m_pending;
+    std::deque<OwnLine> m_own; // lines not in the journal: Fanout's own, and append()'s
+    LogStore m_ownText;        // their text
+    static constexpr RowKey kNoRow = std::numeric_limits<qint64>::min();
+    mutable RowKey m_cachedKey = kNoRow;
     mutable QString m_cachedText;
     mutable QString m_cachedPlain;
     QTimer m_flushTimer;
