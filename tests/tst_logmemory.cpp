@@ -123,10 +123,11 @@ void tst_logmemory::longRunKeepsMemorySmallAndEveryLine()
     }
     QCOMPARE(int(lines.size()), kResources * kLines);
     // Peak growth per line written: about 290 bytes when every line was a QString in the journal and
-    // another in the log model (which then dropped the oldest), 100 or so with the text on disk.
+    // another in the log model (which then dropped the oldest), about 130 with the text on disk (of
+    // which the journal keeps 40, the model 8 and its filters up to 24; the rest is lines in flight).
     const double perLine = double(statusBytes("VmHWM") - before) / double(lines.size());
     qInfo("%zu lines: %.0f bytes of peak resident memory per line written", lines.size(), perLine);
-    QVERIFY2(perLine < 160, qPrintable(QStringLiteral("%1 bytes a line").arg(perLine)));
+    QVERIFY2(perLine < 200, qPrintable(QStringLiteral("%1 bytes a line").arg(perLine)));
     QVERIFY(journal.logs().isOnDisk());
 
     // The All tab's filter finds the first line written, one in the middle and the last: every line
