@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/plan/plan.h"
+#include "engine/run/journal.h"
 #include "engine/run/resourcestatus.h"
 #include "engine/run/runevent.h"
 #include "engine/state/deploymentstate.h"
@@ -19,7 +20,6 @@
 namespace fanout {
 
 class ExecutorRegistry;
-class Journal;
 class PlanGraph;
 class Scheduler;
 class StateRecorder;
