@@ -452,9 +452,9 @@ qint64 Deployment::elapsedMs() const
     return m_hasRun ? m_scheduler->elapsedMs() : 0;
 }
 
-const std::vector<RunEvent> &Deployment::journal() const
+const Journal &Deployment::journal() const
 {
-    static const std::vector<RunEvent> none;
+    static const Journal none;
     return m_hasRun ? m_scheduler->journal() : none;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/plan/plan.h"
+#include "engine/run/journal.h"
 #include "engine/run/resourcestatus.h"
 #include "engine/run/runevent.h"
 #include "engine/state/deploymentstate.h"
@@ -163,7 +164,7 @@ public:
     ResourceState state(int resource) const;
     int count(ResourceState state) const;
     qint64 elapsedMs() const; // 0 before a run
-    const std::vector<RunEvent> &journal() const;
+    const Journal &journal() const;
     // Estimated time until the run is done (remaining critical path and work against the limit),
     // -1 when unknown.
     qint64 estimatedRemainingMs() const;

@@ -24,8 +24,8 @@ inline constexpr int kResourceStateCount = 8;
 QString stateName(ResourceState state); // "retry-wait"
 bool isFinal(ResourceState state);       // succeeded, failed, skipped, cancelled
 
-// Something that happened in a run. A run keeps every event in its journal; the timeline, the
-// logs and the history are all built from it.
+// Something that happened in a run. A run keeps every event in its journal (engine/run/journal,
+// which keeps log lines' text on disk); the timeline, the logs and the history are all built from it.
 struct RunEvent
 {
     enum class Kind : quint8 {
@@ -45,6 +45,7 @@ struct RunEvent
     int resource = -1;   // index into the plan's resources; -1 for run-wide events
     int attempt = 0;     // attempt number, from 1; 0 when not about an attempt
     int number = 0;      // ParallelismChanged: the new limit
+    qint64 sequence = -1; // its index in the run's journal, once recorded there
     QString text;
 };
 

@@ -1,8 +1,12 @@
 #include "engine/run/runreport.h"
 
+#include "engine/run/journal.h"
 #include "engine/run/scheduler.h"
 
 #include <QXmlStreamWriter>
+
+#include <algorithm>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,11 +24,12 @@ std::string utf8(const QString &text)
 bool wasCancelled(const Scheduler &scheduler)
 {
     // The last cancel request comes after the last resume: the run ended because it was cancelled.
-    const auto &journal = scheduler.journal();
-    for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
-        if (it->kind == RunEvent::Kind::CancelRequested)
+    const Journal &journal = scheduler.journal();
+    for (std::size_t i = journal.size(); i-- > 0;) {
+        const RunEvent::Kind kind = journal.entry(i).kind;
+        if (kind == RunEvent::Kind::CancelRequested)
             return true;
-        if (it->kind == RunEvent::Kind::RunResumed || it->kind == RunEvent::Kind::RunStarted)
+        if (kind == RunEvent::Kind::RunResumed || kind == RunEvent::Kind::RunStarted)
             return false;
     }
     return false;
@@ -53,9 +58,12 @@ json RunReport::toJson(const Scheduler &scheduler, const QString &planFile)
     report["plan"] = {{"name", utf8(plan.name)}, {"file", utf8(planFile)}, {"resources", plan.resources.size()}};
 
     json changes = json::array();
-    for (const RunEvent &event : scheduler.journal()) {
-        if (event.kind == RunEvent::Kind::ParallelismChanged)
+    const Journal &journal = scheduler.journal();
+    for (std::size_t i = 0; i < journal.size(); ++i) {
+        if (journal.entry(i).kind == RunEvent::Kind::ParallelismChanged) { // not a log line: no text to read
+            const RunEvent event = journal[i];
             changes.push_back({{"time_ms", event.timeMs}, {"parallelism", event.number}});
+        }
     }
     report["settings"] = {{"parallelism", scheduler.parallelism()},
                           {"parallelism_changes", changes},
@@ -110,10 +118,13 @@ QByteArray RunReport::toJUnit(const Scheduler &scheduler)
 {
     const Plan &plan = scheduler.plan();
     const int n = int(plan.resources.size());
-    QList<QStringList> logs(n);
-    for (const RunEvent &event : scheduler.journal()) {
-        if (event.kind == RunEvent::Kind::Log && event.resource >= 0)
-            logs[event.resource].append(QStringLiteral("[%1 attempt %2] %3").arg(seconds(event.timeMs)).arg(event.attempt).arg(event.text));
+    // Where each resource's lines are in the journal; their text is read (from disk) as it is written.
+    const Journal &journal = scheduler.journal();
+    std::vector<std::vector<qint64>> logs(std::size_t(std::max(0, n)));
+    for (std::size_t i = 0; i < journal.size(); ++i) {
+        const Journal::Entry &entry = journal.entry(i);
+        if (entry.kind == RunEvent::Kind::Log && entry.resource >= 0 && entry.resource < n)
+            logs[std::size_t(entry.resource)].push_back(qint64(i));
     }
 
     const int failures = scheduler.count(ResourceState::Failed);
@@ -175,8 +186,16 @@ QByteArray RunReport::toJUnit(const Scheduler &scheduler)
             out.writeEmptyElement(QStringLiteral("skipped"));
             out.writeAttribute(QStringLiteral("message"), status.reason.isEmpty() ? stateName(status.state) : status.reason);
         }
-        if (!logs[r].isEmpty())
-            out.writeTextElement(QStringLiteral("system-out"), logs[r].join(QLatin1Char('\n')));
+        if (!logs[std::size_t(r)].empty()) {
+            QString text;
+            for (const qint64 i : logs[std::size_t(r)]) {
+                const Journal::Entry &entry = journal.entry(std::size_t(i));
+                if (!text.isEmpty())
+                    text.append(QLatin1Char('\n'));
+                text.append(QStringLiteral("[%1 attempt %2] %3").arg(seconds(entry.timeMs)).arg(entry.attempt).arg(journal.text(std::size_t(i))));
+            }
+            out.writeTextElement(QStringLiteral("system-out"), text);
+        }
         out.writeEndElement();
     }
     out.writeEndElement();

@@ -114,7 +114,6 @@ void Scheduler::resetRun()
     m_inFlight.assign(n, InFlight{});
     m_wakeups.clear();
     m_journal.clear();
-    m_journal.reserve(std::size_t(n) * 4 + 16);
     m_batch.clear();
     std::fill(std::begin(m_counts), std::end(m_counts), 0);
     m_counts[int(ResourceState::Pending)] = n;
@@ -576,7 +575,7 @@ void Scheduler::setState(int resource, ResourceState state, const QString &reaso
 
 void Scheduler::record(RunEvent event)
 {
-    m_journal.push_back(event);
+    event.sequence = m_journal.append(event);
     m_batch.append(std::move(event));
 }
 

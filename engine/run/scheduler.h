@@ -3,6 +3,7 @@
 #include "engine/executors/workerpool.h"
 #include "engine/plan/plan.h"
 #include "engine/run/dispatcher.h"
+#include "engine/run/journal.h"
 #include "engine/run/resourcestatus.h"
 #include "engine/run/runevent.h"
 
@@ -46,6 +47,7 @@ struct RunOptions
 // timeouts, skips what depends on a failure and keeps independent branches going. Lives on one
 // thread; blocking attempts run on its own thread pool and report back through a mailbox.
 // Every state change and log line is recorded in the journal and announced by eventsRecorded().
+// The journal keeps log lines' text in a temporary file, so a long run's memory stays bounded.
 class Scheduler : public QObject
 {
     Q_OBJECT
@@ -82,7 +84,7 @@ public:
     const ResourceStatus &status(int resource) const { return m_status[resource]; }
     int count(ResourceState state) const { return m_counts[int(state)]; }
     int runningAttempts() const { return m_runningAttempts; }
-    const std::vector<RunEvent> &journal() const { return m_journal; }
+    const Journal &journal() const { return m_journal; }
 
 signals:
     // New journal entries, in order, once per burst of activity.
@@ -147,7 +149,7 @@ private:
     std::vector<ResourceStatus> m_status;
     std::vector<InFlight> m_inFlight;
     Wakeups m_wakeups;
-    std::vector<RunEvent> m_journal;
+    Journal m_journal; // log lines' text on disk
     QMap<int, QMap<QString, QString>> m_knownOutputs;
     std::vector<bool> m_usesReferences; // whose parameters have a ${...} to substitute
     QStringList m_secrets; // masked as **** in everything the run records

@@ -1,6 +1,7 @@
 #include "models/logs/logmodel.h"
 
 #include "engine/run/deployment.h"
+#include "engine/run/journal.h"
 #include "engine/run/scheduler.h"
 #include "engine/support/duration.h"
 #include "models/logs/ansitext.h"
@@ -118,8 +119,16 @@ void LogModel::setDeployment(const Deployment *deployment)
     m_eventsConnection = connect(deployment, &Deployment::eventsRecorded, this, &LogModel::appendEvents);
     onPlanChanged();
     if (deployment->hasRun()) {
-        const std::vector<RunEvent> &journal = deployment->journal();
-        appendEvents(QList<RunEvent>(journal.begin(), journal.end()));
+        // Log lines stay where they are; only the few other events are read whole.
+        const Journal &journal = deployment->journal();
+        for (std::size_t i = 0; i < journal.size(); ++i) {
+            const Journal::Entry &entry = journal.entry(i);
+            if (entry.kind == RunEvent::Kind::Log)
+                m_pending.push_back(RowKey(i));
+            else
+                take(journal[i]);
+        }
+        scheduleFlush();
         flush();
     }
 }
@@ -146,21 +155,14 @@ void LogModel::setCapacity(int lines)
     if (lines == m_capacity)
         return;
     flush();
-    const int excess = std::max(0, m_count - lines);
-    if (excess > 0)
-        beginRemoveRows(QModelIndex(), 0, excess - 1);
-    // Laid out from row 0 again, which is what the ring expects of storage smaller than its capacity.
-    std::vector<LogLine> linear;
-    linear.reserve(std::size_t(m_count - excess));
-    for (int row = excess; row < m_count; ++row)
-        linear.push_back(std::move(at(row)));
-    m_ring = std::move(linear);
-    m_head = 0;
-    m_count -= excess;
-    m_dropped += excess;
+    const int excess = std::max(0, rowCount() - lines);
     m_capacity = lines;
-    if (excess > 0)
-        endRemoveRows();
+    if (excess == 0)
+        return;
+    beginRemoveRows(QModelIndex(), 0, excess - 1);
+    m_rows.erase(m_rows.begin(), m_rows.begin() + excess);
+    m_dropped += excess;
+    endRemoveRows();
 }
 
 void LogModel::append(const QList<LogLine> &lines)
@@ -168,11 +170,21 @@ void LogModel::append(const QList<LogLine> &lines)
     if (lines.isEmpty())
         return;
     m_pending.reserve(m_pending.size() + std::size_t(lines.size()));
-    for (const LogLine &line : lines) {
-        m_pending.push_back(line);
-        if (m_pending.back().plain.isNull())
-            m_pending.back().plain = AnsiText::strip(line.text);
-    }
+    for (const LogLine &line : lines)
+        takeLine(line);
+    scheduleFlush();
+}
+
+void LogModel::takeLine(const LogLine &line)
+{
+    m_own.push_back(OwnLine{line.timeMs, m_ownText.append(line.text), line.resource, line.attempt, line.level, line.fromRun});
+    m_pending.push_back(~RowKey(m_own.size() - 1));
+}
+
+void LogModel::scheduleFlush()
+{
+    if (m_pending.empty())
+        return;
     // More than fit would be dropped by the flush anyway; dropping them now bounds the memory.
     if (m_pending.size() > std::size_t(m_capacity)) {
         const std::size_t excess = m_pending.size() - std::size_t(m_capacity);
@@ -185,26 +197,33 @@ void LogModel::append(const QList<LogLine> &lines)
 
 int LogModel::flushInterval() const
 {
-    return std::clamp(m_count / 2000, kFlushIntervalMs, kMaxFlushIntervalMs);
+    return std::clamp(rowCount() / 2000, kFlushIntervalMs, kMaxFlushIntervalMs);
 }
 
 void LogModel::appendEvents(const QList<RunEvent> &events)
 {
-    QList<LogLine> lines;
-    lines.reserve(events.size());
-    for (const RunEvent &event : events) {
-        if (event.kind == RunEvent::Kind::RunStarted) {
-            // A new run: the previous run's lines go, with whatever of them is still buffered. A
-            // retry that resumes a run says RunResumed instead, and its lines stay.
-            lines.clear();
-            clear();
-            if (m_deployment)
-                setRunStart(m_deployment->scheduler().startedAt());
-        }
-        if (std::optional<LogLine> line = lineFor(event))
-            lines.append(std::move(*line));
+    m_pending.reserve(m_pending.size() + std::size_t(events.size()));
+    for (const RunEvent &event : events)
+        take(event);
+    scheduleFlush();
+}
+
+void LogModel::take(const RunEvent &event)
+{
+    if (event.kind == RunEvent::Kind::RunStarted) {
+        // A new run: the previous run's lines go, with whatever of them is still buffered. A
+        // retry that resumes a run says RunResumed instead, and its lines stay.
+        clear();
+        if (m_deployment)
+            setRunStart(m_deployment->scheduler().startedAt());
     }
-    append(lines);
+    // A resource's line from the deployment's journal stays there; the row only points at it.
+    if (event.kind == RunEvent::Kind::Log && event.sequence >= 0 && m_deployment) {
+        m_pending.push_back(RowKey(event.sequence));
+        return;
+    }
+    if (std::optional<LogLine> line = lineFor(event))
+        takeLine(*line);
 }
 
 std::optional<LogLine> LogModel::lineFor(const RunEvent &event)
@@ -256,27 +275,17 @@ void LogModel::flush()
     m_flushTimer.stop();
     if (m_pending.empty())
         return;
-    const int n = int(m_pending.size()); // at most m_capacity, append() sees to that
-    const int overflow = m_count + n - m_capacity;
+    const int n = int(m_pending.size()); // at most m_capacity, scheduleFlush() sees to that
+    const int overflow = rowCount() + n - m_capacity;
     if (overflow > 0) {
-        if (int(m_ring.size()) < m_capacity)
-            m_ring.resize(std::size_t(m_capacity)); // m_head is 0, so rows stay where they are
         beginRemoveRows(QModelIndex(), 0, overflow - 1);
-        for (int row = 0; row < overflow; ++row)
-            at(row) = LogLine(); // frees the text now rather than when the slot is reused
-        m_head = (m_head + overflow) % m_capacity;
-        m_count -= overflow;
+        m_rows.erase(m_rows.begin(), m_rows.begin() + overflow);
         m_dropped += overflow;
         endRemoveRows();
     }
-    beginInsertRows(QModelIndex(), m_count, m_count + n - 1);
-    for (LogLine &line : m_pending) {
-        if (int(m_ring.size()) < m_capacity)
-            m_ring.push_back(std::move(line));
-        else
-            m_ring[std::size_t((m_head + m_count) % m_capacity)] = std::move(line);
-        ++m_count;
-    }
+    const int count = rowCount();
+    beginInsertRows(QModelIndex(), count, count + n - 1);
+    m_rows.insert(m_rows.end(), m_pending.begin(), m_pending.end());
     m_pending.clear();
     endInsertRows();
     emit flushed();
@@ -286,22 +295,65 @@ void LogModel::clear()
 {
     m_flushTimer.stop();
     m_pending.clear();
+    m_pending.shrink_to_fit();
     m_dropped = 0;
     std::fill(m_states.begin(), m_states.end(), ResourceState::Pending);
-    if (m_count == 0 && m_ring.empty())
-        return;
-    beginResetModel();
-    m_ring.clear();
-    m_ring.shrink_to_fit();
-    m_head = 0;
-    m_count = 0;
-    endResetModel();
+    m_cachedKey = kNoRow;
+    m_cachedText.clear();
+    m_cachedPlain.clear();
+    const bool hadRows = !m_rows.empty();
+    if (hadRows)
+        beginResetModel();
+    m_rows.clear();
+    m_rows.shrink_to_fit();
+    m_own.clear();
+    m_own.shrink_to_fit();
+    m_ownText.clear();
+    if (hadRows)
+        endResetModel();
 }
 
-const LogLine &LogModel::line(int row) const
+LogLine LogModel::line(int row) const
 {
-    Q_ASSERT(row >= 0 && row < m_count);
-    return at(row);
+    Q_ASSERT(row >= 0 && row < rowCount());
+    const Row r = at(row);
+    LogLine line;
+    line.timeMs = r.timeMs;
+    line.resource = r.resource;
+    line.attempt = r.attempt;
+    line.level = r.level;
+    line.fromRun = r.fromRun;
+    line.text = cachedText(r, false);
+    line.plain = cachedText(r, true);
+    return line;
+}
+
+LogModel::Row LogModel::at(int row) const
+{
+    const RowKey key = m_rows[std::size_t(row)];
+    if (key < 0) {
+        const OwnLine &own = m_own[std::size_t(~key)];
+        return Row{own.timeMs, key, own.resource, own.attempt, own.level, own.fromRun};
+    }
+    if (!m_deployment || std::size_t(key) >= m_deployment->journal().size())
+        return Row{0, key, -1, 0, LogLevel::Info, false}; // the deployment has gone
+    const Journal::Entry &entry = m_deployment->journal().entry(std::size_t(key));
+    return Row{entry.timeMs, key, entry.resource, entry.attempt, entry.level, false};
+}
+
+const QString &LogModel::cachedText(const Row &row, bool plain) const
+{
+    if (row.key != m_cachedKey) {
+        if (row.key < 0)
+            m_cachedText = m_ownText.text(m_own[std::size_t(~row.key)].textId);
+        else if (m_deployment && std::size_t(row.key) < m_deployment->journal().size())
+            m_cachedText = m_deployment->journal().text(std::size_t(row.key));
+        else
+            m_cachedText.clear(); // the deployment has gone
+        m_cachedPlain = AnsiText::strip(m_cachedText);
+        m_cachedKey = row.key;
+    }
+    return plain ? m_cachedPlain : m_cachedText;
 }
 
 void LogModel::setResourceIds(const QStringList &ids)
@@ -311,8 +363,8 @@ void LogModel::setResourceIds(const QStringList &ids)
     for (const QString &id : ids)
         m_longestId = std::max(m_longestId, int(id.size()));
     m_states.assign(std::size_t(ids.size()), ResourceState::Pending);
-    if (m_count > 0)
-        emit dataChanged(index(0), index(m_count - 1), {Qt::DisplayRole, ResourceIdRole});
+    if (rowCount() > 0)
+        emit dataChanged(index(0), index(rowCount() - 1), {Qt::DisplayRole, ResourceIdRole});
     emit resourceIdsChanged();
 }
 
@@ -327,8 +379,8 @@ void LogModel::setRunStart(const QDateTime &startedAt)
     // Times are shown as the start's local time of day plus the elapsed time, which is much cheaper
     // than a QDateTime per line; a daylight-saving change during a run is not worth the cost.
     m_startMsOfDay = startedAt.isValid() ? startedAt.toLocalTime().time().msecsSinceStartOfDay() : -1;
-    if (m_count > 0)
-        emit dataChanged(index(0), index(m_count - 1), {Qt::DisplayRole, TimeRole, TimestampRole});
+    if (rowCount() > 0)
+        emit dataChanged(index(0), index(rowCount() - 1), {Qt::DisplayRole, TimeRole, TimestampRole});
 }
 
 QString LogModel::timestamp(qint64 timeMs) const
@@ -371,14 +423,14 @@ QString LogModel::elapsedText(qint64 timeMs)
 
 int LogModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_count;
+    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 QVariant LogModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return QVariant();
-    const LogLine &line = at(index.row());
+    const Row line = at(index.row());
     switch (role) {
     case Qt::DisplayRole: {
         // What Copy and Save write: "14:03:07.250 [db] text", plain.
@@ -389,7 +441,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             text.append(resourceId(line.resource));
             text.append(QLatin1String("] "));
         }
-        text.append(line.plain);
+        text.append(cachedText(line, true));
         return text;
     }
     case Qt::ToolTipRole: {
@@ -403,7 +455,7 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
             about.append(QStringLiteral("attempt %1").arg(line.attempt));
         about.append(levelName(line.level));
         // Long lines are cut off in the view; the tooltip shows all of one.
-        return line.plain + QLatin1Char('\n') + about.join(QStringLiteral(" · "));
+        return cachedText(line, true) + QLatin1Char('\n') + about.join(QStringLiteral(" · "));
     }
     case Qt::ForegroundRole: {
         const QColor color = LogStyle::levelColor(line.level);
@@ -424,9 +476,9 @@ QVariant LogModel::data(const QModelIndex &index, int role) const
     case LevelRole:
         return int(line.level);
     case TextRole:
-        return line.text;
+        return cachedText(line, false);
     case PlainTextRole:
-        return line.plain;
+        return cachedText(line, true);
     case ElapsedRole:
         return line.timeMs;
     case FromRunRole:

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/run/runevent.h"
+#include "engine/support/logstore.h"
 #include "models/logs/logline.h"
 
 #include <QAbstractListModel>
@@ -10,6 +11,8 @@
 #include <QStringList>
 #include <QTimer>
 
+#include <deque>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -18,9 +21,14 @@ namespace fanout {
 class Deployment;
 
 // The lines of a run's log, for every log pane: each resource's output and what happened to it
-// ("failed on attempt 1: ..."), oldest first. A capped ring buffer: once it holds capacity() lines,
-// the oldest are dropped as new ones come. Lines arrive in bursts of thousands, so they are buffered
-// and inserted on a short timer, one rowsInserted per flush, never one per line.
+// ("failed on attempt 1: ..."), oldest first. A run may write millions of lines, so a resource's
+// line stays where it was written, in the deployment's journal (engine/run/journal: its text on
+// disk), and its row keeps only where it is there: 8 bytes. Fanout's own lines, and those given to
+// append(), keep 32 bytes in the model and their text in its own LogStore. data() reads the text when asked (the rows on screen,
+// a filter looking through every line), through a one-line cache, since a view asks for several
+// roles of a row at a time. Capped: once it holds capacity() lines, the oldest are dropped as new
+// ones come, but the default is far above what runs write. Lines arrive in bursts of thousands, so
+// they are buffered and inserted on a short timer, one rowsInserted per flush, never one per line.
 //
 // Given a Deployment it follows its runs by itself: a new plan or a new run clears it, a retry that
 // resumes a finished run keeps the lines and adds to them.
@@ -43,7 +51,8 @@ public:
     };
     Q_ENUM(Roles)
 
-    static constexpr int kDefaultCapacity = 200'000;
+    // 8 bytes a row (of a deployment's run): 80 MiB for a run of ten million lines.
+    static constexpr int kDefaultCapacity = 10'000'000;
     // Qt Creator's output panes batch on a 10 ms timer; 25 ms is still immediate to the eye and
     // halves the number of layouts while thousands of lines a second arrive.
     static constexpr int kFlushIntervalMs = 25;
@@ -76,7 +85,11 @@ public:
     // Lines dropped from the front to stay within capacity() since the last clear.
     qint64 droppedCount() const { return m_dropped; }
 
-    const LogLine &line(int row) const;
+    LogLine line(int row) const; // with its text, read from where it is kept
+    // Without reading the text, for filters looking through every line.
+    int lineResource(int row) const { return at(row).resource; }
+    LogLevel lineLevel(int row) const { return at(row).level; }
+    QString plainText(int row) const { return cachedText(at(row), true); }
 
     // The ids lines refer to by index; set from the deployment's plan when there is one.
     void setResourceIds(const QStringList &ids);
@@ -101,21 +114,51 @@ signals:
     void resourceIdsChanged();
 
 private:
+    // A line not in the journal; its text is in m_ownText.
+    struct OwnLine
+    {
+        qint64 timeMs = 0;
+        qint64 textId = 0;
+        qint32 resource = -1;
+        qint32 attempt = 0;
+        LogLevel level = LogLevel::Info;
+        bool fromRun = false;
+    };
+    // A row as the model keeps it: a line's index in the deployment's journal, or ~ its index in m_own.
+    using RowKey = qint64;
+    // A row with what is known of it without its text.
+    struct Row
+    {
+        qint64 timeMs = 0;
+        RowKey key = 0;
+        qint32 resource = -1;
+        qint32 attempt = 0;
+        LogLevel level = LogLevel::Info;
+        bool fromRun = false;
+    };
+
     void onPlanChanged();
+    // One event (or line) to the buffer of lines waiting for the next flush.
+    void take(const RunEvent &event);
+    void takeLine(const LogLine &line);
+    void scheduleFlush();
     std::optional<LogLine> lineFor(const RunEvent &event);
-    LogLine &at(int row) { return m_ring[std::size_t((m_head + row) % int(m_ring.size()))]; }
-    const LogLine &at(int row) const { return m_ring[std::size_t((m_head + row) % int(m_ring.size()))]; }
+    Row at(int row) const;
+    // The row's text as written (or plain), from the cache when it is the row asked about last.
+    const QString &cachedText(const Row &row, bool plain) const;
 
     QPointer<const Deployment> m_deployment;
     QMetaObject::Connection m_planConnection;
     QMetaObject::Connection m_eventsConnection;
-    // Physical storage of the ring. It grows up to m_capacity; until it has, m_head is 0 and it holds
-    // exactly the rows, so growing it never moves a row.
-    std::vector<LogLine> m_ring;
-    int m_head = 0;  // where row 0 is in m_ring
-    int m_count = 0; // rows
+    std::deque<RowKey> m_rows; // a deque grows and drops its oldest rows without moving the others
     int m_capacity = kDefaultCapacity;
-    std::vector<LogLine> m_pending;
+    std::vector<RowKey> m_pending;
+    std::deque<OwnLine> m_own; // lines not in the journal: Fanout's own, and append()'s
+    LogStore m_ownText;        // their text
+    static constexpr RowKey kNoRow = std::numeric_limits<qint64>::min();
+    mutable RowKey m_cachedKey = kNoRow;
+    mutable QString m_cachedText;
+    mutable QString m_cachedPlain;
     QTimer m_flushTimer;
     qint64 m_dropped = 0;
 

@@ -2,6 +2,7 @@
 
 #include "engine/plan/plangraph.h"
 #include "engine/run/deployment.h"
+#include "engine/run/journal.h"
 
 #include <algorithm>
 
@@ -40,12 +41,16 @@ void TimelineData::reset()
 
 QList<int> TimelineData::catchUp()
 {
-    const std::vector<RunEvent> &journal = m_deployment.journal();
+    const Journal &journal = m_deployment.journal();
     if (journal.size() < m_consumed || std::size_t(m_deployment.resourceCount()) != m_attempts.size())
         reset(); // a new run (or plan) replaced the journal we were reading
     QList<int> changed;
-    for (std::size_t i = m_consumed; i < journal.size(); ++i)
-        apply(journal[i], &changed);
+    for (std::size_t i = m_consumed; i < journal.size(); ++i) {
+        if (journal.entry(i).kind == RunEvent::Kind::Log)
+            m_lastEventMs = std::max(m_lastEventMs, journal.entry(i).timeMs); // all apply() takes of a line: no need to read its text
+        else
+            apply(journal[i], &changed);
+    }
     m_consumed = journal.size();
     // The journal says that something changed; the run's records say what each attempt is now
     // (its error, whether it timed out), so only the resources named in new events are re-read.

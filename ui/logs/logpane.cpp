@@ -43,6 +43,11 @@ LogPane::LogPane(LogModel *model, int resource, QWidget *parent)
     m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->setToolTip(tr("Show only lines containing this text (ignoring case)"));
     connect(m_filterEdit, &QLineEdit::textChanged, m_filter, &LogFilterModel::setText);
+    connect(m_filterEdit, &QLineEdit::textChanged, this, [this] {
+        if (m_filter->isScanning()) // a long log: the lines shown change when it has been looked through
+            m_count->setText(tr("Searching %1 lines…").arg(QLocale().toString(m_model->rowCount())));
+    });
+    connect(m_filter, &LogFilterModel::textApplied, this, &LogPane::updateCount);
 
     m_levelBox->setObjectName(QStringLiteral("level"));
     m_levelBox->addItem(tr("All"), int(LogLevel::Debug));
