@@ -475,6 +475,7 @@ void tst_DeploymentState::recorderKeepsTheFileUpToDate()
     DestroyPlan teardown = DestroyPlan::build(p, read.state);
     QCOMPARE(teardown.forgotten, QStringList{QStringLiteral("dns")});
     read.state.remove(QStringLiteral("dns"));
+    QVERIFY(read.state.save(path)); // as Deployment::planTeardown() saves what it forgets
     {
         Scheduler scheduler(f.registry);
         StateRecorder recorder(scheduler, read.state, path, StateRecorder::Mode::Destroy);

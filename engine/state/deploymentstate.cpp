@@ -1,6 +1,7 @@
 #include "engine/state/deploymentstate.h"
 
 #include "engine/plan/plan.h"
+#include "engine/state/statejournal.h"
 #include "engine/support/atomicfile.h"
 #include "engine/support/jsonlocator.h"
 
@@ -10,6 +11,8 @@
 #include <QFileInfo>
 
 #include <algorithm>
+
+#include <sys/stat.h>
 
 namespace fanout {
 
@@ -92,7 +95,7 @@ public:
                 }
             }
         }
-        if (const auto it = value.find("created_at"); it != value.end())
+        if (const auto it = value.find("created_at"); it != value.end() && !it->is_null()) // null: being created
             entry.createdAt = time(*it, jsonMemberPath(path, QStringLiteral("created_at"))).value_or(QDateTime());
         if (const auto it = value.find("destroy"); it != value.end() && !it->is_null()) {
             const QString destroyPath = jsonMemberPath(path, QStringLiteral("destroy"));
@@ -103,6 +106,15 @@ public:
                 error(destroyPath, QStringLiteral("the action has no \"type\" string"));
             else
                 entry.destroy = *it;
+        }
+        if (const auto it = value.find("status"); it != value.end() && !it->is_null()) {
+            const QString statusPath = jsonMemberPath(path, QStringLiteral("status"));
+            if (*it == "creating")
+                entry.status = DeploymentState::Entry::Status::Creating;
+            else if (*it == "destroying")
+                entry.status = DeploymentState::Entry::Status::Destroying;
+            else if (*it != "created")
+                error(statusPath, QStringLiteral("must be \"created\", \"creating\" or \"destroying\", not %1").arg(qstr(it->dump())));
         }
         if (const auto it = value.find("depends_on"); it != value.end() && !it->is_null()) {
             const QString dependsPath = jsonMemberPath(path, QStringLiteral("depends_on"));
@@ -120,6 +132,20 @@ public:
         return entry;
     }
 };
+
+// A state file holds every output unmasked: one that others may read is worth a warning.
+void warnIfShared(const QString &file, const QString &what, Diagnostics &diagnostics)
+{
+    struct stat info = {};
+    if (::stat(QFile::encodeName(file).constData(), &info) != 0 || (info.st_mode & 077) == 0)
+        return;
+    const int mode = int(info.st_mode & 07777);
+    diagnostics.append(Diagnostic{Diagnostic::Severity::Warning, QString(), 0, 0,
+                                  QStringLiteral("%1 can be read by other users (mode %2), yet it holds every output unmasked, secrets "
+                                                 "included; Fanout writes it back readable by you alone (0600) when it next saves it, or run "
+                                                 "\"chmod 600 %3\"")
+                                      .arg(what, QString::number(mode, 8).rightJustified(4, QLatin1Char('0')), file)});
+}
 
 } // namespace
 
@@ -164,10 +190,28 @@ json DeploymentState::destroyAction(const Resource &resource)
 
 DeploymentState::ReadResult DeploymentState::read(const QString &path)
 {
+    ReadResult result = readSnapshot(path);
+    const QString journal = StateJournal::pathFor(path);
+    if (!result.hasErrors() && QFileInfo::exists(journal)) {
+        result.existed = true;
+        result.journalBytes = QFileInfo(journal).size();
+        StateJournal::replay(journal, result.state, result.diagnostics);
+        if (result.hasErrors())
+            result.state = DeploymentState();
+    }
+    if (result.existed) {
+        warnIfShared(path, QStringLiteral("it"), result.diagnostics);
+        warnIfShared(journal, QStringLiteral("its journal %1").arg(journal), result.diagnostics);
+    }
+    return result;
+}
+
+DeploymentState::ReadResult DeploymentState::readSnapshot(const QString &path)
+{
     ReadResult result;
     QFile file(path);
     if (!file.exists())
-        return result; // nothing has been created yet
+        return result; // nothing has been created yet, or only the journal says so
     result.existed = true;
     if (QFileInfo(path).isDir()) {
         result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
@@ -186,6 +230,7 @@ DeploymentState::ReadResult DeploymentState::read(const QString &path)
     }
     result = readText(file.readAll());
     result.existed = true;
+    result.snapshotBytes = file.size();
     return result;
 }
 
@@ -268,6 +313,14 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
     return result;
 }
 
+DeploymentState::Entry DeploymentState::entryFromJson(const json &value, const QString &path, Diagnostics &problems)
+{
+    Reader reader;
+    Entry entry = reader.entry(value, path);
+    problems.append(reader.diagnostics);
+    return entry;
+}
+
 const DeploymentState::Entry *DeploymentState::find(const QString &id) const
 {
     const auto it = m_entries.constFind(id);
@@ -295,6 +348,30 @@ void DeploymentState::recordCreated(const Resource &resource, const QMap<QString
     m_entries.insert(resource.id, entry);
 }
 
+DeploymentState::Entry DeploymentState::creating(const Resource &resource) const
+{
+    Entry entry;
+    if (const Entry *recorded = find(resource.id)) {
+        entry = *recorded; // what exists is torn down the way it was created, should Fanout stop now
+    } else {
+        entry.definitionHash = definitionHash(resource);
+        entry.destroy = destroyAction(resource);
+        entry.dependsOn = resource.dependsOn;
+    }
+    entry.status = Entry::Status::Creating;
+    return entry;
+}
+
+QStringList DeploymentState::inFlight() const
+{
+    QStringList ids;
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (it->isInFlight())
+            ids.append(it.key());
+    }
+    return ids;
+}
+
 QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
 {
     QList<Change> changes;
@@ -303,6 +380,8 @@ QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
         const Entry *entry = find(resource.id);
         if (!entry)
             changes.append(Change::Create);
+        else if (entry->isInFlight())
+            changes.append(Change::Interrupted);
         else if (entry->definitionHash != definitionHash(resource))
             changes.append(Change::Replace);
         else
@@ -321,23 +400,32 @@ QStringList DeploymentState::orphans(const Plan &plan) const
     return ids;
 }
 
+json DeploymentState::entryToJson(const Entry &entry)
+{
+    json outputs = json::object();
+    for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
+        outputs[utf8(o.key())] = utf8(o.value());
+    json dependsOn = json::array();
+    for (const QString &id : entry.dependsOn)
+        dependsOn.push_back(utf8(id));
+    json value = {{"definition_hash", utf8(entry.definitionHash)},
+                  {"outputs", outputs},
+                  {"created_at", entry.createdAt.isValid() ? json(utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
+                  {"destroy", entry.destroy},
+                  {"depends_on", dependsOn}};
+    // Only when in flight, so that the entries of what exists read as they always have.
+    if (entry.status == Entry::Status::Creating)
+        value["status"] = "creating";
+    else if (entry.status == Entry::Status::Destroying)
+        value["status"] = "destroying";
+    return value;
+}
+
 json DeploymentState::toJson() const
 {
     json resources = json::object();
-    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
-        const Entry &entry = it.value();
-        json outputs = json::object();
-        for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
-            outputs[utf8(o.key())] = utf8(o.value());
-        json dependsOn = json::array();
-        for (const QString &id : entry.dependsOn)
-            dependsOn.push_back(utf8(id));
-        resources[utf8(it.key())] = {{"definition_hash", utf8(entry.definitionHash)},
-                                     {"outputs", outputs},
-                                     {"created_at", entry.createdAt.isValid() ? json(utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
-                                     {"destroy", entry.destroy},
-                                     {"depends_on", dependsOn}};
-    }
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it)
+        resources[utf8(it.key())] = entryToJson(it.value());
     return {{"fanout_state", kFormatVersion},
             {"plan", utf8(m_planName)},
             {"updated_at", m_updatedAt.isValid() ? json(utf8(m_updatedAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
@@ -349,9 +437,12 @@ Expected<void> DeploymentState::save(const QString &path)
     m_updatedAt = QDateTime::currentDateTimeUtc();
     const std::string text = toJson().dump(2, ' ', false, json::error_handler_t::replace) + '\n';
     const QByteArray data = QByteArray::fromStdString(text);
-    // Written like the run reports: a temporary file in the same directory, renamed over the old
-    // one; on any failure the old state stays as it was.
-    return AtomicFile::write(path, data);
+    // A temporary file in the same directory, renamed over the old one; on any failure the old
+    // state stays as it was. Only once the snapshot holds everything is the journal emptied (a
+    // crash in between replays records the snapshot already has, which changes nothing).
+    if (const Expected<void> written = AtomicFile::write(path, data, AtomicFile::Access::Private); !written)
+        return written;
+    return StateJournal::clear(path);
 }
 
 } // namespace fanout
