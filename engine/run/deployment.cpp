@@ -157,7 +157,11 @@ QString Deployment::provisionRefusal() const
         return tr("The state file %1 records the plan \"%2\", not \"%3\"; nothing was run.")
             .arg(m_statePath, m_state.planName(), m_target.name);
     }
-    const QStringList interrupted = ProvisioningPlan::build(m_target, m_state).interruptedIds;
+    QStringList interrupted;
+    for (const QString &id : m_state.inFlight()) {
+        if (m_target.indexOf(id) >= 0)
+            interrupted.append(id);
+    }
     if (interrupted.isEmpty())
         return QString();
     const Diagnostics problems = ReplacementPlan::build(m_target, m_state, interrupted).check(m_registry);
