@@ -104,7 +104,8 @@ void StateRecorder::onStarting(const std::vector<int> &resources)
         }
         m_state.insert(id, entry);
         m_inFlight.insert(r, InFlight{before, int(m_scheduler.status(r).attempts.size()) + 1});
-        records += StateJournal::record(at, event, id, &entry);
+        if (!m_path.isEmpty())
+            records += StateJournal::record(at, event, id, m_state.entryText(id));
     }
     write(records);
 }
@@ -133,10 +134,11 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             ++m_recorded;
             if (m_mode == Mode::Destroy || m_cleanupOf.contains(r)) {
                 m_state.remove(id);
-                records += StateJournal::record(at, StateJournal::Event::Destroyed, id, nullptr);
+                records += StateJournal::record(at, StateJournal::Event::Destroyed, id, {});
             } else {
                 m_state.recordCreated(definition(r), m_scheduler.status(r).outputs);
-                records += StateJournal::record(at, StateJournal::Event::Created, id, m_state.find(id));
+                if (!m_path.isEmpty())
+                    records += StateJournal::record(at, StateJournal::Event::Created, id, m_state.entryText(id));
             }
             continue;
         }
@@ -145,7 +147,8 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             m_state.insert(id, *before);
         else
             m_state.remove(id);
-        records += StateJournal::record(at, StateJournal::Event::Failed, id, before ? &*before : nullptr, event.text);
+        if (!m_path.isEmpty())
+            records += StateJournal::record(at, StateJournal::Event::Failed, id, before ? m_state.entryText(id) : std::string(), event.text);
     }
     write(records);
 }

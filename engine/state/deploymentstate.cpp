@@ -330,10 +330,12 @@ const DeploymentState::Entry *DeploymentState::find(const QString &id) const
 void DeploymentState::insert(const QString &id, const Entry &entry)
 {
     m_entries.insert(id, entry);
+    m_entryTexts.remove(id);
 }
 
 bool DeploymentState::remove(const QString &id)
 {
+    m_entryTexts.remove(id);
     return m_entries.remove(id) > 0;
 }
 
@@ -346,6 +348,7 @@ void DeploymentState::recordCreated(const Resource &resource, const QMap<QString
     entry.destroy = destroyAction(resource);
     entry.dependsOn = resource.dependsOn;
     m_entries.insert(resource.id, entry);
+    m_entryTexts.remove(resource.id);
 }
 
 DeploymentState::Entry DeploymentState::creating(const Resource &resource) const
@@ -424,19 +427,51 @@ json DeploymentState::entryToJson(const Entry &entry)
 json DeploymentState::toJson() const
 {
     json resources = json::object();
+    // ordered_json looks each new key up among those before it; the ids come sorted and unique
+    // from the map, so they are appended as they are (else saving is quadratic in the entries).
+    auto &members = static_cast<std::vector<std::pair<const std::string, json>> &>(resources.get_ref<json::object_t &>());
+    members.reserve(std::size_t(m_entries.size()));
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it)
-        resources[utf8(it.key())] = entryToJson(it.value());
+        members.emplace_back(utf8(it.key()), entryToJson(it.value()));
     return {{"fanout_state", kFormatVersion},
             {"plan", utf8(m_planName)},
             {"updated_at", m_updatedAt.isValid() ? json(utf8(m_updatedAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
             {"resources", resources}};
 }
 
+const std::string &DeploymentState::entryText(const QString &id) const
+{
+    auto it = m_entryTexts.find(id);
+    if (it == m_entryTexts.end()) {
+        const Entry *entry = find(id);
+        Q_ASSERT(entry);
+        it = m_entryTexts.insert(id, entryToJson(*entry).dump(-1, ' ', false, json::error_handler_t::replace));
+    }
+    return *it;
+}
+
+QByteArray DeploymentState::toText() const
+{
+    const auto dump = [](const json &value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); };
+    std::string text = "{\"fanout_state\": " + std::to_string(kFormatVersion) + ", \"plan\": " + dump(json(utf8(m_planName)))
+        + ", \"updated_at\": " + dump(m_updatedAt.isValid() ? json(utf8(m_updatedAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr))
+        + ",\n \"resources\": {";
+    const char *separator = "\n  ";
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        text += separator;
+        text += dump(json(utf8(it.key())));
+        text += ": ";
+        text += entryText(it.key());
+        separator = ",\n  ";
+    }
+    text += m_entries.isEmpty() ? "}}\n" : "\n }}\n";
+    return QByteArray::fromStdString(text);
+}
+
 Expected<void> DeploymentState::save(const QString &path)
 {
     m_updatedAt = QDateTime::currentDateTimeUtc();
-    const std::string text = toJson().dump(2, ' ', false, json::error_handler_t::replace) + '\n';
-    const QByteArray data = QByteArray::fromStdString(text);
+    const QByteArray data = toText();
     // A temporary file in the same directory, renamed over the old one; on any failure the old
     // state stays as it was. Only once the snapshot holds everything is the journal emptied (a
     // crash in between replays records the snapshot already has, which changes nothing).

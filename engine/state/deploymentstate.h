@@ -5,12 +5,15 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
 #include <QStringList>
 
 #include <nlohmann/json.hpp>
+
+#include <string>
 
 namespace fanout {
 
@@ -113,6 +116,11 @@ public:
     QStringList orphans(const Plan &plan) const;
 
     nlohmann::ordered_json toJson() const;
+    // The entry of `id` as compact JSON text, as the snapshot and the journal write it; worked out
+    // once per change of the entry, so that a snapshot costs copying text. `id` must be recorded.
+    const std::string &entryText(const QString &id) const;
+    // The whole state file's text: toJson()'s content, one resource a line.
+    QByteArray toText() const;
 
     // Stamps updated_at and writes the file all at once (a temporary file beside it, fsynced, then
     // a rename and an fsync of the directory), readable by its owner alone, so that a crash leaves
@@ -126,6 +134,7 @@ private:
     QString m_planName;
     QDateTime m_updatedAt;
     QMap<QString, Entry> m_entries;
+    mutable QHash<QString, std::string> m_entryTexts; // entryText(), dropped when the entry changes
 };
 
 struct DeploymentState::ReadResult

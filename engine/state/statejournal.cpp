@@ -77,16 +77,19 @@ QString StateJournal::pathFor(const QString &statePath)
     return statePath + QStringLiteral(".journal");
 }
 
-QByteArray StateJournal::record(const QString &at, Event event, const QString &id, const DeploymentState::Entry *entry,
+QByteArray StateJournal::record(const QString &at, Event event, const QString &id, const std::string &entryText,
                                 const QString &error)
 {
-    json value = {{"at", at.toStdString()},
-                  {"event", eventName(event)},
-                  {"id", id.toStdString()},
-                  {"entry", entry ? DeploymentState::entryToJson(*entry) : json(nullptr)}};
+    // The entry's text is the one the snapshot writes too: made once per change.
+    json head = {{"at", at.toStdString()}, {"event", eventName(event)}, {"id", id.toStdString()}};
     if (!error.isEmpty())
-        value["error"] = error.toStdString();
-    return line(value);
+        head["error"] = error.toStdString();
+    std::string text = head.dump(-1, ' ', false, json::error_handler_t::replace);
+    text.pop_back(); // the closing brace
+    text += ",\"entry\":";
+    text += entryText.empty() ? std::string("null") : entryText;
+    text += "}\n";
+    return QByteArray::fromStdString(text);
 }
 
 QByteArray StateJournal::planRecord(const QString &at, const QString &planName)

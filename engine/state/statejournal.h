@@ -28,7 +28,8 @@ public:
     static QString pathFor(const QString &statePath); // FILE.journal
 
     // One record: `entry` is the resource's entry from now on, null when it no longer exists.
-    static QByteArray record(const QString &at, Event event, const QString &id, const DeploymentState::Entry *entry,
+    // `entryText`: DeploymentState::entryText(), or empty for null.
+    static QByteArray record(const QString &at, Event event, const QString &id, const std::string &entryText,
                              const QString &error = QString());
     static QByteArray planRecord(const QString &at, const QString &planName);
 
