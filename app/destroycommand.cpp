@@ -81,6 +81,9 @@ int DestroyCommand::exec(const QStringList &arguments)
         return RunCommand::InvalidInput;
     const QString where = deployment.statePath().isEmpty() ? QStringLiteral("(the demo keeps no state file)")
                                                            : QStringLiteral("in %1").arg(deployment.statePath());
+    if (const QString interrupted = deployment.interruptionNotice(); !interrupted.isEmpty())
+        err.writeLine(err.paint(QStringLiteral("warning:"), Console::Colour::Yellow)
+                      + QStringLiteral(" %1. They are torn down with the rest.").arg(interrupted));
     const Deployment::Teardown teardown = deployment.planTeardown();
     for (const QString &id : teardown.forgotten)
         out.writeLine(QStringLiteral("nothing to run to destroy %1; removed from the state").arg(id));

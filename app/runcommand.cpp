@@ -54,6 +54,8 @@ QString provisioningSummary(const Deployment &deployment, const ProvisioningPlan
     QString summary = QStringLiteral("%1 to create, %2 to replace (definition changed), ").arg(provisioning.toCreate).arg(provisioning.changed);
     if (provisioning.forced > 0)
         summary += QStringLiteral("%1 to replace (%2), ").arg(provisioning.forced).arg(all ? QStringLiteral("--all") : QStringLiteral("--replace"));
+    if (provisioning.interrupted > 0)
+        summary += QStringLiteral("%1 interrupted, to replace, ").arg(provisioning.interrupted);
     summary += QStringLiteral("%1 up to date").arg(provisioning.upToDate);
     summary += deployment.statePath().isEmpty() ? QStringLiteral(" (the demo keeps no state file)") : QStringLiteral(" (state: %1)").arg(deployment.statePath());
     if (const QStringList orphans = deployment.orphans(); !orphans.isEmpty()) {
@@ -179,6 +181,8 @@ bool RunCommand::openDeployment(Deployment &deployment, const Plan &plan, const 
                                      "(give another with --state FILE)").arg(settings.command, statePath));
         return false;
     }
+    for (const QString &warning : deployment.stateWarnings())
+        err.writeLine(warning);
     if (!statePath.isEmpty()) {
         if (const QString problem = checkWritable(statePath); !problem.isEmpty()) {
             err.writeLine(QStringLiteral("fanout %1: cannot write the state file %2: %3; give another with --state FILE")
@@ -291,7 +295,9 @@ int RunCommand::exec(const QStringList &arguments)
         "succeeded, longest remaining path first, up to the parallelism limit.\n\n"
         "PLAN is a plan file (docs/plan-format.md) or \"demo\" for the built-in demo plan.\n\n"
         "What exists is kept in a state file (NAME.fanout-state.json beside PLAN, or --state): a resource\n"
-        "that succeeded is recorded at once, with its outputs. The next run starts only what is new, or\n"
+        "is recorded before it starts and again, with its outputs, once it has succeeded; one that was in\n"
+        "flight when Fanout stopped (a crash, kill -9) is replaced: destroyed first, then created again.\n"
+        "The next run starts only what is new, or\n"
         "changed since (its type, parameters, destroy action or dependencies); the rest is up to date\n"
         "and its recorded outputs are used. --replace and --all run resources again anyway.\n"
         "\"fanout destroy PLAN\" tears down what the state file records.\n\n"
@@ -342,12 +348,24 @@ int RunCommand::exec(const QStringList &arguments)
     Deployment deployment(ExecutorRegistry::builtIn());
     if (!openDeployment(deployment, plan, planArgument, *settings))
         return InvalidInput;
+    if (QString refusal = deployment.provisionRefusal(); !refusal.isEmpty()) {
+        refusal[0] = refusal[0].toLower();
+        err.writeLine(QStringLiteral("fanout run: %1 Give this plan's own state file with --state FILE (or none: %2)")
+                          .arg(refusal, DeploymentState::defaultPath(planArgument)));
+        return InvalidInput;
+    }
     const DeploymentState &state = deployment.deploymentState();
     if (!state.planName().isEmpty() && state.planName() != plan.name) {
-        err.writeLine(err.paint(QStringLiteral("warning:"), Console::Colour::Yellow)
-                      + QStringLiteral(" the state file %1 was written for the plan \"%2\", not \"%3\"; resources with the same ids "
-                                       "count as created (give another file with --state FILE if that is wrong)")
+        // Beside the plan file, and so its own: the plan was renamed, and the state follows.
+        err.writeLine(err.paint(QStringLiteral("note:"), Console::Colour::Yellow)
+                      + QStringLiteral(" the state file %1 was written for the plan \"%2\"; it is this plan's own (beside it), so it now "
+                                       "records the name \"%3\"")
                             .arg(deployment.statePath(), state.planName(), plan.name));
+    }
+    if (const QString interrupted = deployment.interruptionNotice(); !interrupted.isEmpty()) {
+        err.writeLine(err.paint(QStringLiteral("warning:"), Console::Colour::Yellow)
+                      + QStringLiteral(" %1. This run replaces what was interrupted: its destroy action runs first (where it has one), "
+                                       "then it is created again.").arg(interrupted));
     }
 
     // Like `terraform apply`: what exists with the same definition is not run again, but its

@@ -183,6 +183,8 @@ private slots:
     void localStackProvisionsAndTearsDown();
     void destroyHelp();
     void runRecordsStateAndSkipsWhatIsUpToDate();
+    void runRefusesAnotherPlansState();
+    void runSaysWhatWasInterruptedAndWarnsOfASharedState();
     void changedResourceRunsAgain();
     void replaceAndAll();
     void failedResourcesAreNotRecorded();
@@ -902,6 +904,52 @@ void tst_Cli::otherToolsFilesWorkDirectly()
     QCOMPARE(graph.exitCode, 0);
     QVERIFY2(graph.out.startsWith(QStringLiteral("flowchart")), qPrintable(graph.out));
     QVERIFY2(graph.out.contains(QStringLiteral("aws_lambda_function_url.")), qPrintable(graph.out));
+}
+
+// --state with the state of another plan: nothing runs, exit status 2, the file stays as it was.
+void tst_Cli::runRefusesAnotherPlansState()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString other = dir.filePath(QStringLiteral("other.fanout-state.json"));
+    {
+        QFile file(other);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"fanout_state": 1, "plan": "other", "resources": {}})");
+    }
+    const Result result = fanout({QStringLiteral("run"), plan, QStringLiteral("--state"), other});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(QStringLiteral("records the plan \"other\", not \"state-sim\"; nothing was run")), qPrintable(result.err));
+    QVERIFY2(!result.out.contains(QLatin1String("Running")), qPrintable(result.out));
+    QCOMPARE(str(readJson(other)["plan"]), QStringLiteral("other"));
+}
+
+// After a crash: which resources were in flight is said before anything starts, and counted in the
+// summary; a state file others can read is warned about and written back private.
+void tst_Cli::runSaysWhatWasInterruptedAndWarnsOfASharedState()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString state = dir.filePath(QStringLiteral("state-sim.fanout-state.json"));
+    QCOMPARE(fanout({QStringLiteral("run"), plan}).exitCode, 0);
+    json s = readJson(state);
+    s["resources"]["db"]["status"] = "creating";
+    s["resources"]["dns"]["status"] = "creating";
+    {
+        QFile file(state);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray::fromStdString(s.dump()));
+    }
+    QVERIFY(QFile::setPermissions(state, QFile::permissions(state) | QFileDevice::ReadOther));
+    const Result again = fanout({QStringLiteral("run"), plan});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.out + again.err));
+    QVERIFY2(again.err.contains(QStringLiteral("db, dns were being created when Fanout stopped; they may exist in part")), qPrintable(again.err));
+    QVERIFY2(again.err.contains(QStringLiteral("can be read by other users (mode 0604)")), qPrintable(again.err));
+    QVERIFY2(again.out.contains(QStringLiteral("2 interrupted, to replace, 3 up to date")), qPrintable(again.out));
+    QVERIFY2(again.out.contains(QStringLiteral("db (destroy first)")), qPrintable(again.out));
+    QCOMPARE(QFile::permissions(state) & QFileDevice::ReadOther, QFileDevice::Permissions());
+    const json after = readJson(state);
+    QVERIFY(!after["resources"]["db"].contains("status"));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

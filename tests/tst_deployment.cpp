@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -92,6 +93,11 @@ private slots:
     void moveStateFollowsSaveAs();
     void failedSaveIsSaidAndTriedAgain();
     void reportsAreWritten();
+    void writeAheadRecordsWhatIsBeingCreated();
+    void interruptedResourcesAreReplaced();
+    void interruptedTeardownIsTornDownAgain();
+    void runRefusesAnotherPlansState();
+    void sharedStateFileIsWarnedAbout();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -446,6 +452,132 @@ void tst_Deployment::reportsAreWritten()
     const Expected<void> refused = deployment.writeReport(m_dir->filePath(QStringLiteral("no/such/dir/run.json")));
     QVERIFY(!refused);
     QVERIFY(!refused.error().isEmpty());
+}
+
+// Before an attempt starts, the state file already says its resource is being created; once it
+// ends, the entry is the record (or, on failure, gone: nothing was created before).
+void tst_Deployment::writeAheadRecordsWhatIsBeingCreated()
+{
+    const QString journal = m_state + QStringLiteral(".journal");
+    // The command sees the journal as it is when the attempt runs.
+    const json document = {{"name", "web"},
+                           {"resources", json::array({json{{"id", "probe"}, {"type", "command"},
+                                                           {"command", json::array({"sh", "-c", QStringLiteral("cat '%1' > '%2'").arg(journal, m_log).toStdString()})}},
+                                                      json{{"id", "broken"}, {"type", "command"}, {"command", json::array({"false"})}}})}};
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(document), QStringLiteral("web.json"), m_state));
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    const QString seen = lines(m_log).join(QLatin1Char('\n'));
+    QVERIFY2(seen.contains(QLatin1String("\"event\":\"creating\",\"id\":\"probe\"")), qPrintable(seen));
+    QVERIFY2(seen.contains(QLatin1String("\"status\":\"creating\"")), qPrintable(seen));
+    const DeploymentState::ReadResult state = DeploymentState::read(m_state);
+    QVERIFY(!state.hasErrors());
+    QCOMPARE(state.state.ids(), QStringList{QStringLiteral("probe")});
+    QVERIFY(state.state.inFlight().isEmpty());
+    // The end of the run folded the journal into the snapshot.
+    QCOMPARE(QFileInfo(journal).size(), 0);
+}
+
+// What a crash left in flight is said, counted, torn down first and created again.
+void tst_Deployment::interruptedResourcesAreReplaced()
+{
+    const Plan plan = read(webPlan(m_log));
+    {
+        DeploymentState state;
+        state.setPlanName(QStringLiteral("web"));
+        state.recordCreated(plan.resources[0], {});
+        DeploymentState::Entry db = state.creating(plan.resources[1]);
+        state.insert(QStringLiteral("db"), db);
+        QVERIFY(state.save(m_state));
+    }
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(plan, QStringLiteral("web.json"), m_state));
+    QCOMPARE(deployment.interruptionNotice(), QStringLiteral("db was being created when Fanout stopped; it may exist in part"));
+    QCOMPARE(deployment.preview().interruptedIds, QStringList{QStringLiteral("db")});
+    QCOMPARE(deployment.provisioningSummary(), QStringLiteral("1 to create, 0 to replace, 1 interrupted, to replace, 1 up to date"));
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    QCOMPARE(deployment.outcome(), QStringLiteral("succeeded"));
+    QCOMPARE(lines(m_log), QStringList({"-db", "+db"})); // destroyed first, then created; vpc up to date
+    const DeploymentState::ReadResult after = DeploymentState::read(m_state);
+    QCOMPARE(after.state.ids(), QStringList({"app", "db", "vpc"}));
+    QVERIFY(after.state.inFlight().isEmpty());
+    // Its definition is the plan's, not the run's (which waited for the cleanup).
+    QCOMPARE(after.state.compare(plan), QList<DeploymentState::Change>(3, DeploymentState::Change::UpToDate));
+}
+
+// A resource in flight during a teardown stays recorded, and the next destroy tears it down.
+void tst_Deployment::interruptedTeardownIsTornDownAgain()
+{
+    const Plan plan = read(webPlan(m_log));
+    {
+        DeploymentState state;
+        state.setPlanName(QStringLiteral("web"));
+        state.recordCreated(plan.resources[0], {});
+        DeploymentState::Entry db = state.creating(plan.resources[1]);
+        db.status = DeploymentState::Entry::Status::Destroying;
+        state.insert(QStringLiteral("db"), db);
+        QVERIFY(state.save(m_state));
+    }
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(plan, QStringLiteral("web.json"), m_state));
+    QCOMPARE(deployment.interruptionNotice(), QStringLiteral("db was being destroyed when Fanout stopped; it may exist in part"));
+    QCOMPARE(deployment.destroyCount(), 2);
+    QCOMPARE(int(deployment.destroy().outcome), int(Deployment::Teardown::Outcome::Ready));
+    QSignalSpy finished(&deployment, &Deployment::runFinished);
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(lines(m_log), QStringList({"-db", "-vpc"}));
+    QVERIFY(DeploymentState::read(m_state).state.isEmpty());
+}
+
+// A state file given for another plan is refused before anything runs; one beside the plan file
+// is the plan's own, renamed.
+void tst_Deployment::runRefusesAnotherPlansState()
+{
+    {
+        DeploymentState state;
+        state.setPlanName(QStringLiteral("other"));
+        QVERIFY(state.save(m_state));
+    }
+    const QByteArray before = [&] { QFile f(m_state); f.open(QIODevice::ReadOnly); return f.readAll(); }();
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    QVERIFY2(deployment.provisionRefusal().contains(QLatin1String("records the plan \"other\", not \"web\"")),
+             qPrintable(deployment.provisionRefusal()));
+    QVERIFY(!deployment.start());
+    QVERIFY(!deployment.isRunning());
+    QVERIFY(lines(m_log).isEmpty());
+    QFile file(m_state);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
+
+    // The same file beside web.json: the plan was renamed from "other".
+    Deployment renamed(ExecutorRegistry::builtIn());
+    QVERIFY(renamed.open(read(webPlan(m_log)), m_dir->filePath(QStringLiteral("web.json")), m_state));
+    QVERIFY(renamed.provisionRefusal().isEmpty());
+}
+
+// The state file holds secrets: written 0600, and a wider mode found is warned about.
+void tst_Deployment::sharedStateFileIsWarnedAbout()
+{
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    QCOMPARE(QFile::permissions(m_state), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
+    QCOMPARE(QFile::permissions(m_state + QStringLiteral(".journal")),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser);
+    QVERIFY(deployment.stateWarnings().isEmpty());
+
+    QVERIFY(QFile::setPermissions(m_state, QFile::permissions(m_state) | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+    Deployment again(ExecutorRegistry::builtIn());
+    QVERIFY(again.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
+    QVERIFY(again.isStateReadable());
+    QCOMPARE(again.stateWarnings().size(), 1);
+    QVERIFY2(again.stateWarnings().constFirst().contains(QLatin1String("mode 0644")), qPrintable(again.stateWarnings().constFirst()));
+    // Saving it again makes it private.
+    QVERIFY(again.startAll());
+    QSignalSpy finished(&again, &Deployment::runFinished);
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(QFile::permissions(m_state) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
 }
 
 QTEST_GUILESS_MAIN(tst_Deployment)

@@ -6,10 +6,12 @@
 #include "engine/run/staterecorder.h"
 #include "engine/state/deploymentstate.h"
 #include "engine/state/destroyplan.h"
+#include "engine/state/statejournal.h"
 #include "guitest.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -133,6 +135,9 @@ private slots:
     void destroyActionKeepsTheValuesOfItsCreation();
     void destroyActionOfAnOlderFanoutIsNotGuessed();
     void recorderKeepsTheFileUpToDate();
+    void journalReplaysOverTheSnapshot();
+    void journalCutShortLosesOnlyItsLastLine();
+    void stateFilesArePrivate();
 };
 
 void tst_DeploymentState::hashIgnoresKeyOrder()
@@ -545,6 +550,7 @@ void tst_DeploymentState::recorderKeepsTheFileUpToDate()
     DestroyPlan teardown = DestroyPlan::build(p, read.state);
     QCOMPARE(teardown.forgotten, QStringList{QStringLiteral("dns")});
     read.state.remove(QStringLiteral("dns"));
+    QVERIFY(read.state.save(path)); // as Deployment::planTeardown() saves what it forgets
     {
         Scheduler scheduler(f.registry);
         StateRecorder recorder(scheduler, read.state, path, StateRecorder::Mode::Destroy);
@@ -560,6 +566,87 @@ void tst_DeploymentState::recorderKeepsTheFileUpToDate()
     read = DeploymentState::read(path);
     QVERIFY(!read.hasErrors());
     QVERIFY(read.state.isEmpty());
+}
+
+// The journal's records win over the snapshot, in order; saving folds them in and empties it.
+void tst_DeploymentState::journalReplaysOverTheSnapshot()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    DeploymentState state;
+    state.setPlanName(QStringLiteral("web"));
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {{QStringLiteral("id"), QStringLiteral("vpc-1")}});
+    state.recordCreated(resource(QStringLiteral("old"), QStringLiteral("sim")), {});
+    QVERIFY(state.save(path));
+
+    const QString at = QStringLiteral("2026-12-04T09:00:00.000Z");
+    state.insert(QStringLiteral("db"), state.creating(resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")})));
+    state.remove(QStringLiteral("old"));
+    {
+        StateJournal journal(path);
+        QVERIFY(journal.append(StateJournal::record(at, StateJournal::Event::Creating, QStringLiteral("db"), state.entryText(QStringLiteral("db")))
+                               + StateJournal::record(at, StateJournal::Event::Destroyed, QStringLiteral("old"), {})));
+        QVERIFY(journal.size() > 0);
+    }
+    DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(read.state.ids(), QStringList({"db", "vpc"}));
+    QCOMPARE(read.state.inFlight(), QStringList{QStringLiteral("db")});
+    QCOMPARE(read.state.find(QStringLiteral("db"))->dependsOn, QStringList{QStringLiteral("vpc")});
+    QCOMPARE(read.state.find(QStringLiteral("vpc"))->outputs.value(QStringLiteral("id")), QStringLiteral("vpc-1"));
+
+    QVERIFY(read.state.save(path));
+    QCOMPARE(QFileInfo(StateJournal::pathFor(path)).size(), 0);
+    const DeploymentState::ReadResult again = DeploymentState::read(path);
+    QCOMPARE(again.state.ids(), QStringList({"db", "vpc"}));
+    QCOMPARE(again.state.inFlight(), QStringList{QStringLiteral("db")});
+}
+
+// A crash while the journal is written leaves its last line cut short: that line alone is left
+// out, with a warning. A bad line in the middle is damage, and the state is not used.
+void tst_DeploymentState::journalCutShortLosesOnlyItsLastLine()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    DeploymentState state;
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {});
+    state.recordCreated(resource(QStringLiteral("db"), QStringLiteral("sim")), {});
+    const QString at = QStringLiteral("2026-12-04T09:00:00.000Z");
+    const QByteArray vpc = StateJournal::record(at, StateJournal::Event::Created, QStringLiteral("vpc"), state.entryText(QStringLiteral("vpc")));
+    const QByteArray db = StateJournal::record(at, StateJournal::Event::Created, QStringLiteral("db"), state.entryText(QStringLiteral("db")));
+    writeAll(StateJournal::pathFor(path), vpc + db.left(db.size() / 2));
+    DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QVERIFY(read.existed);
+    QCOMPARE(read.state.ids(), QStringList{QStringLiteral("vpc")});
+    QVERIFY(QFile::setPermissions(StateJournal::pathFor(path), QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    read = DeploymentState::read(path);
+    QCOMPARE(warningCount(read.diagnostics), 1);
+    QVERIFY2(read.diagnostics.constFirst().message.contains(QLatin1String("line 2) was cut short")), qPrintable(read.diagnostics.constFirst().message));
+
+    writeAll(StateJournal::pathFor(path), db.left(db.size() / 2) + '\n' + vpc);
+    read = DeploymentState::read(path);
+    QVERIFY(read.hasErrors());
+    QVERIFY(read.state.isEmpty());
+    QVERIFY2(read.diagnostics.constFirst().message.contains(QLatin1String("line 1: not a journal record")), qPrintable(read.diagnostics.constFirst().message));
+}
+
+// Snapshot and journal are created readable by their owner alone; a wider mode is warned about.
+void tst_DeploymentState::stateFilesArePrivate()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    writeAll(path, "{}"); // an old file, created with the umask's mode
+    QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
+    DeploymentState state;
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {});
+    const auto privateMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser;
+    QVERIFY(DeploymentState::read(path).diagnostics.constLast().message.contains(QLatin1String("(mode 0644)")));
+    QVERIFY(state.save(path));
+    QCOMPARE(QFile::permissions(path), privateMode);
+    QVERIFY(StateJournal(path).append("{}\n"));
+    QCOMPARE(QFile::permissions(StateJournal::pathFor(path)), privateMode);
+    QCOMPARE(warningCount(DeploymentState::read(path).diagnostics), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_DeploymentState)

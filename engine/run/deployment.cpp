@@ -7,6 +7,7 @@
 #include "engine/run/scheduler.h"
 #include "engine/run/staterecorder.h"
 #include "engine/state/destroyplan.h"
+#include "engine/state/replacementplan.h"
 #include "engine/support/atomicfile.h"
 
 #include <QFileInfo>
@@ -88,9 +89,10 @@ void Deployment::adoptRunSettings(const Plan &plan, bool always)
         setFailFast(plan.failFast);
 }
 
-void Deployment::show(const Plan &plan, bool teardown)
+void Deployment::show(const Plan &plan, bool teardown, int cleanups)
 {
     m_shown = plan;
+    m_shownCleanups = cleanups;
     m_teardown = teardown;
     m_graph = std::make_unique<PlanGraph>(m_shown);
     m_estimates.clear();
@@ -106,12 +108,69 @@ void Deployment::show(const Plan &plan, bool teardown)
 void Deployment::updateProvisioning()
 {
     // A teardown has nothing up to date; an unreadable state is not used.
-    m_provisioning = m_teardown ? ProvisioningPlan() : ProvisioningPlan::build(m_shown, m_state);
+    m_provisioning = m_teardown ? ProvisioningPlan() : ProvisioningPlan::build(m_shownCleanups > 0 ? m_shownWithoutCleanups : m_shown, m_state);
 }
 
 QString Deployment::stateError() const
 {
     return errorLines(m_stateDiagnostics, m_statePath);
+}
+
+QStringList Deployment::stateWarnings() const
+{
+    QStringList lines;
+    for (const Diagnostic &d : m_stateDiagnostics) {
+        if (!d.isError())
+            lines.append(d.toString(m_statePath));
+    }
+    return lines;
+}
+
+QString Deployment::interruptionNotice() const
+{
+    QStringList creating;
+    QStringList destroying;
+    for (const QString &id : m_state.inFlight())
+        (m_state.find(id)->status == DeploymentState::Entry::Status::Creating ? creating : destroying).append(id);
+    const auto sentence = [](const QStringList &ids, const QString &what) {
+        return ids.size() == 1 ? tr("%1 was being %2 when Fanout stopped; it may exist in part").arg(ids.constFirst(), what)
+                               : tr("%1 were being %2 when Fanout stopped; they may exist in part").arg(ids.join(QStringLiteral(", ")), what);
+    };
+    QStringList sentences;
+    if (!creating.isEmpty())
+        sentences.append(sentence(creating, tr("created")));
+    if (!destroying.isEmpty())
+        sentences.append(sentence(destroying, tr("destroyed")));
+    return sentences.join(QStringLiteral(". "));
+}
+
+bool Deployment::isOwnStateFile() const
+{
+    return m_statePath.isEmpty()
+        || QFileInfo(m_statePath).absoluteFilePath() == QFileInfo(DeploymentState::defaultPath(m_planFile)).absoluteFilePath();
+}
+
+QString Deployment::provisionRefusal() const
+{
+    // The state of another plan would have its resources count as created, and its record
+    // relabelled: a wrong --state must not do that.
+    if (!m_state.planName().isEmpty() && m_state.planName() != m_target.name && !isOwnStateFile()) {
+        return tr("The state file %1 records the plan \"%2\", not \"%3\"; nothing was run.")
+            .arg(m_statePath, m_state.planName(), m_target.name);
+    }
+    QStringList interrupted;
+    for (const QString &id : m_state.inFlight()) {
+        if (m_target.indexOf(id) >= 0)
+            interrupted.append(id);
+    }
+    if (interrupted.isEmpty())
+        return QString();
+    const Diagnostics problems = ReplacementPlan::build(m_target, m_state, interrupted).check(m_registry);
+    if (errorCount(problems) > 0) {
+        return tr("Nothing was run: the interrupted resources are destroyed first, and these destroy actions cannot run:\n%1")
+            .arg(errorLines(problems, m_statePath.isEmpty() ? m_planFile : m_statePath));
+    }
+    return QString();
 }
 
 Expected<void> Deployment::moveState(const QString &path)
@@ -159,6 +218,11 @@ int Deployment::recordedCount() const
     return m_recorder ? m_recorder->recorded() : 0;
 }
 
+qint64 Deployment::stateRecordingNs() const
+{
+    return m_recorder ? m_recorder->busyNs() : 0;
+}
+
 ProvisioningPlan Deployment::preview(const QStringList &replace, bool all) const
 {
     return ProvisioningPlan::build(m_target, m_state, replace, all);
@@ -172,10 +236,10 @@ bool Deployment::isProvisioned(int resource) const
 
 QString Deployment::provisioningSummary() const
 {
-    return tr("%1 to create, %2 to replace, %3 up to date")
-        .arg(m_provisioning.toCreate)
-        .arg(m_provisioning.changed + m_provisioning.forced)
-        .arg(m_provisioning.upToDate);
+    QString summary = tr("%1 to create, %2 to replace, ").arg(m_provisioning.toCreate).arg(m_provisioning.changed + m_provisioning.forced);
+    if (m_provisioning.interrupted > 0)
+        summary += tr("%1 interrupted, to replace, ").arg(m_provisioning.interrupted);
+    return summary + tr("%1 up to date").arg(m_provisioning.upToDate);
 }
 
 QStringList Deployment::orphans() const
@@ -219,15 +283,20 @@ bool Deployment::provision(const ProvisionRequest &request)
     if (isRunning() || !isStateReadable())
         return false;
     // After a teardown, the plan comes back: what was destroyed is to be created again.
-    if (m_teardown)
+    if (m_teardown || m_shownCleanups > 0)
         show(m_target, false);
-    if (m_target.resources.isEmpty())
+    if (m_target.resources.isEmpty() || !provisionRefusal().isEmpty())
         return false;
-    ProvisioningPlan provisioning = ProvisioningPlan::build(m_target, m_state, request.replace, request.all);
+    const ProvisioningPlan provisioning = ProvisioningPlan::build(m_target, m_state, request.replace, request.all);
     if (provisioning.toRun() == 0 && !request.evenIfUpToDate)
         return false;
+    ReplacementPlan replacement = ReplacementPlan::build(m_target, m_state, provisioning.interruptedIds);
+    if (replacement.cleanups() > 0) {
+        m_shownWithoutCleanups = m_target;
+        show(replacement.plan, false, replacement.cleanups());
+    }
     m_provisioning = provisioning;
-    return startRun(m_target, false, provisioning.provisioned, {});
+    return startRun(m_shown, false, provisioning.provisioned, replacement.knownOutputs, replacement.cleanupOf);
 }
 
 Deployment::Teardown Deployment::planTeardown()
@@ -301,7 +370,7 @@ Deployment::Teardown Deployment::destroy()
 }
 
 bool Deployment::startRun(const Plan &plan, bool teardown, QMap<int, QMap<QString, QString>> provisioned,
-                          QMap<int, QMap<QString, QString>> knownOutputs)
+                          QMap<int, QMap<QString, QString>> knownOutputs, const QHash<int, int> &cleanupOf)
 {
     RunOptions options;
     options.parallelism = m_parallelism;
@@ -309,8 +378,11 @@ bool Deployment::startRun(const Plan &plan, bool teardown, QMap<int, QMap<QStrin
     options.seed = m_seed;
     options.provisioned = std::move(provisioned);
     options.knownOutputs = std::move(knownOutputs);
+    m_recorder.reset(); // first: the new recorder is the scheduler's start hook
     m_recorder = std::make_unique<StateRecorder>(*m_scheduler, m_state, m_statePath,
                                                  teardown ? StateRecorder::Mode::Destroy : StateRecorder::Mode::Create);
+    for (auto it = cleanupOf.cbegin(); it != cleanupOf.cend(); ++it)
+        m_recorder->addCleanup(it.key(), it.value());
     connect(m_recorder.get(), &StateRecorder::saveFailed, this, &Deployment::stateSaveFailed);
     m_state.setPlanName(m_target.name);
     // The scheduler announces the run's first events from within start(): by then status() and
@@ -345,8 +417,10 @@ void Deployment::onEvents(const QList<RunEvent> &events)
 
 void Deployment::onFinished()
 {
-    // The recorder has seen the run's last events (flushed before finished()): what is up to date
-    // now is what the next run would skip.
+    // The recorder has seen the run's last events (flushed before finished()): its journal goes
+    // into the snapshot, and what is up to date now is what the next run would skip.
+    if (m_recorder)
+        m_recorder->compact();
     updateProvisioning();
     emit runFinished();
     // Edits made during the run are shown once it is over, with what the run left in the state.

@@ -9,6 +9,7 @@
 #include "engine/support/diagnostic.h"
 #include "engine/support/expected.h"
 
+#include <QHash>
 #include <QMap>
 #include <QObject>
 #include <QStringList>
@@ -72,6 +73,13 @@ public:
     bool isStateReadable() const { return errorCount(m_stateDiagnostics) == 0; } // unreadable: the state is empty
     const Diagnostics &stateDiagnostics() const { return m_stateDiagnostics; }
     QString stateError() const; // "FILE:LINE:COL: error: ..." lines; empty when readable
+    // "FILE: warning: ..." for what is worth knowing about a readable state file: readable by
+    // other users (it holds secrets), a journal line cut short by a crash.
+    QStringList stateWarnings() const;
+    // Resources the state records as in flight when Fanout last stopped (a crash, kill -9, a
+    // power cut): "a, b were being created when Fanout stopped; they may exist in part". Empty
+    // when none. provision() destroys and creates them again; a teardown destroys them.
+    QString interruptionNotice() const;
     // Keeps the state in `path` from now on (Save As moves the plan): what it records so far is
     // written there first. Refused during a run, when the state cannot be read, when `path`
     // already holds a file, or when it cannot be written.
@@ -80,6 +88,7 @@ public:
     QString stateSaveError() const;
     Expected<void> saveState(); // tries again now
     int recordedCount() const;  // resources the last run recorded in (or removed from) the state
+    qint64 stateRecordingNs() const; // time the last run spent recording its state (benchmark)
 
     // --- What a run would do
 
@@ -88,7 +97,13 @@ public:
     ProvisioningPlan preview(const QStringList &replace = {}, bool all = false) const;
     const ProvisioningPlan &provisioning() const { return m_provisioning; } // of the plan shown
     bool isProvisioned(int resource) const; // up to date: in the state with the same definition
-    QString provisioningSummary() const;    // "3 to create, 1 to replace, 26 up to date"
+    // "3 to create, 1 to replace, 2 interrupted, to replace, 26 up to date"
+    QString provisioningSummary() const;
+    // Why provision() would refuse to run, as a sentence; empty when it would not. A state file
+    // that records another plan: given for another plan by mistake (one beside the plan file is
+    // the plan's own, renamed, and records the new name); destroy actions of interrupted
+    // resources that cannot run.
+    QString provisionRefusal() const;
     // Ids the state holds that the plan no longer has: kept, and torn down by destroy().
     QStringList orphans() const;
     int destroyCount() const; // what destroy() would tear down or forget
@@ -107,8 +122,10 @@ public:
         bool all = false;            // run everything again (--all)
         bool evenIfUpToDate = false; // run (and finish at once) with nothing to do, to report it
     };
-    // Runs what is new or changed (after a teardown, the plan comes back first). False, with
-    // nothing started, during a run, when the state cannot be read, for an empty plan, or when
+    // Runs what is new or changed (after a teardown, the plan comes back first); resources that
+    // were interrupted are replaced: each one's destroy action runs first, as a resource of the
+    // run ("ID (destroy first)") it depends on. False, with nothing started, during a run, when the
+    // state cannot be read, when provisionRefusal() says why, for an empty plan, or when
     // everything is up to date (unless asked to run anyway).
     bool provision(const ProvisionRequest &request);
     bool start() { return provision({}); }
@@ -188,10 +205,11 @@ signals:
     void stateSaveFailed(const QString &error);
 
 private:
-    void show(const Plan &plan, bool teardown);
+    void show(const Plan &plan, bool teardown, int cleanups = 0);
     void adoptRunSettings(const Plan &plan, bool always);
     bool startRun(const Plan &plan, bool teardown, QMap<int, QMap<QString, QString>> provisioned,
-                  QMap<int, QMap<QString, QString>> knownOutputs);
+                  QMap<int, QMap<QString, QString>> knownOutputs, const QHash<int, int> &cleanupOf = {});
+    bool isOwnStateFile() const;
     void onEvents(const QList<RunEvent> &events);
     void onFinished();
     void updateProvisioning();
@@ -201,6 +219,10 @@ private:
     std::unique_ptr<Scheduler> m_scheduler;
     Plan m_target;
     Plan m_shown;
+    // The plan shown runs cleanups of interrupted resources (the last ones): what is up to date
+    // is worked out from the plan without them.
+    int m_shownCleanups = 0;
+    Plan m_shownWithoutCleanups;
     QString m_planFile;
     bool m_planPending = false; // the target plan changed during a run: shown when it is over
     std::unique_ptr<PlanGraph> m_graph;

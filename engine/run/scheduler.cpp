@@ -448,7 +448,14 @@ void Scheduler::dispatch()
 {
     if (!m_running || m_cancelling || m_stoppedStarting)
         return;
+    m_starting.clear();
     for (int r = m_dispatcher->takeNext(); r >= 0; r = m_dispatcher->takeNext())
+        m_starting.push_back(r);
+    if (m_starting.empty())
+        return;
+    if (m_startHook)
+        m_startHook(m_starting);
+    for (const int r : m_starting)
         startAttempt(r);
 }
 

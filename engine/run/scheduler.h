@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,6 +69,13 @@ public:
     // Returns how many of `ids` were retried.
     int retry(const QStringList &ids);
     QStringList failedIds() const;
+
+    // Called on the scheduler's thread with the resources whose attempts are about to start,
+    // before any of them starts (several at once when slots free up together): what must be on
+    // record before an attempt can have any effect, such as the state file's write-ahead, is
+    // recorded here, once per batch. It must not call back into the scheduler.
+    using StartHook = std::function<void(const std::vector<int> &resources)>;
+    void setStartHook(StartHook hook) { m_startHook = std::move(hook); }
 
     void setParallelism(int limit); // takes effect at once
     void setFailFast(bool failFast);
@@ -150,6 +158,8 @@ private:
     std::vector<InFlight> m_inFlight;
     Wakeups m_wakeups;
     Journal m_journal; // log lines' text on disk
+    StartHook m_startHook;
+    std::vector<int> m_starting; // dispatch()'s batch, kept to reuse its memory
     QMap<int, QMap<QString, QString>> m_knownOutputs;
     std::vector<bool> m_usesReferences; // whose parameters have a ${...} to substitute
     QStringList m_secrets; // masked as **** in everything the run records

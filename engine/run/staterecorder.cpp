@@ -1,59 +1,214 @@
 #include "engine/run/staterecorder.h"
 
 #include "engine/run/scheduler.h"
-#include "engine/state/deploymentstate.h"
+#include "engine/state/statejournal.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
 
 namespace fanout {
 
-StateRecorder::StateRecorder(const Scheduler &scheduler, DeploymentState &state, const QString &path, Mode mode,
-                             QObject *parent)
+namespace {
+
+// The journal is folded into the snapshot once it is larger than the snapshot, but never for less
+// than this: a tiny snapshot would otherwise be rewritten after every batch.
+constexpr qint64 kMinJournalBytes = 64 * 1024;
+
+// Times what the recorder does, for the benchmark.
+class Busy
+{
+public:
+    explicit Busy(qint64 &total)
+        : m_total(total)
+    {
+        m_clock.start();
+    }
+    ~Busy() { m_total += m_clock.nsecsElapsed(); }
+
+private:
+    qint64 &m_total;
+    QElapsedTimer m_clock;
+};
+
+QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+StateRecorder::StateRecorder(Scheduler &scheduler, DeploymentState &state, const QString &path, Mode mode, QObject *parent)
     : QObject(parent)
     , m_scheduler(scheduler)
     , m_state(state)
     , m_path(path)
     , m_mode(mode)
 {
+    if (!m_path.isEmpty()) {
+        m_journal = std::make_unique<StateJournal>(m_path);
+        m_snapshotBytes = QFileInfo(m_path).size();
+    }
+    m_scheduler.setStartHook([this](const std::vector<int> &resources) { onStarting(resources); });
+}
+
+StateRecorder::~StateRecorder()
+{
+    m_scheduler.setStartHook({});
+}
+
+void StateRecorder::addCleanup(int cleanup, int resource)
+{
+    m_cleanupOf.insert(cleanup, resource);
+    m_cleanupBefore.insert(resource, cleanup);
+}
+
+QString StateRecorder::stateId(int r) const
+{
+    const int of = m_cleanupOf.value(r, r);
+    return m_scheduler.plan().resources[of].id;
+}
+
+DeploymentState::OutputsOf StateRecorder::outputsOf() const
+{
+    return [this](const QString &id) {
+        const int r = m_scheduler.plan().indexOf(id);
+        return r < 0 ? QMap<QString, QString>() : m_scheduler.status(r).outputs;
+    };
+}
+
+Resource StateRecorder::definition(int r) const
+{
+    Resource resource = m_scheduler.plan().resources[r];
+    if (const auto cleanup = m_cleanupBefore.constFind(r); cleanup != m_cleanupBefore.cend())
+        resource.dependsOn.removeAll(m_scheduler.plan().resources[*cleanup].id);
+    return resource;
+}
+
+void StateRecorder::onStarting(const std::vector<int> &resources)
+{
+    const Busy busy(m_busyNs);
+    const QString at = now();
+    QByteArray records;
+    for (const int r : resources) {
+        const QString id = stateId(r);
+        const DeploymentState::Entry *recorded = m_state.find(id);
+        std::optional<DeploymentState::Entry> before;
+        if (recorded)
+            before = *recorded;
+        // A retry within the run: the entry from before its first attempt still stands behind it.
+        if (const auto it = m_inFlight.constFind(r); it != m_inFlight.cend())
+            before = it->before;
+        DeploymentState::Entry entry;
+        StateJournal::Event event = StateJournal::Event::Destroying;
+        if (m_mode == Mode::Create && !m_cleanupOf.contains(r)) {
+            entry = m_state.creating(definition(r), m_scheduler.plan(), outputsOf());
+            event = StateJournal::Event::Creating;
+        } else if (recorded) {
+            entry = *recorded;
+            entry.status = DeploymentState::Entry::Status::Destroying;
+        } else {
+            continue; // nothing recorded to tear down (a teardown's plan comes from the state)
+        }
+        m_state.insert(id, entry);
+        m_inFlight.insert(r, InFlight{before, int(m_scheduler.status(r).attempts.size()) + 1});
+        if (!m_path.isEmpty())
+            records += StateJournal::record(at, event, id, m_state.entryText(id));
+    }
+    write(records);
 }
 
 void StateRecorder::onEvents(const QList<RunEvent> &events)
 {
-    bool changed = false;
+    const Busy busy(m_busyNs);
+    const QString at = now();
+    QByteArray records;
     for (const RunEvent &event : events) {
-        if (event.kind != RunEvent::Kind::StateChanged || event.state != ResourceState::Succeeded || event.resource < 0)
+        // Only the end of an attempt: a batch also holds what came before the attempt started.
+        const bool ended = event.state == ResourceState::Succeeded || event.state == ResourceState::Failed
+            || event.state == ResourceState::RetryWait || event.state == ResourceState::Cancelled;
+        if (event.kind != RunEvent::Kind::StateChanged || event.resource < 0 || !ended)
             continue;
         const int r = event.resource;
-        const Resource &resource = m_scheduler.plan().resources[r];
-        if (m_mode == Mode::Destroy) {
-            changed = m_state.remove(resource.id) || changed;
+        const auto it = m_inFlight.find(r);
+        // Up to date, or never started: the state has nothing new about it. Or the end of an
+        // earlier attempt, when the next one has started already.
+        if (it == m_inFlight.end() || it->attempt != event.attempt)
+            continue;
+        const std::optional<DeploymentState::Entry> before = it->before;
+        m_inFlight.erase(it);
+        const QString id = stateId(r);
+        if (event.state == ResourceState::Succeeded) {
             ++m_recorded;
+            if (m_mode == Mode::Destroy || m_cleanupOf.contains(r)) {
+                m_state.remove(id);
+                records += StateJournal::record(at, StateJournal::Event::Destroyed, id, {});
+            } else {
+                m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
+                if (!m_path.isEmpty())
+                    records += StateJournal::record(at, StateJournal::Event::Created, id, m_state.entryText(id));
+            }
             continue;
         }
-        // A resource that was up to date succeeds without an attempt; its entry stays as it was,
-        // creation time included.
-        if (m_scheduler.status(r).attempts.isEmpty())
-            continue;
-        m_state.recordCreated(resource, m_scheduler.status(r).outputs, m_scheduler.plan(), [this](const QString &id) {
-            const int from = m_scheduler.plan().indexOf(id);
-            return from < 0 ? QMap<QString, QString>() : m_scheduler.status(from).outputs;
-        });
-        ++m_recorded;
-        changed = true;
+        // Failed, waiting to retry, cancelled: no longer in flight, and what it was before.
+        if (before)
+            m_state.insert(id, *before);
+        else
+            m_state.remove(id);
+        if (!m_path.isEmpty())
+            records += StateJournal::record(at, StateJournal::Event::Failed, id, before ? m_state.entryText(id) : std::string(), event.text);
     }
-    if (changed)
-        save();
+    write(records);
+}
+
+void StateRecorder::write(const QByteArray &records)
+{
+    if (records.isEmpty() || m_path.isEmpty())
+        return;
+    if (m_needsSnapshot) {
+        saveNow();
+        return;
+    }
+    QByteArray batch;
+    if (!m_planRecorded) {
+        batch = StateJournal::planRecord(now(), m_state.planName());
+        m_planRecorded = true;
+    }
+    batch += records;
+    if (const Expected<void> appended = m_journal->append(batch, m_syncEachBatch); !appended) {
+        m_needsSnapshot = true; // what this batch said is in memory only: the next write is whole
+        fail(appended.error());
+        return;
+    }
+    m_lastError.clear();
+    if (m_journal->size() > std::max(m_snapshotBytes, kMinJournalBytes))
+        saveNow();
 }
 
 bool StateRecorder::save()
 {
+    const Busy busy(m_busyNs);
+    return saveNow();
+}
+
+bool StateRecorder::saveNow()
+{
     if (m_path.isEmpty())
         return true;
-    if (const Expected<void> saved = m_state.save(m_path); !saved) {
-        m_lastError = saved.error().isEmpty() ? QStringLiteral("unknown error") : saved.error();
-        emit saveFailed(m_lastError);
-        return false;
-    }
+    if (const Expected<void> saved = m_state.save(m_path); !saved)
+        return fail(saved.error());
+    m_snapshotBytes = QFileInfo(m_path).size();
+    m_needsSnapshot = false;
+    m_planRecorded = true; // the snapshot has the name
     m_lastError.clear();
     return true;
+}
+
+bool StateRecorder::fail(const QString &error)
+{
+    m_lastError = error.isEmpty() ? QStringLiteral("unknown error") : error;
+    emit saveFailed(m_lastError);
+    return false;
 }
 
 } // namespace fanout

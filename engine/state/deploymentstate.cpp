@@ -2,6 +2,7 @@
 
 #include "engine/plan/plan.h"
 #include "engine/plan/references.h"
+#include "engine/state/statejournal.h"
 #include "engine/support/atomicfile.h"
 #include "engine/support/jsonlocator.h"
 
@@ -11,6 +12,8 @@
 #include <QFileInfo>
 
 #include <algorithm>
+
+#include <sys/stat.h>
 
 namespace fanout {
 
@@ -99,7 +102,7 @@ public:
             entry.definitionHash = qstr(it->get<std::string>());
         if (const auto it = value.find("outputs"); it != value.end() && !it->is_null())
             entry.outputs = strings(*it, jsonMemberPath(path, QStringLiteral("outputs")));
-        if (const auto it = value.find("created_at"); it != value.end())
+        if (const auto it = value.find("created_at"); it != value.end() && !it->is_null()) // null: being created
             entry.createdAt = time(*it, jsonMemberPath(path, QStringLiteral("created_at"))).value_or(QDateTime());
         if (const auto it = value.find("destroy"); it != value.end() && !it->is_null()) {
             const QString destroyPath = jsonMemberPath(path, QStringLiteral("destroy"));
@@ -114,6 +117,15 @@ public:
         if (const auto it = value.find("destroy_values"); it != value.end() && !it->is_null()) {
             entry.destroyValuesRecorded = true;
             entry.destroyValues = strings(*it, jsonMemberPath(path, QStringLiteral("destroy_values")));
+        }
+        if (const auto it = value.find("status"); it != value.end() && !it->is_null()) {
+            const QString statusPath = jsonMemberPath(path, QStringLiteral("status"));
+            if (*it == "creating")
+                entry.status = DeploymentState::Entry::Status::Creating;
+            else if (*it == "destroying")
+                entry.status = DeploymentState::Entry::Status::Destroying;
+            else if (*it != "created")
+                error(statusPath, QStringLiteral("must be \"created\", \"creating\" or \"destroying\", not %1").arg(qstr(it->dump())));
         }
         if (const auto it = value.find("depends_on"); it != value.end() && !it->is_null()) {
             const QString dependsPath = jsonMemberPath(path, QStringLiteral("depends_on"));
@@ -131,6 +143,20 @@ public:
         return entry;
     }
 };
+
+// A state file holds every output unmasked: one that others may read is worth a warning.
+void warnIfShared(const QString &file, const QString &what, Diagnostics &diagnostics)
+{
+    struct stat info = {};
+    if (::stat(QFile::encodeName(file).constData(), &info) != 0 || (info.st_mode & 077) == 0)
+        return;
+    const int mode = int(info.st_mode & 07777);
+    diagnostics.append(Diagnostic{Diagnostic::Severity::Warning, QString(), 0, 0,
+                                  QStringLiteral("%1 can be read by other users (mode %2), yet it holds every output unmasked, secrets "
+                                                 "included; Fanout writes it back readable by you alone (0600) when it next saves it, or run "
+                                                 "\"chmod 600 %3\"")
+                                      .arg(what, QString::number(mode, 8).rightJustified(4, QLatin1Char('0')), file)});
+}
 
 } // namespace
 
@@ -175,10 +201,28 @@ json DeploymentState::destroyAction(const Resource &resource)
 
 DeploymentState::ReadResult DeploymentState::read(const QString &path)
 {
+    ReadResult result = readSnapshot(path);
+    const QString journal = StateJournal::pathFor(path);
+    if (!result.hasErrors() && QFileInfo::exists(journal)) {
+        result.existed = true;
+        result.journalBytes = QFileInfo(journal).size();
+        StateJournal::replay(journal, result.state, result.diagnostics);
+        if (result.hasErrors())
+            result.state = DeploymentState();
+    }
+    if (result.existed) {
+        warnIfShared(path, QStringLiteral("it"), result.diagnostics);
+        warnIfShared(journal, QStringLiteral("its journal %1").arg(journal), result.diagnostics);
+    }
+    return result;
+}
+
+DeploymentState::ReadResult DeploymentState::readSnapshot(const QString &path)
+{
     ReadResult result;
     QFile file(path);
     if (!file.exists())
-        return result; // nothing has been created yet
+        return result; // nothing has been created yet, or only the journal says so
     result.existed = true;
     if (QFileInfo(path).isDir()) {
         result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
@@ -197,6 +241,7 @@ DeploymentState::ReadResult DeploymentState::read(const QString &path)
     }
     result = readText(file.readAll());
     result.existed = true;
+    result.snapshotBytes = file.size();
     return result;
 }
 
@@ -279,6 +324,14 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
     return result;
 }
 
+DeploymentState::Entry DeploymentState::entryFromJson(const json &value, const QString &path, Diagnostics &problems)
+{
+    Reader reader;
+    Entry entry = reader.entry(value, path);
+    problems.append(reader.diagnostics);
+    return entry;
+}
+
 const DeploymentState::Entry *DeploymentState::find(const QString &id) const
 {
     const auto it = m_entries.constFind(id);
@@ -288,21 +341,19 @@ const DeploymentState::Entry *DeploymentState::find(const QString &id) const
 void DeploymentState::insert(const QString &id, const Entry &entry)
 {
     m_entries.insert(id, entry);
+    m_entryTexts.remove(id);
 }
 
 bool DeploymentState::remove(const QString &id)
 {
+    m_entryTexts.remove(id);
     return m_entries.remove(id) > 0;
 }
 
-void DeploymentState::recordCreated(const Resource &resource, const QMap<QString, QString> &outputs, const Plan &plan,
-                                    const OutputsOf &outputsOf)
+void DeploymentState::recordDestroyAction(Entry &entry, const Resource &resource, const Plan &plan, const OutputsOf &outputsOf)
 {
-    Entry entry;
-    entry.definitionHash = definitionHash(resource);
-    entry.outputs = outputs;
-    entry.createdAt = QDateTime::currentDateTimeUtc();
     entry.destroyValuesRecorded = true;
+    entry.destroyValues.clear();
     entry.destroy = References::bind(destroyAction(resource), [&](const Reference &reference) -> std::optional<QString> {
         const QString key = reference.text.mid(2, reference.text.size() - 3); // "var.root"
         if (reference.kind == Reference::Kind::Variable) {
@@ -321,8 +372,44 @@ void DeploymentState::recordCreated(const Resource &resource, const QMap<QString
         }
         return std::nullopt;
     });
+}
+
+void DeploymentState::recordCreated(const Resource &resource, const QMap<QString, QString> &outputs, const Plan &plan,
+                                    const OutputsOf &outputsOf)
+{
+    Entry entry;
+    entry.definitionHash = definitionHash(resource);
+    entry.outputs = outputs;
+    entry.createdAt = QDateTime::currentDateTimeUtc();
+    recordDestroyAction(entry, resource, plan, outputsOf);
     entry.dependsOn = resource.dependsOn;
     m_entries.insert(resource.id, entry);
+    m_entryTexts.remove(resource.id);
+}
+
+DeploymentState::Entry DeploymentState::creating(const Resource &resource, const Plan &plan, const OutputsOf &outputsOf) const
+{
+    Entry entry;
+    if (const Entry *recorded = find(resource.id)) {
+        entry = *recorded; // what exists is torn down the way it was created, should Fanout stop now
+    } else {
+        // Should Fanout stop now, what may exist in part is torn down with the values of now.
+        entry.definitionHash = definitionHash(resource);
+        recordDestroyAction(entry, resource, plan, outputsOf);
+        entry.dependsOn = resource.dependsOn;
+    }
+    entry.status = Entry::Status::Creating;
+    return entry;
+}
+
+QStringList DeploymentState::inFlight() const
+{
+    QStringList ids;
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (it->isInFlight())
+            ids.append(it.key());
+    }
+    return ids;
 }
 
 QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
@@ -333,6 +420,8 @@ QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
         const Entry *entry = find(resource.id);
         if (!entry)
             changes.append(Change::Create);
+        else if (entry->isInFlight())
+            changes.append(Change::Interrupted);
         else if (entry->definitionHash != definitionHash(resource))
             changes.append(Change::Replace);
         else
@@ -351,43 +440,87 @@ QStringList DeploymentState::orphans(const Plan &plan) const
     return ids;
 }
 
+json DeploymentState::entryToJson(const Entry &entry)
+{
+    json outputs = json::object();
+    for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
+        outputs[utf8(o.key())] = utf8(o.value());
+    json dependsOn = json::array();
+    for (const QString &id : entry.dependsOn)
+        dependsOn.push_back(utf8(id));
+    json value = {{"definition_hash", utf8(entry.definitionHash)},
+                  {"outputs", outputs},
+                  {"created_at", entry.createdAt.isValid() ? json(utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
+                  {"destroy", entry.destroy},
+                  {"depends_on", dependsOn}};
+    if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
+        json values = json::object();
+        for (auto v = entry.destroyValues.cbegin(); v != entry.destroyValues.cend(); ++v)
+            values[utf8(v.key())] = utf8(v.value());
+        value["destroy_values"] = values;
+    }
+    // Only when in flight, so that the entries of what exists read as they always have.
+    if (entry.status == Entry::Status::Creating)
+        value["status"] = "creating";
+    else if (entry.status == Entry::Status::Destroying)
+        value["status"] = "destroying";
+    return value;
+}
+
 json DeploymentState::toJson() const
 {
     json resources = json::object();
-    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
-        const Entry &entry = it.value();
-        json outputs = json::object();
-        for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
-            outputs[utf8(o.key())] = utf8(o.value());
-        json dependsOn = json::array();
-        for (const QString &id : entry.dependsOn)
-            dependsOn.push_back(utf8(id));
-        resources[utf8(it.key())] = {{"definition_hash", utf8(entry.definitionHash)},
-                                     {"outputs", outputs},
-                                     {"created_at", entry.createdAt.isValid() ? json(utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
-                                     {"destroy", entry.destroy},
-                                     {"depends_on", dependsOn}};
-        if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
-            json values = json::object();
-            for (auto v = entry.destroyValues.cbegin(); v != entry.destroyValues.cend(); ++v)
-                values[utf8(v.key())] = utf8(v.value());
-            resources[utf8(it.key())]["destroy_values"] = values;
-        }
-    }
+    // ordered_json looks each new key up among those before it; the ids come sorted and unique
+    // from the map, so they are appended as they are (else saving is quadratic in the entries).
+    auto &members = static_cast<std::vector<std::pair<const std::string, json>> &>(resources.get_ref<json::object_t &>());
+    members.reserve(std::size_t(m_entries.size()));
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it)
+        members.emplace_back(utf8(it.key()), entryToJson(it.value()));
     return {{"fanout_state", kFormatVersion},
             {"plan", utf8(m_planName)},
             {"updated_at", m_updatedAt.isValid() ? json(utf8(m_updatedAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
             {"resources", resources}};
 }
 
+const std::string &DeploymentState::entryText(const QString &id) const
+{
+    auto it = m_entryTexts.find(id);
+    if (it == m_entryTexts.end()) {
+        const Entry *entry = find(id);
+        Q_ASSERT(entry);
+        it = m_entryTexts.insert(id, entryToJson(*entry).dump(-1, ' ', false, json::error_handler_t::replace));
+    }
+    return *it;
+}
+
+QByteArray DeploymentState::toText() const
+{
+    const auto dump = [](const json &value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); };
+    std::string text = "{\"fanout_state\": " + std::to_string(kFormatVersion) + ", \"plan\": " + dump(json(utf8(m_planName)))
+        + ", \"updated_at\": " + dump(m_updatedAt.isValid() ? json(utf8(m_updatedAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr))
+        + ",\n \"resources\": {";
+    const char *separator = "\n  ";
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        text += separator;
+        text += dump(json(utf8(it.key())));
+        text += ": ";
+        text += entryText(it.key());
+        separator = ",\n  ";
+    }
+    text += m_entries.isEmpty() ? "}}\n" : "\n }}\n";
+    return QByteArray::fromStdString(text);
+}
+
 Expected<void> DeploymentState::save(const QString &path)
 {
     m_updatedAt = QDateTime::currentDateTimeUtc();
-    const std::string text = toJson().dump(2, ' ', false, json::error_handler_t::replace) + '\n';
-    const QByteArray data = QByteArray::fromStdString(text);
-    // Written like the run reports: a temporary file in the same directory, renamed over the old
-    // one; on any failure the old state stays as it was.
-    return AtomicFile::write(path, data);
+    const QByteArray data = toText();
+    // A temporary file in the same directory, renamed over the old one; on any failure the old
+    // state stays as it was. Only once the snapshot holds everything is the journal emptied (a
+    // crash in between replays records the snapshot already has, which changes nothing).
+    if (const Expected<void> written = AtomicFile::write(path, data, AtomicFile::Access::Private); !written)
+        return written;
+    return StateJournal::clear(path);
 }
 
 } // namespace fanout

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <string>
 
 namespace fanout {
 
@@ -27,7 +29,10 @@ struct Resource;
 // Outputs are stored as the resources produced them, secrets included: later runs need the real
 // values for ${resources.ID.outputs.KEY} and destroy actions for ${self.outputs.KEY}. Masking
 // secrets is for what people see (logs, reports, the GUI), which is the scheduler's job; the state
-// file itself must be protected like any credential store.
+// file itself is written readable by its owner alone, and a wider mode is warned about.
+//
+// On disk it is a snapshot plus a journal beside it (StateJournal): a run appends what changes
+// and folds the journal into the snapshot at its end; read() gives both together.
 class DeploymentState
 {
 public:
@@ -35,6 +40,11 @@ public:
 
     struct Entry
     {
+        // Created: it exists. Creating, Destroying: an attempt had started and Fanout stopped
+        // before it ended (a crash, kill -9, a power cut), so it may exist in part: a run destroys
+        // and creates it again, a teardown destroys it again.
+        enum class Status : quint8 { Created, Creating, Destroying };
+
         QString definitionHash;          // "sha256:<hex>", see definitionHash()
         QMap<QString, QString> outputs;
         QDateTime createdAt;             // UTC
@@ -48,6 +58,9 @@ public:
         bool destroyValuesRecorded = false;
         // What it depended on when created, so that teardown order survives its removal from the plan.
         QStringList dependsOn;
+        Status status = Status::Created;
+
+        bool isInFlight() const { return status != Status::Created; }
     };
 
     // What reading a state file gave. With errors, the state must not be used nor overwritten.
@@ -58,6 +71,7 @@ public:
         Create,   // not in the state
         Replace,  // in the state, but its definition has changed since
         UpToDate, // in the state with the same definition
+        Interrupted, // in the state as being created or destroyed when Fanout stopped: to replace
     };
 
     // NAME.fanout-state.json in the plan file's directory, NAME being the file name without its
@@ -79,9 +93,15 @@ public:
     static ReadResult read(const QString &path);
     static ReadResult readText(const QByteArray &text);
 
+    // One entry as the state file and its journal spell it, and back; problems go to `problems`
+    // with `path` (such as "resources.db") before their own place.
+    static nlohmann::ordered_json entryToJson(const Entry &entry);
+    static Entry entryFromJson(const nlohmann::ordered_json &value, const QString &path, Diagnostics &problems);
+
     QString planName() const { return m_planName; }
     void setPlanName(const QString &name) { m_planName = name; }
     QDateTime updatedAt() const { return m_updatedAt; }
+    void setUpdatedAt(const QDateTime &time) { m_updatedAt = time; }
 
     bool isEmpty() const { return m_entries.isEmpty(); }
     int size() const { return int(m_entries.size()); }
@@ -99,6 +119,11 @@ public:
     using OutputsOf = std::function<QMap<QString, QString>(const QString &id)>;
     void recordCreated(const Resource &resource, const QMap<QString, QString> &outputs, const Plan &plan,
                        const OutputsOf &outputsOf);
+    // The entry of a resource whose creation starts now: the one recorded, if any, else one made
+    // from `resource` with no outputs yet; its status says Creating.
+    Entry creating(const Resource &resource, const Plan &plan, const OutputsOf &outputsOf) const;
+    // Ids whose entry is in flight (Creating or Destroying): Fanout stopped during their attempt.
+    QStringList inFlight() const;
 
     // One Change per resource of `plan`, in plan order.
     QList<Change> compare(const Plan &plan) const;
@@ -106,16 +131,26 @@ public:
     QStringList orphans(const Plan &plan) const;
 
     nlohmann::ordered_json toJson() const;
+    // The entry of `id` as compact JSON text, as the snapshot and the journal write it; worked out
+    // once per change of the entry, so that a snapshot costs copying text. `id` must be recorded.
+    const std::string &entryText(const QString &id) const;
+    // The whole state file's text: toJson()'s content, one resource a line.
+    QByteArray toText() const;
 
-    // Stamps updated_at and writes the file all at once (a temporary file beside it, then a rename),
-    // so that a crash leaves either the old file or the new one, never half of one; or why it
-    // cannot.
+    // Stamps updated_at and writes the file all at once (a temporary file beside it, fsynced, then
+    // a rename and an fsync of the directory), readable by its owner alone, so that a crash leaves
+    // either the old file or the new one, never half of one; then empties the journal, which the
+    // snapshot now holds. Or why it cannot.
     Expected<void> save(const QString &path);
 
 private:
+    static ReadResult readSnapshot(const QString &path);
+    static void recordDestroyAction(Entry &entry, const Resource &resource, const Plan &plan, const OutputsOf &outputsOf);
+
     QString m_planName;
     QDateTime m_updatedAt;
     QMap<QString, Entry> m_entries;
+    mutable QHash<QString, std::string> m_entryTexts; // entryText(), dropped when the entry changes
 };
 
 struct DeploymentState::ReadResult
@@ -123,6 +158,8 @@ struct DeploymentState::ReadResult
     DeploymentState state;
     Diagnostics diagnostics; // line/column set where the place is known
     bool existed = false;    // false: there was no file, and the state is empty
+    qint64 snapshotBytes = 0; // the size of the snapshot file, and of its journal
+    qint64 journalBytes = 0;
 
     bool hasErrors() const { return errorCount(diagnostics) > 0; }
 };

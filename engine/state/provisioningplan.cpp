@@ -20,6 +20,10 @@ ProvisioningPlan ProvisioningPlan::build(const Plan &plan, const DeploymentState
         case DeploymentState::Change::Replace:
             ++result.changed;
             break;
+        case DeploymentState::Change::Interrupted:
+            ++result.interrupted;
+            result.interruptedIds.append(plan.resources[r].id);
+            break;
         case DeploymentState::Change::UpToDate:
             if (all || replace.contains(plan.resources[r].id)) {
                 ++result.forced;

@@ -15,6 +15,8 @@ struct Plan;
 // `terraform apply`, a resource created from the same definition is up to date and is not run
 // again (its recorded outputs stand in for it); a new one is created, a changed one replaced.
 // `fanout run` and the dashboard both decide this way, with the same ways to run resources anyway.
+// A resource that was being created or destroyed when Fanout stopped is replaced, like Terraform's
+// tainted resources.
 struct ProvisioningPlan
 {
     QList<DeploymentState::Change> changes; // per resource of the plan, in plan order
@@ -24,6 +26,10 @@ struct ProvisioningPlan
     int toCreate = 0;  // not in the state
     int changed = 0;   // in the state, definition changed
     int forced = 0;    // up to date, but run again as asked (replace ids, or all)
+    // In the state as in flight when Fanout stopped (a crash, kill -9): they may exist in part, so
+    // their destroy action runs first (if they have one), then they are created again.
+    int interrupted = 0;
+    QStringList interruptedIds; // in plan order
     int upToDate = 0;  // == provisioned.size()
     int notRun = 0;    // "run": false (data sources, no-ops of an imported plan)
 
@@ -31,7 +37,7 @@ struct ProvisioningPlan
     static ProvisioningPlan build(const Plan &plan, const DeploymentState &state, const QStringList &replace = {},
                                   bool all = false);
 
-    int toRun() const { return toCreate + changed + forced; }
+    int toRun() const { return toCreate + changed + forced + interrupted; }
     bool isUpToDate(int resource) const { return provisioned.contains(resource); }
 };
 

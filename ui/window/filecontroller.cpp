@@ -200,6 +200,12 @@ Expected<void> FileController::openPlan(const QString &path)
         return {};
     }
     showOpened(path, loaded);
+    // What a crash left in flight, and a state file others can read: said before anything runs.
+    QStringList notes = m_workspace.deployment().stateWarnings();
+    if (const QString interrupted = m_workspace.deployment().interruptionNotice(); !interrupted.isEmpty())
+        notes.prepend(tr("%1; Run replaces them (destroys them first where they have a destroy action).").arg(interrupted));
+    if (!notes.isEmpty())
+        showStatus(notes.join(QLatin1Char(' ')), 60000);
     return {};
 }
 

@@ -164,6 +164,10 @@ void RunActions::run()
     Deployment &deployment = m_workspace.deployment();
     if (deployment.start() || deployment.isRunning() || !deployment.isStateReadable() || deployment.resourceCount() == 0)
         return;
+    if (const QString refusal = deployment.provisionRefusal(); !refusal.isEmpty()) {
+        showStatus(QString(refusal).replace(QLatin1Char('\n'), QLatin1Char(' ')), 30000);
+        return;
+    }
     showStatus(tr("Nothing to run: all %n resource(s) are up to date. Run All Again or Replace Selected runs them anyway.", nullptr,
                   deployment.resourceCount()),
                15000);
