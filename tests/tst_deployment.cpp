@@ -485,8 +485,8 @@ void tst_Deployment::interruptedResourcesAreReplaced()
     {
         DeploymentState state;
         state.setPlanName(QStringLiteral("web"));
-        state.recordCreated(plan.resources[0], {});
-        DeploymentState::Entry db = state.creating(plan.resources[1]);
+        state.recordCreated(plan.resources[0], {}, Plan(), {});
+        DeploymentState::Entry db = state.creating(plan.resources[1], plan, {});
         state.insert(QStringLiteral("db"), db);
         QVERIFY(state.save(m_state));
     }
@@ -512,8 +512,8 @@ void tst_Deployment::interruptedTeardownIsTornDownAgain()
     {
         DeploymentState state;
         state.setPlanName(QStringLiteral("web"));
-        state.recordCreated(plan.resources[0], {});
-        DeploymentState::Entry db = state.creating(plan.resources[1]);
+        state.recordCreated(plan.resources[0], {}, Plan(), {});
+        DeploymentState::Entry db = state.creating(plan.resources[1], plan, {});
         db.status = DeploymentState::Entry::Status::Destroying;
         state.insert(QStringLiteral("db"), db);
         QVERIFY(state.save(m_state));

@@ -575,12 +575,12 @@ void tst_DeploymentState::journalReplaysOverTheSnapshot()
     const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
     DeploymentState state;
     state.setPlanName(QStringLiteral("web"));
-    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {{QStringLiteral("id"), QStringLiteral("vpc-1")}});
-    state.recordCreated(resource(QStringLiteral("old"), QStringLiteral("sim")), {});
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {{QStringLiteral("id"), QStringLiteral("vpc-1")}}, Plan(), {});
+    state.recordCreated(resource(QStringLiteral("old"), QStringLiteral("sim")), {}, Plan(), {});
     QVERIFY(state.save(path));
 
     const QString at = QStringLiteral("2026-12-04T09:00:00.000Z");
-    state.insert(QStringLiteral("db"), state.creating(resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")})));
+    state.insert(QStringLiteral("db"), state.creating(resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")}), Plan(), {}));
     state.remove(QStringLiteral("old"));
     {
         StateJournal journal(path);
@@ -609,8 +609,8 @@ void tst_DeploymentState::journalCutShortLosesOnlyItsLastLine()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
     DeploymentState state;
-    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {});
-    state.recordCreated(resource(QStringLiteral("db"), QStringLiteral("sim")), {});
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {}, Plan(), {});
+    state.recordCreated(resource(QStringLiteral("db"), QStringLiteral("sim")), {}, Plan(), {});
     const QString at = QStringLiteral("2026-12-04T09:00:00.000Z");
     const QByteArray vpc = StateJournal::record(at, StateJournal::Event::Created, QStringLiteral("vpc"), state.entryText(QStringLiteral("vpc")));
     const QByteArray db = StateJournal::record(at, StateJournal::Event::Created, QStringLiteral("db"), state.entryText(QStringLiteral("db")));
@@ -639,7 +639,7 @@ void tst_DeploymentState::stateFilesArePrivate()
     writeAll(path, "{}"); // an old file, created with the umask's mode
     QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther));
     DeploymentState state;
-    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {});
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {}, Plan(), {});
     const auto privateMode = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser;
     QVERIFY(DeploymentState::read(path).diagnostics.constLast().message.contains(QLatin1String("(mode 0644)")));
     QVERIFY(state.save(path));
