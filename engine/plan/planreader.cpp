@@ -65,6 +65,7 @@ public:
     Diagnostics diagnostics;
     QList<int> unreadableResources; // array elements that are not objects
     ExecutorMapping m_mapping;
+    const ExecutorTypes *m_types = nullptr; // whose plan-wide settings "defaults" may hold
 
     Plan read(const json &document)
     {
@@ -92,8 +93,10 @@ public:
         }
 
         Resource defaults;
-        if (const auto it = document.find("defaults"); it != document.end())
+        if (const auto it = document.find("defaults"); it != document.end()) {
             defaults = resourceDefaults(*it);
+            plan.executorDefaults = executorDefaults(*it);
+        }
         if (const auto it = document.find("groups"); it != document.end())
             plan.groups = groups(*it);
 
@@ -131,12 +134,27 @@ private:
             error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(typeName(value)));
             return defaults;
         }
-        warnUnknown(value, QStringLiteral("defaults"), kDefaultsFields, QStringLiteral("defaults"));
+        warnUnknown(value, QStringLiteral("defaults"), kDefaultsFields + (m_types ? m_types->types() : QStringList()), QStringLiteral("defaults"));
         if (const auto t = value.find("timeout"); t != value.end())
             defaults.timeoutMs = duration(*t, QStringLiteral("defaults.timeout")).value_or(0);
         if (const auto r = value.find("retry"); r != value.end())
             defaults.retry = retry(*r, QStringLiteral("defaults.retry"), defaults.retry);
         return defaults;
+    }
+
+    // "defaults" members named after an executor type: its plan-wide settings, which it checks.
+    json executorDefaults(const json &value)
+    {
+        json result = json::object();
+        if (!value.is_object() || !m_types)
+            return result;
+        for (const auto &[key, member] : value.items()) {
+            if (const ExecutorType *executor = m_types->findType(QString::fromStdString(key))) {
+                executor->validateDefaults(member, jsonMemberPath(QStringLiteral("defaults"), executor->type()), diagnostics);
+                result[key] = member;
+            }
+        }
+        return result;
     }
 
     // "groups": {"rds-api": {"label": "RDS API", "limit": 2}}.
@@ -490,6 +508,7 @@ PlanReadResult finish(Reader &reader, Plan plan, const ExecutorTypes &types)
 PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, const ExecutorTypes &types)
 {
     Reader reader;
+    reader.m_types = &types;
     Plan plan = reader.read(document);
     return finish(reader, std::move(plan), types);
 }
