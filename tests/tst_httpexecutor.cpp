@@ -180,6 +180,7 @@ private slots:
     void responseLargerThanTheLimitIsNotRead_data();
     void responseLargerThanTheLimitIsNotRead();
     void waitEndsAfterMaxPolls();
+    void aPollThatTimesOutIsAFailedPoll();
     void cancelAbortsAnInFlightRequest();
     void destroyUsesKnownOutputs();
     void unknownSelfOutputIsNamed();
@@ -656,6 +657,31 @@ void tst_HttpExecutor::waitEndsAfterMaxPolls()
     QCOMPARE(m_server->count("/b/status"), 2);
     QVERIFY2(errorOf(s, 1).contains(QStringLiteral("after 2 polls in ")), qPrintable(errorOf(s, 1)));
     QVERIFY(errorOf(s, 1).contains(QStringLiteral("(the last poll failed: GET %1: status 503 Service Unavailable").arg(m_server->url(QStringLiteral("/b/status")))));
+}
+
+void tst_HttpExecutor::aPollThatTimesOutIsAFailedPoll()
+{
+    // Like any poll without an answer, it is logged and polling goes on; a poll that is too large
+    // is not a hiccup, and ends the attempt.
+    m_server->script("/c", {reply(202, "Accepted", json::object())});
+    m_server->script("/c/status", {held(), reply(200, "OK", {{"status", "available"}})});
+    m_server->script("/d", {reply(202, "Accepted", json::object())});
+    m_server->script("/d/status", {TestHttpServer::json(200, "OK", QByteArray(2048, ' ') + "{}")});
+    const json until = {{"pointer", "/status"}, {"equals", "available"}};
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({
+        httpResource("c", {{"request", {{"url", str(m_server->url(QStringLiteral("/c")))}}}, {"request_timeout", "200ms"},
+                           {"wait", {{"url", str(m_server->url(QStringLiteral("/c/status")))}, {"interval", "10ms"}, {"until", until}}}}),
+        httpResource("d", {{"request", {{"url", str(m_server->url(QStringLiteral("/d")))}}}, {"max_response_size", "1KiB"},
+                           {"wait", {{"url", str(m_server->url(QStringLiteral("/d/status")))}, {"interval", "10ms"}, {"until", until}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(errorOf(s, 0), QString());
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+    QCOMPARE(m_server->count("/c/status"), 2);
+    QVERIFY2(logHas(s, QStringLiteral("/c/status: no answer within 200ms")), qPrintable(logOf(s).join(QLatin1Char('\n'))));
+    QCOMPARE(s.status(1).state, ResourceState::Failed);
+    QCOMPARE(m_server->count("/d/status"), 1);
+    QVERIFY2(errorOf(s, 1).contains(QStringLiteral("the response is 2050 bytes (Content-Length), more than the 1 KiB max_response_size allows")), qPrintable(errorOf(s, 1)));
 }
 
 void tst_HttpExecutor::cancelAbortsAnInFlightRequest()
