@@ -179,6 +179,7 @@ private slots:
     void requestTimeoutIsATotalThatATrickleDoesNotReset();
     void responseLargerThanTheLimitIsNotRead_data();
     void responseLargerThanTheLimitIsNotRead();
+    void headIsNotJudgedByTheLengthItAnnounces();
     void waitEndsAfterMaxPolls();
     void aPollThatTimesOutIsAFailedPoll();
     void cancelAbortsAnInFlightRequest();
@@ -630,6 +631,17 @@ void tst_HttpExecutor::responseLargerThanTheLimitIsNotRead()
     qInfo("streamed %lld MiB of %lld MiB; peak memory grew by %lld MiB", streamed >> 20, kSent >> 20, grown >> 20);
     QVERIFY(streamed < kSent / 2); // ...long before the end
     QVERIFY2(grown < (qint64(64) << 20), qPrintable(QString::number(grown >> 20))); // nothing like 100 MiB was held
+}
+
+void tst_HttpExecutor::headIsNotJudgedByTheLengthItAnnounces()
+{
+    // The answer to a HEAD gives the length of the body a GET would get, and sends none.
+    m_server->script("/huge", {streamed(qint64(100) << 20, true)});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("check", {{"request", {{"method", "HEAD"}, {"url", str(m_server->url(QStringLiteral("/huge")))}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(errorOf(s), QString());
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
 }
 
 void tst_HttpExecutor::waitEndsAfterMaxPolls()

@@ -348,8 +348,10 @@ bool HttpAttempt::takeBody(QNetworkReply *reply)
 {
     const qint64 limit = m_spec.limits.maxResponseBytes;
     const QString raise = QStringLiteral("raise max_response_size on the resource, or defaults.http.max_response_size for the whole plan");
-    // An announced length past the limit ends the call before any of the body is read.
-    if (const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader); length.isValid() && length.toLongLong() > limit) {
+    // An announced length past the limit ends the call before any of the body is read (but the
+    // answer to a HEAD announces the length of a body it does not send).
+    const QVariant length = reply->operation() == QNetworkAccessManager::HeadOperation ? QVariant() : reply->header(QNetworkRequest::ContentLengthHeader);
+    if (length.isValid() && length.toLongLong() > limit) {
         const QString error = QStringLiteral("%1: the response is %2 (Content-Length), more than the %3 max_response_size allows, so it was not read; %4")
                                   .arg(m_sent, HttpExecutor::formatSize(length.toLongLong()), HttpExecutor::formatSize(limit), raise);
         dropReply();
