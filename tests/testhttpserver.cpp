@@ -2,6 +2,14 @@
 
 #include <QHostAddress>
 #include <QTcpSocket>
+#include <QTimer>
+
+namespace {
+
+constexpr qint64 kChunk = 64 * 1024;
+constexpr qint64 kQueued = 256 * 1024; // written ahead of what the connection has taken
+
+} // namespace
 
 TestHttpServer::TestHttpServer(QObject *parent)
     : QObject(parent)
@@ -14,6 +22,8 @@ TestHttpServer::~TestHttpServer()
     // The sockets die with m_server, after the members their handlers use.
     for (QTcpSocket *socket : m_server.findChildren<QTcpSocket *>())
         socket->disconnect(this);
+    for (QTimer *timer : m_server.findChildren<QTimer *>())
+        timer->disconnect(this);
 }
 
 bool TestHttpServer::listen()
@@ -67,6 +77,7 @@ void TestHttpServer::onNewConnection()
         connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             m_buffers.remove(socket);
+            m_streams.remove(socket);
             socket->deleteLater();
         });
     }
@@ -110,10 +121,20 @@ void TestHttpServer::onReadyRead(QTcpSocket *socket)
     }
 }
 
+int TestHttpServer::activeStreams() const
+{
+    return int(m_streams.size());
+}
+
 void TestHttpServer::respond(QTcpSocket *socket, const Response &response, bool head)
 {
+    const bool streamed = response.streamBytes > 0;
+    const qint64 length = streamed ? response.streamBytes : response.body.size();
     QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + response.reason + "\r\n";
-    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    if (response.announceLength)
+        out += "Content-Length: " + QByteArray::number(length) + "\r\n";
+    else
+        out += "Connection: close\r\n";
     bool hasType = false;
     for (const auto &[name, value] : response.headers) {
         out += name + ": " + value + "\r\n";
@@ -122,7 +143,54 @@ void TestHttpServer::respond(QTcpSocket *socket, const Response &response, bool 
     if (!hasType)
         out += "Content-Type: application/json\r\n";
     out += "\r\n";
-    if (!head)
+    if (!head && !streamed)
         out += response.body;
     socket->write(out);
+    if (!head && streamed)
+        startStream(socket, response);
+    else if (!response.announceLength)
+        socket->disconnectFromHost();
+}
+
+void TestHttpServer::startStream(QTcpSocket *socket, const Response &response)
+{
+    m_streams.insert(socket, Stream{response.streamBytes, !response.announceLength});
+    if (response.trickleMs <= 0) {
+        connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] { feed(socket); });
+        feed(socket);
+        return;
+    }
+    auto *timer = new QTimer(socket);
+    connect(timer, &QTimer::timeout, this, [this, socket, timer] {
+        const auto it = m_streams.find(socket);
+        if (it == m_streams.end())
+            return timer->stop();
+        socket->write("x", 1);
+        ++m_streamedBytes;
+        if (--it->remaining == 0) {
+            timer->stop();
+            if (it->closeAtEnd)
+                socket->disconnectFromHost();
+            m_streams.erase(it);
+        }
+    });
+    timer->start(response.trickleMs);
+}
+
+void TestHttpServer::feed(QTcpSocket *socket)
+{
+    const auto it = m_streams.find(socket);
+    if (it == m_streams.end())
+        return;
+    while (it->remaining > 0 && socket->bytesToWrite() < kQueued) {
+        const qint64 size = std::min(kChunk, it->remaining);
+        socket->write(QByteArray(size, 'x'));
+        it->remaining -= size;
+        m_streamedBytes += size;
+    }
+    if (it->remaining == 0) {
+        if (it->closeAtEnd)
+            socket->disconnectFromHost();
+        m_streams.erase(it);
+    }
 }

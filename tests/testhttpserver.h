@@ -28,6 +28,13 @@ public:
         QByteArray body;
         QList<QPair<QByteArray, QByteArray>> headers;
         bool hold = false; // keep the request unanswered until release(), or for ever
+        // A body of this many filler bytes instead of `body`, written as the connection takes
+        // them (so that the server never holds it all), one byte every `trickleMs` when set.
+        qint64 streamBytes = 0;
+        int trickleMs = 0;
+        // Whether the headers announce the body's length; if not, the end of the body is the end
+        // of the connection (Connection: close), and the client cannot know its size in advance.
+        bool announceLength = true;
     };
 
     struct Request
@@ -56,6 +63,10 @@ public:
     int openHeldCount() const;
     // Answers every held request with `response`.
     void release(const Response &response);
+    // Filler bytes of streamed bodies handed to connections so far, and streams still going
+    // (a client that aborts closes its connection, which ends the stream).
+    qint64 streamedBytes() const { return m_streamedBytes; }
+    int activeStreams() const;
 
 signals:
     void requestReceived();
@@ -70,10 +81,20 @@ private:
     void onNewConnection();
     void onReadyRead(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const Response &response, bool head);
+    void startStream(QTcpSocket *socket, const Response &response);
+    void feed(QTcpSocket *socket);
+
+    struct Stream
+    {
+        qint64 remaining = 0;
+        bool closeAtEnd = false;
+    };
 
     QTcpServer m_server;
     QHash<QTcpSocket *, QByteArray> m_buffers;
     QMap<QByteArray, QList<Response>> m_scripts;
     QList<Request> m_requests;
     QList<Held> m_held;
+    QHash<QTcpSocket *, Stream> m_streams;
+    qint64 m_streamedBytes = 0;
 };

@@ -55,7 +55,7 @@ void tst_ExecutorDescription::parameterNamesComeFromTheDescription_data()
     QTest::addColumn<QStringList>("names");
     QTest::newRow("sim") << "sim" << QStringList{"duration", "failure_rate", "fail_attempts", "log_lines", "seed", "failure_message", "outputs"};
     QTest::newRow("command") << "command" << QStringList{"shell", "command", "cwd", "env", "grace", "outputs_json"};
-    QTest::newRow("http") << "http" << QStringList{"request", "wait", "outputs"};
+    QTest::newRow("http") << "http" << QStringList{"request", "request_timeout", "max_response_size", "wait", "outputs"};
 }
 
 void tst_ExecutorDescription::parameterNamesComeFromTheDescription()

@@ -14,6 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#ifdef Q_OS_LINUX
+#include <sys/resource.h>
+#endif
+
 using namespace fanout;
 using json = nlohmann::ordered_json;
 
@@ -31,6 +35,28 @@ Response held()
     Response response;
     response.hold = true;
     return response;
+}
+
+// A body of `bytes` filler bytes, written as the connection takes them; `trickleMs`: one byte at a
+// time, that far apart.
+Response streamed(qint64 bytes, bool announceLength, int trickleMs = 0)
+{
+    Response response;
+    response.streamBytes = bytes;
+    response.announceLength = announceLength;
+    response.trickleMs = trickleMs;
+    return response;
+}
+
+// The most memory this process has held so far, in bytes (0 where unknown).
+qint64 peakMemory()
+{
+#ifdef Q_OS_LINUX
+    rusage usage{};
+    if (getrusage(RUSAGE_SELF, &usage) == 0)
+        return qint64(usage.ru_maxrss) * 1024;
+#endif
+    return 0;
 }
 
 std::string str(const QString &text)
@@ -147,6 +173,15 @@ private slots:
     void pollErrorsAreToleratedUpToALimit();
     void connectionRefusedFailsClearly();
     void timeoutStopsAPollThatNeverAnswers();
+    void limitsHaveDefaultsThePlanAndTheResourceOverride();
+    void planDefaultsAreChecked();
+    void requestTimeoutEndsACallThatIsNeverAnswered();
+    void requestTimeoutIsATotalThatATrickleDoesNotReset();
+    void responseLargerThanTheLimitIsNotRead_data();
+    void responseLargerThanTheLimitIsNotRead();
+    void headIsNotJudgedByTheLengthItAnnounces();
+    void waitEndsAfterMaxPolls();
+    void aPollThatTimesOutIsAFailedPoll();
     void cancelAbortsAnInFlightRequest();
     void destroyUsesKnownOutputs();
     void unknownSelfOutputIsNamed();
@@ -193,6 +228,15 @@ void tst_HttpExecutor::validation_data()
     row("pointer without slash", {{"request", request}, {"wait", {{"until", {{"pointer", "status"}, {"equals", 1}}}}}}, "resources[0].wait.until.pointer", "not a JSON pointer");
     row("outputs not pointers", {{"request", request}, {"outputs", {{"id", 7}}}}, "resources[0].outputs.id", "JSON pointer");
     row("outputs not an object", {{"request", request}, {"outputs", {"/id"}}}, "resources[0].outputs", "must be an object");
+    // A misspelt field would be ignored ("expct": any 2xx would do): an error, unless it is a note.
+    row("request field misspelt", {{"request", {{"url", "https://a.example.com"}, {"expct", {201}}}}}, "resources[0].request.expct", "unknown field \"expct\" (did you mean \"expect\"?)");
+    row("condition field misspelt", {{"request", request}, {"wait", {{"until", {{"pointer", "/status"}, {"equals", 1}, {"equal", 2}}}}}}, "resources[0].wait.until.equal", "unknown field \"equal\"");
+    row("request_timeout zero", {{"request", request}, {"request_timeout", "0s"}}, "resources[0].request_timeout", "every call has a time limit");
+    row("request_timeout bad", {{"request", request}, {"request_timeout", "soon"}}, "resources[0].request_timeout", "bad duration");
+    row("max_response_size MB", {{"request", request}, {"max_response_size", "16MB"}}, "resources[0].max_response_size", "units: bytes, KiB, MiB, GiB");
+    row("max_response_size zero", {{"request", request}, {"max_response_size", 0}}, "resources[0].max_response_size", "from 1 byte to 1GiB");
+    row("max_response_size 2GiB", {{"request", request}, {"max_response_size", "2GiB"}}, "resources[0].max_response_size", "from 1 byte to 1GiB");
+    row("max_polls zero", {{"request", request}, {"wait", {{"until", until}, {"max_polls", 0}}}}, "resources[0].wait.max_polls", "whole number from 1");
 }
 
 void tst_HttpExecutor::validation()
@@ -451,6 +495,209 @@ void tst_HttpExecutor::timeoutStopsAPollThatNeverAnswers()
     QCOMPARE(errorOf(s), QStringLiteral("timed out after 300ms"));
     QCOMPARE(m_server->heldCount(), 1);     // the poll was in flight...
     QTRY_COMPARE(m_server->openHeldCount(), 0); // ...and was aborted, closing its connection
+}
+
+void tst_HttpExecutor::limitsHaveDefaultsThePlanAndTheResourceOverride()
+{
+    const json request = {{"url", "https://api.example.com/x"}};
+    const json until = {{"pointer", "/status"}, {"equals", "available"}};
+    // Nothing said: every call still has a limit.
+    const HttpExecutor::Spec bare = HttpExecutor::readSpec({{"request", request}}, QString(), nullptr);
+    QCOMPARE(bare.limits.requestTimeoutMs, 5 * 60 * 1000);
+    QCOMPARE(bare.limits.maxResponseBytes, 16 * 1024 * 1024);
+    QCOMPARE(bare.limits.maxPolls, 1800);
+
+    // The plan's defaults.http, as the plan reader keeps them; then a resource's own fields.
+    const Plan plan = validPlan(planOf({httpResource("a", {{"request", request}, {"wait", {{"until", until}}}}),
+                                        httpResource("b", {{"request", request}, {"request_timeout", "45s"}, {"max_response_size", "512KiB"},
+                                                           {"wait", {{"until", until}, {"max_polls", 7}}}})},
+                                       {{"defaults", {{"timeout", "1h"}, {"http", {{"request_timeout", "2m"}, {"max_response_size", "1MiB"},
+                                                                                  {"wait", {{"max_polls", 100}}}}}}}}));
+    const json &planDefaults = plan.executorDefaults.at("http");
+    Diagnostics problems;
+    const HttpExecutor::Spec a = HttpExecutor::readSpec(plan.resources[0].params, QString(), &problems, &planDefaults);
+    QCOMPARE(a.limits.requestTimeoutMs, 2 * 60 * 1000);
+    QCOMPARE(a.limits.maxResponseBytes, 1024 * 1024);
+    QCOMPARE(a.limits.maxPolls, 100);
+    const HttpExecutor::Spec b = HttpExecutor::readSpec(plan.resources[1].params, QString(), &problems, &planDefaults);
+    QCOMPARE(b.limits.requestTimeoutMs, 45 * 1000);
+    QCOMPARE(b.limits.maxResponseBytes, 512 * 1024);
+    QCOMPARE(b.limits.maxPolls, 7);
+    QVERIFY(problems.isEmpty());
+    QCOMPARE(plan.resources[0].timeoutMs, 60 * 60 * 1000); // the resource-level timeout is unchanged by defaults.http
+
+    // Sizes as people write them.
+    for (const auto &[written, bytes] : std::vector<std::pair<json, qint64>>{{"300", 300}, {300, 300}, {"64 KiB", 65536}, {"2mib", 2 << 20}, {"1GiB", qint64(1) << 30}}) {
+        const HttpExecutor::Spec spec = HttpExecutor::readSpec({{"request", request}, {"max_response_size", written}}, QString(), &problems);
+        QCOMPARE(spec.limits.maxResponseBytes, bytes);
+    }
+    QVERIFY(problems.isEmpty());
+    QCOMPARE(HttpExecutor::formatSize(16 << 20), QStringLiteral("16 MiB"));
+    QCOMPARE(HttpExecutor::formatSize(1536), QStringLiteral("1536 bytes"));
+    QCOMPARE(HttpExecutor::formatSize(3072), QStringLiteral("3 KiB"));
+}
+
+void tst_HttpExecutor::planDefaultsAreChecked()
+{
+    const json request = {{"url", "https://api.example.com/x"}};
+    const PlanReadResult result = read(planOf({httpResource("a", {{"request", request}})},
+                                              {{"defaults", {{"http", {{"request_timeout", "0s"}, {"max_response_size", "16MB"},
+                                                                       {"wait", {{"max_polls", -1}, {"interval", "1s"}}}, {"timout", "1m"}}},
+                                                             {"sim", {{"duration", "1s"}}}, {"htpp", json::object()}}}}));
+    QStringList found;
+    for (const Diagnostic &d : result.diagnostics)
+        found.append(QStringLiteral("%1 %2: %3").arg(d.isError() ? QStringLiteral("error") : QStringLiteral("warning"), d.path, d.message));
+    const auto has = [&](const QString &start) {
+        return std::any_of(found.cbegin(), found.cend(), [&](const QString &line) { return line.startsWith(start); });
+    };
+    const QString all = found.join(QLatin1Char('\n'));
+    QVERIFY2(has(QStringLiteral("error defaults.http.request_timeout: must be more than 0")), qPrintable(all));
+    QVERIFY2(has(QStringLiteral("error defaults.http.max_response_size: \"16MB\" is not a size")), qPrintable(all));
+    QVERIFY2(has(QStringLiteral("error defaults.http.wait.max_polls: must be a whole number from 1")), qPrintable(all));
+    // A misspelt setting would be ignored: an error, as anywhere in a plan.
+    QVERIFY2(has(QStringLiteral("error defaults.http.wait.interval: unknown field")), qPrintable(all));
+    QVERIFY2(has(QStringLiteral("error defaults.http.timout: unknown field \"timout\"")), qPrintable(all));
+    QVERIFY2(has(QStringLiteral("error defaults.sim: sim resources take no plan-wide settings")), qPrintable(all));
+    QVERIFY2(has(QStringLiteral("error defaults.htpp: unknown field \"htpp\"; did you mean \"http\"?")), qPrintable(all));
+}
+
+void tst_HttpExecutor::requestTimeoutEndsACallThatIsNeverAnswered()
+{
+    // The server reads each request and never answers. No resource-level timeout: only the
+    // request timeout, from the plan's defaults or the resource's own, ends the first two.
+    m_server->script("/slow", {held()});
+    const QString url = m_server->url(QStringLiteral("/slow"));
+    const json request = {{"method", "POST"}, {"url", str(url)}};
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("plan-default", {{"request", request}}),
+                                      httpResource("own", {{"request", request}, {"request_timeout", "200ms"}}),
+                                      httpResource("resource-timeout", {{"request", request}, {"request_timeout", "1m"}, {"timeout", "250ms"}})},
+                                     {{"defaults", {{"http", {{"request_timeout", "300ms"}}}}}}))));
+    QVERIFY(waitFinished(s));
+    const QString raise = QStringLiteral(", the most one call may take (request_timeout); raise request_timeout on the resource, "
+                                         "or defaults.http.request_timeout for the whole plan");
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QCOMPARE(errorOf(s, 0), QStringLiteral("POST %1: no answer within 300ms").arg(url) + raise);
+    QCOMPARE(s.status(1).state, ResourceState::Failed);
+    QCOMPARE(errorOf(s, 1), QStringLiteral("POST %1: no answer within 200ms").arg(url) + raise);
+    // Whichever ends first: here the resource's timeout.
+    QCOMPARE(s.status(2).attempts.constLast().outcome, AttemptRecord::Outcome::TimedOut);
+    QCOMPARE(errorOf(s, 2), QStringLiteral("timed out after 250ms"));
+    QCOMPARE(m_server->heldCount(), 3);
+    QTRY_COMPARE(m_server->openHeldCount(), 0); // every call was aborted, its connection closed
+}
+
+void tst_HttpExecutor::requestTimeoutIsATotalThatATrickleDoesNotReset()
+{
+    // A byte every 200ms of a 1000-byte body: an idle timeout of 1s (Qt's setTransferTimeout)
+    // would restart at each byte and never fire; request_timeout counts from the request.
+    m_server->script("/trickle", {streamed(1000, true, 200)});
+    const QString url = m_server->url(QStringLiteral("/trickle"));
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("trickle", {{"request", {{"url", str(url)}}}, {"request_timeout", "1s"}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QVERIFY2(errorOf(s).startsWith(QStringLiteral("GET %1: the response was still arriving after 1s (").arg(url)), qPrintable(errorOf(s)));
+    QVERIFY(errorOf(s).contains(QStringLiteral("raise request_timeout")));
+    QVERIFY2(m_server->streamedBytes() >= 2, qPrintable(QString::number(m_server->streamedBytes()))); // bytes did flow
+    QVERIFY(m_server->streamedBytes() < 1000);
+    QTRY_COMPARE(m_server->activeStreams(), 0); // the client hung up
+}
+
+void tst_HttpExecutor::responseLargerThanTheLimitIsNotRead_data()
+{
+    QTest::addColumn<bool>("announceLength");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("Content-Length says 100 MiB") << true
+        << QStringLiteral(": the response is 100 MiB (Content-Length), more than the 16 MiB max_response_size allows, so it was not read; "
+                          "raise max_response_size on the resource, or defaults.http.max_response_size for the whole plan");
+    QTest::newRow("no length, 100 MiB until the connection closes") << false
+        << QStringLiteral(": the response is larger than the 16 MiB max_response_size allows; reading stopped there; "
+                          "raise max_response_size on the resource, or defaults.http.max_response_size for the whole plan");
+}
+
+void tst_HttpExecutor::responseLargerThanTheLimitIsNotRead()
+{
+    QFETCH(bool, announceLength);
+    QFETCH(QString, error);
+    constexpr qint64 kSent = qint64(100) << 20;
+    m_server->script("/huge", {streamed(kSent, announceLength)});
+    const QString url = m_server->url(QStringLiteral("/huge"));
+    const qint64 memoryBefore = peakMemory();
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("huge", {{"request", {{"url", str(url)}}}, {"outputs", {{"id", "/id"}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QCOMPARE(errorOf(s), QStringLiteral("GET ") + url + error);
+    QTRY_COMPARE(m_server->activeStreams(), 0); // the client hung up...
+    const qint64 streamed = m_server->streamedBytes();
+    const qint64 grown = peakMemory() - memoryBefore;
+    qInfo("streamed %lld MiB of %lld MiB; peak memory grew by %lld MiB", streamed >> 20, kSent >> 20, grown >> 20);
+    QVERIFY(streamed < kSent / 2); // ...long before the end
+    QVERIFY2(grown < (qint64(64) << 20), qPrintable(QString::number(grown >> 20))); // nothing like 100 MiB was held
+}
+
+void tst_HttpExecutor::headIsNotJudgedByTheLengthItAnnounces()
+{
+    // The answer to a HEAD gives the length of the body a GET would get, and sends none.
+    m_server->script("/huge", {streamed(qint64(100) << 20, true)});
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({httpResource("check", {{"request", {{"method", "HEAD"}, {"url", str(m_server->url(QStringLiteral("/huge")))}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(errorOf(s), QString());
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+}
+
+void tst_HttpExecutor::waitEndsAfterMaxPolls()
+{
+    m_server->script("/a", {reply(202, "Accepted", json::object())});
+    m_server->script("/a/status", {reply(200, "OK", {{"status", "creating"}})});
+    m_server->script("/b", {reply(202, "Accepted", json::object())});
+    m_server->script("/b/status", {reply(503, "Service Unavailable", json::object())});
+    const json until = {{"pointer", "/status"}, {"equals", "available"}};
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({
+        httpResource("a", {{"request", {{"url", str(m_server->url(QStringLiteral("/a")))}}},
+                           {"wait", {{"url", str(m_server->url(QStringLiteral("/a/status")))}, {"interval", "10ms"}, {"until", until}, {"max_polls", 3}}}}),
+        httpResource("b", {{"request", {{"url", str(m_server->url(QStringLiteral("/b")))}}},
+                           {"wait", {{"url", str(m_server->url(QStringLiteral("/b/status")))}, {"interval", "10ms"}, {"until", until}}}})},
+        {{"defaults", {{"http", {{"wait", {{"max_polls", 2}}}}}}}}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Failed);
+    QCOMPARE(m_server->count("/a/status"), 3);
+    const QString raise = QStringLiteral(", the most wait.max_polls allows; raise wait.max_polls, or wait.interval to poll less often");
+    QVERIFY2(errorOf(s, 0).startsWith(QStringLiteral("wait: /status was not \"available\" after 3 polls in ")), qPrintable(errorOf(s, 0)));
+    QVERIFY(errorOf(s, 0).endsWith(QStringLiteral(" (it is \"creating\")") + raise));
+    // The plan's default, and failed polls count too (fewer than the 5 in a row that end a wait).
+    QCOMPARE(s.status(1).state, ResourceState::Failed);
+    QCOMPARE(m_server->count("/b/status"), 2);
+    QVERIFY2(errorOf(s, 1).contains(QStringLiteral("after 2 polls in ")), qPrintable(errorOf(s, 1)));
+    QVERIFY(errorOf(s, 1).contains(QStringLiteral("(the last poll failed: GET %1: status 503 Service Unavailable").arg(m_server->url(QStringLiteral("/b/status")))));
+}
+
+void tst_HttpExecutor::aPollThatTimesOutIsAFailedPoll()
+{
+    // Like any poll without an answer, it is logged and polling goes on; a poll that is too large
+    // is not a hiccup, and ends the attempt.
+    m_server->script("/c", {reply(202, "Accepted", json::object())});
+    m_server->script("/c/status", {held(), reply(200, "OK", {{"status", "available"}})});
+    m_server->script("/d", {reply(202, "Accepted", json::object())});
+    m_server->script("/d/status", {TestHttpServer::json(200, "OK", QByteArray(2048, ' ') + "{}")});
+    const json until = {{"pointer", "/status"}, {"equals", "available"}};
+    Scheduler s(ExecutorRegistry::builtIn());
+    QVERIFY(s.start(validPlan(planOf({
+        httpResource("c", {{"request", {{"url", str(m_server->url(QStringLiteral("/c")))}}}, {"request_timeout", "200ms"},
+                           {"wait", {{"url", str(m_server->url(QStringLiteral("/c/status")))}, {"interval", "10ms"}, {"until", until}}}}),
+        httpResource("d", {{"request", {{"url", str(m_server->url(QStringLiteral("/d")))}}}, {"max_response_size", "1KiB"},
+                           {"wait", {{"url", str(m_server->url(QStringLiteral("/d/status")))}, {"interval", "10ms"}, {"until", until}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(errorOf(s, 0), QString());
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+    QCOMPARE(m_server->count("/c/status"), 2);
+    QVERIFY2(logHas(s, QStringLiteral("/c/status: no answer within 200ms")), qPrintable(logOf(s).join(QLatin1Char('\n'))));
+    QCOMPARE(s.status(1).state, ResourceState::Failed);
+    QCOMPARE(m_server->count("/d/status"), 1);
+    QVERIFY2(errorOf(s, 1).contains(QStringLiteral("the response is 2050 bytes (Content-Length), more than the 1 KiB max_response_size allows")), qPrintable(errorOf(s, 1)));
 }
 
 void tst_HttpExecutor::cancelAbortsAnInFlightRequest()

@@ -28,6 +28,7 @@ public:
     Attempt(std::shared_ptr<const Plan> plan, int resourceIndex, int number, quint64 runSeed,
             std::shared_ptr<AttemptMailbox> mailbox, WorkerPool *workers = nullptr);
 
+    const Plan &plan() const { return *m_plan; }
     const Resource &resource() const { return m_plan->resources[m_resourceIndex]; }
     // The executor's parameters with every reference (${var.X}, ${env:X}, ${resources.ID.outputs.K})
     // already substituted; ${self.outputs.K} is left for the executor, which knows its own outputs.

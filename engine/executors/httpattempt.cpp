@@ -190,6 +190,8 @@ HttpAttempt::HttpAttempt(std::shared_ptr<Attempt> attempt, HttpExecutor::Spec sp
     m_clock.start();
     m_pollTimer.setSingleShot(true);
     connect(&m_pollTimer, &QTimer::timeout, this, &HttpAttempt::sendPoll);
+    m_requestTimer.setSingleShot(true);
+    connect(&m_requestTimer, &QTimer::timeout, this, &HttpAttempt::onRequestTimedOut);
 }
 
 HttpAttempt::~HttpAttempt()
@@ -331,14 +333,88 @@ void HttpAttempt::send(Phase phase, const QByteArray &method, const QString &url
     connect(reply, &QNetworkReply::finished, release);
     connect(reply, &QObject::destroyed, release);
     connect(reply, &QNetworkReply::finished, this, &HttpAttempt::onReplyFinished);
+    connect(reply, &QNetworkReply::metaDataChanged, this, &HttpAttempt::onReplyData);
+    connect(reply, &QIODevice::readyRead, this, &HttpAttempt::onReplyData);
     m_reply = reply;
+    m_body.clear();
     m_replyClock.start();
+    // A total from now to the last byte. Qt's own transfer timeout (QNetworkRequest::
+    // setTransferTimeout) restarts whenever a byte arrives, so a server trickling one byte a second
+    // would hold the attempt for ever; this timer is never restarted.
+    m_requestTimer.start(int(std::min<qint64>(m_spec.limits.requestTimeoutMs, std::numeric_limits<int>::max())));
+}
+
+bool HttpAttempt::takeBody(QNetworkReply *reply)
+{
+    const qint64 limit = m_spec.limits.maxResponseBytes;
+    const QString raise = QStringLiteral("raise max_response_size on the resource, or defaults.http.max_response_size for the whole plan");
+    // An announced length past the limit ends the call before any of the body is read (but the
+    // answer to a HEAD announces the length of a body it does not send).
+    const QVariant length = reply->operation() == QNetworkAccessManager::HeadOperation ? QVariant() : reply->header(QNetworkRequest::ContentLengthHeader);
+    if (length.isValid() && length.toLongLong() > limit) {
+        const QString error = QStringLiteral("%1: the response is %2 (Content-Length), more than the %3 max_response_size allows, so it was not read; %4")
+                                  .arg(m_sent, HttpExecutor::formatSize(length.toLongLong()), HttpExecutor::formatSize(limit), raise);
+        dropReply();
+        finish(error);
+        return false;
+    }
+    // Read as it comes, so that Qt keeps no copy; no more than one byte past the limit.
+    m_body += reply->read(limit + 1 - m_body.size());
+    if (m_body.size() > limit) {
+        const QString error = QStringLiteral("%1: the response is larger than the %2 max_response_size allows; reading stopped there; %3")
+                                  .arg(m_sent, HttpExecutor::formatSize(limit), raise);
+        dropReply();
+        finish(error);
+        return false;
+    }
+    return true;
+}
+
+void HttpAttempt::onReplyData()
+{
+    if (QNetworkReply *reply = m_reply.data(); reply && sender() == reply && !m_finished)
+        takeBody(reply);
+}
+
+void HttpAttempt::onRequestTimedOut()
+{
+    QNetworkReply *reply = m_reply.data();
+    if (!reply || m_finished)
+        return;
+    const QString limit = formatDuration(m_spec.limits.requestTimeoutMs);
+    const QString what = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid()
+        ? QStringLiteral("the response was still arriving after %1 (%2 of its body so far)").arg(limit, HttpExecutor::formatSize(m_body.size()))
+        : QStringLiteral("no answer within %1").arg(limit);
+    dropReply();
+    callFailed(QStringLiteral("%1: %2, the most one call may take (request_timeout); raise request_timeout on the resource, "
+                              "or defaults.http.request_timeout for the whole plan").arg(m_sent, what));
+}
+
+void HttpAttempt::dropReply()
+{
+    m_requestTimer.stop();
+    if (QNetworkReply *reply = m_reply.data()) {
+        m_reply.clear();
+        disconnect(reply, nullptr, this, nullptr);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+void HttpAttempt::callFailed(const QString &error)
+{
+    if (m_phase == Phase::Poll)
+        return pollFailed(error);
+    finish(error);
 }
 
 void HttpAttempt::onReplyFinished()
 {
     QNetworkReply *reply = m_reply.data();
     if (!reply || sender() != reply || m_finished)
+        return;
+    m_requestTimer.stop();
+    if (!takeBody(reply))
         return;
     m_reply.clear();
     reply->deleteLater();
@@ -347,26 +423,20 @@ void HttpAttempt::onReplyFinished()
     // Qt reports an HTTP error status as an error too; only errors before a status are the network's.
     const bool answered = statusAttribute.isValid()
         && (reply->error() == QNetworkReply::NoError || reply->error() >= QNetworkReply::ContentAccessDenied);
-    if (!answered) {
-        const QString error = m_sent + QStringLiteral(": ") + networkError(*reply);
-        if (m_phase == Phase::Poll)
-            return pollFailed(error);
-        return finish(error);
-    }
+    if (!answered)
+        return callFailed(m_sent + QStringLiteral(": ") + networkError(*reply));
     const int status = statusAttribute.toInt();
     const QString reason = reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
     const QString statusLine = QString::number(status) + (reason.isEmpty() ? QString() : QLatin1Char(' ') + reason);
     m_attempt->log(m_phase == Phase::Poll ? LogLevel::Debug : LogLevel::Info,
                    QStringLiteral("%1 → %2 (%3 ms)").arg(m_sent, statusLine).arg(ms));
-    const QByteArray body = reply->readAll();
+    const QByteArray body = std::exchange(m_body, QByteArray());
     const QList<int> &expect = m_phase == Phase::Request ? m_spec.request.expect : QList<int>();
     if (!isExpected(status, expect)) {
         QString error = QStringLiteral("%1: status %2, expected %3").arg(m_sent, statusLine, expectedText(expect));
         if (const QString shownBody = excerpt(body); !shownBody.isEmpty())
             error += QStringLiteral(": ") + shownBody;
-        if (m_phase == Phase::Poll)
-            return pollFailed(error);
-        return finish(error);
+        return callFailed(error);
     }
     if (m_phase == Phase::Request)
         onRequestAnswered(body);
@@ -451,7 +521,25 @@ void HttpAttempt::onPollAnswered(const QByteArray &body)
     m_attempt->log(seen == m_lastSeen ? LogLevel::Debug : LogLevel::Info,
                    QStringLiteral("waiting: %1 %2, want %3").arg(pointer, seen, shown(wait.until.equals)));
     m_lastSeen = seen;
-    m_pollTimer.start(int(std::min<qint64>(wait.intervalMs, std::numeric_limits<int>::max())));
+    if (const QString limit = pollLimitReached(QStringLiteral("it %1").arg(seen)); !limit.isEmpty())
+        return finish(limit);
+    pollAgain();
+}
+
+QString HttpAttempt::pollLimitReached(const QString &lastSeen) const
+{
+    if (m_polls < m_spec.limits.maxPolls)
+        return QString();
+    const HttpExecutor::Wait &wait = *m_spec.wait;
+    return QStringLiteral("wait: %1 was not %2 after %3 %4 in %5 (%6), the most wait.max_polls allows; raise wait.max_polls, "
+                          "or wait.interval to poll less often")
+        .arg(QString::fromStdString(wait.until.pointer), shown(wait.until.equals)).arg(m_polls)
+        .arg(m_polls == 1 ? QStringLiteral("poll") : QStringLiteral("polls"), formatDuration(m_clock.elapsed()), lastSeen);
+}
+
+void HttpAttempt::pollAgain()
+{
+    m_pollTimer.start(int(std::min<qint64>(m_spec.wait->intervalMs, std::numeric_limits<int>::max())));
 }
 
 void HttpAttempt::pollFailed(const QString &error)
@@ -460,10 +548,12 @@ void HttpAttempt::pollFailed(const QString &error)
     if (m_pollErrorsInARow >= HttpExecutor::kMaxPollErrorsInARow) {
         return finish(QStringLiteral("wait: %1 (%2 failed polls in a row)").arg(error).arg(m_pollErrorsInARow));
     }
+    if (const QString limit = pollLimitReached(QStringLiteral("the last poll failed: ") + error); !limit.isEmpty())
+        return finish(limit);
     m_attempt->log(LogLevel::Warning, QStringLiteral("wait: %1 (%2 of %3 failed polls in a row allowed; polling on)")
                                           .arg(error).arg(m_pollErrorsInARow).arg(HttpExecutor::kMaxPollErrorsInARow - 1));
     m_lastSeen.clear();
-    m_pollTimer.start(int(std::min<qint64>(m_spec.wait->intervalMs, std::numeric_limits<int>::max())));
+    pollAgain();
 }
 
 QString HttpAttempt::readOutputs(const json &document, bool required)
@@ -549,12 +639,7 @@ void HttpAttempt::finish(const QString &error)
         return;
     m_finished = true;
     m_pollTimer.stop();
-    if (QNetworkReply *reply = m_reply.data()) {
-        m_reply.clear();
-        disconnect(reply, nullptr, this, nullptr);
-        reply->abort();
-        reply->deleteLater();
-    }
+    dropReply();
     if (error.isEmpty()) {
         m_attempt->succeed();
     } else {

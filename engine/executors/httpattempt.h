@@ -50,6 +50,19 @@ private:
               const QList<HttpExecutor::Header> &headers, const QString &headersPath,
               const nlohmann::ordered_json *body);
     void onReplyFinished();
+    // Reads what has arrived, so that Qt buffers nothing, and stops at the size limit.
+    void onReplyData();
+    // Moves what has arrived of the body into m_body; false when that ended the attempt (too large).
+    bool takeBody(QNetworkReply *reply);
+    void onRequestTimedOut();
+    // Ends the current call: aborted, with its connection closed, and no more signals from it.
+    void dropReply();
+    // What goes wrong with a call: a poll's hiccup is tolerated, the request's ends the attempt.
+    void callFailed(const QString &error);
+    void pollAgain();
+    // Why the wait may not poll again (wait.max_polls), or an empty string; `lastSeen` says what
+    // the last poll showed.
+    QString pollLimitReached(const QString &lastSeen) const;
     void onRequestAnswered(const QByteArray &body);
     void onPollAnswered(const QByteArray &body);
     void pollFailed(const QString &error);
@@ -71,6 +84,8 @@ private:
     QElapsedTimer m_clock;              // since the attempt started
     QElapsedTimer m_replyClock;         // since the current request was sent
     QTimer m_pollTimer;
+    QTimer m_requestTimer;              // the current call's request_timeout
+    QByteArray m_body;                  // the current response's body as read so far
     int m_polls = 0;
     int m_pollErrorsInARow = 0;
     QString m_lastSeen;                 // the waited-for value the last poll showed

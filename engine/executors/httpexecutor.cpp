@@ -2,10 +2,12 @@
 
 #include "engine/executors/attempt.h"
 #include "engine/executors/httpattempt.h"
+#include "engine/plan/planfields.h"
 #include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
 #include "engine/support/jsonlocator.h"
 
+#include <QRegularExpression>
 #include <QUrl>
 
 #include <nlohmann/json.hpp>
@@ -88,8 +90,19 @@ ExecutorDescription describe()
                 {.path = QStringLiteral("request.expect"), .kind = Kind::NumberList, .label = QStringLiteral("Expect"), .what = QStringLiteral("the expected statuses"),
                  .help = QStringLiteral("The HTTP statuses that mean success, such as 200, 201. Empty: any 2xx."), .placeholder = QStringLiteral("any 2xx"),
                  .minimum = 100, .maximum = 599, .wholeNumber = true},
+                {.path = QStringLiteral("request_timeout"), .kind = Kind::Duration, .label = QStringLiteral("Request timeout"),
+                 .what = QStringLiteral("the request timeout"),
+                 .help = FieldDescription::durationHelp(QStringLiteral("How long one call (the request, or one poll) may take in all, from sending it to "
+                                                                       "the last byte of the answer; a server that sends a byte now and then does not extend it"),
+                                                        QStringLiteral("the plan's defaults.http.request_timeout, else 5m")),
+                 .placeholder = QStringLiteral("5m"), .defaultValue = "5m"},
+                {.path = QStringLiteral("max_response_size"), .label = QStringLiteral("Largest response"), .what = QStringLiteral("the largest response"),
+                 .help = QStringLiteral("The most one response may hold, such as 16MiB, 512KiB or a number of bytes (up to 1GiB); a larger one is "
+                                        "not read to the end and fails the attempt. Empty: the plan's defaults.http.max_response_size, else 16MiB."),
+                 .placeholder = QStringLiteral("16MiB"), .defaultValue = "16MiB"},
                 {.path = QStringLiteral("wait"), .kind = Kind::JsonValue, .what = QStringLiteral("the wait"),
-                 .help = QStringLiteral("Polls until the resource is ready, such as {\"until\": %1}.").arg(kConditionExample), .jsonOnly = true},
+                 .help = QStringLiteral("Polls until the resource is ready, such as {\"until\": %1}; at most \"max_polls\" times (default %2).")
+                             .arg(kConditionExample).arg(HttpExecutor::Limits::kDefaultMaxPolls), .jsonOnly = true},
                 {.path = QStringLiteral("outputs"), .kind = Kind::NameValueMap, .what = QStringLiteral("the outputs"),
                  .help = QStringLiteral("Output names and JSON pointers into the response, such as {\"bucket_id\": \"/id\"}."), .jsonOnly = true},
             },
@@ -178,6 +191,19 @@ std::string readPointer(const json &value, const QString &path, const Report &re
     return pointer;
 }
 
+// A misspelt field would be ignored ("expct": [201] would accept any 2xx): an error, as anywhere
+// in a plan; "x-" fields are the user's notes.
+void rejectUnknown(const json &object, const QString &path, const QStringList &known, const Report &report)
+{
+    for (const auto &[key, member] : object.items()) {
+        const QString name = QString::fromStdString(key);
+        if (!known.contains(name) && !PlanFields::isAnnotation(key)) {
+            report(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\"%2; the fields here are %3")
+                                                   .arg(name, didYouMean(name, known), known.join(QStringLiteral(", "))));
+        }
+    }
+}
+
 HttpExecutor::Condition readCondition(const json &value, const QString &path, const Report &report)
 {
     HttpExecutor::Condition condition;
@@ -193,13 +219,7 @@ HttpExecutor::Condition readCondition(const json &value, const QString &path, co
         condition.equals = *it;
     else
         report(path, QStringLiteral("has no \"equals\": say which value to look for, as in %1").arg(kConditionExample));
-    for (const auto &[key, member] : value.items()) {
-        if (key != "pointer" && key != "equals") {
-            const QString name = QString::fromStdString(key);
-            report.warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" is ignored%2; a condition has \"pointer\" and \"equals\"")
-                                                           .arg(name, didYouMean(name, {QStringLiteral("pointer"), QStringLiteral("equals")})));
-        }
-    }
+    rejectUnknown(value, path, {QStringLiteral("pointer"), QStringLiteral("equals")}, report);
     return condition;
 }
 
@@ -223,14 +243,62 @@ QList<int> readExpect(const json &value, const QString &path, const Report &repo
     return codes;
 }
 
-void warnUnknown(const json &object, const QString &path, const QStringList &known, const Report &report)
+constexpr qint64 kMaxResponseLimit = qint64(1) << 30;
+constexpr int kMaxPollsLimit = 1'000'000;
+
+// "16MiB", "512 KiB", "1GiB", "300" or 300: bytes. Binary units only, so that nobody has to
+// guess whether "MB" means 1000 or 1024 of them.
+Expected<qint64> parseSize(const json &value)
 {
-    for (const auto &[key, member] : object.items()) {
-        const QString name = QString::fromStdString(key);
-        if (!known.contains(name)) {
-            report.warning(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\" is ignored%2; the fields here are %3")
-                                                           .arg(name, didYouMean(name, known), known.join(QStringLiteral(", "))));
-        }
+    const QString example = QStringLiteral("write a size such as \"16MiB\", \"512KiB\" or a number of bytes");
+    qint64 bytes = -1;
+    if (value.is_number_integer()) {
+        bytes = value.get<qint64>();
+    } else if (value.is_string()) {
+        static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d{1,13})\\s*(b|bytes?|kib|mib|gib)?\\s*$"),
+                                                QRegularExpression::CaseInsensitiveOption);
+        const QRegularExpressionMatch match = pattern.match(text(value));
+        if (!match.hasMatch())
+            return unexpected(QStringLiteral("\"%1\" is not a size; %2 (units: bytes, KiB, MiB, GiB)").arg(text(value), example));
+        const QString unit = match.captured(2).toLower();
+        const int shift = unit == QLatin1String("kib") ? 10 : unit == QLatin1String("mib") ? 20 : unit == QLatin1String("gib") ? 30 : 0;
+        bytes = match.captured(1).toLongLong() << shift;
+    } else {
+        return unexpected(QStringLiteral("must be a size, not %1; %2").arg(typeName(value), example));
+    }
+    if (bytes < 1 || bytes > kMaxResponseLimit)
+        return unexpected(QStringLiteral("must be from 1 byte to 1GiB"));
+    return bytes;
+}
+
+// request_timeout, max_response_size and wait.max_polls of `object` (a resource's parameters, or
+// the plan's defaults.http: the same names in the same places), over `limits`. The plan's defaults
+// are not resolved, so only a resource's fields may hold a reference (${...}).
+void readLimits(const json &object, const QString &path, bool referencesAllowed, const Report &report, HttpExecutor::Limits &limits)
+{
+    auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
+    auto unresolved = [&](const json &value) { return referencesAllowed && value.is_string() && hasReference(text(value)); };
+    if (const auto it = object.find("request_timeout"); it != object.end() && !unresolved(*it)) {
+        if (const Expected<qint64> ms = parseDuration(*it); ms && *ms > 0)
+            limits.requestTimeoutMs = *ms;
+        else
+            report(field("request_timeout"), ms ? QStringLiteral("must be more than 0, such as \"2m\": every call has a time limit") : ms.error());
+    }
+    if (const auto it = object.find("max_response_size"); it != object.end() && !unresolved(*it)) {
+        if (const Expected<qint64> bytes = parseSize(*it))
+            limits.maxResponseBytes = *bytes;
+        else
+            report(field("max_response_size"), bytes.error());
+    }
+    const auto wait = object.find("wait");
+    if (wait == object.end() || !wait->is_object())
+        return;
+    if (const auto it = wait->find("max_polls"); it != wait->end()) {
+        if (it->is_number_integer() && it->get<qint64>() >= 1 && it->get<qint64>() <= kMaxPollsLimit)
+            limits.maxPolls = int(it->get<qint64>());
+        else
+            report(jsonMemberPath(field("wait"), QStringLiteral("max_polls")),
+                   QStringLiteral("must be a whole number from 1 to %1, not %2").arg(kMaxPollsLimit).arg(QString::fromStdString(it->dump())));
     }
 }
 
@@ -242,7 +310,7 @@ HttpExecutor::Request readRequest(const json &value, const QString &path, const 
         return request;
     }
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
-    warnUnknown(value, path, description().section.memberNames(QStringLiteral("request")), report);
+    rejectUnknown(value, path, description().section.memberNames(QStringLiteral("request")), report);
     if (const auto it = value.find("method"); it != value.end())
         request.method = readMethod(*it, field("method"), report);
     if (const auto it = value.find("url"); it != value.end())
@@ -268,7 +336,8 @@ HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpEx
         return wait;
     }
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
-    warnUnknown(value, path, {QStringLiteral("url"), QStringLiteral("method"), QStringLiteral("headers"), QStringLiteral("interval"), QStringLiteral("until"), QStringLiteral("fail_if")}, report);
+    rejectUnknown(value, path, {QStringLiteral("url"), QStringLiteral("method"), QStringLiteral("headers"), QStringLiteral("interval"), QStringLiteral("until"),
+                              QStringLiteral("fail_if"), QStringLiteral("max_polls")}, report);
     if (const auto it = value.find("url"); it != value.end())
         wait.url = readUrl(*it, field("url"), report);
     if (const auto it = value.find("method"); it != value.end())
@@ -313,12 +382,15 @@ QList<std::pair<QString, std::string>> readOutputs(const json &value, const QStr
 
 } // namespace
 
-HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &path, Diagnostics *out)
+HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &path, Diagnostics *out, const json *planDefaults)
 {
     Spec spec;
     const Report report{out};
+    if (planDefaults && planDefaults->is_object())
+        readLimits(*planDefaults, QStringLiteral("defaults.http"), false, report, spec.limits);
     if (!params.is_object())
         return spec;
+    readLimits(params, path, true, report, spec.limits);
     const auto request = params.find("request");
     if (request != params.end())
         spec.request = readRequest(*request, jsonMemberPath(path, QStringLiteral("request")), report);
@@ -341,11 +413,42 @@ void HttpExecutor::validate(const json &params, const QString &path, Diagnostics
     readSpec(params, path, &out);
 }
 
+void HttpExecutor::validateDefaults(const json &defaults, const QString &path, Diagnostics &out) const
+{
+    const Report report{&out};
+    if (!defaults.is_object()) {
+        report(path, QStringLiteral("must be an object such as {\"request_timeout\": \"2m\", \"max_response_size\": \"16MiB\", \"wait\": {\"max_polls\": %1}}, not %2")
+                         .arg(Limits::kDefaultMaxPolls).arg(typeName(defaults)));
+        return;
+    }
+    rejectUnknown(defaults, path, {QStringLiteral("request_timeout"), QStringLiteral("max_response_size"), QStringLiteral("wait")}, report);
+    if (const auto wait = defaults.find("wait"); wait != defaults.end()) {
+        const QString where = jsonMemberPath(path, QStringLiteral("wait"));
+        if (wait->is_object())
+            rejectUnknown(*wait, where, {QStringLiteral("max_polls")}, report);
+        else
+            report(where, QStringLiteral("must be an object such as {\"max_polls\": %1}, not %2").arg(Limits::kDefaultMaxPolls).arg(typeName(*wait)));
+    }
+    Limits limits;
+    readLimits(defaults, path, false, report, limits);
+}
+
+QString HttpExecutor::formatSize(qint64 bytes)
+{
+    if (bytes >= (qint64(1) << 20) && bytes % (qint64(1) << 20) == 0)
+        return QStringLiteral("%1 MiB").arg(bytes >> 20);
+    if (bytes >= 1024 && bytes % 1024 == 0)
+        return QStringLiteral("%1 KiB").arg(bytes >> 10);
+    return bytes == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(bytes);
+}
+
 void HttpExecutor::start(std::shared_ptr<Attempt> attempt, QThreadPool &) const
 {
     // The parameters now have their references resolved, which may have made them invalid.
     Diagnostics problems;
-    Spec spec = readSpec(attempt->params(), QString(), &problems);
+    const json &planDefaults = attempt->plan().executorDefaults;
+    const auto own = planDefaults.find("http");
+    Spec spec = readSpec(attempt->params(), QString(), &problems, own != planDefaults.end() ? &*own : nullptr);
     for (const Diagnostic &problem : std::as_const(problems)) {
         if (problem.isError()) {
             const QString error = problem.path.isEmpty() ? problem.message : problem.path + QStringLiteral(": ") + problem.message;

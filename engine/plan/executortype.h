@@ -32,6 +32,14 @@ public:
     // Checks the executor's own fields of a resource (`params`, at JSON path `path`).
     virtual void validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const = 0;
 
+    // Checks what the plan's "defaults" say to this executor's resources (`defaults`, at `path`,
+    // "defaults.http"). An executor that takes no plan-wide settings reports that.
+    virtual void validateDefaults(const nlohmann::ordered_json & /*defaults*/, const QString &path, Diagnostics &out) const
+    {
+        out.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0,
+                              QStringLiteral("%1 resources take no plan-wide settings; set their fields on each resource").arg(type())});
+    }
+
     // How long an attempt is expected to take when the plan gives no estimate.
     virtual std::optional<qint64> defaultEstimateMs(const Resource &) const { return std::nullopt; }
 };

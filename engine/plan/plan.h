@@ -80,6 +80,10 @@ struct Plan
     QList<Group> groups;
     QList<Variable> variables;
     QList<Resource> resources;
+    // What the plan's "defaults" say to one executor's resources, by type, as written there:
+    // {"http": {"request_timeout": "2m"}}. Each executor checks and reads its own
+    // (ExecutorType::validateDefaults); a resource's own fields win over them.
+    nlohmann::ordered_json executorDefaults = nlohmann::ordered_json::object();
     // How imported resources without a type of their own are provisioned (see ExecutorMapping):
     // the plan's "mapping" list as written.
     nlohmann::ordered_json mapping;

@@ -78,7 +78,7 @@ public:
 
     Diagnostics diagnostics;
     QList<int> unreadableResources; // array elements that are not objects
-    const ExecutorTypes &m_types;
+    const ExecutorTypes &m_types; // also whose plan-wide settings "defaults" may hold
     ExecutorMapping m_mapping;
 
     Plan read(const json &document)
@@ -107,8 +107,10 @@ public:
         }
 
         Resource defaults;
-        if (const auto it = document.find("defaults"); it != document.end())
+        if (const auto it = document.find("defaults"); it != document.end()) {
             defaults = resourceDefaults(*it);
+            plan.executorDefaults = executorDefaults(*it);
+        }
         if (const auto it = document.find("groups"); it != document.end())
             plan.groups = groups(*it);
 
@@ -146,7 +148,7 @@ private:
             error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(typeName(value)));
             return defaults;
         }
-        checkNames(value, QStringLiteral("defaults"), kDefaultsFields, QStringLiteral("\"defaults\""));
+        checkNames(value, QStringLiteral("defaults"), kDefaultsFields + m_types.types(), QStringLiteral("\"defaults\""));
         if (const auto t = value.find("timeout"); t != value.end())
             defaults.timeoutMs = duration(*t, QStringLiteral("defaults.timeout")).value_or(0);
         if (const auto r = value.find("retry"); r != value.end())
@@ -174,6 +176,21 @@ private:
             rule.fields = std::move(fields);
         }
         return ExecutorMapping::withRules(rules);
+    }
+
+    // "defaults" members named after an executor type: its plan-wide settings, which it checks.
+    json executorDefaults(const json &value)
+    {
+        json result = json::object();
+        if (!value.is_object())
+            return result;
+        for (const auto &[key, member] : value.items()) {
+            if (const ExecutorType *executor = m_types.findType(QString::fromStdString(key))) {
+                executor->validateDefaults(member, jsonMemberPath(QStringLiteral("defaults"), executor->type()), diagnostics);
+                result[key] = member;
+            }
+        }
+        return result;
     }
 
     // "groups": {"rds-api": {"label": "RDS API", "limit": 2}}.

@@ -174,6 +174,7 @@ DestroyPlan DestroyPlan::build(const Plan &plan, const DeploymentState &state)
     teardown.seed = plan.seed;
     teardown.groups = plan.groups;
     teardown.variables = plan.variables; // destroy actions may use ${var.NAME} too
+    teardown.executorDefaults = plan.executorDefaults; // defaults.http holds for destroy actions too
 
     const QHash<QString, QStringList> dependents = dependentsOf(creationDependencies(plan, state));
     const QStringList order = teardownOrder(plan, state);
