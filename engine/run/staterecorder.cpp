@@ -11,9 +11,12 @@ namespace fanout {
 
 namespace {
 
-// The journal is folded into the snapshot once it is larger than the snapshot, but never for less
-// than this: a tiny snapshot would otherwise be rewritten after every batch.
-constexpr qint64 kMinJournalBytes = 64 * 1024;
+// The journal is folded into the snapshot once it is kJournalFactor times larger than the
+// snapshot, but never for less than kMinJournalBytes: a small snapshot would otherwise be
+// rewritten over and over during a run (measured on 10,000 resources: folding at 1x the snapshot
+// cost a third of the recording time). Reading a journal of 16 MiB takes about a tenth of a second.
+constexpr qint64 kJournalFactor = 4;
+constexpr qint64 kMinJournalBytes = 16 * 1024 * 1024;
 
 // Times what the recorder does, for the benchmark.
 class Busy
@@ -144,7 +147,16 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
                 m_state.remove(id);
                 records += StateJournal::record(at, StateJournal::Event::Destroyed, id, {});
             } else {
-                m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
+                if (before) {
+                    m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
+                } else {
+                    // New: the write-ahead entry already holds its definition and destroy action.
+                    DeploymentState::Entry entry = *m_state.find(id);
+                    entry.outputs = m_scheduler.status(r).outputs;
+                    entry.createdAt = QDateTime::currentDateTimeUtc();
+                    entry.status = DeploymentState::Entry::Status::Created;
+                    m_state.insert(id, entry);
+                }
                 if (!m_path.isEmpty())
                     records += StateJournal::record(at, StateJournal::Event::Created, id, m_state.entryText(id));
             }
@@ -181,7 +193,7 @@ void StateRecorder::write(const QByteArray &records)
         return;
     }
     m_lastError.clear();
-    if (m_journal->size() > std::max(m_snapshotBytes, kMinJournalBytes))
+    if (m_journal->size() > std::max(kJournalFactor * m_snapshotBytes, kMinJournalBytes))
         saveNow();
 }
 
