@@ -3,12 +3,15 @@
 #include <QtGlobal>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <mutex>
 #include <unordered_set>
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -61,9 +64,38 @@ void closeAllBut(int keep) noexcept
     }
 }
 
-// The keeper's whole life, in the child of fork(): only async-signal-safe calls from here on.
-[[noreturn]] void keep(int socket, pid_t *groups) noexcept
+// The memory of Fanout's command line (argv[0] and the arguments after it), which is what
+// /proc/PID/cmdline shows; the keeper writes its own name over it.
+struct CommandLine
 {
+    char *start = nullptr;
+    std::size_t size = 0;
+};
+
+CommandLine commandLine()
+{
+    std::ifstream file("/proc/self/cmdline", std::ios::binary);
+    const std::size_t size = std::distance(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    return {program_invocation_name, program_invocation_name ? size : 0};
+}
+
+// Named apart from Fanout, so that what is aimed at Fanout by name (`pkill -9 -f "fanout run
+// deploy.json"`, `killall -9 fanout`) leaves the keeper to clean up after it.
+constexpr char kKeeperName[] = "fanout-keeper";
+
+void rename(const CommandLine &line) noexcept
+{
+    ::prctl(PR_SET_NAME, kKeeperName, 0, 0, 0);
+    if (line.size < 2)
+        return;
+    std::memset(line.start, 0, line.size);
+    std::memcpy(line.start, kKeeperName, std::min(line.size - 1, sizeof kKeeperName - 1));
+}
+
+// The keeper's whole life, in the child of fork(): only async-signal-safe calls from here on.
+[[noreturn]] void keep(int socket, pid_t *groups, const CommandLine &line) noexcept
+{
+    rename(line);
     ::setpgid(0, 0); // a Ctrl+C on the terminal reaches Fanout's group, not this one
     struct sigaction ignore = {};
     ignore.sa_handler = SIG_IGN;
@@ -114,9 +146,10 @@ GroupKeeper::GroupKeeper()
         return;
     }
     auto *const groups = new pid_t[kCapacity]; // the keeper's list, allocated before fork
+    const CommandLine line = commandLine();
     const pid_t pid = ::fork();
     if (pid == 0)
-        keep(sockets[1], groups);
+        keep(sockets[1], groups, line);
     delete[] groups;
     ::close(sockets[1]);
     if (pid < 0) {
