@@ -495,6 +495,10 @@ void tst_Deployment::interruptedResourcesAreReplaced()
     QCOMPARE(deployment.interruptionNotice(), QStringLiteral("db was being created when Fanout stopped; it may exist in part"));
     QCOMPARE(deployment.preview().interruptedIds, QStringList{QStringLiteral("db")});
     QCOMPARE(deployment.provisioningSummary(), QStringLiteral("1 to create, 0 to replace, 1 interrupted, to replace, 1 up to date"));
+    // What the Inspector and the resources table say of it before the run.
+    QVERIFY2(deployment.status(1).reason.startsWith(QLatin1String("interrupted: it was in flight when Fanout stopped")),
+             qPrintable(deployment.status(1).reason));
+    QVERIFY(deployment.status(2).reason.isEmpty()); // only to create
     QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
     QCOMPARE(deployment.outcome(), QStringLiteral("succeeded"));
     QCOMPARE(lines(m_log), QStringList({"-db", "+db"})); // destroyed first, then created; vpc up to date

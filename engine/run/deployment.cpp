@@ -500,6 +500,10 @@ ResourceStatus Deployment::status(int resource) const
         status.state = ResourceState::Succeeded;
         status.reason = QStringLiteral("up to date: provisioned by an earlier run");
         status.outputs = *it;
+    } else if (resource >= 0 && resource < m_provisioning.changes.size()
+               && m_provisioning.changes[resource] == DeploymentState::Change::Interrupted) {
+        status.reason = QStringLiteral("interrupted: it was in flight when Fanout stopped and may exist in part; "
+                                       "the next run destroys it first, then creates it again");
     }
     return status;
 }
