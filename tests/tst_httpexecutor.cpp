@@ -229,7 +229,7 @@ void tst_HttpExecutor::validation_data()
     row("outputs not pointers", {{"request", request}, {"outputs", {{"id", 7}}}}, "resources[0].outputs.id", "JSON pointer");
     row("outputs not an object", {{"request", request}, {"outputs", {"/id"}}}, "resources[0].outputs", "must be an object");
     // A misspelt field would be ignored ("expct": any 2xx would do): an error, unless it is a note.
-    row("request field misspelt", {{"request", {{"url", "https://a.example.com"}, {"expct", {201}}}}}, "resources[0].request.expct", "unknown field \"expct\" (did you mean \"expect\"?)");
+    row("request field misspelt", {{"request", {{"url", "https://a.example.com"}, {"expct", {201}}}}}, "resources[0].request.expct", "unknown field \"expct\"; did you mean \"expect\"?");
     row("condition field misspelt", {{"request", request}, {"wait", {{"until", {{"pointer", "/status"}, {"equals", 1}, {"equal", 2}}}}}}, "resources[0].wait.until.equal", "unknown field \"equal\"");
     row("request_timeout zero", {{"request", request}, {"request_timeout", "0s"}}, "resources[0].request_timeout", "every call has a time limit");
     row("request_timeout bad", {{"request", request}, {"request_timeout", "soon"}}, "resources[0].request_timeout", "bad duration");

@@ -3,7 +3,6 @@
 #include "engine/executors/attempt.h"
 #include "engine/executors/httpattempt.h"
 #include "engine/plan/planfields.h"
-#include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
 #include "engine/support/jsonlocator.h"
 
@@ -17,16 +16,14 @@ namespace fanout {
 namespace {
 
 using json = nlohmann::ordered_json;
-// Where problems go: called with a path and a message for an error, or .warning() for a warning.
+// Where problems go: called with a path and a message for an error.
 struct Report
 {
     Diagnostics *out;
-    void operator()(const QString &path, const QString &message) const { add(Diagnostic::Severity::Error, path, message); }
-    void warning(const QString &path, const QString &message) const { add(Diagnostic::Severity::Warning, path, message); }
-    void add(Diagnostic::Severity severity, const QString &path, const QString &message) const
+    void operator()(const QString &path, const QString &message) const
     {
         if (out)
-            out->append(Diagnostic{severity, path, 0, 0, message});
+            out->append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
     }
 };
 
@@ -191,17 +188,12 @@ std::string readPointer(const json &value, const QString &path, const Report &re
     return pointer;
 }
 
-// A misspelt field would be ignored ("expct": [201] would accept any 2xx): an error, as anywhere
-// in a plan; "x-" fields are the user's notes.
-void rejectUnknown(const json &object, const QString &path, const QStringList &known, const Report &report)
+// A misspelt field would be ignored ("expct": [201] would accept any 2xx): an error with its
+// did-you-mean, as anywhere in a plan; "x-" fields are the user's notes (PlanFields).
+void rejectUnknown(const json &object, const QString &path, const QStringList &known, const QString &what, const Report &report)
 {
-    for (const auto &[key, member] : object.items()) {
-        const QString name = QString::fromStdString(key);
-        if (!known.contains(name) && !PlanFields::isAnnotation(key)) {
-            report(jsonMemberPath(path, name), QStringLiteral("unknown field \"%1\"%2; the fields here are %3")
-                                                   .arg(name, didYouMean(name, known), known.join(QStringLiteral(", "))));
-        }
-    }
+    if (report.out)
+        PlanFields::check(object, path, known, what, *report.out);
 }
 
 HttpExecutor::Condition readCondition(const json &value, const QString &path, const Report &report)
@@ -219,7 +211,7 @@ HttpExecutor::Condition readCondition(const json &value, const QString &path, co
         condition.equals = *it;
     else
         report(path, QStringLiteral("has no \"equals\": say which value to look for, as in %1").arg(kConditionExample));
-    rejectUnknown(value, path, {QStringLiteral("pointer"), QStringLiteral("equals")}, report);
+    rejectUnknown(value, path, {QStringLiteral("pointer"), QStringLiteral("equals")}, QStringLiteral("a wait condition"), report);
     return condition;
 }
 
@@ -310,7 +302,7 @@ HttpExecutor::Request readRequest(const json &value, const QString &path, const 
         return request;
     }
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
-    rejectUnknown(value, path, description().section.memberNames(QStringLiteral("request")), report);
+    rejectUnknown(value, path, description().section.memberNames(QStringLiteral("request")), QStringLiteral("an http request"), report);
     if (const auto it = value.find("method"); it != value.end())
         request.method = readMethod(*it, field("method"), report);
     if (const auto it = value.find("url"); it != value.end())
@@ -337,7 +329,7 @@ HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpEx
     }
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
     rejectUnknown(value, path, {QStringLiteral("url"), QStringLiteral("method"), QStringLiteral("headers"), QStringLiteral("interval"), QStringLiteral("until"),
-                              QStringLiteral("fail_if"), QStringLiteral("max_polls")}, report);
+                              QStringLiteral("fail_if"), QStringLiteral("max_polls")}, QStringLiteral("an http wait"), report);
     if (const auto it = value.find("url"); it != value.end())
         wait.url = readUrl(*it, field("url"), report);
     if (const auto it = value.find("method"); it != value.end())
@@ -421,11 +413,11 @@ void HttpExecutor::validateDefaults(const json &defaults, const QString &path, D
                          .arg(Limits::kDefaultMaxPolls).arg(typeName(defaults)));
         return;
     }
-    rejectUnknown(defaults, path, {QStringLiteral("request_timeout"), QStringLiteral("max_response_size"), QStringLiteral("wait")}, report);
+    rejectUnknown(defaults, path, {QStringLiteral("request_timeout"), QStringLiteral("max_response_size"), QStringLiteral("wait")}, QStringLiteral("defaults.http"), report);
     if (const auto wait = defaults.find("wait"); wait != defaults.end()) {
         const QString where = jsonMemberPath(path, QStringLiteral("wait"));
         if (wait->is_object())
-            rejectUnknown(*wait, where, {QStringLiteral("max_polls")}, report);
+            rejectUnknown(*wait, where, {QStringLiteral("max_polls")}, QStringLiteral("defaults.http.wait"), report);
         else
             report(where, QStringLiteral("must be an object such as {\"max_polls\": %1}, not %2").arg(Limits::kDefaultMaxPolls).arg(typeName(*wait)));
     }
