@@ -3,8 +3,7 @@
 // For tests and benchmarks: the most threads this process had while something ran, sampled from
 // /proc/self/status every few milliseconds by one thread more (counted).
 
-#include <QByteArray>
-#include <QFile>
+#include "tests/procstatus.h"
 
 #include <algorithm>
 #include <atomic>
@@ -16,14 +15,7 @@ namespace fanout::test {
 // The threads of this process now (-1 where /proc has no answer).
 inline int threadCount()
 {
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("Threads:"))
-            return line.mid(8).trimmed().toInt();
-    }
-    return -1;
+    return int(procStatus("Threads"));
 }
 
 // Samples from construction until stop().

@@ -8,6 +8,7 @@
 #include "models/logs/logfiltermodel.h"
 #include "models/logs/logmodel.h"
 #include "models/plan/workspace.h"
+#include "tests/procstatus.h"
 #include "ui/logs/logpane.h"
 #include "ui/logs/logpanes.h"
 
@@ -23,19 +24,6 @@
 using namespace fanout;
 
 namespace {
-
-// From /proc/self/status: "VmRSS" (resident now) or "VmHWM" (its peak), in bytes.
-qint64 statusBytes(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(int(qstrlen(field)) + 1).trimmed().split(' ').value(0).toLongLong() * 1024;
-    }
-    return -1;
-}
 
 int logFilesInTemp()
 {
@@ -109,7 +97,7 @@ void tst_logmemory::longRunKeepsMemorySmallAndEveryLine()
     panes.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panes));
     QSignalSpy finished(&session, &Deployment::runFinished);
-    const qint64 before = statusBytes("VmRSS");
+    const qint64 before = test::procStatus("VmRSS") * 1024;
     QVERIFY(session.start());
     QVERIFY(finished.wait(60'000));
     LogModel &model = *panes.model();
@@ -125,7 +113,7 @@ void tst_logmemory::longRunKeepsMemorySmallAndEveryLine()
     // Peak growth per line written: about 290 bytes when every line was a QString in the journal and
     // another in the log model (which then dropped the oldest), about 130 with the text on disk (of
     // which the journal keeps 40, the model 8 and its filters up to 24; the rest is lines in flight).
-    const double perLine = double(statusBytes("VmHWM") - before) / double(lines.size());
+    const double perLine = double(test::procStatus("VmHWM") * 1024 - before) / double(lines.size());
     qInfo("%zu lines: %.0f bytes of peak resident memory per line written", lines.size(), perLine);
     QVERIFY2(perLine < 200, qPrintable(QStringLiteral("%1 bytes a line").arg(perLine)));
     QVERIFY(journal.logs().isOnDisk());

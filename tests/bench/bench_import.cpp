@@ -9,6 +9,7 @@
 #include "engine/layout/graphlayouter.h"
 #include "engine/support/structuredtext.h"
 #include "engine/support/textdecoder.h"
+#include "tests/procstatus.h"
 #include "ui/graph/graphscene.h"
 
 #include <QApplication>
@@ -29,18 +30,6 @@ double median(std::vector<double> values)
 {
     std::sort(values.begin(), values.end());
     return values[values.size() / 2];
-}
-
-long peakRssKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').constFirst().toLong();
-    }
-    return -1;
 }
 
 json change(const std::string &address, const std::string &module, const std::string &type, const std::string &name, const json &index)
@@ -135,7 +124,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
 
     const QByteArray text = QByteArray::fromStdString(generatePlan(200));
-    const long baseline = peakRssKiB();
+    const long baseline = test::procStatus("VmHWM");
     std::printf("Generated Terraform JSON plan: %.1f MiB\n", double(text.size()) / (1 << 20));
 
     std::vector<double> parseMs;
@@ -171,7 +160,7 @@ int main(int argc, char *argv[])
                 median(importMs) / 1000, median(parseMs) / 1000);
     std::printf("Validate (read the plan, apply the mapping):  %.3f s\n", median(validateMs) / 1000);
     std::printf("Import + validation: %.3f s (target < 0.5 s: %s)\n", importAndValidate / 1000, importAndValidate < 500 ? "met" : "MISSED");
-    std::printf("Peak memory after import: %.0f MiB (%.0f MiB for the process before)\n", double(peakRssKiB()) / 1024, double(baseline) / 1024);
+    std::printf("Peak memory after import: %.0f MiB (%.0f MiB for the process before)\n", double(test::procStatus("VmHWM")) / 1024, double(baseline) / 1024);
 
     if (qEnvironmentVariableIsSet("FANOUT_BENCH_NO_LAYOUT"))
         return 0; // for profiling the import alone
@@ -190,6 +179,6 @@ int main(int argc, char *argv[])
     });
     loop.exec();
     std::printf("Layout (Graphviz dot, once): %.2f s%s\n", double(clock.nsecsElapsed()) / 1e9, layout.isValid() ? "" : " (no layout)");
-    std::printf("Peak memory after layout: %.0f MiB\n", double(peakRssKiB()) / 1024);
+    std::printf("Peak memory after layout: %.0f MiB\n", double(test::procStatus("VmHWM")) / 1024);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "models/logs/logfiltermodel.h"
 #include "models/logs/logmodel.h"
 #include "models/plan/workspace.h"
+#include "tests/procstatus.h"
 #include "ui/logs/logpane.h"
 #include "ui/logs/logpanes.h"
 
@@ -28,19 +29,6 @@
 using namespace fanout;
 
 namespace {
-
-// From /proc/self/status: the peak resident set ("VmHWM") or the current one ("VmRSS"), in KiB.
-long statusKiB(const char *field)
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith(field))
-            return line.mid(int(qstrlen(field)) + 1).trimmed().split(' ').value(0).toLong();
-    }
-    return -1;
-}
 
 // Independent resources (no dependencies), each writing `lines` lines as fast as it can.
 QString writePlan(const QString &dir, int resources, int lines, int parallelism)
@@ -79,7 +67,7 @@ int main(int argc, char *argv[])
     panes.show();
     panes.showResource(resources / 2); // a resource's tab, as a user would open one
     panes.showAll();
-    const long baselineKiB = statusKiB("VmRSS");
+    const long baselineKiB = test::procStatus("VmRSS");
 
     std::printf("Log memory, %d sim resources writing %d lines each at parallelism %d, log panes on screen:\n",
                 resources, linesEach, parallelism);
@@ -91,8 +79,8 @@ int main(int argc, char *argv[])
         for (const RunEvent &event : events)
             written += event.kind == RunEvent::Kind::Log;
         while (written >= nextMark) {
-            std::printf("  %9lld lines written: peak %4ld MiB, now %4ld MiB (%lld ms)\n", nextMark, statusKiB("VmHWM") / 1024,
-                        statusKiB("VmRSS") / 1024, static_cast<long long>(clock.elapsed()));
+            std::printf("  %9lld lines written: peak %4ld MiB, now %4ld MiB (%lld ms)\n", nextMark, test::procStatus("VmHWM") / 1024,
+                        test::procStatus("VmRSS") / 1024, static_cast<long long>(clock.elapsed()));
             std::fflush(stdout);
             nextMark *= 2;
         }
@@ -108,8 +96,8 @@ int main(int argc, char *argv[])
     std::printf("  run over after %lld ms: %lld lines written, %d rows in the log, %d in %s's tab\n",
                 static_cast<long long>(clock.elapsed()), written, model.rowCount(),
                 panes.pane(resources / 2)->filterModel()->rowCount(), qPrintable(model.resourceId(resources / 2)));
-    std::printf("  peak %ld MiB, now %ld MiB (%.0f bytes of peak growth per line written)\n", statusKiB("VmHWM") / 1024,
-                statusKiB("VmRSS") / 1024, double(statusKiB("VmHWM") - baselineKiB) * 1024.0 / double(std::max(1LL, written)));
+    std::printf("  peak %ld MiB, now %ld MiB (%.0f bytes of peak growth per line written)\n", test::procStatus("VmHWM") / 1024,
+                test::procStatus("VmRSS") / 1024, double(test::procStatus("VmHWM") - baselineKiB) * 1024.0 / double(std::max(1LL, written)));
 
     // The filter looks through every line (a slice at a time in a long log: the longest time the
     // event loop waits is how long the window would not respond); each of these is written once.
@@ -133,6 +121,6 @@ int main(int argc, char *argv[])
     QCoreApplication::processEvents();
     std::printf("  filter cleared: %d lines shown again in %lld ms\n", all.filterModel()->rowCount(),
                 static_cast<long long>(clock.elapsed()));
-    std::printf("  peak memory after filtering: %ld MiB (target: < 400 MiB)\n", statusKiB("VmHWM") / 1024);
+    std::printf("  peak memory after filtering: %ld MiB (target: < 400 MiB)\n", test::procStatus("VmHWM") / 1024);
     return 0;
 }
