@@ -36,7 +36,8 @@ int refused(const Deployment::Teardown &teardown, const Deployment &deployment)
         return RunCommand::InvalidInput;
     }
     err.writeLine(QStringLiteral("fanout destroy: %1").arg(message));
-    return teardown.refusal == Refusal::StateNotSaved ? RunCommand::Failed : RunCommand::InvalidInput;
+    return teardown.refusal == Refusal::StateNotSaved || teardown.refusal == Refusal::StateInUse ? RunCommand::Failed
+                                                                                                     : RunCommand::InvalidInput;
 }
 
 } // namespace

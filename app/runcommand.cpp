@@ -268,6 +268,7 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
     progress.printSummary(deployment.plan().name);
     const bool reportsWritten = writeReports();
     bool stateWritten = true;
+    deployment.waitForState();
     if (!deployment.stateSaveError().isEmpty() && !deployment.saveState()) {
         err.writeLine(QStringLiteral("fanout %1: cannot write the state file %2: %3; what this run %4 is not recorded in it, "
                                      "so make it writable and run \"fanout %1\" again")
@@ -348,6 +349,11 @@ int RunCommand::exec(const QStringList &arguments)
     Deployment deployment(ExecutorRegistry::builtIn());
     if (!openDeployment(deployment, plan, planArgument, *settings))
         return InvalidInput;
+    if (QString inUse = deployment.stateInUse(); !inUse.isEmpty()) {
+        inUse[0] = inUse[0].toLower();
+        err.writeLine(QStringLiteral("fanout run: %1 Nothing was run.").arg(inUse));
+        return Failed;
+    }
     if (QString refusal = deployment.provisionRefusal(); !refusal.isEmpty()) {
         refusal[0] = refusal[0].toLower();
         err.writeLine(QStringLiteral("fanout run: %1 Give this plan's own state file with --state FILE (or none: %2)")

@@ -1,6 +1,7 @@
 #include <QFile>
 #include <QImage>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSet>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -184,6 +185,7 @@ private slots:
     void destroyHelp();
     void runRecordsStateAndSkipsWhatIsUpToDate();
     void runRefusesAnotherPlansState();
+    void oneFanoutAtATimePerState();
     void runSaysWhatWasInterruptedAndWarnsOfASharedState();
     void changedResourceRunsAgain();
     void replaceAndAll();
@@ -922,6 +924,47 @@ void tst_Cli::runRefusesAnotherPlansState()
     QVERIFY2(result.err.contains(QStringLiteral("records the plan \"other\", not \"state-sim\"; nothing was run")), qPrintable(result.err));
     QVERIFY2(!result.out.contains(QLatin1String("Running")), qPrintable(result.out));
     QCOMPARE(str(readJson(other)["plan"]), QStringLiteral("other"));
+}
+
+// While another process holds the state's lock (a run of it, here flock(1) as a stand-in),
+// neither run nor destroy touch the state: exit status 1, and why. Once it is gone, they run.
+void tst_Cli::oneFanoutAtATimePerState()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    const QString state = dir.filePath(QStringLiteral("state-sim.fanout-state.json"));
+    QCOMPARE(fanout({QStringLiteral("run"), plan}).exitCode, 0);
+    const QByteArray before = [&] {
+        QFile file(state);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    }();
+    QProcess holder;
+    // One process that holds the lock and goes when killed: the shell becomes the sleep.
+    holder.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("exec 9>>'%1.journal'; flock 9; exec sleep 60").arg(state)});
+    QVERIFY(holder.waitForStarted());
+    const auto cleanup = qScopeGuard([&] {
+        holder.kill();
+        holder.waitForFinished();
+    });
+    QTest::qWait(300); // flock(1) has the lock by then
+
+    const Result run = fanout({QStringLiteral("run"), plan, QStringLiteral("--all")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QStringLiteral("another Fanout is running with the state file %1 now; wait until that run ends. Nothing was run.").arg(state)),
+             qPrintable(run.err));
+    const Result destroy = fanout({QStringLiteral("destroy"), plan});
+    QCOMPARE(destroy.exitCode, 1);
+    QVERIFY2(destroy.err.contains(QStringLiteral("another Fanout is running with the state file %1 now; nothing was destroyed").arg(state)),
+             qPrintable(destroy.err));
+    QFile file(state);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), before);
+    file.close();
+
+    holder.kill();
+    holder.waitForFinished();
+    const Result again = fanout({QStringLiteral("run"), plan, QStringLiteral("--all")});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.out + again.err));
 }
 
 // After a crash: which resources were in flight is said before anything starts, and counted in the

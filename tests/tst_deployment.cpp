@@ -63,7 +63,11 @@ bool runToEnd(Deployment &deployment, const std::function<bool()> &start)
     QSignalSpy finished(&deployment, &Deployment::runFinished);
     if (!start())
         return false;
-    return finished.count() > 0 || finished.wait(kRunTimeoutMs);
+    if (finished.count() == 0 && !finished.wait(kRunTimeoutMs))
+        return false;
+    // The snapshot is written in the background after the run's end: what the tests look at.
+    deployment.waitForState();
+    return true;
 }
 
 int attemptsOf(const Deployment &deployment, const char *id)
@@ -581,6 +585,7 @@ void tst_Deployment::sharedStateFileIsWarnedAbout()
     QVERIFY(again.startAll());
     QSignalSpy finished(&again, &Deployment::runFinished);
     QVERIFY(finished.wait(kRunTimeoutMs));
+    QVERIFY(again.waitForState());
     QCOMPARE(QFile::permissions(m_state) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
 }
 

@@ -7,6 +7,7 @@
 #include "engine/state/deploymentstate.h"
 #include "engine/state/destroyplan.h"
 #include "engine/state/statejournal.h"
+#include "engine/support/jsontext.h"
 #include "guitest.h"
 
 #include <QDir>
@@ -111,6 +112,14 @@ void writeAll(const QString &path, const QByteArray &data)
     QCOMPARE(file.write(data), data.size());
 }
 
+// One journal record, written at 2026-12-04T09:00:00.000Z.
+QByteArray record(StateJournal::Event event, const QString &id, const DeploymentState::Entry *entry)
+{
+    std::string text;
+    StateJournal::appendRecord(text, 1'796'374'800'000, event, id, entry);
+    return QByteArray::fromStdString(text);
+}
+
 } // namespace
 
 class tst_DeploymentState : public QObject
@@ -118,6 +127,10 @@ class tst_DeploymentState : public QObject
     Q_OBJECT
 
 private slots:
+    void entryTextIsTheEntrysJson();
+    void timesAreWrittenAsQtWritesThem();
+    void journalOfAKilledWriterEndsAtItsFirstZero();
+    void oneFanoutAtATimeWritesAState();
     void hashIgnoresKeyOrder();
     void hashChangesWithDefinition_data();
     void hashChangesWithDefinition();
@@ -315,7 +328,8 @@ void tst_DeploymentState::failedSaveKeepsTheOldFile()
     QVERIFY(!saved);
     QVERIFY(!saved.error().isEmpty());
     QCOMPARE(readAll(path), before);
-    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("web.fanout-state.json")});
+    // No temporary file left beside them (the journal is the lock, taken before writing).
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList({"web.fanout-state.json", "web.fanout-state.json.journal"}));
     QVERIFY(!DeploymentState::read(path).hasErrors());
 }
 
@@ -579,13 +593,13 @@ void tst_DeploymentState::journalReplaysOverTheSnapshot()
     state.recordCreated(resource(QStringLiteral("old"), QStringLiteral("sim")), {}, Plan(), {});
     QVERIFY(state.save(path));
 
-    const QString at = QStringLiteral("2026-12-04T09:00:00.000Z");
     state.insert(QStringLiteral("db"), state.creating(resource(QStringLiteral("db"), QStringLiteral("sim"), {QStringLiteral("vpc")}), Plan(), {}));
     state.remove(QStringLiteral("old"));
     {
         StateJournal journal(path);
-        QVERIFY(journal.append(StateJournal::record(at, StateJournal::Event::Creating, QStringLiteral("db"), state.entryText(QStringLiteral("db")))
-                               + StateJournal::record(at, StateJournal::Event::Destroyed, QStringLiteral("old"), {})));
+        QVERIFY(journal.append((record(StateJournal::Event::Creating, QStringLiteral("db"), state.find(QStringLiteral("db")))
+                                + record(StateJournal::Event::Destroyed, QStringLiteral("old"), nullptr))
+                                   .toStdString()));
         QVERIFY(journal.size() > 0);
     }
     DeploymentState::ReadResult read = DeploymentState::read(path);
@@ -597,9 +611,30 @@ void tst_DeploymentState::journalReplaysOverTheSnapshot()
 
     QVERIFY(read.state.save(path));
     QCOMPARE(QFileInfo(StateJournal::pathFor(path)).size(), 0);
-    const DeploymentState::ReadResult again = DeploymentState::read(path);
+    DeploymentState::ReadResult again = DeploymentState::read(path);
     QCOMPARE(again.state.ids(), QStringList({"db", "vpc"}));
     QCOMPARE(again.state.inFlight(), QStringList{QStringLiteral("db")});
+
+    // Created as the write-ahead entry said: the record holds the outputs, and the entry the rest.
+    std::string created;
+    StateJournal::appendCreatedRecord(created, 1'796'374'801'250, QStringLiteral("db"), {{QStringLiteral("endpoint"), QStringLiteral("db:5432")}});
+    QVERIFY(StateJournal(path).append(created));
+    again = DeploymentState::read(path);
+    QVERIFY(!again.hasErrors());
+    QVERIFY(again.state.inFlight().isEmpty());
+    const DeploymentState::Entry *db = again.state.find(QStringLiteral("db"));
+    QCOMPARE(db->outputs, (QMap<QString, QString>{{QStringLiteral("endpoint"), QStringLiteral("db:5432")}}));
+    QCOMPARE(db->createdAt, QDateTime::fromMSecsSinceEpoch(1'796'374'801'250, Qt::UTC));
+    QCOMPARE(db->dependsOn, QStringList{QStringLiteral("vpc")});
+    QCOMPARE(db->definitionHash, state.find(QStringLiteral("db"))->definitionHash);
+    // Of a resource the journal never said was being created, it is not a record Fanout writes.
+    std::string orphan;
+    StateJournal::appendCreatedRecord(orphan, 1'796'374'801'250, QStringLiteral("dns"), {});
+    QVERIFY(StateJournal(path).append(orphan));
+    again = DeploymentState::read(path);
+    QVERIFY(again.hasErrors());
+    QVERIFY2(again.diagnostics.constFirst().message.contains(QLatin1String("line 2: not a journal record")),
+             qPrintable(again.diagnostics.constFirst().message));
 }
 
 // A crash while the journal is written leaves its last line cut short: that line alone is left
@@ -611,9 +646,8 @@ void tst_DeploymentState::journalCutShortLosesOnlyItsLastLine()
     DeploymentState state;
     state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {}, Plan(), {});
     state.recordCreated(resource(QStringLiteral("db"), QStringLiteral("sim")), {}, Plan(), {});
-    const QString at = QStringLiteral("2026-12-04T09:00:00.000Z");
-    const QByteArray vpc = StateJournal::record(at, StateJournal::Event::Created, QStringLiteral("vpc"), state.entryText(QStringLiteral("vpc")));
-    const QByteArray db = StateJournal::record(at, StateJournal::Event::Created, QStringLiteral("db"), state.entryText(QStringLiteral("db")));
+    const QByteArray vpc = record(StateJournal::Event::Created, QStringLiteral("vpc"), state.find(QStringLiteral("vpc")));
+    const QByteArray db = record(StateJournal::Event::Created, QStringLiteral("db"), state.find(QStringLiteral("db")));
     writeAll(StateJournal::pathFor(path), vpc + db.left(db.size() / 2));
     DeploymentState::ReadResult read = DeploymentState::read(path);
     QVERIFY(!read.hasErrors());
@@ -647,6 +681,171 @@ void tst_DeploymentState::stateFilesArePrivate()
     QVERIFY(StateJournal(path).append("{}\n"));
     QCOMPARE(QFile::permissions(StateJournal::pathFor(path)), privateMode);
     QCOMPARE(warningCount(DeploymentState::read(path).diagnostics), 0);
+}
+
+// The journal and the snapshot write entries by hand, for speed: the text must be what
+// entryToJson() dumps, whatever the entry holds.
+void tst_DeploymentState::entryTextIsTheEntrysJson()
+{
+    DeploymentState::Entry plain;
+    plain.definitionHash = QStringLiteral("sha256:00ff");
+    DeploymentState::Entry full;
+    full.definitionHash = QStringLiteral("sha256:abc");
+    full.outputs = {{QStringLiteral("id"), QStringLiteral("db-1")},
+                    {QStringLiteral("quote\"and\\slash"), QStringLiteral("line\nbreak\ttab\u0001\u001f\u007f é 漢 🚀 ") + QChar(0xD800) + QStringLiteral("x") + QChar(0xDFFF)}};
+    full.createdAt = QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 7), Qt::UTC);
+    full.destroy = {{"type", "command"}, {"command", json::array({"rm", "-rf", "${var.root}/a b"})}, {"env", {{"K", "v"}}}};
+    full.destroyValues = {{QStringLiteral("var.root"), QStringLiteral("/srv/\"x\"")}};
+    full.destroyValuesRecorded = true;
+    full.dependsOn = {QStringLiteral("vpc"), QStringLiteral("subnet \"a\"")};
+    DeploymentState::Entry creating = full;
+    creating.status = DeploymentState::Entry::Status::Creating;
+    creating.createdAt = QDateTime();
+    DeploymentState::Entry destroying = full;
+    destroying.status = DeploymentState::Entry::Status::Destroying;
+    destroying.destroy = json();
+    for (const DeploymentState::Entry &entry : {plain, full, creating, destroying}) {
+        std::string text;
+        DeploymentState::appendEntryText(text, entry);
+        QCOMPARE(QString::fromStdString(text), QString::fromStdString(DeploymentState::entryToJson(entry).dump()));
+    }
+    // And the whole file reads back as it was.
+    DeploymentState state;
+    state.setPlanName(QStringLiteral("we\"b"));
+    state.setUpdatedAt(QDateTime::currentDateTimeUtc());
+    state.insert(QStringLiteral("db \"1\""), full);
+    state.insert(QStringLiteral("vpc"), creating);
+    const DeploymentState::ReadResult read = DeploymentState::readText(state.toText());
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(QString::fromStdString(read.state.toJson().dump()), QString::fromStdString(state.toJson().dump()));
+}
+
+void tst_DeploymentState::timesAreWrittenAsQtWritesThem()
+{
+    const QList<QDateTime> times = {QDateTime(QDate(1970, 1, 1), QTime(0, 0), Qt::UTC),
+                                    QDateTime(QDate(1969, 12, 31), QTime(23, 59, 59, 999), Qt::UTC),
+                                    QDateTime(QDate(2000, 2, 29), QTime(12, 0, 0, 1), Qt::UTC),
+                                    QDateTime(QDate(2100, 3, 1), QTime(0, 0, 0, 10), Qt::UTC),
+                                    QDateTime(QDate(2026, 12, 4), QTime(9, 0, 1, 250), Qt::UTC),
+                                    QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC),
+                                    QDateTime(QDate(2026, 6, 1), QTime(10, 0), Qt::OffsetFromUTC, 7200)};
+    for (const QDateTime &time : times) {
+        std::string text;
+        JsonText::appendTime(text, time);
+        QCOMPARE(QString::fromStdString(text), QLatin1Char('"') + time.toUTC().toString(Qt::ISODateWithMs) + QLatin1Char('"'));
+    }
+    for (qint64 ms = -86'400'000LL * 800; ms < 86'400'000LL * 366 * 400; ms += 86'400'000LL * 7 + 3'601'001) {
+        std::string text;
+        JsonText::appendTime(text, ms);
+        QCOMPARE(QString::fromStdString(text),
+                 QLatin1Char('"') + QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs) + QLatin1Char('"'));
+    }
+    std::string null;
+    JsonText::appendTime(null, QDateTime());
+    QCOMPARE(null, std::string("null"));
+}
+
+// A journal is written through a shared mapping allocated ahead: a writer killed mid-run leaves
+// zeros after its records, maybe after half a line. Reading stops at the first zero and leaves
+// out the half line; the next writer starts where the last whole line ends.
+void tst_DeploymentState::journalOfAKilledWriterEndsAtItsFirstZero()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    DeploymentState state;
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {}, Plan(), {});
+    state.recordCreated(resource(QStringLiteral("db"), QStringLiteral("sim")), {}, Plan(), {});
+    state.recordCreated(resource(QStringLiteral("dns"), QStringLiteral("sim")), {}, Plan(), {});
+    const QByteArray vpc = record(StateJournal::Event::Created, QStringLiteral("vpc"), state.find(QStringLiteral("vpc")));
+    const QByteArray db = record(StateJournal::Event::Created, QStringLiteral("db"), state.find(QStringLiteral("db")));
+    const QByteArray dns = record(StateJournal::Event::Created, QStringLiteral("dns"), state.find(QStringLiteral("dns")));
+    const QString journalPath = StateJournal::pathFor(path);
+
+    // Killed between two batches: whole lines, then zeros.
+    writeAll(journalPath, vpc + QByteArray(4096, '\0'));
+    QVERIFY(QFile::setPermissions(journalPath, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(warningCount(read.diagnostics), 0);
+    QCOMPARE(read.state.ids(), QStringList{QStringLiteral("vpc")});
+
+    // Killed while copying a batch, which may land out of order: the start of db's line, a hole,
+    // the end of it and a whole line after. Everything from the first zero on is left out.
+    QByteArray torn = vpc + db;
+    torn.replace(vpc.size() + 10, 20, QByteArray(20, '\0'));
+    writeAll(journalPath, torn + dns + QByteArray(100, '\0'));
+    read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(read.state.ids(), QStringList{QStringLiteral("vpc")});
+    QCOMPARE(warningCount(read.diagnostics), 1);
+    QVERIFY2(read.diagnostics.constFirst().message.contains(QLatin1String("was cut short")), qPrintable(read.diagnostics.constFirst().message));
+
+    // The next writer trims the half line and the zeros, and what it appends reads back.
+    {
+        StateJournal journal(path);
+        QVERIFY(journal.open());
+        QCOMPARE(journal.size(), vpc.size());
+        QVERIFY(journal.append(dns.toStdString()));
+        // Allocated ahead while open...
+        QVERIFY(QFileInfo(journalPath).size() > vpc.size() + dns.size());
+        read = DeploymentState::read(path);
+        QVERIFY(!read.hasErrors());
+        QCOMPARE(warningCount(read.diagnostics), 0);
+        QCOMPARE(read.state.ids(), QStringList({"dns", "vpc"}));
+    }
+    // ...and trimmed on close.
+    QCOMPARE(readAll(journalPath), vpc + dns);
+    // A power cut's half line at the very end, no zeros: trimmed all the same.
+    writeAll(journalPath, vpc + db.left(12));
+    {
+        StateJournal journal(path);
+        QVERIFY(journal.append(dns.toStdString()));
+    }
+    QCOMPARE(readAll(journalPath), vpc + dns);
+
+    // Many batches, through several steps of growth, and synced ones.
+    {
+        StateJournal journal(path);
+        QVERIFY(journal.clear());
+        for (int i = 0; i < 30'000; ++i)
+            QVERIFY(journal.append(db.toStdString(), i % 10'000 == 0));
+        QCOMPARE(journal.size(), 30'000 * db.size());
+    }
+    QCOMPARE(QFileInfo(journalPath).size(), 30'000 * db.size());
+    read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(read.state.ids(), QStringList{QStringLiteral("db")});
+}
+
+// Two Fanouts writing one state would each lose what the other recorded: while one has the
+// journal open (a run), another cannot open it nor save a snapshot, and a reader can tell.
+void tst_DeploymentState::oneFanoutAtATimeWritesAState()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    DeploymentState state;
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {}, Plan(), {});
+    QVERIFY(state.save(path));
+    QVERIFY(!StateJournal::isInUse(path));
+    {
+        StateJournal running(path);
+        QVERIFY(running.open());
+        QVERIFY(StateJournal::isInUse(path));
+        StateJournal second(path);
+        const Expected<void> refused = second.open();
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QLatin1String("another Fanout is running with this state file now")), qPrintable(refused.error()));
+        const Expected<void> notSaved = state.save(path);
+        QVERIFY(!notSaved);
+        QVERIFY2(notSaved.error().contains(QLatin1String("another Fanout")), qPrintable(notSaved.error()));
+        // The one holding it saves through its own journal.
+        QVERIFY(state.save(path, running));
+        running.close();
+        QVERIFY(!StateJournal::isInUse(path));
+        QVERIFY(second.open());
+    }
+    QVERIFY(!StateJournal::isInUse(path));
+    QVERIFY(state.save(path));
 }
 
 QTEST_GUILESS_MAIN(tst_DeploymentState)

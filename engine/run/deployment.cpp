@@ -8,6 +8,7 @@
 #include "engine/run/staterecorder.h"
 #include "engine/state/destroyplan.h"
 #include "engine/state/replacementplan.h"
+#include "engine/state/statejournal.h"
 #include "engine/support/atomicfile.h"
 
 #include <QFileInfo>
@@ -126,12 +127,25 @@ QStringList Deployment::stateWarnings() const
     return lines;
 }
 
+QString Deployment::stateInUse() const
+{
+    // This Deployment's own lock, until the snapshot after its last run is written, is not another's.
+    if (m_statePath.isEmpty() || isRunning() || (m_recorder && m_recorder->holdsJournal()) || !StateJournal::isInUse(m_statePath))
+        return QString();
+    return tr("Another Fanout is running with the state file %1 now; wait until that run ends.").arg(m_statePath);
+}
+
 QString Deployment::interruptionNotice() const
 {
     QStringList creating;
     QStringList destroying;
     for (const QString &id : m_state.inFlight())
         (m_state.find(id)->status == DeploymentState::Entry::Status::Creating ? creating : destroying).append(id);
+    if (!creating.isEmpty() || !destroying.isEmpty()) {
+        // In flight now, not stopped half-way.
+        if (const QString inUse = stateInUse(); !inUse.isEmpty())
+            return inUse;
+    }
     const auto sentence = [](const QStringList &ids, const QString &what) {
         return ids.size() == 1 ? tr("%1 was being %2 when Fanout stopped; it may exist in part").arg(ids.constFirst(), what)
                                : tr("%1 were being %2 when Fanout stopped; they may exist in part").arg(ids.join(QStringLiteral(", ")), what);
@@ -152,6 +166,8 @@ bool Deployment::isOwnStateFile() const
 
 QString Deployment::provisionRefusal() const
 {
+    if (QString inUse = stateInUse(); !inUse.isEmpty())
+        return inUse.replace(QStringLiteral("; wait"), QStringLiteral("; nothing was run. Wait"));
     // The state of another plan would have its resources count as created, and its record
     // relabelled: a wrong --state must not do that.
     if (!m_state.planName().isEmpty() && m_state.planName() != m_target.name && !isOwnStateFile()) {
@@ -206,6 +222,11 @@ Expected<void> Deployment::saveState()
     return saveStateNow();
 }
 
+bool Deployment::waitForState()
+{
+    return !m_recorder || m_recorder->waitForFold();
+}
+
 Expected<void> Deployment::saveStateNow()
 {
     if (m_statePath.isEmpty())
@@ -221,6 +242,16 @@ int Deployment::recordedCount() const
 qint64 Deployment::stateRecordingNs() const
 {
     return m_recorder ? m_recorder->busyNs() : 0;
+}
+
+qint64 Deployment::stateJournalNs() const
+{
+    return m_recorder ? m_recorder->journalNs() : 0;
+}
+
+qint64 Deployment::stateFoldNs() const
+{
+    return m_recorder ? m_recorder->foldNs() : 0;
 }
 
 ProvisioningPlan Deployment::preview(const QStringList &replace, bool all) const
@@ -312,6 +343,8 @@ Deployment::Teardown Deployment::planTeardown()
         return refuse(Teardown::Refusal::Running, tr("A run is in progress"));
     if (!isStateReadable())
         return refuse(Teardown::Refusal::StateUnreadable, tr("Cannot read the state file:\n%1").arg(stateError()));
+    if (const QString inUse = stateInUse(); !inUse.isEmpty())
+        return refuse(Teardown::Refusal::StateInUse, QString(inUse).replace(QStringLiteral("; wait"), QStringLiteral("; nothing was destroyed. Wait")));
     if (m_state.isEmpty()) {
         result.outcome = Teardown::Outcome::NothingRecorded;
         return result;

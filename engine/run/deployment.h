@@ -79,16 +79,27 @@ public:
     // Resources the state records as in flight when Fanout last stopped (a crash, kill -9, a
     // power cut): "a, b were being created when Fanout stopped; they may exist in part". Empty
     // when none. provision() destroys and creates them again; a teardown destroys them.
+    // While another Fanout runs with it: that run's resources in flight are not interrupted,
+    // and the notice is stateInUse() instead.
     QString interruptionNotice() const;
+    // "Another Fanout is running with the state file F now; ..." while another process (a run of
+    // the command line, another window) holds the lock of its journal; empty otherwise.
+    // provision() and planTeardown() refuse then.
+    QString stateInUse() const;
     // Keeps the state in `path` from now on (Save As moves the plan): what it records so far is
     // written there first. Refused during a run, when the state cannot be read, when `path`
     // already holds a file, or when it cannot be written.
     Expected<void> moveState(const QString &path);
     // Set when the state file cannot be written during a run; empty once a save succeeds again.
     QString stateSaveError() const;
+    // The end of a run writes the state's snapshot in the background (the journal has it all
+    // until then): waits for it; false, with stateSaveError(), when it could not be written.
+    bool waitForState();
     Expected<void> saveState(); // tries again now
     int recordedCount() const;  // resources the last run recorded in (or removed from) the state
     qint64 stateRecordingNs() const; // time the last run spent recording its state (benchmark)
+    qint64 stateJournalNs() const;   // of it, on writing the state file's journal
+    qint64 stateFoldNs() const;      // time its snapshots took on the journal's background thread
 
     // --- What a run would do
 
@@ -141,7 +152,7 @@ public:
             OnlyForgotten,   // everything recorded had no destroy action: forgotten, nothing to run
             Refused,         // nothing was done: see `refusal`
         };
-        enum class Refusal : quint8 { None, Running, StateUnreadable, OtherPlan, InvalidActions, StateNotSaved };
+        enum class Refusal : quint8 { None, Running, StateUnreadable, OtherPlan, InvalidActions, StateNotSaved, StateInUse };
 
         Outcome outcome = Outcome::Refused;
         Refusal refusal = Refusal::None;

@@ -34,9 +34,9 @@ private:
     QElapsedTimer m_clock;
 };
 
-QString now()
+qint64 now()
 {
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+    return QDateTime::currentMSecsSinceEpoch();
 }
 
 } // namespace
@@ -53,6 +53,7 @@ StateRecorder::StateRecorder(Scheduler &scheduler, DeploymentState &state, const
         m_snapshotBytes = QFileInfo(m_path).size();
     }
     m_scheduler.setStartHook([this](const std::vector<int> &resources) { onStarting(resources); });
+    connect(&m_foldWatcher, &QFutureWatcherBase::finished, this, [this] { waitForFold(); });
 }
 
 StateRecorder::~StateRecorder()
@@ -91,8 +92,8 @@ Resource StateRecorder::definition(int r) const
 void StateRecorder::onStarting(const std::vector<int> &resources)
 {
     const Busy busy(m_busyNs);
-    const QString at = now();
-    QByteArray records;
+    const qint64 at = now();
+    std::string records;
     for (const int r : resources) {
         const QString id = stateId(r);
         const DeploymentState::Entry *recorded = m_state.find(id);
@@ -113,10 +114,12 @@ void StateRecorder::onStarting(const std::vector<int> &resources)
         } else {
             continue; // nothing recorded to tear down (a teardown's plan comes from the state)
         }
+        if (!m_path.isEmpty()) {
+            const Busy journal(m_journalNs);
+            StateJournal::appendRecord(records, at, event, id, &entry);
+        }
         m_state.insert(id, entry);
         m_inFlight.insert(r, InFlight{before, int(m_scheduler.status(r).attempts.size()) + 1});
-        if (!m_path.isEmpty())
-            records += StateJournal::record(at, event, id, m_state.entryText(id));
     }
     write(records);
 }
@@ -124,8 +127,8 @@ void StateRecorder::onStarting(const std::vector<int> &resources)
 void StateRecorder::onEvents(const QList<RunEvent> &events)
 {
     const Busy busy(m_busyNs);
-    const QString at = now();
-    QByteArray records;
+    const qint64 at = now();
+    std::string records;
     for (const RunEvent &event : events) {
         // Only the end of an attempt: a batch also holds what came before the attempt started.
         const bool ended = event.state == ResourceState::Succeeded || event.state == ResourceState::Failed
@@ -145,20 +148,25 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             ++m_recorded;
             if (m_mode == Mode::Destroy || m_cleanupOf.contains(r)) {
                 m_state.remove(id);
-                records += StateJournal::record(at, StateJournal::Event::Destroyed, id, {});
-            } else {
-                if (before) {
-                    m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
-                } else {
-                    // New: the write-ahead entry already holds its definition and destroy action.
-                    DeploymentState::Entry entry = *m_state.find(id);
-                    entry.outputs = m_scheduler.status(r).outputs;
-                    entry.createdAt = QDateTime::currentDateTimeUtc();
-                    entry.status = DeploymentState::Entry::Status::Created;
-                    m_state.insert(id, entry);
+                StateJournal::appendRecord(records, at, StateJournal::Event::Destroyed, id, nullptr);
+            } else if (before) {
+                m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
+                if (!m_path.isEmpty()) {
+                    const Busy journal(m_journalNs);
+                    StateJournal::appendRecord(records, at, StateJournal::Event::Created, id, m_state.find(id));
                 }
-                if (!m_path.isEmpty())
-                    records += StateJournal::record(at, StateJournal::Event::Created, id, m_state.entryText(id));
+            } else {
+                // New: the write-ahead entry already holds its definition and destroy action, and
+                // the journal says what is new about it.
+                DeploymentState::Entry entry = *m_state.find(id);
+                entry.outputs = m_scheduler.status(r).outputs;
+                entry.createdAt = QDateTime::fromMSecsSinceEpoch(at, Qt::UTC);
+                entry.status = DeploymentState::Entry::Status::Created;
+                if (!m_path.isEmpty()) {
+                    const Busy journal(m_journalNs);
+                    StateJournal::appendCreatedRecord(records, at, id, entry.outputs);
+                }
+                m_state.insert(id, entry);
             }
             continue;
         }
@@ -167,27 +175,30 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             m_state.insert(id, *before);
         else
             m_state.remove(id);
-        if (!m_path.isEmpty())
-            records += StateJournal::record(at, StateJournal::Event::Failed, id, before ? m_state.entryText(id) : std::string(), event.text);
+        if (!m_path.isEmpty()) {
+            const Busy journal(m_journalNs);
+            StateJournal::appendRecord(records, at, StateJournal::Event::Failed, id, before ? &*before : nullptr, event.text);
+        }
     }
     write(records);
 }
 
-void StateRecorder::write(const QByteArray &records)
+void StateRecorder::write(std::string &records)
 {
-    if (records.isEmpty() || m_path.isEmpty())
+    if (records.empty() || m_path.isEmpty())
         return;
+    const Busy journal(m_journalNs);
     if (m_needsSnapshot) {
         saveNow();
         return;
     }
-    QByteArray batch;
     if (!m_planRecorded) {
-        batch = StateJournal::planRecord(now(), m_state.planName());
+        std::string plan;
+        StateJournal::appendPlanRecord(plan, now(), m_state.planName());
+        records.insert(0, plan);
         m_planRecorded = true;
     }
-    batch += records;
-    if (const Expected<void> appended = m_journal->append(batch, m_syncEachBatch); !appended) {
+    if (const Expected<void> appended = m_journal->append(records, m_syncEachBatch); !appended) {
         m_needsSnapshot = true; // what this batch said is in memory only: the next write is whole
         fail(appended.error());
         return;
@@ -200,14 +211,68 @@ void StateRecorder::write(const QByteArray &records)
 bool StateRecorder::save()
 {
     const Busy busy(m_busyNs);
+    waitForFold();
     return saveNow();
+}
+
+bool StateRecorder::compact()
+{
+    const Busy busy(m_busyNs);
+    if (!m_journal)
+        return true;
+    const Busy journal(m_journalNs);
+    if (m_needsSnapshot) {
+        // The journal could not be written: only a whole snapshot is right, and now.
+        const bool saved = saveNow();
+        closeUnlessRunning();
+        return saved;
+    }
+    // The snapshot is written on the journal's background thread: the run's end does not wait
+    // for 10,000 entries to be formatted and fsynced. Until it is, the journal holds it all.
+    waitForFold();
+    m_fold = m_state.saveInBackground(m_path, *m_journal);
+    m_folding = true;
+    m_planRecorded = true; // the snapshot has the name
+    m_foldWatcher.setFuture(m_fold);
+    return true;
+}
+
+bool StateRecorder::waitForFold()
+{
+    if (!m_folding)
+        return m_lastError.isEmpty();
+    m_fold.waitForFinished();
+    m_folding = false;
+    const DeploymentState::Saved saved = m_fold.result();
+    m_foldNs += saved.elapsedNs;
+    if (saved.error.isEmpty()) {
+        m_snapshotBytes = saved.snapshotBytes;
+        m_lastError.clear();
+    } else {
+        fail(saved.error); // the journal has it all still: nothing is lost
+    }
+    closeUnlessRunning();
+    return saved.error.isEmpty();
+}
+
+bool StateRecorder::holdsJournal() const
+{
+    return m_journal && m_journal->isOpen();
+}
+
+void StateRecorder::closeUnlessRunning()
+{
+    // Unlocked until the next write (a retry): another Fanout may run with the state meanwhile.
+    if (m_journal && !m_scheduler.isRunning())
+        m_journal->close();
 }
 
 bool StateRecorder::saveNow()
 {
     if (m_path.isEmpty())
         return true;
-    if (const Expected<void> saved = m_state.save(m_path); !saved)
+    m_journal->waitForBackground();
+    if (const Expected<void> saved = m_state.save(m_path, *m_journal); !saved)
         return fail(saved.error());
     m_snapshotBytes = QFileInfo(m_path).size();
     m_needsSnapshot = false;

@@ -5,11 +5,14 @@
 #include "engine/state/deploymentstate.h"
 
 #include <QElapsedTimer>
+#include <QFuture>
+#include <QFutureWatcher>
 #include <QHash>
 #include <QObject>
 #include <QString>
 
 #include <memory>
+#include <string>
 #include <optional>
 #include <vector>
 
@@ -25,9 +28,10 @@ class StateJournal;
 // teardown: removed), or, on failure, what it was before (nothing, for a new resource). Resources
 // that were up to date do not run and stay as they were.
 //
-// Each batch is appended to the state's journal with one write(), so that a killed process loses
-// nothing and recording costs what changed; the journal is folded into the snapshot by compact(),
-// at the end of a run and whenever it grows larger than the snapshot.
+// Each batch is appended to the state's journal (a copy into its mapping), so that a killed process
+// loses nothing and recording costs what changed; the journal is folded into the snapshot by
+// compact(), at the end of a run, and whenever it grows larger than the snapshot. While the run
+// lasts, the journal's lock keeps other Fanouts from writing the same state.
 class StateRecorder : public QObject
 {
     Q_OBJECT
@@ -50,10 +54,16 @@ public:
     void onEvents(const QList<fanout::RunEvent> &events);
 
     bool save(); // folds the journal into the snapshot now; false and lastError() when it cannot
-    bool compact() { return save(); }
+    // At the end of a run: save() on the journal's background thread, then the journal closed
+    // and unlocked until the next write. waitForFold() waits for it, and says whether it saved.
+    bool compact();
+    bool waitForFold();
+    bool holdsJournal() const; // its journal is open, and locked by this process
     QString lastError() const { return m_lastError; } // empty once a save succeeds again
     int recorded() const { return m_recorded; }      // resources recorded or removed so far
     qint64 busyNs() const { return m_busyNs; }         // time spent recording, for the benchmark
+    qint64 journalNs() const { return m_journalNs; }   // of it, writing the journal (and setting folds off)
+    qint64 foldNs() const { return m_foldNs; }         // folds on the journal's background thread
 
 signals:
     // Each time saving fails (the run goes on; the state is saved again on the next change).
@@ -67,8 +77,9 @@ private:
     Resource definition(int r) const;
     // Outputs of the run's resources by id, for what a destroy action records.
     DeploymentState::OutputsOf outputsOf() const;
-    void write(const QByteArray &records);
+    void write(std::string &records);
     bool saveNow();
+    void closeUnlessRunning();
     bool fail(const QString &error);
 
     Scheduler &m_scheduler;
@@ -76,6 +87,9 @@ private:
     const QString m_path;
     const Mode m_mode;
     std::unique_ptr<StateJournal> m_journal;
+    QFuture<DeploymentState::Saved> m_fold; // compact()'s, until waitForFold() has its result
+    QFutureWatcher<DeploymentState::Saved> m_foldWatcher;
+    bool m_folding = false;
     QHash<int, int> m_cleanupOf;       // cleanup resource -> the resource it tears down
     QHash<int, int> m_cleanupBefore;   // resource -> its cleanup
     // Attempts recorded as started and not yet ended, with the entry from before (none: new).
@@ -88,6 +102,8 @@ private:
     QString m_lastError;
     qint64 m_snapshotBytes = 0;
     qint64 m_busyNs = 0;
+    qint64 m_journalNs = 0;
+    qint64 m_foldNs = 0;
     int m_recorded = 0;
     bool m_planRecorded = false;
     bool m_needsSnapshot = false; // a journal write failed: only a whole snapshot is right now

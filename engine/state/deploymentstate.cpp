@@ -5,9 +5,11 @@
 #include "engine/state/statejournal.h"
 #include "engine/support/atomicfile.h"
 #include "engine/support/jsonlocator.h"
+#include "engine/support/jsontext.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 
@@ -341,12 +343,10 @@ const DeploymentState::Entry *DeploymentState::find(const QString &id) const
 void DeploymentState::insert(const QString &id, const Entry &entry)
 {
     m_entries.insert(id, entry);
-    m_entryTexts.remove(id);
 }
 
 bool DeploymentState::remove(const QString &id)
 {
-    m_entryTexts.remove(id);
     return m_entries.remove(id) > 0;
 }
 
@@ -384,7 +384,6 @@ void DeploymentState::recordCreated(const Resource &resource, const QMap<QString
     recordDestroyAction(entry, resource, plan, outputsOf);
     entry.dependsOn = resource.dependsOn;
     m_entries.insert(resource.id, entry);
-    m_entryTexts.remove(resource.id);
 }
 
 DeploymentState::Entry DeploymentState::creating(const Resource &resource, const Plan &plan, const OutputsOf &outputsOf) const
@@ -482,29 +481,54 @@ json DeploymentState::toJson() const
             {"resources", resources}};
 }
 
-const std::string &DeploymentState::entryText(const QString &id) const
+void DeploymentState::appendEntryText(std::string &out, const Entry &entry)
 {
-    auto it = m_entryTexts.find(id);
-    if (it == m_entryTexts.end()) {
-        const Entry *entry = find(id);
-        Q_ASSERT(entry);
-        it = m_entryTexts.insert(id, entryToJson(*entry).dump(-1, ' ', false, json::error_handler_t::replace));
+    // What entryToJson(entry).dump() writes, member for member, without building the value first
+    // (tst_deploymentstate::entryTextIsTheEntrysJson).
+    const auto strings = [&out](const QMap<QString, QString> &map) { JsonText::appendStrings(out, map); };
+    out += "{\"definition_hash\":";
+    JsonText::appendString(out, entry.definitionHash);
+    out += ",\"outputs\":";
+    strings(entry.outputs);
+    out += ",\"created_at\":";
+    JsonText::appendTime(out, entry.createdAt);
+    out += ",\"destroy\":";
+    if (entry.destroy.is_null())
+        out += "null";
+    else
+        out += entry.destroy.dump(-1, ' ', false, json::error_handler_t::replace);
+    out += ",\"depends_on\":[";
+    const char *separator = "";
+    for (const QString &id : entry.dependsOn) {
+        out += separator;
+        JsonText::appendString(out, id);
+        separator = ",";
     }
-    return *it;
+    out += ']';
+    if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
+        out += ",\"destroy_values\":";
+        strings(entry.destroyValues);
+    }
+    if (entry.status == Entry::Status::Creating)
+        out += ",\"status\":\"creating\"";
+    else if (entry.status == Entry::Status::Destroying)
+        out += ",\"status\":\"destroying\"";
+    out += '}';
 }
 
 QByteArray DeploymentState::toText() const
 {
-    const auto dump = [](const json &value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); };
-    std::string text = "{\"fanout_state\": " + std::to_string(kFormatVersion) + ", \"plan\": " + dump(json(utf8(m_planName)))
-        + ", \"updated_at\": " + dump(m_updatedAt.isValid() ? json(utf8(m_updatedAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr))
-        + ",\n \"resources\": {";
+    std::string text = "{\"fanout_state\": " + std::to_string(kFormatVersion) + ", \"plan\": ";
+    JsonText::appendString(text, m_planName);
+    text += ", \"updated_at\": ";
+    JsonText::appendTime(text, m_updatedAt);
+    text += ",\n \"resources\": {";
     const char *separator = "\n  ";
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
         text += separator;
-        text += dump(json(utf8(it.key())));
+        JsonText::appendString(text, it.key());
         text += ": ";
-        text += entryText(it.key());
+        appendEntryText(text, it.value());
         separator = ",\n  ";
     }
     text += m_entries.isEmpty() ? "}}\n" : "\n }}\n";
@@ -513,6 +537,15 @@ QByteArray DeploymentState::toText() const
 
 Expected<void> DeploymentState::save(const QString &path)
 {
+    StateJournal journal(path);
+    return save(path, journal);
+}
+
+Expected<void> DeploymentState::save(const QString &path, StateJournal &journal)
+{
+    // Locked first: another Fanout running with this state would lose what its journal says.
+    if (const Expected<void> opened = journal.open(); !opened)
+        return opened;
     m_updatedAt = QDateTime::currentDateTimeUtc();
     const QByteArray data = toText();
     // A temporary file in the same directory, renamed over the old one; on any failure the old
@@ -520,7 +553,35 @@ Expected<void> DeploymentState::save(const QString &path)
     // crash in between replays records the snapshot already has, which changes nothing).
     if (const Expected<void> written = AtomicFile::write(path, data, AtomicFile::Access::Private); !written)
         return written;
-    return StateJournal::clear(path);
+    return journal.clear();
+}
+
+QFuture<DeploymentState::Saved> DeploymentState::saveInBackground(const QString &path, StateJournal &journal)
+{
+    m_updatedAt = QDateTime::currentDateTimeUtc();
+    // Implicitly shared: the copy costs nothing, and changes made meanwhile detach from it.
+    DeploymentState copy = *this;
+    const qint64 journalBytes = journal.size();
+    return journal.inBackground([copy = std::move(copy), path, &journal, journalBytes] {
+        Saved saved;
+        QElapsedTimer clock;
+        clock.start();
+        const auto done = [&] {
+            saved.elapsedNs = clock.nsecsElapsed();
+            return saved;
+        };
+        const QByteArray data = copy.toText();
+        if (const Expected<void> written = AtomicFile::write(path, data, AtomicFile::Access::Private); !written) {
+            saved.error = written.error();
+            return done();
+        }
+        saved.snapshotBytes = data.size();
+        // What was appended meanwhile (a retry) is not in this snapshot: the journal keeps all of
+        // it then, and replaying what the snapshot has already changes nothing.
+        if (const Expected<bool> cleared = journal.clearIfSize(journalBytes); !cleared)
+            saved.error = cleared.error();
+        return done();
+    });
 }
 
 } // namespace fanout

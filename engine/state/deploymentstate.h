@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QFuture>
 #include <QHash>
 #include <QList>
 #include <QMap>
@@ -20,6 +21,7 @@ namespace fanout {
 
 struct Plan;
 struct Resource;
+class StateJournal;
 
 // What a deployment has created so far: for each resource that exists, a hash of the definition it
 // was created from, the outputs it produced, when, and how to tear it down. `fanout run` reads it to
@@ -96,6 +98,8 @@ public:
     // One entry as the state file and its journal spell it, and back; problems go to `problems`
     // with `path` (such as "resources.db") before their own place.
     static nlohmann::ordered_json entryToJson(const Entry &entry);
+    // entryToJson(entry).dump(), appended to `out` at a tenth of the cost.
+    static void appendEntryText(std::string &out, const Entry &entry);
     static Entry entryFromJson(const nlohmann::ordered_json &value, const QString &path, Diagnostics &problems);
 
     QString planName() const { return m_planName; }
@@ -131,17 +135,26 @@ public:
     QStringList orphans(const Plan &plan) const;
 
     nlohmann::ordered_json toJson() const;
-    // The entry of `id` as compact JSON text, as the snapshot and the journal write it; worked out
-    // once per change of the entry, so that a snapshot costs copying text. `id` must be recorded.
-    const std::string &entryText(const QString &id) const;
     // The whole state file's text: toJson()'s content, one resource a line.
     QByteArray toText() const;
 
     // Stamps updated_at and writes the file all at once (a temporary file beside it, fsynced, then
     // a rename and an fsync of the directory), readable by its owner alone, so that a crash leaves
     // either the old file or the new one, never half of one; then empties the journal, which the
-    // snapshot now holds. Or why it cannot.
+    // snapshot now holds. Or why it cannot: another Fanout running with it, for one. The second
+    // form uses a journal the caller has open (and locked) already, and leaves it open.
     Expected<void> save(const QString &path);
+    Expected<void> save(const QString &path, StateJournal &journal);
+    // save(path, journal) on the journal's background thread, of the state as it is now; the
+    // journal is emptied only if nothing was appended to it meanwhile. The journal must outlive
+    // the save (its destructor waits for it).
+    struct Saved
+    {
+        QString error; // empty: saved
+        qint64 snapshotBytes = 0;
+        qint64 elapsedNs = 0; // on the background thread
+    };
+    QFuture<Saved> saveInBackground(const QString &path, StateJournal &journal);
 
 private:
     static ReadResult readSnapshot(const QString &path);
@@ -150,7 +163,6 @@ private:
     QString m_planName;
     QDateTime m_updatedAt;
     QMap<QString, Entry> m_entries;
-    mutable QHash<QString, std::string> m_entryTexts; // entryText(), dropped when the entry changes
 };
 
 struct DeploymentState::ReadResult

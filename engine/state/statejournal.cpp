@@ -1,11 +1,18 @@
 #include "engine/state/statejournal.h"
 
+#include "engine/support/jsontext.h"
+
 #include <QFile>
+
+#include <algorithm>
+#include <string_view>
 
 #include <cerrno>
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,11 +39,6 @@ const char *eventName(StateJournal::Event event)
     Q_UNREACHABLE();
 }
 
-QByteArray line(const json &value)
-{
-    return QByteArray::fromStdString(value.dump(-1, ' ', false, json::error_handler_t::replace)) + '\n';
-}
-
 QString systemError(int error)
 {
     return QString::fromLocal8Bit(std::strerror(error));
@@ -47,15 +49,36 @@ bool apply(const json &record, DeploymentState &state, const QString &where, Dia
 {
     if (!record.is_object())
         return false;
+    QDateTime at;
+    if (const auto it = record.find("at"); it != record.end() && it->is_string())
+        at = QDateTime::fromString(QString::fromStdString(it->get<std::string>()), Qt::ISODateWithMs).toUTC();
     if (const auto plan = record.find("plan"); plan != record.end() && plan->is_string()) {
         state.setPlanName(QString::fromStdString(plan->get<std::string>()));
     } else {
         const auto id = record.find("id");
-        const auto entry = record.find("entry");
-        if (id == record.end() || !id->is_string() || entry == record.end())
+        if (id == record.end() || !id->is_string())
             return false;
         const QString key = QString::fromStdString(id->get<std::string>());
-        if (entry->is_null()) {
+        const auto entry = record.find("entry");
+        const auto outputs = record.find("outputs");
+        if (entry == record.end() && outputs != record.end()) {
+            // Created, as its "creating" record said: the outputs and the time are all that is new.
+            const DeploymentState::Entry *creating = state.find(key);
+            if (!creating || !outputs->is_object() || !at.isValid())
+                return false;
+            DeploymentState::Entry created = *creating;
+            created.outputs.clear();
+            for (const auto &[name, value] : outputs->items()) {
+                if (!value.is_string())
+                    return false;
+                created.outputs.insert(QString::fromStdString(name), QString::fromStdString(value.get<std::string>()));
+            }
+            created.createdAt = at;
+            created.status = DeploymentState::Entry::Status::Created;
+            state.insert(key, created);
+        } else if (entry == record.end()) {
+            return false;
+        } else if (entry->is_null()) {
             state.remove(key);
         } else {
             const int before = errorCount(diagnostics);
@@ -65,8 +88,8 @@ bool apply(const json &record, DeploymentState &state, const QString &where, Dia
             state.insert(key, value);
         }
     }
-    if (const auto at = record.find("at"); at != record.end() && at->is_string())
-        state.setUpdatedAt(QDateTime::fromString(QString::fromStdString(at->get<std::string>()), Qt::ISODateWithMs).toUTC());
+    if (at.isValid())
+        state.setUpdatedAt(at);
     return true;
 }
 
@@ -77,24 +100,45 @@ QString StateJournal::pathFor(const QString &statePath)
     return statePath + QStringLiteral(".journal");
 }
 
-QByteArray StateJournal::record(const QString &at, Event event, const QString &id, const std::string &entryText,
+void StateJournal::appendRecord(std::string &out, qint64 at, Event event, const QString &id, const DeploymentState::Entry *entry,
                                 const QString &error)
 {
-    // The entry's text is the one the snapshot writes too: made once per change.
-    json head = {{"at", at.toStdString()}, {"event", eventName(event)}, {"id", id.toStdString()}};
-    if (!error.isEmpty())
-        head["error"] = error.toStdString();
-    std::string text = head.dump(-1, ' ', false, json::error_handler_t::replace);
-    text.pop_back(); // the closing brace
-    text += ",\"entry\":";
-    text += entryText.empty() ? std::string("null") : entryText;
-    text += "}\n";
-    return QByteArray::fromStdString(text);
+    out += "{\"at\":";
+    JsonText::appendTime(out, at);
+    out += ",\"event\":\"";
+    out += eventName(event);
+    out += "\",\"id\":";
+    JsonText::appendString(out, id);
+    if (!error.isEmpty()) {
+        out += ",\"error\":";
+        JsonText::appendString(out, error);
+    }
+    out += ",\"entry\":";
+    if (entry)
+        DeploymentState::appendEntryText(out, *entry);
+    else
+        out += "null";
+    out += "}\n";
 }
 
-QByteArray StateJournal::planRecord(const QString &at, const QString &planName)
+void StateJournal::appendCreatedRecord(std::string &out, qint64 at, const QString &id, const QMap<QString, QString> &outputs)
 {
-    return line(json{{"at", at.toStdString()}, {"event", "plan"}, {"plan", planName.toStdString()}});
+    out += "{\"at\":";
+    JsonText::appendTime(out, at);
+    out += ",\"event\":\"created\",\"id\":";
+    JsonText::appendString(out, id);
+    out += ",\"outputs\":";
+    JsonText::appendStrings(out, outputs);
+    out += "}\n";
+}
+
+void StateJournal::appendPlanRecord(std::string &out, qint64 at, const QString &planName)
+{
+    out += "{\"at\":";
+    JsonText::appendTime(out, at);
+    out += ",\"event\":\"plan\",\"plan\":";
+    JsonText::appendString(out, planName);
+    out += "}\n";
 }
 
 void StateJournal::replay(const QString &journalPath, DeploymentState &state, Diagnostics &diagnostics)
@@ -105,7 +149,10 @@ void StateJournal::replay(const QString &journalPath, DeploymentState &state, Di
                                       QStringLiteral("cannot read its journal %1: %2").arg(journalPath, file.errorString())});
         return;
     }
-    const QByteArray text = file.readAll();
+    QByteArray text = file.readAll();
+    // A journal whose writer was killed ends in the zeros allocated ahead of it.
+    if (const qsizetype zero = text.indexOf('\0'); zero >= 0)
+        text.truncate(zero);
     const QList<QByteArray> lines = text.split('\n');
     // Whatever follows the last newline was being written when Fanout stopped.
     const qsizetype complete = lines.size() - 1;
@@ -135,74 +182,241 @@ void StateJournal::replay(const QString &journalPath, DeploymentState &state, Di
     }
 }
 
-Expected<void> StateJournal::clear(const QString &statePath)
+bool StateJournal::isInUse(const QString &statePath)
 {
-    const QByteArray path = QFile::encodeName(pathFor(statePath));
-    if (::truncate(path.constData(), 0) != 0 && errno != ENOENT)
-        return unexpected(QStringLiteral("cannot empty its journal %1: %2").arg(pathFor(statePath), systemError(errno)));
-    return {};
+    const int fd = ::open(QFile::encodeName(pathFor(statePath)).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool inUse = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd); // and the shared lock with it
+    return inUse;
 }
+
+namespace {
+
+constexpr qint64 kMiB = 1024 * 1024;
+// The journal is mapped once, this much address space (no memory: a file's mapping beyond its
+// end costs nothing until the file grows into it), so that the mapping never moves while the
+// background thread prepares pages of it. A journal is folded long before (at 4 times the
+// snapshot, which is at most 512 MiB).
+constexpr qint64 kReservedBytes = 64 * 1024 * kMiB;
+// Linux 5.14: MADV_POPULATE_WRITE, which Debian 12's headers may not name yet.
+constexpr int kPopulateWrite = 23;
+
+} // namespace
 
 StateJournal::StateJournal(const QString &statePath)
     : m_path(pathFor(statePath))
 {
+    m_background.setMaxThreadCount(1); // one task at a time, in the order given
 }
 
 StateJournal::~StateJournal()
 {
-    if (m_fd >= 0)
-        ::close(m_fd);
+    close();
+}
+
+QString StateJournal::error(const QString &what, int code) const
+{
+    return QStringLiteral("cannot %1 its journal %2: %3").arg(what, m_path, systemError(code));
 }
 
 Expected<void> StateJournal::open()
 {
+    const std::lock_guard lock(m_mutex);
+    return openLocked();
+}
+
+Expected<void> StateJournal::openLocked()
+{
     if (m_fd >= 0)
         return {};
-    m_fd = ::open(QFile::encodeName(m_path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (m_fd < 0)
-        return unexpected(QStringLiteral("cannot open its journal %1: %2").arg(m_path, systemError(errno)));
+    const int fd = ::open(QFile::encodeName(m_path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return unexpected(error(QStringLiteral("open"), errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int code = errno;
+        ::close(fd);
+        if (code == EWOULDBLOCK) {
+            return unexpected(QStringLiteral("another Fanout is running with this state file now (it holds the lock of its journal "
+                                             "%1); wait until that run ends").arg(m_path));
+        }
+        return unexpected(error(QStringLiteral("lock"), code));
+    }
+    // Where the records end: before the zeros a killed writer allocated ahead, and before a last
+    // line cut short (which the next record would otherwise continue). Both are trimmed.
+    struct stat info = {};
+    if (::fstat(fd, &info) != 0) {
+        const int code = errno;
+        ::close(fd);
+        return unexpected(error(QStringLiteral("read"), code));
+    }
+    qint64 end = 0;
+    if (info.st_size > 0) {
+        std::string text(std::size_t(info.st_size), '\0');
+        qint64 done = 0;
+        while (done < info.st_size) {
+            const ssize_t got = ::pread(fd, text.data() + done, std::size_t(info.st_size - done), done);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                break;
+            done += got;
+        }
+        text.resize(std::size_t(done));
+        const std::size_t newline = text.rfind('\n', text.find('\0'));
+        end = newline == std::string::npos ? 0 : qint64(newline) + 1;
+    }
+    if (end != info.st_size && ::ftruncate(fd, end) != 0) {
+        const int code = errno;
+        ::close(fd);
+        return unexpected(error(QStringLiteral("trim"), code));
+    }
+    m_fd = fd;
+    m_size = end;
+    m_capacity = end;
+    void *map = ::mmap(nullptr, std::size_t(kReservedBytes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, m_fd, 0);
+    // A file system that cannot map files (some network and FUSE ones): pwrite() then.
+    m_map = map == MAP_FAILED ? nullptr : static_cast<char *>(map);
     return {};
 }
 
-Expected<void> StateJournal::append(const QByteArray &records, bool sync)
+void StateJournal::close()
 {
-    if (records.isEmpty())
+    waitForBackground();
+    const std::lock_guard lock(m_mutex);
+    if (m_map) {
+        ::munmap(m_map, std::size_t(kReservedBytes));
+        m_map = nullptr;
+    }
+    if (m_fd < 0)
+        return;
+    if (m_capacity > m_size)
+        (void)::ftruncate(m_fd, m_size); // the zeros allocated ahead; a reader stops at them anyway
+    ::close(m_fd); // and the lock with it
+    m_fd = -1;
+    m_size = 0;
+    m_capacity = 0;
+}
+
+Expected<void> StateJournal::reserve(qint64 bytes)
+{
+    // Allocated ahead in steps that grow with the journal, from 1 MiB up to 64 MiB, half a step
+    // before they are needed, and written into by the background thread (a page fault costs
+    // microseconds: 10,000 resources write some thousand pages), so that appending is a copy.
+    const qint64 step = std::clamp(m_capacity / kMiB * kMiB, kMiB, 64 * kMiB);
+    const qint64 needed = m_size + bytes;
+    if (needed + step / 2 <= m_capacity)
         return {};
-    if (const Expected<void> opened = open(); !opened)
-        return opened;
-    // One write() for the batch: the kernel has it as soon as it returns, so a killed process
-    // loses nothing; a short write (a full disk) leaves a cut line that reading leaves out.
-    const qint64 before = size();
-    const char *data = records.constData();
-    qsizetype left = records.size();
-    while (left > 0) {
-        const ssize_t written = ::write(m_fd, data, size_t(left));
+    if (needed > kReservedBytes)
+        return unexpected(QStringLiteral("its journal %1 is larger than %2 GiB; Fanout folds it long before").arg(m_path).arg(kReservedBytes / 1024 / kMiB));
+    const qint64 capacity = std::min((needed + step + kMiB - 1) / kMiB * kMiB, kReservedBytes);
+    // Blocks allocated now, so that a full disk is an error here rather than a SIGBUS when the
+    // mapping is written.
+    if (const int code = ::posix_fallocate(m_fd, 0, capacity); code != 0)
+        return unexpected(error(QStringLiteral("grow"), code));
+    const qint64 from = m_capacity;
+    m_capacity = capacity;
+    char *const map = m_map;
+    m_background.start([map, from, capacity] {
+        // Beyond the file's end by now (emptied meanwhile), it fails harmlessly: no SIGBUS.
+        (void)::madvise(map + from, std::size_t(capacity - from), kPopulateWrite);
+    });
+    return {};
+}
+
+Expected<void> StateJournal::writeAt(const char *data, qint64 size, qint64 offset)
+{
+    while (size > 0) {
+        const ssize_t written = ::pwrite(m_fd, data, std::size_t(size), offset);
         if (written < 0 && errno == EINTR)
             continue;
-        if (written <= 0) {
-            const int error = written < 0 ? errno : ENOSPC;
-            // No cut line may stay in the middle of the journal: the next batch starts where this
-            // one did.
-            if (before >= 0 && ::ftruncate(m_fd, before) != 0) {
-                ::close(m_fd);
-                m_fd = -1;
-            }
-            return unexpected(QStringLiteral("cannot write its journal %1: %2").arg(m_path, systemError(error)));
-        }
+        if (written <= 0)
+            return unexpected(error(QStringLiteral("write"), written < 0 ? errno : ENOSPC));
         data += written;
-        left -= written;
+        size -= written;
+        offset += written;
     }
-    if (sync && ::fdatasync(m_fd) != 0)
-        return unexpected(QStringLiteral("cannot write its journal %1 to disk: %2").arg(m_path, systemError(errno)));
     return {};
+}
+
+Expected<void> StateJournal::append(const std::string &records, bool sync)
+{
+    if (records.empty())
+        return {};
+    const std::lock_guard lock(m_mutex);
+    if (const Expected<void> opened = openLocked(); !opened)
+        return opened;
+    const auto size = qint64(records.size());
+    if (m_map) {
+        if (const Expected<void> reserved = reserve(size); !reserved)
+            return reserved;
+        // In the page cache as soon as it is copied: a killed process loses nothing. Killed during
+        // the copy, it leaves the records before the first zero byte, which is all a reader takes.
+        std::memcpy(m_map + m_size, records.data(), records.size());
+    } else if (const Expected<void> written = writeAt(records.data(), size, m_size); !written) {
+        // The next batch starts where this one did: nothing, not half a line, in between.
+        (void)::ftruncate(m_fd, m_size);
+        return written;
+    }
+    const qint64 start = m_size;
+    m_size += size;
+    m_capacity = std::max(m_capacity, m_size);
+    if (sync) {
+        if (m_map) {
+            const long page = ::sysconf(_SC_PAGESIZE);
+            const qint64 from = start / page * page;
+            if (::msync(m_map + from, std::size_t(m_size - from), MS_SYNC) != 0)
+                return unexpected(error(QStringLiteral("write to disk"), errno));
+        }
+        if (::fdatasync(m_fd) != 0)
+            return unexpected(error(QStringLiteral("write to disk"), errno));
+    }
+    return {};
+}
+
+Expected<void> StateJournal::clear()
+{
+    const std::lock_guard lock(m_mutex);
+    return clearLocked();
+}
+
+Expected<void> StateJournal::clearLocked()
+{
+    if (const Expected<void> opened = openLocked(); !opened)
+        return opened;
+    if (::ftruncate(m_fd, 0) != 0)
+        return unexpected(error(QStringLiteral("empty"), errno));
+    m_size = 0;
+    m_capacity = 0;
+    return {};
+}
+
+Expected<bool> StateJournal::clearIfSize(qint64 size)
+{
+    const std::lock_guard lock(m_mutex);
+    if (m_fd < 0 || m_size != size)
+        return false;
+    if (const Expected<void> cleared = clearLocked(); !cleared)
+        return unexpected(cleared.error());
+    return true;
+}
+
+bool StateJournal::isOpen() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_fd >= 0;
 }
 
 qint64 StateJournal::size() const
 {
-    struct stat info = {};
-    if (m_fd >= 0 && ::fstat(m_fd, &info) == 0)
-        return qint64(info.st_size);
-    return QFile(m_path).size();
+    const std::lock_guard lock(m_mutex);
+    return m_size;
+}
+
+void StateJournal::waitForBackground()
+{
+    m_background.waitForDone();
 }
 
 } // namespace fanout
