@@ -93,7 +93,8 @@ void StateRecorder::onStarting(const std::vector<int> &resources)
 {
     const Busy busy(m_busyNs);
     const qint64 at = now();
-    std::string records;
+    std::string &records = m_records; // its capacity kept from batch to batch
+    records.clear();
     for (const int r : resources) {
         const QString id = stateId(r);
         const DeploymentState::Entry *recorded = m_state.find(id);
@@ -116,19 +117,20 @@ void StateRecorder::onStarting(const std::vector<int> &resources)
         }
         if (!m_path.isEmpty()) {
             const Busy journal(m_journalNs);
-            StateJournal::appendRecord(records, at, event, id, &entry);
+            StateJournal::appendRecord(records, event, id, &entry);
         }
         m_state.insert(id, entry);
         m_inFlight.insert(r, InFlight{before, int(m_scheduler.status(r).attempts.size()) + 1});
     }
-    write(records);
+    write(records, at);
 }
 
 void StateRecorder::onEvents(const QList<RunEvent> &events)
 {
     const Busy busy(m_busyNs);
     const qint64 at = now();
-    std::string records;
+    std::string &records = m_records; // its capacity kept from batch to batch
+    records.clear();
     for (const RunEvent &event : events) {
         // Only the end of an attempt: a batch also holds what came before the attempt started.
         const bool ended = event.state == ResourceState::Succeeded || event.state == ResourceState::Failed
@@ -148,12 +150,12 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             ++m_recorded;
             if (m_mode == Mode::Destroy || m_cleanupOf.contains(r)) {
                 m_state.remove(id);
-                StateJournal::appendRecord(records, at, StateJournal::Event::Destroyed, id, nullptr);
+                StateJournal::appendRecord(records, StateJournal::Event::Destroyed, id, nullptr);
             } else if (before) {
                 m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
                 if (!m_path.isEmpty()) {
                     const Busy journal(m_journalNs);
-                    StateJournal::appendRecord(records, at, StateJournal::Event::Created, id, m_state.find(id));
+                    StateJournal::appendRecord(records, StateJournal::Event::Created, id, m_state.find(id));
                 }
             } else {
                 // New: the write-ahead entry already holds its definition and destroy action, and
@@ -164,7 +166,7 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
                 entry.status = DeploymentState::Entry::Status::Created;
                 if (!m_path.isEmpty()) {
                     const Busy journal(m_journalNs);
-                    StateJournal::appendCreatedRecord(records, at, id, entry.outputs);
+                    StateJournal::appendCreatedRecord(records, id, entry.outputs);
                 }
                 m_state.insert(id, entry);
             }
@@ -177,13 +179,13 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             m_state.remove(id);
         if (!m_path.isEmpty()) {
             const Busy journal(m_journalNs);
-            StateJournal::appendRecord(records, at, StateJournal::Event::Failed, id, before ? &*before : nullptr, event.text);
+            StateJournal::appendRecord(records, StateJournal::Event::Failed, id, before ? &*before : nullptr, event.text);
         }
     }
-    write(records);
+    write(records, at);
 }
 
-void StateRecorder::write(std::string &records)
+void StateRecorder::write(std::string &records, qint64 at)
 {
     if (records.empty() || m_path.isEmpty())
         return;
@@ -192,12 +194,13 @@ void StateRecorder::write(std::string &records)
         saveNow();
         return;
     }
+    std::string head;
+    StateJournal::appendTimeRecord(head, at);
     if (!m_planRecorded) {
-        std::string plan;
-        StateJournal::appendPlanRecord(plan, now(), m_state.planName());
-        records.insert(0, plan);
+        StateJournal::appendPlanRecord(head, m_state.planName());
         m_planRecorded = true;
     }
+    records.insert(0, head);
     if (const Expected<void> appended = m_journal->append(records, m_syncEachBatch); !appended) {
         m_needsSnapshot = true; // what this batch said is in memory only: the next write is whole
         fail(appended.error());

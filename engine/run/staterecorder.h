@@ -77,7 +77,7 @@ private:
     Resource definition(int r) const;
     // Outputs of the run's resources by id, for what a destroy action records.
     DeploymentState::OutputsOf outputsOf() const;
-    void write(std::string &records);
+    void write(std::string &records, qint64 at); // `at`: the batch's time
     bool saveNow();
     void closeUnlessRunning();
     bool fail(const QString &error);
@@ -90,6 +90,7 @@ private:
     QFuture<DeploymentState::Saved> m_fold; // compact()'s, until waitForFold() has its result
     QFutureWatcher<DeploymentState::Saved> m_foldWatcher;
     bool m_folding = false;
+    std::string m_records;             // a batch's journal records
     QHash<int, int> m_cleanupOf;       // cleanup resource -> the resource it tears down
     QHash<int, int> m_cleanupBefore;   // resource -> its cleanup
     // Attempts recorded as started and not yet ended, with the entry from before (none: new).

@@ -441,17 +441,25 @@ QStringList DeploymentState::orphans(const Plan &plan) const
 
 json DeploymentState::entryToJson(const Entry &entry)
 {
-    json outputs = json::object();
-    for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
-        outputs[utf8(o.key())] = utf8(o.value());
-    json dependsOn = json::array();
-    for (const QString &id : entry.dependsOn)
-        dependsOn.push_back(utf8(id));
-    json value = {{"definition_hash", utf8(entry.definitionHash)},
-                  {"outputs", outputs},
-                  {"created_at", entry.createdAt.isValid() ? json(utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs))) : json(nullptr)},
-                  {"destroy", entry.destroy},
-                  {"depends_on", dependsOn}};
+    // Members with nothing to say (no outputs, not created yet, no destroy action, no
+    // dependencies) are left out: a run writes an entry twice per resource into the journal.
+    json value = {{"definition_hash", utf8(entry.definitionHash)}};
+    if (!entry.outputs.isEmpty()) {
+        json outputs = json::object();
+        for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
+            outputs[utf8(o.key())] = utf8(o.value());
+        value["outputs"] = outputs;
+    }
+    if (entry.createdAt.isValid())
+        value["created_at"] = utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs));
+    if (!entry.destroy.is_null())
+        value["destroy"] = entry.destroy;
+    if (!entry.dependsOn.isEmpty()) {
+        json dependsOn = json::array();
+        for (const QString &id : entry.dependsOn)
+            dependsOn.push_back(utf8(id));
+        value["depends_on"] = dependsOn;
+    }
     if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
         json values = json::object();
         for (auto v = entry.destroyValues.cbegin(); v != entry.destroyValues.cend(); ++v)
@@ -488,23 +496,28 @@ void DeploymentState::appendEntryText(std::string &out, const Entry &entry)
     const auto strings = [&out](const QMap<QString, QString> &map) { JsonText::appendStrings(out, map); };
     out += "{\"definition_hash\":";
     JsonText::appendString(out, entry.definitionHash);
-    out += ",\"outputs\":";
-    strings(entry.outputs);
-    out += ",\"created_at\":";
-    JsonText::appendTime(out, entry.createdAt);
-    out += ",\"destroy\":";
-    if (entry.destroy.is_null())
-        out += "null";
-    else
-        out += entry.destroy.dump(-1, ' ', false, json::error_handler_t::replace);
-    out += ",\"depends_on\":[";
-    const char *separator = "";
-    for (const QString &id : entry.dependsOn) {
-        out += separator;
-        JsonText::appendString(out, id);
-        separator = ",";
+    if (!entry.outputs.isEmpty()) {
+        out += ",\"outputs\":";
+        strings(entry.outputs);
     }
-    out += ']';
+    if (entry.createdAt.isValid()) {
+        out += ",\"created_at\":";
+        JsonText::appendTime(out, entry.createdAt);
+    }
+    if (!entry.destroy.is_null()) {
+        out += ",\"destroy\":";
+        out += entry.destroy.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    if (!entry.dependsOn.isEmpty()) {
+        out += ",\"depends_on\":[";
+        const char *separator = "";
+        for (const QString &id : entry.dependsOn) {
+            out += separator;
+            JsonText::appendString(out, id);
+            separator = ",";
+        }
+        out += ']';
+    }
     if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
         out += ",\"destroy_values\":";
         strings(entry.destroyValues);

@@ -44,14 +44,22 @@ QString systemError(int error)
     return QString::fromLocal8Bit(std::strerror(error));
 }
 
-// Applies one record; false when it is not one.
-bool apply(const json &record, DeploymentState &state, const QString &where, Diagnostics &diagnostics)
+// Applies one record; false when it is not one. `batchTime`: the time of the batch it is in (a
+// line of its own before the batch's records), which the record's own "at" overrides.
+bool apply(const json &record, DeploymentState &state, QDateTime &batchTime, const QString &where, Diagnostics &diagnostics)
 {
     if (!record.is_object())
         return false;
-    QDateTime at;
+    QDateTime at = batchTime;
     if (const auto it = record.find("at"); it != record.end() && it->is_string())
         at = QDateTime::fromString(QString::fromStdString(it->get<std::string>()), Qt::ISODateWithMs).toUTC();
+    if (record.size() == 1 && record.contains("at")) { // the time of the records that follow
+        if (!at.isValid())
+            return false;
+        batchTime = at;
+        state.setUpdatedAt(at);
+        return true;
+    }
     if (const auto plan = record.find("plan"); plan != record.end() && plan->is_string()) {
         state.setPlanName(QString::fromStdString(plan->get<std::string>()));
     } else {
@@ -60,18 +68,20 @@ bool apply(const json &record, DeploymentState &state, const QString &where, Dia
             return false;
         const QString key = QString::fromStdString(id->get<std::string>());
         const auto entry = record.find("entry");
-        const auto outputs = record.find("outputs");
-        if (entry == record.end() && outputs != record.end()) {
+        if (entry == record.end() && record.value("event", std::string()) == "created") {
             // Created, as its "creating" record said: the outputs and the time are all that is new.
             const DeploymentState::Entry *creating = state.find(key);
-            if (!creating || !outputs->is_object() || !at.isValid())
+            const auto outputs = record.find("outputs");
+            if (!creating || (outputs != record.end() && !outputs->is_object()) || !at.isValid())
                 return false;
             DeploymentState::Entry created = *creating;
             created.outputs.clear();
-            for (const auto &[name, value] : outputs->items()) {
-                if (!value.is_string())
-                    return false;
-                created.outputs.insert(QString::fromStdString(name), QString::fromStdString(value.get<std::string>()));
+            if (outputs != record.end()) {
+                for (const auto &[name, value] : outputs->items()) {
+                    if (!value.is_string())
+                        return false;
+                    created.outputs.insert(QString::fromStdString(name), QString::fromStdString(value.get<std::string>()));
+                }
             }
             created.createdAt = at;
             created.status = DeploymentState::Entry::Status::Created;
@@ -100,12 +110,17 @@ QString StateJournal::pathFor(const QString &statePath)
     return statePath + QStringLiteral(".journal");
 }
 
-void StateJournal::appendRecord(std::string &out, qint64 at, Event event, const QString &id, const DeploymentState::Entry *entry,
-                                const QString &error)
+void StateJournal::appendTimeRecord(std::string &out, qint64 at)
 {
     out += "{\"at\":";
     JsonText::appendTime(out, at);
-    out += ",\"event\":\"";
+    out += "}\n";
+}
+
+void StateJournal::appendRecord(std::string &out, Event event, const QString &id, const DeploymentState::Entry *entry,
+                                const QString &error)
+{
+    out += "{\"event\":\"";
     out += eventName(event);
     out += "\",\"id\":";
     JsonText::appendString(out, id);
@@ -121,22 +136,20 @@ void StateJournal::appendRecord(std::string &out, qint64 at, Event event, const 
     out += "}\n";
 }
 
-void StateJournal::appendCreatedRecord(std::string &out, qint64 at, const QString &id, const QMap<QString, QString> &outputs)
+void StateJournal::appendCreatedRecord(std::string &out, const QString &id, const QMap<QString, QString> &outputs)
 {
-    out += "{\"at\":";
-    JsonText::appendTime(out, at);
-    out += ",\"event\":\"created\",\"id\":";
+    out += "{\"event\":\"created\",\"id\":";
     JsonText::appendString(out, id);
-    out += ",\"outputs\":";
-    JsonText::appendStrings(out, outputs);
+    if (!outputs.isEmpty()) {
+        out += ",\"outputs\":";
+        JsonText::appendStrings(out, outputs);
+    }
     out += "}\n";
 }
 
-void StateJournal::appendPlanRecord(std::string &out, qint64 at, const QString &planName)
+void StateJournal::appendPlanRecord(std::string &out, const QString &planName)
 {
-    out += "{\"at\":";
-    JsonText::appendTime(out, at);
-    out += ",\"event\":\"plan\",\"plan\":";
+    out += "{\"event\":\"plan\",\"plan\":";
     JsonText::appendString(out, planName);
     out += "}\n";
 }
@@ -156,6 +169,7 @@ void StateJournal::replay(const QString &journalPath, DeploymentState &state, Di
     const QList<QByteArray> lines = text.split('\n');
     // Whatever follows the last newline was being written when Fanout stopped.
     const qsizetype complete = lines.size() - 1;
+    QDateTime batchTime;
     for (qsizetype i = 0; i < complete; ++i) {
         if (lines[i].trimmed().isEmpty())
             continue;
@@ -166,7 +180,7 @@ void StateJournal::replay(const QString &journalPath, DeploymentState &state, Di
         } catch (const json::parse_error &) {
             record = json();
         }
-        if (!apply(record, state, where, diagnostics)) {
+        if (!apply(record, state, batchTime, where, diagnostics)) {
             diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 0, 0,
                                           QStringLiteral("%1: not a journal record Fanout writes; fix the line or remove the journal "
                                                          "to go back to the state file alone (Fanout will not overwrite a state it cannot read)")
@@ -205,8 +219,9 @@ constexpr int kPopulateWrite = 23;
 
 } // namespace
 
-StateJournal::StateJournal(const QString &statePath)
+StateJournal::StateJournal(const QString &statePath, Writing writing)
     : m_path(pathFor(statePath))
+    , m_writing(writing)
 {
     m_background.setMaxThreadCount(1); // one task at a time, in the order given
 }
@@ -275,7 +290,9 @@ Expected<void> StateJournal::openLocked()
     m_fd = fd;
     m_size = end;
     m_capacity = end;
-    void *map = ::mmap(nullptr, std::size_t(kReservedBytes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, m_fd, 0);
+    void *map = m_writing == Writing::Written
+        ? MAP_FAILED
+        : ::mmap(nullptr, std::size_t(kReservedBytes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, m_fd, 0);
     // A file system that cannot map files (some network and FUSE ones): pwrite() then.
     m_map = map == MAP_FAILED ? nullptr : static_cast<char *>(map);
     return {};
@@ -317,12 +334,14 @@ Expected<void> StateJournal::reserve(qint64 bytes)
         return unexpected(error(QStringLiteral("grow"), code));
     const qint64 from = m_capacity;
     m_capacity = capacity;
-    char *const map = m_map;
-    m_background.start([map, from, capacity] {
-        // Beyond the file's end by now (emptied meanwhile), it fails harmlessly: no SIGBUS.
-        (void)::madvise(map + from, std::size_t(capacity - from), kPopulateWrite);
-    });
+    m_background.start([this, from, capacity] { prepare(from, capacity); });
     return {};
+}
+
+void StateJournal::prepare(qint64 from, qint64 to)
+{
+    // Beyond the file's end by now (emptied meanwhile), it fails harmlessly, without a SIGBUS.
+    (void)::madvise(m_map + from, std::size_t(to - from), kPopulateWrite);
 }
 
 Expected<void> StateJournal::writeAt(const char *data, qint64 size, qint64 offset)

@@ -21,10 +21,11 @@ namespace fanout {
 // killed loses nothing once append() has returned. DeploymentState::save() folds it into the
 // snapshot and empties it; DeploymentState::read() replays it over the snapshot.
 //
-//   {"at": "2026-12-04T09:00:01.250Z", "event": "creating", "id": "db", "entry": {...}}
-//   {"at": "...", "event": "created", "id": "db", "outputs": {...}}  (the entry of "creating", created)
-//   {"at": "...", "event": "failed", "id": "db", "entry": null, "error": "exited with code 1"}
-//   {"at": "...", "event": "plan", "plan": "web"}
+//   {"at": "2026-12-04T09:00:01.250Z"}                       (the time of the batch that follows)
+//   {"event": "creating", "id": "db", "entry": {...}}
+//   {"event": "created", "id": "db", "outputs": {...}}     (the entry of "creating", created)
+//   {"event": "failed", "id": "db", "error": "exited with code 1", "entry": null}
+//   {"event": "plan", "plan": "web"}
 //
 // Appending is a copy into a shared memory mapping of the file (the kernel's page cache, so that a
 // killed process loses nothing), not a write() per batch: on 10,000 resources, write() and fstat()
@@ -44,14 +45,15 @@ public:
     static QString pathFor(const QString &statePath); // FILE.journal
 
     // Appends one record to `out`: `entry` is the resource's entry from now on, null when it no
-    // longer exists. `at`: milliseconds since the epoch.
-    static void appendRecord(std::string &out, qint64 at, Event event, const QString &id, const DeploymentState::Entry *entry,
+    // longer exists. A batch of records starts with appendTimeRecord(): when they happened.
+    static void appendRecord(std::string &out, Event event, const QString &id, const DeploymentState::Entry *entry,
                              const QString &error = QString());
     // The record of a resource created as the entry of its "creating" record says: its outputs
-    // alone, the entry's created_at being the record's time.
-    //   {"at": "...", "event": "created", "id": "db", "outputs": {"endpoint": "..."}}
-    static void appendCreatedRecord(std::string &out, qint64 at, const QString &id, const QMap<QString, QString> &outputs);
-    static void appendPlanRecord(std::string &out, qint64 at, const QString &planName);
+    // alone (if any), the entry's created_at being the batch's time.
+    static void appendCreatedRecord(std::string &out, const QString &id, const QMap<QString, QString> &outputs);
+    static void appendPlanRecord(std::string &out, const QString &planName);
+    // The time of the records that follow, in milliseconds since the epoch.
+    static void appendTimeRecord(std::string &out, qint64 at);
 
     // Replays the journal of a state file onto `state`. A last line cut short (Fanout stopped while
     // writing it) is left out with a warning; anything else unreadable is an error.
@@ -59,7 +61,10 @@ public:
     // Whether another process has the journal of `statePath` open for writing now (a run of it).
     static bool isInUse(const QString &statePath);
 
-    explicit StateJournal(const QString &statePath);
+    // How appends reach the file: through the mapping, or with pwrite() (what a file system that
+    // cannot map files gets; tests choose it to try that path).
+    enum class Writing : quint8 { Mapped, Written };
+    explicit StateJournal(const QString &statePath, Writing writing = Writing::Mapped);
     ~StateJournal(); // close()
     StateJournal(const StateJournal &) = delete;
     StateJournal &operator=(const StateJournal &) = delete;
@@ -95,10 +100,12 @@ private:
     Expected<void> openLocked();
     Expected<void> clearLocked();
     Expected<void> reserve(qint64 bytes);
+    void prepare(qint64 from, qint64 to); // on the background thread: pages made ready for appends
     Expected<void> writeAt(const char *data, qint64 size, qint64 offset);
     QString error(const QString &what, int code) const;
 
     QString m_path;
+    Writing m_writing;
     mutable std::mutex m_mutex; // the fields below: the background thread empties the journal too
     int m_fd = -1;
     char *m_map = nullptr; // the whole reservation, or null: pwrite()
