@@ -17,6 +17,8 @@ namespace {
 // cost a third of the recording time). Reading a journal of 16 MiB takes about a tenth of a second.
 constexpr qint64 kJournalFactor = 4;
 constexpr qint64 kMinJournalBytes = 16 * 1024 * 1024;
+// How long the ends of attempts wait for the next write-ahead to go with it.
+constexpr int kGroupMs = 2;
 
 // Times what the recorder does, for the benchmark.
 class Busy
@@ -53,11 +55,19 @@ StateRecorder::StateRecorder(Scheduler &scheduler, DeploymentState &state, const
         m_snapshotBytes = QFileInfo(m_path).size();
     }
     m_scheduler.setStartHook([this](const std::vector<int> &resources) { onStarting(resources); });
+    m_groupTimer.setSingleShot(true);
+    m_groupTimer.setTimerType(Qt::PreciseTimer);
+    m_groupTimer.setInterval(kGroupMs);
+    connect(&m_groupTimer, &QTimer::timeout, this, [this] {
+        const Busy busy(m_busyNs);
+        flushRecords();
+    });
     connect(&m_foldWatcher, &QFutureWatcherBase::finished, this, [this] { waitForFold(); });
 }
 
 StateRecorder::~StateRecorder()
 {
+    flushRecords();
     m_scheduler.setStartHook({});
 }
 
@@ -92,9 +102,7 @@ Resource StateRecorder::definition(int r) const
 void StateRecorder::onStarting(const std::vector<int> &resources)
 {
     const Busy busy(m_busyNs);
-    const qint64 at = now();
-    std::string &records = m_records; // its capacity kept from batch to batch
-    records.clear();
+    const std::size_t batch = beginBatch(now());
     for (const int r : resources) {
         const QString id = stateId(r);
         const DeploymentState::Entry *recorded = m_state.find(id);
@@ -115,22 +123,21 @@ void StateRecorder::onStarting(const std::vector<int> &resources)
         } else {
             continue; // nothing recorded to tear down (a teardown's plan comes from the state)
         }
-        if (!m_path.isEmpty()) {
-            const Busy journal(m_journalNs);
-            StateJournal::appendRecord(records, event, id, &entry);
-        }
         m_state.insert(id, entry);
         m_inFlight.insert(r, InFlight{before, int(m_scheduler.status(r).attempts.size()) + 1});
+        if (!m_path.isEmpty())
+            m_toWrite.push_back(Record{event, id, std::move(entry), true, false, {}});
     }
-    write(records, at);
+    appendRecords();
+    endBatch(batch);
+    flushRecords(); // before the attempts start: the write-ahead, with what ended before it
 }
 
 void StateRecorder::onEvents(const QList<RunEvent> &events)
 {
     const Busy busy(m_busyNs);
     const qint64 at = now();
-    std::string &records = m_records; // its capacity kept from batch to batch
-    records.clear();
+    const std::size_t batch = beginBatch(at);
     for (const RunEvent &event : events) {
         // Only the end of an attempt: a batch also holds what came before the attempt started.
         const bool ended = event.state == ResourceState::Succeeded || event.state == ResourceState::Failed
@@ -150,13 +157,12 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             ++m_recorded;
             if (m_mode == Mode::Destroy || m_cleanupOf.contains(r)) {
                 m_state.remove(id);
-                StateJournal::appendRecord(records, StateJournal::Event::Destroyed, id, nullptr);
+                if (!m_path.isEmpty())
+                    m_toWrite.push_back(Record{StateJournal::Event::Destroyed, id, {}, false, false, {}});
             } else if (before) {
                 m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
-                if (!m_path.isEmpty()) {
-                    const Busy journal(m_journalNs);
-                    StateJournal::appendRecord(records, StateJournal::Event::Created, id, m_state.find(id));
-                }
+                if (!m_path.isEmpty())
+                    m_toWrite.push_back(Record{StateJournal::Event::Created, id, *m_state.find(id), true, false, {}});
             } else {
                 // New: the write-ahead entry already holds its definition and destroy action, and
                 // the journal says what is new about it.
@@ -164,11 +170,9 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
                 entry.outputs = m_scheduler.status(r).outputs;
                 entry.createdAt = QDateTime::fromMSecsSinceEpoch(at, Qt::UTC);
                 entry.status = DeploymentState::Entry::Status::Created;
-                if (!m_path.isEmpty()) {
-                    const Busy journal(m_journalNs);
-                    StateJournal::appendCreatedRecord(records, id, entry.outputs);
-                }
                 m_state.insert(id, entry);
+                if (!m_path.isEmpty())
+                    m_toWrite.push_back(Record{StateJournal::Event::Created, id, std::move(entry), false, true, {}});
             }
             continue;
         }
@@ -177,15 +181,64 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             m_state.insert(id, *before);
         else
             m_state.remove(id);
-        if (!m_path.isEmpty()) {
-            const Busy journal(m_journalNs);
-            StateJournal::appendRecord(records, StateJournal::Event::Failed, id, before ? &*before : nullptr, event.text);
-        }
+        if (!m_path.isEmpty())
+            m_toWrite.push_back(Record{StateJournal::Event::Failed, id, before.value_or(DeploymentState::Entry()), before.has_value(), false, event.text});
     }
-    write(records, at);
+    appendRecords();
+    endBatch(batch);
+    // The ends of attempts are written with the next write-ahead, which in a busy run follows
+    // within the millisecond (one write instead of two), or after kGroupMs. Lost to a crash in
+    // between, a resource is recorded as being created still, and replaced: safe, if wasteful.
+    if (!m_records.empty() && !m_groupTimer.isActive())
+        m_groupTimer.start();
 }
 
-void StateRecorder::write(std::string &records, qint64 at)
+void StateRecorder::appendRecords()
+{
+    if (m_toWrite.empty())
+        return;
+    // Apart from the bookkeeping above, and timed once: what a state file adds to the batch.
+    const Busy journal(m_journalNs);
+    for (const Record &record : m_toWrite) {
+        if (record.outputsOnly)
+            StateJournal::appendCreatedRecord(m_records, record.id, record.entry.outputs);
+        else
+            StateJournal::appendRecord(m_records, record.event, record.id, record.hasEntry ? &record.entry : nullptr, record.error);
+    }
+    m_toWrite.clear();
+}
+
+std::size_t StateRecorder::beginBatch(qint64 at)
+{
+    const std::size_t start = m_records.size();
+    // The time again only when it has changed (ms): batches come faster than that in a busy run.
+    if (!m_path.isEmpty() && at != m_batchTime) {
+        const Busy journal(m_journalNs);
+        StateJournal::appendTimeRecord(m_records, at);
+        m_batchTime = at;
+    }
+    m_batchHead = m_records.size();
+    return start;
+}
+
+void StateRecorder::endBatch(std::size_t start)
+{
+    if (m_records.size() == m_batchHead && m_records.size() > start) {
+        m_records.resize(start); // nothing happened after all: no time line either
+        m_batchTime = -1;
+    }
+}
+
+void StateRecorder::flushRecords()
+{
+    m_groupTimer.stop();
+    if (m_records.empty())
+        return;
+    write(m_records);
+    m_records.clear(); // its capacity kept from batch to batch
+}
+
+void StateRecorder::write(std::string &records)
 {
     if (records.empty() || m_path.isEmpty())
         return;
@@ -194,13 +247,12 @@ void StateRecorder::write(std::string &records, qint64 at)
         saveNow();
         return;
     }
-    std::string head;
-    StateJournal::appendTimeRecord(head, at);
     if (!m_planRecorded) {
-        StateJournal::appendPlanRecord(head, m_state.planName());
+        std::string plan;
+        StateJournal::appendPlanRecord(plan, m_state.planName());
+        records.insert(0, plan);
         m_planRecorded = true;
     }
-    records.insert(0, head);
     if (const Expected<void> appended = m_journal->append(records, m_syncEachBatch); !appended) {
         m_needsSnapshot = true; // what this batch said is in memory only: the next write is whole
         fail(appended.error());
@@ -214,6 +266,7 @@ void StateRecorder::write(std::string &records, qint64 at)
 bool StateRecorder::save()
 {
     const Busy busy(m_busyNs);
+    flushRecords();
     waitForFold();
     return saveNow();
 }
@@ -223,6 +276,7 @@ bool StateRecorder::compact()
     const Busy busy(m_busyNs);
     if (!m_journal)
         return true;
+    flushRecords();
     const Busy journal(m_journalNs);
     if (m_needsSnapshot) {
         // The journal could not be written: only a whole snapshot is right, and now.
@@ -233,6 +287,7 @@ bool StateRecorder::compact()
     // The snapshot is written on the journal's background thread: the run's end does not wait
     // for 10,000 entries to be formatted and fsynced. Until it is, the journal holds it all.
     waitForFold();
+    m_batchTime = -1; // what follows may start the journal again: with its time
     m_fold = m_state.saveInBackground(m_path, *m_journal);
     m_folding = true;
     m_planRecorded = true; // the snapshot has the name
@@ -275,6 +330,7 @@ bool StateRecorder::saveNow()
     if (m_path.isEmpty())
         return true;
     m_journal->waitForBackground();
+    m_batchTime = -1; // the next batch starts the journal again, with its time
     if (const Expected<void> saved = m_state.save(m_path, *m_journal); !saved)
         return fail(saved.error());
     m_snapshotBytes = QFileInfo(m_path).size();

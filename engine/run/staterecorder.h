@@ -3,12 +3,14 @@
 #include "engine/plan/plan.h"
 #include "engine/run/runevent.h"
 #include "engine/state/deploymentstate.h"
+#include "engine/state/statejournal.h"
 
 #include <QElapsedTimer>
 #include <QFuture>
 #include <QFutureWatcher>
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 #include <QString>
 
 #include <memory>
@@ -19,7 +21,6 @@
 namespace fanout {
 
 class Scheduler;
-class StateJournal;
 
 // Keeps a DeploymentState and its file up to date while a Scheduler runs. Before an attempt starts
 // (the scheduler's start hook, once per batch), its resource is recorded as being created (being
@@ -77,7 +78,13 @@ private:
     Resource definition(int r) const;
     // Outputs of the run's resources by id, for what a destroy action records.
     DeploymentState::OutputsOf outputsOf() const;
-    void write(std::string &records, qint64 at); // `at`: the batch's time
+    // A batch of records in m_records starts with its time; begin returns where it starts, end
+    // takes the time back out when nothing was recorded after it.
+    std::size_t beginBatch(qint64 at);
+    void endBatch(std::size_t start);
+    void appendRecords(); // m_toWrite into m_records
+    void flushRecords();  // writes m_records
+    void write(std::string &records);
     bool saveNow();
     void closeUnlessRunning();
     bool fail(const QString &error);
@@ -90,7 +97,21 @@ private:
     QFuture<DeploymentState::Saved> m_fold; // compact()'s, until waitForFold() has its result
     QFutureWatcher<DeploymentState::Saved> m_foldWatcher;
     bool m_folding = false;
-    std::string m_records;             // a batch's journal records
+    // A batch's records, gathered with the bookkeeping and then written out as journal text.
+    struct Record
+    {
+        StateJournal::Event event;
+        QString id;
+        DeploymentState::Entry entry;
+        bool hasEntry = false;
+        bool outputsOnly = false; // a new resource created: its outputs alone
+        QString error;
+    };
+    std::vector<Record> m_toWrite;
+    std::string m_records;             // journal records not written yet
+    std::size_t m_batchHead = 0;       // where the current batch's records start in it
+    qint64 m_batchTime = -1;           // the last time line's, while the journal goes on from it
+    QTimer m_groupTimer;               // writes them when no write-ahead comes soon
     QHash<int, int> m_cleanupOf;       // cleanup resource -> the resource it tears down
     QHash<int, int> m_cleanupBefore;   // resource -> its cleanup
     // Attempts recorded as started and not yet ended, with the entry from before (none: new).

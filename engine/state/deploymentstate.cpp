@@ -489,7 +489,7 @@ json DeploymentState::toJson() const
             {"resources", resources}};
 }
 
-void DeploymentState::appendEntryText(std::string &out, const Entry &entry)
+void DeploymentState::appendEntryText(std::string &out, const Entry &entry, bool withStatus)
 {
     // What entryToJson(entry).dump() writes, member for member, without building the value first
     // (tst_deploymentstate::entryTextIsTheEntrysJson).
@@ -522,9 +522,9 @@ void DeploymentState::appendEntryText(std::string &out, const Entry &entry)
         out += ",\"destroy_values\":";
         strings(entry.destroyValues);
     }
-    if (entry.status == Entry::Status::Creating)
+    if (withStatus && entry.status == Entry::Status::Creating)
         out += ",\"status\":\"creating\"";
-    else if (entry.status == Entry::Status::Destroying)
+    else if (withStatus && entry.status == Entry::Status::Destroying)
         out += ",\"status\":\"destroying\"";
     out += '}';
 }

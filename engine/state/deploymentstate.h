@@ -98,8 +98,9 @@ public:
     // One entry as the state file and its journal spell it, and back; problems go to `problems`
     // with `path` (such as "resources.db") before their own place.
     static nlohmann::ordered_json entryToJson(const Entry &entry);
-    // entryToJson(entry).dump(), appended to `out` at a tenth of the cost.
-    static void appendEntryText(std::string &out, const Entry &entry);
+    // entryToJson(entry).dump(), appended to `out` at a tenth of the cost; without its "status"
+    // when `withStatus` is false (a journal record whose event says it).
+    static void appendEntryText(std::string &out, const Entry &entry, bool withStatus = true);
     static Entry entryFromJson(const nlohmann::ordered_json &value, const QString &path, Diagnostics &problems);
 
     QString planName() const { return m_planName; }

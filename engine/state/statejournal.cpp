@@ -92,9 +92,14 @@ bool apply(const json &record, DeploymentState &state, QDateTime &batchTime, con
             state.remove(key);
         } else {
             const int before = errorCount(diagnostics);
-            const DeploymentState::Entry value = DeploymentState::entryFromJson(*entry, where, diagnostics);
+            DeploymentState::Entry value = DeploymentState::entryFromJson(*entry, where, diagnostics);
             if (errorCount(diagnostics) > before)
                 return true; // said already
+            const std::string event = record.value("event", std::string());
+            if (event == "creating")
+                value.status = DeploymentState::Entry::Status::Creating;
+            else if (event == "destroying")
+                value.status = DeploymentState::Entry::Status::Destroying;
             state.insert(key, value);
         }
     }
@@ -129,8 +134,9 @@ void StateJournal::appendRecord(std::string &out, Event event, const QString &id
         JsonText::appendString(out, error);
     }
     out += ",\"entry\":";
+    // A "creating" or "destroying" record's entry is in flight: the event says so, not the entry.
     if (entry)
-        DeploymentState::appendEntryText(out, *entry);
+        DeploymentState::appendEntryText(out, *entry, event != Event::Creating && event != Event::Destroying);
     else
         out += "null";
     out += "}\n";
