@@ -507,6 +507,18 @@ void tst_Deployment::interruptedResourcesAreReplaced()
     }
     Deployment deployment(ExecutorRegistry::builtIn());
     QVERIFY(deployment.open(plan, QStringLiteral("web.json"), m_state));
+    {
+        // While another Fanout runs with the state, db is in flight there, not interrupted, and
+        // neither a run nor a teardown starts.
+        StateJournal elsewhere(m_state);
+        QVERIFY(elsewhere.open());
+        QVERIFY2(deployment.interruptionNotice().startsWith(QLatin1String("Another Fanout is running with the state file")),
+                 qPrintable(deployment.interruptionNotice()));
+        QVERIFY2(deployment.provisionRefusal().contains(QLatin1String("nothing was run")), qPrintable(deployment.provisionRefusal()));
+        QVERIFY(!deployment.start());
+        QCOMPARE(deployment.planTeardown().refusal, Deployment::Teardown::Refusal::StateInUse);
+    }
+    QVERIFY(deployment.stateInUse().isEmpty());
     QCOMPARE(deployment.interruptionNotice(), QStringLiteral("db was being created when Fanout stopped; it may exist in part"));
     QCOMPARE(deployment.preview().interruptedIds, QStringList{QStringLiteral("db")});
     QCOMPARE(deployment.provisioningSummary(), QStringLiteral("1 to create, 0 to replace, 1 interrupted, to replace, 1 up to date"));

@@ -201,8 +201,11 @@ Expected<void> FileController::openPlan(const QString &path)
     }
     showOpened(path, loaded);
     // What a crash left in flight, and a state file others can read: said before anything runs.
+    // Another Fanout running with the state says so instead: its resources are in flight there.
     QStringList notes = m_workspace.deployment().stateWarnings();
-    if (const QString interrupted = m_workspace.deployment().interruptionNotice(); !interrupted.isEmpty())
+    if (const QString inUse = m_workspace.deployment().stateInUse(); !inUse.isEmpty())
+        notes.prepend(inUse);
+    else if (const QString interrupted = m_workspace.deployment().interruptionNotice(); !interrupted.isEmpty())
         notes.prepend(tr("%1; Run replaces them (destroys them first where they have a destroy action).").arg(interrupted));
     if (!notes.isEmpty())
         showStatus(notes.join(QLatin1Char(' ')), 60000);
