@@ -132,6 +132,8 @@ private slots:
     void journalOfAKilledWriterEndsAtItsFirstZero_data();
     void journalOfAKilledWriterEndsAtItsFirstZero();
     void oneFanoutAtATimeWritesAState();
+    void fullDiskIsAnErrorNotACrash_data();
+    void fullDiskIsAnErrorNotACrash();
     void hashIgnoresKeyOrder();
     void hashChangesWithDefinition_data();
     void hashChangesWithDefinition();
@@ -863,6 +865,47 @@ void tst_DeploymentState::oneFanoutAtATimeWritesAState()
     }
     QVERIFY(!StateJournal::isInUse(path));
     QVERIFY(state.save(path));
+}
+
+void tst_DeploymentState::fullDiskIsAnErrorNotACrash_data()
+{
+    journalOfAKilledWriterEndsAtItsFirstZero_data();
+}
+
+// Space for the journal is allocated before it is written through the mapping: a full disk
+// (here a file size limit, which root has too) is an error of append(), never a SIGBUS, and what
+// was appended before reads back whole.
+void tst_DeploymentState::fullDiskIsAnErrorNotACrash()
+{
+    QFETCH(StateJournal::Writing, writing);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    DeploymentState state;
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {}, Plan(), {});
+    const QByteArray vpc = record(StateJournal::Event::Created, QStringLiteral("vpc"), state.find(QStringLiteral("vpc")));
+    std::string batch;
+    StateJournal::appendTimeRecord(batch, 1'796'374'800'000);
+    batch += vpc.toStdString();
+    const std::string big(2 * 1024 * 1024, ' ');
+    struct rlimit old = {};
+    QCOMPARE(::getrlimit(RLIMIT_FSIZE, &old), 0);
+    {
+        StateJournal journal(path, writing);
+        QVERIFY(journal.append(batch));
+        struct rlimit limit = old;
+        limit.rlim_cur = 64 * 1024; // below the first step the mapping allocates
+        const auto oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+        const Expected<void> refused = journal.append(big + '\n');
+        ::setrlimit(RLIMIT_FSIZE, &old);
+        std::signal(SIGXFSZ, oldHandler);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QLatin1String("its journal")), qPrintable(refused.error()));
+        QCOMPARE(journal.size(), qint64(batch.size()));
+    }
+    const DeploymentState::ReadResult read = DeploymentState::read(path);
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(read.state.ids(), QStringList{QStringLiteral("vpc")});
 }
 
 QTEST_GUILESS_MAIN(tst_DeploymentState)

@@ -325,8 +325,8 @@ void StateJournal::close()
 Expected<void> StateJournal::reserve(qint64 bytes)
 {
     // Allocated ahead in steps that grow with the journal, from 1 MiB up to 64 MiB, half a step
-    // before they are needed, and written into by the background thread (a page fault costs
-    // microseconds: 10,000 resources write some thousand pages), so that appending is a copy.
+    // before they are needed, and faulted in by the background thread (a page fault costs
+    // microseconds; 10,000 resources write some 470 pages), so that appending is mostly a copy.
     const qint64 step = std::clamp(m_capacity / kMiB * kMiB, kMiB, 64 * kMiB);
     const qint64 needed = m_size + bytes;
     if (needed + step / 2 <= m_capacity)
@@ -336,8 +336,11 @@ Expected<void> StateJournal::reserve(qint64 bytes)
     const qint64 capacity = std::min((needed + step + kMiB - 1) / kMiB * kMiB, kReservedBytes);
     // Blocks allocated now, so that a full disk is an error here rather than a SIGBUS when the
     // mapping is written.
-    if (const int code = ::posix_fallocate(m_fd, 0, capacity); code != 0)
+    if (const int code = ::posix_fallocate(m_fd, 0, capacity); code != 0) {
+        if (needed <= m_capacity)
+            return {}; // this batch fits still; growing ahead is tried again with the next one
         return unexpected(error(QStringLiteral("grow"), code));
+    }
     const qint64 from = m_capacity;
     m_capacity = capacity;
     m_background.start([this, from, capacity] { prepare(from, capacity); });
