@@ -6,50 +6,37 @@ namespace fanout {
 
 namespace {
 
-// `size` bytes of UTF-8 as the inside of a JSON string, within quotes when `quoted`.
-void appendEscaped(std::string &out, const char *data, std::size_t size, bool quoted = true)
+// An ASCII character that a JSON string escapes: '"', '\\' or a control character.
+void appendEscape(std::string &out, char16_t c)
 {
-    if (quoted)
-        out += '"';
-    std::size_t plain = 0; // start of the run of bytes that need no escape
-    for (std::size_t i = 0; i < size; ++i) {
-        const auto c = static_cast<unsigned char>(data[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(data + plain, i - plain);
-        plain = i + 1;
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default: {
-            char escape[8];
-            std::snprintf(escape, sizeof escape, "\\u%04x", unsigned(c));
-            out += escape;
-        }
-        }
+    switch (c) {
+    case '"':
+        out += "\\\"";
+        break;
+    case '\\':
+        out += "\\\\";
+        break;
+    case '\b':
+        out += "\\b";
+        break;
+    case '\f':
+        out += "\\f";
+        break;
+    case '\n':
+        out += "\\n";
+        break;
+    case '\r':
+        out += "\\r";
+        break;
+    case '\t':
+        out += "\\t";
+        break;
+    default: {
+        char escape[8];
+        std::snprintf(escape, sizeof escape, "\\u%04x", unsigned(c));
+        out += escape;
     }
-    out.append(data + plain, size - plain);
-    if (quoted)
-        out += '"';
+    }
 }
 
 // Days since 1970-01-01 to a civil date (proleptic Gregorian), after Howard Hinnant's
@@ -72,28 +59,17 @@ void civilFromDays(qint64 days, int &year, int &month, int &day)
 void JsonText::appendString(std::string &out, QStringView text)
 {
     // UTF-16 to UTF-8 as QString::toUtf8() does it (a lone surrogate becomes '?'), without a
-    // QByteArray in between: ids and hashes are ASCII, and copied as they are.
+    // QByteArray in between.
     const char16_t *const data = text.utf16();
     const qsizetype size = text.size();
-    // Ids, hashes and most values are printable ASCII: narrowed in one go.
-    qsizetype plain = 0;
-    while (plain < size && data[plain] >= 0x20 && data[plain] < 0x80 && data[plain] != '"' && data[plain] != '\\')
-        ++plain;
-    const std::size_t at = out.size();
-    out.resize(at + std::size_t(plain) + 1);
-    char *to = out.data() + at;
-    *to++ = '"';
-    for (qsizetype i = 0; i < plain; ++i)
-        *to++ = char(data[i]);
-    for (qsizetype i = plain; i < size; ++i) {
+    out += '"';
+    for (qsizetype i = 0; i < size; ++i) {
         char32_t c = data[i];
         if (c < 0x80) {
-            if (c >= 0x20 && c != '"' && c != '\\') {
+            if (c >= 0x20 && c != '"' && c != '\\')
                 out += char(c);
-                continue;
-            }
-            const char byte = char(c);
-            appendEscaped(out, &byte, 1, false);
+            else
+                appendEscape(out, char16_t(c));
             continue;
         }
         if (c >= 0xD800 && c < 0xDC00 && i + 1 < size && data[i + 1] >= 0xDC00 && data[i + 1] < 0xE000) {
@@ -116,11 +92,6 @@ void JsonText::appendString(std::string &out, QStringView text)
         out += char(0x80 | (c & 0x3F));
     }
     out += '"';
-}
-
-void JsonText::appendString(std::string &out, const std::string &utf8)
-{
-    appendEscaped(out, utf8.data(), utf8.size());
 }
 
 void JsonText::appendStrings(std::string &out, const QMap<QString, QString> &strings)

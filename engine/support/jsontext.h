@@ -18,7 +18,6 @@ struct JsonText
     // `text` as a JSON string, quotes included: '"', '\' and control characters escaped (\n, \t,
     // \u001b...), everything else as UTF-8.
     static void appendString(std::string &out, QStringView text);
-    static void appendString(std::string &out, const std::string &utf8);
     // An object of strings, {"key":"value",...}, in the map's order.
     static void appendStrings(std::string &out, const QMap<QString, QString> &strings);
     // A time as Fanout's files spell it, "2026-12-04T09:00:01.250Z" (UTC, milliseconds), quotes
