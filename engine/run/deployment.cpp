@@ -127,12 +127,14 @@ QStringList Deployment::stateWarnings() const
     return lines;
 }
 
-QString Deployment::stateInUse() const
+QString Deployment::stateInUse(const QString &notDone) const
 {
     // This Deployment's own lock, until the snapshot after its last run is written, is not another's.
     if (m_statePath.isEmpty() || isRunning() || (m_recorder && m_recorder->holdsJournal()) || !StateJournal::isInUse(m_statePath))
         return QString();
-    return tr("Another Fanout is running with the state file %1 now; wait until that run ends.").arg(m_statePath);
+    if (notDone.isEmpty())
+        return tr("Another Fanout is running with the state file %1 now; wait until that run ends.").arg(m_statePath);
+    return tr("Another Fanout is running with the state file %1 now; %2. Wait until that run ends.").arg(m_statePath, notDone);
 }
 
 QString Deployment::interruptionNotice() const
@@ -166,8 +168,8 @@ bool Deployment::isOwnStateFile() const
 
 QString Deployment::provisionRefusal() const
 {
-    if (QString inUse = stateInUse(); !inUse.isEmpty())
-        return inUse.replace(QStringLiteral("; wait"), QStringLiteral("; nothing was run. Wait"));
+    if (const QString inUse = stateInUse(tr("nothing was run")); !inUse.isEmpty())
+        return inUse;
     // The state of another plan would have its resources count as created, and its record
     // relabelled: a wrong --state must not do that.
     if (!m_state.planName().isEmpty() && m_state.planName() != m_target.name && !isOwnStateFile()) {
@@ -343,8 +345,8 @@ Deployment::Teardown Deployment::planTeardown()
         return refuse(Teardown::Refusal::Running, tr("A run is in progress"));
     if (!isStateReadable())
         return refuse(Teardown::Refusal::StateUnreadable, tr("Cannot read the state file:\n%1").arg(stateError()));
-    if (const QString inUse = stateInUse(); !inUse.isEmpty())
-        return refuse(Teardown::Refusal::StateInUse, QString(inUse).replace(QStringLiteral("; wait"), QStringLiteral("; nothing was destroyed. Wait")));
+    if (const QString inUse = stateInUse(tr("nothing was destroyed")); !inUse.isEmpty())
+        return refuse(Teardown::Refusal::StateInUse, inUse);
     if (m_state.isEmpty()) {
         result.outcome = Teardown::Outcome::NothingRecorded;
         return result;

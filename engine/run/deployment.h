@@ -82,10 +82,11 @@ public:
     // While another Fanout runs with it: that run's resources in flight are not interrupted,
     // and the notice is stateInUse() instead.
     QString interruptionNotice() const;
-    // "Another Fanout is running with the state file F now; ..." while another process (a run of
-    // the command line, another window) holds the lock of its journal; empty otherwise.
-    // provision() and planTeardown() refuse then.
-    QString stateInUse() const;
+    // "Another Fanout is running with the state file F now; wait until that run ends." while
+    // another process (a run of the command line, another window) holds the lock of its journal;
+    // empty otherwise. With `notDone` ("nothing was run"), it is said before the wait. provision()
+    // and planTeardown() refuse then.
+    QString stateInUse(const QString &notDone = QString()) const;
     // Keeps the state in `path` from now on (Save As moves the plan): what it records so far is
     // written there first. Refused during a run, when the state cannot be read, when `path`
     // already holds a file, or when it cannot be written.
