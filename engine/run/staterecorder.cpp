@@ -102,7 +102,7 @@ Resource StateRecorder::definition(int r) const
 void StateRecorder::onStarting(const std::vector<int> &resources)
 {
     const Busy busy(m_busyNs);
-    const std::size_t batch = beginBatch(now());
+    const qint64 at = now();
     for (const int r : resources) {
         const QString id = stateId(r);
         const DeploymentState::Entry *recorded = m_state.find(id);
@@ -126,10 +126,9 @@ void StateRecorder::onStarting(const std::vector<int> &resources)
         m_state.insert(id, entry);
         m_inFlight.insert(r, InFlight{before, int(m_scheduler.status(r).attempts.size()) + 1});
         if (!m_path.isEmpty())
-            m_toWrite.push_back(Record{event, id, std::move(entry), true, false, {}});
+            m_toWrite.push_back(Record{event, id, std::move(entry), false, {}});
     }
-    appendRecords();
-    endBatch(batch);
+    appendRecords(at);
     flushRecords(); // before the attempts start: the write-ahead, with what ended before it
 }
 
@@ -137,7 +136,6 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
 {
     const Busy busy(m_busyNs);
     const qint64 at = now();
-    const std::size_t batch = beginBatch(at);
     for (const RunEvent &event : events) {
         // Only the end of an attempt: a batch also holds what came before the attempt started.
         const bool ended = event.state == ResourceState::Succeeded || event.state == ResourceState::Failed
@@ -158,11 +156,11 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
             if (m_mode == Mode::Destroy || m_cleanupOf.contains(r)) {
                 m_state.remove(id);
                 if (!m_path.isEmpty())
-                    m_toWrite.push_back(Record{StateJournal::Event::Destroyed, id, {}, false, false, {}});
+                    m_toWrite.push_back(Record{StateJournal::Event::Destroyed, id, std::nullopt, false, {}});
             } else if (before) {
                 m_state.recordCreated(definition(r), m_scheduler.status(r).outputs, m_scheduler.plan(), outputsOf());
                 if (!m_path.isEmpty())
-                    m_toWrite.push_back(Record{StateJournal::Event::Created, id, *m_state.find(id), true, false, {}});
+                    m_toWrite.push_back(Record{StateJournal::Event::Created, id, *m_state.find(id), false, {}});
             } else {
                 // New: the write-ahead entry already holds its definition and destroy action, and
                 // the journal says what is new about it.
@@ -172,7 +170,7 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
                 entry.status = DeploymentState::Entry::Status::Created;
                 m_state.insert(id, entry);
                 if (!m_path.isEmpty())
-                    m_toWrite.push_back(Record{StateJournal::Event::Created, id, std::move(entry), false, true, {}});
+                    m_toWrite.push_back(Record{StateJournal::Event::Created, id, std::move(entry), true, {}});
             }
             continue;
         }
@@ -182,10 +180,9 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
         else
             m_state.remove(id);
         if (!m_path.isEmpty())
-            m_toWrite.push_back(Record{StateJournal::Event::Failed, id, before.value_or(DeploymentState::Entry()), before.has_value(), false, event.text});
+            m_toWrite.push_back(Record{StateJournal::Event::Failed, id, before, false, event.text});
     }
-    appendRecords();
-    endBatch(batch);
+    appendRecords(at);
     // The ends of attempts are written with the next write-ahead, which in a busy run follows
     // within the millisecond (one write instead of two), or after kGroupMs. Lost to a crash in
     // between, a resource is recorded as being created still, and replaced: safe, if wasteful.
@@ -193,40 +190,24 @@ void StateRecorder::onEvents(const QList<RunEvent> &events)
         m_groupTimer.start();
 }
 
-void StateRecorder::appendRecords()
+void StateRecorder::appendRecords(qint64 at)
 {
     if (m_toWrite.empty())
         return;
     // Apart from the bookkeeping above, and timed once: what a state file adds to the batch.
     const Busy journal(m_journalNs);
-    for (const Record &record : m_toWrite) {
-        if (record.outputsOnly)
-            StateJournal::appendCreatedRecord(m_records, record.id, record.entry.outputs);
-        else
-            StateJournal::appendRecord(m_records, record.event, record.id, record.hasEntry ? &record.entry : nullptr, record.error);
-    }
-    m_toWrite.clear();
-}
-
-std::size_t StateRecorder::beginBatch(qint64 at)
-{
-    const std::size_t start = m_records.size();
     // The time again only when it has changed (ms): batches come faster than that in a busy run.
-    if (!m_path.isEmpty() && at != m_batchTime) {
-        const Busy journal(m_journalNs);
+    if (at != m_batchTime) {
         StateJournal::appendTimeRecord(m_records, at);
         m_batchTime = at;
     }
-    m_batchHead = m_records.size();
-    return start;
-}
-
-void StateRecorder::endBatch(std::size_t start)
-{
-    if (m_records.size() == m_batchHead && m_records.size() > start) {
-        m_records.resize(start); // nothing happened after all: no time line either
-        m_batchTime = -1;
+    for (const Record &record : m_toWrite) {
+        if (record.outputsOnly)
+            StateJournal::appendCreatedRecord(m_records, record.id, record.entry->outputs);
+        else
+            StateJournal::appendRecord(m_records, record.event, record.id, record.entry ? &*record.entry : nullptr, record.error);
     }
+    m_toWrite.clear();
 }
 
 void StateRecorder::flushRecords()

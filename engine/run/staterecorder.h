@@ -78,11 +78,7 @@ private:
     Resource definition(int r) const;
     // Outputs of the run's resources by id, for what a destroy action records.
     DeploymentState::OutputsOf outputsOf() const;
-    // A batch of records in m_records starts with its time; begin returns where it starts, end
-    // takes the time back out when nothing was recorded after it.
-    std::size_t beginBatch(qint64 at);
-    void endBatch(std::size_t start);
-    void appendRecords(); // m_toWrite into m_records
+    void appendRecords(qint64 at); // m_toWrite into m_records, after their time
     void flushRecords();  // writes m_records
     void write(std::string &records);
     bool saveNow();
@@ -102,14 +98,12 @@ private:
     {
         StateJournal::Event event;
         QString id;
-        DeploymentState::Entry entry;
-        bool hasEntry = false;
-        bool outputsOnly = false; // a new resource created: its outputs alone
+        std::optional<DeploymentState::Entry> entry; // none: it no longer exists
+        bool outputsOnly = false; // a new resource created: its entry's outputs alone
         QString error;
     };
     std::vector<Record> m_toWrite;
     std::string m_records;             // journal records not written yet
-    std::size_t m_batchHead = 0;       // where the current batch's records start in it
     qint64 m_batchTime = -1;           // the last time line's, while the journal goes on from it
     QTimer m_groupTimer;               // writes them when no write-ahead comes soon
     QHash<int, int> m_cleanupOf;       // cleanup resource -> the resource it tears down
