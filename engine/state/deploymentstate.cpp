@@ -493,12 +493,11 @@ void DeploymentState::appendEntryText(std::string &out, const Entry &entry, bool
 {
     // What entryToJson(entry).dump() writes, member for member, without building the value first
     // (tst_deploymentstate::entryTextIsTheEntrysJson).
-    const auto strings = [&out](const QMap<QString, QString> &map) { JsonText::appendStrings(out, map); };
     out += "{\"definition_hash\":";
     JsonText::appendString(out, entry.definitionHash);
     if (!entry.outputs.isEmpty()) {
         out += ",\"outputs\":";
-        strings(entry.outputs);
+        JsonText::appendStrings(out, entry.outputs);
     }
     if (entry.createdAt.isValid()) {
         out += ",\"created_at\":";
@@ -520,7 +519,7 @@ void DeploymentState::appendEntryText(std::string &out, const Entry &entry, bool
     }
     if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
         out += ",\"destroy_values\":";
-        strings(entry.destroyValues);
+        JsonText::appendStrings(out, entry.destroyValues);
     }
     if (withStatus && entry.status == Entry::Status::Creating)
         out += ",\"status\":\"creating\"";
