@@ -134,6 +134,7 @@ private slots:
     void oneFanoutAtATimeWritesAState();
     void fullDiskIsAnErrorNotACrash_data();
     void fullDiskIsAnErrorNotACrash();
+    void emptiedWhilePagesArePrepared();
     void hashIgnoresKeyOrder();
     void hashChangesWithDefinition_data();
     void hashChangesWithDefinition();
@@ -906,6 +907,27 @@ void tst_DeploymentState::fullDiskIsAnErrorNotACrash()
     const DeploymentState::ReadResult read = DeploymentState::read(path);
     QVERIFY(!read.hasErrors());
     QCOMPARE(read.state.ids(), QStringList{QStringLiteral("vpc")});
+}
+
+// The background thread reads each page allocated ahead before the run's thread copies records
+// into it. A snapshot empties the journal meanwhile: a page read beyond the file's end would be a
+// SIGBUS, so emptying waits for the reading, which leaves alone what is gone.
+void tst_DeploymentState::emptiedWhilePagesArePrepared()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    DeploymentState state;
+    state.recordCreated(resource(QStringLiteral("vpc"), QStringLiteral("sim")), {}, Plan(), {});
+    const QByteArray vpc = record(StateJournal::Event::Created, QStringLiteral("vpc"), state.find(QStringLiteral("vpc")));
+    const std::string big(3 * 1024 * 1024, ' ');
+    StateJournal journal(path);
+    for (int i = 0; i < 40; ++i) {
+        QVERIFY(journal.append(big + '\n')); // allocates megabytes ahead, for the background thread
+        QVERIFY(journal.clear());
+    }
+    QVERIFY(journal.append(vpc.toStdString()));
+    journal.close();
+    QCOMPARE(readAll(StateJournal::pathFor(path)), vpc);
 }
 
 QTEST_GUILESS_MAIN(tst_DeploymentState)

@@ -10,6 +10,7 @@
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -30,9 +31,11 @@ namespace fanout {
 // Appending is a copy into a shared memory mapping of the file (the kernel's page cache, so that a
 // killed process loses nothing), not a write() per batch: on 10,000 resources, write() and fstat()
 // alone cost a tenth of a run (docs/provisioning.md). The file grows in steps allocated ahead with
-// fallocate(), whose pages a background thread faults in before they are written, and whose
-// zeros close() trims; a journal left by a process that was killed ends in zeros, and the first
-// zero byte ends it for a reader. Where the file cannot be mapped, it is written with pwrite().
+// fallocate(), whose pages a background thread faults in and reads once before they are written
+// (so that the run's thread takes no page fault nor, in a virtual machine, a hypervisor's trap),
+// and whose zeros close() trims; a journal left by a process that was killed ends in zeros, and
+// the first zero byte ends it for a reader. Where the file cannot be mapped, it is written with
+// pwrite().
 //
 // While a journal is open, it holds an exclusive lock (flock) on it: one Fanout at a time writes a
 // state, and a second one is told so instead of both writing over each other.
@@ -109,8 +112,9 @@ private:
     mutable std::mutex m_mutex; // the fields below: the background thread empties the journal too
     int m_fd = -1;
     char *m_map = nullptr; // the whole reservation, or null: pwrite()
-    qint64 m_capacity = 0; // bytes of the file, allocated ahead
+    std::atomic<qint64> m_capacity = 0; // bytes of the file, allocated ahead (read by prepare())
     qint64 m_size = 0;     // bytes of records, where the next one goes
+    std::mutex m_shrinking; // held while the file shrinks, and by prepare()
     QThreadPool m_background;
 };
 
