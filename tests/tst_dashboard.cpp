@@ -155,6 +155,7 @@ void tst_Dashboard::opensTheDemo()
     QVERIFY(window.files().openPlan(QStringLiteral("demo")));
     QCOMPARE(window.workspace().deployment().resourceCount(), 30);
     QVERIFY2(window.windowTitle().contains(QLatin1String("demo")), qPrintable(window.windowTitle()));
+    QVERIFY2(!window.isWindowModified(), "the demo as opened has no unsaved changes");
     QVERIFY(window.runs().runAction()->isEnabled());
     QVERIFY(!window.runs().cancelAction()->isEnabled());
     QVERIFY(!window.runs().retryFailedAction()->isEnabled());

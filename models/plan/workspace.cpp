@@ -112,6 +112,9 @@ QByteArray Workspace::planText() const
 
 bool Workspace::hasUnsavedChanges() const
 {
+    // The demo is built in: as opened it has nothing to lose, only its edits do.
+    if (m_origin == Origin::Demo)
+        return m_document->isModified();
     return m_file.isEmpty() || m_document->isModified();
 }
 

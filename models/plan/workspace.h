@@ -61,7 +61,7 @@ public:
     // What Save writes: the file's own text until the plan is edited (for an import, the plan as
     // `fanout import` writes it), then the edited document.
     QByteArray planText() const;
-    bool hasUnsavedChanges() const; // edited, or never saved as a plan file
+    bool hasUnsavedChanges() const; // edited, or never saved as a plan file (the demo only when edited)
     // Writes the plan to `path`, which is then its file; never over the file it was imported from.
     // The deployment state moves beside the new file (where opening it looks), once any run is over.
     Expected<void> saveAs(const QString &path);
