@@ -233,8 +233,12 @@ void tst_Dashboard::retryFailedFromTheToolbar()
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
     QCOMPARE(session.failedIds(), QStringList{QStringLiteral("cdn")});
     QCOMPARE(session.state(indexOf(session, "alarm")), ResourceState::Skipped);
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("1 failed (cdn)")), qPrintable(window.statusBar()->currentMessage()));
 
     window.runs().retryFailedAction()->trigger();
+    QVERIFY(session.isRunning());
+    // The last run's outcome is no longer true once the retry starts.
+    QVERIFY2(window.statusBar()->currentMessage().isEmpty(), qPrintable(window.statusBar()->currentMessage()));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
 }

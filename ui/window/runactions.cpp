@@ -30,6 +30,7 @@ RunActions::RunActions(Workspace &workspace, QMainWindow &window)
     Deployment &deployment = workspace.deployment();
     for (const auto signal : {&Deployment::planChanged, &Deployment::runStarted})
         connect(&deployment, signal, this, &RunActions::updateActions);
+    connect(&deployment, &Deployment::runStarted, this, &RunActions::clearOutcome);
     connect(&deployment, &Deployment::runFinished, this, &RunActions::runFinished);
     connect(&deployment, &Deployment::statesChanged, this, &RunActions::updateActions);
     connect(&deployment, &Deployment::stateSaveFailed, this, [this](const QString &error) {
@@ -115,6 +116,21 @@ void RunActions::showStatus(const QString &message, int timeoutMs)
     m_window.statusBar()->showMessage(message, timeoutMs);
 }
 
+void RunActions::showOutcome(const QString &message, int timeoutMs)
+{
+    m_outcome = message;
+    showStatus(message, timeoutMs);
+}
+
+void RunActions::clearOutcome()
+{
+    // What the last run ended with is not true of the run that starts (a retry, Run All Again):
+    // "Finished: 1 failed (cdn)" must not stay up while cdn runs again.
+    if (!m_outcome.isEmpty() && m_window.statusBar()->currentMessage() == m_outcome)
+        m_window.statusBar()->clearMessage();
+    m_outcome.clear();
+}
+
 void RunActions::updateActions()
 {
     const Deployment &deployment = m_workspace.deployment();
@@ -187,13 +203,13 @@ void RunActions::runFinished()
     const Deployment &deployment = m_workspace.deployment();
     const QStringList failed = deployment.failedIds();
     if (!deployment.stateSaveError().isEmpty())
-        showStatus(tr("Finished, but the state file %1 cannot be written: %2").arg(deployment.statePath(), deployment.stateSaveError()), 30000);
+        showOutcome(tr("Finished, but the state file %1 cannot be written: %2").arg(deployment.statePath(), deployment.stateSaveError()), 30000);
     else if (deployment.isTeardown() && failed.isEmpty())
-        showStatus(tr("Teardown finished: %1 destroyed, %2 still recorded in the state")
-                       .arg(deployment.count(ResourceState::Succeeded)).arg(deployment.deploymentState().size()),
-                   15000);
+        showOutcome(tr("Teardown finished: %1 destroyed, %2 still recorded in the state")
+                        .arg(deployment.count(ResourceState::Succeeded)).arg(deployment.deploymentState().size()),
+                    15000);
     else if (!failed.isEmpty())
-        showStatus(tr("Finished: %1 failed (%2). Right-click it, or press Retry failed.").arg(failed.size()).arg(failed.join(QStringLiteral(", "))), 15000);
+        showOutcome(tr("Finished: %1 failed (%2). Right-click it, or press Retry failed.").arg(failed.size()).arg(failed.join(QStringLiteral(", "))), 15000);
 }
 
 bool RunActions::destroyDeployment(bool confirm)

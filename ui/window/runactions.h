@@ -55,6 +55,8 @@ private:
     void editMapping();
     void runFinished();
     void showStatus(const QString &message, int timeoutMs);
+    void showOutcome(const QString &message, int timeoutMs); // how a run ended: cleared when the next starts
+    void clearOutcome();
 
     Workspace &m_workspace;
     QMainWindow &m_window;
@@ -67,6 +69,7 @@ private:
     QAction *m_failFast = nullptr;
     QAction *m_mapping = nullptr;
     QSpinBox *m_parallelism = nullptr;
+    QString m_outcome; // the status bar's message about the last run, while it may be up
 };
 
 } // namespace fanout
