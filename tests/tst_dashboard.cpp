@@ -19,6 +19,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
@@ -96,6 +97,7 @@ private slots:
     void selectionIsSharedByEveryPane();
     void resourcesTableFiltersByTextAndState();
     void parallelismChangesTheRunningLimit();
+    void stopAtFirstFailureIsACheckBox();
     void cancelStopsTheRun();
     void closingDuringARunWaitsWithoutFreezing();
     void closingTwiceStopsAtOnce();
@@ -340,6 +342,26 @@ void tst_Dashboard::parallelismChangesTheRunningLimit()
     QVERIFY(recorded);
     window.runs().cancelAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!session.isRunning(), kRunTimeoutMs);
+}
+
+void tst_Dashboard::stopAtFirstFailureIsACheckBox()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    Deployment &session = window.workspace().deployment();
+    // In the tool bar it reads as a setting that is on or off, not as a label.
+    QCheckBox *box = window.runs().failFastBox();
+    QVERIFY(box);
+    QVERIFY(box->isVisible());
+    QCOMPARE(box->isChecked(), session.failFast());
+    const bool before = session.failFast();
+    QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(8, box->height() / 2));
+    QCOMPARE(session.failFast(), !before);
+    QCOMPARE(window.runs().failFastAction()->isChecked(), !before);
+    window.runs().failFastAction()->trigger(); // the Run menu's entry moves the box too
+    QCOMPARE(box->isChecked(), before);
+    QCOMPARE(session.failFast(), before);
 }
 
 void tst_Dashboard::cancelStopsTheRun()

@@ -9,6 +9,7 @@
 #include "ui/dialogs/mappingdialog.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMainWindow>
@@ -108,7 +109,14 @@ void RunActions::fillToolBar(QToolBar *bar)
     bar->addWidget(limitLabel);
     bar->addWidget(m_parallelism);
     bar->addSeparator();
-    bar->addAction(m_failFast);
+    // A checkable action without an icon is a flat word in a tool bar that reads as a label: a
+    // check box shows that it is a setting, and whether it is on.
+    m_failFastBox = new QCheckBox(tr("Stop at first failure"));
+    m_failFastBox->setToolTip(m_failFast->toolTip());
+    m_failFastBox->setChecked(m_failFast->isChecked());
+    connect(m_failFastBox, &QCheckBox::toggled, m_failFast, &QAction::setChecked);
+    connect(m_failFast, &QAction::toggled, m_failFastBox, &QCheckBox::setChecked);
+    bar->addWidget(m_failFastBox);
 }
 
 void RunActions::showStatus(const QString &message, int timeoutMs)

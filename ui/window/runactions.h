@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 class QAction;
+class QCheckBox;
 class QMainWindow;
 class QMenu;
 class QSpinBox;
@@ -45,6 +46,7 @@ public:
     QAction *failFastAction() const { return m_failFast; }
     QAction *mappingAction() const { return m_mapping; }
     QSpinBox *parallelismBox() const { return m_parallelism; }
+    QCheckBox *failFastBox() const { return m_failFastBox; } // the tool bar's toggle; null before fillToolBar()
 
     void updateActions();
 
@@ -69,6 +71,7 @@ private:
     QAction *m_failFast = nullptr;
     QAction *m_mapping = nullptr;
     QSpinBox *m_parallelism = nullptr;
+    QCheckBox *m_failFastBox = nullptr;
     QString m_outcome; // the status bar's message about the last run, while it may be up
 };
 
