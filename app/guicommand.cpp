@@ -77,7 +77,7 @@ struct Capture
     QString timeline;
     QString select;
     bool run = false;
-    double seconds = 0;
+    double seconds = -1; // negative: when the run has ended with `run`, at once without
 };
 
 int takePictures(MainWindow &window, const Capture &request)
@@ -93,10 +93,11 @@ int takePictures(MainWindow &window, const Capture &request)
         }
         window.workspace().selection().select(resource);
     }
+    Deployment &deployment = window.workspace().deployment();
     if (request.run)
         window.runs().runAction()->trigger();
     int status = RunCommand::Succeeded;
-    QTimer::singleShot(qint64(request.seconds * 1000), &window, [&] {
+    const auto take = [&] {
         waitForLayout(window);
         // Every picture asked for is attempted; the status is the worst of them.
         if (!request.screenshot.isEmpty())
@@ -105,9 +106,14 @@ int takePictures(MainWindow &window, const Capture &request)
             status = std::max(status, exportGraph(window, request.graph, err));
         if (!request.timeline.isEmpty())
             status = std::max(status, exportTimeline(window, request.timeline, err));
-        window.workspace().deployment().cancel();
+        deployment.cancel();
         QCoreApplication::quit();
-    });
+    };
+    // A picture of a run a few milliseconds old shows next to nothing: without --at, the run's end.
+    if (request.seconds < 0 && deployment.isRunning())
+        QObject::connect(&deployment, &Deployment::runFinished, &window, take, Qt::SingleShotConnection);
+    else
+        QTimer::singleShot(qint64(std::max(0.0, request.seconds) * 1000), &window, take);
     QCoreApplication::exec();
     return status;
 }
@@ -137,8 +143,10 @@ int GuiCommand::exec(int &argc, char **argv)
     const QCommandLineOption exportTimelineOption(QStringLiteral("export-timeline"),
                                                   QStringLiteral("Write the whole timeline to FILE.png and exit."), QStringLiteral("FILE.png"));
     const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start a run first (with --screenshot or an export)."));
-    const QCommandLineOption at(QStringLiteral("at"), QStringLiteral("Take the screenshot or exports SECONDS after starting (default 0)."),
-                                QStringLiteral("SECONDS"), QStringLiteral("0"));
+    const QCommandLineOption at(QStringLiteral("at"),
+                                QStringLiteral("Take the screenshot or exports SECONDS after starting (default: when the run has ended with "
+                                               "--run, at once without)."),
+                                QStringLiteral("SECONDS"));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the resource ID (with --screenshot)."), QStringLiteral("ID"));
     parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select});
 
@@ -157,9 +165,9 @@ int GuiCommand::exec(int &argc, char **argv)
         err.writeLine(QStringLiteral("fanout gui: give at most one PLAN."));
         return RunCommand::InvalidInput;
     }
-    bool secondsOk = false;
-    const double seconds = parser.value(at).toDouble(&secondsOk);
-    if (!secondsOk || seconds < 0) {
+    bool secondsOk = !parser.isSet(at);
+    const double seconds = parser.isSet(at) ? parser.value(at).toDouble(&secondsOk) : -1;
+    if (!secondsOk || (parser.isSet(at) && seconds < 0)) {
         err.writeLine(QStringLiteral("fanout gui: --at wants a number of seconds, not \"%1\".").arg(parser.value(at)));
         return RunCommand::InvalidInput;
     }

@@ -181,6 +181,7 @@ private slots:
     void graphFormats();
     void demoFailsNamingTheResource();
     void guiScreenshot();
+    void guiExportWaitsForTheRun();
     void localStackProvisionsAndTearsDown();
     void destroyHelp();
     void runRecordsStateAndSkipsWhatIsUpToDate();
@@ -528,6 +529,24 @@ void tst_Cli::guiScreenshot()
     QVERIFY2(invalid.err.contains(QStringLiteral("invalid.json:")), qPrintable(invalid.err));
     const Result badAt = fanout({QStringLiteral("gui"), QStringLiteral("--screenshot"), png, QStringLiteral("--at"), QStringLiteral("soon")});
     QCOMPARE(badAt.exitCode, 2);
+}
+
+// `fanout gui PLAN --run --export-timeline FILE.png` without --at pictures the whole run, not its
+// first milliseconds: every resource has run when the picture is taken (the state file says so).
+void tst_Cli::guiExportWaitsForTheRun()
+{
+    QTemporaryDir dir;
+    const QString plan = copyFixture(dir, "state-sim.json");
+    replaceInFile(plan, R"("duration": "80ms")", R"("duration": "900ms")"); // db's: longer than any start-up
+    const QString state = dir.filePath(QStringLiteral("state-sim.fanout-state.json"));
+    const QString png = dir.filePath(QStringLiteral("timeline.png"));
+    const Result exported = fanout({QStringLiteral("gui"), plan, QStringLiteral("--run"), QStringLiteral("--export-timeline"), png});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.out + exported.err));
+    QVERIFY(!QImage(png).isNull());
+    // A run cut short leaves its records in the state's journal only; an ended one writes the file.
+    const json s = readJson(state);
+    QVERIFY2(s.is_object(), "no state file: the run did not end");
+    QCOMPARE(stateIds(s), (QStringList{"db", "dns", "subnet-a", "subnet-b", "vpc"}));
 }
 
 void tst_Cli::destroyHelp()
