@@ -10,6 +10,8 @@
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/resourcefiltermodel.h"
+#include "models/run/resourcetablemodel.h"
 #include "ui/dialogs/mappingdialog.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
@@ -236,10 +238,23 @@ void tst_ImportGui::importedResourcesShowTheirSource()
     // Which rule chose its executor: here the built-in estimate for its type.
     QVERIFY2(source->text().contains(QLatin1String("built-in estimate")), qPrintable(source->text()));
 
+    // The Resources table's Type column says what it is where it came from, and which executor
+    // provisions it; sorting and filtering go by that text.
+    QAbstractItemModel *table = window.resourcesPane()->model();
+    const QString type = QString::fromStdString(resource.source.value("type", std::string()));
+    QCOMPARE(table->index(managed, ResourceTableModel::TypeColumn).data().toString(), QStringLiteral("%1 (%2)").arg(type, resource.type));
+    ResourceFilterModel *filter = window.resourcesPane()->filter();
+    filter->setText(type);
+    QVERIFY(filter->rowCount() >= 1);
+    for (int row = 0; row < filter->rowCount(); ++row)
+        QVERIFY(filter->index(row, ResourceTableModel::TypeColumn).data().toString().startsWith(type));
+    filter->setText(QString());
+
     // A plan written by hand has no source to show.
     QVERIFY(window.files().openPlan(QStringLiteral("demo")));
     window.workspace().selection().select(0);
     QVERIFY(!source->isVisible());
+    QCOMPARE(table->index(0, ResourceTableModel::TypeColumn).data().toString(), QStringLiteral("sim"));
 }
 
 void tst_ImportGui::savedImportReopensIdentically()

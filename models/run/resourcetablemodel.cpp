@@ -47,6 +47,17 @@ qint64 ResourceTableModel::durationMs(int resource) const
     return total;
 }
 
+QString ResourceTableModel::typeText(const Resource &resource)
+{
+    // An imported resource is an aws_instance or an AWS::EC2::VPC to its user, whichever executor
+    // provisions it: the source's type first, the executor beside it.
+    const auto source = resource.source.is_object() ? resource.source.find("type") : resource.source.end();
+    if (source == resource.source.end() || !source->is_string() || source->get<std::string>().empty())
+        return resource.type;
+    const QString sourceType = QString::fromStdString(source->get<std::string>());
+    return sourceType == resource.type ? sourceType : tr("%1 (%2)").arg(sourceType, resource.type);
+}
+
 QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -60,7 +71,7 @@ QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case IdColumn: return resource.id;
-        case TypeColumn: return resource.type;
+        case TypeColumn: return typeText(resource);
         case GroupColumn: return resource.group;
         case StateColumn: return StateStyle::label(status.state);
         case AttemptsColumn: return status.attempts.isEmpty() ? QString() : QString::number(status.attempts.size());

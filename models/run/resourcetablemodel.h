@@ -9,6 +9,7 @@
 namespace fanout {
 
 class Deployment;
+struct Resource;
 struct RunEvent;
 
 // The Resources pane's table: one row per resource of the deployment's plan, with its state, attempts
@@ -38,6 +39,7 @@ private:
     void announceRows(std::vector<int> rows, int firstColumn, int lastColumn);
     void tick();
     qint64 durationMs(int resource) const;
+    static QString typeText(const Resource &resource); // "AWS::EC2::VPC (sim)" for an imported one
 
     Deployment &m_deployment;
     QTimer m_tick;
