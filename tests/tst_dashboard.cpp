@@ -12,6 +12,8 @@
 #include "ui/inspector/inspectorpane.h"
 #include "ui/logs/logpanes.h"
 #include "ui/panes/resourcespane.h"
+#include "ui/timeline/timelinepane.h"
+#include "ui/timeline/timelineview.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
@@ -23,6 +25,8 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
+#include <QFontMetrics>
+#include <QImage>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
@@ -91,6 +95,7 @@ private slots:
     void initTestCase();
     void init();
     void opensTheDemo();
+    void timelineHasRoomAtTheDefaultSize();
     void demoRunFailedResourceRetriedFromTheInspector();
     void retryFailedFromTheToolbar();
     void retryFromTheResourcesTableMenu();
@@ -165,6 +170,52 @@ void tst_Dashboard::opensTheDemo()
     QTRY_VERIFY_WITH_TIMEOUT(!window.graphPane()->view()->isLayingOut(), 30'000);
     QVERIFY2(window.statusText().contains(QLatin1String("30 resources")), qPrintable(window.statusText()));
     QCOMPARE(window.runs().runAction()->shortcut(), QKeySequence(Qt::Key_F5));
+}
+
+namespace {
+
+// How many separate lines of dark ink (text) `rect` of `image` holds, top to bottom.
+int inkLines(const QImage &image, const QRect &rect)
+{
+    int lines = 0;
+    bool inLine = false;
+    for (int y = rect.top(); y <= rect.bottom(); ++y) {
+        bool ink = false;
+        for (int x = rect.left(); x <= rect.right() && !ink; ++x)
+            ink = qGray(image.pixel(x, y)) < 150;
+        lines += ink && !inLine ? 1 : 0;
+        inLine = ink;
+    }
+    return lines;
+}
+
+} // namespace
+
+// At the window's default size the timeline shows the demo's rows readably, and its hint before a
+// run is whole, not cut off after its first lines.
+void tst_Dashboard::timelineHasRoomAtTheDefaultSize()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    TimelineView *view = window.timelinePane()->view();
+    const QRect plot = view->plotRect();
+    int whole = 0;
+    for (int r = 0; r < window.workspace().deployment().resourceCount(); ++r)
+        whole += view->rowRect(r).top() >= plot.top() && view->rowRect(r).bottom() <= plot.bottom() ? 1 : 0;
+    QVERIFY2(whole >= 12, qPrintable(QStringLiteral("%1 of 30 rows show").arg(whole)));
+
+    // The hint: a title and its wrapped sentences, every line of them painted.
+    const QImage image = view->viewport()->grab().toImage();
+    const QString detail = QStringLiteral("Each attempt becomes a bar as it happens: waiting for a slot, running, and how it ended.\n"
+                                          "Its longest chain of dependencies is expected to take about 13s.");
+    const QFontMetrics metrics(view->font());
+    // The hint's column: the plot less its padding (10) and right margin (18), inset by 8 each side.
+    const int lines = metrics.boundingRect(QRect(0, 0, plot.width() - 44, 1000), Qt::TextWordWrap, detail).height() / metrics.lineSpacing();
+    QVERIFY(lines >= 3);
+    QVERIFY2(inkLines(image, plot.adjusted(12, 0, -12, 0)) >= 1 + lines,
+             qPrintable(QStringLiteral("%1 lines painted, %2 wanted").arg(inkLines(image, plot.adjusted(12, 0, -12, 0))).arg(1 + lines)));
 }
 
 void tst_Dashboard::demoRunFailedResourceRetriedFromTheInspector()

@@ -419,18 +419,25 @@ void TimelinePainter::paintHint()
     const QString title = m_data.rowCount() == 0 ? QStringLiteral("This plan has no resources")
                                                  : QStringLiteral("Press Run to start");
     const int titleHeight = QFontMetrics(big).height();
-    const int y = area.top() + std::min(area.height() / 3, 90);
-    m_painter.fillRect(QRect(area.left(), y - 6, area.width(), titleHeight + 52), QColor(255, 255, 255, 220));
-    m_painter.drawText(QRect(area.left(), y, area.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, title);
-    m_painter.setFont(m_view.font());
+    QString detail;
     if (m_data.rowCount() > 0) {
-        QString detail = QStringLiteral("Each attempt becomes a bar as it happens: waiting for a slot, running, and how it ended.");
+        detail = QStringLiteral("Each attempt becomes a bar as it happens: waiting for a slot, running, and how it ended.");
         if (m_view.m_planEstimateMs > 0)
             detail += QStringLiteral("\nIts longest chain of dependencies is expected to take about %1.")
                           .arg(formatDuration(m_view.m_planEstimateMs));
-        // Word-wrapped and inset, so that a narrow dock shows all of it rather than its middle.
-        m_painter.drawText(QRect(area.left() + 8, y + titleHeight + 4, area.width() - 16, 44), Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap, detail);
     }
+    // Word-wrapped and inset, as high as its lines need: a narrow dock shows all of it, not the
+    // first lines cut off mid-sentence.
+    const QRect detailWidth(area.left() + 8, 0, area.width() - 16, area.height());
+    const int flags = Qt::AlignHCenter | Qt::AlignTop | Qt::TextWordWrap;
+    const int detailHeight = detail.isEmpty() ? 0 : QFontMetrics(m_view.font()).boundingRect(detailWidth, flags, detail).height();
+    const int needed = titleHeight + 4 + detailHeight;
+    const int y = area.top() + std::max(6, std::min((area.height() - needed) / 3, 90));
+    m_painter.fillRect(QRect(area.left(), y - 6, area.width(), needed + 12), QColor(255, 255, 255, 220));
+    m_painter.drawText(QRect(area.left(), y, area.width(), titleHeight), Qt::AlignHCenter | Qt::AlignTop, title);
+    m_painter.setFont(m_view.font());
+    if (!detail.isEmpty())
+        m_painter.drawText(detailWidth.translated(0, y + titleHeight + 4).adjusted(0, 0, 0, detailHeight - area.height()), flags, detail);
 }
 
 } // namespace fanout

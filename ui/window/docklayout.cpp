@@ -26,8 +26,10 @@ DockLayout::DockLayout(QMainWindow &window, const Panes &panes)
     // timeline and logs share the width below the graph.
     m_window.setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
     m_window.resizeDocks({m_resources}, {430}, Qt::Horizontal);
-    m_window.resizeDocks({m_timeline}, {330}, Qt::Vertical);
-    m_window.resizeDocks({m_timeline, m_logs}, {500, 510}, Qt::Horizontal);
+    // The timeline gets the larger share below the graph: at 1440×900 its legend fits on two lines
+    // and about half of the demo's 30 rows show, with the hint before a run whole.
+    m_window.resizeDocks({m_timeline}, {420}, Qt::Vertical);
+    m_window.resizeDocks({m_timeline, m_logs}, {640, 370}, Qt::Horizontal);
     m_window.resizeDocks({m_resources, m_inspector}, {230, 600}, Qt::Vertical);
 }
 
