@@ -8,6 +8,7 @@
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
 #include "models/run/timelinedata.h"
+#include "ui/timeline/timelinelegend.h"
 #include "ui/timeline/timelinepane.h"
 #include "ui/timeline/timelineview.h"
 
@@ -122,6 +123,7 @@ private slots:
     void ctrlWheelZoomsAroundCursor();
     void thousandsOfRows();
     void secondRunStartsOver();
+    void legendExplainsEveryNodeMark();
     void screenshot();
 
 private:
@@ -550,6 +552,20 @@ void tst_timeline::secondRunStartsOver()
 
 // Not a check: with FANOUT_TIMELINE_PNG=path.png set, saves the pane during and after a run of the
 // demo plan, for people to look at.
+// The pane's legend is the dashboard's key: besides the bars it explains the marks a graph node
+// carries on its top edge, the conditional "if" tag and the pin of a node placed by hand.
+void tst_timeline::legendExplainsEveryNodeMark()
+{
+    auto *legend = m_pane->findChild<TimelineLegend *>();
+    QVERIFY(legend);
+    QVERIFY(legend->isVisible());
+    const QStringList texts = TimelineLegend::entryTexts();
+    QVERIFY2(texts.contains(QStringLiteral("Only if its condition holds")), qPrintable(texts.join(QLatin1String(", "))));
+    QVERIFY2(texts.contains(QStringLiteral("Placed by hand")), qPrintable(texts.join(QLatin1String(", "))));
+    // Every entry has room: the legend is as high as its wrapped lines at the pane's width.
+    QVERIFY(legend->height() >= legend->heightForWidth(legend->width()));
+}
+
 void tst_timeline::screenshot()
 {
     const QString path = qEnvironmentVariable("FANOUT_TIMELINE_PNG");

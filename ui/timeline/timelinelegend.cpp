@@ -14,7 +14,10 @@ constexpr int kSwatchWidth = 26;
 constexpr int kGap = 14;      // between entries
 constexpr int kLineGap = 2;   // between lines
 
-constexpr std::array kEntries{0, 1, 2, 3, 4, 5, 6, 7};
+constexpr std::array kEntries{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+// As GraphNodeItem paints them on a node's top edge.
+const QColor kConditional(0x7b, 0x4d, 0xb8);
+const QColor kPin(0x5f, 0x63, 0x68);
 
 } // namespace
 
@@ -35,8 +38,18 @@ QString TimelineLegend::text(Entry entry)
     case Entry::Cancelled: return tr("Cancelled");
     case Entry::Backoff: return tr("Retry backoff");
     case Entry::Critical: return tr("Critical path");
+    case Entry::Conditional: return tr("Only if its condition holds");
+    case Entry::Pinned: return tr("Placed by hand");
     }
     return QString();
+}
+
+QStringList TimelineLegend::entryTexts()
+{
+    QStringList texts;
+    for (const int e : kEntries)
+        texts.append(text(Entry(e)));
+    return texts;
 }
 
 int TimelineLegend::entryWidth(Entry entry) const
@@ -110,6 +123,25 @@ void TimelineLegend::paintEvent(QPaintEvent *)
             TimelineView::paintAttempt(&painter, swatch.adjusted(7, 0, 0, 0), AttemptRecord::Outcome::Succeeded, true);
             break;
         }
+        case Entry::Conditional: {
+            // The graph's tag on a resource that exists only when its condition (or profile) holds.
+            QFont tag = painter.font();
+            tag.setBold(true);
+            tag.setPixelSize(10);
+            painter.setFont(tag);
+            painter.setPen(QPen(kConditional, 1));
+            painter.setBrush(Qt::white);
+            painter.drawRoundedRect(swatch.adjusted(2.5, 0.5, -2.5, -0.5), 7, 7);
+            painter.drawText(swatch, Qt::AlignCenter, QStringLiteral("if"));
+            painter.setFont(font());
+            break;
+        }
+        case Entry::Pinned:
+            // The pin's head a node placed by hand carries on its top edge.
+            painter.setPen(QPen(Qt::white, 1.5));
+            painter.setBrush(kPin);
+            painter.drawEllipse(swatch.center(), 4, 4);
+            break;
         }
         painter.setPen(palette().color(QPalette::WindowText));
         painter.drawText(QRect(at.x() + kSwatchWidth + 5, at.y(), width(), lineHeight), Qt::AlignVCenter | Qt::AlignLeft,
