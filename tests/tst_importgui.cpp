@@ -243,6 +243,7 @@ void tst_ImportGui::importedResourcesShowTheirSource()
     QAbstractItemModel *table = window.resourcesPane()->model();
     const QString type = QString::fromStdString(resource.source.value("type", std::string()));
     QCOMPARE(table->index(managed, ResourceTableModel::TypeColumn).data().toString(), QStringLiteral("%1 (%2)").arg(type, resource.type));
+    QVERIFY(table->index(managed, ResourceTableModel::TypeColumn).data(Qt::ToolTipRole).toString().contains(type)); // the column is narrow
     ResourceFilterModel *filter = window.resourcesPane()->filter();
     filter->setText(type);
     QVERIFY(filter->rowCount() >= 1);

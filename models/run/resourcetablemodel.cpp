@@ -91,6 +91,8 @@ QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::ToolTipRole: {
         QString tip = resource.displayName() == resource.id ? resource.id : resource.displayName() + QStringLiteral(" (") + resource.id + QLatin1Char(')');
+        if (const QString type = typeText(resource); type != resource.type) // an imported one: the whole of what the column elides
+            tip += QStringLiteral("\n") + type;
         tip += QStringLiteral("\n") + StateStyle::label(status.state);
         if (!status.reason.isEmpty())
             tip += QStringLiteral(": ") + status.reason;
