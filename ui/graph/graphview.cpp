@@ -146,6 +146,11 @@ void GraphView::onPlanChanged()
     m_layingOut = m_deployment.resourceCount() > 0;
     if (m_layingOut) {
         m_requested = GraphScene::layoutInput(m_deployment.plan());
+        // Drawn for the pane's shape (to a tenth, so that a small resize asks for nothing new); a
+        // pane not laid out yet gets a window's.
+        const QSize pane = viewport()->size();
+        if (pane.width() >= 200 && pane.height() >= 120)
+            m_requested.aspect = std::round(10.0 * pane.width() / pane.height()) / 10;
         if (!m_shownLayout.nodes.isEmpty() && m_requested == m_shownInput) {
             // Generation 0 is never the layouter's: this is the layout already shown.
             onLaidOut(0, m_shownLayout);
