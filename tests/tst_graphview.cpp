@@ -1,5 +1,6 @@
 // The Graph pane: one node per resource, live states, the shared selection, the context menu's
 // retry, zoom keys and export, driven through the real widgets (offscreen).
+#include "bench/infrashapes.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/planreader.h"
 #include "engine/run/deployment.h"
@@ -15,6 +16,7 @@
 
 #include <QImage>
 #include <QLineF>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QScrollBar>
@@ -92,6 +94,7 @@ private slots:
     void editKeepsTheView();
     void propertyEditNeedsNoLayout();
     void pinnedNodesDrawnWhereSaved();
+    void opensReadable();
 
 private:
     void showDemo();
@@ -496,6 +499,45 @@ void tst_graphview::pinnedNodesDrawnWhereSaved()
     QVERIFY(view->graphScene()->sceneRect().contains(node->sceneRect()));
     view->fit();
     QVERIFY(view->viewport()->rect().contains(view->mapFromScene(node->sceneRect()).boundingRect()));
+}
+
+// A plan opens whole when its names can be read so, and otherwise readable (80%) on where its run
+// starts, the zoom control saying so.
+void tst_graphview::opensReadable()
+{
+    GraphView *view = m_pane->view();
+    const Plan zone = bench::landingZone(12, 16);
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY(qFuzzyCompare(view->zoom(), 0.8));
+    QVERIFY2(view->wholeZoom() > 0 && view->wholeZoom() < 0.6, qPrintable(QString::number(view->wholeZoom())));
+    // The tenancy, which every module waits for, in view; not the first module's first policy.
+    const QRect tenancy = view->mapFromScene(view->nodeItem(zone.indexOf(QStringLiteral("tenancy")))->sceneRect()).boundingRect();
+    QVERIFY(view->viewport()->rect().contains(tenancy));
+    QVERIFY2(view->placementNote().contains(QLatin1String("tenancy")), qPrintable(view->placementNote()));
+    QLabel *zoomLabel = nullptr;
+    for (QLabel *label : m_pane->findChildren<QLabel *>()) {
+        if (label->text().startsWith(QLatin1String("80%")))
+            zoomLabel = label;
+    }
+    QVERIFY(zoomLabel);
+    QCOMPARE(zoomLabel->text(), QStringLiteral("80% · all at %1%").arg(qRound(view->wholeZoom() * 100)));
+    QVERIFY(zoomLabel->toolTip().contains(QLatin1String("where the run starts")));
+    view->zoomIn();
+    QCOMPARE(zoomLabel->text(), QStringLiteral("100%"));
+
+    // Three resources: whole, and readable.
+    Plan small;
+    small.name = QStringLiteral("small");
+    small.resources = {bench::simResource(QStringLiteral("vpc")), bench::simResource(QStringLiteral("subnet"), {QStringLiteral("vpc")}),
+                       bench::simResource(QStringLiteral("db"), {QStringLiteral("subnet")})};
+    m_workspace->deployment().open(small, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY(view->zoom() >= 0.6);
+    QCOMPARE(view->wholeZoom(), 0.0);
+    for (int r = 0; r < small.resources.size(); ++r)
+        QVERIFY(view->viewport()->rect().contains(view->mapFromScene(view->nodeItem(r)->sceneRect()).boundingRect()));
+    QCOMPARE(view->placementNote(), QStringLiteral("All 3 resources in view, names readable"));
 }
 
 QTEST_MAIN(tst_graphview)

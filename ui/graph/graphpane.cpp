@@ -58,6 +58,7 @@ GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     QToolButton *exportButton = button(tr("Export…"), tr("Save the graph as an SVG or PNG image, Graphviz DOT or Mermaid"),
                                        &GraphPane::exportWithDialog);
     m_zoomLabel->setMinimumWidth(QFontMetrics(m_zoomLabel->font()).horizontalAdvance(QStringLiteral("400%")) + 4);
+    m_zoomLabel->setTextFormat(Qt::PlainText);
     m_zoomLabel->setAlignment(Qt::AlignCenter);
     m_zoomLabel->setToolTip(tr("Zoom; the mouse wheel zooms around the pointer, dragging moves the graph"));
     updateZoomLabel(m_view->zoom());
@@ -216,7 +217,14 @@ void GraphPane::keyPressEvent(QKeyEvent *event)
 
 void GraphPane::updateZoomLabel(qreal zoom)
 {
-    m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
+    QString text = QStringLiteral("%1%").arg(qRound(zoom * 100));
+    // Opened readable rather than whole: says so while the zoom is still the one it opened at.
+    if (m_view->wholeZoom() > 0 && qFuzzyCompare(zoom, m_view->openedZoom()))
+        text = tr("%1 · all at %2%").arg(text).arg(qRound(m_view->wholeZoom() * 100));
+    m_zoomLabel->setText(text);
+    const QString note = m_view->placementNote();
+    m_zoomLabel->setToolTip(note.isEmpty() ? tr("Zoom; the mouse wheel zooms around the pointer, dragging moves the graph")
+                                           : tr("%1. The mouse wheel zooms around the pointer, dragging moves the graph").arg(note));
 }
 
 } // namespace fanout

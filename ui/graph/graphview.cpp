@@ -31,11 +31,11 @@ namespace {
 
 constexpr int kTickMs = 250;
 constexpr qreal kZoomStep = 1.25;
-// A small plan that would need less than this to fit is opened at this zoom, at its top left
-// (where a run starts), so that the first thing one sees is readable; Fit (Ctrl+0) shows it all.
-// A large plan opens fitted: an overview of coloured boxes is what helps there.
-constexpr qreal kReadableZoom = 0.8;
-constexpr int kOverviewNodes = 150;
+// A plan opens whole when its names can still be read so (at this zoom or more); otherwise at
+// kOpeningZoom on where a run starts, and Fit (Ctrl+0) shows it all.
+constexpr qreal kReadableZoom = 0.6;
+constexpr qreal kOpeningZoom = 0.8;
+constexpr int kRootsExamined = 200; // enough to find the main one, cheap on 10,000 resources
 
 } // namespace
 
@@ -176,6 +176,7 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
         }
         forgetItems();
         m_scene->build(m_deployment.plan(), layout);
+        m_leftToRight = layout.leftToRight;
         m_sceneGeneration = m_deployment.planGeneration();
         refreshAll();
         showSelection();
@@ -195,15 +196,58 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
     emit layoutFinished();
 }
 
+int GraphView::mainRoot() const
+{
+    // Of the resources that wait for nothing, the one that most others wait for, at any remove.
+    const PlanGraph &graph = m_deployment.graph();
+    int best = -1;
+    std::size_t most = 0;
+    int examined = 0;
+    for (int r = 0; r < graph.size() && examined < kRootsExamined; ++r) {
+        if (!graph.dependencies(r).empty())
+            continue;
+        ++examined;
+        const std::size_t downstream = graph.downstream(r).size();
+        if (best < 0 || downstream > most) {
+            best = r;
+            most = downstream;
+        }
+    }
+    return best;
+}
+
 void GraphView::placeInitially()
 {
     m_placementPending = false;
-    // Open at a readable size: all of it when it fits, else its top (where a run starts).
+    const int count = int(m_scene->nodeItems().size());
+    // Whole when its names can be read so; else readable, where a run starts, and the zoom
+    // control says why.
     fit();
-    if (zoom() < kReadableZoom && m_scene->nodeItems().size() <= kOverviewNodes) {
-        setZoom(kReadableZoom);
-        horizontalScrollBar()->setValue(horizontalScrollBar()->minimum());
-        verticalScrollBar()->setValue(verticalScrollBar()->minimum());
+    const qreal whole = zoom();
+    const int root = mainRoot();
+    GraphNodeItem *start = nodeItem(root);
+    m_openedZoom = whole;
+    m_wholeZoom = 0;
+    if (whole >= kReadableZoom || !start) {
+        m_placementNote = count == 1 ? tr("The resource in view, its name readable")
+                                     : tr("All %1 resources in view, names readable").arg(count);
+        emit zoomChanged(zoom());
+    } else {
+        m_openedZoom = kOpeningZoom;
+        m_wholeZoom = whole;
+        m_placementNote = tr("Opened at %1% on %2, where the run starts, so that names can be read; "
+                             "all %3 resources need %4% (Fit, Ctrl+0)")
+                              .arg(qRound(kOpeningZoom * 100))
+                              .arg(m_deployment.plan().resources[root].id)
+                              .arg(count)
+                              .arg(qRound(whole * 100));
+        setZoom(kOpeningZoom);
+        // The main root at the start of the view: top centre, or left middle when drawn across.
+        const QRectF at = start->sceneRect();
+        const QSizeF view = QSizeF(viewport()->size()) / zoom();
+        const qreal margin = 40 / zoom();
+        centerOn(m_leftToRight ? QPointF(at.left() - margin + view.width() / 2, at.center().y())
+                               : QPointF(at.center().x(), at.top() - margin + view.height() / 2));
     }
     if (GraphNodeItem *selected = nodeItem(m_selection.current()))
         ensureVisible(selected, 40, 40);

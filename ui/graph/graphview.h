@@ -63,6 +63,10 @@ public:
     bool isFaded(int resource) const;            // drawn faded because another is selected
     bool isLayingOut() const { return m_layingOut; }
     QString layoutError() const { return m_layoutError; }
+    // How the plan shown was placed when it opened, and why (whole, or readable where it starts).
+    QString placementNote() const { return m_placementNote; }
+    qreal openedZoom() const { return m_openedZoom; } // the zoom it opened at
+    qreal wholeZoom() const { return m_wholeZoom; }   // what showing it all needed, when that was too small; else 0
     qreal zoom() const;                          // 1 = one scene unit per pixel
 
     // Whether gestures that change the plan are on; they are never on while a run is in progress.
@@ -149,6 +153,7 @@ private:
     void onPlanChanged();
     void onLaidOut(quint64 generation, const GraphLayout &layout);
     void placeInitially(); // the first view of a new layout
+    int mainRoot() const;  // where a run starts: the resource most others wait for, or -1
     void rememberPlacement(); // before the items of the plan shown go
     bool keepPlacement();     // after an edit's layout: false when no node survived
     bool acceptsExecutorType(const QMimeData *mime) const;
@@ -193,6 +198,10 @@ private:
     GraphLayout m_shownLayout;
     bool m_layingOut = false;
     bool m_placementPending = false; // a new layout waits for the view to be shown
+    QString m_placementNote;
+    qreal m_openedZoom = 0;
+    qreal m_wholeZoom = 0;
+    bool m_leftToRight = false;      // how the layout shown was drawn
     QString m_layoutError;
     QPoint m_pressPos;          // where the left button went down, to tell a click from a pan
     bool m_pressed = false;
