@@ -8,6 +8,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphfollower.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
@@ -23,6 +24,7 @@
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QTest>
 
 #include <memory>
@@ -95,6 +97,7 @@ private slots:
     void propertyEditNeedsNoLayout();
     void pinnedNodesDrawnWhereSaved();
     void opensReadable();
+    void followsTheRunAndNoticesFailures();
 
 private:
     void showDemo();
@@ -538,6 +541,58 @@ void tst_graphview::opensReadable()
     for (int r = 0; r < small.resources.size(); ++r)
         QVERIFY(view->viewport()->rect().contains(view->mapFromScene(view->nodeItem(r)->sceneRect()).boundingRect()));
     QCOMPARE(view->placementNote(), QStringLiteral("All 3 resources in view, names readable"));
+}
+
+// Follow Run keeps a failure in sight, as readable as the view was; a pan turns it off; a failure
+// out of view raises a notice whose Show centres the graph on it.
+void tst_graphview::followsTheRunAndNoticesFailures()
+{
+    Plan zone = bench::landingZone(12, 16);
+    for (Resource &r : zone.resources)
+        r.params["duration"] = 0;
+    const int failing = zone.indexOf(QStringLiteral("module.zone[11].report"));
+    zone.resources[failing].params["failure_rate"] = 1;
+    zone.resources[zone.indexOf(QStringLiteral("module.zone[6].policy_9"))].params["duration"] = "2s"; // keeps the run going
+    GraphView *view = m_pane->view();
+    GraphFollower *follower = m_pane->follower();
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY(follower->isFollowing());
+    QVERIFY(m_pane->followButton()->isChecked());
+    const auto inView = [view](int r) {
+        return view->viewport()->rect().contains(view->mapFromScene(view->nodeItem(r)->sceneRect()).boundingRect());
+    };
+    QVERIFY(!inView(failing)); // opened on the tenancy, far from the last module
+    QVERIFY(m_workspace->deployment().start());
+    QTRY_VERIFY_WITH_TIMEOUT(inView(failing), 5'000);
+    QVERIFY(view->zoom() >= GraphFollower::kReadableZoom - 1e-9);
+    QVERIFY(m_pane->failureNotice()->isHidden());
+
+    // A pan (a real drag on empty space) is the user's: following stops.
+    QTRY_VERIFY_WITH_TIMEOUT(!follower->isMoving(), 2'000);
+    QWidget *viewport = view->viewport();
+    QPoint empty(5, viewport->height() - 5);
+    QVERIFY(!view->itemAt(empty) || view->itemAt(empty)->type() != GraphNodeItem::Type);
+    QTest::mousePress(viewport, Qt::LeftButton, {}, empty);
+    QTest::mouseMove(viewport, empty + QPoint(60, -60));
+    QTest::mouseRelease(viewport, Qt::LeftButton, {}, empty + QPoint(60, -60));
+    QVERIFY(!follower->isFollowing());
+    QVERIFY(!m_pane->followButton()->isChecked());
+
+    // Looking elsewhere: the failure is out of view, and the notice says so.
+    view->setView(view->nodeItem(zone.indexOf(QStringLiteral("tenancy")))->sceneRect().center(), 0.8);
+    QTRY_VERIFY(m_pane->failureNotice()->isVisible());
+    QVERIFY2(m_pane->failureNotice()->text().contains(QLatin1String("module.zone[11].report")), qPrintable(m_pane->failureNotice()->text()));
+    QCOMPARE(follower->failuresOutOfSight(), QList<int>{failing});
+    emit m_pane->failureNotice()->linkActivated(QStringLiteral("show"));
+    QVERIFY(inView(failing));
+    QCOMPARE(m_workspace->selection().current(), failing);
+    QTRY_VERIFY(m_pane->failureNotice()->isHidden());
+
+    // The toolbar button follows again.
+    QTest::mouseClick(m_pane->followButton(), Qt::LeftButton);
+    QVERIFY(follower->isFollowing());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 10'000);
 }
 
 QTEST_MAIN(tst_graphview)

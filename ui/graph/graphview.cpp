@@ -67,6 +67,9 @@ GraphView::GraphView(Workspace &workspace, QWidget *parent)
     // A new run (or a retry) starts from fresh states; a finished one stops the clock.
     connect(&m_deployment, &Deployment::runStarted, this, &GraphView::refreshAll);
     connect(&m_deployment, &Deployment::runFinished, this, &GraphView::refreshAll);
+    // Scroll bars dragged, clicked or wheeled are the user's moves; setValue() from code is not.
+    connect(horizontalScrollBar(), &QAbstractSlider::actionTriggered, this, &GraphView::userMoved);
+    connect(verticalScrollBar(), &QAbstractSlider::actionTriggered, this, &GraphView::userMoved);
     onPlanChanged();
 }
 
@@ -508,6 +511,7 @@ void GraphView::wheelEvent(QWheelEvent *event)
 {
     // Like most graph tools: the wheel zooms around the cursor, dragging pans.
     const int delta = event->angleDelta().y();
+    emit userMoved();
     if (delta == 0) {
         QGraphicsView::wheelEvent(event);
         return;
@@ -516,10 +520,30 @@ void GraphView::wheelEvent(QWheelEvent *event)
     event->accept();
 }
 
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    emit viewChanged();
+}
+
+void GraphView::setView(QPointF centre, qreal zoom)
+{
+    const qreal target = std::clamp(zoom, kMinZoom, kMaxZoom);
+    if (!qFuzzyCompare(target, this->zoom())) {
+        setTransform(QTransform::fromScale(target, target));
+        emit zoomChanged(this->zoom());
+    }
+    centerOn(centre);
+    emit viewChanged();
+}
+
 bool GraphView::handleZoomKey(QKeyEvent *event, GraphView *view)
 {
     if (!(event->modifiers() & Qt::ControlModifier))
         return false;
+    const QList<int> zoomKeys{Qt::Key_Plus, Qt::Key_Equal, Qt::Key_Minus, Qt::Key_0};
+    if (zoomKeys.contains(event->key()))
+        emit view->userMoved();
     switch (event->key()) {
     case Qt::Key_Plus:
     case Qt::Key_Equal: // the + key without Shift on many layouts

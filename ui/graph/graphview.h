@@ -114,10 +114,17 @@ public slots:
     void setZoom(qreal zoom); // around the centre of the view
     void fit();               // the whole graph, never magnified beyond 100%
     void showResource(int resource); // scrolls its node into the middle of the view
+    // Shows `centre` (scene coordinates) in the middle of the view at `zoom`, as a program does:
+    // not a userMoved().
+    void setView(QPointF centre, qreal zoom);
 
 signals:
     void showLogsRequested(int resource);
     void zoomChanged(qreal zoom);
+    // The user panned or zoomed (wheel, drag, keys, scroll bars, the pane's zoom buttons): what
+    // follows the run stops following.
+    void userMoved();
+    void viewChanged(); // what the view shows moved or zoomed, by anyone
     void layoutFinished(); // items built (or the layout failed; see layoutError())
     // Asks that `dependentId` depend on `dependencyId` (a Shift+drag from the dependency's node to
     // the dependent's).
@@ -136,6 +143,7 @@ signals:
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
