@@ -9,6 +9,7 @@
 #include "models/plan/workspace.h"
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphfollower.h"
+#include "ui/graph/graphminimap.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
@@ -98,6 +99,7 @@ private slots:
     void pinnedNodesDrawnWhereSaved();
     void opensReadable();
     void followsTheRunAndNoticesFailures();
+    void minimapShowsTheWholeAndPans();
 
 private:
     void showDemo();
@@ -593,6 +595,35 @@ void tst_graphview::followsTheRunAndNoticesFailures()
     QTest::mouseClick(m_pane->followButton(), Qt::LeftButton);
     QVERIFY(follower->isFollowing());
     QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 10'000);
+}
+
+// While the graph is larger than the view, an overview in the corner shows all of it; a click
+// there (a real one) shows that part, as the user's move.
+void tst_graphview::minimapShowsTheWholeAndPans()
+{
+    const Plan zone = bench::landingZone(12, 16);
+    GraphView *view = m_pane->view();
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    GraphMinimap *minimap = m_pane->minimap();
+    QVERIFY(minimap->isVisible());
+    QVERIFY(minimap->width() <= GraphMinimap::kMaxSide && minimap->height() <= GraphMinimap::kMaxSide);
+    // In the view's bottom right corner, and what it maps covers the whole graph.
+    QVERIFY(minimap->geometry().right() > view->viewport()->width() - 40);
+    QVERIFY(minimap->geometry().bottom() > view->viewport()->height() - 40);
+    const QRectF content = view->graphScene()->contentRect();
+    QVERIFY(QLineF(minimap->fromScene(content.bottomRight()), QPointF(minimap->width() - 4, minimap->height() - 4)).length() < 2);
+
+    const QPoint bottomLeft(6, minimap->height() - 6);
+    QTest::mouseClick(minimap, Qt::LeftButton, {}, bottomLeft);
+    const QPointF centre = view->mapToScene(view->viewport()->rect().center());
+    const QPointF asked = minimap->toScene(bottomLeft);
+    // Where the scroll range allows: the bottom left of the graph is in view now.
+    QVERIFY(view->mapToScene(view->viewport()->rect()).boundingRect().contains(asked) || QLineF(centre, asked).length() < 2);
+    QVERIFY(!m_pane->follower()->isFollowing());
+
+    view->fit();
+    QTRY_VERIFY(minimap->isHidden());
 }
 
 QTEST_MAIN(tst_graphview)

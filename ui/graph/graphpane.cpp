@@ -7,6 +7,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "ui/graph/graphfollower.h"
+#include "ui/graph/graphminimap.h"
 #include "ui/graph/graphview.h"
 
 #include <QFileDialog>
@@ -38,6 +39,7 @@ GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     , m_follower(new GraphFollower(*m_view, m_deployment, this))
     , m_followButton(new QToolButton(this))
     , m_failureNotice(new QLabel(m_view))
+    , m_minimap(new GraphMinimap(*m_view))
 {
     m_search->setPlaceholderText(tr("Find resource…"));
     m_search->setClearButtonEnabled(true);
@@ -75,6 +77,11 @@ GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     m_failureNotice->hide();
     connect(m_follower, &GraphFollower::failuresOutOfSightChanged, this, &GraphPane::updateFailureNotice);
     connect(m_view, &GraphView::viewChanged, m_follower, &GraphFollower::updateOutOfSight);
+    connect(m_view, &GraphView::viewChanged, m_minimap, &GraphMinimap::refresh);
+    connect(m_view, &GraphView::zoomChanged, m_minimap, &GraphMinimap::refresh);
+    connect(m_view, &GraphView::layoutFinished, m_minimap, &GraphMinimap::refresh);
+    connect(&m_deployment, &Deployment::eventsRecorded, m_minimap, qOverload<>(&QWidget::update));
+    connect(&m_deployment, &Deployment::runStarted, m_minimap, qOverload<>(&QWidget::update));
     connect(m_failureNotice, &QLabel::linkActivated, this, [this] {
         const QList<int> failures = m_follower->failuresOutOfSight();
         if (failures.isEmpty())

@@ -15,6 +15,7 @@ class QToolButton;
 namespace fanout {
 
 class GraphFollower;
+class GraphMinimap;
 class GraphView;
 class Deployment;
 class ResourceSelection;
@@ -37,6 +38,7 @@ public:
     GraphFollower *follower() const;     // Follow Run
     QToolButton *followButton() const { return m_followButton; }
     QLabel *failureNotice() const { return m_failureNotice; } // "cdn failed, out of view — Show"
+    GraphMinimap *minimap() const { return m_minimap; }
 
     void setEditable(bool editable); // GraphView::setEditable
     bool isEditable() const;
@@ -91,6 +93,7 @@ private:
     GraphFollower *m_follower;
     QToolButton *m_followButton;
     QLabel *m_failureNotice; // over the graph's top right corner
+    GraphMinimap *m_minimap; // over its bottom right corner
 };
 
 } // namespace fanout

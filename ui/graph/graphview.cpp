@@ -526,6 +526,12 @@ void GraphView::scrollContentsBy(int dx, int dy)
     emit viewChanged();
 }
 
+void GraphView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    emit viewChanged();
+}
+
 void GraphView::setView(QPointF centre, qreal zoom)
 {
     const qreal target = std::clamp(zoom, kMinZoom, kMaxZoom);
