@@ -27,6 +27,10 @@ GraphLayoutInput GraphLayoutInput::fromPlan(const Plan &plan, QSizeF nodeSize, Q
         if (const auto pin = plan.positions.constFind(resource.id); pin != plan.positions.cend())
             input.nodes.last().pinned = *pin;
     }
+    if (plan.layoutDirection == QLatin1String(Plan::kTopToBottom))
+        input.direction = Direction::TopToBottom;
+    else if (plan.layoutDirection == QLatin1String(Plan::kLeftToRight))
+        input.direction = Direction::LeftToRight;
     for (int r = 0; r < plan.resources.size(); ++r) {
         for (const QString &id : plan.resources[r].dependsOn) {
             const auto it = indexOf.constFind(id);
