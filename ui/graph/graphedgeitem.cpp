@@ -65,6 +65,14 @@ void GraphEdgeItem::setEmphasised(bool emphasised)
     update();
 }
 
+void GraphEdgeItem::setImplied(bool implied)
+{
+    if (implied == m_implied)
+        return;
+    m_implied = implied;
+    update();
+}
+
 QRectF GraphEdgeItem::boundingRect() const
 {
     return m_bounds;
@@ -100,7 +108,9 @@ void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(color, selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    // Dashed: routed straight across, not around the nodes, and shown only for its ends' sake.
+    painter->setPen(QPen(color, selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth,
+                         m_implied ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(m_path);
     painter->setPen(QPen(color, 1, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));

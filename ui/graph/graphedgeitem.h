@@ -27,6 +27,10 @@ public:
     int to() const { return m_to; }
     bool isEmphasised() const { return m_emphasised; }
     void setEmphasised(bool emphasised);
+    // Implied by others (a -> c when a -> b -> c), left out of the layout: drawn dashed, and only
+    // while one of its ends is selected (GraphScene).
+    bool isImplied() const { return m_implied; }
+    void setImplied(bool implied);
 
     QPainterPath path() const { return m_path; }
 
@@ -42,6 +46,7 @@ private:
     QPolygonF m_arrow;
     QRectF m_bounds;
     bool m_emphasised = false;
+    bool m_implied = false;
 };
 
 } // namespace fanout

@@ -6,6 +6,7 @@
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace fanout {
@@ -51,9 +52,16 @@ GraphScene::GraphScene(QObject *parent)
     setBackgroundBrush(Qt::white);
 }
 
-GraphLayoutInput GraphScene::layoutInput(const Plan &plan)
+GraphLayoutInput GraphScene::layoutInput(const Plan &plan, const std::vector<std::vector<int>> &leftOut)
 {
     GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    if (!leftOut.empty()) {
+        // Fewer edges for dot to route around nodes: the drawing is the transitive reduction's.
+        input.edges.removeIf([&](const QPair<int, int> &edge) {
+            const std::vector<int> &implied = leftOut[std::size_t(edge.second)];
+            return std::binary_search(implied.begin(), implied.end(), edge.first);
+        });
+    }
     for (int r = 0; r < input.nodes.size(); ++r) {
         const Resource &resource = plan.resources[r];
         input.nodes[r].size = GraphNodeItem::sizeFor(nodeName(resource), nodeType(resource));
@@ -61,6 +69,14 @@ GraphLayoutInput GraphScene::layoutInput(const Plan &plan)
     for (GraphLayoutInput::Group &group : input.groups)
         group.labelSize = GraphGroupItem::labelSizeFor(group.label);
     return input;
+}
+
+GraphLayoutInput GraphScene::layoutInput(const Plan &plan, const PlanGraph &graph)
+{
+    m_implied.clear();
+    if (!m_showAll && graph.size() == plan.resources.size())
+        m_implied = graph.impliedDependencies();
+    return layoutInput(plan, m_implied);
 }
 
 void GraphScene::clearGraph()
@@ -95,6 +111,19 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
         item->setZValue(-1);
         addItem(item);
         m_edges.append(item);
+    }
+    if (m_implied.size() == std::size_t(plan.resources.size())) {
+        for (int r = 0; r < plan.resources.size(); ++r) {
+            for (const int dependency : m_implied[r]) {
+                const GraphLayout::Edge edge = GraphLayout::route(dependency, r, layout.nodes[dependency], layout.nodes[r]);
+                auto *item = new GraphEdgeItem(edge.from, edge.to, edge.path, edge.arrowTip);
+                item->setZValue(-1);
+                item->setImplied(true);
+                item->setVisible(false);
+                addItem(item);
+                m_edges.append(item);
+            }
+        }
     }
     m_nodes.reserve(plan.resources.size());
     for (int r = 0; r < plan.resources.size(); ++r) {
@@ -145,7 +174,12 @@ void GraphScene::highlight(int resource, const PlanGraph &graph)
         node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
     }
     for (GraphEdgeItem *edge : std::as_const(m_edges)) {
-        const bool onPath = resource >= 0 && lit[edge->from()] && lit[edge->to()];
+        const bool own = edge->from() == resource || edge->to() == resource;
+        // An implied dependency shows only as the selected resource's own: on its paths, it would
+        // be drawn again beside the way that implies it.
+        const bool onPath = resource >= 0 && (edge->isImplied() ? own : lit[edge->from()] && lit[edge->to()]);
+        if (edge->isImplied())
+            edge->setVisible(onPath);
         edge->setEmphasised(onPath);
         edge->setOpacity(resource < 0 || onPath ? 1.0 : kFadedOpacity);
     }

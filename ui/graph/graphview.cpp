@@ -101,6 +101,19 @@ void GraphView::setEditable(bool editable)
     refreshAll(); // the tooltips say how to edit
 }
 
+void GraphView::setShowAllDependencies(bool all)
+{
+    if (all == m_scene->showsAllDependencies())
+        return;
+    m_scene->setShowAllDependencies(all);
+    onPlanChanged(); // laid out again with them (or without), the view kept where it is
+}
+
+bool GraphView::showsAllDependencies() const
+{
+    return m_scene->showsAllDependencies();
+}
+
 bool GraphView::isEditable() const
 {
     return m_editable && !m_deployment.isRunning();
@@ -145,7 +158,7 @@ void GraphView::onPlanChanged()
     m_generation = 0; // any layout still on its way is of another plan
     m_layingOut = m_deployment.resourceCount() > 0;
     if (m_layingOut) {
-        m_requested = GraphScene::layoutInput(m_deployment.plan());
+        m_requested = m_scene->layoutInput(m_deployment.plan(), m_deployment.graph());
         // Drawn for the pane's shape (to a tenth, so that a small resize asks for nothing new); a
         // pane not laid out yet gets a window's.
         const QSize pane = viewport()->size();
