@@ -15,6 +15,7 @@
 #include "ui/window/mainwindow.h"
 
 #include <QAction>
+#include <QFontMetricsF>
 #include <QSettings>
 #include <QTest>
 
@@ -65,6 +66,9 @@ private slots:
     void cleanup();
     void impliedDependenciesHidden();
     void showAllDependenciesRemembered();
+    void shortNames_data();
+    void shortNames();
+    void nodesKnowWhatOthersShare();
 
 private:
     void show(const Plan &plan);
@@ -155,6 +159,55 @@ void tst_GraphReading::showAllDependenciesRemembered()
     auto *action = window.findChild<QAction *>(QStringLiteral("showAllDependencies"));
     QVERIFY(action->isChecked());
     QVERIFY(window.findChild<GraphView *>()->showsAllDependencies());
+}
+
+void tst_GraphReading::shortNames_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("sharedTail");
+    QTest::addColumn<QString>("room");     // the width of this text is what there is
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("fits") << "vpc" << 0 << "vpc" << "vpc";
+    QTest::newRow("the end, from a word") << "subnet-private-a" << 2 << "…private-a" << "…private-a";
+    QTest::newRow("not the start") << "subnet-private-a" << 0 << "…private-ab" << "…private-a";
+    QTest::newRow("terraform address") << "module.vpc.aws_route_table_association.public[2]" << 1
+                                       << "…association.public[2]" << "…association.public[2]";
+    QTest::newRow("terraform, narrow") << "module.vpc.aws_route_table_association.public[2]" << 1 << "…public[2]"
+                                       << "…public[2]";
+    QTest::newRow("CloudFormation: where it differs, and the end")
+        << "PrivateSubnet2BRouteTableAssociation" << 21 << "…Subnet2B…Association" << "…Subnet2B…Association";
+    QTest::newRow("CloudFormation, narrower: where it differs")
+        << "PrivateSubnet2BRouteTableAssociation" << 21 << "…Subnet2B…" << "…Subnet2B…";
+    QTest::newRow("CloudFormation, unlike the others: the end")
+        << "PrivateSubnet2BRouteTableAssociation" << 0 << "…RouteTableAssociation" << "…RouteTableAssociation";
+}
+
+void tst_GraphReading::shortNames()
+{
+    QFETCH(QString, name);
+    QFETCH(int, sharedTail);
+    QFETCH(QString, room);
+    QFETCH(QString, expected);
+    QFont font;
+    font.setPixelSize(12);
+    const QFontMetricsF metrics(font);
+    QCOMPARE(GraphNodeItem::shortName(name, metrics, metrics.horizontalAdvance(room), sharedTail), expected);
+}
+
+void tst_GraphReading::nodesKnowWhatOthersShare()
+{
+    const Plan plan = readPlan(R"({"name": "cfn", "resources": [
+        {"id": "PrivateSubnet2ARouteTableAssociation", "type": "sim"},
+        {"id": "PrivateSubnet2BRouteTableAssociation", "type": "sim"},
+        {"id": "subnet-private-a", "type": "sim"},
+        {"id": "subnet-public-a", "type": "sim"}]})");
+    show(plan);
+    GraphView *view = m_pane->view();
+    QCOMPARE(view->nodeItem(0)->sharedTail(), 21); // RouteTableAssociation
+    QCOMPARE(view->nodeItem(1)->sharedTail(), 21);
+    QCOMPARE(view->nodeItem(2)->sharedTail(), 2); // -a
+    QCOMPARE(view->nodeItem(3)->sharedTail(), 2);
 }
 
 QTEST_MAIN(tst_GraphReading)

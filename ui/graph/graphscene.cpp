@@ -7,6 +7,7 @@
 #include "ui/graph/graphnodeitem.h"
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 namespace fanout {
@@ -42,6 +43,33 @@ QString nodeName(const Resource &resource)
 bool isConditional(const Resource &resource)
 {
     return resource.source.is_object() && (resource.source.contains("condition") || resource.source.contains("profiles"));
+}
+
+// For each name, how many of its last characters another name ends with too: what a short form
+// must keep more of to tell them apart (GraphNodeItem::shortName). Names sorted by their ends put
+// the ones ending alike next to each other.
+std::vector<int> sharedTails(const QStringList &names)
+{
+    const auto common = [&](int a, int b) {
+        const QString &x = names[a];
+        const QString &y = names[b];
+        int n = 0;
+        while (n < x.size() && n < y.size() && x[x.size() - 1 - n] == y[y.size() - 1 - n])
+            ++n;
+        return n;
+    };
+    std::vector<int> order(names.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return std::lexicographical_compare(names[a].crbegin(), names[a].crend(), names[b].crbegin(), names[b].crend());
+    });
+    std::vector<int> shared(names.size(), 0);
+    for (std::size_t i = 1; i < order.size(); ++i) {
+        const int n = common(order[i - 1], order[i]);
+        shared[order[i - 1]] = std::max(shared[order[i - 1]], n);
+        shared[order[i]] = std::max(shared[order[i]], n);
+    }
+    return shared;
 }
 
 } // namespace
@@ -126,9 +154,15 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
         }
     }
     m_nodes.reserve(plan.resources.size());
+    QStringList names;
+    names.reserve(plan.resources.size());
+    for (const Resource &resource : plan.resources)
+        names.append(nodeName(resource));
+    const std::vector<int> shared = sharedTails(names);
     for (int r = 0; r < plan.resources.size(); ++r) {
         const Resource &resource = plan.resources[r];
-        auto *item = new GraphNodeItem(r, nodeName(resource), nodeType(resource), layout.nodes[r]);
+        auto *item = new GraphNodeItem(r, names[r], nodeType(resource), layout.nodes[r]);
+        item->setSharedTail(shared[r]);
         item->setMarks(resource.run, isConditional(resource));
         item->setPinned(plan.positions.contains(resource.id));
         addItem(item);
