@@ -69,6 +69,8 @@ private slots:
     void shortNames_data();
     void shortNames();
     void nodesKnowWhatOthersShare();
+    void hoverNodeShowsItsEdges();
+    void hoverEdgeNamesBothEnds();
 
 private:
     void show(const Plan &plan);
@@ -208,6 +210,67 @@ void tst_GraphReading::nodesKnowWhatOthersShare()
     QCOMPARE(view->nodeItem(1)->sharedTail(), 21);
     QCOMPARE(view->nodeItem(2)->sharedTail(), 2); // -a
     QCOMPARE(view->nodeItem(3)->sharedTail(), 2);
+}
+
+void tst_GraphReading::hoverNodeShowsItsEdges()
+{
+    const Plan plan = readPlan(R"({"name": "hover", "resources": [
+        {"id": "vpc", "type": "sim"},
+        {"id": "subnet-a", "type": "sim", "depends_on": ["vpc"]},
+        {"id": "app", "type": "sim", "depends_on": ["subnet-a", "vpc"]},
+        {"id": "web", "type": "sim", "depends_on": ["app"]},
+        {"id": "other", "type": "sim", "depends_on": ["vpc"]}]})");
+    show(plan);
+    GraphView *view = m_pane->view();
+    const int vpc = 0, subnet = 1, app = 2, web = 3, other = 4;
+    QTest::mouseMove(view->viewport(), view->mapFromScene(view->nodeItem(app)->sceneRect().center()));
+    QCOMPARE(view->graphScene()->hoveredNode(), app);
+    // Its neighbours stay, the rest fades.
+    QVERIFY(!view->isFaded(app));
+    QVERIFY(!view->isFaded(subnet));
+    QVERIFY(!view->isFaded(web));
+    QVERIFY(!view->isFaded(vpc)); // through the implied dependency, its own
+    QVERIFY(view->isFaded(other));
+    QVERIFY(edgeBetween(view, subnet, app)->isEmphasised());
+    QVERIFY(edgeBetween(view, app, web)->isEmphasised());
+    QVERIFY(edgeBetween(view, vpc, app)->isVisible());
+    QVERIFY(!edgeBetween(view, vpc, subnet)->isEmphasised());
+    QVERIFY(edgeBetween(view, vpc, subnet)->opacity() < 1.0);
+
+    // Away from it, as before.
+    const QPoint empty = view->mapFromScene(view->graphScene()->contentRect().topLeft()) + QPoint(2, 2);
+    QTest::mouseMove(view->viewport(), empty);
+    QCOMPARE(view->graphScene()->hoveredNode(), -1);
+    for (int r = 0; r < plan.resources.size(); ++r)
+        QVERIFY(!view->isFaded(r));
+    QVERIFY(!edgeBetween(view, vpc, app)->isVisible());
+
+    // With a selection, leaving the node shows the selection's fading again.
+    m_workspace->selection().select(other);
+    QVERIFY(view->isFaded(web));
+    QTest::mouseMove(view->viewport(), view->mapFromScene(view->nodeItem(web)->sceneRect().center()));
+    QVERIFY(!view->isFaded(web));
+    QVERIFY(view->isFaded(other));
+    QTest::mouseMove(view->viewport(), empty);
+    QVERIFY(view->isFaded(web));
+    QVERIFY(!view->isFaded(other));
+}
+
+void tst_GraphReading::hoverEdgeNamesBothEnds()
+{
+    const Plan plan = readPlan(R"({"name": "edge", "resources": [
+        {"id": "vpc", "name": "Main VPC", "type": "sim"},
+        {"id": "subnet-a", "type": "sim", "depends_on": ["vpc"]}]})");
+    show(plan);
+    GraphView *view = m_pane->view();
+    GraphEdgeItem *edge = edgeBetween(view, 0, 1);
+    QVERIFY(edge);
+    QVERIFY2(edge->toolTip().startsWith(QStringLiteral("Main VPC → subnet-a")), qPrintable(edge->toolTip()));
+    QVERIFY(!edge->isEmphasised());
+    QTest::mouseMove(view->viewport(), view->mapFromScene(edge->path().pointAtPercent(0.5)));
+    QVERIFY(edge->isEmphasised());
+    QTest::mouseMove(view->viewport(), view->mapFromScene(view->graphScene()->contentRect().topLeft()) + QPoint(2, 2));
+    QVERIFY(!edge->isEmphasised());
 }
 
 QTEST_MAIN(tst_GraphReading)

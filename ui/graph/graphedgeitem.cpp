@@ -1,5 +1,7 @@
 #include "ui/graph/graphedgeitem.h"
 
+#include "ui/graph/graphscene.h"
+
 #include <QLineF>
 #include <QPainter>
 #include <QPainterPathStroker>
@@ -28,7 +30,22 @@ GraphEdgeItem::GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPoin
 {
     setFlag(ItemIsSelectable);
     setAcceptedMouseButtons(Qt::NoButton);
+    setAcceptHoverEvents(true);
     setRoute(path, arrowTip);
+}
+
+void GraphEdgeItem::hoverEnterEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()))
+        graph->hoverEdge(this);
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void GraphEdgeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()))
+        graph->hoverEdge(nullptr);
+    QGraphicsItem::hoverLeaveEvent(event);
 }
 
 void GraphEdgeItem::setRoute(const QList<QPointF> &path, QPointF arrowTip)

@@ -2,6 +2,7 @@
 
 #include "engine/support/duration.h"
 #include "models/run/statestyle.h"
+#include "ui/graph/graphscene.h"
 
 #include <QFontMetricsF>
 #include <QGuiApplication>
@@ -120,6 +121,21 @@ GraphNodeItem::GraphNodeItem(int resource, const QString &name, const QString &t
     setAcceptedMouseButtons(Qt::NoButton);
     setCacheMode(DeviceCoordinateCache); // text is the expensive part; panning reuses the pixels
     setCursor(Qt::PointingHandCursor);
+    setAcceptHoverEvents(true);
+}
+
+void GraphNodeItem::hoverEnterEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()))
+        graph->hoverNode(m_resource);
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void GraphNodeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()); graph && graph->hoveredNode() == m_resource)
+        graph->hoverNode(-1);
+    QGraphicsItem::hoverLeaveEvent(event);
 }
 
 QFont GraphNodeItem::nameFont()

@@ -114,6 +114,9 @@ void GraphScene::clearGraph()
     m_edges.clear();
     m_groups.clear();
     m_highlighted = -1;
+    m_lit.clear();
+    m_hovered = -1;
+    m_hoveredEdge = nullptr;
     m_contentRect = QRectF();
     setSceneRect(QRectF());
 }
@@ -195,27 +198,66 @@ void GraphScene::highlight(int resource, const PlanGraph &graph)
     if (resource >= m_nodes.size() || resource >= graph.size())
         resource = -1;
     m_highlighted = resource;
-    std::vector<bool> lit(m_nodes.size(), resource < 0);
+    m_hovered = -1; // a click on the node hovered shows the selection's paths at once
+    m_lit.assign(m_nodes.size(), resource < 0);
     if (resource >= 0) {
-        lit[resource] = true;
+        m_lit[resource] = true;
         for (int r : graph.upstream(resource))
-            lit[r] = true;
+            m_lit[r] = true;
         for (int r : graph.downstream(resource))
-            lit[r] = true;
+            m_lit[r] = true;
     }
-    for (GraphNodeItem *node : std::as_const(m_nodes)) {
+    for (GraphNodeItem *node : std::as_const(m_nodes))
         node->setSelected(node->resource() == resource);
-        node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
+    showEmphasis();
+}
+
+void GraphScene::hoverNode(int resource)
+{
+    if (resource >= m_nodes.size())
+        resource = -1;
+    if (resource == m_hovered)
+        return;
+    m_hovered = resource;
+    showEmphasis();
+}
+
+void GraphScene::hoverEdge(GraphEdgeItem *edge)
+{
+    if (edge == m_hoveredEdge)
+        return;
+    GraphEdgeItem *left = m_hoveredEdge;
+    m_hoveredEdge = edge;
+    if (left || edge)
+        showEmphasis();
+}
+
+void GraphScene::showEmphasis()
+{
+    // The focus: the node under the mouse with its neighbours, else the selected one with its
+    // paths (m_lit), else nothing faded.
+    const int focus = m_hovered >= 0 ? m_hovered : m_highlighted;
+    std::vector<bool> lit = m_lit;
+    lit.resize(m_nodes.size(), m_highlighted < 0);
+    if (m_hovered >= 0) {
+        lit.assign(m_nodes.size(), false);
+        lit[m_hovered] = true;
+        for (const GraphEdgeItem *edge : std::as_const(m_edges)) {
+            if (edge->from() == m_hovered || edge->to() == m_hovered)
+                lit[edge->from()] = lit[edge->to()] = true;
+        }
     }
+    for (GraphNodeItem *node : std::as_const(m_nodes))
+        node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
     for (GraphEdgeItem *edge : std::as_const(m_edges)) {
-        const bool own = edge->from() == resource || edge->to() == resource;
-        // An implied dependency shows only as the selected resource's own: on its paths, it would
-        // be drawn again beside the way that implies it.
-        const bool onPath = resource >= 0 && (edge->isImplied() ? own : lit[edge->from()] && lit[edge->to()]);
+        const bool own = edge->from() == focus || edge->to() == focus;
+        // An implied dependency shows only as the focus's own: on its paths, it would be drawn
+        // again beside the way that implies it. Hovered, only the node's own edges stand out.
+        const bool onPath = focus >= 0 && (edge->isImplied() || m_hovered >= 0 ? own : lit[edge->from()] && lit[edge->to()]);
         if (edge->isImplied())
             edge->setVisible(onPath);
-        edge->setEmphasised(onPath);
-        edge->setOpacity(resource < 0 || onPath ? 1.0 : kFadedOpacity);
+        edge->setEmphasised(onPath || edge == m_hoveredEdge);
+        edge->setOpacity(focus < 0 || onPath || edge == m_hoveredEdge ? 1.0 : kFadedOpacity);
     }
 }
 

@@ -64,18 +64,30 @@ public:
     void highlight(int resource, const PlanGraph &graph);
     int highlighted() const { return m_highlighted; }
 
+    // While the mouse is over a node: its own edges stand out (implied ones shown) and everything
+    // but its neighbours fades, by the same means as a selection; -1 goes back to the selection's.
+    // Over an edge: that edge stands out (its tooltip names both ends). The items call these.
+    void hoverNode(int resource);
+    void hoverEdge(GraphEdgeItem *edge); // null: left it
+    int hoveredNode() const { return m_hovered; }
+
     // Off for export: cached items would turn into bitmaps in an SVG.
     void setItemCaching(bool enabled);
 
     static constexpr qreal kFadedOpacity = 0.25;
 
 private:
+    void showEmphasis(); // fades and emphasis for the hovered node, else for the highlighted one
+
     QList<GraphNodeItem *> m_nodes; // by resource index
     QList<GraphEdgeItem *> m_edges;
     QList<GraphGroupItem *> m_groups;
     std::vector<std::vector<int>> m_implied; // left out of the layout, by dependent
     bool m_showAll = false;
     int m_highlighted = -1;
+    std::vector<bool> m_lit; // on the highlighted resource's paths (all when none)
+    int m_hovered = -1;
+    GraphEdgeItem *m_hoveredEdge = nullptr;
     QRectF m_contentRect;
 };
 

@@ -381,7 +381,13 @@ void GraphView::refreshAll()
     for (GraphEdgeItem *edge : m_scene->edgeItems()) {
         if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
             continue;
-        QString tip = tr("%1 depends on %2").arg(plan.resources[edge->to()].id, plan.resources[edge->from()].id);
+        // Both ends by name, in the arrow's direction, then what it means.
+        const Resource &from = plan.resources[edge->from()];
+        const Resource &to = plan.resources[edge->to()];
+        QString tip = QStringLiteral("%1 → %2\n").arg(from.displayName(), to.displayName())
+            + tr("%1 depends on %2").arg(to.id, from.id);
+        if (edge->isImplied())
+            tip += QLatin1Char('\n') + tr("Also implied by the way between them (View → Show All Dependencies draws it always)");
         if (isEditable())
             tip += QLatin1Char('\n') + tr("Click to select, Delete to remove this dependency");
         edge->setToolTip(tip);
