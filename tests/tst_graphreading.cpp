@@ -12,10 +12,14 @@
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
+#include "ui/panes/resourcespane.h"
+#include "models/run/resourcetablemodel.h"
 #include "ui/window/mainwindow.h"
 
 #include <QAction>
 #include <QFontMetricsF>
+#include <QHeaderView>
+#include <QTableView>
 #include <QSettings>
 #include <QTest>
 
@@ -71,6 +75,7 @@ private slots:
     void nodesKnowWhatOthersShare();
     void hoverNodeShowsItsEdges();
     void hoverEdgeNamesBothEnds();
+    void resourceColumnsFitTheirContent();
 
 private:
     void show(const Plan &plan);
@@ -271,6 +276,32 @@ void tst_GraphReading::hoverEdgeNamesBothEnds()
     QVERIFY(edge->isEmphasised());
     QTest::mouseMove(view->viewport(), view->mapFromScene(view->graphScene()->contentRect().topLeft()) + QPoint(2, 2));
     QVERIFY(!edge->isEmphasised());
+}
+
+void tst_GraphReading::resourceColumnsFitTheirContent()
+{
+    const QString longId = QStringLiteral("module.network.aws_route_table_association.private_subnets[12]");
+    const QString longType = QStringLiteral("a-rather-long-type-name");
+    Plan plan = readPlan(kImpliedPlan);
+    plan.resources[0].id = longId;
+    plan.resources[1].dependsOn = {longId};
+    plan.resources[2].dependsOn = {QStringLiteral("subnet-a"), longId};
+    plan.resources[3].group = QStringLiteral("a-group-with-a-long-name");
+    plan.groups.append(Group{QStringLiteral("a-group-with-a-long-name"), QString()});
+    ResourcesPane pane(*m_workspace);
+    pane.resize(300, 400); // narrower than the content: columns keep their width, the table scrolls
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    m_workspace->deployment().open(plan, QString(), QString());
+    QTableView *table = pane.view();
+    const QFontMetrics metrics(table->font());
+    QVERIFY(table->columnWidth(ResourceTableModel::IdColumn) >= metrics.horizontalAdvance(longId));
+    QVERIFY(table->columnWidth(ResourceTableModel::GroupColumn) >= metrics.horizontalAdvance(plan.resources[3].group));
+
+    // A column the user resized keeps its width when another plan opens.
+    table->horizontalHeader()->resizeSection(ResourceTableModel::IdColumn, 80);
+    m_workspace->deployment().open(readPlan(kImpliedPlan), QString(), QString());
+    QCOMPARE(table->columnWidth(ResourceTableModel::IdColumn), 80);
 }
 
 QTEST_MAIN(tst_GraphReading)
