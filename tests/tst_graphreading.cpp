@@ -131,6 +131,9 @@ void tst_GraphReading::impliedDependenciesHidden()
     m_workspace->selection().select(app);
     QVERIFY(implied->isVisible());
     QVERIFY(implied->isEmphasised());
+    // Drawn round the way that implies it, not behind the node in between.
+    const QRectF between = view->nodeItem(subnet)->sceneRect();
+    QVERIFY(!implied->path().intersects(between.adjusted(4, 4, -4, -4)));
     m_workspace->selection().select(vpc);
     QVERIFY(implied->isVisible());
     // A resource between them does not: it is not its own.

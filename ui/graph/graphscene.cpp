@@ -7,6 +7,7 @@
 #include "ui/graph/graphnodeitem.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <vector>
 
@@ -70,6 +71,33 @@ std::vector<int> sharedTails(const QStringList &names)
         shared[order[i]] = std::max(shared[order[i]], n);
     }
     return shared;
+}
+
+// An implied dependency's route: it shortcuts a way through other nodes, often in line with it
+// (vpc, subnet, app in a column), where a straight route would run behind them. It goes round
+// instead, out of the sides that face away from the layout's flow: the right ones of boxes one
+// above the other, else the bottom ones.
+GraphLayout::Edge bypass(int from, int to, const QRectF &a, const QRectF &b)
+{
+    const bool stacked = std::abs(b.center().y() - a.center().y()) >= std::abs(b.center().x() - a.center().x());
+    constexpr qreal kOut = 36; // how far beyond the boxes it bends
+    GraphLayout::Edge edge;
+    edge.from = from;
+    edge.to = to;
+    if (stacked) {
+        const QPointF start(a.right(), a.center().y());
+        edge.arrowTip = QPointF(b.right(), b.center().y());
+        const QPointF end = edge.arrowTip + QPointF(GraphLayout::kArrowLength, 0);
+        const qreal side = std::max(a.right(), b.right()) + kOut;
+        edge.path = {start, QPointF(side, start.y()), QPointF(side, end.y()), end};
+    } else {
+        const QPointF start(a.center().x(), a.bottom());
+        edge.arrowTip = QPointF(b.center().x(), b.bottom());
+        const QPointF end = edge.arrowTip + QPointF(0, GraphLayout::kArrowLength);
+        const qreal side = std::max(a.bottom(), b.bottom()) + kOut;
+        edge.path = {start, QPointF(start.x(), side), QPointF(end.x(), side), end};
+    }
+    return edge;
 }
 
 } // namespace
@@ -146,7 +174,7 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
     if (m_implied.size() == std::size_t(plan.resources.size())) {
         for (int r = 0; r < plan.resources.size(); ++r) {
             for (const int dependency : m_implied[r]) {
-                const GraphLayout::Edge edge = GraphLayout::route(dependency, r, layout.nodes[dependency], layout.nodes[r]);
+                const GraphLayout::Edge edge = bypass(dependency, r, layout.nodes[dependency], layout.nodes[r]);
                 auto *item = new GraphEdgeItem(edge.from, edge.to, edge.path, edge.arrowTip);
                 item->setZValue(-1);
                 item->setImplied(true);
