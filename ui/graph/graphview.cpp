@@ -104,6 +104,19 @@ void GraphView::setEditable(bool editable)
     refreshAll(); // the tooltips say how to edit
 }
 
+void GraphView::setShowAllDependencies(bool all)
+{
+    if (all == m_scene->showsAllDependencies())
+        return;
+    m_scene->setShowAllDependencies(all);
+    onPlanChanged(); // laid out again with them (or without), the view kept where it is
+}
+
+bool GraphView::showsAllDependencies() const
+{
+    return m_scene->showsAllDependencies();
+}
+
 bool GraphView::isEditable() const
 {
     return m_editable && !m_deployment.isRunning();
@@ -148,7 +161,7 @@ void GraphView::onPlanChanged()
     m_generation = 0; // any layout still on its way is of another plan
     m_layingOut = m_deployment.resourceCount() > 0;
     if (m_layingOut) {
-        m_requested = GraphScene::layoutInput(m_deployment.plan());
+        m_requested = m_scene->layoutInput(m_deployment.plan(), m_deployment.graph());
         // Drawn for the pane's shape (to a tenth, so that a small resize asks for nothing new); a
         // pane not laid out yet gets a window's.
         const QSize pane = viewport()->size();
@@ -371,7 +384,13 @@ void GraphView::refreshAll()
     for (GraphEdgeItem *edge : m_scene->edgeItems()) {
         if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
             continue;
-        QString tip = tr("%1 depends on %2").arg(plan.resources[edge->to()].id, plan.resources[edge->from()].id);
+        // Both ends by name, in the arrow's direction, then what it means.
+        const Resource &from = plan.resources[edge->from()];
+        const Resource &to = plan.resources[edge->to()];
+        QString tip = QStringLiteral("%1 → %2\n").arg(from.displayName(), to.displayName())
+            + tr("%1 depends on %2").arg(to.id, from.id);
+        if (edge->isImplied())
+            tip += QLatin1Char('\n') + tr("Also implied by the way between them (View → Show All Dependencies draws it always)");
         if (isEditable())
             tip += QLatin1Char('\n') + tr("Click to select, Delete to remove this dependency");
         edge->setToolTip(tip);

@@ -69,6 +69,11 @@ public:
     qreal wholeZoom() const { return m_wholeZoom; }   // what showing it all needed, when that was too small; else 0
     qreal zoom() const;                          // 1 = one scene unit per pixel
 
+    // Whether dependencies implied by others (a -> c when a -> b -> c) are drawn; by default only
+    // those of the selected resource are (see GraphScene).
+    void setShowAllDependencies(bool all);
+    bool showsAllDependencies() const;
+
     // Whether gestures that change the plan are on; they are never on while a run is in progress.
     void setEditable(bool editable);
     bool isEditable() const;

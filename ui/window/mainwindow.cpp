@@ -6,6 +6,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "ui/graph/graphpane.h"
+#include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
 #include "ui/logs/logpanes.h"
 #include "ui/panes/resourcespane.h"
@@ -25,6 +26,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QUndoStack>
@@ -105,6 +107,18 @@ void MainWindow::createMenus()
     QAction *zoomOut = view->addAction(tr("Zoom &Out"), m_graph, &GraphPane::zoomOut);
     zoomOut->setShortcut(QKeySequence::ZoomOut);
     addDirectionMenu(view->addMenu(tr("Graph &Direction")));
+    // Off by default: the graph draws the transitive reduction, as `terraform graph` does, and a
+    // selected resource shows all of its own.
+    QAction *allDependencies = view->addAction(tr("Show &All Dependencies"));
+    allDependencies->setObjectName(QStringLiteral("showAllDependencies"));
+    allDependencies->setCheckable(true);
+    allDependencies->setToolTip(tr("Also draw the dependencies that others imply (a → c when a → b → c)"));
+    allDependencies->setChecked(QSettings().value(QStringLiteral("graph/showAllDependencies"), false).toBool());
+    m_graph->view()->setShowAllDependencies(allDependencies->isChecked());
+    connect(allDependencies, &QAction::toggled, this, [this](bool all) {
+        QSettings().setValue(QStringLiteral("graph/showAllDependencies"), all);
+        m_graph->view()->setShowAllDependencies(all);
+    });
     view->addSeparator();
     view->addAction(tr("&Reset Layout"), this, [this] { m_docks->reset(); });
 
