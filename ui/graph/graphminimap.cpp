@@ -55,7 +55,9 @@ void GraphMinimap::refresh()
     const QRectF visible = m_view.mapToScene(m_view.viewport()->rect()).boundingRect();
     QWidget *viewport = m_view.viewport();
     // Only when there is more than the view shows, and room for both.
-    const bool wanted = !content.isEmpty() && !visible.contains(content) && viewport->width() > 3 * kMaxSide
+    // (A pixel's slack: a view fitted to the graph maps back to it give or take rounding.)
+    const qreal slack = 2 / std::max(m_view.zoom(), 0.01);
+    const bool wanted = !content.isEmpty() && !visible.adjusted(-slack, -slack, slack, slack).contains(content) && viewport->width() > 3 * kMaxSide
         && viewport->height() > 2 * kMaxSide;
     if (!wanted) {
         hide();
