@@ -566,9 +566,6 @@ bool GraphView::handleZoomKey(QKeyEvent *event, GraphView *view)
 {
     if (!(event->modifiers() & Qt::ControlModifier))
         return false;
-    const QList<int> zoomKeys{Qt::Key_Plus, Qt::Key_Equal, Qt::Key_Minus, Qt::Key_0};
-    if (zoomKeys.contains(event->key()))
-        emit view->userMoved();
     switch (event->key()) {
     case Qt::Key_Plus:
     case Qt::Key_Equal: // the + key without Shift on many layouts
@@ -583,6 +580,7 @@ bool GraphView::handleZoomKey(QKeyEvent *event, GraphView *view)
     default:
         return false;
     }
+    emit view->userMoved();
     event->accept();
     return true;
 }
