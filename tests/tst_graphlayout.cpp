@@ -1,11 +1,14 @@
 // The plan graph's layout: what the Graph pane places where, computed by Graphviz on its own thread.
+#include "bench/infrashapes.h"
 #include "bench/randomdag.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/import/planimporter.h"
 #include "engine/layout/graphlayout.h"
 #include "engine/layout/graphlayouter.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/planreader.h"
 
+#include <QDirIterator>
 #include <QLineF>
 #include <QSignalSpy>
 #include <QTest>
@@ -60,8 +63,15 @@ private slots:
     void unconnectedPartsArePackedInRows();
     void pinnedNodes_data();
     void pinnedNodes();
+    void modulesAndFanOutsArePackedInGrids();
+    void realPlansFitTheWindow_data();
+    void realPlansFitTheWindow();
+    void directionCanBeChosen();
 
 private:
+    // Every node where it belongs, none over another, every edge from its dependency's box to its
+    // dependent's, and every group's box around its members.
+    static void verifyDrawing(const Plan &plan, const GraphLayout &layout);
     // Requests a layout and waits for it (or for `timeoutMs` to pass: an invalid layout).
     static GraphLayout layOut(GraphLayouter &layouter, const GraphLayoutInput &input, int timeoutMs = 60'000);
     static void verifyNoOverlap(const GraphLayout &layout);
@@ -447,6 +457,131 @@ void tst_graphlayout::pinnedNodes()
             QVERIFY(bounds.contains(p));
         QVERIFY(bounds.contains(edge.arrowTip));
     }
+}
+
+void tst_graphlayout::verifyDrawing(const Plan &plan, const GraphLayout &layout)
+{
+    QVERIFY2(layout.isValid(), qPrintable(layout.error));
+    QCOMPARE(layout.nodes.size(), plan.resources.size());
+    verifyNoOverlap(layout);
+    if (QTest::currentTestFailed())
+        return;
+    const QRectF bounds = layout.bounds.adjusted(-1, -1, 1, 1);
+    for (const QRectF &node : layout.nodes)
+        QVERIFY(bounds.contains(node));
+    const PlanGraph graph(plan);
+    int dependencies = 0;
+    for (int r = 0; r < graph.size(); ++r)
+        dependencies += int(graph.dependencies(r).size());
+    QCOMPARE(layout.edges.size(), dependencies);
+    for (const GraphLayout::Edge &edge : layout.edges) {
+        const QString name = plan.resources[edge.from].id + QStringLiteral(" -> ") + plan.resources[edge.to].id;
+        QVERIFY2(edge.path.size() >= 4 && (edge.path.size() - 1) % 3 == 0, qPrintable(name));
+        QVERIFY2(distanceToBorder(layout.nodes[edge.from], edge.path.first()) < 3, qPrintable(name + QStringLiteral(" starts away from its dependency")));
+        QVERIFY2(distanceToBorder(layout.nodes[edge.to], edge.arrowTip) < 3, qPrintable(name + QStringLiteral(" ends away from its dependent")));
+        for (qsizetype p = 0; p < edge.path.size(); p += 3) // the curve's ends; control points may lie outside
+            QVERIFY2(bounds.contains(edge.path[p]), qPrintable(name + QStringLiteral(" leaves the drawing")));
+    }
+    for (const GraphLayout::Cluster &cluster : layout.clusters) {
+        for (int r = 0; r < plan.resources.size(); ++r) {
+            const bool member = plan.resources[r].group == plan.groups[cluster.group].name;
+            QVERIFY2(cluster.rect.contains(layout.nodes[r]) == member, qPrintable(plan.resources[r].id));
+        }
+    }
+}
+
+// Like an OCI landing zone: 12 module instances of a compartment and 18 resources each, all under
+// one tenancy. dot alone draws the modules side by side and each fan-out in one rank: a drawing 72
+// times wider than tall. Packed, the modules come in rows and columns, and each fan-out of alike
+// resources in a grid under its parent.
+void tst_graphlayout::modulesAndFanOutsArePackedInGrids()
+{
+    const Plan plan = bench::landingZone(12, 16);
+    GraphLayouter layouter;
+    GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    const GraphLayout layout = layOut(layouter, input);
+    verifyDrawing(plan, layout);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(!layout.leftToRight);
+    QVERIFY2(layout.aspect() > input.aspect / 3 && layout.aspect() < input.aspect * 3, qPrintable(QString::number(layout.aspect())));
+    QCOMPARE(layout.clusters.size(), 12);
+    // Modules in rows: more than one, and more than one module in a row.
+    QList<qreal> rowTops;
+    for (const GraphLayout::Cluster &cluster : layout.clusters) {
+        if (!rowTops.contains(cluster.rect.top()))
+            rowTops.append(cluster.rect.top());
+    }
+    QVERIFY2(rowTops.size() >= 2 && rowTops.size() <= 6, qPrintable(QString::number(rowTops.size())));
+    // The 14 policies alike (the other two have a dependent) in a grid: rows of several.
+    QHash<qreal, int> policiesInRow;
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        if (plan.resources[r].id.startsWith(QLatin1String("module.zone[0].policy_")))
+            ++policiesInRow[layout.nodes[r].top()];
+    }
+    QVERIFY2(policiesInRow.size() >= 3, qPrintable(QString::number(policiesInRow.size())));
+    // Still read downwards: the tenancy above every compartment, each compartment above its policies.
+    const QRectF tenancy = layout.nodes[plan.indexOf(QStringLiteral("tenancy"))];
+    for (const GraphLayout::Edge &edge : layout.edges)
+        QVERIFY(layout.nodes[edge.from].bottom() < layout.nodes[edge.to].top());
+    QVERIFY(tenancy.bottom() < layout.nodes[plan.indexOf(QStringLiteral("module.zone[11].compartment"))].top());
+}
+
+void tst_graphlayout::realPlansFitTheWindow_data()
+{
+    QTest::addColumn<Plan>("plan");
+    QTest::newRow("landing zone") << bench::landingZone(12, 16);
+    QTest::newRow("EKS-like terraform graph") << bench::eksLike();
+    QDirIterator files(QStringLiteral(FANOUT_CORPUS), QDir::Files, QDirIterator::Subdirectories);
+    while (files.hasNext()) {
+        const QString path = files.next();
+        if (path.endsWith(QLatin1String(".md")))
+            continue;
+        const PlanReadResult read = PlanImporter::readFile(path, ExecutorRegistry::builtIn());
+        if (read.plan.resources.size() >= 10)
+            QTest::newRow(qPrintable(QFileInfo(path).fileName())) << read.plan;
+    }
+}
+
+// Every plan of the corpus, and the shapes above, within three times the window's shape either
+// way (cfnlint_quickstart_vpc_77res: 14 times wider than tall before; drawn left to right now).
+void tst_graphlayout::realPlansFitTheWindow()
+{
+    QFETCH(Plan, plan);
+    GraphLayouter layouter;
+    const GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    const GraphLayout layout = layOut(layouter, input);
+    verifyDrawing(plan, layout);
+    QVERIFY2(layout.aspect() > input.aspect / 3 && layout.aspect() < input.aspect * 3,
+             qPrintable(QStringLiteral("%1 x %2").arg(layout.bounds.width()).arg(layout.bounds.height())));
+}
+
+// Auto draws a shallow, wide plan left to right; either way can be asked for.
+void tst_graphlayout::directionCanBeChosen()
+{
+    const PlanReadResult read = PlanImporter::readFile(QStringLiteral(FANOUT_CORPUS "/cloudformation/cfnlint_quickstart_vpc_77res.json"),
+                                                       ExecutorRegistry::builtIn());
+    QVERIFY(!read.hasErrors());
+    GraphLayouter layouter;
+    GraphLayoutInput input = GraphLayoutInput::fromPlan(read.plan);
+    QVERIFY(layOut(layouter, input).leftToRight);
+    input.direction = GraphLayoutInput::Direction::TopToBottom;
+    const GraphLayout down = layOut(layouter, input);
+    verifyDrawing(read.plan, down);
+    QVERIFY(!down.leftToRight);
+    for (const GraphLayout::Edge &edge : down.edges)
+        QVERIFY(down.nodes[edge.from].bottom() < down.nodes[edge.to].top());
+    input.direction = GraphLayoutInput::Direction::LeftToRight;
+    const GraphLayout across = layOut(layouter, input);
+    verifyDrawing(read.plan, across);
+    QVERIFY(across.leftToRight);
+    for (const GraphLayout::Edge &edge : across.edges) {
+        QVERIFY(across.nodes[edge.from].right() < across.nodes[edge.to].left());
+        QVERIFY(edge.path.last().x() < edge.arrowTip.x()); // the arrowhead points right
+    }
+    // Boxes keep their size: text runs across either way.
+    for (int r = 0; r < read.plan.resources.size(); ++r)
+        QCOMPARE(across.nodes[r].size(), input.nodes[r].size);
 }
 
 QTEST_GUILESS_MAIN(tst_graphlayout)

@@ -1,5 +1,6 @@
 // The Graph pane: one node per resource, live states, the shared selection, the context menu's
 // retry, zoom keys and export, driven through the real widgets (offscreen).
+#include "bench/infrashapes.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/planreader.h"
 #include "engine/run/deployment.h"
@@ -7,6 +8,8 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphfollower.h"
+#include "ui/graph/graphminimap.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
@@ -15,12 +18,14 @@
 
 #include <QImage>
 #include <QLineF>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QTest>
 
 #include <memory>
@@ -92,6 +97,9 @@ private slots:
     void editKeepsTheView();
     void propertyEditNeedsNoLayout();
     void pinnedNodesDrawnWhereSaved();
+    void opensReadable();
+    void followsTheRunAndNoticesFailures();
+    void minimapShowsTheWholeAndPans();
 
 private:
     void showDemo();
@@ -496,6 +504,126 @@ void tst_graphview::pinnedNodesDrawnWhereSaved()
     QVERIFY(view->graphScene()->sceneRect().contains(node->sceneRect()));
     view->fit();
     QVERIFY(view->viewport()->rect().contains(view->mapFromScene(node->sceneRect()).boundingRect()));
+}
+
+// A plan opens whole when its names can be read so, and otherwise readable (80%) on where its run
+// starts, the zoom control saying so.
+void tst_graphview::opensReadable()
+{
+    GraphView *view = m_pane->view();
+    const Plan zone = bench::landingZone(12, 16);
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY(qFuzzyCompare(view->zoom(), 0.8));
+    QVERIFY2(view->wholeZoom() > 0 && view->wholeZoom() < 0.6, qPrintable(QString::number(view->wholeZoom())));
+    // The tenancy, which every module waits for, in view; not the first module's first policy.
+    const QRect tenancy = view->mapFromScene(view->nodeItem(zone.indexOf(QStringLiteral("tenancy")))->sceneRect()).boundingRect();
+    QVERIFY(view->viewport()->rect().contains(tenancy));
+    QVERIFY2(view->placementNote().contains(QLatin1String("tenancy")), qPrintable(view->placementNote()));
+    QLabel *zoomLabel = nullptr;
+    for (QLabel *label : m_pane->findChildren<QLabel *>()) {
+        if (label->text().startsWith(QLatin1String("80%")))
+            zoomLabel = label;
+    }
+    QVERIFY(zoomLabel);
+    QCOMPARE(zoomLabel->text(), QStringLiteral("80% · all at %1%").arg(qRound(view->wholeZoom() * 100)));
+    QVERIFY(zoomLabel->toolTip().contains(QLatin1String("where the run starts")));
+    view->zoomIn();
+    QCOMPARE(zoomLabel->text(), QStringLiteral("100%"));
+
+    // Three resources: whole, and readable.
+    Plan small;
+    small.name = QStringLiteral("small");
+    small.resources = {bench::simResource(QStringLiteral("vpc")), bench::simResource(QStringLiteral("subnet"), {QStringLiteral("vpc")}),
+                       bench::simResource(QStringLiteral("db"), {QStringLiteral("subnet")})};
+    m_workspace->deployment().open(small, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY(view->zoom() >= 0.6);
+    QCOMPARE(view->wholeZoom(), 0.0);
+    for (int r = 0; r < small.resources.size(); ++r)
+        QVERIFY(view->viewport()->rect().contains(view->mapFromScene(view->nodeItem(r)->sceneRect()).boundingRect()));
+    QCOMPARE(view->placementNote(), QStringLiteral("All 3 resources in view, names readable"));
+}
+
+// Follow Run keeps a failure in sight, as readable as the view was; a pan turns it off; a failure
+// out of view raises a notice whose Show centres the graph on it.
+void tst_graphview::followsTheRunAndNoticesFailures()
+{
+    Plan zone = bench::landingZone(12, 16);
+    for (Resource &r : zone.resources)
+        r.params["duration"] = 0;
+    const int failing = zone.indexOf(QStringLiteral("module.zone[11].report"));
+    zone.resources[failing].params["failure_rate"] = 1;
+    zone.resources[zone.indexOf(QStringLiteral("module.zone[6].policy_9"))].params["duration"] = "2s"; // keeps the run going
+    GraphView *view = m_pane->view();
+    GraphFollower *follower = m_pane->follower();
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QVERIFY(follower->isFollowing());
+    QVERIFY(m_pane->followButton()->isChecked());
+    const auto inView = [view](int r) {
+        return view->viewport()->rect().contains(view->mapFromScene(view->nodeItem(r)->sceneRect()).boundingRect());
+    };
+    QVERIFY(!inView(failing)); // opened on the tenancy, far from the last module
+    QVERIFY(m_workspace->deployment().start());
+    QTRY_VERIFY_WITH_TIMEOUT(inView(failing), 5'000);
+    QVERIFY(view->zoom() >= GraphFollower::kReadableZoom - 1e-9);
+    QVERIFY(m_pane->failureNotice()->isHidden());
+
+    // A pan (a real drag on empty space) is the user's: following stops.
+    QTRY_VERIFY_WITH_TIMEOUT(!follower->isMoving(), 2'000);
+    QWidget *viewport = view->viewport();
+    QPoint empty(5, viewport->height() - 5);
+    QVERIFY(!view->itemAt(empty) || view->itemAt(empty)->type() != GraphNodeItem::Type);
+    QTest::mousePress(viewport, Qt::LeftButton, {}, empty);
+    QTest::mouseMove(viewport, empty + QPoint(60, -60));
+    QTest::mouseRelease(viewport, Qt::LeftButton, {}, empty + QPoint(60, -60));
+    QVERIFY(!follower->isFollowing());
+    QVERIFY(!m_pane->followButton()->isChecked());
+
+    // Looking elsewhere: the failure is out of view, and the notice says so.
+    view->setView(view->nodeItem(zone.indexOf(QStringLiteral("tenancy")))->sceneRect().center(), 0.8);
+    QTRY_VERIFY(m_pane->failureNotice()->isVisible());
+    QVERIFY2(m_pane->failureNotice()->text().contains(QLatin1String("module.zone[11].report")), qPrintable(m_pane->failureNotice()->text()));
+    QCOMPARE(follower->failuresOutOfSight(), QList<int>{failing});
+    emit m_pane->failureNotice()->linkActivated(QStringLiteral("show"));
+    QVERIFY(inView(failing));
+    QCOMPARE(m_workspace->selection().current(), failing);
+    QTRY_VERIFY(m_pane->failureNotice()->isHidden());
+
+    // The toolbar button follows again.
+    QTest::mouseClick(m_pane->followButton(), Qt::LeftButton);
+    QVERIFY(follower->isFollowing());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 10'000);
+}
+
+// While the graph is larger than the view, an overview in the corner shows all of it; a click
+// there (a real one) shows that part, as the user's move.
+void tst_graphview::minimapShowsTheWholeAndPans()
+{
+    const Plan zone = bench::landingZone(12, 16);
+    GraphView *view = m_pane->view();
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    GraphMinimap *minimap = m_pane->minimap();
+    QVERIFY(minimap->isVisible());
+    QVERIFY(minimap->width() <= GraphMinimap::kMaxSide && minimap->height() <= GraphMinimap::kMaxSide);
+    // In the view's bottom right corner, and what it maps covers the whole graph.
+    QVERIFY(minimap->geometry().right() > view->viewport()->width() - 40);
+    QVERIFY(minimap->geometry().bottom() > view->viewport()->height() - 40);
+    const QRectF content = view->graphScene()->contentRect();
+    QVERIFY(QLineF(minimap->fromScene(content.bottomRight()), QPointF(minimap->width() - 4, minimap->height() - 4)).length() < 2);
+
+    const QPoint bottomLeft(6, minimap->height() - 6);
+    QTest::mouseClick(minimap, Qt::LeftButton, {}, bottomLeft);
+    const QPointF centre = view->mapToScene(view->viewport()->rect().center());
+    const QPointF asked = minimap->toScene(bottomLeft);
+    // Where the scroll range allows: the bottom left of the graph is in view now.
+    QVERIFY(view->mapToScene(view->viewport()->rect()).boundingRect().contains(asked) || QLineF(centre, asked).length() < 2);
+    QVERIFY(!m_pane->follower()->isFollowing());
+
+    view->fit();
+    QTRY_VERIFY(minimap->isHidden());
 }
 
 QTEST_MAIN(tst_graphview)

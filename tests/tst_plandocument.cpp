@@ -10,6 +10,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "ui/dialogs/mappingdialog.h"
+#include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/window/editactions.h"
@@ -24,6 +25,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QLabel>
+#include <QMenuBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -82,6 +84,7 @@ private slots:
     void graphGesturesEditTheDocument();
     void changeResourceIsOneStep();
     void pinnedPositionsFollowEdits();
+    void graphDirectionFromTheViewMenu();
     void insertedCopiesGetFreeIdsAndKeepTheirLinks();
     void copyAndPasteBetweenPlans();
     void duplicateAndCut();
@@ -569,6 +572,17 @@ void tst_PlanDocument::pinnedPositionsFollowEdits()
     COMPARE_JSON(document.document(), renamed);
     QCOMPARE(document.toText(), QByteArray::fromStdString(renamed.dump(2)) + '\n');
 
+    // The graph's direction goes in the same section, and back out.
+    QVERIFY(document.setLayoutDirection(QStringLiteral("left-to-right")));
+    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Draw the Graph Left to Right"));
+    QVERIFY(document.document()["layout"]["direction"] == json("left-to-right"));
+    QVERIFY(document.document()["layout"].contains("positions"));
+    QVERIFY(document.setLayoutDirection(QString()));
+    QVERIFY(!document.document()["layout"].contains("direction"));
+    document.undoStack()->undo();
+    document.undoStack()->undo();
+    COMPARE_JSON(document.document(), renamed);
+
     // A new resource placed by the user is pinned where it was put.
     const Expected<QString> id = document.addResource(QStringLiteral("http"), QPointF(300, 200));
     QVERIFY(id);
@@ -711,6 +725,38 @@ void tst_PlanDocument::duplicateAndCut()
     window.edits().unpinAllAction()->trigger();
     QVERIFY(window.workspace().document().pinnedPositions().isEmpty());
     QVERIFY(!window.edits().unpinAllAction()->isEnabled());
+}
+
+// View → Graph Direction → Left to Right: saved in the plan (undoable), and the graph drawn so.
+void tst_PlanDocument::graphDirectionFromTheViewMenu()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(window.files().newPlan());
+    QVERIFY(window.edits().addResourceAt(QStringLiteral("sim"), QPointF(0, 0)));
+    QVERIFY(window.edits().addResourceAt(QStringLiteral("sim"), QPointF(0, 200)));
+    QVERIFY(window.workspace().document().unpinResources({QStringLiteral("sim-1"), QStringLiteral("sim-2")}));
+    QVERIFY(window.workspace().document().addDependency(QStringLiteral("sim-2"), QStringLiteral("sim-1")));
+    QAction *across = nullptr;
+    QAction *fitting = nullptr;
+    for (QAction *action : window.menuBar()->findChildren<QAction *>()) {
+        if (action->text() == QLatin1String("&Left to Right"))
+            across = action;
+        if (action->text() == QLatin1String("To &Fit the Window"))
+            fitting = action;
+    }
+    QVERIFY(across && fitting);
+    QVERIFY(fitting->isChecked());
+    across->trigger();
+    QCOMPARE(window.workspace().deployment().plan().layoutDirection, QStringLiteral("left-to-right"));
+    QVERIFY(window.workspace().document().document()["layout"]["direction"] == json("left-to-right"));
+    QVERIFY(across->isChecked());
+    GraphView *view = window.graphPane()->view();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut() && view->nodeItem(1), 30'000);
+    QTRY_VERIFY_WITH_TIMEOUT(view->nodeItem(0)->sceneRect().right() < view->nodeItem(1)->sceneRect().left(), 30'000);
+    window.workspace().document().undoStack()->undo();
+    QVERIFY(fitting->isChecked());
+    QTRY_VERIFY_WITH_TIMEOUT(view->nodeItem(1) && view->nodeItem(0)->sceneRect().bottom() < view->nodeItem(1)->sceneRect().top(), 30'000);
 }
 
 void tst_PlanDocument::undoDuringARunSparesRunningResources()

@@ -46,6 +46,9 @@ private slots:
     void longChainHasNoRecursionLimit();
     void remainingPathLengths();
     void upstreamAndDownstream();
+    void impliedDependencies_data();
+    void impliedDependencies();
+    void impliedDependenciesAcrossBlocks();
 };
 
 void tst_PlanGraph::edges()
@@ -123,6 +126,66 @@ void tst_PlanGraph::upstreamAndDownstream()
     QCOMPARE(ids(plan, graph.upstream(2)), (QStringList{"a", "b"}));
     QCOMPARE(ids(plan, graph.downstream(0)), (QStringList{"b", "c", "d"}));
     QVERIFY(graph.downstream(4).empty());
+}
+
+
+void tst_PlanGraph::impliedDependencies_data()
+{
+    QTest::addColumn<QString>("spec");
+    QTest::addColumn<QString>("implied"); // "dependent:dependency" pairs
+
+    QTest::newRow("a -> b -> c, and a -> c") << "a b:a c:a,b" << "c:a";
+    QTest::newRow("chain") << "a b:a c:b d:c" << "";
+    QTest::newRow("diamond") << "a b:a c:a d:b,c" << "";
+    QTest::newRow("diamond and a shortcut") << "a b:a c:a d:b,c,a" << "d:a";
+    QTest::newRow("longer way round") << "a b:a c:b d:c e:d,a,b" << "e:a e:b";
+    QTest::newRow("dependency listed after") << "c:b,a b:a a" << "c:a";
+    QTest::newRow("independent") << "a b c:a,b" << "";
+    QTest::newRow("cycle: nothing hidden") << "a:c b:a c:a,b" << "";
+}
+
+void tst_PlanGraph::impliedDependencies()
+{
+    QFETCH(QString, spec);
+    QFETCH(QString, implied);
+    const Plan plan = planOf(spec);
+    const PlanGraph graph(plan);
+    const std::vector<std::vector<int>> found = graph.impliedDependencies();
+    QCOMPARE(int(found.size()), plan.resources.size());
+    QStringList pairs;
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        for (const QString &dependency : ids(plan, found[r]))
+            pairs.append(plan.resources[r].id + QLatin1Char(':') + dependency);
+    }
+    QCOMPARE(pairs.join(QLatin1Char(' ')), implied);
+    // The plan's own dependencies stay: hiding is for drawing only.
+    QCOMPARE(int(graph.dependencies(plan.indexOf(QStringLiteral("c"))).size()),
+             plan.resources[plan.indexOf(QStringLiteral("c"))].dependsOn.size());
+}
+
+void tst_PlanGraph::impliedDependenciesAcrossBlocks()
+{
+    // A chain of 10,000 where each also waits for the first: reachability is kept a block of
+    // positions at a time, and the first is in another block than most of the chain.
+    Plan plan;
+    const int n = 10'000;
+    for (int i = 0; i < n; ++i) {
+        Resource r;
+        r.id = QStringLiteral("r%1").arg(i);
+        r.type = QStringLiteral("sim");
+        if (i > 0)
+            r.dependsOn = {QStringLiteral("r%1").arg(i - 1), QStringLiteral("r0")};
+        if (i == n - 1)
+            r.dependsOn.append(QStringLiteral("r%1").arg(n / 2)); // far back, in another block
+        plan.resources.append(r);
+    }
+    const PlanGraph graph(plan);
+    const auto implied = graph.impliedDependencies();
+    QVERIFY(implied[0].empty());
+    QVERIFY(implied[1].empty()); // r0 is its only dependency
+    QCOMPARE(implied[2], std::vector<int>{0});
+    QCOMPARE(implied[5000], std::vector<int>{0});
+    QCOMPARE(implied[n - 1], (std::vector<int>{0, n / 2}));
 }
 
 QTEST_GUILESS_MAIN(tst_PlanGraph)

@@ -214,6 +214,10 @@ void tst_PlanReader::layoutSection_data()
     QTest::newRow("unknown layout field") << R"({"zoom": 2})" << "warning" << "layout.zoom" << "unknown field \"zoom\": \"layout\" has no such field" << 0;
     QTest::newRow("unknown position field") << R"({"positions": {"a": {"x": 1, "y": 2, "z": 3}}})" << "warning" << "layout.positions.a.z" << "unknown field \"z\"; did you mean \"x\"?" << 1;
     QTest::newRow("notes") << R"({"x-zoom": 2, "positions": {"a": {"x": 1, "y": 2, "x-by": "me"}}})" << "" << "" << "" << 1;
+    QTest::newRow("direction") << R"({"direction": "left-to-right"})" << "" << "" << "" << 0;
+    QTest::newRow("direction auto") << R"({"direction": "auto"})" << "" << "" << "" << 0;
+    QTest::newRow("unknown direction") << R"({"direction": "diagonal"})" << "warning" << "layout.direction"
+                                       << "must be \"auto\", \"top-to-bottom\" or \"left-to-right\", not \"diagonal\"" << 0;
 }
 
 void tst_PlanReader::layoutSection()
@@ -235,6 +239,7 @@ void tst_PlanReader::layoutSection()
         QVERIFY(d.line > 0); // placed in the file like every other problem
     }
     QCOMPARE(result.plan.positions.size(), positions);
+    QCOMPARE(result.plan.layoutDirection, QByteArray(QTest::currentDataTag()) == "direction" ? QStringLiteral("left-to-right") : QString());
     if (QByteArray(QTest::currentDataTag()) == "valid") {
         QCOMPARE(result.plan.positions.value(QStringLiteral("a")), QPointF(120, 40));
         QCOMPARE(result.plan.positions.value(QStringLiteral("b")), QPointF(-3.5, 0));

@@ -27,6 +27,10 @@ GraphLayoutInput GraphLayoutInput::fromPlan(const Plan &plan, QSizeF nodeSize, Q
         if (const auto pin = plan.positions.constFind(resource.id); pin != plan.positions.cend())
             input.nodes.last().pinned = *pin;
     }
+    if (plan.layoutDirection == QLatin1String(Plan::kTopToBottom))
+        input.direction = Direction::TopToBottom;
+    else if (plan.layoutDirection == QLatin1String(Plan::kLeftToRight))
+        input.direction = Direction::LeftToRight;
     for (int r = 0; r < plan.resources.size(); ++r) {
         for (const QString &id : plan.resources[r].dependsOn) {
             const auto it = indexOf.constFind(id);
@@ -35,6 +39,48 @@ GraphLayoutInput GraphLayoutInput::fromPlan(const Plan &plan, QSizeF nodeSize, Q
         }
     }
     return input;
+}
+
+GraphLayoutInput GraphLayoutInput::transposed() const
+{
+    GraphLayoutInput result = *this;
+    for (Node &node : result.nodes) {
+        node.size.transpose();
+        if (node.pinned)
+            node.pinned = node.pinned->transposed();
+    }
+    for (Group &group : result.groups)
+        group.labelSize.transpose();
+    result.aspect = aspect > 0 ? 1 / aspect : aspect;
+    return result;
+}
+
+namespace {
+
+QRectF transposedRect(const QRectF &rect)
+{
+    return QRectF(rect.y(), rect.x(), rect.height(), rect.width());
+}
+
+} // namespace
+
+GraphLayout GraphLayout::transposed() const
+{
+    GraphLayout result = *this;
+    for (QRectF &node : result.nodes)
+        node = transposedRect(node);
+    for (Edge &edge : result.edges) {
+        for (QPointF &point : edge.path)
+            point = point.transposed();
+        edge.arrowTip = edge.arrowTip.transposed();
+    }
+    for (Cluster &cluster : result.clusters) {
+        cluster.rect = transposedRect(cluster.rect);
+        cluster.labelRect = transposedRect(cluster.labelRect);
+    }
+    result.bounds = transposedRect(bounds);
+    result.leftToRight = !leftToRight;
+    return result;
 }
 
 GraphLayout::Edge GraphLayout::route(int from, int to, const QRectF &fromRect, const QRectF &toRect)

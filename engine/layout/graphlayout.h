@@ -40,6 +40,17 @@ struct GraphLayoutInput
     // From a dependency to what depends on it, by node index, so that dependencies are drawn above.
     // Edges naming a node that does not exist are left out of the layout.
     QList<QPair<int, int>> edges;
+    // Width : height of the window the drawing is for: fan-outs and modules are packed in grids of
+    // about this shape (GridPacker), and Auto picks the direction whose drawing is nearer to it.
+    qreal aspect = 1.6;
+    // Which way dependencies point: down (each resource below what it depends on), or to the
+    // right. Auto: down, unless that drawing is too large to show whole at full size and more than
+    // 3 times wider or taller than the window, and the other is nearer the window's shape.
+    enum class Direction : quint8 { Auto, TopToBottom, LeftToRight };
+    Direction direction = Direction::Auto;
+
+    // The same graph turned a quarter: widths for heights, for a layout drawn left to right.
+    GraphLayoutInput transposed() const;
 
     // Nodes in plan order (resource index = node index) with edges for every known dependency;
     // dependencies on unknown ids are left out; pins from the plan's positions. Sizes are
@@ -77,10 +88,16 @@ struct GraphLayout
     QList<Edge> edges;   // in the order of GraphLayoutInput::edges, invalid ones left out
     QList<Cluster> clusters;
     QRectF bounds;
+    bool leftToRight = false; // which way it was drawn (GraphLayoutInput::Direction)
     QString error;       // why there is no layout; empty when it worked
     qint64 elapsedMs = 0; // how long Graphviz took, for the benchmark
 
     bool isValid() const { return error.isEmpty(); }
+    // Width : height of the drawing; 0 when it is empty.
+    qreal aspect() const { return bounds.height() > 0 ? bounds.width() / bounds.height() : 0; }
+    // The layout of GraphLayoutInput::transposed() turned back: x for y, so that what was drawn top
+    // to bottom reads left to right.
+    GraphLayout transposed() const;
 
     // Moves every pinned node of `input` (a layout of which this is) to its pin, and re-routes
     // its edges, refits the clusters around their members and recomputes the bounds. The rest

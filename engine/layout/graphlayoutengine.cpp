@@ -1,5 +1,6 @@
 #include "engine/layout/graphlayoutengine.h"
 
+#include "engine/layout/gridpacking.h"
 #include "engine/support/graphvizlock.h"
 
 #include <QByteArray>
@@ -157,22 +158,6 @@ Components components(const GraphLayoutInput &input)
     return result;
 }
 
-void translate(GraphLayout &layout, QPointF by)
-{
-    for (QRectF &r : layout.nodes)
-        r.translate(by);
-    for (GraphLayout::Edge &e : layout.edges) {
-        for (QPointF &p : e.path)
-            p += by;
-        e.arrowTip += by;
-    }
-    for (GraphLayout::Cluster &c : layout.clusters) {
-        c.rect.translate(by);
-        c.labelRect.translate(by);
-    }
-}
-
-
 // The attributes of the graph, its nodes and edges, declared before any node or edge is made.
 // Those set per node or cluster come back to be set.
 struct Attributes
@@ -180,6 +165,7 @@ struct Attributes
     Agsym_t *width = nullptr;
     Agsym_t *height = nullptr;
     Agsym_t *clusterLabel = nullptr;
+    Agsym_t *minlen = nullptr;
 };
 
 Attributes declareAttributes(Agraph_t *graph, int nodeCount)
@@ -217,6 +203,7 @@ Attributes declareAttributes(Agraph_t *graph, int nodeCount)
     attributes.width = agattr(graph, AGNODE, cstr("width"), cstr("2"));
     attributes.height = agattr(graph, AGNODE, cstr("height"), cstr("0.6"));
     set(AGEDGE, "arrowsize", "0.8");
+    attributes.minlen = agattr(graph, AGEDGE, cstr("minlen"), cstr("1"));
     attributes.clusterLabel = agattr(graph, AGRAPH, cstr("label"), cstr(""));
     return attributes;
 }
@@ -265,17 +252,24 @@ std::vector<Agnode_t *> addNodes(Agraph_t *graph, const GraphLayoutInput &input,
     return nodes;
 }
 
-// The valid edges of the input, each with its input index.
-std::vector<std::pair<int, Agedge_t *>> addEdges(Agraph_t *graph, const GraphLayoutInput &input, const std::vector<Agnode_t *> &nodes)
+// The valid edges of the input, each with its input index; those of wide fan-outs staggered.
+std::vector<std::pair<int, Agedge_t *>> addEdges(Agraph_t *graph, const GraphLayoutInput &input, const std::vector<Agnode_t *> &nodes,
+                                                 const Attributes &attributes)
 {
     const int nodeCount = int(nodes.size());
+    const std::vector<int> lengths = staggeredLengths(input);
     std::vector<std::pair<int, Agedge_t *>> edges;
     edges.reserve(input.edges.size());
     for (int e = 0; e < input.edges.size(); ++e) {
         const auto [from, to] = input.edges[e];
         if (from < 0 || from >= nodeCount || to < 0 || to >= nodeCount)
             continue;
-        edges.emplace_back(e, agedge(graph, nodes[from], nodes[to], nullptr, 1));
+        Agedge_t *edge = agedge(graph, nodes[from], nodes[to], nullptr, 1);
+        if (lengths[std::size_t(e)] > 1) {
+            QByteArray length = QByteArray::number(lengths[std::size_t(e)]);
+            agxset(edge, attributes.minlen, cstr(length));
+        }
+        edges.emplace_back(e, edge);
     }
     return edges;
 }
@@ -335,37 +329,6 @@ std::vector<bool> nodesWithEdges(const GraphLayoutInput &input)
     return hasEdge;
 }
 
-// The input of one part: its nodes and groups and the edges between them, renumbered from 0.
-// `groupOf` and `edgeOf` get the input's number of each group and edge.
-GraphLayoutInput partInput(const GraphLayoutInput &input, const std::vector<int> &members, QList<int> *groupOf, QList<int> *edgeOf)
-{
-    GraphLayoutInput sub;
-    std::vector<int> local(input.nodes.size(), -1);
-    std::vector<int> groupIndex(input.groups.size(), -1);
-    for (int i : members) {
-        GraphLayoutInput::Node node = input.nodes[i];
-        if (node.group >= 0 && node.group < int(groupIndex.size())) {
-            int &g = groupIndex[node.group];
-            if (g < 0) {
-                g = int(sub.groups.size());
-                sub.groups.append(input.groups[node.group]);
-                groupOf->append(node.group);
-            }
-            node.group = g;
-        }
-        local[i] = int(sub.nodes.size());
-        sub.nodes.append(node);
-    }
-    for (int e = 0; e < input.edges.size(); ++e) {
-        const auto [from, to] = input.edges[e];
-        if (from >= 0 && from < int(local.size()) && local[from] >= 0 && to >= 0 && to < int(local.size()) && local[to] >= 0) {
-            sub.edges.append({local[from], local[to]});
-            edgeOf->append(e);
-        }
-    }
-    return sub;
-}
-
 // A part of the graph laid out on its own, and the input index of each of its edges.
 struct LaidOutPart
 {
@@ -376,7 +339,7 @@ struct LaidOutPart
 // The parts in rows as wide as a window of 16:10 holding everything would be, and never narrower
 // than the widest part; parts keep plan order, left to right, top to bottom. `members` are the
 // input nodes of each part.
-GraphLayout packInRows(std::vector<LaidOutPart> &laidOut, const std::vector<std::vector<int>> &members, int nodeCount)
+GraphLayout packInRows(std::vector<LaidOutPart> &laidOut, const std::vector<std::vector<int>> &members, int nodeCount, qreal aspect)
 {
     constexpr qreal kGap = 36;
     qreal area = 0;
@@ -385,7 +348,7 @@ GraphLayout packInRows(std::vector<LaidOutPart> &laidOut, const std::vector<std:
         area += (part.layout.bounds.width() + kGap) * (part.layout.bounds.height() + kGap);
         widest = std::max(widest, part.layout.bounds.width());
     }
-    const qreal rowWidth = std::max(widest, std::sqrt(area * 1.6));
+    const qreal rowWidth = std::max(widest, std::sqrt(area * std::clamp(aspect, 0.25, 4.0)));
     qreal x = 0;
     qreal y = 0;
     qreal rowHeight = 0;
@@ -447,6 +410,28 @@ GraphLayoutEngine::~GraphLayoutEngine()
 
 GraphLayout GraphLayoutEngine::layoutConnected(const GraphLayoutInput &input)
 {
+    GridPacker packer(input);
+    if (!packer.packs())
+        return layoutDot(input);
+    qint64 elapsedMs = 0;
+    for (int g = 0; g < int(packer.groupsToLayOut().size()); ++g) {
+        // A group alone, with its own fan-outs packed; never a class of groups again.
+        GraphLayout group = layoutConnected(packer.groupsToLayOut()[std::size_t(g)].input);
+        if (!group.isValid())
+            return group;
+        elapsedMs += group.elapsedMs;
+        packer.setGroupLayout(g, std::move(group));
+    }
+    const GraphLayout collapsed = layoutDot(packer.collapsed());
+    if (!collapsed.isValid())
+        return collapsed;
+    GraphLayout result = packer.expand(collapsed);
+    result.elapsedMs = elapsedMs + collapsed.elapsedMs;
+    return result;
+}
+
+GraphLayout GraphLayoutEngine::layoutDot(const GraphLayoutInput &input)
+{
     GraphLayout result;
     const int nodeCount = int(input.nodes.size());
     if (nodeCount == 0)
@@ -464,7 +449,7 @@ GraphLayout GraphLayoutEngine::layoutConnected(const GraphLayoutInput &input)
     Agraph_t *graph = agopen(cstr("plan"), Agdirected, nullptr);
     const Attributes attributes = declareAttributes(graph, nodeCount);
     const std::vector<Agnode_t *> nodes = addNodes(graph, input, attributes);
-    const std::vector<std::pair<int, Agedge_t *>> edges = addEdges(graph, input, nodes);
+    const std::vector<std::pair<int, Agedge_t *>> edges = addEdges(graph, input, nodes, attributes);
 
     QElapsedTimer clock;
     clock.start();
@@ -487,10 +472,37 @@ GraphLayout GraphLayoutEngine::layout(const GraphLayoutInput &input)
 {
     // Pins play no part in the automatic layout, not even in packing the parts: dragging a node
     // (which pins it) then moves nothing else.
-    GraphLayout result = layoutParts(input);
+    GraphLayout result = layoutInDirection(input);
     if (result.isValid())
         result.applyPins(input);
     return result;
+}
+
+GraphLayout GraphLayoutEngine::layoutInDirection(const GraphLayoutInput &input)
+{
+    using Direction = GraphLayoutInput::Direction;
+    // Left to right is dot's top to bottom of the graph turned a quarter, and turned back: every
+    // step of the layout (packing, routing along grids) is written for one direction only.
+    if (input.direction == Direction::LeftToRight)
+        return layoutParts(input.transposed()).transposed();
+    GraphLayout down = layoutParts(input);
+    const qreal aspect = std::max(input.aspect, 0.01);
+    // How far a drawing is from the window's shape, either way: 3 is three times wider or taller.
+    const auto misfit = [aspect](const GraphLayout &layout) {
+        return layout.aspect() > 0 ? std::max(layout.aspect() / aspect, aspect / layout.aspect()) : 1.0;
+    };
+    // A drawing that a window shows whole at full size is drawn as dependencies read best, down.
+    const bool small = down.bounds.width() <= kSmallDrawing.width() && down.bounds.height() <= kSmallDrawing.height();
+    if (input.direction == Direction::TopToBottom || !down.isValid() || small || misfit(down) <= 3)
+        return down;
+    // Infrastructure is wide and shallow: a VPC's dozens of subnets and tables side by side. Boxes
+    // of text are wider than tall, so the same ranks stacked as columns make a rounder drawing.
+    GraphLayout across = layoutParts(input.transposed()).transposed();
+    if (!across.isValid())
+        return down;
+    across.elapsedMs += down.elapsedMs;
+    down.elapsedMs = across.elapsedMs;
+    return misfit(across) < misfit(down) ? across : down;
 }
 
 GraphLayout GraphLayoutEngine::layoutParts(const GraphLayoutInput &input)
@@ -521,7 +533,7 @@ GraphLayout GraphLayoutEngine::layoutParts(const GraphLayoutInput &input)
         }
         laidOut.push_back(std::move(part));
     }
-    GraphLayout result = packInRows(laidOut, parts.nodes, int(input.nodes.size()));
+    GraphLayout result = packInRows(laidOut, parts.nodes, int(input.nodes.size()), input.aspect);
     result.elapsedMs = elapsedMs;
     return result;
 }
@@ -531,7 +543,7 @@ GraphLayout GraphLayoutEngine::layoutParts(const GraphLayoutInput &input)
 GraphLayout GraphLayoutEngine::layoutPart(const GraphLayoutInput &input, const std::vector<int> &members, QList<int> *edgeIndexOf)
 {
     QList<int> groupOf; // sub group -> input group
-    const GraphLayoutInput sub = partInput(input, members, &groupOf, edgeIndexOf);
+    const GraphLayoutInput sub = subInput(input, members, &groupOf, edgeIndexOf);
     GraphLayout part = layoutConnected(sub);
     if (!part.isValid())
         return part;

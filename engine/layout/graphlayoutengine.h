@@ -3,6 +3,7 @@
 #include "engine/layout/graphlayout.h"
 
 #include <QList>
+#include <QSizeF>
 
 #include <vector>
 
@@ -27,13 +28,19 @@ public:
 
     // Above this many nodes dot is told to trade some beauty for speed (see the .cpp).
     static constexpr int kLargeGraph = 300;
+    // Auto keeps a drawing that fits in this much (points, at 100%) top to bottom, whatever its shape.
+    static constexpr QSizeF kSmallDrawing = QSizeF(1600, 1000);
 
 private:
-    // The layout without pins: each connected part on its own, the parts packed in rows.
+    // The layout without pins, in the direction asked for or the one that fits the window.
+    GraphLayout layoutInDirection(const GraphLayoutInput &input);
+    // The layout without pins, top to bottom: each connected part on its own, the parts packed in rows.
     GraphLayout layoutParts(const GraphLayoutInput &input);
     GraphLayout layoutPart(const GraphLayoutInput &input, const std::vector<int> &members, QList<int> *edgeIndexOf);
-    // One Graphviz layout of the whole input (layout() calls it for each connected part).
+    // One part, its fan-outs and modules packed in grids (GridPacker).
     GraphLayout layoutConnected(const GraphLayoutInput &input);
+    // One Graphviz layout of the whole input, as it is.
+    GraphLayout layoutDot(const GraphLayoutInput &input);
 
     GVC_s *m_context = nullptr;
     QString m_contextError; // why there is no context or no dot plugin

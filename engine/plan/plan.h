@@ -90,6 +90,11 @@ struct Plan
     // Where the user pinned nodes on the graph (the "layout" section): node centres in graph units,
     // by resource id. Resources without an entry go where the automatic layout puts them.
     QHash<QString, QPointF> positions;
+    // Which way the graph is drawn ("layout.direction"): kTopToBottom, kLeftToRight, or empty for
+    // the one that fits the window.
+    QString layoutDirection;
+    static constexpr char kTopToBottom[] = "top-to-bottom";
+    static constexpr char kLeftToRight[] = "left-to-right";
 
     int indexOf(const QString &resourceId) const;  // -1 when absent
     int groupIndex(const QString &groupName) const; // -1 when absent

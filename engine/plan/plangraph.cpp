@@ -205,6 +205,59 @@ std::vector<int> PlanGraph::reachable(int from, const std::vector<std::vector<in
     return found;
 }
 
+std::vector<std::vector<int>> PlanGraph::impliedDependencies() const
+{
+    const int n = size();
+    std::vector<std::vector<int>> implied(n);
+    if (!isAcyclic())
+        return implied;
+    // Reachability as bit sets over positions in the topological order, a block of positions at a
+    // time so that memory stays linear: 10,000 resources need 10,000 x 10,000 bits otherwise.
+    // `d` of `v` is implied when it is among the (transitive) dependencies of another of v's
+    // dependencies. A resource only reaches positions before its own, so a block is filled from
+    // its first position on.
+    std::vector<int> position(n);
+    for (int i = 0; i < n; ++i)
+        position[m_order[i]] = i;
+    constexpr int kBlockWords = 64; // 4,096 positions: 512 bytes a resource
+    constexpr int kBlock = kBlockWords * 64;
+    std::vector<quint64> reach; // per resource, what it waits for among the block's positions
+    std::vector<quint64> others(kBlockWords);
+    for (int begin = 0; begin < n; begin += kBlock) {
+        const int end = std::min(n, begin + kBlock);
+        const int words = (end - begin + 63) / 64;
+        reach.assign(std::size_t(n) * words, 0);
+        for (int i = begin; i < n; ++i) {
+            const int v = m_order[i];
+            const auto &deps = m_dependencies[v];
+            quint64 *own = &reach[std::size_t(v) * words];
+            std::fill(others.begin(), others.begin() + words, 0);
+            for (const int d : deps) {
+                const int p = position[d];
+                if (p < begin)
+                    continue;
+                const quint64 *theirs = &reach[std::size_t(d) * words];
+                for (int w = 0; w < words; ++w)
+                    others[w] |= theirs[w];
+                if (p < end)
+                    own[(p - begin) / 64] |= quint64(1) << ((p - begin) % 64);
+            }
+            for (int w = 0; w < words; ++w)
+                own[w] |= others[w];
+            if (deps.size() < 2)
+                continue; // a single dependency is never implied
+            for (const int d : deps) {
+                const int p = position[d];
+                if (p >= begin && p < end && (others[(p - begin) / 64] >> ((p - begin) % 64) & 1))
+                    implied[v].push_back(d);
+            }
+        }
+    }
+    for (auto &list : implied)
+        std::sort(list.begin(), list.end());
+    return implied;
+}
+
 std::vector<int> PlanGraph::upstream(int resource) const
 {
     return reachable(resource, m_dependencies);

@@ -35,6 +35,13 @@ public:
     std::vector<int> upstream(int resource) const;
     std::vector<int> downstream(int resource) const;
 
+    // For each resource, those of its dependencies that another of its dependencies already waits
+    // for, directly or not (a -> c when a -> b -> c), sorted. Leaving them out draws the transitive
+    // reduction, as `terraform graph` does; the dependencies themselves stay as they are. All lists
+    // are empty when there is a cycle. Computed on each call (some milliseconds on 10,000
+    // resources): keep the result.
+    std::vector<std::vector<int>> impliedDependencies() const;
+
 private:
     std::vector<int> reachable(int from, const std::vector<std::vector<int>> &edges) const;
 

@@ -31,7 +31,7 @@ const QStringList kPlanFields = {
     QStringLiteral("fail_fast"), QStringLiteral("seed"), QStringLiteral("defaults"),
     QStringLiteral("groups"), QStringLiteral("variables"), QStringLiteral("resources"),
     QStringLiteral("mapping"), QStringLiteral("import"), QStringLiteral("layout")};
-const QStringList kLayoutFields = {QStringLiteral("positions")};
+const QStringList kLayoutFields = {QStringLiteral("positions"), QStringLiteral("direction")};
 const QStringList kPositionFields = {QStringLiteral("x"), QStringLiteral("y")};
 const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("secret"), QStringLiteral("description")};
 const QStringList kDefaultsFields = {QStringLiteral("timeout"), QStringLiteral("retry")};
@@ -134,8 +134,10 @@ public:
             for (std::size_t i = 0; i < resources->size(); ++i)
                 plan.resources.append(resource((*resources)[i], int(i), defaults));
         }
-        if (const auto it = document.find("layout"); it != document.end())
+        if (const auto it = document.find("layout"); it != document.end()) {
             plan.positions = positions(*it, plan);
+            plan.layoutDirection = direction(*it);
+        }
         return plan;
     }
 
@@ -217,6 +219,26 @@ private:
             result.append(group);
         }
         return result;
+    }
+
+    // "layout": {"direction": "left-to-right"}: which way the graph is drawn. Like the rest of the
+    // layout it never changes a run: what this Fanout does not know is a warning, and automatic.
+    QString direction(const json &layout)
+    {
+        if (!layout.is_object())
+            return QString();
+        const auto it = layout.find("direction");
+        if (it == layout.end())
+            return QString();
+        const QString path = jsonMemberPath(QStringLiteral("layout"), QStringLiteral("direction"));
+        const QStringList known = {QLatin1String(Plan::kTopToBottom), QLatin1String(Plan::kLeftToRight), QStringLiteral("auto")};
+        const QString value = it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+        if (!known.contains(value)) {
+            warning(path, QStringLiteral("must be \"auto\", \"top-to-bottom\" or \"left-to-right\", not %1; the graph is drawn "
+                                         "the way that fits the window").arg(show(*it)));
+            return QString();
+        }
+        return value == QLatin1String("auto") ? QString() : value;
     }
 
     // "layout": {"positions": {"vpc": {"x": 120, "y": 40}}}: where the user pinned nodes on the graph.

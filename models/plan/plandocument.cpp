@@ -87,8 +87,8 @@ nlohmann::ordered_json point(QPointF centre)
     return {{"x", std::round(centre.x() * 10) / 10}, {"y", std::round(centre.y() * 10) / 10}};
 }
 
-// The change to "layout" that `change` makes to its "positions"; nullopt when it makes none.
-std::optional<MemberChange> layoutChange(const nlohmann::ordered_json &document, const std::function<void(nlohmann::ordered_json &positions)> &change)
+// The change to "layout" that `change` makes to it; nullopt when it makes none.
+std::optional<MemberChange> layoutSectionChange(const nlohmann::ordered_json &document, const std::function<void(nlohmann::ordered_json &layout)> &change)
 {
     MemberChange member{"layout", std::nullopt, std::nullopt};
     nlohmann::ordered_json layout = nlohmann::ordered_json::object();
@@ -97,17 +97,25 @@ std::optional<MemberChange> layoutChange(const nlohmann::ordered_json &document,
         if (it->is_object())
             layout = *it;
     }
-    nlohmann::ordered_json &positions = layout["positions"];
-    if (!positions.is_object())
-        positions = nlohmann::ordered_json::object();
-    change(positions);
-    if (positions.empty())
-        layout.erase("positions");
+    change(layout);
     if (!layout.empty())
         member.after = std::move(layout);
     if (member.before == member.after)
         return std::nullopt;
     return member;
+}
+
+// The change to "layout" that `change` makes to its "positions"; nullopt when it makes none.
+std::optional<MemberChange> layoutChange(const nlohmann::ordered_json &document, const std::function<void(nlohmann::ordered_json &positions)> &change)
+{
+    return layoutSectionChange(document, [&](nlohmann::ordered_json &layout) {
+        nlohmann::ordered_json &positions = layout["positions"];
+        if (!positions.is_object())
+            positions = nlohmann::ordered_json::object();
+        change(positions);
+        if (positions.empty())
+            layout.erase("positions");
+    });
 }
 
 } // namespace
@@ -382,6 +390,27 @@ Expected<void> PlanDocument::unpinResources(const QStringList &ids)
         for (const QString &id : std::as_const(unpinned))
             positions.erase(id.toStdString());
     }));
+    m_stack->push(edit);
+    return {};
+}
+
+Expected<void> PlanDocument::setLayoutDirection(const QString &direction)
+{
+    if (!m_document.is_object())
+        return unexpected(tr("The plan cannot be edited: it is not a JSON object"));
+    std::optional<MemberChange> member = layoutSectionChange(m_document, [&](nlohmann::ordered_json &layout) {
+        if (direction.isEmpty())
+            layout.erase("direction");
+        else
+            layout["direction"] = direction.toStdString();
+    });
+    if (!member)
+        return {}; // drawn that way already
+    auto *edit = new ChangeResourcesEdit(*this, direction.isEmpty() ? tr("Draw the Graph to Fit the Window")
+                                                : direction == QLatin1String(Plan::kLeftToRight) ? tr("Draw the Graph Left to Right")
+                                                                                                  : tr("Draw the Graph Top to Bottom"),
+                                         {});
+    edit->setMemberChange(std::move(member));
     m_stack->push(edit);
     return {};
 }

@@ -74,6 +74,9 @@ public:
     Expected<void> moveResources(const QHash<QString, QPointF> &centres);
     // Lets the layout place them again.
     Expected<void> unpinResources(const QStringList &ids);
+    // Which way the graph is drawn, in the plan's "layout" section: Plan::kTopToBottom,
+    // Plan::kLeftToRight, or empty for the way that fits the window (the entry removed). Undoable.
+    Expected<void> setLayoutDirection(const QString &direction);
     // What "layout.positions" pins, as the plan reads it (Plan::positions).
     const QHash<QString, QPointF> &pinnedPositions() const { return m_plan.positions; }
     // The resource objects of `ids` as the document has them, in plan order (for Copy).

@@ -3,11 +3,16 @@
 // hearing back, median of 3, which is what the pane waits while it says "Laying out…"; then, for
 // 1,000, the time to build the scene's items and to paint the first fitted frame. Target: a
 // 1,000-resource layout in under a second.
+#include "engine/executors/executorregistry.h"
+#include "engine/import/planimporter.h"
 #include "engine/layout/graphlayouter.h"
+#include "infrashapes.h"
 #include "randomdag.h"
 #include "ui/graph/graphscene.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QGraphicsView>
@@ -55,6 +60,38 @@ GraphLayout layOut(GraphLayouter &layouter, const Plan &plan, double *ms)
     return result;
 }
 
+// The shape of each plan's drawing: real files from public projects, and plans shaped like the
+// ones users bring (tests/bench/infrashapes.h). A drawing far wider or taller than a window cannot
+// be read at any zoom that shows it whole.
+void printShapes(GraphLayouter &layouter)
+{
+    std::vector<std::pair<QString, Plan>> plans;
+    plans.emplace_back(QStringLiteral("landing zone (12 modules)"), bench::landingZone());
+    plans.emplace_back(QStringLiteral("EKS-like terraform graph"), bench::eksLike());
+    plans.emplace_back(QStringLiteral("random DAG"), randomPlan(500));
+    QDirIterator files(QStringLiteral(FANOUT_CORPUS), QDir::Files, QDirIterator::Subdirectories);
+    std::vector<QString> paths;
+    while (files.hasNext())
+        paths.push_back(files.next());
+    std::sort(paths.begin(), paths.end());
+    for (const QString &path : paths) {
+        if (path.endsWith(QLatin1String(".md")))
+            continue;
+        const PlanReadResult read = PlanImporter::readFile(path, ExecutorRegistry::builtIn());
+        if (read.plan.resources.size() >= 10)
+            plans.emplace_back(QDir(QStringLiteral(FANOUT_CORPUS)).relativeFilePath(path), read.plan);
+    }
+    std::printf("Shapes of drawings (width : height; a 16:10 window is 1.6):\n");
+    for (const auto &[name, plan] : plans) {
+        double ms = 0;
+        const GraphLayout layout = layOut(layouter, plan, &ms);
+        const double ratio = layout.bounds.height() > 0 ? layout.bounds.width() / layout.bounds.height() : 0;
+        std::printf("  %-58s %4d resources: %6.0f x %5.0f = %5.2f  (%5.0f ms)\n", qPrintable(name.left(58)),
+                    int(plan.resources.size()), layout.bounds.width(), layout.bounds.height(), ratio, ms);
+    }
+    std::fflush(stdout);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -64,6 +101,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     GraphLayouter layouter;
     const int rounds = 3;
+    printShapes(layouter);
 
     std::printf("Graph layout (Graphviz dot through GraphLayouter), median of %d:\n", rounds);
     for (int resources : {500, 1000, 2000}) {

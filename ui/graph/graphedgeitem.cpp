@@ -1,5 +1,7 @@
 #include "ui/graph/graphedgeitem.h"
 
+#include "ui/graph/graphscene.h"
+
 #include <QLineF>
 #include <QPainter>
 #include <QPainterPathStroker>
@@ -28,7 +30,22 @@ GraphEdgeItem::GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPoin
 {
     setFlag(ItemIsSelectable);
     setAcceptedMouseButtons(Qt::NoButton);
+    setAcceptHoverEvents(true);
     setRoute(path, arrowTip);
+}
+
+void GraphEdgeItem::hoverEnterEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()))
+        graph->hoverEdge(this);
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void GraphEdgeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()))
+        graph->hoverEdge(nullptr);
+    QGraphicsItem::hoverLeaveEvent(event);
 }
 
 void GraphEdgeItem::setRoute(const QList<QPointF> &path, QPointF arrowTip)
@@ -62,6 +79,14 @@ void GraphEdgeItem::setEmphasised(bool emphasised)
     if (emphasised == m_emphasised)
         return;
     m_emphasised = emphasised;
+    update();
+}
+
+void GraphEdgeItem::setImplied(bool implied)
+{
+    if (implied == m_implied)
+        return;
+    m_implied = implied;
     update();
 }
 
@@ -100,7 +125,9 @@ void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
         return;
     }
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(color, selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    // Dashed: routed straight across, not around the nodes, and shown only for its ends' sake.
+    painter->setPen(QPen(color, selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth,
+                         m_implied ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(m_path);
     painter->setPen(QPen(color, 1, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));

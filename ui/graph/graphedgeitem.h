@@ -27,6 +27,10 @@ public:
     int to() const { return m_to; }
     bool isEmphasised() const { return m_emphasised; }
     void setEmphasised(bool emphasised);
+    // Implied by others (a -> c when a -> b -> c), left out of the layout: drawn dashed, and only
+    // while one of its ends is selected (GraphScene).
+    bool isImplied() const { return m_implied; }
+    void setImplied(bool implied);
 
     QPainterPath path() const { return m_path; }
 
@@ -35,6 +39,11 @@ public:
     QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
+protected:
+    // Tell the scene (a GraphScene), which makes the edge stand out while the mouse is on it.
+    void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
+
 private:
     int m_from;
     int m_to;
@@ -42,6 +51,7 @@ private:
     QPolygonF m_arrow;
     QRectF m_bounds;
     bool m_emphasised = false;
+    bool m_implied = false;
 };
 
 } // namespace fanout

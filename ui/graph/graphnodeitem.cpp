@@ -2,6 +2,7 @@
 
 #include "engine/support/duration.h"
 #include "models/run/statestyle.h"
+#include "ui/graph/graphscene.h"
 
 #include <QFontMetricsF>
 #include <QGuiApplication>
@@ -68,8 +69,8 @@ QPen outline(const QColor &stroke, qreal width, bool runs)
 }
 
 // The name in one line if it fits in `width`, else broken at the last space that fits, the rest
-// elided on a second line.
-QStringList nameLines(const QString &name, const QFontMetricsF &metrics, qreal width)
+// elided on a second line; a name without such a space in its short form (see shortName).
+QStringList nameLines(const QString &name, const QFontMetricsF &metrics, qreal width, int sharedTail = 0)
 {
     if (metrics.horizontalAdvance(name) <= width)
         return {name};
@@ -80,8 +81,30 @@ QStringList nameLines(const QString &name, const QFontMetricsF &metrics, qreal w
         cut = i;
     }
     if (cut < 0)
-        return {metrics.elidedText(name, Qt::ElideRight, width)};
+        return {GraphNodeItem::shortName(name, metrics, width, sharedTail)};
     return {name.left(cut), metrics.elidedText(name.mid(cut + 1), Qt::ElideRight, width)};
+}
+
+bool isSeparator(QChar c)
+{
+    return c == QLatin1Char('.') || c == QLatin1Char('_') || c == QLatin1Char('-') || c == QLatin1Char('/')
+        || c == QLatin1Char(':') || c == QLatin1Char(' ');
+}
+
+// Where the words of a resource name start, after the first: after a separator, at "[", and at a
+// capital that follows a small letter or starts a word after an acronym (Subnet2B|Route|Table).
+QList<int> wordStarts(const QString &name)
+{
+    QList<int> starts;
+    for (int i = 1; i < name.size(); ++i) {
+        const QChar c = name[i];
+        const QChar before = name[i - 1];
+        const bool capital = c.isUpper()
+            && (before.isLower() || (before.isLetterOrNumber() && i + 1 < name.size() && name[i + 1].isLower()));
+        if ((isSeparator(before) && !isSeparator(c)) || c == QLatin1Char('[') || capital)
+            starts.append(i);
+    }
+    return starts;
 }
 
 } // namespace
@@ -98,6 +121,21 @@ GraphNodeItem::GraphNodeItem(int resource, const QString &name, const QString &t
     setAcceptedMouseButtons(Qt::NoButton);
     setCacheMode(DeviceCoordinateCache); // text is the expensive part; panning reuses the pixels
     setCursor(Qt::PointingHandCursor);
+    setAcceptHoverEvents(true);
+}
+
+void GraphNodeItem::hoverEnterEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()))
+        graph->hoverNode(m_resource);
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void GraphNodeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent *event)
+{
+    if (auto *graph = qobject_cast<GraphScene *>(scene()); graph && graph->hoveredNode() == m_resource)
+        graph->hoverNode(-1);
+    QGraphicsItem::hoverLeaveEvent(event);
 }
 
 QFont GraphNodeItem::nameFont()
@@ -126,6 +164,44 @@ QSizeF GraphNodeItem::sizeFor(const QString &name, const QString &type)
     // The progress line is there whether or not the resource runs: a node never changes size.
     const qreal height = kPadding + names + 2 + detailMetrics.height() + 2 + detailMetrics.height() + kPadding;
     return QSizeF(std::ceil(width), std::ceil(height));
+}
+
+QString GraphNodeItem::shortName(const QString &name, const QFontMetricsF &metrics, qreal width, int sharedTail)
+{
+    if (metrics.horizontalAdvance(name) <= width)
+        return name;
+    const QString ellipsis(QChar(0x2026));
+    const auto fits = [&](const QString &text) { return metrics.horizontalAdvance(text) <= width; };
+    const QList<int> starts = wordStarts(name);
+    // The longest end, from the start of a word, that fits and that no other name ends with.
+    for (const int start : starts) {
+        const QString tail = ellipsis + name.mid(start);
+        if (name.size() - start > sharedTail && fits(tail))
+            return tail;
+    }
+    // Every such end is too long: the word where it differs from the names that end alike, and
+    // the last word.
+    if (sharedTail < name.size() && !starts.isEmpty()) {
+        const int differs = int(name.size()) - sharedTail - 1;
+        int from = 0;
+        int to = int(name.size());
+        for (const int start : starts) {
+            if (start <= differs)
+                from = start;
+            else if (start < to)
+                to = start;
+        }
+        const QString word = name.mid(from, to - from);
+        const QString lead = from > 0 ? ellipsis : QString();
+        if (to < starts.constLast()) {
+            const QString both = lead + word + ellipsis + name.mid(starts.constLast());
+            if (fits(both))
+                return both;
+        }
+        if (to < name.size() && fits(lead + word + ellipsis))
+            return lead + word + ellipsis;
+    }
+    return metrics.elidedText(name, Qt::ElideLeft, width);
 }
 
 void GraphNodeItem::setMarks(bool runs, bool conditional)
@@ -236,7 +312,7 @@ void GraphNodeItem::paintFarOut(QPainter *painter, qreal lod, const QColor &fill
     painter->setPen(kText);
     const QRectF text(glyphRect.right() + kGap / 2, m_rect.top(), m_rect.right() - glyphRect.right() - kGap, m_rect.height());
     painter->drawText(text, Qt::AlignLeft | Qt::AlignVCenter,
-                      QFontMetricsF(font).elidedText(m_name, Qt::ElideRight, text.width()));
+                      shortName(m_name, QFontMetricsF(font), text.width(), m_sharedTail));
 }
 
 void GraphNodeItem::paintBox(QPainter *painter, const QColor &fill, const QColor &stroke) const
@@ -300,7 +376,7 @@ QRectF GraphNodeItem::paintText(QPainter *painter, const QColor &stroke) const
 
     painter->setFont(name);
     painter->setPen(m_runs ? kText : kSecondaryText);
-    const QStringList lines = nameLines(m_name, nameMetrics, textWidth);
+    const QStringList lines = nameLines(m_name, nameMetrics, textWidth, m_sharedTail);
     for (int i = 0; i < lines.size(); ++i) {
         if (i > 0)
             nameLine.translate(0, nameMetrics.height());

@@ -3,6 +3,7 @@
 #include "engine/run/runevent.h"
 
 #include <QColor>
+#include <QFontMetricsF>
 #include <QFont>
 #include <QGraphicsItem>
 
@@ -22,6 +23,17 @@ public:
 
     // The size a node needs for this text, in scene units; the layout makes every node this big.
     static QSizeF sizeFor(const QString &name, const QString &type);
+
+    // `name` as drawn in `width`: whole when it fits, else a short form that keeps what tells it
+    // apart, which in resource names is their end: "…private-a" for subnet-private-a, cut where a
+    // word starts ("-", ".", "_", "[", a capital). `sharedTail` is how many of its last characters
+    // another name of the plan ends with too: the form then keeps the word where they differ,
+    // "…Subnet2B…Association" for PrivateSubnet2BRouteTableAssociation beside
+    // PrivateSubnet2ARouteTableAssociation. The tooltip has the name whole.
+    static QString shortName(const QString &name, const QFontMetricsF &metrics, qreal width, int sharedTail = 0);
+    // See shortName(); the scene sets it from the names of the whole plan.
+    void setSharedTail(int characters) { m_sharedTail = characters; }
+    int sharedTail() const { return m_sharedTail; }
 
     int resource() const { return m_resource; }
     ResourceState state() const { return m_state; }
@@ -55,6 +67,11 @@ public:
     QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
+protected:
+    // Tell the scene (a GraphScene), which shows the node's own edges and fades the rest.
+    void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
+
 private:
     static QFont nameFont();
     static QFont detailFont();
@@ -78,6 +95,7 @@ private:
     bool m_conditional = false;
     bool m_pinned = false;
     bool m_connectorShown = false;
+    int m_sharedTail = 0;
 };
 
 } // namespace fanout

@@ -6,6 +6,8 @@
 #include "engine/support/atomicfile.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "ui/graph/graphfollower.h"
+#include "ui/graph/graphminimap.h"
 #include "ui/graph/graphview.h"
 
 #include <QFileDialog>
@@ -34,6 +36,10 @@ GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     , m_zoomLabel(new QLabel(this))
     , m_editMessage(new QLabel(m_view))
     , m_editMessageTimer(new QTimer(this))
+    , m_follower(new GraphFollower(*m_view, m_deployment, this))
+    , m_followButton(new QToolButton(this))
+    , m_failureNotice(new QLabel(m_view))
+    , m_minimap(new GraphMinimap(*m_view))
 {
     m_search->setPlaceholderText(tr("Find resource…"));
     m_search->setClearButtonEnabled(true);
@@ -57,7 +63,35 @@ GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     QToolButton *fitButton = button(tr("Fit"), tr("Show the whole graph (Ctrl+0)"), &GraphPane::fitToWindow);
     QToolButton *exportButton = button(tr("Export…"), tr("Save the graph as an SVG or PNG image, Graphviz DOT or Mermaid"),
                                        &GraphPane::exportWithDialog);
+    m_followButton->setText(tr("Follow Run"));
+    m_followButton->setCheckable(true);
+    m_followButton->setChecked(m_follower->isFollowing());
+    m_followButton->setAutoRaise(true);
+    m_followButton->setToolTip(tr("While a run goes on, keep what is running and what failed in view (names readable). "
+                                  "Panning or zooming turns it off; click to follow again."));
+    connect(m_followButton, &QToolButton::toggled, m_follower, &GraphFollower::setFollowing);
+    connect(m_follower, &GraphFollower::followingChanged, m_followButton, &QToolButton::setChecked);
+    m_failureNotice->setTextFormat(Qt::RichText);
+    m_failureNotice->setStyleSheet(QStringLiteral(
+        "background: #fce8e6; color: #a50e0e; border: 1px solid #f28b82; border-radius: 4px; padding: 4px 8px;"));
+    m_failureNotice->hide();
+    connect(m_follower, &GraphFollower::failuresOutOfSightChanged, this, &GraphPane::updateFailureNotice);
+    connect(m_view, &GraphView::viewChanged, m_follower, &GraphFollower::updateOutOfSight);
+    connect(m_view, &GraphView::viewChanged, m_minimap, &GraphMinimap::refresh);
+    connect(m_view, &GraphView::zoomChanged, m_minimap, &GraphMinimap::refresh);
+    connect(m_view, &GraphView::layoutFinished, m_minimap, &GraphMinimap::refresh);
+    connect(&m_deployment, &Deployment::eventsRecorded, m_minimap, qOverload<>(&QWidget::update));
+    connect(&m_deployment, &Deployment::runStarted, m_minimap, qOverload<>(&QWidget::update));
+    connect(m_failureNotice, &QLabel::linkActivated, this, [this] {
+        const QList<int> failures = m_follower->failuresOutOfSight();
+        if (failures.isEmpty())
+            return;
+        m_follower->setFollowing(false); // the user chose where to look
+        m_selection.select(failures.constFirst());
+        m_view->showResource(failures.constFirst());
+    });
     m_zoomLabel->setMinimumWidth(QFontMetrics(m_zoomLabel->font()).horizontalAdvance(QStringLiteral("400%")) + 4);
+    m_zoomLabel->setTextFormat(Qt::PlainText);
     m_zoomLabel->setAlignment(Qt::AlignCenter);
     m_zoomLabel->setToolTip(tr("Zoom; the mouse wheel zooms around the pointer, dragging moves the graph"));
     updateZoomLabel(m_view->zoom());
@@ -89,6 +123,7 @@ GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     tools->addWidget(m_zoomLabel);
     tools->addWidget(zoomInButton);
     tools->addWidget(fitButton);
+    tools->addWidget(m_followButton);
     tools->addSpacing(8);
     tools->addWidget(exportButton);
 
@@ -177,17 +212,54 @@ void GraphPane::showEditMessage(const QString &message)
 
 void GraphPane::fitToWindow()
 {
+    emit m_view->userMoved();
     m_view->fit();
 }
 
 void GraphPane::zoomIn()
 {
+    emit m_view->userMoved();
     m_view->zoomIn();
 }
 
 void GraphPane::zoomOut()
 {
+    emit m_view->userMoved();
     m_view->zoomOut();
+}
+
+GraphFollower *GraphPane::follower() const
+{
+    return m_follower;
+}
+
+void GraphPane::updateFailureNotice()
+{
+    const QList<int> failures = m_follower->failuresOutOfSight();
+    if (failures.isEmpty()) {
+        m_failureNotice->hide();
+        return;
+    }
+    const QString first = m_deployment.plan().resources[failures.constFirst()].id.toHtmlEscaped();
+    m_failureNotice->setText(failures.size() == 1
+                                 ? tr("<b>%1</b> failed, out of view — <a href=\"show\">Show</a>").arg(first)
+                                 : tr("<b>%1</b> and %2 more failed, out of view — <a href=\"show\">Show %1</a>").arg(first).arg(failures.size() - 1));
+    m_failureNotice->adjustSize();
+    positionFailureNotice();
+    m_failureNotice->raise();
+    m_failureNotice->show();
+}
+
+void GraphPane::positionFailureNotice()
+{
+    constexpr int kMargin = 12;
+    m_failureNotice->move(std::max(kMargin, m_view->viewport()->width() - m_failureNotice->width() - kMargin), kMargin);
+}
+
+void GraphPane::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    positionFailureNotice();
 }
 
 void GraphPane::exportWithDialog()
@@ -216,7 +288,14 @@ void GraphPane::keyPressEvent(QKeyEvent *event)
 
 void GraphPane::updateZoomLabel(qreal zoom)
 {
-    m_zoomLabel->setText(QStringLiteral("%1%").arg(qRound(zoom * 100)));
+    QString text = QStringLiteral("%1%").arg(qRound(zoom * 100));
+    // Opened readable rather than whole: says so while the zoom is still the one it opened at.
+    if (m_view->wholeZoom() > 0 && qFuzzyCompare(zoom, m_view->openedZoom()))
+        text = tr("%1 · all at %2%").arg(text).arg(qRound(m_view->wholeZoom() * 100));
+    m_zoomLabel->setText(text);
+    const QString note = m_view->placementNote();
+    m_zoomLabel->setToolTip(note.isEmpty() ? tr("Zoom; the mouse wheel zooms around the pointer, dragging moves the graph")
+                                           : tr("%1. The mouse wheel zooms around the pointer, dragging moves the graph").arg(note));
 }
 
 } // namespace fanout

@@ -14,6 +14,8 @@ class QToolButton;
 
 namespace fanout {
 
+class GraphFollower;
+class GraphMinimap;
 class GraphView;
 class Deployment;
 class ResourceSelection;
@@ -33,6 +35,10 @@ public:
     GraphView *view() const { return m_view; }
     QLineEdit *searchField() const { return m_search; }
     QLabel *editMessageLabel() const { return m_editMessage; }
+    GraphFollower *follower() const;     // Follow Run
+    QToolButton *followButton() const { return m_followButton; }
+    QLabel *failureNotice() const { return m_failureNotice; } // "cdn failed, out of view — Show"
+    GraphMinimap *minimap() const { return m_minimap; }
 
     void setEditable(bool editable); // GraphView::setEditable
     bool isEditable() const;
@@ -68,9 +74,12 @@ signals:
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void updateZoomLabel(qreal zoom);
+    void updateFailureNotice();
+    void positionFailureNotice();
 
     Workspace &m_workspace;
     Deployment &m_deployment;
@@ -81,6 +90,10 @@ private:
     QLabel *m_zoomLabel;
     QLabel *m_editMessage; // over the graph's top left corner
     QTimer *m_editMessageTimer;
+    GraphFollower *m_follower;
+    QToolButton *m_followButton;
+    QLabel *m_failureNotice; // over the graph's top right corner
+    GraphMinimap *m_minimap; // over its bottom right corner
 };
 
 } // namespace fanout

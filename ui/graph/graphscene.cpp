@@ -6,6 +6,9 @@
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 
+#include <algorithm>
+#include <cmath>
+#include <numeric>
 #include <vector>
 
 namespace fanout {
@@ -43,6 +46,60 @@ bool isConditional(const Resource &resource)
     return resource.source.is_object() && (resource.source.contains("condition") || resource.source.contains("profiles"));
 }
 
+// For each name, how many of its last characters another name ends with too: what a short form
+// must keep more of to tell them apart (GraphNodeItem::shortName). Names sorted by their ends put
+// the ones ending alike next to each other.
+std::vector<int> sharedTails(const QStringList &names)
+{
+    const auto common = [&](int a, int b) {
+        const QString &x = names[a];
+        const QString &y = names[b];
+        int n = 0;
+        while (n < x.size() && n < y.size() && x[x.size() - 1 - n] == y[y.size() - 1 - n])
+            ++n;
+        return n;
+    };
+    std::vector<int> order(names.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        return std::lexicographical_compare(names[a].crbegin(), names[a].crend(), names[b].crbegin(), names[b].crend());
+    });
+    std::vector<int> shared(names.size(), 0);
+    for (std::size_t i = 1; i < order.size(); ++i) {
+        const int n = common(order[i - 1], order[i]);
+        shared[order[i - 1]] = std::max(shared[order[i - 1]], n);
+        shared[order[i]] = std::max(shared[order[i]], n);
+    }
+    return shared;
+}
+
+// An implied dependency's route: it shortcuts a way through other nodes, often in line with it
+// (vpc, subnet, app in a column), where a straight route would run behind them. It goes round
+// instead, out of the sides that face away from the layout's flow: the right ones of boxes one
+// above the other, else the bottom ones.
+GraphLayout::Edge bypass(int from, int to, const QRectF &a, const QRectF &b)
+{
+    const bool stacked = std::abs(b.center().y() - a.center().y()) >= std::abs(b.center().x() - a.center().x());
+    constexpr qreal kOut = 36; // how far beyond the boxes it bends
+    GraphLayout::Edge edge;
+    edge.from = from;
+    edge.to = to;
+    if (stacked) {
+        const QPointF start(a.right(), a.center().y());
+        edge.arrowTip = QPointF(b.right(), b.center().y());
+        const QPointF end = edge.arrowTip + QPointF(GraphLayout::kArrowLength, 0);
+        const qreal side = std::max(a.right(), b.right()) + kOut;
+        edge.path = {start, QPointF(side, start.y()), QPointF(side, end.y()), end};
+    } else {
+        const QPointF start(a.center().x(), a.bottom());
+        edge.arrowTip = QPointF(b.center().x(), b.bottom());
+        const QPointF end = edge.arrowTip + QPointF(0, GraphLayout::kArrowLength);
+        const qreal side = std::max(a.bottom(), b.bottom()) + kOut;
+        edge.path = {start, QPointF(start.x(), side), QPointF(end.x(), side), end};
+    }
+    return edge;
+}
+
 } // namespace
 
 GraphScene::GraphScene(QObject *parent)
@@ -51,9 +108,16 @@ GraphScene::GraphScene(QObject *parent)
     setBackgroundBrush(Qt::white);
 }
 
-GraphLayoutInput GraphScene::layoutInput(const Plan &plan)
+GraphLayoutInput GraphScene::layoutInput(const Plan &plan, const std::vector<std::vector<int>> &leftOut)
 {
     GraphLayoutInput input = GraphLayoutInput::fromPlan(plan);
+    if (!leftOut.empty()) {
+        // Fewer edges for dot to route around nodes: the drawing is the transitive reduction's.
+        input.edges.removeIf([&](const QPair<int, int> &edge) {
+            const std::vector<int> &implied = leftOut[std::size_t(edge.second)];
+            return std::binary_search(implied.begin(), implied.end(), edge.first);
+        });
+    }
     for (int r = 0; r < input.nodes.size(); ++r) {
         const Resource &resource = plan.resources[r];
         input.nodes[r].size = GraphNodeItem::sizeFor(nodeName(resource), nodeType(resource));
@@ -63,6 +127,14 @@ GraphLayoutInput GraphScene::layoutInput(const Plan &plan)
     return input;
 }
 
+GraphLayoutInput GraphScene::layoutInput(const Plan &plan, const PlanGraph &graph)
+{
+    m_implied.clear();
+    if (!m_showAll && graph.size() == plan.resources.size())
+        m_implied = graph.impliedDependencies();
+    return layoutInput(plan, m_implied);
+}
+
 void GraphScene::clearGraph()
 {
     clear();
@@ -70,6 +142,9 @@ void GraphScene::clearGraph()
     m_edges.clear();
     m_groups.clear();
     m_highlighted = -1;
+    m_lit.clear();
+    m_hovered = -1;
+    m_hoveredEdge = nullptr;
     m_contentRect = QRectF();
     setSceneRect(QRectF());
 }
@@ -96,10 +171,29 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
         addItem(item);
         m_edges.append(item);
     }
+    if (m_implied.size() == std::size_t(plan.resources.size())) {
+        for (int r = 0; r < plan.resources.size(); ++r) {
+            for (const int dependency : m_implied[r]) {
+                const GraphLayout::Edge edge = bypass(dependency, r, layout.nodes[dependency], layout.nodes[r]);
+                auto *item = new GraphEdgeItem(edge.from, edge.to, edge.path, edge.arrowTip);
+                item->setZValue(-1);
+                item->setImplied(true);
+                item->setVisible(false);
+                addItem(item);
+                m_edges.append(item);
+            }
+        }
+    }
     m_nodes.reserve(plan.resources.size());
+    QStringList names;
+    names.reserve(plan.resources.size());
+    for (const Resource &resource : plan.resources)
+        names.append(nodeName(resource));
+    const std::vector<int> shared = sharedTails(names);
     for (int r = 0; r < plan.resources.size(); ++r) {
         const Resource &resource = plan.resources[r];
-        auto *item = new GraphNodeItem(r, nodeName(resource), nodeType(resource), layout.nodes[r]);
+        auto *item = new GraphNodeItem(r, names[r], nodeType(resource), layout.nodes[r]);
+        item->setSharedTail(shared[r]);
         item->setMarks(resource.run, isConditional(resource));
         item->setPinned(plan.positions.contains(resource.id));
         addItem(item);
@@ -132,22 +226,66 @@ void GraphScene::highlight(int resource, const PlanGraph &graph)
     if (resource >= m_nodes.size() || resource >= graph.size())
         resource = -1;
     m_highlighted = resource;
-    std::vector<bool> lit(m_nodes.size(), resource < 0);
+    m_hovered = -1; // a click on the node hovered shows the selection's paths at once
+    m_lit.assign(m_nodes.size(), resource < 0);
     if (resource >= 0) {
-        lit[resource] = true;
+        m_lit[resource] = true;
         for (int r : graph.upstream(resource))
-            lit[r] = true;
+            m_lit[r] = true;
         for (int r : graph.downstream(resource))
-            lit[r] = true;
+            m_lit[r] = true;
     }
-    for (GraphNodeItem *node : std::as_const(m_nodes)) {
+    for (GraphNodeItem *node : std::as_const(m_nodes))
         node->setSelected(node->resource() == resource);
-        node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
+    showEmphasis();
+}
+
+void GraphScene::hoverNode(int resource)
+{
+    if (resource >= m_nodes.size())
+        resource = -1;
+    if (resource == m_hovered)
+        return;
+    m_hovered = resource;
+    showEmphasis();
+}
+
+void GraphScene::hoverEdge(GraphEdgeItem *edge)
+{
+    if (edge == m_hoveredEdge)
+        return;
+    GraphEdgeItem *left = m_hoveredEdge;
+    m_hoveredEdge = edge;
+    if (left || edge)
+        showEmphasis();
+}
+
+void GraphScene::showEmphasis()
+{
+    // The focus: the node under the mouse with its neighbours, else the selected one with its
+    // paths (m_lit), else nothing faded.
+    const int focus = m_hovered >= 0 ? m_hovered : m_highlighted;
+    std::vector<bool> lit = m_lit;
+    lit.resize(m_nodes.size(), m_highlighted < 0);
+    if (m_hovered >= 0) {
+        lit.assign(m_nodes.size(), false);
+        lit[m_hovered] = true;
+        for (const GraphEdgeItem *edge : std::as_const(m_edges)) {
+            if (edge->from() == m_hovered || edge->to() == m_hovered)
+                lit[edge->from()] = lit[edge->to()] = true;
+        }
     }
+    for (GraphNodeItem *node : std::as_const(m_nodes))
+        node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
     for (GraphEdgeItem *edge : std::as_const(m_edges)) {
-        const bool onPath = resource >= 0 && lit[edge->from()] && lit[edge->to()];
-        edge->setEmphasised(onPath);
-        edge->setOpacity(resource < 0 || onPath ? 1.0 : kFadedOpacity);
+        const bool own = edge->from() == focus || edge->to() == focus;
+        // An implied dependency shows only as the focus's own: on its paths, it would be drawn
+        // again beside the way that implies it. Hovered, only the node's own edges stand out.
+        const bool onPath = focus >= 0 && (edge->isImplied() || m_hovered >= 0 ? own : lit[edge->from()] && lit[edge->to()]);
+        if (edge->isImplied())
+            edge->setVisible(onPath);
+        edge->setEmphasised(onPath || edge == m_hoveredEdge);
+        edge->setOpacity(focus < 0 || onPath || edge == m_hoveredEdge ? 1.0 : kFadedOpacity);
     }
 }
 

@@ -5,6 +5,8 @@
 #include <QGraphicsScene>
 #include <QList>
 
+#include <vector>
+
 namespace fanout {
 
 class GraphEdgeItem;
@@ -15,6 +17,9 @@ struct Plan;
 
 // The items of a laid-out plan graph: groups behind, then edges, then one node per resource, and
 // which of them stand out when a resource is selected. Holds no run state: the view pushes it.
+// Unless it shows all dependencies, a dependency that others imply (a -> c when a -> b -> c) is
+// left out of the layout and drawn only while one of its ends is selected, as `terraform graph`
+// draws the transitive reduction.
 class GraphScene : public QGraphicsScene
 {
     Q_OBJECT
@@ -24,9 +29,21 @@ public:
 
     // What to ask the layouter for: `plan` with the room every node and group label needs in the
     // fonts the items paint with.
-    static GraphLayoutInput layoutInput(const Plan &plan);
+    // Dependencies listed in `leftOut` (by dependent, as PlanGraph::impliedDependencies gives them)
+    // are not laid out.
+    static GraphLayoutInput layoutInput(const Plan &plan, const std::vector<std::vector<int>> &leftOut = {});
+    // The same for what this scene shows: implied dependencies left out unless it shows them all.
+    // Remembers them, for build() to draw when an end is selected.
+    GraphLayoutInput layoutInput(const Plan &plan, const PlanGraph &graph);
+
+    // Whether implied dependencies are drawn (and laid out) like the others. Takes effect with the
+    // next layoutInput().
+    void setShowAllDependencies(bool all) { m_showAll = all; }
+    bool showsAllDependencies() const { return m_showAll; }
 
     // Replaces every item with those of `plan` placed by `layout` (a layout of layoutInput(plan)).
+    // Implied dependencies the layout left out get edges routed straight between their ends,
+    // hidden until an end is selected.
     void build(const Plan &plan, const GraphLayout &layout);
     void clearGraph();
 
@@ -41,10 +58,18 @@ public:
     const QList<GraphEdgeItem *> &edgeItems() const { return m_edges; }
     const QList<GraphGroupItem *> &groupItems() const { return m_groups; }
 
-    // Selects `resource` and fades everything that is neither upstream nor downstream of it;
-    // -1 shows everything plainly again.
+    // Selects `resource` and fades everything that is neither upstream nor downstream of it, and
+    // shows all of its own dependencies and dependents, implied ones too; -1 shows everything
+    // plainly again.
     void highlight(int resource, const PlanGraph &graph);
     int highlighted() const { return m_highlighted; }
+
+    // While the mouse is over a node: its own edges stand out (implied ones shown) and everything
+    // but its neighbours fades, by the same means as a selection; -1 goes back to the selection's.
+    // Over an edge: that edge stands out (its tooltip names both ends). The items call these.
+    void hoverNode(int resource);
+    void hoverEdge(GraphEdgeItem *edge); // null: left it
+    int hoveredNode() const { return m_hovered; }
 
     // Off for export: cached items would turn into bitmaps in an SVG.
     void setItemCaching(bool enabled);
@@ -52,10 +77,17 @@ public:
     static constexpr qreal kFadedOpacity = 0.25;
 
 private:
+    void showEmphasis(); // fades and emphasis for the hovered node, else for the highlighted one
+
     QList<GraphNodeItem *> m_nodes; // by resource index
     QList<GraphEdgeItem *> m_edges;
     QList<GraphGroupItem *> m_groups;
+    std::vector<std::vector<int>> m_implied; // left out of the layout, by dependent
+    bool m_showAll = false;
     int m_highlighted = -1;
+    std::vector<bool> m_lit; // on the highlighted resource's paths (all when none)
+    int m_hovered = -1;
+    GraphEdgeItem *m_hoveredEdge = nullptr;
     QRectF m_contentRect;
 };
 

@@ -31,11 +31,11 @@ namespace {
 
 constexpr int kTickMs = 250;
 constexpr qreal kZoomStep = 1.25;
-// A small plan that would need less than this to fit is opened at this zoom, at its top left
-// (where a run starts), so that the first thing one sees is readable; Fit (Ctrl+0) shows it all.
-// A large plan opens fitted: an overview of coloured boxes is what helps there.
-constexpr qreal kReadableZoom = 0.8;
-constexpr int kOverviewNodes = 150;
+// A plan opens whole when its names can still be read so (at this zoom or more); otherwise at
+// kOpeningZoom on where a run starts, and Fit (Ctrl+0) shows it all.
+constexpr qreal kReadableZoom = 0.6;
+constexpr qreal kOpeningZoom = 0.8;
+constexpr int kRootsExamined = 200; // enough to find the main one, cheap on 10,000 resources
 
 } // namespace
 
@@ -67,6 +67,9 @@ GraphView::GraphView(Workspace &workspace, QWidget *parent)
     // A new run (or a retry) starts from fresh states; a finished one stops the clock.
     connect(&m_deployment, &Deployment::runStarted, this, &GraphView::refreshAll);
     connect(&m_deployment, &Deployment::runFinished, this, &GraphView::refreshAll);
+    // Scroll bars dragged, clicked or wheeled are the user's moves; setValue() from code is not.
+    connect(horizontalScrollBar(), &QAbstractSlider::actionTriggered, this, &GraphView::userMoved);
+    connect(verticalScrollBar(), &QAbstractSlider::actionTriggered, this, &GraphView::userMoved);
     onPlanChanged();
 }
 
@@ -99,6 +102,19 @@ void GraphView::setEditable(bool editable)
         showConnector(-1);
     }
     refreshAll(); // the tooltips say how to edit
+}
+
+void GraphView::setShowAllDependencies(bool all)
+{
+    if (all == m_scene->showsAllDependencies())
+        return;
+    m_scene->setShowAllDependencies(all);
+    onPlanChanged(); // laid out again with them (or without), the view kept where it is
+}
+
+bool GraphView::showsAllDependencies() const
+{
+    return m_scene->showsAllDependencies();
 }
 
 bool GraphView::isEditable() const
@@ -145,7 +161,12 @@ void GraphView::onPlanChanged()
     m_generation = 0; // any layout still on its way is of another plan
     m_layingOut = m_deployment.resourceCount() > 0;
     if (m_layingOut) {
-        m_requested = GraphScene::layoutInput(m_deployment.plan());
+        m_requested = m_scene->layoutInput(m_deployment.plan(), m_deployment.graph());
+        // Drawn for the pane's shape (to a tenth, so that a small resize asks for nothing new); a
+        // pane not laid out yet gets a window's.
+        const QSize pane = viewport()->size();
+        if (pane.width() >= 200 && pane.height() >= 120)
+            m_requested.aspect = std::round(10.0 * pane.width() / pane.height()) / 10;
         if (!m_shownLayout.nodes.isEmpty() && m_requested == m_shownInput) {
             // Generation 0 is never the layouter's: this is the layout already shown.
             onLaidOut(0, m_shownLayout);
@@ -171,6 +192,7 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
         }
         forgetItems();
         m_scene->build(m_deployment.plan(), layout);
+        m_leftToRight = layout.leftToRight;
         m_sceneGeneration = m_deployment.planGeneration();
         refreshAll();
         showSelection();
@@ -190,15 +212,58 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
     emit layoutFinished();
 }
 
+int GraphView::mainRoot() const
+{
+    // Of the resources that wait for nothing, the one that most others wait for, at any remove.
+    const PlanGraph &graph = m_deployment.graph();
+    int best = -1;
+    std::size_t most = 0;
+    int examined = 0;
+    for (int r = 0; r < graph.size() && examined < kRootsExamined; ++r) {
+        if (!graph.dependencies(r).empty())
+            continue;
+        ++examined;
+        const std::size_t downstream = graph.downstream(r).size();
+        if (best < 0 || downstream > most) {
+            best = r;
+            most = downstream;
+        }
+    }
+    return best;
+}
+
 void GraphView::placeInitially()
 {
     m_placementPending = false;
-    // Open at a readable size: all of it when it fits, else its top (where a run starts).
+    const int count = int(m_scene->nodeItems().size());
+    // Whole when its names can be read so; else readable, where a run starts, and the zoom
+    // control says why.
     fit();
-    if (zoom() < kReadableZoom && m_scene->nodeItems().size() <= kOverviewNodes) {
-        setZoom(kReadableZoom);
-        horizontalScrollBar()->setValue(horizontalScrollBar()->minimum());
-        verticalScrollBar()->setValue(verticalScrollBar()->minimum());
+    const qreal whole = zoom();
+    const int root = mainRoot();
+    GraphNodeItem *start = nodeItem(root);
+    m_openedZoom = whole;
+    m_wholeZoom = 0;
+    if (whole >= kReadableZoom || !start) {
+        m_placementNote = count == 1 ? tr("The resource in view, its name readable")
+                                     : tr("All %1 resources in view, names readable").arg(count);
+        emit zoomChanged(zoom());
+    } else {
+        m_openedZoom = kOpeningZoom;
+        m_wholeZoom = whole;
+        m_placementNote = tr("Opened at %1% on %2, where the run starts, so that names can be read; "
+                             "all %3 resources need %4% (Fit, Ctrl+0)")
+                              .arg(qRound(kOpeningZoom * 100))
+                              .arg(m_deployment.plan().resources[root].id)
+                              .arg(count)
+                              .arg(qRound(whole * 100));
+        setZoom(kOpeningZoom);
+        // The main root at the start of the view: top centre, or left middle when drawn across.
+        const QRectF at = start->sceneRect();
+        const QSizeF view = QSizeF(viewport()->size()) / zoom();
+        const qreal margin = 40 / zoom();
+        centerOn(m_leftToRight ? QPointF(at.left() - margin + view.width() / 2, at.center().y())
+                               : QPointF(at.center().x(), at.top() - margin + view.height() / 2));
     }
     if (GraphNodeItem *selected = nodeItem(m_selection.current()))
         ensureVisible(selected, 40, 40);
@@ -319,7 +384,13 @@ void GraphView::refreshAll()
     for (GraphEdgeItem *edge : m_scene->edgeItems()) {
         if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
             continue;
-        QString tip = tr("%1 depends on %2").arg(plan.resources[edge->to()].id, plan.resources[edge->from()].id);
+        // Both ends by name, in the arrow's direction, then what it means.
+        const Resource &from = plan.resources[edge->from()];
+        const Resource &to = plan.resources[edge->to()];
+        QString tip = QStringLiteral("%1 → %2\n").arg(from.displayName(), to.displayName())
+            + tr("%1 depends on %2").arg(to.id, from.id);
+        if (edge->isImplied())
+            tip += QLatin1Char('\n') + tr("Also implied by the way between them (View → Show All Dependencies draws it always)");
         if (isEditable())
             tip += QLatin1Char('\n') + tr("Click to select, Delete to remove this dependency");
         edge->setToolTip(tip);
@@ -459,12 +530,36 @@ void GraphView::wheelEvent(QWheelEvent *event)
 {
     // Like most graph tools: the wheel zooms around the cursor, dragging pans.
     const int delta = event->angleDelta().y();
+    emit userMoved();
     if (delta == 0) {
         QGraphicsView::wheelEvent(event);
         return;
     }
     scaleBy(std::pow(1.0015, delta), event->position().toPoint()); // one notch (120) is about 20%
     event->accept();
+}
+
+void GraphView::scrollContentsBy(int dx, int dy)
+{
+    QGraphicsView::scrollContentsBy(dx, dy);
+    emit viewChanged();
+}
+
+void GraphView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    emit viewChanged();
+}
+
+void GraphView::setView(QPointF centre, qreal zoom)
+{
+    const qreal target = std::clamp(zoom, kMinZoom, kMaxZoom);
+    if (!qFuzzyCompare(target, this->zoom())) {
+        setTransform(QTransform::fromScale(target, target));
+        emit zoomChanged(this->zoom());
+    }
+    centerOn(centre);
+    emit viewChanged();
 }
 
 bool GraphView::handleZoomKey(QKeyEvent *event, GraphView *view)
@@ -485,6 +580,7 @@ bool GraphView::handleZoomKey(QKeyEvent *event, GraphView *view)
     default:
         return false;
     }
+    emit view->userMoved();
     event->accept();
     return true;
 }

@@ -63,7 +63,16 @@ public:
     bool isFaded(int resource) const;            // drawn faded because another is selected
     bool isLayingOut() const { return m_layingOut; }
     QString layoutError() const { return m_layoutError; }
+    // How the plan shown was placed when it opened, and why (whole, or readable where it starts).
+    QString placementNote() const { return m_placementNote; }
+    qreal openedZoom() const { return m_openedZoom; } // the zoom it opened at
+    qreal wholeZoom() const { return m_wholeZoom; }   // what showing it all needed, when that was too small; else 0
     qreal zoom() const;                          // 1 = one scene unit per pixel
+
+    // Whether dependencies implied by others (a -> c when a -> b -> c) are drawn; by default only
+    // those of the selected resource are (see GraphScene).
+    void setShowAllDependencies(bool all);
+    bool showsAllDependencies() const;
 
     // Whether gestures that change the plan are on; they are never on while a run is in progress.
     void setEditable(bool editable);
@@ -110,10 +119,17 @@ public slots:
     void setZoom(qreal zoom); // around the centre of the view
     void fit();               // the whole graph, never magnified beyond 100%
     void showResource(int resource); // scrolls its node into the middle of the view
+    // Shows `centre` (scene coordinates) in the middle of the view at `zoom`, as a program does:
+    // not a userMoved().
+    void setView(QPointF centre, qreal zoom);
 
 signals:
     void showLogsRequested(int resource);
     void zoomChanged(qreal zoom);
+    // The user panned or zoomed (wheel, drag, keys, scroll bars, the pane's zoom buttons): what
+    // follows the run stops following.
+    void userMoved();
+    void viewChanged(); // what the view shows moved or zoomed, by anyone
     void layoutFinished(); // items built (or the layout failed; see layoutError())
     // Asks that `dependentId` depend on `dependencyId` (a Shift+drag from the dependency's node to
     // the dependent's).
@@ -132,6 +148,8 @@ signals:
 
 protected:
     void wheelEvent(QWheelEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void resizeEvent(QResizeEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
@@ -149,6 +167,7 @@ private:
     void onPlanChanged();
     void onLaidOut(quint64 generation, const GraphLayout &layout);
     void placeInitially(); // the first view of a new layout
+    int mainRoot() const;  // where a run starts: the resource most others wait for, or -1
     void rememberPlacement(); // before the items of the plan shown go
     bool keepPlacement();     // after an edit's layout: false when no node survived
     bool acceptsExecutorType(const QMimeData *mime) const;
@@ -193,6 +212,10 @@ private:
     GraphLayout m_shownLayout;
     bool m_layingOut = false;
     bool m_placementPending = false; // a new layout waits for the view to be shown
+    QString m_placementNote;
+    qreal m_openedZoom = 0;
+    qreal m_wholeZoom = 0;
+    bool m_leftToRight = false;      // how the layout shown was drawn
     QString m_layoutError;
     QPoint m_pressPos;          // where the left button went down, to tell a click from a pan
     bool m_pressed = false;

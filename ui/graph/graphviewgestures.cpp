@@ -192,6 +192,8 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event)
         clickAt(pos, event->modifiers());
         return;
     }
+    if (!rubberBand)
+        emit userMoved();
     if (rubberBand) {
         QList<int> chosen = selectedResources();
         int current = chosen.value(0, -1);

@@ -7,12 +7,15 @@
 #include "models/run/resourcetablemodel.h"
 
 #include <QComboBox>
+#include <QHash>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QMenu>
 #include <QTableView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace fanout {
 
@@ -61,14 +64,13 @@ ResourcesPane::ResourcesPane(Workspace &workspace, QWidget *parent)
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    // Narrow enough that every column fits the pane's default width; the id column stretches.
-    m_view->setColumnWidth(ResourceTableModel::TypeColumn, 66);
-    m_view->setColumnWidth(ResourceTableModel::GroupColumn, 58);
-    m_view->setColumnWidth(ResourceTableModel::StateColumn, 104);
-    m_view->setColumnWidth(ResourceTableModel::AttemptsColumn, 62);
-    m_view->setColumnWidth(ResourceTableModel::DurationColumn, 64);
-    m_view->horizontalHeader()->setStretchLastSection(false);
-    m_view->horizontalHeader()->setSectionResizeMode(ResourceTableModel::IdColumn, QHeaderView::Stretch);
+    // Columns fit their content (fitColumns); the last one takes what room is left.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column) {
+        if (!m_fitting && column != ResourceTableModel::ColumnCount - 1) // the last one stretches with the pane
+            m_resizedByUser.insert(column);
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -93,7 +95,29 @@ ResourcesPane::ResourcesPane(Workspace &workspace, QWidget *parent)
     connect(m_view, &QTableView::customContextMenuRequested, this, &ResourcesPane::showContextMenu);
     connect(&m_selection, &ResourceSelection::currentChanged, this, &ResourcesPane::onSelectionChanged);
     // The table has just been filled again (its model is connected first): the selection stays.
-    connect(&m_deployment, &Deployment::planChanged, this, [this] { onSelectionChanged(m_selection.current()); });
+    connect(&m_deployment, &Deployment::planChanged, this, [this] {
+        fitColumns();
+        onSelectionChanged(m_selection.current());
+    });
+    fitColumns();
+}
+
+void ResourcesPane::fitColumns()
+{
+    // Measured on what the plan holds when it opens: the header's first 1,000 rows and those in
+    // view (QHeaderView::resizeContentsPrecision), which stays quick on 10,000 resources; never
+    // narrower than what a run writes in the columns that change as it goes.
+    static const QHash<int, int> kRunWidths = {{ResourceTableModel::StateColumn, 104},
+                                               {ResourceTableModel::AttemptsColumn, 62},
+                                               {ResourceTableModel::DurationColumn, 64}};
+    m_fitting = true;
+    for (int column = 0; column < ResourceTableModel::ColumnCount; ++column) {
+        if (m_resizedByUser.contains(column))
+            continue;
+        m_view->resizeColumnToContents(column);
+        m_view->setColumnWidth(column, std::max(m_view->columnWidth(column), kRunWidths.value(column)));
+    }
+    m_fitting = false;
 }
 
 int ResourcesPane::resourceAt(const QModelIndex &proxyIndex) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSet>
 #include <QWidget>
 
 class QComboBox;
@@ -33,6 +34,8 @@ signals:
     void showLogsRequested(int resource);
 
 private:
+    // Every column as wide as what it holds (and its header), except those the user resized.
+    void fitColumns();
     void onSelectionChanged(int resource);
     void showContextMenu(const QPoint &pos);
     int resourceAt(const QModelIndex &proxyIndex) const;
@@ -45,6 +48,8 @@ private:
     QTableView *m_view;
     QLineEdit *m_text;
     QComboBox *m_states;
+    QSet<int> m_resizedByUser; // columns whose width the user set: fitColumns() leaves them
+    bool m_fitting = false;
 };
 
 } // namespace fanout

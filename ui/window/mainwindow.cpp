@@ -6,6 +6,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "ui/graph/graphpane.h"
+#include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
 #include "ui/logs/logpanes.h"
 #include "ui/panes/resourcespane.h"
@@ -18,12 +19,14 @@
 #include "ui/window/runactions.h"
 #include "ui/window/runstatus.h"
 
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QUndoStack>
@@ -103,6 +106,19 @@ void MainWindow::createMenus()
     zoomIn->setShortcut(QKeySequence::ZoomIn);
     QAction *zoomOut = view->addAction(tr("Zoom &Out"), m_graph, &GraphPane::zoomOut);
     zoomOut->setShortcut(QKeySequence::ZoomOut);
+    addDirectionMenu(view->addMenu(tr("Graph &Direction")));
+    // Off by default: the graph draws the transitive reduction, as `terraform graph` does, and a
+    // selected resource shows all of its own.
+    QAction *allDependencies = view->addAction(tr("Show &All Dependencies"));
+    allDependencies->setObjectName(QStringLiteral("showAllDependencies"));
+    allDependencies->setCheckable(true);
+    allDependencies->setToolTip(tr("Also draw the dependencies that others imply (a → c when a → b → c)"));
+    allDependencies->setChecked(QSettings().value(QStringLiteral("graph/showAllDependencies"), false).toBool());
+    m_graph->view()->setShowAllDependencies(allDependencies->isChecked());
+    connect(allDependencies, &QAction::toggled, this, [this](bool all) {
+        QSettings().setValue(QStringLiteral("graph/showAllDependencies"), all);
+        m_graph->view()->setShowAllDependencies(all);
+    });
     view->addSeparator();
     view->addAction(tr("&Reset Layout"), this, [this] { m_docks->reset(); });
 
@@ -118,6 +134,35 @@ void MainWindow::createMenus()
     bar->addSeparator();
     m_runs->fillToolBar(bar);
     addToolBar(m_edits->palette()); // beside the run tools: the plan is drawn with it
+}
+
+void MainWindow::addDirectionMenu(QMenu *menu)
+{
+    // Saved in the plan's layout section, as an edit (undoable, and the plan is then unsaved).
+    auto *group = new QActionGroup(menu);
+    const QList<std::pair<QString, QString>> directions = {
+        {tr("To &Fit the Window"), QString()},
+        {tr("&Top to Bottom"), QLatin1String(Plan::kTopToBottom)},
+        {tr("&Left to Right"), QLatin1String(Plan::kLeftToRight)},
+    };
+    for (const auto &[text, direction] : directions) {
+        QAction *action = menu->addAction(text);
+        action->setCheckable(true);
+        action->setData(direction);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, direction] {
+            if (const Expected<void> set = m_workspace->document().setLayoutDirection(direction); !set)
+                statusBar()->showMessage(set.error(), 8000);
+        });
+    }
+    menu->actions().constFirst()->setToolTip(tr("Top to bottom, unless the plan is far wider than the window and reads better left to right"));
+    const auto showDirection = [this, group] {
+        const QString current = m_workspace->deployment().plan().layoutDirection;
+        for (QAction *action : group->actions())
+            action->setChecked(action->data().toString() == current);
+    };
+    connect(&m_workspace->deployment(), &Deployment::planChanged, this, showDirection);
+    showDirection();
 }
 
 QDockWidget *MainWindow::problemsDock() const

@@ -5,6 +5,7 @@
 #include <functional>
 
 class QDockWidget;
+class QMenu;
 
 namespace fanout {
 
@@ -72,6 +73,7 @@ protected:
 private:
     void createPanes();
     void createMenus();
+    void addDirectionMenu(QMenu *menu); // View → Graph Direction
     void updateProblems();
     void showProblem(const QString &id, const QString &field);
     void about();

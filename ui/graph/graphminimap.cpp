@@ -1,0 +1,125 @@
+#include "ui/graph/graphminimap.h"
+
+#include "models/run/statestyle.h"
+#include "ui/graph/graphgroupitem.h"
+#include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphscene.h"
+#include "ui/graph/graphview.h"
+
+#include <QMouseEvent>
+#include <QPainter>
+
+#include <algorithm>
+
+namespace fanout {
+
+namespace {
+
+constexpr int kMargin = 12; // from the view's corner
+constexpr int kPadding = 4; // inside the frame
+
+} // namespace
+
+GraphMinimap::GraphMinimap(GraphView &view)
+    : QWidget(view.viewport())
+    , m_view(view)
+{
+    setCursor(Qt::PointingHandCursor);
+    setToolTip(tr("The whole graph: click or drag to show that part"));
+    setAttribute(Qt::WA_OpaquePaintEvent, false);
+    hide();
+}
+
+qreal GraphMinimap::scale() const
+{
+    const QRectF content = m_view.graphScene()->contentRect();
+    if (content.isEmpty())
+        return 0;
+    return (kMaxSide - 2 * kPadding) / std::max(content.width(), content.height());
+}
+
+QPointF GraphMinimap::toScene(QPointF point) const
+{
+    const qreal s = scale();
+    return s > 0 ? m_view.graphScene()->contentRect().topLeft() + (point - QPointF(kPadding, kPadding)) / s : QPointF();
+}
+
+QPointF GraphMinimap::fromScene(QPointF point) const
+{
+    return (point - m_view.graphScene()->contentRect().topLeft()) * scale() + QPointF(kPadding, kPadding);
+}
+
+void GraphMinimap::refresh()
+{
+    const QRectF content = m_view.graphScene()->contentRect();
+    const QRectF visible = m_view.mapToScene(m_view.viewport()->rect()).boundingRect();
+    QWidget *viewport = m_view.viewport();
+    // Only when there is more than the view shows, and room for both.
+    // (A pixel's slack: a view fitted to the graph maps back to it give or take rounding.)
+    const qreal slack = 2 / std::max(m_view.zoom(), 0.01);
+    const bool wanted = !content.isEmpty() && !visible.adjusted(-slack, -slack, slack, slack).contains(content) && viewport->width() > 3 * kMaxSide
+        && viewport->height() > 2 * kMaxSide;
+    if (!wanted) {
+        hide();
+        return;
+    }
+    const qreal s = scale();
+    const QSize size(qCeil(content.width() * s) + 2 * kPadding, qCeil(content.height() * s) + 2 * kPadding);
+    resize(size);
+    move(viewport->width() - size.width() - kMargin, viewport->height() - size.height() - kMargin);
+    show();
+    raise();
+    update();
+}
+
+void GraphMinimap::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QColor(0xda, 0xdc, 0xe0));
+    painter.setBrush(QColor(255, 255, 255, 235));
+    painter.drawRoundedRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
+    const qreal s = scale();
+    if (s <= 0)
+        return;
+    GraphScene *scene = m_view.graphScene();
+    painter.setBrush(Qt::NoBrush);
+    painter.setPen(QColor(0xbd, 0xc1, 0xc6));
+    for (const GraphGroupItem *group : scene->groupItems())
+        painter.drawRect(QRectF(fromScene(group->sceneBoundingRect().topLeft()), group->sceneBoundingRect().size() * s));
+    painter.setPen(Qt::NoPen);
+    for (const GraphNodeItem *node : scene->nodeItems()) {
+        const QRectF at = node->sceneRect();
+        // At least a pixel and a half, so that a resource of a large plan is still a dot.
+        QRectF dot(fromScene(at.topLeft()), at.size() * s);
+        dot.setSize(dot.size().expandedTo(QSizeF(1.5, 1.5)));
+        painter.setBrush(StateStyle::fill(node->state()));
+        painter.drawRect(dot);
+    }
+    const QRectF visible = m_view.mapToScene(m_view.viewport()->rect()).boundingRect();
+    painter.setPen(QPen(QColor(0x1a, 0x73, 0xe8), 1.5));
+    painter.setBrush(QColor(0x1a, 0x73, 0xe8, 30));
+    painter.drawRect(QRectF(fromScene(visible.topLeft()), visible.size() * s).intersected(QRectF(rect())));
+}
+
+void GraphMinimap::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton)
+        moveViewTo(event->position());
+    event->accept();
+}
+
+void GraphMinimap::mouseMoveEvent(QMouseEvent *event)
+{
+    if (event->buttons() & Qt::LeftButton)
+        moveViewTo(event->position());
+    event->accept();
+}
+
+void GraphMinimap::moveViewTo(QPointF point)
+{
+    emit m_view.userMoved();
+    m_view.setView(toScene(point), m_view.zoom());
+}
+
+} // namespace fanout

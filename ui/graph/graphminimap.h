@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QWidget>
+
+namespace fanout {
+
+class GraphView;
+
+// The overview in the graph's bottom right corner, shown while the graph is larger than the view:
+// every resource as a dot coloured by its state, groups as outlines, and the rectangle the view
+// shows. A click or a drag on it moves the view there (the user's move: Follow Run stops).
+class GraphMinimap : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit GraphMinimap(GraphView &view);
+
+    static constexpr int kMaxSide = 200; // pixels, the longer side
+
+    // Shown or hidden, sized and placed again: after a layout, a zoom, a scroll, a resize.
+    void refresh();
+    // Where a point of the overview is in the scene, and back.
+    QPointF toScene(QPointF point) const;
+    QPointF fromScene(QPointF point) const;
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+
+private:
+    void moveViewTo(QPointF point);
+    qreal scale() const; // overview pixels per scene unit
+
+    GraphView &m_view;
+};
+
+} // namespace fanout
