@@ -150,12 +150,16 @@ void GraphView::onPlanChanged()
 {
     rememberPlacement();
     const QRectF shownRect = m_scene->sceneRect();
+    const QPoint scrolled(horizontalScrollBar()->value(), verticalScrollBar()->value());
     forgetItems();
     m_scene->clearGraph();
-    // While an edit's layout is on its way the view keeps its scroll range: scroll bars that came
-    // and went would move what is shown when the new layout arrives.
-    if (!m_shownAt.isEmpty() && m_deployment.resourceCount() > 0)
+    // While an edit's layout is on its way the view keeps its scroll range and position: scroll
+    // bars that came and went would move what is shown when the new layout arrives.
+    if (!m_shownAt.isEmpty() && m_deployment.resourceCount() > 0) {
         m_scene->setSceneRect(shownRect);
+        horizontalScrollBar()->setValue(scrolled.x());
+        verticalScrollBar()->setValue(scrolled.y());
+    }
     m_running.clear();
     m_layoutError.clear();
     m_generation = 0; // any layout still on its way is of another plan
@@ -306,11 +310,19 @@ bool GraphView::keepPlacement()
     // (an edit that shrinks the graph would centre what is left).
     const QPointF centre = node->sceneRect().center();
     const QPointF wasAt = m_shownAt.value(plan.resources[anchor].id);
-    const QRectF visible(centre - wasAt / zoom(), QSizeF(viewport()->size()) / zoom());
-    m_scene->setSceneRect(m_scene->contentRect() | visible);
+    const auto visibleNow = [&] { return QRectF(centre - wasAt / zoom(), QSizeF(viewport()->size()) / zoom()); };
     // Scroll bars that appear or go resize the viewport, and the view would then keep its centre,
-    // not the node: let them settle first.
-    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    // not the node: let them settle (they are shown or hidden by a queued call) until the scene
+    // covers the viewport they leave, then place the node in it.
+    for (int settling = 0; settling < 3; ++settling) {
+        const QSize before = viewport()->size();
+        m_scene->setSceneRect(m_scene->contentRect() | visibleNow());
+        QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        if (viewport()->size() == before)
+            break;
+    }
+    const QRectF visible = visibleNow();
     horizontalScrollBar()->setValue(qRound(visible.left() * zoom()));
     verticalScrollBar()->setValue(qRound(visible.top() * zoom()));
     if (zoomChanges)
