@@ -118,7 +118,11 @@ bool waitForProcesses(const QString &mark, const QStringList &commandLines, int 
         for (const Found &p : liveProcessesMarked(mark))
             running.append(p.commandLine);
         const auto isRunning = [&](const QString &wanted) {
-            return std::any_of(running.begin(), running.end(), [&](const QString &line) { return line.endsWith(wanted); });
+            // The whole command line ("sleep 303" must not be found in "sh -c trap '' TERM; sleep 303",
+            // or a test could signal the shell before its trap is set), give or take a path.
+            return std::any_of(running.begin(), running.end(), [&](const QString &line) {
+                return line == wanted || line.endsWith(QLatin1Char('/') + wanted);
+            });
         };
         if (std::all_of(commandLines.begin(), commandLines.end(), isRunning))
             return true;
