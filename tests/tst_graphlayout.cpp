@@ -7,6 +7,7 @@
 #include "engine/layout/graphlayouter.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/planreader.h"
+#include "layoutchecks.h"
 
 #include <QDirIterator>
 #include <QLineF>
@@ -19,6 +20,8 @@
 #include <numeric>
 
 using namespace fanout;
+using fanout::test::distanceToBorder;
+using fanout::test::layOut;
 
 namespace {
 
@@ -31,16 +34,6 @@ void addSim(Plan &plan, const QString &id, const QStringList &dependsOn, const Q
     r.dependsOn = dependsOn;
     r.group = group;
     plan.resources.append(r);
-}
-
-// How far `p` is from the outline of `rect`, inside or out.
-qreal distanceToBorder(const QRectF &rect, QPointF p)
-{
-    if (rect.contains(p))
-        return std::min({p.x() - rect.left(), rect.right() - p.x(), p.y() - rect.top(), rect.bottom() - p.y()});
-    const qreal dx = std::max({rect.left() - p.x(), 0.0, p.x() - rect.right()});
-    const qreal dy = std::max({rect.top() - p.y(), 0.0, p.y() - rect.bottom()});
-    return std::hypot(dx, dy);
 }
 
 } // namespace
@@ -72,29 +65,10 @@ private:
     // Every node where it belongs, none over another, every edge from its dependency's box to its
     // dependent's, and every group's box around its members.
     static void verifyDrawing(const Plan &plan, const GraphLayout &layout);
-    // Requests a layout and waits for it (or for `timeoutMs` to pass: an invalid layout).
-    static GraphLayout layOut(GraphLayouter &layouter, const GraphLayoutInput &input, int timeoutMs = 60'000);
     static void verifyNoOverlap(const GraphLayout &layout);
 
     Plan m_demo;
 };
-
-GraphLayout tst_graphlayout::layOut(GraphLayouter &layouter, const GraphLayoutInput &input, int timeoutMs)
-{
-    QSignalSpy spy(&layouter, &GraphLayouter::laidOut);
-    const quint64 generation = layouter.request(input);
-    QDeadlineTimer deadline(timeoutMs);
-    while (!deadline.hasExpired()) {
-        for (const QList<QVariant> &arguments : std::as_const(spy)) {
-            if (arguments.at(0).value<quint64>() == generation)
-                return arguments.at(1).value<GraphLayout>();
-        }
-        spy.wait(100);
-    }
-    GraphLayout timedOut;
-    timedOut.error = QStringLiteral("no layout within %1 ms").arg(timeoutMs);
-    return timedOut;
-}
 
 void tst_graphlayout::verifyNoOverlap(const GraphLayout &layout)
 {

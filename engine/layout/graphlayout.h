@@ -31,6 +31,10 @@ struct GraphLayoutInput
     {
         QString label;
         QSizeF labelSize; // room for the label above the group's members
+        // Folded: drawn as one summary node of summarySize in place of its members (GroupFolding),
+        // for plans too large to draw whole.
+        bool folded = false;
+        QSizeF summarySize = QSizeF(240, 64);
 
         bool operator==(const Group &) const = default;
     };
@@ -83,10 +87,20 @@ struct GraphLayout
         QRectF rect;      // encloses the label and every member
         QRectF labelRect; // where the label goes, inside rect
     };
+    // A folded group's node: it stands for all of the group's members.
+    struct Summary
+    {
+        int group = -1; // index into GraphLayoutInput::groups
+        QRectF rect;
+    };
 
-    QList<QRectF> nodes; // by node index
-    QList<Edge> edges;   // in the order of GraphLayoutInput::edges, invalid ones left out
+    QList<QRectF> nodes; // by node index; a null rect for a member of a folded group
+    // In the order of GraphLayoutInput::edges, invalid ones left out; with folded groups, one edge
+    // for all those between the same two nodes drawn, where an end numbered nodes.size() + k is
+    // summaries[k].
+    QList<Edge> edges;
     QList<Cluster> clusters;
+    QList<Summary> summaries;
     QRectF bounds;
     bool leftToRight = false; // which way it was drawn (GraphLayoutInput::Direction)
     QString error;       // why there is no layout; empty when it worked

@@ -1,6 +1,7 @@
 #include "engine/layout/graphlayoutengine.h"
 
 #include "engine/layout/gridpacking.h"
+#include "engine/layout/groupfolding.h"
 #include "engine/support/graphvizlock.h"
 
 #include <QByteArray>
@@ -472,10 +473,12 @@ GraphLayout GraphLayoutEngine::layout(const GraphLayoutInput &input)
 {
     // Pins play no part in the automatic layout, not even in packing the parts: dragging a node
     // (which pins it) then moves nothing else.
-    GraphLayout result = layoutInDirection(input);
+    const GroupFolding folding(input);
+    const GraphLayoutInput &drawn = folding.folds() ? folding.displayInput() : input;
+    GraphLayout result = layoutInDirection(drawn);
     if (result.isValid())
-        result.applyPins(input);
-    return result;
+        result.applyPins(drawn);
+    return folding.folds() ? folding.unfold(result) : result;
 }
 
 GraphLayout GraphLayoutEngine::layoutInDirection(const GraphLayoutInput &input)

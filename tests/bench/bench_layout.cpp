@@ -7,8 +7,14 @@
 #include "engine/import/planimporter.h"
 #include "engine/layout/graphlayouter.h"
 #include "infrashapes.h"
+#include "panetiming.h"
 #include "randomdag.h"
+#include "engine/run/deployment.h"
+#include "models/plan/workspace.h"
+#include "ui/graph/graphpane.h"
 #include "ui/graph/graphscene.h"
+#include "ui/graph/graphsummaryitem.h"
+#include "ui/graph/graphview.h"
 
 #include <QApplication>
 #include <QDir>
@@ -20,6 +26,7 @@
 #include <QPainter>
 
 #include <algorithm>
+#include <functional>
 #include <cstdio>
 #include <vector>
 
@@ -92,6 +99,55 @@ void printShapes(GraphLayouter &layouter)
     std::fflush(stdout);
 }
 
+
+// Plans above the threshold open with their groups collapsed: the first picture of a 10,000-
+// resource plan, and a group of 200 expanded and collapsed again, through the Graph pane itself.
+void printLargePlans(int rounds)
+{
+    GraphView::setCollapseThreshold(GraphView::kDefaultCollapseThreshold);
+    Workspace workspace(ExecutorRegistry::builtIn());
+    GraphPane pane(workspace);
+    pane.resize(1280, 800);
+    pane.show();
+    std::printf("Large plans, groups collapsed above %d resources (Graph pane, offscreen), median of %d:\n",
+                GraphView::collapseThreshold(), rounds);
+    const Plan services = bench::services(200, 40); // bench_import's shape: 200 modules of 50
+    std::vector<double> first;
+    for (int round = 0; round < rounds; ++round) {
+        workspace.deployment().open(Plan(), QString(), QString());
+        first.push_back(bench::timeToPicture(pane, [&] { workspace.deployment().open(services, QString(), QString()); }));
+    }
+    std::fflush(stdout);
+    std::printf("  first picture of %d resources in 200 modules: %7.1f ms  (%d summaries; target < 2 s)\n",
+                int(services.resources.size()), median(first), int(pane.view()->graphScene()->summaryItems().size()));
+    // The same with every resource drawn, for comparison (modules this alike are packed in a grid
+    // and laid out once each: GridPacker).
+    GraphView::setCollapseThreshold(1'000'000);
+    std::vector<double> whole;
+    for (int round = 0; round < rounds; ++round) {
+        workspace.deployment().open(Plan(), QString(), QString());
+        whole.push_back(bench::timeToPicture(pane, [&] { workspace.deployment().open(services, QString(), QString()); }));
+    }
+    GraphView::setCollapseThreshold(GraphView::kDefaultCollapseThreshold);
+    std::printf("    the same, every resource drawn:               %7.1f ms\n", median(whole));
+
+    const Plan big = bench::services(12, 190); // groups of 200
+    workspace.deployment().open(Plan(), QString(), QString());
+    bench::timeToPicture(pane, [&] { workspace.deployment().open(big, QString(), QString()); });
+    GraphView *view = pane.view();
+    const int group = big.groupIndex(QStringLiteral("module.svc5"));
+    std::vector<double> expand;
+    std::vector<double> collapse;
+    for (int round = 0; round < rounds; ++round) {
+        expand.push_back(bench::timeToPicture(pane, [&] { view->expandGroup(group); }));
+        collapse.push_back(bench::timeToPicture(pane, [&] { view->collapseGroup(group); }));
+    }
+    std::printf("  expand a group of %d (of %d resources):       %7.1f ms  (target < 300 ms)\n",
+                int(big.resources.size()) / 12, int(big.resources.size()), median(expand));
+    std::printf("  collapse it again:                             %7.1f ms\n", median(collapse));
+    std::fflush(stdout);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -102,6 +158,7 @@ int main(int argc, char *argv[])
     GraphLayouter layouter;
     const int rounds = 3;
     printShapes(layouter);
+    printLargePlans(rounds);
 
     std::printf("Graph layout (Graphviz dot through GraphLayouter), median of %d:\n", rounds);
     for (int resources : {500, 1000, 2000}) {

@@ -77,4 +77,37 @@ inline Plan eksLike()
     return plan;
 }
 
+// Like bench_import's Terraform plan: a DNS zone, and `modules` module instances of one service,
+// each a VPC, 4 subnets, a security group, an IAM role, `instances` instances, a load balancer, a
+// database and a DNS record in the zone: 10 + `instances` resources a module.
+inline Plan services(int modules, int instances = 40)
+{
+    Plan plan;
+    plan.name = QStringLiteral("services");
+    const QString zone = QStringLiteral("aws_route53_zone.main");
+    plan.resources.append(simResource(zone));
+    for (int m = 0; m < modules; ++m) {
+        const QString group = QStringLiteral("module.svc%1").arg(m);
+        plan.groups.append(Group{group, QString(), 0});
+        const auto id = [&](const QString &name) { return group + QLatin1Char('.') + name; };
+        plan.resources.append(simResource(id(QStringLiteral("aws_vpc.main")), {}, group));
+        QStringList subnets;
+        for (int s = 0; s < 4; ++s) {
+            subnets.append(id(QStringLiteral("aws_subnet.private[%1]").arg(s)));
+            plan.resources.append(simResource(subnets.last(), {id(QStringLiteral("aws_vpc.main"))}, group));
+        }
+        const QString sg = id(QStringLiteral("aws_security_group.app"));
+        const QString role = id(QStringLiteral("aws_iam_role.app"));
+        plan.resources.append(simResource(sg, {id(QStringLiteral("aws_vpc.main"))}, group));
+        plan.resources.append(simResource(role, {}, group));
+        for (int i = 0; i < instances; ++i)
+            plan.resources.append(simResource(id(QStringLiteral("aws_instance.app[%1]").arg(i)), subnets + QStringList{sg, role}, group));
+        const QString lb = id(QStringLiteral("aws_lb.app"));
+        plan.resources.append(simResource(lb, subnets + QStringList{sg}, group));
+        plan.resources.append(simResource(id(QStringLiteral("aws_db_instance.db")), subnets + QStringList{sg}, group));
+        plan.resources.append(simResource(id(QStringLiteral("aws_route53_record.app")), {lb, zone}, group));
+    }
+    return plan;
+}
+
 } // namespace fanout::bench

@@ -30,7 +30,7 @@ GraphExporter::GraphExporter(GraphScene &scene, const QString &title)
 
 Expected<void> GraphExporter::write(const QString &path)
 {
-    if (m_scene.nodeItems().isEmpty())
+    if (!m_scene.hasGraph())
         return unexpected(tr("There is no graph to export yet."));
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))

@@ -102,13 +102,15 @@ void GraphFollower::follow()
     if (!m_following || isMoving())
         return updateOutOfSight();
     QRectF running, failed;
+    // A resource of a collapsed group is where its group's summary is.
+    const GraphScene *scene = m_view.graphScene();
     for (int r : std::as_const(m_running)) {
-        if (const GraphNodeItem *node = m_view.nodeItem(r))
-            running |= node->sceneRect();
+        if (const QGraphicsItem *item = scene->itemShowing(r))
+            running |= item->sceneBoundingRect();
     }
     for (int r : std::as_const(m_failed)) {
-        if (const GraphNodeItem *node = m_view.nodeItem(r))
-            failed |= node->sceneRect();
+        if (const QGraphicsItem *item = scene->itemShowing(r))
+            failed |= item->sceneBoundingRect();
     }
     const QRectF wanted = running | failed;
     if (wanted.isNull())
@@ -125,8 +127,8 @@ void GraphFollower::follow()
     if (zoomToShow(target) < kReadableZoom && !failed.isNull())
         target = failed;
     if (zoomToShow(target) < kReadableZoom && !m_failed.isEmpty()) {
-        if (const GraphNodeItem *node = m_view.nodeItem(m_failed.constLast()))
-            target = node->sceneRect();
+        if (const QGraphicsItem *item = scene->itemShowing(m_failed.constLast()))
+            target = item->sceneBoundingRect();
     }
     const qreal zoom = std::max(zoomToShow(target), std::min(kReadableZoom, m_view.zoom()));
     moveTo(target.center(), zoom);
@@ -152,8 +154,8 @@ void GraphFollower::updateOutOfSight()
     const QRectF visible = m_view.mapToScene(m_view.viewport()->rect()).boundingRect();
     QList<int> outOfSight;
     for (int r : std::as_const(m_failed)) {
-        const GraphNodeItem *node = m_view.nodeItem(r);
-        if (node && !visible.contains(node->sceneRect()))
+        const QGraphicsItem *item = m_view.graphScene()->itemShowing(r);
+        if (item && !visible.contains(item->sceneBoundingRect()))
             outOfSight.append(r);
     }
     if (outOfSight != m_outOfSight) {

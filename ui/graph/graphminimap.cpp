@@ -4,6 +4,7 @@
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
+#include "ui/graph/graphsummaryitem.h"
 #include "ui/graph/graphview.h"
 
 #include <QMouseEvent>
@@ -95,6 +96,17 @@ void GraphMinimap::paintEvent(QPaintEvent *)
         dot.setSize(dot.size().expandedTo(QSizeF(1.5, 1.5)));
         painter.setBrush(StateStyle::fill(node->state()));
         painter.drawRect(dot);
+    }
+    // A collapsed group: its box, in the colour of how far it has got (failed, running, done).
+    for (const GraphSummaryItem *summary : scene->summaryItems()) {
+        const GraphSummaryItem::Counts &counts = summary->counts();
+        ResourceState state = ResourceState::Pending;
+        for (const ResourceState shown : {ResourceState::Succeeded, ResourceState::Running, ResourceState::Failed}) {
+            if (counts[std::size_t(shown)] > 0)
+                state = shown;
+        }
+        painter.setBrush(StateStyle::fill(state));
+        painter.drawRect(QRectF(fromScene(summary->rect().topLeft()), (summary->rect().size() * s).expandedTo(QSizeF(1.5, 1.5))));
     }
     const QRectF visible = m_view.mapToScene(m_view.viewport()->rect()).boundingRect();
     painter.setPen(QPen(QColor(0x1a, 0x73, 0xe8), 1.5));

@@ -5,6 +5,9 @@
 #include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphsummaryitem.h"
+
+#include <QHash>
 
 #include <algorithm>
 #include <cmath>
@@ -122,8 +125,10 @@ GraphLayoutInput GraphScene::layoutInput(const Plan &plan, const std::vector<std
         const Resource &resource = plan.resources[r];
         input.nodes[r].size = GraphNodeItem::sizeFor(nodeName(resource), nodeType(resource));
     }
-    for (GraphLayoutInput::Group &group : input.groups)
+    for (GraphLayoutInput::Group &group : input.groups) {
         group.labelSize = GraphGroupItem::labelSizeFor(group.label);
+        group.summarySize = GraphSummaryItem::sizeFor(group.label);
+    }
     return input;
 }
 
@@ -132,13 +137,20 @@ GraphLayoutInput GraphScene::layoutInput(const Plan &plan, const PlanGraph &grap
     m_implied.clear();
     if (!m_showAll && graph.size() == plan.resources.size())
         m_implied = graph.impliedDependencies();
-    return layoutInput(plan, m_implied);
+    GraphLayoutInput input = layoutInput(plan, m_implied);
+    for (int g = 0; g < plan.groups.size() && !m_collapsed.isEmpty(); ++g)
+        input.groups[g].folded = m_collapsed.contains(plan.groups[g].name);
+    return input;
 }
 
 void GraphScene::clearGraph()
 {
     clear();
     m_nodes.clear();
+    m_nodeOf.clear();
+    m_summaries.clear();
+    m_members.clear();
+    m_summaryOf.clear();
     m_edges.clear();
     m_groups.clear();
     m_highlighted = -1;
@@ -164,6 +176,29 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
         addItem(item);
         m_groups.append(item);
     }
+    // A collapsed group's members, by summary.
+    m_summaryOf.assign(std::size_t(plan.resources.size()), -1);
+    m_members.resize(std::size_t(layout.summaries.size()));
+    if (!layout.summaries.isEmpty()) {
+        QHash<QString, int> summaryOfGroup;
+        for (int k = 0; k < layout.summaries.size(); ++k)
+            summaryOfGroup.insert(plan.groups.value(layout.summaries[k].group).name, k);
+        for (int r = 0; r < plan.resources.size(); ++r) {
+            const int k = layout.nodes[r].isNull() ? summaryOfGroup.value(plan.resources[r].group, -1) : -1;
+            if (k >= 0) {
+                m_summaryOf[std::size_t(r)] = k;
+                m_members[std::size_t(k)].push_back(r);
+            }
+        }
+    }
+    for (int k = 0; k < layout.summaries.size(); ++k) {
+        const GraphLayout::Summary &summary = layout.summaries[k];
+        const fanout::Group group = plan.groups.value(summary.group);
+        auto *item = new GraphSummaryItem(summary.group, group.label.isEmpty() ? group.name : group.label,
+                                          int(m_members[std::size_t(k)].size()), summary.rect);
+        addItem(item);
+        m_summaries.append(item);
+    }
     m_edges.reserve(layout.edges.size());
     for (const GraphLayout::Edge &edge : layout.edges) {
         auto *item = new GraphEdgeItem(edge.from, edge.to, edge.path, edge.arrowTip);
@@ -174,6 +209,8 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
     if (m_implied.size() == std::size_t(plan.resources.size())) {
         for (int r = 0; r < plan.resources.size(); ++r) {
             for (const int dependency : m_implied[r]) {
+                if (layout.nodes[dependency].isNull() || layout.nodes[r].isNull())
+                    continue; // in a collapsed group
                 const GraphLayout::Edge edge = bypass(dependency, r, layout.nodes[dependency], layout.nodes[r]);
                 auto *item = new GraphEdgeItem(edge.from, edge.to, edge.path, edge.arrowTip);
                 item->setZValue(-1);
@@ -184,13 +221,15 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
             }
         }
     }
-    m_nodes.reserve(plan.resources.size());
+    m_nodeOf.fill(nullptr, plan.resources.size());
     QStringList names;
     names.reserve(plan.resources.size());
     for (const Resource &resource : plan.resources)
         names.append(nodeName(resource));
     const std::vector<int> shared = sharedTails(names);
     for (int r = 0; r < plan.resources.size(); ++r) {
+        if (layout.nodes[r].isNull())
+            continue; // drawn in its group's summary
         const Resource &resource = plan.resources[r];
         auto *item = new GraphNodeItem(r, names[r], nodeType(resource), layout.nodes[r]);
         item->setSharedTail(shared[r]);
@@ -198,6 +237,7 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
         item->setPinned(plan.positions.contains(resource.id));
         addItem(item);
         m_nodes.append(item);
+        m_nodeOf[r] = item;
     }
     m_contentRect = layout.bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
     setSceneRect(m_contentRect);
@@ -212,28 +252,65 @@ void GraphScene::updateContentRect()
         bounds |= edge->sceneBoundingRect();
     for (const GraphGroupItem *group : std::as_const(m_groups))
         bounds |= group->rect();
+    for (const GraphSummaryItem *summary : std::as_const(m_summaries))
+        bounds |= summary->rect();
     m_contentRect = bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
     setSceneRect(sceneRect() | m_contentRect);
 }
 
 GraphNodeItem *GraphScene::nodeItem(int resource) const
 {
-    return resource >= 0 && resource < m_nodes.size() ? m_nodes[resource] : nullptr;
+    return resource >= 0 && resource < m_nodeOf.size() ? m_nodeOf[resource] : nullptr;
+}
+
+GraphSummaryItem *GraphScene::summaryItem(int resource) const
+{
+    const int k = resource >= 0 && std::size_t(resource) < m_summaryOf.size() ? m_summaryOf[std::size_t(resource)] : -1;
+    return k >= 0 ? m_summaries[k] : nullptr;
+}
+
+GraphSummaryItem *GraphScene::summaryOfGroup(int group) const
+{
+    for (GraphSummaryItem *summary : m_summaries) {
+        if (summary->group() == group)
+            return summary;
+    }
+    return nullptr;
+}
+
+const std::vector<int> &GraphScene::members(const GraphSummaryItem *summary) const
+{
+    static const std::vector<int> none;
+    const int k = int(m_summaries.indexOf(const_cast<GraphSummaryItem *>(summary)));
+    return k >= 0 ? m_members[std::size_t(k)] : none;
+}
+
+QGraphicsItem *GraphScene::itemShowing(int resource) const
+{
+    if (GraphNodeItem *node = nodeItem(resource))
+        return node;
+    return summaryItem(resource);
 }
 
 void GraphScene::highlight(int resource, const PlanGraph &graph)
 {
-    if (resource >= m_nodes.size() || resource >= graph.size())
+    const int resources = int(m_nodeOf.size());
+    if (resource >= resources || resource >= graph.size())
         resource = -1;
     m_highlighted = resource;
     m_hovered = -1; // a click on the node hovered shows the selection's paths at once
-    m_lit.assign(m_nodes.size(), resource < 0);
+    m_lit.assign(std::size_t(resources + m_summaries.size()), resource < 0);
     if (resource >= 0) {
         m_lit[resource] = true;
         for (int r : graph.upstream(resource))
             m_lit[r] = true;
         for (int r : graph.downstream(resource))
             m_lit[r] = true;
+        // A summary is on the paths when any of its members is.
+        for (int r = 0; r < resources; ++r) {
+            if (m_lit[r] && m_summaryOf[std::size_t(r)] >= 0)
+                m_lit[std::size_t(resources + m_summaryOf[std::size_t(r)])] = true;
+        }
     }
     for (GraphNodeItem *node : std::as_const(m_nodes))
         node->setSelected(node->resource() == resource);
@@ -242,7 +319,7 @@ void GraphScene::highlight(int resource, const PlanGraph &graph)
 
 void GraphScene::hoverNode(int resource)
 {
-    if (resource >= m_nodes.size())
+    if (resource >= m_nodeOf.size())
         resource = -1;
     if (resource == m_hovered)
         return;
@@ -263,12 +340,13 @@ void GraphScene::hoverEdge(GraphEdgeItem *edge)
 void GraphScene::showEmphasis()
 {
     // The focus: the node under the mouse with its neighbours, else the selected one with its
-    // paths (m_lit), else nothing faded.
+    // paths (m_lit), else nothing faded. Edge ends number resources, then summaries.
     const int focus = m_hovered >= 0 ? m_hovered : m_highlighted;
+    const std::size_t ends = std::size_t(m_nodeOf.size() + m_summaries.size());
     std::vector<bool> lit = m_lit;
-    lit.resize(m_nodes.size(), m_highlighted < 0);
+    lit.resize(ends, m_highlighted < 0);
     if (m_hovered >= 0) {
-        lit.assign(m_nodes.size(), false);
+        lit.assign(ends, false);
         lit[m_hovered] = true;
         for (const GraphEdgeItem *edge : std::as_const(m_edges)) {
             if (edge->from() == m_hovered || edge->to() == m_hovered)
@@ -277,6 +355,8 @@ void GraphScene::showEmphasis()
     }
     for (GraphNodeItem *node : std::as_const(m_nodes))
         node->setOpacity(lit[node->resource()] ? 1.0 : kFadedOpacity);
+    for (int k = 0; k < m_summaries.size(); ++k)
+        m_summaries[k]->setOpacity(lit[std::size_t(m_nodeOf.size() + k)] ? 1.0 : kFadedOpacity);
     for (GraphEdgeItem *edge : std::as_const(m_edges)) {
         const bool own = edge->from() == focus || edge->to() == focus;
         // An implied dependency shows only as the focus's own: on its paths, it would be drawn

@@ -4,6 +4,7 @@
 
 #include <QGraphicsScene>
 #include <QList>
+#include <QSet>
 
 #include <vector>
 
@@ -12,6 +13,7 @@ namespace fanout {
 class GraphEdgeItem;
 class GraphGroupItem;
 class GraphNodeItem;
+class GraphSummaryItem;
 class PlanGraph;
 struct Plan;
 
@@ -41,6 +43,11 @@ public:
     void setShowAllDependencies(bool all) { m_showAll = all; }
     bool showsAllDependencies() const { return m_showAll; }
 
+    // The groups drawn collapsed, each as one summary node (GraphSummaryItem), by name. Takes
+    // effect with the next layoutInput().
+    void setCollapsedGroups(const QSet<QString> &names) { m_collapsed = names; }
+    const QSet<QString> &collapsedGroups() const { return m_collapsed; }
+
     // Replaces every item with those of `plan` placed by `layout` (a layout of layoutInput(plan)).
     // Implied dependencies the layout left out get edges routed straight between their ends,
     // hidden until an end is selected.
@@ -53,8 +60,17 @@ public:
     // After nodes were dragged: the content rect (and the scene rect) grow to include every item.
     void updateContentRect();
 
-    GraphNodeItem *nodeItem(int resource) const; // null when there is none
-    const QList<GraphNodeItem *> &nodeItems() const { return m_nodes; }
+    GraphNodeItem *nodeItem(int resource) const; // null when there is none, or its group is collapsed
+    const QList<GraphNodeItem *> &nodeItems() const { return m_nodes; } // those drawn
+    const QList<GraphSummaryItem *> &summaryItems() const { return m_summaries; }
+    bool hasGraph() const { return !m_nodes.isEmpty() || !m_summaries.isEmpty(); } // anything drawn
+    // The summary a resource of a collapsed group is drawn in; null when it is drawn itself.
+    GraphSummaryItem *summaryItem(int resource) const;
+    GraphSummaryItem *summaryOfGroup(int group) const;
+    // The members of a summary, by resource index.
+    const std::vector<int> &members(const GraphSummaryItem *summary) const;
+    // Where `resource` is drawn: its node, or its group's summary; null before the layout.
+    QGraphicsItem *itemShowing(int resource) const;
     const QList<GraphEdgeItem *> &edgeItems() const { return m_edges; }
     const QList<GraphGroupItem *> &groupItems() const { return m_groups; }
 
@@ -79,13 +95,20 @@ public:
 private:
     void showEmphasis(); // fades and emphasis for the hovered node, else for the highlighted one
 
-    QList<GraphNodeItem *> m_nodes; // by resource index
+    QList<GraphNodeItem *> m_nodes;  // those drawn, in plan order
+    QList<GraphNodeItem *> m_nodeOf; // by resource index; null for a member of a collapsed group
+    QList<GraphSummaryItem *> m_summaries;
+    std::vector<std::vector<int>> m_members; // by summary: its resources
+    std::vector<int> m_summaryOf;            // by resource: index into m_summaries, or -1
+    QSet<QString> m_collapsed;
     QList<GraphEdgeItem *> m_edges;
     QList<GraphGroupItem *> m_groups;
     std::vector<std::vector<int>> m_implied; // left out of the layout, by dependent
     bool m_showAll = false;
     int m_highlighted = -1;
-    std::vector<bool> m_lit; // on the highlighted resource's paths (all when none)
+    // On the highlighted resource's paths (all when none), by resource and then by summary, as edge
+    // ends are numbered (see GraphLayout::edges).
+    std::vector<bool> m_lit;
     int m_hovered = -1;
     GraphEdgeItem *m_hoveredEdge = nullptr;
     QRectF m_contentRect;

@@ -14,6 +14,7 @@
 #include "ui/graph/graphexporter.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
+#include "ui/graph/graphsummaryitem.h"
 
 #include <QCoreApplication>
 #include <QKeyEvent>
@@ -141,6 +142,7 @@ QStringList GraphView::selectedIds() const
 void GraphView::forgetItems()
 {
     m_connector = -1; // its item goes with the others
+    m_staleSummaries.clear();
     cancelMoving();
     cancelLink();
     m_selectedEdge = nullptr;
@@ -164,7 +166,11 @@ void GraphView::onPlanChanged()
     m_layoutError.clear();
     m_generation = 0; // any layout still on its way is of another plan
     m_layingOut = m_deployment.resourceCount() > 0;
+    if (!m_layingOut)
+        m_shownIds.clear(); // the next plan is another, not an edit of this one
+    m_expandGeneration = 0; // an expansion on its way is of the plan before
     if (m_layingOut) {
+        chooseCollapsedGroups();
         m_requested = m_scene->layoutInput(m_deployment.plan(), m_deployment.graph());
         // Drawn for the pane's shape (to a tenth, so that a small resize asks for nothing new); a
         // pane not laid out yet gets a window's.
@@ -184,6 +190,10 @@ void GraphView::onPlanChanged()
 
 void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
 {
+    if (generation != 0 && generation == m_expandGeneration) {
+        finishExpanding(layout);
+        return;
+    }
     if (generation != m_generation)
         return;
     m_layingOut = false;
@@ -239,18 +249,23 @@ int GraphView::mainRoot() const
 void GraphView::placeInitially()
 {
     m_placementPending = false;
-    const int count = int(m_scene->nodeItems().size());
+    const int count = m_deployment.resourceCount();
     // Whole when its names can be read so; else readable, where a run starts, and the zoom
     // control says why.
     fit();
     const qreal whole = zoom();
     const int root = mainRoot();
-    GraphNodeItem *start = nodeItem(root);
+    QGraphicsItem *start = m_scene->itemShowing(root);
     m_openedZoom = whole;
     m_wholeZoom = 0;
+    // A large plan's groups are collapsed: say so, and how to see inside one.
+    const int collapsed = int(m_scene->summaryItems().size());
+    const QString groups = collapsed == 0 ? QString()
+        : tr("; its %1 groups are collapsed, as in every plan of more than %2 resources: "
+             "double-click one to expand it").arg(collapsed).arg(collapseThreshold());
     if (whole >= kReadableZoom || !start) {
-        m_placementNote = count == 1 ? tr("The resource in view, its name readable")
-                                     : tr("All %1 resources in view, names readable").arg(count);
+        m_placementNote = (count == 1 ? tr("The resource in view, its name readable")
+                                      : tr("All %1 resources in view, names readable").arg(count)) + groups;
         emit zoomChanged(zoom());
     } else {
         m_openedZoom = kOpeningZoom;
@@ -260,10 +275,10 @@ void GraphView::placeInitially()
                               .arg(qRound(kOpeningZoom * 100))
                               .arg(m_deployment.plan().resources[root].id)
                               .arg(count)
-                              .arg(qRound(whole * 100));
+                              .arg(qRound(whole * 100)) + groups;
         setZoom(kOpeningZoom);
         // The main root at the start of the view: top centre, or left middle when drawn across.
-        const QRectF at = start->sceneRect();
+        const QRectF at = start->sceneBoundingRect();
         const QSizeF view = QSizeF(viewport()->size()) / zoom();
         const qreal margin = 40 / zoom();
         centerOn(m_leftToRight ? QPointF(at.left() - margin + view.width() / 2, at.center().y())
@@ -277,7 +292,7 @@ void GraphView::rememberPlacement()
 {
     // While a layout is on its way the items are gone already: what was shown before stays the
     // reference, so that a burst of edits keeps the view as it was before the first.
-    if (m_scene->nodeItems().isEmpty() || m_placementPending || !isVisible())
+    if (!m_scene->hasGraph() || m_placementPending || !isVisible())
         return;
     m_shownAt.clear();
     for (const GraphNodeItem *node : m_scene->nodeItems()) {
@@ -339,7 +354,7 @@ void GraphView::showEvent(QShowEvent *event)
 
 void GraphView::onEvents(const QList<RunEvent> &events)
 {
-    if (m_scene->nodeItems().isEmpty())
+    if (!m_scene->hasGraph())
         return; // the layout is not there yet; it shows the states as they are when it arrives
     QSet<int> changed;
     for (const RunEvent &event : events) {
@@ -348,14 +363,18 @@ void GraphView::onEvents(const QList<RunEvent> &events)
     }
     for (int resource : std::as_const(changed))
         refreshNode(resource);
+    refreshSummaries();
     updateTicking();
 }
 
 void GraphView::refreshNode(int resource)
 {
     GraphNodeItem *node = nodeItem(resource);
-    if (!node)
+    if (!node) {
+        if (GraphSummaryItem *summary = m_scene->summaryItem(resource))
+            m_staleSummaries.insert(summary); // counted once for all of its members' changes
         return;
+    }
     const ResourceStatus status = m_deployment.status(resource);
     const int attempt = status.attempts.isEmpty() ? 0 : status.attempts.constLast().number;
     node->setStatus(status.state, attempt);
@@ -390,8 +409,10 @@ void GraphView::refreshNode(int resource)
 
 void GraphView::refreshAll()
 {
-    for (int r = 0; r < m_scene->nodeItems().size(); ++r)
-        refreshNode(r);
+    for (const GraphNodeItem *node : m_scene->nodeItems())
+        refreshNode(node->resource());
+    m_staleSummaries = QSet<GraphSummaryItem *>(m_scene->summaryItems().cbegin(), m_scene->summaryItems().cend());
+    refreshSummaries();
     const Plan &plan = m_deployment.plan();
     for (GraphEdgeItem *edge : m_scene->edgeItems()) {
         if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
@@ -443,7 +464,7 @@ bool GraphView::showSelection()
 {
     // Before the new plan's nodes are drawn, the selection's indices are not theirs: the plan's
     // layout shows the selection when it arrives.
-    if (m_scene->nodeItems().isEmpty() || m_sceneGeneration != m_deployment.planGeneration())
+    if (!m_scene->hasGraph() || m_sceneGeneration != m_deployment.planGeneration())
         return false;
     const QList<int> chosen = m_selection.selected();
     if (chosen.size() > 1) {
@@ -490,8 +511,14 @@ void GraphView::selectEdge(GraphEdgeItem *edge)
 
 void GraphView::showResource(int resource)
 {
-    if (GraphNodeItem *node = nodeItem(resource))
+    if (GraphNodeItem *node = nodeItem(resource)) {
         centerOn(node);
+    } else if (GraphSummaryItem *summary = m_scene->summaryItem(resource)) {
+        // In a collapsed group: its summary now, and the resource itself once the group is drawn.
+        centerOn(summary);
+        m_showWhenExpanded = resource;
+        expandGroup(summary->group());
+    }
 }
 
 void GraphView::scaleBy(qreal factor, QPoint anchor)
@@ -527,7 +554,7 @@ void GraphView::zoomOut()
 void GraphView::fit()
 {
     const QRectF bounds = m_scene->contentRect();
-    if (m_scene->nodeItems().isEmpty() || bounds.isEmpty())
+    if (!m_scene->hasGraph() || bounds.isEmpty())
         return;
     m_scene->setSceneRect(bounds); // room kept by an edit (see keepPlacement) is not needed now
     const QSizeF room = viewport()->size();

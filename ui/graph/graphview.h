@@ -23,6 +23,7 @@ class GraphEdgeItem;
 class GraphLayouter;
 class GraphNodeItem;
 class GraphScene;
+class GraphSummaryItem;
 class Deployment;
 class ResourceSelection;
 class Workspace;
@@ -74,6 +75,21 @@ public:
     void setShowAllDependencies(bool all);
     bool showsAllDependencies() const;
 
+    // Plans of more resources than this open with every group (Terraform module) collapsed into one
+    // summary node; stored in the settings (graph/collapseGroupsAbove), 1,500 unless set.
+    static int collapseThreshold();
+    static void setCollapseThreshold(int resources);
+    static constexpr int kDefaultCollapseThreshold = 1500;
+    bool isCollapsed(int group) const;
+    bool isExpanding() const { return m_expandGeneration != 0; }
+    // A collapsed group expands in place: only its members are laid out (in the background), and
+    // what is to the right of it or below it moves aside. layoutFinished() when it is drawn.
+    void expandGroup(int group);
+    // The group's box becomes its summary again, and what moved aside moves back; at once.
+    void collapseGroup(int group);
+    void expandAllGroups();   // the whole plan laid out again, every group drawn
+    void collapseAllGroups(); // every group of two or more resources
+
     // Whether gestures that change the plan are on; they are never on while a run is in progress.
     void setEditable(bool editable);
     bool isEditable() const;
@@ -102,6 +118,9 @@ public:
     // While editable, a node that is pinned (or, when it is one of several selected, the pinned
     // ones of those) also gets Unpin Position.
     QMenu *createContextMenu(int resource, QWidget *parent = nullptr);
+    // What can be done to a group on the graph: Expand (or Collapse) it, Expand All Groups,
+    // Collapse All Groups. The caller owns it; right-clicking a summary or a group's box shows it.
+    QMenu *createGroupMenu(int group, QWidget *parent = nullptr);
     // The context menu on empty space while editable: Add <type> Resource Here for each built-in
     // executor type, asking for one centred on `scenePos`. The caller owns it.
     QMenu *createAddMenu(const QPointF &scenePos, QWidget *parent = nullptr);
@@ -118,7 +137,8 @@ public slots:
     void zoomOut();
     void setZoom(qreal zoom); // around the centre of the view
     void fit();               // the whole graph, never magnified beyond 100%
-    void showResource(int resource); // scrolls its node into the middle of the view
+    // Scrolls its node into the middle of the view; in a collapsed group, expands the group first.
+    void showResource(int resource);
     // Shows `centre` (scene coordinates) in the middle of the view at `zoom`, as a program does:
     // not a userMoved().
     void setView(QPointF centre, qreal zoom);
@@ -178,10 +198,18 @@ private:
     void onSelectionChanged();
     void refreshNode(int resource);
     void refreshAll();
+    void refreshSummaries(); // the counts of those whose members changed
+    // Which groups a plan is drawn with collapsed: on a new plan, all when it is large; after an
+    // edit, those that were.
+    void chooseCollapsedGroups();
+    void finishExpanding(const GraphLayout &groupLayout);
+    void showFolding(const GraphLayout &layout, const GraphLayoutInput &input); // drawn in place
     void tick();
     void updateTicking();
     void scaleBy(qreal factor, QPoint anchor); // anchor: a viewport point that stays put
     GraphNodeItem *nodeAt(const QPoint &viewportPos) const;
+    GraphSummaryItem *summaryAt(QPoint viewportPos) const;
+    int groupBoxAt(QPoint viewportPos) const;
     GraphEdgeItem *edgeAt(const QPoint &viewportPos) const;
     void clickAt(QPoint viewportPos, Qt::KeyboardModifiers modifiers);
     QList<int> selectedResources() const;
@@ -234,6 +262,14 @@ private:
     // The plan shown before the current layout, for an edit's layout not to jump.
     QStringList m_shownIds;                 // by resource index, as built
     QHash<QString, QPointF> m_shownAt;      // node centres in viewport coordinates
+
+    // Collapsed groups (see expandGroup).
+    QSet<GraphSummaryItem *> m_staleSummaries;
+    quint64 m_expandGeneration = 0;   // of the group layout being waited for; 0 = none
+    int m_expanding = -1;             // the group
+    GraphLayoutInput m_expandInput;   // the drawing's input with the group expanded
+    std::vector<int> m_expandMembers; // its members, as its layout numbers them
+    int m_showWhenExpanded = -1;      // a resource to show once its group is drawn
     QString m_shownSelected;
     QTransform m_shownTransform;
 };

@@ -8,8 +8,10 @@
 #include "engine/run/deployment.h"
 #include "models/plan/resourceselection.h"
 #include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
+#include "ui/graph/graphsummaryitem.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
@@ -268,13 +270,65 @@ void GraphView::mouseDoubleClickEvent(QMouseEvent *event)
         event->accept();
         return;
     }
+    if (const GraphSummaryItem *summary = summaryAt(event->position().toPoint()); summary && event->button() == Qt::LeftButton) {
+        expandGroup(summary->group());
+        event->accept();
+        return;
+    }
     QGraphicsView::mouseDoubleClickEvent(event);
+}
+
+GraphSummaryItem *GraphView::summaryAt(QPoint viewportPos) const
+{
+    for (QGraphicsItem *item : items(viewportPos)) {
+        if (item->type() == GraphSummaryItem::Type)
+            return static_cast<GraphSummaryItem *>(item);
+    }
+    return nullptr;
+}
+
+// The box of an expanded group that could be collapsed, under `viewportPos`; -1 when none.
+int GraphView::groupBoxAt(QPoint viewportPos) const
+{
+    for (QGraphicsItem *item : items(viewportPos)) {
+        if (item->type() == GraphGroupItem::Type)
+            return static_cast<GraphGroupItem *>(item)->group();
+    }
+    return -1;
+}
+
+QMenu *GraphView::createGroupMenu(int group, QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    const Plan &plan = m_deployment.plan();
+    const QString name = group >= 0 && group < plan.groups.size() ? plan.groups[group].name : QString();
+    const bool collapsed = isCollapsed(group);
+    QAction *fold = menu->addAction(collapsed ? tr("Expand %1").arg(name) : tr("Collapse %1").arg(name));
+    fold->setEnabled(!name.isEmpty() && !isLayingOut() && !isExpanding());
+    // The plan may change while the menu is open: act on the group by its name.
+    connect(fold, &QAction::triggered, this, [this, name, collapsed] {
+        const int now = m_deployment.plan().groupIndex(name);
+        if (collapsed)
+            expandGroup(now);
+        else
+            collapseGroup(now);
+    });
+    menu->addSeparator();
+    menu->addAction(tr("Expand All Groups"), this, &GraphView::expandAllGroups);
+    menu->addAction(tr("Collapse All Groups"), this, &GraphView::collapseAllGroups);
+    return menu;
 }
 
 void GraphView::contextMenuEvent(QContextMenuEvent *event)
 {
     const GraphNodeItem *node = nodeAt(event->pos());
     if (!node) {
+        const GraphSummaryItem *summary = summaryAt(event->pos());
+        if (const int group = summary ? summary->group() : groupBoxAt(event->pos()); group >= 0) {
+            std::unique_ptr<QMenu> menu(createGroupMenu(group, this));
+            menu->exec(event->globalPos());
+            return;
+        }
         if (!isEditable()) {
             QGraphicsView::contextMenuEvent(event);
             return;

@@ -23,6 +23,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -118,6 +119,20 @@ void MainWindow::createMenus()
     connect(allDependencies, &QAction::toggled, this, [this](bool all) {
         QSettings().setValue(QStringLiteral("graph/showAllDependencies"), all);
         m_graph->view()->setShowAllDependencies(all);
+    });
+    // Large plans open with their groups collapsed (GraphView::collapseThreshold()).
+    view->addSeparator();
+    view->addAction(tr("E&xpand All Groups"), m_graph->view(), &GraphView::expandAllGroups);
+    view->addAction(tr("&Collapse All Groups"), m_graph->view(), &GraphView::collapseAllGroups);
+    view->addAction(tr("Collapse Groups of Plans &Over…"), this, [this] {
+        bool ok = false;
+        const int resources = QInputDialog::getInt(
+            this, tr("Collapse Groups of Large Plans"),
+            tr("Plans of more resources than this open with each group (a Terraform module, say) "
+               "collapsed into one node; double-click a node to expand it."),
+            GraphView::collapseThreshold(), 0, 10'000'000, 100, &ok);
+        if (ok)
+            GraphView::setCollapseThreshold(resources);
     });
     view->addSeparator();
     view->addAction(tr("&Reset Layout"), this, [this] { m_docks->reset(); });

@@ -1,0 +1,229 @@
+// Large plans on the Graph pane: their groups open collapsed into summary nodes that count their
+// members' states; a double-click expands one in place, its menu collapses it again, and showing a
+// resource of a collapsed group expands that group (offscreen, real mouse events).
+#include "bench/infrashapes.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/run/deployment.h"
+#include "guitest.h"
+#include "models/plan/workspace.h"
+#include "ui/graph/graphgroupitem.h"
+#include "ui/graph/graphnodeitem.h"
+#include "ui/graph/graphpane.h"
+#include "ui/graph/graphscene.h"
+#include "ui/graph/graphsummaryitem.h"
+#include "ui/graph/graphview.h"
+
+#include <QMenu>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace fanout;
+
+namespace {
+
+constexpr int kLayoutTimeoutMs = 30'000;
+constexpr int kModules = 8;
+constexpr int kInstances = 20;
+constexpr int kPerModule = 10 + kInstances;
+
+QAction *actionNamed(QMenu *menu, const QString &text)
+{
+    for (QAction *action : menu->actions()) {
+        if (action->text() == text)
+            return action;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class tst_graphfolding : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void largePlanOpensCollapsed();
+    void expandAndCollapseInPlace();
+    void summariesCountTheRun();
+    void showingAResourceExpandsItsGroup();
+    void anEditKeepsWhatWasExpanded();
+
+private:
+    GraphView *view() const { return m_pane->view(); }
+    GraphScene *scene() const { return m_pane->view()->graphScene(); }
+    bool open(const Plan &plan);
+    // Where `item` is on the view's viewport.
+    QPoint centreOf(const QGraphicsItem *item) const { return view()->mapFromScene(item->sceneBoundingRect().center()); }
+
+    std::unique_ptr<Workspace> m_workspace;
+    std::unique_ptr<GraphPane> m_pane;
+    Plan m_plan;
+};
+
+void tst_graphfolding::initTestCase()
+{
+    useTestSettings("tst_graphfolding");
+    QCOMPARE(GraphView::collapseThreshold(), GraphView::kDefaultCollapseThreshold);
+    GraphView::setCollapseThreshold(200); // the plan here has 241 resources
+    m_plan = bench::services(kModules, kInstances);
+    QCOMPARE(m_plan.resources.size(), 1 + kModules * kPerModule);
+}
+
+void tst_graphfolding::init()
+{
+    m_workspace = std::make_unique<Workspace>(ExecutorRegistry::builtIn());
+    m_pane = std::make_unique<GraphPane>(*m_workspace);
+    m_pane->resize(1280, 800);
+    m_pane->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_pane.get()));
+}
+
+void tst_graphfolding::cleanup()
+{
+    if (m_workspace->deployment().isRunning()) {
+        m_workspace->deployment().cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 10'000);
+    }
+    m_pane.reset();
+    m_workspace.reset();
+}
+
+bool tst_graphfolding::open(const Plan &plan)
+{
+    m_workspace->deployment().open(plan, QString(), QString());
+    return QTest::qWaitFor([&] { return !view()->isLayingOut() && scene()->hasGraph(); }, kLayoutTimeoutMs);
+}
+
+void tst_graphfolding::largePlanOpensCollapsed()
+{
+    QVERIFY(open(m_plan));
+    QCOMPARE(scene()->summaryItems().size(), kModules);
+    QCOMPARE(scene()->nodeItems().size(), 1); // the zone, in no module
+    QVERIFY(view()->nodeItem(0));
+    const int member = m_plan.indexOf(QStringLiteral("module.svc3.aws_lb.app"));
+    QVERIFY(!view()->nodeItem(member));
+    const GraphSummaryItem *summary = scene()->summaryItem(member);
+    QVERIFY(summary);
+    QCOMPARE(summary->label(), QStringLiteral("module.svc3"));
+    QCOMPARE(summary->summary(), QStringLiteral("%1 resources").arg(kPerModule));
+    QCOMPARE(int(scene()->members(summary).size()), kPerModule);
+    QVERIFY(view()->isCollapsed(summary->group()));
+    // One edge from the zone to each module (its DNS record), none inside.
+    QCOMPARE(scene()->edgeItems().size(), kModules);
+    // Opened whole: 9 boxes are readable at once.
+    QVERIFY2(view()->zoom() >= 0.6, qPrintable(QString::number(view()->zoom())));
+
+    // Below the threshold, every resource is drawn.
+    const Plan small = bench::landingZone(3, 4);
+    QVERIFY(open(small));
+    QVERIFY(scene()->summaryItems().isEmpty());
+    QCOMPARE(scene()->nodeItems().size(), small.resources.size());
+}
+
+void tst_graphfolding::expandAndCollapseInPlace()
+{
+    QVERIFY(open(m_plan));
+    const int group = m_plan.groupIndex(QStringLiteral("module.svc3"));
+    GraphSummaryItem *summary = scene()->summaryOfGroup(group);
+    QVERIFY(summary);
+    const QRectF was = summary->rect();
+    view()->showResource(0);
+    QVERIFY(view()->viewport()->rect().contains(centreOf(summary)));
+    QHash<int, QRectF> others;
+    for (const GraphSummaryItem *other : scene()->summaryItems())
+        others.insert(other->group(), other->rect());
+
+    // A double-click expands it where it is; what lies right of it or below it moves aside.
+    QSignalSpy drawn(view(), &GraphView::layoutFinished);
+    QTest::mouseDClick(view()->viewport(), Qt::LeftButton, Qt::NoModifier, centreOf(summary));
+    QVERIFY(view()->isExpanding() || !drawn.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!view()->isExpanding(), kLayoutTimeoutMs);
+    QVERIFY(!view()->isCollapsed(group));
+    QCOMPARE(scene()->summaryItems().size(), kModules - 1);
+    QCOMPARE(scene()->nodeItems().size(), 1 + kPerModule);
+    QVERIFY(view()->nodeItem(m_plan.indexOf(QStringLiteral("module.svc3.aws_lb.app"))));
+    QCOMPARE(scene()->groupItems().size(), 1);
+    const QRectF box = scene()->groupItems().constFirst()->rect();
+    QCOMPARE(box.topLeft(), was.topLeft());
+    for (const GraphSummaryItem *other : scene()->summaryItems()) {
+        const QRectF before = others.value(other->group());
+        QVERIFY(!other->rect().intersects(box));
+        // Right of it moved right, below it moved down, by as much as it grew; the rest stayed.
+        QCOMPARE(other->rect().left() - before.left(), before.left() >= was.right() ? box.width() - was.width() : 0.0);
+        QCOMPARE(other->rect().top() - before.top(), before.top() >= was.bottom() ? box.height() - was.height() : 0.0);
+    }
+
+    // Its menu collapses it again: the picture is as it was.
+    std::unique_ptr<QMenu> menu(view()->createGroupMenu(group));
+    QAction *collapse = actionNamed(menu.get(), QStringLiteral("Collapse module.svc3"));
+    QVERIFY(collapse && collapse->isEnabled());
+    collapse->trigger();
+    QVERIFY(view()->isCollapsed(group));
+    QCOMPARE(scene()->summaryItems().size(), kModules);
+    QVERIFY(scene()->groupItems().isEmpty());
+    for (const GraphSummaryItem *other : scene()->summaryItems())
+        QCOMPARE(other->rect(), other->group() == group ? was : others.value(other->group()));
+
+    // Expand All Groups draws every resource.
+    view()->expandAllGroups();
+    QTRY_VERIFY_WITH_TIMEOUT(!view()->isLayingOut() && scene()->hasGraph(), kLayoutTimeoutMs);
+    QVERIFY(scene()->summaryItems().isEmpty());
+    QCOMPARE(scene()->nodeItems().size(), m_plan.resources.size());
+    view()->collapseAllGroups();
+    QTRY_VERIFY_WITH_TIMEOUT(!view()->isLayingOut() && scene()->hasGraph(), kLayoutTimeoutMs);
+    QCOMPARE(scene()->summaryItems().size(), kModules);
+}
+
+void tst_graphfolding::summariesCountTheRun()
+{
+    Plan plan = m_plan;
+    for (Resource &r : plan.resources)
+        r.params["duration"] = 0;
+    const int failing = plan.indexOf(QStringLiteral("module.svc2.aws_instance.app[4]"));
+    plan.resources[failing].params["failure_rate"] = 1;
+    QVERIFY(open(plan));
+    QSignalSpy finished(&m_workspace->deployment(), &Deployment::runFinished);
+    QVERIFY(m_workspace->deployment().start());
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30'000);
+    const GraphSummaryItem *failed = scene()->summaryItem(failing);
+    QVERIFY(failed);
+    // The instance failed (nothing waits for it); the rest of its module is done.
+    QTRY_COMPARE(failed->summary(), QStringLiteral("%1 resources — %2 done, 1 failed").arg(kPerModule).arg(kPerModule - 1));
+    QCOMPARE(failed->counts()[std::size_t(ResourceState::Failed)], 1);
+    QVERIFY(failed->toolTip().contains(QLatin1String("1 failed")));
+    const GraphSummaryItem *done = scene()->summaryItem(plan.indexOf(QStringLiteral("module.svc5.aws_vpc.main")));
+    QCOMPARE(done->summary(), QStringLiteral("%1 resources — %1 done").arg(kPerModule));
+}
+
+void tst_graphfolding::showingAResourceExpandsItsGroup()
+{
+    QVERIFY(open(m_plan));
+    const int db = m_plan.indexOf(QStringLiteral("module.svc6.aws_db_instance.db"));
+    QVERIFY(!view()->nodeItem(db));
+    view()->showResource(db);
+    QTRY_VERIFY_WITH_TIMEOUT(view()->nodeItem(db), kLayoutTimeoutMs);
+    QVERIFY(!view()->isCollapsed(m_plan.groupIndex(QStringLiteral("module.svc6"))));
+    QVERIFY(view()->viewport()->rect().contains(centreOf(view()->nodeItem(db))));
+}
+
+void tst_graphfolding::anEditKeepsWhatWasExpanded()
+{
+    QVERIFY(open(m_plan));
+    const int group = m_plan.groupIndex(QStringLiteral("module.svc1"));
+    view()->expandGroup(group);
+    QTRY_VERIFY_WITH_TIMEOUT(!view()->isExpanding(), kLayoutTimeoutMs);
+    Plan edited = m_plan;
+    edited.resources.append(bench::simResource(QStringLiteral("aws_route53_zone.extra")));
+    QVERIFY(open(edited));
+    QVERIFY(!view()->isCollapsed(group));
+    QCOMPARE(scene()->summaryItems().size(), kModules - 1);
+    QVERIFY(view()->nodeItem(edited.indexOf(QStringLiteral("aws_route53_zone.extra"))));
+}
+
+QTEST_MAIN(tst_graphfolding)
+#include "tst_graphfolding.moc"
