@@ -437,6 +437,7 @@ void tst_graphedit::pinnedNodeUnpins()
     QSignalSpy laidOut(view, &GraphView::layoutFinished);
     m_workspace->deployment().open(read.plan, QString(), QString());
     QVERIFY(laidOut.wait(kLayoutTimeoutMs));
+    QTRY_VERIFY(!view->isMovingToNewLayout()); // from where the plan opened without pins
     const Plan &plan = m_workspace->deployment().plan();
     const int cache = plan.indexOf(QStringLiteral("cache"));
     const int db = plan.indexOf(QStringLiteral("db"));

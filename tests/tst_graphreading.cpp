@@ -144,7 +144,7 @@ void tst_GraphReading::impliedDependenciesHidden()
 
     // View -> Show All Dependencies lays it out with the others.
     view->setShowAllDependencies(true);
-    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut() && !view->isMovingToNewLayout(), kLayoutTimeoutMs);
     implied = edgeBetween(view, vpc, app);
     QVERIFY(implied);
     QVERIFY(implied->isVisible());

@@ -15,6 +15,7 @@
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
+#include "ui/graph/nodemover.h"
 
 #include <QImage>
 #include <QLineF>
@@ -100,6 +101,7 @@ private slots:
     void opensReadable();
     void followsTheRunAndNoticesFailures();
     void minimapShowsTheWholeAndPans();
+    void structuralEditKeepsThePictureAndMoves();
 
 private:
     void showDemo();
@@ -624,6 +626,54 @@ void tst_graphview::minimapShowsTheWholeAndPans()
 
     view->fit();
     QTRY_VERIFY(minimap->isHidden());
+}
+
+// A structural edit never blanks the graph: the picture stays until the new layout is there,
+// then the nodes glide to their new places in under 250 ms.
+void tst_graphview::structuralEditKeepsThePictureAndMoves()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    const auto inkOnScreen = [&] {
+        const QImage shot = view->viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        int ink = 0;
+        for (int y = 0; y < shot.height(); y += 4) {
+            for (int x = 0; x < shot.width(); x += 4)
+                ink += qGray(shot.pixel(x, y)) < 200;
+        }
+        return ink;
+    };
+    const int inkBefore = inkOnScreen();
+    QVERIFY(inkBefore > 100);
+
+    // Six new resources that the first one waits for: a rank more above it, everything moves.
+    Plan edited = m_demo;
+    for (int i = 0; i < 6; ++i) {
+        const QString id = QStringLiteral("account-%1").arg(i);
+        edited.resources.append(bench::simResource(id));
+        edited.resources[0].dependsOn.append(id);
+    }
+    QSignalSpy drawn(view, &GraphView::layoutFinished);
+    m_workspace->deployment().open(edited, QString(), QString());
+    QVERIFY(view->isLayingOut());
+    QVERIFY(view->showsPreviousPicture());
+    QVERIFY2(inkOnScreen() > inkBefore / 2, "the graph went blank while its layout was on its way");
+
+    QVERIFY(drawn.wait(kLayoutTimeoutMs));
+    QVERIFY(!view->showsPreviousPicture());
+    QVERIFY(view->isMovingToNewLayout());
+    static_assert(NodeMover::kDurationMs < 250);
+    // Under way, the nodes that moved are off their new places, and the edges wait for them.
+    const QList<GraphNodeItem *> &nodes = view->graphScene()->nodeItems();
+    QVERIFY(std::any_of(nodes.cbegin(), nodes.cend(), [](const GraphNodeItem *node) { return !node->pos().isNull(); }));
+    const QList<GraphEdgeItem *> &edges = view->graphScene()->edgeItems();
+    QVERIFY(std::none_of(edges.cbegin(), edges.cend(), [](const GraphEdgeItem *edge) { return edge->isVisible(); }));
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isMovingToNewLayout(), 1000);
+    for (const GraphNodeItem *node : view->graphScene()->nodeItems())
+        QCOMPARE(node->pos(), QPointF(0, 0));
+    for (const GraphEdgeItem *edge : view->graphScene()->edgeItems())
+        QVERIFY(edge->isVisible() || edge->isImplied());
 }
 
 QTEST_MAIN(tst_graphview)

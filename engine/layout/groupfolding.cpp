@@ -155,6 +155,10 @@ void moveAside(GraphLayout &result, int group, const GraphLayoutInput &input, qr
 GroupFolding::GroupFolding(const GraphLayoutInput &input)
     : m_input(input)
 {
+    const bool anyGroupFolded = std::any_of(input.groups.cbegin(), input.groups.cend(),
+                                            [](const GraphLayoutInput::Group &group) { return group.folded; });
+    if (!anyGroupFolded)
+        return; // drawn as it is: nothing to copy
     m_display.aspect = input.aspect;
     m_display.direction = input.direction;
     std::vector<int> displayGroup(input.groups.size(), -1);

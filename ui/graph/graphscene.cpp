@@ -7,6 +7,7 @@
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphsummaryitem.h"
 
+#include <QGraphicsPixmapItem>
 #include <QHash>
 
 #include <algorithm>
@@ -158,7 +159,19 @@ void GraphScene::clearGraph()
     m_hovered = -1;
     m_hoveredEdge = nullptr;
     m_contentRect = QRectF();
+    m_picture = nullptr; // clear() deleted it
     setSceneRect(QRectF());
+}
+
+void GraphScene::showPicture(const QImage &picture, const QRectF &at)
+{
+    delete m_picture;
+    m_picture = addPixmap(QPixmap::fromImage(picture));
+    m_picture->setTransformationMode(Qt::SmoothTransformation);
+    m_picture->setPos(at.topLeft());
+    m_picture->setScale(picture.width() > 0 ? at.width() / picture.width() : 1);
+    m_picture->setAcceptedMouseButtons(Qt::NoButton);
+    m_picture->setZValue(-3);
 }
 
 void GraphScene::build(const Plan &plan, const GraphLayout &layout)

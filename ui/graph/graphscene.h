@@ -3,10 +3,13 @@
 #include "engine/layout/graphlayout.h"
 
 #include <QGraphicsScene>
+#include <QImage>
 #include <QList>
 #include <QSet>
 
 #include <vector>
+
+class QGraphicsPixmapItem;
 
 namespace fanout {
 
@@ -53,6 +56,10 @@ public:
     // hidden until an end is selected.
     void build(const Plan &plan, const GraphLayout &layout);
     void clearGraph();
+    // While an edit's layout is on its way: a picture of what was drawn, over `at` (scene
+    // coordinates), so that the graph never goes blank; build() and clearGraph() take it away.
+    void showPicture(const QImage &picture, const QRectF &at);
+    bool showsPicture() const { return m_picture != nullptr; }
 
     // Where the graph is drawn, with a margin: what Fit shows and export writes. The scene rect
     // may be larger, so that the view can keep a node in place when an edit shrinks the graph.
@@ -112,6 +119,7 @@ private:
     int m_hovered = -1;
     GraphEdgeItem *m_hoveredEdge = nullptr;
     QRectF m_contentRect;
+    QGraphicsPixmapItem *m_picture = nullptr;
 };
 
 } // namespace fanout

@@ -15,6 +15,7 @@
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphsummaryitem.h"
+#include "ui/graph/nodemover.h"
 
 #include <QCoreApplication>
 #include <QKeyEvent>
@@ -49,6 +50,7 @@ GraphView::GraphView(Workspace &workspace, QWidget *parent)
     , m_layouter(new GraphLayouter(this))
     , m_ticker(new QTimer(this))
     , m_dragger(*m_scene)
+    , m_mover(new NodeMover(this))
 {
     setScene(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
@@ -143,6 +145,7 @@ void GraphView::forgetItems()
 {
     m_connector = -1; // its item goes with the others
     m_staleSummaries.clear();
+    m_mover->forget();
     cancelMoving();
     cancelLink();
     m_selectedEdge = nullptr;
@@ -151,6 +154,7 @@ void GraphView::forgetItems()
 void GraphView::onPlanChanged()
 {
     rememberPlacement();
+    keepPicture();
     const QRectF shownRect = m_scene->sceneRect();
     const QPoint scrolled(horizontalScrollBar()->value(), verticalScrollBar()->value());
     forgetItems();
@@ -161,6 +165,8 @@ void GraphView::onPlanChanged()
         m_scene->setSceneRect(shownRect);
         horizontalScrollBar()->setValue(scrolled.x());
         verticalScrollBar()->setValue(scrolled.y());
+        if (!m_picture.isNull())
+            m_scene->showPicture(m_picture, m_pictureAt);
     }
     m_running.clear();
     m_layoutError.clear();
@@ -215,12 +221,15 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
             m_shownIds.append(resource.id);
         // An edit keeps the view where it was; a new plan, or a view that is not on screen yet
         // (it has no size to fit to), is placed when it can be.
-        if (!(isVisible() && keepPlacement())) {
+        if (isVisible() && keepPlacement()) {
+            moveFromShownPlaces();
+        } else {
             m_placementPending = true;
             if (isVisible())
                 placeInitially();
         }
         m_shownAt.clear();
+        m_picture = QImage();
     }
     viewport()->update();
     emit layoutFinished();
@@ -343,6 +352,45 @@ bool GraphView::keepPlacement()
     if (zoomChanges)
         emit zoomChanged(zoom());
     return true;
+}
+
+void GraphView::keepPicture()
+{
+    // A burst of edits keeps the picture of before the first, as rememberPlacement() keeps places.
+    if (!m_scene->hasGraph() || !isVisible() || m_deployment.resourceCount() == 0)
+        return;
+    m_pictureAt = mapToScene(viewport()->rect()).boundingRect();
+    m_picture = QImage(viewport()->size(), QImage::Format_ARGB32_Premultiplied);
+    m_picture.fill(Qt::white);
+    QPainter painter(&m_picture);
+    painter.setRenderHints(renderHints());
+    m_scene->render(&painter, QRectF(m_picture.rect()), m_pictureAt);
+}
+
+void GraphView::moveFromShownPlaces()
+{
+    // Where each node was on screen before the edit, in the scene as it is placed now.
+    const Plan &plan = m_deployment.plan();
+    QList<NodeMover::Move> moves;
+    for (GraphNodeItem *node : m_scene->nodeItems()) {
+        const auto was = m_shownAt.constFind(plan.resources[node->resource()].id);
+        if (was == m_shownAt.cend())
+            continue;
+        const QPointF offset = mapToScene(was->toPoint()) - node->sceneRect().center();
+        if (offset.manhattanLength() > 2)
+            moves.append({node, offset});
+    }
+    m_mover->start(moves, m_scene->edgeItems());
+}
+
+bool GraphView::isMovingToNewLayout() const
+{
+    return m_mover->isMoving();
+}
+
+bool GraphView::showsPreviousPicture() const
+{
+    return m_scene->showsPicture();
 }
 
 void GraphView::showEvent(QShowEvent *event)
@@ -645,7 +693,9 @@ void GraphView::drawForeground(QPainter *painter, const QRectF &rect)
     QFont font = this->font();
     font.setPointSizeF(font.pointSizeF() * 1.2);
     painter->setFont(font);
-    painter->drawText(QRectF(viewport()->rect()).adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, message);
+    // Over the picture kept from before an edit, in a corner, where it hides nothing.
+    const Qt::Alignment where = m_scene->showsPicture() ? Qt::AlignLeft | Qt::AlignBottom : Qt::AlignCenter;
+    painter->drawText(QRectF(viewport()->rect()).adjusted(24, 24, -24, -24), where | Qt::TextWordWrap, message);
     painter->restore();
 }
 

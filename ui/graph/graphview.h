@@ -7,6 +7,7 @@
 
 #include <QGraphicsView>
 #include <QHash>
+#include <QImage>
 #include <QPoint>
 #include <QPointF>
 #include <QSet>
@@ -24,6 +25,7 @@ class GraphLayouter;
 class GraphNodeItem;
 class GraphScene;
 class GraphSummaryItem;
+class NodeMover;
 class Deployment;
 class ResourceSelection;
 class Workspace;
@@ -63,6 +65,10 @@ public:
     GraphNodeItem *nodeItem(int resource) const; // null before the layout has arrived
     bool isFaded(int resource) const;            // drawn faded because another is selected
     bool isLayingOut() const { return m_layingOut; }
+    // After an edit's layout arrived: the nodes on their way from their old places (NodeMover).
+    bool isMovingToNewLayout() const;
+    // While an edit's layout is on its way: the picture drawn before it is still shown.
+    bool showsPreviousPicture() const;
     QString layoutError() const { return m_layoutError; }
     // How the plan shown was placed when it opened, and why (whole, or readable where it starts).
     QString placementNote() const { return m_placementNote; }
@@ -190,6 +196,8 @@ private:
     int mainRoot() const;  // where a run starts: the resource most others wait for, or -1
     void rememberPlacement(); // before the items of the plan shown go
     bool keepPlacement();     // after an edit's layout: false when no node survived
+    void keepPicture();       // before the items of the plan shown go, while a layout comes
+    void moveFromShownPlaces(); // after keepPlacement(): nodes glide from where they were
     bool acceptsExecutorType(const QMimeData *mime) const;
     void startMoving();
     void finishMoving();
@@ -262,6 +270,9 @@ private:
     // The plan shown before the current layout, for an edit's layout not to jump.
     QStringList m_shownIds;                 // by resource index, as built
     QHash<QString, QPointF> m_shownAt;      // node centres in viewport coordinates
+    QImage m_picture;                       // of the view before the edit, and where it was
+    QRectF m_pictureAt;
+    NodeMover *m_mover;
 
     // Collapsed groups (see expandGroup).
     QSet<GraphSummaryItem *> m_staleSummaries;

@@ -12,6 +12,7 @@
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphsummaryitem.h"
+#include "ui/graph/nodemover.h"
 
 #include <QApplication>
 #include <QContextMenuEvent>
@@ -49,6 +50,7 @@ Item *topmostAt(const QGraphicsView &view, const QPoint &viewportPos)
 
 void GraphView::mousePressEvent(QMouseEvent *event)
 {
+    m_mover->finish(); // a node is picked up where it is going
     if (m_linkFrom >= 0) { // another button while drawing a dependency gives it up
         cancelLink();
         showSelection();
