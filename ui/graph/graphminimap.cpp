@@ -36,7 +36,14 @@ qreal GraphMinimap::scale() const
     const QRectF content = m_view.graphScene()->contentRect();
     if (content.isEmpty())
         return 0;
-    return (kMaxSide - 2 * kPadding) / std::max(content.width(), content.height());
+    return (side() - 2 * kPadding) / std::max(content.width(), content.height());
+}
+
+qreal GraphMinimap::side() const
+{
+    // At most a third of the view's width and under half its height: a short pane gets a smaller one.
+    const QWidget *viewport = m_view.viewport();
+    return std::min({qreal(kMaxSide), viewport->width() / 3.0, viewport->height() / 2.2});
 }
 
 QPointF GraphMinimap::toScene(QPointF point) const
@@ -58,8 +65,7 @@ void GraphMinimap::refresh()
     // Only when there is more than the view shows, and room for both.
     // (A pixel's slack: a view fitted to the graph maps back to it give or take rounding.)
     const qreal slack = 2 / std::max(m_view.zoom(), 0.01);
-    const bool wanted = !content.isEmpty() && !visible.adjusted(-slack, -slack, slack, slack).contains(content) && viewport->width() > 3 * kMaxSide
-        && viewport->height() > 2 * kMaxSide;
+    const bool wanted = !content.isEmpty() && !visible.adjusted(-slack, -slack, slack, slack).contains(content) && side() >= kMinSide;
     if (!wanted) {
         hide();
         return;

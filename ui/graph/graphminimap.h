@@ -17,6 +17,7 @@ public:
     explicit GraphMinimap(GraphView &view);
 
     static constexpr int kMaxSide = 200; // pixels, the longer side
+    static constexpr int kMinSide = 100; // a view with no room for this much has none
 
     // Shown or hidden, sized and placed again: after a layout, a zoom, a scroll, a resize.
     void refresh();
@@ -32,6 +33,7 @@ protected:
 private:
     void moveViewTo(QPointF point);
     qreal scale() const; // overview pixels per scene unit
+    qreal side() const;  // the longer side, in pixels, for the view's size
 
     GraphView &m_view;
 };
