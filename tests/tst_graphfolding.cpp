@@ -6,6 +6,7 @@
 #include "engine/run/deployment.h"
 #include "guitest.h"
 #include "models/plan/workspace.h"
+#include "ui/graph/graphedgeitem.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
@@ -52,6 +53,7 @@ private slots:
     void summariesCountTheRun();
     void showingAResourceExpandsItsGroup();
     void anEditKeepsWhatWasExpanded();
+    void dragInAnExpandedGroup();
 
 private:
     GraphView *view() const { return m_pane->view(); }
@@ -223,6 +225,39 @@ void tst_graphfolding::anEditKeepsWhatWasExpanded()
     QVERIFY(!view()->isCollapsed(group));
     QCOMPARE(scene()->summaryItems().size(), kModules - 1);
     QVERIFY(view()->nodeItem(edited.indexOf(QStringLiteral("aws_route53_zone.extra"))));
+}
+
+// Dragging a resource of an expanded group carries its edges along, those from outside the group
+// and those to collapsed groups too, and refits its group's box.
+void tst_graphfolding::dragInAnExpandedGroup()
+{
+    QVERIFY(open(m_plan));
+    const int group = m_plan.groupIndex(QStringLiteral("module.svc0"));
+    view()->expandGroup(group);
+    QTRY_VERIFY_WITH_TIMEOUT(!view()->isExpanding(), kLayoutTimeoutMs);
+    const int record = m_plan.indexOf(QStringLiteral("module.svc0.aws_route53_record.app"));
+    const GraphNodeItem *node = view()->nodeItem(record);
+    QVERIFY(node);
+    view()->showResource(record);
+    QSignalSpy moved(view(), &GraphView::resourcesMoved);
+    const QPoint from = centreOf(node);
+    const QPoint to = from + QPoint(60, 40);
+    QTest::mousePress(view()->viewport(), Qt::LeftButton, Qt::NoModifier, from);
+    QTest::mouseMove(view()->viewport(), from + QPoint(30, 20));
+    QTest::mouseMove(view()->viewport(), to);
+    // Mid-drag: the zone's edge follows the record.
+    const GraphEdgeItem *fromZone = nullptr;
+    for (const GraphEdgeItem *edge : scene()->edgeItems()) {
+        if (edge->from() == 0 && edge->to() == record)
+            fromZone = edge;
+    }
+    QVERIFY(fromZone);
+    const QPointF arrives = fromZone->mapToScene(fromZone->path().currentPosition()); // where its arrowhead starts
+    QVERIFY2(node->sceneRect().adjusted(-12, -12, 12, 12).contains(arrives),
+             qPrintable(QStringLiteral("the edge ends at %1,%2").arg(arrives.x()).arg(arrives.y())));
+    QVERIFY(scene()->groupItems().constFirst()->rect().contains(node->sceneRect()));
+    QTest::mouseRelease(view()->viewport(), Qt::LeftButton, Qt::NoModifier, to);
+    QCOMPARE(moved.size(), 1);
 }
 
 QTEST_MAIN(tst_graphfolding)

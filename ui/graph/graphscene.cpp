@@ -298,6 +298,14 @@ const std::vector<int> &GraphScene::members(const GraphSummaryItem *summary) con
     return k >= 0 ? m_members[std::size_t(k)] : none;
 }
 
+QRectF GraphScene::edgeEndRect(int end) const
+{
+    if (const GraphNodeItem *node = nodeItem(end))
+        return node->sceneRect();
+    const int k = end - int(m_nodeOf.size());
+    return k >= 0 && k < m_summaries.size() ? m_summaries[k]->rect() : QRectF();
+}
+
 QGraphicsItem *GraphScene::itemShowing(int resource) const
 {
     if (GraphNodeItem *node = nodeItem(resource))

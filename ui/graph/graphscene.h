@@ -78,6 +78,9 @@ public:
     const std::vector<int> &members(const GraphSummaryItem *summary) const;
     // Where `resource` is drawn: its node, or its group's summary; null before the layout.
     QGraphicsItem *itemShowing(int resource) const;
+    // The box an edge ends at: a resource's node, or (numbered after the resources) a summary's;
+    // a null rect when there is none.
+    QRectF edgeEndRect(int end) const;
     const QList<GraphEdgeItem *> &edgeItems() const { return m_edges; }
     const QList<GraphGroupItem *> &groupItems() const { return m_groups; }
 

@@ -175,6 +175,7 @@ void GraphView::onPlanChanged()
     if (!m_layingOut)
         m_shownIds.clear(); // the next plan is another, not an edit of this one
     m_expandGeneration = 0; // an expansion on its way is of the plan before
+    m_showWhenExpanded = -1;
     if (m_layingOut) {
         chooseCollapsedGroups();
         m_requested = m_scene->layoutInput(m_deployment.plan(), m_deployment.graph());

@@ -52,11 +52,12 @@ void NodeDragger::collectGroups(const QSet<int> &moving, const Plan &plan)
     for (GraphGroupItem *item : m_scene.groupItems()) {
         Group group;
         bool affected = false;
-        for (int r = 0; r < plan.resources.size() && r < m_scene.nodeItems().size(); ++r) {
-            if (plan.resources[r].group.isEmpty() || plan.groupIndex(plan.resources[r].group) != item->group())
+        for (int r = 0; r < plan.resources.size(); ++r) {
+            const GraphNodeItem *node = m_scene.nodeItem(r);
+            if (!node || plan.resources[r].group.isEmpty() || plan.groupIndex(plan.resources[r].group) != item->group())
                 continue;
             group.members.append(r);
-            group.membersBefore |= m_scene.nodeItem(r)->sceneRect();
+            group.membersBefore |= node->sceneRect();
             affected = affected || moving.contains(r);
         }
         if (!affected)
@@ -78,11 +79,11 @@ void NodeDragger::moveBy(QPointF offset)
     for (int i = 0; i < m_carried.size(); ++i)
         m_carried[i]->setPos(m_carriedFrom[i] + offset);
     for (GraphEdgeItem *edge : std::as_const(m_rerouted)) {
-        const GraphNodeItem *from = m_scene.nodeItem(edge->from());
-        const GraphNodeItem *to = m_scene.nodeItem(edge->to());
-        if (!from || !to)
+        const QRectF from = m_scene.edgeEndRect(edge->from());
+        const QRectF to = m_scene.edgeEndRect(edge->to());
+        if (from.isNull() || to.isNull())
             continue;
-        const GraphLayout::Edge route = GraphLayout::route(edge->from(), edge->to(), from->sceneRect(), to->sceneRect());
+        const GraphLayout::Edge route = GraphLayout::route(edge->from(), edge->to(), from, to);
         edge->setPos(0, 0);
         edge->setRoute(route.path, route.arrowTip);
     }
