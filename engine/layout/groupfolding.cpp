@@ -36,11 +36,78 @@ qint64 pairOf(Key from, Key to)
     return (qint64(from) << 32) ^ qint64(quint32(to));
 }
 
-// Moves a box right by dx when it lies right of `right`, and down by dy when it lies below
-// `bottom` (a box that lies both ways moves both ways). Half a point of slack for rounding.
-QPointF offsetFor(const QRectF &box, qreal right, qreal bottom, qreal dx, qreal dy)
+// How things move to make room for `grown` growing (or shrinking) by dx and dy from its top-left
+// corner: down by dy what lies below it, as every row below does; right by dx what lies right of
+// it and not wholly above it, so that what is above (the resources a group of modules depends on,
+// say) keeps its place and its edges. Half a point of slack for rounding.
+struct Room
 {
-    return QPointF(box.left() >= right - 0.5 ? dx : 0, box.top() >= bottom - 0.5 ? dy : 0);
+    QRectF grown;
+    qreal dx = 0;
+    qreal dy = 0;
+    qreal gapY = 0; // in the gap between `grown` and what is wholly above it
+
+    Room(const GraphLayout &layout, const QRectF &box, qreal byX, qreal byY)
+        : grown(box)
+        , dx(byX)
+        , dy(byY)
+    {
+        // The lowest bottom of what lies wholly above: the gap's top.
+        qreal above = box.top() - 24;
+        const auto consider = [&](const QRectF &r) {
+            if (!r.isNull() && r.bottom() <= box.top() + 0.5 && r != box)
+                above = std::max(above, r.bottom());
+        };
+        for (const QRectF &node : layout.nodes)
+            consider(node);
+        for (const GraphLayout::Summary &summary : layout.summaries)
+            consider(summary.rect);
+        for (const GraphLayout::Cluster &cluster : layout.clusters)
+            consider(cluster.rect);
+        gapY = (std::min(above, box.top()) + box.top()) / 2;
+    }
+    QPointF offset(const QRectF &box) const
+    {
+        const bool right = box.left() >= grown.right() - 0.5 && box.bottom() > grown.top() + 0.5;
+        return QPointF(right ? dx : 0, box.top() >= grown.bottom() - 0.5 ? dy : 0);
+    }
+    QPointF offset(QPointF point) const
+    {
+        const bool right = point.x() >= grown.right() - 0.5 && point.y() > gapY;
+        return QPointF(right ? dx : 0, point.y() >= grown.bottom() - 0.5 ? dy : 0);
+    }
+};
+
+// An edge whose ends moved apart, in the shape it had: its points (the ends of its Bézier pieces)
+// move as the room made moved what was there, its ends with their boxes, and where a line
+// crosses into what moved right it jogs right in the gap above `grown`, where nothing is drawn
+// (a bus along a grid's gaps stays in the gaps). Curves become lines between their points.
+GraphLayout::Edge reshaped(const GraphLayout::Edge &old, QPointF fromMoved, QPointF toMoved, const Room &room)
+{
+    QList<QPointF> points;
+    for (int i = 0; i < old.path.size(); i += 3)
+        points.append(old.path[i]);
+    QList<QPointF> line{points.constFirst() + fromMoved};
+    for (int i = 1; i < points.size(); ++i) {
+        const QPointF a = points[i - 1];
+        const QPointF b = points[i];
+        const QPointF byA = i == 1 ? fromMoved : room.offset(a);
+        const QPointF byB = i == points.size() - 1 ? toMoved : room.offset(b);
+        if (byA.x() != byB.x() && (a.y() - room.gapY) * (b.y() - room.gapY) < 0) {
+            const QPointF at = a + (b - a) * ((room.gapY - a.y()) / (b.y() - a.y()));
+            line.append(QPointF(at.x() + byA.x(), at.y()));
+            line.append(QPointF(at.x() + byB.x(), at.y()));
+        }
+        line.append(b + byB);
+    }
+    GraphLayout::Edge edge = old;
+    edge.path = {line.constFirst()};
+    for (int i = 1; i < line.size(); ++i) {
+        const QPointF step = (line[i] - line[i - 1]) / 3;
+        edge.path.append({line[i - 1] + step, line[i - 1] + 2 * step, line[i]});
+    }
+    edge.arrowTip += toMoved;
+    return edge;
 }
 
 void moveEdge(GraphLayout::Edge &edge, QPointF by)
@@ -52,10 +119,11 @@ void moveEdge(GraphLayout::Edge &edge, QPointF by)
 
 // The edges of `result` (whose nodes, summaries and clusters are in place) drawn anew from the
 // input's: one for each pair of things drawn. An edge `shown` had whose ends both moved by the same
-// offset (most often none) keeps its route, moved along; `inside` gives routes by pair for edges
-// laid out with the group just unfolded; the rest are routed straight between their boxes.
-void redrawEdges(GraphLayout &result, const GraphLayout &shown, const GraphLayoutInput &input,
-                 const QHash<Key, QPointF> &moved, const QHash<qint64, GraphLayout::Edge> &inside)
+// offset (most often none) keeps its route, moved along; one whose ends moved apart keeps its shape
+// (see reshaped); `inside` gives routes by pair for
+// edges laid out with the group just unfolded; the rest are routed straight between their boxes.
+void redrawEdges(GraphLayout &result, const GraphLayout &shown, const GraphLayoutInput &input, const QHash<Key, QPointF> &moved,
+                 const Room &room, const QHash<qint64, GraphLayout::Edge> &inside)
 {
     const int nodes = int(result.nodes.size());
     QHash<int, int> summaryOf; // group -> index into result.summaries
@@ -94,6 +162,8 @@ void redrawEdges(GraphLayout &result, const GraphLayout &shown, const GraphLayou
         } else if (const auto old = before.constFind(pair); old != before.cend() && fromMoved == moved.value(toKey)) {
             edge = **old;
             moveEdge(edge, fromMoved);
+        } else if (old != before.cend() && (*old)->path.size() >= 4) {
+            edge = reshaped(**old, fromMoved, moved.value(toKey), room);
         } else {
             edge = GraphLayout::route(from, to, rectOf(from), rectOf(to));
         }
@@ -121,30 +191,29 @@ void refreshBounds(GraphLayout &result)
     result.bounds = bounds;
 }
 
-// Moves everything of `result` that lies right of `right` or below `bottom` (see offsetFor), but
-// the members of `group`, and says by how much in `moved`.
-void moveAside(GraphLayout &result, int group, const GraphLayoutInput &input, qreal right, qreal bottom, qreal dx, qreal dy,
-               QHash<Key, QPointF> *moved)
+// Moves everything of `result` but the members of `group` aside (see Room), and says by how much in
+// `moved`.
+void moveAside(GraphLayout &result, int group, const GraphLayoutInput &input, const Room &room, QHash<Key, QPointF> *moved)
 {
     for (int n = 0; n < result.nodes.size(); ++n) {
         QRectF &node = result.nodes[n];
         if (node.isNull() || input.nodes[n].group == group)
             continue;
-        const QPointF by = offsetFor(node, right, bottom, dx, dy);
+        const QPointF by = room.offset(node);
         if (!by.isNull()) {
             node.translate(by);
             moved->insert(n, by);
         }
     }
     for (GraphLayout::Summary &summary : result.summaries) {
-        const QPointF by = offsetFor(summary.rect, right, bottom, dx, dy);
+        const QPointF by = room.offset(summary.rect);
         if (!by.isNull()) {
             summary.rect.translate(by);
             moved->insert(summaryKey(summary.group), by);
         }
     }
     for (GraphLayout::Cluster &cluster : result.clusters) {
-        const QPointF by = offsetFor(cluster.rect, right, bottom, dx, dy);
+        const QPointF by = room.offset(cluster.rect);
         cluster.rect.translate(by);
         cluster.labelRect.translate(by);
     }
@@ -261,7 +330,8 @@ GraphLayout withGroupUnfolded(const GraphLayout &shown, const GraphLayoutInput &
     const qreal dx = std::max<qreal>(0, box.width() - was.width());
     const qreal dy = std::max<qreal>(0, box.height() - was.height());
     QHash<Key, QPointF> moved;
-    moveAside(result, group, input, was.right(), was.bottom(), dx, dy, &moved);
+    const Room room(result, was, dx, dy);
+    moveAside(result, group, input, room, &moved);
 
     for (int i = 0; i < int(members.size()); ++i)
         result.nodes[members[std::size_t(i)]] = placed.nodes[i];
@@ -275,7 +345,7 @@ GraphLayout withGroupUnfolded(const GraphLayout &shown, const GraphLayoutInput &
         const int to = members[std::size_t(edge.to)];
         inside.insert(pairOf(from, to), edge);
     }
-    redrawEdges(result, shown, input, moved, inside);
+    redrawEdges(result, shown, input, moved, room, inside);
     refreshBounds(result);
     return result;
 }
@@ -305,8 +375,9 @@ GraphLayout withGroupFolded(const GraphLayout &shown, const GraphLayoutInput &in
     const qreal dx = std::max<qreal>(0, box.width() - summary.width());
     const qreal dy = std::max<qreal>(0, box.height() - summary.height());
     QHash<Key, QPointF> moved;
-    moveAside(result, group, input, box.right(), box.bottom(), -dx, -dy, &moved);
-    redrawEdges(result, shown, input, moved, {});
+    const Room room(result, box, -dx, -dy);
+    moveAside(result, group, input, room, &moved);
+    redrawEdges(result, shown, input, moved, room, {});
     refreshBounds(result);
     return result;
 }

@@ -40,15 +40,16 @@ private:
 };
 
 // Unfolding one group of a drawing in place: `groupLayout` is the layout of the group's members
-// alone (subInput(input, members)), put where the group's summary was; what lay to the right of the
-// summary moves right, and what lay below moves down, by as much as the group is larger, so that
-// nothing else is laid out again and the rest of the picture keeps its shape. `input` is the
+// alone (subInput(input, members)), put where the group's summary was; what lay below the summary
+// moves down, and what lay to the right of it (not wholly above it) moves right, by as much as the
+// group is larger, so that nothing else is laid out again and the rest of the picture keeps its
+// shape. `input` is the
 // drawing's input with the group no longer folded.
 GraphLayout withGroupUnfolded(const GraphLayout &shown, const GraphLayoutInput &input, int group,
                               const std::vector<int> &members, const GraphLayout &groupLayout);
 
-// The reverse: the group's box becomes its summary at the box's top-left corner, and what lay to
-// the right of it or below it moves back by as much as the box was larger. `input` has the group
+// The reverse: the group's box becomes its summary at the box's top-left corner, and what lay
+// below it or to the right of it moves back by as much as the box was larger. `input` has the group
 // folded.
 GraphLayout withGroupFolded(const GraphLayout &shown, const GraphLayoutInput &input, int group);
 
