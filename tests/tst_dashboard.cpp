@@ -7,6 +7,8 @@
 #include "models/plan/workspace.h"
 #include "models/run/resourcefiltermodel.h"
 #include "models/run/resourcetablemodel.h"
+#include "ui/graph/graphfollower.h"
+#include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
@@ -27,10 +29,13 @@
 #include <QFile>
 #include <QFontMetrics>
 #include <QImage>
+#include <QLabel>
+#include <QLineF>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -85,6 +90,44 @@ QModelIndex tableRow(ResourcesPane *pane, int resource)
     return pane->filter()->mapFromSource(pane->model()->index(resource, 0));
 }
 
+// A rich text label's text as read.
+QString plainText(const QLabel *label)
+{
+    return label->text().remove(QRegularExpression(QStringLiteral("<[^>]*>")));
+}
+
+// Where in `label` the link `href` is, found as a user finds it: moving the mouse over the label
+// until it hovers the link. A null point when it never does.
+QPoint linkPosition(QLabel *label, const QString &href)
+{
+    QSignalSpy hovered(label, &QLabel::linkHovered);
+    const int y = label->height() / 2;
+    for (int x = 1; x < label->width(); x += 2) {
+        QTest::mouseMove(label, QPoint(x, y));
+        if (!hovered.isEmpty() && hovered.constLast().constFirst().toString() == href)
+            return QPoint(x + 2, y); // a little inside the link
+    }
+    return {};
+}
+
+// How far the node of `resource` is from the middle of the graph's view, in pixels.
+qreal distanceFromCentre(GraphView *view, int resource)
+{
+    const QPointF node = view->mapFromScene(view->nodeItem(resource)->sceneBoundingRect().center());
+    return QLineF(node, QPointF(view->viewport()->rect().center())).length();
+}
+
+// Whether the node of `resource` is wholly in view and as near the middle as the view can scroll
+// (near the graph's edge it cannot be in the very middle): centring it again moves nothing.
+bool isCentred(GraphView *view, int resource)
+{
+    const QRect node = view->mapFromScene(view->nodeItem(resource)->sceneBoundingRect()).boundingRect();
+    const QPoint scrolled(view->horizontalScrollBar()->value(), view->verticalScrollBar()->value());
+    view->showResource(resource);
+    const QPoint again(view->horizontalScrollBar()->value(), view->verticalScrollBar()->value());
+    return view->viewport()->rect().contains(node) && (again - scrolled).manhattanLength() <= 1;
+}
+
 } // namespace
 
 class tst_Dashboard : public QObject
@@ -99,6 +142,7 @@ private slots:
     void demoRunFailedResourceRetriedFromTheInspector();
     void retryFailedFromTheToolbar();
     void retryFromTheResourcesTableMenu();
+    void failedNameAndTableRowCentreTheGraph();
     void selectionIsSharedByEveryPane();
     void resourcesTableFiltersByTextAndState();
     void parallelismChangesTheRunningLimit();
@@ -286,11 +330,14 @@ void tst_Dashboard::retryFailedFromTheToolbar()
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
     QCOMPARE(session.failedIds(), QStringList{QStringLiteral("cdn")});
     QCOMPARE(session.state(indexOf(session, "alarm")), ResourceState::Skipped);
-    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("1 failed (cdn)")), qPrintable(window.statusBar()->currentMessage()));
+    QLabel *outcome = window.runs().outcomeLabel();
+    QVERIFY(outcome->isVisible());
+    QVERIFY2(plainText(outcome).contains(QLatin1String("1 failed (cdn)")), qPrintable(outcome->text()));
 
     window.runs().retryFailedAction()->trigger();
     QVERIFY(session.isRunning());
     // The last run's outcome is no longer true once the retry starts.
+    QVERIFY2(!outcome->isVisible() && outcome->text().isEmpty(), qPrintable(outcome->text()));
     QVERIFY2(window.statusBar()->currentMessage().isEmpty(), qPrintable(window.statusBar()->currentMessage()));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
@@ -326,6 +373,63 @@ void tst_Dashboard::retryFromTheResourcesTableMenu()
     QVERIFY(menuSeen);
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
+}
+
+void tst_Dashboard::failedNameAndTableRowCentreTheGraph()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    runToTheEnd(window, fixture("quick-fail.json"));
+    const Deployment &session = window.workspace().deployment();
+    GraphView *graph = window.graphPane()->view();
+    QTRY_VERIFY_WITH_TIMEOUT(graph->nodeItem(0) && !graph->isLayingOut(), 30'000);
+    const int cdn = indexOf(session, "cdn");
+    const int app = indexOf(session, "app");
+    const auto lookAway = [&] {
+        // Zoomed in far from cdn, with nothing selected: the graph must move to show it.
+        window.workspace().selection().clear();
+        graph->setView(graph->nodeItem(app)->sceneBoundingRect().center(), GraphView::kMaxZoom);
+        QVERIFY(distanceFromCentre(graph, cdn) > 100);
+    };
+
+    // From the keyboard: Tab reaches the message, Tab again its first name, Enter shows it.
+    lookAway();
+    window.graphPane()->follower()->setFollowing(true);
+    QLabel *outcome = window.runs().outcomeLabel();
+    QVERIFY(outcome->isVisible());
+    outcome->setFocus(Qt::TabFocusReason);
+    QVERIFY(outcome->hasFocus());
+    QTest::keyClick(outcome, Qt::Key_Tab);
+    QTest::keyClick(outcome, Qt::Key_Return);
+    QCOMPARE(window.workspace().selection().current(), cdn);
+    QVERIFY(isCentred(graph, cdn));
+    QVERIFY(!window.graphPane()->follower()->isFollowing()); // the user chose where to look
+
+
+    // The status bar names what failed; a click on the name shows it.
+    lookAway();
+    const QPoint link = linkPosition(outcome, QStringLiteral("cdn"));
+    QVERIFY2(!link.isNull(), qPrintable(outcome->text()));
+    QTest::mouseClick(outcome, Qt::LeftButton, {}, link);
+    QCOMPARE(window.workspace().selection().current(), cdn);
+    QVERIFY(isCentred(graph, cdn));
+
+    // A row of the Resources table, activated with Enter or a double-click, is shown too.
+    QTableView *table = window.resourcesPane()->view();
+    for (const bool doubleClick : {false, true}) {
+        lookAway();
+        const QRect row = table->visualRect(tableRow(window.resourcesPane(), cdn));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, row.center());
+        QCOMPARE(window.workspace().selection().current(), cdn);
+        QVERIFY(distanceFromCentre(graph, cdn) > 20); // selecting alone only brings cdn into sight
+        if (doubleClick)
+            QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, row.center());
+        else
+            QTest::keyClick(table, Qt::Key_Return);
+        QCOMPARE(window.workspace().selection().current(), cdn);
+        QVERIFY(isCentred(graph, cdn));
+    }
 }
 
 void tst_Dashboard::selectionIsSharedByEveryPane()

@@ -5,6 +5,7 @@
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
@@ -46,6 +47,7 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     m_files = new FileController(*m_workspace, *this, *m_graph, *m_timeline);
     m_edits = new EditActions(*m_workspace, *this, *m_graph);
     m_runs = new RunActions(*m_workspace, *this);
+    connect(m_runs, &RunActions::showResourceRequested, this, &MainWindow::showInGraph);
     createMenus();
     m_status = new RunStatus(m_workspace->deployment(), *statusBar());
     if (layout == Layout::Restore)
@@ -87,6 +89,7 @@ void MainWindow::createPanes()
     connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_timeline, &TimelinePane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_resources, &ResourcesPane::showLogsRequested, this, &MainWindow::showLogs);
+    connect(m_resources, &ResourcesPane::resourceActivated, this, &MainWindow::showInGraph);
     connect(m_inspector, &InspectorPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_problems, &ValidationPane::resourceActivated, this, &MainWindow::showProblem);
 }
@@ -211,6 +214,15 @@ void MainWindow::showLogs(int resource)
     m_docks->logs()->show();
     m_docks->logs()->raise();
     m_logs->showResource(resource);
+}
+
+void MainWindow::showInGraph(int resource)
+{
+    if (resource < 0 || resource >= m_workspace->deployment().resourceCount())
+        return;
+    m_workspace->selection().select(resource);
+    m_graph->follower()->setFollowing(false);
+    m_graph->view()->showResource(resource);
 }
 
 void MainWindow::about()
