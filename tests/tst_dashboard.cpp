@@ -1,8 +1,10 @@
 // The dashboard as a user drives it: open the demo, run it, find what failed, retry it with the
 // same controls a user clicks, and see the run carry on. Runs offscreen.
+#include "engine/plan/plangraph.h"
 #include "engine/run/deployment.h"
 #include "engine/state/deploymentstate.h"
 #include "guitest.h"
+#include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/resourcefiltermodel.h"
@@ -101,11 +103,13 @@ QString plainText(const QLabel *label)
 QPoint linkPosition(QLabel *label, const QString &href)
 {
     QSignalSpy hovered(label, &QLabel::linkHovered);
-    const int y = label->height() / 2;
-    for (int x = 1; x < label->width(); x += 2) {
-        QTest::mouseMove(label, QPoint(x, y));
-        if (!hovered.isEmpty() && hovered.constLast().constFirst().toString() == href)
-            return QPoint(x + 2, y); // a little inside the link
+    const int step = std::max(2, label->fontMetrics().height() / 2);
+    for (int y = step / 2; y < label->height(); y += step) {
+        for (int x = 1; x < label->width(); x += 2) {
+            QTest::mouseMove(label, QPoint(x, y));
+            if (!hovered.isEmpty() && hovered.constLast().constFirst().toString() == href)
+                return QPoint(x + 2, y); // a little inside the link
+        }
     }
     return {};
 }
@@ -150,7 +154,7 @@ private slots:
     void cancelStopsTheRun();
     void closingDuringARunWaitsWithoutFreezing();
     void closingTwiceStopsAtOnce();
-    void invalidPlanIsNotOpened();
+    void planWithErrorsOpensWithItsProblems();
     void layoutIsRestored();
     void runRecordsTheStateAndReopenShowsItUpToDate();
     void changedResourceIsTheOnlyOneRun();
@@ -423,9 +427,11 @@ void tst_Dashboard::failedNameAndTableRowCentreTheGraph()
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, row.center());
         QCOMPARE(window.workspace().selection().current(), cdn);
         QVERIFY(distanceFromCentre(graph, cdn) > 20); // selecting alone only brings cdn into sight
-        if (doubleClick)
+        if (doubleClick) {
+            // As a mouse does it: QTest's double click is the second press alone.
             QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, row.center());
-        else
+            QTest::mouseRelease(table->viewport(), Qt::LeftButton, {}, row.center());
+        } else
             QTest::keyClick(table, Qt::Key_Return);
         QCOMPARE(window.workspace().selection().current(), cdn);
         QVERIFY(isCentred(graph, cdn));
@@ -605,17 +611,57 @@ void tst_Dashboard::closingTwiceStopsAtOnce()
     QCOMPARE(session.count(ResourceState::Cancelled), 1);
 }
 
-void tst_Dashboard::invalidPlanIsNotOpened()
+void tst_Dashboard::planWithErrorsOpensWithItsProblems()
 {
     MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.files().openPlan(QStringLiteral("demo")));
-    QString problems;
-    problems = window.files().openPlan(fixture("invalid.json")).error();
-    QVERIFY(!problems.isEmpty());
-    QVERIFY2(problems.contains(QLatin1String("invalid.json:")) && problems.contains(QLatin1String("error")), qPrintable(problems));
-    QCOMPARE(window.workspace().deployment().resourceCount(), 30); // the demo stays open
+    QTRY_VERIFY(window.problemsDock()->visibleRegion().isEmpty()); // Logs is in front of it by default
+
+    // Opened as far as it reads, with the Problems tab in front listing what to fix.
+    const QString invalid = fixture("invalid.json");
+    QVERIFY_EXPECTED(window.files().openPlan(invalid));
+    const Deployment &session = window.workspace().deployment();
+    QCOMPARE(resourceIds(session.plan()), (QStringList{"vpc", "db", "web"}));
+    QVERIFY(window.workspace().document().hasErrors());
+    QTRY_VERIFY(!window.problemsDock()->visibleRegion().isEmpty());
+    QVERIFY2(window.problemsDock()->windowTitle() == QLatin1String("Problems (5)"), qPrintable(window.problemsDock()->windowTitle()));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("5 error(s)")), qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusText().contains(QLatin1String("to fix before it can run")), qPrintable(window.statusText()));
+    // It cannot run, nor tear down, and says why.
+    QVERIFY(!window.runs().runAction()->isEnabled());
+    QVERIFY(!window.runs().runAllAction()->isEnabled());
+    QVERIFY(!window.runs().destroyAction()->isEnabled());
+    QVERIFY2(window.runs().runAction()->toolTip().contains(QLatin1String("fix them first")), qPrintable(window.runs().runAction()->toolTip()));
+    QTest::keyClick(&window, Qt::Key_F5);
+    QVERIFY(!session.isRunning());
+
+    // Its resources' errors fixed in the designer, it can run.
+    QVERIFY(writeAll(invalid, readAll(invalid).replace("\"parallelism\": 0", "\"parallelism\": 4")));
+    QVERIFY_EXPECTED(window.files().openPlan(invalid));
+    PlanDocument &document = window.workspace().document();
+    QCOMPARE(errorCount(document.diagnostics()), 4);
+    nlohmann::ordered_json resources = document.document()["resources"];
+    resources[1]["depends_on"] = {"vpc"};
+    resources[1]["timeout"] = "5m";
+    resources[2]["type"] = "sim";
+    resources[2].erase("dependson");
+    QVERIFY_EXPECTED(document.changeResource(QStringLiteral("db"), resources[1], QStringLiteral("Fix db")));
+    QVERIFY(!window.runs().runAction()->isEnabled());
+    QVERIFY_EXPECTED(document.changeResource(QStringLiteral("web"), resources[2], QStringLiteral("Fix web")));
+    QVERIFY(!document.hasErrors());
+    QVERIFY(window.runs().runAction()->isEnabled());
+    QCOMPARE(session.graph().dependencies(indexOf(session, "db")), std::vector<int>{indexOf(session, "vpc")});
+    QVERIFY2(!window.statusText().contains(QLatin1String("to fix")), qPrintable(window.statusText()));
+
+    // A file that is not JSON at all has nothing to show: it is refused, the plan open stays.
+    const QString broken = m_dir->filePath(QStringLiteral("broken.json"));
+    QVERIFY(writeAll(broken, "{\"name\": "));
+    QString problems = window.files().openPlan(broken).error();
+    QVERIFY2(problems.contains(QLatin1String("broken.json:")) && problems.contains(QLatin1String("not valid JSON")), qPrintable(problems));
+    QCOMPARE(resourceIds(session.plan()), (QStringList{"vpc", "db", "web"}));
     problems = window.files().openPlan(QStringLiteral("/nonexistent/plan.json")).error();
-    QVERIFY(!problems.isEmpty());
     QVERIFY2(problems.contains(QLatin1String("cannot open")), qPrintable(problems));
 }
 

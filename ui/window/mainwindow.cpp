@@ -49,12 +49,19 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     m_runs = new RunActions(*m_workspace, *this);
     connect(m_runs, &RunActions::showResourceRequested, this, &MainWindow::showInGraph);
     createMenus();
-    m_status = new RunStatus(m_workspace->deployment(), *statusBar());
+    m_status = new RunStatus(m_workspace->deployment(), m_workspace->document(), *statusBar());
     if (layout == Layout::Restore)
         m_docks->restore();
 
     connect(&m_workspace->document(), &PlanDocument::changed, this, &MainWindow::updateProblems);
     updateProblems();
+    // A plan opened with errors: where they are listed, and fixed, comes to the front.
+    connect(m_workspace, &Workspace::originChanged, this, [this] {
+        if (m_workspace->document().hasErrors()) {
+            m_docks->problems()->show();
+            m_docks->problems()->raise();
+        }
+    });
     m_files->updateActions();
     m_edits->updateActions();
     m_runs->updateActions();

@@ -178,13 +178,17 @@ void RunActions::updateActions()
     const bool hasPlan = deployment.resourceCount() > 0;
     const bool readable = deployment.isStateReadable();
     const QString unreadable = tr("The state file cannot be read, so nothing can run:\n%1").arg(deployment.stateError());
-    // An edit that left errors: the panes still show the plan before it, which must not run.
-    const bool editErrors = !running && document.undoStack()->index() > 0 && document.hasErrors();
+    // Errors: the plan opened with them (shown as far as it was read), or an edit left them (the
+    // panes still show the plan before it); neither must run.
+    const bool editErrors = !running && document.hasErrors();
+    const bool edited = document.undoStack()->index() > 0;
     QString firstError;
     for (const Diagnostic &d : document.diagnostics()) {
         if (editErrors && d.isError()) {
-            firstError = tr("The plan has %n error(s); fix them or undo the edit:\n%1\nView → Problems lists every one.", nullptr,
-                            errorCount(document.diagnostics()))
+            firstError = (edited ? tr("The plan has %n error(s); fix them or undo the edit:\n%1\nView → Problems lists every one.", nullptr,
+                                      errorCount(document.diagnostics()))
+                                 : tr("The plan has %n error(s); fix them first:\n%1\nView → Problems lists every one.", nullptr,
+                                      errorCount(document.diagnostics())))
                              .arg(d.toString());
             break;
         }
@@ -203,8 +207,10 @@ void RunActions::updateActions()
                                   : editErrors ? firstError
                                   : selected < 0 ? tr("Select a provisioned resource to run it again")
                                                  : tr("Run the selected resource again although it is up to date"));
-    m_destroy->setEnabled(!running && readable && deployment.destroyCount() > 0);
+    // Nor tear down: which destroy actions apply is not known while the plan does not read.
+    m_destroy->setEnabled(!running && readable && !editErrors && deployment.destroyCount() > 0);
     m_destroy->setToolTip(!readable ? unreadable
+                          : editErrors ? firstError
                           : deployment.destroyCount() > 0
                               ? tr("Tear down the %n resource(s) the state records, in reverse dependency order", nullptr, deployment.destroyCount())
                               : tr("Nothing is recorded as provisioned"));
@@ -217,6 +223,8 @@ void RunActions::updateActions()
 void RunActions::run()
 {
     Deployment &deployment = m_workspace.deployment();
+    if (m_workspace.document().hasErrors())
+        return; // Run is off, and says why
     if (deployment.start() || deployment.isRunning() || !deployment.isStateReadable() || deployment.resourceCount() == 0)
         return;
     if (const QString refusal = deployment.provisionRefusal(); !refusal.isEmpty()) {
@@ -269,7 +277,7 @@ QString RunActions::failureOutcome(const QStringList &failed) const
 bool RunActions::destroyDeployment(bool confirm)
 {
     Deployment &deployment = m_workspace.deployment();
-    if (deployment.isRunning() || !deployment.isStateReadable())
+    if (deployment.isRunning() || !deployment.isStateReadable() || m_workspace.document().hasErrors())
         return false;
     const int count = deployment.destroyCount();
     if (count == 0) {
