@@ -14,6 +14,7 @@
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/plansummary.h"
 #include "ui/logs/logpanes.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/timeline/timelinepane.h"
@@ -147,6 +148,7 @@ private slots:
     void retryFailedFromTheToolbar();
     void retryFromTheResourcesTableMenu();
     void failedNameAndTableRowCentreTheGraph();
+    void inspectorSummarisesThePlanWhenNothingIsSelected();
     void selectionIsSharedByEveryPane();
     void resourcesTableFiltersByTextAndState();
     void parallelismChangesTheRunningLimit();
@@ -436,6 +438,60 @@ void tst_Dashboard::failedNameAndTableRowCentreTheGraph()
         QCOMPARE(window.workspace().selection().current(), cdn);
         QVERIFY(isCentred(graph, cdn));
     }
+}
+
+void tst_Dashboard::inspectorSummarisesThePlanWhenNothingIsSelected()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.files().openPlan(fixture("quick-fail.json")));
+    const Deployment &session = window.workspace().deployment();
+    PlanSummary *summary = window.inspectorPane()->summary();
+    QVERIFY(summary->isVisible());
+    QVERIFY(!window.inspectorPane()->retryButton()->isVisible()); // the resource's details are not
+    const auto says = [summary](const char *text) { return summary->text().contains(QString::fromUtf8(text)); };
+    QVERIFY2(says("quick-fail") && says("Pending 6") && says("All 6") && says("Not run yet"), qPrintable(summary->text()));
+    // The critical path by the estimates: two chains of 60 ms, the first in plan order.
+    const QList<int> path{indexOf(session, "vpc"), indexOf(session, "db"), indexOf(session, "app")};
+    QCOMPARE(summary->criticalPath(), path);
+    QVERIFY2(says("vpc → db → app") && says("about 60ms: 3 resources"), qPrintable(summary->text()));
+    QVERIFY2(says("Up to 4 at once"), qPrintable(summary->text()));
+
+    // A name of the path selects it; the Inspector then shows that resource, and the summary again
+    // once nothing is selected.
+    QLabel *critical = summary->findChild<QLabel *>(QStringLiteral("CriticalPath"));
+    QVERIFY(critical);
+    const QPoint db = linkPosition(critical, QString::number(indexOf(session, "db")));
+    QVERIFY2(!db.isNull(), qPrintable(critical->text()));
+    QTest::mouseClick(critical, Qt::LeftButton, {}, db);
+    QCOMPARE(window.workspace().selection().current(), indexOf(session, "db"));
+    QVERIFY(!summary->isVisible());
+    window.workspace().selection().clear();
+    QVERIFY(summary->isVisible());
+
+    // After a run: by state, how it ended, and the peak as the timeline counts it.
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    const int peak = window.timelinePane()->view()->data().maxRunning();
+    QVERIFY(peak >= 2); // db and cdn wait only for vpc
+    QVERIFY2(says("Succeeded 3") && says("Failed 1") && says("Skipped 2") && says("Run failed after"), qPrintable(summary->text()));
+    QVERIFY2(summary->text().contains(QStringLiteral("At most %1 ran at once; the limit is 4.").arg(peak)), qPrintable(summary->text()));
+    QVERIFY2(says("In this run: vpc →"), qPrintable(summary->text()));
+
+    // Live during a run, and after a change of the limit; refreshed a few times a second at most.
+    QVERIFY(window.files().openPlan(fixture("slow.json")));
+    window.runs().runAction()->trigger();
+    QVERIFY(session.isRunning());
+    QVERIFY2(says("Run in progress"), qPrintable(summary->text())); // at once when it starts
+    QTRY_VERIFY2(summary->text().contains(QLatin1String("2 running now, at most 2 at once so far; the limit is 2.")), qPrintable(summary->text()));
+    window.runs().parallelismBox()->setValue(3);
+    QTRY_VERIFY2(summary->text().contains(QLatin1String("3 running now, at most 3 at once so far; the limit is 3.")), qPrintable(summary->text()));
+    QVERIFY(says("Running 3"));
+    window.runs().cancelAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+    QVERIFY2(says("Run cancelled after") && says("Cancelled"), qPrintable(summary->text()));
 }
 
 void tst_Dashboard::selectionIsSharedByEveryPane()

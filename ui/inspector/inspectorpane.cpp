@@ -7,6 +7,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
+#include "ui/inspector/plansummary.h"
 #include "ui/inspector/resourceform.h"
 
 #include <QFormLayout>
@@ -208,10 +209,8 @@ void InspectorPane::layOut()
     layout->addWidget(m_error);
     layout->addStretch();
 
-    m_empty = new QLabel(tr("Select a resource in the graph, the table or the timeline to see its details here."));
-    m_empty->setWordWrap(true);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setMargin(12);
+    m_summary = new PlanSummary(m_workspace);
+    connect(m_summary, &PlanSummary::resourceActivated, &m_selection, [this](int resource) { m_selection.select(resource); });
 
     m_scroll = new QScrollArea;
     m_scroll->setWidgetResizable(true);
@@ -220,7 +219,7 @@ void InspectorPane::layOut()
     auto *innerLayout = new QVBoxLayout(inner);
     innerLayout->setContentsMargins(0, 0, 0, 0);
     m_details->hide();
-    innerLayout->addWidget(m_empty);
+    innerLayout->addWidget(m_summary);
     innerLayout->addWidget(m_details);
     m_scroll->setWidget(inner);
     auto *outer = new QVBoxLayout(this);
@@ -351,10 +350,10 @@ void InspectorPane::refresh()
     const int r = m_selection.current();
     if (r < 0) {
         m_details->hide();
-        m_empty->show();
+        m_summary->show();
         return;
     }
-    m_empty->hide();
+    m_summary->hide();
     m_details->show();
     const Resource &resource = m_deployment.plan().resources[r];
     const ResourceStatus status = m_deployment.status(r);

@@ -9,10 +9,12 @@
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/plansummary.h"
 #include "ui/logs/logpanes.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/panes/validationpane.h"
 #include "ui/timeline/timelinepane.h"
+#include "ui/timeline/timelineview.h"
 #include "ui/window/docklayout.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
@@ -91,6 +93,7 @@ void MainWindow::createPanes()
     m_resources = new ResourcesPane(*m_workspace);
     m_inspector = new InspectorPane(*m_workspace);
     m_problems = new ValidationPane;
+    m_inspector->summary()->setRunData(&m_timeline->view()->data()); // the peak, as the timeline counts it
     m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems});
 
     connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
