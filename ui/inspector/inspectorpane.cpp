@@ -73,15 +73,6 @@ QString mappedByText(const Resource &resource, const Plan &plan)
     return resource.mappedBy;
 }
 
-QLabel *heading(const QString &text)
-{
-    auto *label = new QLabel(text);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
 } // namespace
 
 InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
@@ -115,11 +106,7 @@ InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
 
 void InspectorPane::createSummary()
 {
-    m_title = new QLabel;
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    m_title = inspectorTitle();
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_state = new QLabel;
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -141,7 +128,7 @@ void InspectorPane::createSummary()
 
 void InspectorPane::createDetails()
 {
-    m_sourceHeading = heading(tr("Imported from"));
+    m_sourceHeading = inspectorHeading(tr("Imported from"));
     m_source = new QLabel;
     m_source->setObjectName(QStringLiteral("InspectorSource"));
     m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -195,17 +182,17 @@ void InspectorPane::layOut()
     layout->addLayout(buttons);
     layout->addLayout(idForm);
     layout->addWidget(m_properties);
-    layout->addWidget(heading(tr("Properties")));
+    layout->addWidget(inspectorHeading(tr("Properties")));
     layout->addWidget(m_form);
     layout->addWidget(m_sourceHeading);
     layout->addWidget(m_source);
-    layout->addWidget(heading(tr("Depends on")));
+    layout->addWidget(inspectorHeading(tr("Depends on")));
     layout->addWidget(m_dependencies);
-    layout->addWidget(heading(tr("Needed by")));
+    layout->addWidget(inspectorHeading(tr("Needed by")));
     layout->addWidget(m_dependents);
-    layout->addWidget(heading(tr("Attempts")));
+    layout->addWidget(inspectorHeading(tr("Attempts")));
     layout->addWidget(m_attempts);
-    layout->addWidget(heading(tr("Last error")));
+    layout->addWidget(inspectorHeading(tr("Last error")));
     layout->addWidget(m_error);
     layout->addStretch();
 

@@ -18,15 +18,6 @@ namespace fanout {
 
 namespace {
 
-QLabel *heading(const QString &text)
-{
-    auto *label = new QLabel(text);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
 QLabel *textLabel()
 {
     auto *label = new QLabel;
@@ -44,12 +35,30 @@ QString seconds(qint64 ms)
 
 } // namespace
 
+QLabel *inspectorTitle()
+{
+    auto *label = new QLabel;
+    QFont font = label->font();
+    font.setPointSizeF(font.pointSizeF() * 1.25);
+    font.setBold(true);
+    label->setFont(font);
+    return label;
+}
+
+QLabel *inspectorHeading(const QString &text)
+{
+    auto *label = new QLabel(text);
+    QFont font = label->font();
+    font.setBold(true);
+    label->setFont(font);
+    return label;
+}
+
 PlanSummary::PlanSummary(Workspace &workspace, QWidget *parent)
     : QWidget(parent)
-    , m_workspace(workspace)
     , m_deployment(workspace.deployment())
     , m_document(workspace.document())
-    , m_title(new QLabel)
+    , m_title(inspectorTitle())
     , m_file(new QLabel)
     , m_errors(textLabel())
     , m_states(textLabel())
@@ -58,10 +67,6 @@ PlanSummary::PlanSummary(Workspace &workspace, QWidget *parent)
     , m_parallelism(textLabel())
 {
     setObjectName(QStringLiteral("PlanSummary"));
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
     m_title->setWordWrap(true);
     m_file->setWordWrap(true);
     m_file->setStyleSheet(QStringLiteral("color: #5f6368"));
@@ -84,13 +89,13 @@ PlanSummary::PlanSummary(Workspace &workspace, QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_file);
     layout->addWidget(m_errors);
-    layout->addWidget(heading(tr("Resources")));
+    layout->addWidget(inspectorHeading(tr("Resources")));
     layout->addWidget(m_states);
-    layout->addWidget(heading(tr("Run")));
+    layout->addWidget(inspectorHeading(tr("Run")));
     layout->addWidget(m_run);
-    layout->addWidget(heading(tr("Critical path")));
+    layout->addWidget(inspectorHeading(tr("Critical path")));
     layout->addWidget(m_critical);
-    layout->addWidget(heading(tr("Parallelism")));
+    layout->addWidget(inspectorHeading(tr("Parallelism")));
     layout->addWidget(m_parallelism);
     layout->addSpacing(12);
     layout->addWidget(hint);

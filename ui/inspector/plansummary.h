@@ -13,6 +13,11 @@ class PlanDocument;
 class TimelineData;
 class Workspace;
 
+// How the Inspector writes its title (larger, bold) and the heading of a section (bold), the same
+// for a resource and for the plan.
+QLabel *inspectorTitle();
+QLabel *inspectorHeading(const QString &text);
+
 // What the Inspector shows when nothing is selected: the plan and its run at a glance. The plan's
 // name and errors, how many resources are in each state, how the run went, the critical path (the
 // chain of dependencies expected to take longest, by the estimates: PlanGraph::longestPath) and its
@@ -51,7 +56,6 @@ private:
     QString pathHtml(const QList<int> &path) const;
     QString peakText() const;
 
-    const Workspace &m_workspace;
     const Deployment &m_deployment;
     const PlanDocument &m_document;
     const TimelineData *m_runData = nullptr;
