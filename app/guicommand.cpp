@@ -3,6 +3,7 @@
 #include "app/console.h"
 #include "app/runcommand.h"
 #include "engine/run/deployment.h"
+#include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "ui/graph/graphpane.h"
@@ -15,6 +16,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QIcon>
 #include <QImageWriter>
 #include <QTimer>
@@ -66,6 +68,23 @@ int exportTimeline(MainWindow &window, const QString &path, const Console &err)
     }
     Console(stdout).writeLine(QStringLiteral("Saved the timeline to %1").arg(path));
     return RunCommand::Succeeded;
+}
+
+// Writes the errors of the plan opened to `err`, as `fanout validate` does; whether it has any.
+bool reportErrors(const MainWindow &window, const QString &path, const Console &err)
+{
+    const PlanDocument &document = window.workspace().document();
+    if (!document.hasErrors())
+        return false;
+    // Read again for the lines and columns (the window's document has JSON paths only); only
+    // when there are errors to say.
+    const QString file = QFileInfo(path).fileName();
+    for (const Diagnostic &d : window.workspace().read(path).read.diagnostics)
+        err.writeLine(d.toString(file));
+    err.writeLine(QStringLiteral("fanout gui: %1 has errors: opened with them listed in the Problems tab; it cannot run until they are "
+                                 "fixed.")
+                      .arg(file));
+    return true;
 }
 
 // What `fanout gui --screenshot/--export-*` asks for: pictures taken `seconds` after opening (and
@@ -132,7 +151,11 @@ int GuiCommand::exec(int &argc, char **argv)
 
     const Console err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Open the Fanout dashboard on PLAN (the built-in demo when none is given)."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Open the Fanout dashboard on PLAN (the built-in demo when none is given).\n"
+        "A plan with errors opens with its Problems tab in front, where they are fixed; it cannot run until they are.\n"
+        "Exit status with --screenshot or an export: 0 when the pictures are written; 2 when one cannot be, when PLAN cannot be\n"
+        "read at all, or when it has errors (its pictures are written all the same, showing the errors)."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The plan file, or \"demo\"."), QStringLiteral("[PLAN]"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
@@ -177,11 +200,15 @@ int GuiCommand::exec(int &argc, char **argv)
     // A screenshot shows the default layout, whatever the user's saved one is.
     MainWindow window(capture ? MainWindow::Layout::Default : MainWindow::Layout::Restore);
     if (const Expected<void> opened = window.files().openPlan(plan); !opened) {
+        // Nothing to show: the file cannot be read, or is not JSON (or YAML) at all.
         err.writeLine(opened.error());
         if (capture)
             return RunCommand::InvalidInput;
         (void)window.files().openPlan(QStringLiteral("demo")); // show the problems over something useful
     }
+    // A plan with errors opens in the window with its Problems tab in front, where they are fixed;
+    // they are said here too, and pictures are taken, but the exit status stays 2 for scripts.
+    const bool errors = reportErrors(window, plan, err);
     if (!capture) {
         window.show();
         return app.exec();
@@ -194,7 +221,12 @@ int GuiCommand::exec(int &argc, char **argv)
     request.select = parser.value(select);
     request.run = parser.isSet(run);
     request.seconds = seconds;
-    return takePictures(window, request);
+    if (errors && request.run) {
+        err.writeLine(QStringLiteral("fanout gui: --run: nothing was run, as the plan has errors."));
+        request.run = false;
+    }
+    const int status = takePictures(window, request);
+    return errors ? std::max<int>(status, RunCommand::InvalidInput) : status;
 }
 
 } // namespace fanout

@@ -181,6 +181,7 @@ private slots:
     void graphFormats();
     void demoFailsNamingTheResource();
     void guiScreenshot();
+    void guiScreenshotOfAPlanWithErrors();
     void guiExportWaitsForTheRun();
     void localStackProvisionsAndTearsDown();
     void destroyHelp();
@@ -524,11 +525,41 @@ void tst_Cli::guiScreenshot()
             colours.insert(image.pixel(x, y));
     QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
 
-    const Result invalid = fanout({QStringLiteral("gui"), fixture("invalid.json"), QStringLiteral("--screenshot"), png});
-    QCOMPARE(invalid.exitCode, 2);
-    QVERIFY2(invalid.err.contains(QStringLiteral("invalid.json:")), qPrintable(invalid.err));
     const Result badAt = fanout({QStringLiteral("gui"), QStringLiteral("--screenshot"), png, QStringLiteral("--at"), QStringLiteral("soon")});
     QCOMPARE(badAt.exitCode, 2);
+}
+
+// A plan with errors is pictured as it opens, with its Problems tab, and exits 2 for scripts to
+// notice; a file that is not a plan at all writes no picture.
+void tst_Cli::guiScreenshotOfAPlanWithErrors()
+{
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("invalid.png"));
+    const Result invalid = fanout({QStringLiteral("gui"), fixture("invalid.json"), QStringLiteral("--screenshot"), png, QStringLiteral("--run")});
+    QCOMPARE(invalid.exitCode, 2);
+    // Every error with its line, as `fanout validate` says them, and what became of the picture and the run.
+    for (const char *said : {"invalid.json:6:48: error: resources[1].depends_on[0]: unknown dependency \"vcp\"", "invalid.json:7:19: error",
+                             "Problems tab", "nothing was run"})
+        QVERIFY2(invalid.err.contains(QLatin1String(said)), qPrintable(invalid.err));
+    QVERIFY2(invalid.out.contains(QLatin1String("Saved a ")), qPrintable(invalid.out));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 1280);
+    // That the window shows the Problems tab in front: tst_dashboard's planWithErrorsOpensWithItsProblems.
+
+    const QString broken = dir.filePath(QStringLiteral("broken.json"));
+    {
+        QFile file(broken);
+        QVERIFY(file.open(QIODevice::WriteOnly) && file.write("{\"name\": ") > 0);
+    }
+    const QString brokenPng = dir.filePath(QStringLiteral("broken.png"));
+    const Result notJson = fanout({QStringLiteral("gui"), broken, QStringLiteral("--screenshot"), brokenPng});
+    QCOMPARE(notJson.exitCode, 2);
+    QVERIFY2(notJson.err.contains(QLatin1String("broken.json:1:")) && notJson.err.contains(QLatin1String("not valid JSON")), qPrintable(notJson.err));
+    QVERIFY(!QFile::exists(brokenPng));
+
+    const Result help = fanout({QStringLiteral("gui"), QStringLiteral("--help")});
+    QVERIFY2(help.out.contains(QLatin1String("Problems tab")) && help.out.contains(QLatin1String("showing the errors")), qPrintable(help.out));
 }
 
 // `fanout gui PLAN --run --export-timeline FILE.png` without --at pictures the whole run, not its

@@ -1,15 +1,20 @@
 // The dashboard as a user drives it: open the demo, run it, find what failed, retry it with the
 // same controls a user clicks, and see the run carry on. Runs offscreen.
+#include "engine/plan/plangraph.h"
 #include "engine/run/deployment.h"
 #include "engine/state/deploymentstate.h"
 #include "guitest.h"
+#include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/resourcefiltermodel.h"
 #include "models/run/resourcetablemodel.h"
+#include "ui/graph/graphfollower.h"
+#include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/plansummary.h"
 #include "ui/logs/logpanes.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/timeline/timelinepane.h"
@@ -27,10 +32,13 @@
 #include <QFile>
 #include <QFontMetrics>
 #include <QImage>
+#include <QLabel>
+#include <QLineF>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -85,6 +93,46 @@ QModelIndex tableRow(ResourcesPane *pane, int resource)
     return pane->filter()->mapFromSource(pane->model()->index(resource, 0));
 }
 
+// A rich text label's text as read.
+QString plainText(const QLabel *label)
+{
+    return label->text().remove(QRegularExpression(QStringLiteral("<[^>]*>")));
+}
+
+// Where in `label` the link `href` is, found as a user finds it: moving the mouse over the label
+// until it hovers the link. A null point when it never does.
+QPoint linkPosition(QLabel *label, const QString &href)
+{
+    QSignalSpy hovered(label, &QLabel::linkHovered);
+    const int step = std::max(2, label->fontMetrics().height() / 2);
+    for (int y = step / 2; y < label->height(); y += step) {
+        for (int x = 1; x < label->width(); x += 2) {
+            QTest::mouseMove(label, QPoint(x, y));
+            if (!hovered.isEmpty() && hovered.constLast().constFirst().toString() == href)
+                return QPoint(x + 2, y); // a little inside the link
+        }
+    }
+    return {};
+}
+
+// How far the node of `resource` is from the middle of the graph's view, in pixels.
+qreal distanceFromCentre(GraphView *view, int resource)
+{
+    const QPointF node = view->mapFromScene(view->nodeItem(resource)->sceneBoundingRect().center());
+    return QLineF(node, QPointF(view->viewport()->rect().center())).length();
+}
+
+// Whether the node of `resource` is wholly in view and as near the middle as the view can scroll
+// (near the graph's edge it cannot be in the very middle): centring it again moves nothing.
+bool isCentred(GraphView *view, int resource)
+{
+    const QRect node = view->mapFromScene(view->nodeItem(resource)->sceneBoundingRect()).boundingRect();
+    const QPoint scrolled(view->horizontalScrollBar()->value(), view->verticalScrollBar()->value());
+    view->showResource(resource);
+    const QPoint again(view->horizontalScrollBar()->value(), view->verticalScrollBar()->value());
+    return view->viewport()->rect().contains(node) && (again - scrolled).manhattanLength() <= 1;
+}
+
 } // namespace
 
 class tst_Dashboard : public QObject
@@ -99,6 +147,8 @@ private slots:
     void demoRunFailedResourceRetriedFromTheInspector();
     void retryFailedFromTheToolbar();
     void retryFromTheResourcesTableMenu();
+    void failedNameAndTableRowCentreTheGraph();
+    void inspectorSummarisesThePlanWhenNothingIsSelected();
     void selectionIsSharedByEveryPane();
     void resourcesTableFiltersByTextAndState();
     void parallelismChangesTheRunningLimit();
@@ -106,7 +156,7 @@ private slots:
     void cancelStopsTheRun();
     void closingDuringARunWaitsWithoutFreezing();
     void closingTwiceStopsAtOnce();
-    void invalidPlanIsNotOpened();
+    void planWithErrorsOpensWithItsProblems();
     void layoutIsRestored();
     void runRecordsTheStateAndReopenShowsItUpToDate();
     void changedResourceIsTheOnlyOneRun();
@@ -286,11 +336,14 @@ void tst_Dashboard::retryFailedFromTheToolbar()
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
     QCOMPARE(session.failedIds(), QStringList{QStringLiteral("cdn")});
     QCOMPARE(session.state(indexOf(session, "alarm")), ResourceState::Skipped);
-    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("1 failed (cdn)")), qPrintable(window.statusBar()->currentMessage()));
+    QLabel *outcome = window.runs().outcomeLabel();
+    QVERIFY(outcome->isVisible());
+    QVERIFY2(plainText(outcome).contains(QLatin1String("1 failed (cdn)")), qPrintable(outcome->text()));
 
     window.runs().retryFailedAction()->trigger();
     QVERIFY(session.isRunning());
     // The last run's outcome is no longer true once the retry starts.
+    QVERIFY2(!outcome->isVisible() && outcome->text().isEmpty(), qPrintable(outcome->text()));
     QVERIFY2(window.statusBar()->currentMessage().isEmpty(), qPrintable(window.statusBar()->currentMessage()));
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
@@ -326,6 +379,119 @@ void tst_Dashboard::retryFromTheResourcesTableMenu()
     QVERIFY(menuSeen);
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
     QCOMPARE(session.count(ResourceState::Succeeded), session.resourceCount());
+}
+
+void tst_Dashboard::failedNameAndTableRowCentreTheGraph()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    runToTheEnd(window, fixture("quick-fail.json"));
+    const Deployment &session = window.workspace().deployment();
+    GraphView *graph = window.graphPane()->view();
+    QTRY_VERIFY_WITH_TIMEOUT(graph->nodeItem(0) && !graph->isLayingOut(), 30'000);
+    const int cdn = indexOf(session, "cdn");
+    const int app = indexOf(session, "app");
+    const auto lookAway = [&] {
+        // Zoomed in far from cdn, with nothing selected: the graph must move to show it.
+        window.workspace().selection().clear();
+        graph->setView(graph->nodeItem(app)->sceneBoundingRect().center(), GraphView::kMaxZoom);
+        QVERIFY(distanceFromCentre(graph, cdn) > 100);
+    };
+
+    // From the keyboard: Tab reaches the message, Tab again its first name, Enter shows it.
+    lookAway();
+    window.graphPane()->follower()->setFollowing(true);
+    QLabel *outcome = window.runs().outcomeLabel();
+    QVERIFY(outcome->isVisible());
+    outcome->setFocus(Qt::TabFocusReason);
+    QVERIFY(outcome->hasFocus());
+    QTest::keyClick(outcome, Qt::Key_Tab);
+    QTest::keyClick(outcome, Qt::Key_Return);
+    QCOMPARE(window.workspace().selection().current(), cdn);
+    QVERIFY(isCentred(graph, cdn));
+    QVERIFY(!window.graphPane()->follower()->isFollowing()); // the user chose where to look
+
+
+    // The status bar names what failed; a click on the name shows it.
+    lookAway();
+    const QPoint link = linkPosition(outcome, QStringLiteral("cdn"));
+    QVERIFY2(!link.isNull(), qPrintable(outcome->text()));
+    QTest::mouseClick(outcome, Qt::LeftButton, {}, link);
+    QCOMPARE(window.workspace().selection().current(), cdn);
+    QVERIFY(isCentred(graph, cdn));
+
+    // A row of the Resources table, activated with Enter or a double-click, is shown too.
+    QTableView *table = window.resourcesPane()->view();
+    for (const bool doubleClick : {false, true}) {
+        lookAway();
+        const QRect row = table->visualRect(tableRow(window.resourcesPane(), cdn));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, row.center());
+        QCOMPARE(window.workspace().selection().current(), cdn);
+        QVERIFY(distanceFromCentre(graph, cdn) > 20); // selecting alone only brings cdn into sight
+        if (doubleClick) {
+            // As a mouse does it: QTest's double click is the second press alone.
+            QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, row.center());
+            QTest::mouseRelease(table->viewport(), Qt::LeftButton, {}, row.center());
+        } else
+            QTest::keyClick(table, Qt::Key_Return);
+        QCOMPARE(window.workspace().selection().current(), cdn);
+        QVERIFY(isCentred(graph, cdn));
+    }
+}
+
+void tst_Dashboard::inspectorSummarisesThePlanWhenNothingIsSelected()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.files().openPlan(fixture("quick-fail.json")));
+    const Deployment &session = window.workspace().deployment();
+    PlanSummary *summary = window.inspectorPane()->summary();
+    QVERIFY(summary->isVisible());
+    QVERIFY(!window.inspectorPane()->retryButton()->isVisible()); // the resource's details are not
+    const auto says = [summary](const char *text) { return summary->text().contains(QString::fromUtf8(text)); };
+    QVERIFY2(says("quick-fail") && says("Pending 6") && says("All 6") && says("Not run yet"), qPrintable(summary->text()));
+    // The critical path by the estimates: two chains of 60 ms, the first in plan order.
+    const QList<int> path{indexOf(session, "vpc"), indexOf(session, "db"), indexOf(session, "app")};
+    QCOMPARE(summary->criticalPath(), path);
+    QVERIFY2(says("vpc → db → app") && says("about 60ms: 3 resources"), qPrintable(summary->text()));
+    QVERIFY2(says("Up to 4 at once"), qPrintable(summary->text()));
+
+    // A name of the path selects it; the Inspector then shows that resource, and the summary again
+    // once nothing is selected.
+    QLabel *critical = summary->findChild<QLabel *>(QStringLiteral("CriticalPath"));
+    QVERIFY(critical);
+    const QPoint db = linkPosition(critical, QString::number(indexOf(session, "db")));
+    QVERIFY2(!db.isNull(), qPrintable(critical->text()));
+    QTest::mouseClick(critical, Qt::LeftButton, {}, db);
+    QCOMPARE(window.workspace().selection().current(), indexOf(session, "db"));
+    QVERIFY(!summary->isVisible());
+    window.workspace().selection().clear();
+    QVERIFY(summary->isVisible());
+
+    // After a run: by state, how it ended, and the peak as the timeline counts it.
+    QSignalSpy finished(&session, &Deployment::runFinished);
+    window.runs().runAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kRunTimeoutMs);
+    const int peak = window.timelinePane()->view()->data().maxRunning();
+    QVERIFY(peak >= 2); // db and cdn wait only for vpc
+    QVERIFY2(says("Succeeded 3") && says("Failed 1") && says("Skipped 2") && says("Run failed after"), qPrintable(summary->text()));
+    QVERIFY2(summary->text().contains(QStringLiteral("At most %1 ran at once; the limit is 4.").arg(peak)), qPrintable(summary->text()));
+    QVERIFY2(says("In this run: vpc →"), qPrintable(summary->text()));
+
+    // Live during a run, and after a change of the limit; refreshed a few times a second at most.
+    QVERIFY(window.files().openPlan(fixture("slow.json")));
+    window.runs().runAction()->trigger();
+    QVERIFY(session.isRunning());
+    QVERIFY2(says("Run in progress"), qPrintable(summary->text())); // at once when it starts
+    QTRY_VERIFY2(summary->text().contains(QLatin1String("2 running now, at most 2 at once so far; the limit is 2.")), qPrintable(summary->text()));
+    window.runs().parallelismBox()->setValue(3);
+    QTRY_VERIFY2(summary->text().contains(QLatin1String("3 running now, at most 3 at once so far; the limit is 3.")), qPrintable(summary->text()));
+    QVERIFY(says("Running 3"));
+    window.runs().cancelAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kRunTimeoutMs);
+    QVERIFY2(says("Run cancelled after") && says("Cancelled"), qPrintable(summary->text()));
 }
 
 void tst_Dashboard::selectionIsSharedByEveryPane()
@@ -501,17 +667,57 @@ void tst_Dashboard::closingTwiceStopsAtOnce()
     QCOMPARE(session.count(ResourceState::Cancelled), 1);
 }
 
-void tst_Dashboard::invalidPlanIsNotOpened()
+void tst_Dashboard::planWithErrorsOpensWithItsProblems()
 {
     MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.files().openPlan(QStringLiteral("demo")));
-    QString problems;
-    problems = window.files().openPlan(fixture("invalid.json")).error();
-    QVERIFY(!problems.isEmpty());
-    QVERIFY2(problems.contains(QLatin1String("invalid.json:")) && problems.contains(QLatin1String("error")), qPrintable(problems));
-    QCOMPARE(window.workspace().deployment().resourceCount(), 30); // the demo stays open
+    QTRY_VERIFY(window.problemsDock()->visibleRegion().isEmpty()); // Logs is in front of it by default
+
+    // Opened as far as it reads, with the Problems tab in front listing what to fix.
+    const QString invalid = fixture("invalid.json");
+    QVERIFY_EXPECTED(window.files().openPlan(invalid));
+    const Deployment &session = window.workspace().deployment();
+    QCOMPARE(resourceIds(session.plan()), (QStringList{"vpc", "db", "web"}));
+    QVERIFY(window.workspace().document().hasErrors());
+    QTRY_VERIFY(!window.problemsDock()->visibleRegion().isEmpty());
+    QVERIFY2(window.problemsDock()->windowTitle() == QLatin1String("Problems (5)"), qPrintable(window.problemsDock()->windowTitle()));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("5 error(s)")), qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusText().contains(QLatin1String("to fix before it can run")), qPrintable(window.statusText()));
+    // It cannot run, nor tear down, and says why.
+    QVERIFY(!window.runs().runAction()->isEnabled());
+    QVERIFY(!window.runs().runAllAction()->isEnabled());
+    QVERIFY(!window.runs().destroyAction()->isEnabled());
+    QVERIFY2(window.runs().runAction()->toolTip().contains(QLatin1String("fix them first")), qPrintable(window.runs().runAction()->toolTip()));
+    QTest::keyClick(&window, Qt::Key_F5);
+    QVERIFY(!session.isRunning());
+
+    // Its resources' errors fixed in the designer, it can run.
+    QVERIFY(writeAll(invalid, readAll(invalid).replace("\"parallelism\": 0", "\"parallelism\": 4")));
+    QVERIFY_EXPECTED(window.files().openPlan(invalid));
+    PlanDocument &document = window.workspace().document();
+    QCOMPARE(errorCount(document.diagnostics()), 4);
+    nlohmann::ordered_json resources = document.document()["resources"];
+    resources[1]["depends_on"] = {"vpc"};
+    resources[1]["timeout"] = "5m";
+    resources[2]["type"] = "sim";
+    resources[2].erase("dependson");
+    QVERIFY_EXPECTED(document.changeResource(QStringLiteral("db"), resources[1], QStringLiteral("Fix db")));
+    QVERIFY(!window.runs().runAction()->isEnabled());
+    QVERIFY_EXPECTED(document.changeResource(QStringLiteral("web"), resources[2], QStringLiteral("Fix web")));
+    QVERIFY(!document.hasErrors());
+    QVERIFY(window.runs().runAction()->isEnabled());
+    QCOMPARE(session.graph().dependencies(indexOf(session, "db")), std::vector<int>{indexOf(session, "vpc")});
+    QVERIFY2(!window.statusText().contains(QLatin1String("to fix")), qPrintable(window.statusText()));
+
+    // A file that is not JSON at all has nothing to show: it is refused, the plan open stays.
+    const QString broken = m_dir->filePath(QStringLiteral("broken.json"));
+    QVERIFY(writeAll(broken, "{\"name\": "));
+    QString problems = window.files().openPlan(broken).error();
+    QVERIFY2(problems.contains(QLatin1String("broken.json:")) && problems.contains(QLatin1String("not valid JSON")), qPrintable(problems));
+    QCOMPARE(resourceIds(session.plan()), (QStringList{"vpc", "db", "web"}));
     problems = window.files().openPlan(QStringLiteral("/nonexistent/plan.json")).error();
-    QVERIFY(!problems.isEmpty());
     QVERIFY2(problems.contains(QLatin1String("cannot open")), qPrintable(problems));
 }
 

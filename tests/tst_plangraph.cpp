@@ -45,6 +45,7 @@ private slots:
     void cycles();
     void longChainHasNoRecursionLimit();
     void remainingPathLengths();
+    void longestPath();
     void upstreamAndDownstream();
     void impliedDependencies_data();
     void impliedDependencies();
@@ -117,6 +118,21 @@ void tst_PlanGraph::remainingPathLengths()
     const PlanGraph graph(plan);
     const std::vector<qint64> lengths = graph.remainingPathLengths({1, 5, 2, 1});
     QCOMPARE(lengths, (std::vector<qint64>{7, 6, 3, 1}));
+}
+
+void tst_PlanGraph::longestPath()
+{
+    // a(1) -> b(5) -> d(1); a -> c(2) -> d; e(6) alone: a, b, d (7) is longer than e (6).
+    const Plan plan = planOf(QStringLiteral("a b:a c:a d:b,c e"));
+    const PlanGraph graph(plan);
+    QCOMPARE(graph.longestPath({1, 5, 2, 1, 6}), (QList<int>{0, 1, 3}));
+    // c longer than b now: the path goes through it; e longest of all alone.
+    QCOMPARE(graph.longestPath({1, 1, 3, 1, 4}), (QList<int>{0, 2, 3}));
+    QCOMPARE(graph.longestPath({1, 1, 3, 1, 9}), (QList<int>{4}));
+    // Ties go to plan order.
+    QCOMPARE(graph.longestPath({1, 2, 2, 1, 0}), (QList<int>{0, 1, 3}));
+    QVERIFY(PlanGraph(planOf(QStringLiteral("a:b b:a"))).longestPath({1, 1}).isEmpty());
+    QVERIFY(PlanGraph(Plan()).longestPath({}).isEmpty());
 }
 
 void tst_PlanGraph::upstreamAndDownstream()

@@ -184,6 +184,23 @@ std::vector<qint64> PlanGraph::remainingPathLengths(const std::vector<qint64> &e
     return length;
 }
 
+QList<int> PlanGraph::longestPath(const std::vector<qint64> &estimates) const
+{
+    if (size() == 0 || !isAcyclic())
+        return {};
+    // Down from the resource with the longest remaining path (a root), each time to the dependent
+    // whose remaining path is the rest of it.
+    const std::vector<qint64> length = remainingPathLengths(estimates);
+    int at = int(std::max_element(length.begin(), length.end()) - length.begin());
+    QList<int> path{at};
+    while (!m_dependents[at].empty()) {
+        const std::vector<int> &next = m_dependents[at];
+        at = *std::max_element(next.begin(), next.end(), [&](int a, int b) { return length[a] < length[b] || (length[a] == length[b] && a > b); });
+        path.append(at);
+    }
+    return path;
+}
+
 std::vector<int> PlanGraph::reachable(int from, const std::vector<std::vector<int>> &edges) const
 {
     std::vector<bool> seen(size(), false);

@@ -30,6 +30,10 @@ public:
     // For each resource, the longest path from its start to the end of the plan: its own estimate
     // plus the longest such path among its dependents (the "bottom level"). Needs an acyclic graph.
     std::vector<qint64> remainingPathLengths(const std::vector<qint64> &estimates) const;
+    // The critical path by `estimates`: the chain of dependencies whose estimates add up to the
+    // longest of remainingPathLengths(), root first (ties to plan order); empty for an empty or
+    // cyclic graph. Its length is the first one's remaining path length.
+    QList<int> longestPath(const std::vector<qint64> &estimates) const;
 
     // Everything `resource` waits for, or that waits for it, directly or not.
     std::vector<int> upstream(int resource) const;

@@ -50,9 +50,14 @@ LoadedPlan Workspace::read(const QString &path) const
     return PlanImporter::load(path == QLatin1String(kDemo) ? QString::fromLatin1(kDemoPath) : path, m_registry);
 }
 
+bool Workspace::canOpen(const LoadedPlan &loaded)
+{
+    return !loaded.read.hasErrors() || loaded.document.is_object();
+}
+
 bool Workspace::open(const QString &path, const LoadedPlan &loaded)
 {
-    Q_ASSERT(!loaded.read.hasErrors() && !m_deployment->isRunning());
+    Q_ASSERT(canOpen(loaded) && !m_deployment->isRunning());
     const bool demo = path == QLatin1String(kDemo);
     const bool import = loaded.isImport();
     const QString absolute = demo ? QString() : QFileInfo(path).absoluteFilePath();
@@ -98,8 +103,8 @@ QString Workspace::displayName() const
 
 void Workspace::documentChanged()
 {
-    // A plan with errors never reaches the deployment: the panes keep the last one without, and
-    // a run never starts with errors.
+    // A plan with errors never reaches the deployment: the panes keep the last one without (or
+    // the one opened with errors, as far as it was read), and a run never starts with errors.
     if (m_loading || m_document->hasErrors())
         return;
     m_deployment->setPlan(m_document->plan());

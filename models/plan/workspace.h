@@ -48,7 +48,13 @@ public:
     // Opens what read() gave for `path`: the plan, with its state file beside it (an imported
     // file's beside the source, as `fanout run FILE` keeps it; the demo's in memory only). False
     // when the state file cannot be read: the plan is open, but it cannot run (stateError()).
+    // A plan with errors opens as far as it could be read, for its errors to be fixed in the
+    // designer (the document's diagnostics list them); nothing runs until they are. Only what
+    // canOpen() accepts.
     bool open(const QString &path, const LoadedPlan &loaded);
+    // Whether open() can show `loaded`: a document was read (JSON, YAML or an import), with or
+    // without errors in the plan it holds; a file that cannot be read or parsed cannot be shown.
+    static bool canOpen(const LoadedPlan &loaded);
     // An empty plan, "untitled", not saved.
     void newPlan();
 

@@ -7,6 +7,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
+#include "ui/inspector/plansummary.h"
 #include "ui/inspector/resourceform.h"
 
 #include <QFormLayout>
@@ -72,15 +73,6 @@ QString mappedByText(const Resource &resource, const Plan &plan)
     return resource.mappedBy;
 }
 
-QLabel *heading(const QString &text)
-{
-    auto *label = new QLabel(text);
-    QFont font = label->font();
-    font.setBold(true);
-    label->setFont(font);
-    return label;
-}
-
 } // namespace
 
 InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
@@ -114,11 +106,7 @@ InspectorPane::InspectorPane(Workspace &workspace, QWidget *parent)
 
 void InspectorPane::createSummary()
 {
-    m_title = new QLabel;
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    m_title = inspectorTitle();
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_state = new QLabel;
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -140,7 +128,7 @@ void InspectorPane::createSummary()
 
 void InspectorPane::createDetails()
 {
-    m_sourceHeading = heading(tr("Imported from"));
+    m_sourceHeading = inspectorHeading(tr("Imported from"));
     m_source = new QLabel;
     m_source->setObjectName(QStringLiteral("InspectorSource"));
     m_source->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -194,24 +182,22 @@ void InspectorPane::layOut()
     layout->addLayout(buttons);
     layout->addLayout(idForm);
     layout->addWidget(m_properties);
-    layout->addWidget(heading(tr("Properties")));
+    layout->addWidget(inspectorHeading(tr("Properties")));
     layout->addWidget(m_form);
     layout->addWidget(m_sourceHeading);
     layout->addWidget(m_source);
-    layout->addWidget(heading(tr("Depends on")));
+    layout->addWidget(inspectorHeading(tr("Depends on")));
     layout->addWidget(m_dependencies);
-    layout->addWidget(heading(tr("Needed by")));
+    layout->addWidget(inspectorHeading(tr("Needed by")));
     layout->addWidget(m_dependents);
-    layout->addWidget(heading(tr("Attempts")));
+    layout->addWidget(inspectorHeading(tr("Attempts")));
     layout->addWidget(m_attempts);
-    layout->addWidget(heading(tr("Last error")));
+    layout->addWidget(inspectorHeading(tr("Last error")));
     layout->addWidget(m_error);
     layout->addStretch();
 
-    m_empty = new QLabel(tr("Select a resource in the graph, the table or the timeline to see its details here."));
-    m_empty->setWordWrap(true);
-    m_empty->setAlignment(Qt::AlignCenter);
-    m_empty->setMargin(12);
+    m_summary = new PlanSummary(m_workspace);
+    connect(m_summary, &PlanSummary::resourceActivated, &m_selection, [this](int resource) { m_selection.select(resource); });
 
     m_scroll = new QScrollArea;
     m_scroll->setWidgetResizable(true);
@@ -220,7 +206,7 @@ void InspectorPane::layOut()
     auto *innerLayout = new QVBoxLayout(inner);
     innerLayout->setContentsMargins(0, 0, 0, 0);
     m_details->hide();
-    innerLayout->addWidget(m_empty);
+    innerLayout->addWidget(m_summary);
     innerLayout->addWidget(m_details);
     m_scroll->setWidget(inner);
     auto *outer = new QVBoxLayout(this);
@@ -351,10 +337,10 @@ void InspectorPane::refresh()
     const int r = m_selection.current();
     if (r < 0) {
         m_details->hide();
-        m_empty->show();
+        m_summary->show();
         return;
     }
-    m_empty->hide();
+    m_summary->hide();
     m_details->show();
     const Resource &resource = m_deployment.plan().resources[r];
     const ResourceStatus status = m_deployment.status(r);

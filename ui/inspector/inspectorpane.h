@@ -14,6 +14,7 @@ class QListWidgetItem;
 namespace fanout {
 
 class PlanDocument;
+class PlanSummary;
 class ResourceForm;
 class Deployment;
 class ResourceSelection;
@@ -22,7 +23,8 @@ struct Resource;
 struct ResourceStatus;
 struct RunEvent;
 
-// The Inspector: everything about the selected resource — its properties, where an imported one
+// The Inspector: with nothing selected, the plan and its run at a glance (PlanSummary); else
+// everything about the selected resource — its properties, where an imported one
 // came from (and which mapping rule chose its executor), what it depends on and what depends on it
 // (click one to select it), every attempt, the last error, and Retry. The id can be changed in
 // place between runs (references follow), and every property in a form that fits the executor
@@ -41,6 +43,7 @@ public:
     QLineEdit *idEdit() const { return m_id; }
     QLabel *idError() const { return m_idError; } // why a rename was refused; hidden otherwise
     ResourceForm *form() const { return m_form; } // the selected resource's properties
+    PlanSummary *summary() const { return m_summary; } // shown when nothing is selected
 
     // Shows and focuses what edits `path` of the selected resource (relative to it, as diagnostics
     // give it after "resources[N].": "timeout", "command[1]", "depends_on[0]", "id"); false when the
@@ -85,7 +88,7 @@ private:
     QPushButton *m_retry;
     QPushButton *m_logs;
     QWidget *m_details;
-    QLabel *m_empty;
+    PlanSummary *m_summary;
 };
 
 } // namespace fanout

@@ -89,6 +89,10 @@ ResourcesPane::ResourcesPane(Workspace &workspace, QWidget *parent)
         if (current.isValid())
             m_selection.select(resourceAt(current));
     });
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
+        m_selection.select(resourceAt(index));
+        emit resourceActivated(resourceAt(index));
+    });
     connect(m_view, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         emit showLogsRequested(resourceAt(index));
     });
@@ -128,7 +132,8 @@ int ResourcesPane::resourceAt(const QModelIndex &proxyIndex) const
 void ResourcesPane::onSelectionChanged(int resource)
 {
     if (resource < 0) {
-        m_view->selectionModel()->clearSelection();
+        // The current row goes too: a click on that row afterwards must select it again.
+        m_view->selectionModel()->setCurrentIndex(QModelIndex(), QItemSelectionModel::Clear);
         return;
     }
     const QModelIndex index = m_filter->mapFromSource(m_model->index(resource, 0));

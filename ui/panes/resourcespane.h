@@ -16,7 +16,8 @@ class ResourceSelection;
 class Workspace;
 
 // The Resources pane: a sortable table of every resource with its state, attempts and duration,
-// filtered by text and by state, kept in step with the shared selection. Right-click to retry.
+// filtered by text and by state, kept in step with the shared selection. Right-click to retry;
+// activating a row (Enter, double-click) asks to show it in the graph, a double-click its logs too.
 class ResourcesPane : public QWidget
 {
     Q_OBJECT
@@ -32,6 +33,7 @@ public:
 
 signals:
     void showLogsRequested(int resource);
+    void resourceActivated(int resource); // Enter or a double-click on its row
 
 private:
     // Every column as wide as what it holds (and its header), except those the user resized.

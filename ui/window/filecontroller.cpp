@@ -185,7 +185,9 @@ Expected<void> FileController::openPlan(const QString &path)
     // importer, as `fanout import` does, keeping the plan it makes.
     const LoadedPlan loaded = m_workspace.read(path);
     const PlanReadResult &read = loaded.read;
-    if (read.hasErrors()) {
+    // A plan with errors opens, for them to be fixed in the Problems tab; a file that cannot be
+    // read or parsed has nothing to show.
+    if (!Workspace::canOpen(loaded)) {
         showOpenError(path, read.diagnostics, loaded.isImport());
         return unexpected(problemLines(read.diagnostics, path));
     }
@@ -194,6 +196,12 @@ Expected<void> FileController::openPlan(const QString &path)
     const bool readable = m_workspace.open(path, loaded);
     if (m_workspace.origin() != Workspace::Origin::Demo)
         addRecentFile(QFileInfo(path).absoluteFilePath());
+    if (const int errors = errorCount(read.diagnostics); errors > 0) {
+        showStatus(tr("Opened %1 with %n error(s): the Problems tab lists them, click one to go to it; Run is off until they are fixed",
+                      nullptr, errors)
+                       .arg(QFileInfo(path).fileName()));
+        return {};
+    }
     if (!readable) {
         showStatus(tr("Opened %1, but its state file cannot be read, so Run and Destroy are off: %2")
                        .arg(read.plan.name, m_workspace.deployment().stateError().replace(QLatin1Char('\n'), QLatin1Char(' '))));

@@ -32,8 +32,9 @@ public:
 
     // Opens a plan file, or the built-in demo for "demo". Other tools' files (a Terraform plan or
     // graph, a CloudFormation template, a Compose file) are imported on the way, as `fanout import`
-    // does: the window then holds the imported plan, unsaved. A plan with errors is not opened; the
-    // problems are shown, and returned.
+    // does: the window then holds the imported plan, unsaved. A plan with errors opens as far as it
+    // could be read, its errors in the Problems tab (Run is off until they are fixed); a file that
+    // cannot be read or parsed is not opened: the problems are shown, and returned.
     Expected<void> openPlan(const QString &path);
     // New Plan: an empty plan named "untitled", not saved. False when the user keeps the plan open.
     bool newPlan();

@@ -5,13 +5,16 @@
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/plansummary.h"
 #include "ui/logs/logpanes.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/panes/validationpane.h"
 #include "ui/timeline/timelinepane.h"
+#include "ui/timeline/timelineview.h"
 #include "ui/window/docklayout.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
@@ -47,13 +50,21 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     m_files = new FileController(*m_workspace, *this, *m_graph, *m_timeline);
     m_edits = new EditActions(*m_workspace, *this, *m_graph);
     m_runs = new RunActions(*m_workspace, *this);
+    connect(m_runs, &RunActions::showResourceRequested, this, &MainWindow::showInGraph);
     createMenus();
-    m_status = new RunStatus(m_workspace->deployment(), *statusBar());
+    m_status = new RunStatus(m_workspace->deployment(), m_workspace->document(), *statusBar());
     if (layout == Layout::Restore)
         m_docks->restore();
 
     connect(&m_workspace->document(), &PlanDocument::changed, this, &MainWindow::updateProblems);
     updateProblems();
+    // A plan opened with errors: where they are listed, and fixed, comes to the front.
+    connect(m_workspace, &Workspace::originChanged, this, [this] {
+        if (m_workspace->document().hasErrors()) {
+            m_docks->problems()->show();
+            m_docks->problems()->raise();
+        }
+    });
     m_files->updateActions();
     m_edits->updateActions();
     m_runs->updateActions();
@@ -83,11 +94,13 @@ void MainWindow::createPanes()
     m_resources = new ResourcesPane(*m_workspace);
     m_inspector = new InspectorPane(*m_workspace);
     m_problems = new ValidationPane;
+    m_inspector->summary()->setRunData(&m_timeline->view()->data()); // the peak, as the timeline counts it
     m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems});
 
     connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_timeline, &TimelinePane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_resources, &ResourcesPane::showLogsRequested, this, &MainWindow::showLogs);
+    connect(m_resources, &ResourcesPane::resourceActivated, this, &MainWindow::showInGraph);
     connect(m_inspector, &InspectorPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_problems, &ValidationPane::resourceActivated, this, &MainWindow::showProblem);
 }
@@ -226,6 +239,15 @@ void MainWindow::showLogs(int resource)
     m_docks->logs()->show();
     m_docks->logs()->raise();
     m_logs->showResource(resource);
+}
+
+void MainWindow::showInGraph(int resource)
+{
+    if (resource < 0 || resource >= m_workspace->deployment().resourceCount())
+        return;
+    m_workspace->selection().select(resource);
+    m_graph->follower()->setFollowing(false);
+    m_graph->view()->showResource(resource);
 }
 
 void MainWindow::about()

@@ -64,6 +64,8 @@ public:
 
 public slots:
     void showLogs(int resource);
+    // Selects `resource` and centres the graph on it; Follow Run stops, as the user chose where to look.
+    void showInGraph(int resource);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

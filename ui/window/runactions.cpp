@@ -17,8 +17,10 @@
 #include <QMessageBox>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
+#include <QUrl>
 
 namespace fanout {
 
@@ -28,10 +30,27 @@ RunActions::RunActions(Workspace &workspace, QMainWindow &window)
     , m_window(window)
 {
     createActions();
+    // A widget of the status bar rather than a message, for links; a message of the moment covers
+    // it while shown.
+    m_outcomeLabel = new QLabel;
+    m_outcomeLabel->setObjectName(QStringLiteral("RunOutcome"));
+    m_outcomeLabel->setTextFormat(Qt::RichText);
+    m_outcomeLabel->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_outcomeLabel->hide();
+    window.statusBar()->addWidget(m_outcomeLabel, 1);
+    connect(m_outcomeLabel, &QLabel::linkActivated, this, &RunActions::onOutcomeLink);
+    m_outcomeTimer = new QTimer(this);
+    m_outcomeTimer->setSingleShot(true);
+    connect(m_outcomeTimer, &QTimer::timeout, this, &RunActions::clearOutcome);
     Deployment &deployment = workspace.deployment();
     for (const auto signal : {&Deployment::planChanged, &Deployment::runStarted})
         connect(&deployment, signal, this, &RunActions::updateActions);
     connect(&deployment, &Deployment::runStarted, this, &RunActions::clearOutcome);
+    connect(&deployment, &Deployment::planChanged, this, [this] {
+        // Another plan, or an edit shown between runs: the run it speaks of is no longer shown.
+        if (!m_workspace.deployment().hasRun())
+            clearOutcome();
+    });
     connect(&deployment, &Deployment::runFinished, this, &RunActions::runFinished);
     connect(&deployment, &Deployment::statesChanged, this, &RunActions::updateActions);
     connect(&deployment, &Deployment::stateSaveFailed, this, [this](const QString &error) {
@@ -124,19 +143,31 @@ void RunActions::showStatus(const QString &message, int timeoutMs)
     m_window.statusBar()->showMessage(message, timeoutMs);
 }
 
-void RunActions::showOutcome(const QString &message, int timeoutMs)
+void RunActions::showOutcome(const QString &html, int timeoutMs)
 {
-    m_outcome = message;
-    showStatus(message, timeoutMs);
+    m_window.statusBar()->clearMessage(); // what was said before the run ended covers it otherwise
+    m_outcomeLabel->setText(html);
+    m_outcomeLabel->show();
+    if (timeoutMs > 0)
+        m_outcomeTimer->start(timeoutMs);
+    else
+        m_outcomeTimer->stop();
 }
 
 void RunActions::clearOutcome()
 {
     // What the last run ended with is not true of the run that starts (a retry, Run All Again):
     // "Finished: 1 failed (cdn)" must not stay up while cdn runs again.
-    if (!m_outcome.isEmpty() && m_window.statusBar()->currentMessage() == m_outcome)
-        m_window.statusBar()->clearMessage();
-    m_outcome.clear();
+    m_outcomeTimer->stop();
+    m_outcomeLabel->hide();
+    m_outcomeLabel->clear();
+}
+
+void RunActions::onOutcomeLink(const QString &link)
+{
+    const int resource = m_workspace.deployment().plan().indexOf(QUrl::fromPercentEncoding(link.toUtf8()));
+    if (resource >= 0)
+        emit showResourceRequested(resource);
 }
 
 void RunActions::updateActions()
@@ -147,13 +178,17 @@ void RunActions::updateActions()
     const bool hasPlan = deployment.resourceCount() > 0;
     const bool readable = deployment.isStateReadable();
     const QString unreadable = tr("The state file cannot be read, so nothing can run:\n%1").arg(deployment.stateError());
-    // An edit that left errors: the panes still show the plan before it, which must not run.
-    const bool editErrors = !running && document.undoStack()->index() > 0 && document.hasErrors();
+    // Errors: the plan opened with them (shown as far as it was read), or an edit left them (the
+    // panes still show the plan before it); neither must run.
+    const bool editErrors = !running && document.hasErrors();
+    const bool edited = document.undoStack()->index() > 0;
     QString firstError;
     for (const Diagnostic &d : document.diagnostics()) {
         if (editErrors && d.isError()) {
-            firstError = tr("The plan has %n error(s); fix them or undo the edit:\n%1\nView → Problems lists every one.", nullptr,
-                            errorCount(document.diagnostics()))
+            firstError = (edited ? tr("The plan has %n error(s); fix them or undo the edit:\n%1\nView → Problems lists every one.", nullptr,
+                                      errorCount(document.diagnostics()))
+                                 : tr("The plan has %n error(s); fix them first:\n%1\nView → Problems lists every one.", nullptr,
+                                      errorCount(document.diagnostics())))
                              .arg(d.toString());
             break;
         }
@@ -172,8 +207,10 @@ void RunActions::updateActions()
                                   : editErrors ? firstError
                                   : selected < 0 ? tr("Select a provisioned resource to run it again")
                                                  : tr("Run the selected resource again although it is up to date"));
-    m_destroy->setEnabled(!running && readable && deployment.destroyCount() > 0);
+    // Nor tear down: which destroy actions apply is not known while the plan does not read.
+    m_destroy->setEnabled(!running && readable && !editErrors && deployment.destroyCount() > 0);
     m_destroy->setToolTip(!readable ? unreadable
+                          : editErrors ? firstError
                           : deployment.destroyCount() > 0
                               ? tr("Tear down the %n resource(s) the state records, in reverse dependency order", nullptr, deployment.destroyCount())
                               : tr("Nothing is recorded as provisioned"));
@@ -186,6 +223,8 @@ void RunActions::updateActions()
 void RunActions::run()
 {
     Deployment &deployment = m_workspace.deployment();
+    if (m_workspace.document().hasErrors())
+        return; // Run is off, and says why
     if (deployment.start() || deployment.isRunning() || !deployment.isStateReadable() || deployment.resourceCount() == 0)
         return;
     if (const QString refusal = deployment.provisionRefusal(); !refusal.isEmpty()) {
@@ -211,19 +250,34 @@ void RunActions::runFinished()
     const Deployment &deployment = m_workspace.deployment();
     const QStringList failed = deployment.failedIds();
     if (!deployment.stateSaveError().isEmpty())
-        showOutcome(tr("Finished, but the state file %1 cannot be written: %2").arg(deployment.statePath(), deployment.stateSaveError()), 30000);
+        showOutcome(tr("Finished, but the state file %1 cannot be written: %2").arg(deployment.statePath(), deployment.stateSaveError()).toHtmlEscaped(), 30000);
     else if (deployment.isTeardown() && failed.isEmpty())
         showOutcome(tr("Teardown finished: %1 destroyed, %2 still recorded in the state")
                         .arg(deployment.count(ResourceState::Succeeded)).arg(deployment.deploymentState().size()),
                     15000);
     else if (!failed.isEmpty())
-        showOutcome(tr("Finished: %1 failed (%2). Right-click it, or press Retry failed.").arg(failed.size()).arg(failed.join(QStringLiteral(", "))), 15000);
+        showOutcome(failureOutcome(failed), 0); // true until the next run: its links stay
+}
+
+QString RunActions::failureOutcome(const QStringList &failed) const
+{
+    // Each name a link that shows it in the graph; a long list ends with how many more (the
+    // Resources table's Failed filter lists them all).
+    constexpr int kMaxNames = 5;
+    QStringList names;
+    for (const QString &id : failed.mid(0, kMaxNames))
+        names.append(QStringLiteral("<a href=\"%1\">%2</a>").arg(QString::fromLatin1(QUrl::toPercentEncoding(id)), id.toHtmlEscaped()));
+    if (failed.size() > kMaxNames)
+        names.append(tr("and %n more", nullptr, int(failed.size()) - kMaxNames));
+    return tr("Finished: %1 failed (%2). Click a name to show it in the graph; right-click it there, or press Retry failed.")
+        .arg(failed.size())
+        .arg(names.join(QStringLiteral(", ")));
 }
 
 bool RunActions::destroyDeployment(bool confirm)
 {
     Deployment &deployment = m_workspace.deployment();
-    if (deployment.isRunning() || !deployment.isStateReadable())
+    if (deployment.isRunning() || !deployment.isStateReadable() || m_workspace.document().hasErrors())
         return false;
     const int count = deployment.destroyCount();
     if (count == 0) {

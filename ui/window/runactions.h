@@ -8,9 +8,11 @@
 
 class QAction;
 class QCheckBox;
+class QLabel;
 class QMainWindow;
 class QMenu;
 class QSpinBox;
+class QTimer;
 class QToolBar;
 
 namespace fanout {
@@ -47,8 +49,15 @@ public:
     QAction *mappingAction() const { return m_mapping; }
     QSpinBox *parallelismBox() const { return m_parallelism; }
     QCheckBox *failFastBox() const { return m_failFastBox; } // the tool bar's toggle; null before fillToolBar()
+    // How the last run ended, in the status bar ("Finished: 1 failed (cdn)…"), the failed names as
+    // links (mouse or Tab, then Enter); hidden when there is nothing to say.
+    QLabel *outcomeLabel() const { return m_outcomeLabel; }
 
     void updateActions();
+
+signals:
+    // A failed resource's name in the outcome was activated: select it and centre the graph on it.
+    void showResourceRequested(int resource);
 
 private:
     void createActions();
@@ -56,9 +65,13 @@ private:
     void replaceSelected();
     void editMapping();
     void runFinished();
+    QString failureOutcome(const QStringList &failed) const; // "Finished: 1 failed (cdn)…", names as links
     void showStatus(const QString &message, int timeoutMs);
-    void showOutcome(const QString &message, int timeoutMs); // how a run ended: cleared when the next starts
+    // How a run ended (rich text), until the next run starts, the run's failures are gone (another
+    // plan, an edit), or `timeoutMs` passes (0: no time limit).
+    void showOutcome(const QString &html, int timeoutMs);
     void clearOutcome();
+    void onOutcomeLink(const QString &link);
 
     Workspace &m_workspace;
     QMainWindow &m_window;
@@ -72,7 +85,8 @@ private:
     QAction *m_mapping = nullptr;
     QSpinBox *m_parallelism = nullptr;
     QCheckBox *m_failFastBox = nullptr;
-    QString m_outcome; // the status bar's message about the last run, while it may be up
+    QLabel *m_outcomeLabel = nullptr;
+    QTimer *m_outcomeTimer = nullptr;
 };
 
 } // namespace fanout

@@ -2,6 +2,7 @@
 
 #include "engine/run/deployment.h"
 #include "engine/support/duration.h"
+#include "models/plan/plandocument.h"
 #include "models/run/statestyle.h"
 
 #include <QLabel>
@@ -34,9 +35,10 @@ QList<StatusCount> statusCounts()
 
 } // namespace
 
-RunStatus::RunStatus(const Deployment &deployment, QStatusBar &bar)
+RunStatus::RunStatus(const Deployment &deployment, const PlanDocument &document, QStatusBar &bar)
     : QObject(&bar)
     , m_deployment(deployment)
+    , m_document(document)
     , m_counts(new QLabel)
     , m_elapsed(new QLabel)
     , m_remaining(new QLabel)
@@ -58,6 +60,7 @@ RunStatus::RunStatus(const Deployment &deployment, QStatusBar &bar)
     });
     connect(&deployment, &Deployment::planChanged, this, &RunStatus::update);
     connect(&deployment, &Deployment::statesChanged, this, &RunStatus::update);
+    connect(&document, &PlanDocument::changed, this, &RunStatus::update);
     update();
 }
 
@@ -83,7 +86,9 @@ void RunStatus::update()
     m_counts->setText(parts.join(QStringLiteral("&nbsp;&nbsp; ")));
     const int resources = m_deployment.resourceCount();
     if (!m_deployment.hasRun()) {
-        if (!m_deployment.isStateReadable())
+        if (const int errors = errorCount(m_document.diagnostics()); errors > 0)
+            m_elapsed->setText(tr("%1 resources; %n error(s) to fix before it can run (Problems tab)", nullptr, errors).arg(resources));
+        else if (!m_deployment.isStateReadable())
             m_elapsed->setText(tr("%1 resources; the state file cannot be read").arg(resources));
         else if (m_deployment.provisioning().toRun() == 0 && resources > 0)
             m_elapsed->setText(tr("%1 resources: %2, nothing to run").arg(resources).arg(m_deployment.provisioningSummary()));

@@ -10,22 +10,25 @@ class QTimer;
 namespace fanout {
 
 class Deployment;
+class PlanDocument;
 
 // The run's figures in the status bar, always there: how many resources are in each state (colour
 // and word), and before a run what it would do, during it the time elapsed and the time left, after
-// it "Done". Messages of the moment (what an action did) go beside them, from the actions.
+// it "Done"; while the plan has errors, that they stop it from running. Messages of the moment
+// (what an action did) go beside them, from the actions.
 class RunStatus : public QObject
 {
     Q_OBJECT
 
 public:
-    RunStatus(const Deployment &deployment, QStatusBar &bar);
+    RunStatus(const Deployment &deployment, const PlanDocument &document, QStatusBar &bar);
 
     QString text() const; // what it says, without markup, for tests
     void update();
 
 private:
     const Deployment &m_deployment;
+    const PlanDocument &m_document;
     QLabel *m_counts;
     QLabel *m_elapsed;
     QLabel *m_remaining;
