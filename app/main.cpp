@@ -1,6 +1,7 @@
 #include "app/console.h"
 #include "app/destroycommand.h"
 #include "app/guicommand.h"
+#include "app/historycommand.h"
 #include "app/plancommands.h"
 #include "app/runcommand.h"
 #include "engine/support/closestmatch.h"
@@ -22,6 +23,7 @@ Commands:
   graph PLAN      Print PLAN's dependency graph as Graphviz DOT or Mermaid
   import FILE     Turn a Terraform plan or graph, a CloudFormation template or a Compose
                   file into a Fanout plan
+  history [PLAN]  List the runs and destroys recorded in the run history
 
 PLAN is a plan file (see docs/plan-format.md), "demo" for the built-in demo plan, or any
 file `import` reads, imported on the way.
@@ -61,6 +63,8 @@ int main(int argc, char *argv[])
         return PlanCommands::graph(rest);
     if (command == QLatin1String("import"))
         return PlanCommands::import(rest);
+    if (command == QLatin1String("history"))
+        return HistoryCommand::exec(rest);
     if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
         out.write(QString::fromUtf8(kUsage));
         return RunCommand::Succeeded;
@@ -69,7 +73,8 @@ int main(int argc, char *argv[])
         out.writeLine(QStringLiteral("fanout %1").arg(QCoreApplication::applicationVersion()));
         return RunCommand::Succeeded;
     }
-    const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("destroy"), QStringLiteral("validate"), QStringLiteral("graph"), QStringLiteral("import")};
+    const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("destroy"), QStringLiteral("validate"), QStringLiteral("graph"), QStringLiteral("import"),
+                                  QStringLiteral("history")};
     err.writeLine(QStringLiteral("fanout: unknown command \"%1\"%2\nRun \"fanout --help\" for the commands.")
                       .arg(command, didYouMean(command, commands)));
     return RunCommand::InvalidInput;

@@ -5,6 +5,7 @@
 #include "app/signalwatcher.h"
 #include "app/terminalprogress.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
 #include "engine/support/closestmatch.h"
 
@@ -83,6 +84,24 @@ void RunCommand::addSharedOptions(QCommandLineParser &parser)
         {QStringLiteral("var"), QStringLiteral("Give the plan's variable NAME this value for this run (repeatable)."), QStringLiteral("NAME=VALUE")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Show state changes and warnings, not every log line.")},
     });
+    addHistoryOptions(parser);
+}
+
+void RunCommand::addHistoryOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {QStringLiteral("history"),
+         QStringLiteral("The run history, a SQLite database (default: %1).").arg(QDir::toNativeSeparators(RunHistory::defaultPath())),
+         QStringLiteral("FILE")},
+        {QStringLiteral("no-history"), QStringLiteral("Neither read nor write the run history.")},
+    });
+}
+
+QString RunCommand::historyFile(const QCommandLineParser &parser)
+{
+    if (parser.isSet(QStringLiteral("no-history")))
+        return QString();
+    return parser.isSet(QStringLiteral("history")) ? parser.value(QStringLiteral("history")) : RunHistory::defaultPath();
 }
 
 std::optional<int> RunCommand::parse(QCommandLineParser &parser, const QString &command, const QStringList &arguments)
@@ -129,6 +148,7 @@ std::optional<RunCommand::Settings> RunCommand::readSharedOptions(const QCommand
             return std::nullopt;
         }
     }
+    settings.historyFile = historyFile(parser);
     settings.reportFile = parser.value(QStringLiteral("report"));
     settings.junitFile = parser.value(QStringLiteral("junit"));
     settings.stateFile = parser.value(QStringLiteral("state"));
@@ -278,11 +298,27 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
         out.writeLine(QStringLiteral("State: %1 in %2").arg(plural(deployment.deploymentState().size(), QStringLiteral("resource"), QStringLiteral("resources")),
                                                              deployment.statePath()));
     }
+    recordHistory(deployment, settings);
     if (interrupted)
         return Interrupted;
     if (!reportsWritten || !stateWritten)
         return Failed;
     return deployment.outcome() == QLatin1String("succeeded") ? Succeeded : Failed;
+}
+
+void RunCommand::recordHistory(const Deployment &deployment, const Settings &settings)
+{
+    if (settings.historyFile.isEmpty())
+        return;
+    // A history that cannot be kept costs the run nothing: one warning, and the exit status of the run.
+    RunHistory history(settings.historyFile);
+    if (const Expected<qint64> recorded = history.record(settings.command, deployment.report(), deployment.plan()); !recorded) {
+        const Console err(stderr);
+        err.writeLine(err.paint(QStringLiteral("warning: this %1 is not in the run history %2: %3 (--history FILE for another, "
+                                               "--no-history for none)")
+                                    .arg(settings.command, QDir::toNativeSeparators(settings.historyFile), recorded.error()),
+                                Console::Colour::Yellow));
+    }
 }
 
 int RunCommand::exec(const QStringList &arguments)

@@ -40,9 +40,16 @@ public:
         QString stateFile;  // --state; empty: the default beside the plan
         QStringList variables; // --var NAME=VALUE, as given
         bool quiet = false;
+        QString historyFile; // --history; RunHistory::defaultPath() unless given; empty: --no-history
     };
 
     static void addSharedOptions(QCommandLineParser &parser);
+    // --history FILE and --no-history, for every command that reads or writes the run history;
+    // historyFile() is what they ask for (empty: none).
+    static void addHistoryOptions(QCommandLineParser &parser);
+    static QString historyFile(const QCommandLineParser &parser);
+    // Records the run that ended in the run history, unless --no-history; a warning if it cannot.
+    static void recordHistory(const Deployment &deployment, const Settings &settings);
     // Parses `arguments` ("fanout <command>" is put before them); an exit code when the command is
     // done (--help, or a problem already printed to stderr), nothing when it should go on. On going
     // on, there is exactly one positional argument, the plan.

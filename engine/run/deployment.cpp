@@ -602,6 +602,11 @@ Expected<void> Deployment::writeReport(const QString &path) const
     return AtomicFile::write(path, QByteArray::fromStdString(json));
 }
 
+nlohmann::ordered_json Deployment::report() const
+{
+    return RunReport::toJson(*m_scheduler, m_planFile);
+}
+
 Expected<void> Deployment::writeJUnit(const QString &path) const
 {
     return AtomicFile::write(path, RunReport::toJUnit(*m_scheduler));

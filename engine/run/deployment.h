@@ -200,6 +200,7 @@ public:
 
     // The run's reports (docs/report-format.md): JSON, and JUnit XML with one test case per resource.
     Expected<void> writeReport(const QString &path) const;
+    nlohmann::ordered_json report() const; // what writeReport() writes (RunReport::toJson)
     Expected<void> writeJUnit(const QString &path) const;
     QString outcome() const; // "succeeded", "failed" or "cancelled"
 

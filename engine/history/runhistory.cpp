@@ -1,0 +1,306 @@
+#include "engine/history/runhistory.h"
+
+#include "engine/plan/plan.h"
+#include "engine/state/deploymentstate.h"
+
+#include <QAtomicInteger>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QVariant>
+
+namespace fanout {
+
+namespace {
+
+// Each step takes the schema from its index to the next version; user_version says how far a
+// database has come. Never edit a step that was released: add one.
+const QStringList &migrations()
+{
+    static const QStringList steps = {
+        // 0 -> 1: runs and their attempts.
+        QStringLiteral("CREATE TABLE runs ("
+                       " id INTEGER PRIMARY KEY,"
+                       " command TEXT NOT NULL,"
+                       " plan_name TEXT NOT NULL,"
+                       " plan_file TEXT NOT NULL,"
+                       " plan_hash TEXT NOT NULL,"
+                       " started_at TEXT NOT NULL,"
+                       " parallelism INTEGER NOT NULL,"
+                       " options TEXT NOT NULL,"
+                       " outcome TEXT NOT NULL,"
+                       " makespan_ms INTEGER NOT NULL,"
+                       " resources INTEGER NOT NULL,"
+                       " fanout_version TEXT NOT NULL);"
+                       "CREATE INDEX runs_by_plan ON runs (plan_name, id);"
+                       "CREATE TABLE attempts ("
+                       " run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+                       " resource_id TEXT NOT NULL,"
+                       " type TEXT NOT NULL,"
+                       " source_type TEXT,"
+                       " definition_hash TEXT NOT NULL,"
+                       " number INTEGER NOT NULL,"
+                       " ready_ms INTEGER NOT NULL,"
+                       " start_ms INTEGER NOT NULL,"
+                       " end_ms INTEGER,"
+                       " outcome TEXT NOT NULL,"
+                       " error TEXT);"
+                       "CREATE INDEX attempts_by_definition ON attempts (definition_hash, outcome);"
+                       "CREATE INDEX attempts_by_resource ON attempts (resource_id);"
+                       "CREATE INDEX attempts_by_type ON attempts (type, source_type);"),
+    };
+    return steps;
+}
+
+QString describe(const QSqlError &error)
+{
+    const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
+    return text.trimmed().isEmpty() ? QStringLiteral("unknown SQLite error") : text.trimmed();
+}
+
+QString sourceType(const Resource &resource)
+{
+    if (!resource.source.is_object())
+        return QString();
+    const auto type = resource.source.find("type");
+    return type != resource.source.end() && type->is_string() ? QString::fromStdString(type->get<std::string>()) : QString();
+}
+
+QVariant text(const nlohmann::ordered_json &value)
+{
+    return value.is_string() ? QVariant(QString::fromStdString(value.get<std::string>())) : QVariant(QMetaType(QMetaType::QString));
+}
+
+QVariant number(const nlohmann::ordered_json &value)
+{
+    return value.is_number() ? QVariant(value.get<qint64>()) : QVariant(QMetaType(QMetaType::LongLong));
+}
+
+} // namespace
+
+QString RunHistory::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fanout/history.sqlite");
+}
+
+RunHistory::RunHistory(QString path)
+    : m_path(std::move(path))
+{
+    static QAtomicInteger<quint64> instances;
+    m_connection = QStringLiteral("fanout-history-%1").arg(instances.fetchAndAddRelaxed(1));
+}
+
+RunHistory::~RunHistory()
+{
+    if (QSqlDatabase::contains(m_connection)) {
+        QSqlDatabase::database(m_connection, false).close();
+        QSqlDatabase::removeDatabase(m_connection);
+    }
+}
+
+Expected<void> RunHistory::exec(const QString &statement)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    if (!query.exec(statement))
+        return unexpected(describe(query.lastError()));
+    return {};
+}
+
+void RunHistory::rollback()
+{
+    // Nothing may be left to undo (SQLite ends a transaction itself on some errors): no matter.
+    (void)exec(QStringLiteral("ROLLBACK"));
+}
+
+Expected<void> RunHistory::open()
+{
+    if (m_open)
+        return {};
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+        return unexpected(QStringLiteral("Qt's SQLite driver is not installed (the libqt6sql6-sqlite package)"));
+    const QFileInfo file(m_path);
+    if (!QDir().mkpath(file.absolutePath()))
+        return unexpected(QStringLiteral("cannot create the folder %1").arg(file.absolutePath()));
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+    if (!db.open())
+        return unexpected(describe(db.lastError()));
+    // A file that is not a database opens; the first statement says so.
+    for (const QString &pragma : {QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("PRAGMA foreign_keys = ON"),
+                                  QStringLiteral("PRAGMA synchronous = NORMAL")}) {
+        if (const Expected<void> done = exec(pragma); !done)
+            return done;
+    }
+    if (const Expected<void> migrated = migrate(); !migrated)
+        return migrated;
+    m_open = true;
+    return {};
+}
+
+Expected<void> RunHistory::migrate()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    QSqlQuery version(db);
+    if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next())
+        return unexpected(describe(version.lastError()));
+    int at = version.value(0).toInt();
+    version.finish();
+    if (at > kSchemaVersion)
+        return unexpected(QStringLiteral("it was written by a newer Fanout (schema version %1; this one knows %2)").arg(at).arg(kSchemaVersion));
+    while (at < kSchemaVersion) {
+        // One transaction a step, BEGIN IMMEDIATE so that two processes migrating at once take turns.
+        if (const Expected<void> begun = exec(QStringLiteral("BEGIN IMMEDIATE")); !begun)
+            return begun;
+        // Another process may have migrated while this one waited.
+        QSqlQuery again(db);
+        if (!again.exec(QStringLiteral("PRAGMA user_version")) || !again.next()) {
+            rollback();
+            return unexpected(describe(again.lastError()));
+        }
+        at = again.value(0).toInt();
+        again.finish();
+        if (at >= kSchemaVersion)
+            return exec(QStringLiteral("COMMIT"));
+        for (const QString &statement : migrations()[at].split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+            if (const Expected<void> done = exec(statement); !done) {
+                rollback();
+                return done;
+            }
+        }
+        if (const Expected<void> done = exec(QStringLiteral("PRAGMA user_version = %1").arg(at + 1)); !done) {
+            rollback();
+            return done;
+        }
+        if (const Expected<void> done = exec(QStringLiteral("COMMIT")); !done)
+            return done;
+        ++at;
+    }
+    return {};
+}
+
+QString RunHistory::planHash(const Plan &plan)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const Resource &resource : plan.resources) {
+        hash.addData(resource.id.toUtf8());
+        hash.addData(QByteArrayView("\n", 1));
+        hash.addData(DeploymentState::definitionHash(resource).toUtf8());
+        hash.addData(QByteArrayView("\n", 1));
+    }
+    return QStringLiteral("sha256:") + QString::fromLatin1(hash.result().toHex());
+}
+
+Expected<qint64> RunHistory::record(const QString &command, const nlohmann::ordered_json &report, const Plan &plan)
+{
+    if (const Expected<void> opened = open(); !opened)
+        return unexpected(opened.error());
+    QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+    if (const Expected<void> begun = exec(QStringLiteral("BEGIN IMMEDIATE")); !begun)
+        return unexpected(begun.error());
+    const auto fail = [&](const QSqlQuery &query) {
+        const QString why = describe(query.lastError());
+        rollback();
+        return unexpected(why);
+    };
+    const nlohmann::ordered_json settings = report.value("settings", nlohmann::ordered_json::object());
+    nlohmann::ordered_json options = nlohmann::ordered_json::object();
+    options["fail_fast"] = settings.value("fail_fast", false);
+    if (settings.contains("seed"))
+        options["seed"] = settings["seed"];
+    QSqlQuery run(db);
+    run.prepare(QStringLiteral("INSERT INTO runs (command, plan_name, plan_file, plan_hash, started_at, parallelism, options, outcome,"
+                               " makespan_ms, resources, fanout_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const nlohmann::ordered_json planJson = report.value("plan", nlohmann::ordered_json::object());
+    run.addBindValue(command);
+    run.addBindValue(plan.name);
+    run.addBindValue(text(planJson.value("file", nlohmann::ordered_json())).toString());
+    run.addBindValue(planHash(plan));
+    run.addBindValue(text(report.value("started_at", nlohmann::ordered_json())).toString());
+    run.addBindValue(settings.value("parallelism", 0));
+    run.addBindValue(QString::fromStdString(options.dump()));
+    run.addBindValue(text(report.value("outcome", nlohmann::ordered_json())).toString());
+    run.addBindValue(number(report.value("duration_ms", nlohmann::ordered_json())).toLongLong());
+    run.addBindValue(int(plan.resources.size()));
+    run.addBindValue(text(report.value("fanout_version", nlohmann::ordered_json())).toString());
+    if (!run.exec())
+        return fail(run);
+    const qint64 id = run.lastInsertId().toLongLong();
+
+    QHash<QString, int> indexOf;
+    indexOf.reserve(plan.resources.size());
+    for (int r = 0; r < plan.resources.size(); ++r)
+        indexOf.insert(plan.resources[r].id, r);
+    QSqlQuery attempt(db);
+    attempt.prepare(QStringLiteral("INSERT INTO attempts (run_id, resource_id, type, source_type, definition_hash, number, ready_ms,"
+                                   " start_ms, end_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const nlohmann::ordered_json &resource : report.value("resources", nlohmann::ordered_json::array())) {
+        const QString resourceId = text(resource.value("id", nlohmann::ordered_json())).toString();
+        const int index = indexOf.value(resourceId, -1);
+        if (index < 0)
+            continue;
+        const Resource &planned = plan.resources[index];
+        const QString definition = DeploymentState::definitionHash(planned);
+        const QString source = sourceType(planned);
+        for (const nlohmann::ordered_json &a : resource.value("attempts", nlohmann::ordered_json::array())) {
+            attempt.addBindValue(id);
+            attempt.addBindValue(resourceId);
+            attempt.addBindValue(planned.type);
+            attempt.addBindValue(source.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(source));
+            attempt.addBindValue(definition);
+            attempt.addBindValue(a.value("number", 0));
+            attempt.addBindValue(number(a.value("ready_ms", nlohmann::ordered_json())).toLongLong());
+            attempt.addBindValue(number(a.value("start_ms", nlohmann::ordered_json())).toLongLong());
+            attempt.addBindValue(number(a.value("end_ms", nlohmann::ordered_json())));
+            attempt.addBindValue(text(a.value("outcome", nlohmann::ordered_json())).toString());
+            attempt.addBindValue(text(a.value("error", nlohmann::ordered_json())));
+            if (!attempt.exec())
+                return fail(attempt);
+        }
+    }
+    if (const Expected<void> done = exec(QStringLiteral("COMMIT")); !done) {
+        rollback();
+        return unexpected(done.error());
+    }
+    return id;
+}
+
+Expected<QList<RunHistory::Run>> RunHistory::runs(const QString &planName, int limit)
+{
+    if (const Expected<void> opened = open(); !opened)
+        return unexpected(opened.error());
+    QSqlQuery query(QSqlDatabase::database(m_connection, false));
+    query.prepare(QStringLiteral("SELECT r.id, r.command, r.plan_name, r.plan_file, r.plan_hash, r.started_at, r.parallelism, r.outcome,"
+                                 " r.makespan_ms, r.resources, (SELECT COUNT(*) FROM attempts a WHERE a.run_id = r.id)"
+                                 " FROM runs r%1 ORDER BY r.id DESC LIMIT ?")
+                      .arg(planName.isEmpty() ? QString() : QStringLiteral(" WHERE r.plan_name = ?")));
+    if (!planName.isEmpty())
+        query.addBindValue(planName);
+    query.addBindValue(std::max(limit, 0));
+    if (!query.exec())
+        return unexpected(describe(query.lastError()));
+    QList<Run> found;
+    while (query.next()) {
+        Run run;
+        run.id = query.value(0).toLongLong();
+        run.command = query.value(1).toString();
+        run.planName = query.value(2).toString();
+        run.planFile = query.value(3).toString();
+        run.planHash = query.value(4).toString();
+        run.startedAt = query.value(5).toString();
+        run.parallelism = query.value(6).toInt();
+        run.outcome = query.value(7).toString();
+        run.makespanMs = query.value(8).toLongLong();
+        run.resources = query.value(9).toInt();
+        run.attempts = query.value(10).toInt();
+        found.append(run);
+    }
+    return found;
+}
+
+} // namespace fanout

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "engine/support/expected.h"
+
+#include <QList>
+#include <QString>
+
+#include <nlohmann/json.hpp>
+
+namespace fanout {
+
+struct Plan;
+
+// Every run and destroy, kept in a SQLite database (Qt SQL) so that later runs can learn from
+// them: the run (plan, when, parallelism, outcome, makespan) and each of its attempts (resource,
+// type, source type, definition hash, times, outcome, error). See docs/history.md.
+//
+// The schema has a version (SQLite's user_version) and migrations up to kSchemaVersion. The
+// database is in WAL mode with a busy timeout, so that two fanout processes recording at once both
+// succeed. Every failure (cannot create the folder, not a database, read-only, full) comes back as
+// an error for one warning: a run never fails because its history could not be kept.
+class RunHistory
+{
+public:
+    static constexpr int kSchemaVersion = 1;
+    static constexpr int kBusyTimeoutMs = 10'000;
+
+    // $XDG_DATA_HOME/fanout/history.sqlite (~/.local/share/fanout/history.sqlite).
+    static QString defaultPath();
+
+    explicit RunHistory(QString path);
+    ~RunHistory();
+    RunHistory(const RunHistory &) = delete;
+    RunHistory &operator=(const RunHistory &) = delete;
+
+    QString path() const { return m_path; }
+    // Opens (creating the file and its folder if need be) and migrates the schema.
+    Expected<void> open();
+
+    struct Run
+    {
+        qint64 id = 0;
+        QString command;   // "run" or "destroy"
+        QString planName;
+        QString planFile;
+        QString planHash;  // "sha256:<hex>" of every resource's id and definition hash
+        QString startedAt; // ISO 8601, UTC
+        int parallelism = 0;
+        QString outcome;   // "succeeded", "failed", "cancelled"
+        qint64 makespanMs = 0;
+        int resources = 0;
+        int attempts = 0;
+    };
+    // Records a run from its report (RunReport::toJson) and the plan it ran; its id.
+    Expected<qint64> record(const QString &command, const nlohmann::ordered_json &report, const Plan &plan);
+    // The runs recorded, newest first; of the plan named `planName` only, unless it is empty.
+    Expected<QList<Run>> runs(const QString &planName = QString(), int limit = 20);
+
+    // "sha256:<hex>" of the plan's resources: their ids and definition hashes, in plan order.
+    static QString planHash(const Plan &plan);
+
+private:
+    Expected<void> migrate();
+    Expected<void> exec(const QString &statement);
+    void rollback();
+
+    QString m_path;
+    QString m_connection; // the Qt SQL connection's name, one per instance
+    bool m_open = false;
+};
+
+} // namespace fanout
