@@ -1,10 +1,12 @@
 #include "ui/window/mainwindow.h"
 
 #include "engine/executors/executorregistry.h"
+#include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/historyrecorder.h"
 #include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
@@ -53,6 +55,11 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     connect(m_runs, &RunActions::showResourceRequested, this, &MainWindow::showInGraph);
     createMenus();
     m_status = new RunStatus(m_workspace->deployment(), m_workspace->document(), *statusBar());
+    // Every run and teardown goes into the run history, as from the command line (docs/history.md).
+    m_history = new HistoryRecorder(m_workspace->deployment(), RunHistory::defaultPath(), this);
+    connect(m_history, &HistoryRecorder::recordFailed, this, [this](const QString &message) {
+        statusBar()->showMessage(message, 15000);
+    });
     if (layout == Layout::Restore)
         m_docks->restore();
 

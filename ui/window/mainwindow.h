@@ -16,6 +16,7 @@ class GraphPane;
 class InspectorPane;
 class LogPanes;
 class ResourcesPane;
+class HistoryRecorder;
 class RunActions;
 class RunStatus;
 class TimelinePane;
@@ -40,6 +41,7 @@ public:
     FileController &files() const { return *m_files; }
     EditActions &edits() const { return *m_edits; }
     RunActions &runs() const { return *m_runs; }
+    HistoryRecorder &history() const { return *m_history; }
 
     // The window's default size: room for the graph, timeline and logs at once.
     static QSize defaultSize() { return QSize(1440, 900); }
@@ -93,6 +95,7 @@ private:
     FileController *m_files = nullptr;
     EditActions *m_edits = nullptr;
     RunActions *m_runs = nullptr;
+    HistoryRecorder *m_history = nullptr;
     RunStatus *m_status = nullptr;
     std::function<bool(QuitQuestion)> m_quitPrompt;
     bool m_quitting = false;

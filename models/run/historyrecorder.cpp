@@ -1,0 +1,56 @@
+#include "models/run/historyrecorder.h"
+
+#include "engine/history/runhistory.h"
+#include "engine/run/deployment.h"
+
+#include <QDir>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace fanout {
+
+HistoryRecorder::HistoryRecorder(Deployment &deployment, QString path, QObject *parent)
+    : QObject(parent)
+    , m_deployment(deployment)
+    , m_path(std::move(path))
+{
+    connect(&m_deployment, &Deployment::runFinished, this, &HistoryRecorder::onRunFinished);
+    connect(&m_watcher, &QFutureWatcher<QString>::finished, this, [this] {
+        const QString error = m_watcher.result();
+        if (error.startsWith(QLatin1Char('#'))) {
+            emit recorded(error.mid(1).toLongLong());
+            return;
+        }
+        if (!m_warned) {
+            m_warned = true;
+            emit recordFailed(error);
+        }
+    });
+}
+
+HistoryRecorder::~HistoryRecorder()
+{
+    waitForRecording();
+}
+
+void HistoryRecorder::waitForRecording()
+{
+    m_watcher.waitForFinished();
+}
+
+void HistoryRecorder::onRunFinished()
+{
+    if (m_path.isEmpty())
+        return;
+    waitForRecording(); // one at a time: runs end far apart
+    const QString command = m_deployment.isTeardown() ? QStringLiteral("destroy") : QStringLiteral("run");
+    // Copies: the thread records what the run was, whatever the window does meanwhile.
+    m_watcher.setFuture(QtConcurrent::run([path = m_path, command, report = m_deployment.report(), plan = m_deployment.plan()] {
+        RunHistory history(path);
+        const Expected<qint64> recorded = history.record(command, report, plan);
+        if (recorded)
+            return QStringLiteral("#%1").arg(*recorded);
+        return QStringLiteral("This %1 is not in the run history %2: %3").arg(command, QDir::toNativeSeparators(path), recorded.error());
+    }));
+}
+
+} // namespace fanout
