@@ -6,12 +6,14 @@
 #include <QAtomicInteger>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <QVariant>
 
 namespace fanout {
@@ -126,10 +128,11 @@ Expected<void> RunHistory::open()
     const QFileInfo file(m_path);
     if (!QDir().mkpath(file.absolutePath()))
         return unexpected(QStringLiteral("cannot create the folder %1").arg(file.absolutePath()));
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    QSqlDatabase db = QSqlDatabase::contains(m_connection) ? QSqlDatabase::database(m_connection, false)
+                                                            : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
-    if (!db.open())
+    if (!db.isOpen() && !db.open())
         return unexpected(describe(db.lastError()));
     // A file that is not a database opens; the first statement says so.
     for (const QString &pragma : {QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("PRAGMA foreign_keys = ON"),
@@ -197,6 +200,22 @@ QString RunHistory::planHash(const Plan &plan)
 }
 
 Expected<qint64> RunHistory::record(const QString &command, const nlohmann::ordered_json &report, const Plan &plan)
+{
+    // SQLite's busy timeout does not cover every wait: a database being switched to WAL by another
+    // process, or its WAL index being set up, answers "database is locked" at once. Such a
+    // record is tried again, for as long as the busy timeout, and only then is it a warning.
+    QElapsedTimer clock;
+    clock.start();
+    for (int tries = 1;; ++tries) {
+        Expected<qint64> recorded = recordOnce(command, report, plan);
+        if (recorded || clock.elapsed() > kBusyTimeoutMs
+            || !(recorded.error().contains(QLatin1String("locked")) || recorded.error().contains(QLatin1String("busy"))))
+            return recorded;
+        QThread::msleep(10 + 15 * std::min(tries, 6));
+    }
+}
+
+Expected<qint64> RunHistory::recordOnce(const QString &command, const nlohmann::ordered_json &report, const Plan &plan)
 {
     if (const Expected<void> opened = open(); !opened)
         return unexpected(opened.error());

@@ -60,6 +60,7 @@ public:
     static QString planHash(const Plan &plan);
 
 private:
+    Expected<qint64> recordOnce(const QString &command, const nlohmann::ordered_json &report, const Plan &plan);
     Expected<void> migrate();
     Expected<void> exec(const QString &statement);
     void rollback();
