@@ -4,6 +4,7 @@
 #include "app/planargument.h"
 #include "app/runcommand.h"
 #include "engine/history/runhistory.h"
+#include "engine/support/duration.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -15,13 +16,6 @@
 namespace fanout {
 
 namespace {
-
-QString seconds(qint64 ms)
-{
-    if (ms < 60'000)
-        return QStringLiteral("%1s").arg(double(ms) / 1000, 0, 'f', 1);
-    return QStringLiteral("%1m%2s").arg(ms / 60'000).arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'));
-}
 
 // When, in the local time zone, to the second.
 QString when(const QString &iso)
@@ -122,7 +116,7 @@ int HistoryCommand::exec(const QStringList &arguments)
         out.writeLine(QStringLiteral("  #%1  %2  %3  %4  %5  -j%6  %7 resources, %8 attempts%9")
                           .arg(QString::number(run.id).leftJustified(4))
                           .arg(when(run.startedAt), run.command.leftJustified(7), out.paint(run.outcome.leftJustified(9), colour),
-                               seconds(run.makespanMs).rightJustified(7))
+                               formatDuration(run.makespanMs).rightJustified(7))
                           .arg(run.parallelism)
                           .arg(run.resources)
                           .arg(run.attempts)

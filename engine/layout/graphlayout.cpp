@@ -184,6 +184,11 @@ void GraphLayout::applyPins(const GraphLayoutInput &input)
             cluster = refit(cluster, before, now);
     }
 
+    updateBounds();
+}
+
+void GraphLayout::updateBounds()
+{
     // By hand: QRectF::united() leaves out empty rects, and a straight edge's points make one.
     qreal left = std::numeric_limits<qreal>::max(), top = left;
     qreal right = std::numeric_limits<qreal>::lowest(), bottom = right;
@@ -197,8 +202,12 @@ void GraphLayout::applyPins(const GraphLayoutInput &input)
         include(r.topLeft());
         include(r.bottomRight());
     };
-    for (const QRectF &rect : std::as_const(nodes))
-        includeRect(rect);
+    for (const QRectF &rect : std::as_const(nodes)) {
+        if (!rect.isNull()) // a member of a folded group
+            includeRect(rect);
+    }
+    for (const Summary &summary : std::as_const(summaries))
+        includeRect(summary.rect);
     for (const Cluster &cluster : std::as_const(clusters))
         includeRect(cluster.rect);
     for (const Edge &edge : std::as_const(edges)) {

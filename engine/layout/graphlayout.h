@@ -117,6 +117,8 @@ struct GraphLayout
     // its edges, refits the clusters around their members and recomputes the bounds. The rest
     // stays where the automatic layout put it.
     void applyPins(const GraphLayoutInput &input);
+    // Sets the bounds around everything drawn: nodes, summaries, clusters and edges.
+    void updateBounds();
 
     // An edge between two boxes, for a node that was moved after the layout routed its edges:
     // a cubic Bézier from the dependency's border to the dependent's, leaving and arriving on the

@@ -173,24 +173,6 @@ void redrawEdges(GraphLayout &result, const GraphLayout &shown, const GraphLayou
     }
 }
 
-void refreshBounds(GraphLayout &result)
-{
-    QRectF bounds;
-    for (const QRectF &node : std::as_const(result.nodes)) {
-        if (!node.isNull())
-            bounds |= node;
-    }
-    for (const GraphLayout::Summary &summary : std::as_const(result.summaries))
-        bounds |= summary.rect;
-    for (const GraphLayout::Cluster &cluster : std::as_const(result.clusters))
-        bounds |= cluster.rect;
-    for (const GraphLayout::Edge &edge : std::as_const(result.edges)) {
-        for (const QPointF &point : edge.path)
-            bounds |= QRectF(point, QSizeF(0.01, 0.01));
-    }
-    result.bounds = bounds;
-}
-
 // Moves everything of `result` but the members of `group` aside (see Room), and says by how much in
 // `moved`.
 void moveAside(GraphLayout &result, int group, const GraphLayoutInput &input, const Room &room, QHash<Key, QPointF> *moved)
@@ -346,7 +328,7 @@ GraphLayout withGroupUnfolded(const GraphLayout &shown, const GraphLayoutInput &
         inside.insert(pairOf(from, to), edge);
     }
     redrawEdges(result, shown, input, moved, room, inside);
-    refreshBounds(result);
+    result.updateBounds();
     return result;
 }
 
@@ -378,7 +360,7 @@ GraphLayout withGroupFolded(const GraphLayout &shown, const GraphLayoutInput &in
     const Room room(result, box, -dx, -dy);
     moveAside(result, group, input, room, &moved);
     redrawEdges(result, shown, input, moved, room, {});
-    refreshBounds(result);
+    result.updateBounds();
     return result;
 }
 
