@@ -27,7 +27,11 @@ const QList<QPair<QString, QStringList>> &engineRooms()
          {QStringLiteral("engine/support"), QStringLiteral("engine/plan"), QStringLiteral("engine/executors"), QStringLiteral("engine/state")}},
         {QStringLiteral("engine/import"), {QStringLiteral("engine/support"), QStringLiteral("engine/plan")}},
         {QStringLiteral("engine/layout"), {QStringLiteral("engine/support"), QStringLiteral("engine/plan")}},
-        {QStringLiteral("engine/history"), {QStringLiteral("engine/support"), QStringLiteral("engine/plan"), QStringLiteral("engine/state")}},
+        {QStringLiteral("engine/history"),
+         {QStringLiteral("engine/support"), QStringLiteral("engine/plan"), QStringLiteral("engine/state"), QStringLiteral("engine/run")}},
+        {QStringLiteral("engine/forecast"),
+         {QStringLiteral("engine/support"), QStringLiteral("engine/plan"), QStringLiteral("engine/executors"), QStringLiteral("engine/state"),
+          QStringLiteral("engine/run"), QStringLiteral("engine/history")}},
     };
     return rooms;
 }

@@ -199,8 +199,11 @@ QString RunHistory::planHash(const Plan &plan)
     return QStringLiteral("sha256:") + QString::fromLatin1(hash.result().toHex());
 }
 
-Expected<qint64> RunHistory::record(const QString &command, const nlohmann::ordered_json &report, const Plan &plan)
+Expected<qint64> RunHistory::record(const QString &command, const nlohmann::ordered_json &report, const Plan &plan,
+                                    const QList<RunEvent> &events, int logLineCap)
 {
+    Q_UNUSED(events); // kept from schema version 2 on (in progress)
+    Q_UNUSED(logLineCap);
     // SQLite's busy timeout does not cover every wait: a database being switched to WAL by another
     // process, or its WAL index being set up, answers "database is locked" at once. Such a
     // record is tried again, for as long as the busy timeout, and only then is it a warning.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/plan/plan.h"
+#include "engine/run/runevent.h"
 #include "engine/support/expected.h"
 
 #include <QList>
@@ -8,8 +10,6 @@
 #include <nlohmann/json.hpp>
 
 namespace fanout {
-
-struct Plan;
 
 // Every run and destroy, kept in a SQLite database (Qt SQL) so that later runs can learn from
 // them: the run (plan, when, parallelism, outcome, makespan) and each of its attempts (resource,
@@ -51,10 +51,29 @@ public:
         int resources = 0;
         int attempts = 0;
     };
-    // Records a run from its report (RunReport::toJson) and the plan it ran; its id.
-    Expected<qint64> record(const QString &command, const nlohmann::ordered_json &report, const Plan &plan);
+    static constexpr int kDefaultLogLineCap = 10'000;
+
+    // Records a run from its report (RunReport::toJson), the plan it ran and its journal's events;
+    // its id. Every event but log lines is kept; log lines up to `logLineCap`, the rest counted.
+    Expected<qint64> record(const QString &command, const nlohmann::ordered_json &report, const Plan &plan,
+                            const QList<RunEvent> &events = {}, int logLineCap = kDefaultLogLineCap);
     // The runs recorded, newest first; of the plan named `planName` only, unless it is empty.
     Expected<QList<Run>> runs(const QString &planName = QString(), int limit = 20);
+
+    // One recorded run, whole: what `fanout history show` prints and the dashboard replays.
+    struct RecordedRun
+    {
+        Run run;
+        Plan plan;                      // the plan as it was run (the teardown plan, for a destroy)
+        nlohmann::ordered_json report;  // what `fanout run --report` wrote for it (RunReport::toJson)
+        QList<RunEvent> events;         // its journal, in order; `resource` indexes `plan`
+        qint64 logLinesDropped = 0;     // log lines beyond the cap: counted, not kept
+    };
+    Expected<RecordedRun> recordedRun(qint64 id);
+
+    // The Qt SQL connection's name, for readers elsewhere in the engine (LearnedEstimates); the
+    // history must be open().
+    QString connectionName() const { return m_connection; }
 
     // "sha256:<hex>" of the plan's resources: their ids and definition hashes, in plan order.
     static QString planHash(const Plan &plan);
