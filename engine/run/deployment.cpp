@@ -598,8 +598,7 @@ qint64 Deployment::estimatedRemainingMs() const
 
 Expected<void> Deployment::writeReport(const QString &path) const
 {
-    const std::string json = RunReport::toJson(*m_scheduler, m_planFile).dump(2) + '\n';
-    return AtomicFile::write(path, QByteArray::fromStdString(json));
+    return RunReport::write(path, RunReport::toJson(*m_scheduler, m_planFile));
 }
 
 nlohmann::ordered_json Deployment::report() const
