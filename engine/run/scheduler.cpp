@@ -49,6 +49,8 @@ int Scheduler::parallelism() const
 
 qint64 Scheduler::elapsedMs() const
 {
+    if (m_stoppedAtMs >= 0)
+        return m_stoppedAtMs;
     return m_clock.isValid() ? m_clock.elapsed() : 0;
 }
 
@@ -121,6 +123,7 @@ void Scheduler::resetRun()
     m_running = true;
     m_cancelling = false;
     m_stoppedStarting = false;
+    m_stoppedAtMs = -1;
     m_clock.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
     m_mailbox = std::make_shared<AttemptMailbox>(m_clock, [this] {
@@ -223,6 +226,7 @@ int Scheduler::retry(const QStringList &ids)
 
     if (!m_running) {
         m_running = true;
+        m_stoppedAtMs = -1; // the run's clock goes on from where it has been running all along
         RunEvent resumed;
         resumed.timeMs = elapsedMs();
         resumed.kind = RunEvent::Kind::RunResumed;
@@ -559,6 +563,8 @@ void Scheduler::checkFinished()
     event.timeMs = elapsedMs();
     event.kind = RunEvent::Kind::RunFinished;
     record(event);
+    // A finished run lasted until now: its reports, the history and the timeline all say the same.
+    m_stoppedAtMs = event.timeMs;
     flush();
     emit finished();
 }

@@ -85,7 +85,7 @@ public:
     int parallelism() const;
     bool failFast() const { return m_failFast; }
     quint64 seed() const { return m_seed; }
-    qint64 elapsedMs() const;
+    qint64 elapsedMs() const; // since the run started; it stops when the run finishes (until a retry)
     QDateTime startedAt() const { return m_startedAt; } // wall clock, UTC
 
     const Plan &plan() const;
@@ -168,6 +168,7 @@ private:
     int m_counts[kResourceStateCount] = {};
     int m_runningAttempts = 0;
     quint64 m_seed = 0;
+    qint64 m_stoppedAtMs = -1; // when the run finished; -1 while it runs
     bool m_running = false;
     bool m_cancelling = false;
     bool m_failFast = false;
