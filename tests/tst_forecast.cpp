@@ -1,0 +1,244 @@
+#include "engine/forecast/estimate.h"
+#include "engine/forecast/forecaster.h"
+#include "engine/plan/plan.h"
+
+#include <QTest>
+
+using namespace fanout;
+
+namespace {
+
+void add(Plan &plan, const QString &id, const QStringList &deps = {}, const QString &group = QString())
+{
+    Resource r;
+    r.id = id;
+    r.type = QStringLiteral("sim");
+    r.dependsOn = deps;
+    r.group = group;
+    plan.resources.append(r);
+}
+
+Estimate fixed(qint64 ms)
+{
+    Estimate e;
+    e.source = Estimate::Source::Plan;
+    e.ms = e.lowMs = e.highMs = ms;
+    return e;
+}
+
+Estimate ranged(qint64 lowMs, qint64 highMs)
+{
+    Estimate e;
+    e.source = Estimate::Source::Executor;
+    e.ms = (lowMs + highMs) / 2;
+    e.lowMs = lowMs;
+    e.highMs = highMs;
+    return e;
+}
+
+// a -> b -> c (10 s, 20 s, 30 s), and x (5 s) on its own.
+Plan chainPlan()
+{
+    Plan plan;
+    add(plan, QStringLiteral("a"));
+    add(plan, QStringLiteral("b"), {QStringLiteral("a")});
+    add(plan, QStringLiteral("c"), {QStringLiteral("b")});
+    add(plan, QStringLiteral("x"));
+    return plan;
+}
+
+std::vector<Estimate> chainEstimates()
+{
+    return {fixed(10'000), fixed(20'000), fixed(30'000), fixed(5'000)};
+}
+
+Plan independentPlan(int count)
+{
+    Plan plan;
+    for (int i = 0; i < count; ++i)
+        add(plan, QStringLiteral("r%1").arg(i));
+    return plan;
+}
+
+} // namespace
+
+class tst_Forecast : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void fixedDurationsGiveTheExactMakespan();
+    void limitAndKnee();
+    void groupLimitsHold();
+    void upToDateTakesNoTime();
+    void retriesWithBackoffAndSkipsAfterFinalFailure();
+    void timeoutFailsTheAttempt();
+    void spreadGivesARange();
+    void observationsAreResampled();
+    void sameSeedSameForecast();
+    void remainingFromProgress();
+};
+
+void tst_Forecast::fixedDurationsGiveTheExactMakespan()
+{
+    const Forecaster forecaster(chainPlan(), chainEstimates(), std::vector<bool>(4, true));
+    const Forecast f = forecaster.forecast(2, 50, 1);
+    QCOMPARE(f.parallelism, 2);
+    QCOMPARE(f.samples, 50);
+    QCOMPARE(f.p10Ms, 60'000);
+    QCOMPARE(f.medianMs, 60'000);
+    QCOMPARE(f.p90Ms, 60'000);
+    QCOMPARE(f.criticalPath, (QList<int>{0, 1, 2}));
+    QCOMPARE(f.criticalPathMs, 60'000);
+    QCOMPARE(f.startMs, (std::vector<qint64>{0, 10'000, 30'000, 0}));
+    QCOMPARE(f.endMs, (std::vector<qint64>{10'000, 30'000, 60'000, 5'000}));
+
+    // With one slot, the longest path goes first (as the scheduler orders): a, b, c, then x.
+    const Forecast one = forecaster.forecast(1, 10, 1);
+    QCOMPARE(one.medianMs, 65'000);
+    QCOMPARE(one.startMs[3], 60'000);
+}
+
+void tst_Forecast::limitAndKnee()
+{
+    const Forecaster forecaster(independentPlan(8), std::vector<Estimate>(8, fixed(10'000)), std::vector<bool>(8, true));
+    const QList<Forecast> sweep = forecaster.sweep({1, 2, 4, 8, 16}, 20, 3);
+    QCOMPARE(sweep.size(), 5);
+    const QList<qint64> expected = {80'000, 40'000, 20'000, 10'000, 10'000};
+    for (int i = 0; i < sweep.size(); ++i) {
+        QCOMPARE(sweep[i].parallelism, QList<int>({1, 2, 4, 8, 16})[i]);
+        QCOMPARE(sweep[i].medianMs, expected[i]);
+    }
+    QCOMPARE(Forecaster::knee(sweep), 8);
+    // A gain under the threshold does not count; every step gaining gives the last limit.
+    QList<Forecast> flat = sweep;
+    flat[4].medianMs = 9'700; // 3% better than -j 8
+    QCOMPARE(Forecaster::knee(flat), 8);
+    flat[4].medianMs = 9'000; // 10% better
+    QCOMPARE(Forecaster::knee(flat), 16);
+    QCOMPARE(Forecaster::knee({}), 0);
+}
+
+void tst_Forecast::groupLimitsHold()
+{
+    Plan plan;
+    plan.groups.append(Group{QStringLiteral("data"), QString(), 1});
+    for (int i = 0; i < 4; ++i)
+        add(plan, QStringLiteral("db%1").arg(i), {}, QStringLiteral("data"));
+    const Forecaster forecaster(plan, std::vector<Estimate>(4, fixed(1'000)), std::vector<bool>(4, true));
+    QCOMPARE(forecaster.forecast(10, 5, 1).medianMs, 4'000);
+}
+
+void tst_Forecast::upToDateTakesNoTime()
+{
+    // a and b are up to date: c starts at once; the critical path leaves them out.
+    const Forecaster forecaster(chainPlan(), chainEstimates(), {false, false, true, true});
+    const Forecast f = forecaster.forecast(4, 10, 1);
+    QCOMPARE(f.medianMs, 30'000);
+    QCOMPARE(f.criticalPath, (QList<int>{2}));
+    QCOMPARE(f.criticalPathMs, 30'000);
+    QCOMPARE(f.startMs[0], -1);
+    QCOMPARE(f.endMs[1], -1);
+    QCOMPARE(f.startMs[2], 0);
+}
+
+void tst_Forecast::retriesWithBackoffAndSkipsAfterFinalFailure()
+{
+    Plan plan = chainPlan();
+    plan.resources[0].retry.maxAttempts = 3;
+    plan.resources[0].retry.initialBackoffMs = 1'000;
+    plan.resources[0].retry.multiplier = 2.0;
+    std::vector<Estimate> estimates = chainEstimates();
+    estimates[0].failureOdds = 1.0;
+    const Forecaster forecaster(plan, estimates, std::vector<bool>(4, true));
+    const Forecast f = forecaster.forecast(4, 10, 1);
+    // Three attempts of 10 s with 1 s and 2 s between them; b and c are skipped.
+    QCOMPARE(f.medianMs, 33'000);
+    QCOMPARE(f.endMs[0], 33'000);
+    QCOMPARE(f.startMs[1], -1);
+    QCOMPARE(f.startMs[2], -1);
+
+    // Half the attempts fail: 1/2 of runs end after 60 s, 1/4 after 71 s, 1/8 after 83 s, and 1/8
+    // fail for good after 33 s.
+    estimates[0].failureOdds = 0.5;
+    const Forecast sometimes = Forecaster(plan, estimates, std::vector<bool>(4, true)).forecast(4, 400, 2);
+    QCOMPARE(sometimes.p10Ms, 33'000);
+    QCOMPARE(sometimes.medianMs, 60'000);
+    QCOMPARE(sometimes.p90Ms, 83'000);
+}
+
+void tst_Forecast::timeoutFailsTheAttempt()
+{
+    Plan plan = independentPlan(1);
+    plan.resources[0].timeoutMs = 4'000;
+    plan.resources[0].retry.maxAttempts = 2;
+    plan.resources[0].retry.initialBackoffMs = 500;
+    const Forecaster forecaster(plan, {fixed(10'000)}, {true});
+    QCOMPARE(forecaster.forecast(1, 5, 1).medianMs, 8'500);
+}
+
+void tst_Forecast::spreadGivesARange()
+{
+    const Forecaster forecaster(independentPlan(1), {ranged(10'000, 20'000)}, {true});
+    const Forecast f = forecaster.forecast(1, 1000, 5);
+    QVERIFY2(qAbs(f.p10Ms - 11'000) < 400, qPrintable(QString::number(f.p10Ms)));
+    QVERIFY2(qAbs(f.medianMs - 15'000) < 400, qPrintable(QString::number(f.medianMs)));
+    QVERIFY2(qAbs(f.p90Ms - 19'000) < 400, qPrintable(QString::number(f.p90Ms)));
+}
+
+void tst_Forecast::observationsAreResampled()
+{
+    Estimate e = fixed(10'000);
+    e.source = Estimate::Source::Definition;
+    e.observedMs = {10'000, 10'000, 10'000};
+    const Forecaster exact(independentPlan(1), {e}, {true});
+    QCOMPARE(exact.forecast(1, 100, 1).p90Ms, 10'000); // no spread, no jitter
+
+    e.observedMs = {8'000, 10'000, 12'000};
+    e.lowMs = 8'000;
+    e.highMs = 12'000;
+    const Forecast f = Forecaster(independentPlan(1), {e}, {true}).forecast(1, 1000, 1);
+    QVERIFY(f.p10Ms < 8'500 && f.p10Ms > 5'000);
+    QVERIFY(f.p90Ms > 11'500 && f.p90Ms < 15'000);
+    QVERIFY(qAbs(f.medianMs - 10'000) < 500);
+}
+
+void tst_Forecast::sameSeedSameForecast()
+{
+    const Plan plan = chainPlan();
+    const std::vector<Estimate> estimates = {ranged(1'000, 9'000), ranged(1'000, 9'000), ranged(1'000, 9'000), ranged(1'000, 30'000)};
+    const Forecaster forecaster(plan, estimates, std::vector<bool>(4, true));
+    const Forecast a = forecaster.forecast(1, 100, 42);
+    const Forecast b = forecaster.forecast(1, 100, 42);
+    QCOMPARE(a.medianMs, b.medianMs);
+    QCOMPARE(a.p90Ms, b.p90Ms);
+    QCOMPARE(a.startMs, b.startMs);
+    const QList<Forecast> sweep = forecaster.sweep({2, 1}, 100, 42);
+    QCOMPARE(sweep[1].medianMs, a.medianMs);
+    QCOMPARE(sweep[1].p10Ms, a.p10Ms);
+    QVERIFY(forecaster.forecast(1, 100, 43).medianMs != a.medianMs);
+}
+
+void tst_Forecast::remainingFromProgress()
+{
+    const Forecaster forecaster(chainPlan(), chainEstimates(), std::vector<bool>(4, true));
+    Forecaster::Progress progress;
+    progress.nowMs = 15'000;
+    // a done, b running since 10 s, c pending, x done.
+    progress.states = {ResourceState::Succeeded, ResourceState::Running, ResourceState::Pending, ResourceState::Succeeded};
+    progress.runningSinceMs = {-1, 10'000, -1, -1};
+    progress.attemptsMade = {1, 1, 0, 1};
+    const Forecast f = forecaster.remaining(progress, 2, 20, 1);
+    QCOMPARE(f.medianMs, 60'000);
+    QCOMPARE(f.startMs[0], -1);
+    QCOMPARE(f.startMs[1], 10'000);
+    QCOMPARE(f.endMs[1], 30'000);
+    QCOMPARE(f.startMs[2], 30'000);
+
+    // b has run longer than expected: it ends no earlier than now.
+    progress.nowMs = 40'000;
+    QCOMPARE(forecaster.remaining(progress, 2, 20, 1).medianMs, 70'000);
+}
+
+QTEST_GUILESS_MAIN(tst_Forecast)
+#include "tst_forecast.moc"
