@@ -1,7 +1,9 @@
 #include "engine/forecast/estimate.h"
 #include "engine/forecast/forecaster.h"
 #include "engine/plan/plan.h"
+#include "forecasttrial.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace fanout;
@@ -77,6 +79,8 @@ private slots:
     void observationsAreResampled();
     void sameSeedSameForecast();
     void remainingFromProgress();
+    void failFastStopsStartingNew();
+    void forecastsARealRunOfTheDemo();
 };
 
 void tst_Forecast::fixedDurationsGiveTheExactMakespan()
@@ -238,6 +242,37 @@ void tst_Forecast::remainingFromProgress()
     // b has run longer than expected: it ends no earlier than now.
     progress.nowMs = 40'000;
     QCOMPARE(forecaster.remaining(progress, 2, 20, 1).medianMs, 70'000);
+}
+
+void tst_Forecast::failFastStopsStartingNew()
+{
+    // x fails for good at 5 s: with fail-fast, b (due at 10 s) never starts; the run ends with a.
+    Plan plan = chainPlan();
+    plan.failFast = true;
+    std::vector<Estimate> estimates = chainEstimates();
+    estimates[3].failureOdds = 1.0;
+    const Forecast f = Forecaster(plan, estimates, std::vector<bool>(4, true)).forecast(4, 5, 1);
+    QCOMPARE(f.medianMs, 10'000);
+    QCOMPARE(f.endMs[0], 10'000);
+    QCOMPARE(f.startMs[1], -1);
+    plan.failFast = false;
+    QCOMPARE(Forecaster(plan, estimates, std::vector<bool>(4, true)).forecast(4, 5, 1).medianMs, 60'000);
+}
+
+void tst_Forecast::forecastsARealRunOfTheDemo()
+{
+    // The accuracy check, once (bench_forecast makes 20 trials): the demo run 3 times for
+    // real (durations divided by 20, see forecasttrial.h), then forecast, then a 4th run.
+    const Plan plan = trial::scaledDemo(20);
+    QCOMPARE(plan.resources.size(), 30);
+    QTemporaryDir folder;
+    const trial::Result result = trial::run(plan, {100}, folder.path()).constFirst();
+    const QString figures = QStringLiteral("actual %1 ms, forecast %2 ms (%3-%4)")
+                                .arg(result.actualMs).arg(result.forecast.medianMs).arg(result.forecast.p10Ms).arg(result.forecast.p90Ms);
+    qInfo().noquote() << figures;
+    QVERIFY2(result.actualMs > 0, qPrintable(figures));
+    QVERIFY2(result.inRange(), qPrintable(figures));
+    QVERIFY2(qAbs(result.medianError()) <= 0.10, qPrintable(figures));
 }
 
 QTEST_GUILESS_MAIN(tst_Forecast)
