@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace fanout {
 
@@ -15,7 +16,7 @@ namespace {
 const double kHumility = 0.16;
 
 SimulatedResource simulatedResource(const Resource &resource, const Estimate &estimate, bool runs,
-                                    std::vector<qint64> &observations)
+                                    std::vector<qint32> &observations)
 {
     SimulatedResource simulated;
     simulated.runs = runs && resource.run;
@@ -24,7 +25,8 @@ SimulatedResource simulatedResource(const Resource &resource, const Estimate &es
     simulated.highMs = std::max<qint64>(0, std::max(estimate.lowMs, estimate.highMs));
     simulated.firstObserved = int(observations.size());
     simulated.observedCount = int(estimate.observedMs.size());
-    observations.insert(observations.end(), estimate.observedMs.begin(), estimate.observedMs.end());
+    for (const qint64 ms : estimate.observedMs)
+        observations.push_back(qint32(std::clamp<qint64>(ms, 0, std::numeric_limits<qint32>::max())));
     if (simulated.observedCount > 0) {
         // A kernel as wide as Silverman's rule of thumb would make it for a normal distribution
         // with this p10-p90 spread: it fills the gaps between a few observations.
@@ -109,13 +111,15 @@ Forecast Forecaster::Model::simulate(int parallelism, int samples, quint64 seed,
     SimulatedRun run(*this, forecast.parallelism);
     std::vector<qint64> makespans(samples);
     // Per sample, then per resource: its start and end in each run (-1: it did not run), written
-    // in the order they come for the cache's sake.
-    std::vector<qint64> starts(std::size_t(n) * std::size_t(samples));
-    std::vector<qint64> ends(starts.size());
+    // in the order they come and in 32 bits (24 days), for the cache's sake: the simulation's own
+    // data must stay in it.
+    std::vector<qint32> starts(std::size_t(n) * std::size_t(samples));
+    std::vector<qint32> ends(starts.size());
+    const auto narrow = [](qint64 ms) { return qint32(std::min<qint64>(ms, std::numeric_limits<qint32>::max())); };
     for (int s = 0; s < samples; ++s) {
         makespans[s] = run.run(seed, s, soFar);
-        std::copy(run.startMs().begin(), run.startMs().end(), starts.begin() + std::ptrdiff_t(s) * n);
-        std::copy(run.endMs().begin(), run.endMs().end(), ends.begin() + std::ptrdiff_t(s) * n);
+        std::transform(run.startMs().begin(), run.startMs().end(), starts.begin() + std::ptrdiff_t(s) * n, narrow);
+        std::transform(run.endMs().begin(), run.endMs().end(), ends.begin() + std::ptrdiff_t(s) * n, narrow);
     }
     forecast.p10Ms = quantile(makespans, 0.1);
     forecast.medianMs = quantile(makespans, 0.5);
@@ -126,7 +130,7 @@ Forecast Forecaster::Model::simulate(int parallelism, int samples, quint64 seed,
     std::vector<qint64> ran;
     ran.reserve(samples);
     for (int r = 0; r < n; ++r) {
-        const auto medianOf = [&](const std::vector<qint64> &times) {
+        const auto medianOf = [&](const std::vector<qint32> &times) {
             ran.clear();
             for (int s = 0; s < samples; ++s) {
                 if (const qint64 t = times[std::size_t(s) * n + r]; t >= 0)

@@ -30,7 +30,7 @@ private:
     quint64 m_state;
 };
 
-qint64 drawDuration(const SimulatedResource &resource, const std::vector<qint64> &observations, Draws &draws)
+qint64 drawDuration(const SimulatedResource &resource, const std::vector<qint32> &observations, Draws &draws)
 {
     if (resource.observedCount > 0) {
         const double observed = double(observations[std::size_t(resource.firstObserved + draws.below(resource.observedCount))]);

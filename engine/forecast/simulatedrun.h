@@ -35,7 +35,7 @@ struct ForecastModel
 
     PlanGraph graph;
     std::vector<SimulatedResource> resources;
-    std::vector<qint64> observedMs; // every resource's observations, one after the other
+    std::vector<qint32> observedMs; // every resource's observations, one after the other (24 days at most)
     std::vector<qint64> estimates; // each estimate's ms: the dispatcher's longest-path-first order
     std::vector<int> groupOf;
     std::vector<int> groupLimits;

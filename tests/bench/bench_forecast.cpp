@@ -150,7 +150,11 @@ void accuracy()
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv); // the accuracy trials run real deployments
-    speed();
-    accuracy();
+    // "speed" or "accuracy" runs only that part.
+    const QString only = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
+    if (only.isEmpty() || only == QLatin1String("speed"))
+        speed();
+    if (only.isEmpty() || only == QLatin1String("accuracy"))
+        accuracy();
     return 0;
 }
