@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
+
 namespace fanout {
 
 Dispatcher::Dispatcher(const PlanGraph &graph, const std::vector<qint64> &estimates, std::vector<int> groupOf,
@@ -67,6 +69,16 @@ void Dispatcher::clear()
     m_readyCount = 0;
 }
 
+void Dispatcher::reset()
+{
+    clear();
+    std::fill(m_runningInGroup.begin(), m_runningInGroup.end(), 0);
+    for (int r = 0; r < int(m_unmet.size()); ++r)
+        m_unmet[r] = int(m_graph.dependencies(r).size());
+    m_sequence = 0;
+    m_running = 0;
+}
+
 int Dispatcher::takeNext()
 {
     if (m_running >= m_limit || m_readyCount == 0)
@@ -101,12 +113,17 @@ void Dispatcher::release(int resource)
 std::vector<int> Dispatcher::satisfy(int resource)
 {
     std::vector<int> nowReady;
+    satisfy(resource, nowReady);
+    return nowReady;
+}
+
+void Dispatcher::satisfy(int resource, std::vector<int> &nowReady)
+{
     for (const int d : m_graph.dependents(resource)) {
         Q_ASSERT(m_unmet[d] > 0);
         if (--m_unmet[d] == 0)
             nowReady.push_back(d);
     }
-    return nowReady;
 }
 
 } // namespace fanout

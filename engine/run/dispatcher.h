@@ -34,6 +34,9 @@ public:
     void enqueue(int resource);      // it is ready
     bool remove(int resource);       // no longer ready (cancelled); false if it was not queued
     void clear();                    // nothing is ready
+    // Back to how it was constructed (nothing ready or running, every dependency unmet), keeping
+    // its limit and memory: a forecast reuses one dispatcher for many simulated runs.
+    void reset();
 
     // The best ready resource that may start now, counted as running from here on; -1 when none
     // (nothing ready, the run is at its limit, or every ready resource's group is).
@@ -42,6 +45,8 @@ public:
 
     // `resource` succeeded: its dependents that now have every dependency done, in plan order.
     std::vector<int> satisfy(int resource);
+    // The same, appended to `nowReady` (which is not cleared), without allocating.
+    void satisfy(int resource, std::vector<int> &nowReady);
     int unmetDependencies(int resource) const { return m_unmet[resource]; }
 
 private:
