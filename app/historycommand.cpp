@@ -3,13 +3,16 @@
 #include "app/console.h"
 #include "app/planargument.h"
 #include "app/runcommand.h"
+#include "app/terminalprogress.h"
 #include "engine/history/runhistory.h"
+#include "engine/run/runreport.h"
 #include "engine/support/duration.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 
 #include <nlohmann/json.hpp>
 
@@ -24,14 +27,117 @@ QString when(const QString &iso)
     return at.isValid() ? at.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : iso;
 }
 
-} // namespace
+QString thousands(qint64 n)
+{
+    return QLocale(QLocale::English).toString(n);
+}
 
-int HistoryCommand::exec(const QStringList &arguments)
+// What the history keeps of a run beyond its report: when, which plan, how, and its log lines.
+void printRecordedRun(const Console &out, const RunHistory::RecordedRun &recorded)
+{
+    const RunHistory::Run &run = recorded.run;
+    out.writeLine(out.paint(QStringLiteral("Run #%1: %2 of \"%3\" from %4").arg(QString::number(run.id), run.command, run.planName, run.planFile),
+                            Console::Colour::Bold));
+    out.writeLine(QStringLiteral("Started %1, parallelism %2, %3 resources: %4 after %5")
+                      .arg(when(run.startedAt), QString::number(run.parallelism), QString::number(run.resources), run.outcome,
+                           formatDuration(run.makespanMs)));
+    if (recorded.report.is_null()) {
+        out.writeLine(QStringLiteral("Recorded by an older Fanout, which kept %1 attempts of it but not its report, plan or log lines.")
+                          .arg(run.attempts));
+        return;
+    }
+    TerminalProgress::printSummary(out, recorded.report);
+    qint64 kept = 0;
+    for (const RunEvent &event : recorded.events)
+        kept += event.kind == RunEvent::Kind::Log;
+    out.writeLine(QStringLiteral("%1 log %2 kept, %3 not kept (cap %4)")
+                      .arg(thousands(kept), kept == 1 ? QStringLiteral("line") : QStringLiteral("lines"), thousands(recorded.logLinesDropped),
+                           thousands(run.logLineCap)));
+}
+
+// `fanout history show RUN`: one recorded run, as `fanout run` ended it.
+int showRun(const QStringList &arguments)
 {
     const Console out(stdout);
     const Console err(stderr);
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("List the runs and destroys recorded in the run history, newest first."));
+    parser.setApplicationDescription(QStringLiteral("Print a recorded run as \"fanout run\" ended it, with when, which plan, the parallelism and its\n"
+                                                    "log lines; --report writes the JSON report \"fanout run --report\" wrote."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("RUN"), QStringLiteral("The run's number, as \"fanout history\" lists it."),
+                                 QStringLiteral("show RUN"));
+    parser.addOption({QStringLiteral("report"), QStringLiteral("Write the run's JSON report (docs/report-format.md)."), QStringLiteral("FILE.json")});
+    RunCommand::addHistoryOptions(parser);
+    const QString usage = QStringLiteral("\nRun \"fanout history show --help\" for the options.");
+    if (!parser.parse(QStringList{QStringLiteral("fanout history show")} + arguments)) {
+        err.writeLine(QStringLiteral("fanout history show: %1").arg(parser.errorText()) + usage);
+        return RunCommand::InvalidInput;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out.write(parser.helpText());
+        return RunCommand::Succeeded;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        err.writeLine(QStringLiteral("fanout history show: give one RUN, a run's number as \"fanout history\" lists it") + usage);
+        return RunCommand::InvalidInput;
+    }
+    QString argument = parser.positionalArguments().constFirst();
+    bool ok = false;
+    const qint64 id = (argument.startsWith(QLatin1Char('#')) ? argument.mid(1) : argument).toLongLong(&ok);
+    if (!ok || id < 1) {
+        err.writeLine(QStringLiteral("fanout history show: RUN is a run's number as \"fanout history\" lists it (such as 12), not \"%1\"").arg(argument));
+        return RunCommand::InvalidInput;
+    }
+    const QString file = RunCommand::historyFile(parser);
+    if (file.isEmpty()) {
+        err.writeLine(QStringLiteral("fanout history show: --no-history: there is no history to show a run from") + usage);
+        return RunCommand::InvalidInput;
+    }
+    const QString where = QDir::toNativeSeparators(file);
+    if (!QFileInfo::exists(file)) {
+        err.writeLine(QStringLiteral("fanout history show: there is no run #%1: the run history %2 does not exist (--history FILE for another)").arg(id).arg(where));
+        return RunCommand::InvalidInput;
+    }
+    RunHistory history(file);
+    const Expected<std::optional<RunHistory::Run>> found = history.findRun(id);
+    if (found && !*found) {
+        err.writeLine(QStringLiteral("fanout history show: there is no run #%1 in the run history %2; \"fanout history\" lists the runs it has")
+                          .arg(id).arg(where));
+        return RunCommand::InvalidInput;
+    }
+    const Expected<RunHistory::RecordedRun> recorded = found ? history.recordedRun(id) : Expected<RunHistory::RecordedRun>(unexpected(found.error()));
+    if (!recorded) {
+        err.writeLine(QStringLiteral("fanout history show: cannot read run #%1 from the run history %2: %3").arg(id).arg(where, recorded.error()));
+        return RunCommand::Failed;
+    }
+    printRecordedRun(out, *recorded);
+    if (!parser.isSet(QStringLiteral("report")))
+        return RunCommand::Succeeded;
+    const QString reportFile = parser.value(QStringLiteral("report"));
+    if (recorded->report.is_null()) {
+        err.writeLine(QStringLiteral("fanout history show: run #%1 was recorded by an older Fanout, which kept no report of it; %2 was not written")
+                          .arg(id).arg(reportFile));
+        return RunCommand::Failed;
+    }
+    if (const Expected<void> written = RunReport::write(reportFile, recorded->report); !written) {
+        err.writeLine(QStringLiteral("fanout history show: cannot write the report %1: %2").arg(reportFile, written.error()));
+        return RunCommand::Failed;
+    }
+    return RunCommand::Succeeded;
+}
+
+} // namespace
+
+int HistoryCommand::exec(const QStringList &arguments)
+{
+    if (!arguments.isEmpty() && arguments.constFirst() == QLatin1String("show"))
+        return showRun(arguments.mid(1));
+
+    const Console out(stdout);
+    const Console err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("List the runs and destroys recorded in the run history, newest first.\n"
+                                                    "\"fanout history show RUN\" prints one of them (--help for its options)."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("Only the runs of this plan: a plan file, \"demo\", or a plan's name."),
                                  QStringLiteral("[PLAN]"));

@@ -7,6 +7,7 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
+#include "engine/run/runreport.h"
 #include "engine/support/closestmatch.h"
 
 #include <QCommandLineParser>
@@ -14,6 +15,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QLocale>
 #include <QTimer>
 
 #include <csignal>
@@ -84,10 +86,10 @@ void RunCommand::addSharedOptions(QCommandLineParser &parser)
         {QStringLiteral("var"), QStringLiteral("Give the plan's variable NAME this value for this run (repeatable)."), QStringLiteral("NAME=VALUE")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Show state changes and warnings, not every log line.")},
     });
-    addHistoryOptions(parser);
+    addHistoryOptions(parser, HistoryUse::Record);
 }
 
-void RunCommand::addHistoryOptions(QCommandLineParser &parser)
+void RunCommand::addHistoryOptions(QCommandLineParser &parser, HistoryUse use)
 {
     parser.addOptions({
         {QStringLiteral("history"),
@@ -95,6 +97,12 @@ void RunCommand::addHistoryOptions(QCommandLineParser &parser)
          QStringLiteral("FILE")},
         {QStringLiteral("no-history"), QStringLiteral("Neither read nor write the run history.")},
     });
+    if (use == HistoryUse::Record) {
+        parser.addOption({QStringLiteral("history-log-lines"),
+                          QStringLiteral("Keep at most N log lines of this run in the run history; the rest are counted (default %1, "
+                                         "0 for none).").arg(QLocale(QLocale::English).toString(RunHistory::kDefaultLogLineCap)),
+                          QStringLiteral("N")});
+    }
 }
 
 QString RunCommand::historyFile(const QCommandLineParser &parser)
@@ -149,6 +157,15 @@ std::optional<RunCommand::Settings> RunCommand::readSharedOptions(const QCommand
         }
     }
     settings.historyFile = historyFile(parser);
+    if (parser.isSet(QStringLiteral("history-log-lines"))) {
+        const QString value = parser.value(QStringLiteral("history-log-lines"));
+        bool ok = false;
+        settings.historyLogLines = value.toInt(&ok);
+        if (!ok || settings.historyLogLines < 0) {
+            err.writeLine(QStringLiteral("fanout %1: --history-log-lines needs a whole number, 0 or more, not \"%2\"").arg(command, value));
+            return std::nullopt;
+        }
+    }
     settings.reportFile = parser.value(QStringLiteral("report"));
     settings.junitFile = parser.value(QStringLiteral("junit"));
     settings.stateFile = parser.value(QStringLiteral("state"));
@@ -224,10 +241,12 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
     const Console out(stdout);
     const Console err(stderr);
     const QString command = settings.command;
-    auto writeReports = [&] {
+    // One report for all that is said of the run (the summary, --report, the history): the run's
+    // clock goes on after its end, so two reports of it differ in their duration.
+    auto writeReports = [&](const nlohmann::ordered_json &report) {
         bool ok = true;
         if (!settings.reportFile.isEmpty()) {
-            if (const Expected<void> written = deployment.writeReport(settings.reportFile); !written) {
+            if (const Expected<void> written = RunReport::write(settings.reportFile, report); !written) {
                 err.writeLine(QStringLiteral("fanout %1: cannot write the report %2: %3").arg(command, settings.reportFile, written.error()));
                 ok = false;
             }
@@ -272,8 +291,9 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
         // usual, with its reports and its state. Should anything else hold it up, it is not waited for.
         deployment.stopAtOnce();
         QTimer::singleShot(kStopAtOnceMs, &loop, [&] {
-            progress.printSummary(deployment.plan().name);
-            writeReports();
+            const nlohmann::ordered_json report = deployment.report();
+            progress.printSummary(report);
+            writeReports(report);
             std::_Exit(Interrupted); // attempts still running are abandoned, as asked; the state has what finished
         });
     });
@@ -285,8 +305,9 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
     if (deployment.isRunning())
         loop.exec();
 
-    progress.printSummary(deployment.plan().name);
-    const bool reportsWritten = writeReports();
+    const nlohmann::ordered_json report = deployment.report();
+    progress.printSummary(report);
+    const bool reportsWritten = writeReports(report);
     bool stateWritten = true;
     deployment.waitForState();
     if (!deployment.stateSaveError().isEmpty() && !deployment.saveState()) {
@@ -298,7 +319,7 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
         out.writeLine(QStringLiteral("State: %1 in %2").arg(plural(deployment.deploymentState().size(), QStringLiteral("resource"), QStringLiteral("resources")),
                                                              deployment.statePath()));
     }
-    recordHistory(deployment, settings);
+    recordHistory(deployment, settings, report);
     if (interrupted)
         return Interrupted;
     if (!reportsWritten || !stateWritten)
@@ -308,11 +329,18 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
 
 void RunCommand::recordHistory(const Deployment &deployment, const Settings &settings)
 {
+    recordHistory(deployment, settings, deployment.report());
+}
+
+void RunCommand::recordHistory(const Deployment &deployment, const Settings &settings, const nlohmann::ordered_json &report)
+{
     if (settings.historyFile.isEmpty())
         return;
     // A history that cannot be kept costs the run nothing: one warning, and the exit status of the run.
     RunHistory history(settings.historyFile);
-    if (const Expected<qint64> recorded = history.record(settings.command, deployment.report(), deployment.plan()); !recorded) {
+    const Expected<qint64> recorded = history.record(settings.command, report, deployment.plan(),
+                                                     RunHistory::excerpt(deployment.journal(), settings.historyLogLines));
+    if (!recorded) {
         const Console err(stderr);
         err.writeLine(err.paint(QStringLiteral("warning: this %1 is not in the run history %2: %3 (--history FILE for another, "
                                                "--no-history for none)")

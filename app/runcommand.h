@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/history/runhistory.h"
+
 #include <QStringList>
 
 #include <functional>
@@ -41,15 +43,21 @@ public:
         QStringList variables; // --var NAME=VALUE, as given
         bool quiet = false;
         QString historyFile; // --history; RunHistory::defaultPath() unless given; empty: --no-history
+        int historyLogLines = RunHistory::kDefaultLogLineCap; // --history-log-lines: the most log lines the history keeps of the run
     };
 
     static void addSharedOptions(QCommandLineParser &parser);
     // --history FILE and --no-history, for every command that reads or writes the run history;
-    // historyFile() is what they ask for (empty: none).
-    static void addHistoryOptions(QCommandLineParser &parser);
+    // historyFile() is what they ask for (empty: none). Commands that record (run, destroy) have
+    // --history-log-lines N too.
+    enum class HistoryUse { Read, Record };
+    static void addHistoryOptions(QCommandLineParser &parser, HistoryUse use = HistoryUse::Read);
     static QString historyFile(const QCommandLineParser &parser);
     // Records the run that ended in the run history, unless --no-history; a warning if it cannot.
+    // Its journal goes with it: log lines up to --history-log-lines. `report`: the one printed and
+    // written (deployment.report() unless given).
     static void recordHistory(const Deployment &deployment, const Settings &settings);
+    static void recordHistory(const Deployment &deployment, const Settings &settings, const nlohmann::ordered_json &report);
     // Parses `arguments` ("fanout <command>" is put before them); an exit code when the command is
     // done (--help, or a problem already printed to stderr), nothing when it should go on. On going
     // on, there is exactly one positional argument, the plan.

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 namespace fanout {
 
 namespace {
@@ -185,36 +187,53 @@ void TerminalProgress::clearStatus()
     }
 }
 
-void TerminalProgress::printSummary(const QString &planName)
+void TerminalProgress::printSummary(const nlohmann::ordered_json &report)
 {
     m_tick.stop();
     clearStatus();
-    const Plan &plan = m_scheduler.plan();
-    QStringList counts;
+    printSummary(m_console, report);
+}
+
+void TerminalProgress::printSummary(const Console &console, const nlohmann::ordered_json &report)
+{
+    using json = nlohmann::ordered_json;
+    const auto text = [](const json &object, const char *key) {
+        const auto it = object.find(key);
+        return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+    };
+    const json counts = report.value("counts", json::object());
+    const json resources = report.value("resources", json::array());
+    const auto count = [&](ResourceState state) { return counts.value(stateName(state).toStdString(), 0); };
+    QStringList said;
     for (const ResourceState state : {ResourceState::Succeeded, ResourceState::Failed, ResourceState::Skipped,
                                       ResourceState::Cancelled, ResourceState::Running, ResourceState::RetryWait,
                                       ResourceState::Ready, ResourceState::Pending}) {
-        if (const int n = m_scheduler.count(state))
-            counts.append(QStringLiteral("%1 %2").arg(n).arg(stateName(state)));
+        if (const int n = count(state))
+            said.append(QStringLiteral("%1 %2").arg(n).arg(stateName(state)));
     }
-    const bool allSucceeded = m_scheduler.count(ResourceState::Succeeded) == plan.resources.size();
-    m_console.writeLine(QString());
-    m_console.writeLine(m_console.paint(QStringLiteral("Run of \"%1\" %2 after %3: %4")
-                                            .arg(planName, m_scheduler.isRunning() ? QStringLiteral("stopped") : QStringLiteral("finished"),
-                                                 formatDuration(m_scheduler.elapsedMs()), counts.join(QStringLiteral(", "))),
-                                        allSucceeded ? Console::Colour::Green : Console::Colour::Bold));
+    int idWidth = 8;
+    for (const json &resource : resources)
+        idWidth = std::max(idWidth, int(text(resource, "id").size()));
+    idWidth = std::min(idWidth, kMaxIdWidth);
+    const bool allSucceeded = count(ResourceState::Succeeded) == int(resources.size());
+    console.writeLine(QString());
+    console.writeLine(console.paint(QStringLiteral("Run of \"%1\" %2 after %3: %4")
+                                        .arg(text(report.value("plan", json::object()), "name"),
+                                             report.value("running", false) ? QStringLiteral("stopped") : QStringLiteral("finished"),
+                                             formatDuration(report.value("duration_ms", qint64(0))), said.join(QStringLiteral(", "))),
+                                    allSucceeded ? Console::Colour::Green : Console::Colour::Bold));
     auto list = [&](ResourceState state, const QString &heading, Console::Colour colour) {
-        if (m_scheduler.count(state) == 0)
+        if (count(state) == 0)
             return;
-        m_console.writeLine(m_console.paint(heading, colour));
-        for (int r = 0; r < plan.resources.size(); ++r) {
-            const ResourceStatus &status = m_scheduler.status(r);
-            if (status.state != state)
+        console.writeLine(console.paint(heading, colour));
+        for (const json &resource : resources) {
+            if (text(resource, "state") != stateName(state))
                 continue;
-            QString detail = status.reason;
-            if (state == ResourceState::Failed && !status.attempts.isEmpty())
-                detail = QStringLiteral("attempt %1: %2").arg(status.attempts.last().number).arg(status.reason);
-            m_console.writeLine(QStringLiteral("  %1  %2").arg(plan.resources[r].id.leftJustified(m_idWidth), detail));
+            QString detail = text(resource, "reason");
+            const json attempts = resource.value("attempts", json::array());
+            if (state == ResourceState::Failed && !attempts.empty())
+                detail = QStringLiteral("attempt %1: %2").arg(attempts.back().value("number", 0)).arg(detail);
+            console.writeLine(QStringLiteral("  %1  %2").arg(text(resource, "id").leftJustified(idWidth), detail));
         }
     };
     list(ResourceState::Failed, QStringLiteral("Failed:"), Console::Colour::Red);

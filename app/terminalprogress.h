@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <vector>
 
 namespace fanout {
@@ -25,7 +27,10 @@ public:
 
     void onEvents(const QList<fanout::RunEvent> &events);
     void message(const QString &text);  // a line of our own, such as "Cancelling..."
-    void printSummary(const QString &planName);
+    // The end of a run: its counts, then what failed, was skipped or cancelled, and why; from its
+    // report (RunReport::toJson), so that `fanout history show` prints a recorded run the same way.
+    void printSummary(const nlohmann::ordered_json &report);
+    static void printSummary(const Console &console, const nlohmann::ordered_json &report);
 
 private:
     QString describe(const RunEvent &event);

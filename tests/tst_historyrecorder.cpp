@@ -7,6 +7,7 @@
 #include "models/run/historyrecorder.h"
 
 #include <QFile>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -31,7 +32,9 @@ class tst_historyrecorder : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase() { useTestSettings("tst_historyrecorder"); }
     void runsAndTeardownsAreRecorded();
+    void logLinesUpToTheSetting();
     void aHistoryThatCannotBeKeptIsSaidOnce();
 };
 
@@ -61,6 +64,48 @@ void tst_historyrecorder::runsAndTeardownsAreRecorded()
     QCOMPARE(runs->at(1).command, QStringLiteral("run"));
     QCOMPARE(runs->at(1).planName, QStringLiteral("state-sim"));
     QVERIFY(runs->at(1).attempts >= 5);
+
+    // The teardown comes back with its own plan, and its journal indexes that plan.
+    const Expected<RunHistory::RecordedRun> teardown = history.recordedRun(runs->at(0).id);
+    QVERIFY_EXPECTED(teardown);
+    QCOMPARE(resourceIds(teardown->plan), resourceIds(workspace.deployment().plan()));
+    bool deletingDb = false;
+    for (const RunEvent &event : teardown->events) {
+        if (event.kind == RunEvent::Kind::Log && event.text == QLatin1String("Deleting db"))
+            deletingDb = teardown->plan.resources.value(event.resource).id == QLatin1String("db");
+    }
+    QVERIFY(deletingDb);
+}
+
+void tst_historyrecorder::logLinesUpToTheSetting()
+{
+    QSettings().setValue(QLatin1String(HistoryRecorder::kLogLinesKey), 3);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("history.sqlite"));
+    Workspace workspace(ExecutorRegistry::builtIn());
+    QVERIFY(openCopy(workspace, dir, QStringLiteral("quick-ok.json"))); // 4 log lines
+    HistoryRecorder recorder(workspace.deployment(), path);
+    QSignalSpy recorded(&recorder, &HistoryRecorder::recorded);
+    QVERIFY(workspace.deployment().startAll());
+    QTRY_COMPARE_WITH_TIMEOUT(recorded.size(), 1, 20'000);
+    QSettings().remove(QLatin1String(HistoryRecorder::kLogLinesKey));
+
+    RunHistory history(path);
+    const Expected<RunHistory::RecordedRun> run = history.recordedRun(recorded.at(0).at(0).toLongLong());
+    QVERIFY_EXPECTED(run);
+    QCOMPARE(run->run.logLineCap, 3);
+    const Journal &journal = workspace.deployment().journal();
+    qint64 written = 0;
+    for (std::size_t i = 0; i < journal.size(); ++i)
+        written += journal.entry(i).kind == RunEvent::Kind::Log;
+    QVERIFY(written > 3);
+    QCOMPARE(run->logLinesDropped, written - 3);
+    qsizetype logLines = 0;
+    for (const RunEvent &event : run->events)
+        logLines += event.kind == RunEvent::Kind::Log;
+    QCOMPARE(logLines, 3);
+    QCOMPARE(qint64(run->events.size()), qint64(journal.size()) - (written - 3));
+    QCOMPARE(QString::fromStdString(run->report["outcome"].get<std::string>()), QStringLiteral("succeeded"));
 }
 
 void tst_historyrecorder::aHistoryThatCannotBeKeptIsSaidOnce()

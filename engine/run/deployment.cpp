@@ -645,8 +645,7 @@ void Deployment::closeReplay()
 
 Expected<void> Deployment::writeReport(const QString &path) const
 {
-    const std::string json = RunReport::toJson(*m_scheduler, m_planFile).dump(2) + '\n';
-    return AtomicFile::write(path, QByteArray::fromStdString(json));
+    return RunReport::write(path, RunReport::toJson(*m_scheduler, m_planFile));
 }
 
 nlohmann::ordered_json Deployment::report() const

@@ -2,6 +2,7 @@
 
 #include "engine/run/journal.h"
 #include "engine/run/scheduler.h"
+#include "engine/support/atomicfile.h"
 
 #include <QXmlStreamWriter>
 
@@ -112,6 +113,11 @@ json RunReport::toJson(const Scheduler &scheduler, const QString &planFile)
     }
     report["resources"] = resources;
     return report;
+}
+
+Expected<void> RunReport::write(const QString &path, const json &report)
+{
+    return AtomicFile::write(path, QByteArray::fromStdString(report.dump(2) + '\n'));
 }
 
 QByteArray RunReport::toJUnit(const Scheduler &scheduler)

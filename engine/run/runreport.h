@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/support/expected.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -17,6 +19,8 @@ class RunReport
 public:
     static nlohmann::ordered_json toJson(const Scheduler &scheduler, const QString &planFile);
     static QByteArray toJUnit(const Scheduler &scheduler);
+    // Writes a report toJson() made, as `fanout run --report` does (and `fanout history show --report`).
+    static Expected<void> write(const QString &path, const nlohmann::ordered_json &report);
 
     // "succeeded", "failed" (something failed, was skipped or cancelled) or "cancelled"
     static QString outcome(const Scheduler &scheduler);

@@ -4,6 +4,7 @@
 #include "engine/run/deployment.h"
 
 #include <QDir>
+#include <QSettings>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace fanout {
@@ -43,10 +44,15 @@ void HistoryRecorder::onRunFinished()
         return;
     waitForRecording(); // one at a time: runs end far apart
     const QString command = m_deployment.isTeardown() ? QStringLiteral("destroy") : QStringLiteral("run");
-    // Copies: the thread records what the run was, whatever the window does meanwhile.
-    m_watcher.setFuture(QtConcurrent::run([path = m_path, command, report = m_deployment.report(), plan = m_deployment.plan()] {
+    // Copies: the thread records what the run was, whatever the window does meanwhile. Only the log
+    // lines kept are read from the journal's file here (the journal belongs to this thread).
+    bool ok = false;
+    const int cap = QSettings().value(QLatin1String(kLogLinesKey), RunHistory::kDefaultLogLineCap).toInt(&ok);
+    RunHistory::JournalExcerpt excerpt = RunHistory::excerpt(m_deployment.journal(), ok ? cap : RunHistory::kDefaultLogLineCap);
+    m_watcher.setFuture(QtConcurrent::run([path = m_path, command, report = m_deployment.report(), plan = m_deployment.plan(),
+                                           excerpt = std::move(excerpt)] {
         RunHistory history(path);
-        const Expected<qint64> recorded = history.record(command, report, plan);
+        const Expected<qint64> recorded = history.record(command, report, plan, excerpt);
         if (recorded)
             return QStringLiteral("#%1").arg(*recorded);
         return QStringLiteral("This %1 is not in the run history %2: %3").arg(command, QDir::toNativeSeparators(path), recorded.error());
