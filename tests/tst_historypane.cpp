@@ -4,6 +4,7 @@
 #include "engine/plan/planreader.h"
 #include "engine/run/deployment.h"
 #include "engine/run/replay.h"
+#include "engine/run/scheduler.h"
 #include "guitest.h"
 #include "models/logs/logmodel.h"
 #include "models/plan/workspace.h"
@@ -246,6 +247,7 @@ void tst_historypane::replayShowsTheRunAsItEnded()
     QVERIFY(!deployment.isRunning());
     QCOMPARE(shownStates(deployment), final);
     QCOMPARE(deployment.elapsedMs(), recorded.run.makespanMs);
+    QCOMPARE(deployment.scheduler().startedAt(), QDateTime::fromString(recorded.run.startedAt, Qt::ISODateWithMs)); // the log lines' times
     const TimelineData &timeline = window.timelinePane()->view()->data();
     QVERIFY(timeline.isFinished());
     for (int r = 0; r < deployment.resourceCount(); ++r)

@@ -604,7 +604,7 @@ qint64 Deployment::estimatedRemainingMs() const
     return std::max(longest, work / std::max(1, m_parallelism));
 }
 
-bool Deployment::startReplay(const Plan &plan, qint64 durationMs, bool teardown)
+bool Deployment::startReplay(const Plan &plan, qint64 durationMs, bool teardown, const QDateTime &startedAt)
 {
     if (isRunning() && !m_replaying)
         return false;
@@ -612,6 +612,7 @@ bool Deployment::startReplay(const Plan &plan, qint64 durationMs, bool teardown)
     const bool was = m_replaying;
     m_replaying = true;
     m_replayDurationMs = std::max<qint64>(0, durationMs);
+    m_replayStartedAt = startedAt;
     show(plan, teardown);
     rewindReplay();
     if (!was)
@@ -623,7 +624,7 @@ void Deployment::rewindReplay()
 {
     if (!m_replaying)
         return;
-    m_scheduler->startReplay(m_shown);
+    m_scheduler->startReplay(m_shown, m_replayStartedAt);
     m_hasRun = true;
 }
 

@@ -9,6 +9,7 @@
 #include "engine/support/diagnostic.h"
 #include "engine/support/expected.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QMap>
 #include <QObject>
@@ -203,7 +204,7 @@ public:
     // Shows `plan` as a recorded run `durationMs` long (a teardown's, for a destroy), before anything of it happened: nothing of
     // it runs, and every action (run, retry, cancel, destroy, parallelism) refuses until
     // closeReplay(); edits of the plan wait for it like they wait for a run. Refused during a run.
-    bool startReplay(const Plan &plan, qint64 durationMs, bool teardown = false);
+    bool startReplay(const Plan &plan, qint64 durationMs, bool teardown = false, const QDateTime &startedAt = {});
     // Back to the start of the recorded run (nothing of it happened yet).
     void rewindReplay();
     // Applies the recorded events after those applied so far, up to the moment `atMs`, which
@@ -269,6 +270,7 @@ private:
     bool m_teardown = false;
     bool m_hasRun = false;
     bool m_replaying = false;
+    QDateTime m_replayStartedAt;
     qint64 m_replayDurationMs = 0;
     quint64 m_generation = 0;
 };

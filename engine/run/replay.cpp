@@ -6,11 +6,12 @@
 
 namespace fanout {
 
-Replay::Replay(Deployment &deployment, Plan plan, QList<RunEvent> events, bool teardown, QObject *parent)
+Replay::Replay(Deployment &deployment, Plan plan, QList<RunEvent> events, bool teardown, QDateTime startedAt, QObject *parent)
     : QObject(parent)
     , m_deployment(&deployment)
     , m_plan(std::move(plan))
     , m_events(std::move(events))
+    , m_startedAt(std::move(startedAt))
     , m_teardown(teardown)
 {
     // An attempt's end is stamped when its executor finished, a little before events already
@@ -41,7 +42,7 @@ Replay::~Replay()
 
 bool Replay::open()
 {
-    if (!m_deployment || !m_deployment->startReplay(m_plan, m_durationMs, m_teardown))
+    if (!m_deployment || !m_deployment->startReplay(m_plan, m_durationMs, m_teardown, m_startedAt))
         return false;
     m_open = true;
     m_applied = 0;

@@ -3,6 +3,7 @@
 #include "engine/plan/plan.h"
 #include "engine/run/runevent.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QList>
 #include <QObject>
@@ -30,7 +31,9 @@ public:
     static constexpr int kMaxSpeed = 60;
     static constexpr int kTickMs = 16;
 
-    Replay(Deployment &deployment, Plan plan, QList<RunEvent> events, bool teardown = false, QObject *parent = nullptr);
+    // `startedAt`: when the run started (UTC), for the times of its log lines.
+    Replay(Deployment &deployment, Plan plan, QList<RunEvent> events, bool teardown = false, QDateTime startedAt = {},
+           QObject *parent = nullptr);
     ~Replay() override;
 
     // Shows the run as it ended. False when the Deployment is running a plan.
@@ -68,6 +71,7 @@ private:
     double m_playMs = 0; // the position while playing, with what a tick adds below a millisecond
     int m_applied = 0;   // events applied so far
     int m_speed = 10;
+    QDateTime m_startedAt;
     bool m_teardown = false;
     bool m_open = false;
 };

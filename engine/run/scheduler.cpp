@@ -598,7 +598,7 @@ void Scheduler::flush()
     emit eventsRecorded(batch);
 }
 
-void Scheduler::startReplay(const Plan &plan)
+void Scheduler::startReplay(const Plan &plan, const QDateTime &startedAt)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     Q_ASSERT(!m_running || isReplay());
@@ -610,6 +610,8 @@ void Scheduler::startReplay(const Plan &plan)
     resetRun();
     m_running = false; // until its RunStarted
     m_replayMs = 0;
+    if (startedAt.isValid())
+        m_startedAt = startedAt;
 }
 
 void Scheduler::replayEvents(const QList<RunEvent> &events, qint64 atMs)

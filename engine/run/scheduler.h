@@ -84,7 +84,7 @@ public:
 
     // Shows `plan` as a recorded run before anything of it happened: nothing runs, cancel(),
     // retry() and setParallelism() do nothing, and elapsedMs() is the moment shown. start() ends it.
-    void startReplay(const Plan &plan);
+    void startReplay(const Plan &plan, const QDateTime &startedAt = {}); // when it ran, for startedAt()
     // Applies recorded events (those after the ones applied so far, in order) as the run applied
     // them when it happened: statuses, attempts, counts, the journal; announces them like a run's
     // (eventsRecorded(), and finished() at the run's end). `atMs`: the moment shown now.

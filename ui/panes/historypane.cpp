@@ -7,6 +7,7 @@
 #include "ui/panes/runcomparisondialog.h"
 #include "ui/panes/sparkline.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -211,7 +212,10 @@ bool HistoryPane::showRecorded(RunHistory::RecordedRun recorded)
     }
     closeReplay();
     const bool teardown = recorded.run.command == QLatin1String("destroy");
-    m_replay = new Replay(deployment, std::move(recorded.plan), std::move(recorded.events), teardown, this);
+    QDateTime startedAt = QDateTime::fromString(recorded.run.startedAt, Qt::ISODateWithMs);
+    if (!startedAt.isValid())
+        startedAt = QDateTime::fromString(recorded.run.startedAt, Qt::ISODate);
+    m_replay = new Replay(deployment, std::move(recorded.plan), std::move(recorded.events), teardown, startedAt, this);
     if (!m_replay->open()) {
         delete m_replay;
         return false;
