@@ -2,12 +2,16 @@
 
 #include "app/console.h"
 #include "app/runcommand.h"
+#include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
+#include "engine/run/replay.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/historyrecorder.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
+#include "ui/panes/historypane.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
@@ -15,6 +19,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
+#include <QDockWidget>
+#include <QEventLoop>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QIcon>
@@ -137,6 +144,40 @@ int takePictures(MainWindow &window, const Capture &request)
     return status;
 }
 
+// Shows run `id` of the history, at `seconds` into it (its end when negative), with the History
+// pane in front; false, having said why, when it cannot be read or shown.
+bool showReplay(MainWindow &window, const QString &id, double seconds)
+{
+    const Console err(stderr);
+    bool ok = false;
+    const qint64 run = QString(id).remove(QLatin1Char('#')).toLongLong(&ok);
+    if (!ok || run <= 0) {
+        err.writeLine(QStringLiteral("fanout gui: --replay wants a run number, as `fanout history` lists them, not \"%1\".").arg(id));
+        return false;
+    }
+    HistoryPane *pane = window.historyPane();
+    Expected<RunHistory::RecordedRun> recorded = RunHistory(pane->historyPath()).recordedRun(run);
+    if (!recorded) {
+        err.writeLine(QStringLiteral("fanout gui: --replay: run #%1 cannot be read from the run history %2: %3")
+                          .arg(run)
+                          .arg(QDir::toNativeSeparators(pane->historyPath()), recorded.error()));
+        return false;
+    }
+    if (!pane->showRecorded(std::move(*recorded)))
+        return false;
+    if (seconds >= 0)
+        pane->replay()->seek(qint64(seconds * 1000));
+    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("HistoryDock")))
+        dock->raise();
+    // The list, read on a thread, shows in the picture too.
+    QEventLoop loop;
+    QObject::connect(pane, &HistoryPane::listRead, &loop, &QEventLoop::quit);
+    QTimer::singleShot(5000, &loop, &QEventLoop::quit);
+    pane->refresh();
+    loop.exec();
+    return true;
+}
+
 } // namespace
 
 int GuiCommand::exec(int &argc, char **argv)
@@ -171,7 +212,15 @@ int GuiCommand::exec(int &argc, char **argv)
                                                "--run, at once without)."),
                                 QStringLiteral("SECONDS"));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the resource ID (with --screenshot)."), QStringLiteral("ID"));
-    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select});
+    const QCommandLineOption replay(QStringLiteral("replay"),
+                                    QStringLiteral("Show run RUN of the run history (as `fanout history` numbers them), read-only, as it "
+                                                   "ended; with --at, SECONDS into it."),
+                                    QStringLiteral("RUN"));
+    const QCommandLineOption history(QStringLiteral("history"),
+                                     QStringLiteral("The run history to list, replay and record in (default: %1).").arg(RunHistory::defaultPath()),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption noHistory(QStringLiteral("no-history"), QStringLiteral("Record nothing in a run history, and list none."));
+    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select, replay, history, noHistory});
 
     QStringList arguments = QApplication::arguments();
     if (arguments.size() > 1 && arguments[1] == QLatin1String("gui"))
@@ -209,6 +258,19 @@ int GuiCommand::exec(int &argc, char **argv)
     // A plan with errors opens in the window with its Problems tab in front, where they are fixed;
     // they are said here too, and pictures are taken, but the exit status stays 2 for scripts.
     const bool errors = reportErrors(window, plan, err);
+    if (parser.isSet(history) || parser.isSet(noHistory)) {
+        const QString path = parser.isSet(noHistory) ? QString() : parser.value(history);
+        window.history().setPath(path);
+        window.historyPane()->setHistoryPath(path);
+    }
+    if (parser.isSet(replay)) {
+        if (parser.isSet(run)) {
+            err.writeLine(QStringLiteral("fanout gui: --replay shows a recorded run; it cannot be given with --run."));
+            return RunCommand::InvalidInput;
+        }
+        if (!showReplay(window, parser.value(replay), seconds))
+            return RunCommand::InvalidInput;
+    }
     if (!capture) {
         window.show();
         return app.exec();
@@ -220,7 +282,7 @@ int GuiCommand::exec(int &argc, char **argv)
     request.timeline = parser.value(exportTimelineOption);
     request.select = parser.value(select);
     request.run = parser.isSet(run);
-    request.seconds = seconds;
+    request.seconds = parser.isSet(replay) ? 0 : seconds; // a replay is shown at that moment already
     if (errors && request.run) {
         err.writeLine(QStringLiteral("fanout gui: --run: nothing was run, as the plan has errors."));
         request.run = false;

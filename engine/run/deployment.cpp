@@ -48,6 +48,8 @@ Deployment::~Deployment() = default;
 bool Deployment::open(const Plan &plan, const QString &planFile, const QString &statePath)
 {
     Q_ASSERT(!isRunning());
+    const bool wasReplaying = m_replaying;
+    m_replaying = false;
     m_recorder.reset();
     m_planPending = false;
     m_planFile = planFile;
@@ -64,12 +66,14 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
     }
     adoptRunSettings(plan, true);
     show(plan, false);
+    if (wasReplaying)
+        emit replayingChanged(false);
     return isStateReadable();
 }
 
 void Deployment::setPlan(const Plan &plan)
 {
-    if (isRunning()) {
+    if (isRunning() || m_replaying) {
         m_target = plan;
         m_planPending = true;
         return;
@@ -291,7 +295,7 @@ void Deployment::setParallelism(int limit)
     if (limit == m_parallelism)
         return;
     m_parallelism = limit;
-    if (m_hasRun)
+    if (m_hasRun && !m_replaying)
         m_scheduler->setParallelism(limit);
     emit parallelismChanged(limit);
 }
@@ -313,7 +317,7 @@ void Deployment::setSeed(std::optional<quint64> seed)
 
 bool Deployment::provision(const ProvisionRequest &request)
 {
-    if (isRunning() || !isStateReadable())
+    if (isRunning() || m_replaying || !isStateReadable())
         return false;
     // After a teardown, the plan comes back: what was destroyed is to be created again.
     if (m_teardown || m_shownCleanups > 0)
@@ -343,6 +347,8 @@ Deployment::Teardown Deployment::planTeardown()
     };
     if (isRunning())
         return refuse(Teardown::Refusal::Running, tr("A run is in progress"));
+    if (m_replaying)
+        return refuse(Teardown::Refusal::Running, tr("A recorded run is shown; close the replay first"));
     if (!isStateReadable())
         return refuse(Teardown::Refusal::StateUnreadable, tr("Cannot read the state file:\n%1").arg(stateError()));
     if (const QString inUse = stateInUse(tr("nothing was destroyed")); !inUse.isEmpty())
@@ -388,7 +394,7 @@ Deployment::Teardown Deployment::planTeardown()
 
 bool Deployment::startTeardown()
 {
-    if (!m_teardown || m_hasRun || isRunning())
+    if (!m_teardown || m_hasRun || isRunning() || m_replaying)
         return false;
     return startRun(m_shown, true, {}, m_teardownOutputs);
 }
@@ -441,7 +447,7 @@ void Deployment::onEvents(const QList<RunEvent> &events)
     // A retry of a finished run starts it again: what shows the run treats that like a start.
     bool states = false;
     for (const RunEvent &event : events) {
-        if (event.kind == RunEvent::Kind::RunResumed)
+        if (event.kind == RunEvent::Kind::RunResumed || (m_replaying && event.kind == RunEvent::Kind::RunStarted))
             emit runStarted();
         states = states || event.kind != RunEvent::Kind::Log;
     }
@@ -459,7 +465,7 @@ void Deployment::onFinished()
     updateProvisioning();
     emit runFinished();
     // Edits made during the run are shown once it is over, with what the run left in the state.
-    if (m_planPending && !isRunning()) {
+    if (m_planPending && !isRunning() && !m_replaying) {
         m_planPending = false;
         m_recorder.reset();
         show(m_target, false);
@@ -468,13 +474,13 @@ void Deployment::onFinished()
 
 void Deployment::cancel()
 {
-    if (isRunning())
+    if (isRunning() && !m_replaying)
         m_scheduler->cancel();
 }
 
 void Deployment::stopAtOnce()
 {
-    if (!isRunning())
+    if (!isRunning() || m_replaying)
         return;
     m_scheduler->cancel();
     CommandExecutor::killAllProcesses();
@@ -482,7 +488,7 @@ void Deployment::stopAtOnce()
 
 int Deployment::retry(const QStringList &ids)
 {
-    return m_hasRun ? m_scheduler->retry(ids) : 0;
+    return m_hasRun && !m_replaying ? m_scheduler->retry(ids) : 0;
 }
 
 int Deployment::retryFailed()
@@ -509,7 +515,7 @@ QStringList Deployment::failedIds() const
 
 bool Deployment::canRetry(int resource) const
 {
-    if (!m_hasRun || resource < 0 || resource >= resourceCount())
+    if (!m_hasRun || m_replaying || resource < 0 || resource >= resourceCount())
         return false;
     const ResourceState s = state(resource);
     return s == ResourceState::Failed || s == ResourceState::Cancelled;
@@ -577,6 +583,8 @@ qint64 Deployment::estimatedRemainingMs() const
         return -1;
     if (!isRunning())
         return 0;
+    if (m_replaying) // known: when the recorded run ended
+        return std::max<qint64>(0, m_replayDurationMs - elapsedMs());
     // What is left of each resource: nothing once final, the rest of its estimate while running.
     const int n = resourceCount();
     const qint64 now = elapsedMs();
@@ -594,6 +602,46 @@ qint64 Deployment::estimatedRemainingMs() const
     const std::vector<qint64> paths = m_graph->remainingPathLengths(left);
     const qint64 longest = paths.empty() ? 0 : *std::max_element(paths.begin(), paths.end());
     return std::max(longest, work / std::max(1, m_parallelism));
+}
+
+bool Deployment::startReplay(const Plan &plan, qint64 durationMs, bool teardown, const QDateTime &startedAt)
+{
+    if (isRunning() && !m_replaying)
+        return false;
+    m_recorder.reset(); // a replay records nothing in the state
+    const bool was = m_replaying;
+    m_replaying = true;
+    m_replayDurationMs = std::max<qint64>(0, durationMs);
+    m_replayStartedAt = startedAt;
+    show(plan, teardown);
+    rewindReplay();
+    if (!was)
+        emit replayingChanged(true);
+    return true;
+}
+
+void Deployment::rewindReplay()
+{
+    if (!m_replaying)
+        return;
+    m_scheduler->startReplay(m_shown, m_replayStartedAt);
+    m_hasRun = true;
+}
+
+void Deployment::replayEvents(const QList<RunEvent> &events, qint64 atMs)
+{
+    if (m_replaying)
+        m_scheduler->replayEvents(events, atMs);
+}
+
+void Deployment::closeReplay()
+{
+    if (!m_replaying)
+        return;
+    m_replaying = false;
+    m_planPending = false;
+    show(m_target, false);
+    emit replayingChanged(false);
 }
 
 Expected<void> Deployment::writeReport(const QString &path) const

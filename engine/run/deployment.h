@@ -9,6 +9,7 @@
 #include "engine/support/diagnostic.h"
 #include "engine/support/expected.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QMap>
 #include <QObject>
@@ -198,6 +199,22 @@ public:
     // -1 when unknown.
     qint64 estimatedRemainingMs() const;
 
+    // --- A recorded run, shown read-only (RunHistory; engine/run/Replay moves through it)
+
+    // Shows `plan` as a recorded run `durationMs` long (a teardown's, for a destroy), before anything of it happened: nothing of
+    // it runs, and every action (run, retry, cancel, destroy, parallelism) refuses until
+    // closeReplay(); edits of the plan wait for it like they wait for a run. Refused during a run.
+    bool startReplay(const Plan &plan, qint64 durationMs, bool teardown = false, const QDateTime &startedAt = {});
+    // Back to the start of the recorded run (nothing of it happened yet).
+    void rewindReplay();
+    // Applies the recorded events after those applied so far, up to the moment `atMs`, which
+    // elapsedMs() is from now on: every pane follows them as it follows a run.
+    void replayEvents(const QList<RunEvent> &events, qint64 atMs);
+    // The open plan again, as its state file says (and as edited meanwhile).
+    void closeReplay();
+    bool isReplaying() const { return m_replaying; }
+    qint64 replayDurationMs() const { return m_replayDurationMs; }
+
     // The run's reports (docs/report-format.md): JSON, and JUnit XML with one test case per resource.
     Expected<void> writeReport(const QString &path) const;
     nlohmann::ordered_json report() const; // what writeReport() writes (RunReport::toJson)
@@ -216,6 +233,7 @@ signals:
     void parallelismChanged(int limit);
     void failFastChanged(bool failFast);
     void stateSaveFailed(const QString &error);
+    void replayingChanged(bool replaying);
 
 private:
     void show(const Plan &plan, bool teardown, int cleanups = 0);
@@ -251,6 +269,9 @@ private:
     bool m_failFast = false;
     bool m_teardown = false;
     bool m_hasRun = false;
+    bool m_replaying = false;
+    QDateTime m_replayStartedAt;
+    qint64 m_replayDurationMs = 0;
     quint64 m_generation = 0;
 };
 

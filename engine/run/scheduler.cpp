@@ -49,6 +49,8 @@ int Scheduler::parallelism() const
 
 qint64 Scheduler::elapsedMs() const
 {
+    if (m_replayMs >= 0)
+        return m_replayMs;
     if (m_stoppedAtMs >= 0)
         return m_stoppedAtMs;
     return m_clock.isValid() ? m_clock.elapsed() : 0;
@@ -61,6 +63,7 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
         return false;
     if (m_mailbox)
         m_mailbox->close(); // messages of an earlier run's stragglers are not this run's
+    m_replayMs = -1;
 
     m_plan = std::make_shared<const Plan>(plan);
     m_graph = std::make_unique<PlanGraph>(*m_plan);
@@ -172,7 +175,7 @@ void Scheduler::settleWithoutRunning(const QMap<int, QMap<QString, QString>> &pr
 void Scheduler::cancel()
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_running || m_cancelling)
+    if (!m_running || m_cancelling || isReplay())
         return;
     m_cancelling = true;
     RunEvent event;
@@ -207,7 +210,7 @@ QStringList Scheduler::failedIds() const
 int Scheduler::retry(const QStringList &ids)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_plan)
+    if (!m_plan || isReplay())
         return 0;
     std::vector<bool> retried(m_status.size(), false);
     QStringList accepted;
@@ -269,7 +272,7 @@ int Scheduler::retry(const QStringList &ids)
 void Scheduler::setParallelism(int limit)
 {
     Q_ASSERT(QThread::currentThread() == thread());
-    if (!m_dispatcher || limit < 1 || limit == m_dispatcher->limit())
+    if (!m_dispatcher || isReplay() || limit < 1 || limit == m_dispatcher->limit())
         return;
     m_dispatcher->setLimit(limit);
     RunEvent event;
@@ -599,6 +602,107 @@ void Scheduler::flush()
     const QList<RunEvent> batch = std::move(m_batch);
     m_batch.clear();
     emit eventsRecorded(batch);
+}
+
+void Scheduler::startReplay(const Plan &plan, const QDateTime &startedAt)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    Q_ASSERT(!m_running || isReplay());
+    if (m_mailbox)
+        m_mailbox->close();
+    m_plan = std::make_shared<const Plan>(plan);
+    m_graph = std::make_unique<PlanGraph>(*m_plan);
+    m_dispatcher.reset();
+    resetRun();
+    m_running = false; // until its RunStarted
+    m_replayMs = 0;
+    if (startedAt.isValid())
+        m_startedAt = startedAt;
+}
+
+void Scheduler::replayEvents(const QList<RunEvent> &events, qint64 atMs)
+{
+    Q_ASSERT(isReplay());
+    m_replayMs = std::max<qint64>(0, atMs);
+    bool ended = false;
+    for (const RunEvent &event : events) {
+        switch (event.kind) {
+        case RunEvent::Kind::RunStarted:
+        case RunEvent::Kind::RunResumed:
+            m_running = true;
+            ended = false;
+            break;
+        case RunEvent::Kind::CancelRequested:
+            m_cancelling = true;
+            break;
+        case RunEvent::Kind::RunFinished:
+            m_running = false;
+            m_cancelling = false;
+            ended = true;
+            break;
+        case RunEvent::Kind::StateChanged:
+            replayState(event);
+            break;
+        case RunEvent::Kind::Log:
+        case RunEvent::Kind::ParallelismChanged:
+            break;
+        }
+        record(event);
+    }
+    flush();
+    if (ended)
+        emit finished();
+}
+
+void Scheduler::replayState(const RunEvent &event)
+{
+    if (event.resource < 0 || event.resource >= int(m_status.size()))
+        return;
+    // What setState(), startAttempt() and onAttemptFinished() did to the status when it happened.
+    ResourceStatus &status = m_status[event.resource];
+    --m_counts[int(status.state)];
+    ++m_counts[int(event.state)];
+    status.state = event.state;
+    status.reason = event.text;
+    if (event.state == ResourceState::Ready) {
+        m_inFlight[event.resource].readyMs = event.timeMs;
+        status.blockedBy = -1;
+    } else if (event.state == ResourceState::Running) {
+        AttemptRecord attempt;
+        attempt.number = event.attempt > 0 ? event.attempt : int(status.attempts.size()) + 1;
+        attempt.readyMs = m_inFlight[event.resource].readyMs;
+        attempt.startMs = event.timeMs;
+        status.attempts.append(attempt);
+        ++m_runningAttempts;
+    } else if (event.state == ResourceState::Skipped && event.text.startsWith(QLatin1String("upstream \""))) {
+        status.blockedBy = m_plan->indexOf(event.text.section(QLatin1Char('"'), 1, 1));
+    }
+    if (status.attempts.isEmpty() || status.attempts.constLast().endMs >= 0 || event.state == ResourceState::Running
+        || (!isFinal(event.state) && event.state != ResourceState::RetryWait))
+        return;
+    AttemptRecord &attempt = status.attempts.last();
+    attempt.endMs = event.timeMs;
+    --m_runningAttempts;
+    switch (event.state) {
+    case ResourceState::Succeeded:
+        attempt.outcome = AttemptRecord::Outcome::Succeeded;
+        break;
+    case ResourceState::Cancelled:
+        attempt.outcome = AttemptRecord::Outcome::Cancelled;
+        attempt.error = QStringLiteral("cancelled");
+        break;
+    default: {
+        // "attempt 1 of 3 failed: ERROR; retrying in 2s" while it waits to try again
+        QString error = event.text;
+        if (event.state == ResourceState::RetryWait) {
+            error = error.section(QStringLiteral(" failed: "), 1);
+            error = error.left(error.lastIndexOf(QStringLiteral("; retrying in ")));
+        }
+        attempt.outcome = error.startsWith(QLatin1String("timed out")) ? AttemptRecord::Outcome::TimedOut : AttemptRecord::Outcome::Failed;
+        attempt.error = error;
+        break;
+    }
+    }
 }
 
 Scheduler::Wakeups::iterator Scheduler::addWakeup(qint64 atMs, Wakeup wakeup)

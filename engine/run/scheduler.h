@@ -80,6 +80,17 @@ public:
     void setParallelism(int limit); // takes effect at once
     void setFailFast(bool failFast);
 
+    // --- A recorded run, shown without running anything (engine/run/replay)
+
+    // Shows `plan` as a recorded run before anything of it happened: nothing runs, cancel(),
+    // retry() and setParallelism() do nothing, and elapsedMs() is the moment shown. start() ends it.
+    void startReplay(const Plan &plan, const QDateTime &startedAt = {}); // when it ran, for startedAt()
+    // Applies recorded events (those after the ones applied so far, in order) as the run applied
+    // them when it happened: statuses, attempts, counts, the journal; announces them like a run's
+    // (eventsRecorded(), and finished() at the run's end). `atMs`: the moment shown now.
+    void replayEvents(const QList<RunEvent> &events, qint64 atMs);
+    bool isReplay() const { return m_replayMs >= 0; }
+
     bool isRunning() const { return m_running; }
     bool isCancelling() const { return m_cancelling; }
     int parallelism() const;
@@ -142,6 +153,7 @@ private:
                   qint64 timeMs = -1);
     void record(RunEvent event);
     void flush();
+    void replayState(const RunEvent &event);
     Wakeups::iterator addWakeup(qint64 atMs, Wakeup wakeup);
     void armTimer();
 
@@ -173,6 +185,7 @@ private:
     bool m_cancelling = false;
     bool m_failFast = false;
     bool m_stoppedStarting = false; // fail-fast tripped
+    qint64 m_replayMs = -1; // the moment a replay shows; -1 for a run
 };
 
 } // namespace fanout

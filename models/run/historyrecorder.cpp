@@ -40,7 +40,7 @@ void HistoryRecorder::waitForRecording()
 
 void HistoryRecorder::onRunFinished()
 {
-    if (m_path.isEmpty())
+    if (m_path.isEmpty() || m_deployment.isReplaying()) // a replay's end is not a run
         return;
     waitForRecording(); // one at a time: runs end far apart
     const QString command = m_deployment.isTeardown() ? QStringLiteral("destroy") : QStringLiteral("run");

@@ -9,7 +9,7 @@ namespace fanout {
 
 namespace {
 
-constexpr int kLayoutVersion = 3; // 2: the Problems dock; 3: the right column full height, for the Inspector's form
+constexpr int kLayoutVersion = 4; // 2: the Problems dock; 3: the right column full height, for the Inspector's form; 4: History
 
 } // namespace
 
@@ -20,6 +20,7 @@ DockLayout::DockLayout(QMainWindow &window, const Panes &panes)
     , m_timeline(addPane(QObject::tr("Timeline"), QStringLiteral("TimelineDock"), panes.timeline))
     , m_logs(addPane(QObject::tr("Logs"), QStringLiteral("LogsDock"), panes.logs))
     , m_problems(addPane(QObject::tr("Problems"), QStringLiteral("ProblemsDock"), panes.problems))
+    , m_history(addPane(QObject::tr("History"), QStringLiteral("HistoryDock"), panes.history))
 {
     arrange();
     // The right column runs the window's full height, so that the Inspector's form has room; the
@@ -43,7 +44,7 @@ QDockWidget *DockLayout::addPane(const QString &title, const QString &objectName
 
 QList<QDockWidget *> DockLayout::docks() const
 {
-    return {m_resources, m_inspector, m_timeline, m_logs, m_problems};
+    return {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_history};
 }
 
 void DockLayout::arrange()
@@ -58,6 +59,10 @@ void DockLayout::arrange()
     m_window.addDockWidget(Qt::BottomDockWidgetArea, m_problems);
     m_window.tabifyDockWidget(m_logs, m_problems);
     m_logs->raise();
+    // The runs of the plan beside its resources: the list is narrow, and a replay shows on the others.
+    m_window.addDockWidget(Qt::RightDockWidgetArea, m_history);
+    m_window.tabifyDockWidget(m_resources, m_history);
+    m_resources->raise();
 }
 
 void DockLayout::reset()

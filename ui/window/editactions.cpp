@@ -166,7 +166,7 @@ void EditActions::documentChanged()
 
 bool EditActions::isLocked() const
 {
-    return m_workspace.deployment().isRunning() || m_workspace.deployment().isTeardown();
+    return m_workspace.deployment().isRunning() || m_workspace.deployment().isTeardown() || m_workspace.deployment().isReplaying();
 }
 
 void EditActions::updateActions()

@@ -13,6 +13,8 @@
 #include "ui/inspector/inspectorpane.h"
 #include "ui/inspector/plansummary.h"
 #include "ui/logs/logpanes.h"
+#include "ui/panes/historypane.h"
+#include "ui/panes/replaybar.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/panes/validationpane.h"
 #include "ui/timeline/timelinepane.h"
@@ -60,8 +62,11 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     connect(m_history, &HistoryRecorder::recordFailed, this, [this](const QString &message) {
         statusBar()->showMessage(message, 15000);
     });
+    connect(m_history, &HistoryRecorder::recorded, m_historyPane, &HistoryPane::refresh);
+    m_historyPane->setHistoryPath(m_history->path());
     if (layout == Layout::Restore)
         m_docks->restore();
+    m_replayToolBar->hide(); // a replay is never restored
 
     connect(&m_workspace->document(), &PlanDocument::changed, this, &MainWindow::updateProblems);
     updateProblems();
@@ -101,8 +106,9 @@ void MainWindow::createPanes()
     m_resources = new ResourcesPane(*m_workspace);
     m_inspector = new InspectorPane(*m_workspace);
     m_problems = new ValidationPane;
+    m_historyPane = new HistoryPane(*m_workspace);
     m_inspector->summary()->setRunData(&m_timeline->view()->data()); // the peak, as the timeline counts it
-    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems});
+    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_historyPane});
 
     connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_timeline, &TimelinePane::showLogsRequested, this, &MainWindow::showLogs);
@@ -110,10 +116,42 @@ void MainWindow::createPanes()
     connect(m_resources, &ResourcesPane::resourceActivated, this, &MainWindow::showInGraph);
     connect(m_inspector, &InspectorPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_problems, &ValidationPane::resourceActivated, this, &MainWindow::showProblem);
+    connect(m_historyPane, &HistoryPane::problem, this, [this](const QString &message) { statusBar()->showMessage(message, 15000); });
+}
+
+void MainWindow::createReplayBar()
+{
+    // A banner across the window while a recorded run is shown: which run, read-only, its slider.
+    m_replayBar = new ReplayBar;
+    m_replayToolBar = new QToolBar(tr("Replay"), this); // placed below the others in createMenus()
+    m_replayToolBar->setObjectName(QStringLiteral("ReplayToolBar"));
+    m_replayToolBar->setMovable(false);
+    m_replayToolBar->toggleViewAction()->setVisible(false);
+    m_replayToolBar->addWidget(m_replayBar);
+    m_replayToolBar->hide();
+    m_closeReplay = new QAction(tr("Close &Replay"), this);
+    m_closeReplay->setShortcut(Qt::Key_Escape);
+    m_closeReplay->setToolTip(tr("Back to the open plan from the recorded run shown (Esc)"));
+    m_closeReplay->setEnabled(false);
+    connect(m_closeReplay, &QAction::triggered, m_historyPane, &HistoryPane::closeReplay);
+    connect(m_replayBar, &ReplayBar::closeRequested, m_historyPane, &HistoryPane::closeReplay);
+    connect(m_historyPane, &HistoryPane::replayStarted, this, [this](Replay *replay, const QString &title) {
+        m_replayBar->setReplay(replay, title);
+        m_replayToolBar->show();
+        m_closeReplay->setEnabled(true);
+        statusBar()->showMessage(tr("%1 — read-only. Drag the slider to any moment; Esc goes back to the open plan.").arg(title), 15000);
+    });
+    connect(m_historyPane, &HistoryPane::replayClosed, this, [this] {
+        m_replayBar->setReplay(nullptr, QString());
+        m_replayToolBar->hide();
+        m_closeReplay->setEnabled(false);
+        statusBar()->clearMessage();
+    });
 }
 
 void MainWindow::createMenus()
 {
+    createReplayBar();
     m_files->fillMenu(menuBar()->addMenu(tr("&File")));
     m_edits->fillMenu(menuBar()->addMenu(tr("&Edit")));
     m_runs->fillMenu(menuBar()->addMenu(tr("&Run")));
@@ -155,6 +193,8 @@ void MainWindow::createMenus()
             GraphView::setCollapseThreshold(resources);
     });
     view->addSeparator();
+    view->addAction(m_closeReplay);
+    view->addSeparator();
     view->addAction(tr("&Reset Layout"), this, [this] { m_docks->reset(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -169,6 +209,9 @@ void MainWindow::createMenus()
     bar->addSeparator();
     m_runs->fillToolBar(bar);
     addToolBar(m_edits->palette()); // beside the run tools: the plan is drawn with it
+    addToolBarBreak();
+    addToolBar(m_replayToolBar);
+    m_replayToolBar->hide();
 }
 
 void MainWindow::addDirectionMenu(QMenu *menu)
@@ -268,6 +311,8 @@ void MainWindow::about()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     Deployment &deployment = m_workspace->deployment();
+    if (deployment.isReplaying())
+        m_historyPane->closeReplay(); // a recorded run shown is not a run to cancel
     if (!m_quitting) {
         // Both questions first: a run is never cancelled for a quit that unsaved changes then stop.
         if ((deployment.isRunning() && !ask(QuitQuestion::CancelRun)) || !m_files->maybeSave()) {

@@ -4,8 +4,10 @@
 
 #include <functional>
 
+class QAction;
 class QDockWidget;
 class QMenu;
+class QToolBar;
 
 namespace fanout {
 
@@ -13,10 +15,12 @@ class DockLayout;
 class EditActions;
 class FileController;
 class GraphPane;
+class HistoryPane;
 class InspectorPane;
 class LogPanes;
 class ResourcesPane;
 class HistoryRecorder;
+class ReplayBar;
 class RunActions;
 class RunStatus;
 class TimelinePane;
@@ -52,6 +56,9 @@ public:
     ResourcesPane *resourcesPane() const { return m_resources; }
     InspectorPane *inspectorPane() const { return m_inspector; }
     ValidationPane *problemsPane() const { return m_problems; }
+    HistoryPane *historyPane() const { return m_historyPane; }
+    ReplayBar *replayBar() const { return m_replayBar; } // shown while a recorded run is replayed
+    QAction *closeReplayAction() const { return m_closeReplay; }
     QDockWidget *problemsDock() const;
     QDockWidget *inspectorDock() const;
     QString statusText() const; // what the status bar's figures say, for tests
@@ -83,6 +90,7 @@ private:
     void about();
     bool ask(QuitQuestion question);
     void stopThenClose();
+    void createReplayBar();
 
     Workspace *m_workspace;
     GraphPane *m_graph = nullptr;
@@ -91,6 +99,10 @@ private:
     ResourcesPane *m_resources = nullptr;
     InspectorPane *m_inspector = nullptr;
     ValidationPane *m_problems = nullptr;
+    HistoryPane *m_historyPane = nullptr;
+    ReplayBar *m_replayBar = nullptr;
+    QToolBar *m_replayToolBar = nullptr;
+    QAction *m_closeReplay = nullptr;
     DockLayout *m_docks = nullptr;
     FileController *m_files = nullptr;
     EditActions *m_edits = nullptr;

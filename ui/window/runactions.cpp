@@ -218,6 +218,20 @@ void RunActions::updateActions()
     m_retryFailed->setEnabled(!deployment.failedIds().isEmpty());
     m_mapping->setEnabled(hasPlan && !running && !deployment.isTeardown());
     m_mapping->setToolTip(running ? tr("A run is in progress") : tr("Choose which executor provisions each imported resource (Ctrl+Shift+M)"));
+    if (deployment.isReplaying()) {
+        // A recorded run is shown: nothing of it can run again, be retried or changed.
+        const QString replaying = tr("A recorded run is shown, read-only: close the replay (Esc) to run the plan");
+        for (QAction *action : {m_run, m_runAll, m_replaceSelected, m_destroy, m_mapping}) {
+            action->setEnabled(false);
+            action->setToolTip(replaying);
+        }
+        m_cancel->setEnabled(false);
+        m_retryFailed->setEnabled(false);
+    }
+    m_failFast->setEnabled(!deployment.isReplaying());
+    m_parallelism->setEnabled(!deployment.isReplaying());
+    if (m_failFastBox)
+        m_failFastBox->setEnabled(!deployment.isReplaying());
 }
 
 void RunActions::run()
