@@ -77,6 +77,9 @@ const QStringList &migrations()
                        " number INTEGER NOT NULL,"
                        " text TEXT NOT NULL,"
                        " PRIMARY KEY (run_id, seq));"),
+        // 2 -> 3: listing runs counts each run's attempts; without this index that read every
+        // attempt of the history once per run (minutes for 1,000 runs of 500 resources).
+        QStringLiteral("CREATE INDEX attempts_by_run ON attempts (run_id);"),
     };
     return steps;
 }

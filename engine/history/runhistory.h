@@ -28,7 +28,7 @@ class Journal;
 class RunHistory
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr int kBusyTimeoutMs = 10'000;
 
     // $XDG_DATA_HOME/fanout/history.sqlite (~/.local/share/fanout/history.sqlite).
