@@ -1,9 +1,12 @@
 #pragma once
 
+#include "engine/forecast/estimate.h"
+
 #include <QStringList>
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QCommandLineParser;
@@ -41,6 +44,7 @@ public:
         QStringList variables; // --var NAME=VALUE, as given
         bool quiet = false;
         QString historyFile; // --history; RunHistory::defaultPath() unless given; empty: --no-history
+        bool historyWarned = false; // a warning about the history was given: recording gives no second
     };
 
     static void addSharedOptions(QCommandLineParser &parser);
@@ -50,6 +54,10 @@ public:
     static QString historyFile(const QCommandLineParser &parser);
     // Records the run that ended in the run history, unless --no-history; a warning if it cannot.
     static void recordHistory(const Deployment &deployment, const Settings &settings);
+    // Each resource's estimate, learned from the run history `historyFile` (LearnedEstimates); with
+    // none (empty: --no-history, or no such file yet) or one that cannot be read (a warning, and
+    // `warned` set when given), the plan's and executors' figures.
+    static std::vector<Estimate> learnEstimates(const Plan &plan, const QString &historyFile, bool *warned = nullptr);
     // Parses `arguments` ("fanout <command>" is put before them); an exit code when the command is
     // done (--help, or a problem already printed to stderr), nothing when it should go on. On going
     // on, there is exactly one positional argument, the plan.
