@@ -7,7 +7,6 @@
 #include "engine/import/planimporter.h"
 #include "engine/plan/graphwriter.h"
 #include "engine/support/atomicfile.h"
-#include "engine/support/duration.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -92,30 +91,16 @@ QStringList estimateTable(const Plan &plan, const std::vector<Estimate> &estimat
     qsizetype idWidth = 0;
     qsizetype figureWidth = 0;
     for (size_t r = 0; r < estimates.size(); ++r) {
-        const Estimate &e = estimates[r];
-        QString figure = formatDuration(e.ms);
-        const QString low = formatDuration(e.lowMs);
-        const QString high = formatDuration(e.highMs);
-        if (low != figure || high != figure)
-            figure += QStringLiteral(" (%1-%2)").arg(low, high);
+        const QString figure = estimates[r].figureText();
         figures.append(figure);
         idWidth = std::max(idWidth, plan.resources[qsizetype(r)].id.size());
         figureWidth = std::max(figureWidth, figure.size());
     }
     QStringList lines;
     for (size_t r = 0; r < estimates.size(); ++r) {
-        const Estimate &e = estimates[r];
-        QString where = e.sourceText();
-        if (e.samples > 0) {
-            // One successful attempt a run for a definition or a resource; many for a type.
-            const bool perRun = e.source != Estimate::Source::Type;
-            where += QStringLiteral(", %1 %2").arg(e.samples).arg(perRun ? (e.samples == 1 ? QStringLiteral("run") : QStringLiteral("runs"))
-                                                                        : (e.samples == 1 ? QStringLiteral("attempt") : QStringLiteral("attempts")));
-        }
-        if (e.failureOdds > 0)
-            where += QStringLiteral(", fails %1%").arg(qRound(e.failureOdds * 100));
         lines.append(QStringLiteral("  %1  %2  %3")
-                         .arg(plan.resources[qsizetype(r)].id.leftJustified(idWidth), figures[qsizetype(r)].leftJustified(figureWidth), where));
+                         .arg(plan.resources[qsizetype(r)].id.leftJustified(idWidth), figures[qsizetype(r)].leftJustified(figureWidth),
+                              estimates[r].describe()));
     }
     return lines;
 }

@@ -53,6 +53,7 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
     m_planFile = planFile;
     m_target = plan;
     m_learnedMs.clear();
+    m_learnedNotes.clear();
     m_statePath = statePath;
     m_state = DeploymentState();
     m_stateDiagnostics.clear();
@@ -71,6 +72,7 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
 void Deployment::setPlan(const Plan &plan)
 {
     m_learnedMs.clear(); // learned for the plan before
+    m_learnedNotes.clear();
     if (isRunning()) {
         m_target = plan;
         m_planPending = true;
@@ -105,11 +107,12 @@ void Deployment::show(const Plan &plan, bool teardown, int cleanups)
     emit planChanged();
 }
 
-bool Deployment::setEstimates(std::vector<qint64> estimatesMs)
+bool Deployment::setEstimates(std::vector<qint64> estimatesMs, QStringList notes)
 {
-    if (estimatesMs.size() != size_t(m_target.resources.size()))
+    if (estimatesMs.size() != size_t(m_target.resources.size()) || (!notes.isEmpty() && notes.size() != m_target.resources.size()))
         return false;
     m_learnedMs = std::move(estimatesMs);
+    m_learnedNotes = std::move(notes);
     // During a run too: its order is set, but what is left of it is reckoned with these.
     updateEstimates();
     emit estimatesChanged();
@@ -122,10 +125,15 @@ void Deployment::updateEstimates()
     // (they and a teardown's resources take their executors' figures).
     const qsizetype n = m_shown.resources.size();
     m_estimates.assign(size_t(n), 0);
+    m_estimateNotes.clear();
     for (qsizetype r = 0; r < n; ++r) {
         const Resource &resource = m_shown.resources[r];
         const bool learned = !m_teardown && size_t(r) < m_learnedMs.size() && m_target.resources[r].id == resource.id;
         m_estimates[size_t(r)] = learned ? m_learnedMs[size_t(r)] : m_registry.estimateMs(resource);
+        if (learned && r < m_learnedNotes.size()) {
+            m_estimateNotes.resize(n);
+            m_estimateNotes[r] = m_learnedNotes[r];
+        }
     }
 }
 

@@ -71,9 +71,13 @@ public:
     // Learned expected durations of targetPlan()'s resources, in its order
     // (LearnedEstimates::durations): estimateMs(), estimatedRemainingMs() and the order of the
     // runs of the plan (not of its teardown) use them from now on. Forgotten when another plan is
-    // opened or set. False, changing nothing, when there are not as many as the plan's resources.
-    bool setEstimates(std::vector<qint64> estimatesMs);
+    // opened or set. `notes` (one per resource, or none) say where each came from, for the user.
+    // False, changing nothing, when there are not as many as the plan's resources.
+    bool setEstimates(std::vector<qint64> estimatesMs, QStringList notes = {});
     bool hasLearnedEstimates() const { return !m_learnedMs.empty(); }
+    // Where estimateMs() came from, as setEstimates() said ("this definition, 3 runs"); empty
+    // when it is the resource's own estimate or its executor's.
+    QString estimateNote(int resource) const { return resource < m_estimateNotes.size() ? m_estimateNotes[resource] : QString(); }
 
     const DeploymentState &deploymentState() const { return m_state; }
     QString statePath() const { return m_statePath; } // empty: in memory only
@@ -249,7 +253,9 @@ private:
     bool m_planPending = false; // the target plan changed during a run: shown when it is over
     std::unique_ptr<PlanGraph> m_graph;
     std::vector<qint64> m_estimates; // of the plan shown
+    QStringList m_estimateNotes;      // of the plan shown; empty: none
     std::vector<qint64> m_learnedMs;  // of the target plan, from setEstimates(); empty: none
+    QStringList m_learnedNotes;
     DeploymentState m_state;
     QString m_statePath;
     Diagnostics m_stateDiagnostics;
