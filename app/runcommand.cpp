@@ -313,7 +313,7 @@ void RunCommand::recordHistory(const Deployment &deployment, const Settings &set
         return;
     // A history that cannot be kept costs the run nothing: one warning, and the exit status of the run.
     RunHistory history(settings.historyFile);
-    if (const Expected<qint64> recorded = history.record(settings.command, deployment.report(), deployment.plan()); !recorded && !settings.historyWarned) {
+    if (const Expected<qint64> recorded = history.record(settings.command, deployment.report(), deployment.plan()); !recorded) {
         const Console err(stderr);
         err.writeLine(err.paint(QStringLiteral("warning: this %1 is not in the run history %2: %3 (--history FILE for another, "
                                                "--no-history for none)")
@@ -322,7 +322,7 @@ void RunCommand::recordHistory(const Deployment &deployment, const Settings &set
     }
 }
 
-std::vector<Estimate> RunCommand::learnEstimates(const Plan &plan, const QString &historyFile, bool *warned)
+std::vector<Estimate> RunCommand::learnEstimates(const Plan &plan, const QString &historyFile, bool warn)
 {
     const ExecutorRegistry &registry = ExecutorRegistry::builtIn();
     // Nothing recorded yet: nothing to learn, and no file to create for it.
@@ -332,13 +332,13 @@ std::vector<Estimate> RunCommand::learnEstimates(const Plan &plan, const QString
     Expected<std::vector<Estimate>> learned = LearnedEstimates::learn(&history, plan, registry);
     if (learned)
         return std::move(learned).value();
+    if (!warn)
+        return LearnedEstimates::withoutHistory(plan, registry);
     const Console err(stderr);
     err.writeLine(err.paint(QStringLiteral("warning: cannot read the run history %1: %2; the estimates are the plan's and its "
                                            "executors' (--history FILE for another, --no-history for none)")
                                 .arg(QDir::toNativeSeparators(historyFile), learned.error()),
                             Console::Colour::Yellow));
-    if (warned)
-        *warned = true;
     return LearnedEstimates::withoutHistory(plan, registry);
 }
 
@@ -439,9 +439,10 @@ int RunCommand::exec(const QStringList &arguments)
                                  .arg(plan.name, deployment.planFile(), plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
                                       QString::number(deployment.parallelism()), deployment.failFast() ? QStringLiteral(", fail-fast") : QString());
     const QString summary = provisioningSummary(deployment, provisioning, parser.isSet(all));
-    // The longest-path-first order, by what past runs took rather than a guess.
+    // The longest-path-first order, by what past runs took rather than a guess. A history that
+    // cannot be read is warned of once, when the run cannot be recorded in it either.
     if (!settings->historyFile.isEmpty())
-        deployment.setEstimates(LearnedEstimates::durations(learnEstimates(deployment.targetPlan(), settings->historyFile, &settings->historyWarned)));
+        deployment.setEstimates(LearnedEstimates::durations(learnEstimates(deployment.targetPlan(), settings->historyFile, false)));
     const Deployment::ProvisionRequest request{replaced, parser.isSet(all), true};
     return watch(deployment, *settings, headline, summary, [&] { return deployment.provision(request); }, QStringLiteral("created"));
 }

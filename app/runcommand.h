@@ -44,7 +44,6 @@ public:
         QStringList variables; // --var NAME=VALUE, as given
         bool quiet = false;
         QString historyFile; // --history; RunHistory::defaultPath() unless given; empty: --no-history
-        bool historyWarned = false; // a warning about the history was given: recording gives no second
     };
 
     static void addSharedOptions(QCommandLineParser &parser);
@@ -55,9 +54,9 @@ public:
     // Records the run that ended in the run history, unless --no-history; a warning if it cannot.
     static void recordHistory(const Deployment &deployment, const Settings &settings);
     // Each resource's estimate, learned from the run history `historyFile` (LearnedEstimates); with
-    // none (empty: --no-history, or no such file yet) or one that cannot be read (a warning, and
-    // `warned` set when given), the plan's and executors' figures.
-    static std::vector<Estimate> learnEstimates(const Plan &plan, const QString &historyFile, bool *warned = nullptr);
+    // none (empty: --no-history, or no such file yet) or one that cannot be read (a warning, when
+    // `warn`), the plan's and executors' figures.
+    static std::vector<Estimate> learnEstimates(const Plan &plan, const QString &historyFile, bool warn = true);
     // Parses `arguments` ("fanout <command>" is put before them); an exit code when the command is
     // done (--help, or a problem already printed to stderr), nothing when it should go on. On going
     // on, there is exactly one positional argument, the plan.
