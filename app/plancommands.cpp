@@ -84,6 +84,27 @@ QString importSummary(const QString &file, const ImportResult &imported, const P
         .arg(output.isEmpty() ? QString() : QStringLiteral("; written to %1").arg(output));
 }
 
+// `validate --estimates`: one line a resource, "db  4.6s (4.1s-5.0s)  this definition, 3 runs".
+QStringList estimateTable(const Plan &plan, const std::vector<Estimate> &estimates)
+{
+    QStringList figures;
+    qsizetype idWidth = 0;
+    qsizetype figureWidth = 0;
+    for (size_t r = 0; r < estimates.size(); ++r) {
+        const QString figure = estimates[r].figureText();
+        figures.append(figure);
+        idWidth = std::max(idWidth, plan.resources[qsizetype(r)].id.size());
+        figureWidth = std::max(figureWidth, figure.size());
+    }
+    QStringList lines;
+    for (size_t r = 0; r < estimates.size(); ++r) {
+        lines.append(QStringLiteral("  %1  %2  %3")
+                         .arg(plan.resources[qsizetype(r)].id.leftJustified(idWidth), figures[qsizetype(r)].leftJustified(figureWidth),
+                              estimates[r].describe()));
+    }
+    return lines;
+}
+
 } // namespace
 
 int PlanCommands::validate(const QStringList &arguments)
@@ -91,7 +112,14 @@ int PlanCommands::validate(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Check PLAN and print every problem found, each with its place in the file.\n"
+        "With --estimates, also how long each resource is expected to take and where that comes from:\n"
+        "its own past runs (same definition, else same id), its type's, the plan's estimate, or its\n"
+        "executor's default.\n"
         "Exit status: 0 when the plan can run (warnings allowed), 2 when it has errors."));
+    const QCommandLineOption estimates(QStringLiteral("estimates"),
+                                       QStringLiteral("Print each resource's expected duration, its spread and where it comes from."));
+    parser.addOption(estimates);
+    RunCommand::addHistoryOptions(parser);
     QString planArgument;
     if (const int done = parse(parser, QStringLiteral("validate"), arguments, &planArgument); done >= 0)
         return done;
@@ -105,6 +133,11 @@ int PlanCommands::validate(const QStringList &arguments)
                                   .arg(read.plan.resources.size()).arg(read.plan.groups.size()).arg(read.plan.parallelism)
                                   .arg(warnings ? QStringLiteral(" (%1 warning%2)").arg(warnings).arg(warnings == 1 ? QString() : QStringLiteral("s"))
                                                 : QString()));
+    if (parser.isSet(estimates)) {
+        const std::vector<Estimate> learned = RunCommand::learnEstimates(read.plan, RunCommand::historyFile(parser));
+        for (const QString &line : estimateTable(read.plan, learned))
+            Console(stdout).writeLine(line);
+    }
     return RunCommand::Succeeded;
 }
 

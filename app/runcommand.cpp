@@ -5,6 +5,7 @@
 #include "app/signalwatcher.h"
 #include "app/terminalprogress.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/forecast/learnedestimates.h"
 #include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
 #include "engine/run/runreport.h"
@@ -349,6 +350,26 @@ void RunCommand::recordHistory(const Deployment &deployment, const Settings &set
     }
 }
 
+std::vector<Estimate> RunCommand::learnEstimates(const Plan &plan, const QString &historyFile, bool warn)
+{
+    const ExecutorRegistry &registry = ExecutorRegistry::builtIn();
+    // Nothing recorded yet: nothing to learn, and no file to create for it.
+    if (historyFile.isEmpty() || !QFileInfo::exists(historyFile))
+        return LearnedEstimates::withoutHistory(plan, registry);
+    RunHistory history(historyFile);
+    Expected<std::vector<Estimate>> learned = LearnedEstimates::learn(&history, plan, registry);
+    if (learned)
+        return std::move(learned).value();
+    if (!warn)
+        return LearnedEstimates::withoutHistory(plan, registry);
+    const Console err(stderr);
+    err.writeLine(err.paint(QStringLiteral("warning: cannot read the run history %1: %2; the estimates are the plan's and its "
+                                           "executors' (--history FILE for another, --no-history for none)")
+                                .arg(QDir::toNativeSeparators(historyFile), learned.error()),
+                            Console::Colour::Yellow));
+    return LearnedEstimates::withoutHistory(plan, registry);
+}
+
 int RunCommand::exec(const QStringList &arguments)
 {
     const Console out(stdout);
@@ -446,6 +467,10 @@ int RunCommand::exec(const QStringList &arguments)
                                  .arg(plan.name, deployment.planFile(), plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
                                       QString::number(deployment.parallelism()), deployment.failFast() ? QStringLiteral(", fail-fast") : QString());
     const QString summary = provisioningSummary(deployment, provisioning, parser.isSet(all));
+    // The longest-path-first order, by what past runs took rather than a guess. A history that
+    // cannot be read is warned of once, when the run cannot be recorded in it either.
+    if (!settings->historyFile.isEmpty())
+        deployment.setEstimates(LearnedEstimates::durations(learnEstimates(deployment.targetPlan(), settings->historyFile, false)));
     const Deployment::ProvisionRequest request{replaced, parser.isSet(all), true};
     return watch(deployment, *settings, headline, summary, [&] { return deployment.provision(request); }, QStringLiteral("created"));
 }

@@ -1,11 +1,13 @@
 #pragma once
 
 #include "engine/history/runhistory.h"
+#include "engine/forecast/estimate.h"
 
 #include <QStringList>
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 QT_BEGIN_NAMESPACE
 class QCommandLineParser;
@@ -58,6 +60,10 @@ public:
     // written (deployment.report() unless given).
     static void recordHistory(const Deployment &deployment, const Settings &settings);
     static void recordHistory(const Deployment &deployment, const Settings &settings, const nlohmann::ordered_json &report);
+    // Each resource's estimate, learned from the run history `historyFile` (LearnedEstimates); with
+    // none (empty: --no-history, or no such file yet) or one that cannot be read (a warning, when
+    // `warn`), the plan's and executors' figures.
+    static std::vector<Estimate> learnEstimates(const Plan &plan, const QString &historyFile, bool warn = true);
     // Parses `arguments` ("fanout <command>" is put before them); an exit code when the command is
     // done (--help, or a problem already printed to stderr), nothing when it should go on. On going
     // on, there is exactly one positional argument, the plan.

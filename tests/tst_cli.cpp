@@ -169,6 +169,7 @@ private slots:
     void badArguments_data();
     void badArguments();
     void validateValidPlan();
+    void validateEstimatesSayWhereTheyComeFrom();
     void validateReportsEveryProblemWithItsPlace();
     void runThatSucceeds();
     void runWithFailures();
@@ -270,6 +271,55 @@ void tst_Cli::validateValidPlan()
     QCOMPARE(result.exitCode, 0);
     QVERIFY2(result.out.contains(QStringLiteral("valid: 6 resources, 1 groups, parallelism 3")), qPrintable(result.out));
     QCOMPARE(result.err, QString());
+}
+
+void tst_Cli::validateEstimatesSayWhereTheyComeFrom()
+{
+    QTemporaryDir dir;
+    const QString history = dir.filePath(QStringLiteral("history.sqlite"));
+    const QStringList validate = {QStringLiteral("validate"), fixture("quick-ok.json"), QStringLiteral("--estimates"),
+                                  QStringLiteral("--history"), history};
+    const auto lineOf = [](const QString &out, const QString &id) {
+        for (const QString &line : out.split(QLatin1Char('\n'))) {
+            if (line.trimmed().startsWith(id + QLatin1Char(' ')))
+                return line.simplified();
+        }
+        return QString();
+    };
+    // Nothing recorded yet: the executors' figures (a sim resource's range), and no file created.
+    Result result = fanout(validate);
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.err, QString());
+    QCOMPARE(lineOf(result.out, QStringLiteral("db")), QStringLiteral("db 30ms (20ms-40ms) executor default"));
+    QCOMPARE(lineOf(result.out, QStringLiteral("vpc")), QStringLiteral("vpc 30ms executor default"));
+    QVERIFY(!QFile::exists(history));
+
+    const QStringList run = {QStringLiteral("run"), fixture("quick-ok.json"), QStringLiteral("-q"), QStringLiteral("--all"),
+                             QStringLiteral("--history"), history, QStringLiteral("--state"), dir.filePath(QStringLiteral("state.json"))};
+    for (int i = 0; i < 2; ++i)
+        QCOMPARE(fanout(run).exitCode, 0);
+    result = fanout(validate);
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(lineOf(result.out, QStringLiteral("vpc")).endsWith(QLatin1String("this definition, 2 runs")), qPrintable(result.out));
+    QVERIFY2(lineOf(result.out, QStringLiteral("db")).endsWith(QLatin1String("this definition, 2 runs")), qPrintable(result.out));
+    result = fanout(validate + QStringList{QStringLiteral("--no-history")});
+    QVERIFY2(lineOf(result.out, QStringLiteral("vpc")).endsWith(QLatin1String("executor default")), qPrintable(result.out));
+
+    // A history that cannot be read: one warning, and the run goes on.
+    const QString corrupt = dir.filePath(QStringLiteral("corrupt.sqlite"));
+    QFile file(corrupt);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(4096, 'x'));
+    file.close();
+    result = fanout({QStringLiteral("validate"), fixture("quick-ok.json"), QStringLiteral("--estimates"), QStringLiteral("--history"), corrupt});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.err.count(QLatin1String("warning")), 1);
+    QVERIFY2(result.err.contains(QLatin1String("cannot read the run history")), qPrintable(result.err));
+    QVERIFY2(lineOf(result.out, QStringLiteral("vpc")).endsWith(QLatin1String("executor default")), qPrintable(result.out));
+    result = fanout({QStringLiteral("run"), fixture("quick-ok.json"), QStringLiteral("-q"), QStringLiteral("--history"), corrupt,
+                     QStringLiteral("--state"), dir.filePath(QStringLiteral("other.json"))});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.err.count(QLatin1String("warning")), 1);
 }
 
 void tst_Cli::validateReportsEveryProblemWithItsPlace()

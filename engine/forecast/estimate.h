@@ -32,6 +32,11 @@ struct Estimate
 
     // "this definition", "this resource", "type aws_db_instance", "plan estimate", "executor default"
     QString sourceText() const;
+    // The source with what it saw: "this definition, 3 runs", "type aws_db_instance, 40 attempts,
+    // fails 5%" (one successful attempt a run for a definition or resource, many for a type).
+    QString describe() const;
+    // "4.6s (4.1s-5.0s)": the expected duration, and the spread when it shows.
+    QString figureText() const;
 };
 
 } // namespace fanout

@@ -15,29 +15,46 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <tuple>
 
 namespace fanout {
 
 namespace {
 
+// One successful attempt, and where it comes in time.
+struct Success
+{
+    qint64 run = 0;
+    qint64 startMs = 0;
+    int number = 0;
+    qint64 ms = 0;
+    bool operator>(const Success &other) const
+    {
+        return std::tie(run, startMs, number) > std::tie(other.run, other.startMs, other.number);
+    }
+};
+
 // What the history holds for one key at one level (a definition hash, a resource id, a type).
 struct Observed
 {
-    std::vector<qint64> newestMs; // successful attempts' durations, newest first, at most kMaxSamples
+    std::vector<Success> successes; // as read
+    std::vector<qint64> newestMs;   // their durations, newest first, at most kMaxSamples
     int succeeded = 0;
     int failed = 0; // failed or timed out; cancelled attempts say nothing about the resource
 };
 using Observations = QHash<QString, Observed>;
 
-// One level of the search: how an attempt's key is written in SQL, and what else it must match.
+// One level of the search: which attempts it asks about (`column` IN the values asked), what
+// else they must match, and what their observations are grouped by.
 struct Level
 {
-    QString key;         // an SQL expression over `a` (attempts) and `r` (runs)
+    QString column;      // an SQL expression over `a` (attempts) and `r` (runs), in the IN list
+    QString key;         // what observations are grouped by (the column, or more)
     QString condition;   // more SQL for the WHERE clause, may be empty
     QVariantList values; // bound to the condition's placeholders
 };
 
-// Keys go to SQLite in IN lists of at most this many (SQLite's old limit on bound values is 999).
+// Values go to SQLite in IN lists of at most this many (SQLite's old limit on bound values is 999).
 constexpr int kKeysPerQuery = 500;
 
 QString sqlError(const QSqlQuery &query)
@@ -56,13 +73,13 @@ QString placeholders(qsizetype count)
     return text;
 }
 
-Expected<void> execute(QSqlQuery &query, const QString &sql, const Level &level, const QStringList &keys)
+Expected<void> execute(QSqlQuery &query, const QString &sql, const Level &level, const QStringList &asked)
 {
     query.setForwardOnly(true);
     if (!query.prepare(sql))
         return unexpected(sqlError(query));
-    for (const QString &key : keys)
-        query.addBindValue(key);
+    for (const QString &value : asked)
+        query.addBindValue(value);
     for (const QVariant &value : level.values)
         query.addBindValue(value);
     if (!query.exec())
@@ -70,48 +87,52 @@ Expected<void> execute(QSqlQuery &query, const QString &sql, const Level &level,
     return {};
 }
 
-// Two queries per batch of keys: the newest successful durations of each key (a window function
-// keeps kMaxSamples a key), and each key's count of successes and failures.
-Expected<void> readBatch(const QSqlDatabase &db, const Level &level, const QStringList &keys, Observations &found)
+// One query per batch of values asked, no sorting or grouping in SQLite: every attempt of the
+// level's keys comes back as it is found through the index on the level's column, and is counted
+// and kept here. (Sorting by key in SQL, with a window function for the newest, took several times
+// as long.) CROSS JOIN keeps SQLite's planner from scanning every attempt of every run: the
+// attempts are found first, then each one's run by its id.
+Expected<void> readBatch(const QSqlDatabase &db, const Level &level, const QStringList &values, Observations &found)
 {
-    const QString where = QStringLiteral("r.command = 'run' AND %1 IN (%2)%3")
-                              .arg(level.key, placeholders(keys.size()),
-                                   level.condition.isEmpty() ? QString() : QStringLiteral(" AND ") + level.condition);
-    QSqlQuery durations(db);
-    const QString newest = QStringLiteral(
-                               "SELECT k, d FROM (SELECT %1 AS k, MAX(0, a.end_ms - a.start_ms) AS d,"
-                               " ROW_NUMBER() OVER (PARTITION BY %1 ORDER BY a.run_id DESC, a.start_ms DESC, a.number DESC) AS n"
-                               " FROM attempts a JOIN runs r ON r.id = a.run_id"
-                               " WHERE %2 AND a.outcome = 'succeeded' AND a.end_ms IS NOT NULL)"
-                               " WHERE n <= %3 ORDER BY k, n")
-                               .arg(level.key, where)
-                               .arg(Estimate::kMaxSamples);
-    if (const Expected<void> done = execute(durations, newest, level, keys); !done)
+    QSqlQuery query(db);
+    const QString sql = QStringLiteral("SELECT %1, a.outcome, MAX(0, a.end_ms - a.start_ms), a.end_ms IS NULL, a.run_id, a.start_ms, a.number"
+                                       " FROM attempts a CROSS JOIN runs r ON r.id = a.run_id"
+                                       " WHERE r.command = 'run' AND %2 IN (%3)%4")
+                            .arg(level.key, level.column, placeholders(values.size()),
+                                 level.condition.isEmpty() ? QString() : QStringLiteral(" AND ") + level.condition);
+    if (const Expected<void> done = execute(query, sql, level, values); !done)
         return done;
-    while (durations.next())
-        found[durations.value(0).toString()].newestMs.push_back(durations.value(1).toLongLong());
-
-    QSqlQuery counts(db);
-    const QString counted = QStringLiteral("SELECT %1, SUM(a.outcome = 'succeeded'), SUM(a.outcome IN ('failed', 'timed-out'))"
-                                           " FROM attempts a JOIN runs r ON r.id = a.run_id WHERE %2 GROUP BY %1")
-                                .arg(level.key, where);
-    if (const Expected<void> done = execute(counts, counted, level, keys); !done)
-        return done;
-    while (counts.next()) {
-        Observed &observed = found[counts.value(0).toString()];
-        observed.succeeded = counts.value(1).toInt();
-        observed.failed = counts.value(2).toInt();
+    const QString succeeded = QStringLiteral("succeeded");
+    while (query.next()) {
+        Observed &observed = found[query.value(0).toString()];
+        const QString outcome = query.value(1).toString();
+        if (outcome == succeeded) {
+            ++observed.succeeded;
+            if (!query.value(3).toBool())
+                observed.successes.push_back({query.value(4).toLongLong(), query.value(5).toLongLong(), query.value(6).toInt(),
+                                              query.value(2).toLongLong()});
+        } else if (outcome == QLatin1String("failed") || outcome == QLatin1String("timed-out")) {
+            ++observed.failed;
+        }
     }
     return {};
 }
 
-Expected<Observations> read(const QSqlDatabase &db, const Level &level, QStringList keys)
+Expected<Observations> read(const QSqlDatabase &db, const Level &level, QStringList values)
 {
-    keys.removeDuplicates();
+    values.removeDuplicates();
     Observations found;
-    for (qsizetype at = 0; at < keys.size(); at += kKeysPerQuery) {
-        if (const Expected<void> done = readBatch(db, level, keys.mid(at, kKeysPerQuery), found); !done)
+    for (qsizetype at = 0; at < values.size(); at += kKeysPerQuery) {
+        if (const Expected<void> done = readBatch(db, level, values.mid(at, kKeysPerQuery), found); !done)
             return unexpected(done.error());
+    }
+    for (Observed &observed : found) {
+        std::vector<Success> &all = observed.successes;
+        const auto kept = all.begin() + std::min<std::ptrdiff_t>(Estimate::kMaxSamples, std::ssize(all));
+        std::partial_sort(all.begin(), kept, all.end(), std::greater<Success>());
+        for (auto it = all.begin(); it != kept; ++it)
+            observed.newestMs.push_back(it->ms);
+        all = {};
     }
     return found;
 }
@@ -188,42 +209,47 @@ Expected<std::vector<Estimate>> LearnedEstimates::learn(RunHistory *history, con
         return unexpected(opened.error());
     const QSqlDatabase db = QSqlDatabase::database(history->connectionName(), false);
 
-    // Each level asks only about the resources that the levels before it left without a figure.
+    // Each level asks only about the resources that the levels before it left without a figure:
+    // `valueOf` is what a resource asks for (in the IN list), `keyOf` what its observations are
+    // grouped by (the level's key).
     const auto n = size_t(plan.resources.size());
+    std::vector<QString> definitions(n);
+    for (size_t r = 0; r < n; ++r)
+        definitions[r] = DeploymentState::definitionHash(plan.resources[qsizetype(r)]);
     std::vector<bool> learned(n, false);
-    const auto learnLevel = [&](const Level &level, Estimate::Source source,
-                                const std::function<QString(const Resource &)> &keyOf) -> Expected<void> {
-        QStringList keys;
+    using Part = std::function<QString(size_t)>;
+    const auto learnLevel = [&](const Level &level, Estimate::Source source, const Part &valueOf, const Part &keyOf) -> Expected<void> {
+        QStringList values;
         for (size_t r = 0; r < n; ++r) {
             if (!learned[r])
-                keys.append(keyOf(plan.resources[qsizetype(r)]));
+                values.append(valueOf(r));
         }
-        if (keys.isEmpty())
+        if (values.isEmpty())
             return {};
-        const Expected<Observations> observations = read(db, level, keys);
+        const Expected<Observations> observations = read(db, level, values);
         if (!observations)
             return unexpected(observations.error());
         for (size_t r = 0; r < n; ++r) {
             if (!learned[r])
-                learned[r] = apply(*observations, keyOf(plan.resources[qsizetype(r)]), source, estimates[r]);
+                learned[r] = apply(*observations, keyOf(r), source, estimates[r]);
         }
         return {};
     };
-    std::vector<QString> definitions(n);
-    for (size_t r = 0; r < n; ++r)
-        definitions[r] = DeploymentState::definitionHash(plan.resources[qsizetype(r)]);
-    const auto definitionOf = [&](const Resource &resource) {
-        return definitions[size_t(&resource - plan.resources.constData())];
-    };
-    // A resource id names the same thing only within its plan.
-    const Level byDefinition{QStringLiteral("a.definition_hash"), QString(), {}};
-    const Level byResource{QStringLiteral("a.resource_id"), QStringLiteral("r.plan_name = ?"), {plan.name}};
-    const Level byType{QStringLiteral("COALESCE(a.source_type, a.type)"), QString(), {}};
-    if (const Expected<void> done = learnLevel(byDefinition, Estimate::Source::Definition, definitionOf); !done)
+    const Part definitionOf = [&](size_t r) { return definitions[r]; };
+    const Part ownDefinitionOf = [&](size_t r) { return definitions[r] + QLatin1Char(' ') + plan.resources[qsizetype(r)].id; };
+    const Part idOf = [&](size_t r) { return plan.resources[qsizetype(r)].id; };
+    const Part typeOf = [&](size_t r) { return typeKey(plan.resources[qsizetype(r)]); };
+    // Its own attempts (the same id, which a definition hash leaves out) of the same definition;
+    // of the same id, within the plan (elsewhere an id may name something else); of the same type.
+    const Level ownDefinition{QStringLiteral("a.definition_hash"), QStringLiteral("a.definition_hash || ' ' || a.resource_id"), QString(), {}};
+    const Level sameId{QStringLiteral("a.resource_id"), QStringLiteral("a.resource_id"), QStringLiteral("r.plan_name = ?"), {plan.name}};
+    const QString type = QStringLiteral("COALESCE(a.source_type, a.type)");
+    const Level sameType{type, type, QString(), {}};
+    if (const Expected<void> done = learnLevel(ownDefinition, Estimate::Source::Definition, definitionOf, ownDefinitionOf); !done)
         return unexpected(done.error());
-    if (const Expected<void> done = learnLevel(byResource, Estimate::Source::Resource, [](const Resource &r) { return r.id; }); !done)
+    if (const Expected<void> done = learnLevel(sameId, Estimate::Source::Resource, idOf, idOf); !done)
         return unexpected(done.error());
-    if (const Expected<void> done = learnLevel(byType, Estimate::Source::Type, typeKey); !done)
+    if (const Expected<void> done = learnLevel(sameType, Estimate::Source::Type, typeOf, typeOf); !done)
         return unexpected(done.error());
     return estimates;
 }

@@ -66,8 +66,19 @@ public:
     // shown can tell whether it still is.
     quint64 planGeneration() const { return m_generation; }
     int resourceCount() const { return int(m_shown.resources.size()); }
-    // The expected duration of each resource's attempt (its estimate, else its executor's guess).
+    // The expected duration of each resource's attempt: learned from the run history when
+    // setEstimates() gave it, else its estimate, else its executor's guess.
     qint64 estimateMs(int resource) const { return m_estimates[resource]; }
+    // Learned expected durations of targetPlan()'s resources, in its order
+    // (LearnedEstimates::durations): estimateMs(), estimatedRemainingMs() and the order of the
+    // runs of the plan (not of its teardown) use them from now on. Forgotten when another plan is
+    // opened or set. `notes` (one per resource, or none) say where each came from, for the user.
+    // False, changing nothing, when there are not as many as the plan's resources.
+    bool setEstimates(std::vector<qint64> estimatesMs, QStringList notes = {});
+    bool hasLearnedEstimates() const { return !m_learnedMs.empty(); }
+    // Where estimateMs() came from, as setEstimates() said ("this definition, 3 runs"); empty
+    // when it is the resource's own estimate or its executor's.
+    QString estimateNote(int resource) const { return resource < m_estimateNotes.size() ? m_estimateNotes[resource] : QString(); }
 
     const DeploymentState &deploymentState() const { return m_state; }
     QString statePath() const { return m_statePath; } // empty: in memory only
@@ -223,6 +234,7 @@ public:
 
 signals:
     void planChanged();
+    void estimatesChanged(); // setEstimates() gave the plan shown other figures
     void runStarted(); // also when a retry starts a finished run again
     void eventsRecorded(const QList<fanout::RunEvent> &events);
     // After a batch of events in which something besides log lines happened (a resource changed
@@ -244,6 +256,7 @@ private:
     void onEvents(const QList<RunEvent> &events);
     void onFinished();
     void updateProvisioning();
+    void updateEstimates();
     Expected<void> saveStateNow();
 
     const ExecutorRegistry &m_registry;
@@ -257,7 +270,10 @@ private:
     QString m_planFile;
     bool m_planPending = false; // the target plan changed during a run: shown when it is over
     std::unique_ptr<PlanGraph> m_graph;
-    std::vector<qint64> m_estimates;
+    std::vector<qint64> m_estimates; // of the plan shown
+    QStringList m_estimateNotes;      // of the plan shown; empty: none
+    std::vector<qint64> m_learnedMs;  // of the target plan, from setEstimates(); empty: none
+    QStringList m_learnedNotes;
     DeploymentState m_state;
     QString m_statePath;
     Diagnostics m_stateDiagnostics;

@@ -22,6 +22,10 @@ ResourceTableModel::ResourceTableModel(Deployment &deployment, QObject *parent)
         m_tick.start();
     });
     connect(&deployment, &Deployment::runFinished, &m_tick, &QTimer::stop);
+    connect(&deployment, &Deployment::estimatesChanged, this, [this] {
+        if (rowCount() > 0)
+            emit dataChanged(index(0, EstimateColumn), index(rowCount() - 1, EstimateColumn));
+    });
     connect(&deployment, &Deployment::eventsRecorded, this, &ResourceTableModel::onEvents);
     m_tick.setInterval(500);
     connect(&m_tick, &QTimer::timeout, this, &ResourceTableModel::tick);
@@ -58,6 +62,18 @@ QString ResourceTableModel::typeText(const Resource &resource)
     return sourceType == resource.type ? sourceType : tr("%1 (%2)").arg(sourceType, resource.type);
 }
 
+QString ResourceTableModel::estimateTip(int resource) const
+{
+    // Learned: "4.6s (4.1s-5.0s): this definition, 3 runs"; else the plan's figure or the executor's.
+    QString where = m_deployment.estimateNote(resource);
+    if (where.isEmpty()) {
+        const bool own = m_deployment.plan().resources[resource].estimateMs.has_value();
+        where = QStringLiteral("%1: %2").arg(formatDuration(m_deployment.estimateMs(resource)),
+                                             own ? tr("plan estimate") : tr("executor default"));
+    }
+    return tr("Expected %1").arg(where);
+}
+
 QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid))
@@ -75,6 +91,7 @@ QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
         case GroupColumn: return resource.group;
         case StateColumn: return StateStyle::label(status.state);
         case AttemptsColumn: return status.attempts.isEmpty() ? QString() : QString::number(status.attempts.size());
+        case EstimateColumn: return formatDuration(m_deployment.estimateMs(r));
         case DurationColumn: return status.attempts.isEmpty() ? QString() : formatDuration(durationMs(r));
         }
         break;
@@ -82,6 +99,7 @@ QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case StateColumn: return int(status.state);
         case AttemptsColumn: return int(status.attempts.size());
+        case EstimateColumn: return m_deployment.estimateMs(r);
         case DurationColumn: return durationMs(r);
         default: return data(index, Qt::DisplayRole);
         }
@@ -90,6 +108,8 @@ QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
             return StateStyle::icon(status.state);
         break;
     case Qt::ToolTipRole: {
+        if (index.column() == EstimateColumn)
+            return estimateTip(r);
         QString tip = resource.displayName() == resource.id ? resource.id : resource.displayName() + QStringLiteral(" (") + resource.id + QLatin1Char(')');
         if (const QString type = typeText(resource); type != resource.type) // an imported one: the whole of what the column elides
             tip += QStringLiteral("\n") + type;
@@ -99,7 +119,7 @@ QVariant ResourceTableModel::data(const QModelIndex &index, int role) const
         return tip;
     }
     case Qt::TextAlignmentRole:
-        if (index.column() == AttemptsColumn || index.column() == DurationColumn)
+        if (index.column() == AttemptsColumn || index.column() == EstimateColumn || index.column() == DurationColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         break;
     }
@@ -116,6 +136,7 @@ QVariant ResourceTableModel::headerData(int section, Qt::Orientation orientation
     case GroupColumn: return tr("Group");
     case StateColumn: return tr("State");
     case AttemptsColumn: return tr("Attempts");
+    case EstimateColumn: return tr("Estimate");
     case DurationColumn: return tr("Duration");
     }
     return QVariant();

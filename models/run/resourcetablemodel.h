@@ -12,15 +12,16 @@ class Deployment;
 struct Resource;
 struct RunEvent;
 
-// The Resources pane's table: one row per resource of the deployment's plan, with its state, attempts
-// and how long it has run. Follows the run through the deployment's event batches, announcing the
+// The Resources pane's table: one row per resource of the deployment's plan, with its state, attempts,
+// how long it is expected to take (learned from the run history: its tooltip says where the figure
+// came from) and how long it has run. Follows the run through the deployment's event batches, announcing the
 // rows that changed as few dataChanged ranges as possible; running rows' durations tick on a timer.
 class ResourceTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
-    enum Column { IdColumn, TypeColumn, GroupColumn, StateColumn, AttemptsColumn, DurationColumn, ColumnCount };
+    enum Column { IdColumn, TypeColumn, GroupColumn, StateColumn, AttemptsColumn, EstimateColumn, DurationColumn, ColumnCount };
     enum Roles {
         ResourceRole = Qt::UserRole, // int: index in the plan
         StateRole,                   // int: ResourceState
@@ -40,6 +41,7 @@ private:
     void tick();
     qint64 durationMs(int resource) const;
     static QString typeText(const Resource &resource); // "AWS::EC2::VPC (sim)" for an imported one
+    QString estimateTip(int resource) const;
 
     Deployment &m_deployment;
     QTimer m_tick;

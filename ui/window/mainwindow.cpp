@@ -6,6 +6,7 @@
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/estimatelearner.h"
 #include "models/run/historyrecorder.h"
 #include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
@@ -64,6 +65,10 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     });
     connect(m_history, &HistoryRecorder::recorded, m_historyPane, &HistoryPane::refresh);
     m_historyPane->setHistoryPath(m_history->path());
+    // What the plan's resources take is learned from it, off the GUI thread, and again after each run.
+    auto *learner = new EstimateLearner(m_workspace->deployment(), ExecutorRegistry::builtIn(), m_history->path(), this);
+    connect(m_history, &HistoryRecorder::recorded, learner, &EstimateLearner::relearn);
+    connect(learner, &EstimateLearner::learnFailed, this, [this](const QString &message) { statusBar()->showMessage(message, 15000); });
     if (layout == Layout::Restore)
         m_docks->restore();
     m_replayToolBar->hide(); // a replay is never restored
