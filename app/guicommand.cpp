@@ -6,14 +6,18 @@
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/forecastrunner.h"
+#include "models/run/historyrecorder.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
+#include "ui/panes/forecastpane.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -95,6 +99,7 @@ struct Capture
     QString graph;
     QString timeline;
     QString select;
+    QString show; // a pane to bring to the front: "forecast"
     bool run = false;
     double seconds = -1; // negative: when the run has ended with `run`, at once without
 };
@@ -112,7 +117,13 @@ int takePictures(MainWindow &window, const Capture &request)
         }
         window.workspace().selection().select(resource);
     }
+    if (request.show == QLatin1String("forecast")) {
+        window.forecastDock()->show();
+        window.forecastDock()->raise();
+    }
     Deployment &deployment = window.workspace().deployment();
+    // The pictures show the forecast (computed off the GUI thread) rather than "Forecasting…".
+    window.forecast().waitForIdle();
     if (request.run)
         window.runs().runAction()->trigger();
     int status = RunCommand::Succeeded;
@@ -171,7 +182,10 @@ int GuiCommand::exec(int &argc, char **argv)
                                                "--run, at once without)."),
                                 QStringLiteral("SECONDS"));
     const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the resource ID (with --screenshot)."), QStringLiteral("ID"));
-    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select});
+    const QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Bring the pane PANE to the front (with --screenshot): forecast."),
+                                  QStringLiteral("PANE"));
+    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select, show});
+    RunCommand::addHistoryOptions(parser);
 
     QStringList arguments = QApplication::arguments();
     if (arguments.size() > 1 && arguments[1] == QLatin1String("gui"))
@@ -197,8 +211,17 @@ int GuiCommand::exec(int &argc, char **argv)
     const QString plan = parser.positionalArguments().value(0, QStringLiteral("demo"));
     const bool capture = parser.isSet(screenshot) || parser.isSet(exportGraphOption) || parser.isSet(exportTimelineOption);
 
+    if (parser.isSet(show) && parser.value(show) != QLatin1String("forecast")) {
+        err.writeLine(QStringLiteral("fanout gui: --show knows the pane \"forecast\", not \"%1\".").arg(parser.value(show)));
+        return RunCommand::InvalidInput;
+    }
+
     // A screenshot shows the default layout, whatever the user's saved one is.
     MainWindow window(capture ? MainWindow::Layout::Default : MainWindow::Layout::Restore);
+    // Runs are recorded in, and forecasts learn from, the history asked for (before the plan opens:
+    // its forecast is computed once).
+    window.history().setPath(RunCommand::historyFile(parser));
+    window.forecast().setHistoryPath(RunCommand::historyFile(parser));
     if (const Expected<void> opened = window.files().openPlan(plan); !opened) {
         // Nothing to show: the file cannot be read, or is not JSON (or YAML) at all.
         err.writeLine(opened.error());
@@ -219,6 +242,7 @@ int GuiCommand::exec(int &argc, char **argv)
     request.graph = parser.value(exportGraphOption);
     request.timeline = parser.value(exportTimelineOption);
     request.select = parser.value(select);
+    request.show = parser.value(show);
     request.run = parser.isSet(run);
     request.seconds = seconds;
     if (errors && request.run) {

@@ -13,7 +13,7 @@ namespace fanout {
 // Where the dashboard's panes go around the graph, in one place for the first layout and for
 // View → Reset Layout: the resources table above the Inspector in a right column that runs the
 // window's full height; the timeline beside the logs below the graph, and Problems as a tab of
-// the logs. Saved with the window's geometry when it closes and restored when it opens (QSettings),
+// the logs, and Forecast as another. Saved with the window's geometry when it closes and restored when it opens (QSettings),
 // unless the layout's version has changed since.
 class DockLayout
 {
@@ -25,6 +25,7 @@ public:
         QWidget *timeline;
         QWidget *logs;
         QWidget *problems;
+        QWidget *forecast;
     };
 
     DockLayout(QMainWindow &window, const Panes &panes);
@@ -39,6 +40,7 @@ public:
     QDockWidget *timeline() const { return m_timeline; }
     QDockWidget *logs() const { return m_logs; }
     QDockWidget *problems() const { return m_problems; }
+    QDockWidget *forecast() const { return m_forecast; }
 
 private:
     QDockWidget *addPane(const QString &title, const QString &objectName, QWidget *widget);
@@ -51,6 +53,7 @@ private:
     QDockWidget *m_timeline;
     QDockWidget *m_logs;
     QDockWidget *m_problems;
+    QDockWidget *m_forecast;
 };
 
 } // namespace fanout

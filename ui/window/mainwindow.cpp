@@ -6,6 +6,7 @@
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/historyrecorder.h"
 #include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
@@ -13,6 +14,7 @@
 #include "ui/inspector/inspectorpane.h"
 #include "ui/inspector/plansummary.h"
 #include "ui/logs/logpanes.h"
+#include "ui/panes/forecastpane.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/panes/validationpane.h"
 #include "ui/timeline/timelinepane.h"
@@ -55,6 +57,7 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     connect(m_runs, &RunActions::showResourceRequested, this, &MainWindow::showInGraph);
     createMenus();
     m_status = new RunStatus(m_workspace->deployment(), m_workspace->document(), *statusBar());
+    m_status->setForecast(m_forecast);
     // Every run and teardown goes into the run history, as from the command line (docs/history.md).
     m_history = new HistoryRecorder(m_workspace->deployment(), RunHistory::defaultPath(), this);
     connect(m_history, &HistoryRecorder::recordFailed, this, [this](const QString &message) {
@@ -89,6 +92,7 @@ MainWindow::~MainWindow()
     delete m_docks;
     qDeleteAll(findChildren<QDockWidget *>(Qt::FindDirectChildrenOnly));
     delete takeCentralWidget();
+    delete m_forecast; // waits for a forecast under way
     delete m_workspace;
 }
 
@@ -102,7 +106,11 @@ void MainWindow::createPanes()
     m_inspector = new InspectorPane(*m_workspace);
     m_problems = new ValidationPane;
     m_inspector->summary()->setRunData(&m_timeline->view()->data()); // the peak, as the timeline counts it
-    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems});
+    // Forecasts from the history the runs are recorded in (HistoryRecorder), off the GUI thread.
+    m_forecast = new ForecastRunner(m_workspace->deployment(), ExecutorRegistry::builtIn(), RunHistory::defaultPath(), this);
+    m_forecastPane = new ForecastPane(m_workspace->deployment(), *m_forecast);
+    m_timeline->view()->setForecast(m_forecast);
+    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_forecastPane});
 
     connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_timeline, &TimelinePane::showLogsRequested, this, &MainWindow::showLogs);
@@ -208,6 +216,11 @@ QDockWidget *MainWindow::problemsDock() const
 QDockWidget *MainWindow::inspectorDock() const
 {
     return m_docks->inspector();
+}
+
+QDockWidget *MainWindow::forecastDock() const
+{
+    return m_docks->forecast();
 }
 
 QString MainWindow::statusText() const

@@ -12,6 +12,8 @@ namespace fanout {
 class DockLayout;
 class EditActions;
 class FileController;
+class ForecastPane;
+class ForecastRunner;
 class GraphPane;
 class InspectorPane;
 class LogPanes;
@@ -42,6 +44,7 @@ public:
     EditActions &edits() const { return *m_edits; }
     RunActions &runs() const { return *m_runs; }
     HistoryRecorder &history() const { return *m_history; }
+    ForecastRunner &forecast() const { return *m_forecast; }
 
     // The window's default size: room for the graph, timeline and logs at once.
     static QSize defaultSize() { return QSize(1440, 900); }
@@ -54,6 +57,8 @@ public:
     ValidationPane *problemsPane() const { return m_problems; }
     QDockWidget *problemsDock() const;
     QDockWidget *inspectorDock() const;
+    ForecastPane *forecastPane() const { return m_forecastPane; }
+    QDockWidget *forecastDock() const;
     QString statusText() const; // what the status bar's figures say, for tests
 
     // Closing during a run asks whether to cancel it and quit; closing again while it stops, whether
@@ -91,6 +96,8 @@ private:
     ResourcesPane *m_resources = nullptr;
     InspectorPane *m_inspector = nullptr;
     ValidationPane *m_problems = nullptr;
+    ForecastRunner *m_forecast = nullptr;
+    ForecastPane *m_forecastPane = nullptr;
     DockLayout *m_docks = nullptr;
     FileController *m_files = nullptr;
     EditActions *m_edits = nullptr;
