@@ -1,5 +1,6 @@
 #include "app/console.h"
 #include "app/destroycommand.h"
+#include "app/forecastcommand.h"
 #include "app/guicommand.h"
 #include "app/historycommand.h"
 #include "app/plancommands.h"
@@ -24,6 +25,7 @@ Commands:
   import FILE     Turn a Terraform plan or graph, a CloudFormation template or a Compose
                   file into a Fanout plan
   history [PLAN]  List the runs and destroys recorded in the run history
+  forecast PLAN   Forecast how long a run of PLAN takes, learned from the run history
 
 PLAN is a plan file (see docs/plan-format.md), "demo" for the built-in demo plan, or any
 file `import` reads, imported on the way.
@@ -65,6 +67,8 @@ int main(int argc, char *argv[])
         return PlanCommands::import(rest);
     if (command == QLatin1String("history"))
         return HistoryCommand::exec(rest);
+    if (command == QLatin1String("forecast"))
+        return ForecastCommand::exec(rest);
     if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
         out.write(QString::fromUtf8(kUsage));
         return RunCommand::Succeeded;
@@ -74,7 +78,7 @@ int main(int argc, char *argv[])
         return RunCommand::Succeeded;
     }
     const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("destroy"), QStringLiteral("validate"), QStringLiteral("graph"), QStringLiteral("import"),
-                                  QStringLiteral("history")};
+                                  QStringLiteral("history"), QStringLiteral("forecast")};
     err.writeLine(QStringLiteral("fanout: unknown command \"%1\"%2\nRun \"fanout --help\" for the commands.")
                       .arg(command, didYouMean(command, commands)));
     return RunCommand::InvalidInput;

@@ -1,6 +1,7 @@
 #include "engine/forecast/simulatedrun.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 namespace fanout {
@@ -29,10 +30,10 @@ private:
     quint64 m_state;
 };
 
-qint64 drawDuration(const SimulatedResource &resource, Draws &draws)
+qint64 drawDuration(const SimulatedResource &resource, const std::vector<qint64> &observations, Draws &draws)
 {
-    if (!resource.observedMs.empty()) {
-        const double observed = double(resource.observedMs[draws.below(int(resource.observedMs.size()))]);
+    if (resource.observedCount > 0) {
+        const double observed = double(observations[std::size_t(resource.firstObserved + draws.below(resource.observedCount))]);
         const double jitter = (draws.uniform() + draws.uniform() - 1.0) * resource.kernelMs; // triangular
         return std::max<qint64>(0, qint64(observed + jitter));
     }
@@ -159,12 +160,24 @@ void SimulatedRun::startAttempt(int resource, qint64 sinceMs, qint64 atLeastMs)
     if (m_startMs[resource] < 0)
         m_startMs[resource] = sinceMs;
     Draws draws(mix(m_sampleSeed ^ (quint64(resource) << 8 | quint64(attempt & 0xff))));
-    qint64 durationMs = drawDuration(spec, draws);
+    qint64 durationMs = drawDuration(spec, m_model.observedMs, draws);
     // One already under way has run for `atLeastMs`: draw again (a few times) for a longer one.
     for (int tries = 0; durationMs < atLeastMs && tries < 8; ++tries)
-        durationMs = drawDuration(spec, draws);
+        durationMs = drawDuration(spec, m_model.observedMs, draws);
     durationMs = std::max(durationMs, atLeastMs);
-    bool fails = spec.failureOdds > 0 && draws.uniform() < spec.failureOdds;
+    // How many attempts fail before one succeeds: the observed share of failed attempts says how
+    // many per success on average, and each run gets the whole number just below or above that
+    // mean. For rare failures this is close to independent odds per attempt (2% odds: one failure
+    // in 2% of runs); for a resource whose first attempt always fails (capacity, eventual
+    // consistency) it is exact, where independent odds of 50% would scatter runs between no
+    // failure and a final one. The same number whatever the attempt, for a run continued too.
+    bool fails = false;
+    if (spec.failuresPerSuccess > 0) {
+        Draws series(mix(m_sampleSeed ^ (quint64(resource) << 8) ^ 0xfa11edULL));
+        const double whole = std::floor(spec.failuresPerSuccess);
+        const double failures = whole + (series.uniform() < spec.failuresPerSuccess - whole ? 1.0 : 0.0);
+        fails = double(attempt) <= failures;
+    }
     if (spec.timeoutMs > 0 && durationMs >= spec.timeoutMs) {
         durationMs = std::max(spec.timeoutMs, atLeastMs);
         fails = true;

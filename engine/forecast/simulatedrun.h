@@ -17,9 +17,13 @@ struct SimulatedResource
     qint64 estimateMs = 0;          // the estimate's median, for runs without a spread
     qint64 lowMs = 0;               // without observations, attempts take lowMs..highMs
     qint64 highMs = 0;
-    std::vector<qint64> observedMs; // with them, one of them, give or take kernelMs
+    int firstObserved = 0;          // with observations (ForecastModel::observedMs from here),
+    int observedCount = 0;          //   one of them, give or take kernelMs
     double kernelMs = 0;            // half-width of the triangular kernel around an observation
-    double failureOdds = 0;
+    // Failed attempts before a success, on average: failureOdds / (1 - failureOdds) (infinite for
+    // a resource that never succeeded). Each run fails the first floor(mean) or ceil(mean)
+    // attempts, as many of each as make that mean (see SimulatedRun::startAttempt).
+    double failuresPerSuccess = 0;
     RetryPolicy retry;
     qint64 timeoutMs = 0;
 };
@@ -31,6 +35,7 @@ struct ForecastModel
 
     PlanGraph graph;
     std::vector<SimulatedResource> resources;
+    std::vector<qint64> observedMs; // every resource's observations, one after the other
     std::vector<qint64> estimates; // each estimate's ms: the dispatcher's longest-path-first order
     std::vector<int> groupOf;
     std::vector<int> groupLimits;
