@@ -103,6 +103,7 @@ private slots:
     void interruptedTeardownIsTornDownAgain();
     void runRefusesAnotherPlansState();
     void sharedStateFileIsWarnedAbout();
+    void learnedEstimatesOrderTheRun();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -610,6 +611,40 @@ void tst_Deployment::sharedStateFileIsWarnedAbout()
     QVERIFY(finished.wait(kRunTimeoutMs));
     QVERIFY(again.waitForState());
     QCOMPARE(QFile::permissions(m_state) & (QFileDevice::ReadGroup | QFileDevice::ReadOther), QFileDevice::Permissions());
+}
+
+
+void tst_Deployment::learnedEstimatesOrderTheRun()
+{
+    // Two independent processes, one at a time: plan order, unless learned figures say otherwise.
+    const auto append = [this](const char *what) {
+        return json::array({"sh", "-c", QStringLiteral("echo %1 >> '%2'").arg(QLatin1String(what), m_log).toStdString()});
+    };
+    const json document = {{"name", "pair"},
+                           {"parallelism", 1},
+                           {"resources", json::array({json{{"id", "a"}, {"type", "command"}, {"command", append("+a")}},
+                                                      json{{"id", "b"}, {"type", "command"}, {"command", append("+b")}}})}};
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(document), QStringLiteral("pair.json"), QString()));
+    const qint64 fallback = deployment.estimateMs(0);
+    QVERIFY(!deployment.hasLearnedEstimates());
+    QSignalSpy changed(&deployment, &Deployment::estimatesChanged);
+    QVERIFY(!deployment.setEstimates({1, 2, 3})); // not one per resource
+    QCOMPARE(changed.count(), 0);
+    QVERIFY(deployment.setEstimates({10, 5000}));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(deployment.estimateMs(1), 5000);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
+    QCOMPARE(lines(m_log), QStringList({"+b", "+a"}));
+
+    // Another plan: the figures learned for this one are forgotten.
+    Plan other = read(document);
+    other.name = QStringLiteral("other");
+    deployment.setPlan(other);
+    QVERIFY(!deployment.hasLearnedEstimates());
+    QCOMPARE(deployment.estimateMs(1), fallback);
+    QVERIFY(runToEnd(deployment, [&] { return deployment.startAll(); }));
+    QCOMPARE(lines(m_log).mid(2), QStringList({"+a", "+b"}));
 }
 
 QTEST_GUILESS_MAIN(tst_Deployment)

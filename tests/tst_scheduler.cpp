@@ -187,6 +187,7 @@ private slots:
     void neverExceedsGroupLimits();
     void blockingAttemptsRunTogether();
     void startsReadyWorkLongestPathFirst();
+    void learnedEstimatesDecideTheOrder();
     void failureSkipsDependentsAndKeepsBranchesGoing();
     void retriesWithBackoff();
     void retriesStopAtMaxAttempts();
@@ -207,7 +208,7 @@ void tst_Scheduler::runsEverythingInDependencyOrder()
 {
     Fixture f;
     Scheduler s(f.registry);
-    QVERIFY(s.start(f.plan(randomDag(60, 3, 7, "sim")), RunOptions{4, {}, {}, {}, {}, {}}));
+    QVERIFY(s.start(f.plan(randomDag(60, 3, 7, "sim")), RunOptions{4, {}, {}, {}, {}, {}, {}}));
     QVERIFY(waitFinished(s));
     QCOMPARE(s.count(ResourceState::Succeeded), 60);
     for (int r = 0; r < 60; ++r) {
@@ -225,7 +226,7 @@ void tst_Scheduler::neverExceedsTheLimit()
 {
     Fixture f;
     Scheduler s(f.registry);
-    QVERIFY(s.start(f.plan(randomDag(80, 2, 11, "sim")), RunOptions{5, {}, {}, {}, {}, {}}));
+    QVERIFY(s.start(f.plan(randomDag(80, 2, 11, "sim")), RunOptions{5, {}, {}, {}, {}, {}, {}}));
     QVERIFY(waitFinished(s));
     QCOMPARE(s.count(ResourceState::Succeeded), 80);
     QCOMPARE(maxConcurrency(s).overall, 5); // reached, never exceeded
@@ -300,6 +301,31 @@ void tst_Scheduler::startsReadyWorkLongestPathFirst()
     f.manual->of(QStringLiteral("head"))->succeed();
     QTRY_COMPARE(f.manual->startedIds().size(), 2);
     QCOMPARE(f.manual->startedIds().last(), QStringLiteral("middle"));
+}
+
+void tst_Scheduler::learnedEstimatesDecideTheOrder()
+{
+    Fixture f;
+    const Plan plan = f.plan(planOf({resource("head", "manual"), resource("tail", "manual", {"head"}), resource("alone", "manual")},
+                                    {{"parallelism", 1}}));
+    // By the executor's figures, head -> tail is the longer path.
+    {
+        Scheduler s(f.registry);
+        QVERIFY(s.start(plan));
+        QCOMPARE(f.manual->startedIds(), QStringList{QStringLiteral("head")});
+    }
+    // Learned from history, alone takes far longer: it goes first, and the chain after it.
+    Fixture g;
+    Scheduler s(g.registry);
+    RunOptions options;
+    options.estimates = {100, 100, 60'000};
+    QVERIFY(s.start(g.plan(planOf({resource("head", "manual"), resource("tail", "manual", {"head"}), resource("alone", "manual")},
+                                  {{"parallelism", 1}})),
+                    options));
+    QCOMPARE(g.manual->startedIds(), QStringList{QStringLiteral("alone")});
+    g.manual->of(QStringLiteral("alone"))->succeed();
+    QTRY_COMPARE(g.manual->startedIds().size(), 2);
+    QCOMPARE(g.manual->startedIds().last(), QStringLiteral("head"));
 }
 
 void tst_Scheduler::failureSkipsDependentsAndKeepsBranchesGoing()
@@ -558,7 +584,7 @@ void tst_Scheduler::aSeedRepeatsARun()
         r["duration"] = json::array({"1ms", "8ms"});
     auto outcome = [&](quint64 seed) {
         Scheduler s(f.registry);
-        s.start(f.plan(plan), RunOptions{8, {}, seed, {}, {}, {}});
+        s.start(f.plan(plan), RunOptions{8, {}, seed, {}, {}, {}, {}});
         waitFinished(s);
         QStringList states;
         for (int r = 0; r < 40; ++r)
@@ -585,7 +611,7 @@ void tst_Scheduler::manyZeroDurationResources()
 {
     Fixture f;
     Scheduler s(f.registry);
-    QVERIFY(s.start(f.plan(randomDag(3000, 4, 5, "sim", {{"duration", 0}})), RunOptions{8, {}, {}, {}, {}, {}}));
+    QVERIFY(s.start(f.plan(randomDag(3000, 4, 5, "sim", {{"duration", 0}})), RunOptions{8, {}, {}, {}, {}, {}, {}}));
     QVERIFY(!s.start(f.plan(planOf({}))));  // one run at a time
     QVERIFY(waitFinished(s));
     QCOMPARE(s.count(ResourceState::Succeeded), 3000);

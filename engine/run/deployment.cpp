@@ -52,6 +52,7 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
     m_planPending = false;
     m_planFile = planFile;
     m_target = plan;
+    m_learnedMs.clear();
     m_statePath = statePath;
     m_state = DeploymentState();
     m_stateDiagnostics.clear();
@@ -69,6 +70,7 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
 
 void Deployment::setPlan(const Plan &plan)
 {
+    m_learnedMs.clear(); // learned for the plan before
     if (isRunning()) {
         m_target = plan;
         m_planPending = true;
@@ -96,14 +98,35 @@ void Deployment::show(const Plan &plan, bool teardown, int cleanups)
     m_shownCleanups = cleanups;
     m_teardown = teardown;
     m_graph = std::make_unique<PlanGraph>(m_shown);
-    m_estimates.clear();
-    m_estimates.reserve(m_shown.resources.size());
-    for (const Resource &resource : std::as_const(m_shown.resources))
-        m_estimates.push_back(m_registry.estimateMs(resource));
+    updateEstimates();
     m_hasRun = false;
     ++m_generation;
     updateProvisioning();
     emit planChanged();
+}
+
+bool Deployment::setEstimates(std::vector<qint64> estimatesMs)
+{
+    if (estimatesMs.size() != size_t(m_target.resources.size()))
+        return false;
+    m_learnedMs = std::move(estimatesMs);
+    // During a run too: its order is set, but what is left of it is reckoned with these.
+    updateEstimates();
+    emit estimatesChanged();
+    return true;
+}
+
+void Deployment::updateEstimates()
+{
+    // The plan shown is the target plan, or it with the cleanups of interrupted resources after it
+    // (they and a teardown's resources take their executors' figures).
+    const qsizetype n = m_shown.resources.size();
+    m_estimates.assign(size_t(n), 0);
+    for (qsizetype r = 0; r < n; ++r) {
+        const Resource &resource = m_shown.resources[r];
+        const bool learned = !m_teardown && size_t(r) < m_learnedMs.size() && m_target.resources[r].id == resource.id;
+        m_estimates[size_t(r)] = learned ? m_learnedMs[size_t(r)] : m_registry.estimateMs(resource);
+    }
 }
 
 void Deployment::updateProvisioning()
@@ -413,6 +436,7 @@ bool Deployment::startRun(const Plan &plan, bool teardown, QMap<int, QMap<QStrin
     options.seed = m_seed;
     options.provisioned = std::move(provisioned);
     options.knownOutputs = std::move(knownOutputs);
+    options.estimates = m_estimates; // `plan` is the plan shown
     m_recorder.reset(); // first: the new recorder is the scheduler's start hook
     m_recorder = std::make_unique<StateRecorder>(*m_scheduler, m_state, m_statePath,
                                                  teardown ? StateRecorder::Mode::Destroy : StateRecorder::Mode::Create);

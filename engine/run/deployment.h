@@ -65,8 +65,15 @@ public:
     // shown can tell whether it still is.
     quint64 planGeneration() const { return m_generation; }
     int resourceCount() const { return int(m_shown.resources.size()); }
-    // The expected duration of each resource's attempt (its estimate, else its executor's guess).
+    // The expected duration of each resource's attempt: learned from the run history when
+    // setEstimates() gave it, else its estimate, else its executor's guess.
     qint64 estimateMs(int resource) const { return m_estimates[resource]; }
+    // Learned expected durations of targetPlan()'s resources, in its order
+    // (LearnedEstimates::durations): estimateMs(), estimatedRemainingMs() and the order of the
+    // runs of the plan (not of its teardown) use them from now on. Forgotten when another plan is
+    // opened or set. False, changing nothing, when there are not as many as the plan's resources.
+    bool setEstimates(std::vector<qint64> estimatesMs);
+    bool hasLearnedEstimates() const { return !m_learnedMs.empty(); }
 
     const DeploymentState &deploymentState() const { return m_state; }
     QString statePath() const { return m_statePath; } // empty: in memory only
@@ -206,6 +213,7 @@ public:
 
 signals:
     void planChanged();
+    void estimatesChanged(); // setEstimates() gave the plan shown other figures
     void runStarted(); // also when a retry starts a finished run again
     void eventsRecorded(const QList<fanout::RunEvent> &events);
     // After a batch of events in which something besides log lines happened (a resource changed
@@ -226,6 +234,7 @@ private:
     void onEvents(const QList<RunEvent> &events);
     void onFinished();
     void updateProvisioning();
+    void updateEstimates();
     Expected<void> saveStateNow();
 
     const ExecutorRegistry &m_registry;
@@ -239,7 +248,8 @@ private:
     QString m_planFile;
     bool m_planPending = false; // the target plan changed during a run: shown when it is over
     std::unique_ptr<PlanGraph> m_graph;
-    std::vector<qint64> m_estimates;
+    std::vector<qint64> m_estimates; // of the plan shown
+    std::vector<qint64> m_learnedMs;  // of the target plan, from setEstimates(); empty: none
     DeploymentState m_state;
     QString m_statePath;
     Diagnostics m_stateDiagnostics;

@@ -91,11 +91,13 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
 int Scheduler::createDispatcher(const RunOptions &options)
 {
     const int n = int(m_plan->resources.size());
+    const bool learned = options.estimates.size() == size_t(n);
+    Q_ASSERT_X(learned || options.estimates.empty(), "Scheduler::start", "RunOptions::estimates must have one per resource");
     std::vector<qint64> estimates(n);
     std::vector<int> groupOf(n);
     for (int r = 0; r < n; ++r) {
         const Resource &resource = m_plan->resources[r];
-        estimates[r] = m_registry.estimateMs(resource);
+        estimates[r] = learned ? options.estimates[size_t(r)] : m_registry.estimateMs(resource);
         groupOf[r] = resource.group.isEmpty() ? -1 : m_plan->groupIndex(resource.group);
     }
     std::vector<int> groupLimits;

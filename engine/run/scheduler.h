@@ -41,6 +41,10 @@ struct RunOptions
     QMap<int, QMap<QString, QString>> provisioned;
     // For teardown runs: each resource's outputs from when it was created, for ${self.outputs.KEY}.
     QMap<int, QMap<QString, QString>> knownOutputs;
+    // How long each resource (by index) is expected to take, for the longest-path-first order:
+    // learned from the run history (LearnedEstimates::durations). Empty: each resource's own
+    // estimate, else its executor's (ExecutorRegistry::estimateMs); otherwise one per resource.
+    std::vector<qint64> estimates;
 };
 
 // Runs a plan: starts every resource whose dependencies have succeeded, up to the parallelism

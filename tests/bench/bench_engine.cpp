@@ -157,7 +157,7 @@ int main(int argc, char *argv[])
         const long switchesBefore = contextSwitches();
         QElapsedTimer clock;
         clock.start();
-        scheduler.start(plan, RunOptions{parallelism, {}, 1, {}, {}, {}});
+        scheduler.start(plan, RunOptions{parallelism, {}, 1, {}, {}, {}, {}});
         if (scheduler.isRunning())
             loop.exec();
         const double us = double(clock.nsecsElapsed()) / 1000.0 / resources;
