@@ -6,9 +6,12 @@
 #include "engine/support/duration.h"
 
 #include <QElapsedTimer>
+#include <QThread>
+#include <QtConcurrent/QtConcurrentMap>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <functional>
 
 namespace fanout {
 
@@ -94,8 +97,10 @@ ForecastRunner::ForecastRunner(Deployment &deployment, const ExecutorRegistry &r
     , m_registry(registry)
     , m_historyPath(std::move(historyPath))
 {
-    // One thread: a computation's sweep spreads over the global pool's threads by itself.
+    // One computation at a time; its sweep spreads over a pool of its own rather than Qt's global
+    // one, which the GUI thread waits for when it converts or scales images while painting.
     m_pool.setMaxThreadCount(1);
+    m_sweepPool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
     m_throttle.setSingleShot(true);
     m_throttle.setInterval(kThrottleMs);
     connect(&m_throttle, &QTimer::timeout, this, [this] { request(Kind::Remaining); });
@@ -322,8 +327,9 @@ void ForecastRunner::startNext()
     }
     const ExecutorRegistry &registry = m_registry;
     m_computing = true;
+    QThreadPool *sweepPool = &m_sweepPool;
     m_watcher.setFuture(QtConcurrent::run(&m_pool, [request = std::move(request), inputs = std::move(inputs),
-                                                    forecaster = m_forecaster, &registry]() mutable {
+                                                    forecaster = m_forecaster, &registry, sweepPool]() mutable {
         auto result = std::make_shared<Result>();
         result->kind = request.kind;
         result->generation = request.generation;
@@ -332,7 +338,11 @@ void ForecastRunner::startNext()
                                     : std::move(forecaster);
         switch (request.kind) {
         case Kind::Plan:
-            result->sweep = result->forecaster->sweep(sweepLimits(), kSamples, kSeed);
+        {
+            const Forecaster &model = *result->forecaster;
+            const std::function<Forecast(const int &)> one = [&model](const int &limit) { return model.forecast(limit, kSamples, kSeed); };
+            result->sweep = QtConcurrent::blockingMapped<QList<Forecast>>(sweepPool, sweepLimits(), one);
+        }
             result->knee = Forecaster::knee(result->sweep);
             if (const auto at = std::find_if(result->sweep.cbegin(), result->sweep.cend(),
                                              [&](const Forecast &f) { return f.parallelism == request.parallelism; });

@@ -110,6 +110,7 @@ private:
     Deployment &m_deployment;
     const ExecutorRegistry &m_registry;
     QString m_historyPath;
+    QThreadPool m_sweepPool; // a sweep's limits, side by side
     QThreadPool m_pool; // one thread: the computations run one after the other
     QFutureWatcher<std::shared_ptr<Result>> m_watcher;
     std::optional<Request> m_pending;
