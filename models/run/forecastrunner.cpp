@@ -91,6 +91,23 @@ bool ForecastRunner::timeLeft(qint64 nowMs, qint64 *medianMs, qint64 *p10Ms, qin
     return true;
 }
 
+QString ForecastRunner::timeLeftText(qint64 nowMs) const
+{
+    qint64 median = 0;
+    qint64 low = 0;
+    qint64 high = 0;
+    if (!timeLeft(nowMs, &median, &low, &high))
+        return QString();
+    const auto roundUp = [](qint64 ms) {
+        const qint64 unit = ms < 10'000 ? 100 : 1000;
+        return std::max<qint64>(unit, (ms + unit - 1) / unit * unit);
+    };
+    const QString from = formatDuration(roundUp(low));
+    const QString to = formatDuration(roundUp(high));
+    return from == to ? tr("About %1 left").arg(formatDuration(roundUp(median)))
+                      : tr("About %1 left (%2\u2013%3)").arg(formatDuration(roundUp(median)), from, to);
+}
+
 ForecastRunner::ForecastRunner(Deployment &deployment, const ExecutorRegistry &registry, QString historyPath, QObject *parent)
     : QObject(parent)
     , m_deployment(deployment)

@@ -77,6 +77,9 @@ public:
     // During a run, the time left by the latest forecast, as of `nowMs`: median, p10, p90
     // (each at least 0); false before one landed.
     bool timeLeft(qint64 nowMs, qint64 *medianMs, qint64 *p10Ms, qint64 *p90Ms) const;
+    // "About 1m20s left (1m05s–1m40s)", rounded up to seconds (tenths below ten seconds); empty
+    // before a forecast of the time left landed. The status bar and the Forecast pane say this.
+    QString timeLeftText(qint64 nowMs) const;
 
     // Until the computation under way (and the ones queued after it) are done: for tests.
     void waitForIdle();

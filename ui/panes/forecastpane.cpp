@@ -7,6 +7,7 @@
 
 #include <QLabel>
 #include <QRegularExpression>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -48,6 +49,15 @@ ForecastPane::ForecastPane(Deployment &deployment, ForecastRunner &runner, QWidg
     connect(&m_runner, &ForecastRunner::forecastChanged, this, &ForecastPane::update);
     connect(&m_runner, &ForecastRunner::remainingChanged, this, &ForecastPane::update);
     connect(&m_deployment, &Deployment::parallelismChanged, this, &ForecastPane::update);
+    // The time left counts down between forecasts, as the status bar's does.
+    auto *clock = new QTimer(this);
+    clock->setInterval(500);
+    connect(clock, &QTimer::timeout, this, [this] {
+        if (m_deployment.isRunning())
+            m_caption->setText(duringRun());
+    });
+    connect(&m_deployment, &Deployment::runStarted, clock, qOverload<>(&QTimer::start));
+    connect(&m_deployment, &Deployment::runFinished, clock, &QTimer::stop);
     update();
 }
 
@@ -113,16 +123,10 @@ QString ForecastPane::duringRun() const
     QString text;
     if (const Forecast *forecast = m_runner.forecast())
         text = tr("Forecast %1").arg(ForecastRunner::rangeText(*forecast).toHtmlEscaped());
-    qint64 median = 0;
-    qint64 low = 0;
-    qint64 high = 0;
-    if (m_runner.timeLeft(m_deployment.elapsedMs(), &median, &low, &high)) {
+    if (const QString left = m_runner.timeLeftText(m_deployment.elapsedMs()); !left.isEmpty()) {
         if (!text.isEmpty())
             text += QStringLiteral(" · ");
-        const QString from = formatDuration(low);
-        const QString to = formatDuration(high);
-        text += from == to ? tr("<b>about %1 left</b>").arg(formatDuration(median))
-                           : tr("<b>about %1 left</b> (%2\u2013%3)").arg(formatDuration(median), from, to);
+        text += QStringLiteral("<b>%1</b>").arg(left.toHtmlEscaped());
     }
     return text;
 }
@@ -160,8 +164,10 @@ QString ForecastPane::sourcesText() const
     else if (learned == 0)
         text = tr("Nothing like these resources is in the run history yet: the estimates come from the plan and executors' "
                   "defaults, and get better with every run.");
+    else if (learned == int(estimates.size()))
+        text = tr("Every resource's duration is estimated from past runs in the run history.");
     else
-        text = tr("%1 of %n resource(s) estimated from past runs, the rest from the plan.", nullptr, int(estimates.size())).arg(learned);
+        text = tr("%1 of %2 resources estimated from past runs, the rest from the plan.").arg(learned).arg(estimates.size());
     return text + tr(" Each point: %1 simulated runs.").arg(ForecastRunner::kSamples);
 }
 

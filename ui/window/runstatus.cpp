@@ -114,20 +114,9 @@ void RunStatus::update()
     }
     m_elapsed->setText(tr("Elapsed %1").arg(formatDuration(m_deployment.elapsedMs() / 1000 * 1000)));
     const qint64 left = m_deployment.estimatedRemainingMs();
-    qint64 median = 0;
-    qint64 low = 0;
-    qint64 high = 0;
-    // Up to the next second, or tenth of one below ten seconds (as formatDuration shows them).
-    const auto roundUp = [](qint64 ms) {
-        const qint64 unit = ms < 10'000 ? 100 : 1000;
-        return std::max<qint64>(unit, (ms + unit - 1) / unit * unit);
-    };
-    if (m_deployment.isRunning() && m_forecast && m_forecast->timeLeft(m_deployment.elapsedMs(), &median, &low, &high)) {
-        // A range from the forecast of what is left, narrowing as the run goes.
-        const QString from = formatDuration(roundUp(low));
-        const QString to = formatDuration(roundUp(high));
-        m_remaining->setText(from == to ? tr("About %1 left").arg(formatDuration(roundUp(median)))
-                                        : tr("About %1 left (%2\u2013%3)").arg(formatDuration(roundUp(median)), from, to));
+    const QString range = m_forecast && m_deployment.isRunning() ? m_forecast->timeLeftText(m_deployment.elapsedMs()) : QString();
+    if (!range.isEmpty()) {
+        m_remaining->setText(range); // a range from the forecast of what is left, narrowing as the run goes
     } else if (m_deployment.isRunning() && left >= 0) {
         m_remaining->setText(tr("About %1 left").arg(formatDuration(std::max<qint64>(1000, (left + 999) / 1000 * 1000))));
     } else {
