@@ -8,9 +8,11 @@
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/historyrecorder.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
+#include "ui/panes/forecastpane.h"
 #include "ui/panes/historypane.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
@@ -18,6 +20,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDockWidget>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
@@ -102,6 +105,7 @@ struct Capture
     QString graph;
     QString timeline;
     QString select;
+    QString show; // a pane to bring to the front: "forecast"
     bool run = false;
     double seconds = -1; // negative: when the run has ended with `run`, at once without
 };
@@ -119,7 +123,13 @@ int takePictures(MainWindow &window, const Capture &request)
         }
         window.workspace().selection().select(resource);
     }
+    if (request.show == QLatin1String("forecast")) {
+        window.forecastDock()->show();
+        window.forecastDock()->raise();
+    }
     Deployment &deployment = window.workspace().deployment();
+    // The pictures show the forecast (computed off the GUI thread) rather than "Forecasting…".
+    window.forecast().waitForIdle();
     if (request.run)
         window.runs().runAction()->trigger();
     int status = RunCommand::Succeeded;
@@ -220,7 +230,9 @@ int GuiCommand::exec(int &argc, char **argv)
                                      QStringLiteral("The run history to list, replay and record in (default: %1).").arg(RunHistory::defaultPath()),
                                      QStringLiteral("FILE"));
     const QCommandLineOption noHistory(QStringLiteral("no-history"), QStringLiteral("Record nothing in a run history, and list none."));
-    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select, replay, history, noHistory});
+        const QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Bring the pane PANE to the front (with --screenshot): forecast."),
+                                  QStringLiteral("PANE"));
+    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select, replay, history, noHistory, show});
 
     QStringList arguments = QApplication::arguments();
     if (arguments.size() > 1 && arguments[1] == QLatin1String("gui"))
@@ -246,8 +258,16 @@ int GuiCommand::exec(int &argc, char **argv)
     const QString plan = parser.positionalArguments().value(0, QStringLiteral("demo"));
     const bool capture = parser.isSet(screenshot) || parser.isSet(exportGraphOption) || parser.isSet(exportTimelineOption);
 
+    if (parser.isSet(show) && parser.value(show) != QLatin1String("forecast")) {
+        err.writeLine(QStringLiteral("fanout gui: --show knows the pane \"forecast\", not \"%1\".").arg(parser.value(show)));
+        return RunCommand::InvalidInput;
+    }
+
     // A screenshot shows the default layout, whatever the user's saved one is.
     MainWindow window(capture ? MainWindow::Layout::Default : MainWindow::Layout::Restore);
+    // Runs are recorded in, and forecasts learn from, the history asked for (before the plan opens:
+    // its forecast is computed once).
+    window.setHistoryPath(RunCommand::historyFile(parser));
     if (const Expected<void> opened = window.files().openPlan(plan); !opened) {
         // Nothing to show: the file cannot be read, or is not JSON (or YAML) at all.
         err.writeLine(opened.error());
@@ -258,11 +278,6 @@ int GuiCommand::exec(int &argc, char **argv)
     // A plan with errors opens in the window with its Problems tab in front, where they are fixed;
     // they are said here too, and pictures are taken, but the exit status stays 2 for scripts.
     const bool errors = reportErrors(window, plan, err);
-    if (parser.isSet(history) || parser.isSet(noHistory)) {
-        const QString path = parser.isSet(noHistory) ? QString() : parser.value(history);
-        window.history().setPath(path);
-        window.historyPane()->setHistoryPath(path);
-    }
     if (parser.isSet(replay)) {
         if (parser.isSet(run)) {
             err.writeLine(QStringLiteral("fanout gui: --replay shows a recorded run; it cannot be given with --run."));
@@ -281,6 +296,7 @@ int GuiCommand::exec(int &argc, char **argv)
     request.graph = parser.value(exportGraphOption);
     request.timeline = parser.value(exportTimelineOption);
     request.select = parser.value(select);
+    request.show = parser.value(show);
     request.run = parser.isSet(run);
     request.seconds = parser.isSet(replay) ? 0 : seconds; // a replay is shown at that moment already
     if (errors && request.run) {

@@ -8,6 +8,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QString>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -15,10 +16,13 @@
 namespace fanout {
 
 // Settings (window layout, recent files) go to a test location of their own, never the user's,
-// and start empty. Call from initTestCase().
+// and start empty; so does the run history (one per test process: tests run side by side, and
+// builds of other versions of Fanout may share the machine). Call from initTestCase().
 inline void useTestSettings(const char *testName)
 {
     QStandardPaths::setTestModeEnabled(true);
+    static QTemporaryDir historyFolder;
+    qputenv("FANOUT_HISTORY", historyFolder.filePath(QStringLiteral("history.sqlite")).toLocal8Bit());
     QCoreApplication::setOrganizationName(QStringLiteral("FanoutTests"));
     QCoreApplication::setApplicationName(QString::fromLatin1(testName));
     QSettings().clear();

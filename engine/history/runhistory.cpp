@@ -205,6 +205,8 @@ RunHistory::Run runOf(const QSqlQuery &query)
 
 QString RunHistory::defaultPath()
 {
+    if (const QString set = qEnvironmentVariable("FANOUT_HISTORY"); !set.isEmpty())
+        return set;
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fanout/history.sqlite");
 }
 

@@ -31,7 +31,8 @@ public:
     static constexpr int kSchemaVersion = 3;
     static constexpr int kBusyTimeoutMs = 10'000;
 
-    // $XDG_DATA_HOME/fanout/history.sqlite (~/.local/share/fanout/history.sqlite).
+    // $FANOUT_HISTORY when set, else $XDG_DATA_HOME/fanout/history.sqlite
+    // (~/.local/share/fanout/history.sqlite).
     static QString defaultPath();
 
     explicit RunHistory(QString path);

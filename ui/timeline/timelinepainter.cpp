@@ -48,6 +48,7 @@ void TimelinePainter::paint()
     m_painter.save();
     m_painter.setClipRect(m_view.plotRect());
     paintRowBackgrounds(first, last);
+    paintForecastBars(first, last);
     paintCriticalLinks(); // beneath the bars, which it joins
     paintBars(first, last);
     m_painter.restore();
@@ -56,10 +57,10 @@ void TimelinePainter::paint()
     paintLabels(first, last);
     m_painter.restore();
 
-    if (!m_data.hasRun())
-        paintHint();
     paintHeader(step);
     paintStrip();
+    if (!m_data.hasRun())
+        paintHint();
     paintNowLine();
 }
 
@@ -90,6 +91,22 @@ void TimelinePainter::paintRowBackgrounds(int first, int last)
     }
     paintGrid(TimelineView::tickStepMs(m_view.m_msPerPx, TimelineView::kTickSpacing), m_view.rowsTop(),
               m_view.rowsBottom());
+}
+
+void TimelinePainter::paintForecastBars(int first, int last)
+{
+    QColor fill = StateStyle::fill(ResourceState::Ready);
+    fill.setAlpha(150);
+    QColor edge = StateStyle::stroke(ResourceState::Ready);
+    edge.setAlpha(80);
+    m_painter.setPen(QPen(edge, 1, Qt::DashLine));
+    m_painter.setBrush(fill);
+    for (int r = first; r <= last; ++r) {
+        const QRect bar = m_view.forecastRect(r);
+        if (bar.isValid())
+            m_painter.drawRect(QRectF(bar).adjusted(0.5, 0.5, -0.5, -0.5));
+    }
+    m_painter.setBrush(Qt::NoBrush);
 }
 
 void TimelinePainter::paintBars(int first, int last)
@@ -406,8 +423,30 @@ void TimelinePainter::paintNowLine()
     m_painter.drawLine(QPointF(x, TimelineView::kHeaderHeight - 3), QPointF(x, m_view.viewport()->height()));
 }
 
+void TimelinePainter::paintForecastHint()
+{
+    // The rows show the forecast's bars: the hint goes to the strip, empty before a run.
+    const QRect strip = m_view.stripRect();
+    const QRect area(m_labelWidth + TimelineView::kPlotPadding, strip.top() + 4, m_view.plotWidth(), strip.height() - 8);
+    QFont bold = m_view.font();
+    bold.setBold(true);
+    const QString title = QStringLiteral("Press Run to start.");
+    const int titleWidth = QFontMetrics(bold).horizontalAdvance(title) + 6;
+    const QString detail = QStringLiteral("The faint bars are the forecast: where each resource is expected to run. "
+                                          "Each attempt becomes a bar of its own as it happens.");
+    m_painter.setFont(bold);
+    m_painter.setPen(kMuted);
+    m_painter.drawText(QRect(area.left(), area.top(), titleWidth, area.height()), Qt::AlignLeft | Qt::AlignVCenter, title);
+    m_painter.setFont(m_view.font());
+    m_painter.drawText(area.adjusted(titleWidth, 0, 0, 0), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, detail);
+}
+
 void TimelinePainter::paintHint()
 {
+    if (m_data.rowCount() > 0 && m_view.forecastEndMs() > 0) {
+        paintForecastHint();
+        return;
+    }
     const QRect area(m_labelWidth + TimelineView::kPlotPadding, m_view.rowsTop(), m_view.plotWidth(),
                      m_view.rowsBottom() - m_view.rowsTop());
     if (area.height() < 30)

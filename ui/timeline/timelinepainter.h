@@ -34,6 +34,7 @@ private:
 
     void paintGrid(qint64 step, int top, int bottom);
     void paintRowBackgrounds(int first, int last);
+    void paintForecastBars(int first, int last); // faint, behind the real ones
     void paintBars(int first, int last);
     void paintLabels(int first, int last);
     void paintCriticalLinks();
@@ -46,6 +47,7 @@ private:
     void paintLimit(const StripScale &scale);
     void paintNowLine();
     void paintHint();
+    void paintForecastHint();
 
     const TimelineView &m_view;
     const TimelineData &m_data;

@@ -5,6 +5,7 @@
 #include "engine/support/duration.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/statestyle.h"
 #include "ui/timeline/timelinepainter.h"
 
@@ -171,6 +172,33 @@ void TimelineView::onTick()
     viewport()->update();
 }
 
+void TimelineView::setForecast(const ForecastRunner *runner)
+{
+    m_forecast = runner;
+    if (runner)
+        connect(runner, &ForecastRunner::forecastChanged, this, &TimelineView::onForecastChanged);
+    onForecastChanged();
+}
+
+void TimelineView::onForecastChanged()
+{
+    if (m_tick.isActive())
+        return; // the next tick relayouts
+    updateFitExtent();
+    relayout();
+    viewport()->update();
+}
+
+qint64 TimelineView::forecastEndMs() const
+{
+    const Forecast *forecast = m_forecast ? m_forecast->forecast() : nullptr;
+    if (!forecast || forecast->endMs.size() != std::size_t(m_data.rowCount()))
+        return 0;
+    // The bars' own end, as the p90 of the whole run may lie well beyond each one's median.
+    const qint64 bars = forecast->endMs.empty() ? 0 : *std::max_element(forecast->endMs.begin(), forecast->endMs.end());
+    return std::max(bars, forecast->medianMs);
+}
+
 // --- scale and scrolling ---------------------------------------------------------------------
 
 qint64 TimelineView::nowMs() const
@@ -187,10 +215,13 @@ qint64 TimelineView::contentEndMs() const
 
 void TimelineView::updateFitExtent()
 {
+    const qint64 forecastEnd = forecastEndMs();
     if (!m_data.hasRun()) {
-        m_fitExtentMs = m_planEstimateMs > 0 ? qint64(double(m_planEstimateMs) * 1.1) : 10'000;
+        const qint64 expected = forecastEnd > 0 ? forecastEnd : m_planEstimateMs;
+        m_fitExtentMs = expected > 0 ? qint64(double(expected) * 1.1) : 10'000;
     } else if (!m_deployment.isRunning()) {
-        m_fitExtentMs = std::max<qint64>(200, qint64(double(nowMs()) * 1.03));
+        // The forecast's bars stay beside the real ones: both fit.
+        m_fitExtentMs = std::max<qint64>(200, qint64(double(std::max(nowMs(), forecastEnd)) * 1.03));
     } else {
         // While running, the axis spans the expected end of the run, so that bars grow across a
         // steady scale; it grows (or shrinks) in steps, not with every tick.
@@ -348,6 +379,22 @@ QRect TimelineView::attemptRect(int resource, int attempt) const
     const double right = std::max(xOf(end), left + 3); // the shortest attempt still shows
     const QRect row = rowRect(resource);
     return QRectF(left, row.top() + 3, right - left, kRowHeight - 6).toAlignedRect();
+}
+
+QRect TimelineView::forecastRect(int resource) const
+{
+    const Forecast *forecast = m_forecast ? m_forecast->forecast() : nullptr;
+    if (!forecast || resource < 0 || std::size_t(resource) >= forecast->startMs.size() || forecast->endMs.size() != forecast->startMs.size()
+        || forecast->startMs.size() != std::size_t(m_data.rowCount()))
+        return QRect();
+    const qint64 start = forecast->startMs[std::size_t(resource)];
+    const qint64 end = forecast->endMs[std::size_t(resource)];
+    if (start < 0 || end < 0)
+        return QRect();
+    const double left = xOf(start);
+    const double right = std::max(xOf(end), left + 3);
+    const QRect row = rowRect(resource);
+    return QRectF(left, row.top() + 2, right - left, kRowHeight - 4).toAlignedRect();
 }
 
 QRect TimelineView::waitRect(int resource, int attempt) const

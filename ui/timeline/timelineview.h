@@ -13,6 +13,7 @@ class QPainter;
 namespace fanout {
 
 class Deployment;
+class ForecastRunner;
 class ResourceSelection;
 class Workspace;
 
@@ -38,6 +39,9 @@ public:
     ~TimelineView() override;
 
     const TimelineData &data() const { return m_data; }
+    // The forecast's faint bars: where each resource is expected to run, behind the real ones;
+    // before a run, the time axis spans the forecast.
+    void setForecast(const ForecastRunner *runner);
     // The run's critical path so far, root first.
     QList<int> criticalPath() const;
     bool isFitting() const { return m_fitting; }
@@ -47,6 +51,7 @@ public:
     QRect rowRect(int resource) const;                  // the whole row, label column included
     QRect attemptRect(int resource, int attempt) const; // the running part of an attempt's bar
     QRect waitRect(int resource, int attempt) const;    // its wait for a slot; empty when none
+    QRect forecastRect(int resource) const;             // its faint forecast bar; empty without one
     QRect plotRect() const;                             // where the rows' bars are drawn
     QRect stripRect() const;                            // the running-resources strip
     // The height at which every row shows at once, with the header and the strip, for an export.
@@ -107,6 +112,8 @@ private:
     void onRunFinished();
     void onSelectionChanged(int resource);
     void onTick();
+    void onForecastChanged();
+    qint64 forecastEndMs() const; // where the forecast expects the run to end; 0 without one
 
     qint64 nowMs() const;          // the end of running bars: elapsed while running, else the last event
     qint64 contentEndMs() const;   // how far the horizontal scroll goes
@@ -133,6 +140,7 @@ private:
     double m_msPerPx = 10.0;
     qint64 m_fitExtentMs = 10'000;
     qint64 m_planEstimateMs = 0; // the plan's longest path, measured in estimates
+    const ForecastRunner *m_forecast = nullptr;
     int m_labelWidth = 200;      // the label column's
     int m_labelWanted = 200;     // what the longest name needs
     int m_selected = -1;

@@ -9,7 +9,8 @@ namespace fanout {
 
 namespace {
 
-constexpr int kLayoutVersion = 4; // 2: the Problems dock; 3: the right column full height, for the Inspector's form; 4: History
+// 2: the Problems dock; 3: the right column full height, for the Inspector's form; 4: History; 5: Forecast
+constexpr int kLayoutVersion = 5;
 
 } // namespace
 
@@ -21,6 +22,7 @@ DockLayout::DockLayout(QMainWindow &window, const Panes &panes)
     , m_logs(addPane(QObject::tr("Logs"), QStringLiteral("LogsDock"), panes.logs))
     , m_problems(addPane(QObject::tr("Problems"), QStringLiteral("ProblemsDock"), panes.problems))
     , m_history(addPane(QObject::tr("History"), QStringLiteral("HistoryDock"), panes.history))
+    , m_forecast(addPane(QObject::tr("Forecast"), QStringLiteral("ForecastDock"), panes.forecast))
 {
     arrange();
     // The right column runs the window's full height, so that the Inspector's form has room; the
@@ -44,7 +46,7 @@ QDockWidget *DockLayout::addPane(const QString &title, const QString &objectName
 
 QList<QDockWidget *> DockLayout::docks() const
 {
-    return {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_history};
+    return {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_history, m_forecast};
 }
 
 void DockLayout::arrange()
@@ -58,6 +60,9 @@ void DockLayout::arrange()
     // Problems shares the logs' place: its tab title counts them, so they are seen without a pane of their own.
     m_window.addDockWidget(Qt::BottomDockWidgetArea, m_problems);
     m_window.tabifyDockWidget(m_logs, m_problems);
+    // The forecast too: before a run the logs are empty, and it is what there is to read.
+    m_window.addDockWidget(Qt::BottomDockWidgetArea, m_forecast);
+    m_window.tabifyDockWidget(m_problems, m_forecast);
     m_logs->raise();
     // The runs of the plan beside its resources: the list is narrow, and a replay shows on the others.
     m_window.addDockWidget(Qt::RightDockWidgetArea, m_history);

@@ -12,8 +12,8 @@ namespace fanout {
 
 // Where the dashboard's panes go around the graph, in one place for the first layout and for
 // View → Reset Layout: the resources table above the Inspector in a right column that runs the
-// window's full height; the timeline beside the logs below the graph, Problems as a tab of
-// the logs and History as a tab of the resources. Saved with the window's geometry when it closes and restored when it opens (QSettings),
+// window's full height; the timeline beside the logs below the graph, Problems and Forecast as tabs
+// of the logs and History as a tab of the resources. Saved with the window's geometry when it closes and restored when it opens (QSettings),
 // unless the layout's version has changed since.
 class DockLayout
 {
@@ -26,6 +26,7 @@ public:
         QWidget *logs;
         QWidget *problems;
         QWidget *history;
+        QWidget *forecast;
     };
 
     DockLayout(QMainWindow &window, const Panes &panes);
@@ -41,6 +42,7 @@ public:
     QDockWidget *logs() const { return m_logs; }
     QDockWidget *problems() const { return m_problems; }
     QDockWidget *history() const { return m_history; }
+    QDockWidget *forecast() const { return m_forecast; }
 
 private:
     QDockWidget *addPane(const QString &title, const QString &objectName, QWidget *widget);
@@ -54,6 +56,7 @@ private:
     QDockWidget *m_logs;
     QDockWidget *m_problems;
     QDockWidget *m_history;
+    QDockWidget *m_forecast;
 };
 
 } // namespace fanout

@@ -7,6 +7,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/estimatelearner.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/historyrecorder.h"
 #include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
@@ -16,6 +17,7 @@
 #include "ui/logs/logpanes.h"
 #include "ui/panes/historypane.h"
 #include "ui/panes/replaybar.h"
+#include "ui/panes/forecastpane.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/panes/validationpane.h"
 #include "ui/timeline/timelinepane.h"
@@ -58,6 +60,7 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     connect(m_runs, &RunActions::showResourceRequested, this, &MainWindow::showInGraph);
     createMenus();
     m_status = new RunStatus(m_workspace->deployment(), m_workspace->document(), *statusBar());
+    m_status->setForecast(m_forecast);
     // Every run and teardown goes into the run history, as from the command line (docs/history.md).
     m_history = new HistoryRecorder(m_workspace->deployment(), RunHistory::defaultPath(), this);
     connect(m_history, &HistoryRecorder::recordFailed, this, [this](const QString &message) {
@@ -66,9 +69,9 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     connect(m_history, &HistoryRecorder::recorded, m_historyPane, &HistoryPane::refresh);
     m_historyPane->setHistoryPath(m_history->path());
     // What the plan's resources take is learned from it, off the GUI thread, and again after each run.
-    auto *learner = new EstimateLearner(m_workspace->deployment(), ExecutorRegistry::builtIn(), m_history->path(), this);
-    connect(m_history, &HistoryRecorder::recorded, learner, &EstimateLearner::relearn);
-    connect(learner, &EstimateLearner::learnFailed, this, [this](const QString &message) { statusBar()->showMessage(message, 15000); });
+    m_learner = new EstimateLearner(m_workspace->deployment(), ExecutorRegistry::builtIn(), m_history->path(), this);
+    connect(m_history, &HistoryRecorder::recorded, m_learner, &EstimateLearner::relearn);
+    connect(m_learner, &EstimateLearner::learnFailed, this, [this](const QString &message) { statusBar()->showMessage(message, 15000); });
     if (layout == Layout::Restore)
         m_docks->restore();
     m_replayToolBar->hide(); // a replay is never restored
@@ -99,7 +102,17 @@ MainWindow::~MainWindow()
     delete m_docks;
     qDeleteAll(findChildren<QDockWidget *>(Qt::FindDirectChildrenOnly));
     delete takeCentralWidget();
+    delete m_forecast; // waits for a forecast under way
     delete m_workspace;
+}
+
+void MainWindow::setHistoryPath(const QString &path)
+{
+    m_history->setPath(path);
+    m_historyPane->setHistoryPath(path);
+    m_learner->setPath(path);
+    m_learner->relearn();
+    m_forecast->setHistoryPath(path);
 }
 
 void MainWindow::createPanes()
@@ -113,7 +126,11 @@ void MainWindow::createPanes()
     m_problems = new ValidationPane;
     m_historyPane = new HistoryPane(*m_workspace);
     m_inspector->summary()->setRunData(&m_timeline->view()->data()); // the peak, as the timeline counts it
-    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_historyPane});
+    // Forecasts from the history the runs are recorded in (HistoryRecorder), off the GUI thread.
+    m_forecast = new ForecastRunner(m_workspace->deployment(), ExecutorRegistry::builtIn(), RunHistory::defaultPath(), this);
+    m_forecastPane = new ForecastPane(m_workspace->deployment(), *m_forecast);
+    m_timeline->view()->setForecast(m_forecast);
+    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_historyPane, m_forecastPane});
 
     connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_timeline, &TimelinePane::showLogsRequested, this, &MainWindow::showLogs);
@@ -256,6 +273,11 @@ QDockWidget *MainWindow::problemsDock() const
 QDockWidget *MainWindow::inspectorDock() const
 {
     return m_docks->inspector();
+}
+
+QDockWidget *MainWindow::forecastDock() const
+{
+    return m_docks->forecast();
 }
 
 QString MainWindow::statusText() const

@@ -13,7 +13,10 @@ namespace fanout {
 
 class DockLayout;
 class EditActions;
+class EstimateLearner;
 class FileController;
+class ForecastPane;
+class ForecastRunner;
 class GraphPane;
 class HistoryPane;
 class InspectorPane;
@@ -46,6 +49,7 @@ public:
     EditActions &edits() const { return *m_edits; }
     RunActions &runs() const { return *m_runs; }
     HistoryRecorder &history() const { return *m_history; }
+    ForecastRunner &forecast() const { return *m_forecast; }
 
     // The window's default size: room for the graph, timeline and logs at once.
     static QSize defaultSize() { return QSize(1440, 900); }
@@ -61,6 +65,11 @@ public:
     QAction *closeReplayAction() const { return m_closeReplay; }
     QDockWidget *problemsDock() const;
     QDockWidget *inspectorDock() const;
+    ForecastPane *forecastPane() const { return m_forecastPane; }
+    // The run history that runs are recorded in, listed, learned from and forecast with (empty:
+    // none); RunHistory::defaultPath() unless set.
+    void setHistoryPath(const QString &path);
+    QDockWidget *forecastDock() const;
     QString statusText() const; // what the status bar's figures say, for tests
 
     // Closing during a run asks whether to cancel it and quit; closing again while it stops, whether
@@ -103,6 +112,9 @@ private:
     ReplayBar *m_replayBar = nullptr;
     QToolBar *m_replayToolBar = nullptr;
     QAction *m_closeReplay = nullptr;
+    ForecastRunner *m_forecast = nullptr;
+    EstimateLearner *m_learner = nullptr;
+    ForecastPane *m_forecastPane = nullptr;
     DockLayout *m_docks = nullptr;
     FileController *m_files = nullptr;
     EditActions *m_edits = nullptr;

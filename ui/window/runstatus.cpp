@@ -3,6 +3,7 @@
 #include "engine/run/deployment.h"
 #include "engine/support/duration.h"
 #include "models/plan/plandocument.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/statestyle.h"
 
 #include <QLabel>
@@ -64,6 +65,16 @@ RunStatus::RunStatus(const Deployment &deployment, const PlanDocument &document,
     update();
 }
 
+void RunStatus::setForecast(const ForecastRunner *runner)
+{
+    m_forecast = runner;
+    if (runner) {
+        connect(runner, &ForecastRunner::forecastChanged, this, &RunStatus::update);
+        connect(runner, &ForecastRunner::remainingChanged, this, &RunStatus::update);
+    }
+    update();
+}
+
 QString RunStatus::text() const
 {
     return m_counts->text().remove(QRegularExpression(QStringLiteral("<[^>]*>"))) + QLatin1Char(' ') + m_elapsed->text()
@@ -94,15 +105,23 @@ void RunStatus::update()
             m_elapsed->setText(tr("%1 resources: %2, nothing to run").arg(resources).arg(m_deployment.provisioningSummary()));
         else
             m_elapsed->setText(tr("%1 resources: %2, press Run (F5) to start").arg(resources).arg(m_deployment.provisioningSummary()));
-        m_remaining->clear();
+        const Forecast *forecast = m_forecast ? m_forecast->forecast() : nullptr;
+        if (forecast && m_forecast->hasWork() && errorCount(m_document.diagnostics()) == 0)
+            m_remaining->setText(tr("Expected %1 at parallelism %2").arg(ForecastRunner::rangeText(*forecast)).arg(forecast->parallelism));
+        else
+            m_remaining->clear();
         return;
     }
     m_elapsed->setText(tr("Elapsed %1").arg(formatDuration(m_deployment.elapsedMs() / 1000 * 1000)));
     const qint64 left = m_deployment.estimatedRemainingMs();
-    if (m_deployment.isRunning() && left >= 0)
+    const QString range = m_forecast && m_deployment.isRunning() ? m_forecast->timeLeftText(m_deployment.elapsedMs()) : QString();
+    if (!range.isEmpty()) {
+        m_remaining->setText(range); // a range from the forecast of what is left, narrowing as the run goes
+    } else if (m_deployment.isRunning() && left >= 0) {
         m_remaining->setText(tr("About %1 left").arg(formatDuration(std::max<qint64>(1000, (left + 999) / 1000 * 1000))));
-    else
+    } else {
         m_remaining->setText(m_deployment.isRunning() ? QString() : tr("Done"));
+    }
 }
 
 } // namespace fanout
