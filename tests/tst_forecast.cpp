@@ -276,20 +276,28 @@ void tst_Forecast::failFastStopsStartingNew()
 
 void tst_Forecast::forecastsARealRunOfTheDemo()
 {
-    // The accuracy check, once (bench_forecast makes 20 trials): the demo run 3 times for
-    // real (durations divided by 10, see forecasttrial.h), then forecast, then a 4th run. Its seeds
-    // are those of the bench's first trial; in about 2 of the bench's 20 trials the actual lands
-    // just above p90 (a few percent), so another seed may fail here without anything being wrong.
+    // The accuracy check (bench_forecast makes 20 trials and prints how often the range
+    // held): the demo run 3 times for real (durations divided by 10, see forecasttrial.h), then
+    // forecast, then a 4th run; five such trials side by side (sim attempts wait on timers, not
+    // cores). A p10-p90 range misses one run in five by its very definition, so one trial alone
+    // would fail now and then with nothing wrong: the median must be within 10% every time, and
+    // the range must hold the actual at least 3 times of 5 (a broken forecast misses them all).
     const Plan plan = trial::scaledDemo(10);
     QCOMPARE(plan.resources.size(), 30);
     QTemporaryDir folder;
-    const trial::Result result = trial::run(plan, {1000}, folder.path()).constFirst();
-    const QString figures = QStringLiteral("actual %1 ms, forecast %2 ms (%3-%4)")
-                                .arg(result.actualMs).arg(result.forecast.medianMs).arg(result.forecast.p10Ms).arg(result.forecast.p90Ms);
-    qInfo().noquote() << figures;
-    QVERIFY2(result.actualMs > 0, qPrintable(figures));
-    QVERIFY2(result.inRange(), qPrintable(figures));
-    QVERIFY2(qAbs(result.medianError()) <= 0.10, qPrintable(figures));
+    const QList<trial::Result> results = trial::run(plan, {1000, 2000, 3000, 4000, 5000}, folder.path());
+    QCOMPARE(results.size(), 5);
+    int held = 0;
+    QStringList figures;
+    for (const trial::Result &result : results) {
+        figures << QStringLiteral("actual %1 ms, forecast %2 ms (%3-%4)")
+                       .arg(result.actualMs).arg(result.forecast.medianMs).arg(result.forecast.p10Ms).arg(result.forecast.p90Ms);
+        QVERIFY2(result.actualMs > 0, qPrintable(figures.last()));
+        QVERIFY2(qAbs(result.medianError()) <= 0.10, qPrintable(figures.last()));
+        held += result.inRange() ? 1 : 0;
+    }
+    qInfo().noquote() << figures.join(QStringLiteral("; "));
+    QVERIFY2(held >= 3, qPrintable(figures.join(QStringLiteral("; "))));
 }
 
 namespace {
