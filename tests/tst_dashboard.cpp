@@ -455,7 +455,7 @@ void tst_Dashboard::inspectorSummarisesThePlanWhenNothingIsSelected()
     // The critical path by the estimates: two chains of 60 ms, the first in plan order.
     const QList<int> path{indexOf(session, "vpc"), indexOf(session, "db"), indexOf(session, "app")};
     QCOMPARE(summary->criticalPath(), path);
-    QVERIFY2(says("vpc → db → app") && says("about 60ms: 3 resources"), qPrintable(summary->text()));
+    QVERIFY2(says("vpc → db → app") && says("About 60ms on its own: 3 resources"), qPrintable(summary->text()));
     QVERIFY2(says("Up to 4 at once"), qPrintable(summary->text()));
 
     // A name of the path selects it; the Inspector then shows that resource, and the summary again

@@ -9,6 +9,8 @@
 #include "models/run/forecastrunner.h"
 #include "models/run/historyrecorder.h"
 #include "models/run/statestyle.h"
+#include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/plansummary.h"
 #include "ui/panes/forecastchart.h"
 #include "ui/panes/forecastpane.h"
 #include "ui/timeline/timelinepane.h"
@@ -203,6 +205,11 @@ void tst_ForecastPane::statusBarSaysTheExpectedTimeBeforeARun()
     // The demo's sims take 4 to 20 s each, its longest chain about 13 s: the forecast is that order.
     QVERIFY2(forecast.p10Ms <= forecast.medianMs && forecast.medianMs <= forecast.p90Ms, qPrintable(text));
     QVERIFY2(forecast.medianMs >= forecast.criticalPathMs / 2 && forecast.medianMs < 60'000, qPrintable(text));
+    // The Inspector's summary gives the same answer, not a figure of its own.
+    PlanSummary *summary = window->inspectorPane()->summary();
+    summary->show();
+    const QString expected = QStringLiteral("The whole run: expected %1 at parallelism 10").arg(ForecastRunner::rangeText(forecast));
+    QTRY_VERIFY2(summary->text().contains(expected), qPrintable(summary->text()));
 }
 
 void tst_ForecastPane::timelineShowsForecastBarsBeforeARun()
@@ -215,14 +222,19 @@ void tst_ForecastPane::timelineShowsForecastBarsBeforeARun()
     const Forecast &forecast = *window->forecast().forecast();
     int bars = 0;
     int last = 0;
+    const Plan &plan = window->workspace().deployment().plan();
     for (int r = 0; r < view->data().rowCount(); ++r) {
         const QRect bar = view->forecastRect(r);
-        QVERIFY2(bar.isValid(), qPrintable(QStringLiteral("no forecast bar for row %1").arg(r)));
-        ++bars;
+        // The demo's cdn fails its one attempt every time (a sim says so): what waits on it never
+        // runs in the forecast either, and has no bar.
+        const bool neverRuns = plan.resources[r].id == QLatin1String("dns-www") || plan.resources[r].id == QLatin1String("alarm-cdn-5xx");
+        QVERIFY2(bar.isValid() != neverRuns, qPrintable(QStringLiteral("row %1 (%2): bar %3").arg(r).arg(plan.resources[r].id).arg(bar.isValid())));
+        QCOMPARE(forecast.startMs[std::size_t(r)] < 0, neverRuns);
+        bars += bar.isValid() ? 1 : 0;
         if (forecast.endMs[std::size_t(r)] > forecast.endMs[std::size_t(last)])
             last = r;
     }
-    QCOMPARE(bars, 30);
+    QCOMPARE(bars, 28);
     // The axis is scaled to the forecast: the last bar ends inside the view, past its middle.
     const QRect lastBar = view->forecastRect(last);
     QVERIFY2(lastBar.right() <= view->plotRect().right(), "the forecast fits");

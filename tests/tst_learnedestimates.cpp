@@ -86,6 +86,7 @@ class tst_learnedestimates : public QObject
 private slots:
     void sourceTexts();
     void withoutHistoryPlanAndExecutorFigures();
+    void simFailuresWithoutHistory();
     void precedenceAndSpread();
     void destroyRunsAndOtherPlansDoNotCount();
     void historyThatCannotBeReadIsAnError();
@@ -269,6 +270,23 @@ void tst_learnedestimates::manyResourcesFewQueries()
         QCOMPARE((*learned)[size_t(r)].source, Estimate::Source::Definition);
         QCOMPARE((*learned)[size_t(r)].ms, r + 1);
     }
+}
+
+void tst_learnedestimates::simFailuresWithoutHistory()
+{
+    // A sim says how it fails: its first N attempts fail (N failed per success), or at a rate.
+    const char *text = R"({"name": "p", "resources": [
+        {"id": "first", "type": "sim", "duration": "1s", "fail_attempts": 1},
+        {"id": "twice", "type": "sim", "duration": "1s", "fail_attempts": 2},
+        {"id": "rate", "type": "sim", "duration": "1s", "failure_rate": 0.25},
+        {"id": "never", "type": "sim", "duration": "1s"}]})";
+    const Plan plan = readPlan(text);
+    const std::vector<Estimate> estimates = LearnedEstimates::withoutHistory(plan, ExecutorRegistry::builtIn());
+    QCOMPARE(estimates.size(), std::size_t(4));
+    QCOMPARE(estimates[0].failureOdds, 0.5);
+    QVERIFY(qFuzzyCompare(estimates[1].failureOdds, 2.0 / 3.0));
+    QCOMPARE(estimates[2].failureOdds, 0.25);
+    QCOMPARE(estimates[3].failureOdds, 0.0);
 }
 
 QTEST_GUILESS_MAIN(tst_learnedestimates)

@@ -27,7 +27,7 @@ struct Estimate
     qint64 highMs = 0; //   (a sim resource's min..max duration), else both equal to `ms`
     int samples = 0;   // how many successful attempts were observed at this source
     std::vector<qint64> observedMs; // their durations, newest first, at most kMaxSamples
-    double failureOdds = 0; // share of the observed attempts (same source) that failed; 0 without history
+    double failureOdds = 0; // share of the observed attempts (same source) that failed; without history, a sim's own odds, else 0
     QString sourceKey;      // what was matched: the type name for Type ("aws_db_instance"), else empty
 
     // "this definition", "this resource", "type aws_db_instance", "plan estimate", "executor default"

@@ -195,6 +195,9 @@ std::vector<Estimate> LearnedEstimates::withoutHistory(const Plan &plan, const E
             const SimExecutor::Spec spec = SimExecutor::readSpec(resource.params, QString(), nullptr);
             estimate.lowMs = std::min(spec.minDurationMs, spec.maxDurationMs);
             estimate.highMs = std::max(spec.minDurationMs, spec.maxDurationMs);
+            // A sim says how it fails: its first N attempts (N failed per success), else at a rate.
+            estimate.failureOdds = spec.failAttempts > 0 ? double(spec.failAttempts) / double(spec.failAttempts + 1)
+                                                         : std::clamp(spec.failureRate, 0.0, 1.0);
         }
     }
     return estimates;

@@ -5,6 +5,7 @@
 #include "engine/support/duration.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/workspace.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/statestyle.h"
 #include "models/run/timelinedata.h"
 
@@ -118,6 +119,14 @@ PlanSummary::PlanSummary(Workspace &workspace, QWidget *parent)
     connect(&m_deployment, &Deployment::parallelismChanged, this, &PlanSummary::scheduleRefresh);
 }
 
+void PlanSummary::setForecast(const ForecastRunner *forecast)
+{
+    m_forecast = forecast;
+    connect(forecast, &ForecastRunner::forecastChanged, this, &PlanSummary::refreshNow); // rare: once per forecast
+    connect(forecast, &ForecastRunner::remainingChanged, this, &PlanSummary::scheduleRefresh);
+    scheduleRefresh();
+}
+
 void PlanSummary::setRunData(const TimelineData *runData)
 {
     m_runData = runData;
@@ -165,10 +174,17 @@ void PlanSummary::refreshNow()
     m_states->setText(statesHtml());
     m_run->setText(runText().toHtmlEscaped());
     QString critical = pathHtml(m_path);
-    if (!m_path.isEmpty())
+    if (!m_path.isEmpty()) {
         critical += QStringLiteral("<br>")
-            + (m_path.size() == 1 ? tr("Expected to take about %1.").arg(formatDuration(m_pathMs))
-                                  : tr("Expected to take about %1: %2 resources, one after another.").arg(formatDuration(m_pathMs)).arg(m_path.size()));
+            + (m_path.size() == 1 ? tr("It takes about %1 on its own.").arg(formatDuration(m_pathMs))
+                                  : tr("About %1 on its own: %2 resources, one after another.").arg(formatDuration(m_pathMs)).arg(m_path.size()));
+        // The whole run takes longer (slots, group limits, retries): the forecast says how much.
+        if (m_forecast && m_forecast->forecast() && !m_deployment.hasRun())
+            critical += QStringLiteral("<br>")
+                + tr("The whole run: expected %1 at parallelism %2 (the Forecast tab).")
+                      .arg(ForecastRunner::rangeText(*m_forecast->forecast()))
+                      .arg(m_forecast->forecast()->parallelism);
+    }
     else if (m_deployment.resourceCount() > 0)
         critical = tr("Not known while the dependencies form a cycle.");
     else
@@ -216,7 +232,10 @@ QString PlanSummary::runText() const
     if (m_deployment.isRunning()) {
         const qint64 left = m_deployment.estimatedRemainingMs();
         QString text = tr("%1 in progress for %2").arg(what, seconds(m_deployment.elapsedMs()));
-        if (left >= 0)
+        const QString forecastLeft = m_forecast ? m_forecast->timeLeftText(m_deployment.elapsedMs()) : QString();
+        if (!forecastLeft.isEmpty())
+            text += QStringLiteral(", ") + forecastLeft.left(1).toLower() + forecastLeft.mid(1);
+        else if (left >= 0)
             text += tr(", about %1 left").arg(formatDuration(std::max<qint64>(1000, (left + 999) / 1000 * 1000)));
         return text + QLatin1Char('.');
     }

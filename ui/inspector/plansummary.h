@@ -25,6 +25,8 @@ QLabel *inspectorHeading(const QString &text);
 // limit. During a run it is refreshed at most every kRefreshMs while it is shown, never per event
 // (a new plan, the start and end of a run are said at once): the counts come from the scheduler's
 // own tallies, the peak from the timeline's data (setRunData).
+class ForecastRunner;
+
 class PlanSummary : public QWidget
 {
     Q_OBJECT
@@ -35,6 +37,9 @@ public:
     // The run's data as the timeline keeps it, for the peak and the run's own critical path; null
     // (the default) leaves them out.
     void setRunData(const TimelineData *runData);
+    // The dashboard's forecast: the expected makespan and the time left then come from it, as in
+    // the status bar and the Forecast pane, rather than from the critical path alone.
+    void setForecast(const ForecastRunner *forecast);
 
     QString text() const; // what it says, without markup, for tests
     QList<int> criticalPath() const { return m_path; } // expected, root first
@@ -59,6 +64,7 @@ private:
     const Deployment &m_deployment;
     const PlanDocument &m_document;
     const TimelineData *m_runData = nullptr;
+    const ForecastRunner *m_forecast = nullptr;
     QTimer m_refresh;
     bool m_pathDirty = true;
     QList<int> m_path;      // expected critical path, root first

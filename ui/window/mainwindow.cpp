@@ -129,6 +129,7 @@ void MainWindow::createPanes()
     // Forecasts from the history the runs are recorded in (HistoryRecorder), off the GUI thread.
     m_forecast = new ForecastRunner(m_workspace->deployment(), ExecutorRegistry::builtIn(), RunHistory::defaultPath(), this);
     m_forecastPane = new ForecastPane(m_workspace->deployment(), *m_forecast);
+    m_inspector->summary()->setForecast(m_forecast);
     m_timeline->view()->setForecast(m_forecast);
     m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_historyPane, m_forecastPane});
 
