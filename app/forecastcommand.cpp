@@ -104,23 +104,6 @@ std::optional<Options> readOptions(const QCommandLineParser &parser, const Conso
     return options;
 }
 
-// Each resource's estimate, from the history when there is one; a history that cannot be read is
-// a warning, and the plan's and executors' figures stand in.
-std::vector<Estimate> estimatesFor(const Plan &plan, const QString &historyFile, const Console &err)
-{
-    const ExecutorRegistry &registry = ExecutorRegistry::builtIn();
-    if (historyFile.isEmpty() || !QFileInfo::exists(historyFile))
-        return LearnedEstimates::withoutHistory(plan, registry);
-    RunHistory history(historyFile);
-    Expected<std::vector<Estimate>> learned = LearnedEstimates::learn(&history, plan, registry);
-    if (learned)
-        return std::move(*learned);
-    err.writeLine(err.paint(QStringLiteral("warning:"), Console::Colour::Yellow)
-                  + QStringLiteral(" cannot read the run history %1: %2; the forecast uses the plan's and executors' estimates only")
-                        .arg(QDir::toNativeSeparators(historyFile), learned.error()));
-    return LearnedEstimates::withoutHistory(plan, registry);
-}
-
 // "12 from history, 18 from the plan's estimates", counting what would run.
 QString sourcesText(const std::vector<Estimate> &estimates, const std::vector<bool> &willRun)
 {
@@ -276,7 +259,7 @@ int ForecastCommand::exec(const QStringList &arguments)
     std::vector<bool> willRun(plan.resources.size());
     for (int r = 0; r < int(willRun.size()); ++r)
         willRun[r] = plan.resources[r].run && !provisioning.isUpToDate(r);
-    const std::vector<Estimate> estimates = estimatesFor(plan, RunCommand::historyFile(parser), err);
+    const std::vector<Estimate> estimates = RunCommand::learnEstimates(plan, RunCommand::historyFile(parser));
     const Forecaster forecaster(plan, estimates, willRun);
     const Forecast forecast = forecaster.forecast(deployment.parallelism(), options->samples, options->seed);
     const QList<Forecast> sweep = options->sweep.isEmpty() ? QList<Forecast>()
