@@ -5,15 +5,11 @@
 #include "app/runcommand.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/forecast/forecaster.h"
-#include "engine/forecast/learnedestimates.h"
-#include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
 #include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
 
 #include <QCommandLineParser>
-#include <QDir>
-#include <QFileInfo>
 
 #include <nlohmann/json.hpp>
 
