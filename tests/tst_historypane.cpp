@@ -8,6 +8,7 @@
 #include "guitest.h"
 #include "models/logs/logmodel.h"
 #include "models/plan/workspace.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/historymodel.h"
 #include "models/run/historyrecorder.h"
 #include "models/run/runcomparison.h"
@@ -15,6 +16,7 @@
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/logs/logpanes.h"
+#include "ui/panes/forecastpane.h"
 #include "ui/panes/historypane.h"
 #include "ui/panes/replaybar.h"
 #include "ui/panes/runcomparisondialog.h"
@@ -150,6 +152,7 @@ private slots:
     void listShowsRunsNewestFirst();
     void replayShowsTheRunAsItEnded();
     void sliderShowsTheMomentItIsAt();
+    void aReplayForecastsNothing();
     void playMovesForward();
     void actionsWaitForTheReplayToClose();
     void comparisonPutsTheCriticalPathFirst();
@@ -307,6 +310,42 @@ void tst_historypane::sliderShowsTheMomentItIsAt()
         QCOMPARE(logLines(window.logPanes()->model()).join(QLatin1Char('\n')).contains(QStringLiteral("app deployed")), at >= appLine);
     }
     QVERIFY(window.replayBar()->text().contains(QStringLiteral(" of ")));
+}
+
+void tst_historypane::aReplayForecastsNothing()
+{
+    // A replay shows what happened: moving through it (back to its start counts as the run
+    // starting) must not set simulations going beside it on the GUI's two cores.
+    QTemporaryDir dir;
+    MainWindow window(MainWindow::Layout::Default);
+    RunHistory::RecordedRun recorded;
+    runOnce(window, dir, &recorded);
+    ForecastRunner &forecast = window.forecast();
+    QVERIFY(window.workspace().open(dir.filePath(QStringLiteral("replayed.json")),
+                                    window.workspace().read(dir.filePath(QStringLiteral("replayed.json")))));
+    QTRY_VERIFY_WITH_TIMEOUT(forecast.forecast() && !forecast.isComputing(), 30'000);
+
+    QVERIFY(window.historyPane()->showRecorded(recorded));
+    QVERIFY(!forecast.forecast());
+    QVERIFY(!forecast.isComputing());
+    QVERIFY2(window.forecastPane()->emptyText().contains(QStringLiteral("recorded run")), qPrintable(window.forecastPane()->emptyText()));
+    QSignalSpy changed(&forecast, &ForecastRunner::forecastChanged);
+    QSignalSpy remaining(&forecast, &ForecastRunner::remainingChanged);
+    Replay *replay = window.historyPane()->replay();
+    for (const qint64 at : {qint64(0), replay->durationMs() / 2, qint64(0), replay->durationMs()}) {
+        replay->seek(at);
+        QVERIFY(!forecast.isComputing());
+    }
+    QTest::qWait(2 * ForecastRunner::kThrottleMs); // past when a run's re-forecast would be due
+    QVERIFY(!forecast.isComputing());
+    QVERIFY(!forecast.forecast());
+    QVERIFY(!forecast.remaining());
+    QCOMPARE(changed.size() + remaining.size(), 0);
+
+    // Closed: the open plan is forecast again.
+    window.closeReplayAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(forecast.forecast() && !forecast.isComputing(), 30'000);
+    QVERIFY(window.forecastPane()->emptyText().isEmpty());
 }
 
 void tst_historypane::playMovesForward()

@@ -181,7 +181,7 @@ void ForecastRunner::onPlanChanged()
     m_throttle.stop();
     m_refresh.stop();
     m_hasWork = false;
-    const int n = m_deployment.resourceCount();
+    const int n = m_deployment.isReplaying() ? 0 : m_deployment.resourceCount();
     for (int r = 0; r < n && !m_hasWork; ++r)
         m_hasWork = m_deployment.isTeardown() || !m_deployment.isProvisioned(r);
     if (m_hasWork)
@@ -194,6 +194,8 @@ void ForecastRunner::onPlanChanged()
 
 void ForecastRunner::onParallelismChanged(int limit)
 {
+    if (m_deployment.isReplaying())
+        return;
     if (m_deployment.isRunning()) {
         onStatesChanged();
         return;
@@ -210,6 +212,8 @@ void ForecastRunner::onParallelismChanged(int limit)
 
 void ForecastRunner::onRunStarted()
 {
+    if (m_deployment.isReplaying())
+        return; // a replay moved back to its start
     m_remaining.reset();
     m_actualMs = -1;
     // Run All Again, Replace: the run starts what the forecast took as up to date; it is then
@@ -233,12 +237,14 @@ void ForecastRunner::onRunStarted()
 
 void ForecastRunner::onStatesChanged()
 {
-    if (m_deployment.isRunning() && !m_throttle.isActive())
+    if (m_deployment.isRunning() && !m_deployment.isReplaying() && !m_throttle.isActive())
         m_throttle.start();
 }
 
 void ForecastRunner::onRunFinished()
 {
+    if (m_deployment.isReplaying())
+        return;
     m_throttle.stop();
     m_refresh.stop();
     m_pending.reset();

@@ -23,7 +23,9 @@ class ExecutorRegistry;
 // GUI thread so that the window never waits for it. Before a run: the forecast at the current
 // limit and a sweep of limits from 1 to 64, for the Forecast pane, the timeline's faint bars and the
 // status bar. During a run: the time left, forecast again from where the run is as attempts end (at
-// most every half second). After it: the forecast made before it, beside what it took.
+// most every half second). After it: the forecast made before it, beside what it took. While a
+// recorded run is replayed it forecasts nothing (and holds no forecast): the replay shows what
+// happened, and its seeks must not share the two cores with simulations nobody asked for.
 //
 // One computation at a time: a new plan, limit or state while one is under way makes its result
 // stale (by generation) and the newest request runs next; stale results are dropped.

@@ -53,7 +53,7 @@ ForecastPane::ForecastPane(Deployment &deployment, ForecastRunner &runner, QWidg
     auto *clock = new QTimer(this);
     clock->setInterval(500);
     connect(clock, &QTimer::timeout, this, [this] {
-        if (m_deployment.isRunning())
+        if (m_deployment.isRunning() && !m_deployment.isReplaying())
             m_caption->setText(duringRun());
     });
     connect(&m_deployment, &Deployment::runStarted, clock, qOverload<>(&QTimer::start));
@@ -75,7 +75,9 @@ void ForecastPane::update()
 {
     const Forecast *forecast = m_runner.forecast();
     QString empty;
-    if (m_deployment.resourceCount() == 0)
+    if (m_deployment.isReplaying())
+        empty = tr("A recorded run from the run history is shown. Close the replay to see the forecast for the open plan.");
+    else if (m_deployment.resourceCount() == 0)
         empty = tr("This plan has no resources yet. Add some from the palette, or open a plan (File → Open), to see how long "
                    "running it would take.");
     else if (!m_runner.hasWork() && !m_deployment.hasRun())
@@ -91,7 +93,7 @@ void ForecastPane::update()
     m_chart->setActual(m_runner.actualMs(), m_runner.actualParallelism());
 
     if (!empty.isEmpty() || !forecast)
-        m_caption->setText(m_deployment.isRunning() ? duringRun() : QString());
+        m_caption->setText(m_deployment.isRunning() && !m_deployment.isReplaying() ? duringRun() : QString());
     else if (m_deployment.isRunning())
         m_caption->setText(duringRun());
     else if (m_runner.actualMs() >= 0)
@@ -99,7 +101,7 @@ void ForecastPane::update()
     else
         m_caption->setText(beforeRun());
     m_caption->setVisible(!m_caption->text().isEmpty());
-    m_sources->setText(sourcesText());
+    m_sources->setText(m_deployment.isReplaying() ? QString() : sourcesText());
     m_sources->setVisible(!m_sources->text().isEmpty());
 }
 
