@@ -178,6 +178,7 @@ private slots:
     void everyRoomIsKnown();
     void filesStaySmall();
     void functionsStayShort();
+    void noMergeConflictIsLeft();
 };
 
 // A check that finds nothing to check passes for the wrong reason.
@@ -252,6 +253,37 @@ void tst_Architecture::functionsStayShort()
     }
     QVERIFY2(found > 1000, qPrintable(QString::number(found))); // it finds the functions there are
     QVERIFY2(longer.isEmpty(), qPrintable(longer.join(QLatin1Char('\n'))));
+}
+
+// A merge whose conflict was committed unresolved: docs/history.md once kept both sides of one.
+void tst_Architecture::noMergeConflictIsLeft()
+{
+    const QString root = QStringLiteral(FANOUT_SOURCE_DIR);
+    const QStringList patterns = {QStringLiteral("*.h"), QStringLiteral("*.cpp"), QStringLiteral("*.md"), QStringLiteral("*.txt"),
+                                  QStringLiteral("*.cmake"), QStringLiteral("*.json"), QStringLiteral("*.sh"), QStringLiteral("run")};
+    int read = 0;
+    QStringList conflicts;
+    for (const QString &folder : {QStringLiteral("."), QStringLiteral("engine"), QStringLiteral("models"), QStringLiteral("ui"),
+                                  QStringLiteral("app"), QStringLiteral("tests"), QStringLiteral("docs"), QStringLiteral("packaging"),
+                                  QStringLiteral("resources"), QStringLiteral(".ci")}) {
+        const bool top = folder == QLatin1String(".");
+        QDirIterator it(root + QLatin1Char('/') + folder, patterns, QDir::Files, top ? QDirIterator::NoIteratorFlags : QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            QFile file(it.next());
+            if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+                continue;
+            ++read;
+            int number = 0;
+            while (!file.atEnd()) {
+                const QByteArray line = file.readLine();
+                ++number;
+                if (line.startsWith("<<<<<<< ") || line.startsWith(">>>>>>> ") || line.trimmed() == "<<<<<<<")
+                    conflicts.append(QStringLiteral("%1:%2: %3").arg(file.fileName().mid(root.size() + 1)).arg(number).arg(QString::fromUtf8(line.trimmed())));
+            }
+        }
+    }
+    QVERIFY2(read > 400, qPrintable(QString::number(read)));
+    QVERIFY2(conflicts.isEmpty(), qPrintable(conflicts.join(QLatin1Char('\n'))));
 }
 
 QTEST_GUILESS_MAIN(tst_Architecture)
