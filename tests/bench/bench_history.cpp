@@ -8,6 +8,7 @@
 #include "engine/run/deployment.h"
 #include "engine/run/replay.h"
 #include "models/plan/workspace.h"
+#include "models/run/forecastrunner.h"
 #include "models/run/historymodel.h"
 #include "models/run/historyrecorder.h"
 #include "randomdag.h"
@@ -137,10 +138,41 @@ void waitFor(const std::function<bool()> &done)
 
 } // namespace
 
+// FANOUT_BENCH_TRACE=1: while the replay is dragged and played, each event delivered in over 4 ms (with its
+// type and receiver) and each stall over 10 ms is printed, with when it happened: what to look at
+// when the stalls grow.
+class TracingApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    bool tracing = false;
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (!tracing || m_depth > 0)
+            return QApplication::notify(receiver, event);
+        ++m_depth;
+        QElapsedTimer clock;
+        clock.start();
+        const int type = event->type();
+        const bool result = QApplication::notify(receiver, event);
+        const qint64 ms = clock.elapsed();
+        --m_depth;
+        if (ms > 4)
+            std::printf("    trace: at %lld: %lld ms in event %d to %s %s\n", static_cast<long long>(since.elapsed()), static_cast<long long>(ms), type,
+                        receiver->metaObject()->className(), qPrintable(receiver->objectName()));
+        return result;
+    }
+
+    QElapsedTimer since;
+
+private:
+    int m_depth = 0;
+};
+
 int main(int argc, char **argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TracingApplication app(argc, argv);
     std::setvbuf(stdout, nullptr, _IONBF, 0);
     const int runs = qEnvironmentVariableIntValue("FANOUT_BENCH_RUNS") > 0 ? qEnvironmentVariableIntValue("FANOUT_BENCH_RUNS") : kRuns;
     QTemporaryDir dir;
@@ -165,8 +197,9 @@ int main(int argc, char **argv)
     std::printf("History of %d runs of a %d-resource plan (%lld events a run): recorded in %lld ms\n", runs, kResources,
                 static_cast<long long>(replayed.events.size()), static_cast<long long>(clock.elapsed()));
 
+    // The window records in, learns from and forecasts with that history, as the app would.
     MainWindow window(MainWindow::Layout::Default);
-    window.history().setPath(QString());
+    window.setHistoryPath(path);
     window.resize(MainWindow::defaultSize());
     window.show();
     // FANOUT_BENCH_HIDE=graph,LogsDock,... hides panes, to find which one costs the time.
@@ -177,7 +210,10 @@ int main(int argc, char **argv)
             w->hide();
     }
     window.workspace().deployment().open(plan, QStringLiteral("bench.json"), QString());
+    clock.restart();
     waitFor([&] { return !window.graphPane()->view()->isLayingOut(); });
+    window.forecast().waitForIdle(); // what the window computes as the plan opens, done before the timings
+    std::printf("Plan opened, laid out and forecast from the history in %lld ms\n", static_cast<long long>(clock.elapsed()));
     HistoryPane *pane = window.historyPane();
 
     // Opening the pane: from reading the history until its list shows (filled and painted). The
@@ -208,7 +244,11 @@ int main(int argc, char **argv)
     QTimer ticker;
     ticker.setTimerType(Qt::PreciseTimer);
     ticker.setInterval(int(kTickMs));
-    QObject::connect(&ticker, &QTimer::timeout, [&] { stalls.push_back(std::max<qint64>(0, sinceTick.restart() - kTickMs)); });
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        stalls.push_back(std::max<qint64>(0, sinceTick.restart() - kTickMs));
+        if (app.tracing && stalls.back() > 10)
+            std::printf("    trace: at %lld: stall of %lld ms\n", static_cast<long long>(app.since.elapsed()), static_cast<long long>(stalls.back()));
+    });
 
     clock.restart();
     if (!pane->showRecorded(replayed))
@@ -240,6 +280,8 @@ int main(int argc, char **argv)
         if (++move == kMoves)
             drag.stop();
     });
+    app.tracing = qEnvironmentVariableIsSet("FANOUT_BENCH_TRACE");
+    app.since.start();
     sinceTick.start();
     ticker.start();
     drag.start();
