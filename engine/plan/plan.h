@@ -59,7 +59,52 @@ struct Resource
     bool run = true;
     QString note;
 
+    // Fan-out, as written (docs/plan-format.md, "count, for_each and targets"). A resource with
+    // `count` or `forEach`, or `perTarget` in a plan with targets, stands for a set of instances;
+    // PlanReader expands it, so that a read plan's `resources` are the instances, each with these
+    // fields as written (what the designer edits) and the three below filled in.
+    std::optional<int> count;
+    nlohmann::ordered_json forEach;   // null, a list of strings, or an object of key -> value
+    bool perTarget = false;           // deployed once per target of the plan (a "stack" resource)
+
+    // On an instance (filled by the expansion; empty on a resource that is not one): the id of the
+    // resource as written that it is an instance of, its key (a number for `count`, a string for
+    // `for_each`, null for neither) and its target (a per_target instance's target name). Its `id`
+    // is then its address, InstanceAddress::format(set, key, target): web[0], web["eu-west-1"],
+    // net@eu-west-1, web[0]@eu-west-1.
+    QString set;
+    nlohmann::ordered_json key;
+    QString target;
+
     QString displayName() const { return name.isEmpty() ? id : name; }
+    bool isInstance() const { return !set.isEmpty(); }
+};
+
+// A place a plan's per_target resources are deployed to, once each: a region, an account.
+struct Target
+{
+    QString name;
+    nlohmann::ordered_json vars = nlohmann::ordered_json::object(); // ${target.vars.X}
+};
+
+// How a plan's targets proceed, as CloudFormation StackSets deploy to accounts and regions: how
+// many targets are under way at once, how many may fail before no new one starts, in which order,
+// and in waves (a canary wave runs to completion before the next starts). A target is under way
+// from the start of its first instance until every instance of it is final; it has failed when one
+// of its instances has failed for good. Shared resources (not per_target) are not counted.
+struct Rollout
+{
+    int maxConcurrent = 0;               // 0: no limit of its own (the plan's parallelism still applies)
+    bool maxConcurrentIsPercent = false; // maxConcurrent is a percentage of the targets
+    int failureTolerance = -1;           // -1: no limit; 0: no new target starts after one failed
+    bool failureToleranceIsPercent = false;
+    QStringList order;                   // target names in the order they start; empty: as listed
+    QList<QStringList> waves;            // target names per wave, "*" for every target of no earlier wave; empty: one wave
+
+    // Resolved for `targets` targets: at least 1, rounded down for a percentage; 0 = no limit.
+    int maxConcurrentFor(int targets) const;
+    // Resolved: -1 = no limit; a percentage rounds down.
+    int failureToleranceFor(int targets) const;
 };
 
 // A value a plan's resources refer to as ${var.NAME}; `fanout run --var NAME=VALUE` overrides it.
@@ -79,7 +124,9 @@ struct Plan
     std::optional<quint64> seed;   // base seed for simulated resources without their own
     QList<Group> groups;
     QList<Variable> variables;
-    QList<Resource> resources;
+    QList<Resource> resources;     // after PlanReader: the instances of sets, in place of each set
+    QList<Target> targets;         // "targets"; empty: no per_target resource is deployed
+    std::optional<Rollout> rollout; // "rollout"; absent: every target at once, no tolerance
     // What the plan's "defaults" say to one executor's resources, by type, as written there:
     // {"http": {"request_timeout": "2m"}}. Each executor checks and reads its own
     // (ExecutorType::validateDefaults); a resource's own fields win over them.
@@ -97,6 +144,8 @@ struct Plan
     static constexpr char kLeftToRight[] = "left-to-right";
 
     int indexOf(const QString &resourceId) const;  // -1 when absent
+    QList<int> instancesOf(const QString &set) const; // the instances of a set, in plan order
+    int targetIndex(const QString &targetName) const; // -1 when absent
     int groupIndex(const QString &groupName) const; // -1 when absent
     int variableIndex(const QString &variableName) const; // -1 when absent
 };
