@@ -54,6 +54,7 @@ private slots:
     void showingAResourceExpandsItsGroup();
     void anEditKeepsWhatWasExpanded();
     void dragInAnExpandedGroup();
+    void setsOpenStacked();
 
 private:
     GraphView *view() const { return m_pane->view(); }
@@ -259,6 +260,73 @@ void tst_graphfolding::dragInAnExpandedGroup()
     QVERIFY(scene()->groupItems().constFirst()->rect().contains(node->sceneRect()));
     QTest::mouseRelease(view()->viewport(), Qt::LeftButton, Qt::NoModifier, to);
     QCOMPARE(moved.size(), 1);
+}
+
+// A small plan with a set of 5 instances (count) and a stack on 2 targets, as PlanReader expands
+// them: one stacked node per set and per target, even below the threshold; a double-click expands
+// one in place and its menu collapses it again.
+void tst_graphfolding::setsOpenStacked()
+{
+    Plan plan;
+    plan.name = QStringLiteral("sets");
+    const auto add = [&](const QString &id, const QStringList &dependsOn, const QString &set = {},
+                         const nlohmann::ordered_json &key = nullptr, const QString &target = {}) {
+        Resource r;
+        r.id = id;
+        r.type = QStringLiteral("sim");
+        r.params = {{"duration", "50ms"}};
+        r.dependsOn = dependsOn;
+        r.set = set;
+        r.key = key;
+        r.target = target;
+        plan.resources.append(r);
+    };
+    add(QStringLiteral("vpc"), {});
+    QStringList web;
+    for (int i = 0; i < 5; ++i) {
+        web.append(QStringLiteral("web[%1]").arg(i));
+        add(web.last(), {QStringLiteral("vpc")}, QStringLiteral("web"), i);
+        plan.resources.last().count = 5;
+    }
+    add(QStringLiteral("lb"), web);
+    for (const QString &target : {QStringLiteral("eu-west-1"), QStringLiteral("us-east-1")}) {
+        plan.targets.append({target, nlohmann::ordered_json::object()});
+        add(QStringLiteral("net@") + target, {QStringLiteral("vpc")}, QStringLiteral("net"), nullptr, target);
+        add(QStringLiteral("app@") + target, {QStringLiteral("net@") + target}, QStringLiteral("app"), nullptr, target);
+    }
+    QVERIFY(open(plan));
+    QCOMPARE(scene()->summaryItems().size(), 3);
+    QCOMPARE(scene()->nodeItems().size(), 2); // vpc and lb
+    const int first = plan.indexOf(QStringLiteral("web[0]"));
+    GraphSummaryItem *set = scene()->summaryItem(first);
+    QVERIFY(set);
+    QCOMPARE(set->label(), QString::fromUtf8("web \u00d75"));
+    QCOMPARE(int(scene()->members(set).size()), 5);
+    const GraphSummaryItem *stack = scene()->summaryItem(plan.indexOf(QStringLiteral("app@us-east-1")));
+    QVERIFY(stack);
+    QCOMPARE(stack->label(), QStringLiteral("us-east-1 (target, 2 resources)"));
+    QVERIFY(view()->placementNote().contains(QStringLiteral("drawn stacked")));
+    // The plan the run uses keeps no such groups.
+    QVERIFY(m_workspace->deployment().plan().groups.isEmpty());
+
+    const int group = set->group();
+    view()->showResource(0);
+    QTest::mouseDClick(view()->viewport(), Qt::LeftButton, Qt::NoModifier, centreOf(set));
+    QTRY_VERIFY_WITH_TIMEOUT(!view()->isExpanding() && !view()->isCollapsed(group), kLayoutTimeoutMs);
+    QCOMPARE(scene()->summaryItems().size(), 2);
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(view()->nodeItem(first + i));
+    std::unique_ptr<QMenu> menu(view()->createGroupMenu(group));
+    QAction *collapse = actionNamed(menu.get(), QString::fromUtf8("Collapse web \u00d75"));
+    QVERIFY(collapse && collapse->isEnabled());
+    collapse->trigger();
+    QVERIFY(view()->isCollapsed(group));
+    QCOMPARE(scene()->summaryItems().size(), 3);
+
+    // Run: the stacked node counts its instances' states.
+    QVERIFY(m_workspace->deployment().start());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 20'000);
+    QCOMPARE(scene()->summaryItem(first)->summary(), QStringLiteral("5 resources — 5 done"));
 }
 
 QTEST_MAIN(tst_graphfolding)

@@ -87,6 +87,9 @@ QString GraphSummaryItem::summary() const
         parts.append(tr("%1 failed").arg(failed));
     if (const int skipped = count(ResourceState::Skipped) + count(ResourceState::Cancelled))
         parts.append(tr("%1 skipped").arg(skipped));
+    // Once something has moved, what has not yet: "3 done, 1 running, 1 waiting".
+    if (const int waiting = count(ResourceState::Pending) + count(ResourceState::Ready); waiting > 0 && !parts.isEmpty())
+        parts.append(tr("%1 waiting").arg(waiting));
     const QString held = m_members == 1 ? tr("1 resource") : tr("%1 resources").arg(m_members);
     return parts.isEmpty() ? held : held + QStringLiteral(" — ") + parts.join(QStringLiteral(", "));
 }

@@ -15,6 +15,7 @@
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphsummaryitem.h"
+#include "ui/graph/setgroups.h"
 #include "ui/graph/nodemover.h"
 
 #include <QCoreApplication>
@@ -151,8 +152,14 @@ void GraphView::forgetItems()
     m_selectedEdge = nullptr;
 }
 
+const Plan &GraphView::drawnPlan() const
+{
+    return m_drawn ? *m_drawn : m_deployment.plan();
+}
+
 void GraphView::onPlanChanged()
 {
+    m_drawn = SetGroups::drawn(m_deployment.plan());
     rememberPlacement();
     keepPicture();
     const QRectF shownRect = m_scene->sceneRect();
@@ -178,7 +185,7 @@ void GraphView::onPlanChanged()
     m_showWhenExpanded = -1;
     if (m_layingOut) {
         chooseCollapsedGroups();
-        m_requested = m_scene->layoutInput(m_deployment.plan(), m_deployment.graph());
+        m_requested = m_scene->layoutInput(drawnPlan(), m_deployment.graph());
         // Drawn for the pane's shape (to a tenth, so that a small resize asks for nothing new); a
         // pane not laid out yet gets a window's.
         const QSize pane = viewport()->size();
@@ -212,7 +219,7 @@ void GraphView::onLaidOut(quint64 generation, const GraphLayout &layout)
             m_shownLayout = layout;
         }
         forgetItems();
-        m_scene->build(m_deployment.plan(), layout);
+        m_scene->build(drawnPlan(), layout);
         m_leftToRight = layout.leftToRight;
         m_sceneGeneration = m_deployment.planGeneration();
         refreshAll();
@@ -270,9 +277,12 @@ void GraphView::placeInitially()
     m_wholeZoom = 0;
     // A large plan's groups are collapsed: say so, and how to see inside one.
     const int collapsed = int(m_scene->summaryItems().size());
-    const QString groups = collapsed == 0 ? QString()
-        : tr("; its %1 groups are collapsed, as in every plan of more than %2 resources: "
-             "double-click one to expand it").arg(collapsed).arg(collapseThreshold());
+    QString groups;
+    if (collapsed > 0 && count > collapseThreshold())
+        groups = tr("; its %1 groups are collapsed, as in every plan of more than %2 resources: "
+                    "double-click one to expand it").arg(collapsed).arg(collapseThreshold());
+    else if (collapsed > 0)
+        groups = tr("; its sets of instances are drawn stacked: double-click one to expand it");
     if (whole >= kReadableZoom || !start) {
         m_placementNote = (count == 1 ? tr("The resource in view, its name readable")
                                       : tr("All %1 resources in view, names readable").arg(count)) + groups;

@@ -3,6 +3,7 @@
 #include "engine/support/expected.h"
 
 #include "engine/layout/graphlayout.h"
+#include "engine/plan/plan.h"
 #include "ui/graph/nodedragger.h"
 
 #include <QGraphicsView>
@@ -210,6 +211,9 @@ private:
     // Which groups a plan is drawn with collapsed: on a new plan, all when it is large; after an
     // edit, those that were.
     void chooseCollapsedGroups();
+    // The plan as drawn: the Deployment's, with its sets' instances in groups of their own
+    // (SetGroups). Resource indices are the plan's; group indices past the plan's are sets'.
+    const Plan &drawnPlan() const;
     void finishExpanding(const GraphLayout &groupLayout);
     void showFolding(const GraphLayout &layout, const GraphLayoutInput &input); // drawn in place
     void tick();
@@ -245,6 +249,7 @@ private:
     // edit of a property) is drawn again from it at once, without Graphviz.
     GraphLayoutInput m_requested;
     GraphLayoutInput m_shownInput;
+    std::optional<Plan> m_drawn; // SetGroups::drawn() of the plan, when it has sets to fold
     GraphLayout m_shownLayout;
     bool m_layingOut = false;
     bool m_placementPending = false; // a new layout waits for the view to be shown

@@ -11,6 +11,7 @@
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphsummaryitem.h"
+#include "ui/graph/setgroups.h"
 
 #include <QScrollBar>
 #include <QSettings>
@@ -51,13 +52,13 @@ void GraphView::setCollapseThreshold(int resources)
 
 bool GraphView::isCollapsed(int group) const
 {
-    const Plan &plan = m_deployment.plan();
+    const Plan &plan = drawnPlan();
     return group >= 0 && group < plan.groups.size() && m_scene->collapsedGroups().contains(plan.groups[group].name);
 }
 
 void GraphView::chooseCollapsedGroups()
 {
-    const Plan &plan = m_deployment.plan();
+    const Plan &plan = drawnPlan();
     // An edit keeps what was collapsed (the plan shares resources with the one drawn); another
     // plan starts collapsed when it is too large to draw whole.
     bool edited = false;
@@ -72,6 +73,8 @@ void GraphView::chooseCollapsedGroups()
         collapsed.removeIf([&](const QString &name) { return !groups.contains(name); });
     } else if (plan.resources.size() > collapseThreshold()) {
         collapsed = collapsibleGroups(plan);
+    } else {
+        collapsed = SetGroups::collapsedAtFirst(plan); // sets and targets open stacked
     }
     m_scene->setCollapsedGroups(collapsed);
 }
@@ -80,7 +83,7 @@ void GraphView::expandGroup(int group)
 {
     if (!isCollapsed(group) || m_layingOut || m_sceneGeneration != m_deployment.planGeneration())
         return;
-    const Plan &plan = m_deployment.plan();
+    const Plan &plan = drawnPlan();
     QSet<QString> collapsed = m_scene->collapsedGroups();
     collapsed.remove(plan.groups[group].name);
     m_scene->setCollapsedGroups(collapsed);
@@ -117,7 +120,7 @@ void GraphView::finishExpanding(const GraphLayout &groupLayout)
 
 void GraphView::collapseGroup(int group)
 {
-    const Plan &plan = m_deployment.plan();
+    const Plan &plan = drawnPlan();
     if (group < 0 || group >= plan.groups.size() || isCollapsed(group) || m_layingOut || isExpanding()
         || m_sceneGeneration != m_deployment.planGeneration() || !collapsibleGroups(plan).contains(plan.groups[group].name))
         return;
@@ -139,7 +142,7 @@ void GraphView::expandAllGroups()
 
 void GraphView::collapseAllGroups()
 {
-    const QSet<QString> all = collapsibleGroups(m_deployment.plan());
+    const QSet<QString> all = collapsibleGroups(drawnPlan());
     if (all == m_scene->collapsedGroups())
         return;
     m_scene->setCollapsedGroups(all);
@@ -156,7 +159,7 @@ void GraphView::showFolding(const GraphLayout &layout, const GraphLayoutInput &i
     m_requested = input;
     m_shownLayout = layout;
     forgetItems();
-    m_scene->build(m_deployment.plan(), layout);
+    m_scene->build(drawnPlan(), layout);
     m_scene->setSceneRect(m_scene->contentRect() | shownRect);
     setTransform(kept);
     horizontalScrollBar()->setValue(scrolled.x());

@@ -12,6 +12,7 @@
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphscene.h"
 #include "ui/graph/graphsummaryitem.h"
+#include "ui/graph/setgroups.h"
 #include "ui/graph/nodemover.h"
 
 #include <QApplication>
@@ -302,14 +303,15 @@ int GraphView::groupBoxAt(QPoint viewportPos) const
 QMenu *GraphView::createGroupMenu(int group, QWidget *parent)
 {
     auto *menu = new QMenu(parent);
-    const Plan &plan = m_deployment.plan();
+    const Plan &plan = drawnPlan();
     const QString name = group >= 0 && group < plan.groups.size() ? plan.groups[group].name : QString();
+    const QString label = SetGroups::isSetGroup(name) ? plan.groups[group].label : name;
     const bool collapsed = isCollapsed(group);
-    QAction *fold = menu->addAction(collapsed ? tr("Expand %1").arg(name) : tr("Collapse %1").arg(name));
+    QAction *fold = menu->addAction(collapsed ? tr("Expand %1").arg(label) : tr("Collapse %1").arg(label));
     fold->setEnabled(!name.isEmpty() && !isLayingOut() && !isExpanding());
     // The plan may change while the menu is open: act on the group by its name.
     connect(fold, &QAction::triggered, this, [this, name, collapsed] {
-        const int now = m_deployment.plan().groupIndex(name);
+        const int now = drawnPlan().groupIndex(name);
         if (collapsed)
             expandGroup(now);
         else
