@@ -20,7 +20,6 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QDockWidget>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QDockWidget>
@@ -105,7 +104,7 @@ struct Capture
     QString graph;
     QString timeline;
     QString select;
-    QString show; // a pane to bring to the front: "forecast"
+    QString show; // a pane to bring to the front: "forecast" or "targets"
     bool run = false;
     double seconds = -1; // negative: when the run has ended with `run`, at once without
 };
@@ -123,9 +122,11 @@ int takePictures(MainWindow &window, const Capture &request)
         }
         window.workspace().selection().select(resource);
     }
-    if (request.show == QLatin1String("forecast")) {
-        window.forecastDock()->show();
-        window.forecastDock()->raise();
+    if (QDockWidget *dock = request.show == QLatin1String("forecast") ? window.forecastDock()
+                            : request.show == QLatin1String("targets")  ? window.targetsDock()
+                                                                         : nullptr) {
+        dock->show();
+        dock->raise();
     }
     Deployment &deployment = window.workspace().deployment();
     // The pictures show the forecast (computed off the GUI thread) rather than "Forecasting…".
@@ -230,7 +231,7 @@ int GuiCommand::exec(int &argc, char **argv)
                                      QStringLiteral("The run history to list, replay and record in (default: %1).").arg(RunHistory::defaultPath()),
                                      QStringLiteral("FILE"));
     const QCommandLineOption noHistory(QStringLiteral("no-history"), QStringLiteral("Record nothing in a run history, and list none."));
-        const QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Bring the pane PANE to the front (with --screenshot): forecast."),
+        const QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Bring the pane PANE to the front (with --screenshot): forecast or targets."),
                                   QStringLiteral("PANE"));
     parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select, replay, history, noHistory, show});
 
@@ -258,8 +259,8 @@ int GuiCommand::exec(int &argc, char **argv)
     const QString plan = parser.positionalArguments().value(0, QStringLiteral("demo"));
     const bool capture = parser.isSet(screenshot) || parser.isSet(exportGraphOption) || parser.isSet(exportTimelineOption);
 
-    if (parser.isSet(show) && parser.value(show) != QLatin1String("forecast")) {
-        err.writeLine(QStringLiteral("fanout gui: --show knows the pane \"forecast\", not \"%1\".").arg(parser.value(show)));
+    if (parser.isSet(show) && parser.value(show) != QLatin1String("forecast") && parser.value(show) != QLatin1String("targets")) {
+        err.writeLine(QStringLiteral("fanout gui: --show knows the panes \"forecast\" and \"targets\", not \"%1\".").arg(parser.value(show)));
         return RunCommand::InvalidInput;
     }
 

@@ -9,8 +9,9 @@ namespace fanout {
 
 namespace {
 
-// 2: the Problems dock; 3: the right column full height, for the Inspector's form; 4: History; 5: Forecast
-constexpr int kLayoutVersion = 5;
+// 2: the Problems dock; 3: the right column full height, for the Inspector's form; 4: History; 5: Forecast;
+// 6: Targets
+constexpr int kLayoutVersion = 6;
 
 } // namespace
 
@@ -23,6 +24,7 @@ DockLayout::DockLayout(QMainWindow &window, const Panes &panes)
     , m_problems(addPane(QObject::tr("Problems"), QStringLiteral("ProblemsDock"), panes.problems))
     , m_history(addPane(QObject::tr("History"), QStringLiteral("HistoryDock"), panes.history))
     , m_forecast(addPane(QObject::tr("Forecast"), QStringLiteral("ForecastDock"), panes.forecast))
+    , m_targets(addPane(QObject::tr("Targets"), QStringLiteral("TargetsDock"), panes.targets))
 {
     arrange();
     // The right column runs the window's full height, so that the Inspector's form has room; the
@@ -46,7 +48,7 @@ QDockWidget *DockLayout::addPane(const QString &title, const QString &objectName
 
 QList<QDockWidget *> DockLayout::docks() const
 {
-    return {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_history, m_forecast};
+    return {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_history, m_forecast, m_targets};
 }
 
 void DockLayout::arrange()
@@ -63,6 +65,9 @@ void DockLayout::arrange()
     // The forecast too: before a run the logs are empty, and it is what there is to read.
     m_window.addDockWidget(Qt::BottomDockWidgetArea, m_forecast);
     m_window.tabifyDockWidget(m_problems, m_forecast);
+    // The targets' grid, for plans deployed to many regions or accounts: wide, as the logs are.
+    m_window.addDockWidget(Qt::BottomDockWidgetArea, m_targets);
+    m_window.tabifyDockWidget(m_forecast, m_targets);
     m_logs->raise();
     // The runs of the plan beside its resources: the list is narrow, and a replay shows on the others.
     m_window.addDockWidget(Qt::RightDockWidgetArea, m_history);

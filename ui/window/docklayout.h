@@ -12,7 +12,7 @@ namespace fanout {
 
 // Where the dashboard's panes go around the graph, in one place for the first layout and for
 // View → Reset Layout: the resources table above the Inspector in a right column that runs the
-// window's full height; the timeline beside the logs below the graph, Problems and Forecast as tabs
+// window's full height; the timeline beside the logs below the graph, Problems, Forecast and Targets as tabs
 // of the logs and History as a tab of the resources. Saved with the window's geometry when it closes and restored when it opens (QSettings),
 // unless the layout's version has changed since.
 class DockLayout
@@ -27,6 +27,7 @@ public:
         QWidget *problems;
         QWidget *history;
         QWidget *forecast;
+        QWidget *targets;
     };
 
     DockLayout(QMainWindow &window, const Panes &panes);
@@ -43,6 +44,7 @@ public:
     QDockWidget *problems() const { return m_problems; }
     QDockWidget *history() const { return m_history; }
     QDockWidget *forecast() const { return m_forecast; }
+    QDockWidget *targets() const { return m_targets; }
 
 private:
     QDockWidget *addPane(const QString &title, const QString &objectName, QWidget *widget);
@@ -57,6 +59,7 @@ private:
     QDockWidget *m_problems;
     QDockWidget *m_history;
     QDockWidget *m_forecast;
+    QDockWidget *m_targets;
 };
 
 } // namespace fanout

@@ -17,6 +17,7 @@
 #include "ui/logs/logpanes.h"
 #include "ui/panes/historypane.h"
 #include "ui/panes/replaybar.h"
+#include "ui/panes/targetspane.h"
 #include "ui/panes/forecastpane.h"
 #include "ui/panes/resourcespane.h"
 #include "ui/panes/validationpane.h"
@@ -131,7 +132,8 @@ void MainWindow::createPanes()
     m_forecastPane = new ForecastPane(m_workspace->deployment(), *m_forecast);
     m_inspector->summary()->setForecast(m_forecast);
     m_timeline->view()->setForecast(m_forecast);
-    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_historyPane, m_forecastPane});
+    m_targetsPane = new TargetsPane(*m_workspace);
+    m_docks = new DockLayout(*this, {m_resources, m_inspector, m_timeline, m_logs, m_problems, m_historyPane, m_forecastPane, m_targetsPane});
 
     connect(m_graph, &GraphPane::showLogsRequested, this, &MainWindow::showLogs);
     connect(m_timeline, &TimelinePane::showLogsRequested, this, &MainWindow::showLogs);
@@ -279,6 +281,11 @@ QDockWidget *MainWindow::inspectorDock() const
 QDockWidget *MainWindow::forecastDock() const
 {
     return m_docks->forecast();
+}
+
+QDockWidget *MainWindow::targetsDock() const
+{
+    return m_docks->targets();
 }
 
 QString MainWindow::statusText() const

@@ -16,6 +16,7 @@ class EditActions;
 class EstimateLearner;
 class FileController;
 class ForecastPane;
+class TargetsPane;
 class ForecastRunner;
 class GraphPane;
 class HistoryPane;
@@ -66,10 +67,12 @@ public:
     QDockWidget *problemsDock() const;
     QDockWidget *inspectorDock() const;
     ForecastPane *forecastPane() const { return m_forecastPane; }
+    TargetsPane *targetsPane() const { return m_targetsPane; }
     // The run history that runs are recorded in, listed, learned from and forecast with (empty:
     // none); RunHistory::defaultPath() unless set.
     void setHistoryPath(const QString &path);
     QDockWidget *forecastDock() const;
+    QDockWidget *targetsDock() const;
     QString statusText() const; // what the status bar's figures say, for tests
 
     // Closing during a run asks whether to cancel it and quit; closing again while it stops, whether
@@ -115,6 +118,7 @@ private:
     ForecastRunner *m_forecast = nullptr;
     EstimateLearner *m_learner = nullptr;
     ForecastPane *m_forecastPane = nullptr;
+    TargetsPane *m_targetsPane = nullptr;
     DockLayout *m_docks = nullptr;
     FileController *m_files = nullptr;
     EditActions *m_edits = nullptr;
