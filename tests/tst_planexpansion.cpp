@@ -3,6 +3,8 @@
 #include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
 
+#include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -236,6 +238,30 @@ private slots:
         QVERIFY(!result.plan.resources[1].isInstance());
         QVERIFY(result.plan.targets.isEmpty());
         QVERIFY(!result.plan.rollout);
+    }
+
+    // docs/plan-format.md's examples of count, for_each and targets read as it says.
+    void documentedExamplesHold()
+    {
+        QFile doc(QStringLiteral(FANOUT_DOCS "/plan-format.md"));
+        QVERIFY(doc.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(doc.readAll());
+        const qsizetype from = text.indexOf(QStringLiteral("## count, for_each and targets"));
+        const qsizetype to = text.indexOf(QStringLiteral("\n## "), from + 1);
+        QVERIFY(from > 0 && to > from);
+        static const QRegularExpression fence(QStringLiteral("```json\\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption);
+        QList<Plan> plans;
+        for (const QRegularExpressionMatch &m : fence.globalMatch(text.mid(from, to - from))) {
+            const PlanReadResult result = read(m.captured(1));
+            QVERIFY2(result.diagnostics.isEmpty(), qPrintable(dump(result.diagnostics)));
+            plans.append(result.plan);
+        }
+        QCOMPARE(plans.size(), 3);
+        QCOMPARE(byId(plans[0], "lb").dependsOn, (QStringList{"web[0]", "web[1]", "web[2]"}));
+        QCOMPARE(byId(plans[1], "cdn").dependsOn, QStringList{"bucket[\"assets\"]"});
+        QCOMPARE(byId(plans[2], "web[1]@us-east-1").dependsOn, (QStringList{"net@us-east-1", "zone"}));
+        QCOMPARE(byId(plans[2], "dns").dependsOn.size(), 6);
+        QCOMPARE(plans[2].rollout->waves.size(), 2);
     }
 
     void errors_data()
