@@ -148,13 +148,14 @@ private slots:
             R"({"id": "net", "type": "sim", "per_target": true, "name": "net in ${target.name}", "outputs": {"cidr": "${target.vars.cidr}"}})",
             R"({"id": "web", "type": "sim", "per_target": true, "count": 2, "depends_on": ["net", "zone"], "outputs": {"net": "${resources.net.outputs.cidr}"}})",
             R"({"id": "dns", "type": "sim", "depends_on": ["net"]})",
+            R"({"id": "app", "type": "sim", "per_target": true, "outputs": {"webs": "${resources.web[*].outputs.net}"}})",
         }, kTargets));
         QVERIFY2(!result.hasErrors(), qPrintable(dump(result.diagnostics)));
         const Plan &plan = result.plan;
         QCOMPARE(plan.targets.size(), 2);
         QCOMPARE(plan.targets[1].name, QStringLiteral("us-east-1"));
         QCOMPARE(ids(plan), (QStringList{"zone", "net@eu-west-1", "net@us-east-1", "web[0]@eu-west-1", "web[0]@us-east-1",
-                                         "web[1]@eu-west-1", "web[1]@us-east-1", "dns"}));
+                                         "web[1]@eu-west-1", "web[1]@us-east-1", "dns", "app@eu-west-1", "app@us-east-1"}));
         const Resource &net = byId(plan, "net@us-east-1");
         QCOMPARE(net.target, QStringLiteral("us-east-1"));
         QCOMPARE(net.name, QStringLiteral("net in us-east-1"));
@@ -165,6 +166,10 @@ private slots:
         QCOMPARE(param(web, "/outputs/net"), QStringLiteral("${resources.net@eu-west-1.outputs.cidr}"));
         // A shared resource waits for every target's instance.
         QCOMPARE(byId(plan, "dns").dependsOn, (QStringList{"net@eu-west-1", "net@us-east-1"}));
+        // web[*] inside the stack: the same target's instances.
+        const Resource &app = byId(plan, "app@us-east-1");
+        QCOMPARE(param(app, "/outputs/webs"), QStringLiteral("${resources.web[*]@us-east-1.outputs.net}"));
+        QCOMPARE(app.dependsOn, (QStringList{"web[0]@us-east-1", "web[1]@us-east-1"}));
     }
 
     void dependsOnForms()
@@ -175,7 +180,7 @@ private slots:
             R"({"id": "one", "type": "sim", "depends_on": ["web[2]"]})",
             R"({"id": "all", "type": "sim", "depends_on": ["web[*]"]})",
             R"({"id": "none", "type": "sim", "count": 0})",
-            R"({"id": "after_none", "type": "sim", "depends_on": ["none"]})",
+            R"({"id": "after_none", "type": "sim", "depends_on": ["none"], "outputs": {"all": "[${resources.none[*].outputs.ip}]"}})",
         }));
         QVERIFY2(!result.hasErrors(), qPrintable(dump(result.diagnostics)));
         const Plan &plan = result.plan;
@@ -184,6 +189,7 @@ private slots:
         QCOMPARE(byId(plan, "all").dependsOn, (QStringList{"web[0]", "web[1]", "web[2]"}));
         QVERIFY(plan.instancesOf(QStringLiteral("none")).isEmpty()); // count 0: no instances
         QVERIFY(byId(plan, "after_none").dependsOn.isEmpty());       // so nothing to wait for
+        QCOMPARE(param(byId(plan, "after_none"), "/outputs/all"), QStringLiteral("[]")); // and no outputs to join
     }
 
     void referencesImplyDependencies()
