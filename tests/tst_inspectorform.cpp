@@ -137,7 +137,7 @@ public:
                      .help = QStringLiteral("Between probes."), .defaultValue = "2s"},
                     {.path = QStringLiteral("window"), .kind = Kind::DurationOrRange, .label = QStringLiteral("Window"), .what = QStringLiteral("the window"),
                      .help = QStringLiteral("How long to probe."), .secondPlaceholder = QStringLiteral("fixed"), .secondHelp = QStringLiteral("The longest.")},
-                    {.path = QStringLiteral("count"), .kind = Kind::Number, .label = QStringLiteral("Count"), .what = QStringLiteral("the count"),
+                    {.path = QStringLiteral("tries"), .kind = Kind::Number, .label = QStringLiteral("Tries"), .what = QStringLiteral("the tries"),
                      .help = QStringLiteral("Probes in all."), .unit = QStringLiteral("probes"), .defaultValue = 3, .minimum = 1, .maximum = 10, .wholeNumber = true},
                     {.path = QStringLiteral("mode"), .kind = Kind::Choice, .label = QStringLiteral("Mode"), .what = QStringLiteral("the mode"),
                      .help = QStringLiteral("TCP or UDP."), .choices = {QStringLiteral("tcp"), QStringLiteral("udp")}, .defaultValue = "tcp"},
@@ -867,14 +867,14 @@ void tst_InspectorForm::formFromADescription()
     };
     QVERIFY(visibleLabel(QStringLiteral("Probe")));
     QVERIFY(visibleLabel(QStringLiteral("History: in the JSON tab.")));
-    QVERIFY(visibleLabel(QStringLiteral("probes"))); // the count's unit
+    QVERIFY(visibleLabel(QStringLiteral("probes"))); // the tries' unit
     QVERIFY(!visibleLabel(QStringLiteral("Simulation")));
     QVERIFY(!form.editor(QStringLiteral("duration"))->isVisible());
 
     // An editor of the right kind for every field, with the description's words.
     const ExecutorDescription &described = f.registry.find(QStringLiteral("probe"))->description();
     const QHash<QString, const char *> widgetClass = {
-        {"target", "QLineEdit"}, {"every", "QLineEdit"}, {"window", "QLineEdit"}, {"count", "QLineEdit"},
+        {"target", "QLineEdit"}, {"every", "QLineEdit"}, {"window", "QLineEdit"}, {"tries", "QLineEdit"},
         {"mode", "QComboBox"}, {"shell", "QCheckBox"}, {"check", "fanout::FieldList"}, {"hosts", "fanout::FieldList"},
         {"labels", "fanout::FieldList"}, {"payload.body", "QPlainTextEdit"}, {"payload.codes", "QLineEdit"}};
     for (const FieldDescription &field : described.section.fields) {
@@ -923,16 +923,16 @@ void tst_InspectorForm::formFromADescriptionChecksAndApplies()
     const auto resource = [&] { return f.document.document()["resources"][0]; };
 
     // Checked by the probe's own validate(), with the description's range; applied when valid.
-    auto *count = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("count")));
+    auto *count = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("tries")));
     retype(count, QStringLiteral("50"));
-    QVERIFY2(form.message(QStringLiteral("count"))->text().contains(QLatin1String("Count must be a whole number from 1 to 10")),
-             qPrintable(form.message(QStringLiteral("count"))->text()));
+    QVERIFY2(form.message(QStringLiteral("tries"))->text().contains(QLatin1String("Tries must be a whole number from 1 to 10")),
+             qPrintable(form.message(QStringLiteral("tries"))->text()));
     QTest::keyClick(count, Qt::Key_Return);
-    QVERIFY(!resource().contains("count"));
+    QVERIFY(!resource().contains("tries"));
     retype(count, QStringLiteral("4"));
     QTest::keyClick(count, Qt::Key_Return);
-    COMPARE_JSON(resource()["count"], json(4));
-    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the count of p"));
+    COMPARE_JSON(resource()["tries"], json(4));
+    QCOMPARE(f.document.undoStack()->undoText(), QStringLiteral("Change the tries of p"));
 
     // A nested number list: the element is named in the message.
     auto *codes = qobject_cast<QLineEdit *>(form.editor(QStringLiteral("payload.codes")));

@@ -3,6 +3,7 @@
 #include "engine/plan/executormapping.h"
 #include "engine/plan/executortype.h"
 #include "engine/plan/fieldsection.h"
+#include "engine/plan/planexpansion.h"
 #include "engine/plan/planfields.h"
 #include "engine/plan/planvalidator.h"
 #include "engine/plan/references.h"
@@ -25,12 +26,14 @@ namespace {
 using json = nlohmann::ordered_json;
 
 constexpr int kMaxParallelism = 10'000;
+constexpr int kMaxInstances = 10'000; // of one resource with "count"
 
 const QStringList kPlanFields = {
     QStringLiteral("name"), QStringLiteral("description"), QStringLiteral("parallelism"),
     QStringLiteral("fail_fast"), QStringLiteral("seed"), QStringLiteral("defaults"),
     QStringLiteral("groups"), QStringLiteral("variables"), QStringLiteral("resources"),
-    QStringLiteral("mapping"), QStringLiteral("import"), QStringLiteral("layout")};
+    QStringLiteral("mapping"), QStringLiteral("import"), QStringLiteral("layout"), QStringLiteral("targets"),
+    QStringLiteral("rollout")};
 const QStringList kLayoutFields = {QStringLiteral("positions"), QStringLiteral("direction")};
 const QStringList kPositionFields = {QStringLiteral("x"), QStringLiteral("y")};
 const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("secret"), QStringLiteral("description")};
@@ -134,6 +137,7 @@ public:
             for (std::size_t i = 0; i < resources->size(); ++i)
                 plan.resources.append(resource((*resources)[i], int(i), defaults));
         }
+        PlanExpansion::readTargets(document, plan, diagnostics);
         if (const auto it = document.find("layout"); it != document.end()) {
             plan.positions = positions(*it, plan);
             plan.layoutDirection = direction(*it);
@@ -411,6 +415,15 @@ private:
             r.run = boolean(member, field("run"), true);
         } else if (key == "note") {
             r.note = stringAt(member, lazy("note"));
+        } else if (key == "count") {
+            if (member.is_number_integer() && member.get<qint64>() >= 0 && member.get<qint64>() <= kMaxInstances)
+                r.count = member.get<int>();
+            else
+                error(field("count"), QStringLiteral("must be a whole number of instances from 0 to %1, not %2").arg(kMaxInstances).arg(show(member)));
+        } else if (key == "for_each") {
+            r.forEach = member; // PlanExpansion checks it
+        } else if (key == "per_target") {
+            r.perTarget = boolean(member, field("per_target"), false);
         } else {
             r.params[key] = member; // the executor's own; PlanValidator checks them
         }
@@ -539,13 +552,25 @@ private:
 
 PlanReadResult finish(Reader &reader, Plan plan, const ExecutorTypes &types)
 {
+    // Sets become their instances before anything looks at ids and dependencies.
+    const QList<int> written = PlanExpansion::expand(plan, reader.diagnostics);
+    const bool expanded = !plan.targets.isEmpty()
+                          || std::any_of(plan.resources.cbegin(), plan.resources.cend(), [](const Resource &r) { return r.isInstance(); });
     // A resource that uses another's output waits for it, whether or not depends_on says so.
     References::addImpliedDependencies(plan);
     PlanReadResult result;
     result.diagnostics = reader.diagnostics;
     // Entries that are not objects were reported once already; checking their (empty) id and type
     // again would only repeat it.
+    QSet<QString> seen; // five instances with one mistake are one mistake in the file
     for (Diagnostic &d : PlanValidator::validate(plan, types)) {
+        if (expanded) {
+            d.path = PlanExpansion::writtenPath(d.path, written);
+            if (const QString key = d.path + d.message; seen.contains(key))
+                continue;
+            else
+                seen.insert(key);
+        }
         const bool aboutUnreadable = std::any_of(reader.unreadableResources.cbegin(), reader.unreadableResources.cend(), [&](int i) {
             const QString prefix = jsonIndexPath(QStringLiteral("resources"), i);
             return d.path == prefix || d.path.startsWith(prefix + QLatin1Char('.')) || d.path.startsWith(prefix + QLatin1Char('['));

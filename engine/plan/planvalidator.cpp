@@ -168,7 +168,7 @@ private:
                     error(path, QStringLiteral("%1: a destroy action may use ${self.outputs.KEY}, ${var.NAME} and ${env:NAME}, not other resources' outputs").arg(reference->text));
                 else if (reference->resource == r.id)
                     error(path, QStringLiteral("%1 refers to the resource itself; use ${self.outputs.%2} (in \"wait\" or \"destroy\")").arg(reference->text, reference->name));
-                else if (!ids.contains(reference->resource))
+                else if (!ids.contains(reference->resource) && References::referred(m_plan, reference->resource).isEmpty())
                     error(path, QStringLiteral("%1: no resource has the id \"%2\"%3").arg(reference->text, reference->resource, didYouMean(reference->resource, ids)));
                 break;
             case Reference::Kind::Variable:

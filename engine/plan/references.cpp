@@ -1,5 +1,6 @@
 #include "engine/plan/references.h"
 
+#include "engine/plan/instanceaddress.h"
 #include "engine/plan/plan.h"
 #include "engine/support/jsonlocator.h"
 
@@ -56,6 +57,11 @@ std::optional<Reference> parse(const QString &inner, QString *problem)
         reference.name = inner.mid(kSelf.size());
         if (isName(reference.name))
             return reference;
+    }
+    if (inner.startsWith(QLatin1String("count.")) || inner.startsWith(QLatin1String("each.")) || inner.startsWith(QLatin1String("target."))) {
+        *problem = QStringLiteral("%1 is known only in a resource with \"count\" (${count.index}), \"for_each\" (${each.key}, ${each.value}) "
+                                  "or \"per_target\" (${target.name}, ${target.vars.NAME})").arg(reference.text);
+        return std::nullopt;
     }
     *problem = QStringLiteral("\"%1\" is not a reference Fanout knows; use ${resources.ID.outputs.KEY}, ${var.NAME}, "
                               "${env:NAME} or ${self.outputs.KEY} (write $${ for a literal ${)")
@@ -182,11 +188,32 @@ void References::addImpliedDependencies(Plan &plan)
 {
     for (Resource &resource : plan.resources) {
         find(resource.params, QString(), [&](const QString &, const Reference *reference, const QString &) {
-            if (reference && reference->kind == Reference::Kind::Output && reference->resource != resource.id
-                && !resource.dependsOn.contains(reference->resource) && plan.indexOf(reference->resource) >= 0)
-                resource.dependsOn.append(reference->resource);
+            if (!reference || reference->kind != Reference::Kind::Output || reference->resource == resource.id)
+                return;
+            if (!reference->resource.contains(QLatin1String("[*]"))) {
+                if (!resource.dependsOn.contains(reference->resource) && plan.indexOf(reference->resource) >= 0)
+                    resource.dependsOn.append(reference->resource);
+                return;
+            }
+            for (const int i : referred(plan, reference->resource)) {
+                if (!resource.dependsOn.contains(plan.resources[i].id))
+                    resource.dependsOn.append(plan.resources[i].id);
+            }
         });
     }
+}
+
+QList<int> References::referred(const Plan &plan, const QString &resource)
+{
+    if (const int i = plan.indexOf(resource); i >= 0)
+        return {i};
+    const auto address = InstanceAddress::parse(resource);
+    if (!address || !address->all)
+        return {};
+    QList<int> instances = plan.instancesOf(address->set);
+    if (!address->target.isEmpty())
+        instances.removeIf([&](int i) { return plan.resources[i].target != address->target; });
+    return instances;
 }
 
 QString References::mask(QString text, const QStringList &secrets)

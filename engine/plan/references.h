@@ -55,6 +55,10 @@ public:
     // it does not list already (unknown ids are left for validation to report).
     static void addImpliedDependencies(Plan &plan);
 
+    // The resources ${resources.X.outputs.K} reads: X itself, or for X = "web[*]" (or
+    // "web[*]@eu-west-1") every instance of the set web (of that target), in plan order.
+    static QList<int> referred(const Plan &plan, const QString &resource);
+
     // Replaces every occurrence of each secret in `text` with "****".
     static QString mask(QString text, const QStringList &secrets);
 };

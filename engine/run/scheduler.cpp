@@ -509,6 +509,17 @@ nlohmann::ordered_json Scheduler::resolveParams(int r, QStringList *errors)
         switch (reference.kind) {
         case Reference::Kind::Output: {
             const int from = m_plan->indexOf(reference.resource);
+            if (from < 0 && reference.resource.contains(QLatin1String("[*]"))) {
+                // Every instance of a set: their outputs joined with commas, in instance order.
+                QStringList values;
+                for (const int i : References::referred(*m_plan, reference.resource)) {
+                    const auto it = m_status[i].outputs.constFind(reference.name);
+                    if (it == m_status[i].outputs.cend())
+                        return unexpected(QStringLiteral("%1: \"%2\" has no output \"%3\"").arg(reference.text, m_plan->resources[i].id, reference.name));
+                    values.append(*it);
+                }
+                return values.join(QLatin1Char(','));
+            }
             if (from < 0)
                 return unexpected(QStringLiteral("%1: no resource has the id \"%2\"").arg(reference.text, reference.resource));
             const QMap<QString, QString> &outputs = m_status[from].outputs;
