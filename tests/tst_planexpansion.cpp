@@ -172,6 +172,23 @@ private slots:
         QCOMPARE(app.dependsOn, (QStringList{"web[0]@us-east-1", "web[1]@us-east-1"}));
     }
 
+    // A value that is one reference and nothing else keeps the referred value's JSON type.
+    void wholeReferencesKeepTheirType()
+    {
+        const PlanReadResult result = read(planWith({
+            R"({"id": "app", "type": "sim", "per_target": true, "fail_attempts": "${target.vars.fail}", "log_lines": ["in ${target.vars.fail}"]})",
+            R"({"id": "web", "type": "sim", "count": 2, "log_lines": "${count.index}"})",
+            R"({"id": "db", "type": "sim", "for_each": {"a": {"size": 2}}, "outputs": {"size": "${each.value.size}"}})",
+        }, QStringLiteral(R"( "targets": [{"name": "eu", "vars": {"fail": 1}}, {"name": "us", "vars": {"fail": 0}}],)")));
+        QVERIFY2(!result.hasErrors(), qPrintable(dump(result.diagnostics)));
+        const Plan &plan = result.plan;
+        QVERIFY(byId(plan, "app@eu").params.at("fail_attempts") == json(1));
+        QVERIFY(byId(plan, "app@us").params.at("fail_attempts") == json(0));
+        QVERIFY(byId(plan, "app@eu").params.at("log_lines").at(0) == json("in 1")); // within text: text
+        QVERIFY(byId(plan, "web[1]").params.at("log_lines") == json(1));
+        QVERIFY(byId(plan, "db[\"a\"]").params.at(json::json_pointer("/outputs/size")) == json(2));
+    }
+
     void dependsOnForms()
     {
         const PlanReadResult result = read(planWith({

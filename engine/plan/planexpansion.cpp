@@ -256,7 +256,10 @@ private:
             const std::string &utf8 = value.get_ref<const std::string &>();
             if (utf8.find("${") == std::string::npos)
                 return value;
-            return text(QString::fromStdString(utf8), at, base, references).toStdString();
+            const QString written = QString::fromStdString(utf8);
+            if (std::optional<json> whole = wholeValue(written, at))
+                return *whole;
+            return text(written, at, base, references).toStdString();
         }
         if (value.is_object()) {
             json result = json::object();
@@ -271,6 +274,32 @@ private:
             return result;
         }
         return value;
+    }
+
+    // A string that is one reference and nothing else, "${count.index}", "${each.value}",
+    // "${each.value.NAME}" or "${target.vars.NAME}", is that value with its JSON type, as in
+    // Terraform: "fail_attempts": "${target.vars.fail}" is a number when the var is one.
+    // Nullopt for anything else (then substituted as text, with any problem reported there).
+    std::optional<json> wholeValue(const QString &written, const Instance &at) const
+    {
+        if (!written.startsWith(kOpen) || !written.endsWith(QLatin1Char('}')) || written.indexOf(QLatin1Char('}')) != written.size() - 1)
+            return std::nullopt;
+        const QString inner = written.mid(2, written.size() - 3);
+        if (inner == QLatin1String("count.index") && at.set && at.set->counted)
+            return at.key;
+        if (at.set && at.key.is_string()) {
+            if (inner == QLatin1String("each.value"))
+                return at.value;
+            if (inner.startsWith(QLatin1String("each.value.")) && at.value.is_object()) {
+                if (const auto member = at.value.find(inner.mid(11).toStdString()); member != at.value.end())
+                    return *member;
+            }
+        }
+        if (at.target && inner.startsWith(QLatin1String("target.vars."))) {
+            if (const auto v = at.target->vars.find(inner.mid(12).toStdString()); v != at.target->vars.end())
+                return *v;
+        }
+        return std::nullopt;
     }
 
     // `written` with this instance's ${count.index}, ${each...} and ${target...} written in, and
