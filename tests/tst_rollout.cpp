@@ -6,6 +6,7 @@
 // "net@t0", "web@t0" with Resource::target set.
 
 #include "engine/executors/executorregistry.h"
+#include "engine/forecast/simulatedrun.h"
 #include "engine/plan/plan.h"
 #include "engine/plan/plangraph.h"
 #include "engine/run/dispatcher.h"
@@ -256,6 +257,7 @@ private slots:
     void sharedResourcesAreNotSubjectToTheRollout();
     void tooManyFailuresStopNewTargets();
     void aPlanWithoutRolloutHasNoGate();
+    void forecastsFollowTheRollout();
 
     void schedulerSkipsWhatTheStopLeavesOut();
     void retryWithinToleranceResumesTheRollout();
@@ -412,6 +414,30 @@ void TestRollout::aPlanWithoutRolloutHasNoGate()
     QVERIFY(!scheduler.rollout());
     QVERIFY(waitFinished(scheduler));
     QCOMPARE(scheduler.count(ResourceState::Succeeded), 9);
+}
+
+void TestRollout::forecastsFollowTheRollout()
+{
+    // A forecast's simulated runs take the same turns: 12 targets of three 10 ms steps, 3 at a
+    // time, take 4 x 30 ms; without the rollout, 30 ms.
+    const auto makespan = [](const Plan &plan) {
+        ForecastModel model(plan);
+        for (int r = 0; r < plan.resources.size(); ++r) {
+            SimulatedResource resource;
+            resource.estimateMs = 10;
+            model.resources.push_back(resource);
+            model.estimates.push_back(10);
+            model.groupOf.push_back(-1);
+        }
+        SimulatedRun run(model, plan.parallelism);
+        return run.run(1, 0);
+    };
+    Plan plan = stackPlan(12, rolloutOf(3));
+    QCOMPARE(makespan(plan), qint64(120));
+    plan.rollout->waves = {{name(0)}, {QStringLiteral("*")}};
+    QCOMPARE(makespan(plan), qint64(30 + 4 * 30)); // the canary alone first, then 11 by 3
+    plan.rollout.reset();
+    QCOMPARE(makespan(plan), qint64(30));
 }
 
 void TestRollout::schedulerSkipsWhatTheStopLeavesOut()
