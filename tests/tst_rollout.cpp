@@ -258,6 +258,7 @@ private slots:
     void tooManyFailuresStopNewTargets();
     void aPlanWithoutRolloutHasNoGate();
     void forecastsFollowTheRollout();
+    void aTargetWaitingForAnotherDoesNotHangTheRun();
 
     void schedulerSkipsWhatTheStopLeavesOut();
     void retryWithinToleranceResumesTheRollout();
@@ -438,6 +439,37 @@ void TestRollout::forecastsFollowTheRollout()
     QCOMPARE(makespan(plan), qint64(30 + 4 * 30)); // the canary alone first, then 11 by 3
     plan.rollout.reset();
     QCOMPARE(makespan(plan), qint64(30));
+}
+
+void TestRollout::aTargetWaitingForAnotherDoesNotHangTheRun()
+{
+    // t0's app waits for a shared "hub" that waits for every target's net: one target at a time
+    // cannot hold, and the next target starts out of its turn once nothing else can go on.
+    Plan plan = stackPlan(3, rolloutOf(1));
+    Resource hub;
+    hub.id = QStringLiteral("hub");
+    hub.type = QStringLiteral("sim");
+    hub.params["duration"] = "1ms";
+    for (int t = 0; t < 3; ++t)
+        hub.dependsOn.append(at(QStringLiteral("net"), name(t)));
+    plan.resources.append(hub);
+    plan.resources[plan.indexOf(at(QStringLiteral("app"), name(0)))].dependsOn.append(hub.id);
+    Scheduler scheduler(ExecutorRegistry::builtIn());
+    scheduler.start(plan);
+    QVERIFY(waitFinished(scheduler));
+    QCOMPARE(scheduler.count(ResourceState::Succeeded), plan.resources.size());
+
+    ForecastModel model(plan);
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        model.resources.push_back(SimulatedResource{});
+        model.resources.back().estimateMs = 10;
+        model.estimates.push_back(10);
+        model.groupOf.push_back(-1);
+    }
+    SimulatedRun run(model, plan.parallelism);
+    run.run(1, 0);
+    for (int r = 0; r < plan.resources.size(); ++r)
+        QVERIFY2(run.endMs()[std::size_t(r)] >= 0, qPrintable(plan.resources[r].id));
 }
 
 void TestRollout::schedulerSkipsWhatTheStopLeavesOut()

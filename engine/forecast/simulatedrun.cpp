@@ -179,10 +179,13 @@ void SimulatedRun::dispatch()
         m_released.clear();
         m_notStarted.clear();
         m_rollout->admit(m_released, m_notStarted);
-        for (const int r : m_released) {
-            if (m_phase[r] == Phase::Pending)
-                makeReady(r);
-        }
+        do {
+            for (const int r : m_released) {
+                if (m_phase[r] == Phase::Pending)
+                    makeReady(r);
+            }
+            m_released.clear();
+        } while (m_events.empty() && m_dispatcher.readyCount() == 0 && m_rollout->admitOutOfTurn(m_released));
     }
     for (int r = m_dispatcher.takeNext(); r >= 0; r = m_dispatcher.takeNext()) {
         m_phase[r] = Phase::Running;

@@ -232,6 +232,19 @@ void RolloutGate::admitTarget(int t, std::vector<int> &released)
     target.held.clear();
 }
 
+bool RolloutGate::admitOutOfTurn(std::vector<int> &released)
+{
+    if (m_stopped)
+        return false;
+    while (m_next < m_order.size() && m_targets[std::size_t(m_order[m_next])].admitted)
+        ++m_next;
+    if (m_next == m_order.size())
+        return false;
+    admitTarget(m_order[m_next], released);
+    ++m_next;
+    return true;
+}
+
 void RolloutGate::admitStarted(int resource)
 {
     const int t = m_targetOf[std::size_t(resource)];

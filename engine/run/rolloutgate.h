@@ -60,6 +60,12 @@ public:
     // `notStarted` (once per stop, and again when a retry leaves it stopped with fewer failures, as
     // stopReason() has changed; the held ones among them are no longer held).
     void admit(std::vector<int> &released, std::vector<int> &notStarted);
+    // When nothing else can go on (nothing running, ready or waiting to retry) while targets wait:
+    // admits the next target out of its turn (beyond max_concurrent, before its wave) and returns
+    // true, unless the rollout has stopped or every target is admitted. A target's instance can
+    // wait, through a shared resource, for an instance of a target not admitted yet; without this,
+    // the run would end there.
+    bool admitOutOfTurn(std::vector<int> &released);
     // A run continued from the middle (a forecast of a run under way): the target of an instance
     // that has started is admitted, out of its turn if need be.
     void admitStarted(int resource);

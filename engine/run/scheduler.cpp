@@ -506,9 +506,15 @@ void Scheduler::advanceRollout()
             }
         }
     }
-    for (const int r : m_released) {
-        if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
-            makeReady(r);
+    for (;;) {
+        for (const int r : m_released) {
+            if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
+                makeReady(r);
+        }
+        m_released.clear();
+        const bool idle = m_runningAttempts == 0 && m_dispatcher->readyCount() == 0 && count(ResourceState::RetryWait) == 0;
+        if (!idle || !m_rollout->admitOutOfTurn(m_released))
+            return;
     }
 }
 
