@@ -1,5 +1,6 @@
 #include "app/terminalprogress.h"
 
+#include "engine/run/rolloutgate.h"
 #include "engine/run/scheduler.h"
 #include "engine/support/duration.h"
 
@@ -230,6 +231,8 @@ void TerminalProgress::printSummary(const Console &console, const nlohmann::orde
             if (text(resource, "state") != stateName(state))
                 continue;
             QString detail = text(resource, "reason");
+            if (state == ResourceState::Skipped && detail.startsWith(QLatin1String(RolloutGate::kNotStarted)))
+                continue; // said once for all, by target, below
             const json attempts = resource.value("attempts", json::array());
             if (state == ResourceState::Failed && !attempts.empty())
                 detail = QStringLiteral("attempt %1: %2").arg(attempts.back().value("number", 0)).arg(detail);
@@ -239,6 +242,34 @@ void TerminalProgress::printSummary(const Console &console, const nlohmann::orde
     list(ResourceState::Failed, QStringLiteral("Failed:"), Console::Colour::Red);
     list(ResourceState::Skipped, QStringLiteral("Skipped:"), Console::Colour::Yellow);
     list(ResourceState::Cancelled, QStringLiteral("Cancelled:"), Console::Colour::Yellow);
+    printRollout(console, report);
+}
+
+void TerminalProgress::printRollout(const Console &console, const nlohmann::ordered_json &report)
+{
+    using json = nlohmann::ordered_json;
+    const json rollout = report.value("rollout", json());
+    if (!rollout.is_object())
+        return;
+    // "Targets: 8 succeeded, 2 failed, 2 not started", in the order a rollout goes through them.
+    QStringList said;
+    for (const char *state : {"succeeded", "failed", "running", "waiting", "skipped", "cancelled", "not-started"}) {
+        const json targets = rollout.value("targets", json::array());
+        const auto n = std::count_if(targets.begin(), targets.end(), [&](const json &t) { return t.value("state", "") == state; });
+        if (n > 0)
+            said.append(QStringLiteral("%1 %2").arg(n).arg(QString::fromLatin1(state).replace(QLatin1Char('-'), QLatin1Char(' '))));
+    }
+    console.writeLine(QStringLiteral("Targets: ") + said.join(QStringLiteral(", ")));
+    if (!rollout.value("stopped", false))
+        return;
+    QStringList names;
+    for (const json &name : rollout.value("not_started", json::array()))
+        names.append(QString::fromStdString(name.get<std::string>()));
+    console.writeLine(console.paint(QStringLiteral("The rollout stopped: %1. Never started (%2): %3")
+                                        .arg(QString::fromStdString(rollout.value("stopped_reason", std::string())))
+                                        .arg(names.size())
+                                        .arg(names.join(QStringLiteral(", "))),
+                                    Console::Colour::Yellow));
 }
 
 } // namespace fanout

@@ -31,6 +31,9 @@ public:
     // report (RunReport::toJson), so that `fanout history show` prints a recorded run the same way.
     void printSummary(const nlohmann::ordered_json &report);
     static void printSummary(const Console &console, const nlohmann::ordered_json &report);
+    // The targets of a plan with targets (the report's "rollout"): how many ended how, and, when
+    // the rollout stopped, why and which targets never started.
+    static void printRollout(const Console &console, const nlohmann::ordered_json &report);
 
 private:
     QString describe(const RunEvent &event);

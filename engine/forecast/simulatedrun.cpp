@@ -44,10 +44,18 @@ qint64 drawDuration(const SimulatedResource &resource, const std::vector<qint32>
 
 } // namespace
 
+ForecastModel::ForecastModel(const Plan &plan)
+    : graph(plan)
+{
+    if (RolloutGate::appliesTo(plan))
+        rollout.emplace(plan);
+}
+
 SimulatedRun::SimulatedRun(const ForecastModel &model, int parallelism)
     : m_model(model)
     , m_parallelism(std::max(1, parallelism))
     , m_dispatcher(model.graph, model.estimates, model.groupOf, model.groupLimits, m_parallelism)
+    , m_rollout(model.rollout)
 {
     const int n = model.graph.size();
     m_phase.resize(n);
@@ -61,6 +69,8 @@ SimulatedRun::SimulatedRun(const ForecastModel &model, int parallelism)
 qint64 SimulatedRun::run(quint64 seed, int sample, const RunSoFar *soFar)
 {
     m_dispatcher.reset();
+    if (m_rollout)
+        m_rollout->reset();
     std::fill(m_phase.begin(), m_phase.end(), Phase::Pending);
     std::fill(m_attempts.begin(), m_attempts.end(), 0);
     std::fill(m_startMs.begin(), m_startMs.end(), -1);
@@ -97,7 +107,7 @@ void SimulatedRun::settle()
     for (int r = 0; r < int(m_phase.size()); ++r) {
         if (m_model.resources[r].runs)
             continue;
-        m_phase[r] = Phase::Done;
+        finish(r, false);
         m_nowReady.clear();
         m_dispatcher.satisfy(r, m_nowReady);
     }
@@ -109,12 +119,14 @@ void SimulatedRun::settleFrom(const RunSoFar &soFar)
     for (int r = 0; r < n; ++r) {
         const ResourceState state = (*soFar.states)[r];
         m_attempts[r] = (*soFar.attemptsMade)[r];
+        if (m_rollout && m_rollout->targetOf(r) >= 0 && (m_attempts[r] > 0 || state == ResourceState::Running))
+            m_rollout->admitStarted(r); // its target is under way, or was
         if (state == ResourceState::Succeeded || (state == ResourceState::Pending && !m_model.resources[r].runs)) {
-            m_phase[r] = Phase::Done;
+            finish(r, false);
             m_nowReady.clear();
             m_dispatcher.satisfy(r, m_nowReady);
         } else if (isFinal(state)) {
-            m_phase[r] = Phase::Done; // failed, skipped or cancelled: what waits for it never starts
+            finish(r, state == ResourceState::Failed); // what waits for it never starts
         }
     }
     // Attempts under way hold their slots: counted as running by the dispatcher, as in the run.
@@ -136,17 +148,45 @@ void SimulatedRun::settleFrom(const RunSoFar &soFar)
 void SimulatedRun::enqueueReady()
 {
     for (int r = 0; r < int(m_phase.size()); ++r) {
-        if (m_phase[r] == Phase::Pending && m_dispatcher.unmetDependencies(r) == 0) {
-            m_phase[r] = Phase::Queued;
-            m_dispatcher.enqueue(r);
-        }
+        if (m_phase[r] == Phase::Pending && m_dispatcher.unmetDependencies(r) == 0)
+            makeReady(r);
     }
+}
+
+void SimulatedRun::makeReady(int resource)
+{
+    if (m_rollout && !m_rollout->admits(resource)) {
+        m_rollout->hold(resource); // pending until its target's turn, as in the scheduler
+        return;
+    }
+    m_phase[resource] = Phase::Queued;
+    m_dispatcher.enqueue(resource);
+}
+
+void SimulatedRun::finish(int resource, bool failed)
+{
+    m_phase[resource] = Phase::Done;
+    if (m_rollout && m_rollout->targetOf(resource) >= 0)
+        m_rollout->finished(resource, failed);
 }
 
 void SimulatedRun::dispatch()
 {
     if (m_stopped)
         return;
+    if (m_rollout) {
+        // The targets the rollout leaves out never start: nothing of them takes time.
+        m_released.clear();
+        m_notStarted.clear();
+        m_rollout->admit(m_released, m_notStarted);
+        do {
+            for (const int r : m_released) {
+                if (m_phase[r] == Phase::Pending)
+                    makeReady(r);
+            }
+            m_released.clear();
+        } while (m_events.empty() && m_dispatcher.readyCount() == 0 && m_rollout->admitOutOfTurn(m_released));
+    }
     for (int r = m_dispatcher.takeNext(); r >= 0; r = m_dispatcher.takeNext()) {
         m_phase[r] = Phase::Running;
         startAttempt(r, m_nowMs, 0);
@@ -198,15 +238,13 @@ void SimulatedRun::handle(const Event &event)
     m_dispatcher.release(r);
     const SimulatedResource &spec = m_model.resources[r];
     if (!event.fails) {
-        m_phase[r] = Phase::Done;
+        finish(r, false);
         m_endMs[r] = m_nowMs;
         m_nowReady.clear();
         m_dispatcher.satisfy(r, m_nowReady);
         for (const int d : m_nowReady) {
-            if (m_phase[d] == Phase::Pending && !m_stopped) {
-                m_phase[d] = Phase::Queued;
-                m_dispatcher.enqueue(d);
-            }
+            if (m_phase[d] == Phase::Pending && !m_stopped)
+                makeReady(d);
         }
         return;
     }
@@ -220,8 +258,15 @@ void SimulatedRun::handle(const Event &event)
         return;
     }
     // Failed for good: what depends on it never becomes ready, so it takes no time (skipped).
-    m_phase[r] = Phase::Done;
+    finish(r, true);
     m_endMs[r] = m_nowMs;
+    if (m_rollout) {
+        // Skipped: final, so that its target can finish and the next one start.
+        for (const int d : m_model.graph.downstream(r)) {
+            if (m_phase[d] == Phase::Pending)
+                finish(d, false);
+        }
+    }
     if (m_model.failFast) {
         m_stopped = true;
         m_dispatcher.clear();

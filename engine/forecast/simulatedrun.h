@@ -4,8 +4,10 @@
 #include "engine/plan/plan.h"
 #include "engine/plan/plangraph.h"
 #include "engine/run/dispatcher.h"
+#include "engine/run/rolloutgate.h"
 #include "engine/run/runevent.h"
 
+#include <optional>
 #include <vector>
 
 namespace fanout {
@@ -31,9 +33,10 @@ struct SimulatedResource
 // Everything the simulated runs of one plan share: read-only once built.
 struct ForecastModel
 {
-    explicit ForecastModel(const Plan &plan) : graph(plan) {}
+    explicit ForecastModel(const Plan &plan);
 
     PlanGraph graph;
+    std::optional<RolloutGate> rollout; // the plan's rollout, followed as the scheduler does
     std::vector<SimulatedResource> resources;
     std::vector<qint32> observedMs; // every resource's observations, one after the other (24 days at most)
     std::vector<qint64> estimates; // each estimate's ms: the dispatcher's longest-path-first order
@@ -84,7 +87,9 @@ private:
     void settle();
     void settleFrom(const RunSoFar &soFar);
     void enqueueReady();
+    void makeReady(int resource);
     void dispatch();
+    void finish(int resource, bool failed);
     void startAttempt(int resource, qint64 sinceMs, qint64 atLeastMs);
     void handle(const Event &event);
     void push(const Event &event);
@@ -92,6 +97,9 @@ private:
     const ForecastModel &m_model;
     const int m_parallelism;
     Dispatcher m_dispatcher;
+    std::optional<RolloutGate> m_rollout;
+    std::vector<int> m_released;   // the rollout's admissions, kept to reuse their memory
+    std::vector<int> m_notStarted;
     std::vector<Phase> m_phase;
     std::vector<int> m_attempts;
     std::vector<qint64> m_startMs;

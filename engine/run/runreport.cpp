@@ -1,9 +1,11 @@
 #include "engine/run/runreport.h"
 
 #include "engine/run/journal.h"
+#include "engine/run/rolloutgate.h"
 #include "engine/run/scheduler.h"
 #include "engine/support/atomicfile.h"
 
+#include <QHash>
 #include <QXmlStreamWriter>
 
 #include <algorithm>
@@ -39,6 +41,104 @@ bool wasCancelled(const Scheduler &scheduler)
 QString seconds(qint64 ms)
 {
     return QString::number(double(ms) / 1000.0, 'f', 3);
+}
+
+json limitOrNull(int value, int noLimit)
+{
+    return value == noLimit ? json(nullptr) : json(value);
+}
+
+// One target of the rollout, from its instances' statuses (so that a recorded run, replayed, says
+// the same as the run did): its state, when it started and ended, which instances failed.
+json targetEntry(const Scheduler &scheduler, const QString &name, int wave, const std::vector<int> &instances, QString *notStartedReason)
+{
+    const Plan &plan = scheduler.plan();
+    int succeeded = 0;
+    bool unfinished = false;
+    bool started = false;
+    bool cancelled = false;
+    bool notStarted = false;
+    qint64 startMs = -1;
+    qint64 endMs = -1;
+    json failed = json::array();
+    for (const int r : instances) {
+        const ResourceStatus &status = scheduler.status(r);
+        succeeded += status.state == ResourceState::Succeeded;
+        unfinished = unfinished || !isFinal(status.state);
+        started = started || status.state == ResourceState::Ready || !status.attempts.isEmpty();
+        cancelled = cancelled || status.state == ResourceState::Cancelled;
+        if (status.state == ResourceState::Failed)
+            failed.push_back(utf8(plan.resources[r].id));
+        if (status.state == ResourceState::Skipped && status.reason.startsWith(QLatin1String(RolloutGate::kNotStarted))) {
+            notStarted = true;
+            *notStartedReason = status.reason.mid(int(qstrlen(RolloutGate::kNotStarted)));
+        }
+        for (const AttemptRecord &attempt : status.attempts) {
+            startMs = startMs < 0 ? attempt.startMs : std::min(startMs, attempt.startMs);
+            endMs = std::max(endMs, attempt.endMs);
+        }
+    }
+    const char *state = !failed.empty()                     ? "failed"
+        : succeeded == int(instances.size())                ? "succeeded"
+        : unfinished                                         ? (started ? "running" : "waiting")
+        : notStarted                                         ? "not-started"
+        : cancelled                                          ? "cancelled"
+                                                             : "skipped";
+    return {{"name", utf8(name)},
+            {"wave", wave},
+            {"state", state},
+            {"instances", instances.size()},
+            {"start_ms", startMs >= 0 ? json(startMs) : json(nullptr)},
+            {"end_ms", startMs >= 0 && !unfinished ? json(endMs) : json(nullptr)},
+            {"failed", failed}};
+}
+
+// The "rollout" section (docs/report-format.md): the policy as resolved, each target's state, and
+// why the rollout stopped, if it did.
+json rolloutSection(const Scheduler &scheduler)
+{
+    const Plan &plan = scheduler.plan();
+    const int n = int(plan.targets.size());
+    QHash<QString, int> index;
+    for (int t = 0; t < n; ++t)
+        index.insert(plan.targets[t].name, t);
+    std::vector<std::vector<int>> instances(static_cast<std::size_t>(n));
+    for (int r = 0; r < plan.resources.size(); ++r) {
+        if (const auto it = index.constFind(plan.resources[r].target); it != index.cend())
+            instances[std::size_t(*it)].push_back(r);
+    }
+    std::vector<int> waveOf;
+    const std::vector<int> order = RolloutGate::admissionOrder(plan, &waveOf);
+    json names = json::array();
+    json waves = json::array();
+    for (const int t : order) {
+        if (waves.empty() || int(waves.size()) <= waveOf[std::size_t(t)])
+            waves.push_back(json::array());
+        waves.back().push_back(utf8(plan.targets[t].name));
+        names.push_back(utf8(plan.targets[t].name));
+    }
+    json targets = json::array();
+    json failed = json::array();
+    json notStarted = json::array();
+    QString stoppedReason;
+    for (int t = 0; t < n; ++t) {
+        json entry = targetEntry(scheduler, plan.targets[t].name, waveOf[std::size_t(t)], instances[std::size_t(t)], &stoppedReason);
+        if (entry["state"] == "failed")
+            failed.push_back(entry["name"]);
+        else if (entry["state"] == "not-started")
+            notStarted.push_back(entry["name"]);
+        targets.push_back(std::move(entry));
+    }
+    const Rollout rollout = plan.rollout.value_or(Rollout{});
+    return {{"max_concurrent", limitOrNull(rollout.maxConcurrentFor(n), 0)},
+            {"failure_tolerance", limitOrNull(rollout.failureToleranceFor(n), -1)},
+            {"order", names},
+            {"waves", waves},
+            {"stopped", !notStarted.empty()},
+            {"stopped_reason", notStarted.empty() ? json(nullptr) : json(utf8(stoppedReason))},
+            {"failed", failed},
+            {"not_started", notStarted},
+            {"targets", targets}};
 }
 
 } // namespace
@@ -112,6 +212,8 @@ json RunReport::toJson(const Scheduler &scheduler, const QString &planFile)
         resources.push_back(entry);
     }
     report["resources"] = resources;
+    if (!plan.targets.isEmpty())
+        report["rollout"] = rolloutSection(scheduler);
     return report;
 }
 

@@ -69,6 +69,7 @@ bool Scheduler::start(const Plan &plan, const RunOptions &options)
     m_graph = std::make_unique<PlanGraph>(*m_plan);
     Q_ASSERT_X(m_graph->isAcyclic(), "Scheduler::start", "the plan must be validated first");
     const int limit = createDispatcher(options);
+    m_rollout = RolloutGate::appliesTo(*m_plan) ? std::make_unique<RolloutGate>(*m_plan) : nullptr;
     m_failFast = options.failFast.value_or(m_plan->failFast);
     m_seed = options.seed ? *options.seed : m_plan->seed ? *m_plan->seed : QRandomGenerator::global()->generate64();
     m_random.seed(m_seed);
@@ -241,25 +242,30 @@ int Scheduler::retry(const QStringList &ids)
     m_cancelling = false;
     m_stoppedStarting = false;
 
+    // The retried first: their targets no longer count as failed, which may resume the rollout.
+    for (const int r : m_graph->topologicalOrder()) {
+        if (!retried[r])
+            continue;
+        m_inFlight[r].seriesStart = int(m_status[r].attempts.size()) + 1;
+        m_status[r].blockedBy = -1;
+        setState(r, ResourceState::Pending, QStringLiteral("retry requested"));
+    }
     // In dependency order, so that a resource is revived only once everything it waits for has
-    // been: it resumes unless something upstream is still failed (or cancelled and not resumed).
+    // been: it resumes unless something upstream is still failed (or cancelled and not resumed),
+    // or it is in a target the rollout still does not start.
     const QString because = QStringLiteral("resumed by the retry of %1").arg(accepted.join(QStringLiteral(", ")));
     for (const int r : m_graph->topologicalOrder()) {
         const ResourceState state = m_status[r].state;
-        if (retried[r]) {
-            m_inFlight[r].seriesStart = int(m_status[r].attempts.size()) + 1;
-            m_status[r].blockedBy = -1;
-            setState(r, ResourceState::Pending, QStringLiteral("retry requested"));
-        } else if (state == ResourceState::Skipped || state == ResourceState::Cancelled) {
+        if (state == ResourceState::Skipped || state == ResourceState::Cancelled) {
             const bool blocked = std::any_of(m_graph->dependencies(r).begin(), m_graph->dependencies(r).end(), [&](int d) {
                 const ResourceState s = m_status[d].state;
                 return s == ResourceState::Failed || s == ResourceState::Skipped || s == ResourceState::Cancelled;
             });
-            if (blocked)
+            if (blocked || (m_rollout && m_rollout->isStopped() && !m_rollout->admits(r)))
                 continue;
             m_status[r].blockedBy = -1;
             setState(r, ResourceState::Pending, because);
-        } else {
+        } else if (!retried[r]) {
             continue;
         }
         if (m_dispatcher->unmetDependencies(r) == 0)
@@ -447,6 +453,10 @@ void Scheduler::onTimer()
 
 void Scheduler::makeReady(int resource)
 {
+    if (m_rollout && !m_rollout->admits(resource)) {
+        m_rollout->hold(resource); // pending until its target's turn
+        return;
+    }
     m_inFlight[resource].readyMs = elapsedMs();
     m_status[resource].blockedBy = -1;
     setState(resource, ResourceState::Ready);
@@ -457,6 +467,8 @@ void Scheduler::dispatch()
 {
     if (!m_running || m_cancelling || m_stoppedStarting)
         return;
+    if (m_rollout)
+        advanceRollout();
     m_starting.clear();
     for (int r = m_dispatcher->takeNext(); r >= 0; r = m_dispatcher->takeNext())
         m_starting.push_back(r);
@@ -466,6 +478,44 @@ void Scheduler::dispatch()
         m_startHook(m_starting);
     for (const int r : m_starting)
         startAttempt(r);
+}
+
+void Scheduler::advanceRollout()
+{
+    m_released.clear();
+    m_notStarted.clear();
+    m_rollout->admit(m_released, m_notStarted);
+    if (!m_notStarted.empty()) {
+        const QString reason = QLatin1String(RolloutGate::kNotStarted) + m_rollout->stopReason();
+        for (const int r : m_notStarted) {
+            const ResourceStatus &status = m_status[r];
+            const bool toldBefore = status.state == ResourceState::Skipped && status.blockedBy < 0
+                && status.reason.startsWith(QLatin1String(RolloutGate::kNotStarted)) && status.reason != reason;
+            if (status.state == ResourceState::Pending || toldBefore)
+                setState(r, ResourceState::Skipped, reason);
+        }
+        // What waits for them (a shared resource waiting for every target) waits in vain, as for
+        // a failure upstream.
+        for (const int r : m_notStarted) {
+            const QString why = QStringLiteral("upstream \"%1\" was not started: the rollout stopped").arg(m_plan->resources[r].id);
+            for (const int d : m_graph->downstream(r)) {
+                if (m_status[d].state == ResourceState::Pending) {
+                    m_status[d].blockedBy = r;
+                    setState(d, ResourceState::Skipped, why);
+                }
+            }
+        }
+    }
+    for (;;) {
+        for (const int r : m_released) {
+            if (m_status[r].state == ResourceState::Pending && m_dispatcher->unmetDependencies(r) == 0)
+                makeReady(r);
+        }
+        m_released.clear();
+        const bool idle = m_runningAttempts == 0 && m_dispatcher->readyCount() == 0 && count(ResourceState::RetryWait) == 0;
+        if (!idle || !m_rollout->admitOutOfTurn(m_released))
+            return;
+    }
 }
 
 void Scheduler::startAttempt(int r)
@@ -590,6 +640,12 @@ void Scheduler::setState(int resource, ResourceState state, const QString &reaso
     ResourceStatus &status = m_status[resource];
     --m_counts[int(status.state)];
     ++m_counts[int(state)];
+    if (m_rollout && m_rollout->targetOf(resource) >= 0 && status.state != state) {
+        if (isFinal(status.state))
+            m_rollout->reopened(resource, status.state == ResourceState::Failed);
+        if (isFinal(state))
+            m_rollout->finished(resource, state == ResourceState::Failed);
+    }
     status.state = state;
     status.reason = reason;
     RunEvent event;
@@ -626,6 +682,7 @@ void Scheduler::startReplay(const Plan &plan, const QDateTime &startedAt)
     m_plan = std::make_shared<const Plan>(plan);
     m_graph = std::make_unique<PlanGraph>(*m_plan);
     m_dispatcher.reset();
+    m_rollout.reset();
     resetRun();
     m_running = false; // until its RunStarted
     m_replayMs = 0;

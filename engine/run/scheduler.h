@@ -5,6 +5,7 @@
 #include "engine/run/dispatcher.h"
 #include "engine/run/journal.h"
 #include "engine/run/resourcestatus.h"
+#include "engine/run/rolloutgate.h"
 #include "engine/run/runevent.h"
 
 #include <QDateTime>
@@ -108,6 +109,9 @@ public:
     int count(ResourceState state) const { return m_counts[int(state)]; }
     int runningAttempts() const { return m_runningAttempts; }
     const Journal &journal() const { return m_journal; }
+    // The plan's rollout as it stands (which targets are under way, failed, not started); null
+    // when the plan has none (no targets, or no "rollout": every target at once) and in a replay.
+    const RolloutGate *rollout() const { return m_rollout.get(); }
 
 signals:
     // New journal entries, in order, once per burst of activity.
@@ -146,6 +150,10 @@ private:
     void onAttemptFinished(const AttemptMessage &message);
     void makeReady(int resource);
     void dispatch();
+    // Admits the targets whose turn has come (their held instances become ready) and, once after
+    // the rollout stopped, skips the instances of the targets it will not start, and what waits
+    // for them.
+    void advanceRollout();
     void startAttempt(int resource);
     // The resource's parameters with its references substituted; problems go to `errors`.
     nlohmann::ordered_json resolveParams(int resource, QStringList *errors);
@@ -169,6 +177,9 @@ private:
     std::shared_ptr<const Plan> m_plan;
     std::unique_ptr<PlanGraph> m_graph;
     std::unique_ptr<Dispatcher> m_dispatcher;
+    std::unique_ptr<RolloutGate> m_rollout; // null: no rollout to follow
+    std::vector<int> m_released;   // advanceRollout()'s lists, kept to reuse their memory
+    std::vector<int> m_notStarted;
     std::shared_ptr<AttemptMailbox> m_mailbox;
     std::vector<ResourceStatus> m_status;
     std::vector<InFlight> m_inFlight;

@@ -1,6 +1,7 @@
 // Engine overhead: how much time the scheduler itself costs per resource. A 10,000-resource random
 // DAG of zero-duration sim resources runs at -j 8; everything measured is bookkeeping (ready queue,
-// journal, mailbox, thread pool hand-offs). For reference, the same machine's cost of a bare
+// journal, mailbox, thread pool hand-offs). Then a plan with 20 targets x 50 resources, with and
+// without a rollout (5 targets at a time, a canary wave): what following the rollout costs. For reference, the same machine's cost of a bare
 // QtConcurrent loop (run an empty task, hear back on the owning thread, start the next) is
 // measured first. Then sleeping attempts all at once (sim and command, 1 s each, -j N): wall time
 // and the most threads the process had.
@@ -10,6 +11,7 @@
 #include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
 #include "randomdag.h"
+#include "targetsplan.h"
 #include "tests/threadsampler.h"
 
 #include <QCoreApplication>
@@ -105,6 +107,47 @@ bool printSleepers(const char *what, int count, const std::function<nlohmann::or
     return scheduler.count(ResourceState::Succeeded) == count;
 }
 
+// Runs `plan` `rounds` times at -j `parallelism`; the median microseconds per resource, or -1 when
+// a run did not succeed whole.
+double medianRunMicroseconds(const Plan &plan, int parallelism, int rounds)
+{
+    std::vector<double> perResource;
+    const int n = int(plan.resources.size());
+    for (int round = 0; round < rounds; ++round) {
+        Scheduler scheduler(ExecutorRegistry::builtIn());
+        QEventLoop loop;
+        QObject::connect(&scheduler, &Scheduler::finished, &loop, &QEventLoop::quit);
+        QElapsedTimer clock;
+        clock.start();
+        scheduler.start(plan, RunOptions{parallelism, {}, 1, {}, {}, {}, {}});
+        if (scheduler.isRunning())
+            loop.exec();
+        if (scheduler.count(ResourceState::Succeeded) != n)
+            return -1;
+        perResource.push_back(double(clock.nsecsElapsed()) / 1000.0 / n);
+    }
+    std::sort(perResource.begin(), perResource.end());
+    return perResource[perResource.size() / 2];
+}
+
+bool printTargets(int parallelism)
+{
+    Plan plan = bench::targetsPlan(20, 50, 42, QStringLiteral("sim"), [](Resource &r, QRandomGenerator &) { r.params["duration"] = 0; });
+    const int rounds = 15;
+    const double without = medianRunMicroseconds(plan, parallelism, rounds);
+    Rollout rollout;
+    rollout.maxConcurrent = 5;
+    rollout.failureTolerance = 2;
+    rollout.waves = {{QStringLiteral("t0")}, {QStringLiteral("*")}};
+    plan.rollout = rollout;
+    const double with = medianRunMicroseconds(plan, parallelism, rounds);
+    std::printf("20 targets x 50 resources (%lld with 2 shared), zero-duration sims, -j %d, median of %d runs:\n",
+                qint64(plan.resources.size()), parallelism, rounds);
+    std::printf("  every target at once (no rollout):   %6.2f us per resource\n", without);
+    std::printf("  rollout, 5 at a time, canary wave:   %6.2f us per resource\n", with);
+    return without > 0 && with > 0;
+}
+
 // What the graph hides by default (a -> c when a -> b -> c): the dashboard computes it once per plan.
 void printReduction(const char *what, const Plan &plan)
 {
@@ -178,6 +221,9 @@ int main(int argc, char *argv[])
     for (int r = 2; r < rooted.resources.size(); ++r)
         rooted.resources[r].dependsOn.append(rooted.resources[0].id);
     printReduction("random DAG, all on r0", rooted);
+
+    if (!printTargets(parallelism))
+        return 1;
 
     // Waiting attempts hold no thread each: sim attempts wait on timers, commands are watched from
     // one thread.
