@@ -173,6 +173,7 @@ private slots:
     void validateReportsEveryProblemWithItsPlace();
     void runThatSucceeds();
     void runWithFailures();
+    void instancesAndARolloutInReports();
     void invalidPlanNeverStarts();
     void misspeltFieldStopsValidateAndRun();
     void outputIsPlainWhenNotATerminal();
@@ -377,6 +378,52 @@ void tst_Cli::runThatSucceeds()
     QCOMPARE(j.suite.value(QStringLiteral("failures")), QStringLiteral("0"));
     QCOMPARE(j.children.size(), 6);
     QCOMPARE(j.children.value(QStringLiteral("db")), QStringList{QStringLiteral("system-out")});
+}
+
+// The shipped regions plan (durations cut to 30 ms) with a count and a for_each set added: the exit
+// status, the rollout's stop, and the instance addresses in the report, the JUnit XML and the state.
+void tst_Cli::instancesAndARolloutInReports()
+{
+    QTemporaryDir dir;
+    json document = readJson(QStringLiteral(FANOUT_SOURCE_DIR "/resources/plans/regions.json"));
+    QVERIFY(document.is_object());
+    for (auto &resource : document["resources"])
+        resource["duration"] = "30ms";
+    document["resources"].push_back({{"id", "bucket"}, {"type", "sim"}, {"duration", "30ms"}, {"for_each", {"logs", "assets"}}});
+    document["resources"].push_back({{"id", "worker"}, {"type", "sim"}, {"duration", "30ms"}, {"count", 2}, {"depends_on", {"bucket[\"logs\"]"}}});
+    const QString plan = dir.filePath(QStringLiteral("regions.json"));
+    QFile file(plan);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray::fromStdString(document.dump(2)));
+    file.close();
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const QString junit = dir.filePath(QStringLiteral("junit.xml"));
+    const QString state = dir.filePath(QStringLiteral("state.json"));
+    const Result result = fanout({QStringLiteral("run"), plan, QStringLiteral("--report"), report, QStringLiteral("--junit"), junit,
+                                  QStringLiteral("--state"), state, QStringLiteral("--no-history"), QStringLiteral("-q")});
+    QCOMPARE(result.exitCode, 1); // two regions failed
+    QVERIFY2(result.out.contains(QStringLiteral("Targets: 5 succeeded, 2 failed, 5 not started")), qPrintable(result.out));
+    QVERIFY2(result.out.contains(QStringLiteral("Never started (5): sa-east-1, ca-central-1, eu-north-1, af-south-1, me-south-1")),
+             qPrintable(result.out));
+
+    const json r = readJson(report);
+    QCOMPARE(str(r["rollout"]["not_started"][0]), QStringLiteral("sa-east-1"));
+    QVERIFY(r["rollout"]["stopped"].get<bool>());
+    QCOMPARE(str((*findResource(r, "app@eu-central-1"))["state"]), QStringLiteral("failed"));
+    QCOMPARE(str((*findResource(r, "subnet[1]@us-east-1"))["state"]), QStringLiteral("succeeded"));
+    QVERIFY(findResource(r, "bucket[\"logs\"]"));
+    QCOMPARE(str((*findResource(r, "worker[1]"))["state"]), QStringLiteral("succeeded"));
+
+    const JUnit j = readJUnit(junit);
+    QVERIFY(j.wellFormed);
+    QVERIFY(j.children.contains(QStringLiteral("bucket[\"logs\"]")));
+    QVERIFY(j.children.value(QStringLiteral("app@ap-south-1")).contains(QStringLiteral("failure")));
+
+    const json s = readJson(state);
+    const std::string text = s.dump();
+    QVERIFY(text.find("\"bucket[\\\"assets\\\"]\"") != std::string::npos);
+    QVERIFY(text.find("\"vpc@us-east-1\"") != std::string::npos);
+    QVERIFY(text.find("vpc@me-south-1") == std::string::npos); // never started: not in the state
 }
 
 void tst_Cli::runWithFailures()
