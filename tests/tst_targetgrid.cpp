@@ -1,6 +1,7 @@
 // The Targets pane: a plan's targets × its stack's resources, each cell its instance's state, and
 // each target's own state (offscreen).
 #include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
 #include "engine/run/deployment.h"
 #include "guitest.h"
 #include "models/plan/resourceselection.h"
@@ -9,6 +10,7 @@
 #include "ui/panes/targetspane.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
 #include <QTableView>
 #include <QTest>
 
@@ -61,6 +63,7 @@ private slots:
     void initTestCase() { useTestSettings("tst_targetgrid"); }
     void gridFollowsTheRun();
     void noTargetsSaysWhatTheyAre();
+    void shippedRegionsPlanStopsAndOneClickResumes();
 };
 
 void tst_targetgrid::gridFollowsTheRun()
@@ -88,7 +91,7 @@ void tst_targetgrid::gridFollowsTheRun()
     QCOMPARE(model.targetState(0), TargetGridModel::TargetState::Succeeded);
     QCOMPARE(model.targetState(1), TargetGridModel::TargetState::Failed);
     QCOMPARE(model.targetState(2), TargetGridModel::TargetState::Succeeded);
-    QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("failed"));
+    QCOMPARE(model.index(1, 0).data().toString(), QStringLiteral("failed: retry"));
     QCOMPARE(model.index(1, 1).data().toString(), QStringLiteral("Succeeded"));
     QCOMPARE(model.index(1, 2).data().toString(), QStringLiteral("Failed"));
     QVERIFY(model.index(1, 2).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("app@us-east-1: Failed")));
@@ -116,6 +119,64 @@ void tst_targetgrid::noTargetsSaysWhatTheyAre()
     QCOMPARE(pane.model()->columnCount(), 0);
     pane.show();
     QVERIFY(pane.emptyText().contains(QStringLiteral("no targets")));
+}
+
+// resources/plans/regions.json as shipped, its durations cut to 30 ms: 12 regions, 3 at a time
+// after the us-east-1 canary, a failure tolerance of 1, eu-central-1 and ap-south-1 failing.
+void tst_targetgrid::shippedRegionsPlanStopsAndOneClickResumes()
+{
+    QFile file(QStringLiteral(FANOUT_SOURCE_DIR "/resources/plans/regions.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    nlohmann::ordered_json document = nlohmann::ordered_json::parse(file.readAll().toStdString());
+    for (auto &resource : document["resources"])
+        resource["duration"] = "30ms";
+    const PlanReadResult read = PlanReader::readJson(document, ExecutorRegistry::builtIn());
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(read.plan.resources.size(), 74);
+    QCOMPARE(read.plan.targets.size(), 12);
+
+    Workspace workspace(ExecutorRegistry::builtIn());
+    TargetsPane pane(workspace);
+    TargetGridModel &model = *pane.model();
+    Deployment &deployment = workspace.deployment();
+    deployment.open(read.plan, QString(), QString());
+    QCOMPARE(model.rowCount(), 12);
+    QVERIFY(deployment.start());
+    QTRY_VERIFY_WITH_TIMEOUT(!deployment.isRunning(), 30'000);
+
+    // Stopped after the second failure: five regions never started, and say why.
+    QStringList failed;
+    QStringList notStarted;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.targetState(row) == TargetGridModel::TargetState::Failed)
+            failed.append(model.targetAt(row));
+        else if (model.targetState(row) == TargetGridModel::TargetState::NotStarted)
+            notStarted.append(model.targetAt(row));
+        else
+            QCOMPARE(model.targetState(row), TargetGridModel::TargetState::Succeeded);
+    }
+    QCOMPARE(failed, (QStringList{"eu-central-1", "ap-south-1"}));
+    QCOMPARE(notStarted, (QStringList{"sa-east-1", "ca-central-1", "eu-north-1", "af-south-1", "me-south-1"}));
+    const int vpc = read.plan.indexOf(QStringLiteral("vpc@me-south-1"));
+    QVERIFY2(deployment.status(vpc).reason.contains(QStringLiteral("failure tolerance of 1")), qPrintable(deployment.status(vpc).reason));
+    QCOMPARE(deployment.state(read.plan.indexOf(QStringLiteral("global-endpoint"))), ResourceState::Skipped);
+
+    // One click on eu-central-1's state retries its app (whose second attempt succeeds): one
+    // failed region is within the tolerance again, so the regions never started go on.
+    pane.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&pane));
+    int row = 0;
+    while (row < model.rowCount() && model.targetAt(row) != QLatin1String("eu-central-1"))
+        ++row;
+    QVERIFY(row < model.rowCount());
+    QTest::mouseClick(pane.view()->viewport(), Qt::LeftButton, Qt::NoModifier, pane.view()->visualRect(model.index(row, 0)).center());
+    QTRY_VERIFY_WITH_TIMEOUT(deployment.isRunning(), 5'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!deployment.isRunning(), 30'000);
+    for (int r = 0; r < model.rowCount(); ++r) {
+        const auto expected = model.targetAt(r) == QLatin1String("ap-south-1") ? TargetGridModel::TargetState::Failed
+                                                                               : TargetGridModel::TargetState::Succeeded;
+        QVERIFY2(model.targetState(r) == expected, qPrintable(model.targetAt(r)));
+    }
 }
 
 QTEST_MAIN(tst_targetgrid)

@@ -143,7 +143,9 @@ QVariant TargetGridModel::data(const QModelIndex &index, int role) const
     if (index.column() == 0) {
         const TargetState state = targetState(index.row());
         if (role == Qt::DisplayRole)
-            return label(state);
+            return state == TargetState::Failed ? tr("failed: retry") : label(state);
+        if (role == Qt::ToolTipRole && state == TargetState::Failed)
+            return tr("Click to retry what failed in %1; the rollout goes on if its failure tolerance allows").arg(targetAt(index.row()));
         if (role == Qt::ForegroundRole && state == TargetState::Failed)
             return StateStyle::stroke(ResourceState::Failed);
         return {};

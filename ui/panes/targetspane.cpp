@@ -1,5 +1,6 @@
 #include "ui/panes/targetspane.h"
 
+#include "engine/run/deployment.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/targetgridmodel.h"
@@ -40,9 +41,23 @@ TargetsPane::TargetsPane(Workspace &workspace, QWidget *parent)
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) {
         if (const int resource = m_model->resourceAt(index); resource >= 0)
             m_workspace.selection().select(resource);
+        else if (index.column() == 0 && m_model->targetState(index.row()) == TargetGridModel::TargetState::Failed)
+            retryTarget(index.row());
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, &TargetsPane::update);
     update();
+}
+
+int TargetsPane::retryTarget(int row)
+{
+    Deployment &deployment = m_workspace.deployment();
+    QStringList failed;
+    for (int column = 1; column < m_model->columnCount(); ++column) {
+        const int r = m_model->resourceAt(m_model->index(row, column));
+        if (r >= 0 && (deployment.state(r) == ResourceState::Failed || deployment.state(r) == ResourceState::Cancelled))
+            failed.append(deployment.plan().resources[r].id);
+    }
+    return failed.isEmpty() ? 0 : deployment.retry(failed);
 }
 
 QString TargetsPane::emptyText() const
