@@ -90,7 +90,7 @@ struct Target
 // How a plan's targets proceed, as CloudFormation StackSets deploy to accounts and regions: how
 // many targets are under way at once, how many may fail before no new one starts, in which order,
 // and in waves (a canary wave runs to completion before the next starts). A target is under way
-// from the start of its first instance until every instance of it is final; it has failed when one
+// from its admission (so that one waiting for a free slot keeps its turn) until every instance of it is final; it has failed when one
 // of its instances has failed for good. Shared resources (not per_target) are not counted.
 struct Rollout
 {
