@@ -253,8 +253,8 @@ void TerminalProgress::printRollout(const Console &console, const nlohmann::orde
         return;
     // "Targets: 8 succeeded, 2 failed, 2 not started", in the order a rollout goes through them.
     QStringList said;
+    const json targets = rollout.value("targets", json::array());
     for (const char *state : {"succeeded", "failed", "running", "waiting", "skipped", "cancelled", "not-started"}) {
-        const json targets = rollout.value("targets", json::array());
         const auto n = std::count_if(targets.begin(), targets.end(), [&](const json &t) { return t.value("state", "") == state; });
         if (n > 0)
             said.append(QStringLiteral("%1 %2").arg(n).arg(QString::fromLatin1(state).replace(QLatin1Char('-'), QLatin1Char(' '))));
