@@ -74,7 +74,8 @@ void GraphView::chooseCollapsedGroups()
     } else if (plan.resources.size() > collapseThreshold()) {
         collapsed = collapsibleGroups(plan);
     } else {
-        collapsed = SetGroups::collapsedAtFirst(plan); // sets and targets open stacked
+        collapsed = collapsibleGroups(plan); // sets and targets open stacked, the plan's groups open
+        collapsed.removeIf([](const QString &name) { return !SetGroups::isSetGroup(name); });
     }
     m_scene->setCollapsedGroups(collapsed);
 }

@@ -56,19 +56,4 @@ std::optional<Plan> SetGroups::drawn(const Plan &plan)
     return drawn;
 }
 
-QSet<QString> SetGroups::collapsedAtFirst(const Plan &drawnPlan)
-{
-    QHash<QString, int> members;
-    for (const Resource &resource : drawnPlan.resources) {
-        if (isSetGroup(resource.group))
-            ++members[resource.group];
-    }
-    QSet<QString> collapsed;
-    for (auto it = members.cbegin(); it != members.cend(); ++it) {
-        if (it.value() >= 2)
-            collapsed.insert(it.key());
-    }
-    return collapsed;
-}
-
 } // namespace fanout

@@ -2,7 +2,6 @@
 
 #include "engine/plan/plan.h"
 
-#include <QSet>
 #include <QString>
 
 #include <optional>
@@ -22,11 +21,9 @@ public:
     // it has no instance outside a group (the plan is drawn as it is).
     static std::optional<Plan> drawn(const Plan &plan);
 
-    // Whether a group of the drawn plan is one of those (not the plan's own).
+    // Whether a group of the drawn plan is one of those (not the plan's own): those with two
+    // members or more are drawn collapsed when the plan opens.
     static bool isSetGroup(const QString &groupName);
-    // The names of the drawn plan's set groups with two members or more: drawn collapsed when
-    // the plan opens.
-    static QSet<QString> collapsedAtFirst(const Plan &drawnPlan);
 };
 
 } // namespace fanout
