@@ -35,27 +35,22 @@ void TargetGridModel::rebuild()
         row.insert(target.name, int(m_targets.size()));
         m_targets.append(target.name);
     }
-    for (const Resource &resource : plan.resources) {
-        if (resource.target.isEmpty() || !row.contains(resource.target))
-            continue;
-        const QString name = resource.set.isEmpty() ? resource.id : resource.set;
-        const QString column0 = InstanceAddress::format(name, resource.key, QString());
-        if (!column.contains(column0)) {
-            column.insert(column0, int(m_stack.size()));
-            m_stack.append(column0);
-        }
-    }
-    m_cells.assign(std::size_t(m_targets.size()), std::vector<int>(std::size_t(m_stack.size()), -1));
     for (int r = 0; r < plan.resources.size(); ++r) {
         const Resource &resource = plan.resources[r];
-        if (resource.target.isEmpty() || !row.contains(resource.target))
+        const auto t = row.constFind(resource.target);
+        if (resource.target.isEmpty() || t == row.cend())
             continue;
-        const QString name = resource.set.isEmpty() ? resource.id : resource.set;
-        const int t = row.value(resource.target);
-        const int c = column.value(InstanceAddress::format(name, resource.key, QString()));
-        m_cells[std::size_t(t)][std::size_t(c)] = r;
-        m_cellOf.insert(r, {t, c + 1});
+        const QString name = InstanceAddress::format(resource.set.isEmpty() ? resource.id : resource.set, resource.key, QString());
+        auto c = column.constFind(name);
+        if (c == column.cend()) {
+            c = column.insert(name, int(m_stack.size()));
+            m_stack.append(name);
+        }
+        m_cellOf.insert(r, {*t, *c + 1});
     }
+    m_cells.assign(std::size_t(m_targets.size()), std::vector<int>(std::size_t(m_stack.size()), -1));
+    for (auto it = m_cellOf.cbegin(); it != m_cellOf.cend(); ++it)
+        m_cells[std::size_t(it->first)][std::size_t(it->second - 1)] = it.key();
     // Targets without a stack deploy nothing: no grid.
     if (m_stack.isEmpty()) {
         m_targets.clear();
