@@ -21,6 +21,7 @@
 
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 using namespace fanout;
@@ -132,6 +133,7 @@ private slots:
     void journalOfAKilledWriterEndsAtItsFirstZero_data();
     void journalOfAKilledWriterEndsAtItsFirstZero();
     void oneFanoutAtATimeWritesAState();
+    void aForkedProcessHoldsNoLock();
     void fullDiskIsAnErrorNotACrash_data();
     void fullDiskIsAnErrorNotACrash();
     void emptiedWhilePagesArePrepared();
@@ -866,6 +868,46 @@ void tst_DeploymentState::oneFanoutAtATimeWritesAState()
     }
     QVERIFY(!StateJournal::isInUse(path));
     QVERIFY(state.save(path));
+}
+
+void tst_DeploymentState::aForkedProcessHoldsNoLock()
+{
+    // Fanout forks one long-lived process (the group keeper) when its first command starts, which
+    // may be while a run's journal is open and mapped. Had it kept the mapping, it would have kept
+    // the lock: the dashboard's next run would find its own state file "in use by another Fanout".
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.fanout-state.json"));
+    int gate[2] = {-1, -1};  // parent -> child: "I have looked", so exit
+    int ready[2] = {-1, -1}; // child -> parent: "my descriptors are closed"
+    QCOMPARE(::pipe(gate), 0);
+    QCOMPARE(::pipe(ready), 0);
+    pid_t child = -1;
+    {
+        StateJournal running(path);
+        QVERIFY(running.open());
+        child = ::fork();
+        if (child == 0) {
+            for (int fd = 3; fd < 1024; ++fd) { // as the keeper does: every descriptor but its own
+                if (fd != gate[0] && fd != ready[1])
+                    ::close(fd);
+            }
+            char byte = 0;
+            [[maybe_unused]] const ssize_t said = ::write(ready[1], &byte, 1);
+            [[maybe_unused]] const ssize_t got = ::read(gate[0], &byte, 1);
+            ::_exit(0);
+        }
+        QVERIFY(child > 0);
+        ::close(gate[0]);
+        ::close(ready[1]);
+        char byte = 0;
+        QCOMPARE(::read(ready[0], &byte, 1), ssize_t(1));
+    }
+    const bool inUse = StateJournal::isInUse(path);
+    ::close(gate[1]);
+    ::close(ready[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    QVERIFY2(!inUse, "a forked child kept the journal's lock after the parent closed it");
 }
 
 void tst_DeploymentState::fullDiskIsAnErrorNotACrash_data()

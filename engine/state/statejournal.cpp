@@ -302,6 +302,11 @@ Expected<void> StateJournal::openLocked()
         : ::mmap(nullptr, std::size_t(kReservedBytes), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, m_fd, 0);
     // A file system that cannot map files (some network and FUSE ones): pwrite() then.
     m_map = map == MAP_FAILED ? nullptr : static_cast<char *>(map);
+    // A process forked while the journal is mapped (the group keeper, forked once when the first
+    // command starts) would otherwise keep the mapping, and with it the file's lock, for the rest
+    // of its life: another Fanout, and this one's next run, would find the state file in use.
+    if (m_map)
+        (void)::madvise(m_map, std::size_t(kReservedBytes), MADV_DONTFORK);
     return {};
 }
 
