@@ -7,6 +7,7 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/forecast/learnedestimates.h"
 #include "engine/history/runhistory.h"
+#include "engine/plan/targetselection.h"
 #include "engine/run/deployment.h"
 #include "engine/run/runreport.h"
 #include "engine/support/closestmatch.h"
@@ -60,13 +61,38 @@ QString provisioningSummary(const Deployment &deployment, const ProvisioningPlan
         summary += QStringLiteral("%1 to replace (%2), ").arg(provisioning.forced).arg(all ? QStringLiteral("--all") : QStringLiteral("--replace"));
     if (provisioning.interrupted > 0)
         summary += QStringLiteral("%1 interrupted, to replace, ").arg(provisioning.interrupted);
+    if (!provisioning.removals.isEmpty())
+        summary += QStringLiteral("%1 to destroy, ").arg(provisioning.removals.size());
     summary += QStringLiteral("%1 up to date").arg(provisioning.upToDate);
     summary += deployment.statePath().isEmpty() ? QStringLiteral(" (the demo keeps no state file)") : QStringLiteral(" (state: %1)").arg(deployment.statePath());
+    if (!provisioning.removals.isEmpty()) {
+        // As `terraform plan` says "will be destroyed": before anything starts.
+        summary += QStringLiteral("\nTo destroy, no longer instances of their sets (count lowered, a for_each key or a target removed): %1")
+                       .arg(provisioning.removals.join(QStringLiteral(", ")));
+    }
     if (const QStringList orphans = deployment.orphans(); !orphans.isEmpty()) {
         summary += QStringLiteral("\n%1 in the state but no longer in the plan (%2): kept; \"fanout destroy\" tears %3 down")
                        .arg(plural(int(orphans.size()), QStringLiteral("resource"), QStringLiteral("resources")), orphans.join(QStringLiteral(", ")),
                             orphans.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
     }
+    return summary;
+}
+
+// What --target leaves out, said before the run starts.
+QString targetLimitSummary(const Plan &limited, const Plan &plan)
+{
+    QStringList names;
+    for (const Target &t : limited.targets)
+        names.append(t.name);
+    const int others = int(plan.targets.size() - limited.targets.size());
+    const QStringList alongside = TargetSelection::leftOutAlongside(limited, plan);
+    const int ofOthers = int(limited.leftOut.size() - plan.leftOut.size() - alongside.size());
+    QString summary = QStringLiteral("Only %1 (--target): the %2 of the other %3 %4 left as %5 are\n")
+                          .arg(names.join(QStringLiteral(", ")), plural(ofOthers, QStringLiteral("resource"), QStringLiteral("resources")),
+                               plural(others, QStringLiteral("target"), QStringLiteral("targets")), ofOthers == 1 ? QStringLiteral("is") : QStringLiteral("are"),
+                               ofOthers == 1 ? QStringLiteral("it") : QStringLiteral("they"));
+    if (!alongside.isEmpty())
+        summary += QStringLiteral("Left out too, as they wait for another target's resources: %1\n").arg(alongside.join(QStringLiteral(", ")));
     return summary;
 }
 
@@ -398,7 +424,11 @@ int RunCommand::exec(const QStringList &arguments)
     const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed for simulated resources, to repeat a run exactly."), QStringLiteral("N"));
     const QCommandLineOption replace(QStringLiteral("replace"), QStringLiteral("Run resource ID again even if it is up to date (repeatable)."), QStringLiteral("ID"));
     const QCommandLineOption all(QStringLiteral("all"), QStringLiteral("Run every resource again, up to date or not."));
-    parser.addOptions({seed, replace, all});
+    const QCommandLineOption target(QStringLiteral("target"),
+                                    QStringLiteral("Run only the instances of the plan's target NAME, and the shared resources that do not "
+                                                   "wait for another target (repeatable). The other targets' are left as they are."),
+                                    QStringLiteral("NAME"));
+    parser.addOptions({seed, replace, all, target});
 
     if (const std::optional<int> done = parse(parser, QStringLiteral("run"), arguments))
         return *done;
@@ -421,6 +451,16 @@ int RunCommand::exec(const QStringList &arguments)
     Plan &plan = read.plan;
     if (!applyVariables(plan, *settings))
         return InvalidInput;
+    QString limitedTo;
+    if (const QStringList targets = parser.values(target); !targets.isEmpty()) {
+        if (const QString problem = TargetSelection::check(plan, targets); !problem.isEmpty()) {
+            err.writeLine(QStringLiteral("fanout run: --target: %1").arg(problem));
+            return InvalidInput;
+        }
+        const Plan limited = TargetSelection::only(plan, targets);
+        limitedTo = targetLimitSummary(limited, plan);
+        plan = limited;
+    }
     QStringList ids;
     for (const Resource &resource : std::as_const(plan.resources))
         ids.append(resource.id);
@@ -466,7 +506,7 @@ int RunCommand::exec(const QStringList &arguments)
     const QString headline = QStringLiteral("Running \"%1\" from %2: %3, parallelism %4%5")
                                  .arg(plan.name, deployment.planFile(), plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
                                       QString::number(deployment.parallelism()), deployment.failFast() ? QStringLiteral(", fail-fast") : QString());
-    const QString summary = provisioningSummary(deployment, provisioning, parser.isSet(all));
+    const QString summary = limitedTo + provisioningSummary(deployment, provisioning, parser.isSet(all));
     // The longest-path-first order, by what past runs took rather than a guess. A history that
     // cannot be read is warned of once, when the run cannot be recorded in it either.
     if (!settings->historyFile.isEmpty())

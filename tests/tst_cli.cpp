@@ -174,6 +174,7 @@ private slots:
     void runThatSucceeds();
     void runWithFailures();
     void instancesAndARolloutInReports();
+    void someTargetsAndALowerCount();
     void invalidPlanNeverStarts();
     void misspeltFieldStopsValidateAndRun();
     void outputIsPlainWhenNotATerminal();
@@ -424,6 +425,59 @@ void tst_Cli::instancesAndARolloutInReports()
     QVERIFY(text.find("\"bucket[\\\"assets\\\"]\"") != std::string::npos);
     QVERIFY(text.find("\"vpc@us-east-1\"") != std::string::npos);
     QVERIFY(text.find("vpc@me-south-1") == std::string::npos); // never started: not in the state
+}
+
+void tst_Cli::someTargetsAndALowerCount()
+{
+    QTemporaryDir dir;
+    json document = readJson(QStringLiteral(FANOUT_SOURCE_DIR "/resources/plans/regions.json"));
+    QVERIFY(document.is_object());
+    for (auto &resource : document["resources"])
+        resource["duration"] = "10ms";
+    document["resources"].push_back({{"id", "worker"}, {"type", "sim"}, {"duration", "10ms"}, {"count", 3}, {"destroy", {{"duration", "10ms"}}}});
+    const QString plan = dir.filePath(QStringLiteral("regions.json"));
+    const auto write = [&plan](const json &content) {
+        QFile file(plan);
+        return file.open(QIODevice::WriteOnly) && file.write(QByteArray::fromStdString(content.dump(2))) > 0;
+    };
+    QVERIFY(write(document));
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const QString state = dir.filePath(QStringLiteral("state.json"));
+    const QStringList common{QStringLiteral("--report"), report, QStringLiteral("--state"), state, QStringLiteral("--no-history"), QStringLiteral("-q")};
+
+    const Result misspelt = fanout(QStringList{QStringLiteral("run"), plan, QStringLiteral("--target"), QStringLiteral("eu-wset-1")} + common);
+    QCOMPARE(misspelt.exitCode, 2);
+    QVERIFY2(misspelt.err.contains(QStringLiteral("fanout run: --target: the plan has no target \"eu-wset-1\" (did you mean \"eu-west-1\"?)")),
+             qPrintable(misspelt.err));
+
+    // Two of twelve regions (both of which succeed): the rest is left as it is.
+    const Result two = fanout(QStringList{QStringLiteral("run"), plan, QStringLiteral("--target"), QStringLiteral("eu-west-1"),
+                                          QStringLiteral("--target"), QStringLiteral("us-east-1")} + common);
+    QCOMPARE(two.exitCode, 0);
+    QVERIFY2(two.out.contains(QStringLiteral("Only us-east-1, eu-west-1 (--target): the 60 resources of the other 10 targets are left as they are")),
+             qPrintable(two.out));
+    QVERIFY2(two.out.contains(QStringLiteral("Left out too, as they wait for another target's resources: global-endpoint")), qPrintable(two.out));
+    QVERIFY2(two.out.contains(QStringLiteral("Targets: 2 succeeded")), qPrintable(two.out));
+    json r = readJson(report);
+    QVERIFY(findResource(r, "app@eu-west-1"));
+    QVERIFY(!findResource(r, "app@sa-east-1"));
+    QVERIFY(!findResource(r, "global-endpoint"));
+
+    // count 3 -> 1: worker[1] and worker[2] are said to be destroyed before the run, and are; the
+    // other targets, left out again, are neither.
+    document["resources"].back()["count"] = 1;
+    QVERIFY(write(document));
+    const Result lower = fanout(QStringList{QStringLiteral("run"), plan, QStringLiteral("--target"), QStringLiteral("us-east-1")} + common);
+    QCOMPARE(lower.exitCode, 0);
+    const qsizetype said = lower.out.indexOf(QStringLiteral("To destroy, no longer instances of their sets (count lowered, a for_each key or a target removed): worker[1], worker[2]"));
+    QVERIFY2(said >= 0, qPrintable(lower.out));
+    QVERIFY2(lower.out.contains(QStringLiteral(", 2 to destroy, ")), qPrintable(lower.out));
+    r = readJson(report);
+    QCOMPARE(str((*findResource(r, "worker[2]"))["state"]), QStringLiteral("succeeded"));
+    const std::string text = readJson(state).dump();
+    QVERIFY(text.find("worker[0]") != std::string::npos);
+    QVERIFY(text.find("worker[1]") == std::string::npos);
+    QVERIFY(text.find("vpc@eu-west-1") != std::string::npos); // left out: left alone
 }
 
 void tst_Cli::runWithFailures()

@@ -1,9 +1,11 @@
 // The Deployment service without a window: every run action the dashboard offers (run, run all
 // again, replace, retry, cancel, destroy, the parallelism limit, fail-fast, moving the state on
-// Save As) as the engine call the window makes, against real state files and real processes.
+// Save As) as the engine call the window makes, against real state files and real processes; and
+// a plan's sets across runs: a lower count destroys what is gone, --target leaves other targets be.
 
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/planreader.h"
+#include "engine/plan/targetselection.h"
 #include "engine/run/deployment.h"
 #include "engine/run/scheduler.h"
 #include "engine/state/deploymentstate.h"
@@ -76,6 +78,53 @@ int attemptsOf(const Deployment &deployment, const char *id)
     return int(deployment.status(deployment.plan().indexOf(QLatin1String(id))).attempts.size());
 }
 
+// web ×count, each a process that appends +web[i] to `log` (and -web[i] when destroyed) and
+// outputs its address; lb waits for all of them and appends +lb.
+json countPlan(const QString &log, int count)
+{
+    const auto append = [&log](const QString &what) {
+        return json::array({"sh", "-c", QStringLiteral("echo %1 >> '%2'").arg(what, log).toStdString()});
+    };
+    json web = {{"id", "web"}, {"type", "command"}, {"count", count},
+                {"command", json::array({"sh", "-c",
+                                         QStringLiteral("echo '+web[${count.index}]' >> '%1'; echo '::output ip=10.0.0.${count.index}'").arg(log).toStdString()})},
+                {"destroy", {{"command", json::array({"sh", "-c", QStringLiteral("echo \"-web[${self.outputs.ip}]\" >> '%1'").arg(log).toStdString()})}}}};
+    json lb = {{"id", "lb"}, {"type", "command"}, {"depends_on", {"web"}}, {"command", append(QStringLiteral("+lb"))}};
+    return {{"name", "counts"}, {"resources", json::array({web, lb})}};
+}
+
+// As `fanout run` provisions: a run even when nothing is to be done.
+bool provisionToEnd(Deployment &deployment)
+{
+    return runToEnd(deployment, [&] { return deployment.provision({{}, false, true}); });
+}
+
+QStringList stateIds(const QString &path)
+{
+    const DeploymentState::ReadResult state = DeploymentState::read(path);
+    return state.hasErrors() ? QStringList{QStringLiteral("unreadable")} : state.state.ids();
+}
+
+// Sim resources, no destroy action: a for_each set and a stack on two targets.
+json setsPlan(const json &keys, const json &targets)
+{
+    return {{"name", "sets"},
+            {"targets", targets},
+            {"resources",
+             json::array({json{{"id", "bucket"}, {"type", "sim"}, {"duration", "1ms"}, {"for_each", keys}},
+                          json{{"id", "net"}, {"type", "sim"}, {"duration", "1ms"}, {"per_target", true}},
+                          json{{"id", "dns"}, {"type", "sim"}, {"duration", "1ms"}, {"depends_on", {"net"}}},
+                          json{{"id", "zone"}, {"type", "sim"}, {"duration", "1ms"}}})}};
+}
+
+json targets(std::initializer_list<const char *> names)
+{
+    json list = json::array();
+    for (const char *name : names)
+        list.push_back({{"name", name}});
+    return list;
+}
+
 } // namespace
 
 class tst_Deployment : public QObject
@@ -104,11 +153,20 @@ private slots:
     void runRefusesAnotherPlansState();
     void sharedStateFileIsWarnedAbout();
     void learnedEstimatesOrderTheRun();
+    // A plan's sets across runs (count, for_each, targets), as Terraform's plan sees them.
+    void countLoweredDestroysWhatIsGone();
+    void countRaisedCreatesOnlyTheNewOnes();
+    void removedKeysAndTargetsAreDestroyed();
+    void aSetRemovedWholeIsKept();
+    void targetSelectionLeavesTheOthersAlone();
+    void targetSelectionKeepsTheRolloutsOrder();
+    void unknownTargetSaysWhichThereAre();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_log;
     QString m_state;
+    QString m_counts; // the state file of countPlan()
 };
 
 void tst_Deployment::init()
@@ -117,6 +175,7 @@ void tst_Deployment::init()
     QVERIFY(m_dir->isValid());
     m_log = m_dir->filePath(QStringLiteral("log.txt"));
     m_state = m_dir->filePath(QStringLiteral("web.fanout-state.json"));
+    m_counts = m_dir->filePath(QStringLiteral("counts.fanout-state.json"));
 }
 
 void tst_Deployment::provisionsWhatIsNewAndRecordsIt()
@@ -645,6 +704,156 @@ void tst_Deployment::learnedEstimatesOrderTheRun()
     QCOMPARE(deployment.estimateMs(1), fallback);
     QVERIFY(runToEnd(deployment, [&] { return deployment.startAll(); }));
     QCOMPARE(lines(m_log).mid(2), QStringList({"+a", "+b"}));
+}
+
+void tst_Deployment::countLoweredDestroysWhatIsGone()
+{
+    {
+        Deployment first(ExecutorRegistry::builtIn());
+        QVERIFY(first.open(read(countPlan(m_log, 5)), QStringLiteral("counts.json"), m_counts));
+        QVERIFY(provisionToEnd(first));
+        QCOMPARE(first.outcome(), QStringLiteral("succeeded"));
+    }
+    QCOMPARE(stateIds(m_counts), QStringList({"lb", "web[0]", "web[1]", "web[2]", "web[3]", "web[4]"}));
+    QFile::remove(m_log);
+
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(countPlan(m_log, 3)), QStringLiteral("counts.json"), m_counts));
+    // Said before the run: what goes, and that it is not merely "no longer in the plan".
+    const ProvisioningPlan preview = deployment.preview();
+    QCOMPARE(preview.removals, QStringList({"web[3]", "web[4]"}));
+    QCOMPARE(preview.upToDate, 3);
+    QCOMPARE(preview.changed, 1); // lb: it waited for five
+    QVERIFY(deployment.orphans().isEmpty());
+    QCOMPARE(deployment.provisioningSummary(), QStringLiteral("0 to create, 1 to replace, 2 to destroy (no longer in the plan's sets), 3 up to date"));
+    QVERIFY2(deployment.provisionRefusal().isEmpty(), qPrintable(deployment.provisionRefusal()));
+
+    QVERIFY(provisionToEnd(deployment));
+    QCOMPARE(deployment.outcome(), QStringLiteral("succeeded"));
+    // Each torn down with the outputs of its creation; lb replaced without them before they go.
+    QStringList log = lines(m_log);
+    QCOMPARE(log.size(), 3);
+    QCOMPARE(log.takeFirst(), QStringLiteral("+lb"));
+    log.sort();
+    QCOMPARE(log, QStringList({"-web[10.0.0.3]", "-web[10.0.0.4]"}));
+    const int removal = deployment.plan().indexOf(QStringLiteral("web[3]"));
+    QVERIFY(removal >= 0);
+    QCOMPARE(deployment.plan().resources[removal].name, QStringLiteral("destroy web[3] (no longer an instance of web)"));
+    QCOMPARE(stateIds(m_counts), QStringList({"lb", "web[0]", "web[1]", "web[2]"}));
+
+    // Nothing left to do after.
+    Deployment again(ExecutorRegistry::builtIn());
+    QVERIFY(again.open(read(countPlan(m_log, 3)), QStringLiteral("counts.json"), m_counts));
+    QCOMPARE(again.preview().toRun(), 0);
+}
+
+void tst_Deployment::countRaisedCreatesOnlyTheNewOnes()
+{
+    {
+        Deployment first(ExecutorRegistry::builtIn());
+        QVERIFY(first.open(read(countPlan(m_log, 3)), QStringLiteral("counts.json"), m_counts));
+        QVERIFY(provisionToEnd(first));
+    }
+    QFile::remove(m_log);
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(countPlan(m_log, 5)), QStringLiteral("counts.json"), m_counts));
+    const ProvisioningPlan preview = deployment.preview();
+    QCOMPARE(preview.toCreate, 2);
+    QCOMPARE(preview.upToDate, 3);
+    QVERIFY(preview.removals.isEmpty());
+    QVERIFY(provisionToEnd(deployment));
+    QStringList log = lines(m_log);
+    log.sort();
+    QCOMPARE(log, QStringList({"+lb", "+web[3]", "+web[4]"}));
+    QCOMPARE(stateIds(m_counts).size(), 6);
+}
+
+void tst_Deployment::removedKeysAndTargetsAreDestroyed()
+{
+    const QString state = m_dir->filePath(QStringLiteral("sets.fanout-state.json"));
+    {
+        Deployment first(ExecutorRegistry::builtIn());
+        QVERIFY(first.open(read(setsPlan({"logs", "assets"}, targets({"eu", "us"}))), QStringLiteral("sets.json"), state));
+        QVERIFY(provisionToEnd(first));
+    }
+    QCOMPARE(stateIds(state), QStringList({"bucket[\"assets\"]", "bucket[\"logs\"]", "dns", "net@eu", "net@us", "zone"}));
+
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(setsPlan({"logs"}, targets({"eu"}))), QStringLiteral("sets.json"), state));
+    QCOMPARE(deployment.preview().removals, QStringList({"bucket[\"assets\"]", "net@us"}));
+    // With no destroy action there is nothing to run for them: they are forgotten, as
+    // `fanout destroy` forgets such resources, and dns (which waited for net@us) is replaced.
+    QVERIFY(provisionToEnd(deployment));
+    QCOMPARE(deployment.outcome(), QStringLiteral("succeeded"));
+    QCOMPARE(stateIds(state), QStringList({"bucket[\"logs\"]", "dns", "net@eu", "zone"}));
+}
+
+void tst_Deployment::aSetRemovedWholeIsKept()
+{
+    const QString state = m_dir->filePath(QStringLiteral("sets.fanout-state.json"));
+    {
+        Deployment first(ExecutorRegistry::builtIn());
+        QVERIFY(first.open(read(setsPlan({"logs"}, targets({"eu"}))), QStringLiteral("sets.json"), state));
+        QVERIFY(provisionToEnd(first));
+    }
+    // bucket is gone from the plan altogether: as for any resource no longer in the plan, the run
+    // keeps it, and `fanout destroy` tears it down. So does "zone", which never was a set.
+    json document = setsPlan({"logs"}, targets({"eu"}));
+    document["resources"].erase(0);
+    document["resources"].erase(2);
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(read(document), QStringLiteral("sets.json"), state));
+    QVERIFY(deployment.preview().removals.isEmpty());
+    QCOMPARE(deployment.orphans(), QStringList({"bucket[\"logs\"]", "zone"}));
+}
+
+void tst_Deployment::targetSelectionLeavesTheOthersAlone()
+{
+    const Plan plan = read(setsPlan({"logs"}, targets({"eu", "us", "ap"})));
+    QVERIFY(TargetSelection::check(plan, {QStringLiteral("us")}).isEmpty());
+    const Plan limited = TargetSelection::only(plan, {QStringLiteral("us")});
+    QStringList ids;
+    for (const Resource &resource : limited.resources)
+        ids.append(resource.id);
+    // dns waits for every target's net: left out with them; the rest of what is shared runs.
+    QCOMPARE(ids, QStringList({"bucket[\"logs\"]", "net@us", "zone"}));
+    QCOMPARE(limited.targets.size(), 1);
+    QCOMPARE(TargetSelection::leftOutAlongside(limited, plan), QStringList{QStringLiteral("dns")});
+
+    // A state with every target: the others' entries are neither destroyed nor said to be gone.
+    const QString state = m_dir->filePath(QStringLiteral("sets.fanout-state.json"));
+    {
+        Deployment first(ExecutorRegistry::builtIn());
+        QVERIFY(first.open(plan, QStringLiteral("sets.json"), state));
+        QVERIFY(provisionToEnd(first));
+    }
+    Deployment deployment(ExecutorRegistry::builtIn());
+    QVERIFY(deployment.open(limited, QStringLiteral("sets.json"), state));
+    QVERIFY(deployment.preview().removals.isEmpty());
+    QVERIFY(deployment.orphans().isEmpty());
+    QCOMPARE(deployment.preview().upToDate, 3);
+    QCOMPARE(stateIds(state).size(), 6);
+}
+
+void tst_Deployment::targetSelectionKeepsTheRolloutsOrder()
+{
+    json document = setsPlan({"logs"}, targets({"eu", "us", "ap", "sa"}));
+    document["rollout"] = {{"order", {"ap", "us", "eu", "sa"}}, {"waves", json::array({json::array({"ap"}), json::array({"*"})})}};
+    const Plan limited = TargetSelection::only(read(document), {QStringLiteral("eu"), QStringLiteral("us")});
+    QVERIFY(limited.rollout.has_value());
+    QCOMPARE(limited.rollout->order, QStringList({"us", "eu"}));
+    // The canary wave had none of them: what is left is one wave of both.
+    QCOMPARE(limited.rollout->waves.size(), 1);
+    QCOMPARE(limited.rollout->waves.constFirst(), QStringList{QStringLiteral("*")});
+}
+
+void tst_Deployment::unknownTargetSaysWhichThereAre()
+{
+    const Plan plan = read(setsPlan({"logs"}, targets({"eu-west-1", "us-east-1"})));
+    QCOMPARE(TargetSelection::check(plan, {QStringLiteral("eu-west-1"), QStringLiteral("eu-wset-1")}),
+             QStringLiteral("the plan has no target \"eu-wset-1\" (did you mean \"eu-west-1\"?); its targets are: eu-west-1, us-east-1"));
+    const Plan without = read(countPlan(m_log, 1));
+    QVERIFY(TargetSelection::check(without, {QStringLiteral("eu")}).startsWith(QLatin1String("the plan declares no targets")));
 }
 
 QTEST_GUILESS_MAIN(tst_Deployment)

@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QList>
 #include <QPointF>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
@@ -127,6 +128,13 @@ struct Plan
     QList<Resource> resources;     // after PlanReader: the instances of sets, in place of each set
     QList<Target> targets;         // "targets"; empty: no per_target resource is deployed
     std::optional<Rollout> rollout; // "rollout"; absent: every target at once, no tolerance
+    // The ids as written of the resources that stand for sets (count, for_each, per_target), in
+    // the order written, whether or not they have instances (count 0): a state entry web[4] is an
+    // instance the plan no longer has only while `web` is still a set (ProvisioningPlan::removals).
+    QStringList sets;
+    // Resources left out of this run by `fanout run --target` (the other targets' instances, and
+    // shared resources that wait for them): neither run, nor destroyed, nor said to be gone.
+    QSet<QString> leftOut;
     // What the plan's "defaults" say to one executor's resources, by type, as written there:
     // {"http": {"request_timeout": "2m"}}. Each executor checks and reads its own
     // (ExecutorType::validateDefaults); a resource's own fields win over them.

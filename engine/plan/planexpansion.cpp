@@ -88,6 +88,7 @@ public:
                 written.append(i);
                 continue;
             }
+            m_plan.sets.append(r.id);
             for (int k = 0; k < set->keys.size(); ++k) {
                 Instance at{&*set, set->keys[k], set->values[k], nullptr};
                 if (!set->perTarget) {

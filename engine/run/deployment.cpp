@@ -216,12 +216,15 @@ QString Deployment::provisionRefusal() const
         if (m_target.indexOf(id) >= 0)
             interrupted.append(id);
     }
-    if (interrupted.isEmpty())
+    const QStringList removed = m_state.removedInstances(m_target);
+    if (interrupted.isEmpty() && removed.isEmpty())
         return QString();
-    const Diagnostics problems = ReplacementPlan::build(m_target, m_state, interrupted).check(m_registry);
+    const Diagnostics problems = ReplacementPlan::build(m_target, m_state, interrupted, removed).check(m_registry);
     if (errorCount(problems) > 0) {
-        return tr("Nothing was run: the interrupted resources are destroyed first, and these destroy actions cannot run:\n%1")
-            .arg(errorLines(problems, m_statePath.isEmpty() ? m_planFile : m_statePath));
+        const QString what = interrupted.isEmpty() ? tr("the instances the plan no longer has are destroyed")
+                                                   : tr("the interrupted resources are destroyed first");
+        return tr("Nothing was run: %1, and these destroy actions cannot run:\n%2")
+            .arg(what, errorLines(problems, m_statePath.isEmpty() ? m_planFile : m_statePath));
     }
     return QString();
 }
@@ -307,6 +310,8 @@ QString Deployment::provisioningSummary() const
     QString summary = tr("%1 to create, %2 to replace, ").arg(m_provisioning.toCreate).arg(m_provisioning.changed + m_provisioning.forced);
     if (m_provisioning.interrupted > 0)
         summary += tr("%1 interrupted, to replace, ").arg(m_provisioning.interrupted);
+    if (!m_provisioning.removals.isEmpty())
+        summary += tr("%1 to destroy (no longer in the plan's sets), ").arg(m_provisioning.removals.size());
     return summary + tr("%1 up to date").arg(m_provisioning.upToDate);
 }
 
@@ -358,7 +363,14 @@ bool Deployment::provision(const ProvisionRequest &request)
     const ProvisioningPlan provisioning = ProvisioningPlan::build(m_target, m_state, request.replace, request.all);
     if (provisioning.toRun() == 0 && !request.evenIfUpToDate)
         return false;
-    ReplacementPlan replacement = ReplacementPlan::build(m_target, m_state, provisioning.interruptedIds);
+    ReplacementPlan replacement = ReplacementPlan::build(m_target, m_state, provisioning.interruptedIds, provisioning.removals);
+    if (!replacement.forgotten.isEmpty()) {
+        // No destroy action to run: forgotten, as `fanout destroy` does, before anything starts.
+        for (const QString &id : std::as_const(replacement.forgotten))
+            m_state.remove(id);
+        if (const Expected<void> saved = saveStateNow(); !saved)
+            emit stateSaveFailed(saved.error());
+    }
     if (replacement.cleanups() > 0) {
         m_shownWithoutCleanups = m_target;
         show(replacement.plan, false, replacement.cleanups());

@@ -74,7 +74,8 @@ StateRecorder::~StateRecorder()
 void StateRecorder::addCleanup(int cleanup, int resource)
 {
     m_cleanupOf.insert(cleanup, resource);
-    m_cleanupBefore.insert(resource, cleanup);
+    if (cleanup != resource) // a removal tears down what its own id names
+        m_cleanupBefore.insert(resource, cleanup);
 }
 
 QString StateRecorder::stateId(int r) const

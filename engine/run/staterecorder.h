@@ -47,6 +47,8 @@ public:
 
     // Create runs that replace interrupted resources: resource `cleanup` of the run's plan runs the
     // destroy action of `resource`, which depends on it, and is not recorded under its own id.
+    // `cleanup` == `resource`: it destroys what the state records under its own id (an instance
+    // the plan no longer has), and is then removed from the state.
     void addCleanup(int cleanup, int resource);
     // fdatasync() the journal after each batch, so that a power cut loses nothing either (off by
     // default: see docs/provisioning.md for what it costs).

@@ -1,5 +1,6 @@
 #include "engine/state/deploymentstate.h"
 
+#include "engine/plan/instanceaddress.h"
 #include "engine/plan/plan.h"
 #include "engine/plan/references.h"
 #include "engine/state/statejournal.h"
@@ -429,11 +430,36 @@ QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
     return changes;
 }
 
+namespace {
+
+// Whether `id`, which `plan` does not have, names an instance of one of the plan's sets.
+bool isRemovedInstance(const QString &id, const QSet<QString> &sets)
+{
+    const std::optional<InstanceAddress> address = InstanceAddress::parse(id);
+    return address && !address->all && (!address->key.is_null() || !address->target.isEmpty()) && sets.contains(address->set);
+}
+
+} // namespace
+
 QStringList DeploymentState::orphans(const Plan &plan) const
 {
+    const QSet<QString> sets(plan.sets.cbegin(), plan.sets.cend());
     QStringList ids;
     for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
-        if (plan.indexOf(it.key()) < 0)
+        if (plan.indexOf(it.key()) < 0 && !plan.leftOut.contains(it.key()) && !isRemovedInstance(it.key(), sets))
+            ids.append(it.key());
+    }
+    return ids;
+}
+
+QStringList DeploymentState::removedInstances(const Plan &plan) const
+{
+    QStringList ids;
+    if (plan.sets.isEmpty())
+        return ids;
+    const QSet<QString> sets(plan.sets.cbegin(), plan.sets.cend());
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (plan.indexOf(it.key()) < 0 && !plan.leftOut.contains(it.key()) && isRemovedInstance(it.key(), sets))
             ids.append(it.key());
     }
     return ids;

@@ -132,8 +132,13 @@ public:
 
     // One Change per resource of `plan`, in plan order.
     QList<Change> compare(const Plan &plan) const;
-    // Ids the state holds that `plan` no longer has.
+    // Ids the state holds that `plan` no longer has and that a run leaves as they are: not
+    // removedInstances(), not left out of the run (Plan::leftOut). `fanout destroy` tears them down.
     QStringList orphans(const Plan &plan) const;
+    // Instances the state holds of a set `plan` still has, that the set no longer has: its count
+    // was lowered, a for_each key or a target was removed (web[4], bucket["old"], net@eu-west-3).
+    // As Terraform does, a run destroys them. Sorted.
+    QStringList removedInstances(const Plan &plan) const;
 
     nlohmann::ordered_json toJson() const;
     // The whole state file's text: toJson()'s content, one resource a line.

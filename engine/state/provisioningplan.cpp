@@ -8,6 +8,7 @@ ProvisioningPlan ProvisioningPlan::build(const Plan &plan, const DeploymentState
 {
     ProvisioningPlan result;
     result.changes = state.compare(plan);
+    result.removals = state.removedInstances(plan);
     for (int r = 0; r < plan.resources.size(); ++r) {
         if (!plan.resources[r].run) {
             ++result.notRun; // the scheduler passes it by

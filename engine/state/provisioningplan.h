@@ -30,6 +30,10 @@ struct ProvisioningPlan
     // their destroy action runs first (if they have one), then they are created again.
     int interrupted = 0;
     QStringList interruptedIds; // in plan order
+    // Instances the state holds of a set the plan still has that the set no longer has (its count
+    // lowered, a for_each key or a target removed): destroyed by the run, as Terraform plans a
+    // destroy for them (DeploymentState::removedInstances). Sorted.
+    QStringList removals;
     int upToDate = 0;  // == provisioned.size()
     int notRun = 0;    // "run": false (data sources, no-ops of an imported plan)
 
@@ -37,7 +41,7 @@ struct ProvisioningPlan
     static ProvisioningPlan build(const Plan &plan, const DeploymentState &state, const QStringList &replace = {},
                                   bool all = false);
 
-    int toRun() const { return toCreate + changed + forced + interrupted; }
+    int toRun() const { return toCreate + changed + forced + interrupted + int(removals.size()); }
     bool isUpToDate(int resource) const { return provisioned.contains(resource); }
 };
 

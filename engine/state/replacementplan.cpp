@@ -1,5 +1,6 @@
 #include "engine/state/replacementplan.h"
 
+#include "engine/plan/instanceaddress.h"
 #include "engine/state/deploymentstate.h"
 #include "engine/state/destroyplan.h"
 
@@ -18,10 +19,13 @@ QString cleanupId(const QString &id, const Plan &plan)
 
 } // namespace
 
-ReplacementPlan ReplacementPlan::build(const Plan &plan, const DeploymentState &state, const QStringList &interrupted)
+ReplacementPlan ReplacementPlan::build(const Plan &plan, const DeploymentState &state, const QStringList &interrupted,
+                                       const QStringList &removed)
 {
     ReplacementPlan result;
     result.plan = plan;
+    if (!removed.isEmpty())
+        result.appendRemovals(state, removed);
     if (interrupted.isEmpty())
         return result;
     DeploymentState inFlight;
@@ -30,8 +34,8 @@ ReplacementPlan ReplacementPlan::build(const Plan &plan, const DeploymentState &
             inFlight.insert(id, *entry);
     }
     const DestroyPlan teardown = DestroyPlan::build(plan, inFlight);
-    result.m_cleanups = teardown.plan;
-    const int n = int(plan.resources.size());
+    result.m_cleanups.resources.append(teardown.plan.resources);
+    const int n = int(result.plan.resources.size());
     QHash<QString, QString> renamed;
     for (const Resource &cleanup : teardown.plan.resources)
         renamed.insert(cleanup.id, cleanupId(cleanup.id, plan));
@@ -50,6 +54,42 @@ ReplacementPlan ReplacementPlan::build(const Plan &plan, const DeploymentState &
         result.plan.resources.append(cleanup);
     }
     return result;
+}
+
+void ReplacementPlan::appendRemovals(const DeploymentState &state, const QStringList &removed)
+{
+    DeploymentState gone;
+    for (const QString &id : removed) {
+        if (const DeploymentState::Entry *entry = state.find(id))
+            gone.insert(id, *entry);
+    }
+    const DestroyPlan teardown = DestroyPlan::build(plan, gone);
+    forgotten = teardown.forgotten;
+    m_cleanups.resources.append(teardown.plan.resources);
+    const int n = int(plan.resources.size());
+    for (int c = 0; c < teardown.plan.resources.size(); ++c) {
+        Resource removal = teardown.plan.resources[c];
+        const std::optional<InstanceAddress> address = InstanceAddress::parse(removal.id);
+        const QString set = address ? address->set : removal.id;
+        // Its timeout, retries and group are its set's, as the instances it was one of have them.
+        if (const QList<int> siblings = plan.instancesOf(set); !siblings.isEmpty()) {
+            const Resource &sibling = plan.resources[siblings.constFirst()];
+            removal.group = sibling.group;
+            removal.timeoutMs = sibling.timeoutMs;
+            removal.retry = sibling.retry;
+        }
+        removal.name = QStringLiteral("destroy %1 (no longer an instance of %2)").arg(removal.id, set);
+        // The plan's resources created depending on it are replaced without it first.
+        for (int p = 0; p < n; ++p) {
+            const DeploymentState::Entry *entry = state.find(plan.resources[p].id);
+            if (entry && entry->dependsOn.contains(removal.id))
+                removal.dependsOn.append(plan.resources[p].id);
+        }
+        cleanupOf.insert(n + c, n + c);
+        if (const auto outputs = teardown.knownOutputs.constFind(c); outputs != teardown.knownOutputs.cend())
+            knownOutputs.insert(n + c, *outputs);
+        plan.resources.append(removal);
+    }
 }
 
 Diagnostics ReplacementPlan::check(const ExecutorTypes &types) const
