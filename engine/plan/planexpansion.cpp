@@ -83,6 +83,11 @@ public:
         for (int i = 0; i < m_plan.resources.size(); ++i) {
             const Resource &r = m_plan.resources[i];
             const auto set = m_sets.constFind(r.id);
+            if (set != m_sets.cend() && set->written != i) {
+                // The validator sees instances' addresses, which differ: said here, as it says it.
+                error(path(i, "id"), QStringLiteral("duplicate id \"%1\": %2 has it already; ids must be unique")
+                                         .arg(r.id, jsonIndexPath(QStringLiteral("resources"), set->written)));
+            }
             if (set == m_sets.cend() || set->written != i) {
                 expanded.append(instance(r, i, Instance{}));
                 written.append(i);
