@@ -305,6 +305,8 @@ private slots:
                                             << "resources[0].for_each" << 3 << "either \"count\" or \"for_each\", not both";
         QTest::newRow("duplicate key") << planWith({R"({"id": "w", "type": "sim", "for_each": ["a", "b", "a"]})"})
                                        << "resources[0].for_each[2]" << 3 << "duplicate key \"a\"";
+        QTest::newRow("duplicate key in an object") << planWith({R"({"id": "w", "type": "sim", "for_each": {"a": 1, "b": 2, "a": 3}})"})
+                                                    << "resources[0].for_each.a" << 3 << "a second \"a\" in the same object";
         QTest::newRow("a set's id twice") << planWith({R"({"id": "w", "type": "sim", "count": 2})", R"({"id": "w", "type": "sim"})"})
                                           << "resources[1].id" << 4 << "duplicate id \"w\": resources[0] has it already";
         QTest::newRow("for_each not a list") << planWith({R"({"id": "w", "type": "sim", "for_each": 3})"})

@@ -464,8 +464,12 @@ void tst_PlanReader::documentedExamplesHold()
     QStringList jsonBlocks;
     QStringList plainBlocks;
     static const QRegularExpression fence(QStringLiteral("```(\\w*)\\n(.*?)```"), QRegularExpression::DotMatchesEverythingOption);
-    for (const QRegularExpressionMatch &m : fence.globalMatch(text))
-        (m.captured(1) == QLatin1String("json") ? jsonBlocks : plainBlocks).append(m.captured(2));
+    for (const QRegularExpressionMatch &m : fence.globalMatch(text)) {
+        if (m.captured(1) == QLatin1String("json"))
+            jsonBlocks.append(m.captured(2));
+        else if (m.captured(1).isEmpty()) // ```text blocks show other output
+            plainBlocks.append(m.captured(2));
+    }
     QCOMPARE(jsonBlocks.size(), 5); // the full example, three of count, for_each and targets (tst_planexpansion), the broken one
     QCOMPARE(plainBlocks.size(), 1);
 

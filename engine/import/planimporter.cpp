@@ -229,7 +229,7 @@ LoadedPlan PlanImporter::load(const QString &path, const ExecutorTypes &types, s
         return loaded;
     }
     if (!loaded.isImport()) {
-        const StructuredText parsed = StructuredText::parseJson(std::move(text));
+        const StructuredText parsed = StructuredText::parseJson(std::move(text), StructuredText::Duplicates::Error);
         loaded.read = PlanReader::readParsed(parsed, path, types);
         if (parsed.ok())
             loaded.document = parsed.document();

@@ -598,7 +598,7 @@ PlanReadResult PlanReader::readJson(const nlohmann::ordered_json &document, cons
 
 PlanReadResult PlanReader::readText(const QByteArray &bytes, const QString &fileName, const ExecutorTypes &types)
 {
-    return readParsed(StructuredText::parseJson(TextDecoder::toUtf8(bytes)), fileName, types);
+    return readParsed(StructuredText::parseJson(TextDecoder::toUtf8(bytes), StructuredText::Duplicates::Error), fileName, types);
 }
 
 PlanReadResult PlanReader::readParsed(const StructuredText &text, const QString &fileName, const ExecutorTypes &types)
@@ -612,6 +612,7 @@ PlanReadResult PlanReader::readParsed(const StructuredText &text, const QString 
     result = readJson(text.document(), types);
     result.file = fileName;
     text.place(result.diagnostics);
+    result.diagnostics.append(text.diagnostics()); // a member written twice
     // In the order a person reads the file.
     std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic &a, const Diagnostic &b) {
         return std::pair(a.line, a.column) < std::pair(b.line, b.column);

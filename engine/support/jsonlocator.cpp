@@ -29,9 +29,10 @@ constexpr qsizetype kMaxDepth = 64;
 class PathScanner
 {
 public:
-    PathScanner(const std::string &text, QHash<QString, JsonLocator::Location> &locations)
+    PathScanner(const std::string &text, QHash<QString, JsonLocator::Location> &locations, QList<JsonLocator::Duplicate> &duplicates)
         : m_text(text)
         , m_locations(locations)
+        , m_duplicates(duplicates)
     {
     }
 
@@ -165,8 +166,13 @@ private:
             const JsonLocator::Location keyLocation = m_here;
             top.key = readString();
             top.expectKey = false;
-            if (m_stack.size() <= kMaxDepth)
-                m_locations.insert(jsonMemberPath(top.path, top.key), keyLocation);
+            if (m_stack.size() <= kMaxDepth) {
+                // Every path names one place, so a path seen before is a member seen before.
+                const QString path = jsonMemberPath(top.path, top.key);
+                if (const auto earlier = m_locations.constFind(path); earlier != m_locations.cend())
+                    m_duplicates.append(JsonLocator::Duplicate{path, top.key, keyLocation, *earlier});
+                m_locations.insert(path, keyLocation);
+            }
         } else {
             valuePath();
             readString();
@@ -175,6 +181,7 @@ private:
 
     const std::string &m_text;
     QHash<QString, JsonLocator::Location> &m_locations;
+    QList<JsonLocator::Duplicate> &m_duplicates;
     QList<Frame> m_stack;
     JsonLocator::Location m_here{1, 1};
     std::size_t m_i = 0;
@@ -227,10 +234,17 @@ JsonLocator::Location JsonLocator::locationOfOffset(std::size_t offset) const
     return location;
 }
 
+const QList<JsonLocator::Duplicate> &JsonLocator::duplicates()
+{
+    if (!m_indexed)
+        index();
+    return m_duplicates;
+}
+
 void JsonLocator::index()
 {
     m_indexed = true;
-    PathScanner(m_text, m_locations).scan();
+    PathScanner(m_text, m_locations, m_duplicates).scan();
 }
 
 std::optional<std::size_t> jsonNestedTooDeep(const std::string &text, int limit)

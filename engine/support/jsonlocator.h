@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QList>
 #include <QString>
 
 #include <optional>
@@ -38,12 +39,25 @@ public:
     // Line and column of a 0-based byte offset into the text.
     Location locationOfOffset(std::size_t offset) const;
 
+    // A member an object of the text has twice: JSON parsers keep one of them (nlohmann/json the
+    // last) without a word. `at` is the later key, `first` the earlier.
+    struct Duplicate
+    {
+        QString path;
+        QString key;
+        Location at;
+        Location first;
+    };
+    // In text order; locate() then finds the later of each.
+    const QList<Duplicate> &duplicates();
+
 private:
     void index();
 
     std::string m_text;
     bool m_indexed = false;
     QHash<QString, Location> m_locations;
+    QList<Duplicate> m_duplicates;
 };
 
 } // namespace fanout

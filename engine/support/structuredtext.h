@@ -34,7 +34,11 @@ public:
     // Never throw: a syntax error becomes an error diagnostic with its line and column, and
     // document() is then null. Text nested deeper than 64 levels is refused (see jsonNestedTooDeep).
     // YAML anchors and aliases are resolved, and merge keys (`<<: *base`) merged.
-    static StructuredText parseJson(std::string text);
+    // A JSON object with a member twice (JSON keeps one silently) is an error with the places of
+    // both when `duplicates` says so (a plan: which did the user mean?), else a warning (another
+    // tool's file, which that tool read somehow).
+    enum class Duplicates { Error, Warning };
+    static StructuredText parseJson(std::string text, Duplicates duplicates = Duplicates::Warning);
     static StructuredText parseYaml(const std::string &text, YamlTags tags = YamlTags::Plain);
 
     bool ok() const { return m_ok; }
