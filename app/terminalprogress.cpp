@@ -43,6 +43,7 @@ void TerminalProgress::onEvents(const QList<RunEvent> &events)
         if (!line.isEmpty())
             text += line + QLatin1Char('\n');
     }
+    text += notStartedLines();
     if (text.isEmpty())
         return;
     clearStatus();
@@ -133,11 +134,34 @@ QString TerminalProgress::describe(const RunEvent &event)
         return resourceLine(m_console.paint(QStringLiteral("FAILED on attempt %1: %2").arg(event.attempt).arg(event.text), Console::Colour::Red),
                             Console::Colour::Red);
     case ResourceState::Skipped:
+        if (const QString &target = plan.resources[event.resource].target;
+            !target.isEmpty() && event.text.startsWith(QLatin1String(RolloutGate::kNotStarted))) {
+            if (m_notStarted.isEmpty() || m_notStarted.last().target != target)
+                m_notStarted.append(NotStarted{target, 0, event.text, event.timeMs});
+            ++m_notStarted.last().resources;
+            return QString();
+        }
+        [[fallthrough]];
     case ResourceState::Cancelled:
         return resourceLine(m_console.paint(stateName(event.state) + QStringLiteral(": ") + event.text, Console::Colour::Yellow),
                             Console::Colour::Yellow);
     }
     return QString();
+}
+
+QString TerminalProgress::notStartedLines()
+{
+    QString text;
+    const int total = int(m_scheduler.plan().resources.size());
+    for (const NotStarted &target : std::as_const(m_notStarted)) {
+        const QString what = QStringLiteral("%1 (%2 %3)").arg(target.target).arg(target.resources).arg(target.resources == 1 ? "resource" : "resources");
+        text += m_console.paint(seconds(target.timeMs), Console::Colour::Dim)
+            + QStringLiteral(" [%1/%2] ").arg(m_done, int(QString::number(total).size())).arg(total)
+            + m_console.paint(what.leftJustified(m_idWidth), Console::Colour::Yellow) + QLatin1Char(' ')
+            + m_console.paint(QStringLiteral("skipped: ") + target.reason, Console::Colour::Yellow) + QLatin1Char('\n');
+    }
+    m_notStarted.clear();
+    return text;
 }
 
 QString TerminalProgress::statusLine() const

@@ -47,6 +47,17 @@ private:
     const bool m_live;
     std::vector<ResourceState> m_states; // as the events so far tell it
     int m_done = 0;                      // resources in a final state, as of the current event
+    // A stopped rollout skips every instance of the targets it never started, all at once: said in
+    // one line per target, with how many, rather than one line per instance.
+    struct NotStarted
+    {
+        QString target;
+        int resources = 0;
+        QString reason;
+        qint64 timeMs = 0;
+    };
+    QList<NotStarted> m_notStarted; // of the batch of events being described
+    QString notStartedLines();
     int m_idWidth = 8;
     int m_spinner = 0;
     bool m_statusShown = false;

@@ -406,6 +406,10 @@ void tst_Cli::instancesAndARolloutInReports()
     QVERIFY2(result.out.contains(QStringLiteral("Targets: 5 succeeded, 2 failed, 5 not started")), qPrintable(result.out));
     QVERIFY2(result.out.contains(QStringLiteral("Never started (5): sa-east-1, ca-central-1, eu-north-1, af-south-1, me-south-1")),
              qPrintable(result.out));
+    // One line per target never started, not one per instance of it.
+    QCOMPARE(result.out.count(QStringLiteral("skipped: not started: ")), 5);
+    QVERIFY2(result.out.contains(QRegularExpression(QStringLiteral(R"(\] sa-east-1 \(6 resources\) +skipped: not started: 2 targets failed)"))),
+             qPrintable(result.out));
 
     const json r = readJson(report);
     QCOMPARE(str(r["rollout"]["not_started"][0]), QStringLiteral("sa-east-1"));
