@@ -263,6 +263,16 @@ private slots:
         QVERIFY(!result.plan.rollout);
     }
 
+    // An instance dragged on the graph is saved under its address, and read back without a word.
+    void instancesArePlacedByHand()
+    {
+        const PlanReadResult result = read(planWith({R"({"id": "web", "type": "sim", "count": 2})"},
+                                                    R"( "layout": {"positions": {"web[1]": {"x": 10, "y": 20}, "db[0]": {"x": 1, "y": 1}}},)"));
+        QCOMPARE(result.plan.positions.value(QStringLiteral("web[1]")), QPointF(10, 20));
+        QCOMPARE(result.diagnostics.size(), 1); // db is no set of the plan's
+        QVERIFY(result.diagnostics[0].message.startsWith(QLatin1String("the plan has no resource db[0]")));
+    }
+
     // docs/plan-format.md's examples of count, for_each and targets read as it says.
     void documentedExamplesHold()
     {

@@ -3,6 +3,7 @@
 #include "engine/plan/executormapping.h"
 #include "engine/plan/executortype.h"
 #include "engine/plan/fieldsection.h"
+#include "engine/plan/instanceaddress.h"
 #include "engine/plan/planexpansion.h"
 #include "engine/plan/planfields.h"
 #include "engine/plan/planvalidator.h"
@@ -293,7 +294,10 @@ private:
             }
             if (!ok)
                 continue;
-            if (!ids.contains(id)) {
+            // An instance (web[0], net@eu-west-1) is placed by hand as any resource is: its set
+            // is what the plan has as written.
+            const std::optional<InstanceAddress> instance = InstanceAddress::parse(id);
+            if (!ids.contains(id) && !(instance && !instance->all && ids.contains(instance->set))) {
                 warning(path, QStringLiteral("the plan has no resource %1; its position is ignored").arg(id));
                 continue;
             }
