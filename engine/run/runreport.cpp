@@ -3,6 +3,7 @@
 #include "engine/run/journal.h"
 #include "engine/run/rolloutgate.h"
 #include "engine/run/scheduler.h"
+#include "engine/run/targetprogress.h"
 #include "engine/support/atomicfile.h"
 
 #include <QHash>
@@ -52,44 +53,18 @@ json limitOrNull(int value, int noLimit)
 // the same as the run did): its state, when it started and ended, which instances failed.
 json targetEntry(const Scheduler &scheduler, const QString &name, int wave, const std::vector<int> &instances, QString *notStartedReason)
 {
-    const Plan &plan = scheduler.plan();
-    int succeeded = 0;
-    bool unfinished = false;
-    bool started = false;
-    bool cancelled = false;
-    bool notStarted = false;
-    qint64 startMs = -1;
-    qint64 endMs = -1;
+    const TargetProgress progress = TargetProgress::of(scheduler.plan(), instances, [&scheduler](int r) { return scheduler.status(r); });
+    if (progress.state == TargetProgress::State::NotStarted)
+        *notStartedReason = progress.notStartedReason;
     json failed = json::array();
-    for (const int r : instances) {
-        const ResourceStatus &status = scheduler.status(r);
-        succeeded += status.state == ResourceState::Succeeded;
-        unfinished = unfinished || !isFinal(status.state);
-        started = started || status.state == ResourceState::Ready || !status.attempts.isEmpty();
-        cancelled = cancelled || status.state == ResourceState::Cancelled;
-        if (status.state == ResourceState::Failed)
-            failed.push_back(utf8(plan.resources[r].id));
-        if (status.state == ResourceState::Skipped && status.reason.startsWith(QLatin1String(RolloutGate::kNotStarted))) {
-            notStarted = true;
-            *notStartedReason = status.reason.mid(int(qstrlen(RolloutGate::kNotStarted)));
-        }
-        for (const AttemptRecord &attempt : status.attempts) {
-            startMs = startMs < 0 ? attempt.startMs : std::min(startMs, attempt.startMs);
-            endMs = std::max(endMs, attempt.endMs);
-        }
-    }
-    const char *state = !failed.empty()                     ? "failed"
-        : succeeded == int(instances.size())                ? "succeeded"
-        : unfinished                                         ? (started ? "running" : "waiting")
-        : notStarted                                         ? "not-started"
-        : cancelled                                          ? "cancelled"
-                                                             : "skipped";
+    for (const QString &id : progress.failed)
+        failed.push_back(utf8(id));
     return {{"name", utf8(name)},
             {"wave", wave},
-            {"state", state},
+            {"state", TargetProgress::name(progress.state)},
             {"instances", instances.size()},
-            {"start_ms", startMs >= 0 ? json(startMs) : json(nullptr)},
-            {"end_ms", startMs >= 0 && !unfinished ? json(endMs) : json(nullptr)},
+            {"start_ms", progress.startMs >= 0 ? json(progress.startMs) : json(nullptr)},
+            {"end_ms", progress.endMs >= 0 ? json(progress.endMs) : json(nullptr)},
             {"failed", failed}};
 }
 

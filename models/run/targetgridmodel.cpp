@@ -95,28 +95,12 @@ TargetGridModel::TargetState TargetGridModel::targetState(int row) const
 {
     if (row < 0 || row >= int(m_cells.size()))
         return TargetState::Waiting;
-    int succeeded = 0;
-    int skipped = 0;
-    int present = 0;
-    bool running = false;
+    std::vector<int> instances;
     for (const int r : m_cells[std::size_t(row)]) {
-        if (r < 0)
-            continue;
-        ++present;
-        const ResourceState state = m_deployment.state(r);
-        if (state == ResourceState::Failed)
-            return TargetState::Failed;
-        succeeded += state == ResourceState::Succeeded;
-        skipped += state == ResourceState::Skipped || state == ResourceState::Cancelled;
-        running = running || state == ResourceState::Running || state == ResourceState::RetryWait;
+        if (r >= 0)
+            instances.push_back(r);
     }
-    if (present > 0 && succeeded == present)
-        return TargetState::Succeeded;
-    if (running || succeeded > 0)
-        return TargetState::Running;
-    if (present > 0 && skipped == present)
-        return TargetState::NotStarted;
-    return TargetState::Waiting;
+    return TargetProgress::of(m_deployment.plan(), instances, [this](int r) { return m_deployment.status(r); }).state;
 }
 
 QString TargetGridModel::label(TargetState state)
@@ -127,6 +111,8 @@ QString TargetGridModel::label(TargetState state)
     case TargetState::Succeeded: return tr("done");
     case TargetState::Failed: return tr("failed");
     case TargetState::NotStarted: return tr("not started");
+    case TargetState::Cancelled: return tr("cancelled");
+    case TargetState::Skipped: return tr("skipped");
     }
     return QString();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/run/runevent.h"
+#include "engine/run/targetprogress.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -15,15 +16,14 @@ class Deployment;
 
 // The overview of a plan's targets (its stack deployed once per target, StackSets-style): one row
 // per target, one column per resource of the stack, each cell the state of that target's instance
-// (net@eu-west-1), coloured as on the graph. The first column is the target's own state: failed
-// when one of its instances failed, done when all succeeded, running while any runs, not started
-// when all were skipped. Follows the Deployment's plan and run; empty without targets.
+// (net@eu-west-1), coloured as on the graph. The first column is the target's own state, as the
+// report says it (TargetProgress). Follows the Deployment's plan and run; empty without targets.
 class TargetGridModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
-    enum class TargetState { Waiting, Running, Succeeded, Failed, NotStarted };
+    using TargetState = TargetProgress::State;
 
     explicit TargetGridModel(Deployment &deployment, QObject *parent = nullptr);
 
