@@ -17,6 +17,7 @@ private slots:
     void rejects();
     void format_data();
     void format();
+    void elapsed();
 };
 
 void tst_Duration::parse_data()
@@ -97,6 +98,16 @@ void tst_Duration::format()
     QFETCH(qint64, ms);
     QFETCH(QString, text);
     QCOMPARE(formatDuration(ms), text);
+}
+
+void tst_Duration::elapsed()
+{
+    // Ticking: whole seconds, never "0ms" for a run under way.
+    QCOMPARE(formatElapsed(379, true), QStringLiteral("0s"));
+    QCOMPARE(formatElapsed(12'900, true), QStringLiteral("12s"));
+    // Ended: as long as it took, not rounded down to nothing.
+    QCOMPARE(formatElapsed(379, false), QStringLiteral("379ms"));
+    QCOMPARE(formatElapsed(12'900, false), QStringLiteral("13s"));
 }
 
 QTEST_GUILESS_MAIN(tst_Duration)

@@ -123,4 +123,11 @@ QString formatDuration(qint64 ms)
     return QStringLiteral("%1h%2m").arg(totalMinutes / 60).arg(totalMinutes % 60, 2, 10, QLatin1Char('0'));
 }
 
+QString formatElapsed(qint64 ms, bool running)
+{
+    if (!running)
+        return formatDuration(ms);
+    return ms < 1000 ? QStringLiteral("0s") : formatDuration(ms / 1000 * 1000);
+}
+
 } // namespace fanout

@@ -20,5 +20,9 @@ Expected<qint64> parseDuration(const QString &text);
 
 // "250ms", "1.5s", "2m05s", "1h02m"
 QString formatDuration(qint64 ms);
+// How long a run has taken, for a clock that ticks while it runs: whole seconds ("0s", "12s")
+// while `running`, so that the text does not flicker; exactly (formatDuration) once it has ended,
+// so that a run of 379ms does not read "0s".
+QString formatElapsed(qint64 ms, bool running);
 
 } // namespace fanout

@@ -28,12 +28,6 @@ QLabel *textLabel()
     return label;
 }
 
-// Whole seconds, as the status bar counts them.
-QString seconds(qint64 ms)
-{
-    return formatDuration(std::max<qint64>(0, ms) / 1000 * 1000);
-}
-
 } // namespace
 
 QLabel *inspectorTitle()
@@ -193,7 +187,7 @@ void PlanSummary::refreshNow()
     if (m_runData && m_runData->isFinished() && m_deployment.hasRun() && !m_deployment.isRunning()) {
         const QList<int> &ran = m_runData->criticalPath(m_runData->finishedMs());
         if (!ran.isEmpty())
-            critical += QStringLiteral("<br><br>") + tr("In this run: %1, %2.").arg(pathHtml(ran), seconds(m_runData->finishedMs()));
+            critical += QStringLiteral("<br><br>") + tr("In this run: %1, %2.").arg(pathHtml(ran), formatDuration(m_runData->finishedMs()));
     }
     m_critical->setText(critical);
     m_parallelism->setText(peakText().toHtmlEscaped());
@@ -231,7 +225,7 @@ QString PlanSummary::runText() const
     const QString what = m_deployment.isTeardown() ? tr("Teardown") : tr("Run");
     if (m_deployment.isRunning()) {
         const qint64 left = m_deployment.estimatedRemainingMs();
-        QString text = tr("%1 in progress for %2").arg(what, seconds(m_deployment.elapsedMs()));
+        QString text = tr("%1 in progress for %2").arg(what, formatElapsed(m_deployment.elapsedMs(), true));
         const QString forecastLeft = m_forecast ? m_forecast->timeLeftText(m_deployment.elapsedMs()) : QString();
         if (!forecastLeft.isEmpty())
             text += QStringLiteral(", ") + forecastLeft.left(1).toLower() + forecastLeft.mid(1);
@@ -239,7 +233,7 @@ QString PlanSummary::runText() const
             text += tr(", about %1 left").arg(formatDuration(std::max<qint64>(1000, (left + 999) / 1000 * 1000)));
         return text + QLatin1Char('.');
     }
-    return tr("%1 %2 after %3.").arg(what, m_deployment.outcome(), seconds(m_deployment.elapsedMs()));
+    return tr("%1 %2 after %3.").arg(what, m_deployment.outcome(), formatElapsed(m_deployment.elapsedMs(), false));
 }
 
 QString PlanSummary::pathHtml(const QList<int> &path) const

@@ -112,7 +112,7 @@ void RunStatus::update()
             m_remaining->clear();
         return;
     }
-    m_elapsed->setText(tr("Elapsed %1").arg(formatDuration(m_deployment.elapsedMs() / 1000 * 1000)));
+    m_elapsed->setText(tr("Elapsed %1").arg(formatElapsed(m_deployment.elapsedMs(), m_deployment.isRunning())));
     const qint64 left = m_deployment.estimatedRemainingMs();
     const QString range = m_forecast && m_deployment.isRunning() ? m_forecast->timeLeftText(m_deployment.elapsedMs()) : QString();
     if (!range.isEmpty()) {
