@@ -80,6 +80,7 @@ private slots:
         QTest::newRow("index and target") << "web[0]@eu-west-1" << true << "web" << "0" << "eu-west-1" << false;
         QTest::newRow("all") << "web[*]" << true << "web" << "null" << "" << true;
         QTest::newRow("key with @") << "web[\"a@b\"]" << true << "web" << "\"a@b\"" << "" << false;
+        QTest::newRow("escaped quote, as Terraform writes it") << "b[\"a\\\"b\"]" << true << "b" << "\"a\\\"b\"" << "" << false;
         QTest::newRow("unterminated") << "web[0" << false << "" << "" << "" << false;
         QTest::newRow("negative") << "web[-1]" << false << "" << "" << "" << false;
         QTest::newRow("unquoted word") << "web[abc]" << false << "" << "" << "" << false;
@@ -261,6 +262,31 @@ private slots:
         QVERIFY(!result.plan.resources[1].isInstance());
         QVERIFY(result.plan.targets.isEmpty());
         QVERIFY(!result.plan.rollout);
+    }
+
+    // A plan may list a set's instances one by one, as an imported Terraform plan does.
+    void instancesWrittenOneByOne()
+    {
+        const QString quoted = QStringLiteral("b[\"a\\\"b\"]"); // b["a\"b"], as Terraform escapes a quote in a key
+        const QString escapedResource = QString::fromStdString(json{{"id", quoted.toStdString()}, {"type", "sim"}}.dump());
+        const PlanReadResult result = read(planWith({R"({"id": "web[0]", "type": "sim"})", R"({"id": "web[1]", "type": "sim"})", escapedResource,
+                                                     R"({"id": "lb", "type": "sim", "depends_on": ["web"]})", R"({"id": "db", "type": "sim"})",
+                                                     R"({"id": "db[0]", "type": "sim"})"}));
+        QVERIFY2(result.diagnostics.isEmpty(), qPrintable(dump(result.diagnostics)));
+        QCOMPARE(ids(result.plan), (QStringList{"web[0]", "web[1]", quoted, "lb", "db", "db[0]"}));
+        QCOMPARE(result.plan.resources[1].set, QStringLiteral("web"));
+        QVERIFY(result.plan.resources[1].key == json(1));
+        QCOMPARE(result.plan.resources[2].set, QStringLiteral("b"));
+        QVERIFY(result.plan.resources[2].key == json("a\"b"));
+        QCOMPARE(byId(result.plan, "lb").dependsOn, (QStringList{"web[0]", "web[1]"}));
+        // "db" is a resource of its own: db[0] beside it is just another id.
+        QVERIFY(!result.plan.resources[5].isInstance());
+
+        const PlanReadResult both = read(planWith({R"({"id": "web", "type": "sim", "count": 2})", R"({"id": "web[1]", "type": "sim"})"}));
+        QCOMPARE(both.diagnostics.size(), 1);
+        QCOMPARE(both.diagnostics[0].path, QStringLiteral("resources[1].id"));
+        QVERIFY2(both.diagnostics[0].message.startsWith(QLatin1String("web is written with count (resources[0]), which makes its instances")),
+                 qPrintable(both.diagnostics[0].message));
     }
 
     // An instance dragged on the graph is saved under its address, and read back without a word.

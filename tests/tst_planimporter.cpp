@@ -71,6 +71,7 @@ private slots:
     void everyCorpusFileBecomesAValidPlan();
     void savedPlanReopensIdentically_data();
     void savedPlanReopensIdentically();
+    void terraformInstancesAreSets();
     void builtInMappingEstimatesByType();
     void ownRulesComeFirstAndFillPlaceholders();
     void addressPatternsNarrowARule();
@@ -182,11 +183,52 @@ void Tst_planimporter::savedPlanReopensIdentically()
         QCOMPARE(a.estimateMs, b.estimateMs);
         QVERIFY(a.params == b.params);
         QVERIFY(a.source == b.source);
+        QCOMPARE(a.set, b.set); // count and for_each instances stay one set
+        QVERIFY(a.key == b.key);
     }
     // And the file itself says the same again when read and written: nothing drifts.
     const StructuredText again = StructuredText::parseJson(text.toStdString());
     QVERIFY(again.ok());
     QCOMPARE(QByteArray::fromStdString(again.document().dump(2)) + '\n', text);
+}
+
+// A Terraform plan lists each instance of a resource with count or for_each; the plan keeps them
+// as one set, with their keys, as a plan written with count does: stacked on the graph, and
+// waited for together.
+void Tst_planimporter::terraformInstancesAreSets()
+{
+    const auto setsOf = [](const Plan &plan) {
+        QMap<QString, QStringList> sets; // set -> keys, as JSON
+        for (const Resource &r : plan.resources) {
+            if (r.isInstance())
+                sets[r.set].append(QString::fromStdString(r.key.dump()));
+        }
+        return sets;
+    };
+    const PlanReadResult infracost = PlanImporter::readFile(QStringLiteral(FANOUT_CORPUS "/terraform-json/infracost_terraform_v0.14_plan_modules.json"),
+                                                            ExecutorRegistry::builtIn());
+    QVERIFY2(!infracost.hasErrors(), qPrintable(dump(infracost.diagnostics)));
+    const QMap<QString, QStringList> sets = setsOf(infracost.plan);
+    QCOMPARE(sets.value(QStringLiteral("aws_instance.instance_counted")), QStringList({"0", "1"}));
+    QCOMPARE(sets.value(QStringLiteral("module.instances.aws_instance.module_instance_counted")), QStringList({"0", "1"}));
+    QCOMPARE(sets.value(QStringLiteral("aws_instance.instance_named")), QStringList({R"("test.1")", R"("test.2")"}));
+    QCOMPARE(sets.value(QStringLiteral("module.instances.aws_instance.module_instance_named")), QStringList({R"("test.1")", R"("test.2")"}));
+    // A module's key stays in the set's name; the instance keeps Terraform's address as its id.
+    QCOMPARE(sets.value(QStringLiteral("module.db.module.db_1.module.db_instance.aws_db_instance.this")), QStringList({"0"}));
+    const int named = infracost.plan.indexOf(QStringLiteral("aws_instance.instance_named[\"test.1\"]"));
+    QVERIFY(named >= 0);
+    QCOMPARE(infracost.plan.instancesOf(QStringLiteral("aws_instance.instance_named")).size(), 2);
+    QVERIFY(infracost.plan.sets.contains(QStringLiteral("aws_instance.instance_counted")));
+
+    const PlanReadResult vpc = PlanImporter::readFile(QStringLiteral(FANOUT_CORPUS "/terraform-json/tfcompliance_issue158_all_modules_tf0.12.json"),
+                                                      ExecutorRegistry::builtIn());
+    QVERIFY2(!vpc.hasErrors(), qPrintable(dump(vpc.diagnostics)));
+    QCOMPARE(setsOf(vpc.plan).value(QStringLiteral("module.vpc.aws_nat_gateway.this")), QStringList({"0", "1", "2"}));
+    // What depended on one instance still depends on that one, not on the set.
+    for (const Resource &r : vpc.plan.resources) {
+        for (const QString &dependency : r.dependsOn)
+            QVERIFY2(vpc.plan.indexOf(dependency) >= 0, qPrintable(r.id + QStringLiteral(" -> ") + dependency));
+    }
 }
 
 void Tst_planimporter::builtInMappingEstimatesByType()

@@ -7,8 +7,12 @@ QString InstanceAddress::format(const QString &set, const nlohmann::ordered_json
     QString address = set;
     if (key.is_number_integer())
         address += QStringLiteral("[%1]").arg(key.get<qint64>());
-    else if (key.is_string())
-        address += QStringLiteral("[\"%1\"]").arg(QString::fromStdString(key.get<std::string>()));
+    else if (key.is_string()) {
+        // As Terraform writes it: a quote or a backslash in the key escaped.
+        QString text = QString::fromStdString(key.get<std::string>());
+        text.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('"'), QLatin1String("\\\""));
+        address += QStringLiteral("[\"%1\"]").arg(text);
+    }
     if (!target.isEmpty())
         address += QLatin1Char('@') + target;
     return address;
@@ -43,10 +47,11 @@ std::optional<InstanceAddress> InstanceAddress::parse(const QString &address)
         return parsed;
     }
     if (inside.size() >= 2 && inside.startsWith(QLatin1Char('"')) && inside.endsWith(QLatin1Char('"'))) {
-        const QString key = inside.mid(1, inside.size() - 2);
-        if (key.contains(QLatin1Char('"')))
+        // A JSON string: \" and \\ as Terraform escapes them.
+        nlohmann::ordered_json key = nlohmann::ordered_json::parse(inside.toStdString(), nullptr, false);
+        if (!key.is_string())
             return std::nullopt;
-        parsed.key = key.toStdString();
+        parsed.key = std::move(key);
         return parsed;
     }
     bool number = false;
@@ -54,6 +59,47 @@ std::optional<InstanceAddress> InstanceAddress::parse(const QString &address)
     if (!number || index < 0 || inside.startsWith(QLatin1Char('+')))
         return std::nullopt;
     parsed.key = index;
+    return parsed;
+}
+
+std::optional<InstanceAddress> InstanceAddress::parseWritten(const QString &id)
+{
+    if (!id.endsWith(QLatin1Char(']')))
+        return std::nullopt;
+    qsizetype open = -1;
+    nlohmann::ordered_json key;
+    if (id.endsWith(QLatin1String("\"]"))) {
+        // Back to the quote that opens the key: the first one not escaped, right after a '['.
+        qsizetype quote = id.size() - 3;
+        for (; quote > 0; --quote) {
+            if (id[quote] != QLatin1Char('"'))
+                continue;
+            qsizetype backslashes = 0;
+            while (quote - 1 - backslashes >= 0 && id[quote - 1 - backslashes] == QLatin1Char('\\'))
+                ++backslashes;
+            if (backslashes % 2 == 0)
+                break;
+        }
+        if (quote < 2 || id[quote - 1] != QLatin1Char('['))
+            return std::nullopt;
+        open = quote - 1;
+        key = nlohmann::ordered_json::parse(id.mid(quote, id.size() - 1 - quote).toStdString(), nullptr, false);
+        if (!key.is_string())
+            return std::nullopt;
+    } else {
+        open = id.lastIndexOf(QLatin1Char('['));
+        bool number = false;
+        const QString inside = id.mid(open + 1, id.size() - open - 2);
+        const qint64 index = inside.toLongLong(&number);
+        if (open < 1 || !number || index < 0 || inside.startsWith(QLatin1Char('+')))
+            return std::nullopt;
+        key = index;
+    }
+    InstanceAddress parsed;
+    parsed.set = id.left(open);
+    parsed.key = std::move(key);
+    if (format(parsed.set, parsed.key, QString()) != id)
+        return std::nullopt;
     return parsed;
 }
 

@@ -28,6 +28,11 @@ struct InstanceAddress
     // key and no target. Only the form is read: whether "a@b" or "a[1]" names an instance is for
     // the plan to say (an id as written may hold '@' or '[').
     static std::optional<InstanceAddress> parse(const QString &address);
+    // An id written as an instance's address, as Terraform writes them and an imported plan has
+    // them: "aws_subnet.a[0]", "module.m[\"x\"].aws_s3_bucket.b[\"logs\"]". The set and key come
+    // from its last [...], so a module's key stays in the set's name; nullopt for any other id, and
+    // for one that format() would not write back exactly.
+    static std::optional<InstanceAddress> parseWritten(const QString &id);
 };
 
 } // namespace fanout

@@ -10,6 +10,9 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <optional>
+#include <utility>
+
 namespace fanout {
 
 namespace {
@@ -73,6 +76,12 @@ public:
         QList<int> written;
         for (int i = 0; i < m_plan.resources.size(); ++i)
             findSet(i);
+        findExplicitInstances();
+        if (!m_sets.isEmpty()) {
+            m_writtenIds.reserve(m_plan.resources.size());
+            for (const Resource &r : std::as_const(m_plan.resources))
+                m_writtenIds.insert(r.id);
+        }
         if (m_sets.isEmpty()) {
             written.reserve(m_plan.resources.size());
             for (int i = 0; i < m_plan.resources.size(); ++i)
@@ -89,8 +98,15 @@ public:
                                          .arg(r.id, jsonIndexPath(QStringLiteral("resources"), set->written)));
             }
             if (set == m_sets.cend() || set->written != i) {
-                expanded.append(instance(r, i, Instance{}));
+                // No set of its own: moved, and its references to sets resolved where it has any
+                // (an imported plan of 10,000 instances written one by one must stay quick).
+                expanded.append(std::move(m_plan.resources[i]));
+                plain(expanded.last(), i);
                 written.append(i);
+                if (const auto explicitly = m_explicit.constFind(i); explicitly != m_explicit.cend()) {
+                    expanded.last().set = explicitly->first;
+                    expanded.last().key = explicitly->second;
+                }
                 continue;
             }
             m_plan.sets.append(r.id);
@@ -109,6 +125,8 @@ public:
             }
         }
         m_plan.resources = std::move(expanded);
+        for (const QString &set : std::as_const(m_explicitSets))
+            m_plan.sets.append(set);
         return written;
     }
 
@@ -179,6 +197,61 @@ private:
         m_sets.insert(r.id, set);
     }
 
+    // Resources written one per instance, with the instance's address as id and no count or
+    // for_each of their own (an imported Terraform plan's web[0], web[1]): the instances of one
+    // set, as if written with count or for_each, so that depends_on: ["web"] waits for all of
+    // them and the graph stacks them. Not when a resource is written with the set's id itself.
+    void findExplicitInstances()
+    {
+        QHash<QString, QList<int>> bySet;
+        for (int i = 0; i < m_plan.resources.size(); ++i) {
+            const Resource &r = m_plan.resources[i];
+            if (r.count || !r.forEach.is_null() || r.perTarget || !r.id.endsWith(QLatin1Char(']')))
+                continue;
+            if (const auto instance = InstanceAddress::parseWritten(r.id)) {
+                m_explicit.insert(i, std::pair(instance->set, instance->key));
+                bySet[instance->set].append(i);
+            }
+        }
+        if (m_explicit.isEmpty())
+            return;
+        QSet<QString> writtenIds;
+        for (const Resource &r : std::as_const(m_plan.resources))
+            writtenIds.insert(r.id);
+        for (auto it = bySet.cbegin(); it != bySet.cend(); ++it) {
+            const QString &name = it.key();
+            if (const auto set = m_sets.constFind(name); set != m_sets.cend()) {
+                for (const int i : it.value()) {
+                    error(path(i, "id"), QStringLiteral("%1 is written with %2 (%3), which makes its instances; %4 cannot also be written as "
+                                                        "a resource of its own")
+                                             .arg(name, set->counted ? QStringLiteral("count") : QStringLiteral("for_each or per_target"),
+                                                  jsonIndexPath(QStringLiteral("resources"), set->written), m_plan.resources[i].id));
+                    m_explicit.remove(i);
+                }
+                continue;
+            }
+            if (writtenIds.contains(name)) { // a resource called "web" and one "web[0]": both as written
+                for (const int i : it.value())
+                    m_explicit.remove(i);
+                continue;
+            }
+            SetInfo set;
+            set.counted = true;
+            for (const int i : it.value()) {
+                const json &key = m_explicit.value(i).second;
+                set.counted = set.counted && key.is_number_integer();
+                set.keys.append(key);
+                set.values.append(json());
+                set.ids.append(m_plan.resources[i].id);
+                set.idKeys.append(key);
+                set.idTargets.append(QString());
+            }
+            m_sets.insert(name, set);
+            m_explicitSets.append(name);
+        }
+        m_explicitSets.sort();
+    }
+
     QList<const Target *> targetsOf(const SetInfo &set) const
     {
         if (!set.perTarget)
@@ -240,20 +313,62 @@ private:
         r.params = substitute(written.params, at, base, true);
         if (r.destroy.is_object())
             r.destroy = substitute(written.destroy, at, path(i, "destroy"), false);
-        r.dependsOn.clear();
-        for (int j = 0; j < written.dependsOn.size(); ++j) {
+        r.dependsOn = dependencies(written.dependsOn, at, r.target, i);
+        return r;
+    }
+
+    // A resource that is no set's, in place: only what refers to something is looked at again.
+    void plain(Resource &r, int i)
+    {
+        const Instance none;
+        if (r.name.contains(kOpen))
+            r.name = text(r.name, none, path(i, "name"), false);
+        if (hasReference(r.params))
+            r.params = substitute(r.params, none, jsonIndexPath(QStringLiteral("resources"), i), true);
+        if (r.destroy.is_object() && hasReference(r.destroy))
+            r.destroy = substitute(r.destroy, none, path(i, "destroy"), false);
+        const bool naming = std::any_of(r.dependsOn.cbegin(), r.dependsOn.cend(), [this](const QString &entry) { return !isWrittenId(entry); });
+        if (naming)
+            r.dependsOn = dependencies(r.dependsOn, none, QString(), i);
+    }
+
+    // The id of a resource as written that is no set (an explicit instance "web[0]" is one):
+    // a dependency on it stands for itself.
+    bool isWrittenId(const QString &entry) const
+    {
+        return m_writtenIds.contains(entry) && !m_sets.contains(entry) && !entry.contains(kOpen);
+    }
+
+    static bool hasReference(const json &value)
+    {
+        if (value.is_string())
+            return value.get_ref<const std::string &>().find("${") != std::string::npos;
+        if (value.is_structured())
+            return std::any_of(value.begin(), value.end(), [](const json &member) { return hasReference(member); });
+        return false;
+    }
+
+    // depends_on as written, each entry naming a set (or one of its instances) resolved to them.
+    QStringList dependencies(const QStringList &written, const Instance &at, const QString &ownTarget, int i)
+    {
+        QStringList result;
+        for (int j = 0; j < written.size(); ++j) {
+            if (isWrittenId(written[j])) {
+                result.append(written[j]);
+                continue;
+            }
             const QString entryPath = jsonIndexPath(path(i, "depends_on"), j);
-            const QString entry = text(written.dependsOn[j], at, entryPath, false);
+            const QString entry = text(written[j], at, entryPath, false);
             QString problem;
-            const std::optional<QStringList> ids = resolve(entry, r.target, &problem);
+            const std::optional<QStringList> ids = resolve(entry, ownTarget, &problem);
             if (!problem.isEmpty())
                 error(entryPath, problem);
             else if (!ids)
-                r.dependsOn.append(entry);
+                result.append(entry);
             else
-                r.dependsOn.append(*ids);
+                result.append(*ids);
         }
-        return r;
+        return result;
     }
 
     json substitute(const json &value, const Instance &at, const QString &base, bool references)
@@ -474,6 +589,9 @@ private:
     Diagnostics &m_diagnostics;
     QStringList m_targetNames;
     QHash<QString, SetInfo> m_sets;
+    QHash<int, std::pair<QString, json>> m_explicit; // resource as written -> its set and key
+    QStringList m_explicitSets;
+    QSet<QString> m_writtenIds; // of every resource as written, once there are sets
     QSet<QString> m_reported;
 };
 
