@@ -14,6 +14,8 @@
 #include "models/plan/workspace.h"
 #include "ui/inspector/fieldlist.h"
 #include "ui/inspector/inspectorpane.h"
+#include "ui/inspector/fieldeditor.h"
+#include "ui/inspector/planfanoutform.h"
 #include "ui/inspector/resourceform.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
@@ -249,6 +251,9 @@ private slots:
     void focusField();
     void runningResourceIsLocked();
     void undoFromTheEditMenu();
+    void anInstanceIsEditedAsItsSet();
+    void fanOutFieldsAreCheckedAsTyped();
+    void targetsAndRolloutInTheirForm();
     void checksStayCheapOnALargePlan_data();
     void checksStayCheapOnALargePlan();
     void formFromADescription();
@@ -773,6 +778,110 @@ void tst_InspectorForm::runningResourceIsLocked()
     QVERIFY(f.select("slow"));
     QVERIFY(!f.form()->isLocked());
     QVERIFY(!f.form()->lockLabel()->isVisible());
+}
+
+namespace {
+
+const char *kSetPlan = "{\"name\": \"p\", \"targets\": [{\"name\": \"eu\"}, {\"name\": \"us\"}], \"resources\": ["
+                       "  {\"id\": \"web\", \"type\": \"sim\", \"count\": 3, \"duration\": \"1s\"},"
+                       "  {\"id\": \"net\", \"type\": \"sim\", \"per_target\": true},"
+                       "  {\"id\": \"lb\", \"type\": \"command\", \"command\": [\"true\"], \"depends_on\": [\"web[2]\"]}]}";
+
+} // namespace
+
+// Selecting web[2] edits web as written, for all its instances; no resource "web[2]" is written.
+void tst_InspectorForm::anInstanceIsEditedAsItsSet()
+{
+    Fixture f(kSetPlan);
+    QVERIFY(f.select("web[2]"));
+    QLabel *note = f.form()->findChild<QLabel *>(QStringLiteral("InspectorInstanceNote"));
+    QVERIFY(note && note->isVisible());
+    QCOMPARE(note->text(), QStringLiteral("web[2] is one of the 3 instances of web: what you change here applies to all of them."));
+    auto *count = f.editor<QLineEdit>("count");
+    QVERIFY(count && count->isVisible());
+    QCOMPARE(count->text(), QStringLiteral("3"));
+    retype(count, QStringLiteral("5"));
+    QTest::keyClick(count, Qt::Key_Return);
+    COMPARE_JSON(f.resource(0)["count"], json(5));
+    QCOMPARE(f.document.document()["resources"].size(), std::size_t(3));
+    QCOMPARE(f.deployment.plan().instancesOf(QStringLiteral("web")).size(), 5);
+    f.document.undoStack()->undo();
+    QCOMPARE(f.deployment.plan().instancesOf(QStringLiteral("web")).size(), 3);
+
+    // lb comes after the sets as written (index 2) but not as read (index 3 + 2): its form is a
+    // command's, not web[2]'s simulation.
+    QVERIFY(f.select("lb"));
+    QVERIFY(!note->isVisible());
+    QVERIFY(f.form()->editor(QStringLiteral("command"))->isVisible());
+    QVERIFY(!f.form()->editor(QStringLiteral("duration"))->isVisible());
+    // Its dependency on one instance is not "unknown" while it is checked as typed.
+    auto *timeout = f.editor<QLineEdit>("timeout");
+    retype(timeout, QStringLiteral("30s"));
+    QTest::keyClick(timeout, Qt::Key_Return);
+    COMPARE_JSON(f.resource(2)["timeout"], json("30s"));
+
+    QVERIFY(f.select("net@us"));
+    QCOMPARE(note->text(), QStringLiteral("net@us is one of the 2 instances of net: what you change here applies to all of them."));
+    QVERIFY(qobject_cast<QCheckBox *>(f.form()->editor(QStringLiteral("per_target")))->isChecked());
+}
+
+// count and for_each together, or a negative count: said beside the field as it is typed, as the
+// plan reader says it.
+void tst_InspectorForm::fanOutFieldsAreCheckedAsTyped()
+{
+    Fixture f(kSetPlan);
+    QVERIFY(f.select("web[0]"));
+    auto *count = f.editor<QLineEdit>("count");
+    retype(count, QStringLiteral("-1"));
+    QVERIFY(f.message("count")->isVisible());
+    QTest::keyClick(count, Qt::Key_Escape);
+    COMPARE_JSON(f.resource(0)["count"], json(3));
+
+    auto *forEach = f.editor<QPlainTextEdit>("for_each");
+    QVERIFY(forEach);
+    retype(forEach, QStringLiteral("[\"a\", \"b\"]"));
+    QVERIFY2(f.message("for_each")->isVisible() && f.message("for_each")->text().contains(QLatin1String("not both")),
+             qPrintable(f.message("for_each")->text()));
+}
+
+// With nothing selected, the plan's targets and rollout are edited in a form of their own,
+// checked as typed as the plan reader checks them, each change one step.
+void tst_InspectorForm::targetsAndRolloutInTheirForm()
+{
+    Fixture f(kSetPlan);
+    PlanFanOutForm *form = f.pane.fanOutForm();
+    QVERIFY(form && form->isVisible());
+    auto *limit = qobject_cast<QLineEdit *>(form->editor(QStringLiteral("rollout.max_concurrent"))->editor());
+    QVERIFY(limit);
+    retype(limit, QStringLiteral("1"));
+    QTest::keyClick(limit, Qt::Key_Return);
+    COMPARE_JSON(f.document.document()["rollout"], json({{"max_concurrent", 1}})); // a number, as typed
+    QCOMPARE(f.deployment.plan().rollout->maxConcurrent, 1);
+    retype(limit, QStringLiteral("50%"));
+    QTest::keyClick(limit, Qt::Key_Return);
+    COMPARE_JSON(f.document.document()["rollout"]["max_concurrent"], json("50%"));
+    retype(limit, QStringLiteral("150%"));
+    FieldEditor *limitField = form->editor(QStringLiteral("rollout.max_concurrent"));
+    QVERIFY(limitField->message()->isVisible());
+    QTest::keyClick(limit, Qt::Key_Return);
+    COMPARE_JSON(f.document.document()["rollout"]["max_concurrent"], json("50%")); // refused
+
+    auto *waves = qobject_cast<QPlainTextEdit *>(form->editor(QStringLiteral("rollout.waves"))->editor());
+    QVERIFY(waves);
+    retype(waves, QStringLiteral("[[\"uss\"], [\"*\"]]"));
+    FieldEditor *wavesField = form->editor(QStringLiteral("rollout.waves"));
+    QVERIFY2(wavesField->message()->isVisible() && wavesField->message()->text().contains(QLatin1String("did you mean")),
+             qPrintable(wavesField->message()->text()));
+    retype(waves, QStringLiteral("[[\"us\"], [\"*\"]]"));
+    QVERIFY(!wavesField->message()->isVisible());
+    QTest::keyClick(waves, Qt::Key_Return, Qt::ControlModifier); // as leaving the field does
+    COMPARE_JSON(f.document.document()["rollout"]["waves"], json::array({json::array({"us"}), json::array({"*"})}));
+    QCOMPARE(f.deployment.plan().rollout->waves.size(), 2);
+
+    const int steps = f.steps();
+    f.document.undoStack()->undo();
+    QCOMPARE(f.steps(), steps);
+    QVERIFY(!f.document.document()["rollout"].contains("waves"));
 }
 
 void tst_InspectorForm::undoFromTheEditMenu()

@@ -35,6 +35,30 @@ FieldSection general()
     };
 }
 
+// count, for_each and per_target (docs/plan-format.md, "count, for_each and targets").
+FieldSection fanOut()
+{
+    return {
+        .title = QStringLiteral("Fan-out"),
+        .fields = {
+            {.path = QStringLiteral("count"), .kind = Kind::Number, .label = QStringLiteral("Count"), .what = QStringLiteral("the count"),
+             .help = QStringLiteral("Deploy this many instances, id[0], id[1]...: a whole number from 0 to 10000; ${count.index} "
+                                    "is each one's number. Empty: one resource, no instances."),
+             .placeholder = QStringLiteral("none (one resource)"), .minimum = 0, .maximum = 10000, .wholeNumber = true},
+            {.path = QStringLiteral("for_each"), .kind = Kind::JsonValue, .label = QStringLiteral("For each"), .what = QStringLiteral("for_each"),
+             .help = QStringLiteral("One instance per key, id[\"key\"]: a list of strings such as [\"logs\", \"assets\"], or an object "
+                                    "of key to value such as {\"logs\": {\"days\": 30}}; ${each.key} and ${each.value} are each one's. "
+                                    "Not together with Count. Empty: none."),
+             .placeholder = QStringLiteral("none")},
+            {.path = QStringLiteral("per_target"), .kind = Kind::Flag, .label = QStringLiteral("Deploy once per target"),
+             .what = QStringLiteral("whether it is deployed per target"),
+             .help = QStringLiteral("Checked: part of the stack deployed to each of the plan's targets (id@target), which sees "
+                                    "${target.name} and ${target.vars.X}; the plan's rollout says in which order. The plan needs targets."),
+             .defaultValue = false},
+        },
+    };
+}
+
 FieldSection retry()
 {
     return {
@@ -97,7 +121,7 @@ QStringList FieldSection::memberNames(const QString &parameter) const
 
 const QList<FieldSection> &FieldSection::commonSections()
 {
-    static const QList<FieldSection> sections = {general(), retry()};
+    static const QList<FieldSection> sections = {general(), fanOut(), retry()};
     return sections;
 }
 

@@ -52,8 +52,7 @@ const QStringList &PlanFields::resourceFields()
 {
     static const QStringList names = QStringList{QStringLiteral("id"), QStringLiteral("type"), QStringLiteral("depends_on")}
                                      + commonMembers(QString())
-                                     + QStringList{QStringLiteral("destroy"), QStringLiteral("source"), QStringLiteral("count"),
-                                                  QStringLiteral("for_each"), QStringLiteral("per_target")};
+                                     + QStringList{QStringLiteral("destroy"), QStringLiteral("source")};
     return names;
 }
 

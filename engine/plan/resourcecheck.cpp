@@ -30,6 +30,7 @@ void ResourceCheck::setDocument(const nlohmann::ordered_json &document)
     m_context = json::object();
     m_groups = json();
     m_ids.clear();
+    m_setShapes.clear();
     if (!document.is_object())
         return;
     for (const auto &[key, value] : document.items()) {
@@ -40,6 +41,15 @@ void ResourceCheck::setDocument(const nlohmann::ordered_json &document)
                     const QString id = idOf(value[i]);
                     if (!id.isEmpty() && !m_ids.contains(id))
                         m_ids.insert(id, int(i));
+                    if (!value[i].is_object())
+                        continue;
+                    json shape = json::object();
+                    for (const char *member : {"count", "for_each", "per_target"}) {
+                        if (const auto it = value[i].find(member); it != value[i].end())
+                            shape[member] = *it;
+                    }
+                    if (!shape.empty() && !id.isEmpty())
+                        m_setShapes.insert(id, std::move(shape));
                 }
             }
         } else if (key == "groups") {
@@ -74,10 +84,17 @@ Diagnostics ResourceCheck::check(const nlohmann::ordered_json &resource) const
     // outputs), so that those are not reported unknown; its own problems are not this one's.
     const QString self = idOf(resource);
     QSet<QString> standIns;
-    const auto standIn = [&](const QString &id) {
+    const auto standIn = [&](const QString &named) {
+        // web[2], web[*], net@eu-west-1, subnet[${count.index}]: the set as written, with its shape.
+        QString id = named;
+        if (!m_ids.contains(id))
+            id = named.section(QLatin1Char('['), 0, 0).section(QLatin1Char('@'), 0, 0);
         if (!id.isEmpty() && id != self && m_ids.contains(id) && !standIns.contains(id)) {
             standIns.insert(id);
-            list.push_back(json::object({{"id", id.toStdString()}, {"run", false}}));
+            json entry = json::object({{"id", id.toStdString()}, {"run", false}});
+            if (const auto shape = m_setShapes.constFind(id); shape != m_setShapes.cend())
+                entry.update(*shape);
+            list.push_back(std::move(entry));
         }
     };
     if (resource.is_object()) {

@@ -39,6 +39,9 @@ private:
     nlohmann::ordered_json m_context; // the document without its resources and groups
     nlohmann::ordered_json m_groups;
     QHash<QString, int> m_ids;
+    // Of each resource that stands for a set: its count, for_each and per_target, which a stand-in
+    // for it needs so that web[2] or net@eu-west-1 is one of its instances.
+    QHash<QString, nlohmann::ordered_json> m_setShapes;
 };
 
 } // namespace fanout

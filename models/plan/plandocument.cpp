@@ -546,7 +546,18 @@ Expected<void> PlanDocument::setMapping(const nlohmann::ordered_json &rules)
         return unexpected(tr("The plan cannot be edited: it is not a JSON object"));
     if (const auto it = m_document.find("mapping"); it != m_document.end() && *it == rules)
         return unexpected(tr("The mapping is unchanged"));
-    m_stack->push(new SetMappingEdit(*this, rules));
+    m_stack->push(new SetPlanMemberEdit(*this, "mapping", rules, tr("Change the executor mapping")));
+    return {};
+}
+
+Expected<void> PlanDocument::setPlanMember(const QString &key, const std::optional<nlohmann::ordered_json> &value, const QString &text)
+{
+    if (!m_document.is_object())
+        return unexpected(tr("The plan cannot be edited: it is not a JSON object"));
+    const auto it = m_document.find(key.toStdString());
+    if ((it == m_document.end() && !value) || (it != m_document.end() && value && *it == *value))
+        return unexpected(tr("Unchanged"));
+    m_stack->push(new SetPlanMemberEdit(*this, key.toStdString(), value, text));
     return {};
 }
 

@@ -34,6 +34,7 @@ class PlanDocument : public QObject
 public:
     explicit PlanDocument(const ExecutorRegistry &registry, QObject *parent = nullptr);
     ~PlanDocument() override;
+    const ExecutorRegistry &registry() const { return m_registry; }
 
     // Starts over with `document` (nothing to undo, nothing unsaved).
     void load(const nlohmann::ordered_json &document);
@@ -99,6 +100,9 @@ public:
     Expected<void> addDependency(const QString &from, const QString &to);
     Expected<void> removeDependency(const QString &from, const QString &to);
     Expected<void> setMapping(const nlohmann::ordered_json &rules);
+    // Sets a member of the plan itself ("targets", "rollout"), or removes it (nullopt), as one
+    // step named `text`.
+    Expected<void> setPlanMember(const QString &key, const std::optional<nlohmann::ordered_json> &value, const QString &text);
     // The id, every depends_on and every ${resources.OLD.outputs.KEY} follow.
     Expected<void> renameResource(const QString &oldId, const QString &newId);
 

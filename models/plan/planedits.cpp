@@ -150,27 +150,31 @@ void ChangeResourcesEdit::revert(nlohmann::ordered_json &document)
         list[size_t(change.index)] = change.before;
 }
 
-SetMappingEdit::SetMappingEdit(PlanDocument &document, nlohmann::ordered_json rules)
-    : PlanEdit(document, QObject::tr("Change the executor mapping"))
-    , m_after(std::move(rules))
+SetPlanMemberEdit::SetPlanMemberEdit(PlanDocument &document, std::string key, std::optional<nlohmann::ordered_json> value, const QString &text)
+    : PlanEdit(document, text)
+    , m_key(std::move(key))
+    , m_after(std::move(value))
 {
-    const auto it = document.document().find("mapping");
-    m_had = it != document.document().end();
-    if (m_had)
+    if (const auto it = document.document().find(m_key); it != document.document().end())
         m_before = *it;
 }
 
-void SetMappingEdit::apply(nlohmann::ordered_json &document)
+void SetPlanMemberEdit::put(nlohmann::ordered_json &document, const std::string &key, const std::optional<nlohmann::ordered_json> &value)
 {
-    document["mapping"] = m_after; // in its place when the plan has one; last otherwise
+    if (value)
+        document[key] = *value; // in its place when the plan has one; last otherwise
+    else
+        document.erase(key);
 }
 
-void SetMappingEdit::revert(nlohmann::ordered_json &document)
+void SetPlanMemberEdit::apply(nlohmann::ordered_json &document)
 {
-    if (m_had)
-        document["mapping"] = m_before;
-    else
-        document.erase("mapping");
+    put(document, m_key, m_after);
+}
+
+void SetPlanMemberEdit::revert(nlohmann::ordered_json &document)
+{
+    put(document, m_key, m_before);
 }
 
 } // namespace fanout

@@ -109,18 +109,20 @@ private:
 };
 
 // Replaces the plan's "mapping" list.
-class SetMappingEdit final : public PlanEdit
+// Sets (or, with nullopt, removes) a member of the plan itself: "mapping", "targets", "rollout".
+class SetPlanMemberEdit final : public PlanEdit
 {
 public:
-    SetMappingEdit(PlanDocument &document, nlohmann::ordered_json rules);
+    SetPlanMemberEdit(PlanDocument &document, std::string key, std::optional<nlohmann::ordered_json> value, const QString &text);
 
 private:
     void apply(nlohmann::ordered_json &document) override;
     void revert(nlohmann::ordered_json &document) override;
+    static void put(nlohmann::ordered_json &document, const std::string &key, const std::optional<nlohmann::ordered_json> &value);
 
-    nlohmann::ordered_json m_before;
-    nlohmann::ordered_json m_after;
-    bool m_had = false; // the plan had a "mapping" before
+    std::string m_key;
+    std::optional<nlohmann::ordered_json> m_before; // nullopt: the plan had none
+    std::optional<nlohmann::ordered_json> m_after;
 };
 
 } // namespace fanout

@@ -589,6 +589,16 @@ std::unique_ptr<FieldEditor> FieldEditor::create(const FieldDescription &descrip
     Q_UNREACHABLE();
 }
 
+QString FieldEditor::problemsHtml(const QStringList &errors, const QStringList &warnings)
+{
+    QStringList lines;
+    for (const QString &e : errors)
+        lines.append(QStringLiteral("<span style='color:#c5221f'>%1</span>").arg(e.toHtmlEscaped()));
+    for (const QString &w : warnings)
+        lines.append(QStringLiteral("<span style='color:#b06000'>%1</span>").arg(w.toHtmlEscaped()));
+    return lines.join(QStringLiteral("<br>"));
+}
+
 QLabel *FieldEditor::newMessageLabel()
 {
     auto *label = new QLabel;

@@ -34,6 +34,8 @@ public:
     static std::unique_ptr<FieldEditor> create(const FieldDescription &description);
     // A label for problems: rich text, wrapped, selectable, hidden until it has something to say.
     static QLabel *newMessageLabel();
+    // Errors in red and warnings in amber, a line each, for a message label.
+    static QString problemsHtml(const QStringList &errors, const QStringList &warnings);
     ~FieldEditor() override;
 
     const FieldDescription &description() const { return m_description; }

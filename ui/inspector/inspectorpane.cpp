@@ -7,6 +7,7 @@
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
+#include "ui/inspector/planfanoutform.h"
 #include "ui/inspector/plansummary.h"
 #include "ui/inspector/resourceform.h"
 
@@ -207,6 +208,13 @@ void InspectorPane::layOut()
     innerLayout->setContentsMargins(0, 0, 0, 0);
     m_details->hide();
     innerLayout->addWidget(m_summary);
+    m_fanOut = new QWidget;
+    auto *fanOutLayout = new QVBoxLayout(m_fanOut);
+    fanOutLayout->setContentsMargins(6, 0, 6, 6);
+    fanOutLayout->addWidget(inspectorHeading(tr("Targets and rollout")));
+    m_fanOutForm = new PlanFanOutForm(m_workspace.document());
+    fanOutLayout->addWidget(m_fanOutForm);
+    innerLayout->addWidget(m_fanOut);
     innerLayout->addWidget(m_details);
     m_scroll->setWidget(inner);
     auto *outer = new QVBoxLayout(this);
@@ -338,9 +346,11 @@ void InspectorPane::refresh()
     if (r < 0) {
         m_details->hide();
         m_summary->show();
+        m_fanOut->show();
         return;
     }
     m_summary->hide();
+    m_fanOut->hide();
     m_details->show();
     const Resource &resource = m_deployment.plan().resources[r];
     const ResourceStatus status = m_deployment.status(r);

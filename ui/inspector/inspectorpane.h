@@ -14,6 +14,7 @@ class QListWidgetItem;
 namespace fanout {
 
 class PlanDocument;
+class PlanFanOutForm;
 class PlanSummary;
 class ResourceForm;
 class Deployment;
@@ -44,6 +45,7 @@ public:
     QLabel *idError() const { return m_idError; } // why a rename was refused; hidden otherwise
     ResourceForm *form() const { return m_form; } // the selected resource's properties
     PlanSummary *summary() const { return m_summary; } // shown when nothing is selected
+    PlanFanOutForm *fanOutForm() const { return m_fanOutForm; } // so is this
 
     // Shows and focuses what edits `path` of the selected resource (relative to it, as diagnostics
     // give it after "resources[N].": "timeout", "command[1]", "depends_on[0]", "id"); false when the
@@ -89,6 +91,8 @@ private:
     QPushButton *m_logs;
     QWidget *m_details;
     PlanSummary *m_summary;
+    QWidget *m_fanOut;             // under the summary: the plan's targets and rollout
+    PlanFanOutForm *m_fanOutForm;
 };
 
 } // namespace fanout

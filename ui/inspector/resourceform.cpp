@@ -30,8 +30,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-const QString kErrorColour = QStringLiteral("#c5221f");
-const QString kWarningColour = QStringLiteral("#b06000");
 
 // "is empty: ..." reads better as "Command is empty: ...".
 QString sentence(const QString &subject, const QString &message)
@@ -47,12 +45,7 @@ QString sentence(const QString &subject, const QString &message)
 
 QString problemsHtml(const QStringList &errors, const QStringList &warnings)
 {
-    QStringList lines;
-    for (const QString &e : errors)
-        lines.append(QStringLiteral("<span style='color:%1'>%2</span>").arg(kErrorColour, e.toHtmlEscaped()));
-    for (const QString &w : warnings)
-        lines.append(QStringLiteral("<span style='color:%1'>%2</span>").arg(kWarningColour, w.toHtmlEscaped()));
-    return lines.join(QStringLiteral("<br>"));
+    return FieldEditor::problemsHtml(errors, warnings);
 }
 
 } // namespace
@@ -85,6 +78,10 @@ ResourceForm::ResourceForm(const ExecutorTypes &types, QWidget *parent)
     m_missing = new QLabel;
     m_missing->setWordWrap(true);
     m_missing->hide();
+    m_instanceNote = new QLabel;
+    m_instanceNote->setObjectName(QStringLiteral("InspectorInstanceNote"));
+    m_instanceNote->setWordWrap(true);
+    m_instanceNote->hide();
 
     m_formPage = new QWidget;
     auto *formLayout = new QVBoxLayout(m_formPage);
@@ -102,6 +99,7 @@ ResourceForm::ResourceForm(const ExecutorTypes &types, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_lock);
     layout->addWidget(m_missing);
+    layout->addWidget(m_instanceNote);
     layout->addWidget(m_tabs);
 
     buildForm();
@@ -246,9 +244,24 @@ void ResourceForm::setDocument(PlanDocument *document)
 
 void ResourceForm::showResource(const QString &id)
 {
-    if (id == m_id && !m_id.isEmpty())
+    // An instance (web[2], net@eu-west-1) is edited as written: its set, for all its instances.
+    QString written = id;
+    QString selected;
+    if (m_document) {
+        if (m_checkStale) {
+            m_check.setDocument(m_document->document());
+            m_checkStale = false;
+        }
+        const Plan &plan = m_document->plan();
+        if (const int p = plan.indexOf(id); p >= 0 && plan.resources[p].isInstance() && m_check.indexOf(id) < 0) {
+            written = plan.resources[p].set;
+            selected = id;
+        }
+    }
+    if (written == m_id && selected == m_selected && !m_id.isEmpty())
         return; // the document's changes load themselves
-    m_id = id;
+    m_id = written;
+    m_selected = selected;
     for (const auto &f : m_fields)
         f->setDirty(false);
     m_jsonDirty = false;
@@ -275,11 +288,19 @@ void ResourceForm::load()
     m_tabs->setVisible(resource);
     m_missing->setVisible(!resource && m_document && !m_id.isEmpty());
     m_missing->setText(tr("%1 is not in the plan being edited.").arg(m_id));
+    m_instanceNote->setVisible(resource && !m_selected.isEmpty());
     if (!resource)
         return;
     const int index = m_check.indexOf(m_id);
     const Plan &plan = m_document->plan();
-    m_type = index < plan.resources.size() ? plan.resources[index].type : displayText(resource->value("type", json("")));
+    if (!m_selected.isEmpty()) {
+        const int instances = int(plan.instancesOf(m_id).size());
+        m_instanceNote->setText(tr("%1 is one of the %2 instances of %3: what you change here applies to all of them.")
+                                    .arg(m_selected).arg(instances).arg(m_id));
+    }
+    // Its type as read (a plan's sets make the plan's indices differ from the document's).
+    const int p = planIndex();
+    m_type = p >= 0 ? plan.resources[p].type : displayText(resource->value("type", json("")));
 
     m_loading = true;
     for (const auto &section : m_sections)
@@ -292,14 +313,23 @@ void ResourceForm::load()
         showMessages(*f, diagnostics);
     }
     showOtherProblems(diagnostics);
-    updatePlaceholders(index);
+    updatePlaceholders();
     if (!m_jsonDirty)
         loadJson(*resource);
     m_loading = false;
     setLocked(m_lockReason, m_lock->property("note").toString());
 }
 
-void ResourceForm::updatePlaceholders(int index)
+int ResourceForm::planIndex() const
+{
+    const Plan &plan = m_document->plan();
+    if (const int p = plan.indexOf(m_id); p >= 0)
+        return p;
+    const QList<int> instances = plan.instancesOf(m_id);
+    return instances.isEmpty() ? -1 : instances.constFirst();
+}
+
+void ResourceForm::updatePlaceholders()
 {
     const json &document = m_document->document();
     const json defaults = document.is_object() ? document.value("defaults", json::object()) : json::object();
@@ -322,8 +352,8 @@ void ResourceForm::updatePlaceholders(int index)
             break;
         case FieldDescription::Placeholder::Estimate: {
             std::optional<qint64> guess;
-            if (const ExecutorType *executor = m_types.findType(m_type); executor && index < m_document->plan().resources.size())
-                guess = executor->defaultEstimateMs(m_document->plan().resources[index]);
+            if (const ExecutorType *executor = m_types.findType(m_type); executor && planIndex() >= 0)
+                guess = executor->defaultEstimateMs(m_document->plan().resources[planIndex()]);
             f->setPlaceholder(tr("%1 (guessed)").arg(formatDuration(guess.value_or(1000))));
             break;
         }

@@ -87,7 +87,8 @@ private:
     void showOtherProblems(const Diagnostics &diagnostics);
     void jsonEdited();
     void loadJson(const nlohmann::ordered_json &resource);
-    void updatePlaceholders(int index);
+    void updatePlaceholders();
+    int planIndex() const; // of the resource edited, or of its set's first instance; -1 when none
     bool isShown(const FieldEditor &field) const; // its section is this resource's
     FieldEditor *fieldFor(const QString &path) const;
     FieldEditor *fieldAt(const QString &path) const; // the one editing exactly `path`; null when none
@@ -99,7 +100,8 @@ private:
     QPointer<PlanDocument> m_document; // the main window deletes it before its docks
     mutable ResourceCheck m_check;
     mutable bool m_checkStale = true; // m_check has not seen the document's latest change
-    QString m_id;
+    QString m_id;       // the resource as written that is edited: a set for one of its instances
+    QString m_selected; // what was selected (web[2]), when it is an instance of m_id
     QString m_type;
     QString m_lockReason;
     bool m_loading = false;
@@ -109,6 +111,7 @@ private:
     QLabel *m_lock;
     QLabel *m_problems;
     QLabel *m_missing;
+    QLabel *m_instanceNote; // "web[2] is one of 5 instances of web; ..."
     QWidget *m_formPage;
     std::vector<std::unique_ptr<Section>> m_sections;
     std::vector<std::unique_ptr<FieldEditor>> m_fields;
