@@ -252,8 +252,11 @@ void GraphView::finishLink(QPoint viewportPos)
     showSelection();
     if (!target || target->resource() == from || from >= count || target->resource() >= count || !isEditable())
         return; // released on empty space or where it started: nothing drawn
+    // Copies: the edit replaces the plan these ids are in, while the receivers still use them.
     const Plan &plan = m_deployment.plan();
-    emit dependencyRequested(plan.resources[target->resource()].id, plan.resources[from].id);
+    const QString dependent = plan.resources[target->resource()].id;
+    const QString dependency = plan.resources[from].id;
+    emit dependencyRequested(dependent, dependency);
 }
 
 void GraphView::cancelLink()
@@ -356,7 +359,9 @@ void GraphView::keyPressEvent(QKeyEvent *event)
         const int count = m_deployment.resourceCount();
         if (m_selectedEdge && m_selectedEdge->from() < count && m_selectedEdge->to() < count) {
             const Plan &plan = m_deployment.plan();
-            emit dependencyRemovalRequested(plan.resources[m_selectedEdge->to()].id, plan.resources[m_selectedEdge->from()].id);
+            const QString dependent = plan.resources[m_selectedEdge->to()].id; // copies, as in finishLink()
+            const QString dependency = plan.resources[m_selectedEdge->from()].id;
+            emit dependencyRemovalRequested(dependent, dependency);
             event->accept();
             return;
         }
