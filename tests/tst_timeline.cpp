@@ -4,6 +4,7 @@
 #include "engine/plan/plangraph.h"
 #include "engine/plan/planreader.h"
 #include "engine/run/deployment.h"
+#include "engine/run/targetprogress.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
 #include "models/run/statestyle.h"
@@ -13,6 +14,7 @@
 #include "ui/timeline/timelineview.h"
 
 #include <QAction>
+#include <QFile>
 #include <QApplication>
 #include <QHelpEvent>
 #include <QMenu>
@@ -22,7 +24,10 @@
 #include <QToolTip>
 #include <QWheelEvent>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <limits>
 #include <memory>
 
 using namespace fanout;
@@ -124,6 +129,7 @@ private slots:
     void thousandsOfRows();
     void secondRunStartsOver();
     void legendExplainsEveryNodeMark();
+    void targetsAreSwimlanesWithTheirWaves();
     void screenshot();
 
 private:
@@ -564,6 +570,76 @@ void tst_timeline::legendExplainsEveryNodeMark()
     QVERIFY2(texts.contains(QStringLiteral("Placed by hand")), qPrintable(texts.join(QLatin1String(", "))));
     // Every entry has room: the legend is as high as its wrapped lines at the pane's width.
     QVERIFY(legend->height() >= legend->heightForWidth(legend->width()));
+}
+
+// resources/plans/regions.json as shipped, durations cut: the rows are swimlanes, one per region
+// in the order the rollout admits them (the us-east-1 canary first), folded; a click on a header
+// opens it; each wave is marked where it began; regions never started say why.
+void tst_timeline::targetsAreSwimlanesWithTheirWaves()
+{
+    // Without targets, a row per resource in plan order, as before.
+    load(kPlan);
+    QVERIFY(!m_view->rows().hasLanes());
+    QCOMPARE(m_view->rows().count(), m_workspace->deployment().plan().resources.size());
+    for (int r = 0; r < m_view->rows().count(); ++r)
+        QCOMPARE(m_view->rows().resourceAt(r), r);
+
+    QFile file(QStringLiteral(FANOUT_SOURCE_DIR "/resources/plans/regions.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    nlohmann::ordered_json document = nlohmann::ordered_json::parse(file.readAll().toStdString());
+    for (auto &resource : document["resources"])
+        resource["duration"] = "30ms";
+    load(QByteArray::fromStdString(document.dump()));
+    const TimelineRows &rows = m_view->rows();
+    QVERIFY(rows.hasLanes());
+    QCOMPARE(rows.lanes().size(), std::size_t(12));
+    QCOMPARE(rows.lanes()[0].target, QStringLiteral("us-east-1")); // the canary
+    QCOMPARE(rows.lanes()[0].wave, 0);
+    QCOMPARE(rows.lanes()[1].wave, 1);
+    QCOMPARE(rows.waveCount(), 2);
+    // Shared resources (the DNS zone, the global endpoint), then 12 folded lanes.
+    QCOMPARE(rows.count(), 2 + 12);
+    const Plan &plan = m_workspace->deployment().plan();
+    QVERIFY(plan.resources[rows.resourceAt(0)].target.isEmpty());
+    QCOMPARE(rows.laneAt(2), 0);
+    QVERIFY(!m_view->rowRect(plan.indexOf(QStringLiteral("app@us-east-1"))).isValid()); // folded
+
+    runToEnd();
+    // A click on eu-central-1's header opens it: its six resources under it, then folds it again.
+    int lane = -1;
+    for (int l = 0; l < int(rows.lanes().size()); ++l)
+        lane = rows.lanes()[std::size_t(l)].target == QLatin1String("eu-central-1") ? l : lane;
+    QVERIFY(lane >= 0);
+    const QRect header = m_view->rowRectAt(rows.rowOfLane(lane));
+    QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, QPoint(12, header.center().y()));
+    QVERIFY(!rows.lanes()[std::size_t(lane)].collapsed);
+    QCOMPARE(rows.count(), 2 + 12 + 6);
+    const int app = plan.indexOf(QStringLiteral("app@eu-central-1"));
+    QVERIFY(m_view->rowRect(app).isValid());
+    QCOMPARE(m_view->rowRect(app).top(), header.top() + 4 * 20); // vpc, subnet[0], subnet[1], then app
+    QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, QPoint(12, header.center().y()));
+    QCOMPARE(rows.count(), 2 + 12);
+    // Selecting an instance elsewhere (the graph, the table) opens its lane.
+    m_workspace->selection().select(app);
+    QVERIFY(m_view->rowRect(app).isValid());
+
+    // What the lanes show: the canary's wave ended before the next began, and five regions
+    // were never started.
+    int notStarted = 0;
+    qint64 canaryEnd = -1;
+    qint64 secondBegins = std::numeric_limits<qint64>::max();
+    for (const TimelineRows::Lane &l : rows.lanes()) {
+        const TargetProgress progress = TargetProgress::of(plan, l.instances, [this](int r) { return m_workspace->deployment().status(r); });
+        notStarted += progress.state == TargetProgress::State::NotStarted ? 1 : 0;
+        if (l.wave == 0)
+            canaryEnd = progress.endMs;
+        else if (progress.startMs >= 0)
+            secondBegins = std::min(secondBegins, progress.startMs);
+    }
+    QCOMPARE(notStarted, 5);
+    QVERIFY(canaryEnd > 0 && secondBegins >= canaryEnd);
+    // A point on the header is the lane's (what a click opens and folds).
+    QVERIFY(m_view->hitTest(QPoint(12, header.center().y())).lane == lane);
 }
 
 void tst_timeline::screenshot()

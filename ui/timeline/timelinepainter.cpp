@@ -1,10 +1,12 @@
 #include "ui/timeline/timelinepainter.h"
 
 #include "engine/run/deployment.h"
+#include "engine/run/targetprogress.h"
 #include "engine/support/duration.h"
 #include "models/run/statestyle.h"
 #include "ui/timeline/timelineview.h"
 
+#include <QFontMetrics>
 #include <QPainter>
 #include <QPainterPath>
 #include <QScrollBar>
@@ -24,6 +26,21 @@ const QColor kMuted(0x5f, 0x63, 0x68);
 const QColor kNow(0x20, 0x21, 0x24);
 const QColor kLimit(0xc5, 0x22, 0x1f);
 
+// A target's state as the resource state whose glyph and colours show it.
+ResourceState glyphState(TargetProgress::State state)
+{
+    switch (state) {
+    case TargetProgress::State::Failed: return ResourceState::Failed;
+    case TargetProgress::State::Succeeded: return ResourceState::Succeeded;
+    case TargetProgress::State::Running: return ResourceState::Running;
+    case TargetProgress::State::Waiting: return ResourceState::Pending;
+    case TargetProgress::State::Cancelled: return ResourceState::Cancelled;
+    case TargetProgress::State::NotStarted:
+    case TargetProgress::State::Skipped: return ResourceState::Skipped;
+    }
+    return ResourceState::Pending;
+}
+
 } // namespace
 
 TimelinePainter::TimelinePainter(const TimelineView &view, QPainter &painter)
@@ -41,7 +58,7 @@ void TimelinePainter::paint()
     const qint64 step = TimelineView::tickStepMs(m_view.m_msPerPx, TimelineView::kTickSpacing);
     const int first = m_view.firstVisibleRow();
     const int rowsHeight = m_view.rowsBottom() - m_view.rowsTop();
-    const int last = std::min(m_data.rowCount() - 1, (m_view.verticalScrollBar()->value() + rowsHeight) / TimelineView::kRowHeight);
+    const int last = std::min(m_view.m_rows.count() - 1, (m_view.verticalScrollBar()->value() + rowsHeight) / TimelineView::kRowHeight);
     if (m_data.hasRun())
         m_data.criticalPath(m_now); // refreshes which rows are critical
 
@@ -51,6 +68,8 @@ void TimelinePainter::paint()
     paintForecastBars(first, last);
     paintCriticalLinks(); // beneath the bars, which it joins
     paintBars(first, last);
+    paintLaneBars(first, last);
+    paintWaves();
     m_painter.restore();
     m_painter.save();
     m_painter.setClipRect(QRect(0, m_view.rowsTop(), m_labelWidth, m_view.rowsBottom() - m_view.rowsTop()));
@@ -81,13 +100,18 @@ void TimelinePainter::paintGrid(qint64 step, int top, int bottom)
 void TimelinePainter::paintRowBackgrounds(int first, int last)
 {
     const int width = m_view.viewport()->width();
-    for (int r = first; r <= last; ++r) {
-        const QRect row = m_view.rowRect(r);
+    for (int at = first; at <= last; ++at) {
+        const int r = m_view.m_rows.resourceAt(at);
+        const QRect row = m_view.rowRectAt(at);
         const QRect band(m_labelWidth, row.top(), width - m_labelWidth, TimelineView::kRowHeight);
-        if (r == m_view.m_selected)
+        if (r < 0) {
+            m_painter.fillRect(band, kChrome); // a lane's header
+            m_painter.fillRect(QRect(band.left(), band.top(), band.width(), 1), kBorder);
+        } else if (r == m_view.m_selected) {
             m_painter.fillRect(band, TimelineView::selectionColor());
-        else if (r % 2 == 1)
+        } else if (at % 2 == 1) {
             m_painter.fillRect(band, kAlternate);
+        }
     }
     paintGrid(TimelineView::tickStepMs(m_view.m_msPerPx, TimelineView::kTickSpacing), m_view.rowsTop(),
               m_view.rowsBottom());
@@ -101,8 +125,9 @@ void TimelinePainter::paintForecastBars(int first, int last)
     edge.setAlpha(80);
     m_painter.setPen(QPen(edge, 1, Qt::DashLine));
     m_painter.setBrush(fill);
-    for (int r = first; r <= last; ++r) {
-        const QRect bar = m_view.forecastRect(r);
+    for (int at = first; at <= last; ++at) {
+        const int r = m_view.m_rows.resourceAt(at);
+        const QRect bar = r < 0 ? QRect() : m_view.forecastRect(r);
         if (bar.isValid())
             m_painter.drawRect(QRectF(bar).adjusted(0.5, 0.5, -0.5, -0.5));
     }
@@ -114,7 +139,10 @@ void TimelinePainter::paintBars(int first, int last)
     QFont small = m_view.font();
     small.setPointSizeF(small.pointSizeF() * 0.85);
     m_painter.setFont(small);
-    for (int r = first; r <= last; ++r) {
+    for (int at = first; at <= last; ++at) {
+        const int r = m_view.m_rows.resourceAt(at);
+        if (r < 0)
+            continue; // a lane's header: paintLaneBars()
         const QList<AttemptRecord> &attempts = m_data.attempts(r);
         const bool critical = m_data.isCritical(r);
         const double middle = m_view.rowRect(r).center().y() + 0.5;
@@ -166,6 +194,8 @@ void TimelinePainter::paintCriticalLinks()
         const QList<AttemptRecord> &after = m_data.attempts(to);
         if (before.isEmpty() || after.isEmpty())
             continue;
+        if (!m_view.rowRect(from).isValid() || !m_view.rowRect(to).isValid())
+            continue; // in a folded lane
         const double x = m_view.xOf(before.constLast().endMs >= 0 ? before.constLast().endMs : m_now);
         const double y1 = m_view.rowRect(from).center().y() + 0.5;
         const double y2 = m_view.rowRect(to).center().y() + 0.5;
@@ -186,8 +216,13 @@ void TimelinePainter::paintLabels(int first, int last)
     const QFont normal = m_view.font();
     QFont bold = normal;
     bold.setBold(true);
-    for (int r = first; r <= last; ++r) {
-        const QRect row = m_view.rowRect(r);
+    for (int at = first; at <= last; ++at) {
+        const int r = m_view.m_rows.resourceAt(at);
+        if (r < 0) {
+            paintLaneLabel(at);
+            continue;
+        }
+        const QRect row = m_view.rowRectAt(at);
         const ResourceState state = m_data.state(r);
         if (r == m_view.m_selected)
             m_painter.fillRect(QRect(0, row.top(), m_labelWidth, TimelineView::kRowHeight),
@@ -198,7 +233,8 @@ void TimelinePainter::paintLabels(int first, int last)
         const bool muted = state == ResourceState::Skipped || state == ResourceState::Cancelled;
         m_painter.setFont(r == m_view.m_selected ? bold : normal);
         m_painter.setPen(muted ? kMuted : m_view.palette().color(QPalette::Text));
-        const QRect text(27, row.top(), m_labelWidth - 27 - 8, TimelineView::kRowHeight);
+        const int indent = m_view.m_rows.laneOf(r) >= 0 ? 12 : 0; // inside a lane, under its header
+        const QRect text(27 + indent, row.top(), m_labelWidth - 27 - 8 - indent, TimelineView::kRowHeight);
         const QString name = m_view.m_deployment.plan().resources[r].displayName();
         m_painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
                            m_painter.fontMetrics().elidedText(name, Qt::ElideMiddle, text.width()));
@@ -206,6 +242,114 @@ void TimelinePainter::paintLabels(int first, int last)
     m_painter.setFont(normal);
     m_painter.setPen(kBorder);
     m_painter.drawLine(m_labelWidth - 1, m_view.rowsTop(), m_labelWidth - 1, m_view.rowsBottom());
+}
+
+TargetProgress TimelinePainter::progressOf(int lane) const
+{
+    const Deployment &deployment = m_view.m_deployment;
+    return TargetProgress::of(deployment.plan(), m_view.m_rows.lanes()[std::size_t(lane)].instances,
+                              [&deployment](int r) { return deployment.status(r); });
+}
+
+// A lane's header in the label column: an arrow that opens or folds it, the target, its wave and
+// how far it has got.
+void TimelinePainter::paintLaneLabel(int row)
+{
+    const int lane = m_view.m_rows.laneAt(row);
+    const TimelineRows::Lane &l = m_view.m_rows.lanes()[std::size_t(lane)];
+    const QRect rect = m_view.rowRectAt(row);
+    m_painter.fillRect(QRect(0, rect.top(), m_labelWidth, TimelineView::kRowHeight), kChrome.darker(104));
+    m_painter.fillRect(QRect(0, rect.top(), m_labelWidth, 1), kBorder);
+    // The arrow: right when folded, down when open.
+    m_painter.save();
+    m_painter.setRenderHint(QPainter::Antialiasing);
+    m_painter.setPen(Qt::NoPen);
+    m_painter.setBrush(kMuted);
+    const QPointF c(11, rect.center().y() + 0.5);
+    QPolygonF arrow = l.collapsed ? QPolygonF({c + QPointF(-3, -5), c + QPointF(3, 0), c + QPointF(-3, 5)})
+                                  : QPolygonF({c + QPointF(-5, -3), c + QPointF(5, -3), c + QPointF(0, 3)});
+    m_painter.drawPolygon(arrow);
+    m_painter.restore();
+    const TargetProgress progress = progressOf(lane);
+    const ResourceState shown = glyphState(progress.state);
+    StateStyle::paintGlyph(&m_painter, QRectF(20, rect.top() + 4, 12, 12), shown, StateStyle::stroke(shown));
+    QFont bold = m_view.font();
+    bold.setBold(true);
+    m_painter.setFont(bold);
+    m_painter.setPen(m_view.palette().color(QPalette::Text));
+    // Right: its wave (when there are several) and how many of its resources are done.
+    const QString counts = m_view.m_rows.waveCount() > 1 ? QStringLiteral("w%1 · %2/%3").arg(l.wave + 1).arg(progress.succeeded).arg(progress.instances)
+                                                         : QStringLiteral("%1/%2").arg(progress.succeeded).arg(progress.instances);
+    const QRect text(37, rect.top(), m_labelWidth - 37 - 8, TimelineView::kRowHeight);
+    const int countsWidth = QFontMetrics(m_view.font()).horizontalAdvance(counts) + 8;
+    m_painter.drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+                       m_painter.fontMetrics().elidedText(l.target, Qt::ElideMiddle, text.width() - countsWidth));
+    m_painter.setFont(m_view.font());
+    m_painter.setPen(kMuted);
+    m_painter.drawText(text, Qt::AlignVCenter | Qt::AlignRight, counts);
+}
+
+// Each lane's header carries one bar from its first attempt's start to its last one's end (to
+// now while it runs), in the colour of how it is doing; a lane the rollout never started says so.
+void TimelinePainter::paintLaneBars(int first, int last)
+{
+    for (int at = first; at <= last; ++at) {
+        const int lane = m_view.m_rows.laneAt(at);
+        if (lane < 0)
+            continue;
+        const TargetProgress progress = progressOf(lane);
+        const QRect row = m_view.rowRectAt(at);
+        if (progress.state == TargetProgress::State::NotStarted) {
+            m_painter.setPen(kMuted);
+            m_painter.drawText(QRect(int(m_view.xOf(0)) + 4, row.top(), 400, TimelineView::kRowHeight), Qt::AlignVCenter | Qt::AlignLeft,
+                               QStringLiteral("not started: %1").arg(progress.notStartedReason));
+            continue;
+        }
+        if (progress.startMs < 0)
+            continue;
+        const qint64 end = progress.endMs >= 0 ? progress.endMs : m_now;
+        const QRectF bar(m_view.xOf(progress.startMs), row.top() + 5, std::max(2.0, m_view.xOf(end) - m_view.xOf(progress.startMs)),
+                         TimelineView::kRowHeight - 10);
+        const ResourceState shown = glyphState(progress.state);
+        m_painter.setPen(QPen(StateStyle::stroke(shown), 1));
+        m_painter.setBrush(StateStyle::fill(shown));
+        m_painter.drawRect(bar.adjusted(0.5, 0.5, -0.5, -0.5));
+        m_painter.setBrush(Qt::NoBrush);
+    }
+}
+
+// Where each wave of the rollout began: a dashed line down the plot at its first attempt, named.
+void TimelinePainter::paintWaves()
+{
+    const TimelineRows &rows = m_view.m_rows;
+    if (rows.waveCount() < 2 || !m_data.hasRun())
+        return;
+    std::vector<qint64> begins(std::size_t(rows.waveCount()), -1);
+    for (const TimelineRows::Lane &lane : rows.lanes()) {
+        for (const int r : lane.instances) {
+            const QList<AttemptRecord> &attempts = m_data.attempts(r);
+            if (attempts.isEmpty())
+                continue;
+            qint64 &begin = begins[std::size_t(lane.wave)];
+            begin = begin < 0 ? attempts.constFirst().startMs : std::min(begin, attempts.constFirst().startMs);
+        }
+    }
+    QFont small = m_view.font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    m_painter.setFont(small);
+    for (int w = 0; w < int(begins.size()); ++w) {
+        if (begins[std::size_t(w)] < 0)
+            continue;
+        const double x = std::round(m_view.xOf(begins[std::size_t(w)])) + 0.5;
+        m_painter.setPen(QPen(kMuted, 1, Qt::DashLine));
+        m_painter.drawLine(QPointF(x, m_view.rowsTop()), QPointF(x, m_view.rowsBottom()));
+        const QString label = QStringLiteral("wave %1").arg(w + 1);
+        const QRect box(int(x) + 3, m_view.rowsTop() + 1, m_painter.fontMetrics().horizontalAdvance(label) + 6, 14);
+        m_painter.fillRect(box, m_view.palette().base());
+        m_painter.setPen(kMuted);
+        m_painter.drawText(box, Qt::AlignCenter, label);
+    }
+    m_painter.setFont(m_view.font());
 }
 
 void TimelinePainter::paintHeader(qint64 step)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/run/targetprogress.h"
+
 #include <QtGlobal>
 
 class QPainter;
@@ -37,6 +39,10 @@ private:
     void paintForecastBars(int first, int last); // faint, behind the real ones
     void paintBars(int first, int last);
     void paintLabels(int first, int last);
+    void paintLaneLabel(int row);
+    void paintLaneBars(int first, int last);
+    void paintWaves();
+    TargetProgress progressOf(int lane) const;
     void paintCriticalLinks();
     void paintHeader(qint64 step);
     void paintStrip();

@@ -97,6 +97,7 @@ void TimelineView::onPlanChanged()
 {
     m_tick.stop();
     m_data.reset();
+    m_rows.build(m_deployment.plan());
     m_selected = m_selection.current();
 
     // The label column fits the longest display name, within reason: long names are elided.
@@ -246,7 +247,7 @@ void TimelineView::relayout()
 
     const int rowsHeight = std::max(0, rowsBottom() - rowsTop());
     QScrollBar *vertical = verticalScrollBar();
-    vertical->setRange(0, std::max(0, m_data.rowCount() * kRowHeight - rowsHeight));
+    vertical->setRange(0, std::max(0, m_rows.count() * kRowHeight - rowsHeight));
     vertical->setPageStep(std::max(kRowHeight, rowsHeight));
     vertical->setSingleStep(kRowHeight);
 
@@ -306,9 +307,14 @@ void TimelineView::zoomBy(double factor, int anchorX)
 
 void TimelineView::ensureRowVisible(int resource)
 {
+    if (m_rows.rowOf(resource) < 0 && m_rows.laneOf(resource) >= 0)
+        setLaneCollapsed(m_rows.laneOf(resource), false); // what is selected is shown
+    const int row = m_rows.rowOf(resource);
+    if (row < 0)
+        return;
     const int rowsHeight = rowsBottom() - rowsTop();
     QScrollBar *vertical = verticalScrollBar();
-    const int top = resource * kRowHeight;
+    const int top = row * kRowHeight;
     if (top < vertical->value())
         vertical->setValue(top);
     else if (top + kRowHeight > vertical->value() + rowsHeight)
@@ -351,7 +357,20 @@ int TimelineView::firstVisibleRow() const
 
 QRect TimelineView::rowRect(int resource) const
 {
-    return QRect(0, rowsTop() + resource * kRowHeight - verticalScrollBar()->value(), viewport()->width(), kRowHeight);
+    const int row = m_rows.rowOf(resource);
+    return row < 0 ? QRect() : rowRectAt(row);
+}
+
+QRect TimelineView::rowRectAt(int row) const
+{
+    return QRect(0, rowsTop() + row * kRowHeight - verticalScrollBar()->value(), viewport()->width(), kRowHeight);
+}
+
+void TimelineView::setLaneCollapsed(int lane, bool collapsed)
+{
+    m_rows.setCollapsed(lane, collapsed);
+    relayout();
+    viewport()->update();
 }
 
 QRect TimelineView::plotRect() const
@@ -361,7 +380,7 @@ QRect TimelineView::plotRect() const
 
 int TimelineView::heightForAllRows() const
 {
-    return kHeaderHeight + m_data.rowCount() * kRowHeight + kStripHeight + 2 * frameWidth();
+    return kHeaderHeight + m_rows.count() * kRowHeight + kStripHeight + 2 * frameWidth();
 }
 
 QRect TimelineView::stripRect() const
@@ -415,16 +434,18 @@ TimelineView::Hit TimelineView::hitTest(const QPoint &pos) const
     if (pos.y() < rowsTop() || pos.y() >= rowsBottom())
         return hit;
     const int row = (pos.y() - rowsTop() + verticalScrollBar()->value()) / kRowHeight;
-    if (row < 0 || row >= m_data.rowCount())
+    if (row < 0 || row >= m_rows.count())
         return hit;
-    hit.resource = row;
-    if (pos.x() < m_labelWidth)
+    hit.lane = m_rows.laneAt(row);
+    hit.resource = m_rows.resourceAt(row);
+    if (hit.resource < 0 || pos.x() < m_labelWidth)
         return hit;
-    const QList<AttemptRecord> &attempts = m_data.attempts(row);
+    const int resource = hit.resource;
+    const QList<AttemptRecord> &attempts = m_data.attempts(resource);
     // Later attempts are drawn on top, so they win; a few pixels of slack make thin bars easy to hit.
     for (int i = int(attempts.size()) - 1; i >= 0; --i) {
-        const QRect wait = waitRect(row, i);
-        const QRect bar = attemptRect(row, i);
+        const QRect wait = waitRect(resource, i);
+        const QRect bar = attemptRect(resource, i);
         const int left = (wait.isValid() ? wait.left() : bar.left()) - 3;
         const int right = bar.right() + (bar.width() < 16 ? 9 : 3); // a narrow bar's glyph sits past its end
         if (pos.x() >= left && pos.x() <= right) {
@@ -658,6 +679,8 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         const Hit hit = hitTest(event->position().toPoint());
         if (hit.resource >= 0)
             m_selection.select(hit.resource);
+        else if (hit.lane >= 0 && event->button() == Qt::LeftButton)
+            setLaneCollapsed(hit.lane, !m_rows.lanes()[std::size_t(hit.lane)].collapsed);
     }
     QAbstractScrollArea::mousePressEvent(event);
 }
@@ -686,23 +709,31 @@ QMenu *TimelineView::createContextMenu(int resource, QWidget *parent)
 
 void TimelineView::keyPressEvent(QKeyEvent *event)
 {
-    const int n = m_data.rowCount();
+    // Through the rows as shown (a collapsed lane's instances are passed by; its header is not a
+    // resource to select).
+    const int n = m_rows.count();
     if (n == 0)
         return QAbstractScrollArea::keyPressEvent(event);
     const int page = std::max(1, (rowsBottom() - rowsTop()) / kRowHeight - 1);
+    const int current = m_rows.rowOf(m_selected);
     int next = -2;
+    int step = 1;
     switch (event->key()) {
-    case Qt::Key_Up: next = m_selected < 0 ? 0 : m_selected - 1; break;
-    case Qt::Key_Down: next = m_selected < 0 ? 0 : m_selected + 1; break;
-    case Qt::Key_PageUp: next = m_selected - page; break;
-    case Qt::Key_PageDown: next = m_selected + page; break;
+    case Qt::Key_Up: next = current < 0 ? 0 : current - 1; step = -1; break;
+    case Qt::Key_Down: next = current < 0 ? 0 : current + 1; break;
+    case Qt::Key_PageUp: next = current - page; step = -1; break;
+    case Qt::Key_PageDown: next = current + page; break;
     case Qt::Key_Home: next = 0; break;
-    case Qt::Key_End: next = n - 1; break;
+    case Qt::Key_End: next = n - 1; step = -1; break;
     default: break;
     }
     if (next == -2)
         return QAbstractScrollArea::keyPressEvent(event);
-    m_selection.select(std::clamp(next, 0, n - 1));
+    next = std::clamp(next, 0, n - 1);
+    while (next >= 0 && next < n && m_rows.resourceAt(next) < 0)
+        next += step;
+    if (next >= 0 && next < n)
+        m_selection.select(m_rows.resourceAt(next));
     event->accept();
 }
 
@@ -713,7 +744,12 @@ bool TimelineView::viewportEvent(QEvent *event)
         const Hit hit = hitTest(help->pos());
         QString text;
         QRect area;
-        if (hit.resource >= 0) {
+        if (hit.lane >= 0) {
+            const TimelineRows::Lane &lane = m_rows.lanes()[std::size_t(hit.lane)];
+            text = tr("%1: %2 resources, wave %3. Click to %4.").arg(lane.target).arg(lane.instances.size()).arg(lane.wave + 1)
+                       .arg(lane.collapsed ? tr("show them") : tr("fold them into this row"));
+            area = rowRectAt(m_rows.rowOfLane(hit.lane));
+        } else if (hit.resource >= 0) {
             text = toolTipText(hit.resource, hit.attempt);
             area = hit.attempt >= 0 ? attemptRect(hit.resource, hit.attempt) : rowRect(hit.resource);
         } else if (stripRect().contains(help->pos())) {

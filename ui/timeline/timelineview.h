@@ -2,6 +2,7 @@
 
 #include "engine/run/resourcestatus.h"
 #include "models/run/timelinedata.h"
+#include "models/run/timelinerows.h"
 
 #include <QAbstractScrollArea>
 #include <QColor>
@@ -33,12 +34,17 @@ public:
     {
         int resource = -1;
         int attempt = -1;
+        int lane = -1; // a swimlane's header (TimelineRows::lanes())
     };
 
     explicit TimelineView(Workspace &workspace, QWidget *parent = nullptr);
     ~TimelineView() override;
 
     const TimelineData &data() const { return m_data; }
+    // The rows: one per resource, or swimlanes by target in a plan with targets.
+    const TimelineRows &rows() const { return m_rows; }
+    // Opens or closes a target's swimlane (a click on its header does).
+    void setLaneCollapsed(int lane, bool collapsed);
     // The forecast's faint bars: where each resource is expected to run, behind the real ones;
     // before a run, the time axis spans the forecast.
     void setForecast(const ForecastRunner *runner);
@@ -48,7 +54,8 @@ public:
     double msPerPixel() const { return m_msPerPx; }
 
     // Geometry in viewport coordinates (rows out of view give rectangles outside the viewport).
-    QRect rowRect(int resource) const;                  // the whole row, label column included
+    QRect rowRect(int resource) const;                  // the whole row, label column included; empty when hidden
+    QRect rowRectAt(int row) const;                     // of a row, whatever it shows
     QRect attemptRect(int resource, int attempt) const; // the running part of an attempt's bar
     QRect waitRect(int resource, int attempt) const;    // its wait for a slot; empty when none
     QRect forecastRect(int resource) const;             // its faint forecast bar; empty without one
@@ -136,6 +143,7 @@ private:
     Deployment &m_deployment;
     ResourceSelection &m_selection;
     TimelineData m_data;
+    TimelineRows m_rows;
     QTimer m_tick;               // repaints the growing bars and the "now" line while running
     double m_msPerPx = 10.0;
     qint64 m_fitExtentMs = 10'000;
