@@ -797,6 +797,7 @@ void tst_InspectorForm::anInstanceIsEditedAsItsSet()
     QLabel *note = f.form()->findChild<QLabel *>(QStringLiteral("InspectorInstanceNote"));
     QVERIFY(note && note->isVisible());
     QCOMPARE(note->text(), QStringLiteral("web[2] is one of the 3 instances of web: what you change here applies to all of them."));
+    QVERIFY(f.pane.idEdit()->isReadOnly()); // an address, not an id to rename
     auto *count = f.editor<QLineEdit>("count");
     QVERIFY(count && count->isVisible());
     QCOMPARE(count->text(), QStringLiteral("3"));
@@ -812,6 +813,7 @@ void tst_InspectorForm::anInstanceIsEditedAsItsSet()
     // command's, not web[2]'s simulation.
     QVERIFY(f.select("lb"));
     QVERIFY(!note->isVisible());
+    QVERIFY(!f.pane.idEdit()->isReadOnly());
     QVERIFY(f.form()->editor(QStringLiteral("command"))->isVisible());
     QVERIFY(!f.form()->editor(QStringLiteral("duration"))->isVisible());
     // Its dependency on one instance is not "unknown" while it is checked as typed.

@@ -364,6 +364,12 @@ void InspectorPane::refresh()
     if (resource.id != m_idErrorFor)
         m_idError->hide();
     m_form->showResource(resource.id);
+    if (m_form->showsAnInstance()) {
+        // Its address follows from its set's id, which is renamed in the set's own row.
+        m_id->setReadOnly(true);
+        m_id->setToolTip(tr("The address of one instance of %1: it follows from the id of %1, which is renamed where %1 is written")
+                             .arg(resource.set));
+    }
     updateFormLock();
     QString state = QStringLiteral("<b>%1</b>").arg(StateStyle::label(status.state).toHtmlEscaped());
     if (!status.reason.isEmpty())

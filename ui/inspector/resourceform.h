@@ -45,6 +45,8 @@ public:
     void setDocument(PlanDocument *document);
     // Shows the document's resource with this id (none for an empty id).
     void showResource(const QString &id);
+    // Whether what was shown is an instance (web[2]) whose set as written is edited.
+    bool showsAnInstance() const { return !m_selected.isEmpty(); }
     QString resourceId() const { return m_id; }
 
     // Read-only with `reason` shown on one line ("Running: locked until its attempt ends"); an empty
