@@ -7,6 +7,7 @@
 #include "engine/support/duration.h"
 #include "engine/support/structuredtext.h"
 #include "engine/support/textdecoder.h"
+#include "tests/expect.h"
 
 #include <QDir>
 #include <QSignalSpy>
@@ -39,9 +40,9 @@ ImportResult importCompose(const json &mapping = nullptr)
 
 const Resource &byId(const Plan &plan, const QString &id)
 {
+    static const Resource none;
     const int i = plan.indexOf(id);
-    Q_ASSERT(i >= 0);
-    return plan.resources[i];
+    return FANOUT_EXPECT(i >= 0) ? plan.resources[i] : none;
 }
 
 QString dump(const Diagnostics &diagnostics)

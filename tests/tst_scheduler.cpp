@@ -3,8 +3,10 @@
 #include "engine/executors/simexecutor.h"
 #include "engine/plan/planreader.h"
 #include "engine/run/scheduler.h"
+#include "tests/expect.h"
 
 #include <QRandomGenerator>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -68,7 +70,7 @@ struct Fixture
         const PlanReadResult result = PlanReader::readJson(document, registry);
         for (const Diagnostic &d : result.diagnostics)
             qWarning("%s", qPrintable(d.toString()));
-        Q_ASSERT(!result.hasErrors());
+        FANOUT_EXPECT(!result.hasErrors());
         return result.plan;
     }
 };
@@ -191,6 +193,8 @@ private slots:
     void failureSkipsDependentsAndKeepsBranchesGoing();
     void retriesWithBackoff();
     void retriesStopAtMaxAttempts();
+    void jitterVariesEachDelay();
+    void aResourcesEstimateDecidesTheOrder();
     void timeoutStopsTheAttempt();
     void cancelStopsRunningAttemptsAndStartsNothing();
     void retryResumesSkippedDependents();
@@ -389,6 +393,50 @@ void tst_Scheduler::retriesStopAtMaxAttempts()
     QCOMPARE(s.status(0).state, ResourceState::Failed);
     QCOMPARE(s.status(0).attempts.size(), 2);
     QCOMPARE(s.status(1).state, ResourceState::Skipped);
+}
+
+// "jitter": 0.5 varies each delay by up to half of it, either way: the delays the retries wait
+// (said in each retry's reason) differ, and stay within the range.
+void tst_Scheduler::jitterVariesEachDelay()
+{
+    Fixture f;
+    Scheduler s(f.registry);
+    constexpr int kAttempts = 12;
+    QVERIFY(s.start(f.plan(planOf({resource("flaky", "sim", {}, {{"duration", "1ms"}, {"fail_attempts", kAttempts - 1},
+                                                               {"retry", {{"max_attempts", kAttempts},
+                                                                          {"backoff", {{"initial", "20ms"}, {"max", "20ms"}}},
+                                                                          {"jitter", 0.5}}}})}))));
+    QVERIFY(waitFinished(s));
+    QCOMPARE(s.status(0).state, ResourceState::Succeeded);
+    QSet<qint64> delays;
+    for (const RunEvent &e : s.journal()) {
+        if (e.kind != RunEvent::Kind::StateChanged || e.state != ResourceState::RetryWait)
+            continue;
+        const qsizetype in = e.text.lastIndexOf(QStringLiteral("retrying in "));
+        QVERIFY2(in >= 0 && e.text.endsWith(QStringLiteral("ms")), qPrintable(e.text));
+        bool ok = false;
+        const qint64 delay = e.text.mid(in + 12).chopped(2).toLongLong(&ok);
+        QVERIFY2(ok, qPrintable(e.text));
+        QVERIFY2(delay >= 10 && delay <= 30, qPrintable(e.text));
+        delays.insert(delay);
+    }
+    QCOMPARE(s.status(0).attempts.size(), kAttempts);
+    // Eleven draws from 21 whole milliseconds: all eleven the same would be one chance in 10^13.
+    QVERIFY2(delays.size() > 1, "every retry waited the same: the jitter was not applied");
+}
+
+// With one slot, of two resources that nothing depends on, the one whose own estimate says it
+// takes longer starts first, whatever the plan's order.
+void tst_Scheduler::aResourcesEstimateDecidesTheOrder()
+{
+    Fixture f;
+    Scheduler s(f.registry);
+    QVERIFY(s.start(f.plan(planOf({resource("quick", "manual", {}, {{"estimate", "1s"}}),
+                                   resource("slow", "manual", {}, {{"estimate", "10m"}})},
+                                  {{"parallelism", 1}}))));
+    QCOMPARE(f.manual->startedIds(), QStringList{QStringLiteral("slow")});
+    f.manual->of(QStringLiteral("slow"))->succeed();
+    QTRY_COMPARE(f.manual->startedIds().size(), 2);
 }
 
 void tst_Scheduler::timeoutStopsTheAttempt()

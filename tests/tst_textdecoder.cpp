@@ -82,13 +82,26 @@ void Tst_textdecoder::corpusUtf16FilesDecode()
 
 void Tst_textdecoder::oddBytesNeverCrash()
 {
-    // A UTF-16 file cut at an odd byte, lone surrogates, invalid UTF-8: decoded (with replacement
-    // characters where needed), never a crash.
-    const QByteArray utf16 = encode(QStringLiteral("{\"a\": 1}"), QStringConverter::Utf16LE, true);
-    for (qsizetype n = 0; n <= utf16.size(); ++n)
-        TextDecoder::toUtf8(utf16.left(n));
-    TextDecoder::toUtf8(QByteArray("\xFF\xFE\x00\xD8", 4));
-    TextDecoder::toUtf8(QByteArray("\xC3\x28\xA0\xA1"));
+    // A UTF-16 file cut at any byte (an odd one too), lone surrogates, invalid UTF-8: decoded as far
+    // as it goes, never a crash, and what comes out of UTF-16 is valid UTF-8.
+    const auto validUtf8 = [](const std::string &text) {
+        QStringDecoder decoder(QStringConverter::Utf8);
+        (void)decoder(QByteArrayView(text.data(), qsizetype(text.size())));
+        return !decoder.hasError();
+    };
+    const QString text = QStringLiteral("{\"caf\u00e9\": 1}");
+    const QByteArray utf16 = encode(text, QStringConverter::Utf16LE, true);
+    for (qsizetype n = 2; n <= utf16.size(); ++n) {
+        const std::string decoded = TextDecoder::toUtf8(utf16.left(n));
+        QVERIFY2(validUtf8(decoded), qPrintable(QStringLiteral("cut at byte %1").arg(n)));
+        // Every whole UTF-16 unit before the cut is there, and nothing of the byte after it.
+        QCOMPARE(QString::fromStdString(decoded), text.left((n - 2) / 2));
+    }
+    const std::string lone = TextDecoder::toUtf8(QByteArray("\xFF\xFE\x00\xD8", 4));
+    QVERIFY(validUtf8(lone));
+    QCOMPARE(TextDecoder::encodingOf(QByteArray("\xFF\xFE\x00\xD8", 4)), "UTF-16LE");
+    // Invalid UTF-8 is left as it is, for the parser to place the error in it.
+    QCOMPARE(TextDecoder::toUtf8(QByteArray("\xC3\x28\xA0\xA1")), std::string("\xC3\x28\xA0\xA1"));
 }
 
 QTEST_GUILESS_MAIN(Tst_textdecoder)

@@ -27,6 +27,7 @@ ResourceCheck::ResourceCheck(const ExecutorTypes &types)
 
 void ResourceCheck::setDocument(const nlohmann::ordered_json &document)
 {
+    ++m_work.documentsRead;
     m_context = json::object();
     m_groups = json();
     m_ids.clear();
@@ -109,6 +110,8 @@ Diagnostics ResourceCheck::check(const nlohmann::ordered_json &resource) const
                 standIn(reference->resource);
         });
     }
+    ++m_work.checks;
+    m_work.lastPlanSize = int(list.size());
     plan["resources"] = std::move(list);
     return relativeTo(PlanReader::readJson(plan, m_types).diagnostics, 0);
 }

@@ -31,6 +31,16 @@ public:
     // resource as a whole).
     Diagnostics check(const nlohmann::ordered_json &resource) const;
 
+    // What the checks have cost so far, counted (what the Inspector's test holds to its promise
+    // that a keystroke does not read the whole plan).
+    struct Work
+    {
+        int documentsRead = 0; // setDocument() calls: each reads the whole plan once
+        int checks = 0;
+        int lastPlanSize = 0;  // resources in the small plan the last check read
+    };
+    Work work() const { return m_work; }
+
     // The diagnostics of resources[`index`] among a whole plan's, made relative to it.
     static Diagnostics relativeTo(const Diagnostics &diagnostics, int index);
 
@@ -42,6 +52,7 @@ private:
     // Of each resource that stands for a set: its count, for_each and per_target, which a stand-in
     // for it needs so that web[2] or net@eu-west-1 is one of its instances.
     QHash<QString, nlohmann::ordered_json> m_setShapes;
+    mutable Work m_work;
 };
 
 } // namespace fanout

@@ -66,6 +66,7 @@ public:
     QLabel *message(const QString &path) const;
     QLabel *lockLabel() const { return m_lock; }
     QLabel *problemsLabel() const { return m_problems; } // problems no field shows
+    ResourceCheck::Work checkWork() const { return m_check.work(); } // what checking as you type cost
     QTabWidget *tabs() const { return m_tabs; }
     QPlainTextEdit *jsonEdit() const { return m_json; }
     QLabel *jsonMessage() const { return m_jsonMessage; }
