@@ -31,6 +31,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <optional>
 
 namespace fanout {
 
@@ -189,80 +190,150 @@ bool showReplay(MainWindow &window, const QString &id, double seconds)
     return true;
 }
 
+
+// The options of `fanout gui`, read the same way with a display and without one.
+struct GuiOptions
+{
+    QCommandLineParser parser;
+    const QCommandLineOption screenshot{QStringLiteral("screenshot"), QStringLiteral("Render the window to FILE.png and exit, without showing it."),
+                                        QStringLiteral("FILE.png")};
+    const QCommandLineOption exportGraph{QStringLiteral("export-graph"),
+                                         QStringLiteral("Write the graph to FILE (.svg, .png, .dot/.gv or .mmd, by its extension) and exit."),
+                                         QStringLiteral("FILE")};
+    const QCommandLineOption exportTimeline{QStringLiteral("export-timeline"), QStringLiteral("Write the whole timeline to FILE.png and exit."),
+                                            QStringLiteral("FILE.png")};
+    const QCommandLineOption run{QStringLiteral("run"), QStringLiteral("Start a run first (with --screenshot or an export).")};
+    const QCommandLineOption at{QStringLiteral("at"),
+                                QStringLiteral("Take the screenshot or exports SECONDS after starting (default: when the run has ended with "
+                                               "--run, at once without)."),
+                                QStringLiteral("SECONDS")};
+    const QCommandLineOption select{QStringLiteral("select"), QStringLiteral("Select the resource ID (with --screenshot)."), QStringLiteral("ID")};
+    const QCommandLineOption replay{QStringLiteral("replay"),
+                                    QStringLiteral("Show run RUN of the run history (as `fanout history` numbers them), read-only, as it "
+                                                   "ended; with --at, SECONDS into it."),
+                                    QStringLiteral("RUN")};
+    const QCommandLineOption history{QStringLiteral("history"),
+                                     QStringLiteral("The run history to list, replay and record in (default: %1).").arg(RunHistory::defaultPath()),
+                                     QStringLiteral("FILE")};
+    const QCommandLineOption noHistory{QStringLiteral("no-history"), QStringLiteral("Record nothing in a run history, and list none.")};
+    const QCommandLineOption show{QStringLiteral("show"), QStringLiteral("Bring the pane PANE to the front (with --screenshot): forecast or targets."),
+                                  QStringLiteral("PANE")};
+    double seconds = -1;
+
+    GuiOptions()
+    {
+        parser.setApplicationDescription(QStringLiteral(
+            "Open the Fanout dashboard on PLAN (the built-in demo when none is given).\n"
+            "A plan with errors opens with its Problems tab in front, where they are fixed; it cannot run until they are.\n"
+            "Exit status with --screenshot or an export: 0 when the pictures are written; 2 when one cannot be, when PLAN cannot be\n"
+            "read at all, or when it has errors (its pictures are written all the same, showing the errors).\n"
+            "The window needs a display; without one, --screenshot and the exports render offscreen, and `fanout run PLAN` runs\n"
+            "a plan in the terminal."));
+        parser.addHelpOption();
+        parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The plan file, or \"demo\"."), QStringLiteral("[PLAN]"));
+        parser.addOptions({screenshot, exportGraph, exportTimeline, run, at, select, replay, history, noHistory, show});
+    }
+
+    bool capture() const { return parser.isSet(screenshot) || parser.isSet(exportGraph) || parser.isSet(exportTimeline); }
+
+    // Reads the command line (an application must exist): nullopt to go on, else the exit status,
+    // with help printed or the mistake said.
+    std::optional<int> read(const Console &err)
+    {
+        QStringList arguments = QCoreApplication::arguments();
+        if (arguments.size() > 1 && arguments[1] == QLatin1String("gui"))
+            arguments.removeAt(1);
+        if (!parser.parse(arguments)) {
+            err.writeLine(QStringLiteral("fanout gui: %1\nRun \"fanout gui --help\" for the options.").arg(parser.errorText()));
+            return RunCommand::InvalidInput;
+        }
+        if (parser.isSet(QStringLiteral("help"))) {
+            Console(stdout).write(parser.helpText());
+            return RunCommand::Succeeded;
+        }
+        if (parser.positionalArguments().size() > 1) {
+            err.writeLine(QStringLiteral("fanout gui: give at most one PLAN."));
+            return RunCommand::InvalidInput;
+        }
+        bool secondsOk = !parser.isSet(at);
+        seconds = parser.isSet(at) ? parser.value(at).toDouble(&secondsOk) : -1;
+        if (!secondsOk || (parser.isSet(at) && seconds < 0)) {
+            err.writeLine(QStringLiteral("fanout gui: --at wants a number of seconds, not \"%1\".").arg(parser.value(at)));
+            return RunCommand::InvalidInput;
+        }
+        if (parser.isSet(show) && parser.value(show) != QLatin1String("forecast") && parser.value(show) != QLatin1String("targets")) {
+            err.writeLine(QStringLiteral("fanout gui: --show knows the panes \"forecast\" and \"targets\", not \"%1\".").arg(parser.value(show)));
+            return RunCommand::InvalidInput;
+        }
+        return std::nullopt;
+    }
+};
+
+// What the run history's default place and the help's words depend on.
+void nameApplication()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("fanout"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Fanout"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FANOUT_VERSION));
+}
+
+// Whether a window can be shown here: a platform that needs no display was chosen
+// (QT_QPA_PLATFORM=offscreen, vnc, ...), or there is an X11 or Wayland display to show it on.
+bool displayAvailable()
+{
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    if (!platform.isEmpty() && !platform.startsWith("xcb") && !platform.startsWith("wayland"))
+        return true;
+    return !qEnvironmentVariableIsEmpty("DISPLAY") || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+}
+
+// Without a display, Qt would abort when the application is made. Help and mistakes on the command
+// line are answered all the same, and pictures are rendered offscreen; the window itself cannot
+// be shown, which is said with what to do instead. nullopt: go on (offscreen).
+std::optional<int> withoutDisplay(int &argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    nameApplication();
+    const Console err(stderr);
+    GuiOptions options;
+    if (const std::optional<int> status = options.read(err))
+        return status;
+    if (options.capture()) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        return std::nullopt;
+    }
+    err.writeLine(QStringLiteral(
+        "fanout gui: there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+        "On a machine without one:\n"
+        "  fanout run PLAN                      runs the plan in the terminal, with live progress\n"
+        "  fanout gui PLAN --screenshot F.png   renders the window to a picture\n"
+        "  QT_QPA_PLATFORM=offscreen fanout gui PLAN ...   runs the window offscreen, as the tests do\n"
+        "Run \"fanout --help\" for every command."));
+    return RunCommand::Failed;
+}
+
 } // namespace
 
 int GuiCommand::exec(int &argc, char **argv)
 {
+    if (!displayAvailable()) {
+        if (const std::optional<int> status = withoutDisplay(argc, argv))
+            return *status;
+    }
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("fanout"));
+    nameApplication();
     QApplication::setApplicationDisplayName(QStringLiteral("Fanout"));
-    QApplication::setOrganizationName(QStringLiteral("Fanout"));
-    QApplication::setApplicationVersion(QStringLiteral(FANOUT_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("fanout"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/fanout.svg")));
 
     const Console err(stderr);
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Open the Fanout dashboard on PLAN (the built-in demo when none is given).\n"
-        "A plan with errors opens with its Problems tab in front, where they are fixed; it cannot run until they are.\n"
-        "Exit status with --screenshot or an export: 0 when the pictures are written; 2 when one cannot be, when PLAN cannot be\n"
-        "read at all, or when it has errors (its pictures are written all the same, showing the errors)."));
-    parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("PLAN"), QStringLiteral("The plan file, or \"demo\"."), QStringLiteral("[PLAN]"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window to FILE.png and exit, without showing it."), QStringLiteral("FILE.png"));
-    const QCommandLineOption exportGraphOption(QStringLiteral("export-graph"),
-                                               QStringLiteral("Write the graph to FILE (.svg, .png, .dot/.gv or .mmd, by its extension) and exit."),
-                                               QStringLiteral("FILE"));
-    const QCommandLineOption exportTimelineOption(QStringLiteral("export-timeline"),
-                                                  QStringLiteral("Write the whole timeline to FILE.png and exit."), QStringLiteral("FILE.png"));
-    const QCommandLineOption run(QStringLiteral("run"), QStringLiteral("Start a run first (with --screenshot or an export)."));
-    const QCommandLineOption at(QStringLiteral("at"),
-                                QStringLiteral("Take the screenshot or exports SECONDS after starting (default: when the run has ended with "
-                                               "--run, at once without)."),
-                                QStringLiteral("SECONDS"));
-    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select the resource ID (with --screenshot)."), QStringLiteral("ID"));
-    const QCommandLineOption replay(QStringLiteral("replay"),
-                                    QStringLiteral("Show run RUN of the run history (as `fanout history` numbers them), read-only, as it "
-                                                   "ended; with --at, SECONDS into it."),
-                                    QStringLiteral("RUN"));
-    const QCommandLineOption history(QStringLiteral("history"),
-                                     QStringLiteral("The run history to list, replay and record in (default: %1).").arg(RunHistory::defaultPath()),
-                                     QStringLiteral("FILE"));
-    const QCommandLineOption noHistory(QStringLiteral("no-history"), QStringLiteral("Record nothing in a run history, and list none."));
-        const QCommandLineOption show(QStringLiteral("show"), QStringLiteral("Bring the pane PANE to the front (with --screenshot): forecast or targets."),
-                                  QStringLiteral("PANE"));
-    parser.addOptions({screenshot, exportGraphOption, exportTimelineOption, run, at, select, replay, history, noHistory, show});
-
-    QStringList arguments = QApplication::arguments();
-    if (arguments.size() > 1 && arguments[1] == QLatin1String("gui"))
-        arguments.removeAt(1);
-    if (!parser.parse(arguments)) {
-        err.writeLine(QStringLiteral("fanout gui: %1\nRun \"fanout gui --help\" for the options.").arg(parser.errorText()));
-        return RunCommand::InvalidInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        Console(stdout).write(parser.helpText());
-        return RunCommand::Succeeded;
-    }
-    if (parser.positionalArguments().size() > 1) {
-        err.writeLine(QStringLiteral("fanout gui: give at most one PLAN."));
-        return RunCommand::InvalidInput;
-    }
-    bool secondsOk = !parser.isSet(at);
-    const double seconds = parser.isSet(at) ? parser.value(at).toDouble(&secondsOk) : -1;
-    if (!secondsOk || (parser.isSet(at) && seconds < 0)) {
-        err.writeLine(QStringLiteral("fanout gui: --at wants a number of seconds, not \"%1\".").arg(parser.value(at)));
-        return RunCommand::InvalidInput;
-    }
+    GuiOptions options;
+    if (const std::optional<int> status = options.read(err))
+        return *status;
+    const QCommandLineParser &parser = options.parser;
+    const double seconds = options.seconds;
     const QString plan = parser.positionalArguments().value(0, QStringLiteral("demo"));
-    const bool capture = parser.isSet(screenshot) || parser.isSet(exportGraphOption) || parser.isSet(exportTimelineOption);
-
-    if (parser.isSet(show) && parser.value(show) != QLatin1String("forecast") && parser.value(show) != QLatin1String("targets")) {
-        err.writeLine(QStringLiteral("fanout gui: --show knows the panes \"forecast\" and \"targets\", not \"%1\".").arg(parser.value(show)));
-        return RunCommand::InvalidInput;
-    }
+    const bool capture = options.capture();
 
     // A screenshot shows the default layout, whatever the user's saved one is.
     MainWindow window(capture ? MainWindow::Layout::Default : MainWindow::Layout::Restore);
@@ -279,12 +350,12 @@ int GuiCommand::exec(int &argc, char **argv)
     // A plan with errors opens in the window with its Problems tab in front, where they are fixed;
     // they are said here too, and pictures are taken, but the exit status stays 2 for scripts.
     const bool errors = reportErrors(window, plan, err);
-    if (parser.isSet(replay)) {
-        if (parser.isSet(run)) {
+    if (parser.isSet(options.replay)) {
+        if (parser.isSet(options.run)) {
             err.writeLine(QStringLiteral("fanout gui: --replay shows a recorded run; it cannot be given with --run."));
             return RunCommand::InvalidInput;
         }
-        if (!showReplay(window, parser.value(replay), seconds))
+        if (!showReplay(window, parser.value(options.replay), seconds))
             return RunCommand::InvalidInput;
     }
     if (!capture) {
@@ -293,13 +364,13 @@ int GuiCommand::exec(int &argc, char **argv)
     }
 
     Capture request;
-    request.screenshot = parser.value(screenshot);
-    request.graph = parser.value(exportGraphOption);
-    request.timeline = parser.value(exportTimelineOption);
-    request.select = parser.value(select);
-    request.show = parser.value(show);
-    request.run = parser.isSet(run);
-    request.seconds = parser.isSet(replay) ? 0 : seconds; // a replay is shown at that moment already
+    request.screenshot = parser.value(options.screenshot);
+    request.graph = parser.value(options.exportGraph);
+    request.timeline = parser.value(options.exportTimeline);
+    request.select = parser.value(options.select);
+    request.show = parser.value(options.show);
+    request.run = parser.isSet(options.run);
+    request.seconds = parser.isSet(options.replay) ? 0 : seconds; // a replay is shown at that moment already
     if (errors && request.run) {
         err.writeLine(QStringLiteral("fanout gui: --run: nothing was run, as the plan has errors."));
         request.run = false;

@@ -28,9 +28,11 @@ QString fixture(const char *name)
     return QStringLiteral(FANOUT_FIXTURES "/plans/") + QString::fromLatin1(name);
 }
 
-Result fanout(const QStringList &arguments, int timeoutMs = 60'000)
+Result fanout(const QStringList &arguments, int timeoutMs = 60'000,
+              const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(QStringLiteral(FANOUT_BINARY), arguments);
     Result result;
     if (!process.waitForFinished(timeoutMs)) {
@@ -165,6 +167,7 @@ class tst_Cli : public QObject
 
 private slots:
     void versionAndHelp();
+    void withoutADisplay();
     void unknownCommand();
     void badArguments_data();
     void badArguments();
@@ -223,6 +226,34 @@ void tst_Cli::versionAndHelp()
     QCOMPARE(runHelp.exitCode, 0);
     for (const char *option : {"--parallelism", "--fail-fast", "--report", "--junit", "Exit status: 0", "130"})
         QVERIFY2(runHelp.out.contains(QLatin1String(option)), qPrintable(runHelp.out));
+}
+
+// On a machine without a display (a server, CI), help is printed, the window's absence is said
+// with what to do instead, and pictures are rendered offscreen: never Qt's abort (exit 134).
+void tst_Cli::withoutADisplay()
+{
+    QProcessEnvironment headless = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        headless.remove(QLatin1String(name));
+    const Result help = fanout({QStringLiteral("--help")}, 60'000, headless);
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY2(help.out.contains(QLatin1String("Usage: fanout")), qPrintable(help.out + help.err));
+    const Result guiHelp = fanout({QStringLiteral("gui"), QStringLiteral("--help")}, 60'000, headless);
+    QCOMPARE(guiHelp.exitCode, 0);
+    QVERIFY2(guiHelp.out.contains(QLatin1String("--screenshot")), qPrintable(guiHelp.out + guiHelp.err));
+    const Result badOption = fanout({QStringLiteral("gui"), QStringLiteral("--screenshto")}, 60'000, headless);
+    QCOMPARE(badOption.exitCode, 2);
+    for (const QStringList &window : {QStringList(), QStringList{QStringLiteral("gui"), QStringLiteral("demo")}}) {
+        const Result bare = fanout(window, 60'000, headless);
+        QCOMPARE(bare.exitCode, 1);
+        for (const char *said : {"no display", "fanout run PLAN", "QT_QPA_PLATFORM=offscreen", "--screenshot"})
+            QVERIFY2(bare.err.contains(QLatin1String(said)), qPrintable(bare.err));
+    }
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("window.png"));
+    const Result shot = fanout({QStringLiteral("gui"), QStringLiteral("demo"), QStringLiteral("--screenshot"), png}, 60'000, headless);
+    QVERIFY2(shot.exitCode == 0, qPrintable(shot.err));
+    QVERIFY(!QImage(png).isNull());
 }
 
 void tst_Cli::unknownCommand()

@@ -560,7 +560,7 @@ void Tst_cloudformationimporter::badTemplates_data()
     QTest::newRow("if unknown condition") << "Resources:\n  A:\n    Type: X::Y::Z\n    Properties:\n      P: !If [Nope, 1, 2]\n"
                                           << "Resources.A.Properties.P[\"Fn::If\"][0]" << 5 << "condition \"Nope\" is not defined";
     QTest::newRow("if not three") << "Resources:\n  A:\n    Type: X::Y::Z\n    Properties:\n      P: !If [Nope, 1]\n"
-                                  << "Resources.A.Properties.P[\"Fn::If\"]" << 5 << "expected [Condition, value if true, value if false] for Fn::If, not a list";
+                                  << "Resources.A.Properties.P[\"Fn::If\"]" << 5 << "expected [Condition, value if true, value if false] for Fn::If, not a list of 2 items";
     QTest::newRow("getatt without attribute") << "Resources:\n  A:\n    Type: X::Y::Z\n  B:\n    Type: X::Y::Z\n    Properties:\n      P: !GetAtt A\n"
                                               << "Resources.B.Properties.P[\"Fn::GetAtt\"]" << 7 << "expected [Resource, Attribute] or \"Resource.Attribute\" for Fn::GetAtt, not \"A\"";
     QTest::newRow("getatt attribute a number") << "Resources:\n  A:\n    Type: X::Y::Z\n  B:\n    Type: X::Y::Z\n    Properties:\n      P: !GetAtt [A, 3]\n"

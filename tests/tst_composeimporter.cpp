@@ -77,6 +77,7 @@ private slots:
     void corpusFiles();
     void mergeKeyOverridesDependsOn();
     void profilesAreKeptWithANote();
+    void extendsInTheSameFileIsMerged();
     void overlayImportsWithWarnings();
     void truncatedCorpusFiles_data();
     void truncatedCorpusFiles();
@@ -207,6 +208,45 @@ void Tst_composeimporter::mergeKeyOverridesDependsOn()
     // ... while the image still comes from the merge key.
     QCOMPARE(worker->source.value("image", std::string()), std::string("docker.io/netboxcommunity/netbox:${VERSION-v4.1-3.0.2}"));
     QCOMPARE(edges(plan).size(), 5);
+}
+
+// `extends` within the file is a merge: the base's image comes with it (no warning that there is
+// none), its own fields win, and the base's depends_on is not taken, as docker compose has it.
+void Tst_composeimporter::extendsInTheSameFileIsMerged()
+{
+    const ImportedPlan plan = ComposeImporter::read(
+        "services:\n"
+        "  db: {image: postgres:16}\n"
+        "  base:\n"
+        "    image: myapp:1\n"
+        "    depends_on: [db]\n"
+        "    environment: {A: \"1\"}\n"
+        "  web:\n"
+        "    extends: base\n"
+        "    container_name: web-1\n"
+        "  worker:\n"
+        "    extends: {service: web}\n"
+        "    image: myapp:2\n");
+    QVERIFY2(plan.diagnostics.isEmpty(), qPrintable(dump(plan.diagnostics)));
+    const ImportedResource *web = find(plan, QStringLiteral("web"));
+    QVERIFY(web);
+    QCOMPARE(web->source.value("image", std::string()), std::string("myapp:1"));
+    QCOMPARE(web->source.value("container_name", std::string()), std::string("web-1"));
+    QVERIFY(web->dependsOn.isEmpty());
+    const ImportedResource *worker = find(plan, QStringLiteral("worker"));
+    QVERIFY(worker);
+    QCOMPARE(worker->source.value("image", std::string()), std::string("myapp:2"));
+    QCOMPARE(worker->source.value("container_name", std::string()), std::string("web-1"));
+
+    const ImportedPlan undefined = ComposeImporter::read("services:\n  base: {image: a}\n  web:\n    image: b\n    extends: bsae\n");
+    QCOMPARE(undefined.diagnostics.size(), 1);
+    QVERIFY2(undefined.diagnostics[0].message.contains(QLatin1String("extends undefined service \"bsae\" (did you mean \"base\"?)")),
+             qPrintable(dump(undefined.diagnostics)));
+    QCOMPARE(undefined.diagnostics[0].line, 5);
+
+    const ImportedPlan circle = ComposeImporter::read("services:\n  a: {extends: b, image: x}\n  b: {extends: a}\n");
+    QVERIFY(circle.hasErrors());
+    QVERIFY2(circle.diagnostics[0].message.contains(QLatin1String("go round in a circle (a -> b -> a)")), qPrintable(dump(circle.diagnostics)));
 }
 
 void Tst_composeimporter::profilesAreKeptWithANote()

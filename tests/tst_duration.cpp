@@ -61,7 +61,8 @@ void tst_Duration::rejects_data()
     QTest::newRow("missing unit") << "\"1m30\"" << "a unit is missing after 30" << true;
     QTest::newRow("units out of order") << "\"30s1m\"" << "from hours down to milliseconds" << true;
     QTest::newRow("negative") << "-5" << "must not be negative" << false;
-    QTest::newRow("negative text") << "\"-5s\"" << "expected a number" << true;
+    QTest::newRow("negative text") << "\"-5s\"" << "must not be negative" << true;
+    QTest::newRow("negative in the middle") << "\"1m-5s\"" << "must not be negative" << true;
     QTest::newRow("too long") << "\"10000h\"" << "longer than a year" << false;
     QTest::newRow("boolean") << "true" << "must be a string or a number of seconds, not boolean" << true;
     QTest::newRow("object") << "{}" << "not object" << true;

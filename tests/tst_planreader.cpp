@@ -210,6 +210,7 @@ void tst_PlanReader::layoutSection_data()
     QTest::newRow("x not a number") << R"({"positions": {"a": {"x": "1", "y": 2}, "b": {"x": 1, "y": 2}}})" << "error" << "layout.positions.a.x" << "must be a number" << 1;
     QTest::newRow("no y") << R"({"positions": {"a": {"x": 1}}})" << "error" << "layout.positions.a" << "the position has no" << 0;
     QTest::newRow("unknown id") << R"({"positions": {"foo": {"x": 1, "y": 2}, "a": {"x": 1, "y": 2}}})" << "warning" << "layout.positions.foo" << "the plan has no resource foo; its position is ignored" << 1;
+    QTest::newRow("misspelt id") << R"({"positions": {"bb": {"x": 1, "y": 2}}})" << "warning" << "layout.positions.bb" << "the plan has no resource bb (did you mean \"b\"?); its position is ignored" << 0;
     // The layout never changes a run: what this Fanout does not know of it is only a warning.
     QTest::newRow("unknown layout field") << R"({"zoom": 2})" << "warning" << "layout.zoom" << "unknown field \"zoom\": \"layout\" has no such field" << 0;
     QTest::newRow("unknown position field") << R"({"positions": {"a": {"x": 1, "y": 2, "z": 3}}})" << "warning" << "layout.positions.a.z" << "unknown field \"z\"; did you mean \"x\"?" << 1;
@@ -254,11 +255,14 @@ void tst_PlanReader::syntaxErrorsHaveLineAndColumn_data()
     QTest::addColumn<QString>("message");
     QTest::newRow("missing comma") << "{\n  \"name\": \"t\"\n  \"resources\": []\n}" << 3 << 3 << "not valid JSON: syntax error while parsing object";
     QTest::newRow("truncated") << "{\"name\": \"t\",\n \"resources\": [" << 2 << 16 << "unexpected end of input";
-    QTest::newRow("trailing comma") << "{\"name\": \"t\", \"resources\": [],}" << 1 << 31 << "expected string literal";
+    QTest::newRow("trailing comma") << "{\"name\": \"t\", \"resources\": [],}" << 1 << 30 << "a trailing comma: JSON allows no comma after the last member of an object";
+    QTest::newRow("trailing comma in a list") << "{\"name\": \"t\",\n \"resources\": [{\"id\": \"a\"},\n ]}" << 2 << 27 << "a trailing comma: JSON allows no comma after the last item of a list";
+    QTest::newRow("bad character, one line") << "{\"name\": \"t\", \"resources\": [@], \"parallelism\": 2}" << 1 << 29 << "invalid literal";
     QTest::newRow("bad literal") << "{\"name\": tru}" << 1 << 10 << "invalid literal";
     QTest::newRow("bad number") << "{\"name\": 12x}" << 1 << 10 << "invalid literal";
     QTest::newRow("after non-ASCII text") << "{\"name\": \"café\", x}" << 1 << 18 << "invalid literal";
-    QTest::newRow("empty file") << "" << 1 << 1 << "unexpected end of input";
+    QTest::newRow("empty file") << "" << 1 << 1 << "the file is empty";
+    QTest::newRow("only spaces") << " \n\n" << 1 << 1 << "the file is empty";
 }
 
 void tst_PlanReader::syntaxErrorsHaveLineAndColumn()
@@ -274,6 +278,8 @@ void tst_PlanReader::syntaxErrorsHaveLineAndColumn()
     QCOMPARE(d.line, line);
     QCOMPARE(d.column, column);
     QVERIFY(d.toString(QStringLiteral("plan.json")).startsWith(QStringLiteral("plan.json:%1:%2: error: not valid JSON").arg(line).arg(column)));
+    // "Cut short" only where the text ends in the middle of the JSON, never for an error before.
+    QCOMPARE(d.message.contains(QLatin1String("cut short")), QByteArray(QTest::currentDataTag()) == "truncated");
 }
 
 void tst_PlanReader::problemsPointIntoTheFile()
@@ -325,6 +331,13 @@ void tst_PlanReader::misspeltFieldIsAnErrorAtItsPlace()
         " \"resources\": [{\"id\": \"a\", \"source\": {\"type\": \"aws_vpc\"}}, {\"id\": \"b\", \"source\": {\"type\": \"aws_subnet\"}}]}\n"));
     QCOMPARE(dump(mapped.diagnostics), QStringLiteral("plan.json:2:48: error: mapping[0].duraton: unknown field \"duraton\"; did you mean \"duration\"?"));
     QVERIFY(!mapped.plan.resources[0].params.contains("duraton"));
+
+    // A required field that is not there has no place of its own: the resource's is given.
+    const PlanReadResult missing = read(QStringLiteral("{\"name\": \"t\",\n \"resources\": [\n  {\"id\": \"a\", \"type\": \"sim\"},\n"
+                                                       "  {\"id\": \"b\", \"type\": \"command\"}]}\n"));
+    QCOMPARE(missing.diagnostics.size(), 1);
+    QVERIFY2(missing.diagnostics[0].toString(QStringLiteral("plan.json")).startsWith(QStringLiteral("plan.json:4:3: error: resources[1].command: missing")),
+             qPrintable(dump(missing.diagnostics)));
 }
 
 // Fields named "x-..." are the user's own notes: accepted wherever the plan has fields, and never

@@ -344,6 +344,7 @@ private slots:
     void notJson();
     void decodedStrings();
     void deepNesting();
+    void cutShortOnlyWhereTheTextEnds();
 };
 
 void Tst_terraformplanimporter::corpus_data()
@@ -816,6 +817,26 @@ void Tst_terraformplanimporter::deepNesting()
         QVERIFY(d.line > 0);
         QVERIFY(refused.resources.isEmpty());
     }
+}
+
+// `terraform show -json` writes one line: an error in the middle of it is not a file cut short,
+// and one at its end is, on one line as on many.
+void Tst_terraformplanimporter::cutShortOnlyWhereTheTextEnds()
+{
+    const std::string plan = "{\"format_version\": \"1.2\", \"resource_changes\": [{\"address\": \"a.b\", \"type\": \"a\", "
+                             "\"change\": {\"actions\": [\"create\"]}}], \"configuration\": {}}";
+    // Built through QString: GCC 12 warns falsely (-Wrestrict) about std::string::replace.
+    QString bad = QString::fromStdString(plan);
+    const qsizetype at = bad.indexOf(QLatin1String("\"create\""));
+    bad[at] = QLatin1Char('@');
+    const ImportedPlan middle = TerraformPlanImporter::read(bad.toStdString());
+    QCOMPARE(middle.diagnostics.size(), 1);
+    QVERIFY2(!middle.diagnostics.first().message.contains(QLatin1String("cut short")), qPrintable(middle.diagnostics.first().toString()));
+    QCOMPARE(middle.diagnostics.first().column, int(at) + 1);
+
+    const ImportedPlan cut = TerraformPlanImporter::read(plan.substr(0, plan.size() / 2));
+    QCOMPARE(cut.diagnostics.size(), 1);
+    QVERIFY2(cut.diagnostics.first().message.contains(QLatin1String("cut short")), qPrintable(cut.diagnostics.first().toString()));
 }
 
 QTEST_GUILESS_MAIN(Tst_terraformplanimporter)

@@ -13,7 +13,10 @@ QString describe(const json &value)
     case json::value_t::object:
         return QStringLiteral("a mapping");
     case json::value_t::array:
-        return QStringLiteral("a list");
+        // How many: what a person counts when a function wants three ("not a list of 2 items").
+        if (value.empty())
+            return QStringLiteral("an empty list");
+        return value.size() == 1 ? QStringLiteral("a list of 1 item") : QStringLiteral("a list of %1 items").arg(value.size());
     case json::value_t::string: {
         QString s = qstring(value.get_ref<const std::string &>());
         if (s.size() > 60)

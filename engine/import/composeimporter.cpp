@@ -124,7 +124,7 @@ public:
         QList<Service> read;
         for (const auto &[key, value] : services->items()) {
             const QString name = QString::fromStdString(key);
-            if (auto service = this->service(name, value))
+            if (auto service = this->service(name, extended(name, value, *services, {})))
                 read.append(std::move(*service));
             else
                 m_unreadable.insert(name); // reported once; waiting for it is not a second problem
@@ -155,6 +155,67 @@ private:
         return false;
     }
 
+    // A service that extends another of the same file (`extends: base`, `extends: {service: base}`)
+    // is the base's fields with its own over them, as docker compose merges them: mappings merged,
+    // anything else its own, and depends_on and volumes_from never taken from the base. One that
+    // extends a service of another file (`file:`) is read as written, with a warning. Problems of
+    // `extends` are said for the service that has it (`chain` empty), not again for each that
+    // extends it.
+    json extended(const QString &name, const json &value, const json &services, QStringList chain)
+    {
+        const auto it = value.is_object() ? value.find("extends") : value.end();
+        if (!value.is_object() || it == value.end())
+            return value;
+        const bool own = chain.isEmpty();
+        const QString path = fieldPath(jsonMemberPath(QStringLiteral("services"), name), "extends");
+        QString base;
+        if (it->is_string()) {
+            base = QString::fromStdString(it->get<std::string>());
+        } else if (it->is_object() && it->contains("file")) {
+            if (own)
+                warning(path, QStringLiteral("extends a service of another file, which is not followed: what it would add (image, environment...) is not "
+                                             "read; import the merged file: docker compose config > merged.yaml"));
+            return value;
+        } else if (const auto named = it->is_object() ? it->find("service") : it->end(); it->is_object() && named != it->end() && named->is_string()) {
+            base = QString::fromStdString(named->get<std::string>());
+        } else {
+            if (own)
+                error(path, QStringLiteral("must name the service to extend, such as base or {service: base}, not %1").arg(typeName(*it)));
+            return value;
+        }
+        chain.append(name);
+        if (chain.contains(base)) {
+            // Said by the service the circle starts from, when it goes through it.
+            if (base == chain.constFirst()) {
+                error(fieldPath(jsonMemberPath(QStringLiteral("services"), base), "extends"),
+                      QStringLiteral("extends go round in a circle (%1 -> %2); docker compose rejects this file too").arg(chain.join(QStringLiteral(" -> ")), base));
+            }
+            return value;
+        }
+        const auto found = services.find(base.toStdString());
+        if (found == services.end() || !found->is_object()) {
+            if (own) {
+                QStringList names;
+                for (const auto &[key, ignored] : services.items())
+                    names.append(QString::fromStdString(key));
+                error(path, QStringLiteral("extends undefined service \"%1\"%2; docker compose rejects this file too").arg(base, didYouMean(base, names)));
+            }
+            return value;
+        }
+        json merged = extended(base, *found, services, chain);
+        for (const char *never : {"depends_on", "volumes_from", "extends"})
+            merged.erase(never);
+        for (const auto &[key, field] : value.items()) {
+            if (key == "extends")
+                continue;
+            if (field.is_object() && merged.contains(key) && merged[key].is_object())
+                merged[key].update(field);
+            else
+                merged[key] = field;
+        }
+        return merged;
+    }
+
     std::optional<Service> service(const QString &name, const json &value)
     {
         const QString path = jsonMemberPath(QStringLiteral("services"), name);
@@ -182,8 +243,6 @@ private:
             else
                 error(fieldPath(path, "container_name"), QStringLiteral("must be a string, not %1").arg(typeName(*it)));
         }
-        if (value.contains("extends"))
-            warning(fieldPath(path, "extends"), QStringLiteral("is not followed: what it would add (image, depends_on...) is not read; import the merged file: docker compose config > merged.yaml"));
         if (const auto it = value.find("profiles"); it != value.end())
             profiles(*it, fieldPath(path, "profiles"), s);
         if (const auto it = value.find("depends_on"); it != value.end())

@@ -210,16 +210,8 @@ ImportedPlan TerraformPlanImporter::read(const std::string &text)
         if (!parsed) {
             ImportedPlan plan;
             plan.diagnostics = syntax;
-            // A plan cut short (a copy or download that stopped) is the commonest broken one: the
-            // error is then on its last line, and nlohmann's message may not say what was missing.
-            const std::size_t end = text.find_last_not_of(" \t\r\n");
-            const int lastLine = end == std::string::npos ? 0 : int(std::count(text.begin(), text.begin() + std::ptrdiff_t(end), '\n')) + 1;
-            for (Diagnostic &d : plan.diagnostics) {
-                if (d.isError() && lastLine > 0 && d.line >= lastLine && d.message.startsWith(QLatin1String("not valid JSON")))
-                    d.message += d.message.contains(QLatin1String("expected"))
-                                     ? QStringLiteral(" (is the file cut short?)")
-                                     : QStringLiteral("; the text ends there: expected the rest of the plan (is the file cut short?)");
-            }
+            // A plan cut short (a copy or download that stopped) is the commonest broken one;
+            // StructuredText says so when the error is where the text ends, and only then.
             return plan;
         }
     }

@@ -8,6 +8,7 @@
 #include "engine/plan/planfields.h"
 #include "engine/plan/planvalidator.h"
 #include "engine/plan/references.h"
+#include "engine/support/closestmatch.h"
 #include "engine/support/duration.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/support/structuredtext.h"
@@ -298,7 +299,8 @@ private:
             // is what the plan has as written.
             const std::optional<InstanceAddress> instance = InstanceAddress::parse(id);
             if (!ids.contains(id) && !(instance && !instance->all && ids.contains(instance->set))) {
-                warning(path, QStringLiteral("the plan has no resource %1; its position is ignored").arg(id));
+                warning(path, QStringLiteral("the plan has no resource %1%2; its position is ignored")
+                                  .arg(id, didYouMean(instance ? instance->set : id, QStringList(ids.cbegin(), ids.cend()))));
                 continue;
             }
             result.insert(id, QPointF(coordinates[0], coordinates[1]));

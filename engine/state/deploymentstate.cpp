@@ -7,6 +7,7 @@
 #include "engine/support/atomicfile.h"
 #include "engine/support/jsonlocator.h"
 #include "engine/support/jsontext.h"
+#include "engine/support/structuredtext.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -263,17 +264,9 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
     try {
         document = json::parse(locator.text());
     } catch (const json::parse_error &e) {
-        // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
-        // error while parsing ..."; keep the explanation and give the place our own way. Its byte
-        // is 1-based and just past the end for a file cut short, which is where to look.
-        QString what = QString::fromUtf8(e.what());
-        if (const qsizetype colon = what.indexOf(QStringLiteral(": ")); colon >= 0)
-            what = what.mid(colon + 2);
-        const auto where = locator.locationOfOffset(e.byte > 0 ? e.byte - 1 : 0);
-        const bool cutShort = e.byte > locator.text().size();
-        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
-                                             QStringLiteral("the state file is not valid JSON%1: %2%3")
-                                                 .arg(cutShort ? QStringLiteral(" (it ends too soon, as if cut short)") : QString(), what, kKeepOut)});
+        const StructuredText::JsonSyntaxError error = StructuredText::describeJsonError(locator, e);
+        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), error.line, error.column,
+                                             QStringLiteral("the state file is not valid JSON: %1%2").arg(error.message, kKeepOut)});
         return result;
     }
 

@@ -49,6 +49,8 @@ Expected<qint64> parseDuration(const QString &text)
         const qsizetype numberStart = i;
         while (i < s.size() && (s[i].isDigit() || s[i] == QLatin1Char('.')))
             ++i;
+        if (i == numberStart && s[i] == QLatin1Char('-'))
+            return unexpected(QStringLiteral("duration %1 must not be negative; %2").arg(shown, formatHelp()));
         if (i == numberStart)
             return fail(QStringLiteral("expected a number at \"%1\"").arg(s.mid(i)));
         bool ok = false;

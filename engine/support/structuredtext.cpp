@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace fanout {
@@ -250,6 +251,20 @@ std::size_t membersOf(const json &value)
     return members;
 }
 
+// The path of what holds the value at `path`: "resources[2]" for "resources[2].command",
+// "groups" for "groups[\"db\"]"; empty for a top-level member.
+QString parentPath(const QString &path)
+{
+    if (path.endsWith(QLatin1Char(']'))) {
+        // ["key"] may hold brackets and dots of its own: its opening is the last `["` or `[digit`.
+        const qsizetype quoted = path.endsWith(QLatin1String("\"]")) ? path.lastIndexOf(QLatin1String("[\""), path.size() - 2) : -1;
+        const qsizetype open = quoted >= 0 ? quoted : path.lastIndexOf(QLatin1Char('['));
+        return open > 0 ? path.left(open) : QString();
+    }
+    const qsizetype dot = path.lastIndexOf(QLatin1Char('.'));
+    return dot > 0 ? path.left(dot) : QString();
+}
+
 } // namespace
 
 StructuredText StructuredText::parseJson(std::string text, Duplicates duplicates)
@@ -266,14 +281,8 @@ StructuredText StructuredText::parseJson(std::string text, Duplicates duplicates
     try {
         result.m_document = json::parse(t);
     } catch (const json::parse_error &e) {
-        // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
-        // error while parsing ..."; keep the explanation and give the place our own way.
-        QString what = QString::fromUtf8(e.what());
-        const qsizetype colon = what.indexOf(QStringLiteral(": "));
-        if (colon >= 0)
-            what = what.mid(colon + 2);
-        const auto where = result.m_json->locationOfOffset(tokenStart(t, e.byte, what));
-        result.m_diagnostics.append(errorAt(where.line, where.column, QStringLiteral("not valid JSON: %1").arg(what)));
+        const JsonSyntaxError error = describeJsonError(*result.m_json, e);
+        result.m_diagnostics.append(errorAt(error.line, error.column, QStringLiteral("not valid JSON: %1").arg(error.message)));
         return result;
     } catch (const json::exception &e) {
         // Not a syntax error but a value nlohmann/json cannot hold, such as 1e400 (out_of_range).
@@ -295,6 +304,44 @@ StructuredText StructuredText::parseJson(std::string text, Duplicates duplicates
     }
     result.m_ok = true;
     return result;
+}
+
+StructuredText::JsonSyntaxError StructuredText::describeJsonError(const JsonLocator &locator, const json::parse_error &error)
+{
+    // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
+    // error while parsing ..."; keep the explanation and give the place our own way.
+    QString what = QString::fromUtf8(error.what());
+    if (const qsizetype colon = what.indexOf(QStringLiteral(": ")); colon >= 0)
+        what = what.mid(colon + 2);
+    const std::string &text = locator.text();
+    std::size_t at = tokenStart(text, error.byte, what);
+    const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    // A comma before the "]" or "}" that was not expected: JSON allows none after the last item.
+    if (at < text.size() && (text[at] == ']' || text[at] == '}')) {
+        std::size_t before = at;
+        while (before > 0 && isSpace(text[before - 1]))
+            --before;
+        if (before > 0 && text[before - 1] == ',') {
+            const auto where = locator.locationOfOffset(before - 1);
+            return {where.line, where.column,
+                    QStringLiteral("a trailing comma: JSON allows no comma after the last %1; remove it")
+                        .arg(text[at] == ']' ? QStringLiteral("item of a list") : QStringLiteral("member of an object"))};
+        }
+    }
+    if (std::all_of(text.begin(), text.end(), isSpace))
+        return {1, 1, QStringLiteral("there is nothing in it (the file is empty)")};
+    // Cut short: nothing but spaces from where the error is to the end of the text.
+    std::size_t rest = std::min(at, text.size());
+    while (rest < text.size() && isSpace(text[rest]))
+        ++rest;
+    const bool atEnd = rest == text.size();
+    if (atEnd) {
+        what += what.contains(QLatin1String("expected")) ? QStringLiteral(" (the text ends too soon, as if cut short)")
+                                                         : QStringLiteral("; more was expected, but the text ends too soon, as if cut short");
+    }
+    at = std::min(at, text.size());
+    const auto where = locator.locationOfOffset(at);
+    return {where.line, where.column, what};
 }
 
 StructuredText StructuredText::parseYaml(const std::string &text, YamlTags tags)
@@ -333,14 +380,20 @@ void StructuredText::place(Diagnostics &diagnostics) const
     for (Diagnostic &d : diagnostics) {
         if (d.path.isEmpty() || d.line > 0)
             continue;
-        if (m_json) {
-            if (const auto where = m_json->locate(d.path)) {
-                d.line = where->line;
-                d.column = where->column;
+        // What is missing has no place of its own ("resources[2].command" when there is no
+        // command): it is given the place of what should hold it, the resource.
+        for (QString path = d.path; !path.isEmpty(); path = parentPath(path)) {
+            if (m_json) {
+                if (const auto where = m_json->locate(path)) {
+                    d.line = where->line;
+                    d.column = where->column;
+                    break;
+                }
+            } else if (const auto it = m_yamlPlaces.constFind(path); it != m_yamlPlaces.cend()) {
+                d.line = it->line;
+                d.column = it->column;
+                break;
             }
-        } else if (const auto it = m_yamlPlaces.constFind(d.path); it != m_yamlPlaces.cend()) {
-            d.line = it->line;
-            d.column = it->column;
         }
     }
 }

@@ -48,6 +48,18 @@ public:
     // Fills in line and column of every diagnostic that has a path and none yet.
     void place(Diagnostics &diagnostics) const;
 
+    // A JSON syntax error in `locator`'s text, said for people where they should look: at the
+    // token nlohmann/json stopped at, a trailing comma at the comma and named as one, and "cut
+    // short" only when the text ends where the error is. Plans, imported files and state files say
+    // their JSON errors through it. `message` has no prefix ("not valid JSON: " is the caller's).
+    struct JsonSyntaxError
+    {
+        int line = 0;
+        int column = 0;
+        QString message;
+    };
+    static JsonSyntaxError describeJsonError(const JsonLocator &locator, const nlohmann::json::parse_error &error);
+
 private:
     bool m_ok = false;
     nlohmann::ordered_json m_document;
