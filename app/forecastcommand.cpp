@@ -7,6 +7,7 @@
 #include "engine/forecast/forecaster.h"
 #include "engine/run/deployment.h"
 #include "engine/support/closestmatch.h"
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 
 #include <QCommandLineParser>
@@ -269,8 +270,8 @@ int ForecastCommand::exec(const QStringList &arguments)
         out.writeLine(QStringLiteral("Nothing to run: every resource of \"%1\" is up to date (--all or --replace ID to count them anyway).").arg(plan.name));
         return RunCommand::Succeeded;
     }
-    out.writeLine(QStringLiteral("Forecast of \"%1\" from %2: %3 of %4 resources to run")
-                      .arg(plan.name, deployment.planFile(), QString::number(toRun), QString::number(plan.resources.size())));
+    out.writeLine(QStringLiteral("Forecast of \"%1\" from %2: %3 of %4 to run")
+                      .arg(plan.name, deployment.planFile(), QString::number(toRun), counted(plan.resources.size(), "resource")));
     printText(out, plan, forecast, sweep, sourcesText(estimates, willRun));
     return RunCommand::Succeeded;
 }

@@ -6,6 +6,7 @@
 #include "app/terminalprogress.h"
 #include "engine/history/runhistory.h"
 #include "engine/run/runreport.h"
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 
 #include <QCommandLineParser>
@@ -38,15 +39,15 @@ void printRecordedRun(const Console &out, const RunHistory::RecordedRun &recorde
     const RunHistory::Run &run = recorded.run;
     out.writeLine(out.paint(QStringLiteral("Run #%1: %2 of \"%3\" from %4").arg(QString::number(run.id), run.command, run.planName, run.planFile),
                             Console::Colour::Bold));
-    out.writeLine(QStringLiteral("Started %1, parallelism %2, %3 resources: %4 after %5")
-                      .arg(when(run.startedAt), QString::number(run.parallelism), QString::number(run.resources), run.outcome,
+    out.writeLine(QStringLiteral("Started %1, parallelism %2, %3: %4 after %5")
+                      .arg(when(run.startedAt), QString::number(run.parallelism), counted(run.resources, "resource"), run.outcome,
                            formatDuration(run.makespanMs)));
     if (recorded.report.is_null()) {
-        out.writeLine(QStringLiteral("Recorded by an older Fanout, which kept %1 attempts of it but not its report, plan or log lines.")
-                          .arg(run.attempts));
+        out.writeLine(QStringLiteral("Recorded by an older Fanout, which kept %1 of it but not its report, plan or log lines.")
+                          .arg(counted(run.attempts, "attempt")));
         return;
     }
-    TerminalProgress::printSummary(out, recorded.report);
+    TerminalProgress::printSummary(out, recorded.report, run.command);
     qint64 kept = 0;
     for (const RunEvent &event : recorded.events)
         kept += event.kind == RunEvent::Kind::Log;
@@ -219,13 +220,12 @@ int HistoryCommand::exec(const QStringList &arguments)
         const Console::Colour colour = run.outcome == QLatin1String("succeeded") ? Console::Colour::Green
             : run.outcome == QLatin1String("cancelled")                         ? Console::Colour::Yellow
                                                                                  : Console::Colour::Red;
-        out.writeLine(QStringLiteral("  #%1  %2  %3  %4  %5  -j%6  %7 resources, %8 attempts%9")
+        out.writeLine(QStringLiteral("  #%1  %2  %3  %4  %5  -j%6  %7, %8%9")
                           .arg(QString::number(run.id).leftJustified(4))
                           .arg(when(run.startedAt), run.command.leftJustified(7), out.paint(run.outcome.leftJustified(9), colour),
                                formatDuration(run.makespanMs).rightJustified(7))
                           .arg(run.parallelism)
-                          .arg(run.resources)
-                          .arg(run.attempts)
+                          .arg(counted(run.resources, "resource"), counted(run.attempts, "attempt"))
                           .arg(planName.isEmpty() ? QStringLiteral("  ") + run.planName : QString()));
     }
     return RunCommand::Succeeded;

@@ -4,6 +4,7 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/import/planimporter.h"
 
+#include <QCommandLineParser>
 #include <QFileInfo>
 
 namespace fanout {
@@ -40,6 +41,22 @@ void PlanArgument::print(const Diagnostics &diagnostics, const QString &file, co
                               .arg(warnings ? QStringLiteral(", %1 warning%2").arg(warnings).arg(warnings == 1 ? QString() : QStringLiteral("s")) : QString())
                               .arg(errors == 1 ? QStringLiteral("it is") : QStringLiteral("they are")));
     }
+}
+
+void PlanArgument::addProfileOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("profile"),
+                      QStringLiteral("For a Compose file: also run the services of profile NAME (repeatable), as docker compose --profile does; "
+                                     "the others with profiles are shown but not run."),
+                      QStringLiteral("NAME")});
+}
+
+void PlanArgument::applyProfiles(const QCommandLineParser &parser)
+{
+    QStringList profiles = qEnvironmentVariable("COMPOSE_PROFILES").split(QLatin1Char(','), Qt::SkipEmptyParts);
+    profiles += parser.values(QStringLiteral("profile"));
+    if (!profiles.isEmpty())
+        qputenv("COMPOSE_PROFILES", profiles.join(QLatin1Char(',')).toUtf8());
 }
 
 } // namespace fanout

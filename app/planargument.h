@@ -2,6 +2,8 @@
 
 #include "engine/plan/planreader.h"
 
+class QCommandLineParser;
+
 namespace fanout {
 
 class Console;
@@ -15,6 +17,11 @@ public:
     static QString displayName(const QString &argument);   // what messages call it
     static PlanReadResult load(const QString &argument, const Console &console);
     static void print(const Diagnostics &diagnostics, const QString &file, const Console &console);
+
+    // --profile NAME (repeatable): the Compose profiles whose services run, as docker compose's own
+    // option. Added to COMPOSE_PROFILES, which the Compose importer reads (and docker compose too).
+    static void addProfileOption(QCommandLineParser &parser);
+    static void applyProfiles(const QCommandLineParser &parser);
 };
 
 } // namespace fanout

@@ -7,6 +7,7 @@
 #include "engine/import/planimporter.h"
 #include "engine/plan/graphwriter.h"
 #include "engine/support/atomicfile.h"
+#include "engine/support/counted.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -74,12 +75,10 @@ QString importSummary(const QString &file, const ImportResult &imported, const P
     QStringList how;
     for (auto it = mappedBy.cbegin(); it != mappedBy.cend(); ++it)
         how.append(QStringLiteral("%1 by %2").arg(it.value()).arg(it.key()));
-    return QStringLiteral("%1 (%2): %3 resources, %4 dependencies, %5 groups%6%7%8")
-        .arg(file, formatDescription(imported.format))
-        .arg(imported.resourceCount)
-        .arg(imported.dependencyCount)
-        .arg(plan.groups.size())
-        .arg(notRun ? QStringLiteral(", %1 not to run (data sources, no-ops)").arg(notRun) : QString())
+    return QStringLiteral("%1 (%2): %3, %4, %5%6%7%8")
+        .arg(file, formatDescription(imported.format), counted(imported.resourceCount, "resource"),
+             counted(imported.dependencyCount, "dependency", "dependencies"), counted(plan.groups.size(), "group"))
+        .arg(notRun ? QStringLiteral(", %1 not to run (data sources, no-ops, services of profiles not chosen)").arg(notRun) : QString())
         .arg(how.isEmpty() ? QString() : QStringLiteral("; provisioned: %1").arg(how.join(QStringLiteral(", "))))
         .arg(output.isEmpty() ? QString() : QStringLiteral("; written to %1").arg(output));
 }
@@ -120,19 +119,21 @@ int PlanCommands::validate(const QStringList &arguments)
                                        QStringLiteral("Print each resource's expected duration, its spread and where it comes from."));
     parser.addOption(estimates);
     RunCommand::addHistoryOptions(parser);
+    PlanArgument::addProfileOption(parser);
     QString planArgument;
     if (const int done = parse(parser, QStringLiteral("validate"), arguments, &planArgument); done >= 0)
         return done;
+    PlanArgument::applyProfiles(parser);
     const Console err(stderr);
     const PlanReadResult read = PlanArgument::load(planArgument, err);
     if (read.hasErrors())
         return RunCommand::InvalidInput;
     const int warnings = warningCount(read.diagnostics);
-    Console(stdout).writeLine(QStringLiteral("%1: valid: %2 resources, %3 groups, parallelism %4%5")
-                                  .arg(PlanArgument::displayName(planArgument))
-                                  .arg(read.plan.resources.size()).arg(read.plan.groups.size()).arg(read.plan.parallelism)
-                                  .arg(warnings ? QStringLiteral(" (%1 warning%2)").arg(warnings).arg(warnings == 1 ? QString() : QStringLiteral("s"))
-                                                : QString()));
+    Console(stdout).writeLine(QStringLiteral("%1: valid: %2, %3, parallelism %4%5")
+                                  .arg(PlanArgument::displayName(planArgument), counted(read.plan.resources.size(), "resource"),
+                                       counted(read.plan.groups.size(), "group"))
+                                  .arg(read.plan.parallelism)
+                                  .arg(warnings ? QStringLiteral(" (%1)").arg(counted(warnings, "warning")) : QString()));
     if (parser.isSet(estimates)) {
         const std::vector<Estimate> learned = RunCommand::learnEstimates(read.plan, RunCommand::historyFile(parser));
         for (const QString &line : estimateTable(read.plan, learned))
@@ -194,6 +195,7 @@ int PlanCommands::import(const QStringList &arguments)
     parser.addOption(formatOption);
     parser.addOption(mappingOption);
     parser.addOption(outputOption);
+    PlanArgument::addProfileOption(parser);
     if (!parser.parse(QStringList{QStringLiteral("fanout import")} + arguments)) {
         err.writeLine(QStringLiteral("fanout import: %1\nRun \"fanout import --help\" for the options.").arg(parser.errorText()));
         return RunCommand::InvalidInput;
@@ -207,6 +209,7 @@ int PlanCommands::import(const QStringList &arguments)
         return RunCommand::InvalidInput;
     }
     const QString file = parser.positionalArguments().constFirst();
+    PlanArgument::applyProfiles(parser);
 
     std::optional<ImportFormat> format;
     if (parser.isSet(formatOption) && !readFormat(parser.value(formatOption), &format))

@@ -113,6 +113,7 @@ void RunCommand::addSharedOptions(QCommandLineParser &parser)
         {QStringLiteral("var"), QStringLiteral("Give the plan's variable NAME this value for this run (repeatable)."), QStringLiteral("NAME=VALUE")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Show state changes and warnings, not every log line.")},
     });
+    PlanArgument::addProfileOption(parser);
     addHistoryOptions(parser, HistoryUse::Record);
 }
 
@@ -163,6 +164,7 @@ std::optional<RunCommand::Settings> RunCommand::readSharedOptions(const QCommand
     const Console err(stderr);
     Settings settings;
     settings.command = command;
+    PlanArgument::applyProfiles(parser);
     if (parser.isSet(QStringLiteral("parallelism"))) {
         const QString value = parser.value(QStringLiteral("parallelism"));
         bool ok = false;
@@ -319,7 +321,7 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
         deployment.stopAtOnce();
         QTimer::singleShot(kStopAtOnceMs, &loop, [&] {
             const nlohmann::ordered_json report = deployment.report();
-            progress.printSummary(report);
+            progress.printSummary(report, command);
             writeReports(report);
             std::_Exit(Interrupted); // attempts still running are abandoned, as asked; the state has what finished
         });
@@ -333,7 +335,7 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
         loop.exec();
 
     const nlohmann::ordered_json report = deployment.report();
-    progress.printSummary(report);
+    progress.printSummary(report, command);
     const bool reportsWritten = writeReports(report);
     bool stateWritten = true;
     deployment.waitForState();

@@ -2,6 +2,7 @@
 
 #include "engine/run/rolloutgate.h"
 #include "engine/run/scheduler.h"
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 
 #include <algorithm>
@@ -13,6 +14,16 @@ namespace fanout {
 namespace {
 
 constexpr int kMaxIdWidth = 32;
+
+// An id cut to `width` characters in its middle: what tells ids apart is usually at their end
+// (module.network.aws_subnet.private[0], [1]...), so the end is kept, with the start.
+QString shortId(const QString &id, int width)
+{
+    if (id.size() <= width)
+        return id;
+    const int head = (width - 1) / 3;
+    return id.left(head) + QChar(0x2026) + id.right(width - 1 - head);
+}
 
 QString seconds(qint64 ms)
 {
@@ -78,9 +89,7 @@ QString TerminalProgress::describe(const RunEvent &event)
     const QString prefix = m_console.paint(seconds(event.timeMs), Console::Colour::Dim)
         + QStringLiteral(" [%1/%2] ").arg(m_done, int(QString::number(total).size())).arg(total);
     auto resourceLine = [&](const QString &what, Console::Colour colour) {
-        QString id = plan.resources[event.resource].id;
-        if (id.size() > m_idWidth)
-            id = id.left(m_idWidth - 1) + QChar(0x2026);
+        const QString id = shortId(plan.resources[event.resource].id, m_idWidth);
         return prefix + m_console.paint(id.leftJustified(m_idWidth), colour) + QLatin1Char(' ') + what;
     };
 
@@ -91,8 +100,8 @@ QString TerminalProgress::describe(const RunEvent &event)
     case RunEvent::Kind::RunResumed:
         return prefix + m_console.paint(QStringLiteral("run resumed to retry %1").arg(event.text), Console::Colour::Bold);
     case RunEvent::Kind::CancelRequested:
-        return prefix + m_console.paint(QStringLiteral("cancelling: %1 running attempt(s) asked to stop; nothing new starts")
-                                            .arg(m_scheduler.runningAttempts()), Console::Colour::Yellow);
+        return prefix + m_console.paint(QStringLiteral("cancelling: %1 asked to stop; nothing new starts")
+                                            .arg(counted(m_scheduler.runningAttempts(), "running attempt")), Console::Colour::Yellow);
     case RunEvent::Kind::ParallelismChanged:
         return prefix + QStringLiteral("parallelism set to %1").arg(event.number);
     case RunEvent::Kind::Log: {
@@ -212,14 +221,14 @@ void TerminalProgress::clearStatus()
     }
 }
 
-void TerminalProgress::printSummary(const nlohmann::ordered_json &report)
+void TerminalProgress::printSummary(const nlohmann::ordered_json &report, const QString &command)
 {
     m_tick.stop();
     clearStatus();
-    printSummary(m_console, report);
+    printSummary(m_console, report, command);
 }
 
-void TerminalProgress::printSummary(const Console &console, const nlohmann::ordered_json &report)
+void TerminalProgress::printSummary(const Console &console, const nlohmann::ordered_json &report, const QString &command)
 {
     using json = nlohmann::ordered_json;
     const auto text = [](const json &object, const char *key) {
@@ -229,21 +238,37 @@ void TerminalProgress::printSummary(const Console &console, const nlohmann::orde
     const json counts = report.value("counts", json::object());
     const json resources = report.value("resources", json::array());
     const auto count = [&](ResourceState state) { return counts.value(stateName(state).toStdString(), 0); };
+    // Succeeded without an attempt: up to date, provisioned by an earlier run, so not run now.
+    int upToDate = 0;
+    for (const json &resource : resources) {
+        upToDate += text(resource, "state") == stateName(ResourceState::Succeeded) && resource.value("attempts", json::array()).empty()
+                    && text(resource, "reason").startsWith(QLatin1String("up to date"));
+    }
     QStringList said;
     for (const ResourceState state : {ResourceState::Succeeded, ResourceState::Failed, ResourceState::Skipped,
                                       ResourceState::Cancelled, ResourceState::Running, ResourceState::RetryWait,
                                       ResourceState::Ready, ResourceState::Pending}) {
-        if (const int n = count(state))
+        const int n = count(state) - (state == ResourceState::Succeeded ? upToDate : 0);
+        if (n > 0)
             said.append(QStringLiteral("%1 %2").arg(n).arg(stateName(state)));
     }
+    if (upToDate > 0)
+        said.append(QStringLiteral("%1 up to date").arg(upToDate));
     int idWidth = 8;
     for (const json &resource : resources)
         idWidth = std::max(idWidth, int(text(resource, "id").size()));
     idWidth = std::min(idWidth, kMaxIdWidth);
     const bool allSucceeded = count(ResourceState::Succeeded) == int(resources.size());
     console.writeLine(QString());
-    console.writeLine(console.paint(QStringLiteral("Run of \"%1\" %2 after %3: %4")
-                                        .arg(text(report.value("plan", json::object()), "name"),
+    const QString planName = text(report.value("plan", json::object()), "name");
+    if (upToDate == int(resources.size()) && upToDate > 0) {
+        console.writeLine(console.paint(QStringLiteral("Nothing to do for \"%1\": %2 up to date").arg(planName, counted(upToDate, "resource")),
+                                        Console::Colour::Green));
+        return;
+    }
+    const QString what = command == QLatin1String("destroy") ? QStringLiteral("Destroy") : QStringLiteral("Run");
+    console.writeLine(console.paint(QStringLiteral("%1 of \"%2\" %3 after %4: %5")
+                                        .arg(what, planName,
                                              report.value("running", false) ? QStringLiteral("stopped") : QStringLiteral("finished"),
                                              formatDuration(report.value("duration_ms", qint64(0))), said.join(QStringLiteral(", "))),
                                     allSucceeded ? Console::Colour::Green : Console::Colour::Bold));

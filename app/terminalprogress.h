@@ -29,8 +29,9 @@ public:
     void message(const QString &text);  // a line of our own, such as "Cancelling..."
     // The end of a run: its counts, then what failed, was skipped or cancelled, and why; from its
     // report (RunReport::toJson), so that `fanout history show` prints a recorded run the same way.
-    void printSummary(const nlohmann::ordered_json &report);
-    static void printSummary(const Console &console, const nlohmann::ordered_json &report);
+    // `command`: "run" or "destroy", what the summary calls it ("Run of", "Destroy of").
+    void printSummary(const nlohmann::ordered_json &report, const QString &command);
+    static void printSummary(const Console &console, const nlohmann::ordered_json &report, const QString &command);
     // The targets of a plan with targets (the report's "rollout"): how many ended how, and, when
     // the rollout stopped, why and which targets never started.
     static void printRollout(const Console &console, const nlohmann::ordered_json &report);

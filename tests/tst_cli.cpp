@@ -302,7 +302,7 @@ void tst_Cli::validateValidPlan()
 {
     const Result result = fanout({QStringLiteral("validate"), fixture("quick-ok.json")});
     QCOMPARE(result.exitCode, 0);
-    QVERIFY2(result.out.contains(QStringLiteral("valid: 6 resources, 1 groups, parallelism 3")), qPrintable(result.out));
+    QVERIFY2(result.out.contains(QStringLiteral("valid: 6 resources, 1 group, parallelism 3")), qPrintable(result.out));
     QCOMPARE(result.err, QString());
 }
 
@@ -607,6 +607,20 @@ void tst_Cli::outputIsPlainWhenNotATerminal()
     QVERIFY(result.out.contains(QRegularExpression(QStringLiteral("\\] db +\\| available\n"))));
     const Result quiet = fanout(QStringList{QStringLiteral("run"), fixture("quick-ok.json"), QStringLiteral("--quiet"), QStringLiteral("--all")} + stateIn(dir));
     QVERIFY(!quiet.out.contains(QStringLiteral("| available")));
+
+    // Long ids that differ at their end are cut in the middle, so that their lines still differ.
+    const QString plan = dir.filePath(QStringLiteral("long-ids.json"));
+    QFile file(plan);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"name": "long-ids", "resources": [
+        {"id": "module.networking.aws_subnet.private_subnet_in_zone_a", "type": "sim", "duration": "1ms"},
+        {"id": "module.networking.aws_subnet.private_subnet_in_zone_b", "type": "sim", "duration": "1ms"}]})");
+    file.close();
+    const Result cut = fanout({QStringLiteral("run"), plan, QStringLiteral("--no-history")});
+    QCOMPARE(cut.exitCode, 0);
+    for (const char *end : {"in_zone_a started", "in_zone_b started"})
+        QVERIFY2(cut.out.contains(QLatin1String(end)), qPrintable(cut.out));
+    QVERIFY2(cut.out.contains(QStringLiteral("module.net\u2026")), qPrintable(cut.out));
 }
 
 void tst_Cli::interruptCancelsCleanly_data()
@@ -810,6 +824,9 @@ void tst_Cli::runRecordsStateAndSkipsWhatIsUpToDate()
     QCOMPARE(second.exitCode, 0);
     QVERIFY2(second.out.contains(QStringLiteral("0 to create, 0 to replace (definition changed), 5 up to date")), qPrintable(second.out));
     QVERIFY2(!second.out.contains(QStringLiteral(" started")), qPrintable(second.out));
+    // Nothing ran: said so, not "Run ... finished after 0ms: 5 succeeded".
+    QVERIFY2(second.out.contains(QStringLiteral("Nothing to do for \"state-sim\": 5 resources up to date")), qPrintable(second.out));
+    QVERIFY2(!second.out.contains(QStringLiteral("succeeded")), qPrintable(second.out));
     const json r = readJson(report);
     QCOMPARE(str(r["outcome"]), QStringLiteral("succeeded"));
     QCOMPARE(num(r["counts"]["succeeded"]), 5);
@@ -904,6 +921,8 @@ void tst_Cli::destroyEmptiesTheState()
     QVERIFY2(result.out.contains(QStringLiteral("nothing to run to destroy dns; removed from the state\n")), qPrintable(result.out));
     QVERIFY2(result.out.contains(QStringLiteral("Destroying \"state-sim\" from ") + plan + QStringLiteral(": 4 resources")), qPrintable(result.out));
     QVERIFY2(result.out.contains(QRegularExpression(QStringLiteral("\\] db +\\| Deleting db\n"))), qPrintable(result.out));
+    QVERIFY2(result.out.contains(QStringLiteral("Destroy of \"state-sim\" finished after ")) && !result.out.contains(QStringLiteral("Run of")),
+             qPrintable(result.out));
     const json s = readJson(state);
     QVERIFY(s["resources"].is_object());
     QVERIFY(s["resources"].empty());
@@ -1061,7 +1080,9 @@ void tst_Cli::importWritesAPlanThatRuns()
         file.write("{\"mapping\": [{\"match\": \"service\", \"type\": \"sim\", \"duration\": \"20ms\"}]}\n");
     }
     const QString plan = dir.filePath(QStringLiteral("voting.json"));
-    const Result imported = fanout({QStringLiteral("import"), source, QStringLiteral("--mapping"), mapping, QStringLiteral("-o"), plan});
+    // seed runs only with its profile, chosen here as with docker compose --profile.
+    const Result imported = fanout({QStringLiteral("import"), source, QStringLiteral("--mapping"), mapping, QStringLiteral("-o"), plan,
+                                    QStringLiteral("--profile"), QStringLiteral("seed")});
     QCOMPARE(imported.exitCode, 0);
     QVERIFY2(imported.err.contains(QStringLiteral("(Compose file): 6 resources, 5 dependencies, 0 groups; provisioned: 6 by mapping[0]; written to ")),
              qPrintable(imported.err));
@@ -1084,6 +1105,8 @@ void tst_Cli::importWritesAPlanThatRuns()
     const Result toStdout = fanout({QStringLiteral("import"), source});
     QCOMPARE(toStdout.exitCode, 0);
     QVERIFY(json::parse(toStdout.out.toStdString(), nullptr, false).is_object());
+    // Without its profile, seed is on the graph but not run.
+    QVERIFY2(toStdout.err.contains(QStringLiteral("1 not to run (data sources, no-ops, services of profiles not chosen)")), qPrintable(toStdout.err));
 }
 
 void tst_Cli::importProblemsSayWhere_data()

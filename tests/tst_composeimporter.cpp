@@ -255,12 +255,19 @@ void Tst_composeimporter::profilesAreKeptWithANote()
     QVERIFY2(!plan.hasErrors(), qPrintable(dump(plan.diagnostics)));
     const ImportedResource *seed = find(plan, QStringLiteral("seed"));
     QVERIFY(seed);
-    QVERIFY(seed->run);
-    QCOMPARE(seed->note, QStringLiteral("only with profile seed"));
+    // As docker compose: not run unless its profile is chosen (--profile seed, COMPOSE_PROFILES).
+    QVERIFY(!seed->run);
+    QCOMPARE(seed->note, QStringLiteral("only with profile seed: not run unless it is chosen (--profile seed, or COMPOSE_PROFILES=seed)"));
     QCOMPARE(seed->source["profiles"], nlohmann::ordered_json::array({"seed"}));
     QCOMPARE(seed->source.value("build", std::string()), std::string("./seed-data"));
     QVERIFY(find(plan, QStringLiteral("vote"))->note.isEmpty());
     QVERIFY2(plan.diagnostics.isEmpty(), qPrintable(dump(plan.diagnostics)));
+
+    for (const QStringList &active : {QStringList{QStringLiteral("seed")}, QStringList{QStringLiteral("*")}}) {
+        const ImportedPlan chosen = ComposeImporter::read(readCorpus(corpus("voting_app_docker-compose.yml")), active);
+        QVERIFY(find(chosen, QStringLiteral("seed"))->run);
+        QCOMPARE(find(chosen, QStringLiteral("seed"))->note, QStringLiteral("only with profile seed, which is chosen"));
+    }
 }
 
 void Tst_composeimporter::overlayImportsWithWarnings()
@@ -582,7 +589,7 @@ void Tst_composeimporter::keepsTheFactsInSource()
     const ImportedResource &web = plan.resources[0];
     QCOMPARE(web.address, QStringLiteral("web"));
     QCOMPARE(web.name, QStringLiteral("web"));
-    QCOMPARE(web.note, QStringLiteral("only with profile debug or test"));
+    QCOMPARE(web.note, QStringLiteral("only with profile debug or test: not run unless it is chosen (--profile debug, or COMPOSE_PROFILES=debug)"));
     QCOMPARE(web.dependsOn, (QStringList{QStringLiteral("db"), QStringLiteral("cache")}));
     const auto expected = nlohmann::ordered_json::parse(
         "{\"build\": \"./web\", \"container_name\": \"web-1\", \"profiles\": [\"debug\", \"test\"],"

@@ -683,7 +683,7 @@ void tst_Dashboard::planWithErrorsOpensWithItsProblems()
     QVERIFY(window.workspace().document().hasErrors());
     QTRY_VERIFY(!window.problemsDock()->visibleRegion().isEmpty());
     QVERIFY2(window.problemsDock()->windowTitle() == QLatin1String("Problems (5)"), qPrintable(window.problemsDock()->windowTitle()));
-    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("5 error(s)")), qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(window.statusBar()->currentMessage().contains(QLatin1String("5 errors")), qPrintable(window.statusBar()->currentMessage()));
     QVERIFY2(window.statusText().contains(QLatin1String("to fix before it can run")), qPrintable(window.statusText()));
     // It cannot run, nor tear down, and says why.
     QVERIFY(!window.runs().runAction()->isEnabled());

@@ -188,7 +188,7 @@ void tst_PlanDocument::removingResourcesRemovesDependenciesOnThem()
     QCOMPARE(resourceIds(document.plan()), QStringList({"subnet", "app"}));
     COMPARE_JSON(document.document()["resources"][0]["depends_on"], json::array());
     COMPARE_JSON(document.document()["resources"][1]["depends_on"], json::array());
-    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Delete 2 resource(s)"));
+    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Delete 2 resources"));
     document.undoStack()->undo();
     COMPARE_JSON(document.document(), before);
     QCOMPARE(resourceIds(document.plan()), QStringList({"vpc", "subnet", "db", "app"}));
@@ -545,7 +545,7 @@ void tst_PlanDocument::pinnedPositionsFollowEdits()
     QVERIFY(document.pinnedPositions().isEmpty());
 
     QVERIFY(document.moveResources({{QStringLiteral("db"), QPointF(100, 50.25)}, {QStringLiteral("vpc"), QPointF(-20, 0)}}));
-    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Move 2 resource(s)"));
+    QCOMPARE(document.undoStack()->undoText(), QStringLiteral("Move 2 resources"));
     // In plan order, rounded to a tenth, after the members that were there.
     COMPARE_JSON(document.document()["layout"], json::parse(R"({"positions": {"vpc": {"x": -20.0, "y": 0.0}, "db": {"x": 100.0, "y": 50.3}}})"));
     QVERIFY(document.document().begin().key() == "name");

@@ -68,6 +68,7 @@ class Tst_planimporter : public QObject
 private slots:
     void detectsEveryCorpusFile_data();
     void detectsEveryCorpusFile();
+    void emptyFilesAreSaidToBeEmpty();
     void everyCorpusFileBecomesAValidPlan_data();
     void everyCorpusFileBecomesAValidPlan();
     void savedPlanReopensIdentically_data();
@@ -114,6 +115,19 @@ void Tst_planimporter::detectsEveryCorpusFile()
     const auto detected = detectFormat(text, QStringLiteral("upload"));
     QVERIFY(detected.has_value());
     QCOMPARE(int(*detected), format);
+}
+
+// An empty file is not of an unknown kind: it is empty, whatever its name says.
+void Tst_planimporter::emptyFilesAreSaidToBeEmpty()
+{
+    for (const char *name : {"plan.json", "template.yaml", "compose.yml"}) {
+        for (const QByteArray &bytes : {QByteArray(), QByteArray(" \n\n")}) {
+            const ImportResult result = PlanImporter::importText(bytes, QString::fromLatin1(name));
+            QVERIFY(result.hasErrors());
+            QVERIFY2(result.diagnostics.constFirst().message.contains(QLatin1String("the file is empty")),
+                     qPrintable(result.diagnostics.constFirst().message));
+        }
+    }
 }
 
 void Tst_planimporter::everyCorpusFileBecomesAValidPlan_data()

@@ -86,6 +86,7 @@ class Reader
 {
 public:
     Diagnostics diagnostics;
+    QStringList activeProfiles;
 
     ImportedPlan read(const json &document)
     {
@@ -290,7 +291,16 @@ private:
         source["profiles"] = json::array();
         for (const QString &p : std::as_const(s.profiles))
             source["profiles"].push_back(p.toStdString());
-        s.resource.note = QStringLiteral("only with profile %1").arg(s.profiles.join(QStringLiteral(" or ")));
+        const bool active = activeProfiles.contains(QStringLiteral("*"))
+            || std::any_of(s.profiles.cbegin(), s.profiles.cend(), [&](const QString &p) { return activeProfiles.contains(p); });
+        if (active) {
+            s.resource.note = QStringLiteral("only with profile %1, which is chosen").arg(s.profiles.join(QStringLiteral(" or ")));
+        } else {
+            // As docker compose: not started unless its profile is chosen.
+            s.resource.run = false;
+            s.resource.note = QStringLiteral("only with profile %1: not run unless it is chosen (--profile %2, or COMPOSE_PROFILES=%2)")
+                                  .arg(s.profiles.join(QStringLiteral(" or ")), s.profiles.constFirst());
+        }
     }
 
     // The services Compose starts first because other fields than depends_on name them: links,
@@ -456,7 +466,15 @@ bool looksLikeJson(const std::string &text)
 
 } // namespace
 
-ImportedPlan ComposeImporter::read(const std::string &text)
+QStringList ComposeImporter::activeProfilesFromEnvironment()
+{
+    QStringList profiles;
+    for (const QString &name : qEnvironmentVariable("COMPOSE_PROFILES").split(QLatin1Char(','), Qt::SkipEmptyParts))
+        profiles.append(name.trimmed());
+    return profiles;
+}
+
+ImportedPlan ComposeImporter::read(const std::string &text, const QStringList &activeProfiles)
 {
     ImportedPlan plan;
     const StructuredText parsed = looksLikeJson(text) ? StructuredText::parseJson(text) : StructuredText::parseYaml(text);
@@ -465,6 +483,7 @@ ImportedPlan ComposeImporter::read(const std::string &text)
         return plan;
     }
     Reader reader;
+    reader.activeProfiles = activeProfiles;
     try {
         plan = reader.read(parsed.document());
     } catch (const nlohmann::json::exception &e) {

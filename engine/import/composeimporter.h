@@ -2,6 +2,8 @@
 
 #include "engine/import/importedplan.h"
 
+#include <QStringList>
+
 #include <string>
 
 namespace fanout {
@@ -16,7 +18,13 @@ class ComposeImporter
 public:
     // `text` is UTF-8 with LF line endings and no byte-order mark (TextDecoder has seen to that).
     // Never throws: problems come back as diagnostics with line and column where the format has them.
-    static ImportedPlan read(const std::string &text);
+    // A service with `profiles` runs only when one of them is active, as `docker compose up` has
+    // it: the others are imported with "run": false and a note that says how to choose them.
+    static ImportedPlan read(const std::string &text, const QStringList &activeProfiles = activeProfilesFromEnvironment());
+
+    // The profiles COMPOSE_PROFILES names (comma-separated; "*" is every profile), which docker
+    // compose reads too; `--profile NAME` on the command line adds to it.
+    static QStringList activeProfilesFromEnvironment();
 };
 
 } // namespace fanout

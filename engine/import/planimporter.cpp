@@ -68,8 +68,11 @@ std::optional<Diagnostic> cutShortWarning(const std::string &text, ImportFormat 
                                      "stopped), what came after is missing from the plan")};
 }
 
-QString unknownFormatMessage()
+// Why the kind of `text` cannot be told: an empty file says nothing of itself.
+QString unknownFormatMessage(const std::string &text)
 {
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        return QStringLiteral("the file is empty: there is no plan, template or Compose file in it to read");
     return QStringLiteral("cannot tell what kind of file this is; Fanout reads its own plans, Terraform JSON plans "
                           "(terraform show -json), terraform graph output, CloudFormation templates and Compose files. "
                           "Say which with fanout import --format %1").arg(formatNames().mid(1).join(QLatin1Char('|')));
@@ -172,7 +175,7 @@ ImportResult PlanImporter::importText(const QByteArray &bytes, const QString &fi
     const std::string text = TextDecoder::toUtf8(bytes);
     const std::optional<ImportFormat> detected = format ? format : detectFormat(text, fileName);
     if (!detected)
-        return problemsWith<ImportResult>(fileName, {wholeFileError(unknownFormatMessage())});
+        return problemsWith<ImportResult>(fileName, {wholeFileError(unknownFormatMessage(text))});
     return importUtf8(text, fileName, *detected, mapping);
 }
 
@@ -225,7 +228,7 @@ LoadedPlan PlanImporter::load(const QString &path, const ExecutorTypes &types, s
     // Resources (":/plans/demo.json") and files named .json that say nothing else are plans.
     loaded.format = format ? format : detectFormat(text, path);
     if (!loaded.format) {
-        loaded.read = problemsWith<PlanReadResult>(path, {wholeFileError(unknownFormatMessage())});
+        loaded.read = problemsWith<PlanReadResult>(path, {wholeFileError(unknownFormatMessage(text))});
         return loaded;
     }
     if (!loaded.isImport()) {

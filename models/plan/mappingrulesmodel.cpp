@@ -4,6 +4,7 @@
 #include "engine/plan/executormapping.h"
 #include "engine/plan/planfields.h"
 #include "engine/support/closestmatch.h"
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 #include "engine/support/structuredtext.h"
 
@@ -374,7 +375,7 @@ QVariant MappingRulesModel::data(const QModelIndex &index, int role) const
         if (!problem.isEmpty() && (column == problemColumn || column == ProblemColumn))
             return problem;
         if (column == ResourcesColumn)
-            return tr("%n imported resource(s) provisioned by this rule", nullptr, row.count);
+            return tr("%1 provisioned by this rule").arg(counted(row.count, "imported resource"));
         if (column == ParametersColumn && !row.parameters.isEmpty())
             return row.parameters;
         return QVariant();

@@ -3,6 +3,7 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/plangraph.h"
 #include "engine/plan/planreader.h"
+#include "engine/support/counted.h"
 #include "models/plan/planedits.h"
 
 #include <QHash>
@@ -365,7 +366,7 @@ Expected<void> PlanDocument::moveResources(const QHash<QString, QPointF> &centre
     });
     if (!member)
         return unexpected(tr("%1 did not move").arg(ids.join(QStringLiteral(", "))));
-    auto *edit = new ChangeResourcesEdit(*this, ids.size() == 1 ? tr("Move %1").arg(ids.constFirst()) : tr("Move %n resource(s)", nullptr, int(ids.size())), {});
+    auto *edit = new ChangeResourcesEdit(*this, ids.size() == 1 ? tr("Move %1").arg(ids.constFirst()) : tr("Move %1").arg(counted(ids.size(), "resource")), {});
     edit->setResourceIds(ids);
     edit->setMemberChange(std::move(member));
     m_stack->push(edit);
@@ -383,7 +384,7 @@ Expected<void> PlanDocument::unpinResources(const QStringList &ids)
     if (unpinned.isEmpty())
         return unexpected(tr("%1 has no position of its own").arg(ids.join(QStringLiteral(", "))));
     auto *edit = new ChangeResourcesEdit(*this, unpinned.size() == 1 ? tr("Unpin %1").arg(unpinned.constFirst())
-                                                                     : tr("Unpin %n resource(s)", nullptr, int(unpinned.size())),
+                                                                     : tr("Unpin %1").arg(counted(unpinned.size(), "resource")),
                                          {});
     edit->setResourceIds(unpinned);
     edit->setMemberChange(layoutChange(m_document, [&](nlohmann::ordered_json &positions) {
@@ -469,7 +470,7 @@ Expected<PlanDocument::Insertion> PlanDocument::paste(const QByteArray &text)
     for (auto it = positions.cbegin(); it != positions.cend() && !beside; ++it)
         beside = pinnedPositions().contains(it.key());
     return insertResources(resources, positions, beside ? QPointF(40, 40) : QPointF(),
-                           tr("Paste %n resource(s)", nullptr, int(resources.is_array() ? resources.size() : 0)));
+                           tr("Paste %1").arg(counted(resources.is_array() ? qint64(resources.size()) : 0, "resource")));
 }
 
 QStringList PlanDocument::resourcesChangedBy(int index) const

@@ -1,5 +1,6 @@
 #include "models/plan/planedits.h"
 
+#include "engine/support/counted.h"
 #include "models/plan/plandocument.h"
 
 #include <QObject>
@@ -86,7 +87,7 @@ void AddResourcesEdit::revert(nlohmann::ordered_json &document)
 
 RemoveResourcesEdit::RemoveResourcesEdit(PlanDocument &document, const QStringList &ids)
     : PlanEdit(document, ids.size() == 1 ? QObject::tr("Delete resource %1").arg(ids.constFirst())
-                                         : QObject::tr("Delete %n resource(s)", nullptr, int(ids.size())))
+                                         : QObject::tr("Delete %1").arg(counted(ids.size(), "resource")))
 {
     const nlohmann::ordered_json &list = document.document()["resources"];
     for (int i = 0; i < int(list.size()); ++i) {

@@ -1,5 +1,6 @@
 #include "models/run/historymodel.h"
 
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 #include "models/run/statestyle.h"
 
@@ -96,10 +97,11 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
                                 : run.outcome == QLatin1String("cancelled") ? ResourceState::Cancelled
                                                                             : ResourceState::Failed);
     case Qt::ToolTipRole:
-        return tr("Run #%1 (%2) of %3: %4 after %5 at parallelism %6, %n resource(s). Double-click to replay it.", nullptr, run.resources)
+        return tr("Run #%1 (%2) of %3: %4 after %5 at parallelism %6, %7. Double-click to replay it.")
             .arg(run.id)
             .arg(run.command, whenText(run.startedAt), resultText(run), formatDuration(run.makespanMs))
-            .arg(run.parallelism);
+            .arg(run.parallelism)
+            .arg(counted(run.resources, "resource"));
     case Qt::TextAlignmentRole:
         return index.column() == MakespanColumn || index.column() == ParallelismColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
     default:

@@ -2,6 +2,7 @@
 
 #include "engine/plan/plangraph.h"
 #include "engine/run/deployment.h"
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/workspace.h"
@@ -164,7 +165,7 @@ void PlanSummary::refreshNow()
     m_file->setText(m_deployment.planFile());
     const int errors = errorCount(m_document.diagnostics());
     m_errors->setVisible(errors > 0);
-    m_errors->setText(tr("%n error(s): the Problems tab lists them. Nothing runs until they are fixed.", nullptr, errors));
+    m_errors->setText(tr("%1: the Problems tab lists them. Nothing runs until they are fixed.").arg(counted(errors, "error")));
     m_states->setText(statesHtml());
     m_run->setText(runText().toHtmlEscaped());
     QString critical = pathHtml(m_path);

@@ -1,5 +1,6 @@
 #include "ui/panes/sparkline.h"
 
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 
 #include <QPainter>
@@ -28,9 +29,9 @@ void Sparkline::setPoints(QList<Point> points)
     } else {
         const auto [low, high] = std::minmax_element(m_points.cbegin(), m_points.cend(),
                                                      [](const Point &a, const Point &b) { return a.valueMs < b.valueMs; });
-        setToolTip(tr("How long each of the last %n run(s) took, oldest on the left: from %1 to %2; the latest took %3.", nullptr,
-                      int(m_points.size()))
-                       .arg(formatDuration(low->valueMs), formatDuration(high->valueMs), formatDuration(m_points.constLast().valueMs)));
+        setToolTip(tr("How long each of the last %1 took, oldest on the left: from %2 to %3; the latest took %4.")
+                       .arg(counted(m_points.size(), "run"), formatDuration(low->valueMs), formatDuration(high->valueMs),
+                            formatDuration(m_points.constLast().valueMs)));
     }
     update();
 }

@@ -1,6 +1,7 @@
 #include "ui/timeline/timelinepane.h"
 
 #include "engine/run/deployment.h"
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
@@ -118,7 +119,7 @@ QImage TimelinePane::renderImage(int width) const
     const Plan &plan = m_deployment.plan();
     QString title = QStringLiteral("<b>%1</b>").arg(plan.name.toHtmlEscaped());
     if (!m_deployment.hasRun()) {
-        title += tr(" — %n resource(s), not run yet", nullptr, int(plan.resources.size()));
+        title += tr(" — %1, not run yet").arg(counted(plan.resources.size(), "resource"));
     } else {
         const bool running = m_deployment.isRunning() || view->data().finishedMs() < 0;
         QStringList counts;
@@ -127,7 +128,7 @@ QImage TimelinePane::renderImage(int width) const
             if (const int n = m_deployment.count(state))
                 counts.append(QStringLiteral("%1 %2").arg(n).arg(StateStyle::label(state).toLower()));
         }
-        title += tr(" — %n resource(s), ", nullptr, int(plan.resources.size()))
+        title += tr(" — %1, ").arg(counted(plan.resources.size(), "resource"))
                  + (running ? tr("%1 so far") : tr("took %1")).arg(formatDuration(running ? m_deployment.elapsedMs() : view->data().finishedMs()))
                  + QStringLiteral(": ") + counts.join(QStringLiteral(", "));
     }

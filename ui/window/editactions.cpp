@@ -2,6 +2,7 @@
 
 #include "engine/executors/executorregistry.h"
 #include "engine/run/deployment.h"
+#include "engine/support/counted.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
@@ -153,9 +154,8 @@ void EditActions::documentChanged()
     if (document.hasErrors() && !m_workspace.deployment().isRunning()) {
         for (const Diagnostic &d : document.diagnostics()) {
             if (d.isError()) {
-                showStatus(tr("The plan has %n error(s), so the panes show it as it was before: %1", nullptr,
-                              errorCount(document.diagnostics()))
-                               .arg(d.toString()),
+                showStatus(tr("The plan has %1, so the panes show it as it was before: %2")
+                               .arg(counted(errorCount(document.diagnostics()), "error"), d.toString()),
                            30000);
                 break;
             }
@@ -297,7 +297,7 @@ bool EditActions::duplicateSelected()
     const nlohmann::ordered_json resources = document.resourceObjects(ids);
     if (resources.empty())
         return false;
-    const QString text = ids.size() == 1 ? tr("Duplicate %1").arg(ids.constFirst()) : tr("Duplicate %n resource(s)", nullptr, int(ids.size()));
+    const QString text = ids.size() == 1 ? tr("Duplicate %1").arg(ids.constFirst()) : tr("Duplicate %1").arg(counted(ids.size(), "resource"));
     const Expected<PlanDocument::Insertion> added = document.insertResources(resources, document.pinnedPositions(), QPointF(40, 40), text);
     if (!added) {
         showStatus(added.error(), 15000);

@@ -3,6 +3,7 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/import/planimporter.h"
 #include "engine/run/deployment.h"
+#include "engine/support/counted.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/workspace.h"
 #include "ui/graph/graphpane.h"
@@ -169,7 +170,7 @@ void FileController::showOpenError(const QString &path, const Diagnostics &diagn
 {
     auto *box = new QMessageBox(QMessageBox::Warning, import ? tr("Cannot import the file") : tr("Cannot open the plan"),
                                 tr("%1 has %2 and cannot be %3. Fix them and try again.")
-                                    .arg(QFileInfo(path).fileName(), tr("%n error(s)", nullptr, errorCount(diagnostics)),
+                                    .arg(QFileInfo(path).fileName(), counted(errorCount(diagnostics), "error"),
                                          import ? tr("imported") : tr("opened")),
                                 QMessageBox::Ok, &m_window);
     box->setDetailedText(problemLines(diagnostics, path));
@@ -197,9 +198,8 @@ Expected<void> FileController::openPlan(const QString &path)
     if (m_workspace.origin() != Workspace::Origin::Demo)
         addRecentFile(QFileInfo(path).absoluteFilePath());
     if (const int errors = errorCount(read.diagnostics); errors > 0) {
-        showStatus(tr("Opened %1 with %n error(s): the Problems tab lists them, click one to go to it; Run is off until they are fixed",
-                      nullptr, errors)
-                       .arg(QFileInfo(path).fileName()));
+        showStatus(tr("Opened %1 with %2: the Problems tab lists them, click one to go to it; Run is off until they are fixed")
+                       .arg(QFileInfo(path).fileName(), counted(errors, "error")));
         return {};
     }
     if (!readable) {
@@ -225,20 +225,19 @@ void FileController::showOpened(const QString &path, const LoadedPlan &loaded)
     const Plan &plan = m_workspace.deployment().plan();
     const int warnings = warningCount(loaded.read.diagnostics);
     if (!loaded.isImport()) {
-        showStatus(warnings ? tr("Opened %1 with %n warning(s)", nullptr, warnings).arg(plan.name) : tr("Opened %1").arg(plan.name), 5000);
+        showStatus(warnings ? tr("Opened %1 with %2").arg(plan.name, counted(warnings, "warning")) : tr("Opened %1").arg(plan.name), 5000);
         return;
     }
     int notRun = 0;
     for (const Resource &r : plan.resources)
         notRun += r.run ? 0 : 1;
-    QString message = tr("Imported %1 resources, %2 dependencies from %3 (%4)")
-                          .arg(loaded.importedResources)
-                          .arg(loaded.importedDependencies)
-                          .arg(QFileInfo(path).fileName(), formatDescription(*loaded.format));
+    QString message = tr("Imported %1, %2 from %3 (%4)")
+                          .arg(counted(loaded.importedResources, "resource"), counted(loaded.importedDependencies, "dependency", "dependencies"),
+                               QFileInfo(path).fileName(), formatDescription(*loaded.format));
     if (notRun > 0)
         message += tr("; %1 not run (data sources, no-ops)").arg(notRun);
     if (warnings > 0)
-        message += tr("; %n warning(s)", nullptr, warnings);
+        message += tr("; %1").arg(counted(warnings, "warning"));
     showStatus(message, 30000);
 }
 

@@ -3,6 +3,7 @@
 #include "engine/executors/executorregistry.h"
 #include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
+#include "engine/support/counted.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
@@ -392,9 +393,9 @@ void MainWindow::stopThenClose()
     // Queued: the run's last events reach every pane before the window goes.
     connect(&deployment, &Deployment::runFinished, this, &QWidget::close, Qt::QueuedConnection);
     deployment.cancel();
-    statusBar()->showMessage(tr("Quitting once the run has stopped: %n resource(s) still stopping "
-                                "(commands get their grace period; close again to stop them at once)",
-                                nullptr, deployment.count(ResourceState::Running)));
+    statusBar()->showMessage(tr("Quitting once the run has stopped: %1 still stopping "
+                                "(commands get their grace period; close again to stop them at once)")
+                                 .arg(counted(deployment.count(ResourceState::Running), "resource")));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)

@@ -2,6 +2,7 @@
 
 #include "engine/executors/executorregistry.h"
 #include "engine/run/deployment.h"
+#include "engine/support/counted.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
 #include "models/plan/workspace.h"
@@ -185,10 +186,10 @@ void RunActions::updateActions()
     QString firstError;
     for (const Diagnostic &d : document.diagnostics()) {
         if (editErrors && d.isError()) {
-            firstError = (edited ? tr("The plan has %n error(s); fix them or undo the edit:\n%1\nView → Problems lists every one.", nullptr,
-                                      errorCount(document.diagnostics()))
-                                 : tr("The plan has %n error(s); fix them first:\n%1\nView → Problems lists every one.", nullptr,
-                                      errorCount(document.diagnostics())))
+            firstError = (edited ? tr("The plan has %1; fix them or undo the edit:\n%2\nView → Problems lists every one.")
+                                      .arg(counted(errorCount(document.diagnostics()), "error"))
+                                 : tr("The plan has %1; fix them first:\n%2\nView → Problems lists every one.")
+                                      .arg(counted(errorCount(document.diagnostics()), "error")))
                              .arg(d.toString());
             break;
         }
@@ -212,7 +213,7 @@ void RunActions::updateActions()
     m_destroy->setToolTip(!readable ? unreadable
                           : editErrors ? firstError
                           : deployment.destroyCount() > 0
-                              ? tr("Tear down the %n resource(s) the state records, in reverse dependency order", nullptr, deployment.destroyCount())
+                              ? tr("Tear down the %1 the state records, in reverse dependency order").arg(counted(deployment.destroyCount(), "resource"))
                               : tr("Nothing is recorded as provisioned"));
     m_cancel->setEnabled(running && !deployment.isCancelling());
     m_retryFailed->setEnabled(!deployment.failedIds().isEmpty());
@@ -245,8 +246,8 @@ void RunActions::run()
         showStatus(QString(refusal).replace(QLatin1Char('\n'), QLatin1Char(' ')), 30000);
         return;
     }
-    showStatus(tr("Nothing to run: all %n resource(s) are up to date. Run All Again or Replace Selected runs them anyway.", nullptr,
-                  deployment.resourceCount()),
+    showStatus(tr("Nothing to run: %1 up to date. Run All Again or Replace Selected runs them anyway.")
+                   .arg(deployment.resourceCount() == 1 ? tr("the one resource is") : tr("all %1 resources are").arg(deployment.resourceCount())),
                15000);
 }
 
@@ -301,9 +302,9 @@ bool RunActions::destroyDeployment(bool confirm)
     if (confirm) {
         const QString where = deployment.statePath().isEmpty() ? tr("for the built-in demo") : tr("in %1").arg(QFileInfo(deployment.statePath()).fileName());
         const auto answer = QMessageBox::question(&m_window, tr("Destroy"),
-                                                  tr("Tear down the %n resource(s) recorded %1? Each runs its destroy action, in reverse dependency order. "
-                                                     "This cannot be undone.", nullptr, count)
-                                                      .arg(where),
+                                                  tr("Tear down the %1 recorded %2? Each runs its destroy action, in reverse dependency order. "
+                                                     "This cannot be undone.")
+                                                      .arg(counted(count, "resource"), where),
                                                   QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
         if (answer != QMessageBox::Yes)
             return false;
@@ -331,7 +332,7 @@ Expected<void> RunActions::applyMapping(const nlohmann::ordered_json &rules)
     const Expected<int> applied = m_workspace.applyMapping(rules);
     if (!applied)
         return unexpected(applied.error());
-    showStatus(tr("Mapping applied: the plan's rules provision %n resource(s); save the plan to keep it", nullptr, *applied), 15000);
+    showStatus(tr("Mapping applied: the plan's rules provision %1; save the plan to keep it").arg(counted(*applied, "resource")), 15000);
     return {};
 }
 

@@ -1,6 +1,7 @@
 #include "ui/window/runstatus.h"
 
 #include "engine/run/deployment.h"
+#include "engine/support/counted.h"
 #include "engine/support/duration.h"
 #include "models/plan/plandocument.h"
 #include "models/run/forecastrunner.h"
@@ -98,13 +99,13 @@ void RunStatus::update()
     const int resources = m_deployment.resourceCount();
     if (!m_deployment.hasRun()) {
         if (const int errors = errorCount(m_document.diagnostics()); errors > 0)
-            m_elapsed->setText(tr("%1 resources; %n error(s) to fix before it can run (Problems tab)", nullptr, errors).arg(resources));
+            m_elapsed->setText(tr("%1; %2 to fix before it can run (Problems tab)").arg(counted(resources, "resource"), counted(errors, "error")));
         else if (!m_deployment.isStateReadable())
-            m_elapsed->setText(tr("%1 resources; the state file cannot be read").arg(resources));
+            m_elapsed->setText(tr("%1; the state file cannot be read").arg(counted(resources, "resource")));
         else if (m_deployment.provisioning().toRun() == 0 && resources > 0)
-            m_elapsed->setText(tr("%1 resources: %2, nothing to run").arg(resources).arg(m_deployment.provisioningSummary()));
+            m_elapsed->setText(tr("%1: %2, nothing to run").arg(counted(resources, "resource"), m_deployment.provisioningSummary()));
         else
-            m_elapsed->setText(tr("%1 resources: %2, press Run (F5) to start").arg(resources).arg(m_deployment.provisioningSummary()));
+            m_elapsed->setText(tr("%1: %2, press Run (F5) to start").arg(counted(resources, "resource"), m_deployment.provisioningSummary()));
         const Forecast *forecast = m_forecast ? m_forecast->forecast() : nullptr;
         if (forecast && m_forecast->hasWork() && errorCount(m_document.diagnostics()) == 0)
             m_remaining->setText(tr("Expected %1 at parallelism %2").arg(ForecastRunner::rangeText(*forecast)).arg(forecast->parallelism));
