@@ -1,12 +1,15 @@
 #!/bin/sh
 # Installs the Debian packages Fanout needs to build and test (packaging/debian-packages.txt),
-# only those missing, so that `make run` and `make test` work on a fresh Debian 12 machine.
+# only those missing, so that `make run` and `make test` work on a fresh Debian 12 machine; with
+# --checks, those of the sanitizer and fuzzing builds too (debian-packages-checks.txt).
 # As root it calls apt-get directly; otherwise through sudo.
 set -eu
 
-list="$(dirname "$0")/debian-packages.txt"
+lists="$(dirname "$0")/debian-packages.txt"
+[ "${1:-}" = "--checks" ] && lists="$lists $(dirname "$0")/debian-packages-checks.txt"
 missing=""
-for package in $(grep -v '^#' "$list"); do
+# shellcheck disable=SC2086 # the lists are meant to split into words
+for package in $(grep -hv '^#' $lists); do
     status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
     case "$status" in
         *"install ok installed"*) ;;

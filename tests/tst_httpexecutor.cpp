@@ -366,6 +366,7 @@ void tst_HttpExecutor::responseProblems_data()
     QTest::newRow("not JSON") << QByteArray("<html>hello</html>")
                               << QStringLiteral("the response (18 bytes) is not JSON: syntax error at byte 1, but the outputs are read from it");
     QTest::newRow("no body") << QByteArray() << QStringLiteral("the response has no body");
+    QTest::newRow("number too large") << QByteArray("{\"id\": 1e999}") << QStringLiteral("is JSON with a value Fanout cannot read (a number too large)");
 }
 
 void tst_HttpExecutor::responseProblems()

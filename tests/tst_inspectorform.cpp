@@ -665,6 +665,11 @@ void tst_InspectorForm::jsonSyntaxErrorShownWithLineAndColumn()
     QVERIFY(f.form()->jsonMessage()->isVisible());
     QVERIFY2(f.form()->jsonMessage()->text().contains(QLatin1String("2:9")), qPrintable(f.form()->jsonMessage()->text()));
     QVERIFY(!f.form()->applyJson());
+    // A number too large for a double is an error like any other, not an exception (found by fuzzing).
+    retype(text, QStringLiteral("{\"id\": \"vpc\", \"type\": \"sim\", \"duration\": 1e999}"));
+    QVERIFY(f.form()->jsonMessage()->isVisible());
+    QVERIFY2(f.form()->jsonMessage()->text().contains(QLatin1String("1e999")), qPrintable(f.form()->jsonMessage()->text()));
+    QVERIFY(!f.form()->applyJson());
     QTest::keyClick(text, Qt::Key_Return, Qt::ControlModifier);
     QCOMPARE(f.steps(), 0);
     COMPARE_JSON(f.resource(0), json::parse("{\"id\": \"vpc\", \"type\": \"sim\", \"duration\": \"1s\"}"));

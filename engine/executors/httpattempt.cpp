@@ -459,6 +459,10 @@ std::optional<json> parseResponse(const QByteArray &body, QString *error)
         // Not the body itself: a successful response may hold secrets.
         *error = QStringLiteral("the response (%1 bytes) is not JSON: syntax error at byte %2").arg(body.size()).arg(e.byte);
         return std::nullopt;
+    } catch (const json::exception &) {
+        // A value nlohmann/json cannot hold, such as 1e999.
+        *error = QStringLiteral("the response (%1 bytes) is JSON with a value Fanout cannot read (a number too large)").arg(body.size());
+        return std::nullopt;
     }
 }
 

@@ -482,7 +482,7 @@ Expected<void> RunHistory::recordEvents(qint64 run, const Plan &plan, const Jour
     QSqlQuery insert(QSqlDatabase::database(m_connection, false));
     insert.prepare(QStringLiteral("INSERT INTO events (run_id, seq, time_ms, kind, state, level, resource_id, attempt, number, text)"
                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    const QVariant none(QMetaType(QMetaType::QString));
+    const QVariant none{QMetaType(QMetaType::QString)}; // a NULL of the text column
     for (qsizetype i = 0; i < excerpt.events.size(); ++i) {
         const RunEvent &event = excerpt.events[i];
         const bool hasResource = event.resource >= 0 && event.resource < plan.resources.size();

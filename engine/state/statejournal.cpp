@@ -45,6 +45,14 @@ QString systemError(int error)
     return QString::fromLocal8Bit(std::strerror(error));
 }
 
+// A record's "event", empty when it has none or it is not a string (which json::value() would
+// throw for).
+std::string eventOf(const json &record)
+{
+    const auto it = record.find("event");
+    return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // Applies one record; false when it is not one. `batchTime`: the time of the batch it is in (a
 // line of its own before the batch's records), which the record's own "at" overrides.
 bool apply(const json &record, DeploymentState &state, QDateTime &batchTime, const QString &where, Diagnostics &diagnostics)
@@ -69,7 +77,7 @@ bool apply(const json &record, DeploymentState &state, QDateTime &batchTime, con
             return false;
         const QString key = QString::fromStdString(id->get<std::string>());
         const auto entry = record.find("entry");
-        if (entry == record.end() && record.value("event", std::string()) == "created") {
+        if (entry == record.end() && eventOf(record) == "created") {
             // Created, as its "creating" record said: the outputs and the time are all that is new.
             const DeploymentState::Entry *creating = state.find(key);
             const auto outputs = record.find("outputs");
@@ -96,7 +104,7 @@ bool apply(const json &record, DeploymentState &state, QDateTime &batchTime, con
             DeploymentState::Entry value = DeploymentState::entryFromJson(*entry, where, diagnostics);
             if (errorCount(diagnostics) > before)
                 return true; // said already
-            const std::string event = record.value("event", std::string());
+            const std::string event = eventOf(record);
             if (event == "creating")
                 value.status = DeploymentState::Entry::Status::Creating;
             else if (event == "destroying")
@@ -169,7 +177,11 @@ void StateJournal::replay(const QString &journalPath, DeploymentState &state, Di
                                       QStringLiteral("cannot read its journal %1: %2").arg(journalPath, file.errorString())});
         return;
     }
-    QByteArray text = file.readAll();
+    replayText(file.readAll(), journalPath, state, diagnostics);
+}
+
+void StateJournal::replayText(QByteArray text, const QString &journalPath, DeploymentState &state, Diagnostics &diagnostics)
+{
     // A journal whose writer was killed ends in the zeros allocated ahead of it.
     if (const qsizetype zero = text.indexOf('\0'); zero >= 0)
         text.truncate(zero);
@@ -184,7 +196,7 @@ void StateJournal::replay(const QString &journalPath, DeploymentState &state, Di
         json record;
         try {
             record = json::parse(lines[i].toStdString());
-        } catch (const json::parse_error &) {
+        } catch (const json::exception &) { // a syntax error, or a number nlohmann cannot hold (1e999)
             record = json();
         }
         if (!apply(record, state, batchTime, where, diagnostics)) {

@@ -61,6 +61,8 @@ public:
     // Replays the journal of a state file onto `state`. A last line cut short (Fanout stopped while
     // writing it) is left out with a warning; anything else unreadable is an error.
     static void replay(const QString &journalPath, DeploymentState &state, Diagnostics &diagnostics);
+    // The same for a journal's bytes read already (`journalPath` names it in messages).
+    static void replayText(QByteArray text, const QString &journalPath, DeploymentState &state, Diagnostics &diagnostics);
     // Whether another process has the journal of `statePath` open for writing now (a run of it).
     static bool isInUse(const QString &statePath);
 

@@ -192,14 +192,21 @@ int main(int argc, char *argv[])
     QTimer ticker;
     ticker.setTimerType(Qt::PreciseTimer);
     ticker.setInterval(int(kTickMs));
+    // FANOUT_BENCH_STALLS=MS prints every stall longer than MS, with when it came in the run.
+    const qint64 reportOver = qEnvironmentVariableIntValue("FANOUT_BENCH_STALLS");
+    QElapsedTimer sinceStart;
     QObject::connect(&ticker, &QTimer::timeout, [&] {
-        stalls.push_back(std::max<qint64>(0, sinceTick.restart() - kTickMs));
+        const qint64 stall = std::max<qint64>(0, sinceTick.restart() - kTickMs);
+        stalls.push_back(stall);
+        if (reportOver > 0 && stall > reportOver)
+            std::printf("  stall of %lld ms ending at %lld ms into the run\n", static_cast<long long>(stall), static_cast<long long>(sinceStart.elapsed()));
     });
 
     Deployment &session = window.workspace().deployment();
     QObject::connect(&session, &Deployment::runFinished, &app, &QCoreApplication::quit);
     QTimer::singleShot(0, &window, [&] {
         sinceTick.start();
+        sinceStart.start();
         ticker.start();
         clock.restart();
         window.runs().runAction()->trigger();

@@ -1,5 +1,7 @@
 #include "ui/inspector/formjson.h"
 
+#include "engine/support/structuredtext.h"
+
 #include <QStringList>
 
 #include <algorithm>
@@ -87,22 +89,18 @@ std::optional<json> numberOrText(const QString &text)
 
 QString jsonSyntaxError(const QString &text, json *parsed)
 {
-    const std::string bytes = text.toStdString();
-    try {
-        *parsed = json::parse(bytes);
+    // Read as a plan is read: the same places and words for a syntax error, and a value
+    // nlohmann/json cannot hold (1e999) is an error too, never an exception.
+    const StructuredText read = StructuredText::parseJson(text.toStdString());
+    if (read.ok()) {
+        *parsed = read.document();
         return QString();
-    } catch (const json::parse_error &e) {
-        const std::size_t offset = e.byte > 0 ? std::min<std::size_t>(e.byte - 1, bytes.size()) : 0;
-        const std::string before = bytes.substr(0, offset);
-        const int line = int(std::count(before.begin(), before.end(), '\n')) + 1;
-        const std::size_t lineStart = before.rfind('\n');
-        const int column = int(QString::fromStdString(before.substr(lineStart == std::string::npos ? 0 : lineStart + 1)).size()) + 1;
-        QString why = QString::fromUtf8(e.what());
-        // "[json.exception.parse_error.101] parse error at line 3, column 7: syntax error ..."
-        if (const int colon = why.indexOf(QLatin1String(": ")); colon >= 0)
-            why = why.mid(colon + 2);
-        return QStringLiteral("%1:%2: %3").arg(line).arg(column).arg(why);
     }
+    const Diagnostic &error = read.diagnostics().constFirst();
+    QString why = error.message;
+    if (why.startsWith(QLatin1String("not valid JSON: ")))
+        why = why.mid(16);
+    return QStringLiteral("%1:%2: %3").arg(error.line).arg(error.column).arg(why);
 }
 
 bool isPathUnder(const QString &path, const QString &base)
