@@ -260,6 +260,9 @@ void Tst_planimporter::builtInMappingEstimatesByType()
     QCOMPARE(estimate(QStringLiteral("AWS::RDS::DBInstance")), 480'000);
     QCOMPARE(estimate(QStringLiteral("aws_iam_role")), 3'000);
     QCOMPARE(estimate(QStringLiteral("AWS::IAM::Role")), 3'000);
+    // A type with a "*" of its own is matched by the catch-all "*" too (found by fuzzing: the
+    // pattern's "*" was taken for the text's character, and nothing matched).
+    QCOMPARE(none.ruleFor(QStringLiteral("*ws_instance"), QStringLiteral("x")).match, QStringLiteral("*"));
     QCOMPARE(estimate(QStringLiteral("aws_something_new")), 10'000);
     QCOMPARE(estimate(QStringLiteral("service")), 5'000);
     QCOMPARE(estimate(QStringLiteral("acme_widget")), 10'000);

@@ -20,12 +20,13 @@ bool globMatch(QStringView pattern, QStringView text)
     qsizetype star = -1;
     qsizetype resume = 0;
     while (t < text.size()) {
-        if (p < pattern.size() && (pattern[p] == QLatin1Char('?') || pattern[p] == text[t])) {
-            ++p;
-            ++t;
-        } else if (p < pattern.size() && pattern[p] == QLatin1Char('*')) {
+        // A '*' of the pattern is a wildcard before it is a character: "*" matches "*ws" too.
+        if (p < pattern.size() && pattern[p] == QLatin1Char('*')) {
             star = p++;
             resume = t;
+        } else if (p < pattern.size() && (pattern[p] == QLatin1Char('?') || pattern[p] == text[t])) {
+            ++p;
+            ++t;
         } else if (star >= 0) {
             p = star + 1;
             t = ++resume;
