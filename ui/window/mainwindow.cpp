@@ -254,8 +254,9 @@ void MainWindow::addDirectionMenu(QMenu *menu)
         action->setCheckable(true);
         action->setData(direction);
         group->addAction(action);
-        connect(action, &QAction::triggered, this, [this, direction] {
-            if (const Expected<void> set = m_workspace->document().setLayoutDirection(direction); !set)
+        // An init-capture: clang 14 cannot capture a structured binding by name.
+        connect(action, &QAction::triggered, this, [this, chosen = direction] {
+            if (const Expected<void> set = m_workspace->document().setLayoutDirection(chosen); !set)
                 statusBar()->showMessage(set.error(), 8000);
         });
     }
