@@ -263,18 +263,10 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
     json document;
     try {
         document = json::parse(locator.text());
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) { // a syntax error, or a value nlohmann cannot hold (1e999)
         const StructuredText::JsonSyntaxError error = StructuredText::describeJsonError(locator, e);
         result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), error.line, error.column,
                                              QStringLiteral("the state file is not valid JSON: %1%2").arg(error.message, kKeepOut)});
-        return result;
-    } catch (const json::exception &e) {
-        // Not a syntax error but a value nlohmann/json cannot hold, such as 1e999 (out_of_range).
-        QString what = QString::fromUtf8(e.what());
-        if (const qsizetype close = what.indexOf(QLatin1String("] ")); close >= 0)
-            what = what.mid(close + 2);
-        result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), 1, 1,
-                                             QStringLiteral("the state file is not valid JSON: %1%2").arg(what, kKeepOut)});
         return result;
     }
 

@@ -280,16 +280,9 @@ StructuredText StructuredText::parseJson(std::string text, Duplicates duplicates
     }
     try {
         result.m_document = json::parse(t);
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) {
         const JsonSyntaxError error = describeJsonError(*result.m_json, e);
         result.m_diagnostics.append(errorAt(error.line, error.column, QStringLiteral("not valid JSON: %1").arg(error.message)));
-        return result;
-    } catch (const json::exception &e) {
-        // Not a syntax error but a value nlohmann/json cannot hold, such as 1e400 (out_of_range).
-        QString what = QString::fromUtf8(e.what());
-        if (const qsizetype close = what.indexOf(QLatin1String("] ")); close >= 0)
-            what = what.mid(close + 2);
-        result.m_diagnostics.append(errorAt(1, 1, QStringLiteral("not valid JSON: %1").arg(what)));
         return result;
     }
     if (keysOf(t) != membersOf(result.m_document)) {
@@ -306,15 +299,24 @@ StructuredText StructuredText::parseJson(std::string text, Duplicates duplicates
     return result;
 }
 
-StructuredText::JsonSyntaxError StructuredText::describeJsonError(const JsonLocator &locator, const json::parse_error &error)
+StructuredText::JsonSyntaxError StructuredText::describeJsonError(const JsonLocator &locator, const nlohmann::json::exception &exception)
 {
+    const auto *error = dynamic_cast<const json::parse_error *>(&exception);
+    if (!error) {
+        // Not a syntax error but a value nlohmann/json cannot hold, such as 1e400 (out_of_range):
+        // nlohmann says nowhere where it is.
+        QString what = QString::fromUtf8(exception.what());
+        if (const qsizetype close = what.indexOf(QLatin1String("] ")); close >= 0)
+            what = what.mid(close + 2);
+        return {1, 1, what};
+    }
     // nlohmann says "[json.exception.parse_error.101] parse error at line 3, column 5: syntax
     // error while parsing ..."; keep the explanation and give the place our own way.
-    QString what = QString::fromUtf8(error.what());
+    QString what = QString::fromUtf8(error->what());
     if (const qsizetype colon = what.indexOf(QStringLiteral(": ")); colon >= 0)
         what = what.mid(colon + 2);
     const std::string &text = locator.text();
-    std::size_t at = tokenStart(text, error.byte, what);
+    std::size_t at = tokenStart(text, error->byte, what);
     const auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
     // A comma before the "]" or "}" that was not expected: JSON allows none after the last item.
     if (at < text.size() && (text[at] == ']' || text[at] == '}')) {

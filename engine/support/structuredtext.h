@@ -51,14 +51,15 @@ public:
     // A JSON syntax error in `locator`'s text, said for people where they should look: at the
     // token nlohmann/json stopped at, a trailing comma at the comma and named as one, and "cut
     // short" only when the text ends where the error is. Plans, imported files and state files say
-    // their JSON errors through it. `message` has no prefix ("not valid JSON: " is the caller's).
+    // their JSON errors through it; a value nlohmann/json cannot hold (1e999), which it throws as
+    // another exception, too. `message` has no prefix ("not valid JSON: " is the caller's).
     struct JsonSyntaxError
     {
         int line = 0;
         int column = 0;
         QString message;
     };
-    static JsonSyntaxError describeJsonError(const JsonLocator &locator, const nlohmann::json::parse_error &error);
+    static JsonSyntaxError describeJsonError(const JsonLocator &locator, const nlohmann::json::exception &exception);
 
 private:
     bool m_ok = false;
