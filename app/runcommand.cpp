@@ -11,6 +11,7 @@
 #include "engine/run/deployment.h"
 #include "engine/run/runreport.h"
 #include "engine/support/closestmatch.h"
+#include "engine/support/counted.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -47,9 +48,35 @@ QString checkWritable(const QString &path)
     return QString();
 }
 
-QString plural(int count, const QString &one, const QString &many)
+// Up-to-date resources whose variables changed since they were created: their definition is the
+// same, so the run leaves them as they are; say so, and how to create them again.
+QString staleInputsSummary(const QList<Deployment::StaleInputs> &stale)
 {
-    return QStringLiteral("%1 %2").arg(count).arg(count == 1 ? one : many);
+    if (stale.isEmpty())
+        return QString();
+    constexpr int kListed = 10;
+    QString text = QStringLiteral("\n%1 up to date %2 created with other values of the variables %3 (the definition is the same, so "
+                                  "%4 left as %5 %6):")
+                       .arg(counted(int(stale.size()), "resource"), stale.size() == 1 ? QStringLiteral("was") : QStringLiteral("were"),
+                            stale.size() == 1 ? QStringLiteral("it uses") : QStringLiteral("they use"),
+                            stale.size() == 1 ? QStringLiteral("it is") : QStringLiteral("they are"),
+                            stale.size() == 1 ? QStringLiteral("it") : QStringLiteral("they"),
+                            stale.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"));
+    QStringList replace;
+    for (qsizetype i = 0; i < stale.size(); ++i) {
+        replace.append(QStringLiteral("--replace ") + stale[i].id);
+        if (i >= kListed)
+            continue;
+        QStringList changes;
+        for (const DeploymentState::VariableChange &change : stale[i].changes)
+            changes.append(QStringLiteral("var.%1 was \"%2\", now \"%3\"").arg(change.name, change.was, change.now));
+        text += QStringLiteral("\n  %1: %2").arg(stale[i].id, changes.join(QStringLiteral("; ")));
+    }
+    if (stale.size() > kListed)
+        text += QStringLiteral("\n  and %1 more").arg(stale.size() - kListed);
+    text += QStringLiteral("\nTo create %1 again with today's values, run again with %2")
+                .arg(stale.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"), replace.join(QLatin1Char(' ')));
+    return text;
 }
 
 // What a run will do, said before it starts, like `terraform apply`'s plan line; and what the
@@ -70,9 +97,10 @@ QString provisioningSummary(const Deployment &deployment, const ProvisioningPlan
         summary += QStringLiteral("\nTo destroy, no longer instances of their sets (count lowered, a for_each key or a target removed): %1")
                        .arg(provisioning.removals.join(QStringLiteral(", ")));
     }
+    summary += staleInputsSummary(deployment.changedVariables(provisioning));
     if (const QStringList orphans = deployment.orphans(); !orphans.isEmpty()) {
         summary += QStringLiteral("\n%1 in the state but no longer in the plan (%2): kept; \"fanout destroy\" tears %3 down")
-                       .arg(plural(int(orphans.size()), QStringLiteral("resource"), QStringLiteral("resources")), orphans.join(QStringLiteral(", ")),
+                       .arg(counted(int(orphans.size()), "resource"), orphans.join(QStringLiteral(", ")),
                             orphans.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"));
     }
     return summary;
@@ -88,8 +116,8 @@ QString targetLimitSummary(const Plan &limited, const Plan &plan)
     const QStringList alongside = TargetSelection::leftOutAlongside(limited, plan);
     const int ofOthers = int(limited.leftOut.size() - plan.leftOut.size() - alongside.size());
     QString summary = QStringLiteral("Only %1 (--target): the %2 of the other %3 %4 left as %5 are\n")
-                          .arg(names.join(QStringLiteral(", ")), plural(ofOthers, QStringLiteral("resource"), QStringLiteral("resources")),
-                               plural(others, QStringLiteral("target"), QStringLiteral("targets")), ofOthers == 1 ? QStringLiteral("is") : QStringLiteral("are"),
+                          .arg(names.join(QStringLiteral(", ")), counted(ofOthers, "resource"),
+                               counted(others, "target"), ofOthers == 1 ? QStringLiteral("is") : QStringLiteral("are"),
                                ofOthers == 1 ? QStringLiteral("it") : QStringLiteral("they"));
     if (!alongside.isEmpty())
         summary += QStringLiteral("Left out too, as they wait for another target's resources: %1\n").arg(alongside.join(QStringLiteral(", ")));
@@ -345,7 +373,7 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
                           .arg(command, deployment.statePath(), deployment.stateSaveError(), created));
         stateWritten = false;
     } else if (!deployment.statePath().isEmpty() && deployment.recordedCount() > 0) {
-        out.writeLine(QStringLiteral("State: %1 in %2").arg(plural(deployment.deploymentState().size(), QStringLiteral("resource"), QStringLiteral("resources")),
+        out.writeLine(QStringLiteral("State: %1 in %2").arg(counted(deployment.deploymentState().size(), "resource"),
                                                              deployment.statePath()));
     }
     recordHistory(deployment, settings, report);
@@ -506,7 +534,7 @@ int RunCommand::exec(const QStringList &arguments)
     const ProvisioningPlan provisioning = deployment.preview(replaced, parser.isSet(all));
     // One arg() for all, so that a "%1" in a plan's name stays as it is.
     const QString headline = QStringLiteral("Running \"%1\" from %2: %3, parallelism %4%5")
-                                 .arg(plan.name, deployment.planFile(), plural(int(plan.resources.size()), QStringLiteral("resource"), QStringLiteral("resources")),
+                                 .arg(plan.name, deployment.planFile(), counted(int(plan.resources.size()), "resource"),
                                       QString::number(deployment.parallelism()), deployment.failFast() ? QStringLiteral(", fail-fast") : QString());
     const QString summary = limitedTo + provisioningSummary(deployment, provisioning, parser.isSet(all));
     // The longest-path-first order, by what past runs took rather than a guess. A history that

@@ -1,5 +1,6 @@
 #include "app/terminalprogress.h"
 
+#include "engine/run/resourcestatus.h"
 #include "engine/run/rolloutgate.h"
 #include "engine/run/scheduler.h"
 #include "engine/support/counted.h"
@@ -242,7 +243,7 @@ void TerminalProgress::printSummary(const Console &console, const nlohmann::orde
     int upToDate = 0;
     for (const json &resource : resources) {
         upToDate += text(resource, "state") == stateName(ResourceState::Succeeded) && resource.value("attempts", json::array()).empty()
-                    && text(resource, "reason").startsWith(QLatin1String("up to date"));
+                    && text(resource, "reason") == ResourceStatus::upToDateReason();
     }
     QStringList said;
     for (const ResourceState state : {ResourceState::Succeeded, ResourceState::Failed, ResourceState::Skipped,

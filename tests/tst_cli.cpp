@@ -997,11 +997,31 @@ void tst_Cli::variablesFromTheCommandLine()
     const Result plain = fanout({QStringLiteral("run"), plan});
     QCOMPARE(plain.exitCode, 0);
     QVERIFY2(plain.out.contains(QStringLiteral("| Creating VPC in eu-west-1-a\n")), qPrintable(plain.out));
+    QVERIFY2(!plain.out.contains(QStringLiteral("other values")), qPrintable(plain.out));
+
+    // Another value for a variable vpc uses changes no definition: vpc stays up to date, and the
+    // run says that it was created with another value and how to create it again.
+    const Result changed = fanout({QStringLiteral("run"), plan, QStringLiteral("--var"), QStringLiteral("region=us-east-2")});
+    QCOMPARE(changed.exitCode, 0);
+    QVERIFY2(changed.out.contains(QStringLiteral("1 resource up to date was created with other values of the variables it uses (the "
+                                                 "definition is the same, so it is left as it is):\n"
+                                                 "  vpc: var.region was \"eu-west-1\", now \"us-east-2\"\n"
+                                                 "To create it again with today's values, run again with --replace vpc\n")),
+             qPrintable(changed.out));
+    QVERIFY2(!changed.out.contains(QStringLiteral("| Creating VPC")), qPrintable(changed.out));
+    // The same value as it was created with: nothing to say.
+    const Result same = fanout({QStringLiteral("run"), plan, QStringLiteral("--var"), QStringLiteral("region=eu-west-1")});
+    QCOMPARE(same.exitCode, 0);
+    QVERIFY2(!same.out.contains(QStringLiteral("other values")), qPrintable(same.out));
 
     const Result overridden = fanout({QStringLiteral("run"), plan, QStringLiteral("--all"), QStringLiteral("--var"), QStringLiteral("region=us-east-2"),
                                       QStringLiteral("--var"), QStringLiteral("zone=c=d")});
     QCOMPARE(overridden.exitCode, 0);
     QVERIFY2(overridden.out.contains(QStringLiteral("| Creating VPC in us-east-2-c=d\n")), qPrintable(overridden.out));
+    // Created again with those values: they are what the state now records.
+    const Result after = fanout({QStringLiteral("run"), plan, QStringLiteral("--var"), QStringLiteral("region=us-east-2"),
+                                 QStringLiteral("--var"), QStringLiteral("zone=c=d")});
+    QVERIFY2(!after.out.contains(QStringLiteral("other values")), qPrintable(after.out));
 
     const Result unknown = fanout({QStringLiteral("run"), plan, QStringLiteral("--var"), QStringLiteral("regoin=us-east-2")});
     QCOMPARE(unknown.exitCode, 2);

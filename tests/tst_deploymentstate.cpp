@@ -144,6 +144,7 @@ private slots:
     void missingFileIsEmpty();
     void saveAndReadBack();
     void compareWithPlan();
+    void changedVariablesOfAnUpToDateResource();
     void failedSaveKeepsTheOldFile_data();
     void failedSaveKeepsTheOldFile();
     void unreadableFileSaysWhere_data();
@@ -268,6 +269,45 @@ void tst_DeploymentState::saveAndReadBack()
     QCOMPARE(read.state.find(QStringLiteral("db"))->dependsOn, QStringList{QStringLiteral("vpc")});
     // What it reads it writes back the same.
     QCOMPARE(read.state.toJson().dump(), state.toJson().dump());
+}
+
+// The values of the variables a resource's parameters use are recorded as it is created (secret
+// ones never), so that a later --var with another value can be named though the hash is the same.
+void tst_DeploymentState::changedVariablesOfAnUpToDateResource()
+{
+    Plan plan;
+    plan.variables = {Variable{QStringLiteral("region"), QStringLiteral("eu-west-1")}, Variable{QStringLiteral("token"), QStringLiteral("s3cret"), true},
+                      Variable{QStringLiteral("unused"), QStringLiteral("x")}};
+    const Resource vpc = resource(QStringLiteral("vpc"), QStringLiteral("sim"), {},
+                                  json::parse(R"({"log_lines": ["in ${var.region} with ${var.token}", "$${var.unused}"]})"));
+    plan.resources = {vpc};
+    DeploymentState state;
+    state.setPlanName(QStringLiteral("vars"));
+    state.setUpdatedAt(QDateTime::currentDateTimeUtc());
+    state.recordCreated(vpc, {}, plan, {});
+    const QMap<QString, QString> recorded{{QStringLiteral("region"), QStringLiteral("eu-west-1")}};
+    QCOMPARE(state.find(QStringLiteral("vpc"))->variables, recorded);
+    QVERIFY(state.changedVariables(vpc, plan).isEmpty());
+
+    plan.variables[0].value = QStringLiteral("us-east-2");
+    plan.variables[1].value = QStringLiteral("other");
+    plan.variables[2].value = QStringLiteral("y");
+    const QList<DeploymentState::VariableChange> changes = state.changedVariables(vpc, plan);
+    QCOMPARE(changes.size(), 1);
+    QCOMPARE(changes[0].name, QStringLiteral("region"));
+    QCOMPARE(changes[0].was, QStringLiteral("eu-west-1"));
+    QCOMPARE(changes[0].now, QStringLiteral("us-east-2"));
+    QCOMPARE(state.compare(plan), QList<DeploymentState::Change>{DeploymentState::Change::UpToDate});
+
+    // Written and read back; an entry of an older Fanout, without values, has nothing to compare.
+    const DeploymentState::ReadResult read = DeploymentState::readText(state.toText());
+    QVERIFY(!read.hasErrors());
+    QCOMPARE(read.state.changedVariables(vpc, plan).size(), 1);
+    DeploymentState older;
+    DeploymentState::Entry entry = *state.find(QStringLiteral("vpc"));
+    entry.variables.clear();
+    older.insert(QStringLiteral("vpc"), entry);
+    QVERIFY(older.changedVariables(vpc, plan).isEmpty());
 }
 
 void tst_DeploymentState::compareWithPlan()
@@ -710,6 +750,7 @@ void tst_DeploymentState::entryTextIsTheEntrysJson()
     full.destroy = {{"type", "command"}, {"command", json::array({"rm", "-rf", "${var.root}/a b"})}, {"env", {{"K", "v"}}}};
     full.destroyValues = {{QStringLiteral("var.root"), QStringLiteral("/srv/\"x\"")}};
     full.destroyValuesRecorded = true;
+    full.variables = {{QStringLiteral("region"), QStringLiteral("eu-\"west\"-1")}, {QStringLiteral("size"), QString()}};
     full.dependsOn = {QStringLiteral("vpc"), QStringLiteral("subnet \"a\"")};
     DeploymentState::Entry creating = full;
     creating.status = DeploymentState::Entry::Status::Creating;

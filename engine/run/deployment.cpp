@@ -320,6 +320,18 @@ QStringList Deployment::orphans() const
     return m_state.orphans(m_target);
 }
 
+QList<Deployment::StaleInputs> Deployment::changedVariables(const ProvisioningPlan &provisioning) const
+{
+    QList<StaleInputs> stale;
+    for (int r = 0; r < int(m_target.resources.size()); ++r) {
+        if (!provisioning.isUpToDate(r))
+            continue;
+        if (QList<DeploymentState::VariableChange> changes = m_state.changedVariables(m_target.resources[r], m_target); !changes.isEmpty())
+            stale.append(StaleInputs{m_target.resources[r].id, std::move(changes)});
+    }
+    return stale;
+}
+
 int Deployment::destroyCount() const
 {
     return m_state.size();
@@ -583,7 +595,7 @@ ResourceStatus Deployment::status(int resource) const
     if (const auto it = m_provisioning.provisioned.constFind(resource); it != m_provisioning.provisioned.cend()) {
         // As the scheduler will start it.
         status.state = ResourceState::Succeeded;
-        status.reason = QStringLiteral("up to date: provisioned by an earlier run");
+        status.reason = ResourceStatus::upToDateReason();
         status.outputs = *it;
     } else if (resource >= 0 && resource < m_provisioning.changes.size()
                && m_provisioning.changes[resource] == DeploymentState::Change::Interrupted) {

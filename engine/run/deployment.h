@@ -130,6 +130,16 @@ public:
     QString provisionRefusal() const;
     // Ids the state holds that the plan no longer has: kept, and torn down by destroy().
     QStringList orphans() const;
+    // The resources `provisioning` (a preview() of the target plan) leaves up to date although a
+    // variable their parameters use has another value than when they were created (--var, or the
+    // plan's default changed): in plan order, with the changes. Their definition is the same, so
+    // nothing replaces them unless asked (--replace ID).
+    struct StaleInputs
+    {
+        QString id;
+        QList<DeploymentState::VariableChange> changes;
+    };
+    QList<StaleInputs> changedVariables(const ProvisioningPlan &provisioning) const;
     int destroyCount() const; // what destroy() would tear down or forget
 
     int parallelism() const { return m_parallelism; }

@@ -30,6 +30,10 @@ struct ResourceStatus
     QString reason;        // failed: the error; skipped/cancelled: why; retry-wait: when and why
     int blockedBy = -1;    // skipped: the failed upstream resource
     QMap<QString, QString> outputs; // succeeded: what it produced, for ${resources.ID.outputs.KEY}
+
+    // The reason of a resource that succeeded without an attempt: the state file records it as
+    // created from the same definition. Reports and the terminal recognise it by this text.
+    static QString upToDateReason() { return QStringLiteral("up to date: provisioned by an earlier run"); }
 };
 
 } // namespace fanout

@@ -161,7 +161,7 @@ void Scheduler::settleWithoutRunning(const QMap<int, QMap<QString, QString>> &pr
         if (it.key() < 0 || it.key() >= n)
             continue;
         m_status[it.key()].outputs = it.value();
-        setState(it.key(), ResourceState::Succeeded, QStringLiteral("up to date: provisioned by an earlier run"));
+        setState(it.key(), ResourceState::Succeeded, ResourceStatus::upToDateReason());
         m_dispatcher->satisfy(it.key());
     }
     // Kept on the graph for what depends on them, never provisioned: a Terraform data source, a

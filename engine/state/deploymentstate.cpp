@@ -122,6 +122,8 @@ public:
             entry.destroyValuesRecorded = true;
             entry.destroyValues = strings(*it, jsonMemberPath(path, QStringLiteral("destroy_values")));
         }
+        if (const auto it = value.find("variables"); it != value.end() && !it->is_null())
+            entry.variables = strings(*it, jsonMemberPath(path, QStringLiteral("variables")));
         if (const auto it = value.find("status"); it != value.end() && !it->is_null()) {
             const QString statusPath = jsonMemberPath(path, QStringLiteral("status"));
             if (*it == "creating")
@@ -373,6 +375,7 @@ void DeploymentState::recordCreated(const Resource &resource, const QMap<QString
 {
     Entry entry;
     entry.definitionHash = definitionHash(resource);
+    entry.variables = variablesUsed(resource, plan);
     entry.outputs = outputs;
     entry.createdAt = QDateTime::currentDateTimeUtc();
     recordDestroyAction(entry, resource, plan, outputsOf);
@@ -388,6 +391,7 @@ DeploymentState::Entry DeploymentState::creating(const Resource &resource, const
     } else {
         // Should Fanout stop now, what may exist in part is torn down with the values of now.
         entry.definitionHash = definitionHash(resource);
+        entry.variables = variablesUsed(resource, plan);
         recordDestroyAction(entry, resource, plan, outputsOf);
         entry.dependsOn = resource.dependsOn;
     }
@@ -403,6 +407,34 @@ QStringList DeploymentState::inFlight() const
             ids.append(it.key());
     }
     return ids;
+}
+
+QMap<QString, QString> DeploymentState::variablesUsed(const Resource &resource, const Plan &plan)
+{
+    QMap<QString, QString> used;
+    References::find(resource.params, QString(), [&](const QString &, const Reference *reference, const QString &) {
+        if (!reference || reference->kind != Reference::Kind::Variable)
+            return;
+        const int v = plan.variableIndex(reference->name);
+        if (v >= 0 && !plan.variables[v].secret)
+            used.insert(reference->name, plan.variables[v].value);
+    });
+    return used;
+}
+
+QList<DeploymentState::VariableChange> DeploymentState::changedVariables(const Resource &resource, const Plan &plan) const
+{
+    QList<VariableChange> changes;
+    const Entry *entry = find(resource.id);
+    if (!entry || entry->variables.isEmpty())
+        return changes;
+    const QMap<QString, QString> now = variablesUsed(resource, plan);
+    for (auto it = now.cbegin(); it != now.cend(); ++it) {
+        const auto was = entry->variables.constFind(it.key());
+        if (was != entry->variables.cend() && *was != it.value())
+            changes.append(VariableChange{it.key(), *was, it.value()});
+    }
+    return changes;
 }
 
 QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
@@ -485,6 +517,12 @@ json DeploymentState::entryToJson(const Entry &entry)
             values[utf8(v.key())] = utf8(v.value());
         value["destroy_values"] = values;
     }
+    if (!entry.variables.isEmpty()) {
+        json variables = json::object();
+        for (auto v = entry.variables.cbegin(); v != entry.variables.cend(); ++v)
+            variables[utf8(v.key())] = utf8(v.value());
+        value["variables"] = variables;
+    }
     // Only when in flight, so that the entries of what exists read as they always have.
     if (entry.status == Entry::Status::Creating)
         value["status"] = "creating";
@@ -539,6 +577,10 @@ void DeploymentState::appendEntryText(std::string &out, const Entry &entry, bool
     if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
         out += ",\"destroy_values\":";
         JsonText::appendStrings(out, entry.destroyValues);
+    }
+    if (!entry.variables.isEmpty()) {
+        out += ",\"variables\":";
+        JsonText::appendStrings(out, entry.variables);
     }
     if (withStatus && entry.status == Entry::Status::Creating)
         out += ",\"status\":\"creating\"";

@@ -58,6 +58,11 @@ public:
         // `destroy` still refers to variables (destroyValuesRecorded false).
         QMap<QString, QString> destroyValues;
         bool destroyValuesRecorded = false;
+        // The values of the plan's variables its parameters used when it was created ("region" ->
+        // "eu-west-1"), secret ones left out: what a run compares with today's to say that a --var
+        // changed the inputs of a resource it leaves up to date (changedVariables()). Absent from
+        // entries older Fanouts recorded.
+        QMap<QString, QString> variables;
         // What it depended on when created, so that teardown order survives its removal from the plan.
         QStringList dependsOn;
         Status status = Status::Created;
@@ -129,6 +134,21 @@ public:
     Entry creating(const Resource &resource, const Plan &plan, const OutputsOf &outputsOf) const;
     // Ids whose entry is in flight (Creating or Destroying): Fanout stopped during their attempt.
     QStringList inFlight() const;
+
+    // The values of the variables that `resource`'s parameters use, by name, as `plan` gives them
+    // now; secret ones are left out (never written to the state).
+    static QMap<QString, QString> variablesUsed(const Resource &resource, const Plan &plan);
+    // A variable `resource`'s parameters use whose value in `plan` is not the one its entry
+    // records: the definition, and so the hash, is unchanged, yet what it would be created with is
+    // not. `fanout run` names these resources and suggests --replace. Empty when the state has no
+    // entry for it, or an entry without recorded values.
+    struct VariableChange
+    {
+        QString name;
+        QString was;
+        QString now;
+    };
+    QList<VariableChange> changedVariables(const Resource &resource, const Plan &plan) const;
 
     // One Change per resource of `plan`, in plan order.
     QList<Change> compare(const Plan &plan) const;
