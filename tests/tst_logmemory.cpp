@@ -115,7 +115,10 @@ void tst_logmemory::longRunKeepsMemorySmallAndEveryLine()
     // which the journal keeps 40, the model 8 and its filters up to 24; the rest is lines in flight).
     const double perLine = double(test::procStatus("VmHWM") * 1024 - before) / double(lines.size());
     qInfo("%zu lines: %.0f bytes of peak resident memory per line written", lines.size(), perLine);
-    QVERIFY2(perLine < 200, qPrintable(QStringLiteral("%1 bytes a line").arg(perLine)));
+    if (test::kMemoryIsMeasured)
+        QVERIFY2(perLine < 200, qPrintable(QStringLiteral("%1 bytes a line").arg(perLine)));
+    else
+        qInfo("not checked: a sanitizer build's memory is mostly the sanitizer's");
     QVERIFY(journal.logs().isOnDisk());
 
     // The All tab's filter finds the first line written, one in the middle and the last: every line
