@@ -55,13 +55,12 @@ QString staleInputsSummary(const QList<Deployment::StaleInputs> &stale)
     if (stale.isEmpty())
         return QString();
     constexpr int kListed = 10;
-    QString text = QStringLiteral("\n%1 up to date %2 created with other values of the variables %3 (the definition is the same, so "
-                                  "%4 left as %5 %6):")
-                       .arg(counted(int(stale.size()), "resource"), stale.size() == 1 ? QStringLiteral("was") : QStringLiteral("were"),
-                            stale.size() == 1 ? QStringLiteral("it uses") : QStringLiteral("they use"),
-                            stale.size() == 1 ? QStringLiteral("it is") : QStringLiteral("they are"),
-                            stale.size() == 1 ? QStringLiteral("it") : QStringLiteral("they"),
-                            stale.size() == 1 ? QStringLiteral("is") : QStringLiteral("are"));
+    const bool one = stale.size() == 1;
+    QString text = one ? QStringLiteral("\n1 resource up to date was created with other values of the variables it uses (the "
+                                        "definition is the same, so it is left as it is):")
+                       : QStringLiteral("\n%1 resources up to date were created with other values of the variables they use (the "
+                                        "definition is the same, so they are left as they are):")
+                             .arg(stale.size());
     QStringList replace;
     for (qsizetype i = 0; i < stale.size(); ++i) {
         replace.append(QStringLiteral("--replace ") + stale[i].id);
@@ -75,7 +74,7 @@ QString staleInputsSummary(const QList<Deployment::StaleInputs> &stale)
     if (stale.size() > kListed)
         text += QStringLiteral("\n  and %1 more").arg(stale.size() - kListed);
     text += QStringLiteral("\nTo create %1 again with today's values, run again with %2")
-                .arg(stale.size() == 1 ? QStringLiteral("it") : QStringLiteral("them"), replace.join(QLatin1Char(' ')));
+                .arg(one ? QStringLiteral("it") : QStringLiteral("them"), replace.join(QLatin1Char(' ')));
     return text;
 }
 

@@ -490,17 +490,26 @@ QStringList DeploymentState::removedInstances(const Plan &plan) const
     return ids;
 }
 
+namespace {
+
+// An object of strings ("outputs", "destroy_values", "variables"), as JsonText::appendStrings writes it.
+json stringsObject(const QMap<QString, QString> &strings)
+{
+    json object = json::object();
+    for (auto it = strings.cbegin(); it != strings.cend(); ++it)
+        object[utf8(it.key())] = utf8(it.value());
+    return object;
+}
+
+} // namespace
+
 json DeploymentState::entryToJson(const Entry &entry)
 {
     // Members with nothing to say (no outputs, not created yet, no destroy action, no
     // dependencies) are left out: a run writes an entry twice per resource into the journal.
     json value = {{"definition_hash", utf8(entry.definitionHash)}};
-    if (!entry.outputs.isEmpty()) {
-        json outputs = json::object();
-        for (auto o = entry.outputs.cbegin(); o != entry.outputs.cend(); ++o)
-            outputs[utf8(o.key())] = utf8(o.value());
-        value["outputs"] = outputs;
-    }
+    if (!entry.outputs.isEmpty())
+        value["outputs"] = stringsObject(entry.outputs);
     if (entry.createdAt.isValid())
         value["created_at"] = utf8(entry.createdAt.toUTC().toString(Qt::ISODateWithMs));
     if (!entry.destroy.is_null())
@@ -511,18 +520,10 @@ json DeploymentState::entryToJson(const Entry &entry)
             dependsOn.push_back(utf8(id));
         value["depends_on"] = dependsOn;
     }
-    if (entry.destroyValuesRecorded && !entry.destroy.is_null()) {
-        json values = json::object();
-        for (auto v = entry.destroyValues.cbegin(); v != entry.destroyValues.cend(); ++v)
-            values[utf8(v.key())] = utf8(v.value());
-        value["destroy_values"] = values;
-    }
-    if (!entry.variables.isEmpty()) {
-        json variables = json::object();
-        for (auto v = entry.variables.cbegin(); v != entry.variables.cend(); ++v)
-            variables[utf8(v.key())] = utf8(v.value());
-        value["variables"] = variables;
-    }
+    if (entry.destroyValuesRecorded && !entry.destroy.is_null())
+        value["destroy_values"] = stringsObject(entry.destroyValues);
+    if (!entry.variables.isEmpty())
+        value["variables"] = stringsObject(entry.variables);
     // Only when in flight, so that the entries of what exists read as they always have.
     if (entry.status == Entry::Status::Creating)
         value["status"] = "creating";
