@@ -106,6 +106,7 @@ private:
     Expected<void> clearLocked();
     Expected<void> reserve(qint64 bytes);
     void prepare(qint64 from, qint64 to); // on the background thread: pages made ready for appends
+    static void touchPage(const char *page); // its first access from user space, without a C++ read
     Expected<void> writeAt(const char *data, qint64 size, qint64 offset);
     QString error(const QString &what, int code) const;
 
