@@ -16,15 +16,7 @@ using json = nlohmann::ordered_json;
 
 constexpr qint64 kDefaultGraceMs = 5000;
 
-Diagnostic problem(const QString &path, const QString &message)
-{
-    return Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message};
-}
 
-QString typeName(const json &value)
-{
-    return QString::fromLatin1(value.type_name());
-}
 
 QString fromJson(const json &value)
 {
@@ -76,17 +68,17 @@ bool isReference(const json &value)
 using Kind = FieldDescription::Kind;
 
 // Where problems go: `out`, when there is one.
-struct Report
+struct CommandReport
 {
     Diagnostics *out;
     void operator()(const QString &at, const QString &message) const
     {
         if (out)
-            out->append(problem(at, message));
+            out->append(Diagnostic::error(at, message));
     }
 };
 
-ExecutorDescription describe()
+ExecutorDescription describeCommand()
 {
     return {
         .type = QStringLiteral("command"),
@@ -125,31 +117,31 @@ ExecutorDescription describe()
     };
 }
 
-const ExecutorDescription &description()
+const ExecutorDescription &commandDescription()
 {
-    static const ExecutorDescription described = describe();
+    static const ExecutorDescription described = describeCommand();
     return described;
 }
 
 // "shell": true or false. False when it is neither, with `known` false: then whether "command"
 // should be a string cannot be told.
-bool readShell(const json &params, const QString &path, const Report &report, bool *known)
+bool readShell(const json &params, const QString &path, const CommandReport &report, bool *known)
 {
     *known = true;
     const auto it = params.find("shell");
     if (it == params.end())
-        return description().field(QStringLiteral("shell")).defaultValue.get<bool>();
+        return commandDescription().field(QStringLiteral("shell")).defaultValue.get<bool>();
     if (it->is_boolean())
         return it->get<bool>();
     *known = false;
     report(jsonMemberPath(path, QStringLiteral("shell")),
            QStringLiteral("is %1; write true to run \"command\", a string, with /bin/sh -c, or false (the "
-                          "default) to run the list \"command\" without a shell").arg(typeName(*it)));
+                          "default) to run the list \"command\" without a shell").arg(jsonTypeName(*it)));
     return false;
 }
 
 // A program and its arguments, each a string.
-QStringList readArguments(const json &command, const QString &at, const Report &report)
+QStringList readArguments(const json &command, const QString &at, const CommandReport &report)
 {
     if (command.empty()) {
         report(at, QStringLiteral("is empty: give at least the program to run, such as [\"./migrate.sh\"]"));
@@ -161,7 +153,7 @@ QStringList readArguments(const json &command, const QString &at, const Report &
         const QString where = jsonIndexPath(at, qsizetype(i));
         if (!argument.is_string())
             report(where, QStringLiteral("is %1; the program and each argument must be a string (write numbers in "
-                                         "quotes, such as \"8080\")").arg(typeName(argument)));
+                                         "quotes, such as \"8080\")").arg(jsonTypeName(argument)));
         else if (i == 0 && argument.get_ref<const std::string &>().empty())
             report(where, QStringLiteral("is empty: name the program to run, such as \"./migrate.sh\" or \"terraform\""));
         else
@@ -171,12 +163,12 @@ QStringList readArguments(const json &command, const QString &at, const Report &
 }
 
 // "command": a list of arguments, or one line for /bin/sh -c with "shell": true.
-QStringList readCommand(const json &params, const QString &path, bool shell, bool shellKnown, const Report &report)
+QStringList readCommand(const json &params, const QString &path, bool shell, bool shellKnown, const CommandReport &report)
 {
     const QString at = jsonMemberPath(path, QStringLiteral("command"));
     const auto command = params.find("command");
     if (command == params.end()) {
-        if (description().field(QStringLiteral("command")).required) {
+        if (commandDescription().field(QStringLiteral("command")).required) {
             report(at, shell ? QStringLiteral("missing: give the command line to run, such as \"./build.sh && ./deploy.sh\"")
                              : QStringLiteral("missing: give the program to run and its arguments as a list of strings, such "
                                               "as [\"./migrate.sh\", \"--env\", \"prod\"]"));
@@ -203,17 +195,17 @@ QStringList readCommand(const json &params, const QString &path, bool shell, boo
     } else {
         report(at, QStringLiteral("is %1; give the program and its arguments as a list of strings, such as "
                                   "[\"./migrate.sh\", \"--env\", \"prod\"], or a command line string with "
-                                  "\"shell\": true").arg(typeName(*command)));
+                                  "\"shell\": true").arg(jsonTypeName(*command)));
     }
     return {};
 }
 
-QList<std::pair<QString, QString>> readEnvironment(const json &value, const QString &at, const Report &report)
+QList<std::pair<QString, QString>> readEnvironment(const json &value, const QString &at, const CommandReport &report)
 {
     QList<std::pair<QString, QString>> env;
     if (!value.is_object()) {
         report(at, QStringLiteral("is %1; give the variables and their values as an object, such as "
-                                  "{\"AWS_REGION\": \"eu-west-1\"}").arg(typeName(value)));
+                                  "{\"AWS_REGION\": \"eu-west-1\"}").arg(jsonTypeName(value)));
         return env;
     }
     for (const auto &member : value.items()) {
@@ -223,7 +215,7 @@ QList<std::pair<QString, QString>> readEnvironment(const json &value, const QStr
             report(where, QStringLiteral("is not a variable name: a name may not be empty or contain \"=\""));
         else if (!member.value().is_string())
             report(where, QStringLiteral("is %1; a variable's value must be a string (write numbers and booleans "
-                                         "in quotes, such as \"8080\")").arg(typeName(member.value())));
+                                         "in quotes, such as \"8080\")").arg(jsonTypeName(member.value())));
         else
             env.append({name, fromJson(member.value())});
     }
@@ -235,7 +227,7 @@ QList<std::pair<QString, QString>> readEnvironment(const json &value, const QStr
 CommandExecutor::Spec CommandExecutor::readSpec(const json &params, const QString &path, Diagnostics *out)
 {
     Spec spec;
-    const Report report{out};
+    const CommandReport report{out};
     if (!params.is_object())
         return spec;
 
@@ -260,7 +252,7 @@ CommandExecutor::Spec CommandExecutor::readSpec(const json &params, const QStrin
         else
             report(jsonMemberPath(path, QStringLiteral("outputs_json")),
                    QStringLiteral("is %1; write true to read outputs from a JSON object on the last line of stdout, "
-                                  "or false").arg(typeName(*it)));
+                                  "or false").arg(jsonTypeName(*it)));
     }
 
     spec.graceMs = kDefaultGraceMs;
@@ -275,7 +267,7 @@ CommandExecutor::Spec CommandExecutor::readSpec(const json &params, const QStrin
 
 const ExecutorDescription &CommandExecutor::description() const
 {
-    return fanout::description();
+    return fanout::commandDescription();
 }
 
 void CommandExecutor::validate(const json &params, const QString &path, Diagnostics &out) const

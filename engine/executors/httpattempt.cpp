@@ -83,7 +83,7 @@ std::pair<QNetworkAccessManager *, std::function<void()>> managerFor(const QStri
     return {chosen->manager.data(), release};
 }
 
-QString quoted(const QString &text)
+QString inQuotes(const QString &text)
 {
     return QLatin1Char('"') + text + QLatin1Char('"');
 }
@@ -152,7 +152,7 @@ QString networkError(const QNetworkReply &reply)
         return QStringLiteral("connection refused: nothing listens at %1:%2; check the address and that the service is up")
             .arg(url.host()).arg(url.port(url.scheme() == QLatin1String("https") ? 443 : 80));
     case QNetworkReply::HostNotFoundError:
-        return QStringLiteral("host %1 not found; check the address").arg(quoted(url.host()));
+        return QStringLiteral("host %1 not found; check the address").arg(inQuotes(url.host()));
     case QNetworkReply::RemoteHostClosedError:
         return QStringLiteral("the server closed the connection without answering");
     case QNetworkReply::SslHandshakeFailedError:
@@ -209,24 +209,24 @@ QString HttpAttempt::urlProblem(const QString &url, bool resolved)
     if (resolved && reference >= 0) {
         const qsizetype end = url.indexOf(QLatin1Char('}'), reference);
         return QStringLiteral("%1 still holds the reference %2, which nothing resolved")
-            .arg(quoted(url), url.mid(reference, end < 0 ? -1 : end - reference + 1));
+            .arg(inQuotes(url), url.mid(reference, end < 0 ? -1 : end - reference + 1));
     }
     const QString known = reference < 0 ? url : url.left(reference);
     const qsizetype schemeEnd = known.indexOf(QLatin1String("://"));
     if (schemeEnd >= 0) {
         const QString scheme = known.left(schemeEnd).toLower();
         if (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
-            return QStringLiteral("%1 is not an http:// or https:// address").arg(quoted(url));
+            return QStringLiteral("%1 is not an http:// or https:// address").arg(inQuotes(url));
     } else if (reference < 0 || !(QStringLiteral("https://").startsWith(known, Qt::CaseInsensitive)
                                   || QStringLiteral("http://").startsWith(known, Qt::CaseInsensitive))) {
-        return QStringLiteral("%1 must start with http:// or https://").arg(quoted(url));
+        return QStringLiteral("%1 must start with http:// or https://").arg(inQuotes(url));
     }
     if (reference < 0) {
         const QUrl parsed(url, QUrl::StrictMode);
         if (!parsed.isValid())
-            return QStringLiteral("%1 is not a valid address: %2").arg(quoted(url), parsed.errorString());
+            return QStringLiteral("%1 is not a valid address: %2").arg(inQuotes(url), parsed.errorString());
         if (parsed.host().isEmpty())
-            return QStringLiteral("%1 has no host").arg(quoted(url));
+            return QStringLiteral("%1 has no host").arg(inQuotes(url));
     }
     return QString();
 }

@@ -17,7 +17,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 // Where problems go: called with a path and a message for an error.
-struct Report
+struct HttpReport
 {
     Diagnostics *out;
     void operator()(const QString &path, const QString &message) const
@@ -32,12 +32,8 @@ const QList<QByteArray> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HE
 const QString kRequestExample = QStringLiteral("{\"method\": \"POST\", \"url\": \"https://api.example.com/buckets\"}");
 const QString kConditionExample = QStringLiteral("{\"pointer\": \"/status\", \"equals\": \"available\"}");
 
-QString typeName(const json &value)
-{
-    return QString::fromLatin1(value.type_name());
-}
 
-QString text(const json &value)
+QString textOf(const json &value)
 {
     return QString::fromStdString(value.get<std::string>());
 }
@@ -56,7 +52,7 @@ QString methodList()
 
 using Kind = FieldDescription::Kind;
 
-ExecutorDescription describe()
+ExecutorDescription describeHttp()
 {
     QStringList methods;
     for (const QByteArray &method : kMethods)
@@ -108,19 +104,19 @@ ExecutorDescription describe()
     };
 }
 
-const ExecutorDescription &description()
+const ExecutorDescription &httpDescription()
 {
-    static const ExecutorDescription described = describe();
+    static const ExecutorDescription described = describeHttp();
     return described;
 }
 
-QByteArray readMethod(const json &value, const QString &path, const Report &report)
+QByteArray readMethod(const json &value, const QString &path, const HttpReport &report)
 {
     if (!value.is_string()) {
-        report(path, QStringLiteral("must be one of %1, not %2").arg(methodList(), typeName(value)));
+        report(path, QStringLiteral("must be one of %1, not %2").arg(methodList(), jsonTypeName(value)));
         return "GET";
     }
-    const QString method = text(value);
+    const QString method = textOf(value);
     if (hasReference(method))
         return method.toUtf8();
     const QByteArray upper = method.toUpper().toUtf8();
@@ -131,24 +127,24 @@ QByteArray readMethod(const json &value, const QString &path, const Report &repo
     return upper;
 }
 
-QString readUrl(const json &value, const QString &path, const Report &report)
+QString readUrl(const json &value, const QString &path, const HttpReport &report)
 {
     if (!value.is_string()) {
-        report(path, QStringLiteral("must be an http:// or https:// address as a string, not %1").arg(typeName(value)));
+        report(path, QStringLiteral("must be an http:// or https:// address as a string, not %1").arg(jsonTypeName(value)));
         return QString();
     }
-    const QString url = text(value);
+    const QString url = textOf(value);
     if (const QString problem = HttpAttempt::urlProblem(url, false); !problem.isEmpty())
         report(path, problem);
     return url;
 }
 
 // A header name is an HTTP token; a value must not be able to start another header.
-QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, const Report &report)
+QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, const HttpReport &report)
 {
     QList<HttpExecutor::Header> headers;
     if (!value.is_object()) {
-        report(path, QStringLiteral("must be an object of header names and values, such as {\"Authorization\": \"Bearer ${env:API_TOKEN}\"}, not %1").arg(typeName(value)));
+        report(path, QStringLiteral("must be an object of header names and values, such as {\"Authorization\": \"Bearer ${env:API_TOKEN}\"}, not %1").arg(jsonTypeName(value)));
         return headers;
     }
     for (const auto &[name, headerValue] : value.items()) {
@@ -159,10 +155,10 @@ QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, 
             continue;
         }
         if (!headerValue.is_string()) {
-            report(where, QStringLiteral("a header's value must be a string, not %1").arg(typeName(headerValue)));
+            report(where, QStringLiteral("a header's value must be a string, not %1").arg(jsonTypeName(headerValue)));
             continue;
         }
-        const QString headerText = text(headerValue);
+        const QString headerText = textOf(headerValue);
         if (const QString problem = HttpAttempt::headerValueProblem(headerText); !problem.isEmpty()) {
             report(where, problem);
             continue;
@@ -172,10 +168,10 @@ QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, 
     return headers;
 }
 
-std::string readPointer(const json &value, const QString &path, const Report &report)
+std::string readPointer(const json &value, const QString &path, const HttpReport &report)
 {
     if (!value.is_string()) {
-        report(path, QStringLiteral("must be a JSON pointer such as \"/status\" or \"/items/0/id\", not %1").arg(typeName(value)));
+        report(path, QStringLiteral("must be a JSON pointer such as \"/status\" or \"/items/0/id\", not %1").arg(jsonTypeName(value)));
         return std::string();
     }
     std::string pointer = value.get<std::string>();
@@ -190,17 +186,17 @@ std::string readPointer(const json &value, const QString &path, const Report &re
 
 // A misspelt field would be ignored ("expct": [201] would accept any 2xx): an error with its
 // did-you-mean, as anywhere in a plan; "x-" fields are the user's notes (PlanFields).
-void rejectUnknown(const json &object, const QString &path, const QStringList &known, const QString &what, const Report &report)
+void rejectUnknown(const json &object, const QString &path, const QStringList &known, const QString &what, const HttpReport &report)
 {
     if (report.out)
         PlanFields::check(object, path, known, what, *report.out);
 }
 
-HttpExecutor::Condition readCondition(const json &value, const QString &path, const Report &report)
+HttpExecutor::Condition readCondition(const json &value, const QString &path, const HttpReport &report)
 {
     HttpExecutor::Condition condition;
     if (!value.is_object()) {
-        report(path, QStringLiteral("must be an object such as %1, not %2").arg(kConditionExample, typeName(value)));
+        report(path, QStringLiteral("must be an object such as %1, not %2").arg(kConditionExample, jsonTypeName(value)));
         return condition;
     }
     if (const auto it = value.find("pointer"); it != value.end())
@@ -215,7 +211,7 @@ HttpExecutor::Condition readCondition(const json &value, const QString &path, co
     return condition;
 }
 
-QList<int> readExpect(const json &value, const QString &path, const Report &report)
+QList<int> readExpect(const json &value, const QString &path, const HttpReport &report)
 {
     const QString help = QStringLiteral("must be a list of HTTP status codes such as [200, 201]");
     QList<int> codes;
@@ -227,7 +223,7 @@ QList<int> readExpect(const json &value, const QString &path, const Report &repo
     for (std::size_t i = 0; i < list.size(); ++i) {
         const json &code = list[i];
         const QString where = value.is_array() ? jsonIndexPath(path, qsizetype(i)) : path;
-        if (!description().field(QStringLiteral("request.expect")).acceptsNumber(code))
+        if (!httpDescription().field(QStringLiteral("request.expect")).acceptsNumber(code))
             report(where, help + QStringLiteral(" (whole numbers from 100 to 599), not %1").arg(QString::fromStdString(code.dump())));
         else
             codes.append(int(code.get<qint64>()));
@@ -249,14 +245,14 @@ Expected<qint64> parseSize(const json &value)
     } else if (value.is_string()) {
         static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d{1,13})\\s*(b|bytes?|kib|mib|gib)?\\s*$"),
                                                 QRegularExpression::CaseInsensitiveOption);
-        const QRegularExpressionMatch match = pattern.match(text(value));
+        const QRegularExpressionMatch match = pattern.match(textOf(value));
         if (!match.hasMatch())
-            return unexpected(QStringLiteral("\"%1\" is not a size; %2 (units: bytes, KiB, MiB, GiB)").arg(text(value), example));
+            return unexpected(QStringLiteral("\"%1\" is not a size; %2 (units: bytes, KiB, MiB, GiB)").arg(textOf(value), example));
         const QString unit = match.captured(2).toLower();
         const int shift = unit == QLatin1String("kib") ? 10 : unit == QLatin1String("mib") ? 20 : unit == QLatin1String("gib") ? 30 : 0;
         bytes = match.captured(1).toLongLong() << shift;
     } else {
-        return unexpected(QStringLiteral("must be a size, not %1; %2").arg(typeName(value), example));
+        return unexpected(QStringLiteral("must be a size, not %1; %2").arg(jsonTypeName(value), example));
     }
     if (bytes < 1 || bytes > kMaxResponseLimit)
         return unexpected(QStringLiteral("must be from 1 byte to 1GiB"));
@@ -266,10 +262,10 @@ Expected<qint64> parseSize(const json &value)
 // request_timeout, max_response_size and wait.max_polls of `object` (a resource's parameters, or
 // the plan's defaults.http: the same names in the same places), over `limits`. The plan's defaults
 // are not resolved, so only a resource's fields may hold a reference (${...}).
-void readLimits(const json &object, const QString &path, bool referencesAllowed, const Report &report, HttpExecutor::Limits &limits)
+void readLimits(const json &object, const QString &path, bool referencesAllowed, const HttpReport &report, HttpExecutor::Limits &limits)
 {
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
-    auto unresolved = [&](const json &value) { return referencesAllowed && value.is_string() && hasReference(text(value)); };
+    auto unresolved = [&](const json &value) { return referencesAllowed && value.is_string() && hasReference(textOf(value)); };
     if (const auto it = object.find("request_timeout"); it != object.end() && !unresolved(*it)) {
         if (const Expected<qint64> ms = parseDuration(*it); ms && *ms > 0)
             limits.requestTimeoutMs = *ms;
@@ -294,20 +290,20 @@ void readLimits(const json &object, const QString &path, bool referencesAllowed,
     }
 }
 
-HttpExecutor::Request readRequest(const json &value, const QString &path, const Report &report)
+HttpExecutor::Request readRequest(const json &value, const QString &path, const HttpReport &report)
 {
     HttpExecutor::Request request;
     if (!value.is_object()) {
-        report(path, QStringLiteral("must be an object such as %1, not %2").arg(kRequestExample, typeName(value)));
+        report(path, QStringLiteral("must be an object such as %1, not %2").arg(kRequestExample, jsonTypeName(value)));
         return request;
     }
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
-    rejectUnknown(value, path, description().section.memberNames(QStringLiteral("request")), QStringLiteral("an http request"), report);
+    rejectUnknown(value, path, httpDescription().section.memberNames(QStringLiteral("request")), QStringLiteral("an http request"), report);
     if (const auto it = value.find("method"); it != value.end())
         request.method = readMethod(*it, field("method"), report);
     if (const auto it = value.find("url"); it != value.end())
         request.url = readUrl(*it, field("url"), report);
-    else if (description().field(QStringLiteral("request.url")).required)
+    else if (httpDescription().field(QStringLiteral("request.url")).required)
         report(path, QStringLiteral("has no \"url\": say where to send the request, as in %1").arg(kRequestExample));
     if (const auto it = value.find("headers"); it != value.end())
         request.headers = readHeaders(*it, field("headers"), report);
@@ -318,13 +314,13 @@ HttpExecutor::Request readRequest(const json &value, const QString &path, const 
     return request;
 }
 
-HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpExecutor::Request &request, const Report &report)
+HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpExecutor::Request &request, const HttpReport &report)
 {
     HttpExecutor::Wait wait;
     wait.url = request.url;
     if (!value.is_object()) {
         report(path, QStringLiteral("must be an object such as {\"url\": \"https://api.example.com/buckets/${self.outputs.id}\", \"until\": %1}, not %2")
-                         .arg(kConditionExample, typeName(value)));
+                         .arg(kConditionExample, jsonTypeName(value)));
         return wait;
     }
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
@@ -337,7 +333,7 @@ HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpEx
     if (const auto it = value.find("headers"); it != value.end())
         wait.headers = readHeaders(*it, field("headers"), report);
     if (const auto it = value.find("interval"); it != value.end()) {
-        if (!(it->is_string() && hasReference(text(*it)))) {
+        if (!(it->is_string() && hasReference(textOf(*it)))) {
             if (const Expected<qint64> ms = parseDuration(*it); ms && *ms > 0)
                 wait.intervalMs = *ms;
             else
@@ -353,11 +349,11 @@ HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpEx
     return wait;
 }
 
-QList<std::pair<QString, std::string>> readOutputs(const json &value, const QString &path, const Report &report)
+QList<std::pair<QString, std::string>> readOutputs(const json &value, const QString &path, const HttpReport &report)
 {
     QList<std::pair<QString, std::string>> outputs;
     if (!value.is_object()) {
-        report(path, QStringLiteral("must be an object of output names and JSON pointers into the response, such as {\"bucket_id\": \"/id\"}, not %1").arg(typeName(value)));
+        report(path, QStringLiteral("must be an object of output names and JSON pointers into the response, such as {\"bucket_id\": \"/id\"}, not %1").arg(jsonTypeName(value)));
         return outputs;
     }
     for (const auto &[key, pointer] : value.items()) {
@@ -377,7 +373,7 @@ QList<std::pair<QString, std::string>> readOutputs(const json &value, const QStr
 HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &path, Diagnostics *out, const json *planDefaults)
 {
     Spec spec;
-    const Report report{out};
+    const HttpReport report{out};
     if (planDefaults && planDefaults->is_object())
         readLimits(*planDefaults, QStringLiteral("defaults.http"), false, report, spec.limits);
     if (!params.is_object())
@@ -386,7 +382,7 @@ HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &pat
     const auto request = params.find("request");
     if (request != params.end())
         spec.request = readRequest(*request, jsonMemberPath(path, QStringLiteral("request")), report);
-    else if (fanout::description().field(QStringLiteral("request.url")).required) // and so the request it is in
+    else if (fanout::httpDescription().field(QStringLiteral("request.url")).required) // and so the request it is in
         report(path, QStringLiteral("an http resource needs a \"request\", such as %1").arg(kRequestExample));
     if (const auto it = params.find("wait"); it != params.end())
         spec.wait = readWait(*it, jsonMemberPath(path, QStringLiteral("wait")), spec.request, report);
@@ -397,7 +393,7 @@ HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &pat
 
 const ExecutorDescription &HttpExecutor::description() const
 {
-    return fanout::description();
+    return fanout::httpDescription();
 }
 
 void HttpExecutor::validate(const json &params, const QString &path, Diagnostics &out) const
@@ -407,10 +403,10 @@ void HttpExecutor::validate(const json &params, const QString &path, Diagnostics
 
 void HttpExecutor::validateDefaults(const json &defaults, const QString &path, Diagnostics &out) const
 {
-    const Report report{&out};
+    const HttpReport report{&out};
     if (!defaults.is_object()) {
         report(path, QStringLiteral("must be an object such as {\"request_timeout\": \"2m\", \"max_response_size\": \"16MiB\", \"wait\": {\"max_polls\": %1}}, not %2")
-                         .arg(Limits::kDefaultMaxPolls).arg(typeName(defaults)));
+                         .arg(Limits::kDefaultMaxPolls).arg(jsonTypeName(defaults)));
         return;
     }
     rejectUnknown(defaults, path, {QStringLiteral("request_timeout"), QStringLiteral("max_response_size"), QStringLiteral("wait")}, QStringLiteral("defaults.http"), report);
@@ -419,7 +415,7 @@ void HttpExecutor::validateDefaults(const json &defaults, const QString &path, D
         if (wait->is_object())
             rejectUnknown(*wait, where, {QStringLiteral("max_polls")}, QStringLiteral("defaults.http.wait"), report);
         else
-            report(where, QStringLiteral("must be an object such as {\"max_polls\": %1}, not %2").arg(Limits::kDefaultMaxPolls).arg(typeName(*wait)));
+            report(where, QStringLiteral("must be an object such as {\"max_polls\": %1}, not %2").arg(Limits::kDefaultMaxPolls).arg(jsonTypeName(*wait)));
     }
     Limits limits;
     readLimits(defaults, path, false, report, limits);

@@ -11,27 +11,23 @@ namespace {
 
 constexpr int kMaxLogLines = 1'000'000;
 
-Diagnostic problem(const QString &path, const QString &message)
-{
-    return Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message};
-}
 
 using json = nlohmann::ordered_json;
 using Kind = FieldDescription::Kind;
 
 // Where a problem with one parameter goes: `out` at the parameter's path, when there is an `out`.
-struct Report
+struct SimReport
 {
     Diagnostics *out;
     const QString &path;
     void operator()(const char *key, const QString &message) const
     {
         if (out)
-            out->append(problem(jsonMemberPath(path, QString::fromLatin1(key)), message));
+            out->append(Diagnostic::error(jsonMemberPath(path, QString::fromLatin1(key)), message));
     }
 };
 
-ExecutorDescription describe()
+ExecutorDescription describeSim()
 {
     return {
         .type = QStringLiteral("sim"),
@@ -69,14 +65,14 @@ ExecutorDescription describe()
     };
 }
 
-const ExecutorDescription &description()
+const ExecutorDescription &simDescription()
 {
-    static const ExecutorDescription described = describe();
+    static const ExecutorDescription described = describeSim();
     return described;
 }
 
 // A duration, or a range [min, max] to draw from.
-void readDuration(const json &value, SimExecutor::Spec &spec, const Report &report)
+void readDuration(const json &value, SimExecutor::Spec &spec, const SimReport &report)
 {
     QString error;
     if (value.is_array()) {
@@ -108,7 +104,7 @@ void readDuration(const json &value, SimExecutor::Spec &spec, const Report &repo
 }
 
 // How many lines to write, or the lines themselves.
-void readLogLines(const json &value, SimExecutor::Spec &spec, const Report &report)
+void readLogLines(const json &value, SimExecutor::Spec &spec, const SimReport &report)
 {
     if (value.is_number_integer() && value.get<qint64>() >= 0 && value.get<qint64>() <= kMaxLogLines) {
         spec.logLineCount = int(value.get<qint64>());
@@ -124,7 +120,7 @@ void readLogLines(const json &value, SimExecutor::Spec &spec, const Report &repo
     }
 }
 
-void readOutputs(const json &value, SimExecutor::Spec &spec, const Report &report)
+void readSimOutputs(const json &value, SimExecutor::Spec &spec, const SimReport &report)
 {
     if (!value.is_object()) {
         report("outputs", QStringLiteral("must be an object of outputs, such as {\"endpoint\": \"db.internal:5432\"}"));
@@ -145,10 +141,10 @@ void readOutputs(const json &value, SimExecutor::Spec &spec, const Report &repor
 SimExecutor::Spec SimExecutor::readSpec(const nlohmann::ordered_json &params, const QString &path, Diagnostics *out)
 {
     Spec spec;
-    const Report report{out, path};
+    const SimReport report{out, path};
     if (!params.is_object())
         return spec;
-    const ExecutorDescription &described = fanout::description();
+    const ExecutorDescription &described = fanout::simDescription();
     if (const auto it = params.find("duration"); it != params.end())
         readDuration(*it, spec, report);
     if (const auto it = params.find("failure_rate"); it != params.end()) {
@@ -178,13 +174,13 @@ SimExecutor::Spec SimExecutor::readSpec(const nlohmann::ordered_json &params, co
             report("failure_message", QStringLiteral("must be a string"));
     }
     if (const auto it = params.find("outputs"); it != params.end())
-        readOutputs(*it, spec, report);
+        readSimOutputs(*it, spec, report);
     return spec;
 }
 
 const ExecutorDescription &SimExecutor::description() const
 {
-    return fanout::description();
+    return fanout::simDescription();
 }
 
 void SimExecutor::validate(const nlohmann::ordered_json &params, const QString &path, Diagnostics &out) const

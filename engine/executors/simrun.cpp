@@ -2,6 +2,7 @@
 
 #include "engine/executors/attempt.h"
 #include "engine/support/duration.h"
+#include "engine/support/splitmix.h"
 
 #include <QPointer>
 #include <QThreadPool>
@@ -27,22 +28,13 @@ quint64 stableHash(const QString &text)
     return hash;
 }
 
-// SplitMix64: turns related seeds (same run, neighbouring attempts) into unrelated streams.
-quint64 mix(quint64 x)
-{
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
-
 // A SplitMix64 stream: two numbers per attempt need no heavier generator, and this one costs
 // nothing to seed.
 class Random
 {
 public:
     explicit Random(quint64 seed) : m_state(seed) {}
-    double unit() { return double(mix(m_state++) >> 11) * 0x1.0p-53; } // [0, 1)
+    double unit() { return double(splitMix64(m_state++) >> 11) * 0x1.0p-53; } // [0, 1)
 
 private:
     quint64 m_state;
@@ -78,7 +70,7 @@ SimRun::SimRun(std::shared_ptr<Attempt> attempt, const SimExecutor::Spec &spec)
     , m_spec(spec)
 {
     const quint64 base = spec.seed.value_or(m_attempt->runSeed());
-    Random random(mix(base ^ mix(stableHash(m_attempt->resource().id) ^ (quint64(m_attempt->number()) << 32))));
+    Random random(splitMix64(base ^ splitMix64(stableHash(m_attempt->resource().id) ^ (quint64(m_attempt->number()) << 32))));
     m_durationMs = spec.minDurationMs + qint64(random.unit() * double(spec.maxDurationMs - spec.minDurationMs));
     m_fails = m_attempt->number() <= spec.failAttempts || (spec.failureRate > 0 && random.unit() < spec.failureRate);
     // A failing attempt with lines of its own stops before the last, which tells of success.

@@ -1,5 +1,7 @@
 #include "engine/forecast/simulatedrun.h"
 
+#include "engine/support/splitmix.h"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -7,15 +9,6 @@
 namespace fanout {
 
 namespace {
-
-quint64 mix(quint64 x)
-{
-    // splitmix64's finaliser: every bit of the input reaches every bit of the output.
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
 
 // The random draws of one attempt, from its own seed: cheap to make, with no state to share.
 class Draws
@@ -26,7 +19,7 @@ public:
     int below(int count) { return int(((next() >> 32) * quint64(count)) >> 32); }
 
 private:
-    quint64 next() { return mix(m_state += 0x9e3779b97f4a7c15ULL); }
+    quint64 next() { return splitMix64(m_state += 0x9e3779b97f4a7c15ULL); }
     quint64 m_state;
 };
 
@@ -77,7 +70,7 @@ qint64 SimulatedRun::run(quint64 seed, int sample, const RunSoFar *soFar)
     std::fill(m_endMs.begin(), m_endMs.end(), -1);
     m_events.clear();
     m_stopped = false;
-    m_sampleSeed = mix(mix(seed) ^ quint64(sample));
+    m_sampleSeed = splitMix64(splitMix64(seed) ^ quint64(sample));
     m_nowMs = soFar ? soFar->nowMs : 0;
     if (soFar)
         settleFrom(*soFar);
@@ -199,7 +192,7 @@ void SimulatedRun::startAttempt(int resource, qint64 sinceMs, qint64 atLeastMs)
     const int attempt = ++m_attempts[resource];
     if (m_startMs[resource] < 0)
         m_startMs[resource] = sinceMs;
-    Draws draws(mix(m_sampleSeed ^ (quint64(resource) << 8 | quint64(attempt & 0xff))));
+    Draws draws(splitMix64(m_sampleSeed ^ (quint64(resource) << 8 | quint64(attempt & 0xff))));
     qint64 durationMs = drawDuration(spec, m_model.observedMs, draws);
     // One already under way has run for `atLeastMs`: draw again (a few times) for a longer one.
     for (int tries = 0; durationMs < atLeastMs && tries < 8; ++tries)
@@ -213,7 +206,7 @@ void SimulatedRun::startAttempt(int resource, qint64 sinceMs, qint64 atLeastMs)
     // failure and a final one. The same number whatever the attempt, for a run continued too.
     bool fails = false;
     if (spec.failuresPerSuccess > 0) {
-        Draws series(mix(m_sampleSeed ^ (quint64(resource) << 8) ^ 0xfa11edULL));
+        Draws series(splitMix64(m_sampleSeed ^ (quint64(resource) << 8) ^ 0xfa11edULL));
         const double whole = std::floor(spec.failuresPerSuccess);
         const double failures = whole + (series.uniform() < spec.failuresPerSuccess - whole ? 1.0 : 0.0);
         fails = double(attempt) <= failures;
@@ -249,7 +242,7 @@ void SimulatedRun::handle(const Event &event)
         return;
     }
     if (m_attempts[r] < spec.retry.maxAttempts && !m_stopped) {
-        Draws draws(mix(m_sampleSeed ^ ~(quint64(r) << 8 | quint64(m_attempts[r] & 0xff))));
+        Draws draws(splitMix64(m_sampleSeed ^ ~(quint64(r) << 8 | quint64(m_attempts[r] & 0xff))));
         double delay = double(spec.retry.backoffBefore(m_attempts[r] + 1));
         if (spec.retry.jitter > 0)
             delay *= 1.0 + spec.retry.jitter * (2.0 * draws.uniform() - 1.0);

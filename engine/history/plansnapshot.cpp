@@ -1,6 +1,7 @@
 #include "engine/history/plansnapshot.h"
 
 #include "engine/plan/references.h"
+#include "engine/support/jsontext.h"
 
 #include <algorithm>
 
@@ -10,10 +11,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string utf8(const QString &text)
-{
-    return text.toStdString();
-}
 
 QString string(const json &object, const char *key)
 {

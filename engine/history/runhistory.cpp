@@ -84,7 +84,7 @@ const QStringList &migrations()
     return steps;
 }
 
-QString describe(const QSqlError &error)
+QString describeSqlError(const QSqlError &error)
 {
     const QString text = error.databaseText().isEmpty() ? error.text() : error.databaseText();
     return text.trimmed().isEmpty() ? QStringLiteral("unknown SQLite error") : text.trimmed();
@@ -98,12 +98,12 @@ QString sourceType(const Resource &resource)
     return type != resource.source.end() && type->is_string() ? QString::fromStdString(type->get<std::string>()) : QString();
 }
 
-QVariant text(const nlohmann::ordered_json &value)
+QVariant sqlText(const nlohmann::ordered_json &value)
 {
     return value.is_string() ? QVariant(QString::fromStdString(value.get<std::string>())) : QVariant(QMetaType(QMetaType::QString));
 }
 
-QVariant number(const nlohmann::ordered_json &value)
+QVariant sqlNumber(const nlohmann::ordered_json &value)
 {
     return value.is_number() ? QVariant(value.get<qint64>()) : QVariant(QMetaType(QMetaType::LongLong));
 }
@@ -229,7 +229,7 @@ Expected<void> RunHistory::exec(const QString &statement)
 {
     QSqlQuery query(QSqlDatabase::database(m_connection, false));
     if (!query.exec(statement))
-        return unexpected(describe(query.lastError()));
+        return unexpected(describeSqlError(query.lastError()));
     return {};
 }
 
@@ -253,7 +253,7 @@ Expected<void> RunHistory::open()
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
     if (!db.isOpen() && !db.open())
-        return unexpected(describe(db.lastError()));
+        return unexpected(describeSqlError(db.lastError()));
     // A file that is not a database opens; the first statement says so.
     for (const QString &pragma : {QStringLiteral("PRAGMA journal_mode = WAL"), QStringLiteral("PRAGMA foreign_keys = ON"),
                                   QStringLiteral("PRAGMA synchronous = NORMAL")}) {
@@ -271,7 +271,7 @@ Expected<void> RunHistory::migrate()
     QSqlDatabase db = QSqlDatabase::database(m_connection, false);
     QSqlQuery version(db);
     if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next())
-        return unexpected(describe(version.lastError()));
+        return unexpected(describeSqlError(version.lastError()));
     int at = version.value(0).toInt();
     version.finish();
     if (at > kSchemaVersion)
@@ -284,7 +284,7 @@ Expected<void> RunHistory::migrate()
         QSqlQuery again(db);
         if (!again.exec(QStringLiteral("PRAGMA user_version")) || !again.next()) {
             rollback();
-            return unexpected(describe(again.lastError()));
+            return unexpected(describeSqlError(again.lastError()));
         }
         at = again.value(0).toInt();
         again.finish();
@@ -401,21 +401,21 @@ Expected<qint64> RunHistory::recordOnce(const QString &command, const nlohmann::
     const nlohmann::ordered_json planJson = report.value("plan", nlohmann::ordered_json::object());
     run.addBindValue(command);
     run.addBindValue(plan.name);
-    run.addBindValue(text(planJson.value("file", nlohmann::ordered_json())).toString());
+    run.addBindValue(sqlText(planJson.value("file", nlohmann::ordered_json())).toString());
     run.addBindValue(planHash(plan));
-    run.addBindValue(text(report.value("started_at", nlohmann::ordered_json())).toString());
+    run.addBindValue(sqlText(report.value("started_at", nlohmann::ordered_json())).toString());
     run.addBindValue(settings.value("parallelism", 0));
     run.addBindValue(QString::fromStdString(options.dump()));
-    run.addBindValue(text(report.value("outcome", nlohmann::ordered_json())).toString());
-    run.addBindValue(number(report.value("duration_ms", nlohmann::ordered_json())).toLongLong());
+    run.addBindValue(sqlText(report.value("outcome", nlohmann::ordered_json())).toString());
+    run.addBindValue(sqlNumber(report.value("duration_ms", nlohmann::ordered_json())).toLongLong());
     run.addBindValue(int(plan.resources.size()));
-    run.addBindValue(text(report.value("fanout_version", nlohmann::ordered_json())).toString());
+    run.addBindValue(sqlText(report.value("fanout_version", nlohmann::ordered_json())).toString());
     run.addBindValue(*snapshot);
     run.addBindValue(compressed(report));
     run.addBindValue(excerpt.logLineCap);
     run.addBindValue(excerpt.logLinesDropped);
     if (!run.exec())
-        return fail(describe(run.lastError()));
+        return fail(describeSqlError(run.lastError()));
     const qint64 id = run.lastInsertId().toLongLong();
     if (const Expected<void> done = recordAttempts(id, report, plan); !done)
         return fail(done.error());
@@ -436,7 +436,7 @@ Expected<QString> RunHistory::recordPlan(const Plan &plan)
     insert.addBindValue(hash);
     insert.addBindValue(qCompress(snapshot));
     if (!insert.exec())
-        return unexpected(describe(insert.lastError()));
+        return unexpected(describeSqlError(insert.lastError()));
     return hash;
 }
 
@@ -450,7 +450,7 @@ Expected<void> RunHistory::recordAttempts(qint64 run, const nlohmann::ordered_js
     attempt.prepare(QStringLiteral("INSERT INTO attempts (run_id, resource_id, type, source_type, definition_hash, number, ready_ms,"
                                    " start_ms, end_ms, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const nlohmann::ordered_json &resource : report.value("resources", nlohmann::ordered_json::array())) {
-        const QString resourceId = text(resource.value("id", nlohmann::ordered_json())).toString();
+        const QString resourceId = sqlText(resource.value("id", nlohmann::ordered_json())).toString();
         const int index = indexOf.value(resourceId, -1);
         if (index < 0)
             continue;
@@ -464,13 +464,13 @@ Expected<void> RunHistory::recordAttempts(qint64 run, const nlohmann::ordered_js
             attempt.addBindValue(source.isEmpty() ? QVariant(QMetaType(QMetaType::QString)) : QVariant(source));
             attempt.addBindValue(definition);
             attempt.addBindValue(a.value("number", 0));
-            attempt.addBindValue(number(a.value("ready_ms", nlohmann::ordered_json())).toLongLong());
-            attempt.addBindValue(number(a.value("start_ms", nlohmann::ordered_json())).toLongLong());
-            attempt.addBindValue(number(a.value("end_ms", nlohmann::ordered_json())));
-            attempt.addBindValue(text(a.value("outcome", nlohmann::ordered_json())).toString());
-            attempt.addBindValue(text(a.value("error", nlohmann::ordered_json())));
+            attempt.addBindValue(sqlNumber(a.value("ready_ms", nlohmann::ordered_json())).toLongLong());
+            attempt.addBindValue(sqlNumber(a.value("start_ms", nlohmann::ordered_json())).toLongLong());
+            attempt.addBindValue(sqlNumber(a.value("end_ms", nlohmann::ordered_json())));
+            attempt.addBindValue(sqlText(a.value("outcome", nlohmann::ordered_json())).toString());
+            attempt.addBindValue(sqlText(a.value("error", nlohmann::ordered_json())));
             if (!attempt.exec())
-                return unexpected(describe(attempt.lastError()));
+                return unexpected(describeSqlError(attempt.lastError()));
         }
     }
     return {};
@@ -497,7 +497,7 @@ Expected<void> RunHistory::recordEvents(qint64 run, const Plan &plan, const Jour
         insert.bindValue(8, event.number);
         insert.bindValue(9, event.text.isNull() ? QString(QLatin1String("")) : event.text);
         if (!insert.exec())
-            return unexpected(describe(insert.lastError()));
+            return unexpected(describeSqlError(insert.lastError()));
     }
     return {};
 }
@@ -513,7 +513,7 @@ Expected<QList<RunHistory::Run>> RunHistory::runs(const QString &planName, int l
         query.addBindValue(planName);
     query.addBindValue(std::max(limit, 0));
     if (!query.exec())
-        return unexpected(describe(query.lastError()));
+        return unexpected(describeSqlError(query.lastError()));
     QList<Run> found;
     while (query.next())
         found.append(runOf(query));
@@ -528,7 +528,7 @@ Expected<std::optional<RunHistory::Run>> RunHistory::findRun(qint64 id)
     query.prepare(QStringLiteral("SELECT %1 FROM runs r WHERE r.id = ?").arg(kRunColumns));
     query.addBindValue(id);
     if (!query.exec())
-        return unexpected(describe(query.lastError()));
+        return unexpected(describeSqlError(query.lastError()));
     if (!query.next())
         return std::optional<Run>();
     return std::optional<Run>(runOf(query));
@@ -548,7 +548,7 @@ Expected<RunHistory::RecordedRun> RunHistory::recordedRun(qint64 id)
                                  " WHERE r.id = ?"));
     query.addBindValue(id);
     if (!query.exec() || !query.next())
-        return unexpected(describe(query.lastError()));
+        return unexpected(describeSqlError(query.lastError()));
     const Expected<nlohmann::ordered_json> snapshot = uncompressed(query.value(0), QStringLiteral("the plan of run #%1").arg(id));
     if (!snapshot)
         return unexpected(snapshot.error());
@@ -578,7 +578,7 @@ Expected<QList<RunEvent>> RunHistory::readEvents(qint64 run, const Plan &plan)
                                  " WHERE run_id = ? ORDER BY seq"));
     query.addBindValue(run);
     if (!query.exec())
-        return unexpected(describe(query.lastError()));
+        return unexpected(describeSqlError(query.lastError()));
     QList<RunEvent> events;
     while (query.next()) {
         const std::optional<RunEvent::Kind> kind = kindNamed(query.value(2).toString());

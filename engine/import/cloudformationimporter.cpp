@@ -19,6 +19,7 @@ namespace fanout {
 namespace {
 
 using namespace cloudformation;
+using cloudformation::Target; // not the plan's fanout::Target, which a unity build may see here too
 
 // The attributes CloudFormation reads on a resource ("Description" is tolerated and common).
 const QStringList kResourceAttributes = {

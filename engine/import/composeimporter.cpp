@@ -33,7 +33,7 @@ struct Dependency
 };
 
 // One string of a list, with its index there.
-struct Entry
+struct ComposeEntry
 {
     qsizetype index = 0;
     QString text;
@@ -46,7 +46,7 @@ struct Service
     QList<Dependency> dependencies; // in the order the file gives them, repeats included
 };
 
-QString typeName(const json &value)
+QString shown(const json &value)
 {
     if (value.is_object())
         return QStringLiteral("a mapping");
@@ -82,7 +82,7 @@ bool isServiceName(const QString &name)
 
 // Reads the parsed document, checking the type of every field it uses; what it cannot read it
 // reports and skips, so that one pass finds every problem.
-class Reader
+class ComposeReader
 {
 public:
     Diagnostics diagnostics;
@@ -94,14 +94,14 @@ public:
         if (!document.is_object()) {
             error(QString(), document.is_null()
                                  ? QStringLiteral("the file is empty; a Compose file has a \"services\" mapping, such as services: {web: {image: nginx}}")
-                                 : QStringLiteral("a Compose file is a mapping with \"services\" at the top, not %1").arg(typeName(document)));
+                                 : QStringLiteral("a Compose file is a mapping with \"services\" at the top, not %1").arg(shown(document)));
             return plan;
         }
         if (const auto it = document.find("name"); it != document.end()) {
             if (it->is_string())
                 plan.name = QString::fromStdString(it->get<std::string>());
             else
-                error(QStringLiteral("name"), QStringLiteral("the project name must be a string, not %1").arg(typeName(*it)));
+                error(QStringLiteral("name"), QStringLiteral("the project name must be a string, not %1").arg(shown(*it)));
         }
         if (document.contains("include"))
             warning(QStringLiteral("include"), QStringLiteral("the included files are not read, so their services are not imported; import the merged file: docker compose config > merged.yaml"));
@@ -114,7 +114,7 @@ public:
             return plan;
         }
         if (!services->is_object()) {
-            error(QStringLiteral("services"), QStringLiteral("must be a mapping of service names to services, such as {web: {image: nginx}}, not %1").arg(typeName(*services)));
+            error(QStringLiteral("services"), QStringLiteral("must be a mapping of service names to services, such as {web: {image: nginx}}, not %1").arg(shown(*services)));
             return plan;
         }
         if (services->empty()) {
@@ -181,7 +181,7 @@ private:
             base = QString::fromStdString(named->get<std::string>());
         } else {
             if (own)
-                error(path, QStringLiteral("must name the service to extend, such as base or {service: base}, not %1").arg(typeName(*it)));
+                error(path, QStringLiteral("must name the service to extend, such as base or {service: base}, not %1").arg(shown(*it)));
             return value;
         }
         chain.append(name);
@@ -225,7 +225,7 @@ private:
             return std::nullopt;
         }
         if (!value.is_object()) {
-            error(path, QStringLiteral("a service is a mapping such as {image: nginx}, not %1").arg(typeName(value)));
+            error(path, QStringLiteral("a service is a mapping such as {image: nginx}, not %1").arg(shown(value)));
             return std::nullopt;
         }
 
@@ -242,7 +242,7 @@ private:
             if (it->is_string())
                 source["container_name"] = *it;
             else
-                error(fieldPath(path, "container_name"), QStringLiteral("must be a string, not %1").arg(typeName(*it)));
+                error(fieldPath(path, "container_name"), QStringLiteral("must be a string, not %1").arg(shown(*it)));
         }
         if (const auto it = value.find("profiles"); it != value.end())
             profiles(*it, fieldPath(path, "profiles"), s);
@@ -259,7 +259,7 @@ private:
             if (it->is_string())
                 source["image"] = *it;
             else
-                error(fieldPath(path, "image"), QStringLiteral("must be an image name such as nginx:1.27, not %1").arg(typeName(*it)));
+                error(fieldPath(path, "image"), QStringLiteral("must be an image name such as nginx:1.27, not %1").arg(shown(*it)));
         }
         if (const auto it = value.find("build"); it != value.end()) {
             if (it->is_string()) {
@@ -271,9 +271,9 @@ private:
                 else if (context->is_string())
                     source["build"] = *context;
                 else
-                    error(jsonMemberPath(fieldPath(path, "build"), QStringLiteral("context")), QStringLiteral("must be a directory or a URL, not %1").arg(typeName(*context)));
+                    error(jsonMemberPath(fieldPath(path, "build"), QStringLiteral("context")), QStringLiteral("must be a directory or a URL, not %1").arg(shown(*context)));
             } else {
-                error(fieldPath(path, "build"), QStringLiteral("must be a build context such as ./web, or a mapping such as {context: ./web}, not %1").arg(typeName(*it)));
+                error(fieldPath(path, "build"), QStringLiteral("must be a build context such as ./web, or a mapping such as {context: ./web}, not %1").arg(shown(*it)));
             }
         }
         if (!value.contains("image") && !value.contains("build"))
@@ -283,7 +283,7 @@ private:
 
     void profiles(const json &value, const QString &path, Service &s)
     {
-        for (const Entry &e : strings(value, path, QStringLiteral("a list of profile names, such as [debug]")))
+        for (const ComposeEntry &e : strings(value, path, QStringLiteral("a list of profile names, such as [debug]")))
             s.profiles.append(e.text);
         if (s.profiles.isEmpty())
             return;
@@ -310,16 +310,16 @@ private:
         json &source = s.resource.source;
         if (const auto it = value.find("links"); it != value.end()) {
             const QString linksPath = fieldPath(path, "links");
-            const QList<Entry> links = strings(*it, linksPath, QStringLiteral("a list of services, such as [db, \"cache:redis\"]"));
-            for (const Entry &e : links) // "db" or "db:alias"
+            const QList<ComposeEntry> links = strings(*it, linksPath, QStringLiteral("a list of services, such as [db, \"cache:redis\"]"));
+            for (const ComposeEntry &e : links) // "db" or "db:alias"
                 s.dependencies.append(Dependency{e.text.section(QLatin1Char(':'), 0, 0), jsonIndexPath(linksPath, e.index), QStringLiteral("links")});
             if (!links.isEmpty())
                 source["links"] = *it;
         }
         if (const auto it = value.find("volumes_from"); it != value.end()) {
             const QString fromPath = fieldPath(path, "volumes_from");
-            const QList<Entry> from = strings(*it, fromPath, QStringLiteral("a list of services, such as [data, \"logs:ro\"]"));
-            for (const Entry &e : from) {
+            const QList<ComposeEntry> from = strings(*it, fromPath, QStringLiteral("a list of services, such as [data, \"logs:ro\"]"));
+            for (const ComposeEntry &e : from) {
                 // "data", "data:ro"; "container:name" is a container Compose does not manage.
                 if (!e.text.startsWith(QLatin1String("container:")))
                     s.dependencies.append(Dependency{e.text.section(QLatin1Char(':'), 0, 0), jsonIndexPath(fromPath, e.index), QStringLiteral("volumes_from")});
@@ -332,7 +332,7 @@ private:
             if (it == value.end())
                 continue;
             if (!it->is_string()) {
-                error(fieldPath(path, key), QStringLiteral("must be a string such as \"host\" or \"service:vpn\", not %1").arg(typeName(*it)));
+                error(fieldPath(path, key), QStringLiteral("must be a string such as \"host\" or \"service:vpn\", not %1").arg(shown(*it)));
                 continue;
             }
             const QString mode = QString::fromStdString(it->get<std::string>());
@@ -349,7 +349,7 @@ private:
         json conditions = json::object();
         json required = json::object();
         if (value.is_array()) {
-            for (const Entry &e : strings(value, path, QStringLiteral("a list of services, such as [db]"))) {
+            for (const ComposeEntry &e : strings(value, path, QStringLiteral("a list of services, such as [db]"))) {
                 s.dependencies.append(Dependency{e.text, jsonIndexPath(path, e.index), QString()});
                 conditions[e.text.toStdString()] = "service_started"; // what the list form means
             }
@@ -367,7 +367,7 @@ private:
                         else
                             error(jsonMemberPath(entryPath, QStringLiteral("condition")),
                                   QStringLiteral("must be service_started, service_healthy or service_completed_successfully, not %1%2")
-                                      .arg(typeName(*c), didYouMean(text, kConditions)));
+                                      .arg(shown(*c), didYouMean(text, kConditions)));
                     }
                     if (const auto r = entry.find("required"); r != entry.end()) {
                         if (r->is_boolean()) {
@@ -375,18 +375,18 @@ private:
                             if (!d.required)
                                 required[key] = false;
                         } else {
-                            error(jsonMemberPath(entryPath, QStringLiteral("required")), QStringLiteral("must be true or false, not %1").arg(typeName(*r)));
+                            error(jsonMemberPath(entryPath, QStringLiteral("required")), QStringLiteral("must be true or false, not %1").arg(shown(*r)));
                         }
                     }
                 } else if (!entry.is_null()) {
-                    error(entryPath, QStringLiteral("must be a mapping such as {condition: service_healthy}, not %1").arg(typeName(entry)));
+                    error(entryPath, QStringLiteral("must be a mapping such as {condition: service_healthy}, not %1").arg(shown(entry)));
                     continue;
                 }
                 conditions[key] = condition;
                 s.dependencies.append(d);
             }
         } else {
-            error(path, QStringLiteral("must be a list of services, such as [db], or a mapping such as {db: {condition: service_healthy}}, not %1").arg(typeName(value)));
+            error(path, QStringLiteral("must be a list of services, such as [db], or a mapping such as {db: {condition: service_healthy}}, not %1").arg(shown(value)));
             return;
         }
         if (!conditions.empty())
@@ -430,18 +430,18 @@ private:
     }
 
     // The strings of a list; entries that are not strings are reported and left out.
-    QList<Entry> strings(const json &value, const QString &path, const QString &example)
+    QList<ComposeEntry> strings(const json &value, const QString &path, const QString &example)
     {
-        QList<Entry> result;
+        QList<ComposeEntry> result;
         if (!value.is_array()) {
-            error(path, QStringLiteral("must be %1, not %2").arg(example, typeName(value)));
+            error(path, QStringLiteral("must be %1, not %2").arg(example, shown(value)));
             return result;
         }
         for (std::size_t i = 0; i < value.size(); ++i) {
             if (value[i].is_string())
-                result.append(Entry{qsizetype(i), QString::fromStdString(value[i].get<std::string>())});
+                result.append(ComposeEntry{qsizetype(i), QString::fromStdString(value[i].get<std::string>())});
             else
-                error(jsonIndexPath(path, qsizetype(i)), QStringLiteral("must be a name, not %1").arg(typeName(value[i])));
+                error(jsonIndexPath(path, qsizetype(i)), QStringLiteral("must be a name, not %1").arg(shown(value[i])));
         }
         return result;
     }
@@ -482,7 +482,7 @@ ImportedPlan ComposeImporter::read(const std::string &text, const QStringList &a
         plan.diagnostics = parsed.diagnostics();
         return plan;
     }
-    Reader reader;
+    ComposeReader reader;
     reader.activeProfiles = activeProfiles;
     try {
         plan = reader.read(parsed.document());

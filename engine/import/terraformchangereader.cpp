@@ -13,7 +13,7 @@ namespace fanout::terraform {
 
 namespace {
 
-const QString kResourceChanges = QStringLiteral("resource_changes");
+const QString kChanges = QStringLiteral("resource_changes");
 
 const char *const kKnownActions[] = {"no-op", "create", "read", "update", "delete", "forget"};
 
@@ -48,7 +48,7 @@ void ChangeReader::read(const json &change, std::size_t entry, const Where &wher
     }
     if (const int first = m_graph.indexOf(r.address); first >= 0) {
         m_report.error((where / "address").path(), QStringLiteral("\"%1\" is in resource_changes twice (also at %2); each address must be unique")
-                                                       .arg(r.address, jsonIndexPath(kResourceChanges, qsizetype(m_graph.entryOf(first)))));
+                                                       .arg(r.address, jsonIndexPath(kChanges, qsizetype(m_graph.entryOf(first)))));
         return;
     }
     r.type = toQString(*f.type);

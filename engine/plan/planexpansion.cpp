@@ -19,9 +19,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr int kMaxInstances = 10'000;
-const QLatin1String kOpen("${");
-const QLatin1String kOutputs(".outputs.");
+constexpr int kMaxSetInstances = 10'000;
+const QLatin1String kReferenceOpen("${");
+const QLatin1String kOutputsPart(".outputs.");
 
 QString show(const json &value)
 {
@@ -291,8 +291,8 @@ private:
             error(at, QStringLiteral("must be a list of unique strings, such as [\"eu-west-1\", \"us-east-1\"], or an object of key -> value, not %1").arg(show(value)));
             return false;
         }
-        if (set->keys.size() > kMaxInstances) {
-            error(at, QStringLiteral("has %1 keys; a set has at most %2 instances").arg(set->keys.size()).arg(kMaxInstances));
+        if (set->keys.size() > kMaxSetInstances) {
+            error(at, QStringLiteral("has %1 keys; a set has at most %2 instances").arg(set->keys.size()).arg(kMaxSetInstances));
             return false;
         }
         return true;
@@ -308,7 +308,7 @@ private:
             r.id = InstanceAddress::format(r.set, r.key, r.target);
         }
         const QString base = jsonIndexPath(QStringLiteral("resources"), i);
-        if (r.name.contains(kOpen))
+        if (r.name.contains(kReferenceOpen))
             r.name = text(r.name, at, path(i, "name"), false);
         r.params = substitute(written.params, at, base, true);
         if (r.destroy.is_object())
@@ -321,7 +321,7 @@ private:
     void plain(Resource &r, int i)
     {
         const Instance none;
-        if (r.name.contains(kOpen))
+        if (r.name.contains(kReferenceOpen))
             r.name = text(r.name, none, path(i, "name"), false);
         if (hasReference(r.params))
             r.params = substitute(r.params, none, jsonIndexPath(QStringLiteral("resources"), i), true);
@@ -336,7 +336,7 @@ private:
     // a dependency on it stands for itself.
     bool isWrittenId(const QString &entry) const
     {
-        return m_writtenIds.contains(entry) && !m_sets.contains(entry) && !entry.contains(kOpen);
+        return m_writtenIds.contains(entry) && !m_sets.contains(entry) && !entry.contains(kReferenceOpen);
     }
 
     static bool hasReference(const json &value)
@@ -403,7 +403,7 @@ private:
     // Nullopt for anything else (then substituted as text, with any problem reported there).
     std::optional<json> wholeValue(const QString &written, const Instance &at) const
     {
-        if (!written.startsWith(kOpen) || !written.endsWith(QLatin1Char('}')) || written.indexOf(QLatin1Char('}')) != written.size() - 1)
+        if (!written.startsWith(kReferenceOpen) || !written.endsWith(QLatin1Char('}')) || written.indexOf(QLatin1Char('}')) != written.size() - 1)
             return std::nullopt;
         const QString inner = written.mid(2, written.size() - 3);
         if (inner == QLatin1String("count.index") && at.set && at.set->counted)
@@ -430,7 +430,7 @@ private:
         QString result;
         qsizetype from = 0;
         while (from < written.size()) {
-            const qsizetype open = written.indexOf(kOpen, from);
+            const qsizetype open = written.indexOf(kReferenceOpen, from);
             const qsizetype close = open < 0 ? -1 : written.indexOf(QLatin1Char('}'), open + 2);
             if (close < 0)
                 break;
@@ -497,7 +497,7 @@ private:
     // ${resources.X.outputs.K} where X names a set: the one instance it stands for, or [*].
     std::optional<QString> outputReference(const QString &inner, const Instance &at, QString *problem)
     {
-        const qsizetype outputs = inner.lastIndexOf(kOutputs);
+        const qsizetype outputs = inner.lastIndexOf(kOutputsPart);
         if (outputs < 0)
             return std::nullopt;
         const QString address = inner.mid(10, outputs - 10);
@@ -601,7 +601,7 @@ std::optional<int> countOrPercent(const json &value, int min, bool *percent)
     *percent = false;
     if (value.is_number_integer()) {
         const qint64 n = value.get<qint64>();
-        return n >= min && n <= kMaxInstances ? std::optional<int>(int(n)) : std::nullopt;
+        return n >= min && n <= kMaxSetInstances ? std::optional<int>(int(n)) : std::nullopt;
     }
     if (!value.is_string())
         return std::nullopt;

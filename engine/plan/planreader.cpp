@@ -66,10 +66,6 @@ json withoutAnnotations(const json &object)
     return result;
 }
 
-QString typeName(const json &value)
-{
-    return QString::fromLatin1(value.type_name());
-}
 
 // Reads the JSON document into a Plan, checking the type and range of every field it knows. What
 // it reads wrongly it reports and leaves at its default, so that one pass finds every problem.
@@ -90,7 +86,7 @@ public:
     {
         Plan plan;
         if (!document.is_object()) {
-            error(QString(), QStringLiteral("a plan is a JSON object with \"name\" and \"resources\", not %1").arg(typeName(document)));
+            error(QString(), QStringLiteral("a plan is a JSON object with \"name\" and \"resources\", not %1").arg(jsonTypeName(document)));
             return plan;
         }
         checkNames(document, QString(), kPlanFields, QStringLiteral("the plan"));
@@ -127,13 +123,13 @@ public:
             m_mapping = knownFieldsOnly(ExecutorMapping::fromJson(*it, diagnostics));
         }
         if (const auto it = document.find("import"); it != document.end() && !it->is_object())
-            error(QStringLiteral("import"), QStringLiteral("must be an object that says where the plan was imported from, such as {\"format\": \"terraform-plan\", \"file\": \"plan.json\"}, not %1").arg(typeName(*it)));
+            error(QStringLiteral("import"), QStringLiteral("must be an object that says where the plan was imported from, such as {\"format\": \"terraform-plan\", \"file\": \"plan.json\"}, not %1").arg(jsonTypeName(*it)));
 
         const auto resources = document.find("resources");
         if (resources == document.end()) {
             error(QString(), QStringLiteral("the plan has no \"resources\"; add a list of resources, such as [{\"id\": \"vpc\", \"type\": \"sim\"}]"));
         } else if (!resources->is_array()) {
-            error(QStringLiteral("resources"), QStringLiteral("must be a list of resources, not %1").arg(typeName(*resources)));
+            error(QStringLiteral("resources"), QStringLiteral("must be a list of resources, not %1").arg(jsonTypeName(*resources)));
         } else {
             plan.resources.reserve(qsizetype(resources->size()));
             for (std::size_t i = 0; i < resources->size(); ++i)
@@ -153,7 +149,7 @@ private:
     {
         Resource defaults;
         if (!value.is_object()) {
-            error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(typeName(value)));
+            error(QStringLiteral("defaults"), QStringLiteral("must be an object with \"timeout\" and \"retry\", not %1").arg(jsonTypeName(value)));
             return defaults;
         }
         checkNames(value, QStringLiteral("defaults"), kDefaultsFields + m_types.types(), QStringLiteral("\"defaults\""));
@@ -206,7 +202,7 @@ private:
     {
         QList<Group> result;
         if (!value.is_object()) {
-            error(QStringLiteral("groups"), QStringLiteral("must be an object of named groups, such as {\"rds-api\": {\"limit\": 2}}, not %1").arg(typeName(value)));
+            error(QStringLiteral("groups"), QStringLiteral("must be an object of named groups, such as {\"rds-api\": {\"limit\": 2}}, not %1").arg(jsonTypeName(value)));
             return result;
         }
         for (const auto &[key, member] : value.items()) {
@@ -220,7 +216,7 @@ private:
                 if (const auto l = member.find("limit"); l != member.end())
                     group.limit = integer(*l, jsonMemberPath(path, QStringLiteral("limit")), 0, kMaxParallelism, 0);
             } else {
-                error(path, QStringLiteral("a group is an object such as {\"limit\": 2}, not %1").arg(typeName(member)));
+                error(path, QStringLiteral("a group is an object such as {\"limit\": 2}, not %1").arg(jsonTypeName(member)));
             }
             result.append(group);
         }
@@ -253,7 +249,7 @@ private:
         QHash<QString, QPointF> result;
         const QString layoutPath = QStringLiteral("layout");
         if (!value.is_object()) {
-            error(layoutPath, QStringLiteral("must be an object such as {\"positions\": {\"vpc\": {\"x\": 120, \"y\": 40}}}, not %1").arg(typeName(value)));
+            error(layoutPath, QStringLiteral("must be an object such as {\"positions\": {\"vpc\": {\"x\": 120, \"y\": 40}}}, not %1").arg(jsonTypeName(value)));
             return result;
         }
         // The layout never changes a run, and a later Fanout may keep more of it: what this one
@@ -264,7 +260,7 @@ private:
             return result;
         const QString positionsPath = jsonMemberPath(layoutPath, QStringLiteral("positions"));
         if (!positions->is_object()) {
-            error(positionsPath, QStringLiteral("must be an object of node centres by resource id, such as {\"vpc\": {\"x\": 120, \"y\": 40}}, not %1").arg(typeName(*positions)));
+            error(positionsPath, QStringLiteral("must be an object of node centres by resource id, such as {\"vpc\": {\"x\": 120, \"y\": 40}}, not %1").arg(jsonTypeName(*positions)));
             return result;
         }
         QSet<QString> ids;
@@ -313,7 +309,7 @@ private:
     {
         QList<Variable> result;
         if (!value.is_object()) {
-            error(QStringLiteral("variables"), QStringLiteral("must be an object of named values, such as {\"api\": \"http://localhost:8080\"}, not %1").arg(typeName(value)));
+            error(QStringLiteral("variables"), QStringLiteral("must be an object of named values, such as {\"api\": \"http://localhost:8080\"}, not %1").arg(jsonTypeName(value)));
             return result;
         }
         for (const auto &[key, member] : value.items()) {
@@ -339,7 +335,7 @@ private:
                     variable.value = QString::fromStdString(text->dump());
                 else
                     error(member.is_object() ? jsonMemberPath(path, QStringLiteral("value")) : path,
-                          QStringLiteral("a variable's value is a string, number or true/false, not %1").arg(typeName(*text)));
+                          QStringLiteral("a variable's value is a string, number or true/false, not %1").arg(jsonTypeName(*text)));
             }
             result.append(variable);
         }
@@ -353,7 +349,7 @@ private:
         r.timeoutMs = defaults.timeoutMs;
         r.retry = defaults.retry;
         if (!value.is_object()) {
-            error(path, QStringLiteral("a resource is an object such as {\"id\": \"vpc\", \"type\": \"sim\"}, not %1").arg(typeName(value)));
+            error(path, QStringLiteral("a resource is an object such as {\"id\": \"vpc\", \"type\": \"sim\"}, not %1").arg(jsonTypeName(value)));
             unreadableResources.append(index);
             return r;
         }
@@ -411,12 +407,12 @@ private:
             if (member.is_object())
                 r.destroy = withoutAnnotations(member); // PlanValidator checks it like a resource of its type
             else
-                error(field("destroy"), QStringLiteral("must be an object such as {\"type\": \"command\", \"command\": [\"rm\", \"-r\", \"data\"]}, not %1").arg(typeName(member)));
+                error(field("destroy"), QStringLiteral("must be an object such as {\"type\": \"command\", \"command\": [\"rm\", \"-r\", \"data\"]}, not %1").arg(jsonTypeName(member)));
         } else if (key == "source") {
             if (member.is_object())
                 r.source = member;
             else
-                error(field("source"), QStringLiteral("must be an object that says where the resource was imported from, such as {\"type\": \"aws_vpc\", \"address\": \"aws_vpc.main\"}, not %1").arg(typeName(member)));
+                error(field("source"), QStringLiteral("must be an object that says where the resource was imported from, such as {\"type\": \"aws_vpc\", \"address\": \"aws_vpc.main\"}, not %1").arg(jsonTypeName(member)));
         } else if (key == "run") {
             r.run = boolean(member, field("run"), true);
         } else if (key == "note") {
@@ -438,7 +434,7 @@ private:
     RetryPolicy retry(const json &value, const QString &path, RetryPolicy policy)
     {
         if (!value.is_object()) {
-            error(path, QStringLiteral("must be an object such as {\"max_attempts\": 3, \"backoff\": {\"initial\": \"1s\", \"max\": \"30s\"}, \"jitter\": 0.2}, not %1").arg(typeName(value)));
+            error(path, QStringLiteral("must be an object such as {\"max_attempts\": 3, \"backoff\": {\"initial\": \"1s\", \"max\": \"30s\"}, \"jitter\": 0.2}, not %1").arg(jsonTypeName(value)));
             return policy;
         }
         checkNames(value, path, PlanFields::retryFields(), QStringLiteral("a retry policy"));
@@ -474,7 +470,7 @@ private:
                 if (policy.initialBackoffMs > policy.maxBackoffMs)
                     warning(backoffPath, QStringLiteral("\"initial\" (%1) is longer than \"max\" (%2), so every delay is %2").arg(formatDuration(policy.initialBackoffMs), formatDuration(policy.maxBackoffMs)));
             } else {
-                error(backoffPath, QStringLiteral("must be an object such as {\"initial\": \"1s\", \"max\": \"30s\"}, not %1").arg(typeName(*it)));
+                error(backoffPath, QStringLiteral("must be an object such as {\"initial\": \"1s\", \"max\": \"30s\"}, not %1").arg(jsonTypeName(*it)));
             }
         }
         return policy;

@@ -5,6 +5,7 @@
 #include "engine/run/scheduler.h"
 #include "engine/run/targetprogress.h"
 #include "engine/support/atomicfile.h"
+#include "engine/support/jsontext.h"
 
 #include <QHash>
 #include <QXmlStreamWriter>
@@ -20,10 +21,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string utf8(const QString &text)
-{
-    return text.toStdString();
-}
 
 bool wasCancelled(const Scheduler &scheduler)
 {

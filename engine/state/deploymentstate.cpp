@@ -27,30 +27,16 @@ using json = nlohmann::ordered_json;
 
 // State files are written by Fanout and small; one this large is not one of ours.
 constexpr qint64 kMaxFileSize = 512ll * 1024 * 1024;
-// Copying and destroying a JSON value recurses in nlohmann/json; a hostile file must not exhaust
-// the stack. Destroy actions are plan fragments, which are never nested this deep.
-constexpr int kMaxDepth = 64;
-
-std::string utf8(const QString &text)
-{
-    return text.toStdString();
-}
 
 QString qstr(const std::string &text)
 {
     return QString::fromStdString(text);
 }
 
-QString typeName(const json &value)
-{
-    return QString::fromLatin1(value.type_name());
-}
-
-
 // Every problem of a state file is also a reason not to touch it; say so once, in each message.
 const QString kKeepOut = QStringLiteral("; fix the file or restore it from a backup (Fanout will not overwrite a state it cannot read)");
 
-class Reader
+class StateReader
 {
 public:
     Diagnostics diagnostics;
@@ -63,7 +49,7 @@ public:
     std::optional<QDateTime> time(const json &value, const QString &path)
     {
         if (!value.is_string()) {
-            error(path, QStringLiteral("must be a time such as \"2024-05-01T12:00:00Z\", not %1").arg(typeName(value)));
+            error(path, QStringLiteral("must be a time such as \"2024-05-01T12:00:00Z\", not %1").arg(jsonTypeName(value)));
             return std::nullopt;
         }
         QDateTime time = QDateTime::fromString(qstr(value.get<std::string>()), Qt::ISODateWithMs);
@@ -79,14 +65,14 @@ public:
     {
         QMap<QString, QString> result;
         if (!value.is_object()) {
-            error(path, QStringLiteral("must be an object of strings, not %1").arg(typeName(value)));
+            error(path, QStringLiteral("must be an object of strings, not %1").arg(jsonTypeName(value)));
             return result;
         }
         for (const auto &[key, member] : value.items()) {
             if (member.is_string())
                 result.insert(qstr(key), qstr(member.get<std::string>()));
             else
-                error(jsonMemberPath(path, qstr(key)), QStringLiteral("must be a string, not %1").arg(typeName(member)));
+                error(jsonMemberPath(path, qstr(key)), QStringLiteral("must be a string, not %1").arg(jsonTypeName(member)));
         }
         return result;
     }
@@ -95,13 +81,13 @@ public:
     {
         DeploymentState::Entry entry;
         if (!value.is_object()) {
-            error(path, QStringLiteral("a resource's entry is an object with \"definition_hash\", not %1").arg(typeName(value)));
+            error(path, QStringLiteral("a resource's entry is an object with \"definition_hash\", not %1").arg(jsonTypeName(value)));
             return entry;
         }
         if (const auto it = value.find("definition_hash"); it == value.end())
             error(path, QStringLiteral("has no \"definition_hash\""));
         else if (!it->is_string())
-            error(jsonMemberPath(path, QStringLiteral("definition_hash")), QStringLiteral("must be a string, not %1").arg(typeName(*it)));
+            error(jsonMemberPath(path, QStringLiteral("definition_hash")), QStringLiteral("must be a string, not %1").arg(jsonTypeName(*it)));
         else
             entry.definitionHash = qstr(it->get<std::string>());
         if (const auto it = value.find("outputs"); it != value.end() && !it->is_null())
@@ -112,7 +98,7 @@ public:
             const QString destroyPath = jsonMemberPath(path, QStringLiteral("destroy"));
             const auto type = it->is_object() ? it->find("type") : it->end();
             if (!it->is_object())
-                error(destroyPath, QStringLiteral("must be an action such as {\"type\": \"command\", ...} or null, not %1").arg(typeName(*it)));
+                error(destroyPath, QStringLiteral("must be an action such as {\"type\": \"command\", ...} or null, not %1").arg(jsonTypeName(*it)));
             else if (type == it->end() || !type->is_string())
                 error(destroyPath, QStringLiteral("the action has no \"type\" string"));
             else
@@ -136,13 +122,13 @@ public:
         if (const auto it = value.find("depends_on"); it != value.end() && !it->is_null()) {
             const QString dependsPath = jsonMemberPath(path, QStringLiteral("depends_on"));
             if (!it->is_array()) {
-                error(dependsPath, QStringLiteral("must be a list of ids, not %1").arg(typeName(*it)));
+                error(dependsPath, QStringLiteral("must be a list of ids, not %1").arg(jsonTypeName(*it)));
             } else {
                 for (std::size_t i = 0; i < it->size(); ++i) {
                     if ((*it)[i].is_string())
                         entry.dependsOn.append(qstr((*it)[i].get<std::string>()));
                     else
-                        error(jsonIndexPath(dependsPath, qsizetype(i)), QStringLiteral("must be an id, not %1").arg(typeName((*it)[i])));
+                        error(jsonIndexPath(dependsPath, qsizetype(i)), QStringLiteral("must be an id, not %1").arg(jsonTypeName((*it)[i])));
                 }
             }
         }
@@ -256,10 +242,10 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
     ReadResult result;
     result.existed = true;
     JsonLocator locator(text.toStdString());
-    if (const auto at = jsonNestedTooDeep(locator.text(), kMaxDepth)) {
+    if (const auto at = jsonNestedTooDeep(locator.text(), kMaxJsonDepth)) {
         const auto where = locator.locationOfOffset(*at);
         result.diagnostics.append(Diagnostic{Diagnostic::Severity::Error, QString(), where.line, where.column,
-                                             QStringLiteral("nested more than %1 levels deep, which Fanout never writes%2").arg(kMaxDepth).arg(kKeepOut)});
+                                             QStringLiteral("nested more than %1 levels deep, which Fanout never writes%2").arg(kMaxJsonDepth).arg(kKeepOut)});
         return result;
     }
     json document;
@@ -272,16 +258,16 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
         return result;
     }
 
-    Reader reader;
+    StateReader reader;
     if (!document.is_object()) {
         reader.error(QString(), QStringLiteral("not a Fanout state file: expected an object with \"fanout_state\": %1, found %2%3")
-                                    .arg(kFormatVersion).arg(typeName(document), kKeepOut));
+                                    .arg(kFormatVersion).arg(jsonTypeName(document), kKeepOut));
     } else {
         const auto version = document.find("fanout_state");
         if (version == document.end()) {
             reader.error(QString(), QStringLiteral("not a Fanout state file: it has no \"fanout_state\" version%1").arg(kKeepOut));
         } else if (!version->is_number_integer()) {
-            reader.error(QStringLiteral("fanout_state"), QStringLiteral("must be the format version %1, not %2%3").arg(kFormatVersion).arg(typeName(*version), kKeepOut));
+            reader.error(QStringLiteral("fanout_state"), QStringLiteral("must be the format version %1, not %2%3").arg(kFormatVersion).arg(jsonTypeName(*version), kKeepOut));
         } else if (version->get<qint64>() != kFormatVersion) {
             const qint64 v = version->get<qint64>();
             reader.error(QStringLiteral("fanout_state"),
@@ -292,7 +278,7 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
             if (it->is_string())
                 result.state.m_planName = qstr(it->get<std::string>());
             else
-                reader.error(QStringLiteral("plan"), QStringLiteral("must be the plan's name, not %1").arg(typeName(*it)));
+                reader.error(QStringLiteral("plan"), QStringLiteral("must be the plan's name, not %1").arg(jsonTypeName(*it)));
         }
         if (const auto it = document.find("updated_at"); it != document.end())
             result.state.m_updatedAt = reader.time(*it, QStringLiteral("updated_at")).value_or(QDateTime());
@@ -300,7 +286,7 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
         if (resources == document.end()) {
             reader.error(QString(), QStringLiteral("has no \"resources\"%1").arg(kKeepOut));
         } else if (!resources->is_object()) {
-            reader.error(QStringLiteral("resources"), QStringLiteral("must be an object of resources by id, not %1").arg(typeName(*resources)));
+            reader.error(QStringLiteral("resources"), QStringLiteral("must be an object of resources by id, not %1").arg(jsonTypeName(*resources)));
         } else {
             for (const auto &[key, value] : resources->items()) {
                 const QString id = qstr(key);
@@ -324,7 +310,7 @@ DeploymentState::ReadResult DeploymentState::readText(const QByteArray &text)
 
 DeploymentState::Entry DeploymentState::entryFromJson(const json &value, const QString &path, Diagnostics &problems)
 {
-    Reader reader;
+    StateReader reader;
     Entry entry = reader.entry(value, path);
     problems.append(reader.diagnostics);
     return entry;

@@ -18,6 +18,8 @@ struct Diagnostic
     QString message;
 
     bool isError() const { return severity == Severity::Error; }
+    // An error at a JSON path, without line and column (placed later, when the text is at hand).
+    static Diagnostic error(const QString &path, const QString &message) { return {Severity::Error, path, 0, 0, message}; }
 
     // "plan.json:12:7: error: resources[3].depends_on[1]: unknown dependency ..."
     QString toString(const QString &file = QString()) const;

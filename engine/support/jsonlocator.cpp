@@ -19,10 +19,8 @@ bool isPlainKey(const QString &key)
     return true;
 }
 
-// Plans are shallow; paths of deeper values are never asked for, and building them would cost
-// time and memory quadratic in the depth of a pathological file.
-constexpr qsizetype kMaxDepth = 64;
-
+// Plans are shallow (kMaxJsonDepth); paths of deeper values are never asked for, and building
+// them would cost time and memory quadratic in the depth of a pathological file.
 // One pass over a JSON text, recording where each path starts: an object member's at its key,
 // an array element's at its first character. It reads text that is not valid JSON too, as it is
 // asked where the problems of such text are.
@@ -98,7 +96,7 @@ private:
     // recorded at their key).
     QString valuePath()
     {
-        if (m_stack.isEmpty() || m_stack.size() > kMaxDepth)
+        if (m_stack.isEmpty() || m_stack.size() > kMaxJsonDepth)
             return QString();
         Frame &top = m_stack.last();
         if (top.object)
@@ -166,7 +164,7 @@ private:
             const JsonLocator::Location keyLocation = m_here;
             top.key = readString();
             top.expectKey = false;
-            if (m_stack.size() <= kMaxDepth) {
+            if (m_stack.size() <= kMaxJsonDepth) {
                 // Every path names one place, so a path seen before is a member seen before.
                 const QString path = jsonMemberPath(top.path, top.key);
                 if (const auto earlier = m_locations.constFind(path); earlier != m_locations.cend())

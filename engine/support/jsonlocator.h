@@ -14,9 +14,22 @@ namespace fanout {
 QString jsonMemberPath(const QString &base, const QString &key);
 QString jsonIndexPath(const QString &base, qsizetype index);
 
+// How deep Fanout reads JSON and YAML documents (plans, state files, imports). Copying and
+// destroying a JSON value recurses in nlohmann/json, so that a hostile file could otherwise exhaust
+// the stack; a plan is never nested anywhere near this deep.
+constexpr int kMaxJsonDepth = 64;
+
 // Where a JSON text nests deeper than `limit`, if it does. Copying and destroying such a value
 // recurses in nlohmann/json, so a hostile file could otherwise exhaust the stack: check first.
 std::optional<std::size_t> jsonNestedTooDeep(const std::string &text, int limit);
+
+// "object", "array", "string", "number"...: what a message says a value is, for nlohmann::json
+// and nlohmann::ordered_json alike.
+template<typename Json>
+QString jsonTypeName(const Json &value)
+{
+    return QString::fromLatin1(value.type_name());
+}
 
 // Finds where in a JSON text a path is, so that messages can say "plan.json:12:7". nlohmann/json
 // keeps no positions, so the text is scanned once, on the first question; valid plans never pay.

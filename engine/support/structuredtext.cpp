@@ -13,7 +13,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr int kMaxDepth = 64;
 // Aliases can make a small YAML file expand into a huge document ("billion laughs"); nothing real
 // comes near this many values.
 constexpr std::size_t kMaxYamlValues = 10'000'000;
@@ -97,8 +96,8 @@ public:
     {
         if (problem)
             return nullptr;
-        if (depth > kMaxDepth) {
-            fail(node, QStringLiteral("nested more than %1 levels deep; a plan never needs that, so this is not read").arg(kMaxDepth));
+        if (depth > kMaxJsonDepth) {
+            fail(node, QStringLiteral("nested more than %1 levels deep; a plan never needs that, so this is not read").arg(kMaxJsonDepth));
             return nullptr;
         }
         if (++m_values > kMaxYamlValues) {
@@ -272,10 +271,10 @@ StructuredText StructuredText::parseJson(std::string text, Duplicates duplicates
     StructuredText result;
     result.m_json = std::make_unique<JsonLocator>(std::move(text));
     const std::string &t = result.m_json->text();
-    if (const auto at = jsonNestedTooDeep(t, kMaxDepth)) {
+    if (const auto at = jsonNestedTooDeep(t, kMaxJsonDepth)) {
         const auto where = result.m_json->locationOfOffset(*at);
         result.m_diagnostics.append(errorAt(where.line, where.column,
-                                            QStringLiteral("nested more than %1 levels deep; a plan never needs that, so this is not read").arg(kMaxDepth)));
+                                            QStringLiteral("nested more than %1 levels deep; a plan never needs that, so this is not read").arg(kMaxJsonDepth)));
         return result;
     }
     try {

@@ -15,7 +15,7 @@ namespace fanout {
 
 namespace {
 
-QString text(const nlohmann::ordered_json &value)
+QString textOf(const nlohmann::ordered_json &value)
 {
     return value.is_string() ? QString::fromStdString(value.get<std::string>()) : QString();
 }
@@ -52,7 +52,7 @@ QHash<QString, qint64> RunComparison::durations(const nlohmann::ordered_json &re
         const qint64 start = number(attempts->front().value("start_ms", nlohmann::ordered_json()));
         const qint64 end = number(attempts->back().value("end_ms", nlohmann::ordered_json()));
         if (start >= 0 && end >= start)
-            result.insert(text(resource.value("id", nlohmann::ordered_json())), end - start);
+            result.insert(textOf(resource.value("id", nlohmann::ordered_json())), end - start);
     }
     return result;
 }

@@ -14,7 +14,7 @@ namespace fanout {
 
 namespace {
 
-constexpr qreal kMargin = 40; // pixels around what is followed
+constexpr qreal kFollowMargin = 40; // pixels around what is followed
 
 } // namespace
 
@@ -115,8 +115,8 @@ void GraphFollower::follow()
     const QRectF wanted = running | failed;
     if (wanted.isNull())
         return updateOutOfSight();
-    const QSizeF viewport = QSizeF(m_view.viewport()->size()) - QSizeF(2 * kMargin, 2 * kMargin);
-    const QRectF visible = m_view.mapToScene(m_view.viewport()->rect().adjusted(kMargin, kMargin, -kMargin, -kMargin)).boundingRect();
+    const QSizeF viewport = QSizeF(m_view.viewport()->size()) - QSizeF(2 * kFollowMargin, 2 * kFollowMargin);
+    const QRectF visible = m_view.mapToScene(m_view.viewport()->rect().adjusted(kFollowMargin, kFollowMargin, -kFollowMargin, -kFollowMargin)).boundingRect();
     if (visible.contains(wanted))
         return updateOutOfSight();
     const auto zoomToShow = [&](const QRectF &rect) {

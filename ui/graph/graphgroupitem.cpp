@@ -11,10 +11,10 @@ namespace fanout {
 
 namespace {
 
-const QColor kFill(0xf8, 0xf9, 0xfa);
-const QColor kBorder(0xda, 0xdc, 0xe0);
+const QColor kGroupFill(0xf8, 0xf9, 0xfa);
+const QColor kGroupBorder(0xda, 0xdc, 0xe0);
 const QColor kLabel(0x5f, 0x63, 0x68);
-constexpr qreal kRadius = 10;
+constexpr qreal kGroupRadius = 10;
 
 } // namespace
 
@@ -59,9 +59,9 @@ void GraphGroupItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *op
 {
     Q_UNUSED(widget)
     painter->setRenderHint(QPainter::Antialiasing);
-    painter->setPen(QPen(kBorder, 1));
-    painter->setBrush(kFill);
-    painter->drawRoundedRect(m_rect, kRadius, kRadius);
+    painter->setPen(QPen(kGroupBorder, 1));
+    painter->setBrush(kGroupFill);
+    painter->drawRoundedRect(m_rect, kGroupRadius, kGroupRadius);
     // Zoomed out, the label keeps a readable size (about 10 px on screen) and may then run over
     // the room the layout left for it; it is behind the nodes, so it never hides one.
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());

@@ -16,8 +16,8 @@ namespace fanout {
 
 namespace {
 
-constexpr int kMargin = 12; // from the view's corner
-constexpr int kPadding = 4; // inside the frame
+constexpr int kMinimapMargin = 12; // from the view's corner
+constexpr int kMinimapPadding = 4; // inside the frame
 
 } // namespace
 
@@ -36,7 +36,7 @@ qreal GraphMinimap::scale() const
     const QRectF content = m_view.graphScene()->contentRect();
     if (content.isEmpty())
         return 0;
-    return (side() - 2 * kPadding) / std::max(content.width(), content.height());
+    return (side() - 2 * kMinimapPadding) / std::max(content.width(), content.height());
 }
 
 qreal GraphMinimap::side() const
@@ -49,12 +49,12 @@ qreal GraphMinimap::side() const
 QPointF GraphMinimap::toScene(QPointF point) const
 {
     const qreal s = scale();
-    return s > 0 ? m_view.graphScene()->contentRect().topLeft() + (point - QPointF(kPadding, kPadding)) / s : QPointF();
+    return s > 0 ? m_view.graphScene()->contentRect().topLeft() + (point - QPointF(kMinimapPadding, kMinimapPadding)) / s : QPointF();
 }
 
 QPointF GraphMinimap::fromScene(QPointF point) const
 {
-    return (point - m_view.graphScene()->contentRect().topLeft()) * scale() + QPointF(kPadding, kPadding);
+    return (point - m_view.graphScene()->contentRect().topLeft()) * scale() + QPointF(kMinimapPadding, kMinimapPadding);
 }
 
 void GraphMinimap::refresh()
@@ -71,9 +71,9 @@ void GraphMinimap::refresh()
         return;
     }
     const qreal s = scale();
-    const QSize size(qCeil(content.width() * s) + 2 * kPadding, qCeil(content.height() * s) + 2 * kPadding);
+    const QSize size(qCeil(content.width() * s) + 2 * kMinimapPadding, qCeil(content.height() * s) + 2 * kMinimapPadding);
     resize(size);
-    move(viewport->width() - size.width() - kMargin, viewport->height() - size.height() - kMargin);
+    move(viewport->width() - size.width() - kMinimapMargin, viewport->height() - size.height() - kMinimapMargin);
     show();
     raise();
     update();

@@ -19,7 +19,7 @@ namespace fanout {
 
 namespace {
 
-constexpr qreal kMargin = 24;
+constexpr qreal kSceneMargin = 24;
 
 // What a node's second line names: an imported resource's own kind ("aws_db_instance",
 // "AWS::RDS::DBInstance", "service"), which says more than the executor that provisions it.
@@ -252,7 +252,7 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
         m_nodes.append(item);
         m_nodeOf[r] = item;
     }
-    m_contentRect = layout.bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
+    m_contentRect = layout.bounds.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin);
     setSceneRect(m_contentRect);
 }
 
@@ -267,7 +267,7 @@ void GraphScene::updateContentRect()
         bounds |= group->rect();
     for (const GraphSummaryItem *summary : std::as_const(m_summaries))
         bounds |= summary->rect();
-    m_contentRect = bounds.adjusted(-kMargin, -kMargin, kMargin, kMargin);
+    m_contentRect = bounds.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin);
     setSceneRect(sceneRect() | m_contentRect);
 }
 

@@ -14,20 +14,15 @@ namespace fanout {
 
 namespace {
 
-const QColor kFill(0xf8, 0xf9, 0xfa);
-const QColor kBorder(0x9a, 0xa0, 0xa6);
-const QColor kText(0x20, 0x21, 0x24);
+const QColor kSummaryFill(0xf8, 0xf9, 0xfa);
+const QColor kSummaryBorder(0x9a, 0xa0, 0xa6);
+const QColor kSummaryText(0x20, 0x21, 0x24);
 const QColor kSecondary(0x5f, 0x63, 0x68);
 const QColor kTrack(0xe8, 0xea, 0xed);
-constexpr qreal kRadius = 8;
-constexpr qreal kPadding = 10;
-constexpr qreal kBarHeight = 6;
+constexpr qreal kSummaryRadius = 8;
+constexpr qreal kSummaryPadding = 10;
+constexpr qreal kSummaryBarHeight = 6;
 constexpr qreal kStack = 4; // the cards drawn behind, to say that it holds many
-
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("GraphSummaryItem", text);
-}
 
 } // namespace
 
@@ -63,7 +58,7 @@ QSizeF GraphSummaryItem::sizeFor(const QString &label)
     // Room for the title, and for the longest second line a group is likely to need.
     const qreal width = std::max({title.horizontalAdvance(label), text.horizontalAdvance(
         tr("9999 resources — 9999 done, 999 running, 999 failed")), 200.0});
-    return QSizeF(std::ceil(width + 2 * kPadding + kStack), std::ceil(title.height() + text.height() + kBarHeight + 2 * kPadding + 8 + kStack));
+    return QSizeF(std::ceil(width + 2 * kSummaryPadding + kStack), std::ceil(title.height() + text.height() + kSummaryBarHeight + 2 * kSummaryPadding + 8 + kStack));
 }
 
 void GraphSummaryItem::setCounts(const Counts &counts)
@@ -105,18 +100,18 @@ void GraphSummaryItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *
     painter->setRenderHint(QPainter::Antialiasing);
     // Two cards behind the front one: a stack of resources.
     const QRectF front = m_rect.adjusted(0, 0, -kStack, -kStack);
-    painter->setPen(QPen(kBorder, 1));
+    painter->setPen(QPen(kSummaryBorder, 1));
     painter->setBrush(kTrack);
-    painter->drawRoundedRect(front.translated(kStack, kStack), kRadius, kRadius);
-    painter->setBrush(kFill);
+    painter->drawRoundedRect(front.translated(kStack, kStack), kSummaryRadius, kSummaryRadius);
+    painter->setBrush(kSummaryFill);
     const bool failed = m_counts[int(ResourceState::Failed)] > 0;
-    painter->setPen(QPen(failed ? StateStyle::stroke(ResourceState::Failed) : kBorder, failed ? 2 : 1.2));
-    painter->drawRoundedRect(front, kRadius, kRadius);
+    painter->setPen(QPen(failed ? StateStyle::stroke(ResourceState::Failed) : kSummaryBorder, failed ? 2 : 1.2));
+    painter->drawRoundedRect(front, kSummaryRadius, kSummaryRadius);
 
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-    const QRectF inner = front.adjusted(kPadding, kPadding, -kPadding, -kPadding);
+    const QRectF inner = front.adjusted(kSummaryPadding, kSummaryPadding, -kSummaryPadding, -kSummaryPadding);
     // The bar: done, running, failed, skipped, in the states' colours, over a grey track.
-    const QRectF bar(inner.left(), inner.bottom() - kBarHeight, inner.width(), kBarHeight);
+    const QRectF bar(inner.left(), inner.bottom() - kSummaryBarHeight, inner.width(), kSummaryBarHeight);
     painter->setPen(Qt::NoPen);
     painter->setBrush(kTrack);
     painter->drawRoundedRect(bar, 3, 3);
@@ -135,7 +130,7 @@ void GraphSummaryItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *
     const QFont title = titleFont();
     const QFontMetricsF titleMetrics(title);
     painter->setFont(title);
-    painter->setPen(kText);
+    painter->setPen(kSummaryText);
     const QRectF titleRect(inner.left(), inner.top(), inner.width(), titleMetrics.height());
     painter->drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, titleMetrics.elidedText(m_label, Qt::ElideMiddle, inner.width()));
     const QFont font = QGuiApplication::font();

@@ -2,6 +2,7 @@
 
 #include "engine/run/runevent.h"
 
+#include <QCoreApplication>
 #include <QFont>
 #include <QGraphicsItem>
 
@@ -14,6 +15,8 @@ namespace fanout {
 // failed") over a bar of their states. Double-clicking it expands the group (the view does that).
 class GraphSummaryItem : public QGraphicsItem
 {
+    Q_DECLARE_TR_FUNCTIONS(GraphSummaryItem)
+
 public:
     enum { Type = UserType + 5 };
 

@@ -12,7 +12,7 @@ namespace fanout {
 
 namespace {
 
-const QString kInvalidStyle = QStringLiteral("QLineEdit { border: 1px solid #c5221f; border-radius: 2px; padding: 1px 2px; }");
+const QString kInvalidLineStyle = QStringLiteral("QLineEdit { border: 1px solid #c5221f; border-radius: 2px; padding: 1px 2px; }");
 
 QToolButton *rowButton(QStyle::StandardPixmap icon, const QString &tip, QWidget *parent)
 {
@@ -96,7 +96,7 @@ void FieldList::setReadOnly(bool readOnly)
 void FieldList::setInvalidRows(const QList<int> &rows)
 {
     for (int r = 0; r < rowCount(); ++r) {
-        const QString style = rows.contains(r) ? kInvalidStyle : QString();
+        const QString style = rows.contains(r) ? kInvalidLineStyle : QString();
         for (QLineEdit *edit : std::as_const(m_rows[r].editors)) {
             if (edit->styleSheet() != style)
                 edit->setStyleSheet(style);

@@ -9,9 +9,9 @@
 
 namespace fanout {
 
-using json = nlohmann::ordered_json;
-
 namespace {
+
+using json = nlohmann::ordered_json;
 
 QStringList keysOf(const QString &path)
 {

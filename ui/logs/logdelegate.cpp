@@ -13,7 +13,7 @@ namespace fanout {
 
 namespace {
 
-constexpr int kMargin = 4;
+constexpr int kLineMargin = 4;
 
 } // namespace
 
@@ -53,8 +53,8 @@ void LogDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, c
     const QFontMetrics metrics(opt.font);
     const int charWidth = std::max(1, metrics.horizontalAdvance(QLatin1Char('0')));
     const int baseline = opt.rect.top() + (opt.rect.height() - metrics.height()) / 2 + metrics.ascent();
-    const int right = opt.rect.right() - kMargin;
-    int x = opt.rect.left() + kMargin;
+    const int right = opt.rect.right() - kLineMargin;
+    int x = opt.rect.left() + kLineMargin;
 
     const QString time = index.data(LogModel::TimestampRole).toString();
     painter->setFont(opt.font);

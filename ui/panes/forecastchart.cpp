@@ -16,9 +16,9 @@ namespace fanout {
 namespace {
 
 const QColor kAxis(0xda, 0xdc, 0xe0);
-const QColor kGrid(0xec, 0xed, 0xef);
-const QColor kMuted(0x5f, 0x63, 0x68);
-const QColor kLimit(0xc5, 0x22, 0x1f); // as the timeline's limit line
+const QColor kChartGrid(0xec, 0xed, 0xef);
+const QColor kChartMuted(0x5f, 0x63, 0x68);
+const QColor kChartLimit(0xc5, 0x22, 0x1f); // as the timeline's limit line
 
 constexpr double kLeft = 58;
 constexpr double kRight = 18;
@@ -160,26 +160,26 @@ void ForecastChart::paintAxes(QPainter &painter, const QRectF &plot) const
     const qint64 step = timeStep(top);
     for (qint64 t = 0; t <= top; t += step) {
         const double y = std::round(yOf(t)) + 0.5;
-        painter.setPen(t == 0 ? kAxis : kGrid);
+        painter.setPen(t == 0 ? kAxis : kChartGrid);
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-        painter.setPen(kMuted);
+        painter.setPen(kChartMuted);
         painter.drawText(QRectF(0, y - metrics.height() / 2.0, plot.left() - 6, metrics.height()), Qt::AlignRight | Qt::AlignVCenter,
                          t == 0 ? QStringLiteral("0") : formatDuration(t));
     }
     double labelledTo = -1e9; // where the last label drawn ends: the log scale crowds the large limits
     for (const Forecast &forecast : m_sweep) {
         const double x = std::round(xOf(forecast.parallelism)) + 0.5;
-        painter.setPen(kGrid);
+        painter.setPen(kChartGrid);
         painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
         const QString label = QString::number(forecast.parallelism);
         const double w = metrics.horizontalAdvance(label) + 4;
         if (x - w / 2 < labelledTo + 4 && forecast.parallelism != m_limit)
             continue;
-        painter.setPen(forecast.parallelism == m_limit ? kLimit : kMuted);
+        painter.setPen(forecast.parallelism == m_limit ? kChartLimit : kChartMuted);
         painter.drawText(QRectF(x - w / 2, plot.bottom() + 3, w, metrics.height()), Qt::AlignCenter, label);
         labelledTo = x + w / 2;
     }
-    painter.setPen(kMuted);
+    painter.setPen(kChartMuted);
     painter.drawText(QRectF(plot.left(), plot.bottom() + 3 + metrics.height(), plot.width(), metrics.height() + 2), Qt::AlignCenter,
                      tr("Parallelism limit"));
     painter.drawText(QRectF(4, 0, plot.width(), metrics.height() + 2), Qt::AlignLeft | Qt::AlignVCenter, tr("Time the run takes"));
@@ -213,7 +213,7 @@ void ForecastChart::paintSeries(QPainter &painter) const
     for (int i = 0; i < m_sweep.size(); ++i) {
         const bool current = m_sweep[i].parallelism == m_limit;
         const double radius = i == m_hovered || current ? 5 : 3;
-        painter.setPen(QPen(current ? kLimit : line, 1.5));
+        painter.setPen(QPen(current ? kChartLimit : line, 1.5));
         painter.setBrush(i == m_hovered ? line : palette().base().color());
         painter.drawEllipse(pointOf(i), radius, radius);
     }
@@ -224,7 +224,7 @@ void ForecastChart::paintLimit(QPainter &painter, const QRectF &plot) const
     if (m_limit <= 0)
         return;
     const double x = xOf(m_limit);
-    painter.setPen(QPen(kLimit, 1.5, Qt::DashLine));
+    painter.setPen(QPen(kChartLimit, 1.5, Qt::DashLine));
     painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()));
     QFont bold = font();
     bold.setPointSizeF(bold.pointSizeF() * 0.85);
@@ -235,7 +235,7 @@ void ForecastChart::paintLimit(QPainter &painter, const QRectF &plot) const
                               : tr("limit %1 \u2192").arg(m_limit);
     const double w = QFontMetrics(bold).horizontalAdvance(label) + 6;
     const double left = std::clamp(x - w / 2, plot.left(), plot.right() - w);
-    painter.setPen(kLimit);
+    painter.setPen(kChartLimit);
     const double height = QFontMetrics(bold).height() + 2;
     painter.drawText(QRectF(left, plot.top() - height - 2, w, height), Qt::AlignCenter, label);
     painter.setFont(font());
@@ -247,7 +247,7 @@ void ForecastChart::paintKnee(QPainter &painter) const
     if (at == m_sweep.cend() || at == std::prev(m_sweep.cend()))
         return; // every step still gains: no knee to speak of
     const QPointF point = pointOf(int(at - m_sweep.cbegin()));
-    painter.setPen(QPen(kMuted, 1));
+    painter.setPen(QPen(kChartMuted, 1));
     painter.setBrush(Qt::NoBrush);
     painter.drawEllipse(point, 8, 8);
     if (m_actualMs >= 0)
@@ -262,7 +262,7 @@ void ForecastChart::paintKnee(QPainter &painter) const
     const double left = std::clamp(point.x() - 10, plot.left(), plot.right() - w);
     const double y = std::max(plot.top(), point.y() - 14 - metrics.height());
     painter.fillRect(QRectF(left, y, w, metrics.height()), QColor(255, 255, 255, 200));
-    painter.setPen(kMuted);
+    painter.setPen(kChartMuted);
     painter.drawText(QRectF(left, y, w, metrics.height()), Qt::AlignCenter, label);
     painter.setFont(font());
 }

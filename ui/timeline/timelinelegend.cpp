@@ -11,13 +11,13 @@ namespace fanout {
 namespace {
 
 constexpr int kSwatchWidth = 26;
-constexpr int kGap = 14;      // between entries
+constexpr int kLegendGap = 14;      // between entries
 constexpr int kLineGap = 2;   // between lines
 
 constexpr std::array kEntries{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
 // As GraphNodeItem paints them on a node's top edge.
-const QColor kConditional(0x7b, 0x4d, 0xb8);
-const QColor kPin(0x5f, 0x63, 0x68);
+const QColor kLegendConditional(0x7b, 0x4d, 0xb8);
+const QColor kLegendPin(0x5f, 0x63, 0x68);
 
 } // namespace
 
@@ -70,7 +70,7 @@ int TimelineLegend::layout(int width, QList<QPoint> *positions) const
         }
         if (positions)
             positions->append(QPoint(x, y));
-        x += w + kGap;
+        x += w + kLegendGap;
     }
     return y + lineHeight;
 }
@@ -79,8 +79,8 @@ QSize TimelineLegend::sizeHint() const
 {
     int width = 0;
     for (const int e : kEntries)
-        width += entryWidth(Entry(e)) + kGap;
-    return QSize(width - kGap, layout(width, nullptr));
+        width += entryWidth(Entry(e)) + kLegendGap;
+    return QSize(width - kLegendGap, layout(width, nullptr));
 }
 
 QSize TimelineLegend::minimumSizeHint() const
@@ -129,7 +129,7 @@ void TimelineLegend::paintEvent(QPaintEvent *)
             tag.setBold(true);
             tag.setPixelSize(10);
             painter.setFont(tag);
-            painter.setPen(QPen(kConditional, 1));
+            painter.setPen(QPen(kLegendConditional, 1));
             painter.setBrush(Qt::white);
             painter.drawRoundedRect(swatch.adjusted(2.5, 0.5, -2.5, -0.5), 7, 7);
             painter.drawText(swatch, Qt::AlignCenter, QStringLiteral("if"));
@@ -139,7 +139,7 @@ void TimelineLegend::paintEvent(QPaintEvent *)
         case Entry::Pinned:
             // The pin's head a node placed by hand carries on its top edge.
             painter.setPen(QPen(Qt::white, 1.5));
-            painter.setBrush(kPin);
+            painter.setBrush(kLegendPin);
             painter.drawEllipse(swatch.center(), 4, 4);
             break;
         }
