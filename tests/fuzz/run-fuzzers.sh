@@ -7,6 +7,10 @@
 #
 #   tests/fuzz/run-fuzzers.sh BUILD_DIR [NAME...]      (default: every harness)
 #   FUZZ_SECONDS=1800 FUZZ_JOBS=2 tests/fuzz/run-fuzzers.sh build-asan plan state
+#
+# FUZZ_TIMEOUT (default 10) is how many seconds one input may take before it counts as a fault. It
+# is wall-clock time: on a machine busy with other work (a build beside a long run), raise it, or a
+# harness that merely waited for a core reports a timeout.
 set -eu
 
 build=$(cd "$1" && pwd)
@@ -65,7 +69,7 @@ fuzz_one() {
     log="$work/logs/$name.log"
     status=0
     started=$(date +%s)
-    "$binary" -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 \
+    "$binary" -max_total_time="$seconds" -max_len=65536 -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=4096 \
         -dict="$(dictionary "$name")" -artifact_prefix="$crashes/" -print_final_stats=1 \
         "$corpus" "$seeds" >"$log" 2>&1 || status=$?
     took=$(($(date +%s) - started))
