@@ -113,7 +113,7 @@ void readLogLines(const json &value, SimExecutor::Spec &spec, const SimReport &r
             if (value[i].is_string())
                 spec.logLines.append(QString::fromStdString(value[i].get<std::string>()));
             else
-                report("log_lines", QStringLiteral("element %1 is %2; every line must be a string").arg(i).arg(QString::fromLatin1(value[i].type_name())));
+                report("log_lines", QStringLiteral("element %1 is %2; every line must be a string").arg(i).arg(jsonTypeName(value[i])));
         }
     } else {
         report("log_lines", QStringLiteral("must be how many lines to write (0 to %1) or a list of lines").arg(kMaxLogLines));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "engine/import/terraformvalues.h"
+#include "engine/support/jsonlocator.h"
 
 #include <string>
 #include <vector>
@@ -20,9 +21,9 @@ class PlanBuilder
 public:
     json document;
 
-    // Deeper text is refused, as StructuredText refuses it (see jsonNestedTooDeep): copying and
-    // destroying such a value recurses in nlohmann/json, and so does reading its expressions.
-    static constexpr std::size_t kMaxDepth = 64;
+    // Deeper text is refused, as StructuredText refuses it (kMaxJsonDepth): copying and destroying
+    // such a value recurses in nlohmann/json, and so does reading its expressions.
+    static constexpr std::size_t kMaxDepth = kMaxJsonDepth;
 
     // Reads `text` into `document`. False when it is not one JSON value or nests too deep: then
     // StructuredText, which stops at the same place, says why. Throws only when memory runs out.

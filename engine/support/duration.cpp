@@ -1,5 +1,7 @@
 #include "engine/support/duration.h"
 
+#include "engine/support/jsonlocator.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -103,7 +105,7 @@ Expected<qint64> parseDuration(const nlohmann::ordered_json &value)
     if (value.is_string())
         return parseDuration(QString::fromStdString(value.get<std::string>()));
     return unexpected(QStringLiteral("a duration must be a string or a number of seconds, not %1; %2")
-                          .arg(QString::fromLatin1(value.type_name()), formatHelp()));
+                          .arg(jsonTypeName(value), formatHelp()));
 }
 
 QString formatDuration(qint64 ms)
