@@ -869,6 +869,7 @@ void tst_Dashboard::destroyTearsDownInReverseOrder()
     QVERIFY(attempt("vpc").startMs >= attempt("subnet-a").endMs);
     QVERIFY(attempt("vpc").startMs >= attempt("subnet-b").endMs);
 
+    QVERIFY(session.waitForState()); // the snapshot is written in the background after the run's end
     const DeploymentState::ReadResult read = DeploymentState::read(statePath);
     QVERIFY(!read.hasErrors());
     QVERIFY(read.state.isEmpty());
