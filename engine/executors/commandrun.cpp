@@ -4,6 +4,7 @@
 #include "engine/executors/groupkeeper.h"
 #include "engine/executors/processsupervisor.h"
 #include "engine/support/duration.h"
+#include "engine/support/handover.h"
 
 #include <QDir>
 #include <QFile>
@@ -141,10 +142,10 @@ void CommandRun::begin()
     // The queued call reaches this run on its own thread, and only while it exists.
     m_attempt->setStopHandler([link = m_link] {
         QMetaObject::invokeMethod(
-            &ProcessSupervisor::instance(), [link] {
+            &ProcessSupervisor::instance(), handedOver([link] {
                 if (CommandRun *run = *link)
                     run->guarded([run] { run->stop(); });
-            },
+            }),
             Qt::QueuedConnection);
     });
 }

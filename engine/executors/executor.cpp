@@ -2,15 +2,14 @@
 
 #include "engine/executors/attempt.h"
 
-#include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
+#include "engine/support/handover.h"
 
 namespace fanout {
 
 void Executor::runOnPool(QThreadPool &pool, std::shared_ptr<Attempt> attempt,
                          std::function<void(const std::shared_ptr<Attempt> &)> work)
 {
-    (void)QtConcurrent::run(&pool, [attempt = std::move(attempt), work = std::move(work)] {
+    startOnPool(pool, [attempt = std::move(attempt), work = std::move(work)] {
         attempt->runGuarded([&] { work(attempt); });
     });
 }

@@ -2,6 +2,7 @@
 
 #include "engine/executors/attempt.h"
 #include "engine/executors/groupkeeper.h"
+#include "engine/support/handover.h"
 
 #include <QThread>
 #include <QTimer>
@@ -62,7 +63,7 @@ ProcessSupervisor::ProcessSupervisor()
 void ProcessSupervisor::post(std::shared_ptr<Attempt> attempt, std::function<void()> work)
 {
     QMetaObject::invokeMethod(
-        this, [attempt = std::move(attempt), work = std::move(work)] { attempt->runGuarded(work); },
+        this, handedOver([attempt = std::move(attempt), work = std::move(work)] { attempt->runGuarded(work); }),
         Qt::QueuedConnection);
 }
 

@@ -2,12 +2,12 @@
 
 #include "engine/executors/attempt.h"
 #include "engine/support/duration.h"
+#include "engine/support/handover.h"
 #include "engine/support/splitmix.h"
 
 #include <QPointer>
 #include <QThreadPool>
 #include <QTimer>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <limits>
@@ -46,7 +46,7 @@ void SimRun::start(std::shared_ptr<Attempt> attempt, const SimExecutor::Spec &sp
 {
     if (spec.maxDurationMs <= 0) {
         // Nothing to wait for: the pool's few busy threads run it at once.
-        (void)QtConcurrent::run(&pool, [attempt = std::move(attempt), spec] {
+        startOnPool(pool, [attempt = std::move(attempt), spec] {
             attempt->runGuarded([&] { SimRun(attempt, spec).advance(); });
         });
         return;

@@ -2,8 +2,7 @@
 
 #include "engine/forecast/simulatedrun.h"
 #include "engine/plan/plangraph.h"
-
-#include <QtConcurrent/QtConcurrentMap>
+#include "engine/support/handover.h"
 
 #include <algorithm>
 #include <cmath>
@@ -151,10 +150,8 @@ Forecast Forecaster::forecast(int parallelism, int samples, quint64 seed) const
 
 QList<Forecast> Forecaster::sweep(const QList<int> &parallelisms, int samples, quint64 seed) const
 {
-    const std::function<Forecast(const int &)> one = [this, samples, seed](const int &parallelism) {
-        return forecast(parallelism, samples, seed);
-    };
-    return QtConcurrent::blockingMapped<QList<Forecast>>(parallelisms, one);
+    return mapOnPool(*QThreadPool::globalInstance(), parallelisms,
+                     [this, samples, seed](const int &parallelism) { return forecast(parallelism, samples, seed); });
 }
 
 int Forecaster::knee(const QList<Forecast> &sweep, double gain)

@@ -48,7 +48,7 @@ public:
 
     // `samples` simulated runs at `parallelism`; the same seed gives the same forecast.
     Forecast forecast(int parallelism, int samples, quint64 seed) const;
-    // One forecast per limit, computed on every core (QtConcurrent); in the order given.
+    // One forecast per limit, computed on every core (mapOnPool); in the order given.
     QList<Forecast> sweep(const QList<int> &parallelisms, int samples, quint64 seed) const;
     // The smallest limit beyond which the median makespan gains less than `gain` (5%) at any
     // larger limit of the sweep; the last limit when every step still gains.

@@ -1,6 +1,7 @@
 #include "engine/layout/graphlayouter.h"
 
 #include "engine/layout/graphlayoutengine.h"
+#include "engine/support/handover.h"
 
 #include <QMutex>
 #include <QMutexLocker>
@@ -46,11 +47,11 @@ public:
     // Runs `job` on the layout thread, after the jobs posted before it.
     void post(std::function<void(GraphLayoutEngine &)> job)
     {
-        QMetaObject::invokeMethod(&m_context, [this, job = std::move(job)] {
+        QMetaObject::invokeMethod(&m_context, handedOver([this, job = std::move(job)] {
             if (!m_engine)
                 m_engine = std::make_unique<GraphLayoutEngine>(); // Graphviz's context lives here
             job(*m_engine);
-        }, Qt::QueuedConnection);
+        }), Qt::QueuedConnection);
     }
 
 private:
@@ -106,9 +107,9 @@ quint64 GraphLayouter::request(GraphLayoutInput input)
         // Posted while the owner cannot be deleted (its destructor takes the mutex); Qt drops the
         // call if the owner is deleted before it runs.
         GraphLayouter *owner = shared->owner;
-        QMetaObject::invokeMethod(owner, [owner, generation, layout] {
+        QMetaObject::invokeMethod(owner, handedOver([owner, generation, layout] {
             emit owner->laidOut(generation, layout);
-        }, Qt::QueuedConnection);
+        }), Qt::QueuedConnection);
     });
     return generation;
 }

@@ -6,6 +6,7 @@
 #include "engine/plan/plangraph.h"
 #include "engine/plan/references.h"
 #include "engine/support/duration.h"
+#include "engine/support/handover.h"
 
 #include <QRandomGenerator>
 #include <QThread>
@@ -132,8 +133,9 @@ void Scheduler::resetRun()
     m_stoppedAtMs = -1;
     m_clock.start();
     m_startedAt = QDateTime::currentDateTimeUtc();
+    // Called on the attempt's thread: the queued call is built there and handed over.
     m_mailbox = std::make_shared<AttemptMailbox>(m_clock, [this] {
-        QMetaObject::invokeMethod(this, &Scheduler::drainMailbox, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, handedOver([this] { drainMailbox(); }), Qt::QueuedConnection);
     });
 }
 

@@ -361,7 +361,7 @@ Expected<void> StateJournal::reserve(qint64 bytes)
     }
     const qint64 from = m_capacity;
     m_capacity = capacity;
-    m_background.start([this, from, capacity] { prepare(from, capacity); });
+    startOnPool(m_background, [this, from, capacity] { prepare(from, capacity); });
     return {};
 }
 

@@ -3,12 +3,12 @@
 #include "engine/state/deploymentstate.h"
 #include "engine/support/diagnostic.h"
 #include "engine/support/expected.h"
+#include "engine/support/handover.h"
 
 #include <QByteArray>
 #include <QFuture>
 #include <QString>
 #include <QThreadPool>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
 #include <mutex>
@@ -97,7 +97,7 @@ public:
     template <typename Task>
     auto inBackground(Task task)
     {
-        return QtConcurrent::run(&m_background, std::move(task));
+        return runOnPool(m_background, std::move(task));
     }
     void waitForBackground();
 

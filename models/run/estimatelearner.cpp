@@ -4,10 +4,10 @@
 #include "engine/forecast/learnedestimates.h"
 #include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
+#include "engine/support/handover.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace fanout {
 
@@ -55,7 +55,7 @@ void EstimateLearner::relearn()
         m_ids.append(resource.id);
     // Copies: the thread learns for the plan as it is now, whatever the window does meanwhile. The
     // history's connection is made, used and closed on that thread.
-    m_watcher.setFuture(QtConcurrent::run([path = m_path, plan, &registry = m_registry] {
+    m_watcher.setFuture(runOnPool(*QThreadPool::globalInstance(), [path = m_path, plan, &registry = m_registry] {
         RunHistory history(path);
         Expected<std::vector<Estimate>> learned = LearnedEstimates::learn(&history, plan, registry);
         if (!learned)

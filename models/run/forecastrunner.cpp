@@ -4,11 +4,10 @@
 #include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
 #include "engine/support/duration.h"
+#include "engine/support/handover.h"
 
 #include <QElapsedTimer>
 #include <QThread>
-#include <QtConcurrent/QtConcurrentMap>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <functional>
@@ -351,8 +350,8 @@ void ForecastRunner::startNext()
     const ExecutorRegistry &registry = m_registry;
     m_computing = true;
     QThreadPool *sweepPool = &m_sweepPool;
-    m_watcher.setFuture(QtConcurrent::run(&m_pool, [request = std::move(request), inputs = std::move(inputs),
-                                                    forecaster = m_forecaster, &registry, sweepPool]() mutable {
+    m_watcher.setFuture(runOnPool(m_pool, [request = std::move(request), inputs = std::move(inputs),
+                                           forecaster = m_forecaster, &registry, sweepPool]() mutable {
         auto result = std::make_shared<Result>();
         result->kind = request.kind;
         result->generation = request.generation;
@@ -363,8 +362,8 @@ void ForecastRunner::startNext()
         case Kind::Plan:
         {
             const Forecaster &model = *result->forecaster;
-            const std::function<Forecast(const int &)> one = [&model](const int &limit) { return model.forecast(limit, kSamples, kSeed); };
-            result->sweep = QtConcurrent::blockingMapped<QList<Forecast>>(sweepPool, sweepLimits(), one);
+            result->sweep = mapOnPool(*sweepPool, sweepLimits(),
+                                      [&model](const int &limit) { return model.forecast(limit, kSamples, kSeed); });
         }
             result->knee = Forecaster::knee(result->sweep);
             if (const auto at = std::find_if(result->sweep.cbegin(), result->sweep.cend(),

@@ -2,10 +2,10 @@
 
 #include "engine/history/runhistory.h"
 #include "engine/run/deployment.h"
+#include "engine/support/handover.h"
 
 #include <QDir>
 #include <QSettings>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace fanout {
 
@@ -49,7 +49,7 @@ void HistoryRecorder::onRunFinished()
     bool ok = false;
     const int cap = QSettings().value(QLatin1String(kLogLinesKey), RunHistory::kDefaultLogLineCap).toInt(&ok);
     RunHistory::JournalExcerpt excerpt = RunHistory::excerpt(m_deployment.journal(), ok ? cap : RunHistory::kDefaultLogLineCap);
-    m_watcher.setFuture(QtConcurrent::run([path = m_path, command, report = m_deployment.report(), plan = m_deployment.plan(),
+    m_watcher.setFuture(runOnPool(*QThreadPool::globalInstance(), [path = m_path, command, report = m_deployment.report(), plan = m_deployment.plan(),
                                            excerpt = std::move(excerpt)] {
         RunHistory history(path);
         const Expected<qint64> recorded = history.record(command, report, plan, excerpt);

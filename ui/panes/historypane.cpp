@@ -2,6 +2,7 @@
 
 #include "engine/run/deployment.h"
 #include "engine/run/replay.h"
+#include "engine/support/handover.h"
 #include "models/plan/workspace.h"
 #include "models/run/historymodel.h"
 #include "ui/panes/runcomparisondialog.h"
@@ -16,7 +17,6 @@
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -99,7 +99,7 @@ void HistoryPane::refresh()
     }
     const QString planName = m_workspace.deployment().targetPlan().name;
     m_listedPlan = planName;
-    m_listing.setFuture(QtConcurrent::run([path = m_path, planName] {
+    m_listing.setFuture(runOnPool(*QThreadPool::globalInstance(), [path = m_path, planName] {
         Listing listing;
         listing.planName = planName;
         RunHistory history(path);
@@ -172,7 +172,7 @@ void HistoryPane::load(const QList<qint64> &ids, bool compare)
 {
     if (m_loading.isRunning() || ids.isEmpty())
         return;
-    m_loading.setFuture(QtConcurrent::run([loader = m_loader, path = m_path, ids, compare] {
+    m_loading.setFuture(runOnPool(*QThreadPool::globalInstance(), [loader = m_loader, path = m_path, ids, compare] {
         Loaded loaded;
         loaded.compare = compare;
         for (const qint64 id : ids) {
