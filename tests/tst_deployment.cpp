@@ -10,6 +10,7 @@
 #include "engine/run/scheduler.h"
 #include "engine/state/deploymentstate.h"
 #include "engine/state/statejournal.h"
+#include "tsanskip.h"
 
 #include <QDir>
 #include <QFile>
@@ -180,6 +181,7 @@ void tst_Deployment::init()
 
 void tst_Deployment::provisionsWhatIsNewAndRecordsIt()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     Deployment deployment(ExecutorRegistry::builtIn());
     QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
     QCOMPARE(deployment.preview().toCreate, 3);
@@ -209,6 +211,7 @@ void tst_Deployment::provisionsWhatIsNewAndRecordsIt()
 
 void tst_Deployment::upToDateRunsOnlyWhenAsked()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     Deployment first(ExecutorRegistry::builtIn());
     first.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
     QVERIFY(runToEnd(first, [&] { return first.start(); }));
@@ -231,6 +234,7 @@ void tst_Deployment::upToDateRunsOnlyWhenAsked()
 
 void tst_Deployment::replaceAndRunAllAgain()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     Deployment deployment(ExecutorRegistry::builtIn());
     deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
     QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
@@ -248,6 +252,7 @@ void tst_Deployment::replaceAndRunAllAgain()
 
 void tst_Deployment::retryFailedCarriesOn()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     json document = webPlan(m_log);
     document["resources"][1]["command"] = json::array({"sh", "-c", QStringLiteral("test -e '%1/ok'").arg(m_dir->path()).toStdString()});
     Deployment deployment(ExecutorRegistry::builtIn());
@@ -277,6 +282,7 @@ void tst_Deployment::retryFailedCarriesOn()
 
 void tst_Deployment::cancelStopsTheRun()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     json document = webPlan(m_log);
     document["resources"][0]["command"] = json::array({"sleep", "30"});
     Deployment deployment(ExecutorRegistry::builtIn());
@@ -297,6 +303,7 @@ void tst_Deployment::cancelStopsTheRun()
 
 void tst_Deployment::destroyTearsDownInReverseOrder()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     Deployment deployment(ExecutorRegistry::builtIn());
     deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
     QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
@@ -327,6 +334,7 @@ void tst_Deployment::destroyTearsDownInReverseOrder()
 
 void tst_Deployment::destroyRefusesAnotherPlansState()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     {
         Deployment other(ExecutorRegistry::builtIn());
         json document = webPlan(m_log);
@@ -353,6 +361,7 @@ void tst_Deployment::destroyRefusesAnotherPlansState()
 
 void tst_Deployment::destroyRefusesInvalidActions()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     {
         Deployment deployment(ExecutorRegistry::builtIn());
         deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state);
@@ -381,6 +390,7 @@ void tst_Deployment::destroyRefusesInvalidActions()
 
 void tst_Deployment::unreadableStateIsNeverOverwritten()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     QFile file(m_state);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write("{\"fanout_state\": 1, \"resources\": {");
@@ -402,6 +412,7 @@ void tst_Deployment::unreadableStateIsNeverOverwritten()
 
 void tst_Deployment::editsDuringARunWaitForItsEnd()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     json document = webPlan(m_log);
     document["resources"][0]["command"] = json::array({"sleep", "0.3"});
     Deployment deployment(ExecutorRegistry::builtIn());
@@ -426,6 +437,7 @@ void tst_Deployment::editsDuringARunWaitForItsEnd()
 
 void tst_Deployment::runSettingsStayAcrossEdits()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     json document = webPlan(m_log);
     Deployment deployment(ExecutorRegistry::builtIn());
     QSignalSpy parallelism(&deployment, &Deployment::parallelismChanged);
@@ -455,6 +467,7 @@ void tst_Deployment::runSettingsStayAcrossEdits()
 
 void tst_Deployment::moveStateFollowsSaveAs()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     Deployment deployment(ExecutorRegistry::builtIn());
     deployment.open(read(webPlan(m_log)), QStringLiteral("demo (built in)"), QString());
     QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
@@ -477,6 +490,7 @@ void tst_Deployment::moveStateFollowsSaveAs()
 
 void tst_Deployment::failedSaveIsSaidAndTriedAgain()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     // The state file's folder is a file for now: no one, root included, can write there.
     const QString dir = m_dir->filePath(QStringLiteral("state"));
     QFile blocker(dir);
@@ -501,6 +515,7 @@ void tst_Deployment::failedSaveIsSaidAndTriedAgain()
 
 void tst_Deployment::reportsAreWritten()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     Deployment deployment(ExecutorRegistry::builtIn());
     deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), QString());
     QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
@@ -523,6 +538,7 @@ void tst_Deployment::reportsAreWritten()
 // ends, the entry is the record (or, on failure, gone: nothing was created before).
 void tst_Deployment::writeAheadRecordsWhatIsBeingCreated()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     const QString journal = m_state + QStringLiteral(".journal");
     // The command sees the journal as it is when the attempt runs.
     const json document = {{"name", "web"},
@@ -556,6 +572,7 @@ void tst_Deployment::writeAheadRecordsWhatIsBeingCreated()
 // What a crash left in flight is said, counted, torn down first and created again.
 void tst_Deployment::interruptedResourcesAreReplaced()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     const Plan plan = read(webPlan(m_log));
     {
         DeploymentState state;
@@ -599,6 +616,7 @@ void tst_Deployment::interruptedResourcesAreReplaced()
 // A resource in flight during a teardown stays recorded, and the next destroy tears it down.
 void tst_Deployment::interruptedTeardownIsTornDownAgain()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     const Plan plan = read(webPlan(m_log));
     {
         DeploymentState state;
@@ -626,6 +644,7 @@ void tst_Deployment::interruptedTeardownIsTornDownAgain()
 // is the plan's own, renamed.
 void tst_Deployment::runRefusesAnotherPlansState()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     {
         DeploymentState state;
         state.setPlanName(QStringLiteral("other"));
@@ -652,6 +671,7 @@ void tst_Deployment::runRefusesAnotherPlansState()
 // The state file holds secrets: written 0600, and a wider mode found is warned about.
 void tst_Deployment::sharedStateFileIsWarnedAbout()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     Deployment deployment(ExecutorRegistry::builtIn());
     QVERIFY(deployment.open(read(webPlan(m_log)), QStringLiteral("web.json"), m_state));
     QVERIFY(runToEnd(deployment, [&] { return deployment.start(); }));
@@ -677,6 +697,7 @@ void tst_Deployment::sharedStateFileIsWarnedAbout()
 
 void tst_Deployment::learnedEstimatesOrderTheRun()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     // Two independent processes, one at a time: plan order, unless learned figures say otherwise.
     const auto append = [this](const char *what) {
         return json::array({"sh", "-c", QStringLiteral("echo %1 >> '%2'").arg(QLatin1String(what), m_log).toStdString()});
@@ -710,6 +731,7 @@ void tst_Deployment::learnedEstimatesOrderTheRun()
 
 void tst_Deployment::countLoweredDestroysWhatIsGone()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     {
         Deployment first(ExecutorRegistry::builtIn());
         QVERIFY(first.open(read(countPlan(m_log, 5)), QStringLiteral("counts.json"), m_counts));
@@ -751,6 +773,7 @@ void tst_Deployment::countLoweredDestroysWhatIsGone()
 
 void tst_Deployment::countRaisedCreatesOnlyTheNewOnes()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     {
         Deployment first(ExecutorRegistry::builtIn());
         QVERIFY(first.open(read(countPlan(m_log, 3)), QStringLiteral("counts.json"), m_counts));
@@ -851,6 +874,7 @@ void tst_Deployment::targetSelectionKeepsTheRolloutsOrder()
 
 void tst_Deployment::unknownTargetSaysWhichThereAre()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     const Plan plan = read(setsPlan({"logs"}, targets({"eu-west-1", "us-east-1"})));
     QCOMPARE(TargetSelection::check(plan, {QStringLiteral("eu-west-1"), QStringLiteral("eu-wset-1")}),
              QStringLiteral("the plan has no target \"eu-wset-1\" (did you mean \"eu-west-1\"?); its targets are: eu-west-1, us-east-1"));

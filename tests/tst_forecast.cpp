@@ -2,6 +2,7 @@
 #include "engine/forecast/forecaster.h"
 #include "engine/plan/plan.h"
 #include "forecasttrial.h"
+#include "tsanskip.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -321,6 +322,7 @@ Ran runFanout(const QStringList &arguments)
 
 void tst_Forecast::commandLine()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     const Ran json = runFanout({QStringLiteral("forecast"), QStringLiteral("demo"), QStringLiteral("--no-history"), QStringLiteral("--json"),
                              QStringLiteral("-j"), QStringLiteral("4"), QStringLiteral("--sweep"), QStringLiteral("1,2,16"),
                              QStringLiteral("--samples"), QStringLiteral("50")});
@@ -352,6 +354,7 @@ void tst_Forecast::commandLine()
 
 void tst_Forecast::commandLineErrors()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     const Ran limit = runFanout({QStringLiteral("forecast"), QStringLiteral("demo"), QStringLiteral("-j"), QStringLiteral("0")});
     QCOMPARE(limit.exitCode, 2);
     QVERIFY2(limit.err.contains(QStringLiteral("-j needs a whole number from 1 to 10000, not \"0\"")), qPrintable(limit.err));

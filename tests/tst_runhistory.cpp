@@ -6,6 +6,7 @@
 #include "engine/history/runhistory.h"
 #include "engine/plan/planreader.h"
 #include "engine/state/deploymentstate.h"
+#include "tsanskip.h"
 
 #include <QDir>
 #include <QFile>
@@ -226,6 +227,7 @@ void tst_runhistory::newerSchemaIsRefused()
 
 void tst_runhistory::runAndHistoryCommands()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("history.sqlite"));
     const Finished run = runFanout({QStringLiteral("run"), kWithDestroy, QStringLiteral("-q"), QStringLiteral("--history"), path,
@@ -256,6 +258,7 @@ void tst_runhistory::runAndHistoryCommands()
 
 void tst_runhistory::twoProcessesRecordAtOnce()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("history.sqlite"));
     // Both start on an empty file: both create the schema, both record, one after the other.
@@ -287,6 +290,7 @@ void tst_runhistory::historyThatCannotBeKeptCostsTheRunNothing_data()
 
 void tst_runhistory::historyThatCannotBeKeptCostsTheRunNothing()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     QFETCH(QString, kind);
     QTemporaryDir dir;
     QString path = dir.filePath(QStringLiteral("history.sqlite"));
@@ -518,6 +522,7 @@ void tst_runhistory::versionOneMigratesKeepingItsRuns()
 
 void tst_runhistory::secretsNeverReachTheFile()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("history.sqlite"));
     const QString planFile = dir.filePath(QStringLiteral("secret.json"));
@@ -567,6 +572,7 @@ void tst_runhistory::secretsNeverReachTheFile()
 
 void tst_runhistory::showPrintsARecordedRun()
 {
+    SKIP_IF_TSAN_STARTS_PROCESSES();
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("history.sqlite"));
     const QString quickFail = QStringLiteral(FANOUT_FIXTURES "/plans/quick-fail.json");
