@@ -540,8 +540,14 @@ void TestRollout::retryAboveToleranceDoesNotResume()
     QVERIFY(waitFinished(scheduler));
     const int net2 = plan.indexOf(at(QStringLiteral("net"), name(2)));
     QCOMPARE(scheduler.status(net2).state, ResourceState::Skipped);
-    QCOMPARE(scheduler.status(net2).reason,
-             QStringLiteral("not started: 2 targets failed (t0, t1), more than the rollout's failure tolerance of 0"));
+    QCOMPARE(scheduler.rollout()->failedTargets(), 2);
+    // Said when the rollout stopped: both failures if they came back in one batch (as they mostly
+    // do), else the first (a loaded machine, a sanitizer build).
+    const QString reason = scheduler.status(net2).reason;
+    QVERIFY2(reason == QLatin1String("not started: 2 targets failed (t0, t1), more than the rollout's failure tolerance of 0")
+                 || reason == QLatin1String("not started: 1 target failed (t0), more than the rollout's failure tolerance of 0")
+                 || reason == QLatin1String("not started: 1 target failed (t1), more than the rollout's failure tolerance of 0"),
+             qPrintable(reason));
 
     // One failed target is still more than none: t0 runs again, t2 and t3 stay not started.
     QCOMPARE(scheduler.retry({at(QStringLiteral("net"), name(0))}), 1);
