@@ -11,6 +11,7 @@
 #include "models/run/resourcetablemodel.h"
 #include "models/run/timelinedata.h"
 #include "randomdag.h"
+#include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/plansummary.h"
@@ -77,6 +78,37 @@ QString writePlan(const QString &dir, int resources, int parallelism)
     file.write(QByteArray::fromStdString(doc.dump()));
     return path;
 }
+
+// The application, timing every event the GUI thread handles at the outermost level: with
+// FANOUT_BENCH_SLOW=MS, each one that takes longer than MS is printed (receiver, event type, and
+// when it began on the monotonic clock, for `perf report --time` of a `perf record -k
+// CLOCK_MONOTONIC` run), which says which pane or model a stall comes from.
+class TimingApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (m_slowMs <= 0 || m_depth > 0)
+            return QApplication::notify(receiver, event);
+        const QEvent::Type type = event->type(); // the event may be gone afterwards
+        const QByteArray what = QByteArray(receiver->metaObject()->className()) + ' ' + receiver->objectName().toUtf8();
+        QElapsedTimer clock;
+        clock.start();
+        ++m_depth;
+        const bool handled = QApplication::notify(receiver, event);
+        --m_depth;
+        if (const qint64 ms = clock.elapsed(); ms > m_slowMs)
+            std::printf("  slow event: %lld ms in %s, event type %d (from %.3f s, monotonic)\n", static_cast<long long>(ms), what.constData(), int(type),
+                        double(clock.msecsSinceReference()) / 1000.0);
+        return handled;
+    }
+
+private:
+    const qint64 m_slowMs = qEnvironmentVariableIntValue("FANOUT_BENCH_SLOW");
+    int m_depth = 0;
+};
 
 qint64 percentile(std::vector<qint64> values, double p)
 {
@@ -163,7 +195,7 @@ void printPlanSummary()
 int main(int argc, char *argv[])
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimingApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("FanoutBench"));
     printResourcesTable();
     printPlanSummary();
@@ -177,6 +209,9 @@ int main(int argc, char *argv[])
         if (name == QLatin1String("graph")) window.graphPane()->hide();
         else if (auto *w = window.findChild<QWidget *>(name)) w->hide();
     }
+    // FANOUT_BENCH_NOFOLLOW=1: the graph stays where it is rather than following the run.
+    if (qEnvironmentVariableIsSet("FANOUT_BENCH_NOFOLLOW"))
+        window.graphPane()->follower()->setFollowing(false);
     QElapsedTimer clock;
     clock.start();
     if (!window.files().openPlan(planFile))
