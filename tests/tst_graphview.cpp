@@ -103,6 +103,7 @@ private slots:
     void followsTheRunAndNoticesFailures();
     void minimapShowsTheWholeAndPans();
     void structuralEditKeepsThePictureAndMoves();
+    void edgesAreDrawnPlainOrStandingOut();
 
 private:
     void showDemo();
@@ -627,6 +628,54 @@ void tst_graphview::minimapShowsTheWholeAndPans()
 
     view->fit();
     QTRY_VERIFY(minimap->isHidden());
+}
+
+// Plain edges are drawn together by the scene's cached edge layer, those that stand out by their
+// own items: on screen, an edge is grey, blue while selected, grey again after, in either way.
+void tst_graphview::edgesAreDrawnPlainOrStandingOut()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    GraphScene *scene = view->graphScene();
+    // An edge whose middle is on screen, clear of every node and group label.
+    GraphEdgeItem *edge = nullptr;
+    QPoint middle;
+    for (GraphEdgeItem *candidate : scene->edgeItems()) {
+        if (!candidate->isVisible())
+            continue;
+        const QPointF at = candidate->path().pointAtPercent(0.5);
+        const QPoint onScreen = view->mapFromScene(at);
+        const bool clear = std::none_of(scene->nodeItems().cbegin(), scene->nodeItems().cend(), [&](const GraphNodeItem *node) {
+            return node->sceneBoundingRect().adjusted(-6, -6, 6, 6).contains(at);
+        });
+        if (clear && view->viewport()->rect().adjusted(4, 4, -4, -4).contains(onScreen)) {
+            edge = candidate;
+            middle = onScreen;
+            break;
+        }
+    }
+    QVERIFY(edge);
+    QVERIFY(edge->isPlain());
+    // The darkest pixel near the middle, and how blue it is.
+    const auto inkAt = [&] {
+        const QImage shot = view->viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+        QRgb darkest = qRgb(255, 255, 255);
+        for (int y = middle.y() - 2; y <= middle.y() + 2; ++y) {
+            for (int x = middle.x() - 2; x <= middle.x() + 2; ++x) {
+                if (qGray(shot.pixel(x, y)) < qGray(darkest))
+                    darkest = shot.pixel(x, y);
+            }
+        }
+        return darkest;
+    };
+    const auto grey = [](QRgb c) { return qGray(c) < 220 && std::abs(qBlue(c) - qRed(c)) < 30; };
+    const auto blue = [](QRgb c) { return qBlue(c) > qRed(c) + 60; };
+    QTRY_VERIFY2(grey(inkAt()), qPrintable(QColor(inkAt()).name()));
+    edge->setSelected(true);
+    QVERIFY(!edge->isPlain());
+    QTRY_VERIFY2(blue(inkAt()), qPrintable(QColor(inkAt()).name()));
+    edge->setSelected(false);
+    QTRY_VERIFY2(grey(inkAt()), qPrintable(QColor(inkAt()).name()));
 }
 
 // A structural edit never blanks the graph: the picture stays until the new layout is there,

@@ -1,5 +1,6 @@
 #include "ui/graph/graphedgeitem.h"
 
+#include "ui/graph/graphedgelayer.h"
 #include "ui/graph/graphscene.h"
 
 #include <QLineF>
@@ -21,6 +22,7 @@ constexpr qreal kHitWidth = 8; // a click this close to the line selects it
 // Below this zoom edges are drawn as plain hairlines (see paint()); below the next, without arrowheads.
 constexpr qreal kDetailedLevelOfDetail = 0.45;
 constexpr qreal kArrowLevelOfDetail = 0.2;
+constexpr qreal kHairlineWidth = 1.5; // on screen, in pixels: up to this a plain edge is a hairline
 
 } // namespace
 
@@ -72,6 +74,21 @@ void GraphEdgeItem::setRoute(const QList<QPointF> &path, QPointF arrowTip)
     const QPointF side = (normal.p2() - normal.p1()) * axis.length() * 0.42;
     m_arrow = QPolygonF({axis.p2(), axis.p1() + side, axis.p1() - side});
     m_bounds = m_path.boundingRect().united(m_arrow.boundingRect()).adjusted(-2, -2, 2, 2);
+    if (m_layer)
+        m_layer->routesChanged();
+}
+
+void GraphEdgeItem::setLayer(GraphEdgeLayer *layer)
+{
+    m_layer = layer;
+    update();
+}
+
+QVariant GraphEdgeItem::itemChange(GraphicsItemChange change, const QVariant &value)
+{
+    if (m_layer && (change == ItemSelectedHasChanged || change == ItemVisibleHasChanged || change == ItemOpacityHasChanged))
+        m_layer->update(m_bounds);
+    return QGraphicsItem::itemChange(change, value);
 }
 
 void GraphEdgeItem::setEmphasised(bool emphasised)
@@ -80,6 +97,8 @@ void GraphEdgeItem::setEmphasised(bool emphasised)
         return;
     m_emphasised = emphasised;
     update();
+    if (m_layer)
+        m_layer->update(m_bounds);
 }
 
 void GraphEdgeItem::setImplied(bool implied)
@@ -88,6 +107,8 @@ void GraphEdgeItem::setImplied(bool implied)
         return;
     m_implied = implied;
     update();
+    if (m_layer)
+        m_layer->update(m_bounds);
 }
 
 QRectF GraphEdgeItem::boundingRect() const
@@ -107,9 +128,15 @@ QPainterPath GraphEdgeItem::shape() const
 void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
 {
     Q_UNUSED(widget)
+    if (m_layer && isPlain())
+        return; // drawn by the layer
+    draw(painter, option->levelOfDetailFromTransform(painter->worldTransform()));
+}
+
+void GraphEdgeItem::draw(QPainter *painter, qreal lod) const
+{
     const bool selected = isSelected();
     const QColor color = selected ? kSelectedEdge : m_emphasised ? kEmphasisedEdge : kEdge;
-    const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     if (lod < kDetailedLevelOfDetail && !m_emphasised && !selected) {
         // Zoomed out, a large plan has thousands of edges, and every repaint strokes them all:
         // hairlines without antialiasing cost a fraction of smooth curves, and look the same there.
@@ -126,7 +153,11 @@ void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     }
     painter->setRenderHint(QPainter::Antialiasing);
     // Dashed: routed straight across, not around the nodes, and shown only for its ends' sake.
-    painter->setPen(QPen(color, selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth,
+    // Where a plain edge would be about a pixel wide on screen, it is a smooth one-pixel line:
+    // Qt strokes those along the screen's pixels, clipped to them, while a wider pen is turned into
+    // a polygon the whole length of the curve first (a large plan's long edges cost 200 ms a frame).
+    const bool hairline = !selected && !m_emphasised && kWidth * lod <= kHairlineWidth;
+    painter->setPen(QPen(color, hairline ? 0 : selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth,
                          m_implied ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     painter->setBrush(Qt::NoBrush);
     painter->drawPath(m_path);

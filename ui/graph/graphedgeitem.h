@@ -6,6 +6,8 @@
 
 namespace fanout {
 
+class GraphEdgeLayer;
+
 // A dependency on the graph: the spline the layout routed from a dependency to what depends on
 // it, with an arrowhead at the dependent's end. Emphasised while it lies on the selected
 // resource's paths; drawn in the selection colour while selected itself (to delete it). The view
@@ -34,12 +36,21 @@ public:
 
     QPainterPath path() const { return m_path; }
 
+    // Plain (neither emphasised nor selected), a shown edge is drawn by the scene's edge layer with
+    // all the others, from its cache; this item then paints nothing. The layer hears of every
+    // change that bears on it. Without a layer, the item draws itself.
+    bool isPlain() const { return !m_emphasised && !isSelected(); }
+    void setLayer(GraphEdgeLayer *layer);
+    // The edge as seen at `lod` (QStyleOptionGraphicsItem::levelOfDetailFromTransform).
+    void draw(QPainter *painter, qreal lod) const;
+
     int type() const override { return Type; }
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
 protected:
+    QVariant itemChange(GraphicsItemChange change, const QVariant &value) override;
     // Tell the scene (a GraphScene), which makes the edge stand out while the mouse is on it.
     void hoverEnterEvent(QGraphicsSceneHoverEvent *event) override;
     void hoverLeaveEvent(QGraphicsSceneHoverEvent *event) override;
@@ -52,6 +63,7 @@ private:
     QRectF m_bounds;
     bool m_emphasised = false;
     bool m_implied = false;
+    GraphEdgeLayer *m_layer = nullptr;
 };
 
 } // namespace fanout

@@ -3,6 +3,7 @@
 #include "engine/plan/plan.h"
 #include "engine/plan/plangraph.h"
 #include "ui/graph/graphedgeitem.h"
+#include "ui/graph/graphedgelayer.h"
 #include "ui/graph/graphgroupitem.h"
 #include "ui/graph/graphnodeitem.h"
 #include "ui/graph/graphsummaryitem.h"
@@ -153,6 +154,7 @@ void GraphScene::clearGraph()
     m_members.clear();
     m_summaryOf.clear();
     m_edges.clear();
+    m_edgeLayer = nullptr; // clear() deleted it
     m_groups.clear();
     m_highlighted = -1;
     m_lit.clear();
@@ -234,6 +236,12 @@ void GraphScene::build(const Plan &plan, const GraphLayout &layout)
             }
         }
     }
+    // Above the groups' boxes, below the edges that stand out (drawn by their own items).
+    m_edgeLayer = new GraphEdgeLayer(m_edges);
+    m_edgeLayer->setZValue(-1.5);
+    addItem(m_edgeLayer);
+    for (GraphEdgeItem *edge : std::as_const(m_edges))
+        edge->setLayer(m_edgeLayer);
     m_nodeOf.fill(nullptr, plan.resources.size());
     QStringList names;
     names.reserve(plan.resources.size());
@@ -394,6 +402,8 @@ void GraphScene::setItemCaching(bool enabled)
 {
     for (GraphNodeItem *node : std::as_const(m_nodes))
         node->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
+    if (m_edgeLayer)
+        m_edgeLayer->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
 }
 
 } // namespace fanout

@@ -14,6 +14,7 @@ class QGraphicsPixmapItem;
 namespace fanout {
 
 class GraphEdgeItem;
+class GraphEdgeLayer;
 class GraphGroupItem;
 class GraphNodeItem;
 class GraphSummaryItem;
@@ -112,6 +113,7 @@ private:
     std::vector<int> m_summaryOf;            // by resource: index into m_summaries, or -1
     QSet<QString> m_collapsed;
     QList<GraphEdgeItem *> m_edges;
+    GraphEdgeLayer *m_edgeLayer = nullptr; // draws the plain ones, cached
     QList<GraphGroupItem *> m_groups;
     std::vector<std::vector<int>> m_implied; // left out of the layout, by dependent
     bool m_showAll = false;

@@ -22,6 +22,7 @@
 #include <QKeyEvent>
 #include <QPainter>
 #include <QScrollBar>
+#include <QPixmapCache>
 #include <QTimer>
 #include <QWheelEvent>
 
@@ -53,6 +54,9 @@ GraphView::GraphView(Workspace &workspace, QWidget *parent)
     , m_dragger(*m_scene)
     , m_mover(new NodeMover(this))
 {
+    // Each node's picture is cached, and the edge layer's is as large as the view: more than Qt's
+    // 10 MiB default holds, and a picture pushed out is drawn again at the next repaint.
+    QPixmapCache::setCacheLimit(std::max(QPixmapCache::cacheLimit(), 64 * 1024));
     setScene(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     setDragMode(ScrollHandDrag);

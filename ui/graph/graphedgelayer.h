@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QGraphicsItem>
+#include <QList>
+#include <QPainterPath>
+
+namespace fanout {
+
+class GraphEdgeItem;
+
+// Every plain edge of the graph (neither emphasised nor selected), drawn as one item whose pixels
+// are cached in device coordinates: during a run only the nodes change, and a repaint blits the
+// edges rather than stroking thousands of splines again (the dashboard's longest stalls came from
+// that). The edge items stay, for hit-testing, tooltips and the edges that stand out, and tell the
+// layer when they change (GraphEdgeItem::setLayer).
+class GraphEdgeLayer : public QGraphicsItem
+{
+public:
+    enum { Type = UserType + 6 };
+
+    explicit GraphEdgeLayer(const QList<GraphEdgeItem *> &edges);
+
+    // An edge's route changed: the layer's extent too.
+    void routesChanged();
+
+    int type() const override { return Type; }
+    QRectF boundingRect() const override { return m_bounds; }
+    QPainterPath shape() const override { return {}; } // never hit: clicks are for the edges' own items
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
+
+private:
+    const QList<GraphEdgeItem *> &m_edges; // the scene's, which outlive this item
+    QRectF m_bounds;
+};
+
+} // namespace fanout
