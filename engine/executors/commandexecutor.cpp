@@ -16,8 +16,6 @@ using json = nlohmann::ordered_json;
 
 constexpr qint64 kDefaultGraceMs = 5000;
 
-
-
 QString fromJson(const json &value)
 {
     return QString::fromStdString(value.get<std::string>());
@@ -67,17 +65,6 @@ bool isReference(const json &value)
 
 using Kind = FieldDescription::Kind;
 
-// Where problems go: `out`, when there is one.
-struct CommandReport
-{
-    Diagnostics *out;
-    void operator()(const QString &at, const QString &message) const
-    {
-        if (out)
-            out->append(Diagnostic::error(at, message));
-    }
-};
-
 ExecutorDescription describeCommand()
 {
     return {
@@ -125,7 +112,7 @@ const ExecutorDescription &commandDescription()
 
 // "shell": true or false. False when it is neither, with `known` false: then whether "command"
 // should be a string cannot be told.
-bool readShell(const json &params, const QString &path, const CommandReport &report, bool *known)
+bool readShell(const json &params, const QString &path, const ErrorSink &report, bool *known)
 {
     *known = true;
     const auto it = params.find("shell");
@@ -141,7 +128,7 @@ bool readShell(const json &params, const QString &path, const CommandReport &rep
 }
 
 // A program and its arguments, each a string.
-QStringList readArguments(const json &command, const QString &at, const CommandReport &report)
+QStringList readArguments(const json &command, const QString &at, const ErrorSink &report)
 {
     if (command.empty()) {
         report(at, QStringLiteral("is empty: give at least the program to run, such as [\"./migrate.sh\"]"));
@@ -163,7 +150,7 @@ QStringList readArguments(const json &command, const QString &at, const CommandR
 }
 
 // "command": a list of arguments, or one line for /bin/sh -c with "shell": true.
-QStringList readCommand(const json &params, const QString &path, bool shell, bool shellKnown, const CommandReport &report)
+QStringList readCommand(const json &params, const QString &path, bool shell, bool shellKnown, const ErrorSink &report)
 {
     const QString at = jsonMemberPath(path, QStringLiteral("command"));
     const auto command = params.find("command");
@@ -200,7 +187,7 @@ QStringList readCommand(const json &params, const QString &path, bool shell, boo
     return {};
 }
 
-QList<std::pair<QString, QString>> readEnvironment(const json &value, const QString &at, const CommandReport &report)
+QList<std::pair<QString, QString>> readEnvironment(const json &value, const QString &at, const ErrorSink &report)
 {
     QList<std::pair<QString, QString>> env;
     if (!value.is_object()) {
@@ -227,7 +214,7 @@ QList<std::pair<QString, QString>> readEnvironment(const json &value, const QStr
 CommandExecutor::Spec CommandExecutor::readSpec(const json &params, const QString &path, Diagnostics *out)
 {
     Spec spec;
-    const CommandReport report{out};
+    const ErrorSink report{out};
     if (!params.is_object())
         return spec;
 

@@ -16,22 +16,10 @@ namespace fanout {
 namespace {
 
 using json = nlohmann::ordered_json;
-// Where problems go: called with a path and a message for an error.
-struct HttpReport
-{
-    Diagnostics *out;
-    void operator()(const QString &path, const QString &message) const
-    {
-        if (out)
-            out->append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
-    }
-};
-
 const QList<QByteArray> kMethods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
 
 const QString kRequestExample = QStringLiteral("{\"method\": \"POST\", \"url\": \"https://api.example.com/buckets\"}");
 const QString kConditionExample = QStringLiteral("{\"pointer\": \"/status\", \"equals\": \"available\"}");
-
 
 QString textOf(const json &value)
 {
@@ -110,7 +98,7 @@ const ExecutorDescription &httpDescription()
     return described;
 }
 
-QByteArray readMethod(const json &value, const QString &path, const HttpReport &report)
+QByteArray readMethod(const json &value, const QString &path, const ErrorSink &report)
 {
     if (!value.is_string()) {
         report(path, QStringLiteral("must be one of %1, not %2").arg(methodList(), jsonTypeName(value)));
@@ -127,7 +115,7 @@ QByteArray readMethod(const json &value, const QString &path, const HttpReport &
     return upper;
 }
 
-QString readUrl(const json &value, const QString &path, const HttpReport &report)
+QString readUrl(const json &value, const QString &path, const ErrorSink &report)
 {
     if (!value.is_string()) {
         report(path, QStringLiteral("must be an http:// or https:// address as a string, not %1").arg(jsonTypeName(value)));
@@ -140,7 +128,7 @@ QString readUrl(const json &value, const QString &path, const HttpReport &report
 }
 
 // A header name is an HTTP token; a value must not be able to start another header.
-QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, const HttpReport &report)
+QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, const ErrorSink &report)
 {
     QList<HttpExecutor::Header> headers;
     if (!value.is_object()) {
@@ -168,7 +156,7 @@ QList<HttpExecutor::Header> readHeaders(const json &value, const QString &path, 
     return headers;
 }
 
-std::string readPointer(const json &value, const QString &path, const HttpReport &report)
+std::string readPointer(const json &value, const QString &path, const ErrorSink &report)
 {
     if (!value.is_string()) {
         report(path, QStringLiteral("must be a JSON pointer such as \"/status\" or \"/items/0/id\", not %1").arg(jsonTypeName(value)));
@@ -186,13 +174,13 @@ std::string readPointer(const json &value, const QString &path, const HttpReport
 
 // A misspelt field would be ignored ("expct": [201] would accept any 2xx): an error with its
 // did-you-mean, as anywhere in a plan; "x-" fields are the user's notes (PlanFields).
-void rejectUnknown(const json &object, const QString &path, const QStringList &known, const QString &what, const HttpReport &report)
+void rejectUnknown(const json &object, const QString &path, const QStringList &known, const QString &what, const ErrorSink &report)
 {
     if (report.out)
         PlanFields::check(object, path, known, what, *report.out);
 }
 
-HttpExecutor::Condition readCondition(const json &value, const QString &path, const HttpReport &report)
+HttpExecutor::Condition readCondition(const json &value, const QString &path, const ErrorSink &report)
 {
     HttpExecutor::Condition condition;
     if (!value.is_object()) {
@@ -211,7 +199,7 @@ HttpExecutor::Condition readCondition(const json &value, const QString &path, co
     return condition;
 }
 
-QList<int> readExpect(const json &value, const QString &path, const HttpReport &report)
+QList<int> readExpect(const json &value, const QString &path, const ErrorSink &report)
 {
     const QString help = QStringLiteral("must be a list of HTTP status codes such as [200, 201]");
     QList<int> codes;
@@ -262,7 +250,7 @@ Expected<qint64> parseSize(const json &value)
 // request_timeout, max_response_size and wait.max_polls of `object` (a resource's parameters, or
 // the plan's defaults.http: the same names in the same places), over `limits`. The plan's defaults
 // are not resolved, so only a resource's fields may hold a reference (${...}).
-void readLimits(const json &object, const QString &path, bool referencesAllowed, const HttpReport &report, HttpExecutor::Limits &limits)
+void readLimits(const json &object, const QString &path, bool referencesAllowed, const ErrorSink &report, HttpExecutor::Limits &limits)
 {
     auto field = [&](const char *key) { return jsonMemberPath(path, QString::fromLatin1(key)); };
     auto unresolved = [&](const json &value) { return referencesAllowed && value.is_string() && hasReference(textOf(value)); };
@@ -290,7 +278,7 @@ void readLimits(const json &object, const QString &path, bool referencesAllowed,
     }
 }
 
-HttpExecutor::Request readRequest(const json &value, const QString &path, const HttpReport &report)
+HttpExecutor::Request readRequest(const json &value, const QString &path, const ErrorSink &report)
 {
     HttpExecutor::Request request;
     if (!value.is_object()) {
@@ -314,7 +302,7 @@ HttpExecutor::Request readRequest(const json &value, const QString &path, const 
     return request;
 }
 
-HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpExecutor::Request &request, const HttpReport &report)
+HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpExecutor::Request &request, const ErrorSink &report)
 {
     HttpExecutor::Wait wait;
     wait.url = request.url;
@@ -349,7 +337,7 @@ HttpExecutor::Wait readWait(const json &value, const QString &path, const HttpEx
     return wait;
 }
 
-QList<std::pair<QString, std::string>> readOutputs(const json &value, const QString &path, const HttpReport &report)
+QList<std::pair<QString, std::string>> readOutputs(const json &value, const QString &path, const ErrorSink &report)
 {
     QList<std::pair<QString, std::string>> outputs;
     if (!value.is_object()) {
@@ -373,7 +361,7 @@ QList<std::pair<QString, std::string>> readOutputs(const json &value, const QStr
 HttpExecutor::Spec HttpExecutor::readSpec(const json &params, const QString &path, Diagnostics *out, const json *planDefaults)
 {
     Spec spec;
-    const HttpReport report{out};
+    const ErrorSink report{out};
     if (planDefaults && planDefaults->is_object())
         readLimits(*planDefaults, QStringLiteral("defaults.http"), false, report, spec.limits);
     if (!params.is_object())
@@ -403,7 +391,7 @@ void HttpExecutor::validate(const json &params, const QString &path, Diagnostics
 
 void HttpExecutor::validateDefaults(const json &defaults, const QString &path, Diagnostics &out) const
 {
-    const HttpReport report{&out};
+    const ErrorSink report{&out};
     if (!defaults.is_object()) {
         report(path, QStringLiteral("must be an object such as {\"request_timeout\": \"2m\", \"max_response_size\": \"16MiB\", \"wait\": {\"max_polls\": %1}}, not %2")
                          .arg(Limits::kDefaultMaxPolls).arg(jsonTypeName(defaults)));

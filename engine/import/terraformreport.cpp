@@ -27,7 +27,7 @@ const json *Report::required(const json &object, const char *name, Kind kind, co
 
 void Report::error(const QString &path, const QString &message)
 {
-    m_diagnostics.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+    m_diagnostics.append(Diagnostic::error(path, message));
 }
 
 void Report::warning(const QString &path, const QString &message)

@@ -201,7 +201,7 @@ ExecutorMapping ExecutorMapping::fromJson(const nlohmann::ordered_json &rules, D
     ExecutorMapping mapping;
     const QString base = QStringLiteral("mapping");
     auto error = [&](const QString &path, const QString &message) {
-        out.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+        out.append(Diagnostic::error(path, message));
     };
     if (rules.is_null())
         return mapping;

@@ -36,8 +36,8 @@ public:
     // "defaults.http"). An executor that takes no plan-wide settings reports that.
     virtual void validateDefaults(const nlohmann::ordered_json & /*defaults*/, const QString &path, Diagnostics &out) const
     {
-        out.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0,
-                              QStringLiteral("%1 resources take no plan-wide settings; set their fields on each resource").arg(type())});
+        out.append(Diagnostic::error(path, QStringLiteral("%1 resources take no plan-wide settings; set their fields on each "
+                                                         "resource").arg(type())));
     }
 
     // How long an attempt is expected to take when the plan gives no estimate.

@@ -142,7 +142,7 @@ private:
         if (m_reported.contains(at + message))
             return;
         m_reported.insert(at + message);
-        m_diagnostics.append(Diagnostic{Diagnostic::Severity::Error, at, 0, 0, message});
+        m_diagnostics.append(Diagnostic::error(at, message));
     }
 
     // Whether resource i is a set, and which keys it has; its problems are reported here.
@@ -744,7 +744,7 @@ private:
 
     void error(const QString &at, const QString &message)
     {
-        m_diagnostics.append(Diagnostic{Diagnostic::Severity::Error, at, 0, 0, message});
+        m_diagnostics.append(Diagnostic::error(at, message));
     }
 
     Plan &m_plan;

@@ -544,7 +544,7 @@ private:
 
     void error(const QString &path, const QString &message)
     {
-        diagnostics.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+        diagnostics.append(Diagnostic::error(path, message));
     }
     void warning(const QString &path, const QString &message)
     {

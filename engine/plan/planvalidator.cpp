@@ -219,7 +219,7 @@ private:
     }
     void error(const QString &path, const QString &message)
     {
-        m_diagnostics.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+        m_diagnostics.append(Diagnostic::error(path, message));
     }
     void warning(const QString &path, const QString &message)
     {

@@ -43,7 +43,7 @@ public:
 
     void error(const QString &path, const QString &message)
     {
-        diagnostics.append(Diagnostic{Diagnostic::Severity::Error, path, 0, 0, message});
+        diagnostics.append(Diagnostic::error(path, message));
     }
 
     std::optional<QDateTime> time(const json &value, const QString &path)

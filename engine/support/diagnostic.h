@@ -27,6 +27,18 @@ struct Diagnostic
 
 using Diagnostics = QList<Diagnostic>;
 
+// Where a reader's errors go: `out`, when there is one (validating wants them; reading a spec to
+// run it, after validation, does not).
+struct ErrorSink
+{
+    Diagnostics *out = nullptr;
+    void operator()(const QString &path, const QString &message) const
+    {
+        if (out)
+            out->append(Diagnostic::error(path, message));
+    }
+};
+
 int errorCount(const Diagnostics &diagnostics);
 int warningCount(const Diagnostics &diagnostics);
 

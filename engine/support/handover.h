@@ -1,11 +1,10 @@
 #pragma once
 
 #include <QFuture>
+#include <QList>
 #include <QPromise>
 #include <QRunnable>
 #include <QThreadPool>
-
-#include <QList>
 
 #include <algorithm>
 #include <atomic>
@@ -14,8 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <type_traits>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #if defined(__SANITIZE_THREAD__)
 #define FANOUT_TSAN 1

@@ -9,16 +9,16 @@
 
 namespace fanout {
 
-// Writing JSON text straight into a buffer, for what Fanout writes often enough that building a
-// nlohmann::json value first costs more than the writing: the state journal writes two records per
-// attempt (see docs/provisioning.md). The text is what nlohmann::json::dump() writes for the same
-// values, byte for byte, so that either may write and read a file.
 // A QString as the UTF-8 std::string that nlohmann::json stores.
 inline std::string utf8(const QString &text)
 {
     return text.toStdString();
 }
 
+// Writing JSON text straight into a buffer, for what Fanout writes often enough that building a
+// nlohmann::json value first costs more than the writing: the state journal writes two records per
+// attempt (see docs/provisioning.md). The text is what nlohmann::json::dump() writes for the same
+// values, byte for byte, so that either may write and read a file.
 struct JsonText
 {
     // `text` as a JSON string, quotes included: '"', '\' and control characters escaped (\n, \t,
