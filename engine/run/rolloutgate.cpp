@@ -146,7 +146,9 @@ void RolloutGate::finished(int resource, bool failed)
     Q_ASSERT(target.unfinished > 0);
     if (failed && target.failed++ == 0) {
         ++m_failedTargets;
-        if (m_failureTolerance >= 0 && m_failedTargets > m_failureTolerance && !m_stopped) {
+        if (m_failureTolerance >= 0 && m_failedTargets > m_failureTolerance) {
+            // Stopped now, or still stopped for more failures: told (again) with the new count,
+            // whichever batch the failures came back in.
             m_stopped = true;
             m_stopTold = false;
         }

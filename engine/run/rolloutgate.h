@@ -57,8 +57,9 @@ public:
     void reopened(int resource, bool wasFailed);
     // Admits every target whose turn has come, appending the instances it held to `released`; right
     // after the rollout stopped, appends the instances of the targets it will not start to
-    // `notStarted` (once per stop, and again when a retry leaves it stopped with fewer failures, as
-    // stopReason() has changed; the held ones among them are no longer held).
+    // `notStarted` (once per stop, and again whenever stopReason() changes while it stays stopped:
+    // another target failed, or a retry left fewer failures; the held ones among them are no
+    // longer held).
     void admit(std::vector<int> &released, std::vector<int> &notStarted);
     // When nothing else can go on (nothing running, ready or waiting to retry) while targets wait:
     // admits the next target out of its turn (beyond max_concurrent, before its wave) and returns
