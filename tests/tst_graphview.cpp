@@ -631,26 +631,28 @@ void tst_graphview::minimapShowsTheWholeAndPans()
 }
 
 // Plain edges are drawn together by the scene's cached edge layer, those that stand out by their
-// own items: on screen, an edge is grey, blue while selected, grey again after, in either way.
+// own items: on screen, an edge is grey, blue while selected, grey again after, in either way; and
+// where its item is, when a drag carries it (both its ends moving).
 void tst_graphview::edgesAreDrawnPlainOrStandingOut()
 {
     showDemo();
     GraphView *view = m_pane->view();
     GraphScene *scene = view->graphScene();
-    // An edge whose middle is on screen, clear of every node and group label.
+    // An edge whose middle is on screen and clear of every node, there and `carried` further.
+    const QPointF carried(0, 16);
+    const auto clearAt = [&](QPointF at) {
+        return view->viewport()->rect().adjusted(4, 4, -4, -4).contains(view->mapFromScene(at))
+            && std::none_of(scene->nodeItems().cbegin(), scene->nodeItems().cend(), [&](const GraphNodeItem *node) {
+                   return node->sceneBoundingRect().adjusted(-6, -6, 6, 6).contains(at);
+               });
+    };
     GraphEdgeItem *edge = nullptr;
     QPoint middle;
     for (GraphEdgeItem *candidate : scene->edgeItems()) {
-        if (!candidate->isVisible())
-            continue;
         const QPointF at = candidate->path().pointAtPercent(0.5);
-        const QPoint onScreen = view->mapFromScene(at);
-        const bool clear = std::none_of(scene->nodeItems().cbegin(), scene->nodeItems().cend(), [&](const GraphNodeItem *node) {
-            return node->sceneBoundingRect().adjusted(-6, -6, 6, 6).contains(at);
-        });
-        if (clear && view->viewport()->rect().adjusted(4, 4, -4, -4).contains(onScreen)) {
+        if (candidate->isVisible() && clearAt(at) && clearAt(at + carried)) {
             edge = candidate;
-            middle = onScreen;
+            middle = view->mapFromScene(at);
             break;
         }
     }
@@ -675,6 +677,9 @@ void tst_graphview::edgesAreDrawnPlainOrStandingOut()
     QVERIFY(!edge->isPlain());
     QTRY_VERIFY2(blue(inkAt()), qPrintable(QColor(inkAt()).name()));
     edge->setSelected(false);
+    QTRY_VERIFY2(grey(inkAt()), qPrintable(QColor(inkAt()).name()));
+    edge->setPos(carried);
+    middle = view->mapFromScene(edge->path().pointAtPercent(0.5) + carried);
     QTRY_VERIFY2(grey(inkAt()), qPrintable(QColor(inkAt()).name()));
 }
 

@@ -31,6 +31,7 @@ GraphEdgeItem::GraphEdgeItem(int from, int to, const QList<QPointF> &path, QPoin
     , m_to(to)
 {
     setFlag(ItemIsSelectable);
+    setFlag(ItemSendsGeometryChanges); // a move is told to the edge layer
     setAcceptedMouseButtons(Qt::NoButton);
     setAcceptHoverEvents(true);
     setRoute(path, arrowTip);
@@ -52,6 +53,7 @@ void GraphEdgeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent *event)
 
 void GraphEdgeItem::setRoute(const QList<QPointF> &path, QPointF arrowTip)
 {
+    const QRectF before = sceneBoundingRect();
     prepareGeometryChange();
     m_path = QPainterPath();
     if (!path.isEmpty()) {
@@ -75,7 +77,7 @@ void GraphEdgeItem::setRoute(const QList<QPointF> &path, QPointF arrowTip)
     m_arrow = QPolygonF({axis.p2(), axis.p1() + side, axis.p1() - side});
     m_bounds = m_path.boundingRect().united(m_arrow.boundingRect()).adjusted(-2, -2, 2, 2);
     if (m_layer)
-        m_layer->routesChanged();
+        m_layer->edgeMoved(before, sceneBoundingRect());
 }
 
 void GraphEdgeItem::setLayer(GraphEdgeLayer *layer)
@@ -86,8 +88,10 @@ void GraphEdgeItem::setLayer(GraphEdgeLayer *layer)
 
 QVariant GraphEdgeItem::itemChange(GraphicsItemChange change, const QVariant &value)
 {
+    if (m_layer && change == ItemPositionChange)
+        m_layer->edgeMoved(sceneBoundingRect(), m_bounds.translated(value.toPointF()));
     if (m_layer && (change == ItemSelectedHasChanged || change == ItemVisibleHasChanged || change == ItemOpacityHasChanged))
-        m_layer->update(m_bounds);
+        m_layer->update(sceneBoundingRect());
     return QGraphicsItem::itemChange(change, value);
 }
 
@@ -98,7 +102,7 @@ void GraphEdgeItem::setEmphasised(bool emphasised)
     m_emphasised = emphasised;
     update();
     if (m_layer)
-        m_layer->update(m_bounds);
+        m_layer->update(sceneBoundingRect());
 }
 
 void GraphEdgeItem::setImplied(bool implied)
@@ -108,7 +112,7 @@ void GraphEdgeItem::setImplied(bool implied)
     m_implied = implied;
     update();
     if (m_layer)
-        m_layer->update(m_bounds);
+        m_layer->update(sceneBoundingRect());
 }
 
 QRectF GraphEdgeItem::boundingRect() const

@@ -13,20 +13,18 @@ GraphEdgeLayer::GraphEdgeLayer(const QList<GraphEdgeItem *> &edges)
     setAcceptedMouseButtons(Qt::NoButton);
     setFlag(ItemUsesExtendedStyleOption); // exposedRect: only the edges that cross it are drawn
     setCacheMode(DeviceCoordinateCache);
-    routesChanged();
+    for (const GraphEdgeItem *edge : m_edges)
+        m_bounds |= edge->sceneBoundingRect();
 }
 
-void GraphEdgeLayer::routesChanged()
+void GraphEdgeLayer::edgeMoved(const QRectF &before, const QRectF &after)
 {
-    QRectF bounds;
-    for (const GraphEdgeItem *edge : m_edges)
-        bounds |= edge->boundingRect();
-    if (bounds == m_bounds) {
-        update();
-        return;
+    if (!m_bounds.contains(after)) {
+        prepareGeometryChange();
+        m_bounds |= after;
     }
-    prepareGeometryChange();
-    m_bounds = bounds;
+    update(before);
+    update(after);
 }
 
 void GraphEdgeLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
@@ -35,10 +33,15 @@ void GraphEdgeLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *op
     const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
     const QRectF exposed = option->exposedRect;
     for (const GraphEdgeItem *edge : m_edges) {
-        if (!edge->isVisible() || !edge->isPlain() || !edge->boundingRect().intersects(exposed))
+        if (!edge->isVisible() || !edge->isPlain() || !edge->sceneBoundingRect().intersects(exposed))
             continue;
+        // Where the edge is: its route is in its own coordinates, moved by its position (a drag
+        // carries an edge whose two ends move). The layer sits at the scene's origin.
+        const QPointF at = edge->pos();
+        painter->translate(at);
         painter->setOpacity(edge->opacity());
         edge->draw(painter, lod);
+        painter->translate(-at);
     }
 }
 

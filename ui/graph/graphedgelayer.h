@@ -20,8 +20,10 @@ public:
 
     explicit GraphEdgeLayer(const QList<GraphEdgeItem *> &edges);
 
-    // An edge's route changed: the layer's extent too.
-    void routesChanged();
+    // An edge moved (a new route, or carried with its two ends by a drag), from `before` to
+    // `after` in the scene: both are drawn again, and the layer grows to take it in (it does not
+    // shrink; a new layout builds a new layer).
+    void edgeMoved(const QRectF &before, const QRectF &after);
 
     int type() const override { return Type; }
     QRectF boundingRect() const override { return m_bounds; }
