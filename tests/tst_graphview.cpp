@@ -104,6 +104,7 @@ private slots:
     void minimapShowsTheWholeAndPans();
     void structuralEditKeepsThePictureAndMoves();
     void edgesAreDrawnPlainOrStandingOut();
+    void cachedEdgesMatchAFreshDrawing();
 
 private:
     void showDemo();
@@ -681,6 +682,52 @@ void tst_graphview::edgesAreDrawnPlainOrStandingOut()
     edge->setPos(carried);
     middle = view->mapFromScene(edge->path().pointAtPercent(0.5) + carried);
     QTRY_VERIFY2(grey(inkAt()), qPrintable(QColor(inkAt()).name()));
+}
+
+// The edge layer's cache is drawn again only where Qt says (a zoom: the viewport; a diagonal
+// scroll: two thin strips), and only the edges that cross it are stroked: what the view shows after
+// each move is what a drawing without any cache shows.
+void tst_graphview::cachedEdgesMatchAFreshDrawing()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    GraphScene *scene = view->graphScene();
+    // Painted as the window paints (grab() alone would not use the cache as a scroll does).
+    const auto shot = [&] {
+        QTest::qWait(30);
+        return view->viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    };
+    const auto uncached = [&] {
+        scene->setItemCaching(false);
+        const QImage image = shot();
+        scene->setItemCaching(true);
+        return image;
+    };
+    const auto differences = [](const QImage &a, const QImage &b) {
+        int count = 0;
+        for (int y = 0; y < a.height(); ++y) {
+            for (int x = 0; x < a.width(); ++x)
+                count += std::abs(qGray(a.pixel(x, y)) - qGray(b.pixel(x, y))) > 60;
+        }
+        return count;
+    };
+    // Zoomed in, the layer is far larger than the viewport: its cache holds what is on screen.
+    const QPointF centre = scene->itemsBoundingRect().center();
+    view->setView(centre, 2.0);
+    shot();
+    view->setView(centre, 1.7); // a zoom: the whole cache again
+    const QImage zoomed = shot();
+    QCOMPARE(differences(zoomed, uncached()), 0);
+    QScrollBar *across = view->horizontalScrollBar();
+    QScrollBar *down = view->verticalScrollBar();
+    QVERIFY(across->maximum() > 100 && down->maximum() > 100);
+    for (int step = 0; step < 6; ++step) {
+        shot(); // cached where it is
+        across->setValue(across->value() + (step % 2 ? -23 : 17));
+        down->setValue(down->value() + 11);
+        const QImage scrolled = shot();
+        QCOMPARE(differences(scrolled, uncached()), 0);
+    }
 }
 
 // A structural edit never blanks the graph: the picture stays until the new layout is there,

@@ -30,6 +30,10 @@ public:
     QPainterPath shape() const override { return {}; } // never hit: clicks are for the edges' own items
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
+    // The parts of the layer, in its own coordinates, that a paint with this painter and exposed
+    // rect must draw (what the painter's clip and device allow): edges that cross none are skipped.
+    static QList<QRectF> areasToDraw(const QPainter *painter, const QRectF &exposed);
+
 private:
     const QList<GraphEdgeItem *> &m_edges; // the scene's, which outlive this item
     QRectF m_bounds;
