@@ -31,8 +31,9 @@ public:
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
     // The parts of the layer, in its own coordinates, that a paint with this painter and exposed
-    // rect must draw (what the painter's clip and device allow): edges that cross none are skipped.
-    static QList<QRectF> areasToDraw(const QPainter *painter, const QRectF &exposed);
+    // rect must draw (the pieces of the painter's clip, within its device): each is drawn clipped
+    // to itself, with the edges that cross it.
+    static QList<QRectF> areasToDraw(QPainter *painter, const QRectF &exposed);
 
 private:
     const QList<GraphEdgeItem *> &m_edges; // the scene's, which outlive this item
