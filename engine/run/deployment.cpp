@@ -710,6 +710,11 @@ nlohmann::ordered_json Deployment::report() const
     return RunReport::toJson(*m_scheduler, m_planFile);
 }
 
+RunReport::Facts Deployment::reportFacts() const
+{
+    return RunReport::facts(*m_scheduler, m_planFile);
+}
+
 Expected<void> Deployment::writeJUnit(const QString &path) const
 {
     return AtomicFile::write(path, RunReport::toJUnit(*m_scheduler));

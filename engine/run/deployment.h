@@ -4,6 +4,7 @@
 #include "engine/run/journal.h"
 #include "engine/run/resourcestatus.h"
 #include "engine/run/runevent.h"
+#include "engine/run/runreport.h"
 #include "engine/state/deploymentstate.h"
 #include "engine/state/provisioningplan.h"
 #include "engine/support/diagnostic.h"
@@ -239,6 +240,7 @@ public:
     // The run's reports (docs/report-format.md): JSON, and JUnit XML with one test case per resource.
     Expected<void> writeReport(const QString &path) const;
     nlohmann::ordered_json report() const; // what writeReport() writes (RunReport::toJson)
+    RunReport::Facts reportFacts() const;  // what report() is made of, to make it on another thread
     Expected<void> writeJUnit(const QString &path) const;
     QString outcome() const; // "succeeded", "failed" or "cancelled"
 

@@ -68,6 +68,9 @@ public:
     const_iterator end() const { return const_iterator(this, size()); }
 
     const LogStore &logs() const { return m_logs; } // the text of the log lines
+    // Every event but the log lines, in the order they came (without their sequence): what a
+    // search for the run's own events reads rather than a long run's hundreds of thousands of lines.
+    const std::vector<RunEvent> &events() const { return m_events; }
 
 private:
     std::deque<Entry> m_entries; // a deque grows without copying (or doubling) what it holds

@@ -25,12 +25,12 @@ using json = nlohmann::ordered_json;
 bool wasCancelled(const Scheduler &scheduler)
 {
     // The last cancel request comes after the last resume: the run ended because it was cancelled.
-    const Journal &journal = scheduler.journal();
-    for (std::size_t i = journal.size(); i-- > 0;) {
-        const RunEvent::Kind kind = journal.entry(i).kind;
-        if (kind == RunEvent::Kind::CancelRequested)
+    // Among the events that are not log lines: a long run's journal is nearly all log lines.
+    const std::vector<RunEvent> &events = scheduler.journal().events();
+    for (auto it = events.crbegin(); it != events.crend(); ++it) {
+        if (it->kind == RunEvent::Kind::CancelRequested)
             return true;
-        if (kind == RunEvent::Kind::RunResumed || kind == RunEvent::Kind::RunStarted)
+        if (it->kind == RunEvent::Kind::RunResumed || it->kind == RunEvent::Kind::RunStarted)
             return false;
     }
     return false;
@@ -48,9 +48,9 @@ json limitOrNull(int value, int noLimit)
 
 // One target of the rollout, from its instances' statuses (so that a recorded run, replayed, says
 // the same as the run did): its state, when it started and ended, which instances failed.
-json targetEntry(const Scheduler &scheduler, const QString &name, int wave, const std::vector<int> &instances, QString *notStartedReason)
+json targetEntry(const RunReport::Facts &facts, const QString &name, int wave, const std::vector<int> &instances, QString *notStartedReason)
 {
-    const TargetProgress progress = TargetProgress::of(scheduler.plan(), instances, [&scheduler](int r) { return scheduler.status(r); });
+    const TargetProgress progress = TargetProgress::of(facts.plan, instances, [&facts](int r) { return facts.statuses[std::size_t(r)]; });
     if (progress.state == TargetProgress::State::NotStarted)
         *notStartedReason = progress.notStartedReason;
     json failed = json::array();
@@ -67,9 +67,9 @@ json targetEntry(const Scheduler &scheduler, const QString &name, int wave, cons
 
 // The "rollout" section (docs/report-format.md): the policy as resolved, each target's state, and
 // why the rollout stopped, if it did.
-json rolloutSection(const Scheduler &scheduler)
+json rolloutSection(const RunReport::Facts &facts)
 {
-    const Plan &plan = scheduler.plan();
+    const Plan &plan = facts.plan;
     const int n = int(plan.targets.size());
     QHash<QString, int> index;
     for (int t = 0; t < n; ++t)
@@ -94,7 +94,7 @@ json rolloutSection(const Scheduler &scheduler)
     json notStarted = json::array();
     QString stoppedReason;
     for (int t = 0; t < n; ++t) {
-        json entry = targetEntry(scheduler, plan.targets[t].name, waveOf[std::size_t(t)], instances[std::size_t(t)], &stoppedReason);
+        json entry = targetEntry(facts, plan.targets[t].name, waveOf[std::size_t(t)], instances[std::size_t(t)], &stoppedReason);
         if (entry["state"] == "failed")
             failed.push_back(entry["name"]);
         else if (entry["state"] == "not-started")
@@ -123,39 +123,59 @@ QString RunReport::outcome(const Scheduler &scheduler)
     return scheduler.count(ResourceState::Succeeded) == total ? QStringLiteral("succeeded") : QStringLiteral("failed");
 }
 
-json RunReport::toJson(const Scheduler &scheduler, const QString &planFile)
+RunReport::Facts RunReport::facts(const Scheduler &scheduler, const QString &planFile)
 {
-    const Plan &plan = scheduler.plan();
+    Facts facts;
+    facts.plan = scheduler.plan();
+    facts.planFile = planFile;
+    const int n = int(facts.plan.resources.size());
+    facts.statuses.reserve(std::size_t(n));
+    for (int r = 0; r < n; ++r)
+        facts.statuses.push_back(scheduler.status(r));
+    for (int s = 0; s < kResourceStateCount; ++s)
+        facts.counts[std::size_t(s)] = scheduler.count(ResourceState(s));
+    facts.parallelism = scheduler.parallelism();
+    for (const RunEvent &event : scheduler.journal().events()) {
+        if (event.kind == RunEvent::Kind::ParallelismChanged)
+            facts.parallelismChanges.emplace_back(event.timeMs, int(event.number));
+    }
+    facts.failFast = scheduler.failFast();
+    facts.seed = scheduler.seed();
+    facts.startedAt = scheduler.startedAt();
+    facts.durationMs = scheduler.elapsedMs();
+    facts.running = scheduler.isRunning();
+    facts.outcome = outcome(scheduler);
+    return facts;
+}
+
+json RunReport::toJson(const Facts &facts)
+{
+    const Plan &plan = facts.plan;
     json report;
     report["fanout_version"] = FANOUT_VERSION;
-    report["plan"] = {{"name", utf8(plan.name)}, {"file", utf8(planFile)}, {"resources", plan.resources.size()}};
+    report["plan"] = {{"name", utf8(plan.name)}, {"file", utf8(facts.planFile)}, {"resources", plan.resources.size()}};
 
     json changes = json::array();
-    const Journal &journal = scheduler.journal();
-    for (std::size_t i = 0; i < journal.size(); ++i) {
-        if (journal.entry(i).kind == RunEvent::Kind::ParallelismChanged) { // not a log line: no text to read
-            const RunEvent event = journal[i];
-            changes.push_back({{"time_ms", event.timeMs}, {"parallelism", event.number}});
-        }
-    }
-    report["settings"] = {{"parallelism", scheduler.parallelism()},
+    for (const auto &[timeMs, parallelism] : facts.parallelismChanges)
+        changes.push_back({{"time_ms", timeMs}, {"parallelism", parallelism}});
+    report["settings"] = {{"parallelism", facts.parallelism},
                           {"parallelism_changes", changes},
-                          {"fail_fast", scheduler.failFast()},
-                          {"seed", scheduler.seed()}};
-    report["started_at"] = utf8(scheduler.startedAt().toString(Qt::ISODateWithMs));
-    report["duration_ms"] = scheduler.elapsedMs();
-    report["running"] = scheduler.isRunning();
-    report["outcome"] = utf8(outcome(scheduler));
+                          {"fail_fast", facts.failFast},
+                          {"seed", facts.seed}};
+    report["started_at"] = utf8(facts.startedAt.toString(Qt::ISODateWithMs));
+    report["duration_ms"] = facts.durationMs;
+    report["running"] = facts.running;
+    report["outcome"] = utf8(facts.outcome);
 
     json counts = json::object();
     for (int s = 0; s < kResourceStateCount; ++s)
-        counts[utf8(stateName(ResourceState(s)))] = scheduler.count(ResourceState(s));
+        counts[utf8(stateName(ResourceState(s)))] = facts.counts[std::size_t(s)];
     report["counts"] = counts;
 
     json resources = json::array();
     for (int r = 0; r < plan.resources.size(); ++r) {
         const Resource &resource = plan.resources[r];
-        const ResourceStatus &status = scheduler.status(r);
+        const ResourceStatus &status = facts.statuses[std::size_t(r)];
         json entry = {{"id", utf8(resource.id)},
                       {"name", utf8(resource.displayName())},
                       {"type", utf8(resource.type)},
@@ -185,7 +205,7 @@ json RunReport::toJson(const Scheduler &scheduler, const QString &planFile)
     }
     report["resources"] = resources;
     if (!plan.targets.isEmpty())
-        report["rollout"] = rolloutSection(scheduler);
+        report["rollout"] = rolloutSection(facts);
     return report;
 }
 

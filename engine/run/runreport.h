@@ -1,9 +1,17 @@
 #pragma once
 
+#include "engine/plan/plan.h"
+#include "engine/run/resourcestatus.h"
+#include "engine/run/runevent.h"
 #include "engine/support/expected.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
+
+#include <array>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -17,7 +25,27 @@ class Scheduler;
 class RunReport
 {
 public:
-    static nlohmann::ordered_json toJson(const Scheduler &scheduler, const QString &planFile);
+    // What the JSON report is made of, copied from the scheduler (the plan and the statuses share
+    // their data): cheap to take on the scheduler's thread, and the report can then be made on
+    // another, as the dashboard does when it records a run in the history.
+    struct Facts
+    {
+        Plan plan;
+        QString planFile;
+        std::vector<ResourceStatus> statuses;
+        std::array<int, kResourceStateCount> counts{};
+        int parallelism = 0;
+        std::vector<std::pair<qint64, int>> parallelismChanges; // when (ms into the run), to what
+        bool failFast = false;
+        quint64 seed = 0;
+        QDateTime startedAt;
+        qint64 durationMs = 0;
+        bool running = false;
+        QString outcome;
+    };
+    static Facts facts(const Scheduler &scheduler, const QString &planFile);
+    static nlohmann::ordered_json toJson(const Facts &facts);
+    static nlohmann::ordered_json toJson(const Scheduler &scheduler, const QString &planFile) { return toJson(facts(scheduler, planFile)); }
     static QByteArray toJUnit(const Scheduler &scheduler);
     // Writes a report toJson() made, as `fanout run --report` does (and `fanout history show --report`).
     static Expected<void> write(const QString &path, const nlohmann::ordered_json &report);
