@@ -17,12 +17,15 @@
 #include "ui/window/mainwindow.h"
 #include "tests/expect.h"
 
+#include <QApplication>
+#include <QHelpEvent>
 #include <QAction>
 #include <QFontMetricsF>
 #include <QHeaderView>
 #include <QTableView>
 #include <QSettings>
 #include <QTest>
+#include <QToolTip>
 
 #include <memory>
 
@@ -274,7 +277,12 @@ void tst_GraphReading::hoverEdgeNamesBothEnds()
     GraphView *view = m_pane->view();
     GraphEdgeItem *edge = edgeBetween(view, 0, 1);
     QVERIFY(edge);
-    QVERIFY2(edge->toolTip().startsWith(QStringLiteral("Main VPC → subnet-a")), qPrintable(edge->toolTip()));
+    // Hovering over it says what it means.
+    const QPoint middle = view->mapFromScene(edge->path().pointAtPercent(0.5));
+    QHelpEvent hover(QEvent::ToolTip, middle, view->viewport()->mapToGlobal(middle));
+    QApplication::sendEvent(view->viewport(), &hover);
+    QTRY_VERIFY2(QToolTip::text().startsWith(QStringLiteral("Main VPC → subnet-a")), qPrintable(QToolTip::text()));
+    QVERIFY(QToolTip::text().contains(QStringLiteral("subnet-a depends on vpc")));
     QVERIFY(!edge->isEmphasised());
     QTest::mouseMove(view->viewport(), view->mapFromScene(edge->path().pointAtPercent(0.5)));
     QVERIFY(edge->isEmphasised());

@@ -18,6 +18,8 @@
 #include "ui/graph/nodemover.h"
 #include "tests/expect.h"
 
+#include <QApplication>
+#include <QHelpEvent>
 #include <QImage>
 #include <QLineF>
 #include <QLabel>
@@ -29,6 +31,7 @@
 #include <QTemporaryDir>
 #include <QToolButton>
 #include <QTest>
+#include <QToolTip>
 
 #include <memory>
 
@@ -298,7 +301,12 @@ void tst_graphview::contextMenuRetry()
     QTRY_COMPARE(view->nodeItem(flaky)->state(), ResourceState::Failed);
     QTRY_COMPARE(view->nodeItem(after)->state(), ResourceState::Skipped);
     QCOMPARE(view->nodeItem(base)->state(), ResourceState::Succeeded);
-    QVERIFY(view->nodeItem(flaky)->toolTip().contains(QStringLiteral("simulated outage")));
+    QVERIFY(view->toolTipFor(view->nodeItem(flaky)).contains(QStringLiteral("simulated outage")));
+    // Hovering over the node shows it (made then, from the state the node is in now).
+    const QPoint centre = view->mapFromScene(view->nodeItem(flaky)->sceneBoundingRect().center());
+    QHelpEvent hover(QEvent::ToolTip, centre, view->viewport()->mapToGlobal(centre));
+    QApplication::sendEvent(view->viewport(), &hover);
+    QTRY_VERIFY2(QToolTip::text().contains(QStringLiteral("simulated outage")), qPrintable(QToolTip::text()));
 
     std::unique_ptr<QMenu> onBase(view->createContextMenu(base));
     QVERIFY(!actionNamed(onBase.get(), QStringLiteral("Retry"))->isEnabled()); // it succeeded

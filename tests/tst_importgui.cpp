@@ -178,7 +178,7 @@ void tst_ImportGui::importsATerraformPlan()
         QCOMPARE(graph->nodeItem(r)->runs(), resource.run);
         notRun += resource.run ? 0 : 1;
         if (!resource.run)
-            QVERIFY2(graph->nodeItem(r)->toolTip().contains(QLatin1String("Not run")), qPrintable(graph->nodeItem(r)->toolTip()));
+            QVERIFY2(graph->toolTipFor(graph->nodeItem(r)).contains(QLatin1String("Not run")), qPrintable(graph->toolTipFor(graph->nodeItem(r))));
     }
     QCOMPARE(notRun, 4);
 

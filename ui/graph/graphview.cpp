@@ -21,9 +21,11 @@
 #include <QCoreApplication>
 #include <QKeyEvent>
 #include <QPainter>
+#include <QHelpEvent>
 #include <QScrollBar>
 #include <QPixmapCache>
 #include <QTimer>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -109,7 +111,6 @@ void GraphView::setEditable(bool editable)
         cancelLink();
         showConnector(-1);
     }
-    refreshAll(); // the tooltips say how to edit
 }
 
 void GraphView::setShowAllDependencies(bool all)
@@ -448,6 +449,35 @@ void GraphView::refreshNode(int resource)
         node->setProgress(-1, 0);
         m_running.remove(resource);
     }
+}
+
+void GraphView::refreshAll()
+{
+    for (const GraphNodeItem *node : m_scene->nodeItems())
+        refreshNode(node->resource());
+    m_staleSummaries = QSet<GraphSummaryItem *>(m_scene->summaryItems().cbegin(), m_scene->summaryItems().cend());
+    refreshSummaries();
+    updateTicking();
+}
+
+QString GraphView::toolTipFor(const QGraphicsItem *item) const
+{
+    // Made when asked for (a hover), not kept on the items: a change of state or of editability
+    // would otherwise write thousands of them, and the window's last event of a 2,000-resource run
+    // spent a fifth of its time on that.
+    if (const auto *node = qgraphicsitem_cast<const GraphNodeItem *>(item))
+        return nodeToolTip(node->resource());
+    if (const auto *edge = qgraphicsitem_cast<const GraphEdgeItem *>(item))
+        return edgeToolTip(*edge);
+    return item ? item->toolTip() : QString();
+}
+
+QString GraphView::nodeToolTip(int resource) const
+{
+    if (resource < 0 || resource >= m_deployment.plan().resources.size())
+        return QString();
+    const ResourceStatus status = m_deployment.status(resource);
+    const int attempt = status.attempts.isEmpty() ? 0 : status.attempts.constLast().number;
     const Resource &r = m_deployment.plan().resources[resource];
     QString tip = QStringLiteral("<b>%1</b><br>%2 · %3<br>%4").arg(r.displayName().toHtmlEscaped(), r.id.toHtmlEscaped(),
                                                                  r.type.toHtmlEscaped(), StateStyle::label(status.state));
@@ -467,31 +497,40 @@ void GraphView::refreshNode(int resource)
     if (isEditable())
         tip += QStringLiteral("<br><span style='color:#5f6368'>%1</span>")
                    .arg(tr("Drag to place it; drag the dot on its lower edge (or Shift+drag) to another resource to make that one depend on this one").toHtmlEscaped());
-    node->setToolTip(tip);
+    return tip;
 }
 
-void GraphView::refreshAll()
+QString GraphView::edgeToolTip(const GraphEdgeItem &edge) const
 {
-    for (const GraphNodeItem *node : m_scene->nodeItems())
-        refreshNode(node->resource());
-    m_staleSummaries = QSet<GraphSummaryItem *>(m_scene->summaryItems().cbegin(), m_scene->summaryItems().cend());
-    refreshSummaries();
     const Plan &plan = m_deployment.plan();
-    for (GraphEdgeItem *edge : m_scene->edgeItems()) {
-        if (edge->from() >= plan.resources.size() || edge->to() >= plan.resources.size())
-            continue;
-        // Both ends by name, in the arrow's direction, then what it means.
-        const Resource &from = plan.resources[edge->from()];
-        const Resource &to = plan.resources[edge->to()];
-        QString tip = QStringLiteral("%1 → %2\n").arg(from.displayName(), to.displayName())
-            + tr("%1 depends on %2").arg(to.id, from.id);
-        if (edge->isImplied())
-            tip += QLatin1Char('\n') + tr("Also implied by the way between them (View → Show All Dependencies draws it always)");
-        if (isEditable())
-            tip += QLatin1Char('\n') + tr("Click to select, Delete to remove this dependency");
-        edge->setToolTip(tip);
+    if (edge.from() >= plan.resources.size() || edge.to() >= plan.resources.size())
+        return QString();
+    // Both ends by name, in the arrow's direction, then what it means.
+    const Resource &from = plan.resources[edge.from()];
+    const Resource &to = plan.resources[edge.to()];
+    QString tip = QStringLiteral("%1 → %2\n").arg(from.displayName(), to.displayName()) + tr("%1 depends on %2").arg(to.id, from.id);
+    if (edge.isImplied())
+        tip += QLatin1Char('\n') + tr("Also implied by the way between them (View → Show All Dependencies draws it always)");
+    if (isEditable())
+        tip += QLatin1Char('\n') + tr("Click to select, Delete to remove this dependency");
+    return tip;
+}
+
+bool GraphView::viewportEvent(QEvent *event)
+{
+    if (event->type() != QEvent::ToolTip)
+        return QGraphicsView::viewportEvent(event);
+    // As QGraphicsScene does it: the topmost item under the pointer that has something to say.
+    const auto *help = static_cast<QHelpEvent *>(event);
+    for (const QGraphicsItem *item : items(help->pos())) {
+        if (const QString tip = toolTipFor(item); item->isVisible() && !tip.isEmpty()) {
+            QToolTip::showText(help->globalPos(), tip, viewport());
+            return true;
+        }
     }
-    updateTicking();
+    QToolTip::hideText();
+    event->ignore();
+    return true;
 }
 
 void GraphView::tick()

@@ -101,6 +101,10 @@ public:
     void setEditable(bool editable);
     bool isEditable() const;
 
+    // What hovering over `item` shows: a node's resource (name, id, type, state, why), an edge's
+    // dependency, or the item's own tooltip (groups, summaries).
+    QString toolTipFor(const QGraphicsItem *item) const;
+
     // Ids of the selected resources in plan order: several after Ctrl+click or a rubber band, else
     // the current one (or none).
     QStringList selectedIds() const;
@@ -174,6 +178,7 @@ signals:
     void resourceAddRequested(const QString &type, const QPointF &sceneCentre);
 
 protected:
+    bool viewportEvent(QEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
     void resizeEvent(QResizeEvent *event) override;
@@ -207,6 +212,8 @@ private:
     void onSelectionChanged();
     void refreshNode(int resource);
     void refreshAll();
+    QString nodeToolTip(int resource) const;
+    QString edgeToolTip(const GraphEdgeItem &edge) const;
     void refreshSummaries(); // the counts of those whose members changed
     // Which groups a plan is drawn with collapsed: on a new plan, all when it is large; after an
     // edit, those that were.
