@@ -105,6 +105,7 @@ private slots:
     void opensReadable();
     void followsTheRunAndNoticesFailures();
     void minimapShowsTheWholeAndPans();
+    void minimapDrawsItsPictureForStatesNotMoves();
     void structuralEditKeepsThePictureAndMoves();
     void edgesAreDrawnPlainOrStandingOut();
     void cachedEdgesMatchAFreshDrawing();
@@ -637,6 +638,44 @@ void tst_graphview::minimapShowsTheWholeAndPans()
 
     view->fit();
     QTRY_VERIFY(minimap->isHidden());
+}
+
+// The overview keeps its picture of the graph while the view moves over it (a run's follower moves
+// it many times a second) and draws it again when a resource changes state.
+void tst_graphview::minimapDrawsItsPictureForStatesNotMoves()
+{
+    Plan zone = bench::landingZone(12, 16);
+    zone.resources[0].params["duration"] = "1s"; // the tenancy, which all wait for
+    GraphView *view = m_pane->view();
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    GraphMinimap *minimap = m_pane->minimap();
+    QVERIFY(minimap->isVisible());
+    const auto shot = [&] {
+        minimap->repaint();
+        return minimap->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    };
+    const QImage before = shot();
+    const int drawn = minimap->picturesDrawn();
+    QVERIFY(drawn > 0);
+
+    // The view moves: the rectangle that shows where moves over the same picture.
+    const QRectF content = view->graphScene()->contentRect();
+    view->setView(content.bottomRight(), view->zoom());
+    const QImage moved = shot();
+    QVERIFY(moved != before);
+    QCOMPARE(minimap->picturesDrawn(), drawn);
+
+    // The tenancy starts, then succeeds: its dot changes colour each time.
+    const QPoint dot = minimap->fromScene(view->nodeItem(0)->sceneRect().center()).toPoint();
+    const QRgb pending = moved.pixel(dot);
+    QVERIFY(m_workspace->deployment().start());
+    QTRY_COMPARE(view->nodeItem(0)->state(), ResourceState::Running);
+    const QRgb running = shot().pixel(dot);
+    QVERIFY(running != pending);
+    QVERIFY(minimap->picturesDrawn() > drawn);
+    QTRY_COMPARE_WITH_TIMEOUT(view->nodeItem(0)->state(), ResourceState::Succeeded, 10'000);
+    QTRY_VERIFY(shot().pixel(dot) != running);
 }
 
 // Plain edges are drawn together by the scene's cached edge layer, those that stand out by their

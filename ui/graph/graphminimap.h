@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QImage>
 #include <QWidget>
 
 namespace fanout {
@@ -21,6 +22,10 @@ public:
 
     // Shown or hidden, sized and placed again: after a layout, a zoom, a scroll, a resize.
     void refresh();
+    // The graph's picture is drawn again at the next paint: states or the graph changed. Other
+    // paints (the view moved, or the view under the overview was painted) draw the one kept.
+    void invalidate();
+    int picturesDrawn() const { return m_picturesDrawn; } // for tests
     // Where a point of the overview is in the scene, and back.
     QPointF toScene(QPointF point) const;
     QPointF fromScene(QPointF point) const;
@@ -34,8 +39,12 @@ private:
     void moveViewTo(QPointF point);
     qreal scale() const; // overview pixels per scene unit
     qreal side() const;  // the longer side, in pixels, for the view's size
+    void drawPicture(); // the frame, groups, resources and summaries into m_picture
 
     GraphView &m_view;
+    QImage m_picture;
+    bool m_pictureStale = true;
+    int m_picturesDrawn = 0;
 };
 
 } // namespace fanout

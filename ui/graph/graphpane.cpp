@@ -79,9 +79,17 @@ GraphPane::GraphPane(Workspace &workspace, QWidget *parent)
     connect(m_view, &GraphView::viewChanged, m_follower, &GraphFollower::updateOutOfSight);
     connect(m_view, &GraphView::viewChanged, m_minimap, &GraphMinimap::refresh);
     connect(m_view, &GraphView::zoomChanged, m_minimap, &GraphMinimap::refresh);
-    connect(m_view, &GraphView::layoutFinished, m_minimap, &GraphMinimap::refresh);
-    connect(&m_deployment, &Deployment::eventsRecorded, m_minimap, qOverload<>(&QWidget::update));
-    connect(&m_deployment, &Deployment::runStarted, m_minimap, qOverload<>(&QWidget::update));
+    connect(m_view, &GraphView::layoutFinished, m_minimap, [this] {
+        m_minimap->invalidate();
+        m_minimap->refresh();
+    });
+    // Its picture changes with states, not with the log lines that most events are.
+    connect(&m_deployment, &Deployment::eventsRecorded, m_minimap, [this](const QList<RunEvent> &events) {
+        if (std::any_of(events.cbegin(), events.cend(), [](const RunEvent &event) { return event.kind == RunEvent::Kind::StateChanged; }))
+            m_minimap->invalidate();
+    });
+    connect(&m_deployment, &Deployment::runStarted, m_minimap, &GraphMinimap::invalidate);
+    connect(&m_deployment, &Deployment::planChanged, m_minimap, &GraphMinimap::invalidate);
     connect(m_failureNotice, &QLabel::linkActivated, this, [this] {
         const QList<int> failures = m_follower->failuresOutOfSight();
         if (failures.isEmpty())
