@@ -117,6 +117,11 @@ ForecastRunner::ForecastRunner(Deployment &deployment, const ExecutorRegistry &r
     // one, which the GUI thread waits for when it converts or scales images while painting.
     m_pool.setMaxThreadCount(1);
     m_sweepPool.setMaxThreadCount(std::max(1, QThread::idealThreadCount()));
+    // Idle priority (SCHED_IDLE on Linux): a forecast takes only the time no one else wants. A new
+    // 2,000-resource plan's sweep takes both cores of a small machine for seconds; at normal
+    // priority it overlapped the first seconds of a run and the window's frames took twice as long.
+    m_pool.setThreadPriority(QThread::IdlePriority);
+    m_sweepPool.setThreadPriority(QThread::IdlePriority);
     m_throttle.setSingleShot(true);
     m_throttle.setInterval(kThrottleMs);
     connect(&m_throttle, &QTimer::timeout, this, [this] { request(Kind::Remaining); });
