@@ -1,6 +1,7 @@
 #include "app/destroycommand.h"
 
 #include "app/console.h"
+#include "app/jsonevents.h"
 #include "app/planargument.h"
 #include "app/runcommand.h"
 #include "engine/executors/executorregistry.h"
@@ -86,17 +87,23 @@ int DestroyCommand::exec(const QStringList &arguments)
         err.writeLine(err.paint(QStringLiteral("warning:"), Console::Colour::Yellow)
                       + QStringLiteral(" %1. They are torn down with the rest.").arg(interrupted));
     const Deployment::Teardown teardown = deployment.planTeardown();
+    // With --json, stdout has only the event stream: what is said to people goes to stderr.
+    const Console &said = settings->json ? err : out;
     for (const QString &id : teardown.forgotten)
-        out.writeLine(QStringLiteral("nothing to run to destroy %1; removed from the state").arg(id));
+        said.writeLine(QStringLiteral("nothing to run to destroy %1; removed from the state").arg(id));
     for (const QString &note : teardown.notes)
         err.writeLine(err.paint(QStringLiteral("note:"), Console::Colour::Cyan) + QLatin1Char(' ') + note);
+    const auto nothingToDo = [&](const QString &message) {
+        said.writeLine(message);
+        if (settings->json)
+            JsonEventStream::nothingToDo(message);
+        return RunCommand::Succeeded;
+    };
     switch (teardown.outcome) {
     case Deployment::Teardown::Outcome::NothingRecorded:
-        out.writeLine(QStringLiteral("Nothing to destroy: no resources are recorded %1.").arg(where));
-        return RunCommand::Succeeded;
+        return nothingToDo(QStringLiteral("Nothing to destroy: no resources are recorded %1.").arg(where));
     case Deployment::Teardown::Outcome::OnlyForgotten:
-        out.writeLine(QStringLiteral("Nothing left to destroy %1.").arg(where));
-        return RunCommand::Succeeded;
+        return nothingToDo(QStringLiteral("Nothing left to destroy %1.").arg(where));
     case Deployment::Teardown::Outcome::Refused:
         return refused(teardown, deployment);
     case Deployment::Teardown::Outcome::Ready:

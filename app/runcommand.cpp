@@ -1,6 +1,7 @@
 #include "app/runcommand.h"
 
 #include "app/console.h"
+#include "app/jsonevents.h"
 #include "app/planargument.h"
 #include "app/signalwatcher.h"
 #include "app/terminalprogress.h"
@@ -139,6 +140,9 @@ void RunCommand::addSharedOptions(QCommandLineParser &parser)
          QStringLiteral("FILE")},
         {QStringLiteral("var"), QStringLiteral("Give the plan's variable NAME this value for this run (repeatable)."), QStringLiteral("NAME=VALUE")},
         {{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("Show state changes and warnings, not every log line.")},
+        {QStringLiteral("json"),
+         QStringLiteral("Print every event of the run as one JSON object per line instead of the progress display "
+                        "(docs/report-format.md); messages go to stderr.")},
     });
     PlanArgument::addProfileOption(parser);
     addHistoryOptions(parser, HistoryUse::Record);
@@ -233,6 +237,7 @@ std::optional<RunCommand::Settings> RunCommand::readSharedOptions(const QCommand
         }
     }
     settings.quiet = parser.isSet(QStringLiteral("quiet"));
+    settings.json = parser.isSet(QStringLiteral("json"));
     return settings;
 }
 
@@ -319,50 +324,73 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
     bool interrupted = false;
     bool stoppingAtOnce = false;
     QEventLoop loop;
-    TerminalProgress progress(deployment.scheduler(), out, !settings.quiet);
+    QObject watching; // the connections below end with this function
+    // The progress display, or with --json the event stream on stdout (and our messages on stderr).
+    std::optional<TerminalProgress> progress;
+    std::optional<JsonEventStream> stream;
+    if (settings.json) {
+        stream.emplace(deployment.scheduler(), !settings.quiet);
+        QObject::connect(&deployment, &Deployment::eventsRecorded, &watching, [&](const QList<RunEvent> &events) { stream->onEvents(events); });
+    } else {
+        progress.emplace(deployment.scheduler(), out, !settings.quiet);
+        QObject::connect(&deployment, &Deployment::eventsRecorded, &*progress, &TerminalProgress::onEvents);
+    }
+    const auto say = [&](const QString &text) {
+        if (progress)
+            progress->message(text);
+        else
+            err.writeLine(text);
+    };
+    const auto summarise = [&](const nlohmann::ordered_json &report) {
+        if (progress)
+            progress->printSummary(report, command);
+    };
     bool warned = false;
-    QObject::connect(&deployment, &Deployment::stateSaveFailed, &progress, [&](const QString &error) {
+    QObject::connect(&deployment, &Deployment::stateSaveFailed, &watching, [&](const QString &error) {
         if (warned)
             return; // once is enough; it is tried again after every resource, and said at the end
         warned = true;
-        progress.message(out.paint(QStringLiteral("warning: cannot write the state file %1: %2").arg(deployment.statePath(), error),
-                                   Console::Colour::Yellow));
+        const Console &to = progress ? out : err;
+        say(to.paint(QStringLiteral("warning: cannot write the state file %1: %2").arg(deployment.statePath(), error), Console::Colour::Yellow));
     });
-    QObject::connect(&deployment, &Deployment::eventsRecorded, &progress, &TerminalProgress::onEvents);
     QObject::connect(&deployment, &Deployment::runFinished, &loop, &QEventLoop::quit);
 
     SignalWatcher signalWatcher({SIGINT, SIGTERM});
     QObject::connect(&signalWatcher, &SignalWatcher::received, &deployment, [&](int) {
         if (!interrupted) {
             interrupted = true;
-            progress.message(QStringLiteral("Cancelling the run; press Ctrl+C again to stop at once."));
+            say(QStringLiteral("Cancelling the run; press Ctrl+C again to stop at once."));
             deployment.cancel();
             return;
         }
         if (stoppingAtOnce)
             return;
         stoppingAtOnce = true;
-        progress.message(QStringLiteral("Stopping at once: killing the processes of every running command."));
+        say(QStringLiteral("Stopping at once: killing the processes of every running command."));
         // SIGKILL first: the commands end at once, their attempts with them, and the run ends as
         // usual, with its reports and its state. Should anything else hold it up, it is not waited for.
         deployment.stopAtOnce();
         QTimer::singleShot(kStopAtOnceMs, &loop, [&] {
             const nlohmann::ordered_json report = deployment.report();
-            progress.printSummary(report, command);
+            summarise(report);
             writeReports(report);
+            if (stream)
+                stream->finish(report, Interrupted);
             std::_Exit(Interrupted); // attempts still running are abandoned, as asked; the state has what finished
         });
     });
 
-    out.writeLine(out.paint(headline, Console::Colour::Bold));
-    if (!summary.isEmpty())
-        out.writeLine(summary);
+    if (!settings.json) {
+        out.writeLine(out.paint(headline, Console::Colour::Bold));
+        if (!summary.isEmpty())
+            out.writeLine(summary);
+    }
     start();
     if (deployment.isRunning())
         loop.exec();
 
     const nlohmann::ordered_json report = deployment.report();
-    progress.printSummary(report, command);
+    summarise(report);
     const bool reportsWritten = writeReports(report);
     bool stateWritten = true;
     deployment.waitForState();
@@ -371,16 +399,19 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
                                      "so make it writable and run \"fanout %1\" again")
                           .arg(command, deployment.statePath(), deployment.stateSaveError(), created));
         stateWritten = false;
-    } else if (!deployment.statePath().isEmpty() && deployment.recordedCount() > 0) {
+    } else if (!settings.json && !deployment.statePath().isEmpty() && deployment.recordedCount() > 0) {
         out.writeLine(QStringLiteral("State: %1 in %2").arg(counted(deployment.deploymentState().size(), "resource"),
                                                              deployment.statePath()));
     }
     recordHistory(deployment, settings, report);
+    int status = deployment.outcome() == QLatin1String("succeeded") ? Succeeded : Failed;
     if (interrupted)
-        return Interrupted;
-    if (!reportsWritten || !stateWritten)
-        return Failed;
-    return deployment.outcome() == QLatin1String("succeeded") ? Succeeded : Failed;
+        status = Interrupted;
+    else if (!reportsWritten || !stateWritten)
+        status = Failed;
+    if (stream)
+        stream->finish(report, status);
+    return status;
 }
 
 void RunCommand::recordHistory(const Deployment &deployment, const Settings &settings)

@@ -44,6 +44,7 @@ public:
         QString stateFile;  // --state; empty: the default beside the plan
         QStringList variables; // --var NAME=VALUE, as given
         bool quiet = false;
+        bool json = false; // --json: the events as JSON lines on stdout, everything else on stderr
         QString historyFile; // --history; RunHistory::defaultPath() unless given; empty: --no-history
         int historyLogLines = RunHistory::kDefaultLogLineCap; // --history-log-lines: the most log lines the history keeps of the run
     };

@@ -1,3 +1,4 @@
+#include <QDateTime>
 #include <QFile>
 #include <QImage>
 #include <QProcess>
@@ -176,6 +177,7 @@ private slots:
     void validateReportsEveryProblemWithItsPlace();
     void runThatSucceeds();
     void runWithFailures();
+    void runJsonStreamsEveryEvent();
     void instancesAndARolloutInReports();
     void someTargetsAndALowerCount();
     void invalidPlanNeverStarts();
@@ -555,6 +557,82 @@ void tst_Cli::runWithFailures()
     QCOMPARE(j.suite.value(QStringLiteral("skipped")), QStringLiteral("2"));
     QVERIFY(j.children.value(QStringLiteral("cdn")).contains(QStringLiteral("failure")));
     QVERIFY(j.children.value(QStringLiteral("alarm")).contains(QStringLiteral("skipped")));
+}
+
+// `run --json`: stdout is one JSON object per line, every event of the run told (a retry, a
+// failure, skips, log lines with the secret masked), the last the run's end with its counts and
+// exit status; `destroy --json` with nothing to destroy is that last line alone.
+void tst_Cli::runJsonStreamsEveryEvent()
+{
+    QTemporaryDir dir;
+    json plan = readJson(fixture("quick-fail.json"));
+    plan["variables"] = {{"token", {{"value", "s3cr3t-value"}, {"secret", true}}}};
+    plan["resources"][0]["log_lines"] = json::array({"using token ${var.token}"});
+    plan["resources"][2]["failure_message"] = "denied for ${var.token}";
+    const QString planFile = dir.filePath(QStringLiteral("plan.json"));
+    QFile file(planFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray::fromStdString(plan.dump()));
+    file.close();
+    const QString report = dir.filePath(QStringLiteral("report.json"));
+    const Result result = fanout({QStringLiteral("run"), planFile, QStringLiteral("--json"), QStringLiteral("--report"), report,
+                                  QStringLiteral("--no-history")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(!result.out.contains(QLatin1String("s3cr3t-value")), qPrintable(result.out));
+
+    std::vector<json> events;
+    for (const QString &line : result.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const json event = json::parse(line.toStdString(), nullptr, false);
+        QVERIFY2(event.is_object() && event.contains("type") && event.contains("time_ms"), qPrintable(line));
+        QVERIFY2(QDateTime::fromString(str(event["timestamp"]), Qt::ISODateWithMs).isValid(), qPrintable(line));
+        events.push_back(event);
+    }
+    QVERIFY(events.size() > 20);
+    const auto find = [&](const std::string &type, const std::string &resource, const std::string &key = {}, const json &value = {}) {
+        return std::find_if(events.cbegin(), events.cend(), [&](const json &e) {
+            return e["type"] == type && (resource.empty() || e.value("resource", json()) == resource) && (key.empty() || e.value(key, json()) == value);
+        });
+    };
+    QCOMPARE(str(events.front()["type"]), QStringLiteral("run_started"));
+    QCOMPARE(num(events.front()["resources"]), 6);
+    QVERIFY(find("resource_ready", "vpc") != events.cend());
+    QVERIFY(find("attempt_started", "vpc", "attempt", 1) != events.cend());
+    const auto logged = find("log", "vpc");
+    QVERIFY(logged != events.cend());
+    QCOMPARE(str((*logged)["text"]), QStringLiteral("using token ****"));
+    // db's first attempt fails and is retried; cdn fails, and what waits for it is skipped.
+    const auto dbFailed = find("attempt_ended", "db", "attempt", 1);
+    QVERIFY(dbFailed != events.cend());
+    QCOMPARE(str((*dbFailed)["outcome"]), QStringLiteral("failed"));
+    const auto retry = find("retry_scheduled", "db");
+    QVERIFY(retry != events.cend() && retry > dbFailed);
+    QCOMPARE(num((*retry)["attempt"]), 2);
+    QCOMPARE(str((*find("attempt_ended", "db", "attempt", 2))["outcome"]), QStringLiteral("succeeded"));
+    const auto cdnFailed = find("attempt_ended", "cdn");
+    QVERIFY(cdnFailed != events.cend());
+    QCOMPARE(str((*cdnFailed)["error"]), QStringLiteral("denied for ****"));
+    QCOMPARE(str((*find("resource_ended", "cdn"))["state"]), QStringLiteral("failed"));
+    QCOMPARE(str((*find("resource_ended", "alarm"))["blocked_by"]), QStringLiteral("cdn"));
+    QCOMPARE(str((*find("resource_ended", "app"))["state"]), QStringLiteral("succeeded"));
+    // The end: the report's counts, and the exit status the command returned.
+    const json &end = events.back();
+    QCOMPARE(str(end["type"]), QStringLiteral("run_ended"));
+    QCOMPARE(num(end["exit_status"]), 1);
+    QCOMPARE(str(end["outcome"]), QStringLiteral("failed"));
+    QCOMPARE(QString::fromStdString(end["counts"].dump()), QString::fromStdString(readJson(report)["counts"].dump()));
+    for (std::size_t i = 1; i < events.size(); ++i)
+        QVERIFY(num(events[i]["time_ms"]) >= num(events[i - 1]["time_ms"]));
+
+    // Nothing recorded to destroy (the first run kept no state: --state in another folder).
+    const Result destroy = fanout({QStringLiteral("destroy"), planFile, QStringLiteral("--json"), QStringLiteral("--no-history"),
+                                   QStringLiteral("--state"), dir.filePath(QStringLiteral("none.fanout-state.json"))});
+    QCOMPARE(destroy.exitCode, 0);
+    const QStringList lines = destroy.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1);
+    const json only = json::parse(lines.constFirst().toStdString(), nullptr, false);
+    QCOMPARE(str(only["type"]), QStringLiteral("run_ended"));
+    QCOMPARE(num(only["exit_status"]), 0);
+    QVERIFY(destroy.err.contains(QLatin1String("Nothing to destroy")));
 }
 
 void tst_Cli::invalidPlanNeverStarts()
