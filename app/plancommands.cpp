@@ -1,6 +1,7 @@
 #include "app/plancommands.h"
 
 #include "app/console.h"
+#include "app/diagnosticreport.h"
 #include "app/planargument.h"
 #include "app/runcommand.h"
 #include "engine/executors/executorregistry.h"
@@ -12,6 +13,8 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
+
+#include <nlohmann/json.hpp>
 
 namespace fanout {
 
@@ -114,10 +117,15 @@ int PlanCommands::validate(const QStringList &arguments)
         "With --estimates, also how long each resource is expected to take and where that comes from:\n"
         "its own past runs (same definition, else same id), its type's, the plan's estimate, or its\n"
         "executor's default.\n"
+        "For tools: --format json prints the diagnostics as one JSON object (like terraform validate\n"
+        "-json), --format sarif as SARIF 2.1.0 for code-scanning tools (pull request annotations).\n"
         "Exit status: 0 when the plan can run (warnings allowed), 2 when it has errors."));
     const QCommandLineOption estimates(QStringLiteral("estimates"),
                                        QStringLiteral("Print each resource's expected duration, its spread and where it comes from."));
-    parser.addOption(estimates);
+    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("text (default), json or sarif."), QStringLiteral("FORMAT"),
+                                    QStringLiteral("text"));
+    const QCommandLineOption asJson(QStringLiteral("json"), QStringLiteral("The same as --format json."));
+    parser.addOptions({estimates, format, asJson});
     RunCommand::addHistoryOptions(parser);
     PlanArgument::addProfileOption(parser);
     QString planArgument;
@@ -125,6 +133,24 @@ int PlanCommands::validate(const QStringList &arguments)
         return done;
     PlanArgument::applyProfiles(parser);
     const Console err(stderr);
+    const QString chosen = parser.isSet(asJson) ? QStringLiteral("json") : parser.value(format).toLower();
+    if (chosen != QLatin1String("text") && chosen != QLatin1String("json") && chosen != QLatin1String("sarif")) {
+        err.writeLine(QStringLiteral("fanout validate: unknown format \"%1\"; use text, json or sarif").arg(parser.value(format)));
+        return RunCommand::InvalidInput;
+    }
+    if (chosen != QLatin1String("text")) {
+        if (parser.isSet(estimates)) {
+            err.writeLine(QStringLiteral("fanout validate: --estimates prints a table for people; it has no %1 form").arg(chosen));
+            return RunCommand::InvalidInput;
+        }
+        // Nothing for people: the diagnostics go to stdout as data, and nowhere else.
+        const PlanReadResult read = PlanImporter::readFile(PlanArgument::resolve(planArgument), ExecutorRegistry::builtIn());
+        const QString file = PlanArgument::displayName(planArgument);
+        const nlohmann::ordered_json out = chosen == QLatin1String("json") ? DiagnosticReport::toJson(read.diagnostics, file, read.plan)
+                                                                           : DiagnosticReport::toSarif(read.diagnostics, file);
+        Console(stdout).writeLine(QString::fromStdString(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)));
+        return read.hasErrors() ? RunCommand::InvalidInput : RunCommand::Succeeded;
+    }
     const PlanReadResult read = PlanArgument::load(planArgument, err);
     if (read.hasErrors())
         return RunCommand::InvalidInput;

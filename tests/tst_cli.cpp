@@ -7,11 +7,13 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 #include <QXmlStreamReader>
 
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <set>
 
 using json = nlohmann::ordered_json;
 
@@ -175,6 +177,7 @@ private slots:
     void validateValidPlan();
     void validateEstimatesSayWhereTheyComeFrom();
     void validateReportsEveryProblemWithItsPlace();
+    void validateForTools();
     void runThatSucceeds();
     void runWithFailures();
     void runJsonStreamsEveryEvent();
@@ -375,6 +378,68 @@ void tst_Cli::validateReportsEveryProblemWithItsPlace()
     QString err = result.err;
     err.replace(QRegularExpression(QStringLiteral("(the types are: sim, command, http)(, [a-z]+)*")), QStringLiteral("\\1"));
     QCOMPARE(err, expected.join(QLatin1Char('\n')) + QLatin1Char('\n'));
+}
+
+// `validate --json` and `--format sarif`: the same diagnostics as data on stdout (nothing on
+// stderr), each with its path, line, column and suggestion; the exit status as for text.
+void tst_Cli::validateForTools()
+{
+    const QString invalid = fixture("invalid.json");
+    const Result asJson = fanout({QStringLiteral("validate"), invalid, QStringLiteral("--json")});
+    QCOMPARE(asJson.exitCode, 2);
+    QCOMPARE(asJson.err, QString());
+    const json report = json::parse(asJson.out.toStdString(), nullptr, false);
+    QVERIFY2(report.is_object(), qPrintable(asJson.out));
+    QVERIFY(report["valid"] == false);
+    QCOMPARE(num(report["error_count"]), 5);
+    QCOMPARE(int(report["diagnostics"].size()), 5);
+    const json *dependency = nullptr;
+    for (const json &d : report["diagnostics"]) {
+        QCOMPARE(str(d["severity"]), QStringLiteral("error"));
+        QCOMPARE(str(d["file"]), invalid);
+        QVERIFY(num(d["line"]) > 0 && num(d["column"]) > 0);
+        if (d["path"] == "resources[1].depends_on[0]")
+            dependency = &d;
+    }
+    QVERIFY(dependency);
+    QCOMPARE(num((*dependency)["line"]), 6);
+    QCOMPARE(num((*dependency)["column"]), 48);
+    QCOMPARE(str((*dependency)["suggestion"]), QStringLiteral("vpc"));
+
+    const Result valid = fanout({QStringLiteral("validate"), fixture("quick-ok.json"), QStringLiteral("--format"), QStringLiteral("json")});
+    QCOMPARE(valid.exitCode, 0);
+    const json ok = json::parse(valid.out.toStdString(), nullptr, false);
+    QVERIFY(ok["valid"] == true);
+    QVERIFY(num(ok["plan"]["resources"]) > 0);
+    QVERIFY(ok["diagnostics"].empty());
+
+    const Result sarif = fanout({QStringLiteral("validate"), invalid, QStringLiteral("--format"), QStringLiteral("sarif")});
+    QCOMPARE(sarif.exitCode, 2);
+    QCOMPARE(sarif.err, QString());
+    const json log = json::parse(sarif.out.toStdString(), nullptr, false);
+    QCOMPARE(str(log["version"]), QStringLiteral("2.1.0"));
+    const json &run = log["runs"][0];
+    QCOMPARE(str(run["tool"]["driver"]["name"]), QStringLiteral("fanout"));
+    QCOMPARE(int(run["results"].size()), 5);
+    std::set<std::string> rules;
+    for (const json &rule : run["tool"]["driver"]["rules"])
+        rules.insert(rule["id"].get<std::string>());
+    for (std::size_t i = 0; i < run["results"].size(); ++i) {
+        const json &result = run["results"][i];
+        const json &diagnostic = report["diagnostics"][i];
+        QVERIFY(rules.count(result["ruleId"].get<std::string>()) == 1);
+        QCOMPARE(str(result["level"]), QStringLiteral("error"));
+        QVERIFY(str(result["message"]["text"]).endsWith(str(diagnostic["message"])));
+        const json &physical = result["locations"][0]["physicalLocation"];
+        QCOMPARE(str(physical["artifactLocation"]["uri"]), invalid.startsWith(QLatin1Char('/')) ? QUrl::fromLocalFile(invalid).toString() : invalid);
+        QCOMPARE(num(physical["region"]["startLine"]), num(diagnostic["line"]));
+        QCOMPARE(num(physical["region"]["startColumn"]), num(diagnostic["column"]));
+        QCOMPARE(str(result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]), str(diagnostic["path"]));
+    }
+
+    const Result unknown = fanout({QStringLiteral("validate"), invalid, QStringLiteral("--format"), QStringLiteral("xml")});
+    QCOMPARE(unknown.exitCode, 2);
+    QVERIFY(unknown.err.contains(QLatin1String("text, json or sarif")));
 }
 
 void tst_Cli::runThatSucceeds()
