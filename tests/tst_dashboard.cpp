@@ -19,12 +19,17 @@
 #include "ui/panes/resourcespane.h"
 #include "ui/timeline/timelinepane.h"
 #include "ui/timeline/timelineview.h"
+#include "ui/window/aboutinfo.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
 #include "ui/window/mainwindow.h"
 #include "ui/window/runactions.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QUrl>
+#include <QMessageBox>
+#include <QFileInfo>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -140,6 +145,7 @@ class tst_Dashboard : public QObject
     Q_OBJECT
 
 private slots:
+    void helpMenuSaysWhatItRunsOnAndWhereTheDocsAre();
     void initTestCase();
     void init();
     void opensTheDemo();
@@ -203,6 +209,39 @@ void tst_Dashboard::init()
     QSettings().clear();
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+}
+
+// Help → About names Fanout's version and those of the libraries it runs on, and the licence;
+// Help → Documentation (F1) opens the README (this build's, as nothing is installed).
+void tst_Dashboard::helpMenuSaysWhatItRunsOnAndWhereTheDocsAre()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QAction *about = window.findChild<QAction *>(QStringLiteral("AboutAction"));
+    QAction *documentation = window.findChild<QAction *>(QStringLiteral("DocumentationAction"));
+    QVERIFY(about && documentation);
+    QCOMPARE(documentation->shortcut(), QKeySequence(QKeySequence::HelpContents));
+
+    QString shown;
+    QTimer::singleShot(0, &window, [&] {
+        auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (box) {
+            shown = box->text();
+            box->accept();
+        }
+    });
+    about->trigger();
+    for (const QString &expected : {QStringLiteral("Fanout " FANOUT_VERSION), QStringLiteral("Qt 6."), QStringLiteral("Graphviz 2."),
+                                    QStringLiteral("yaml-cpp 0."), QStringLiteral("nlohmann/json 3."), QStringLiteral("MIT License")})
+        QVERIFY2(shown.contains(expected), qPrintable(QStringLiteral("no \"%1\" in: %2").arg(expected, shown)));
+
+    const QUrl docs = AboutInfo::documentation();
+    QVERIFY(docs.isLocalFile());
+    QVERIFY(docs.toLocalFile().endsWith(QLatin1String("/README.md")));
+    QVERIFY(QFileInfo::exists(docs.toLocalFile()));
+    QFile readme(docs.toLocalFile());
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    QVERIFY(readme.readLine().startsWith("# Fanout"));
 }
 
 void tst_Dashboard::opensTheDemo()

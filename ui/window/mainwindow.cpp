@@ -24,6 +24,7 @@
 #include "ui/panes/validationpane.h"
 #include "ui/timeline/timelinepane.h"
 #include "ui/timeline/timelineview.h"
+#include "ui/window/aboutinfo.h"
 #include "ui/window/docklayout.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
@@ -34,6 +35,8 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDir>
 #include <QDockWidget>
 #include <QInputDialog>
 #include <QMenuBar>
@@ -224,7 +227,11 @@ void MainWindow::createMenus()
     view->addAction(tr("&Reset Layout"), this, [this] { m_docks->reset(); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Fanout"), this, &MainWindow::about);
+    QAction *documentation = help->addAction(tr("&Documentation"), this, &MainWindow::openDocumentation);
+    documentation->setShortcut(QKeySequence::HelpContents);
+    documentation->setObjectName(QStringLiteral("DocumentationAction"));
+    help->addSeparator();
+    help->addAction(tr("&About Fanout"), this, &MainWindow::about)->setObjectName(QStringLiteral("AboutAction"));
 
     QToolBar *bar = addToolBar(tr("Run"));
     bar->setObjectName(QStringLiteral("RunToolBar"));
@@ -339,10 +346,19 @@ void MainWindow::showInGraph(int resource)
 
 void MainWindow::about()
 {
-    QMessageBox::about(this, tr("About Fanout"),
-                       tr("<h3>Fanout %1</h3><p>Deploy cloud infrastructure in parallel, and see it happen.</p>"
-                          "<p>Press <b>Run</b> (F5) to provision every resource; right-click a failed one to retry it.</p>")
-                           .arg(QApplication::applicationVersion()));
+    QMessageBox::about(this, tr("About Fanout"), AboutInfo::text());
+}
+
+void MainWindow::openDocumentation()
+{
+    const QUrl url = AboutInfo::documentation();
+    if (url.isEmpty() || !QDesktopServices::openUrl(url)) {
+        QMessageBox::information(this, tr("Documentation"),
+                                 url.isEmpty() ? tr("The documentation is not installed here. It would be at %1.")
+                                                     .arg(QDir::toNativeSeparators(AboutInfo::documentationCandidates().constFirst()))
+                                               : tr("Nothing on this computer opens %1; open it with a text editor or a browser.")
+                                                     .arg(QDir::toNativeSeparators(url.toLocalFile())));
+    }
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -100,6 +100,7 @@ private:
     void updateProblems();
     void showProblem(const QString &id, const QString &field);
     void about();
+    void openDocumentation(); // Help → Documentation: the README, installed or of this build
     bool ask(QuitQuestion question);
     void stopThenClose();
     void createReplayBar();
