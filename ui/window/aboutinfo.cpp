@@ -1,7 +1,5 @@
 #include "ui/window/aboutinfo.h"
 
-#include "buildinfo.h"
-
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
