@@ -14,16 +14,16 @@ namespace fanout {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using JsonValue = nlohmann::ordered_json;
 
 const char *severityName(const Diagnostic &d)
 {
     return d.isError() ? "error" : "warning";
 }
 
-json orNull(int value)
+JsonValue orNull(int value)
 {
-    return value > 0 ? json(value) : json(nullptr);
+    return value > 0 ? JsonValue(value) : JsonValue(nullptr);
 }
 
 // SARIF wants a URI: relative paths stay relative (to where the tool ran: the repository, in CI),
@@ -44,21 +44,21 @@ QString DiagnosticReport::suggestion(const QString &message)
     return match.hasMatch() ? match.captured(1) : QString();
 }
 
-json DiagnosticReport::toJson(const Diagnostics &diagnostics, const QString &file, const Plan &plan)
+JsonValue DiagnosticReport::toJson(const Diagnostics &diagnostics, const QString &file, const Plan &plan)
 {
     const int errors = errorCount(diagnostics);
-    json list = json::array();
+    JsonValue list = JsonValue::array();
     for (const Diagnostic &d : diagnostics) {
         const QString suggested = suggestion(d.message);
         list.push_back({{"severity", severityName(d)},
                         {"message", utf8(d.message)},
-                        {"path", d.path.isEmpty() ? json(nullptr) : json(utf8(d.path))},
+                        {"path", d.path.isEmpty() ? JsonValue(nullptr) : JsonValue(utf8(d.path))},
                         {"file", utf8(file)},
                         {"line", orNull(d.line)},
                         {"column", orNull(d.column)},
-                        {"suggestion", suggested.isEmpty() ? json(nullptr) : json(utf8(suggested))}});
+                        {"suggestion", suggested.isEmpty() ? JsonValue(nullptr) : JsonValue(utf8(suggested))}});
     }
-    json report = {{"format_version", "1.0"},
+    JsonValue report = {{"format_version", "1.0"},
                    {"file", utf8(file)},
                    {"valid", errors == 0},
                    {"error_count", errors},
@@ -71,10 +71,10 @@ json DiagnosticReport::toJson(const Diagnostics &diagnostics, const QString &fil
     return report;
 }
 
-json DiagnosticReport::toSarif(const Diagnostics &diagnostics, const QString &file)
+JsonValue DiagnosticReport::toSarif(const Diagnostics &diagnostics, const QString &file)
 {
     // Two rules: what stops the plan from running, and what only looks wrong.
-    const json rules = json::array({
+    const JsonValue rules = JsonValue::array({
         {{"id", "plan-error"},
          {"name", "InvalidPlan"},
          {"shortDescription", {{"text", "The plan cannot run until this is fixed."}}},
@@ -85,30 +85,30 @@ json DiagnosticReport::toSarif(const Diagnostics &diagnostics, const QString &fi
          {"defaultConfiguration", {{"level", "warning"}}}},
     });
     const QString uri = artifactUri(file);
-    json results = json::array();
+    JsonValue results = JsonValue::array();
     for (const Diagnostic &d : diagnostics) {
-        json physical = {{"artifactLocation", {{"uri", utf8(uri)}}}};
+        JsonValue physical = {{"artifactLocation", {{"uri", utf8(uri)}}}};
         if (d.line > 0) {
-            json region = {{"startLine", d.line}};
+            JsonValue region = {{"startLine", d.line}};
             if (d.column > 0)
                 region["startColumn"] = d.column;
             physical["region"] = region;
         }
-        json location = {{"physicalLocation", physical}};
+        JsonValue location = {{"physicalLocation", physical}};
         if (!d.path.isEmpty())
-            location["logicalLocations"] = json::array({{{"fullyQualifiedName", utf8(d.path)}, {"kind", "member"}}});
+            location["logicalLocations"] = JsonValue::array({{{"fullyQualifiedName", utf8(d.path)}, {"kind", "member"}}});
         const QString text = d.path.isEmpty() ? d.message : d.path + QStringLiteral(": ") + d.message;
         results.push_back({{"ruleId", d.isError() ? "plan-error" : "plan-warning"},
                            {"ruleIndex", d.isError() ? 0 : 1},
                            {"level", severityName(d)},
                            {"message", {{"text", utf8(text)}}},
-                           {"locations", json::array({location})}});
+                           {"locations", JsonValue::array({location})}});
     }
-    json driver = {{"name", "fanout"}, {"version", FANOUT_VERSION}, {"semanticVersion", FANOUT_VERSION}, {"rules", rules}};
+    JsonValue driver = {{"name", "fanout"}, {"version", FANOUT_VERSION}, {"semanticVersion", FANOUT_VERSION}, {"rules", rules}};
     return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
             {"version", "2.1.0"},
-            {"runs", json::array({{{"tool", {{"driver", driver}}},
-                                   {"artifacts", json::array({{{"location", {{"uri", utf8(uri)}}}}})},
+            {"runs", JsonValue::array({{{"tool", {{"driver", driver}}},
+                                   {"artifacts", JsonValue::array({{{"location", {{"uri", utf8(uri)}}}}})},
                                    {"results", results}}})}};
 }
 

@@ -14,17 +14,17 @@ namespace fanout {
 
 namespace {
 
-using json = nlohmann::ordered_json;
+using JsonValue = nlohmann::ordered_json;
 
-json header(const Scheduler &scheduler, const char *type, qint64 timeMs)
+JsonValue header(const Scheduler &scheduler, const char *type, qint64 timeMs)
 {
     const QDateTime at = scheduler.startedAt().isValid() ? scheduler.startedAt().addMSecs(timeMs) : QDateTime::currentDateTimeUtc();
     return {{"type", type}, {"timestamp", utf8(at.toUTC().toString(Qt::ISODateWithMs))}, {"time_ms", timeMs}};
 }
 
-json resourceEvent(const Scheduler &scheduler, const char *type, const RunEvent &event)
+JsonValue resourceEvent(const Scheduler &scheduler, const char *type, const RunEvent &event)
 {
-    json object = header(scheduler, type, event.timeMs);
+    JsonValue object = header(scheduler, type, event.timeMs);
     object["resource"] = utf8(scheduler.plan().resources[event.resource].id);
     return object;
 }
@@ -38,14 +38,14 @@ JsonEventStream::JsonEventStream(const Scheduler &scheduler, bool logLines, FILE
 {
 }
 
-std::vector<json> JsonEventStream::objects(const Scheduler &scheduler, const RunEvent &event, ResourceState previous)
+std::vector<JsonValue> JsonEventStream::objects(const Scheduler &scheduler, const RunEvent &event, ResourceState previous)
 {
     const Plan &plan = scheduler.plan();
     const bool aboutResource = event.resource >= 0 && event.resource < plan.resources.size();
     switch (event.kind) {
     case RunEvent::Kind::RunStarted:
     {
-        json object = header(scheduler, "run_started", event.timeMs);
+        JsonValue object = header(scheduler, "run_started", event.timeMs);
         object["plan"] = utf8(plan.name);
         object["resources"] = plan.resources.size();
         object["parallelism"] = scheduler.parallelism();
@@ -55,13 +55,13 @@ std::vector<json> JsonEventStream::objects(const Scheduler &scheduler, const Run
         return {header(scheduler, "run_resumed", event.timeMs)};
     case RunEvent::Kind::CancelRequested:
     {
-        json object = header(scheduler, "cancel_requested", event.timeMs);
+        JsonValue object = header(scheduler, "cancel_requested", event.timeMs);
         object["reason"] = utf8(event.text);
         return {object};
     }
     case RunEvent::Kind::ParallelismChanged:
     {
-        json object = header(scheduler, "parallelism_changed", event.timeMs);
+        JsonValue object = header(scheduler, "parallelism_changed", event.timeMs);
         object["parallelism"] = event.number;
         return {object};
     }
@@ -69,7 +69,7 @@ std::vector<json> JsonEventStream::objects(const Scheduler &scheduler, const Run
         return {}; // run_ended says it, with the counts
     case RunEvent::Kind::Log:
     {
-        json object = aboutResource ? resourceEvent(scheduler, "log", event) : header(scheduler, "log", event.timeMs);
+        JsonValue object = aboutResource ? resourceEvent(scheduler, "log", event) : header(scheduler, "log", event.timeMs);
         if (aboutResource)
             object["attempt"] = event.attempt;
         object["level"] = utf8(levelName(event.level));
@@ -81,21 +81,21 @@ std::vector<json> JsonEventStream::objects(const Scheduler &scheduler, const Run
     }
     if (!aboutResource)
         return {};
-    std::vector<json> objects;
+    std::vector<JsonValue> objects;
     if (previous == ResourceState::Running && event.state != ResourceState::Running) {
         // The attempt that was running ended: how, from the resource's record of its attempts.
-        json ended = resourceEvent(scheduler, "attempt_ended", event);
+        JsonValue ended = resourceEvent(scheduler, "attempt_ended", event);
         ended["attempt"] = event.attempt;
         const QList<AttemptRecord> &attempts = scheduler.status(event.resource).attempts;
         const auto record = std::find_if(attempts.cbegin(), attempts.cend(), [&](const AttemptRecord &a) { return a.number == event.attempt; });
         if (record != attempts.cend()) {
             ended["outcome"] = utf8(outcomeName(record->outcome));
-            ended["duration_ms"] = record->endMs >= 0 ? json(record->endMs - record->startMs) : json(nullptr);
-            ended["error"] = record->error.isEmpty() ? json(nullptr) : json(utf8(record->error));
+            ended["duration_ms"] = record->endMs >= 0 ? JsonValue(record->endMs - record->startMs) : JsonValue(nullptr);
+            ended["error"] = record->error.isEmpty() ? JsonValue(nullptr) : JsonValue(utf8(record->error));
         }
         objects.push_back(std::move(ended));
     }
-    json object;
+    JsonValue object;
     switch (event.state) {
     case ResourceState::Pending:
         object = resourceEvent(scheduler, "resource_pending", event);
@@ -118,7 +118,7 @@ std::vector<json> JsonEventStream::objects(const Scheduler &scheduler, const Run
     case ResourceState::Cancelled:
         object = resourceEvent(scheduler, "resource_ended", event);
         object["state"] = utf8(stateName(event.state));
-        object["reason"] = event.text.isEmpty() ? json(nullptr) : json(utf8(event.text));
+        object["reason"] = event.text.isEmpty() ? JsonValue(nullptr) : JsonValue(utf8(event.text));
         if (const int blockedBy = scheduler.status(event.resource).blockedBy; event.state == ResourceState::Skipped && blockedBy >= 0)
             object["blocked_by"] = utf8(plan.resources[blockedBy].id);
         break;
@@ -137,7 +137,7 @@ void JsonEventStream::onEvents(const QList<RunEvent> &events)
             continue;
         const bool aboutResource = event.resource >= 0 && std::size_t(event.resource) < n;
         const ResourceState previous = aboutResource ? m_states[std::size_t(event.resource)] : ResourceState::Pending;
-        for (const json &object : objects(m_scheduler, event, previous))
+        for (const JsonValue &object : objects(m_scheduler, event, previous))
             write(object);
         if (aboutResource && event.kind == RunEvent::Kind::StateChanged)
             m_states[std::size_t(event.resource)] = event.state;
@@ -145,12 +145,12 @@ void JsonEventStream::onEvents(const QList<RunEvent> &events)
     std::fflush(m_stream);
 }
 
-void JsonEventStream::finish(const json &report, int exitStatus)
+void JsonEventStream::finish(const JsonValue &report, int exitStatus)
 {
-    json object = header(m_scheduler, "run_ended", m_scheduler.elapsedMs());
-    object["outcome"] = report.value("outcome", json("failed"));
-    object["duration_ms"] = report.value("duration_ms", json(m_scheduler.elapsedMs()));
-    object["counts"] = report.value("counts", json::object());
+    JsonValue object = header(m_scheduler, "run_ended", m_scheduler.elapsedMs());
+    object["outcome"] = report.value("outcome", JsonValue("failed"));
+    object["duration_ms"] = report.value("duration_ms", JsonValue(m_scheduler.elapsedMs()));
+    object["counts"] = report.value("counts", JsonValue::object());
     object["exit_status"] = exitStatus;
     write(object);
     std::fflush(m_stream);
@@ -158,22 +158,22 @@ void JsonEventStream::finish(const json &report, int exitStatus)
 
 void JsonEventStream::nothingToDo(const QString &message, FILE *stream)
 {
-    const json object = {{"type", "run_ended"},
+    const JsonValue object = {{"type", "run_ended"},
                          {"timestamp", utf8(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))},
                          {"time_ms", 0},
                          {"outcome", "succeeded"},
                          {"duration_ms", 0},
-                         {"counts", json::object()},
+                         {"counts", JsonValue::object()},
                          {"exit_status", 0},
                          {"message", utf8(message)}};
-    const std::string line = object.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
+    const std::string line = object.dump(-1, ' ', false, JsonValue::error_handler_t::replace) + '\n';
     std::fwrite(line.data(), 1, line.size(), stream);
     std::fflush(stream);
 }
 
-void JsonEventStream::write(const json &object)
+void JsonEventStream::write(const JsonValue &object)
 {
-    const std::string line = object.dump(-1, ' ', false, json::error_handler_t::replace) + '\n';
+    const std::string line = object.dump(-1, ' ', false, JsonValue::error_handler_t::replace) + '\n';
     std::fwrite(line.data(), 1, line.size(), m_stream);
 }
 
