@@ -59,10 +59,10 @@ JsonValue DiagnosticReport::toJson(const Diagnostics &diagnostics, const QString
                         {"suggestion", suggested.isEmpty() ? JsonValue(nullptr) : JsonValue(utf8(suggested))}});
     }
     JsonValue report = {{"format_version", "1.0"},
-                   {"file", utf8(file)},
-                   {"valid", errors == 0},
-                   {"error_count", errors},
-                   {"warning_count", warningCount(diagnostics)}};
+                        {"file", utf8(file)},
+                        {"valid", errors == 0},
+                        {"error_count", errors},
+                        {"warning_count", warningCount(diagnostics)}};
     if (errors == 0) {
         report["plan"] = {{"name", utf8(plan.name)}, {"resources", plan.resources.size()}, {"groups", plan.groups.size()},
                           {"parallelism", plan.parallelism}};
@@ -108,8 +108,8 @@ JsonValue DiagnosticReport::toSarif(const Diagnostics &diagnostics, const QStrin
     return {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
             {"version", "2.1.0"},
             {"runs", JsonValue::array({{{"tool", {{"driver", driver}}},
-                                   {"artifacts", JsonValue::array({{{"location", {{"uri", utf8(uri)}}}}})},
-                                   {"results", results}}})}};
+                                        {"artifacts", JsonValue::array({{{"location", {{"uri", utf8(uri)}}}}})},
+                                        {"results", results}}})}};
 }
 
 } // namespace fanout

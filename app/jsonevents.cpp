@@ -29,6 +29,13 @@ JsonValue resourceEvent(const Scheduler &scheduler, const char *type, const RunE
     return object;
 }
 
+// One object, one line.
+void writeLine(FILE *stream, const JsonValue &object)
+{
+    const std::string line = object.dump(-1, ' ', false, JsonValue::error_handler_t::replace) + '\n';
+    std::fwrite(line.data(), 1, line.size(), stream);
+}
+
 } // namespace
 
 JsonEventStream::JsonEventStream(const Scheduler &scheduler, bool logLines, FILE *stream)
@@ -158,23 +165,20 @@ void JsonEventStream::finish(const JsonValue &report, int exitStatus)
 
 void JsonEventStream::nothingToDo(const QString &message, FILE *stream)
 {
-    const JsonValue object = {{"type", "run_ended"},
-                         {"timestamp", utf8(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))},
-                         {"time_ms", 0},
-                         {"outcome", "succeeded"},
-                         {"duration_ms", 0},
-                         {"counts", JsonValue::object()},
-                         {"exit_status", 0},
-                         {"message", utf8(message)}};
-    const std::string line = object.dump(-1, ' ', false, JsonValue::error_handler_t::replace) + '\n';
-    std::fwrite(line.data(), 1, line.size(), stream);
+    writeLine(stream, {{"type", "run_ended"},
+                       {"timestamp", utf8(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs))},
+                       {"time_ms", 0},
+                       {"outcome", "succeeded"},
+                       {"duration_ms", 0},
+                       {"counts", JsonValue::object()},
+                       {"exit_status", 0},
+                       {"message", utf8(message)}});
     std::fflush(stream);
 }
 
 void JsonEventStream::write(const JsonValue &object)
 {
-    const std::string line = object.dump(-1, ' ', false, JsonValue::error_handler_t::replace) + '\n';
-    std::fwrite(line.data(), 1, line.size(), m_stream);
+    writeLine(m_stream, object);
 }
 
 } // namespace fanout

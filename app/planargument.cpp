@@ -21,10 +21,15 @@ QString PlanArgument::displayName(const QString &argument)
     return resolve(argument).startsWith(QLatin1Char(':')) ? QStringLiteral("demo (built in)") : argument;
 }
 
-PlanReadResult PlanArgument::load(const QString &argument, const Console &console)
+PlanReadResult PlanArgument::read(const QString &argument)
 {
     // Terraform plans and graphs, CloudFormation templates and Compose files are imported on the way.
-    PlanReadResult result = PlanImporter::readFile(resolve(argument), ExecutorRegistry::builtIn());
+    return PlanImporter::readFile(resolve(argument), ExecutorRegistry::builtIn());
+}
+
+PlanReadResult PlanArgument::load(const QString &argument, const Console &console)
+{
+    PlanReadResult result = read(argument);
     print(result.diagnostics, displayName(argument), console);
     return result;
 }

@@ -15,7 +15,8 @@ class PlanArgument
 public:
     static QString resolve(const QString &argument);       // "demo" -> ":/plans/demo.json"
     static QString displayName(const QString &argument);   // what messages call it
-    static PlanReadResult load(const QString &argument, const Console &console);
+    static PlanReadResult read(const QString &argument); // the plan, and its problems unsaid
+    static PlanReadResult load(const QString &argument, const Console &console); // read(), its problems printed
     static void print(const Diagnostics &diagnostics, const QString &file, const Console &console);
 
     // --profile NAME (repeatable): the Compose profiles whose services run, as docker compose's own

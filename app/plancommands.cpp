@@ -144,7 +144,7 @@ int PlanCommands::validate(const QStringList &arguments)
             return RunCommand::InvalidInput;
         }
         // Nothing for people: the diagnostics go to stdout as data, and nowhere else.
-        const PlanReadResult read = PlanImporter::readFile(PlanArgument::resolve(planArgument), ExecutorRegistry::builtIn());
+        const PlanReadResult read = PlanArgument::read(planArgument);
         const QString file = PlanArgument::displayName(planArgument);
         const nlohmann::ordered_json out = chosen == QLatin1String("json") ? DiagnosticReport::toJson(read.diagnostics, file, read.plan)
                                                                            : DiagnosticReport::toSarif(read.diagnostics, file);

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 
-
 namespace fanout {
 
 GraphEdgeLayer::GraphEdgeLayer(const QList<GraphEdgeItem *> &edges)

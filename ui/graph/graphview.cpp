@@ -523,7 +523,9 @@ bool GraphView::viewportEvent(QEvent *event)
     // As QGraphicsScene does it: the topmost item under the pointer that has something to say.
     const auto *help = static_cast<QHelpEvent *>(event);
     for (const QGraphicsItem *item : items(help->pos())) {
-        if (const QString tip = toolTipFor(item); item->isVisible() && !tip.isEmpty()) {
+        if (!item->isVisible())
+            continue;
+        if (const QString tip = toolTipFor(item); !tip.isEmpty()) {
             QToolTip::showText(help->globalPos(), tip, viewport());
             return true;
         }
