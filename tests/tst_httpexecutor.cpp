@@ -635,7 +635,10 @@ void tst_HttpExecutor::responseLargerThanTheLimitIsNotRead()
     const qint64 streamed = m_server->streamedBytes();
     const qint64 grown = peakMemory() - memoryBefore;
     qInfo("streamed %lld MiB of %lld MiB; peak memory grew by %lld MiB", streamed >> 20, kSent >> 20, grown >> 20);
-    QVERIFY(streamed < kSent / 2); // ...long before the end
+    // ...before the end. How far the server got is not the client's doing: Linux lets a
+    // connection's receive buffer grow to net.ipv4.tcp_rmem's maximum (32 MiB here) past what the
+    // client read, so only memory says what the client held.
+    QVERIFY2(streamed < kSent, qPrintable(QString::number(streamed >> 20)));
     QVERIFY2(grown < (qint64(64) << 20), qPrintable(QString::number(grown >> 20))); // nothing like 100 MiB was held
 }
 

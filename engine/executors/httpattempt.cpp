@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -32,6 +33,9 @@ constexpr int kShownValueLength = 80;
 // has connections (and a network thread) of its own, so a thread keeps as many as it needs.
 constexpr int kConnectionsPerHost = 6;
 
+// How much of a response may wait, read from the network, for this thread to take it.
+constexpr qint64 kReadBufferBytes = qint64(1) << 20;
+
 struct Manager
 {
     QPointer<QNetworkAccessManager> manager;
@@ -42,6 +46,19 @@ struct Manager
 // the main thread, and replaced if used again after that.
 thread_local std::vector<std::shared_ptr<Manager>> t_managers;
 
+// The main thread's managers go in QCoreApplication's post routines, while the application still
+// exists: a manager destroyed as one of its children (after ~QCoreApplication has cleared
+// QCoreApplication::instance()) waits for its network thread, whose last events then crash Qt's
+// event delivery (tst_httpexecutor died at exit about one run in ten).
+bool g_postRoutineAdded = false; // main thread only
+
+void deleteMainThreadManagers()
+{
+    g_postRoutineAdded = false;
+    for (const auto &entry : std::exchange(t_managers, {}))
+        delete entry->manager.data();
+}
+
 std::shared_ptr<Manager> createManager()
 {
     auto entry = std::make_shared<Manager>();
@@ -50,10 +67,12 @@ std::shared_ptr<Manager> createManager()
     // Never to another host or down to http: the request's headers (Authorization...) go with it.
     manager->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
     QThread *thread = QThread::currentThread();
-    if (QCoreApplication *app = QCoreApplication::instance(); app && app->thread() == thread)
-        manager->setParent(app);
-    else
+    if (QCoreApplication *app = QCoreApplication::instance(); app && app->thread() == thread) {
+        if (!std::exchange(g_postRoutineAdded, true))
+            qAddPostRoutine(deleteMainThreadManagers);
+    } else {
         QObject::connect(thread, &QThread::finished, manager, &QObject::deleteLater);
+    }
     entry->manager = manager;
     return entry;
 }
@@ -329,6 +348,10 @@ void HttpAttempt::send(Phase phase, const QByteArray &method, const QString &url
     else
         reply = manager->sendCustomRequest(request, method, data);
     reply->setParent(this); // dies with the attempt, which aborts it
+    // Qt's network thread otherwise reads as fast as the server sends and queues it all for this
+    // thread: a busy window could hold a 100 MiB answer in memory before seeing any of it and
+    // stopping at max_response_size. With a bounded buffer the network thread waits for reads.
+    reply->setReadBufferSize(std::min<qint64>(kReadBufferBytes, m_spec.limits.maxResponseBytes + 1));
     // Whichever comes first; an aborted reply finishes too.
     connect(reply, &QNetworkReply::finished, release);
     connect(reply, &QObject::destroyed, release);
