@@ -1,5 +1,6 @@
 #include "app/console.h"
 #include "app/destroycommand.h"
+#include "app/exportcommand.h"
 #include "app/forecastcommand.h"
 #include "app/guicommand.h"
 #include "app/historycommand.h"
@@ -24,6 +25,7 @@ Commands:
   graph PLAN      Print PLAN's dependency graph as Graphviz DOT or Mermaid
   import FILE     Turn a Terraform plan or graph, a CloudFormation template or a Compose
                   file into a Fanout plan
+  export PLAN     Write PLAN as an Argo Workflow, to run on a Kubernetes cluster
   history [PLAN]  List the runs and destroys recorded in the run history
   forecast PLAN   Forecast how long a run of PLAN takes, learned from the run history
 
@@ -65,6 +67,8 @@ int main(int argc, char *argv[])
         return PlanCommands::graph(rest);
     if (command == QLatin1String("import"))
         return PlanCommands::import(rest);
+    if (command == QLatin1String("export"))
+        return ExportCommand::exec(rest);
     if (command == QLatin1String("history"))
         return HistoryCommand::exec(rest);
     if (command == QLatin1String("forecast"))
@@ -78,7 +82,7 @@ int main(int argc, char *argv[])
         return RunCommand::Succeeded;
     }
     const QStringList commands = {QStringLiteral("gui"), QStringLiteral("run"), QStringLiteral("destroy"), QStringLiteral("validate"), QStringLiteral("graph"), QStringLiteral("import"),
-                                  QStringLiteral("history"), QStringLiteral("forecast")};
+                                  QStringLiteral("export"), QStringLiteral("history"), QStringLiteral("forecast")};
     err.writeLine(QStringLiteral("fanout: unknown command \"%1\"%2\nRun \"fanout --help\" for the commands.")
                       .arg(command, didYouMean(command, commands)));
     return RunCommand::InvalidInput;

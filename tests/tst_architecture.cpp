@@ -27,6 +27,7 @@ const QList<QPair<QString, QStringList>> &engineRooms()
          {QStringLiteral("engine/support"), QStringLiteral("engine/plan"), QStringLiteral("engine/executors"), QStringLiteral("engine/state")}},
         {QStringLiteral("engine/import"), {QStringLiteral("engine/support"), QStringLiteral("engine/plan")}},
         {QStringLiteral("engine/layout"), {QStringLiteral("engine/support"), QStringLiteral("engine/plan")}},
+        {QStringLiteral("engine/argo"), {QStringLiteral("engine/support"), QStringLiteral("engine/plan"), QStringLiteral("engine/executors")}},
         {QStringLiteral("engine/history"),
          {QStringLiteral("engine/support"), QStringLiteral("engine/plan"), QStringLiteral("engine/state"), QStringLiteral("engine/run")}},
         {QStringLiteral("engine/forecast"),

@@ -54,7 +54,7 @@ void tst_ExecutorDescription::parameterNamesComeFromTheDescription_data()
     QTest::addColumn<QString>("type");
     QTest::addColumn<QStringList>("names");
     QTest::newRow("sim") << "sim" << QStringList{"duration", "failure_rate", "fail_attempts", "log_lines", "seed", "failure_message", "outputs"};
-    QTest::newRow("command") << "command" << QStringList{"shell", "command", "cwd", "env", "grace", "outputs_json"};
+    QTest::newRow("command") << "command" << QStringList{"shell", "command", "cwd", "image", "env", "grace", "outputs_json"};
     QTest::newRow("http") << "http" << QStringList{"request", "request_timeout", "max_response_size", "wait", "outputs"};
 }
 

@@ -89,6 +89,10 @@ ExecutorDescription describeCommand()
                 {.path = QStringLiteral("cwd"), .label = QStringLiteral("Directory"), .what = QStringLiteral("the working directory"),
                  .help = QStringLiteral("The directory to run in; relative to the directory Fanout runs in. Empty: Fanout's working directory."),
                  .placeholder = QStringLiteral("Fanout's working directory")},
+                {.path = QStringLiteral("image"), .label = QStringLiteral("Argo image"), .what = QStringLiteral("the container image"),
+                 .help = QStringLiteral("The container image the command runs in when the plan is exported to Argo Workflows (docs/argo.md); "
+                                        "the plan's argo.image when empty. Not used by Fanout's own runs."),
+                 .placeholder = QStringLiteral("the plan's argo.image")},
                 {.path = QStringLiteral("env"), .kind = Kind::NameValueMap, .label = QStringLiteral("Environment"), .what = QStringLiteral("the environment"),
                  .help = QStringLiteral("Variables added to Fanout's own environment: a name and its value per row."),
                  .placeholder = QStringLiteral("NAME"), .secondPlaceholder = QStringLiteral("value"), .addText = QStringLiteral("Add variable")},

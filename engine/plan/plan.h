@@ -142,6 +142,9 @@ struct Plan
     // How imported resources without a type of their own are provisioned (see ExecutorMapping):
     // the plan's "mapping" list as written.
     nlohmann::ordered_json mapping;
+    // How the plan runs on Argo Workflows (docs/argo.md): {"image", "service_account", "secret"},
+    // as written; null when the plan says nothing.
+    nlohmann::ordered_json argo;
     // Where the user pinned nodes on the graph (the "layout" section): node centres in graph units,
     // by resource id. Resources without an entry go where the automatic layout puts them.
     QHash<QString, QPointF> positions;

@@ -35,7 +35,8 @@ const QStringList kPlanFields = {
     QStringLiteral("fail_fast"), QStringLiteral("seed"), QStringLiteral("defaults"),
     QStringLiteral("groups"), QStringLiteral("variables"), QStringLiteral("resources"),
     QStringLiteral("mapping"), QStringLiteral("import"), QStringLiteral("layout"), QStringLiteral("targets"),
-    QStringLiteral("rollout")};
+    QStringLiteral("rollout"), QStringLiteral("argo")};
+const QStringList kArgoFields = {QStringLiteral("image"), QStringLiteral("service_account"), QStringLiteral("secret")};
 const QStringList kLayoutFields = {QStringLiteral("positions"), QStringLiteral("direction")};
 const QStringList kPositionFields = {QStringLiteral("x"), QStringLiteral("y")};
 const QStringList kVariableFields = {QStringLiteral("value"), QStringLiteral("secret"), QStringLiteral("description")};
@@ -122,6 +123,8 @@ public:
             plan.mapping = *it;
             m_mapping = knownFieldsOnly(ExecutorMapping::fromJson(*it, diagnostics));
         }
+        if (const auto it = document.find("argo"); it != document.end())
+            plan.argo = argo(*it);
         if (const auto it = document.find("import"); it != document.end() && !it->is_object())
             error(QStringLiteral("import"), QStringLiteral("must be an object that says where the plan was imported from, such as {\"format\": \"terraform-plan\", \"file\": \"plan.json\"}, not %1").arg(jsonTypeName(*it)));
 
@@ -195,6 +198,25 @@ private:
             }
         }
         return result;
+    }
+
+    // "argo": {"image": "alpine:3.20", "service_account": "deployer", "secret": "deploy-secrets"}:
+    // what an exported Argo Workflow runs commands in, as, and reads secrets from (docs/argo.md).
+    json argo(const json &value)
+    {
+        if (!value.is_object()) {
+            error(QStringLiteral("argo"), QStringLiteral("must be an object such as {\"image\": \"alpine:3.20\"}, not %1").arg(jsonTypeName(value)));
+            return nullptr;
+        }
+        checkNames(value, QStringLiteral("argo"), kArgoFields, QStringLiteral("\"argo\""));
+        for (const QString &field : kArgoFields) {
+            if (const auto it = value.find(field.toStdString()); it != value.end()) {
+                const QString path = jsonMemberPath(QStringLiteral("argo"), field);
+                if (string(*it, path).trimmed().isEmpty() && it->is_string())
+                    error(path, QStringLiteral("is empty; leave it out, or name the %1").arg(field == QLatin1String("image") ? QStringLiteral("container image, such as \"alpine:3.20\"") : field == QLatin1String("secret") ? QStringLiteral("Kubernetes Secret") : QStringLiteral("Kubernetes service account")));
+            }
+        }
+        return value;
     }
 
     // "groups": {"rds-api": {"label": "RDS API", "limit": 2}}.

@@ -56,7 +56,7 @@ _fanout()
     _init_completion -s || return
 
     local program=${words[0]}
-    local commands="gui run destroy validate graph import history forecast"
+    local commands="gui run destroy validate graph import export history forecast"
     local i command="" start
     for ((i = 1; i < cword; i++)); do
         if [[ ${words[i]} != -* ]]; then
@@ -106,6 +106,7 @@ _fanout()
                 graph) COMPREPLY=($(compgen -W 'dot mermaid' -- "$cur")) ;;
                 validate) COMPREPLY=($(compgen -W 'text json sarif' -- "$cur")) ;;
                 import) COMPREPLY=($(compgen -W 'terraform-plan terraform-dot cloudformation compose' -- "$cur")) ;;
+                export) COMPREPLY=($(compgen -W 'argo' -- "$cur")) ;;
             esac
             return
             ;;
@@ -113,7 +114,15 @@ _fanout()
             COMPREPLY=($(compgen -W 'forecast targets' -- "$cur"))
             return
             ;;
-        --report | --state | -o | --output | -m | --mapping)
+        -o | --output)
+            if [[ $command == export ]]; then
+                _filedir '@(yaml|yml|json)'
+            else
+                _filedir json
+            fi
+            return
+            ;;
+        --report | --state | -m | --mapping)
             _filedir json
             return
             ;;
