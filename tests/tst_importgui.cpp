@@ -104,6 +104,7 @@ private slots:
     void mappingDialogReordersRules();
     void exportsGraphAsDotAndMermaid();
     void exportsTheTimelineAsAnImage();
+    void exportsAnArgoWorkflow();
     void guiCommandExportsHeadless();
 
 private:
@@ -574,6 +575,46 @@ void tst_ImportGui::exportsTheTimelineAsAnImage()
     QVERIFY2(coloured > 100, qPrintable(QString::number(coloured)));
     error = window.files().exportTimeline(m_dir->filePath(QStringLiteral("timeline.jpg"))).error();
     QVERIFY(!error.isEmpty());
+}
+
+// File → Export Argo Workflow: the imported Compose file as a workflow (and, the demo's group
+// limit, a ConfigMap beside it); a plan with a command but no image says which, and writes nothing.
+void tst_ImportGui::exportsAnArgoWorkflow()
+{
+    MainWindow window(MainWindow::Layout::Default);
+    window.show();
+    QStringList warnings;
+    // The demo: a group limit, so a ConfigMap beside the workflow; what it leaves out is said.
+    QVERIFY(window.files().openPlan(QStringLiteral("demo")));
+    QVERIFY(window.files().exportArgoAction()->isEnabled());
+    const QString demo = m_dir->filePath(QStringLiteral("demo.yaml"));
+    const Expected<QStringList> both = window.files().exportArgo(demo, &warnings);
+    QVERIFY2(both, qPrintable(both.error()));
+    QCOMPARE(*both, (QStringList{m_dir->filePath(QStringLiteral("demo.configmap.yaml")), demo}));
+    QVERIFY(readAll(both->constFirst()).contains("kind: ConfigMap"));
+    QVERIFY(readAll(demo).startsWith("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"));
+    QVERIFY2(warnings.join(' ').contains(QLatin1String("resource \"db\"")), qPrintable(warnings.join('\n')));
+
+    // Commands without an image: refused, naming them, and nothing is written.
+    const QString local = m_dir->filePath(QStringLiteral("local.json"));
+    QVERIFY(QFile::copy(QStringLiteral(FANOUT_SOURCE_DIR "/resources/plans/local-stack.json"), local));
+    QVERIFY(window.files().openPlan(local));
+    const QString refused = m_dir->filePath(QStringLiteral("local.yaml"));
+    const Expected<QStringList> none = window.files().exportArgo(refused, &warnings);
+    QVERIFY(!none);
+    QVERIFY2(none.error().contains(QLatin1String("resource \"workspace\": no image")), qPrintable(none.error()));
+    QVERIFY(!QFile::exists(refused));
+
+    // An imported Compose file: one task per service that runs (not those of a profile not chosen).
+    QVERIFY(window.files().openPlan(corpus(kCompose)));
+    const QString path = m_dir->filePath(QStringLiteral("voting.yaml"));
+    const Expected<QStringList> written = window.files().exportArgo(path, &warnings);
+    QVERIFY2(written, qPrintable(written.error()));
+    QCOMPARE(*written, QStringList{path});
+    const QList<Resource> &resources = window.workspace().deployment().plan().resources;
+    const auto running = std::count_if(resources.cbegin(), resources.cend(), [](const Resource &r) { return r.run; });
+    QVERIFY(running > 1 && running < resources.size());
+    QCOMPARE(qsizetype(readAll(path).count("template: ")), qsizetype(running));
 }
 
 void tst_ImportGui::guiCommandExportsHeadless()

@@ -1,5 +1,7 @@
 #include "ui/window/filecontroller.h"
 
+#include "engine/argo/argoworkflow.h"
+
 #include "engine/executors/executorregistry.h"
 #include "engine/import/planimporter.h"
 #include "engine/run/deployment.h"
@@ -95,6 +97,9 @@ void FileController::createActions()
     m_exportTimeline = new QAction(tr("Export &Timeline…"), this);
     m_exportTimeline->setToolTip(tr("Save the whole timeline of the run as a PNG image"));
     connect(m_exportTimeline, &QAction::triggered, this, &FileController::exportTimelineWithDialog);
+    m_exportArgo = new QAction(tr("Export Argo &Workflow…"), this);
+    m_exportArgo->setToolTip(tr("Save the plan as an Argo Workflow, to run it on a Kubernetes cluster with argo submit"));
+    connect(m_exportArgo, &QAction::triggered, this, &FileController::exportArgoWithDialog);
     m_saveReport = new QAction(tr("Save Run &Report…"), this);
     m_saveReport->setToolTip(tr("Save the run as a JSON report or JUnit XML"));
     connect(m_saveReport, &QAction::triggered, this, &FileController::saveReport);
@@ -117,6 +122,7 @@ void FileController::fillMenu(QMenu *menu)
     menu->addSeparator();
     menu->addAction(m_exportGraph);
     menu->addAction(m_exportTimeline);
+    menu->addAction(m_exportArgo);
     menu->addAction(m_saveReport);
     menu->addSeparator();
     menu->addAction(m_quit);
@@ -145,6 +151,9 @@ void FileController::updateActions()
                                                                                : tr("Save the plan to a file"));
     m_exportGraph->setEnabled(hasPlan);
     m_exportTimeline->setEnabled(hasPlan);
+    m_exportArgo->setEnabled(hasPlan && !m_workspace.document().hasErrors());
+    m_exportArgo->setToolTip(m_workspace.document().hasErrors() ? tr("The plan has errors: fix them in the Problems tab first")
+                                                               : tr("Save the plan as an Argo Workflow, to run it on a Kubernetes cluster with argo submit"));
 }
 
 void FileController::updateTitle()
@@ -375,6 +384,46 @@ void FileController::exportTimelineWithDialog()
         QMessageBox::warning(&m_window, tr("Cannot export the timeline"), tr("%1: %2").arg(path, exported.error()));
     else
         showStatus(tr("Saved the timeline to %1").arg(QFileInfo(path).fileName()), 5000);
+}
+
+Expected<QStringList> FileController::exportArgo(const QString &path, QStringList *warnings)
+{
+    const ArgoWorkflow::Export exported = ArgoWorkflow::fromPlan(m_workspace.deployment().plan());
+    QStringList errors;
+    for (const Diagnostic &d : exported.problems)
+        (d.isError() ? errors : *warnings).append(d.message);
+    if (exported.workflow.is_null())
+        return unexpected(errors.join(QLatin1Char('\n')));
+    return ArgoWorkflow::write(exported, path);
+}
+
+void FileController::exportArgoWithDialog()
+{
+    const QString planName = m_workspace.deployment().plan().name;
+    const QString name = ArgoWorkflow::kubernetesName(planName.isEmpty() ? QStringLiteral("plan") : planName) + QStringLiteral(".yaml");
+    QString path = QFileDialog::getSaveFileName(&m_window, tr("Export Argo Workflow"), name, tr("Argo Workflow (*.yaml *.yml *.json)"));
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".yaml");
+    QStringList warnings;
+    const Expected<QStringList> written = exportArgo(path, &warnings);
+    if (!written) {
+        QMessageBox::warning(&m_window, tr("Cannot export the Argo Workflow"),
+                             tr("Nothing was written: %1.\n\n%2\n\nThe plan still runs here; docs/argo.md says what maps onto Argo.")
+                                 .arg(QFileInfo(path).fileName(), written.error()));
+        return;
+    }
+    QStringList names;
+    for (const QString &file : *written)
+        names.append(QFileInfo(file).fileName());
+    if (!warnings.isEmpty()) {
+        QMessageBox::information(&m_window, tr("Argo Workflow exported, with what it leaves out"),
+                                 tr("Saved %1. Left out:\n\n%2").arg(names.join(tr(" and ")), warnings.join(QLatin1Char('\n'))));
+    }
+    const QString next = written->size() > 1 ? tr("kubectl apply -f %1, then argo submit %2").arg(names.constFirst(), names.constLast())
+                                             : tr("argo submit %1").arg(names.constLast());
+    showStatus(tr("Saved %1; to run it on the cluster: %2").arg(names.join(tr(" and ")), next), 10000);
 }
 
 void FileController::saveReport()

@@ -52,6 +52,9 @@ public:
     // (graph: .svg, .png, .dot/.gv, .mmd; timeline: .png).
     Expected<void> exportGraph(const QString &path);
     Expected<void> exportTimeline(const QString &path);
+    // The open plan as an Argo Workflow at `path` (and its ConfigMap beside it): the files written,
+    // or the errors that stopped it; what the workflow leaves out goes to `warnings`.
+    Expected<QStringList> exportArgo(const QString &path, QStringList *warnings);
 
     void fillMenu(QMenu *menu);
     QAction *newAction() const { return m_new; }
@@ -60,6 +63,7 @@ public:
     QAction *saveAction() const { return m_save; }
     QAction *exportGraphAction() const { return m_exportGraph; }
     QAction *exportTimelineAction() const { return m_exportTimeline; }
+    QAction *exportArgoAction() const { return m_exportArgo; }
 
     void updateActions();
     void updateTitle();
@@ -71,6 +75,7 @@ private:
     void save();
     void saveAs();
     void exportTimelineWithDialog();
+    void exportArgoWithDialog();
     void saveReport();
     void addRecentFile(const QString &path);
     void updateRecentMenu();
@@ -93,6 +98,7 @@ private:
     QAction *m_save = nullptr;
     QAction *m_saveAs = nullptr;
     QAction *m_exportGraph = nullptr;
+    QAction *m_exportArgo = nullptr;
     QAction *m_exportTimeline = nullptr;
     QAction *m_saveReport = nullptr;
     QAction *m_quit = nullptr;
