@@ -1,5 +1,6 @@
 #include "app/runcommand.h"
 
+#include "app/argoruncommand.h"
 #include "app/console.h"
 #include "app/jsonevents.h"
 #include "app/planargument.h"
@@ -489,6 +490,7 @@ int RunCommand::exec(const QStringList &arguments)
                                                    "wait for another target (repeatable). The other targets' are left as they are."),
                                     QStringLiteral("NAME"));
     parser.addOptions({seed, replace, all, target});
+    ArgoRunCommand::addOptions(parser);
 
     if (const std::optional<int> done = parse(parser, QStringLiteral("run"), arguments))
         return *done;
@@ -511,6 +513,8 @@ int RunCommand::exec(const QStringList &arguments)
     Plan &plan = read.plan;
     if (!applyVariables(plan, *settings))
         return InvalidInput;
+    if (ArgoRunCommand::requested(parser))
+        return ArgoRunCommand::exec(parser, plan, PlanArgument::displayName(planArgument));
     QString limitedTo;
     if (const QStringList targets = parser.values(target); !targets.isEmpty()) {
         if (const QString problem = TargetSelection::check(plan, targets); !problem.isEmpty()) {

@@ -1,0 +1,317 @@
+#include "engine/argo/argoclient.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QUrlQuery>
+
+#include <algorithm>
+#include <utility>
+
+namespace fanout {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// A workflow's status with thousands of nodes is a few MiB; an event larger than this is not one.
+constexpr qsizetype kMaxEventBytes = qsizetype(64) << 20;
+
+json parseOrNull(const QByteArray &text)
+{
+    return json::parse(text.constBegin(), text.constEnd(), nullptr, false);
+}
+
+// A resourceVersion as a number when it is one (Kubernetes' are), else -1.
+qint64 versionOf(const json &workflow)
+{
+    const json *metadata = workflow.contains("metadata") ? &workflow["metadata"] : nullptr;
+    if (!metadata || !metadata->contains("resourceVersion") || !(*metadata)["resourceVersion"].is_string())
+        return -1;
+    bool ok = false;
+    const qint64 version = QString::fromStdString((*metadata)["resourceVersion"].get<std::string>()).toLongLong(&ok);
+    return ok ? version : -1;
+}
+
+} // namespace
+
+ArgoClient::ArgoClient(ArgoConnection connection, QObject *parent)
+    : QObject(parent), m_connection(std::move(connection)), m_network(new QNetworkAccessManager(this))
+{
+    // The token goes with every request: never to another host, nor down to http.
+    m_network->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
+    m_reconnect.setSingleShot(true);
+    connect(&m_reconnect, &QTimer::timeout, this, &ArgoClient::openStream);
+}
+
+ArgoClient::~ArgoClient()
+{
+    stopWatching();
+}
+
+bool ArgoClient::isFinished(const json &workflow)
+{
+    if (!workflow.is_object())
+        return false;
+    if (const auto metadata = workflow.find("metadata"); metadata != workflow.end() && metadata->is_object()) {
+        if (const auto labels = metadata->find("labels"); labels != metadata->end() && labels->is_object()) {
+            if (labels->value("workflows.argoproj.io/completed", "") == "true")
+                return true;
+        }
+    }
+    if (const auto status = workflow.find("status"); status != workflow.end() && status->is_object()) {
+        const std::string phase = status->value("phase", "");
+        return phase == "Succeeded" || phase == "Failed" || phase == "Error";
+    }
+    return false;
+}
+
+QNetworkRequest ArgoClient::request(const QString &path, const QList<std::pair<QString, QString>> &query) const
+{
+    QUrl url = m_connection.server;
+    url.setPath(url.path().chopped(url.path().endsWith(QLatin1Char('/')) ? 1 : 0) + path);
+    if (!query.isEmpty()) {
+        QUrlQuery q;
+        for (const auto &[name, value] : query)
+            q.addQueryItem(name, value);
+        url.setQuery(q);
+    }
+    QNetworkRequest request(url);
+    request.setRawHeader("Accept", "application/json");
+    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("fanout"));
+    if (!m_connection.token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_connection.token);
+    return request;
+}
+
+// What went wrong, as a person reads it: where, what the server said, and what to do.
+QString ArgoClient::describe(QNetworkReply *reply, const QByteArray &body) const
+{
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QString where = QStringLiteral("Argo Server %1").arg(m_connection.server.toString(QUrl::RemoveUserInfo));
+    if (status == 0)
+        return QStringLiteral("%1: %2").arg(where, reply->errorString());
+    QString said;
+    const json answer = parseOrNull(body);
+    if (answer.is_object() && answer.contains("message") && answer["message"].is_string())
+        said = QString::fromStdString(answer["message"].get<std::string>());
+    else
+        said = QString::fromUtf8(body.left(200)).simplified();
+    QString hint;
+    switch (status) {
+    case 401: hint = QStringLiteral("; the token was refused: give Fanout a service account's token (--token-env NAME, docs/argo.md)"); break;
+    case 403: hint = QStringLiteral("; the token may not do this in namespace \"%1\"").arg(m_connection.ns); break;
+    case 404: hint = QStringLiteral(" (namespace \"%1\")").arg(m_connection.ns); break;
+    default: break;
+    }
+    return QStringLiteral("%1 answered %2 %3%4%5")
+        .arg(where)
+        .arg(status)
+        .arg(reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString(), said.isEmpty() ? QString() : QStringLiteral(": ") + said, hint);
+}
+
+void ArgoClient::send(const QByteArray &verb, const QString &path, const json *body, Result done)
+{
+    QNetworkRequest request = this->request(path);
+    QByteArray data;
+    if (body) {
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        data = QByteArray::fromStdString(body->dump());
+    }
+    QNetworkReply *reply = m_network->sendCustomRequest(request, verb, data);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done = std::move(done)] {
+        reply->deleteLater();
+        const QByteArray answer = reply->readAll();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status < 200 || status >= 300)
+            return done(unexpected(describe(reply, answer)));
+        const json parsed = parseOrNull(answer);
+        if (parsed.is_discarded())
+            return done(unexpected(QStringLiteral("Argo Server %1 answered with something that is not JSON: %2")
+                                       .arg(m_connection.server.toString(QUrl::RemoveUserInfo), QString::fromUtf8(answer.left(200)).simplified())));
+        done(parsed);
+    });
+}
+
+void ArgoClient::submit(const json &workflow, Result done)
+{
+    const json body = {{"namespace", m_connection.ns.toStdString()}, {"workflow", workflow}};
+    send("POST", QStringLiteral("/api/v1/workflows/%1").arg(m_connection.ns), &body, std::move(done));
+}
+
+void ArgoClient::get(const QString &name, Result done)
+{
+    send("GET", QStringLiteral("/api/v1/workflows/%1/%2").arg(m_connection.ns, name), nullptr, std::move(done));
+}
+
+void ArgoClient::retry(const QString &name, const QString &nodeFieldSelector, Result done)
+{
+    json body = {{"name", name.toStdString()}, {"namespace", m_connection.ns.toStdString()}, {"restartSuccessful", false}};
+    if (!nodeFieldSelector.isEmpty())
+        body["nodeFieldSelector"] = nodeFieldSelector.toStdString();
+    send("PUT", QStringLiteral("/api/v1/workflows/%1/%2/retry").arg(m_connection.ns, name), &body, std::move(done));
+}
+
+void ArgoClient::stop(const QString &name, Result done)
+{
+    const json body = {{"name", name.toStdString()}, {"namespace", m_connection.ns.toStdString()}};
+    send("PUT", QStringLiteral("/api/v1/workflows/%1/%2/stop").arg(m_connection.ns, name), &body, std::move(done));
+}
+
+void ArgoClient::terminate(const QString &name, Result done)
+{
+    const json body = {{"name", name.toStdString()}, {"namespace", m_connection.ns.toStdString()}};
+    send("PUT", QStringLiteral("/api/v1/workflows/%1/%2/terminate").arg(m_connection.ns, name), &body, std::move(done));
+}
+
+void ArgoClient::watch(const QString &name)
+{
+    stopWatching();
+    m_watched = name;
+    m_lastVersion = -1;
+    m_lastVersionText.clear();
+    m_backoffMs = kFirstBackoffMs;
+    openStream();
+}
+
+void ArgoClient::stopWatching()
+{
+    m_watched.clear();
+    m_reconnect.stop();
+    if (QNetworkReply *stream = m_stream.data()) {
+        m_stream.clear();
+        disconnect(stream, nullptr, this, nullptr);
+        stream->abort();
+        stream->deleteLater();
+    }
+    m_buffer.clear();
+}
+
+void ArgoClient::openStream()
+{
+    if (m_watched.isEmpty())
+        return;
+    QList<std::pair<QString, QString>> query = {{QStringLiteral("listOptions.fieldSelector"), QStringLiteral("metadata.name=") + m_watched}};
+    // From the last change seen: the server sends what came after it, nothing is lost.
+    if (!m_lastVersionText.isEmpty())
+        query.append({QStringLiteral("listOptions.resourceVersion"), m_lastVersionText});
+    QNetworkRequest request = this->request(QStringLiteral("/api/v1/workflow-events/%1").arg(m_connection.ns), query);
+    request.setRawHeader("Accept", "text/event-stream");
+    // A stream is quiet between changes; only the server or the network ends it.
+    request.setTransferTimeout(0);
+    m_buffer.clear();
+    m_eventStream = true;
+    QNetworkReply *stream = m_network->get(request);
+    stream->setReadBufferSize(0);
+    m_stream = stream;
+    connect(stream, &QIODevice::readyRead, this, &ArgoClient::onStreamData);
+    connect(stream, &QNetworkReply::finished, this, &ArgoClient::onStreamFinished);
+}
+
+void ArgoClient::onStreamData()
+{
+    QNetworkReply *stream = m_stream.data();
+    if (!stream || sender() != stream)
+        return;
+    const int status = stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200)
+        return; // its body is an error, read when it finishes
+    m_eventStream = stream->header(QNetworkRequest::ContentTypeHeader).toString().contains(QLatin1String("text/event-stream"));
+    m_buffer += stream->readAll();
+    // Server-sent events end with an empty line; otherwise one JSON object a line.
+    const QByteArray separator = m_eventStream ? QByteArrayLiteral("\n\n") : QByteArrayLiteral("\n");
+    m_buffer.replace("\r\n", "\n");
+    qsizetype end = 0;
+    while ((end = m_buffer.indexOf(separator)) >= 0) {
+        const QByteArray block = m_buffer.left(end);
+        m_buffer.remove(0, end + separator.size());
+        if (!m_eventStream) {
+            handleEvent(block);
+        } else {
+            QByteArray data;
+            for (const QByteArray &line : block.split('\n')) {
+                if (line.startsWith("data:"))
+                    data += (data.isEmpty() ? QByteArray() : QByteArrayLiteral("\n")) + line.mid(line.startsWith("data: ") ? 6 : 5);
+            }
+            if (!data.isEmpty())
+                handleEvent(data);
+        }
+        if (m_watched.isEmpty() || m_stream.data() != stream)
+            return; // finished, or stopped, on that event
+    }
+    if (m_buffer.size() > kMaxEventBytes) {
+        stream->abort(); // finished follows, and a new stream from the last change
+    }
+}
+
+void ArgoClient::handleEvent(const QByteArray &data)
+{
+    const json event = parseOrNull(data);
+    if (!event.is_object())
+        return; // a keep-alive or a comment
+    if (event.contains("error")) {
+        const json &error = event["error"];
+        const std::string message = error.is_object() ? error.value("message", "") : std::string();
+        // "too old resource version": the server no longer has what came after the last change
+        // seen; the next stream starts from the workflow as it is now.
+        if (message.find("too old") != std::string::npos || (error.is_object() && error.value("http_code", 0) == 410)) {
+            m_lastVersionText.clear();
+            m_lastVersion = -1;
+        }
+        if (QNetworkReply *stream = m_stream.data())
+            stream->abort();
+        return;
+    }
+    const json *result = event.contains("result") ? &event["result"] : &event;
+    if (!result->is_object() || !result->contains("object"))
+        return;
+    const json &workflow = (*result)["object"];
+    if (!workflow.is_object())
+        return;
+    const qint64 version = versionOf(workflow);
+    if (version >= 0 && version <= m_lastVersion)
+        return; // seen already (the stream was reopened from an older point)
+    if (version >= 0)
+        m_lastVersion = version;
+    if (workflow.contains("metadata") && workflow["metadata"].contains("resourceVersion") && workflow["metadata"]["resourceVersion"].is_string())
+        m_lastVersionText = QString::fromStdString(workflow["metadata"]["resourceVersion"].get<std::string>());
+    m_backoffMs = kFirstBackoffMs; // the stream works
+    const bool finished = isFinished(workflow);
+    emit workflowChanged(workflow);
+    if (finished)
+        stopWatching();
+}
+
+void ArgoClient::onStreamFinished()
+{
+    QNetworkReply *stream = m_stream.data();
+    if (!stream || sender() != stream)
+        return;
+    m_stream.clear();
+    stream->deleteLater();
+    if (m_watched.isEmpty())
+        return;
+    const int status = stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200 && status != 0) {
+        const QString problem = describe(stream, stream->readAll());
+        // Reconnecting does not mend a refused token or a workflow that is not there.
+        if (status == 401 || status == 403 || status == 404) {
+            m_watched.clear();
+            emit watchFailed(problem);
+            return;
+        }
+        return scheduleReconnect(problem);
+    }
+    scheduleReconnect(stream->error() == QNetworkReply::NoError ? QStringLiteral("the server closed the event stream")
+                                                                 : describe(stream, QByteArray()));
+}
+
+void ArgoClient::scheduleReconnect(const QString &problem)
+{
+    const int wait = m_backoffMs;
+    m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
+    emit watchInterrupted(problem, wait);
+    m_reconnect.start(wait);
+}
+
+} // namespace fanout

@@ -1,0 +1,389 @@
+// Running plans on Argo Workflows without a cluster: engine/argo's client and progress against the
+// Argo Server stand-in (tests/argo/standin.py, written from Argo's swagger.json, which accepts only
+// workflows its schema.json accepts and plays their nodes through their phases), and `fanout run
+// --on argo` end to end.
+#include "engine/argo/argoclient.h"
+#include "engine/argo/argoprogress.h"
+#include "engine/argo/argoworkflow.h"
+#include "engine/executors/executorregistry.h"
+#include "engine/plan/planreader.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+
+using namespace fanout;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+const QString kStandIn = QStringLiteral(FANOUT_SOURCE_DIR "/tests/argo/standin.py");
+const QString kSchema = QStringLiteral(FANOUT_SOURCE_DIR "/tests/argo/schema.json");
+
+// The stand-in, on a free port, for one test.
+class StandIn
+{
+public:
+    explicit StandIn(const QStringList &options)
+    {
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start(QStringLiteral("python3"), QStringList{kStandIn, QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--schema"), kSchema} + options);
+        if (!m_process.waitForStarted(10'000))
+            return;
+        QElapsedTimer clock;
+        clock.start();
+        while (!m_process.canReadLine() && clock.elapsed() < 20'000)
+            m_process.waitForReadyRead(200);
+        const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
+        if (line.startsWith(QLatin1String("listening on ")))
+            m_url = QUrl(line.mid(13));
+    }
+    ~StandIn()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+        m_process.waitForFinished();
+    }
+    QUrl url() const { return m_url; }
+
+private:
+    QProcess m_process;
+    QUrl m_url;
+};
+
+Plan planOf(const json &document)
+{
+    const PlanReadResult read = PlanReader::readJson(document, ExecutorRegistry::builtIn());
+    return read.plan;
+}
+
+Plan demo()
+{
+    QFile f(QStringLiteral(":/plans/demo.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no demo");
+    return planOf(json::parse(f.readAll().toStdString()));
+}
+
+// Two resources, the second waiting for the first.
+Plan pair()
+{
+    return planOf(json::parse(R"({"name": "pair", "resources": [
+        {"id": "a", "type": "sim", "duration": "1s"}, {"id": "b", "type": "sim", "duration": "1s", "depends_on": ["a"]}]})"));
+}
+
+// Follows a workflow with a client to its end: every change the progress saw, in order.
+struct Followed
+{
+    QList<ArgoProgress::Change> changes;
+    QStringList interruptions;
+    QString failure;
+    json last;
+};
+
+Followed follow(ArgoClient &client, const QString &name, ArgoProgress &progress, int timeoutMs = 60'000)
+{
+    Followed followed;
+    QEventLoop loop;
+    QObject::connect(&client, &ArgoClient::workflowChanged, &loop, [&](const json &workflow) {
+        followed.changes += progress.update(workflow);
+        followed.last = workflow;
+        if (ArgoClient::isFinished(workflow))
+            loop.quit();
+    });
+    QObject::connect(&client, &ArgoClient::watchInterrupted, &loop, [&](const QString &problem, int) { followed.interruptions.append(problem); });
+    QObject::connect(&client, &ArgoClient::watchFailed, &loop, [&](const QString &problem) {
+        followed.failure = problem;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    client.watch(name);
+    loop.exec();
+    QObject::disconnect(&client, nullptr, &loop, nullptr);
+    return followed;
+}
+
+Expected<json> call(const std::function<void(ArgoClient::Result)> &request)
+{
+    std::optional<Expected<json>> answer;
+    QEventLoop loop;
+    request([&](const Expected<json> &a) {
+        answer = a;
+        loop.quit();
+    });
+    QTimer::singleShot(20'000, &loop, &QEventLoop::quit);
+    if (!answer)
+        loop.exec();
+    return answer ? *answer : Expected<json>(unexpected(QStringLiteral("no answer within 20 s")));
+}
+
+QString workflowPhase(const json &workflow)
+{
+    return workflow.contains("status") ? QString::fromStdString(workflow["status"].value("phase", "")) : QString();
+}
+
+QString nameOf(const Expected<json> &workflow)
+{
+    return workflow ? QString::fromStdString((*workflow)["metadata"].value("name", "")) : QString();
+}
+
+// A stand-in with `options`, `plan` submitted to it and followed to its end.
+Followed runToTheEnd(const QStringList &options, const Plan &plan, ArgoProgress &progress)
+{
+    StandIn server(options);
+    if (!server.url().isValid())
+        return Followed{{}, {}, QStringLiteral("the stand-in did not start"), {}};
+    ArgoClient client(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArray()});
+    const Expected<json> created = call([&](auto done) { client.submit(ArgoWorkflow::fromPlan(plan).workflow, done); });
+    if (!created)
+        return Followed{{}, {}, created.error(), {}};
+    return follow(client, nameOf(created), progress);
+}
+
+} // namespace
+
+class tst_ArgoClient : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void progressReadsArgosNodes();
+    void submitsAndFollowsToTheEnd();
+    void aDroppedStreamResumesWithoutLossOrRepeat();
+    void retryAfterAFailureCarriesOn();
+    void stopAndTerminate();
+    void serverErrorsAreSaidClearly();
+    void runOnArgoFromTheCommandLine();
+};
+
+// Argo's node tree as the controller writes it: a Retry node per task with retries and a Pod per
+// attempt, a Pod for a task without, a DAG around a task whose outputs are read (its "provision"
+// task inside), Omitted for what never ran. Each change is told once, in the order of a story.
+void tst_ArgoClient::progressReadsArgosNodes()
+{
+    json workflow = json::parse(R"j({"metadata": {"name": "web-x1", "annotations": {"fanout/resources": "{\"vpc\": \"vpc\", \"web-0\": \"web[0]\", \"db\": \"db\", \"dns\": \"dns\"}"}},
+        "status": {"phase": "Running", "nodes": {
+          "web-x1": {"name": "web-x1", "displayName": "web-x1", "type": "DAG", "phase": "Running"},
+          "web-x1-1": {"name": "web-x1.vpc", "displayName": "vpc", "type": "Retry", "phase": "Running", "boundaryID": "web-x1"},
+          "web-x1-2": {"name": "web-x1.vpc(0)", "displayName": "vpc(0)", "type": "Pod", "phase": "Failed", "message": "Error (exit code 1)"},
+          "web-x1-3": {"name": "web-x1.vpc(1)", "displayName": "vpc(1)", "type": "Pod", "phase": "Running"},
+          "web-x1-4": {"name": "web-x1.web-0", "displayName": "web-0", "type": "Pod", "phase": "Pending", "boundaryID": "web-x1"}}}})j");
+    ArgoProgress progress;
+    QList<ArgoProgress::Change> changes = progress.update(workflow);
+    auto said = [](const QList<ArgoProgress::Change> &list) {
+        QStringList lines;
+        for (const ArgoProgress::Change &c : list)
+            lines.append(QStringLiteral("%1 %2 %3").arg(c.resource).arg(c.attempt).arg(ArgoProgress::phaseName(c.phase)));
+        return lines.join(QStringLiteral("; "));
+    };
+    QCOMPARE(said(changes), QStringLiteral("vpc 1 failed; vpc 0 running; web[0] 0 pending; vpc 2 running; web[0] 1 pending"));
+    QCOMPARE(changes[0].message, QStringLiteral("Error (exit code 1)"));
+    QCOMPARE(progress.attemptsOf(QStringLiteral("vpc")), 2);
+    // The same snapshot again: nothing new.
+    QVERIFY(progress.update(workflow).isEmpty());
+
+    json &nodes = workflow["status"]["nodes"];
+    nodes["web-x1-3"]["phase"] = "Succeeded";
+    nodes["web-x1-1"]["phase"] = "Succeeded";
+    nodes["web-x1-4"]["phase"] = "Running";
+    nodes["web-x1-5"] = json::parse(R"j({"name": "web-x1.db", "displayName": "db", "type": "DAG", "phase": "Running", "boundaryID": "web-x1"})j");
+    nodes["web-x1-6"] = json::parse(R"j({"name": "web-x1.db.provision", "displayName": "provision", "type": "Retry", "phase": "Running", "boundaryID": "web-x1-5"})j");
+    nodes["web-x1-7"] = json::parse(R"j({"name": "web-x1.db.provision(0)", "displayName": "provision(0)", "type": "Pod", "phase": "Running"})j");
+    changes = progress.update(workflow);
+    QCOMPARE(said(changes), QStringLiteral("vpc 2 succeeded; vpc 0 succeeded; web[0] 0 running; db 0 running; web[0] 1 running; db 1 running"));
+
+    nodes["web-x1-7"]["phase"] = "Failed";
+    nodes["web-x1-6"]["phase"] = "Failed";
+    nodes["web-x1-5"]["phase"] = "Failed";
+    nodes["web-x1-8"] = json::parse(R"j({"name": "web-x1.dns", "displayName": "dns", "type": "Skipped", "phase": "Omitted", "boundaryID": "web-x1"})j");
+    workflow["status"]["phase"] = "Failed";
+    workflow["status"]["message"] = "child 'web-x1-5' failed";
+    changes = progress.update(workflow);
+    QCOMPARE(said(changes), QStringLiteral("db 1 failed; db 0 failed; dns 0 skipped"));
+    QCOMPARE(progress.phaseOf(QStringLiteral("dns")), ArgoProgress::Phase::Skipped);
+    QCOMPARE(progress.workflowMessage(), QStringLiteral("child 'web-x1-5' failed"));
+    QCOMPARE(progress.resources(), (QStringList{"vpc", "web[0]", "db", "dns"}));
+}
+
+// The demo on the stand-in: every resource runs once and succeeds, never before what it waits for.
+void tst_ArgoClient::submitsAndFollowsToTheEnd()
+{
+    const Plan plan = demo();
+    ArgoProgress progress;
+    const Followed followed = runToTheEnd({QStringLiteral("--speed"), QStringLiteral("200")}, plan, progress);
+    QVERIFY2(followed.failure.isEmpty(), qPrintable(followed.failure));
+    QCOMPARE(workflowPhase(followed.last), QStringLiteral("Succeeded"));
+    std::map<QString, int> started;
+    std::map<QString, int> succeeded;
+    for (int i = 0; i < followed.changes.size(); ++i) {
+        const ArgoProgress::Change &c = followed.changes[i];
+        if (c.attempt != 0)
+            continue;
+        if (c.phase == ArgoProgress::Phase::Running) {
+            QVERIFY2(!started.count(c.resource), qPrintable(c.resource)); // once
+            started[c.resource] = i;
+            for (const QString &d : plan.resources[plan.indexOf(c.resource)].dependsOn)
+                QVERIFY2(succeeded.count(d) && succeeded[d] < i, qPrintable(c.resource + QStringLiteral(" before ") + d));
+        } else if (c.phase == ArgoProgress::Phase::Succeeded) {
+            QVERIFY2(!succeeded.count(c.resource), qPrintable(c.resource));
+            succeeded[c.resource] = i;
+        }
+    }
+    QCOMPARE(int(succeeded.size()), int(plan.resources.size()));
+    for (const Resource &r : plan.resources)
+        QCOMPARE(progress.phaseOf(r.id), ArgoProgress::Phase::Succeeded);
+}
+
+// The event stream breaks after a few events: the client says so, opens it again from the last
+// change it saw, and no resource's change is lost or seen twice.
+void tst_ArgoClient::aDroppedStreamResumesWithoutLossOrRepeat()
+{
+    const Plan plan = demo();
+    ArgoProgress progress;
+    const Followed followed = runToTheEnd({QStringLiteral("--speed"), QStringLiteral("200"), QStringLiteral("--drop-stream-after"), QStringLiteral("4")},
+                                          plan, progress);
+    QVERIFY2(followed.failure.isEmpty(), qPrintable(followed.failure));
+    QCOMPARE(followed.interruptions.size(), 1);
+    QCOMPARE(workflowPhase(followed.last), QStringLiteral("Succeeded"));
+    auto times = [&](const QString &resource, ArgoProgress::Phase phase) {
+        return std::count_if(followed.changes.cbegin(), followed.changes.cend(), [&](const ArgoProgress::Change &c) {
+            return c.attempt == 0 && c.resource == resource && c.phase == phase;
+        });
+    };
+    for (const Resource &r : plan.resources) {
+        QCOMPARE(times(r.id, ArgoProgress::Phase::Succeeded), 1);
+        QVERIFY(times(r.id, ArgoProgress::Phase::Running) <= 1);
+    }
+}
+
+// a fails its first attempt: the workflow fails and b never starts; Argo's retry of the failed
+// node runs a again, and b after it.
+void tst_ArgoClient::retryAfterAFailureCarriesOn()
+{
+    StandIn server({QStringLiteral("--speed"), QStringLiteral("100"), QStringLiteral("--fail"), QStringLiteral("a:1")});
+    QVERIFY(server.url().isValid());
+    ArgoClient client(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArray()});
+    const Expected<json> created = call([&](auto done) { client.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
+    QVERIFY2(created, qPrintable(created.error()));
+    const QString name = nameOf(created);
+    ArgoProgress progress;
+    const Followed failed = follow(client, name, progress);
+    QCOMPARE(workflowPhase(failed.last), QStringLiteral("Failed"));
+    QCOMPARE(progress.phaseOf(QStringLiteral("a")), ArgoProgress::Phase::Failed);
+    QVERIFY(progress.phaseOf(QStringLiteral("b")) != ArgoProgress::Phase::Succeeded);
+    QVERIFY(progress.phaseOf(QStringLiteral("b")) != ArgoProgress::Phase::Running);
+
+    const Expected<json> retried = call([&](auto done) { client.retry(name, QStringLiteral("displayName=a"), done); });
+    QVERIFY2(retried, qPrintable(retried.error()));
+    const Followed carried = follow(client, name, progress);
+    QCOMPARE(workflowPhase(carried.last), QStringLiteral("Succeeded"));
+    QCOMPARE(progress.phaseOf(QStringLiteral("a")), ArgoProgress::Phase::Succeeded);
+    QCOMPARE(progress.phaseOf(QStringLiteral("b")), ArgoProgress::Phase::Succeeded);
+    QCOMPARE(progress.attemptsOf(QStringLiteral("a")), 2);
+}
+
+void tst_ArgoClient::stopAndTerminate()
+{
+    StandIn server({QStringLiteral("--speed"), QStringLiteral("5")});
+    QVERIFY(server.url().isValid());
+    ArgoClient client(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArray()});
+    for (const bool terminate : {false, true}) {
+        const Expected<json> created = call([&](auto done) { client.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
+        QVERIFY2(created, qPrintable(created.error()));
+        const QString name = nameOf(created);
+        const Expected<json> stopped = call([&](auto done) { terminate ? client.terminate(name, done) : client.stop(name, done); });
+        QVERIFY2(stopped, qPrintable(stopped.error()));
+        ArgoProgress progress;
+        const Followed followed = follow(client, name, progress);
+        QCOMPARE(workflowPhase(followed.last), QStringLiteral("Failed"));
+        QVERIFY(progress.phaseOf(QStringLiteral("b")) != ArgoProgress::Phase::Succeeded); // nothing new started
+        QVERIFY2(progress.workflowMessage().contains(terminate ? QLatin1String("Terminate") : QLatin1String("Stop")), qPrintable(progress.workflowMessage()));
+    }
+}
+
+// Each answer that is not a success is said with where, the status, what the server said and,
+// when there is one, what to do.
+void tst_ArgoClient::serverErrorsAreSaidClearly()
+{
+    {
+        StandIn server({QStringLiteral("--token"), QStringLiteral("right")});
+        ArgoClient wrong(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArrayLiteral("wrong")});
+        const Expected<json> refused = call([&](auto done) { wrong.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QLatin1String("answered 401")) && refused.error().contains(QLatin1String("--token-env")), qPrintable(refused.error()));
+        ArgoClient right(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArrayLiteral("right")});
+        QVERIFY(call([&](auto done) { right.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); }));
+        const Expected<json> missing = call([&](auto done) { right.get(QStringLiteral("nowhere"), done); });
+        QVERIFY2(!missing && missing.error().contains(QLatin1String("answered 404")) && missing.error().contains(QLatin1String("namespace \"ci\"")),
+                 qPrintable(missing.error()));
+        ArgoProgress progress;
+        const Followed followed = follow(right, QStringLiteral("nowhere"), progress, 10'000);
+        QVERIFY2(followed.failure.contains(QLatin1String("404")), qPrintable(followed.failure));
+        // The workflow is not valid for Argo: the server's own words.
+        json invalid = ArgoWorkflow::fromPlan(pair()).workflow;
+        invalid["spec"]["templates"][0]["dag"]["tasks"][0].erase("name");
+        const Expected<json> rejected = call([&](auto done) { right.submit(invalid, done); });
+        QVERIFY2(!rejected && rejected.error().contains(QLatin1String("answered 400")), qPrintable(rejected.error()));
+    }
+    {
+        StandIn server({QStringLiteral("--status-for"), QStringLiteral("^/api/v1/workflows/=500")});
+        ArgoClient client(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArray()});
+        const Expected<json> failed = call([&](auto done) { client.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
+        QVERIFY2(!failed && failed.error().contains(QLatin1String("answered 500")), qPrintable(failed.error()));
+    }
+    ArgoClient nobody(ArgoConnection{QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("ci"), QByteArray()});
+    const Expected<json> unreachable = call([&](auto done) { nobody.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
+    QVERIFY2(!unreachable && unreachable.error().contains(QLatin1String("Argo Server http://127.0.0.1:1")), qPrintable(unreachable.error()));
+}
+
+// `fanout run PLAN --on argo --server URL`: the changes as lines, the end, and the exit status.
+void tst_ArgoClient::runOnArgoFromTheCommandLine()
+{
+    auto run = [](const QUrl &url, const QStringList &more, QString *out, QString *err) {
+        QProcess fanout;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("ARGO_TOKEN"), QStringLiteral("Bearer right"));
+        fanout.setProcessEnvironment(environment);
+        fanout.start(QStringLiteral(FANOUT_BINARY), QStringList{QStringLiteral("run"), QStringLiteral("demo"), QStringLiteral("--on"), QStringLiteral("argo"),
+                                                                QStringLiteral("--server"), url.toString(), QStringLiteral("--namespace"), QStringLiteral("ci")}
+                                                        + more);
+        fanout.waitForFinished(60'000);
+        *out = QString::fromUtf8(fanout.readAllStandardOutput());
+        *err = QString::fromUtf8(fanout.readAllStandardError());
+        return fanout.exitCode();
+    };
+    QString out;
+    QString err;
+    {
+        StandIn server({QStringLiteral("--speed"), QStringLiteral("200"), QStringLiteral("--token"), QStringLiteral("right")});
+        QCOMPARE(run(server.url(), {}, &out, &err), 0);
+        QVERIFY2(out.contains(QLatin1String("] vpc running")) && out.contains(QLatin1String("] dns-api succeeded")), qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("workflow demo-web-stack-\\w+ Succeeded: 30 succeeded"))), qPrintable(out));
+        QVERIFY2(err.contains(QLatin1String("ConfigMap fanout-demo-web-stack-limits")), qPrintable(err));
+        QVERIFY(!out.contains(QLatin1String("right")) && !err.contains(QLatin1String("right"))); // the token is never printed
+    }
+    {
+        StandIn server({QStringLiteral("--speed"), QStringLiteral("200"), QStringLiteral("--fail"), QStringLiteral("igw")});
+        QCOMPARE(run(server.url(), {}, &out, &err), 1);
+        QVERIFY2(out.contains(QLatin1String("] igw failed")) && out.contains(QLatin1String("1 failed (igw)")), qPrintable(out));
+    }
+    {
+        StandIn server({QStringLiteral("--token"), QStringLiteral("other")});
+        QCOMPARE(run(server.url(), {}, &out, &err), 1);
+        QVERIFY2(err.contains(QLatin1String("cannot submit the workflow")) && err.contains(QLatin1String("401")), qPrintable(err));
+    }
+    QCOMPARE(run(QUrl(QStringLiteral("ftp://x")), {}, &out, &err), 2);
+    QVERIFY2(err.contains(QLatin1String("--server URL")), qPrintable(err));
+    QCOMPARE(run(QUrl(QStringLiteral("http://127.0.0.1:1")), {QStringLiteral("--report"), QStringLiteral("r.json")}, &out, &err), 2);
+    QVERIFY2(err.contains(QLatin1String("--report not with --on argo")), qPrintable(err));
+}
+
+QTEST_GUILESS_MAIN(tst_ArgoClient)
+#include "tst_argoclient.moc"
