@@ -20,8 +20,6 @@ namespace fanout {
 
 namespace {
 
-using json = nlohmann::ordered_json;
-
 // The token: --token-file, else --token-env's variable, else ARGO_TOKEN (as the argo command
 // line reads it). "Bearer " in front, as `argo auth token` prints it, is taken off.
 Expected<QByteArray> readToken(const QCommandLineParser &parser)
@@ -136,7 +134,7 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
         const bool terminate = interrupts > 1;
         err.writeLine(terminate ? QStringLiteral("terminating %1: its running steps are stopped").arg(name)
                                 : QStringLiteral("stopping %1: nothing new starts, running steps finish (Ctrl+C again terminates them)").arg(name));
-        auto said = [&err](const Expected<json> &answer) {
+        auto said = [&err](const Expected<nlohmann::ordered_json> &answer) {
             if (!answer)
                 err.writeLine(answer.error());
         };
@@ -149,7 +147,7 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
         err.writeLine(QStringLiteral("cannot follow %1: %2").arg(name, problem));
         loop.exit();
     });
-    QObject::connect(&client, &ArgoClient::workflowChanged, &loop, [&](const json &workflow) {
+    QObject::connect(&client, &ArgoClient::workflowChanged, &loop, [&](const nlohmann::ordered_json &workflow) {
         for (const ArgoProgress::Change &change : progress.update(workflow)) {
             if (change.phase == ArgoProgress::Phase::Pending)
                 continue;
@@ -180,7 +178,7 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
         loop.exit();
     });
 
-    client.submit(exported.workflow, [&](const Expected<json> &created) {
+    client.submit(exported.workflow, [&](const Expected<nlohmann::ordered_json> &created) {
         if (!created) {
             err.writeLine(QStringLiteral("fanout run: cannot submit the workflow: %1").arg(created.error()));
             return loop.exit();
