@@ -333,10 +333,13 @@ void tst_ArgoClient::serverErrorsAreSaidClearly()
         QVERIFY2(!rejected && rejected.error().contains(QLatin1String("answered 400")), qPrintable(rejected.error()));
     }
     {
-        StandIn server({QStringLiteral("--status-for"), QStringLiteral("^/api/v1/workflows/=500")});
+        StandIn server({QStringLiteral("--status-for"), QStringLiteral("^/api/v1/workflows/ci$=500"), QStringLiteral("--status-for"),
+                        QStringLiteral("/retry$=409")});
         ArgoClient client(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArray()});
         const Expected<json> failed = call([&](auto done) { client.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
         QVERIFY2(!failed && failed.error().contains(QLatin1String("answered 500")), qPrintable(failed.error()));
+        const Expected<json> conflict = call([&](auto done) { client.retry(QStringLiteral("pair-abcde"), QString(), done); });
+        QVERIFY2(!conflict && conflict.error().contains(QLatin1String("answered 409")), qPrintable(conflict.error()));
     }
     ArgoClient nobody(ArgoConnection{QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("ci"), QByteArray()});
     const Expected<json> unreachable = call([&](auto done) { nobody.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
