@@ -7,6 +7,7 @@
 #include "engine/argo/argoprogress.h"
 #include "engine/argo/argoworkflow.h"
 #include "engine/plan/plan.h"
+#include "engine/run/runreport.h"
 #include "engine/support/counted.h"
 
 #include <QCommandLineParser>
@@ -49,6 +50,22 @@ QString elapsed(const QElapsedTimer &clock)
     return QStringLiteral("[%1:%2]").arg(s / 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
+QString outcomeOf(int exitCode)
+{
+    return exitCode == RunCommand::Succeeded ? QStringLiteral("succeeded") : exitCode == RunCommand::Interrupted ? QStringLiteral("cancelled") : QStringLiteral("failed");
+}
+
+// --report FILE: the report of a run here, from what Argo said. False when it cannot be written.
+bool writeReport(const QString &file, const RunReport::Facts &facts)
+{
+    if (file.isEmpty())
+        return true;
+    const Expected<void> written = RunReport::write(file, RunReport::toJson(facts));
+    if (!written)
+        Console(stderr).writeLine(QStringLiteral("fanout run: cannot write the report %1: %2").arg(file, written.error()));
+    return bool(written);
+}
+
 } // namespace
 
 void ArgoRunCommand::addOptions(QCommandLineParser &parser)
@@ -72,7 +89,7 @@ bool ArgoRunCommand::requested(const QCommandLineParser &parser)
 QString ArgoRunCommand::unsupported(const QCommandLineParser &parser)
 {
     QStringList given;
-    for (const char *name : {"report", "junit", "json", "state", "replace", "all", "target", "seed"}) {
+    for (const char *name : {"junit", "json", "state", "replace", "all", "target", "seed"}) {
         if (parser.isSet(QString::fromLatin1(name)))
             given.append(QStringLiteral("--") + QString::fromLatin1(name));
     }
@@ -192,6 +209,8 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
     client.stopWatching();
     if (interrupts > 0 && exitCode == RunCommand::Failed)
         exitCode = RunCommand::Interrupted;
+    if (!name.isEmpty() && !writeReport(parser.value(QStringLiteral("report")), progress.facts(plan, planName, outcomeOf(exitCode))))
+        exitCode = RunCommand::Failed;
     return exitCode;
 }
 

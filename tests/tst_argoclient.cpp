@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -374,8 +375,32 @@ void tst_ArgoClient::runOnArgoFromTheCommandLine()
     }
     {
         StandIn server({QStringLiteral("--speed"), QStringLiteral("200"), QStringLiteral("--fail"), QStringLiteral("igw")});
-        QCOMPARE(run(server.url(), {}, &out, &err), 1);
+        QTemporaryDir dir;
+        const QString reportFile = dir.filePath(QStringLiteral("run.json"));
+        QCOMPARE(run(server.url(), {QStringLiteral("--report"), reportFile}, &out, &err), 1);
         QVERIFY2(out.contains(QLatin1String("] igw failed")) && out.contains(QLatin1String("1 failed (igw)")), qPrintable(out));
+        // The report of a run here: every resource, igw failed (its one attempt: the demo does not
+        // retry), what waits for it skipped and blocked by it.
+        QFile file(reportFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const json report = json::parse(file.readAll().toStdString());
+        QCOMPARE(report["outcome"].get<std::string>(), std::string("failed"));
+        QCOMPARE(int(report["resources"].size()), 30);
+        QCOMPARE(report["counts"]["failed"].get<int>(), 1);
+        QVERIFY(report["counts"]["skipped"].get<int>() > 0);
+        QCOMPARE(report["counts"]["succeeded"].get<int>() + report["counts"]["skipped"].get<int>() + 1, 30);
+        for (const json &r : report["resources"]) {
+            if (r["id"] == "igw") {
+                QCOMPARE(int(r["attempts"].size()), 1);
+                QCOMPARE(r["attempts"][0]["outcome"].get<std::string>(), std::string("failed"));
+                QVERIFY(r["attempts"][0]["end_ms"].get<qint64>() >= r["attempts"][0]["start_ms"].get<qint64>());
+                QVERIFY2(r["reason"].get<std::string>().find("exit code 1") != std::string::npos, r.dump().c_str());
+            }
+            if (r["id"] == "nat-gateway-a") {
+                QCOMPARE(r["state"].get<std::string>(), std::string("skipped"));
+                QCOMPARE(r["blocked_by"].get<std::string>(), std::string("igw"));
+            }
+        }
     }
     {
         StandIn server({QStringLiteral("--token"), QStringLiteral("other")});
@@ -384,8 +409,8 @@ void tst_ArgoClient::runOnArgoFromTheCommandLine()
     }
     QCOMPARE(run(QUrl(QStringLiteral("ftp://x")), {}, &out, &err), 2);
     QVERIFY2(err.contains(QLatin1String("--server URL")), qPrintable(err));
-    QCOMPARE(run(QUrl(QStringLiteral("http://127.0.0.1:1")), {QStringLiteral("--report"), QStringLiteral("r.json")}, &out, &err), 2);
-    QVERIFY2(err.contains(QLatin1String("--report not with --on argo")), qPrintable(err));
+    QCOMPARE(run(QUrl(QStringLiteral("http://127.0.0.1:1")), {QStringLiteral("--junit"), QStringLiteral("r.xml")}, &out, &err), 2);
+    QVERIFY2(err.contains(QLatin1String("--junit not with --on argo")), qPrintable(err));
 }
 
 QTEST_GUILESS_MAIN(tst_ArgoClient)

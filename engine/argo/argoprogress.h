@@ -1,7 +1,11 @@
 #pragma once
 
+#include "engine/run/runreport.h"
+
+#include <QDateTime>
 #include <QHash>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +43,11 @@ public:
     // The workflow's message when it failed, as Argo put it ("Stopped with strategy 'Stop'").
     QString workflowMessage() const { return m_message; }
 
+    // The run as a report of a run here (RunReport, docs/report-format.md): each resource's state
+    // and its attempts with their times (whole seconds: Argo's), from the last snapshot. `outcome`
+    // is "succeeded", "failed" or "cancelled".
+    RunReport::Facts facts(const Plan &plan, const QString &planFile, const QString &outcome) const;
+
     static Phase phaseFrom(const std::string &argoPhase);
     static QString phaseName(Phase phase);
 
@@ -50,6 +59,18 @@ private:
     QHash<QString, int> m_attemptBase;       // by resource: attempts before Argo's last retry of it
     QHash<QString, Phase> m_podPhase;        // by Pod node id
     QHash<QString, QString> m_podResource;   // by Pod node id
+    struct Attempt
+    {
+        QDateTime started;
+        QDateTime finished;
+        Phase phase = Phase::Pending;
+        QString message;
+    };
+    QHash<QString, QMap<int, Attempt>> m_attemptTimes; // by resource, by number
+    QDateTime m_started;
+    QDateTime m_finished;
+    int m_parallelism = 0;
+    bool m_failFast = true;
     QString m_message;
 };
 

@@ -374,8 +374,9 @@ json Exporter::httpFor(const Resource &r)
         userAgent |= name.compare("User-Agent", Qt::CaseInsensitive) == 0;
         // A header that is one secret and nothing else comes from the Secret.
         std::optional<Reference> whole;
+        const QString &headerValue = value; // a structured binding cannot be captured (clang)
         References::find(json(str(value)), QString(), [&](const QString &, const Reference *reference, const QString &) {
-            if (reference && reference->text == value && (reference->kind == Reference::Kind::Environment ||
+            if (reference && reference->text == headerValue && (reference->kind == Reference::Kind::Environment ||
                                                            (reference->kind == Reference::Kind::Variable && m_plan.variableIndex(reference->name) >= 0 &&
                                                             m_plan.variables[m_plan.variableIndex(reference->name)].secret)))
                 whole = *reference;
