@@ -595,9 +595,16 @@ void tst_ImportGui::exportsAnArgoWorkflow()
     QVERIFY(readAll(demo).startsWith("apiVersion: argoproj.io/v1alpha1\nkind: Workflow\n"));
     QVERIFY2(warnings.join(' ').contains(QLatin1String("resource \"db\"")), qPrintable(warnings.join('\n')));
 
-    // Commands without an image: refused, naming them, and nothing is written.
+    // A command without an image: refused, naming it, and nothing is written. (Not local-stack
+    // itself: Graphviz's dot_mincross leaks a subgraph laying it out, which LeakSanitizer's fast
+    // unwinder cannot tell from Fanout's own; tests/sanitizers/lsan.supp.)
     const QString local = m_dir->filePath(QStringLiteral("local.json"));
-    QVERIFY(QFile::copy(QStringLiteral(FANOUT_SOURCE_DIR "/resources/plans/local-stack.json"), local));
+    {
+        QFile file(local);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(R"({"name": "local", "resources": [{"id": "workspace", "type": "command", "command": ["mkdir", "-p", "/tmp/w"]},
+            {"id": "site", "type": "command", "depends_on": ["workspace"], "command": ["touch", "/tmp/w/index.html"]}]})");
+    }
     QVERIFY(window.files().openPlan(local));
     const QString refused = m_dir->filePath(QStringLiteral("local.yaml"));
     const Expected<QStringList> none = window.files().exportArgo(refused, &warnings);
