@@ -1,6 +1,7 @@
 #include "app/argoruncommand.h"
 
 #include "app/console.h"
+#include "app/exportcommand.h"
 #include "app/runcommand.h"
 #include "app/signalwatcher.h"
 #include "engine/argo/argoclient.h"
@@ -118,15 +119,15 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
         err.writeLine(QStringLiteral("fanout run: %1").arg(token.error()));
         return RunCommand::InvalidInput;
     }
-    ArgoConnection connection{server, parser.isSet(QStringLiteral("namespace")) ? parser.value(QStringLiteral("namespace")) : QStringLiteral("argo"), *token};
+    ArgoConnection connection; // in namespace argo unless told
+    connection.server = server;
+    connection.token = *token;
+    if (parser.isSet(QStringLiteral("namespace")))
+        connection.ns = parser.value(QStringLiteral("namespace"));
 
     const ArgoWorkflow::Export exported = ArgoWorkflow::fromPlan(plan);
-    for (const Diagnostic &d : exported.problems)
-        err.writeDiagnostic(d, planName);
-    if (exported.workflow.is_null()) {
-        err.writeLine(QStringLiteral("%1: %2 in its Argo Workflow; nothing was submitted").arg(planName, counted(errorCount(exported.problems), "error")));
+    if (!ExportCommand::printProblems(exported, planName, QStringLiteral("; nothing was submitted")))
         return RunCommand::InvalidInput;
-    }
     if (!exported.configMap.is_null()) {
         err.writeLine(err.paint(QStringLiteral("warning: the plan's group limits are semaphores in the ConfigMap %1, which must exist in namespace %2: "
                                                "fanout export PLAN -o FILE.yaml writes it, kubectl apply -f applies it")

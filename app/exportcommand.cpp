@@ -11,6 +11,18 @@
 
 namespace fanout {
 
+bool ExportCommand::printProblems(const ArgoWorkflow::Export &exported, const QString &planName, const QString &nothingDone)
+{
+    // Not PlanArgument::print: its summary says the plan cannot run, and here it can, only not on Argo.
+    const Console err(stderr);
+    for (const Diagnostic &d : exported.problems)
+        err.writeDiagnostic(d, planName);
+    if (!exported.workflow.is_null())
+        return true;
+    err.writeLine(QStringLiteral("%1: %2 in its Argo Workflow%3").arg(planName, counted(errorCount(exported.problems), "error"), nothingDone));
+    return false;
+}
+
 int ExportCommand::exec(const QStringList &arguments)
 {
     const Console out(stdout);
@@ -38,18 +50,8 @@ int ExportCommand::exec(const QStringList &arguments)
                                           QStringLiteral("FILE"));
     parser.addOptions({formatOption, outputOption});
     PlanArgument::addProfileOption(parser);
-    if (!parser.parse(QStringList{QStringLiteral("fanout export")} + arguments)) {
-        err.writeLine(QStringLiteral("fanout export: %1\nRun \"fanout export --help\" for the options.").arg(parser.errorText()));
-        return RunCommand::InvalidInput;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        out.write(parser.helpText());
-        return RunCommand::Succeeded;
-    }
-    if (parser.positionalArguments().size() != 1) {
-        err.writeLine(QStringLiteral("fanout export: give one PLAN (a plan file, or \"demo\")."));
-        return RunCommand::InvalidInput;
-    }
+    if (const std::optional<int> done = RunCommand::parse(parser, QStringLiteral("export"), arguments))
+        return *done;
     if (parser.value(formatOption).toLower() != QLatin1String("argo")) {
         err.writeLine(QStringLiteral("fanout export: unknown format \"%1\"; use argo").arg(parser.value(formatOption)));
         return RunCommand::InvalidInput;
@@ -62,14 +64,8 @@ int ExportCommand::exec(const QStringList &arguments)
 
     const ArgoWorkflow::Export exported = ArgoWorkflow::fromPlan(read.plan);
     const QString name = PlanArgument::displayName(planArgument);
-    // Not PlanArgument::print: its summary says the plan cannot run, and here it can, only not on Argo.
-    for (const Diagnostic &d : exported.problems)
-        err.writeDiagnostic(d, name);
-    if (exported.workflow.is_null()) {
-        err.writeLine(QStringLiteral("%1: %2 in its Argo Workflow (the plan still runs with fanout run); nothing was written")
-                          .arg(name, counted(errorCount(exported.problems), "error")));
+    if (!printProblems(exported, name, QStringLiteral(" (the plan still runs with fanout run); nothing was written")))
         return RunCommand::InvalidInput;
-    }
     const QString output = parser.value(outputOption);
     if (output.isEmpty()) {
         if (!exported.configMap.is_null()) {

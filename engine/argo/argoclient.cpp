@@ -22,15 +22,13 @@ json parseOrNull(const QByteArray &text)
     return json::parse(text.constBegin(), text.constEnd(), nullptr, false);
 }
 
-// A resourceVersion as a number when it is one (Kubernetes' are), else -1.
-qint64 versionOf(const json &workflow)
+// A workflow's resourceVersion, empty when it has none.
+QString versionOf(const json &workflow)
 {
     const json *metadata = workflow.contains("metadata") ? &workflow["metadata"] : nullptr;
     if (!metadata || !metadata->contains("resourceVersion") || !(*metadata)["resourceVersion"].is_string())
-        return -1;
-    bool ok = false;
-    const qint64 version = QString::fromStdString((*metadata)["resourceVersion"].get<std::string>()).toLongLong(&ok);
-    return ok ? version : -1;
+        return QString();
+    return QString::fromStdString((*metadata)["resourceVersion"].get<std::string>());
 }
 
 } // namespace
@@ -200,7 +198,6 @@ void ArgoClient::openStream()
     // A stream is quiet between changes; only the server or the network ends it.
     request.setTransferTimeout(0);
     m_buffer.clear();
-    m_eventStream = true;
     QNetworkReply *stream = m_network->get(request);
     stream->setReadBufferSize(0);
     m_stream = stream;
@@ -216,16 +213,16 @@ void ArgoClient::onStreamData()
     const int status = stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status != 200)
         return; // its body is an error, read when it finishes
-    m_eventStream = stream->header(QNetworkRequest::ContentTypeHeader).toString().contains(QLatin1String("text/event-stream"));
+    const bool eventStream = stream->header(QNetworkRequest::ContentTypeHeader).toString().contains(QLatin1String("text/event-stream"));
     m_buffer += stream->readAll();
     // Server-sent events end with an empty line; otherwise one JSON object a line.
-    const QByteArray separator = m_eventStream ? QByteArrayLiteral("\n\n") : QByteArrayLiteral("\n");
+    const QByteArray separator = eventStream ? QByteArrayLiteral("\n\n") : QByteArrayLiteral("\n");
     m_buffer.replace("\r\n", "\n");
     qsizetype end = 0;
     while ((end = m_buffer.indexOf(separator)) >= 0) {
         const QByteArray block = m_buffer.left(end);
         m_buffer.remove(0, end + separator.size());
-        if (!m_eventStream) {
+        if (!eventStream) {
             handleEvent(block);
         } else {
             QByteArray data;
@@ -268,13 +265,16 @@ void ArgoClient::handleEvent(const QByteArray &data)
     const json &workflow = (*result)["object"];
     if (!workflow.is_object())
         return;
-    const qint64 version = versionOf(workflow);
-    if (version >= 0 && version <= m_lastVersion)
+    // A number when it is one (Kubernetes' are), which orders the changes.
+    const QString versionText = versionOf(workflow);
+    bool numeric = false;
+    const qint64 version = versionText.toLongLong(&numeric);
+    if (numeric && version <= m_lastVersion)
         return; // seen already (the stream was reopened from an older point)
-    if (version >= 0)
+    if (numeric)
         m_lastVersion = version;
-    if (workflow.contains("metadata") && workflow["metadata"].contains("resourceVersion") && workflow["metadata"]["resourceVersion"].is_string())
-        m_lastVersionText = QString::fromStdString(workflow["metadata"]["resourceVersion"].get<std::string>());
+    if (!versionText.isEmpty())
+        m_lastVersionText = versionText;
     m_backoffMs = kFirstBackoffMs; // the stream works
     const bool finished = isFinished(workflow);
     emit workflowChanged(workflow);

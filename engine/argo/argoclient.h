@@ -87,7 +87,6 @@ private:
     QString m_watched;              // the workflow followed; empty when none
     QPointer<QNetworkReply> m_stream;
     QByteArray m_buffer;            // what has arrived of the stream and is not an event yet
-    bool m_eventStream = true;      // server-sent events, else one JSON object a line
     qint64 m_lastVersion = -1;      // the last resourceVersion passed on
     QString m_lastVersionText;
     int m_backoffMs = kFirstBackoffMs;

@@ -68,37 +68,33 @@ QString number(double value)
     return QString::number(value, 'g', 10);
 }
 
+// `text` with '_' in place of every character but ASCII letters, digits and those of `allowed`.
+QString sanitized(QString text, QLatin1String allowed)
+{
+    for (QChar &c : text) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && !allowed.contains(c))
+            c = QLatin1Char('_');
+    }
+    return text;
+}
+
 // An Argo parameter name: letters, digits, '_' and '-'.
 QString parameterName(const QString &text)
 {
-    QString name = text;
-    for (QChar &c : name) {
-        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('_') && c != QLatin1Char('-'))
-            c = QLatin1Char('_');
-    }
-    return name;
+    return sanitized(text, QLatin1String("_-"));
 }
 
 // An environment variable name for a secret: FANOUT_VAR_TOKEN, FANOUT_ENV_AWS_SECRET_ACCESS_KEY.
 QString secretVariable(const Reference &reference)
 {
-    QString name = reference.name.toUpper();
-    for (QChar &c : name) {
-        if (!(c.isLetterOrNumber() && c.unicode() < 128))
-            c = QLatin1Char('_');
-    }
-    return (reference.kind == Reference::Kind::Environment ? QStringLiteral("FANOUT_ENV_") : QStringLiteral("FANOUT_VAR_")) + name;
+    return (reference.kind == Reference::Kind::Environment ? QStringLiteral("FANOUT_ENV_") : QStringLiteral("FANOUT_VAR_"))
+        + sanitized(reference.name.toUpper(), QLatin1String());
 }
 
 // A key of a Kubernetes Secret or ConfigMap: letters, digits, '-', '_' and '.'.
 QString dataKey(const QString &text)
 {
-    QString key = text;
-    for (QChar &c : key) {
-        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('_') && c != QLatin1Char('-') && c != QLatin1Char('.'))
-            c = QLatin1Char('_');
-    }
-    return key;
+    return sanitized(text, QLatin1String("_-."));
 }
 
 // Where a string of a resource is used in its template: that decides what a secret becomes.
@@ -116,12 +112,6 @@ public:
     ArgoWorkflow::Export run();
 
 private:
-    struct Translated
-    {
-        QString text;
-        std::optional<Reference> wholeSecret; // the string is one secret reference and nothing else
-    };
-
     void error(const Resource &r, const QString &message) { problem(Diagnostic::Severity::Error, r, message); }
     void warning(const Resource &r, const QString &message) { problem(Diagnostic::Severity::Warning, r, message); }
     void problem(Diagnostic::Severity severity, const Resource &r, const QString &message)
@@ -134,11 +124,15 @@ private:
     QString translate(const Resource &r, const QString &text, Place place, const QString &what, json *env);
     json templateFor(int index);
     void appendTemplates(int index, json tmpl, json &templates);
-    json containerFor(const Resource &r, json *outputsSource);
+    json containerFor(const Resource &r);
     json simContainerFor(const Resource &r);
     json httpFor(const Resource &r);
     void addCommon(const Resource &r, json &tmpl);
+    QString argoSetting(const char *name) const;
     QString secretName() const;
+    QString configMapName() const;
+    bool isSecret(const Reference &reference) const;
+    json secretRef(const QString &name);
 
     const Plan &m_plan;
     Diagnostics m_problems;
@@ -151,13 +145,43 @@ private:
     json m_configMapData = json::object();
 };
 
-QString Exporter::secretName() const
+// A member of the plan's "argo" section, empty when it does not say.
+QString Exporter::argoSetting(const char *name) const
 {
     if (m_plan.argo.is_object()) {
-        if (const auto it = m_plan.argo.find("secret"); it != m_plan.argo.end() && it->is_string())
+        if (const auto it = m_plan.argo.find(name); it != m_plan.argo.end() && it->is_string())
             return QString::fromStdString(it->get<std::string>());
     }
-    return QStringLiteral("fanout-%1-secrets").arg(ArgoWorkflow::kubernetesName(m_plan.name, 40));
+    return QString();
+}
+
+QString Exporter::secretName() const
+{
+    const QString named = argoSetting("secret");
+    return named.isEmpty() ? QStringLiteral("fanout-%1-secrets").arg(ArgoWorkflow::kubernetesName(m_plan.name, 40)) : named;
+}
+
+// The semaphores' ConfigMap: the plan's, so that every run of the plan shares the limits.
+QString Exporter::configMapName() const
+{
+    return QStringLiteral("fanout-%1-limits").arg(ArgoWorkflow::kubernetesName(m_plan.name, 40));
+}
+
+// A secret variable, or Fanout's environment: what only a Kubernetes Secret may hold.
+bool Exporter::isSecret(const Reference &reference) const
+{
+    if (reference.kind == Reference::Kind::Environment)
+        return true;
+    const int v = reference.kind == Reference::Kind::Variable ? m_plan.variableIndex(reference.name) : -1;
+    return v >= 0 && m_plan.variables[v].secret;
+}
+
+// {"secretKeyRef": ...} for `name`'s key of the Secret, which then lists it.
+json Exporter::secretRef(const QString &name)
+{
+    const QString key = dataKey(name);
+    m_secretsUsed.insert(key);
+    return {{"secretKeyRef", {{"name", str(secretName())}, {"key", str(key)}}}};
 }
 
 void Exporter::nameTasks()
@@ -232,12 +256,10 @@ QString Exporter::translate(const Resource &r, const QString &text, Place place,
             }
             return parts.join(QLatin1Char(','));
         }
-        case Reference::Kind::Variable: {
-            const int v = m_plan.variableIndex(reference.name);
-            if (v >= 0 && !m_plan.variables[v].secret)
+        case Reference::Kind::Variable:
+            if (!isSecret(reference))
                 return QStringLiteral("{{workflow.parameters.%1}}").arg(parameterName(reference.name));
             [[fallthrough]];
-        }
         case Reference::Kind::Environment: {
             const QString kind = reference.kind == Reference::Kind::Environment ? QStringLiteral("the environment variable") : QStringLiteral("the secret variable");
             if (place == Place::Elsewhere || place == Place::Header)
@@ -245,15 +267,10 @@ QString Exporter::translate(const Resource &r, const QString &text, Place place,
                                                  "or an HTTP header that is the secret and nothing else")
                                       .arg(kind, reference.name));
             const QString variable = secretVariable(reference);
-            const QString key = dataKey(reference.name);
-            m_secretsUsed.insert(key);
             const bool known = std::any_of(env->begin(), env->end(), [&](const json &entry) { return entry.value("name", "") == str(variable); });
-            if (!known) {
-                // Before the entries that use it: Kubernetes expands only those defined earlier.
-                json entry = {{"name", str(variable)}};
-                entry["valueFrom"]["secretKeyRef"] = {{"name", str(secretName())}, {"key", str(key)}};
-                env->insert(env->begin(), entry);
-            }
+            // Before the entries that use it: Kubernetes expands only those defined earlier.
+            if (!known)
+                env->insert(env->begin(), json{{"name", str(variable)}, {"valueFrom", secretRef(reference.name)}});
             return QStringLiteral("$(%1)").arg(variable);
         }
         case Reference::Kind::SelfOutput:
@@ -283,22 +300,19 @@ void Exporter::addCommon(const Resource &r, json &tmpl)
         if (g >= 0 && m_plan.groups[g].limit > 0) {
             const std::string key = str(dataKey(r.group));
             m_configMapData[key] = std::to_string(m_plan.groups[g].limit);
-            const QString configMap = QStringLiteral("fanout-%1-limits").arg(ArgoWorkflow::kubernetesName(m_plan.name, 40));
-            tmpl["synchronization"] = {{"semaphores", json::array({{{"configMapKeyRef", {{"name", str(configMap)}, {"key", key}}}}})}};
+            tmpl["synchronization"] = {{"semaphores", json::array({{{"configMapKeyRef", {{"name", str(configMapName())}, {"key", key}}}}})}};
         }
     }
 }
 
-json Exporter::containerFor(const Resource &r, json *outputsSource)
+json Exporter::containerFor(const Resource &r)
 {
     const CommandExecutor::Spec spec = CommandExecutor::readSpec(r.params, QString(), nullptr);
     QString image;
     if (const auto it = r.params.find("image"); it != r.params.end() && it->is_string())
         image = QString::fromStdString(it->get<std::string>());
-    if (image.isEmpty() && m_plan.argo.is_object()) {
-        if (const auto it = m_plan.argo.find("image"); it != m_plan.argo.end() && it->is_string())
-            image = QString::fromStdString(it->get<std::string>());
-    }
+    if (image.isEmpty())
+        image = argoSetting("image");
     if (image.isEmpty())
         error(r, QStringLiteral("no image to run its command in on Argo; give the resource an \"image\", or the plan one for all: \"argo\": {\"image\": \"...\"}"));
     json env = json::array();
@@ -324,7 +338,6 @@ json Exporter::containerFor(const Resource &r, json *outputsSource)
         container["env"] = env;
     if (r.params.contains("grace"))
         warning(r, QStringLiteral("its grace is not exported: Kubernetes gives a stopped container the pod's terminationGracePeriodSeconds (30s unless set)"));
-    *outputsSource = spec.outputsJson ? json("json") : json("lines");
     return container;
 }
 
@@ -376,15 +389,11 @@ json Exporter::httpFor(const Resource &r)
         std::optional<Reference> whole;
         const QString &headerValue = value; // a structured binding cannot be captured (clang)
         References::find(json(str(value)), QString(), [&](const QString &, const Reference *reference, const QString &) {
-            if (reference && reference->text == headerValue && (reference->kind == Reference::Kind::Environment ||
-                                                           (reference->kind == Reference::Kind::Variable && m_plan.variableIndex(reference->name) >= 0 &&
-                                                            m_plan.variables[m_plan.variableIndex(reference->name)].secret)))
+            if (reference && reference->text == headerValue && isSecret(*reference))
                 whole = *reference;
         });
         if (whole) {
-            const QString key = dataKey(whole->name);
-            m_secretsUsed.insert(key);
-            headers.push_back({{"name", name.toStdString()}, {"valueFrom", {{"secretKeyRef", {{"name", str(secretName())}, {"key", str(key)}}}}}});
+            headers.push_back({{"name", name.toStdString()}, {"valueFrom", secretRef(whole->name)}});
         } else {
             headers.push_back({{"name", name.toStdString()}, {"value", str(translate(r, value, Place::Header, what, &unused))}});
         }
@@ -417,15 +426,12 @@ json Exporter::templateFor(int index)
     const Resource &r = m_plan.resources[index];
     const QString task = m_task.value(r.id);
     json tmpl = {{"name", str(task)}};
-    json outputsSource; // "lines", "json" (a command's) or "pointer" (an http response)
     if (r.type == QLatin1String("command")) {
-        tmpl["container"] = containerFor(r, &outputsSource);
+        tmpl["container"] = containerFor(r);
     } else if (r.type == QLatin1String("sim")) {
         tmpl["container"] = simContainerFor(r);
-        outputsSource = "lines";
     } else if (r.type == QLatin1String("http")) {
         tmpl["http"] = httpFor(r);
-        outputsSource = "pointer";
     } else {
         error(r, QStringLiteral("its type \"%1\" has no Argo template").arg(r.type));
     }
@@ -451,7 +457,7 @@ void Exporter::appendTemplates(int index, json tmpl, json &templates)
     const std::string result = std::string("tasks.") + kProvisionTask + ".outputs.result";
     json parameters = json::array();
     const bool isHttp = tmpl.contains("http");
-    const bool fromJson = !isHttp && r.type == QLatin1String("command") && r.params.value("outputs_json", false);
+    const bool fromJson = r.type == QLatin1String("command") && CommandExecutor::readSpec(r.params, QString(), nullptr).outputsJson;
     std::map<QString, std::string> pointers;
     if (isHttp) {
         const HttpExecutor::Spec spec = HttpExecutor::readSpec(r.params, QString(), nullptr);
@@ -480,8 +486,8 @@ void Exporter::appendTemplates(int index, json tmpl, json &templates)
         } else if (fromJson) {
             expression = str(QStringLiteral("jsonpath(sprig.last(sprig.splitList('\\n', sprig.trim(%1))), \"$['%2']\")").arg(QString::fromStdString(result), key));
         } else {
-            QString pattern = QStringLiteral("(?m)^::output %1=.*$").arg(key);
-            pattern.replace(QLatin1Char('.'), QLatin1String("[.]")).replace(QLatin1String("[.]*$"), QLatin1String(".*$"));
+            // The key's dots matched as dots (keys are letters, digits, '_', '.' and '-').
+            const QString pattern = QStringLiteral("(?m)^::output %1=.*$").arg(QString(key).replace(QLatin1Char('.'), QLatin1String("[.]")));
             expression = str(QStringLiteral("sprig.trimPrefix('::output %1=', sprig.last(sprig.regexFindAll('%2', %3, -1)))").arg(key, pattern, QString::fromStdString(result)));
         }
         parameters.push_back({{"name", str(parameter)}, {"valueFrom", {{"expression", expression}}}});
@@ -504,11 +510,9 @@ ArgoWorkflow::Export Exporter::run()
         out.problems = m_problems;
         return out;
     }
-    if (m_plan.rollout || !m_plan.targets.isEmpty()) {
-        if (m_plan.rollout)
-            m_problems.append(Diagnostic{Diagnostic::Severity::Warning, QStringLiteral("rollout"), 0, 0,
-                                         QStringLiteral("the rollout (targets under way at once, failure tolerance, waves) is not exported: on Argo every target proceeds at once")});
-    }
+    if (m_plan.rollout)
+        m_problems.append(Diagnostic{Diagnostic::Severity::Warning, QStringLiteral("rollout"), 0, 0,
+                                     QStringLiteral("the rollout (targets under way at once, failure tolerance, waves) is not exported: on Argo every target proceeds at once")});
 
     json tasks = json::array();
     json templates = json::array();
@@ -544,10 +548,8 @@ ArgoWorkflow::Export Exporter::run()
     }
     if (!parameters.empty())
         spec["arguments"] = {{"parameters", parameters}};
-    if (m_plan.argo.is_object()) {
-        if (const auto it = m_plan.argo.find("service_account"); it != m_plan.argo.end() && it->is_string())
-            spec["serviceAccountName"] = *it;
-    }
+    if (const QString account = argoSetting("service_account"); !account.isEmpty())
+        spec["serviceAccountName"] = str(account);
     spec["templates"] = templates;
 
     json resources = json::object();
@@ -573,7 +575,7 @@ ArgoWorkflow::Export Exporter::run()
     if (!m_configMapData.empty()) {
         out.configMap = {{"apiVersion", "v1"},
                          {"kind", "ConfigMap"},
-                         {"metadata", {{"name", str(QStringLiteral("fanout-%1-limits").arg(ArgoWorkflow::kubernetesName(m_plan.name, 40)))},
+                         {"metadata", {{"name", str(configMapName())},
                                        {"labels", {{"app.kubernetes.io/managed-by", "fanout"}}}}},
                          {"data", m_configMapData}};
     }
