@@ -6,6 +6,7 @@
 #include "app/signalwatcher.h"
 #include "engine/argo/argoclient.h"
 #include "engine/argo/argoprogress.h"
+#include "engine/argo/argotoken.h"
 #include "engine/argo/argoworkflow.h"
 #include "engine/plan/plan.h"
 #include "engine/run/runreport.h"
@@ -14,7 +15,7 @@
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFile>
+#include <QTimer>
 
 #include <csignal>
 
@@ -22,27 +23,31 @@ namespace fanout {
 
 namespace {
 
-// The token: --token-file, else --token-env's variable, else ARGO_TOKEN (as the argo command
-// line reads it). "Bearer " in front, as `argo auth token` prints it, is taken off.
+// The token: --token-file, else --token-env's variable, else ARGO_TOKEN (as the argo command line reads it).
 Expected<QByteArray> readToken(const QCommandLineParser &parser)
 {
-    QByteArray token;
-    if (parser.isSet(QStringLiteral("token-file"))) {
-        QFile file(parser.value(QStringLiteral("token-file")));
-        if (!file.open(QIODevice::ReadOnly))
-            return unexpected(QStringLiteral("--token-file %1: %2").arg(file.fileName(), file.errorString()));
-        token = file.readAll().trimmed();
-        if (token.isEmpty())
-            return unexpected(QStringLiteral("--token-file %1 is empty").arg(file.fileName()));
-    } else {
-        const QString variable = parser.isSet(QStringLiteral("token-env")) ? parser.value(QStringLiteral("token-env")) : QStringLiteral("ARGO_TOKEN");
-        token = qgetenv(variable.toLocal8Bit().constData()).trimmed();
-        if (token.isEmpty() && parser.isSet(QStringLiteral("token-env")))
-            return unexpected(QStringLiteral("--token-env %1: the environment variable %1 is empty or not set").arg(variable));
-    }
-    if (token.startsWith("Bearer "))
-        token = token.mid(7).trimmed();
+    const QString file = parser.value(QStringLiteral("token-file"));
+    const Expected<QByteArray> token = ArgoToken::read(file, parser.value(QStringLiteral("token-env")));
+    if (!token)
+        return unexpected(QStringLiteral("%1: %2").arg(file.isEmpty() ? QStringLiteral("--token-env") : QStringLiteral("--token-file"), token.error()));
     return token;
+}
+
+// The Argo Server (--server), the namespace (argo unless --namespace) and the token.
+Expected<ArgoConnection> connectionFrom(const QCommandLineParser &parser)
+{
+    ArgoConnection connection;
+    connection.server = QUrl(parser.value(QStringLiteral("server")));
+    const QUrl &server = connection.server;
+    if (!server.isValid() || (server.scheme() != QLatin1String("https") && server.scheme() != QLatin1String("http")) || server.host().isEmpty())
+        return unexpected(QStringLiteral("--on argo needs --server URL, the Argo Server's address, such as https://argo.example.com:2746"));
+    const Expected<QByteArray> token = readToken(parser);
+    if (!token)
+        return unexpected(token.error());
+    connection.token = *token;
+    if (parser.isSet(QStringLiteral("namespace")))
+        connection.ns = parser.value(QStringLiteral("namespace"));
+    return connection;
 }
 
 QString elapsed(const QElapsedTimer &clock)
@@ -65,6 +70,107 @@ bool writeReport(const QString &file, const RunReport::Facts &facts)
     if (!written)
         Console(stderr).writeLine(QStringLiteral("fanout run: cannot write the report %1: %2").arg(file, written.error()));
     return bool(written);
+}
+
+// Each resource's and each attempt's change, a line each: `[00:12] db attempt 1 failed: Error (exit code 1)`.
+void printChanges(const Console &out, const QList<ArgoProgress::Change> &changes, const QElapsedTimer &clock)
+{
+    for (const ArgoProgress::Change &change : changes) {
+        if (change.phase == ArgoProgress::Phase::Pending)
+            continue;
+        const QString what = change.attempt > 0 ? QStringLiteral("%1 attempt %2").arg(change.resource).arg(change.attempt) : change.resource;
+        QString line = QStringLiteral("%1 %2 %3").arg(elapsed(clock), what, ArgoProgress::phaseName(change.phase));
+        if (change.phase == ArgoProgress::Phase::Failed && !change.message.isEmpty())
+            line += QStringLiteral(": ") + change.message;
+        out.writeLine(line);
+    }
+}
+
+// How long the run waits, once the workflow has ended, for the end of its log stream (a server
+// that never ends it does not keep the command line waiting).
+constexpr int kLogsGraceMs = 3000;
+
+// The steps' output as it arrives, `[mm:ss] RESOURCE | LINE`, as a run here prints its log lines.
+// A line can come before the snapshot that names its pod: it waits for it, or for the end, when
+// it is printed with the pod's name.
+class StepOutput
+{
+public:
+    StepOutput(const Console &out, const ArgoProgress &progress, const QElapsedTimer &clock)
+        : m_out(out), m_progress(progress), m_clock(clock)
+    {
+    }
+
+    void add(const QString &pod, const QString &line)
+    {
+        const QString resource = m_progress.podOf(pod).resource;
+        if (!resource.isEmpty())
+            return print(elapsed(m_clock), resource, line);
+        if (m_waiting.size() >= kMaxWaiting)
+            return print(elapsed(m_clock), pod, line);
+        m_waiting.append(Waiting{elapsed(m_clock), pod, line});
+    }
+    // After each snapshot: the lines whose pods it named.
+    void placeWaiting()
+    {
+        QList<Waiting> still;
+        for (const Waiting &waiting : std::as_const(m_waiting)) {
+            const QString resource = m_progress.podOf(waiting.pod).resource;
+            if (resource.isEmpty())
+                still.append(waiting);
+            else
+                print(waiting.time, resource, waiting.line);
+        }
+        m_waiting = still;
+    }
+    // At the end: the lines of pods no snapshot named, with the pods' names.
+    void flush()
+    {
+        placeWaiting();
+        for (const Waiting &waiting : std::as_const(m_waiting))
+            print(waiting.time, waiting.pod, waiting.line);
+        m_waiting.clear();
+    }
+
+private:
+    static constexpr qsizetype kMaxWaiting = 10'000;
+    struct Waiting
+    {
+        QString time;
+        QString pod;
+        QString line;
+    };
+    void print(const QString &time, const QString &who, const QString &line) const
+    {
+        m_out.writeLine(QStringLiteral("%1 %2 %3").arg(time, who, m_out.paint(QStringLiteral("| ") + line, Console::Colour::Dim)));
+    }
+
+    const Console &m_out;
+    const ArgoProgress &m_progress;
+    const QElapsedTimer &m_clock;
+    QList<Waiting> m_waiting;
+};
+
+// The line that says how the workflow ended, once it has; the exit status goes to `exitCode`.
+QString endingOf(const nlohmann::ordered_json &workflow, const ArgoProgress &progress, const QString &name, const QElapsedTimer &clock,
+                 bool interrupted, int *exitCode)
+{
+    QMap<ArgoProgress::Phase, QStringList> by;
+    for (const QString &resource : progress.resources())
+        by[progress.phaseOf(resource)].append(resource);
+    const int succeeded = int(by.value(ArgoProgress::Phase::Succeeded).size());
+    const bool allSucceeded = succeeded == progress.resources().size();
+    QStringList parts{QStringLiteral("%1 succeeded").arg(succeeded)};
+    if (const QStringList failed = by.value(ArgoProgress::Phase::Failed); !failed.isEmpty())
+        parts.append(QStringLiteral("%1 failed (%2)").arg(failed.size()).arg(failed.join(QStringLiteral(", "))));
+    if (const qsizetype skipped = by.value(ArgoProgress::Phase::Skipped).size() + by.value(ArgoProgress::Phase::Pending).size()
+                                + by.value(ArgoProgress::Phase::Running).size())
+        parts.append(QStringLiteral("%1 not run").arg(skipped));
+    const std::string phase = workflow["status"].value("phase", "");
+    *exitCode = interrupted ? RunCommand::Interrupted : allSucceeded && phase == "Succeeded" ? RunCommand::Succeeded : RunCommand::Failed;
+    return QStringLiteral("%1 workflow %2 %3: %4%5")
+        .arg(elapsed(clock), name, QString::fromStdString(phase), parts.join(QStringLiteral(", ")),
+             progress.workflowMessage().isEmpty() ? QString() : QStringLiteral(" (%1)").arg(progress.workflowMessage()));
 }
 
 } // namespace
@@ -109,21 +215,12 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
         err.writeLine(QStringLiteral("fanout run: %1 not with --on argo yet: Argo keeps the run's record (argo get, argo logs)").arg(options));
         return RunCommand::InvalidInput;
     }
-    const QUrl server(parser.value(QStringLiteral("server")));
-    if (!server.isValid() || (server.scheme() != QLatin1String("https") && server.scheme() != QLatin1String("http")) || server.host().isEmpty()) {
-        err.writeLine(QStringLiteral("fanout run: --on argo needs --server URL, the Argo Server's address, such as https://argo.example.com:2746"));
+    const Expected<ArgoConnection> connected = connectionFrom(parser);
+    if (!connected) {
+        err.writeLine(QStringLiteral("fanout run: %1").arg(connected.error()));
         return RunCommand::InvalidInput;
     }
-    const Expected<QByteArray> token = readToken(parser);
-    if (!token) {
-        err.writeLine(QStringLiteral("fanout run: %1").arg(token.error()));
-        return RunCommand::InvalidInput;
-    }
-    ArgoConnection connection; // in namespace argo unless told
-    connection.server = server;
-    connection.token = *token;
-    if (parser.isSet(QStringLiteral("namespace")))
-        connection.ns = parser.value(QStringLiteral("namespace"));
+    const ArgoConnection &connection = *connected;
 
     const ArgoWorkflow::Export exported = ArgoWorkflow::fromPlan(plan);
     if (!ExportCommand::printProblems(exported, planName, QStringLiteral("; nothing was submitted")))
@@ -143,10 +240,18 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
     QString name;
     int exitCode = RunCommand::Failed;
     int interrupts = 0;
+    // The run is over when the workflow has ended and so has its log stream (-q: no logs).
+    const bool quiet = parser.isSet(QStringLiteral("quiet"));
+    StepOutput output(out, progress, clock);
+    QString ending; // how the workflow ended, said last
+    bool logsOver = quiet;
+    QTimer logsGrace;
+    logsGrace.setSingleShot(true);
+    QObject::connect(&logsGrace, &QTimer::timeout, &loop, [&] { loop.exit(); });
 
     SignalWatcher signalWatcher({SIGINT, SIGTERM});
     QObject::connect(&signalWatcher, &SignalWatcher::received, &loop, [&](int) {
-        if (name.isEmpty())
+        if (name.isEmpty() || !ending.isEmpty())
             return loop.exit();
         ++interrupts;
         const bool terminate = interrupts > 1;
@@ -165,35 +270,24 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
         err.writeLine(QStringLiteral("cannot follow %1: %2").arg(name, problem));
         loop.exit();
     });
+    QObject::connect(&client, &ArgoClient::logLine, &loop, [&](const QString &pod, const QString &line) { output.add(pod, line); });
+    QObject::connect(&client, &ArgoClient::logsFailed, &loop, [&](const QString &problem) {
+        err.writeLine(QStringLiteral("cannot follow the steps' logs of %1: %2").arg(name, problem));
+    });
+    QObject::connect(&client, &ArgoClient::logsEnded, &loop, [&] {
+        logsOver = true;
+        if (!ending.isEmpty())
+            loop.exit();
+    });
     QObject::connect(&client, &ArgoClient::workflowChanged, &loop, [&](const nlohmann::ordered_json &workflow) {
-        for (const ArgoProgress::Change &change : progress.update(workflow)) {
-            if (change.phase == ArgoProgress::Phase::Pending)
-                continue;
-            const QString what = change.attempt > 0 ? QStringLiteral("%1 attempt %2").arg(change.resource).arg(change.attempt) : change.resource;
-            QString line = QStringLiteral("%1 %2 %3").arg(elapsed(clock), what, ArgoProgress::phaseName(change.phase));
-            if (change.phase == ArgoProgress::Phase::Failed && !change.message.isEmpty())
-                line += QStringLiteral(": ") + change.message;
-            out.writeLine(line);
-        }
+        printChanges(out, progress.update(workflow), clock);
+        output.placeWaiting();
         if (!ArgoClient::isFinished(workflow))
             return;
-        QMap<ArgoProgress::Phase, QStringList> by;
-        for (const QString &resource : progress.resources())
-            by[progress.phaseOf(resource)].append(resource);
-        const int succeeded = int(by.value(ArgoProgress::Phase::Succeeded).size());
-        const bool allSucceeded = succeeded == progress.resources().size();
-        QStringList parts{QStringLiteral("%1 succeeded").arg(succeeded)};
-        if (const QStringList failed = by.value(ArgoProgress::Phase::Failed); !failed.isEmpty())
-            parts.append(QStringLiteral("%1 failed (%2)").arg(failed.size()).arg(failed.join(QStringLiteral(", "))));
-        if (const qsizetype skipped = by.value(ArgoProgress::Phase::Skipped).size() + by.value(ArgoProgress::Phase::Pending).size()
-                                    + by.value(ArgoProgress::Phase::Running).size())
-            parts.append(QStringLiteral("%1 not run").arg(skipped));
-        const std::string phase = workflow["status"].value("phase", "");
-        out.writeLine(QStringLiteral("%1 workflow %2 %3: %4%5")
-                          .arg(elapsed(clock), name, QString::fromStdString(phase), parts.join(QStringLiteral(", ")),
-                               progress.workflowMessage().isEmpty() ? QString() : QStringLiteral(" (%1)").arg(progress.workflowMessage())));
-        exitCode = interrupts > 0 ? RunCommand::Interrupted : allSucceeded && phase == "Succeeded" ? RunCommand::Succeeded : RunCommand::Failed;
-        loop.exit();
+        ending = endingOf(workflow, progress, name, clock, interrupts > 0, &exitCode);
+        if (logsOver)
+            return loop.exit();
+        logsGrace.start(kLogsGraceMs); // the last lines come after the end
     });
 
     client.submit(exported.workflow, [&](const Expected<nlohmann::ordered_json> &created) {
@@ -203,11 +297,17 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, const Plan &plan, con
         }
         name = QString::fromStdString((*created)["metadata"].value("name", ""));
         out.writeLine(QStringLiteral("submitted %1 to %2 (namespace %3); following it until it ends (Ctrl+C stops it)")
-                          .arg(name, server.toString(QUrl::RemoveUserInfo), connection.ns));
+                          .arg(name, connection.server.toString(QUrl::RemoveUserInfo), connection.ns));
         client.watch(name);
+        if (!quiet)
+            client.followLogs(name);
     });
     loop.exec();
+    output.flush();
+    if (!ending.isEmpty())
+        out.writeLine(ending);
     client.stopWatching();
+    client.stopFollowingLogs();
     if (interrupts > 0 && exitCode == RunCommand::Failed)
         exitCode = RunCommand::Interrupted;
     if (!name.isEmpty() && !writeReport(parser.value(QStringLiteral("report")), progress.facts(plan, planName, outcomeOf(exitCode))))

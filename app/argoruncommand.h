@@ -10,7 +10,8 @@ struct Plan;
 
 // `fanout run PLAN --on argo --server URL`: the plan as an Argo Workflow (engine/argo), submitted
 // to the Argo Server and followed through its event stream to the end, each resource's and
-// attempt's changes printed as they happen; Ctrl+C stops the workflow (twice: terminates it).
+// attempt's changes printed as they happen, and what its steps print (unless -q); Ctrl+C stops the
+// workflow (twice: terminates it).
 class ArgoRunCommand
 {
 public:

@@ -115,6 +115,114 @@ Followed runToTheEnd(const QStringList &options, const Plan &plan, ArgoProgress 
     return follow(client, nameOf(created), progress);
 }
 
+// What the steps printed, as a client following a workflow and its logs saw it.
+struct Logged
+{
+    std::map<QString, std::map<int, QStringList>> lines; // by resource, by attempt
+    QStringList unknown;                                // "POD: LINE" of pods no snapshot named
+    QStringList interruptions;
+    QString failure;
+    bool logsEnded = false;
+    json last;
+};
+
+// Follows workflow `name` and its logs until both have ended (or `timeoutMs`). A line is the
+// attempt's whose pod it came from; Argo reuses a pod's name only when it retries a workflow that
+// has ended, which starts a new follow: the lines are placed when this one ends.
+Logged followWithLogs(ArgoClient &client, const QString &name, ArgoProgress &progress, int timeoutMs = 20'000)
+{
+    Logged logged;
+    QList<std::pair<QString, QString>> read;
+    QEventLoop loop;
+    auto quitWhenOver = [&] {
+        if (logged.logsEnded && ArgoClient::isFinished(logged.last))
+            loop.quit();
+    };
+    QObject::connect(&client, &ArgoClient::workflowChanged, &loop, [&](const json &workflow) {
+        progress.update(workflow);
+        logged.last = workflow;
+        quitWhenOver();
+    });
+    QObject::connect(&client, &ArgoClient::logLine, &loop, [&](const QString &pod, const QString &line) { read.append({pod, line}); });
+    QObject::connect(&client, &ArgoClient::logsEnded, &loop, [&] {
+        logged.logsEnded = true;
+        quitWhenOver();
+    });
+    QObject::connect(&client, &ArgoClient::watchInterrupted, &loop, [&](const QString &problem, int) { logged.interruptions.append(problem); });
+    QObject::connect(&client, &ArgoClient::watchFailed, &loop, [&](const QString &problem) {
+        logged.failure = problem;
+        loop.quit();
+    });
+    QObject::connect(&client, &ArgoClient::logsFailed, &loop, [&](const QString &problem) { logged.failure = problem; });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    client.watch(name);
+    client.followLogs(name);
+    loop.exec();
+    QObject::disconnect(&client, nullptr, &loop, nullptr);
+    client.stopWatching();
+    client.stopFollowingLogs();
+    for (const auto &[pod, line] : std::as_const(read)) {
+        const ArgoProgress::Pod of = progress.podOf(pod);
+        if (of.resource.isEmpty())
+            logged.unknown.append(pod + QStringLiteral(": ") + line);
+        else
+            logged.lines[of.resource][of.attempt].append(line);
+    }
+    return logged;
+}
+
+// What the stand-in prints for each resource of a plan of sleeping sims (standin.py, pod_plan):
+// "running TASK" when its pod starts, "done" when it ends; by resource, for its one attempt.
+std::map<QString, std::map<int, QStringList>> simLines(const Plan &plan)
+{
+    const json workflow = ArgoWorkflow::fromPlan(plan).workflow;
+    const json tasks = json::parse(workflow["metadata"]["annotations"][ArgoWorkflow::kResourcesAnnotation].get<std::string>());
+    std::map<QString, std::map<int, QStringList>> lines;
+    for (const auto &[task, id] : tasks.items())
+        lines[QString::fromStdString(id.get<std::string>())][1] = QStringList{QStringLiteral("running ") + QString::fromStdString(task), QStringLiteral("done")};
+    return lines;
+}
+
+QString said(const std::map<QString, std::map<int, QStringList>> &lines)
+{
+    QStringList text;
+    for (const auto &[resource, attempts] : lines) {
+        for (const auto &[attempt, those] : attempts)
+            text.append(QStringLiteral("%1 #%2: %3").arg(resource).arg(attempt).arg(those.join(QStringLiteral(" / "))));
+    }
+    return text.join(QLatin1Char('\n'));
+}
+
+// The demo submitted to a stand-in with `options`, and followed with its logs to the end.
+Logged demoWithLogs(const QStringList &options)
+{
+    StandIn server(options);
+    if (!server.url().isValid())
+        return Logged{{}, {}, {}, QStringLiteral("the stand-in did not start"), false, {}};
+    ArgoClient client(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArray()});
+    const Expected<json> created = call([&](auto done) { client.submit(ArgoWorkflow::fromPlan(demo()).workflow, done); });
+    if (!created)
+        return Logged{{}, {}, {}, created.error(), false, {}};
+    ArgoProgress progress;
+    return followWithLogs(client, nameOf(created), progress);
+}
+
+// `fanout run demo --on argo --server URL --namespace ci MORE...`: its exit status, what it printed.
+int runDemoOnArgo(const QUrl &url, const QStringList &more, QString *out, QString *err)
+{
+    QProcess fanout;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("ARGO_TOKEN"), QStringLiteral("Bearer right"));
+    fanout.setProcessEnvironment(environment);
+    fanout.start(QStringLiteral(FANOUT_BINARY), QStringList{QStringLiteral("run"), QStringLiteral("demo"), QStringLiteral("--on"), QStringLiteral("argo"),
+                                                            QStringLiteral("--server"), url.toString(), QStringLiteral("--namespace"), QStringLiteral("ci")}
+                                                    + more);
+    fanout.waitForFinished(60'000);
+    *out = QString::fromUtf8(fanout.readAllStandardOutput());
+    *err = QString::fromUtf8(fanout.readAllStandardError());
+    return fanout.exitCode();
+}
+
 } // namespace
 
 class tst_ArgoClient : public QObject
@@ -123,12 +231,17 @@ class tst_ArgoClient : public QObject
 
 private slots:
     void progressReadsArgosNodes();
+    void progressKnowsEachAttemptsPod();
     void submitsAndFollowsToTheEnd();
     void aDroppedStreamResumesWithoutLossOrRepeat();
     void retryAfterAFailureCarriesOn();
+    void everyStepsLinesArriveAsItsResources();
+    void aDroppedLogStreamResumesWithoutLossOrRepeat();
+    void aRetriedStepsLinesAreItsNextAttempts();
     void stopAndTerminate();
     void serverErrorsAreSaidClearly();
     void runOnArgoFromTheCommandLine();
+    void runOnArgoPrintsTheStepsOutput();
 };
 
 // Argo's node tree as the controller writes it: a Retry node per task with retries and a Pod per
@@ -178,6 +291,49 @@ void tst_ArgoClient::progressReadsArgosNodes()
     QCOMPARE(progress.phaseOf(QStringLiteral("dns")), ArgoProgress::Phase::Skipped);
     QCOMPARE(progress.workflowMessage(), QStringLiteral("child 'web-x1-5' failed"));
     QCOMPARE(progress.resources(), (QStringList{"vpc", "web[0]", "db", "dns"}));
+}
+
+// A pod's log lines are its attempt's: by Argo's v2 pod name (WORKFLOW-TEMPLATE cut to 242
+// characters, then the FNV-1a hash of the node's name; standin.py's pod_name) or the v1 one (the
+// node's id). Argo's retry of the workflow makes the pods again under the same names: they are the
+// later attempts'.
+void tst_ArgoClient::progressKnowsEachAttemptsPod()
+{
+    const std::string name = "long-" + std::string(200, 'x');
+    const std::string tmpl = "template-" + std::string(50, 'y');
+    auto node = [&](const std::string &suffix, const char *type, const char *phase) {
+        return json{{"name", name + suffix}, {"type", type}, {"phase", phase}, {"templateName", tmpl}};
+    };
+    json workflow = {{"metadata", {{"name", name}, {"annotations", {{"fanout/resources", R"({"a": "a[0]"})"}}}}},
+                     {"status", {{"phase", "Running"}, {"nodes", {{name + "-1", node(".a", "Retry", "Running")}, {name + "-2", node(".a(0)", "Pod", "Failed")},
+                                                                  {name + "-3", node(".a(1)", "Pod", "Running")}}}}}};
+    ArgoProgress progress;
+    progress.update(workflow);
+    const QString prefix = QString::fromStdString((name + "-" + tmpl).substr(0, 242)) + QLatin1Char('-');
+    const QString first = prefix + QStringLiteral("284569978"); // fnv1a32(NAME.a(0))
+    const QString second = prefix + QStringLiteral("3975395895");
+    QCOMPARE(second.size(), 253); // the longest name Kubernetes takes
+    auto of = [&](const QString &pod) {
+        const ArgoProgress::Pod found = progress.podOf(pod);
+        return QStringLiteral("%1 %2").arg(found.resource).arg(found.attempt);
+    };
+    QCOMPARE(of(first), QStringLiteral("a[0] 1"));
+    QCOMPARE(of(second), QStringLiteral("a[0] 2"));
+    QCOMPARE(of(QString::fromStdString(name + "-3")), QStringLiteral("a[0] 2"));
+    QCOMPARE(of(QStringLiteral("someone-else")), QStringLiteral(" 0"));
+
+    // It failed for good; Argo's retry resets it and its first pod runs again.
+    json &nodes = workflow["status"]["nodes"];
+    nodes[name + "-3"]["phase"] = "Failed";
+    nodes[name + "-1"]["phase"] = "Failed";
+    progress.update(workflow);
+    nodes.erase(name + "-3");
+    nodes[name + "-1"]["phase"] = "Running";
+    nodes[name + "-2"]["phase"] = "Pending";
+    progress.update(workflow);
+    QCOMPARE(of(first), QStringLiteral("a[0] 3"));
+    QCOMPARE(of(QString::fromStdString(name + "-2")), QStringLiteral("a[0] 3"));
+    QCOMPARE(of(second), QStringLiteral("a[0] 2"));
 }
 
 // The demo on the stand-in: every resource runs once and succeeds, never before what it waits for.
@@ -257,6 +413,58 @@ void tst_ArgoClient::retryAfterAFailureCarriesOn()
     QCOMPARE(progress.attemptsOf(QStringLiteral("a")), 2);
 }
 
+// The demo's steps print (the stand-in's sims: "running TASK", "done"): every line arrives, once,
+// in order, as its resource's first attempt's; the logs end after the workflow has.
+void tst_ArgoClient::everyStepsLinesArriveAsItsResources()
+{
+    const Logged logged = demoWithLogs({QStringLiteral("--speed"), QStringLiteral("200")});
+    QVERIFY2(logged.failure.isEmpty(), qPrintable(logged.failure));
+    QCOMPARE(workflowPhase(logged.last), QStringLiteral("Succeeded"));
+    QVERIFY(logged.logsEnded);
+    QVERIFY2(logged.unknown.isEmpty(), qPrintable(logged.unknown.join(QLatin1Char('\n'))));
+    QVERIFY2(logged.interruptions.isEmpty(), qPrintable(logged.interruptions.join(QLatin1Char('\n'))));
+    QCOMPARE(said(logged.lines), said(simLines(demo())));
+}
+
+// The log stream breaks after 7 lines: the client says so, opens it again, and of the lines the
+// server sends again from the first, passes on only those it had not: none lost, none twice.
+void tst_ArgoClient::aDroppedLogStreamResumesWithoutLossOrRepeat()
+{
+    const Logged logged = demoWithLogs({QStringLiteral("--speed"), QStringLiteral("200"), QStringLiteral("--drop-logs-after"), QStringLiteral("7")});
+    QVERIFY2(logged.failure.isEmpty(), qPrintable(logged.failure));
+    QVERIFY(logged.logsEnded);
+    QCOMPARE(logged.interruptions.size(), 1);
+    QVERIFY2(logged.interruptions.constFirst().contains(QLatin1String("log stream")), qPrintable(logged.interruptions.constFirst()));
+    QVERIFY2(logged.unknown.isEmpty(), qPrintable(logged.unknown.join(QLatin1Char('\n'))));
+    QCOMPARE(said(logged.lines), said(simLines(demo())));
+}
+
+// a fails its first attempt; Argo's retry makes its pod again, of the same name: what that one
+// prints is a's second attempt's, and nothing of the first is told again.
+void tst_ArgoClient::aRetriedStepsLinesAreItsNextAttempts()
+{
+    StandIn server({QStringLiteral("--speed"), QStringLiteral("100"), QStringLiteral("--fail"), QStringLiteral("a:1")});
+    QVERIFY(server.url().isValid());
+    ArgoClient client(ArgoConnection{server.url(), QStringLiteral("ci"), QByteArray()});
+    const Expected<json> created = call([&](auto done) { client.submit(ArgoWorkflow::fromPlan(pair()).workflow, done); });
+    QVERIFY2(created, qPrintable(created.error()));
+    const QString name = nameOf(created);
+    ArgoProgress progress;
+    const Logged failed = followWithLogs(client, name, progress);
+    QVERIFY2(failed.failure.isEmpty(), qPrintable(failed.failure));
+    QCOMPARE(workflowPhase(failed.last), QStringLiteral("Failed"));
+    QCOMPARE(said(failed.lines), QStringLiteral("a #1: running a / simulated failure: exit 1"));
+
+    const Expected<json> retried = call([&](auto done) { client.retry(name, QStringLiteral("displayName=a"), done); });
+    QVERIFY2(retried, qPrintable(retried.error()));
+    const Logged carried = followWithLogs(client, name, progress);
+    QVERIFY2(carried.failure.isEmpty(), qPrintable(carried.failure));
+    QCOMPARE(workflowPhase(carried.last), QStringLiteral("Succeeded"));
+    QVERIFY2(carried.unknown.isEmpty(), qPrintable(carried.unknown.join(QLatin1Char('\n'))));
+    QCOMPARE(said(carried.lines), QStringLiteral("a #2: running a / done\nb #1: running b / done"));
+    QCOMPARE(progress.podOf(QStringLiteral("nowhere")).resource, QString());
+}
+
 void tst_ArgoClient::stopAndTerminate()
 {
     StandIn server({QStringLiteral("--speed"), QStringLiteral("5")});
@@ -294,6 +502,14 @@ void tst_ArgoClient::serverErrorsAreSaidClearly()
         ArgoProgress progress;
         const Followed followed = follow(right, QStringLiteral("nowhere"), progress, 10'000);
         QVERIFY2(followed.failure.contains(QLatin1String("404")), qPrintable(followed.failure));
+        // The logs of a workflow that is not there: said, and over (not tried again).
+        QSignalSpy logsFailed(&right, &ArgoClient::logsFailed);
+        QSignalSpy logsEnded(&right, &ArgoClient::logsEnded);
+        right.followLogs(QStringLiteral("nowhere"));
+        QTRY_COMPARE(logsEnded.size(), 1);
+        QCOMPARE(logsFailed.size(), 1);
+        QVERIFY2(logsFailed[0][0].toString().contains(QLatin1String("answered 404")), qPrintable(logsFailed[0][0].toString()));
+        QVERIFY(!right.isFollowingLogs());
         // The workflow is not valid for Argo: the server's own words.
         json invalid = ArgoWorkflow::fromPlan(pair()).workflow;
         invalid["spec"]["templates"][0]["dag"]["tasks"][0].erase("name");
@@ -317,19 +533,7 @@ void tst_ArgoClient::serverErrorsAreSaidClearly()
 // `fanout run PLAN --on argo --server URL`: the changes as lines, the end, and the exit status.
 void tst_ArgoClient::runOnArgoFromTheCommandLine()
 {
-    auto run = [](const QUrl &url, const QStringList &more, QString *out, QString *err) {
-        QProcess fanout;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("ARGO_TOKEN"), QStringLiteral("Bearer right"));
-        fanout.setProcessEnvironment(environment);
-        fanout.start(QStringLiteral(FANOUT_BINARY), QStringList{QStringLiteral("run"), QStringLiteral("demo"), QStringLiteral("--on"), QStringLiteral("argo"),
-                                                                QStringLiteral("--server"), url.toString(), QStringLiteral("--namespace"), QStringLiteral("ci")}
-                                                        + more);
-        fanout.waitForFinished(60'000);
-        *out = QString::fromUtf8(fanout.readAllStandardOutput());
-        *err = QString::fromUtf8(fanout.readAllStandardError());
-        return fanout.exitCode();
-    };
+    const auto run = runDemoOnArgo;
     QString out;
     QString err;
     {
@@ -378,6 +582,32 @@ void tst_ArgoClient::runOnArgoFromTheCommandLine()
     QVERIFY2(err.contains(QLatin1String("--server URL")), qPrintable(err));
     QCOMPARE(run(QUrl(QStringLiteral("http://127.0.0.1:1")), {QStringLiteral("--junit"), QStringLiteral("r.xml")}, &out, &err), 2);
     QVERIFY2(err.contains(QLatin1String("--junit not with --on argo")), qPrintable(err));
+}
+
+// `fanout run --on argo` prints what each step prints, as a run here prints its log lines
+// (`[00:01] vpc | running vpc`), before the line that says how the workflow ended; -q leaves them out.
+void tst_ArgoClient::runOnArgoPrintsTheStepsOutput()
+{
+    StandIn server({QStringLiteral("--speed"), QStringLiteral("200")});
+    QVERIFY(server.url().isValid());
+    const std::map<QString, std::map<int, QStringList>> expected = simLines(demo());
+    QString out;
+    QString err;
+    QCOMPARE(runDemoOnArgo(server.url(), {}, &out, &err), 0);
+    const QStringList lines = out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    static const QRegularExpression logLine(QStringLiteral("^\\[\\d\\d:\\d\\d\\] (\\S+) \\| (.*)$"));
+    std::map<QString, std::map<int, QStringList>> printed;
+    for (const QString &line : lines) {
+        if (const QRegularExpressionMatch m = logLine.match(line); m.hasMatch())
+            printed[m.captured(1)][1].append(m.captured(2));
+    }
+    QCOMPARE(said(printed), said(expected));
+    QVERIFY2(lines.constLast().contains(QRegularExpression(QStringLiteral("workflow demo-web-stack-\\w+ Succeeded: 30 succeeded"))), qPrintable(out));
+    QVERIFY2(!err.contains(QLatin1String("log stream")) && !err.contains(QLatin1String("steps' logs")), qPrintable(err)); // no trouble
+
+    QCOMPARE(runDemoOnArgo(server.url(), {QStringLiteral("-q")}, &out, &err), 0);
+    QVERIFY2(!out.contains(QLatin1String(" | ")), qPrintable(out));
+    QVERIFY2(out.contains(QLatin1String("] vpc succeeded")) && out.contains(QLatin1String("Succeeded: 30 succeeded")), qPrintable(out));
 }
 
 QTEST_GUILESS_MAIN(tst_ArgoClient)

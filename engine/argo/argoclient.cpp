@@ -1,5 +1,7 @@
 #include "engine/argo/argoclient.h"
 
+#include "engine/argo/argojson.h"
+
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -40,11 +42,14 @@ ArgoClient::ArgoClient(ArgoConnection connection, QObject *parent)
     m_network->setRedirectPolicy(QNetworkRequest::SameOriginRedirectPolicy);
     m_reconnect.setSingleShot(true);
     connect(&m_reconnect, &QTimer::timeout, this, &ArgoClient::openStream);
+    m_logReconnect.setSingleShot(true);
+    connect(&m_logReconnect, &QTimer::timeout, this, &ArgoClient::openLogStream);
 }
 
 ArgoClient::~ArgoClient()
 {
     stopWatching();
+    stopFollowingLogs();
 }
 
 bool ArgoClient::isFinished(const json &workflow)
@@ -176,13 +181,30 @@ void ArgoClient::stopWatching()
 {
     m_watched.clear();
     m_reconnect.stop();
-    if (QNetworkReply *stream = m_stream.data()) {
-        m_stream.clear();
-        disconnect(stream, nullptr, this, nullptr);
-        stream->abort();
-        stream->deleteLater();
-    }
+    dropStream(m_stream, this);
     m_buffer.clear();
+}
+
+void ArgoClient::dropStream(QPointer<QNetworkReply> &stream, QObject *receiver)
+{
+    if (QNetworkReply *reply = stream.data()) {
+        stream.clear();
+        disconnect(reply, nullptr, receiver, nullptr);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
+// A GET of a stream, read as it arrives: server-sent events if the server has them.
+QNetworkReply *ArgoClient::getStream(const QString &path, const QList<std::pair<QString, QString>> &query)
+{
+    QNetworkRequest request = this->request(path, query);
+    request.setRawHeader("Accept", "text/event-stream");
+    // A stream is quiet between changes; only the server or the network ends it.
+    request.setTransferTimeout(0);
+    QNetworkReply *stream = m_network->get(request);
+    stream->setReadBufferSize(0);
+    return stream;
 }
 
 void ArgoClient::openStream()
@@ -193,13 +215,8 @@ void ArgoClient::openStream()
     // From the last change seen: the server sends what came after it, nothing is lost.
     if (!m_lastVersionText.isEmpty())
         query.append({QStringLiteral("listOptions.resourceVersion"), m_lastVersionText});
-    QNetworkRequest request = this->request(QStringLiteral("/api/v1/workflow-events/%1").arg(m_connection.ns), query);
-    request.setRawHeader("Accept", "text/event-stream");
-    // A stream is quiet between changes; only the server or the network ends it.
-    request.setTransferTimeout(0);
     m_buffer.clear();
-    QNetworkReply *stream = m_network->get(request);
-    stream->setReadBufferSize(0);
+    QNetworkReply *stream = getStream(QStringLiteral("/api/v1/workflow-events/%1").arg(m_connection.ns), query);
     m_stream = stream;
     connect(stream, &QIODevice::readyRead, this, &ArgoClient::onStreamData);
     connect(stream, &QNetworkReply::finished, this, &ArgoClient::onStreamFinished);
@@ -210,34 +227,42 @@ void ArgoClient::onStreamData()
     QNetworkReply *stream = m_stream.data();
     if (!stream || sender() != stream)
         return;
+    readMessages(stream, m_buffer, [this, stream](const QByteArray &data) {
+        handleEvent(data);
+        return !m_watched.isEmpty() && m_stream.data() == stream; // not finished, nor stopped, on that event
+    });
+}
+
+// Reads what has arrived of `stream` into `buffer` and gives each whole message to `handle`, while
+// it answers true. Server-sent events end with an empty line and carry their message in `data:`
+// lines; otherwise it is one JSON object a line.
+void ArgoClient::readMessages(QNetworkReply *stream, QByteArray &buffer, const std::function<bool(const QByteArray &)> &handle)
+{
     const int status = stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (status != 200)
         return; // its body is an error, read when it finishes
     const bool eventStream = stream->header(QNetworkRequest::ContentTypeHeader).toString().contains(QLatin1String("text/event-stream"));
-    m_buffer += stream->readAll();
-    // Server-sent events end with an empty line; otherwise one JSON object a line.
+    buffer += stream->readAll();
     const QByteArray separator = eventStream ? QByteArrayLiteral("\n\n") : QByteArrayLiteral("\n");
-    m_buffer.replace("\r\n", "\n");
+    buffer.replace("\r\n", "\n");
     qsizetype end = 0;
-    while ((end = m_buffer.indexOf(separator)) >= 0) {
-        const QByteArray block = m_buffer.left(end);
-        m_buffer.remove(0, end + separator.size());
+    while ((end = buffer.indexOf(separator)) >= 0) {
+        const QByteArray block = buffer.left(end);
+        buffer.remove(0, end + separator.size());
+        QByteArray data;
         if (!eventStream) {
-            handleEvent(block);
+            data = block;
         } else {
-            QByteArray data;
             for (const QByteArray &line : block.split('\n')) {
                 if (line.startsWith("data:"))
                     data += (data.isEmpty() ? QByteArray() : QByteArrayLiteral("\n")) + line.mid(line.startsWith("data: ") ? 6 : 5);
             }
-            if (!data.isEmpty())
-                handleEvent(data);
         }
-        if (m_watched.isEmpty() || m_stream.data() != stream)
-            return; // finished, or stopped, on that event
+        if (!data.isEmpty() && !handle(data))
+            return;
     }
-    if (m_buffer.size() > kMaxEventBytes) {
-        stream->abort(); // finished follows, and a new stream from the last change
+    if (buffer.size() > kMaxEventBytes) {
+        stream->abort(); // finished follows, and a new stream
     }
 }
 
@@ -282,6 +307,21 @@ void ArgoClient::handleEvent(const QByteArray &data)
         stopWatching();
 }
 
+// How a stream ended: the server ended it, it broke (the network, a 5xx: open it again), or the
+// server refused it (a token refused, a workflow not there: opening it again does not mend that).
+ArgoClient::StreamEnd ArgoClient::endOf(QNetworkReply *stream, QString *problem) const
+{
+    const int status = stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200 && status != 0) {
+        *problem = describe(stream, stream->readAll());
+        return status == 401 || status == 403 || status == 404 ? StreamEnd::Refused : StreamEnd::Broken;
+    }
+    if (stream->error() == QNetworkReply::NoError)
+        return StreamEnd::Ended;
+    *problem = describe(stream, QByteArray());
+    return StreamEnd::Broken;
+}
+
 void ArgoClient::onStreamFinished()
 {
     QNetworkReply *stream = m_stream.data();
@@ -291,27 +331,137 @@ void ArgoClient::onStreamFinished()
     stream->deleteLater();
     if (m_watched.isEmpty())
         return;
-    const int status = stream->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200 && status != 0) {
-        const QString problem = describe(stream, stream->readAll());
-        // Reconnecting does not mend a refused token or a workflow that is not there.
-        if (status == 401 || status == 403 || status == 404) {
-            m_watched.clear();
-            emit watchFailed(problem);
-            return;
-        }
+    QString problem;
+    switch (endOf(stream, &problem)) {
+    case StreamEnd::Refused:
+        m_watched.clear();
+        emit watchFailed(problem);
+        return;
+    case StreamEnd::Ended:
+        return scheduleReconnect(QStringLiteral("the server closed the event stream"));
+    case StreamEnd::Broken:
         return scheduleReconnect(problem);
     }
-    scheduleReconnect(stream->error() == QNetworkReply::NoError ? QStringLiteral("the server closed the event stream")
-                                                                 : describe(stream, QByteArray()));
+}
+
+// How long to wait before opening a stream again: `backoffMs`, which doubles for the next time.
+int ArgoClient::nextWait(int &backoffMs)
+{
+    const int wait = backoffMs;
+    backoffMs = std::min(backoffMs * 2, kMaxBackoffMs);
+    return wait;
 }
 
 void ArgoClient::scheduleReconnect(const QString &problem)
 {
-    const int wait = m_backoffMs;
-    m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
+    const int wait = nextWait(m_backoffMs);
     emit watchInterrupted(problem, wait);
     m_reconnect.start(wait);
+}
+
+void ArgoClient::followLogs(const QString &name)
+{
+    stopFollowingLogs();
+    m_logsOf = name;
+    m_linesPassed.clear();
+    m_logBackoffMs = kFirstBackoffMs;
+    openLogStream();
+}
+
+void ArgoClient::stopFollowingLogs()
+{
+    m_logsOf.clear();
+    m_logReconnect.stop();
+    dropStream(m_logStream, this);
+    m_logBuffer.clear();
+}
+
+bool ArgoClient::isFollowingLogs() const
+{
+    return !m_logsOf.isEmpty();
+}
+
+void ArgoClient::openLogStream()
+{
+    if (m_logsOf.isEmpty())
+        return;
+    // One stream for all the steps' pods (a stream each would take a connection each, and Qt opens
+    // at most six to a server). It sends each pod's lines from the first, as it is opened again too.
+    m_linesRead.clear();
+    m_logBuffer.clear();
+    QNetworkReply *stream = getStream(QStringLiteral("/api/v1/workflows/%1/%2/log").arg(m_connection.ns, m_logsOf),
+                                      {{QStringLiteral("logOptions.container"), QStringLiteral("main")},
+                                       {QStringLiteral("logOptions.follow"), QStringLiteral("true")}});
+    m_logStream = stream;
+    connect(stream, &QIODevice::readyRead, this, &ArgoClient::onLogStreamData);
+    connect(stream, &QNetworkReply::finished, this, &ArgoClient::onLogStreamFinished);
+}
+
+void ArgoClient::onLogStreamData()
+{
+    QNetworkReply *stream = m_logStream.data();
+    if (!stream || sender() != stream)
+        return;
+    readMessages(stream, m_logBuffer, [this, stream](const QByteArray &data) {
+        handleLogLine(data);
+        return !m_logsOf.isEmpty() && m_logStream.data() == stream;
+    });
+}
+
+void ArgoClient::handleLogLine(const QByteArray &data)
+{
+    const json message = parseOrNull(data);
+    if (!message.is_object())
+        return; // a keep-alive or a comment
+    if (message.contains("error")) {
+        if (QNetworkReply *stream = m_logStream.data())
+            stream->abort(); // and a new stream
+        return;
+    }
+    const json &entry = message.contains("result") ? message["result"] : message;
+    if (!entry.is_object() || (!entry.contains("content") && !entry.contains("podName")))
+        return;
+    m_logBackoffMs = kFirstBackoffMs; // the stream works
+    const QString pod = argojson::text(entry, "podName");
+    // A stream opened again sends each pod's lines from the first: those passed on already are not again.
+    const qint64 read = ++m_linesRead[pod];
+    qint64 &passed = m_linesPassed[pod];
+    if (read <= passed)
+        return;
+    passed = read;
+    QString line = argojson::text(entry, "content");
+    if (line.endsWith(QLatin1Char('\n')))
+        line.chop(line.endsWith(QLatin1String("\r\n")) ? 2 : 1);
+    emit logLine(pod, line);
+}
+
+void ArgoClient::onLogStreamFinished()
+{
+    QNetworkReply *stream = m_logStream.data();
+    if (!stream || sender() != stream)
+        return;
+    m_logStream.clear();
+    stream->deleteLater();
+    if (m_logsOf.isEmpty())
+        return;
+    QString problem;
+    switch (endOf(stream, &problem)) {
+    case StreamEnd::Ended: // the server ends it once the workflow has ended and every line is sent
+        m_logsOf.clear();
+        emit logsEnded();
+        return;
+    case StreamEnd::Refused:
+        m_logsOf.clear();
+        emit logsFailed(problem);
+        emit logsEnded();
+        return;
+    case StreamEnd::Broken: {
+        const int wait = nextWait(m_logBackoffMs);
+        m_logReconnect.start(wait);
+        emit watchInterrupted(QStringLiteral("the log stream: %1").arg(problem), wait);
+        return;
+    }
+    }
 }
 
 } // namespace fanout

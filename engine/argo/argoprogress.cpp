@@ -1,5 +1,6 @@
 #include "engine/argo/argoprogress.h"
 
+#include "engine/argo/argojson.h"
 #include "engine/argo/argoworkflow.h"
 
 #include <QRegularExpression>
@@ -10,13 +11,7 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-QString text(const json &object, const char *key)
-{
-    if (!object.is_object())
-        return QString();
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
-}
+using argojson::text;
 
 QDateTime timeOf(const json &object, const char *key)
 {
@@ -26,6 +21,26 @@ QDateTime timeOf(const json &object, const char *key)
 bool isFinal(ArgoProgress::Phase phase)
 {
     return phase == ArgoProgress::Phase::Succeeded || phase == ArgoProgress::Phase::Failed || phase == ArgoProgress::Phase::Skipped;
+}
+
+// FNV-1a, 32 bits (Go's hash/fnv New32a), which Argo makes pod names with.
+quint32 fnv1a32(const QByteArray &bytes)
+{
+    quint32 hash = 0x811C9DC5u;
+    for (const char byte : bytes)
+        hash = (hash ^ quint32(quint8(byte))) * 0x01000193u;
+    return hash;
+}
+
+// The name Argo gives the pod of node `nodeName` (util.GeneratePodName, "v2" pod names): the
+// workflow's name and the template's, cut to 242 characters so that the whole is at most 253, and
+// the hash of the node's name.
+QString podNameV2(const QString &workflow, const QString &nodeName, const QString &templateName)
+{
+    if (nodeName == workflow)
+        return workflow;
+    const QString prefix = templateName.isEmpty() ? workflow : workflow + QLatin1Char('-') + templateName;
+    return prefix.left(242) + QLatin1Char('-') + QString::number(fnv1a32(nodeName.toUtf8()));
 }
 
 } // namespace
@@ -117,6 +132,9 @@ QList<ArgoProgress::Change> ArgoProgress::update(const json &workflow)
         const int attempt = m_attemptBase.value(resource) + (match.captured(2).isEmpty() ? 1 : match.captured(2).toInt() + 1);
         m_podPhase.insert(podId, phase);
         m_podResource.insert(podId, resource);
+        // Its pod, by either of Argo's names for it; a retry by Argo makes it again, for a later attempt.
+        m_pods.insert(podId, Pod{resource, attempt});
+        m_pods.insert(podNameV2(name, nodeName, text(node, "templateName")), Pod{resource, attempt});
         m_attempts.insert(resource, std::max(m_attempts.value(resource), attempt));
         m_attemptTimes[resource][attempt] = Attempt{timeOf(node, "startedAt"), timeOf(node, "finishedAt"), phase, text(node, "message")};
         (isFinal(phase) ? attemptsEnding : attemptsStarting).append(Change{resource, attempt, phase, text(node, "message"), nodeName});
@@ -136,6 +154,11 @@ QList<ArgoProgress::Change> ArgoProgress::update(const json &workflow)
         m_message = text(status, "message");
     // As a story: what ended (attempts, then their resources), then what started.
     return attemptsEnding + ending + starting + attemptsStarting;
+}
+
+ArgoProgress::Pod ArgoProgress::podOf(const QString &podName) const
+{
+    return m_pods.value(podName);
 }
 
 RunReport::Facts ArgoProgress::facts(const Plan &plan, const QString &planFile, const QString &outcome) const

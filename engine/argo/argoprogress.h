@@ -36,6 +36,16 @@ public:
     // (an attempt before its resource), then what started (a resource before its attempt).
     QList<Change> update(const nlohmann::ordered_json &workflow);
 
+    // Whose output a pod's log lines are: a step's pod is named WORKFLOW-TEMPLATE-fnv32a(node name)
+    // (Argo's "v2" pod names, its default) or by its node's id ("v1"). An empty resource when the
+    // pod is not one of an attempt seen so far.
+    struct Pod
+    {
+        QString resource;
+        int attempt = 0;
+    };
+    Pod podOf(const QString &podName) const;
+
     // Each resource's phase in the last snapshot; those with no node yet are Pending.
     Phase phaseOf(const QString &resource) const { return m_phase.value(resource, Phase::Pending); }
     int attemptsOf(const QString &resource) const { return m_attempts.value(resource, 0); }
@@ -59,6 +69,7 @@ private:
     QHash<QString, int> m_attemptBase;       // by resource: attempts before Argo's last retry of it
     QHash<QString, Phase> m_podPhase;        // by Pod node id
     QHash<QString, QString> m_podResource;   // by Pod node id
+    QHash<QString, Pod> m_pods;              // by pod name (v2, and v1: the node id)
     struct Attempt
     {
         QDateTime started;

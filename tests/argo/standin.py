@@ -3,7 +3,8 @@
 
 Usage:
   standin.py --port 0 [--schema PATH] [--speed FACTOR] [--fail TASK[:ATTEMPTS]]...
-             [--drop-stream-after N] [--status-for PATH_REGEX=CODE[:TIMES]]... [--token TOKEN] [--verbose]
+             [--drop-stream-after N] [--drop-logs-after N] [--status-for PATH_REGEX=CODE[:TIMES]]...
+             [--token TOKEN] [--verbose]
 
 It binds 127.0.0.1 (port 0: any free port), prints one line `listening on http://127.0.0.1:PORT` when
 ready and serves until killed (SIGTERM or SIGINT: exit 0 at once). Everything is in memory.
@@ -26,7 +27,8 @@ What it mimics of Argo (argoproj/argo-workflows at commit f016ad8, the one tests
 - the pods: nothing runs; a container "runs" for the seconds its command sleeps (`sleep S`, or
   `sleep S` inside `/bin/sh -c "..."`), 1 s otherwise, an http template 0.2 s; all scaled by --speed.
   A shell script "prints" its `echo` lines (at the point of the script they are in); other pods print
-  "running TASK" and "done". --fail makes a task's pods exit 1.
+  "running TASK" and "done". --fail makes a task's pods exit 1. Argo's retry deletes the pods of the
+  nodes it resets, and their logs with them: the pod made again under the same name starts a new log.
 
 Not played (refused with 400 at submission, so a test knows at once): steps, suspend, resource,
 containerSet, data and plugin templates, templateRef, inline templates, withItems/withParam/withSequence,
@@ -340,6 +342,7 @@ class Store:
         self.resource_version = 0  # etcd's revision: one counter for every change of every workflow
         self.events = []  # (rv, type, namespace, name, workflow JSON text), in order
         self.stream_connections = 0  # event stream connections so far (--drop-stream-after drops the first)
+        self.log_connections = 0  # log stream connections so far (--drop-logs-after drops the first)
 
     def commit(self, run, event_type):
         """Records a change of a workflow: a new resourceVersion, a snapshot, an event for the watches."""
@@ -1057,7 +1060,10 @@ class Run:
                 delete_from(node["id"])
         for nid in to_delete:
             del nodes[nid]
-            self.leaves.pop(nid, None)
+            leaf = self.leaves.pop(nid, None)
+            if leaf is not None:  # the server deletes the pod (RetryWorkflow's podsToDelete): its log is gone
+                self.log_generation[leaf.pod] = self.log_generation.get(leaf.pod, 0) + 1
+                self.log_done[leaf.pod] = True
             self.ended.pop(nid, None)
         for node in nodes.values():
             if node.get("children"):
@@ -1119,7 +1125,7 @@ ROUTES = [
 
 
 class StreamGone(Exception):
-    """The client of a stream went away, or --drop-stream-after dropped it."""
+    """The client of a stream went away, or --drop-stream-after (--drop-logs-after) dropped it."""
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -1315,6 +1321,14 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
 
+    def drop_stream(self):
+        """--drop-stream-after, --drop-logs-after: the stream ends abruptly (no last chunk), as a broken network would."""
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        raise StreamGone()
+
     def client_gone(self):
         """Has the client closed its end? (readable with nothing to read)"""
         try:
@@ -1362,12 +1376,7 @@ class Handler(BaseHTTPRequestHandler):
             self.send_message(f'{{"result":{{"type":"{event[1]}","object":{event[4]}}}}}')
             sent += 1
             if drop_after is not None and sent >= drop_after:
-                # --drop-stream-after: the first stream ends abruptly (no last chunk), as a broken network would.
-                try:
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                raise StreamGone()
+                self.drop_stream()
 
         for event in first:
             send(event)
@@ -1402,24 +1411,30 @@ class Handler(BaseHTTPRequestHandler):
                 if not found:
                     raise ApiError(404, 5, f"pods \"{pod}\" not found")
                 pod = found[0]
+            store.log_connections += 1
+            drop_after = self.server.drop_logs_after if store.log_connections == 1 else None
         self.start_stream()
         cursor = 0
+        sent = 0
         while True:
             with store.cond:
                 batch = run.logs[cursor:]
                 cursor = len(run.logs)
-                current = dict(run.log_generation)
                 over = run.log_done.get(pod, True) if pod else run.wf["status"]["phase"] != RUNNING
                 if not batch and follow and not over:
                     store.cond.wait(0.5)
                     batch = run.logs[cursor:]
                     cursor = len(run.logs)
+                current = dict(run.log_generation)
             for pod_of_line, generation, line in batch:
                 if pod not in (None, pod_of_line) or generation != current.get(pod_of_line) or container != "main":
                     continue
                 if grep and not re.search(grep, line):
                     continue
                 self.send_message(json.dumps({"result": {"content": line, "podName": pod_of_line}}, separators=(",", ":")))
+                sent += 1
+                if drop_after is not None and sent >= drop_after:
+                    self.drop_stream()  # --drop-logs-after: the first log stream breaks, as --drop-stream-after's
             if not follow or (over and not batch):
                 break
             if not batch and self.client_gone():
@@ -1491,6 +1506,7 @@ class StandinServer(ThreadingHTTPServer):
         self.token = options.token
         self.verbose = options.verbose
         self.drop_stream_after = options.drop_stream_after
+        self.drop_logs_after = options.drop_logs_after
         self.fail_rules = {}
         for rule in options.fail:
             task, _, attempts = rule.partition(":")
@@ -1530,6 +1546,7 @@ def main():
     parser.add_argument("--fail", action="append", default=[], metavar="TASK[:ATTEMPTS]",
                         help="the task's pods exit 1, for their first ATTEMPTS attempts (default: all)")
     parser.add_argument("--drop-stream-after", type=int, metavar="N", help="close the first event stream abruptly after N events")
+    parser.add_argument("--drop-logs-after", type=int, metavar="N", help="close the first log stream abruptly after N lines")
     parser.add_argument("--status-for", action="append", default=[], metavar="PATH_REGEX=CODE[:TIMES]",
                         help="answer HTTP CODE (grpc-gateway error) to requests whose path matches (only TIMES times)")
     parser.add_argument("--token", help="require `Authorization: Bearer TOKEN`")

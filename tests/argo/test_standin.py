@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """Self-test of standin.py, the Argo Server stand-in: python3 tests/argo/test_standin.py
 
-Starts the stand-in (--speed 100, with a token, --fail rules, --drop-stream-after and an injected
-error) and talks to it as a client of Argo's REST API would: submits small workflows built here (like
-the ones `fanout export --format argo` writes: a DAG "deploy", tasks whose templates are DAGs of one
-task "provision", retryStrategy with string limits, semaphores), follows their Server-Sent Events,
-reads logs, retries, stops, terminates. Needs only the standard library, jsonschema and yaml.
+Starts the stand-in (--speed 100, with a token, --fail rules, --drop-stream-after, --drop-logs-after
+and an injected error) and talks to it as a client of Argo's REST API would: submits small workflows
+built here (like the ones `fanout export --format argo` writes: a DAG "deploy", tasks whose templates
+are DAGs of one task "provision", retryStrategy with string limits, semaphores), follows their
+Server-Sent Events, reads logs, retries, stops, terminates. Needs only the standard library, jsonschema and yaml.
 When the fanout binary has been built, the export of tests/fixtures/plans/argo-stack.json is played
 too. Takes a few seconds.
 """
@@ -42,7 +42,7 @@ def setUpModule():
     server = subprocess.Popen(
         [sys.executable, STANDIN, "--port", "0", "--speed", "100", "--token", TOKEN,
          "--fail", "flaky:1", "--fail", "doomed", "--fail", "twice:3",
-         "--drop-stream-after", "5", "--status-for", r"^/api/v1/workflows/forbidden/=403"],
+         "--drop-stream-after", "5", "--drop-logs-after", "4", "--status-for", r"^/api/v1/workflows/forbidden/=403"],
         stdout=subprocess.PIPE, text=True)
     ready, _, _ = select.select([server.stdout], [], [], 15)
     assert ready, "the stand-in did not say it was listening"
@@ -341,6 +341,25 @@ class StandinTest(unittest.TestCase):
         # parallelism 2 was reached (subnet-a and subnet-b together)
         self.assertTrue(any(sum(n["type"] == "Pod" and n["phase"] == "Running" for n in wf["status"]["nodes"].values()) == 2
                             for wf in snapshots))
+
+    # The first log stream: cut after 4 lines; the next one sends every line again, from the first,
+    # and ends (its last chunk) as the workflow has ended.
+    def test_01b_log_stream_dropped_then_whole(self):
+        name = "stack-main"
+        path = f"/api/v1/workflows/{NS}/{name}/log?logOptions.container=main&logOptions.follow=true"
+        sock, data = raw_stream(path)
+        head, chunks, ended = read_chunks(sock, data)
+        self.assertTrue(head.startswith("HTTP/1.1 200"), head)
+        self.assertFalse(ended, "the first log stream is cut (--drop-logs-after 4), not ended")
+        cut = [json.loads(chunk[len(b"data: "):])["result"] for chunk in chunks]
+        self.assertEqual(len(cut), 4)
+        sock, data = raw_stream(path)
+        head, chunks, ended = read_chunks(sock, data)
+        self.assertTrue(ended, "a log stream ends once the workflow has ended and every line is sent")
+        whole = [json.loads(chunk[len(b"data: "):])["result"] for chunk in chunks]
+        self.assertEqual(whole[:4], cut)
+        self.assertEqual(len(whole), 12, whole)
+        self.assertEqual(len({line["podName"] for line in whole}), 7)
 
     def test_02_ndjson_watch_and_logs(self):
         name = "stack-main"
