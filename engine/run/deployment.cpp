@@ -3,6 +3,7 @@
 #include "engine/executors/commandexecutor.h"
 #include "engine/executors/executorregistry.h"
 #include "engine/plan/plangraph.h"
+#include "engine/run/remoterun.h"
 #include "engine/run/runreport.h"
 #include "engine/run/scheduler.h"
 #include "engine/run/staterecorder.h"
@@ -50,6 +51,7 @@ bool Deployment::open(const Plan &plan, const QString &planFile, const QString &
     Q_ASSERT(!isRunning());
     const bool wasReplaying = m_replaying;
     m_replaying = false;
+    m_remote = nullptr;
     m_recorder.reset();
     m_planPending = false;
     m_planFile = planFile;
@@ -530,7 +532,9 @@ void Deployment::onFinished()
 
 void Deployment::cancel()
 {
-    if (isRunning() && !m_replaying)
+    if (isRunning() && isRemote())
+        m_remote->cancel();
+    else if (isRunning() && !m_replaying)
         m_scheduler->cancel();
 }
 
@@ -544,6 +548,14 @@ void Deployment::stopAtOnce()
 
 int Deployment::retry(const QStringList &ids)
 {
+    if (isRemote()) {
+        QStringList retryable;
+        for (const QString &id : ids) {
+            if (canRetry(m_shown.indexOf(id)))
+                retryable.append(id);
+        }
+        return retryable.isEmpty() ? 0 : m_remote->retry(retryable);
+    }
     return m_hasRun && !m_replaying ? m_scheduler->retry(ids) : 0;
 }
 
@@ -571,10 +583,10 @@ QStringList Deployment::failedIds() const
 
 bool Deployment::canRetry(int resource) const
 {
-    if (!m_hasRun || m_replaying || resource < 0 || resource >= resourceCount())
+    if (!m_hasRun || (m_replaying && !m_remote) || resource < 0 || resource >= resourceCount())
         return false;
     const ResourceState s = state(resource);
-    return s == ResourceState::Failed || s == ResourceState::Cancelled;
+    return (s == ResourceState::Failed || s == ResourceState::Cancelled) && (!m_remote || m_remote->canRetry(resource));
 }
 
 bool Deployment::isRunning() const
@@ -639,7 +651,7 @@ qint64 Deployment::estimatedRemainingMs() const
         return -1;
     if (!isRunning())
         return 0;
-    if (m_replaying) // known: when the recorded run ended
+    if (m_replaying && !m_remote) // known: when the recorded run ended
         return std::max<qint64>(0, m_replayDurationMs - elapsedMs());
     // What is left of each resource: nothing once final, the rest of its estimate while running.
     const int n = resourceCount();
@@ -660,10 +672,28 @@ qint64 Deployment::estimatedRemainingMs() const
     return std::max(longest, work / std::max(1, m_parallelism));
 }
 
+bool Deployment::startRemote(const Plan &plan, const QDateTime &startedAt, RemoteRun *remote)
+{
+    return remote && beginReplay(plan, 0, false, startedAt, remote);
+}
+
 bool Deployment::startReplay(const Plan &plan, qint64 durationMs, bool teardown, const QDateTime &startedAt)
+{
+    return beginReplay(plan, durationMs, teardown, startedAt, nullptr);
+}
+
+bool Deployment::beginReplay(const Plan &plan, qint64 durationMs, bool teardown, const QDateTime &startedAt, RemoteRun *remote)
 {
     if (isRunning() && !m_replaying)
         return false;
+    if (m_replaying && (m_remote || remote)) {
+        // A run elsewhere gives way to a recorded run, or the other way round: whatever showed
+        // the one shown hears that it is no longer shown.
+        m_replaying = false;
+        m_remote = nullptr;
+        emit replayingChanged(false);
+    }
+    m_remote = remote;
     m_recorder.reset(); // a replay records nothing in the state
     const bool was = m_replaying;
     m_replaying = true;
@@ -695,6 +725,7 @@ void Deployment::closeReplay()
     if (!m_replaying)
         return;
     m_replaying = false;
+    m_remote = nullptr;
     m_planPending = false;
     show(m_target, false);
     emit replayingChanged(false);

@@ -24,6 +24,7 @@ namespace fanout {
 
 class ExecutorRegistry;
 class PlanGraph;
+class RemoteRun;
 class Scheduler;
 class StateRecorder;
 
@@ -237,6 +238,16 @@ public:
     bool isReplaying() const { return m_replaying; }
     qint64 replayDurationMs() const { return m_replayDurationMs; }
 
+    // --- A run elsewhere (Argo Workflows: engine/argo/ArgoRun), shown as it happens
+
+    // Shows `plan` as a run that `remote` follows elsewhere: a replay that grows, its events given
+    // to replayEvents() as they come; retry, canRetry and cancel are asked of `remote`, which must
+    // call closeReplay() before it goes. Nothing is recorded in the state file, and the estimates
+    // of what is left are worked out as for a run here. Refused during a run here.
+    bool startRemote(const Plan &plan, const QDateTime &startedAt, RemoteRun *remote);
+    bool isRemote() const { return m_replaying && m_remote; }
+    RemoteRun *remote() const { return m_replaying ? m_remote : nullptr; }
+
     // The run's reports (docs/report-format.md): JSON, and JUnit XML with one test case per resource.
     Expected<void> writeReport(const QString &path) const;
     nlohmann::ordered_json report() const; // what writeReport() writes (RunReport::toJson)
@@ -262,6 +273,7 @@ signals:
 private:
     void show(const Plan &plan, bool teardown, int cleanups = 0);
     void adoptRunSettings(const Plan &plan, bool always);
+    bool beginReplay(const Plan &plan, qint64 durationMs, bool teardown, const QDateTime &startedAt, RemoteRun *remote);
     bool startRun(const Plan &plan, bool teardown, QMap<int, QMap<QString, QString>> provisioned,
                   QMap<int, QMap<QString, QString>> knownOutputs, const QHash<int, int> &cleanupOf = {});
     bool isOwnStateFile() const;
@@ -298,6 +310,7 @@ private:
     bool m_teardown = false;
     bool m_hasRun = false;
     bool m_replaying = false;
+    RemoteRun *m_remote = nullptr; // while a run elsewhere is shown
     QDateTime m_replayStartedAt;
     qint64 m_replayDurationMs = 0;
     quint64 m_generation = 0;

@@ -25,6 +25,7 @@
 #include "ui/timeline/timelinepane.h"
 #include "ui/timeline/timelineview.h"
 #include "ui/window/aboutinfo.h"
+#include "ui/window/argoactions.h"
 #include "ui/window/docklayout.h"
 #include "ui/window/editactions.h"
 #include "ui/window/filecontroller.h"
@@ -62,6 +63,7 @@ MainWindow::MainWindow(Layout layout, QWidget *parent)
     m_files = new FileController(*m_workspace, *this, *m_graph, *m_timeline);
     m_edits = new EditActions(*m_workspace, *this, *m_graph);
     m_runs = new RunActions(*m_workspace, *this);
+    m_argo = new ArgoActions(*m_workspace, *this);
     connect(m_runs, &RunActions::showResourceRequested, this, &MainWindow::showInGraph);
     createMenus();
     m_status = new RunStatus(m_workspace->deployment(), m_workspace->document(), *statusBar());
@@ -181,9 +183,18 @@ void MainWindow::createReplayBar()
 void MainWindow::createMenus()
 {
     createReplayBar();
-    m_files->fillMenu(menuBar()->addMenu(tr("&File")));
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_files->fillMenu(file);
+    // Beside Export Argo Workflow: opening a workflow as one opens a file.
+    const QList<QAction *> fileActions = file->actions();
+    const qsizetype afterExport = fileActions.indexOf(m_files->exportArgoAction()) + 1;
+    file->insertAction(afterExport > 0 && afterExport < fileActions.size() ? fileActions[afterExport] : nullptr, m_argo->attachAction());
     m_edits->fillMenu(menuBar()->addMenu(tr("&Edit")));
-    m_runs->fillMenu(menuBar()->addMenu(tr("&Run")));
+    QMenu *run = menuBar()->addMenu(tr("&Run"));
+    m_runs->fillMenu(run);
+    run->addSeparator();
+    run->addAction(m_argo->runOnArgoAction());
+    run->addAction(m_argo->stopFollowingAction());
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_docks->addToggles(view);
@@ -364,6 +375,8 @@ void MainWindow::openDocumentation()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     Deployment &deployment = m_workspace->deployment();
+    if (deployment.isRemote())
+        m_argo->stopFollowing(); // a workflow shown runs on its cluster: it is not a run to cancel
     if (deployment.isReplaying())
         m_historyPane->closeReplay(); // a recorded run shown is not a run to cancel
     if (!m_quitting) {

@@ -11,6 +11,7 @@ class QToolBar;
 
 namespace fanout {
 
+class ArgoActions;
 class DockLayout;
 class EditActions;
 class EstimateLearner;
@@ -49,6 +50,7 @@ public:
     FileController &files() const { return *m_files; }
     EditActions &edits() const { return *m_edits; }
     RunActions &runs() const { return *m_runs; }
+    ArgoActions &argo() const { return *m_argo; }
     HistoryRecorder &history() const { return *m_history; }
     ForecastRunner &forecast() const { return *m_forecast; }
 
@@ -124,6 +126,7 @@ private:
     FileController *m_files = nullptr;
     EditActions *m_edits = nullptr;
     RunActions *m_runs = nullptr;
+    ArgoActions *m_argo = nullptr;
     HistoryRecorder *m_history = nullptr;
     RunStatus *m_status = nullptr;
     std::function<bool(QuitQuestion)> m_quitPrompt;

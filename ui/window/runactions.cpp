@@ -2,6 +2,7 @@
 
 #include "engine/executors/executorregistry.h"
 #include "engine/run/deployment.h"
+#include "engine/run/remoterun.h"
 #include "engine/support/counted.h"
 #include "models/plan/plandocument.h"
 #include "models/plan/resourceselection.h"
@@ -216,10 +217,27 @@ void RunActions::updateActions()
                               ? tr("Tear down the %1 the state records, in reverse dependency order").arg(counted(deployment.destroyCount(), "resource"))
                               : tr("Nothing is recorded as provisioned"));
     m_cancel->setEnabled(running && !deployment.isCancelling());
+    m_cancel->setToolTip(tr("Start nothing new and stop what is running (Shift+F5)"));
     m_retryFailed->setEnabled(!deployment.failedIds().isEmpty());
+    m_retryFailed->setToolTip(tr("Run every failed resource again; what was skipped because of them continues (Ctrl+Shift+R)"));
     m_mapping->setEnabled(hasPlan && !running && !deployment.isTeardown());
     m_mapping->setToolTip(running ? tr("A run is in progress") : tr("Choose which executor provisions each imported resource (Ctrl+Shift+M)"));
-    if (deployment.isReplaying()) {
+    if (const RemoteRun *remote = deployment.remote()) {
+        // A run elsewhere is shown: it is cancelled and retried there; nothing else runs here meanwhile.
+        const QString shown = tr("A workflow on Argo Workflows is shown: Run → Stop Following the Workflow shows the plan again");
+        for (QAction *action : {m_run, m_runAll, m_replaceSelected, m_destroy, m_mapping}) {
+            action->setEnabled(false);
+            action->setToolTip(shown);
+        }
+        m_cancel->setEnabled(running);
+        m_cancel->setToolTip(remote->isStopping() ? tr("Terminate the workflow: its running steps are stopped too (Shift+F5)")
+                                                  : tr("Stop the workflow: nothing new starts, running steps finish; press again to terminate them (Shift+F5)"));
+        bool retryable = false;
+        for (const QString &id : deployment.failedIds())
+            retryable = retryable || deployment.canRetry(deployment.plan().indexOf(id));
+        m_retryFailed->setEnabled(retryable);
+        m_retryFailed->setToolTip(running ? tr("Argo retries a workflow once it has ended") : tr("Ask Argo to run every failed step again; what waited for them follows (Ctrl+Shift+R)"));
+    } else if (deployment.isReplaying()) {
         // A recorded run is shown: nothing of it can run again, be retried or changed.
         const QString replaying = tr("A recorded run is shown, read-only: close the replay (Esc) to run the plan");
         for (QAction *action : {m_run, m_runAll, m_replaceSelected, m_destroy, m_mapping}) {
