@@ -514,7 +514,7 @@ int RunCommand::exec(const QStringList &arguments)
     if (!applyVariables(plan, *settings))
         return InvalidInput;
     if (ArgoRunCommand::requested(parser))
-        return ArgoRunCommand::exec(parser, plan, PlanArgument::displayName(planArgument));
+        return ArgoRunCommand::exec(parser, plan, PlanArgument::displayName(planArgument), *settings);
     QString limitedTo;
     if (const QStringList targets = parser.values(target); !targets.isEmpty()) {
         if (const QString problem = TargetSelection::check(plan, targets); !problem.isEmpty()) {

@@ -76,14 +76,21 @@ QString TerminalProgress::describe(const RunEvent &event)
 {
     const Plan &plan = m_scheduler.plan();
     const int total = int(plan.resources.size());
-    if (event.kind == RunEvent::Kind::RunStarted) {
+    if (event.kind == RunEvent::Kind::RunStarted || m_states.size() != std::size_t(total)) {
+        // From the start, or from where the run is when shown after it started (a run on Argo
+        // Workflows, followed once Argo has taken it).
         m_idWidth = 8;
         for (const Resource &resource : plan.resources)
             m_idWidth = std::max(m_idWidth, int(resource.id.size()));
         m_idWidth = std::min(m_idWidth, kMaxIdWidth);
         m_states.assign(plan.resources.size(), ResourceState::Pending);
         m_done = 0;
-    } else if (event.kind == RunEvent::Kind::StateChanged) {
+        for (int r = 0; event.kind != RunEvent::Kind::RunStarted && r < total; ++r) {
+            m_states[std::size_t(r)] = m_scheduler.status(r).state;
+            m_done += int(isFinal(m_states[std::size_t(r)]));
+        }
+    }
+    if (event.kind == RunEvent::Kind::StateChanged) {
         m_done += int(isFinal(event.state)) - int(isFinal(m_states[event.resource]));
         m_states[event.resource] = event.state;
     }

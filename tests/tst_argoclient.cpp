@@ -6,6 +6,7 @@
 #include "engine/argo/argoprogress.h"
 #include "engine/argo/argoworkflow.h"
 #include "engine/executors/executorregistry.h"
+#include "engine/history/runhistory.h"
 #include "engine/plan/planreader.h"
 #include "argostandin.h"
 
@@ -530,7 +531,8 @@ void tst_ArgoClient::serverErrorsAreSaidClearly()
     QVERIFY2(!unreachable && unreachable.error().contains(QLatin1String("Argo Server http://127.0.0.1:1")), qPrintable(unreachable.error()));
 }
 
-// `fanout run PLAN --on argo --server URL`: the changes as lines, the end, and the exit status.
+// `fanout run PLAN --on argo --server URL`: the progress, the summary, the reports and the exit
+// status of a run here.
 void tst_ArgoClient::runOnArgoFromTheCommandLine()
 {
     const auto run = runDemoOnArgo;
@@ -538,9 +540,26 @@ void tst_ArgoClient::runOnArgoFromTheCommandLine()
     QString err;
     {
         StandIn server({QStringLiteral("--speed"), QStringLiteral("200"), QStringLiteral("--token"), QStringLiteral("right")});
-        QCOMPARE(run(server.url(), {}, &out, &err), 0);
-        QVERIFY2(out.contains(QLatin1String("] vpc running")) && out.contains(QLatin1String("] dns-api succeeded")), qPrintable(out));
-        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("workflow demo-web-stack-\\w+ Succeeded: 30 succeeded"))), qPrintable(out));
+        QTemporaryDir dir;
+        const QString junitFile = dir.filePath(QStringLiteral("run.xml"));
+        const QString historyFile = dir.filePath(QStringLiteral("history.sqlite"));
+        QCOMPARE(run(server.url(), {QStringLiteral("--junit"), junitFile, QStringLiteral("--history"), historyFile}, &out, &err), 0);
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("\\] vpc +started"))) && out.contains(QRegularExpression(QStringLiteral("\\] dns-api +succeeded in"))),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("Run of demo \\(built in\\) on Argo Workflows: workflow demo-web-stack-\\w+ on http"))), qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("Run of \"demo-web-stack\" finished after \\S+: 30 succeeded"))), qPrintable(out));
+        // JUnit, as for a run here: a test case per resource.
+        QFile junit(junitFile);
+        QVERIFY(junit.open(QIODevice::ReadOnly));
+        QCOMPARE(junit.readAll().count("<testcase "), 30);
+        // In the run history, as a run here: what forecasts learn from.
+        RunHistory history(historyFile);
+        const Expected<QList<RunHistory::Run>> runs = history.runs();
+        QVERIFY2(runs, qPrintable(runs.error()));
+        QCOMPARE(runs->size(), 1);
+        QCOMPARE(runs->constFirst().outcome, QStringLiteral("succeeded"));
+        QCOMPARE(runs->constFirst().parallelism, 10);
+        QCOMPARE(runs->constFirst().attempts, 30);
         QVERIFY2(err.contains(QLatin1String("ConfigMap fanout-demo-web-stack-limits")), qPrintable(err));
         QVERIFY(!out.contains(QLatin1String("right")) && !err.contains(QLatin1String("right"))); // the token is never printed
     }
@@ -549,7 +568,8 @@ void tst_ArgoClient::runOnArgoFromTheCommandLine()
         QTemporaryDir dir;
         const QString reportFile = dir.filePath(QStringLiteral("run.json"));
         QCOMPARE(run(server.url(), {QStringLiteral("--report"), reportFile}, &out, &err), 1);
-        QVERIFY2(out.contains(QLatin1String("] igw failed")) && out.contains(QLatin1String("1 failed (igw)")), qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(QStringLiteral("\\] igw +FAILED on attempt 1: Error \\(exit code 1\\)"))), qPrintable(out));
+        QVERIFY2(out.contains(QLatin1String("1 failed, ")) && out.contains(QRegularExpression(QStringLiteral("Failed:\n +igw "))), qPrintable(out));
         // The report of a run here: every resource, igw failed (its one attempt: the demo does not
         // retry), what waits for it skipped and blocked by it.
         QFile file(reportFile);
@@ -580,12 +600,12 @@ void tst_ArgoClient::runOnArgoFromTheCommandLine()
     }
     QCOMPARE(run(QUrl(QStringLiteral("ftp://x")), {}, &out, &err), 2);
     QVERIFY2(err.contains(QLatin1String("--server URL")), qPrintable(err));
-    QCOMPARE(run(QUrl(QStringLiteral("http://127.0.0.1:1")), {QStringLiteral("--junit"), QStringLiteral("r.xml")}, &out, &err), 2);
-    QVERIFY2(err.contains(QLatin1String("--junit not with --on argo")), qPrintable(err));
+    QCOMPARE(run(QUrl(QStringLiteral("http://127.0.0.1:1")), {QStringLiteral("--state"), QStringLiteral("s.json")}, &out, &err), 2);
+    QVERIFY2(err.contains(QLatin1String("--state not with --on argo")), qPrintable(err));
 }
 
 // `fanout run --on argo` prints what each step prints, as a run here prints its log lines
-// (`[00:01] vpc | running vpc`), before the line that says how the workflow ended; -q leaves them out.
+// (`0.11s [ 0/30] vpc | running vpc`), before the summary; -q leaves them out.
 void tst_ArgoClient::runOnArgoPrintsTheStepsOutput()
 {
     StandIn server({QStringLiteral("--speed"), QStringLiteral("200")});
@@ -595,19 +615,30 @@ void tst_ArgoClient::runOnArgoPrintsTheStepsOutput()
     QString err;
     QCOMPARE(runDemoOnArgo(server.url(), {}, &out, &err), 0);
     const QStringList lines = out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-    static const QRegularExpression logLine(QStringLiteral("^\\[\\d\\d:\\d\\d\\] (\\S+) \\| (.*)$"));
+    static const QRegularExpression logLine(QStringLiteral("^ *\\S+ \\[ *\\d+/\\d+\\] (\\S+) +\\| (.*)$"));
     std::map<QString, std::map<int, QStringList>> printed;
     for (const QString &line : lines) {
         if (const QRegularExpressionMatch m = logLine.match(line); m.hasMatch())
             printed[m.captured(1)][1].append(m.captured(2));
     }
     QCOMPARE(said(printed), said(expected));
-    QVERIFY2(lines.constLast().contains(QRegularExpression(QStringLiteral("workflow demo-web-stack-\\w+ Succeeded: 30 succeeded"))), qPrintable(out));
+    QVERIFY2(out.contains(QRegularExpression(QStringLiteral("finished after \\S+: 30 succeeded"))), qPrintable(out));
     QVERIFY2(!err.contains(QLatin1String("log stream")) && !err.contains(QLatin1String("steps' logs")), qPrintable(err)); // no trouble
 
     QCOMPARE(runDemoOnArgo(server.url(), {QStringLiteral("-q")}, &out, &err), 0);
     QVERIFY2(!out.contains(QLatin1String(" | ")), qPrintable(out));
-    QVERIFY2(out.contains(QLatin1String("] vpc succeeded")) && out.contains(QLatin1String("Succeeded: 30 succeeded")), qPrintable(out));
+    QVERIFY2(out.contains(QRegularExpression(QStringLiteral("\\] vpc +succeeded in"))) && out.contains(QLatin1String(": 30 succeeded")), qPrintable(out));
+
+    // --json: one JSON object a line, as for a run here, ending with the run's end.
+    QCOMPARE(runDemoOnArgo(server.url(), {QStringLiteral("--json")}, &out, &err), 0);
+    const QStringList objects = out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY(objects.size() > 60); // each resource started and succeeded, and the steps' lines
+    for (const QString &line : objects)
+        QVERIFY2(json::accept(line.toStdString()), qPrintable(line));
+    const json end = json::parse(objects.constLast().toStdString());
+    QCOMPARE(end["type"].get<std::string>(), std::string("run_ended"));
+    QCOMPARE(end["exit_status"].get<int>(), 0);
+    QCOMPARE(end["counts"]["succeeded"].get<int>(), 30);
 }
 
 QTEST_GUILESS_MAIN(tst_ArgoClient)

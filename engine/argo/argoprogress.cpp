@@ -13,11 +13,6 @@ using json = nlohmann::ordered_json;
 
 using argojson::text;
 
-QDateTime timeOf(const json &object, const char *key)
-{
-    return QDateTime::fromString(text(object, key), Qt::ISODate);
-}
-
 bool isFinal(ArgoProgress::Phase phase)
 {
     return phase == ArgoProgress::Phase::Succeeded || phase == ArgoProgress::Phase::Failed || phase == ArgoProgress::Phase::Skipped;
@@ -136,18 +131,7 @@ QList<ArgoProgress::Change> ArgoProgress::update(const json &workflow)
         m_pods.insert(podId, Pod{resource, attempt});
         m_pods.insert(podNameV2(name, nodeName, text(node, "templateName")), Pod{resource, attempt});
         m_attempts.insert(resource, std::max(m_attempts.value(resource), attempt));
-        m_attemptTimes[resource][attempt] = Attempt{timeOf(node, "startedAt"), timeOf(node, "finishedAt"), phase, text(node, "message")};
         (isFinal(phase) ? attemptsEnding : attemptsStarting).append(Change{resource, attempt, phase, text(node, "message"), nodeName});
-    }
-    if (const QDateTime started = timeOf(status, "startedAt"); started.isValid())
-        m_started = started;
-    m_finished = timeOf(status, "finishedAt");
-    if (workflow.contains("spec") && workflow["spec"].is_object()) {
-        m_parallelism = workflow["spec"].value("parallelism", 0);
-        for (const json &t : workflow["spec"].value("templates", json::array())) {
-            if (t.is_object() && t.contains("dag") && t.value("name", "") == workflow["spec"].value("entrypoint", ""))
-                m_failFast = t["dag"].value("failFast", true);
-        }
     }
     const std::string workflowPhase = status.is_object() ? status.value("phase", "") : std::string();
     if (workflowPhase == "Failed" || workflowPhase == "Error")
@@ -159,64 +143,6 @@ QList<ArgoProgress::Change> ArgoProgress::update(const json &workflow)
 ArgoProgress::Pod ArgoProgress::podOf(const QString &podName) const
 {
     return m_pods.value(podName);
-}
-
-RunReport::Facts ArgoProgress::facts(const Plan &plan, const QString &planFile, const QString &outcome) const
-{
-    RunReport::Facts facts;
-    facts.plan = plan;
-    facts.planFile = planFile;
-    facts.parallelism = m_parallelism;
-    facts.failFast = m_failFast;
-    facts.startedAt = m_started;
-    const QDateTime end = m_finished.isValid() ? m_finished : QDateTime::currentDateTimeUtc();
-    facts.durationMs = m_started.isValid() ? std::max<qint64>(0, m_started.msecsTo(end)) : 0;
-    facts.running = !m_finished.isValid();
-    facts.outcome = outcome;
-    auto msInto = [this](const QDateTime &at) { return m_started.isValid() && at.isValid() ? std::max<qint64>(0, m_started.msecsTo(at)) : 0; };
-    facts.statuses.resize(std::size_t(plan.resources.size()));
-    for (int r = 0; r < plan.resources.size(); ++r) {
-        const Resource &resource = plan.resources[r];
-        ResourceStatus &status = facts.statuses[std::size_t(r)];
-        switch (phaseOf(resource.id)) {
-        case Phase::Pending: status.state = ResourceState::Pending; break;
-        case Phase::Running: status.state = ResourceState::Running; break;
-        case Phase::Succeeded: status.state = ResourceState::Succeeded; break;
-        case Phase::Failed: status.state = ResourceState::Failed; break;
-        case Phase::Skipped: status.state = ResourceState::Skipped; break;
-        }
-        if (!resource.run) {
-            status.state = ResourceState::Succeeded;
-            status.reason = QStringLiteral("not run: %1").arg(resource.note.isEmpty() ? QStringLiteral("\"run\": false") : resource.note);
-        }
-        for (auto it = m_attemptTimes.value(resource.id).cbegin(); it != m_attemptTimes.value(resource.id).cend(); ++it) {
-            AttemptRecord attempt;
-            attempt.number = it.key();
-            attempt.readyMs = attempt.startMs = msInto(it->started);
-            attempt.endMs = isFinal(it->phase) ? msInto(it->finished.isValid() ? it->finished : end) : -1;
-            attempt.outcome = it->phase == Phase::Succeeded ? AttemptRecord::Outcome::Succeeded
-                            : it->phase == Phase::Failed    ? AttemptRecord::Outcome::Failed
-                            : it->phase == Phase::Skipped   ? AttemptRecord::Outcome::Cancelled
-                                                            : AttemptRecord::Outcome::Running;
-            if (it->phase == Phase::Failed)
-                attempt.error = it->message;
-            status.attempts.append(attempt);
-        }
-        if (status.state == ResourceState::Failed && !status.attempts.isEmpty())
-            status.reason = status.attempts.constLast().error;
-        if (status.state == ResourceState::Skipped) {
-            for (const QString &dependency : resource.dependsOn) {
-                const Phase phase = phaseOf(dependency);
-                if (phase == Phase::Failed || phase == Phase::Skipped) {
-                    status.blockedBy = plan.indexOf(dependency);
-                    status.reason = QStringLiteral("skipped: %1 did not succeed").arg(dependency);
-                    break;
-                }
-            }
-        }
-        ++facts.counts[std::size_t(status.state)];
-    }
-    return facts;
 }
 
 } // namespace fanout

@@ -1,11 +1,7 @@
 #pragma once
 
-#include "engine/run/runreport.h"
-
-#include <QDateTime>
 #include <QHash>
 #include <QList>
-#include <QMap>
 #include <QString>
 
 #include <nlohmann/json.hpp>
@@ -53,11 +49,6 @@ public:
     // The workflow's message when it failed, as Argo put it ("Stopped with strategy 'Stop'").
     QString workflowMessage() const { return m_message; }
 
-    // The run as a report of a run here (RunReport, docs/report-format.md): each resource's state
-    // and its attempts with their times (whole seconds: Argo's), from the last snapshot. `outcome`
-    // is "succeeded", "failed" or "cancelled".
-    RunReport::Facts facts(const Plan &plan, const QString &planFile, const QString &outcome) const;
-
     static Phase phaseFrom(const std::string &argoPhase);
     static QString phaseName(Phase phase);
 
@@ -70,18 +61,6 @@ private:
     QHash<QString, Phase> m_podPhase;        // by Pod node id
     QHash<QString, QString> m_podResource;   // by Pod node id
     QHash<QString, Pod> m_pods;              // by pod name (v2, and v1: the node id)
-    struct Attempt
-    {
-        QDateTime started;
-        QDateTime finished;
-        Phase phase = Phase::Pending;
-        QString message;
-    };
-    QHash<QString, QMap<int, Attempt>> m_attemptTimes; // by resource, by number
-    QDateTime m_started;
-    QDateTime m_finished;
-    int m_parallelism = 0;
-    bool m_failFast = true;
     QString m_message;
 };
 

@@ -99,6 +99,10 @@ ArgoRun::ArgoRun(Deployment &deployment, ArgoConnection connection, QObject *par
         emit failed(tr("Cannot follow %1: %2").arg(m_name, problem));
     });
     connect(&m_client, &ArgoClient::logLine, this, &ArgoRun::onLogLine);
+    m_logGrace.setSingleShot(true);
+    m_logGrace.setInterval(kLogGraceMs);
+    connect(&m_logGrace, &QTimer::timeout, this, &ArgoRun::finishRun);
+    connect(&m_client, &ArgoClient::logsEnded, this, &ArgoRun::finishRun);
     connect(&m_client, &ArgoClient::logsFailed, this, [this](const QString &problem) {
         emit said(tr("Cannot follow the steps' output of %1: %2").arg(m_name, problem));
     });
@@ -133,7 +137,7 @@ QStringList ArgoRun::submit(const Plan &plan)
     m_plan = plan;
     m_client.submit(exported.workflow, [this](const Expected<ojson> &created) {
         if (!created)
-            return emit failed(tr("Argo did not take the workflow: %1").arg(created.error()));
+            return emit failed(tr("cannot submit the workflow: %1").arg(created.error()));
         m_name = text(member(*created, "metadata"), "name");
         onWorkflow(*created);
         m_client.watch(m_name);
@@ -164,6 +168,7 @@ void ArgoRun::close()
         return;
     m_closed = true;
     m_tick.stop();
+    m_logGrace.stop();
     m_client.stopWatching();
     m_client.stopFollowingLogs();
     if (m_deployment && m_deployment->remote() == this)
@@ -234,23 +239,41 @@ void ArgoRun::onWorkflow(const ojson &workflow)
     const bool finished = ArgoClient::isFinished(workflow);
     if (m_ended && !finished) { // retried
         m_ended = false;
+        m_finishPending = false;
+        m_logGrace.stop();
         m_cancels = 0;
         m_tick.start();
         events.append(RunEvent{nowMs(), RunEvent::Kind::RunResumed, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, tr("retried on Argo")});
     }
     events += eventsOf(m_progress.update(workflow), workflow, catchingUp);
     placeWaitingLines(events);
-    if (finished && !m_ended) {
-        m_ended = true;
-        m_tick.stop();
-        m_retrying = false;
-        events.append(RunEvent{nowMs(), RunEvent::Kind::RunFinished, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, QString()});
-    }
-    const bool endedNow = !events.isEmpty() && events.constLast().kind == RunEvent::Kind::RunFinished;
     if (!events.isEmpty() && m_deployment)
         m_deployment->replayEvents(events, nowMs());
-    if (endedNow)
-        emit ended(summary());
+    if (finished && !m_ended) {
+        m_ended = true;
+        m_retrying = false;
+        // The steps' last lines come after the workflow's end: the run ends with them.
+        m_finishPending = true;
+        if (m_client.isFollowingLogs())
+            m_logGrace.start();
+        else
+            finishRun();
+    }
+}
+
+void ArgoRun::finishRun()
+{
+    if (!m_finishPending)
+        return;
+    m_finishPending = false;
+    m_logGrace.stop();
+    m_tick.stop();
+    QList<RunEvent> events;
+    placeWaitingLines(events);
+    events.append(RunEvent{nowMs(), RunEvent::Kind::RunFinished, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, QString()});
+    if (m_deployment && isShown())
+        m_deployment->replayEvents(events, nowMs());
+    emit ended(summary());
 }
 
 QList<RunEvent> ArgoRun::eventsOf(const QList<ArgoProgress::Change> &changes, const ojson &workflow, bool catchingUp)
@@ -298,8 +321,12 @@ QList<RunEvent> ArgoRun::eventsOf(const QList<ArgoProgress::Change> &changes, co
             if (shown != ResourceState::Running && shown != ResourceState::RetryWait && shown != ResourceState::Ready)
                 events.append(stateEvent(r, ResourceState::Ready, at));
             break;
-        case Phase::Succeeded: events.append(stateEvent(r, ResourceState::Succeeded, at)); break;
-        case Phase::Failed: events.append(stateEvent(r, ResourceState::Failed, at, change.message.isEmpty() ? tr("failed on Argo") : change.message)); break;
+        // As here, a resource's end is its last attempt's.
+        case Phase::Succeeded: events.append(stateEvent(r, ResourceState::Succeeded, at, QString(), m_startedAttempt[std::size_t(r)])); break;
+        case Phase::Failed:
+            events.append(stateEvent(r, ResourceState::Failed, at, change.message.isEmpty() ? tr("failed on Argo") : change.message,
+                                     m_startedAttempt[std::size_t(r)]));
+            break;
         case Phase::Skipped: events.append(stateEvent(r, ResourceState::Skipped, at, skipReason(r))); break;
         }
     }
@@ -338,11 +365,14 @@ void ArgoRun::placeWaitingLines(QList<RunEvent> &events)
 {
     // A line can come before the change that names its pod: it waits for it (a few at most).
     constexpr qsizetype kMaxWaiting = 10'000;
+    if (m_startedAttempt.size() != std::size_t(m_plan.resources.size()))
+        return; // not shown yet
     QList<std::pair<QString, QString>> still;
     for (const auto &[pod, line] : std::as_const(m_waitingLines)) {
         const ArgoProgress::Pod of = m_progress.podOf(pod);
         const int r = of.resource.isEmpty() ? -1 : m_plan.indexOf(of.resource);
-        if (r < 0) {
+        // Known, and its attempt shown as started (a pod prints before Argo says it runs).
+        if (r < 0 || of.attempt > m_startedAttempt[std::size_t(r)]) {
             if (still.size() < kMaxWaiting)
                 still.append({pod, line});
             continue;

@@ -49,7 +49,8 @@ public:
     QString workflowName() const { return m_name; }
     const ArgoConnection &connection() const { return m_client.connection(); }
     bool isShown() const;
-    // Whether the workflow has ended (as far as the last change said).
+    // Whether the workflow has ended (as far as the last change said). The run shown on the
+    // Deployment ends with its steps' last lines, at most kLogGraceMs later.
     bool hasEnded() const { return m_ended; }
 
     // The plan a workflow stands for: its entry point's DAG tasks, named by the export's
@@ -66,6 +67,8 @@ public:
     bool isStopping() const override { return m_cancels > 0; }
 
     static constexpr int kTickMs = 250; // how often the clock of a running workflow moves on
+    // How long the run waits, once the workflow has ended, for the last lines of its steps.
+    static constexpr int kLogGraceMs = 3000;
 
 signals:
     void started(const QString &workflow); // shown from now on
@@ -76,6 +79,7 @@ signals:
 
 private:
     void onWorkflow(const nlohmann::ordered_json &workflow);
+    void finishRun();
     bool show(const nlohmann::ordered_json &workflow);
     QList<RunEvent> eventsOf(const QList<ArgoProgress::Change> &changes, const nlohmann::ordered_json &workflow, bool catchingUp);
     RunEvent stateEvent(int resource, ResourceState state, qint64 atMs, const QString &text = QString(), int attempt = 0);
@@ -93,6 +97,7 @@ private:
     QHash<QString, QString> m_taskOf;        // resource id -> its DAG task's name
     QDateTime m_startedAt;                   // the workflow's start (Argo's clock)
     QTimer m_tick;
+    QTimer m_logGrace;
     QElapsedTimer m_clock;                   // since the first snapshot, whose moment is m_clockBaseMs
     qint64 m_clockBaseMs = 0;
     std::vector<qint64> m_lastMs;            // by resource: its last event's time (kept in order)
@@ -108,7 +113,8 @@ private:
     QHash<QString, qint64> m_linesToSkip;   // by pod: lines a stream opened again sends a second time
     bool m_closed = false;
     bool m_showing = false;                  // taking the Deployment's place
-    bool m_ended = false;
+    bool m_ended = false;                    // the workflow has ended
+    bool m_finishPending = false;            // ... and the run ends once the logs have
     bool m_retrying = false;                 // a retry asked, not answered yet
     int m_cancels = 0;
 };

@@ -540,6 +540,12 @@ void Deployment::cancel()
 
 void Deployment::stopAtOnce()
 {
+    if (isRunning() && isRemote()) {
+        if (!m_remote->isStopping())
+            m_remote->cancel();
+        m_remote->cancel(); // what runs there is stopped too
+        return;
+    }
     if (!isRunning() || m_replaying)
         return;
     m_scheduler->cancel();

@@ -197,7 +197,7 @@ public:
     void cancel();
     // Cancels without the grace period: the processes of every running command are killed
     // (SIGKILL to their process groups) now, and the run ends as a cancelled run. The second
-    // Ctrl+C, the second close of the window.
+    // Ctrl+C, the second close of the window. A run elsewhere is terminated there.
     void stopAtOnce();
     // Runs these failed (or cancelled) resources again within the run. How many were retried.
     int retry(const QStringList &ids);

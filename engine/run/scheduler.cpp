@@ -45,7 +45,7 @@ const Plan &Scheduler::plan() const
 
 int Scheduler::parallelism() const
 {
-    return m_dispatcher ? m_dispatcher->limit() : 0;
+    return m_dispatcher ? m_dispatcher->limit() : m_replayLimit;
 }
 
 qint64 Scheduler::elapsedMs() const
@@ -698,6 +698,7 @@ void Scheduler::replayEvents(const QList<RunEvent> &events, qint64 atMs)
     m_replayMs = std::max<qint64>(0, atMs);
     bool ended = false;
     for (const RunEvent &event : events) {
+        m_replayLimit = event.kind == RunEvent::Kind::RunStarted || event.kind == RunEvent::Kind::ParallelismChanged ? event.number : m_replayLimit;
         switch (event.kind) {
         case RunEvent::Kind::RunStarted:
         case RunEvent::Kind::RunResumed:

@@ -201,6 +201,7 @@ private:
     bool m_failFast = false;
     bool m_stoppedStarting = false; // fail-fast tripped
     qint64 m_replayMs = -1; // the moment a replay shows; -1 for a run
+    int m_replayLimit = 0;  // a replay's parallelism, as its events said
 };
 
 } // namespace fanout
