@@ -32,6 +32,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -200,6 +201,14 @@ void tst_ArgoGui::submitWatchFailRetryFromTheGraph()
     QVERIFY(logLinesOf(deployment, app) > 0);
     QTRY_COMPARE(graph->nodeItem(app)->state(), ResourceState::Succeeded);
     QCOMPARE(deployment.count(ResourceState::Succeeded), deployment.resourceCount());
+    // The status bar says how it ended this time, not what Argo said of the failure before.
+    QTRY_VERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("ended: 4 succeeded")), qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY2(!window.statusBar()->currentMessage().contains(QStringLiteral("failed")), qPrintable(window.statusBar()->currentMessage()));
+    // The run's resumption names what was retried.
+    bool resumedForDb = false;
+    for (const RunEvent &event : deployment.journal().events())
+        resumedForDb = resumedForDb || (event.kind == RunEvent::Kind::RunResumed && event.text == QStringLiteral("db"));
+    QVERIFY(resumedForDb);
 
     // Stop Following: the plan is shown again, as its state file says (nothing ran here).
     window.argo().stopFollowingAction()->trigger();

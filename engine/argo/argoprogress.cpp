@@ -134,8 +134,8 @@ QList<ArgoProgress::Change> ArgoProgress::update(const json &workflow)
         (isFinal(phase) ? attemptsEnding : attemptsStarting).append(Change{resource, attempt, phase, text(node, "message"), nodeName});
     }
     const std::string workflowPhase = status.is_object() ? status.value("phase", "") : std::string();
-    if (workflowPhase == "Failed" || workflowPhase == "Error")
-        m_message = text(status, "message");
+    // Said of a failed workflow; a retried one is not failed any more.
+    m_message = workflowPhase == "Failed" || workflowPhase == "Error" ? text(status, "message") : QString();
     // As a story: what ended (attempts, then their resources), then what started.
     return attemptsEnding + ending + starting + attemptsStarting;
 }

@@ -243,7 +243,8 @@ void ArgoRun::onWorkflow(const ojson &workflow)
         m_logGrace.stop();
         m_cancels = 0;
         m_tick.start();
-        events.append(RunEvent{nowMs(), RunEvent::Kind::RunResumed, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, tr("retried on Argo")});
+        events.append(RunEvent{nowMs(), RunEvent::Kind::RunResumed, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, m_retried.isEmpty() ? tr("what failed (retried on Argo)") : m_retried});
+        m_retried.clear();
     }
     events += eventsOf(m_progress.update(workflow), workflow, catchingUp);
     placeWaitingLines(events);
@@ -412,6 +413,7 @@ int ArgoRun::retry(const QStringList &ids)
     // One task by its name (what follows it runs again as it succeeds); several: every failed node.
     const QString selector = ids.size() == 1 ? QStringLiteral("displayName=%1").arg(m_taskOf.value(ids.constFirst(), ids.constFirst())) : QString();
     m_retrying = true;
+    m_retried = ids.join(QStringLiteral(", "));
     m_client.retry(m_name, selector, [this, ids](const Expected<ojson> &answer) {
         m_retrying = false;
         if (!answer)

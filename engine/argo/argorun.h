@@ -116,6 +116,7 @@ private:
     bool m_ended = false;                    // the workflow has ended
     bool m_finishPending = false;            // ... and the run ends once the logs have
     bool m_retrying = false;                 // a retry asked, not answered yet
+    QString m_retried;                       // what it asked to retry, for the run's resumption
     int m_cancels = 0;
 };
 
