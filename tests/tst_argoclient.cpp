@@ -635,6 +635,7 @@ void tst_ArgoClient::runOnArgoPrintsTheStepsOutput()
     QVERIFY(objects.size() > 60); // each resource started and succeeded, and the steps' lines
     for (const QString &line : objects)
         QVERIFY2(json::accept(line.toStdString()), qPrintable(line));
+    QCOMPARE(json::parse(objects.constFirst().toStdString())["type"].get<std::string>(), std::string("run_started"));
     const json end = json::parse(objects.constLast().toStdString());
     QCOMPARE(end["type"].get<std::string>(), std::string("run_ended"));
     QCOMPARE(end["exit_status"].get<int>(), 0);
