@@ -146,9 +146,6 @@ void tst_ArgoGui::submitWatchFailRetryFromTheGraph()
     QVERIFY(window.argo().workflowLabel()->isVisible());
     QVERIFY(window.argo().workflowLabel()->text().contains(window.argo().current()->workflowName()));
     QTRY_VERIFY_WITH_TIMEOUT(deployment.isRunning(), kTimeoutMs);
-    // The clock goes on between Argo's changes.
-    const qint64 before = deployment.elapsedMs();
-    QTRY_VERIFY_WITH_TIMEOUT(deployment.elapsedMs() > before + ArgoRun::kTickMs, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
 
     // As Argo played it: db's one attempt failed, app never ran, the rest succeeded.
@@ -228,6 +225,10 @@ void tst_ArgoGui::cancelStopsThenTerminates()
     QSignalSpy finished(&deployment, &Deployment::runFinished);
     QVERIFY(window.argo().runOnArgo(connectionTo(server)));
     QTRY_VERIFY_WITH_TIMEOUT(deployment.isRemote() && deployment.state(indexOf(deployment, "vpc")) == ResourceState::Running, kTimeoutMs);
+    // The clock goes on between Argo's changes (vpc takes 5 s), for the timeline and the graph.
+    const qint64 before = deployment.elapsedMs();
+    QTRY_VERIFY_WITH_TIMEOUT(deployment.elapsedMs() > before + 2 * ArgoRun::kTickMs, kTimeoutMs);
+    QCOMPARE(deployment.state(indexOf(deployment, "vpc")), ResourceState::Running);
 
     // Closing the window is not cancelling: the workflow runs on its cluster.
     QList<MainWindow::QuitQuestion> asked;
@@ -264,7 +265,7 @@ void tst_ArgoGui::attachShowsAWorkflowSubmittedElsewhere()
             name = QString::fromStdString((*created)["metadata"].value("name", ""));
     });
     QTRY_VERIFY_WITH_TIMEOUT(!name.isEmpty(), kTimeoutMs);
-    QTest::qWait(600); // vpc is under way, or done
+    QTest::qWait(2500); // done, or nearly: what happened before the window looked is Argo's to date
 
     MainWindow window(MainWindow::Layout::Default); // with the demo open: not the workflow's plan
     window.show();
@@ -279,7 +280,7 @@ void tst_ArgoGui::attachShowsAWorkflowSubmittedElsewhere()
     // What happened before the window looked has Argo's moments: vpc started at the start.
     QCOMPARE(deployment.status(indexOf(deployment, "vpc")).attempts.size(), 1);
     const AttemptRecord &vpc = deployment.status(indexOf(deployment, "vpc")).attempts.constFirst();
-    QVERIFY2(vpc.startMs < 1000, qPrintable(QString::number(vpc.startMs)));
+    QVERIFY2(vpc.startMs < 2000, qPrintable(QString::number(vpc.startMs))); // whole seconds; the window looked after 2.5 s
     QVERIFY(logLinesOf(deployment, indexOf(deployment, "app")) > 0);
 
     // A workflow that does not exist: said, and nothing is shown.
