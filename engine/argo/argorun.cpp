@@ -435,20 +435,30 @@ void ArgoRun::cancel()
     if (m_name.isEmpty() || m_ended)
         return;
     ++m_cancels;
-    const bool terminate = m_cancels > 1;
-    auto said = [this, terminate](const Expected<ojson> &answer) {
-        if (!answer)
-            emit this->said(tr("Argo did not %1 %2: %3").arg(terminate ? tr("terminate") : tr("stop"), m_name, answer.error()));
-    };
-    if (terminate) {
-        m_client.terminate(m_name, said);
-    } else {
-        m_client.stop(m_name, said);
+    if (m_cancels == 1) {
+        m_stopAnswered = false;
+        m_client.stop(m_name, [this](const Expected<ojson> &answer) {
+            m_stopAnswered = true;
+            if (!answer)
+                emit said(tr("Argo did not stop %1: %2").arg(m_name, answer.error()));
+            if (m_cancels > 1)
+                terminate();
+        });
         if (m_deployment && isShown())
             m_deployment->replayEvents({RunEvent{nowMs(), RunEvent::Kind::CancelRequested, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1,
                                                  tr("stop asked of Argo: nothing new starts")}},
                                        nowMs());
-    }
+    } else if (m_stopAnswered) {
+        terminate();
+    } // else terminated once the stop is answered: asked at once, the stop could reach Argo after it and undo it
+}
+
+void ArgoRun::terminate()
+{
+    m_client.terminate(m_name, [this](const Expected<ojson> &answer) {
+        if (!answer)
+            emit said(tr("Argo did not terminate %1: %2").arg(m_name, answer.error()));
+    });
 }
 
 QString ArgoRun::summary() const

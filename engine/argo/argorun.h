@@ -80,6 +80,7 @@ signals:
 private:
     void onWorkflow(const nlohmann::ordered_json &workflow);
     void finishRun();
+    void terminate();
     bool show(const nlohmann::ordered_json &workflow);
     QList<RunEvent> eventsOf(const QList<ArgoProgress::Change> &changes, const nlohmann::ordered_json &workflow, bool catchingUp);
     RunEvent stateEvent(int resource, ResourceState state, qint64 atMs, const QString &text = QString(), int attempt = 0);
@@ -118,6 +119,7 @@ private:
     bool m_retrying = false;                 // a retry asked, not answered yet
     QString m_retried;                       // what it asked to retry, for the run's resumption
     int m_cancels = 0;
+    bool m_stopAnswered = false;             // the stop cancel() asked has been answered
 };
 
 } // namespace fanout
