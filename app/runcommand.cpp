@@ -386,12 +386,9 @@ int RunCommand::watch(Deployment &deployment, const Settings &settings, const QS
         if (!summary.isEmpty())
             out.writeLine(summary);
     }
-    if (deployment.isRunning()) {
-        // Under way already (a run on Argo, followed once Argo has taken it): what it did so far first.
-        const std::vector<RunEvent> &past = deployment.journal().events();
-        const QList<RunEvent> told(past.begin(), past.end());
-        stream ? stream->onEvents(told) : progress->onEvents(told);
-    }
+    // Under way already (a run on Argo, followed once Argo has taken it): what it did so far first.
+    if (const std::vector<RunEvent> &past = deployment.journal().events(); deployment.isRunning())
+        stream ? stream->onEvents({past.begin(), past.end()}) : progress->onEvents({past.begin(), past.end()});
     start();
     if (deployment.isRunning())
         loop.exec();

@@ -139,9 +139,9 @@ QStringList ArgoRun::submit(const Plan &plan)
         if (!created)
             return emit failed(tr("cannot submit the workflow: %1").arg(created.error()));
         m_name = text(member(*created, "metadata"), "name");
+        m_client.followLogs(m_name);
         onWorkflow(*created);
         m_client.watch(m_name);
-        m_client.followLogs(m_name);
     });
     return {};
 }
@@ -155,10 +155,11 @@ void ArgoRun::attach(const QString &name)
         m_plan = planOf(*workflow);
         if (m_plan.resources.isEmpty())
             return emit failed(tr("The workflow %1 has no DAG to show: Fanout shows workflows whose entry point is a DAG").arg(name));
+        // The logs first: a workflow that has ended ends here with its steps' lines, not before them.
+        m_client.followLogs(name);
         onWorkflow(*workflow);
         if (!ArgoClient::isFinished(*workflow))
             m_client.watch(name);
-        m_client.followLogs(name);
     });
 }
 
