@@ -39,7 +39,7 @@ Expected<ArgoConnection> connectionFrom(const QCommandLineParser &parser)
     ArgoConnection connection;
     connection.server = QUrl(parser.value(QStringLiteral("server")));
     const QUrl &server = connection.server;
-    if (!server.isValid() || (server.scheme() != QLatin1String("https") && server.scheme() != QLatin1String("http")) || server.host().isEmpty())
+    if (!ArgoConnection::isServerAddress(server))
         return unexpected(QStringLiteral("--on argo needs --server URL, the Argo Server's address, such as https://argo.example.com:2746"));
     const Expected<QByteArray> token = readToken(parser);
     if (!token)

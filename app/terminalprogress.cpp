@@ -85,9 +85,11 @@ QString TerminalProgress::describe(const RunEvent &event)
         m_idWidth = std::min(m_idWidth, kMaxIdWidth);
         m_states.assign(plan.resources.size(), ResourceState::Pending);
         m_done = 0;
-        for (int r = 0; event.kind != RunEvent::Kind::RunStarted && r < total; ++r) {
-            m_states[std::size_t(r)] = m_scheduler.status(r).state;
-            m_done += int(isFinal(m_states[std::size_t(r)]));
+        if (event.kind != RunEvent::Kind::RunStarted) {
+            for (int r = 0; r < total; ++r) {
+                m_states[std::size_t(r)] = m_scheduler.status(r).state;
+                m_done += int(isFinal(m_states[std::size_t(r)]));
+            }
         }
     }
     if (event.kind == RunEvent::Kind::StateChanged) {

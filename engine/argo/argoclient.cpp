@@ -24,14 +24,8 @@ json parseOrNull(const QByteArray &text)
     return json::parse(text.constBegin(), text.constEnd(), nullptr, false);
 }
 
-// A workflow's resourceVersion, empty when it has none.
-QString versionOf(const json &workflow)
-{
-    const json *metadata = workflow.contains("metadata") ? &workflow["metadata"] : nullptr;
-    if (!metadata || !metadata->contains("resourceVersion") || !(*metadata)["resourceVersion"].is_string())
-        return QString();
-    return QString::fromStdString((*metadata)["resourceVersion"].get<std::string>());
-}
+using argojson::member;
+using argojson::text;
 
 } // namespace
 
@@ -54,19 +48,10 @@ ArgoClient::~ArgoClient()
 
 bool ArgoClient::isFinished(const json &workflow)
 {
-    if (!workflow.is_object())
-        return false;
-    if (const auto metadata = workflow.find("metadata"); metadata != workflow.end() && metadata->is_object()) {
-        if (const auto labels = metadata->find("labels"); labels != metadata->end() && labels->is_object()) {
-            if (labels->value("workflows.argoproj.io/completed", "") == "true")
-                return true;
-        }
-    }
-    if (const auto status = workflow.find("status"); status != workflow.end() && status->is_object()) {
-        const std::string phase = status->value("phase", "");
-        return phase == "Succeeded" || phase == "Failed" || phase == "Error";
-    }
-    return false;
+    if (text(member(member(workflow, "metadata"), "labels"), "workflows.argoproj.io/completed") == QLatin1String("true"))
+        return true;
+    const QString phase = text(member(workflow, "status"), "phase");
+    return phase == QLatin1String("Succeeded") || phase == QLatin1String("Failed") || phase == QLatin1String("Error");
 }
 
 QNetworkRequest ArgoClient::request(const QString &path, const QList<std::pair<QString, QString>> &query) const
@@ -94,11 +79,8 @@ QString ArgoClient::describe(QNetworkReply *reply, const QByteArray &body) const
     const QString where = QStringLiteral("Argo Server %1").arg(m_connection.server.toString(QUrl::RemoveUserInfo));
     if (status == 0)
         return QStringLiteral("%1: %2").arg(where, reply->errorString());
-    QString said;
-    const json answer = parseOrNull(body);
-    if (answer.is_object() && answer.contains("message") && answer["message"].is_string())
-        said = QString::fromStdString(answer["message"].get<std::string>());
-    else
+    QString said = text(parseOrNull(body), "message");
+    if (said.isEmpty())
         said = QString::fromUtf8(body.left(200)).simplified();
     QString hint;
     switch (status) {
@@ -157,14 +139,18 @@ void ArgoClient::retry(const QString &name, const QString &nodeFieldSelector, Re
 
 void ArgoClient::stop(const QString &name, Result done)
 {
-    const json body = {{"name", name.toStdString()}, {"namespace", m_connection.ns.toStdString()}};
-    send("PUT", QStringLiteral("/api/v1/workflows/%1/%2/stop").arg(m_connection.ns, name), &body, std::move(done));
+    shutdown(name, QStringLiteral("stop"), std::move(done));
 }
 
 void ArgoClient::terminate(const QString &name, Result done)
 {
+    shutdown(name, QStringLiteral("terminate"), std::move(done));
+}
+
+void ArgoClient::shutdown(const QString &name, const QString &how, Result done)
+{
     const json body = {{"name", name.toStdString()}, {"namespace", m_connection.ns.toStdString()}};
-    send("PUT", QStringLiteral("/api/v1/workflows/%1/%2/terminate").arg(m_connection.ns, name), &body, std::move(done));
+    send("PUT", QStringLiteral("/api/v1/workflows/%1/%2/%3").arg(m_connection.ns, name, how), &body, std::move(done));
 }
 
 void ArgoClient::watch(const QString &name)
@@ -291,7 +277,7 @@ void ArgoClient::handleEvent(const QByteArray &data)
     if (!workflow.is_object())
         return;
     // A number when it is one (Kubernetes' are), which orders the changes.
-    const QString versionText = versionOf(workflow);
+    const QString versionText = text(member(workflow, "metadata"), "resourceVersion");
     bool numeric = false;
     const qint64 version = versionText.toLongLong(&numeric);
     if (numeric && version <= m_lastVersion)
@@ -422,14 +408,14 @@ void ArgoClient::handleLogLine(const QByteArray &data)
     if (!entry.is_object() || (!entry.contains("content") && !entry.contains("podName")))
         return;
     m_logBackoffMs = kFirstBackoffMs; // the stream works
-    const QString pod = argojson::text(entry, "podName");
+    const QString pod = text(entry, "podName");
     // A stream opened again sends each pod's lines from the first: those passed on already are not again.
     const qint64 read = ++m_linesRead[pod];
     qint64 &passed = m_linesPassed[pod];
     if (read <= passed)
         return;
     passed = read;
-    QString line = argojson::text(entry, "content");
+    QString line = text(entry, "content");
     if (line.endsWith(QLatin1Char('\n')))
         line.chop(line.endsWith(QLatin1String("\r\n")) ? 2 : 1);
     emit logLine(pod, line);

@@ -25,6 +25,12 @@ struct ArgoConnection
     QUrl server;                  // https://argo.example.com:2746
     QString ns = QStringLiteral("argo");
     QByteArray token;             // sent as "Authorization: Bearer ..." to the server's origin only
+
+    // Whether `server` can be an Argo Server's address: http or https, with a host.
+    static bool isServerAddress(const QUrl &server)
+    {
+        return server.isValid() && (server.scheme() == QLatin1String("https") || server.scheme() == QLatin1String("http")) && !server.host().isEmpty();
+    }
 };
 
 // The Argo Server's REST API (tests/argo/swagger.json), as Fanout uses it: submit a workflow, read
@@ -89,6 +95,7 @@ signals:
 private:
     QNetworkRequest request(const QString &path, const QList<std::pair<QString, QString>> &query = {}) const;
     void send(const QByteArray &verb, const QString &path, const nlohmann::ordered_json *body, Result done);
+    void shutdown(const QString &name, const QString &how, Result done); // "stop" or "terminate"
     void openStream();
     void onStreamData();
     void onStreamFinished();

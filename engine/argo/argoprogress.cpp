@@ -101,8 +101,8 @@ QList<ArgoProgress::Change> ArgoProgress::update(const json &workflow)
             continue;
         if (m_phase.value(resource) == Phase::Failed && !isFinal(phase)) {
             m_attemptBase.insert(resource, m_attempts.value(resource));
-            for (auto it = m_podResource.cbegin(); it != m_podResource.cend(); ++it) {
-                if (it.value() == resource)
+            for (auto it = m_pods.cbegin(); it != m_pods.cend(); ++it) {
+                if (it->resource == resource)
                     m_podPhase.remove(it.key());
             }
         }
@@ -126,7 +126,6 @@ QList<ArgoProgress::Change> ArgoProgress::update(const json &workflow)
             continue;
         const int attempt = m_attemptBase.value(resource) + (match.captured(2).isEmpty() ? 1 : match.captured(2).toInt() + 1);
         m_podPhase.insert(podId, phase);
-        m_podResource.insert(podId, resource);
         // Its pod, by either of Argo's names for it; a retry by Argo makes it again, for a later attempt.
         m_pods.insert(podId, Pod{resource, attempt});
         m_pods.insert(podNameV2(name, nodeName, text(node, "templateName")), Pod{resource, attempt});

@@ -59,7 +59,6 @@ private:
     QHash<QString, int> m_attempts;          // by resource
     QHash<QString, int> m_attemptBase;       // by resource: attempts before Argo's last retry of it
     QHash<QString, Phase> m_podPhase;        // by Pod node id
-    QHash<QString, QString> m_podResource;   // by Pod node id
     QHash<QString, Pod> m_pods;              // by pod name (v2, and v1: the node id)
     QString m_message;
 };

@@ -116,8 +116,7 @@ void ArgoDialog::accept()
         m_problem->show();
     };
     const QUrl server = QUrl::fromUserInput(m_server->text().trimmed());
-    if (m_server->text().trimmed().isEmpty() || !server.isValid() || server.host().isEmpty()
-        || (server.scheme() != QLatin1String("https") && server.scheme() != QLatin1String("http")))
+    if (m_server->text().trimmed().isEmpty() || !ArgoConnection::isServerAddress(server))
         return refuse(tr("Give the Argo Server's address, such as https://argo.example.com:2746"));
     const QString ns = m_namespace->text().trimmed();
     if (ns.isEmpty())
