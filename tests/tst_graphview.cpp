@@ -26,6 +26,7 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QScrollBar>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -33,6 +34,7 @@
 #include <QTest>
 #include <QToolTip>
 
+#include <functional>
 #include <memory>
 
 using namespace fanout;
@@ -104,14 +106,18 @@ private slots:
     void pinnedNodesDrawnWhereSaved();
     void opensReadable();
     void followsTheRunAndNoticesFailures();
+    void followerZoomsTheQuickWay();
     void minimapShowsTheWholeAndPans();
     void minimapDrawsItsPictureForStatesNotMoves();
     void structuralEditKeepsThePictureAndMoves();
     void edgesAreDrawnPlainOrStandingOut();
     void cachedEdgesMatchAFreshDrawing();
+    void zoomingDrawsQuicklyThenSmoothly();
 
 private:
     void showDemo();
+    // `also`: what else must hold there.
+    GraphEdgeItem *edgeClearOfNodes(QPointF carried, QPoint *middle, const std::function<bool(QPoint)> &also = {});
 
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<GraphPane> m_pane;
@@ -146,6 +152,29 @@ void tst_graphview::showDemo()
     QVERIFY(m_pane->view()->isLayingOut());
     QTRY_VERIFY_WITH_TIMEOUT(!m_pane->view()->isLayingOut(), kLayoutTimeoutMs);
     QVERIFY2(m_pane->view()->layoutError().isEmpty(), qPrintable(m_pane->view()->layoutError()));
+}
+
+// A plain, shown edge whose middle is on screen and clear of every node, there and `carried`
+// further; `middle` is where, in the viewport.
+GraphEdgeItem *tst_graphview::edgeClearOfNodes(QPointF carried, QPoint *middle, const std::function<bool(QPoint)> &also)
+{
+    GraphView *view = m_pane->view();
+    GraphScene *scene = view->graphScene();
+    const auto clearAt = [&](QPointF at) {
+        return view->viewport()->rect().adjusted(4, 4, -4, -4).contains(view->mapFromScene(at))
+            && std::none_of(scene->nodeItems().cbegin(), scene->nodeItems().cend(), [&](const GraphNodeItem *node) {
+                   return node->sceneBoundingRect().adjusted(-6, -6, 6, 6).contains(at);
+               });
+    };
+    for (GraphEdgeItem *candidate : scene->edgeItems()) {
+        const QPointF at = candidate->path().pointAtPercent(0.5);
+        if (candidate->isVisible() && candidate->isPlain() && clearAt(at) && clearAt(at + carried)
+            && (!also || also(view->mapFromScene(at)))) {
+            *middle = view->mapFromScene(at);
+            return candidate;
+        }
+    }
+    return nullptr;
 }
 
 void tst_graphview::oneNodePerResource()
@@ -611,6 +640,30 @@ void tst_graphview::followsTheRunAndNoticesFailures()
     QTRY_VERIFY_WITH_TIMEOUT(!m_workspace->deployment().isRunning(), 10'000);
 }
 
+// A move of the follower that zooms (out, here: what runs does not fit) is drawn the quick way
+// while it lasts, and smoothly once it stops (GraphScene::setZooming).
+void tst_graphview::followerZoomsTheQuickWay()
+{
+    Plan zone = bench::landingZone(6, 8);
+    for (Resource &r : zone.resources)
+        r.params["duration"] = "3s";
+    GraphView *view = m_pane->view();
+    m_workspace->deployment().open(zone, QString(), QString());
+    QTRY_VERIFY_WITH_TIMEOUT(!view->isLayingOut(), kLayoutTimeoutMs);
+    view->setView(view->mapToScene(view->viewport()->rect().center()), 3.0);
+    QList<bool> quick; // at each zoom of the move
+    connect(view, &GraphView::zoomChanged, this, [&] { quick.append(view->graphScene()->isZooming()); });
+    m_workspace->deployment().setParallelism(50);
+    QVERIFY(m_workspace->deployment().start());
+    QTRY_VERIFY_WITH_TIMEOUT(quick.size() > 3, 5'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_pane->follower()->isMoving(), 2'000);
+    QVERIFY(view->zoom() < 3.0);
+    QVERIFY2(!quick.contains(false), qPrintable(QStringLiteral("%1 of %2 zooms drawn smoothly").arg(quick.count(false)).arg(quick.size())));
+    QVERIFY(!view->graphScene()->isZooming());
+    for (const GraphNodeItem *node : view->graphScene()->nodeItems())
+        QCOMPARE(node->cacheMode(), QGraphicsItem::DeviceCoordinateCache);
+}
+
 // While the graph is larger than the view, an overview in the corner shows all of it; a click
 // there (a real one) shows that part, as the user's move.
 void tst_graphview::minimapShowsTheWholeAndPans()
@@ -685,25 +738,10 @@ void tst_graphview::edgesAreDrawnPlainOrStandingOut()
 {
     showDemo();
     GraphView *view = m_pane->view();
-    GraphScene *scene = view->graphScene();
     // An edge whose middle is on screen and clear of every node, there and `carried` further.
     const QPointF carried(0, 16);
-    const auto clearAt = [&](QPointF at) {
-        return view->viewport()->rect().adjusted(4, 4, -4, -4).contains(view->mapFromScene(at))
-            && std::none_of(scene->nodeItems().cbegin(), scene->nodeItems().cend(), [&](const GraphNodeItem *node) {
-                   return node->sceneBoundingRect().adjusted(-6, -6, 6, 6).contains(at);
-               });
-    };
-    GraphEdgeItem *edge = nullptr;
     QPoint middle;
-    for (GraphEdgeItem *candidate : scene->edgeItems()) {
-        const QPointF at = candidate->path().pointAtPercent(0.5);
-        if (candidate->isVisible() && clearAt(at) && clearAt(at + carried)) {
-            edge = candidate;
-            middle = view->mapFromScene(at);
-            break;
-        }
-    }
+    GraphEdgeItem *edge = edgeClearOfNodes(carried, &middle);
     QVERIFY(edge);
     QVERIFY(edge->isPlain());
     // The darkest pixel near the middle, and how blue it is.
@@ -729,6 +767,49 @@ void tst_graphview::edgesAreDrawnPlainOrStandingOut()
     edge->setPos(carried);
     middle = view->mapFromScene(edge->path().pointAtPercent(0.5) + carried);
     QTRY_VERIFY2(grey(inkAt()), qPrintable(QColor(inkAt()).name()));
+}
+
+// While the run's follower zooms (GraphFollower), the graph is drawn the quick way: plain edges
+// as hairlines without antialiasing, the nodes without their caches; when it stops, smoothly again.
+void tst_graphview::zoomingDrawsQuicklyThenSmoothly()
+{
+    showDemo();
+    GraphView *view = m_pane->view();
+    GraphScene *scene = view->graphScene();
+    view->setView(scene->itemsBoundingRect().center(), GraphFollower::kReadableZoom); // where edges are smooth hairlines
+    QTRY_VERIFY(!view->isMovingToNewLayout());
+    // The shades of ink around a point: a line without antialiasing has one.
+    const auto shot = [&] {
+        QTest::qWait(30);
+        return view->viewport()->grab().toImage().convertToFormat(QImage::Format_RGB32);
+    };
+    const auto shadesAt = [](const QImage &image, QPoint at) {
+        QSet<QRgb> ink;
+        for (int y = at.y() - 3; y <= at.y() + 3; ++y) {
+            for (int x = at.x() - 3; x <= at.x() + 3; ++x) {
+                if (qGray(image.pixel(x, y)) < 235) // not the background, nor a group's box
+                    ink.insert(image.pixel(x, y));
+            }
+        }
+        return ink.size();
+    };
+    // An edge drawn smoothly there (a level or upright one may fall on whole pixels).
+    const QImage smooth = shot();
+    QPoint middle;
+    QVERIFY(edgeClearOfNodes(QPointF(), &middle, [&](QPoint at) { return shadesAt(smooth, at) > 1; }));
+    const auto shades = [&] { return shadesAt(shot(), middle); };
+    const auto cached = [&](QGraphicsItem::CacheMode mode) {
+        const QList<GraphNodeItem *> &nodes = scene->nodeItems();
+        return std::all_of(nodes.cbegin(), nodes.cend(), [mode](const GraphNodeItem *node) { return node->cacheMode() == mode; });
+    };
+    QVERIFY(shades() > 1);
+    QVERIFY(cached(QGraphicsItem::DeviceCoordinateCache));
+    scene->setZooming(true);
+    QCOMPARE(shades(), 1);
+    QVERIFY(cached(QGraphicsItem::NoCache));
+    scene->setZooming(false);
+    QVERIFY(shades() > 1);
+    QVERIFY(cached(QGraphicsItem::DeviceCoordinateCache));
 }
 
 // The edge layer's cache is drawn again only where Qt says (a zoom: the viewport; a diagonal

@@ -137,13 +137,16 @@ void GraphEdgeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *opt
     draw(painter, option->levelOfDetailFromTransform(painter->worldTransform()));
 }
 
-void GraphEdgeItem::draw(QPainter *painter, qreal lod) const
+void GraphEdgeItem::draw(QPainter *painter, qreal lod, bool quick) const
 {
     const bool selected = isSelected();
     const QColor color = selected ? kSelectedEdge : m_emphasised ? kEmphasisedEdge : kEdge;
-    if (lod < kDetailedLevelOfDetail && !m_emphasised && !selected) {
+    // Where a plain edge would be about a pixel wide on screen (see below).
+    const bool hairline = !selected && !m_emphasised && kWidth * lod <= kHairlineWidth;
+    if ((lod < kDetailedLevelOfDetail || (quick && hairline)) && !m_emphasised && !selected) {
         // Zoomed out, a large plan has thousands of edges, and every repaint strokes them all:
         // hairlines without antialiasing cost a fraction of smooth curves, and look the same there.
+        // While the view zooms, every frame strokes every edge on screen: the same, until it stops.
         painter->setRenderHint(QPainter::Antialiasing, false);
         painter->setPen(QPen(color, 0));
         painter->setBrush(Qt::NoBrush);
@@ -160,7 +163,6 @@ void GraphEdgeItem::draw(QPainter *painter, qreal lod) const
     // Where a plain edge would be about a pixel wide on screen, it is a smooth one-pixel line:
     // Qt strokes those along the screen's pixels, clipped to them, while a wider pen is turned into
     // a polygon the whole length of the curve first (a large plan's long edges cost 200 ms a frame).
-    const bool hairline = !selected && !m_emphasised && kWidth * lod <= kHairlineWidth;
     painter->setPen(QPen(color, hairline ? 0 : selected ? kSelectedWidth : m_emphasised ? kEmphasisedWidth : kWidth,
                          m_implied ? Qt::DashLine : Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
     painter->setBrush(Qt::NoBrush);

@@ -41,8 +41,10 @@ public:
     // change that bears on it. Without a layer, the item draws itself.
     bool isPlain() const { return !m_emphasised && !isSelected(); }
     void setLayer(GraphEdgeLayer *layer);
-    // The edge as seen at `lod` (QStyleOptionGraphicsItem::levelOfDetailFromTransform).
-    void draw(QPainter *painter, qreal lod) const;
+    // The edge as seen at `lod` (QStyleOptionGraphicsItem::levelOfDetailFromTransform). `quick`:
+    // while the view zooms, a plain edge that would be a smooth hairline is drawn without
+    // antialiasing, in about half the time (GraphScene::setZooming).
+    void draw(QPainter *painter, qreal lod, bool quick = false) const;
 
     int type() const override { return Type; }
     QRectF boundingRect() const override;

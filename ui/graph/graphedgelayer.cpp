@@ -30,6 +30,14 @@ void GraphEdgeLayer::edgeMoved(const QRectF &before, const QRectF &after)
     update(after);
 }
 
+void GraphEdgeLayer::setQuick(bool quick)
+{
+    if (quick == m_quick)
+        return;
+    m_quick = quick;
+    update();
+}
+
 // What is to be drawn, in the layer's (the scene's) coordinates. Qt's item cache passes the
 // bounding rect of what it exposes as exposedRect: after a zoom that is the whole layer, though the
 // cache holds only the viewport's pixels, and after a diagonal scroll (an L of two thin strips) the
@@ -87,7 +95,7 @@ void GraphEdgeLayer::paint(QPainter *painter, const QStyleOptionGraphicsItem *op
             const QPointF at = edge->pos();
             painter->translate(at);
             painter->setOpacity(edge->opacity());
-            edge->draw(painter, lod);
+            edge->draw(painter, lod, m_quick);
             painter->translate(-at);
         }
         if (clipped)

@@ -24,6 +24,9 @@ public:
     // `after` in the scene: both are drawn again, and the layer grows to take it in (it does not
     // shrink; a new layout builds a new layer).
     void edgeMoved(const QRectF &before, const QRectF &after);
+    // While the view zooms, hairlines are drawn the quick way (GraphEdgeItem::draw); after, the
+    // layer is drawn again, smoothly.
+    void setQuick(bool quick);
 
     int type() const override { return Type; }
     QRectF boundingRect() const override { return m_bounds; }
@@ -38,6 +41,7 @@ public:
 private:
     const QList<GraphEdgeItem *> &m_edges; // the scene's, which outlive this item
     QRectF m_bounds;
+    bool m_quick = false;
 };
 
 } // namespace fanout

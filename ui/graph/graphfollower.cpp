@@ -34,6 +34,10 @@ GraphFollower::GraphFollower(GraphView &view, Deployment &deployment, QObject *p
         m_view.setView(m_fromCentre + (m_toCentre - m_fromCentre) * t, m_fromZoom + (m_toZoom - m_fromZoom) * t);
     });
     connect(&m_move, &QVariantAnimation::finished, this, &GraphFollower::updateOutOfSight);
+    // A move that zooms draws the graph the quick way while it lasts (a frame in half the time).
+    connect(&m_move, &QAbstractAnimation::stateChanged, this, [this](QAbstractAnimation::State now) {
+        m_view.graphScene()->setZooming(now == QAbstractAnimation::Running && !qFuzzyCompare(m_fromZoom, m_toZoom));
+    });
     connect(&m_view, &GraphView::userMoved, this, [this] { setFollowing(false); });
     connect(&m_deployment, &Deployment::runStarted, this, &GraphFollower::onRunStarted);
     connect(&m_deployment, &Deployment::eventsRecorded, this, &GraphFollower::onEvents);
@@ -47,6 +51,12 @@ GraphFollower::GraphFollower(GraphView &view, Deployment &deployment, QObject *p
         m_failed.clear();
         updateOutOfSight();
     });
+}
+
+GraphFollower::~GraphFollower()
+{
+    // A move under way stops as the animation goes, and says so: the view may be gone by then.
+    m_move.disconnect(this);
 }
 
 void GraphFollower::setFollowing(bool following)

@@ -27,6 +27,7 @@ class GraphFollower : public QObject
 
 public:
     GraphFollower(GraphView &view, Deployment &deployment, QObject *parent = nullptr);
+    ~GraphFollower() override;
 
     bool isFollowing() const { return m_following; }
     void setFollowing(bool following);

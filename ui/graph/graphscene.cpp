@@ -155,6 +155,7 @@ void GraphScene::clearGraph()
     m_summaryOf.clear();
     m_edges.clear();
     m_edgeLayer = nullptr; // clear() deleted it
+    m_zooming = false;     // the new items are drawn as usual
     m_groups.clear();
     m_highlighted = -1;
     m_lit.clear();
@@ -404,6 +405,16 @@ void GraphScene::setItemCaching(bool enabled)
         node->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
     if (m_edgeLayer)
         m_edgeLayer->setCacheMode(enabled ? QGraphicsItem::DeviceCoordinateCache : QGraphicsItem::NoCache);
+}
+
+void GraphScene::setZooming(bool zooming)
+{
+    if (zooming == m_zooming)
+        return;
+    m_zooming = zooming;
+    setItemCaching(!zooming);
+    if (m_edgeLayer)
+        m_edgeLayer->setQuick(zooming);
 }
 
 } // namespace fanout

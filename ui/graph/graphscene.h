@@ -100,6 +100,11 @@ public:
 
     // Off for export: cached items would turn into bitmaps in an SVG.
     void setItemCaching(bool enabled);
+    // While the view zooms in steps (the run's follower, GraphFollower), each frame is at a new
+    // scale: the items' caches would only be drawn into and thrown away, and smooth hairlines are
+    // the most of a frame. The graph is drawn the quick way until it stops, then smoothly.
+    void setZooming(bool zooming);
+    bool isZooming() const { return m_zooming; }
 
     static constexpr qreal kFadedOpacity = 0.25;
 
@@ -117,6 +122,7 @@ private:
     QList<GraphGroupItem *> m_groups;
     std::vector<std::vector<int>> m_implied; // left out of the layout, by dependent
     bool m_showAll = false;
+    bool m_zooming = false;
     int m_highlighted = -1;
     // On the highlighted resource's paths (all when none), by resource and then by summary, as edge
     // ends are numbered (see GraphLayout::edges).
