@@ -13,6 +13,7 @@
 #include "randomdag.h"
 #include "ui/graph/graphfollower.h"
 #include "ui/graph/graphpane.h"
+#include "ui/graph/graphscene.h"
 #include "ui/graph/graphview.h"
 #include "ui/inspector/plansummary.h"
 #include "ui/logs/logpanes.h"
@@ -26,6 +27,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QSettings>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -90,8 +92,19 @@ public:
 
     bool notify(QObject *receiver, QEvent *event) override
     {
+        if (m_slowMs > 0 && m_depth > 0 && event->type() == QEvent::Paint) {
+            QByteArray what = QByteArray(receiver->metaObject()->className()) + ' ' + receiver->objectName().toUtf8();
+            if (const QObject *parent = receiver->parent())
+                what += QByteArray(" in ") + parent->metaObject()->className() + ' ' + parent->objectName().toUtf8();
+            QElapsedTimer clock;
+            clock.start();
+            const bool handled = QApplication::notify(receiver, event);
+            m_paints.append({what, clock.nsecsElapsed()});
+            return handled;
+        }
         if (m_slowMs <= 0 || m_depth > 0)
             return QApplication::notify(receiver, event);
+        m_paints.clear();
         const QEvent::Type type = event->type(); // the event may be gone afterwards
         const QByteArray what = QByteArray(receiver->metaObject()->className()) + ' ' + receiver->objectName().toUtf8();
         QElapsedTimer clock;
@@ -99,15 +112,21 @@ public:
         ++m_depth;
         const bool handled = QApplication::notify(receiver, event);
         --m_depth;
-        if (const qint64 ms = clock.elapsed(); ms > m_slowMs)
+        if (const qint64 ms = clock.elapsed(); ms > m_slowMs) {
             std::printf("  slow event: %lld ms in %s, event type %d (from %.3f s, monotonic)\n", static_cast<long long>(ms), what.constData(), int(type),
                         double(clock.msecsSinceReference()) / 1000.0);
+            for (const auto &[widget, ns] : std::as_const(m_paints)) {
+                if (ns > 1'000'000)
+                    std::printf("    painting %s: %.1f ms\n", widget.constData(), double(ns) / 1e6);
+            }
+        }
         return handled;
     }
 
 private:
     const qint64 m_slowMs = qEnvironmentVariableIntValue("FANOUT_BENCH_SLOW");
     int m_depth = 0;
+    QList<QPair<QByteArray, qint64>> m_paints; // the widgets painted in the current outermost event, and how long each took
 };
 
 qint64 percentile(std::vector<qint64> values, double p)
@@ -190,6 +209,61 @@ void printPlanSummary()
                 "during it (%d running) %.2f ms (median of 21; at most 4 a second)\n", openMs, idleMs, runningNow, refresh[10]);
 }
 
+// The graph's frames while the view moves as the run's follower moves it (GraphFollower: 400 ms,
+// about 24 frames): from the zoom the plan opened at to the readable one, drawn the quick way as
+// the follower has it drawn (GraphScene::setZooming) and, for comparison, smoothly; then the one
+// smooth frame at the end, and a pan at the zoom the plan opened at. Each frame is one repaint.
+void printGraphFrames(GraphView &view)
+{
+    GraphScene &scene = *view.graphScene();
+    const QPointF centre = view.mapToScene(view.viewport()->rect().center());
+    const qreal zoom = view.zoom();
+    const auto repaint = [&] {
+        QElapsedTimer clock;
+        clock.start();
+        view.viewport()->repaint();
+        return double(clock.nsecsElapsed()) / 1e6;
+    };
+    struct Frames
+    {
+        double median = 0, longest = 0, settle = 0;
+    };
+    const auto move = [&](qreal toZoom, QPointF toCentre, bool quick) {
+        constexpr int kFrames = 24;
+        std::vector<double> ms;
+        scene.setZooming(quick);
+        for (int k = 1; k <= kFrames; ++k) {
+            const qreal t = qreal(k) / kFrames;
+            view.setView(centre + (toCentre - centre) * t, zoom + (toZoom - zoom) * t);
+            ms.push_back(repaint());
+        }
+        scene.setZooming(false);
+        Frames frames;
+        frames.settle = repaint();
+        view.setView(centre, zoom);
+        view.viewport()->repaint();
+        std::sort(ms.begin(), ms.end());
+        frames.median = ms[ms.size() / 2];
+        frames.longest = ms.back();
+        return frames;
+    };
+    // The first frame at another zoom than the plan opened at costs more than the others, once
+    // (Qt brings its scene index and caches up to date): on its own, so as not to count in either.
+    view.setView(centre, zoom * 0.99);
+    const double first = repaint();
+    view.setView(centre, zoom);
+    view.viewport()->repaint();
+    const QPointF there = centre + QPointF(300, 0);
+    const Frames smooth = move(GraphFollower::kReadableZoom, there, false);
+    const Frames quick = move(GraphFollower::kReadableZoom, there, true);
+    const Frames pan = move(zoom, centre + QPointF(600, 200), false);
+    std::printf("Graph frames, 2,000 resources, %dx%d view, 24 frames a move: the first at a new zoom %.1f ms; zooming %.2f to %.2f "
+                "as the run's follower draws it, median %.1f ms, longest %.1f ms, then a smooth frame %.1f ms (drawn smoothly "
+                "throughout: median %.1f ms, longest %.1f ms); panning, median %.1f ms, longest %.1f ms\n",
+                view.viewport()->width(), view.viewport()->height(), first, zoom, GraphFollower::kReadableZoom, quick.median, quick.longest,
+                quick.settle, smooth.median, smooth.longest, pan.median, pan.longest);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -197,10 +271,18 @@ int main(int argc, char *argv[])
     qputenv("QT_QPA_PLATFORM", "offscreen");
     TimingApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("FanoutBench"));
+    QSettings().clear(); // the window as it first opens, whatever the last run left
     printResourcesTable();
     printPlanSummary();
     QTemporaryDir dir;
     const QString planFile = writePlan(dir.path(), 2000, 200);
+    // A history of its own, empty: the user's would make the figures depend on how many runs it
+    // holds (each of this benchmark's runs added 2,000 attempts to it, which the window's learning
+    // of estimates then reads on the pool, beside the run), and would be written to.
+    // FANOUT_BENCH_HISTORY=PATH runs with that history instead.
+    const QString history = qEnvironmentVariableIsSet("FANOUT_BENCH_HISTORY") ? qEnvironmentVariable("FANOUT_BENCH_HISTORY")
+                                                                            : dir.filePath(QStringLiteral("history.sqlite"));
+    qputenv("FANOUT_HISTORY", history.toLocal8Bit());
 
     MainWindow window(MainWindow::Layout::Default);
     window.show();
@@ -219,6 +301,7 @@ int main(int argc, char *argv[])
     while (window.graphPane()->view()->isLayingOut())
         QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     const qint64 openMs = clock.elapsed();
+    printGraphFrames(*window.graphPane()->view());
 
     // Stalls: how late each 5 ms tick comes, while the run lasts.
     constexpr qint64 kTickMs = 5;
@@ -238,7 +321,9 @@ int main(int argc, char *argv[])
     });
 
     Deployment &session = window.workspace().deployment();
-    QObject::connect(&session, &Deployment::runFinished, &app, &QCoreApplication::quit);
+    // The end of the run is the GUI thread's work too (the state, the history, every pane): the
+    // ticks go on a little after it, so that it counts, and quitting does not.
+    QObject::connect(&session, &Deployment::runFinished, &app, [] { QTimer::singleShot(4 * kTickMs, qApp, &QCoreApplication::quit); });
     QTimer::singleShot(0, &window, [&] {
         sinceTick.start();
         sinceStart.start();
