@@ -848,6 +848,15 @@ void tst_Dashboard::changedResourceIsTheOnlyOneRun()
     QCOMPARE(attemptCount(session), 1); // the others were up to date
     // The state now has db's new definition: nothing left to do.
     QCOMPARE(session.provisioning().toRun(), 0);
+
+    // Changed again in the designer, in the same window: db is to be replaced, and only db.
+    PlanDocument &document = window.workspace().document();
+    nlohmann::ordered_json changed = document.document()["resources"][db];
+    changed["duration"] = "100ms";
+    QVERIFY_EXPECTED(document.changeResource(QStringLiteral("db"), changed, QStringLiteral("Slower db")));
+    QCOMPARE(session.provisioning().changed, 1);
+    QCOMPARE(session.provisioning().toRun(), 1);
+    QVERIFY(!session.provisioning().isUpToDate(db));
 }
 
 void tst_Dashboard::replaceSelectedAndRunAllAgain()

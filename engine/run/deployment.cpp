@@ -146,7 +146,19 @@ void Deployment::updateEstimates()
 void Deployment::updateProvisioning()
 {
     // A teardown has nothing up to date; an unreadable state is not used.
-    m_provisioning = m_teardown ? ProvisioningPlan() : ProvisioningPlan::build(m_shownCleanups > 0 ? m_shownWithoutCleanups : m_shown, m_state);
+    if (m_teardown) {
+        m_provisioning = ProvisioningPlan();
+        return;
+    }
+    const Plan &plan = m_shownCleanups > 0 ? m_shownWithoutCleanups : m_shown;
+    if (m_definitionsOf != m_generation) {
+        m_definitions.clear();
+        m_definitions.reserve(plan.resources.size());
+        for (const Resource &resource : plan.resources)
+            m_definitions.append(DeploymentState::definitionHash(resource));
+        m_definitionsOf = m_generation;
+    }
+    m_provisioning = ProvisioningPlan::build(plan, m_state, {}, false, m_definitions);
 }
 
 QString Deployment::stateError() const

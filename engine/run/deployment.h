@@ -302,6 +302,10 @@ private:
     QString m_statePath;
     Diagnostics m_stateDiagnostics;
     ProvisioningPlan m_provisioning;
+    // The definition hashes of the plan m_provisioning is of, and the planGeneration() they are of:
+    // a plan's do not change with its runs (2,000 of them took half of a run's last event).
+    QStringList m_definitions;
+    quint64 m_definitionsOf = ~quint64(0);
     QMap<int, QMap<QString, QString>> m_teardownOutputs; // for ${self.outputs.KEY} in destroy actions
     std::unique_ptr<StateRecorder> m_recorder;
     std::optional<quint64> m_seed;

@@ -423,17 +423,20 @@ QList<DeploymentState::VariableChange> DeploymentState::changedVariables(const R
     return changes;
 }
 
-QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan) const
+QList<DeploymentState::Change> DeploymentState::compare(const Plan &plan, const QStringList &definitions) const
 {
+    Q_ASSERT(definitions.isEmpty() || definitions.size() == plan.resources.size());
+    const bool known = definitions.size() == plan.resources.size();
     QList<Change> changes;
     changes.reserve(plan.resources.size());
-    for (const Resource &resource : plan.resources) {
+    for (qsizetype r = 0; r < plan.resources.size(); ++r) {
+        const Resource &resource = plan.resources[r];
         const Entry *entry = find(resource.id);
         if (!entry)
             changes.append(Change::Create);
         else if (entry->isInFlight())
             changes.append(Change::Interrupted);
-        else if (entry->definitionHash != definitionHash(resource))
+        else if (entry->definitionHash != (known ? definitions[r] : definitionHash(resource)))
             changes.append(Change::Replace);
         else
             changes.append(Change::UpToDate);

@@ -150,8 +150,9 @@ public:
     };
     QList<VariableChange> changedVariables(const Resource &resource, const Plan &plan) const;
 
-    // One Change per resource of `plan`, in plan order.
-    QList<Change> compare(const Plan &plan) const;
+    // One Change per resource of `plan`, in plan order. `definitions`: the resources'
+    // definitionHash(), in plan order, when the caller has them (none: worked out here).
+    QList<Change> compare(const Plan &plan, const QStringList &definitions = {}) const;
     // Ids the state holds that `plan` no longer has and that a run leaves as they are: not
     // removedInstances(), not left out of the run (Plan::leftOut). `fanout destroy` tears them down.
     QStringList orphans(const Plan &plan) const;

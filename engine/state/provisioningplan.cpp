@@ -4,10 +4,11 @@
 
 namespace fanout {
 
-ProvisioningPlan ProvisioningPlan::build(const Plan &plan, const DeploymentState &state, const QStringList &replace, bool all)
+ProvisioningPlan ProvisioningPlan::build(const Plan &plan, const DeploymentState &state, const QStringList &replace, bool all,
+                                         const QStringList &definitions)
 {
     ProvisioningPlan result;
-    result.changes = state.compare(plan);
+    result.changes = state.compare(plan, definitions);
     result.removals = state.removedInstances(plan);
     for (int r = 0; r < plan.resources.size(); ++r) {
         if (!plan.resources[r].run) {

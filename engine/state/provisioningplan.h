@@ -38,8 +38,9 @@ struct ProvisioningPlan
     int notRun = 0;    // "run": false (data sources, no-ops of an imported plan)
 
     // `replace`: ids to run again even if up to date (--replace); `all`: run everything again.
+    // `definitions`: the resources' definition hashes, when known (DeploymentState::compare).
     static ProvisioningPlan build(const Plan &plan, const DeploymentState &state, const QStringList &replace = {},
-                                  bool all = false);
+                                  bool all = false, const QStringList &definitions = {});
 
     int toRun() const { return toCreate + changed + forced + interrupted + int(removals.size()); }
     bool isUpToDate(int resource) const { return provisioned.contains(resource); }
