@@ -655,7 +655,7 @@ void tst_graphview::followerZoomsTheQuickWay()
     connect(view, &GraphView::zoomChanged, this, [&] { quick.append(view->graphScene()->isZooming()); });
     m_workspace->deployment().setParallelism(50);
     QVERIFY(m_workspace->deployment().start());
-    QTRY_VERIFY_WITH_TIMEOUT(quick.size() > 3, 5'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!quick.isEmpty(), 10'000);
     QTRY_VERIFY_WITH_TIMEOUT(!m_pane->follower()->isMoving(), 2'000);
     QVERIFY(view->zoom() < 3.0);
     QVERIFY2(!quick.contains(false), qPrintable(QStringLiteral("%1 of %2 zooms drawn smoothly").arg(quick.count(false)).arg(quick.size())));
