@@ -216,9 +216,7 @@ Expected<std::vector<Estimate>> LearnedEstimates::learn(RunHistory *history, con
     // `valueOf` is what a resource asks for (in the IN list), `keyOf` what its observations are
     // grouped by (the level's key).
     const auto n = size_t(plan.resources.size());
-    std::vector<QString> definitions(n);
-    for (size_t r = 0; r < n; ++r)
-        definitions[r] = DeploymentState::definitionHash(plan.resources[qsizetype(r)]);
+    const QStringList definitions = DeploymentState::definitionHashes(plan);
     std::vector<bool> learned(n, false);
     using Part = std::function<QString(size_t)>;
     const auto learnLevel = [&](const Level &level, Estimate::Source source, const Part &valueOf, const Part &keyOf) -> Expected<void> {
@@ -238,8 +236,8 @@ Expected<std::vector<Estimate>> LearnedEstimates::learn(RunHistory *history, con
         }
         return {};
     };
-    const Part definitionOf = [&](size_t r) { return definitions[r]; };
-    const Part ownDefinitionOf = [&](size_t r) { return definitions[r] + QLatin1Char(' ') + plan.resources[qsizetype(r)].id; };
+    const Part definitionOf = [&](size_t r) { return definitions[qsizetype(r)]; };
+    const Part ownDefinitionOf = [&](size_t r) { return definitions[qsizetype(r)] + QLatin1Char(' ') + plan.resources[qsizetype(r)].id; };
     const Part idOf = [&](size_t r) { return plan.resources[qsizetype(r)].id; };
     const Part typeOf = [&](size_t r) { return typeKey(plan.resources[qsizetype(r)]); };
     // Its own attempts (the same id, which a definition hash leaves out) of the same definition;

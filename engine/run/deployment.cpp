@@ -152,10 +152,7 @@ void Deployment::updateProvisioning()
     }
     const Plan &plan = m_shownCleanups > 0 ? m_shownWithoutCleanups : m_shown;
     if (m_definitionsOf != m_generation) {
-        m_definitions.clear();
-        m_definitions.reserve(plan.resources.size());
-        for (const Resource &resource : plan.resources)
-            m_definitions.append(DeploymentState::definitionHash(resource));
+        m_definitions = DeploymentState::definitionHashes(plan);
         m_definitionsOf = m_generation;
     }
     m_provisioning = ProvisioningPlan::build(plan, m_state, {}, false, m_definitions);

@@ -179,6 +179,15 @@ QString DeploymentState::definitionHash(const Resource &resource)
     return QStringLiteral("sha256:") + QString::fromLatin1(digest.toHex());
 }
 
+QStringList DeploymentState::definitionHashes(const Plan &plan)
+{
+    QStringList hashes;
+    hashes.reserve(plan.resources.size());
+    for (const Resource &resource : plan.resources)
+        hashes.append(definitionHash(resource));
+    return hashes;
+}
+
 json DeploymentState::destroyAction(const Resource &resource)
 {
     if (!resource.destroy.is_object())

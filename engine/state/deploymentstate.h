@@ -89,6 +89,8 @@ public:
     // the resource what it is: type, params, destroy action and dependencies. Names, groups,
     // timeouts and retry policies only shape a run, so changing them replaces nothing.
     static QString definitionHash(const Resource &resource);
+    // Each resource's definitionHash(), in plan order.
+    static QStringList definitionHashes(const Plan &plan);
 
     // The resource's destroy action with its "type" spelt out (a plan may leave it out to mean the
     // resource's own type), so that it still works once the resource has left the plan; null when
