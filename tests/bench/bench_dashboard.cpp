@@ -93,9 +93,9 @@ public:
     bool notify(QObject *receiver, QEvent *event) override
     {
         if (m_slowMs > 0 && m_depth > 0 && event->type() == QEvent::Paint) {
-            QByteArray what = QByteArray(receiver->metaObject()->className()) + ' ' + receiver->objectName().toUtf8();
+            QByteArray what = nameOf(receiver);
             if (const QObject *parent = receiver->parent())
-                what += QByteArray(" in ") + parent->metaObject()->className() + ' ' + parent->objectName().toUtf8();
+                what += " in " + nameOf(parent);
             QElapsedTimer clock;
             clock.start();
             const bool handled = QApplication::notify(receiver, event);
@@ -106,7 +106,7 @@ public:
             return QApplication::notify(receiver, event);
         m_paints.clear();
         const QEvent::Type type = event->type(); // the event may be gone afterwards
-        const QByteArray what = QByteArray(receiver->metaObject()->className()) + ' ' + receiver->objectName().toUtf8();
+        const QByteArray what = nameOf(receiver);
         QElapsedTimer clock;
         clock.start();
         ++m_depth;
@@ -124,6 +124,8 @@ public:
     }
 
 private:
+    static QByteArray nameOf(const QObject *object) { return QByteArray(object->metaObject()->className()) + ' ' + object->objectName().toUtf8(); }
+
     const qint64 m_slowMs = qEnvironmentVariableIntValue("FANOUT_BENCH_SLOW");
     int m_depth = 0;
     QList<QPair<QByteArray, qint64>> m_paints; // the widgets painted in the current outermost event, and how long each took
@@ -241,7 +243,7 @@ void printGraphFrames(GraphView &view)
         Frames frames;
         frames.settle = repaint();
         view.setView(centre, zoom);
-        view.viewport()->repaint();
+        repaint();
         std::sort(ms.begin(), ms.end());
         frames.median = ms[ms.size() / 2];
         frames.longest = ms.back();
@@ -252,7 +254,7 @@ void printGraphFrames(GraphView &view)
     view.setView(centre, zoom * 0.99);
     const double first = repaint();
     view.setView(centre, zoom);
-    view.viewport()->repaint();
+    repaint();
     const QPointF there = centre + QPointF(300, 0);
     const Frames smooth = move(GraphFollower::kReadableZoom, there, false);
     const Frames quick = move(GraphFollower::kReadableZoom, there, true);

@@ -141,9 +141,10 @@ void GraphEdgeItem::draw(QPainter *painter, qreal lod, bool quick) const
 {
     const bool selected = isSelected();
     const QColor color = selected ? kSelectedEdge : m_emphasised ? kEmphasisedEdge : kEdge;
+    const bool plain = !selected && !m_emphasised;
     // Where a plain edge would be about a pixel wide on screen (see below).
-    const bool hairline = !selected && !m_emphasised && kWidth * lod <= kHairlineWidth;
-    if ((lod < kDetailedLevelOfDetail || (quick && hairline)) && !m_emphasised && !selected) {
+    const bool hairline = plain && kWidth * lod <= kHairlineWidth;
+    if ((plain && lod < kDetailedLevelOfDetail) || (quick && hairline)) {
         // Zoomed out, a large plan has thousands of edges, and every repaint strokes them all:
         // hairlines without antialiasing cost a fraction of smooth curves, and look the same there.
         // While the view zooms, every frame strokes every edge on screen: the same, until it stops.
