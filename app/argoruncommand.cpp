@@ -154,8 +154,10 @@ int ArgoRunCommand::exec(const QCommandLineParser &parser, Plan plan, const QStr
     QObject::connect(&run, &ArgoRun::failed, &run, [&err, &deployment](const QString &problem) {
         // Following it cannot go on: the run here ends, the workflow goes on there.
         err.writeLine(QStringLiteral("fanout run: %1; the workflow goes on (argo get)").arg(problem));
-        deployment.replayEvents({RunEvent{deployment.elapsedMs(), RunEvent::Kind::RunFinished, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, QString()}},
-                                deployment.elapsedMs());
+        RunEvent finished;
+        finished.timeMs = deployment.elapsedMs();
+        finished.kind = RunEvent::Kind::RunFinished;
+        deployment.replayEvents({finished}, finished.timeMs);
     });
     const QString headline = QStringLiteral("Run of %1 on Argo Workflows: %2 (namespace %3), %4, parallelism %5 (Ctrl+C stops it; twice: terminates it)")
                                  .arg(planName, run.where(), connection.ns, counted(int(plan.resources.size()), "resource"))

@@ -244,7 +244,7 @@ void ArgoRun::onWorkflow(const ojson &workflow)
         m_logGrace.stop();
         m_cancels = 0;
         m_tick.start();
-        events.append(RunEvent{nowMs(), RunEvent::Kind::RunResumed, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, m_retried.isEmpty() ? tr("what failed (retried on Argo)") : m_retried});
+        events.append(runEvent(RunEvent::Kind::RunResumed, m_retried.isEmpty() ? tr("what failed (retried on Argo)") : m_retried));
         m_retried.clear();
     }
     events += eventsOf(m_progress.update(workflow), workflow, catchingUp);
@@ -272,7 +272,7 @@ void ArgoRun::finishRun()
     m_tick.stop();
     QList<RunEvent> events;
     placeWaitingLines(events);
-    events.append(RunEvent{nowMs(), RunEvent::Kind::RunFinished, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1, QString()});
+    events.append(runEvent(RunEvent::Kind::RunFinished));
     if (m_deployment && isShown())
         m_deployment->replayEvents(events, nowMs());
     emit ended(summary());
@@ -333,6 +333,15 @@ QList<RunEvent> ArgoRun::eventsOf(const QList<ArgoProgress::Change> &changes, co
         }
     }
     return events;
+}
+
+RunEvent ArgoRun::runEvent(RunEvent::Kind kind, const QString &text) const
+{
+    RunEvent event;
+    event.timeMs = nowMs();
+    event.kind = kind;
+    event.text = text;
+    return event;
 }
 
 RunEvent ArgoRun::stateEvent(int resource, ResourceState state, qint64 atMs, const QString &text, int attempt)
@@ -446,8 +455,7 @@ void ArgoRun::cancel()
                 terminate();
         });
         if (m_deployment && isShown())
-            m_deployment->replayEvents({RunEvent{nowMs(), RunEvent::Kind::CancelRequested, ResourceState::Pending, LogLevel::Info, -1, 0, 0, -1,
-                                                 tr("stop asked of Argo: nothing new starts")}},
+            m_deployment->replayEvents({runEvent(RunEvent::Kind::CancelRequested, tr("stop asked of Argo: nothing new starts"))},
                                        nowMs());
     } else if (m_stopAnswered) {
         terminate();

@@ -83,6 +83,7 @@ private:
     void terminate();
     bool show(const nlohmann::ordered_json &workflow);
     QList<RunEvent> eventsOf(const QList<ArgoProgress::Change> &changes, const nlohmann::ordered_json &workflow, bool catchingUp);
+    RunEvent runEvent(RunEvent::Kind kind, const QString &text = QString()) const; // about the whole run, now
     RunEvent stateEvent(int resource, ResourceState state, qint64 atMs, const QString &text = QString(), int attempt = 0);
     QString skipReason(int resource) const;
     void onLogLine(const QString &pod, const QString &line);
